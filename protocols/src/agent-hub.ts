@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { CommandIdSchema, InstantSchema, KioskIdSchema, SeqSchema } from './common';
+import { DeviceHealthSchema } from './devices';
+import { FailureSchema, resultSchema } from './errors';
+import { OutboxEventSchema } from './outbox-events';
+
+/** socket.io namespace the agents connect to (websocket transport only). */
+export const AGENT_NAMESPACE = '/agent';
+
+/** Largest batch the hub accepts in one `events` message. */
+export const MAX_EVENT_BATCH = 1000;
+
+/**
+ * Connection authentication, sent as socket.io's handshake `auth`. The agent signs
+ * `kioskAuthMessage(...)` with its Ed25519 key; the hub accepts a timestamp within its window and each
+ * nonce once, so a captured handshake cannot be replayed.
+ */
+export const KioskAuthSchema = z.strictObject({
+  kioskId: KioskIdSchema,
+  protocolVersion: z.int().positive(),
+  timestamp: z.int().positive(),
+  nonce: z.base64url().min(16).max(64),
+  signature: z.base64(),
+});
+export type KioskAuth = z.infer<typeof KioskAuthSchema>;
+
+export function kioskAuthMessage(auth: Pick<KioskAuth, 'kioskId' | 'protocolVersion' | 'timestamp' | 'nonce'>): string {
+  return `kiosk-auth:v${auth.protocolVersion}:${auth.kioskId}:${auth.timestamp}:${auth.nonce}`;
+}
+
+/** First message after connecting: who the agent is and what the hub already holds from it. */
+export const HelloSchema = z.strictObject({
+  protocolVersion: z.int().positive(),
+  agentVersion: z.string().min(1).max(64),
+});
+export type Hello = z.infer<typeof HelloSchema>;
+export const HelloAckSchema = resultSchema({
+  kioskId: KioskIdSchema,
+  /** Highest seq the hub holds with no gap below it (0 when none). */
+  ackedThroughSeq: z.int().nonnegative(),
+  serverTime: InstantSchema,
+});
+export type HelloAck = z.infer<typeof HelloAckSchema>;
+
+export const EventBatchSchema = z.strictObject({
+  events: z.array(OutboxEventSchema).min(1).max(MAX_EVENT_BATCH),
+});
+export type EventBatch = z.infer<typeof EventBatchSchema>;
+
+/**
+ * The hub's answer to a batch, sent only after its transaction committed. Rows up to `ackedThroughSeq`
+ * may be deleted by the agent. `gap` says the hub holds a later seq while an earlier one is missing.
+ */
+export const BatchAckSchema = resultSchema({
+  ackedThroughSeq: z.int().nonnegative(),
+  stored: z.int().nonnegative(),
+  duplicates: z.int().nonnegative(),
+  gap: z.strictObject({ missingFromSeq: SeqSchema, nextHeldSeq: SeqSchema }).optional(),
+});
+export type BatchAck = z.infer<typeof BatchAckSchema>;
+
+/** Heartbeat, every 15 s: a summary for the fleet view; not exactly-once (the latest wins). */
+export const TelemetrySchema = z.strictObject({
+  sentAt: InstantSchema,
+  outbox: z.strictObject({
+    backlog: z.int().nonnegative(),
+    oldestOccurredAt: InstantSchema.nullable(),
+    lastSeq: z.int().nonnegative(),
+  }),
+  devices: z.array(DeviceHealthSchema).max(32),
+  agent: z.strictObject({
+    version: z.string().min(1).max(64),
+    uptimeSeconds: z.number().nonnegative(),
+    rssBytes: z.int().nonnegative(),
+    outOfService: z.boolean(),
+  }),
+});
+export type Telemetry = z.infer<typeof TelemetrySchema>;
+export const SimpleAckSchema = z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true) }), FailureSchema]);
+export type SimpleAck = z.infer<typeof SimpleAckSchema>;
+
+/** Remote commands, persisted on the hub until the kiosk has recorded them. */
+const commandBase = {
+  commandId: CommandIdSchema,
+  issuedAt: InstantSchema,
+  expiresAt: InstantSchema,
+};
+export const HubCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...commandBase, type: z.literal('ping'), params: z.strictObject({}) }),
+  z.strictObject({ ...commandBase, type: z.literal('config.refresh'), params: z.strictObject({}) }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('service.set'),
+    params: z.strictObject({ inService: z.boolean(), reason: z.string().max(200).optional() }),
+  }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('device.test-print'),
+    params: z.strictObject({ deviceId: z.string().min(1).max(128) }),
+  }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('device.reset'),
+    params: z.strictObject({ deviceId: z.string().min(1).max(128) }),
+  }),
+]);
+export type HubCommand = z.infer<typeof HubCommandSchema>;
+export type HubCommandType = HubCommand['type'];
+
+/** The agent's receipt for a command: recorded in its inbox (or already there: `duplicate`). */
+export const CommandReceiptSchema = resultSchema({ duplicate: z.boolean() });
+export type CommandReceipt = z.infer<typeof CommandReceiptSchema>;
+
+/** socket.io event maps for `/agent`: both ends are typed with these. */
+export interface AgentToHubEvents {
+  hello: (hello: Hello, ack: (result: HelloAck) => void) => void;
+  events: (batch: EventBatch, ack: (result: BatchAck) => void) => void;
+  telemetry: (telemetry: Telemetry, ack: (result: SimpleAck) => void) => void;
+}
+export interface HubToAgentEvents {
+  command: (command: HubCommand, ack: (receipt: CommandReceipt) => void) => void;
+}
+
+/** Runtime schemas of what each side receives, keyed like the event maps. */
+export const agentToHubSchemas = {
+  hello: HelloSchema,
+  events: EventBatchSchema,
+  telemetry: TelemetrySchema,
+} as const satisfies Record<keyof AgentToHubEvents, z.ZodType>;
+export const hubToAgentSchemas = {
+  command: HubCommandSchema,
+} as const satisfies Record<keyof HubToAgentEvents, z.ZodType>;
+
+/** REST: enrolment of a new kiosk with a one-time code created by an operator. */
+export const EnrolmentCodeRequestSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  municipality: z.string().min(1).max(50),
+  site: z.string().min(1).max(100),
+  kind: z.enum(['certificate-kiosk', 'street-terminal']),
+});
+export type EnrolmentCodeRequest = z.infer<typeof EnrolmentCodeRequestSchema>;
+export const EnrolmentCodeResponseSchema = z.strictObject({
+  code: z.string(),
+  kioskId: KioskIdSchema,
+  expiresAt: InstantSchema,
+});
+export type EnrolmentCodeResponse = z.infer<typeof EnrolmentCodeResponseSchema>;
+
+export const EnrolRequestSchema = z.strictObject({
+  code: z.string().min(8).max(64),
+  /** The agent's Ed25519 public key, SPKI DER in base64. */
+  publicKey: z.base64().min(40).max(200),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequestSchema>;
+export const EnrolResponseSchema = z.strictObject({ kioskId: KioskIdSchema });
+export type EnrolResponse = z.infer<typeof EnrolResponseSchema>;

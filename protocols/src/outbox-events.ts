@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import {
+  CoinYenSchema,
+  CommandIdSchema,
+  EventIdSchema,
+  InstantSchema,
+  KioskIdSchema,
+  SeqSchema,
+  YenSchema,
+} from './common';
+import { DeviceHealthSchema } from './devices';
+
+/**
+ * The outbox envelope: everything a kiosk tells the hub that must arrive exactly once. The id is
+ * globally unique (dedup key), `seq` is per kiosk and gap-free (ordering and loss detection), and the
+ * payload's shape is fixed by `type`.
+ */
+const envelope = {
+  id: EventIdSchema,
+  kioskId: KioskIdSchema,
+  seq: SeqSchema,
+  occurredAt: InstantSchema,
+};
+
+/** A kiosk transaction (one person's session at one service) is identified by a UUIDv7. */
+export const TransactionIdSchema = z.uuidv7();
+
+export const EventPayloadSchemas = {
+  'agent.started': z.strictObject({ agentVersion: z.string().min(1).max(64) }),
+  'device.health.changed': DeviceHealthSchema,
+  'command.result': z.strictObject({
+    commandId: CommandIdSchema,
+    status: z.enum(['succeeded', 'failed', 'expired']),
+    detail: z.string().max(2000).optional(),
+  }),
+  'cash.credit': z.strictObject({ transactionId: TransactionIdSchema, coinYen: CoinYenSchema }),
+  'cash.payout': z.strictObject({
+    transactionId: TransactionIdSchema,
+    amountYen: YenSchema,
+    reason: z.enum(['change', 'refund']),
+  }),
+} as const;
+
+export type OutboxEventType = keyof typeof EventPayloadSchemas;
+export type EventPayload<T extends OutboxEventType> = z.infer<(typeof EventPayloadSchemas)[T]>;
+
+function eventSchema<T extends OutboxEventType>(type: T) {
+  return z.strictObject({ ...envelope, type: z.literal(type), payload: EventPayloadSchemas[type] });
+}
+
+export const OutboxEventSchema = z.discriminatedUnion('type', [
+  eventSchema('agent.started'),
+  eventSchema('device.health.changed'),
+  eventSchema('command.result'),
+  eventSchema('cash.credit'),
+  eventSchema('cash.payout'),
+]);
+export type OutboxEvent = z.infer<typeof OutboxEventSchema>;
+export type OutboxEventOf<T extends OutboxEventType> = Extract<OutboxEvent, { type: T }>;
+
+/** What the agent's code hands to `enqueue()`: the store adds id, kioskId, seq. */
+export type NewOutboxEvent = {
+  [T in OutboxEventType]: { type: T; payload: EventPayload<T>; occurredAt?: string };
+}[OutboxEventType];
