@@ -1,0 +1,123 @@
+// Starts the whole demo system on this machine: the hub on an embedded SQLite file under ./data/hub, one
+// edge agent enrolled to it (under ./data/agent) with virtual devices, the kiosk UI served by the agent
+// and the console served by the hub. Ctrl-C stops everything. Uses only Node's own modules, because it
+// is what runs right after a fresh install.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? path.join(root, 'data'));
+const hubPort = Number(process.env.HUB_PORT ?? 7400);
+const uiPort = Number(process.env.AGENT_UI_PORT ?? 7401);
+const logDir = path.join(dataDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const children = [];
+let stopping = false;
+
+/** Starts a node process, tees its JSON log to a file, resolves when a log line matches `readyMsg`. */
+function startProcess(name, script, env, readyMsg) {
+  const child = spawn(process.execPath, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push({ name, child });
+  const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      log.write(chunk);
+      buffered += chunk.toString('utf8');
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        let entry;
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (entry.level >= 50) console.error(`[${name}] ${entry.msg}`);
+        if (entry.msg === readyMsg) resolve(entry);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`[${name}] exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
+        reject(new Error(`${name} exited`));
+        void stopAll(1);
+      }
+    });
+  });
+}
+
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  // Agent first, so it can say goodbye to the hub; each gets SIGTERM, then SIGKILL after 10 s.
+  for (const { child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function main() {
+  const hubDataDir = path.join(dataDir, 'hub');
+  const agentDataDir = path.join(dataDir, 'agent');
+  const hubUrl = `http://127.0.0.1:${hubPort}`;
+
+  console.log('Starting the hub...');
+  await startProcess('hub', path.join(root, 'central-hub/dist/main.js'), {
+    HUB_PORT: String(hubPort),
+    HUB_DATA_DIR: hubDataDir,
+  }, 'hub listening');
+  const adminToken = readFileSync(path.join(hubDataDir, 'admin-token'), 'utf8').trim();
+
+  const agentEnv = {
+    HUB_URL: hubUrl,
+    AGENT_DATA_DIR: agentDataDir,
+    AGENT_UI_PORT: String(uiPort),
+    AGENT_DEVICES: 'virtual',
+  };
+  if (!existsSync(path.join(agentDataDir, 'identity.json'))) {
+    console.log('Enrolling the demo kiosk...');
+    const response = await fetch(`${hubUrl}/api/enrolment-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '豊中市役所 1F キオスク', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' }),
+    });
+    if (!response.ok) throw new Error(`could not create an enrolment code: HTTP ${response.status}`);
+    const { code } = await response.json();
+    agentEnv.AGENT_ENROLMENT_CODE = code;
+  }
+
+  console.log('Starting the edge agent with virtual devices...');
+  const agentReady = await startProcess('agent', path.join(root, 'edge-agent/dist/main.js'), agentEnv, 'agent ui listening');
+
+  console.log(`
+Kiosk system is running. Open:
+  Kiosk UI (residents, facility users):  ${agentReady.url ?? `http://127.0.0.1:${uiPort}/`}
+  Technician console:                    ${hubUrl}/console/
+  Hub health:                            ${hubUrl}/health
+Hub admin token (for the REST API):      ${adminToken}
+Logs: ${logDir}
+Press Ctrl-C to stop everything.`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  void stopAll(1);
+});

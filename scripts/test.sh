@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command: the same setup as `npm start`, then every check and every suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+echo "== lint"
+npx eslint .
+echo "== svelte-check"
+npm run --silent check -w @kiosk/kiosk-ui
+
+echo "== jest (all packages and cross-package suites)"
+mkdir -p .tmp
+status=0
+npx jest --ci --maxWorkers=2 --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+# A closing line CI can read whatever the runner: counts from jest's own JSON report.
+node -e '
+  const r = require("./.tmp/jest-results.json");
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' || status=1
+exit $status

@@ -1,0 +1,140 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EnrolmentCodeResponseSchema } from '@kiosk/protocols';
+import { NodeProcess, freePort, repoRoot, startNode } from './processes';
+
+export interface OutboxStats {
+  backlog: number;
+  lastSeq: number;
+}
+
+export interface StoredEventCounts {
+  rows: number;
+  distinctIds: number;
+  minSeq: number | null;
+  maxSeq: number | null;
+  ackedThroughSeq: number;
+}
+
+/**
+ * One hub and one agent as real processes from the build, with their data in a fresh temporary
+ * directory. Everything it starts, `close()` stops; then the directory is removed.
+ */
+export class TestSystem {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'kiosk-system-'));
+  readonly hubDataDir = path.join(this.dir, 'hub');
+  readonly agentDataDir = path.join(this.dir, 'agent');
+  hub: NodeProcess | undefined;
+  agent: NodeProcess | undefined;
+  hubPort = 0;
+  agentUiUrl = '';
+
+  get hubUrl(): string {
+    return `http://127.0.0.1:${this.hubPort}`;
+  }
+
+  async startHub(env: Record<string, string> = {}): Promise<NodeProcess> {
+    if (this.hubPort === 0) this.hubPort = await freePort();
+    const hub = startNode('hub', 'central-hub/dist/main.js', {
+      HUB_PORT: String(this.hubPort),
+      HUB_DATA_DIR: this.hubDataDir,
+      ...env,
+    });
+    this.hub = hub;
+    await hub.waitForLog((entry) => entry.msg === 'hub listening');
+    return hub;
+  }
+
+  async startAgent(env: Record<string, string> = {}, options: { waitReady?: boolean } = {}): Promise<NodeProcess> {
+    const enrolment: Record<string, string> = this.isEnrolled() ? {} : { AGENT_ENROLMENT_CODE: await this.createEnrolmentCode() };
+    const agent = startNode('agent', 'edge-agent/dist/main.js', {
+      HUB_URL: this.hubUrl,
+      AGENT_DATA_DIR: this.agentDataDir,
+      AGENT_UI_PORT: '0',
+      AGENT_HEARTBEAT_MS: '1000',
+      AGENT_RECONNECT_MIN_MS: '200',
+      AGENT_RECONNECT_MAX_MS: '1000',
+      ...enrolment,
+      ...env,
+    });
+    this.agent = agent;
+    if (options.waitReady === false) return agent;
+    const ready = await agent.waitForLog((entry) => entry.msg === 'agent ui listening');
+    this.agentUiUrl = String(ready.url);
+    return agent;
+  }
+
+  adminToken(): string {
+    return readFileSync(path.join(this.hubDataDir, 'admin-token'), 'utf8').trim();
+  }
+
+  async createEnrolmentCode(): Promise<string> {
+    const response = await fetch(`${this.hubUrl}/api/enrolment-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'テスト端末', municipality: '豊中市', site: '豊島体育館', kind: 'street-terminal' }),
+    });
+    if (response.status !== 201) throw new Error(`enrolment code: HTTP ${response.status} ${await response.text()}`);
+    return EnrolmentCodeResponseSchema.parse(await response.json()).code;
+  }
+
+  isEnrolled(): boolean {
+    try {
+      readFileSync(path.join(this.agentDataDir, 'identity.json'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  identity(): { kioskId: string; privateKeyPem: string } {
+    return JSON.parse(readFileSync(path.join(this.agentDataDir, 'identity.json'), 'utf8')) as {
+      kioskId: string;
+      privateKeyPem: string;
+    };
+  }
+
+  /** The agent's operator tool, run as its own process against the agent's database file. */
+  outboxTool(...args: string[]): unknown {
+    const output = execFileSync(
+      process.execPath,
+      [path.join(repoRoot, 'edge-agent/dist/tools/outbox-tool.js'), ...args, '--data-dir', this.agentDataDir],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' } },
+    );
+    return JSON.parse(output.trim().split('\n').pop() ?? 'null') as unknown;
+  }
+
+  enqueueSynthetic(count: number): { firstSeq: number; lastSeq: number } {
+    return this.outboxTool('enqueue-synthetic', '--count', String(count)) as { firstSeq: number; lastSeq: number };
+  }
+
+  outboxStats(): OutboxStats {
+    return this.outboxTool('stats') as OutboxStats;
+  }
+
+  /** Reads the hub's own SQLite file (read-only) to count what it really stored. */
+  storedEvents(kioskId: string): StoredEventCounts {
+    const db = new Database(path.join(this.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      const counts = db
+        .prepare(
+          'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinctIds, min(seq) AS minSeq, max(seq) AS maxSeq FROM events WHERE kiosk_id = ?',
+        )
+        .get(kioskId) as Omit<StoredEventCounts, 'ackedThroughSeq'>;
+      const kiosk = db.prepare('SELECT acked_through_seq AS ackedThroughSeq FROM kiosks WHERE kiosk_id = ?').get(kioskId) as
+        | { ackedThroughSeq: number }
+        | undefined;
+      return { ...counts, ackedThroughSeq: kiosk?.ackedThroughSeq ?? 0 };
+    } finally {
+      db.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.agent?.stop(), this.hub?.stop()]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
