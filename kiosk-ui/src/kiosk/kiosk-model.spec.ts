@@ -1,0 +1,145 @@
+import { AgentStatusSchema, type AgentStatus } from '@kiosk/protocols';
+import {
+  idleArmed,
+  initialModel,
+  isAtHome,
+  offlineNotice,
+  reduce,
+  visibleScreen,
+  type KioskAction,
+  type KioskModel,
+} from './kiosk-model';
+
+/** Statuses go through the real schema, so a test can never build one the agent could not send. */
+function status(overrides: Partial<AgentStatus> = {}): AgentStatus {
+  return AgentStatusSchema.parse({
+    kioskId: 'toyonaka-001',
+    hubConnected: true,
+    lastHubContactAt: '2024-06-01T12:00:00Z',
+    outOfService: false,
+    devices: [],
+    ...overrides,
+  });
+}
+
+function run(actions: KioskAction[], from: KioskModel = initialModel()) {
+  let model = from;
+  const effects = [];
+  for (const action of actions) {
+    const next = reduce(model, action);
+    model = next.model;
+    effects.push(...next.effects);
+  }
+  return { model, effects };
+}
+
+describe('kiosk model', () => {
+  it('starts on the attract screen in Japanese, with nothing known about the agent', () => {
+    const model = initialModel();
+    expect(model).toMatchObject({ screen: { kind: 'attract' }, language: 'ja', status: null, link: 'connecting' });
+    expect(isAtHome(model)).toBe(true);
+    expect(offlineNotice(model)).toBeNull();
+  });
+
+  it('begins a session in the chosen language when a tile is tapped', () => {
+    const { model, effects } = run([
+      { type: 'select-language', language: 'ko' },
+      { type: 'choose-service', service: 'lottery' },
+    ]);
+    expect(model.screen).toEqual({ kind: 'service', service: 'lottery' });
+    expect(model.sessionOpen).toBe(true);
+    expect(effects).toEqual([{ kind: 'begin-session', service: 'lottery', language: 'ko' }]);
+  });
+
+  it('ignores a second tap while already on a service screen', () => {
+    const { effects } = run([
+      { type: 'choose-service', service: 'certificates' },
+      { type: 'choose-service', service: 'lottery' },
+    ]);
+    expect(effects).toHaveLength(1);
+  });
+
+  it('Back ends the session as cancelled and keeps the language', () => {
+    const { model, effects } = run([
+      { type: 'select-language', language: 'en' },
+      { type: 'choose-service', service: 'certificates' },
+      { type: 'back' },
+    ]);
+    expect(model.screen).toEqual({ kind: 'attract' });
+    expect(model.language).toBe('en');
+    expect(model.sessionOpen).toBe(false);
+    expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'cancelled' });
+  });
+
+  it('idle timeout returns to the attract screen in Japanese and ends the session', () => {
+    const { model, effects } = run([
+      { type: 'select-language', language: 'zh-Hans' },
+      { type: 'choose-service', service: 'lottery' },
+      { type: 'idle-timeout' },
+    ]);
+    expect(isAtHome(model)).toBe(true);
+    expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
+  });
+
+  it('idle timeout on the attract screen only resets the language, with no stray session.end', () => {
+    const { model, effects } = run([{ type: 'select-language', language: 'en' }, { type: 'idle-timeout' }]);
+    expect(model.language).toBe('ja');
+    expect(effects).toEqual([]);
+  });
+
+  it('arms the idle timer exactly when the screen is not what the next person should find', () => {
+    expect(idleArmed(initialModel())).toBe(false);
+    expect(idleArmed(run([{ type: 'select-language', language: 'en' }]).model)).toBe(true);
+    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
+    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }, { type: 'back' }]).model)).toBe(false);
+  });
+
+  it('shows the hub notice when the agent reports the hub unreachable, and clears it when it is back', () => {
+    const down = run([{ type: 'link', link: 'up' }, { type: 'status', status: status({ hubConnected: false }) }]);
+    expect(offlineNotice(down.model)).toBe('hub');
+    const up = run([{ type: 'status', status: status({ hubConnected: true }) }], down.model);
+    expect(offlineNotice(up.model)).toBeNull();
+  });
+
+  it('shows the agent notice while the UI socket is down, whatever the last status said', () => {
+    const { model } = run([
+      { type: 'status', status: status({ hubConnected: false }) },
+      { type: 'link', link: 'down' },
+    ]);
+    expect(offlineNotice(model)).toBe('agent');
+    expect(offlineNotice(run([{ type: 'link', link: 'up' }], model).model)).toBe('hub');
+  });
+
+  it('forgets the session when the socket it lived on drops, so Back sends nothing', () => {
+    const { effects } = run([
+      { type: 'choose-service', service: 'lottery' },
+      { type: 'link', link: 'down' },
+      { type: 'back' },
+    ]);
+    expect(effects).toEqual([{ kind: 'begin-session', service: 'lottery', language: 'ja' }]);
+  });
+
+  it('out of service: closes an open session, resets to Japanese, refuses tiles, disarms idle', () => {
+    const { model, effects } = run([
+      { type: 'select-language', language: 'en' },
+      { type: 'choose-service', service: 'certificates' },
+      { type: 'status', status: status({ outOfService: true }) },
+      { type: 'choose-service', service: 'lottery' },
+    ]);
+    expect(visibleScreen(model)).toBe('out-of-service');
+    expect(model.language).toBe('ja');
+    expect(idleArmed(model)).toBe(false);
+    expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'cancelled' });
+    expect(effects.filter((effect) => effect.kind === 'begin-session')).toHaveLength(1);
+    const back = run([{ type: 'status', status: status({ outOfService: false }) }], model);
+    expect(visibleScreen(back.model)).toBe('attract');
+  });
+
+  it('does not change language while a service screen is shown', () => {
+    const { model } = run([
+      { type: 'choose-service', service: 'lottery' },
+      { type: 'select-language', language: 'ko' },
+    ]);
+    expect(model.language).toBe('ja');
+  });
+});

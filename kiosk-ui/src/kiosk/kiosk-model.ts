@@ -1,0 +1,118 @@
+import type { AgentStatus, Language, Service, SessionEnd } from '@kiosk/protocols';
+import { DEFAULT_LANGUAGE } from '../shared/i18n/index';
+
+/**
+ * The kiosk screen as a pure state machine: `reduce` takes the current model and what happened and
+ * returns the next model plus the calls to make to the agent. The Svelte side only stores the model and
+ * runs the effects, so every rule here is testable without a browser.
+ */
+
+export type Screen = { kind: 'attract' } | { kind: 'service'; service: Service };
+
+/** The UI's own socket to the edge agent (not the agent's link to the hub). */
+export type AgentLinkState = 'connecting' | 'up' | 'down';
+
+export interface KioskModel {
+  readonly screen: Screen;
+  readonly language: Language;
+  /** Last status the agent sent; null until the first one arrives. */
+  readonly status: AgentStatus | null;
+  readonly link: AgentLinkState;
+  /** `session.begin` was sent and no `session.end` since. */
+  readonly sessionOpen: boolean;
+}
+
+export type KioskAction =
+  | { type: 'select-language'; language: Language }
+  | { type: 'choose-service'; service: Service }
+  | { type: 'back' }
+  | { type: 'idle-timeout' }
+  | { type: 'status'; status: AgentStatus }
+  | { type: 'link'; link: AgentLinkState };
+
+export type KioskEffect =
+  | { kind: 'begin-session'; service: Service; language: Language }
+  | { kind: 'end-session'; reason: SessionEnd['reason'] };
+
+export interface Transition {
+  model: KioskModel;
+  effects: KioskEffect[];
+}
+
+export function initialModel(): KioskModel {
+  return { screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, status: null, link: 'connecting', sessionOpen: false };
+}
+
+/** Back to the attract screen in Japanese, closing the session if one is open. */
+function home(model: KioskModel, reason: SessionEnd['reason']): Transition {
+  return {
+    model: { ...model, screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, sessionOpen: false },
+    effects: model.sessionOpen ? [{ kind: 'end-session', reason }] : [],
+  };
+}
+
+export function reduce(model: KioskModel, action: KioskAction): Transition {
+  switch (action.type) {
+    case 'select-language':
+      if (model.screen.kind !== 'attract') return { model, effects: [] };
+      return { model: { ...model, language: action.language }, effects: [] };
+    case 'choose-service':
+      if (model.screen.kind !== 'attract' || isOutOfService(model)) return { model, effects: [] };
+      return {
+        model: { ...model, screen: { kind: 'service', service: action.service }, sessionOpen: true },
+        effects: [{ kind: 'begin-session', service: action.service, language: model.language }],
+      };
+    case 'back':
+      if (model.screen.kind === 'attract') return { model, effects: [] };
+      // Back keeps the chosen language: the same person is still at the screen.
+      return {
+        model: { ...model, screen: { kind: 'attract' }, sessionOpen: false },
+        effects: model.sessionOpen ? [{ kind: 'end-session', reason: 'cancelled' }] : [],
+      };
+    case 'idle-timeout':
+      if (isAtHome(model)) return { model, effects: [] };
+      return home(model, 'idle-timeout');
+    case 'status': {
+      const next = { ...model, status: action.status };
+      // Taken out of service mid-session: close it, and greet whoever comes next in Japanese.
+      if (action.status.outOfService && !isOutOfService(model)) return home(next, 'cancelled');
+      return { model: next, effects: [] };
+    }
+    case 'link':
+      // The agent ties a session to the socket it was begun on; once that socket is gone there is
+      // nothing left to end, so a later Back must not send a stray `session.end`.
+      if (action.link === 'down') return { model: { ...model, link: 'down', sessionOpen: false }, effects: [] };
+      return { model: { ...model, link: action.link }, effects: [] };
+  }
+}
+
+export function isOutOfService(model: KioskModel): boolean {
+  return model.status?.outOfService === true;
+}
+
+/** The state a kiosk waits in for the next person: attract screen, Japanese. */
+export function isAtHome(model: KioskModel): boolean {
+  return model.screen.kind === 'attract' && model.language === DEFAULT_LANGUAGE;
+}
+
+/** The idle timer runs whenever the screen is not what the next person should find. */
+export function idleArmed(model: KioskModel): boolean {
+  return !isAtHome(model) && !isOutOfService(model);
+}
+
+/**
+ * Which offline notice to show: the UI's own socket to the agent being down hides everything the agent
+ * said (it may be stale), so it wins over the hub notice.
+ */
+export function offlineNotice(model: KioskModel): 'agent' | 'hub' | null {
+  if (model.link === 'down') return 'agent';
+  if (model.status?.hubConnected === false) return 'hub';
+  return null;
+}
+
+export type VisibleScreen = 'out-of-service' | 'attract' | 'service';
+
+export function visibleScreen(model: KioskModel): VisibleScreen {
+  if (isOutOfService(model)) return 'out-of-service';
+  return model.screen.kind;
+}

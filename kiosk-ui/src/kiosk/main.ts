@@ -1,0 +1,33 @@
+import { mount } from 'svelte';
+import '../shared/theme.css';
+import { ProblemLog } from '../shared/background';
+import { browserClock, browserTimers } from '../shared/timers';
+import { AgentLink, agentSocket } from './agent-link';
+import App from './App.svelte';
+import { parseKioskConfig } from './config';
+import { KioskController } from './kiosk-controller';
+import { kioskState } from './kiosk-state.svelte';
+
+const problems = new ProblemLog();
+const config = parseKioskConfig(window.location.search);
+const socket = agentSocket();
+const link = new AgentLink(
+  socket,
+  {
+    link: (state) => controller.dispatch({ type: 'link', link: state }),
+    status: (status) => controller.dispatch({ type: 'status', status }),
+  },
+  problems.report,
+  browserTimers,
+);
+const controller = new KioskController(kioskState, link, {
+  idleMs: config.idleMs,
+  clock: browserClock,
+  timers: browserTimers,
+  report: problems.report,
+});
+
+const target = document.getElementById('app');
+if (!target) throw new Error('kiosk: #app element missing from index.html');
+mount(App, { target, props: { controller } });
+link.start();

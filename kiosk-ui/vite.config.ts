@@ -1,0 +1,51 @@
+/**
+ * One config, two apps: `vite build --mode kiosk` and `vite build --mode console`. The kiosk is served by
+ * the edge agent at `/`, the console by the hub under `/console/`. `@kiosk/protocols` is compiled from
+ * its TypeScript source (zod runs in the browser), never from a stale build.
+ */
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+const apps = {
+  kiosk: { base: './' },
+  console: { base: '/console/' },
+} as const;
+
+type AppName = keyof typeof apps;
+
+function isAppName(mode: string): mode is AppName {
+  return mode in apps;
+}
+
+export default defineConfig(({ mode }): UserConfig => {
+  // Plain `vite` / `vite build` (mode development/production) means the kiosk.
+  const app: AppName = isAppName(mode) ? mode : 'kiosk';
+  // `KIOSK_UI_BACKEND=http://127.0.0.1:PORT npm run dev` proxies socket.io to a running agent or hub.
+  const backend = process.env['KIOSK_UI_BACKEND'];
+  return {
+    root: `${here}src/${app}`,
+    base: apps[app].base,
+    publicDir: false,
+    plugins: [svelte({ configFile: `${here}svelte.config.js` })],
+    resolve: {
+      alias: { '@kiosk/protocols': `${here}../protocols/src/index.ts` },
+    },
+    build: {
+      outDir: `${here}dist/${app}`,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: true,
+      rollupOptions: {
+        onwarn(warning, warn) {
+          // zod's sources carry `@__PURE__` comments in places Rollup cannot use; harmless noise.
+          if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;
+          warn(warning);
+        },
+      },
+    },
+    server: backend ? { proxy: { '/socket.io': { target: backend, ws: true } } } : {},
+  };
+});
