@@ -1,0 +1,44 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
+import { FleetModule } from './fleet.module';
+import { LOGGER, type Logger } from './logger';
+import { CLOCK, type Clock } from './repositories/clock.repository';
+import { PROCESS_CONTROL, type ProcessControl } from './repositories/process.repository';
+import { RANDOM, type Random } from './repositories/random.repository';
+import { StorageModule } from './storage.module';
+
+/** Everything the composition root (create-hub.ts) decides: configuration and the process's side effects. */
+export interface HubRuntime {
+  config: HubConfig;
+  adminToken: string;
+  logger: Logger;
+  clock: Clock;
+  random: Random;
+  processControl: ProcessControl;
+}
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRoot(runtime: HubRuntime): DynamicModule {
+    const providers = [
+      { provide: HUB_CONFIG, useValue: runtime.config },
+      { provide: ADMIN_TOKEN, useValue: runtime.adminToken },
+      { provide: LOGGER, useValue: runtime.logger },
+      { provide: CLOCK, useValue: runtime.clock },
+      { provide: RANDOM, useValue: runtime.random },
+      { provide: PROCESS_CONTROL, useValue: runtime.processControl },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: HubRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [RuntimeModule.forRoot(runtime), StorageModule.forRoot(runtime.config.dataDir), FleetModule],
+    };
+  }
+}

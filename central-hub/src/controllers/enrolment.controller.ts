@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
+import {
+  EnrolRequestSchema,
+  EnrolmentCodeRequestSchema,
+  type EnrolRequest,
+  type EnrolResponse,
+  type EnrolmentCodeRequest,
+  type EnrolmentCodeResponse,
+} from '@kiosk/protocols';
+import { EnrolmentService } from '../services/enrolment.service';
+import { AdminGuard } from './admin.guard';
+import { ZodPipe } from './pipes';
+
+@Controller('api')
+export class EnrolmentController {
+  constructor(@Inject(EnrolmentService) private readonly enrolment: EnrolmentService) {}
+
+  /** Operator: a one-time code (24 h) for a new kiosk; the hub picks the kiosk id. */
+  @Post('enrolment-codes')
+  @HttpCode(HttpStatus.CREATED)
+  @UseGuards(AdminGuard)
+  createCode(@Body(new ZodPipe(EnrolmentCodeRequestSchema, 'enrolment code request')) body: EnrolmentCodeRequest): Promise<EnrolmentCodeResponse> {
+    return this.enrolment.createCode(body);
+  }
+
+  /** Agent: no other authentication, the one-time code is the secret. */
+  @Post('kiosks/enrol')
+  @HttpCode(HttpStatus.CREATED)
+  enrol(@Body(new ZodPipe(EnrolRequestSchema, 'enrolment request')) body: EnrolRequest): Promise<EnrolResponse> {
+    return this.enrolment.enrol(body);
+  }
+}

@@ -1,0 +1,31 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { toFailure } from '../errors';
+import type { Logger } from '../logger';
+
+/**
+ * Every error thrown on the REST side becomes `{ ok: false, error: { code, message, issues? } }` with
+ * its HTTP status; unexpected ones are logged here with their stack and reach the client only as
+ * `internal`.
+ */
+@Catch()
+export class ProtocolExceptionFilter implements ExceptionFilter {
+  private readonly log: Logger;
+
+  constructor(root: Logger) {
+    this.log = root.child({ module: 'http' });
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    // Gateways answer their own errors in the ack; only HTTP is handled here.
+    if (host.getType() !== 'http') return;
+    const { status, body } = toFailure(exception);
+    if (status >= 500) {
+      const err = exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception);
+      this.log.error({ err, status }, 'request failed');
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+}

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module';
+import type { HubConfig } from './config';
+import { ProtocolExceptionFilter } from './controllers/exception.filter';
+import { PinoNestLogger, createRootLogger, type Logger } from './logger';
+import { AdminTokenFile } from './repositories/admin-token.repository';
+import { SystemClock, type Clock } from './repositories/clock.repository';
+import { NodeProcessControl, type ProcessControl } from './repositories/process.repository';
+import { CryptoRandom, type Random } from './repositories/random.repository';
+
+export interface HubHandle {
+  /** `http://host:port`, the base of REST, `/console/` and the socket.io namespaces. */
+  url: string;
+  port: number;
+  adminToken: string;
+  logger: Logger;
+  /** Stops accepting, disconnects every socket, closes the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Seams for tests; production passes none of them. */
+export interface HubOverrides {
+  clock?: Clock;
+  random?: Random;
+  processControl?: ProcessControl;
+  /** Where the JSON log lines go instead of stdout. */
+  logDestination?: DestinationStream;
+}
+
+/** Builds the hub, listens, logs "hub listening" with the actual url and port. */
+export async function createHub(config: HubConfig, overrides: HubOverrides = {}): Promise<HubHandle> {
+  const logger = createRootLogger(config.logLevel, overrides.logDestination);
+  const random = overrides.random ?? new CryptoRandom();
+  let adminToken = config.adminToken;
+  if (adminToken === undefined) {
+    const tokenFile = new AdminTokenFile(config.dataDir);
+    const { token, created } = tokenFile.loadOrCreate(random);
+    if (created) logger.info({ file: tokenFile.file }, 'admin token generated');
+    adminToken = token;
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({
+      config,
+      adminToken,
+      logger,
+      clock: overrides.clock ?? new SystemClock(),
+      random,
+      processControl: overrides.processControl ?? new NodeProcessControl(),
+    }),
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  app.useGlobalFilters(new ProtocolExceptionFilter(logger));
+  app.disable('x-powered-by');
+  // Console files first; what is not a file falls through to ConsoleController (SPA routes, 503).
+  app.useStaticAssets(config.consoleDir, { prefix: '/console/', index: 'index.html', fallthrough: true });
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, port }, 'hub listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    adminToken,
+    logger,
+    close: () => (closing ??= app.close()),
+  };
+}

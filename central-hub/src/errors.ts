@@ -1,0 +1,47 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { failure, type ErrorCode, type ErrorIssue, type Failure } from '@kiosk/protocols';
+
+/**
+ * What hub services throw: a Nest exception whose response body is already the wire `Failure`, so the
+ * REST filter sends it as is and a gateway can put the same value in a socket ack. `code` tells the
+ * cases apart.
+ */
+export class ProtocolException extends HttpException {
+  readonly code: ErrorCode;
+
+  constructor(status: HttpStatus, code: ErrorCode, message: string, issues?: ErrorIssue[]) {
+    super(failure(code, message, issues), status);
+    this.code = code;
+  }
+
+  get failure(): Failure {
+    return this.getResponse() as Failure;
+  }
+}
+
+export const badRequest = (code: ErrorCode, message: string, issues?: ErrorIssue[]) =>
+  new ProtocolException(HttpStatus.BAD_REQUEST, code, message, issues);
+export const notFound = (message: string) => new ProtocolException(HttpStatus.NOT_FOUND, 'not_found', message);
+export const unauthorized = (message: string) => new ProtocolException(HttpStatus.UNAUTHORIZED, 'unauthorized', message);
+
+/** Maps any error to the wire form without leaking internals (no stack, no driver message). */
+export function toFailure(error: unknown): { status: number; body: Failure } {
+  if (error instanceof ProtocolException) return { status: error.getStatus(), body: error.failure };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, body: failure(codeForStatus(status), messageForStatus(status, error)) };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: failure('internal', 'internal error') };
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 404) return 'not_found';
+  if (status >= 400 && status < 500) return 'invalid_message';
+  return 'internal';
+}
+
+/** Nest's own 4xx messages are safe and helpful ("Cannot GET /x"); 5xx messages are not shown. */
+function messageForStatus(status: number, error: HttpException): string {
+  return status < 500 ? error.message : 'internal error';
+}

@@ -1,0 +1,138 @@
+import { Inject } from '@nestjs/common';
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { z } from 'zod';
+import {
+  AGENT_NAMESPACE,
+  agentToHubSchemas,
+  failure,
+  parseMessage,
+  type AgentToHubEvents,
+  type Failure,
+} from '@kiosk/protocols';
+import { LOGGER, type Logger } from '../logger';
+import type { AgentNamespace, AgentSocket } from '../repositories/websocket.repository';
+import { AgentAuthService } from '../services/agent-auth.service';
+import { runInBackground } from '../services/background';
+import { CommandService } from '../services/command.service';
+import { FleetService } from '../services/fleet.service';
+import { IngestService } from '../services/ingest.service';
+import { SOCKET_SERVER_OPTIONS } from './socket-options';
+
+/** A refused handshake; socket.io hands `data` to the client's `connect_error` as `err.data`. */
+export class HandshakeRefusedError extends Error {
+  override readonly name = 'HandshakeRefusedError';
+  constructor(readonly data: Failure) {
+    super(data.error.message);
+  }
+}
+
+/**
+ * `/agent`: kiosks' edge agents. Every connection is authenticated in the namespace middleware before
+ * any message is read; every message is parsed by its protocol schema here, and every answer
+ * (a refusal too) goes back in the ack. A message sent without an ack callback is ignored, because
+ * whatever it would change, the agent could never learn whether it did.
+ */
+@WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
+export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket> {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(AgentAuthService) private readonly auth: AgentAuthService,
+    @Inject(FleetService) private readonly fleet: FleetService,
+    @Inject(IngestService) private readonly ingestion: IngestService,
+    @Inject(CommandService) private readonly commands: CommandService,
+    @Inject(LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'agent-gateway' });
+  }
+
+  afterInit(namespace: AgentNamespace): void {
+    namespace.use((socket, next) => {
+      this.auth.authenticate(socket.handshake.auth, socket.handshake.address).then(
+        (result) => {
+          if (!result.ok) return next(new HandshakeRefusedError(result));
+          socket.data.kioskId = result.kioskId;
+          next();
+        },
+        (error: unknown) => {
+          this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'handshake check failed');
+          next(new HandshakeRefusedError(failure('internal', 'internal error')));
+        },
+      );
+    });
+  }
+
+  handleConnection(socket: AgentSocket): void {
+    runInBackground(this.log, 'agent connected', () => this.fleet.agentConnected(socket));
+    // An event this hub does not know would otherwise go unanswered until the agent's ack timeout.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && Object.hasOwn(agentToHubSchemas, event)) return;
+      const ack = args.at(-1);
+      this.log.warn({ kioskId: socket.data.kioskId, event: String(event), code: 'invalid_message' }, 'unknown agent message refused');
+      if (typeof ack === 'function') (ack as (result: Failure) => void)(failure('invalid_message', `unknown message ${String(event)}`));
+    });
+    socket.once('disconnect', (reason) => {
+      runInBackground(this.log, 'agent disconnected', () => this.fleet.agentDisconnected(socket, reason));
+    });
+  }
+
+  @SubscribeMessage('hello')
+  async onHello(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
+    const kioskId = socket.data.kioskId;
+    const result = await this.answer(socket, 'hello', agentToHubSchemas.hello, body, ack, (hello) => this.fleet.hello(kioskId, hello));
+    // Pending commands follow the hello's ack, so the agent knows the hub's view before it gets them.
+    if (result?.ok) runInBackground(this.log, 'deliver pending commands', () => this.commands.deliverPending(kioskId));
+  }
+
+  @SubscribeMessage('events')
+  async onEvents(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
+    await this.answer(socket, 'events', agentToHubSchemas.events, body, ack, (batch) => this.ingestion.ingest(socket.data.kioskId, batch));
+  }
+
+  @SubscribeMessage('telemetry')
+  async onTelemetry(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
+    await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.fleet.telemetry(socket.data.kioskId, telemetry));
+  }
+
+  /**
+   * Parses the message with its protocol schema, runs the work only if it can be answered, and answers
+   * whatever happens: a malformed message or an internal error is a structured Failure in the ack.
+   */
+  private async answer<S extends z.ZodType, R extends { ok: boolean }>(
+    socket: AgentSocket,
+    event: keyof AgentToHubEvents,
+    schema: S,
+    body: unknown,
+    ack: unknown,
+    work: (message: z.infer<S>) => Promise<R>,
+  ): Promise<R | Failure | undefined> {
+    const kioskId = socket.data.kioskId;
+    if (typeof ack !== 'function') {
+      this.log.warn({ kioskId, event, code: 'invalid_message' }, 'agent message without ack callback ignored');
+      return undefined;
+    }
+    let result: R | Failure;
+    const parsed = parseMessage(schema, body, event);
+    if (!parsed.ok) {
+      this.log.warn({ kioskId, event, code: parsed.error.code, issues: parsed.error.issues?.length ?? 0 }, 'agent message refused');
+      result = parsed;
+    } else {
+      try {
+        result = await work(parsed.value);
+      } catch (error) {
+        this.log.error({ kioskId, event, err: error instanceof Error ? error.message : String(error) }, 'agent message failed');
+        result = failure('internal', 'internal error');
+      }
+    }
+    (ack as (result: R | Failure) => void)(result);
+    return result;
+  }
+}

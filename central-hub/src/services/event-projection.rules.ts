@@ -1,0 +1,38 @@
+import type { OutboxEvent } from '@kiosk/protocols';
+import type { Effect } from '../repositories/event.repository';
+
+/**
+ * What each kind of outbox event changes on the hub besides being stored. Pure: the repository applies
+ * the effects in the event's own transaction, and only for an event it had not stored before.
+ */
+export function effectsOf(event: OutboxEvent): Effect[] {
+  switch (event.type) {
+    case 'device.health.changed':
+      return [{ kind: 'device-health', device: event.payload }];
+    case 'cash.credit':
+      return [
+        { kind: 'cash', transactionId: event.payload.transactionId, direction: 'credit', amountYen: event.payload.coinYen, reason: null },
+      ];
+    case 'cash.payout':
+      return [
+        {
+          kind: 'cash',
+          transactionId: event.payload.transactionId,
+          direction: 'payout',
+          amountYen: event.payload.amountYen,
+          reason: event.payload.reason,
+        },
+      ];
+    case 'command.result':
+      return [
+        {
+          kind: 'command-result',
+          commandId: event.payload.commandId,
+          status: event.payload.status,
+          detail: event.payload.detail ?? null,
+        },
+      ];
+    case 'agent.started':
+      return [{ kind: 'agent-version', agentVersion: event.payload.agentVersion }];
+  }
+}

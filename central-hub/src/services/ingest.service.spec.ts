@@ -1,0 +1,97 @@
+import { v7 as uuidv7 } from 'uuid';
+import { OutboxEventSchema, type EventBatch, type OutboxEvent } from '@kiosk/protocols';
+import { ManualClock } from '../../test/support/manual-clock';
+import { silentLogger } from '../../test/support/silent-logger';
+import { strictMock } from '../../test/support/strict-mock';
+import { SeqConflictError, type EventRepository, type IngestOutcome } from '../repositories/event.repository';
+import type { ChaosService } from './chaos.service';
+import type { FleetService } from './fleet.service';
+import { IngestService } from './ingest.service';
+
+const kioskId = 'kiosk-abcd1234';
+
+function credit(seq: number, kiosk = kioskId): OutboxEvent {
+  return OutboxEventSchema.parse({
+    id: uuidv7(),
+    kioskId: kiosk,
+    seq,
+    occurredAt: '2026-11-26T01:00:00.000Z',
+    type: 'cash.credit',
+    payload: { transactionId: uuidv7(), coinYen: 100 },
+  });
+}
+
+const outcome = (over: Partial<IngestOutcome>): IngestOutcome => ({
+  stored: 0,
+  duplicates: 0,
+  ackedThroughSeq: 0,
+  nextHeldSeq: null,
+  appliedEffects: new Set(),
+  ...over,
+});
+
+describe('IngestService', () => {
+  const clock = new ManualClock('2026-11-26T02:00:00.000Z');
+  let events: ReturnType<typeof strictMock<EventRepository>>;
+  let fleet: ReturnType<typeof strictMock<FleetService>>;
+  let chaos: ReturnType<typeof strictMock<ChaosService>>;
+  let service: IngestService;
+
+  beforeEach(() => {
+    events = strictMock<EventRepository>('EventRepository');
+    fleet = strictMock<FleetService>('FleetService');
+    chaos = strictMock<ChaosService>('ChaosService');
+    service = new IngestService(events, fleet, chaos, clock, silentLogger());
+  });
+
+  it('stores the batch with each event’s effects and acks what the repository reports', async () => {
+    events.ingest.mockResolvedValue(outcome({ stored: 2, ackedThroughSeq: 2 }));
+    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    const batch: EventBatch = { events: [credit(1), credit(2)] };
+
+    expect(await service.ingest(kioskId, batch)).toEqual({ ok: true, ackedThroughSeq: 2, stored: 2, duplicates: 0 });
+    expect(events.ingest).toHaveBeenCalledWith(
+      kioskId,
+      batch.events.map((event) => ({ event, effects: [expect.objectContaining({ kind: 'cash', direction: 'credit', amountYen: 100 })] })),
+      '2026-11-26T02:00:00.000Z',
+    );
+    expect(chaos.afterBatchCommitted).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a batch holding another kiosk’s event without touching storage', async () => {
+    const ack = await service.ingest(kioskId, { events: [credit(1), credit(2, 'kiosk-other123')] });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'kiosk_mismatch' } });
+    expect(events.ingest).not.toHaveBeenCalled();
+  });
+
+  it('reports a gap after the highest contiguous seq', async () => {
+    events.ingest.mockResolvedValue(outcome({ stored: 1, ackedThroughSeq: 4, nextHeldSeq: 7 }));
+    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    expect(await service.ingest(kioskId, { events: [credit(7)] })).toEqual({
+      ok: true,
+      ackedThroughSeq: 4,
+      stored: 1,
+      duplicates: 0,
+      gap: { missingFromSeq: 5, nextHeldSeq: 7 },
+    });
+  });
+
+  it('turns a seq conflict into invalid_message, and never reaches the chaos hook', async () => {
+    events.ingest.mockRejectedValue(new SeqConflictError('seq-taken', 3));
+    expect(await service.ingest(kioskId, { events: [credit(3)] })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(chaos.afterBatchCommitted).not.toHaveBeenCalled();
+  });
+
+  it('lets other storage errors through (the gateway answers them as internal)', async () => {
+    events.ingest.mockRejectedValue(new Error('disk I/O error'));
+    await expect(service.ingest(kioskId, { events: [credit(1)] })).rejects.toThrow('disk I/O error');
+  });
+
+  it('pushes the kiosk to consoles when a device health changed', async () => {
+    events.ingest.mockResolvedValue(outcome({ stored: 1, ackedThroughSeq: 1, appliedEffects: new Set(['device-health']) }));
+    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    fleet.publish.mockResolvedValue(undefined);
+    await service.ingest(kioskId, { events: [credit(1)] });
+    expect(fleet.publish).toHaveBeenCalledWith(kioskId);
+  });
+});

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { failure, type BatchAck, type EventBatch } from '@kiosk/protocols';
+import { LOGGER, type Logger } from '../logger';
+import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { EVENT_REPOSITORY, SeqConflictError, type EventRepository } from '../repositories/event.repository';
+import { ChaosService } from './chaos.service';
+import { effectsOf } from './event-projection.rules';
+import { FleetService } from './fleet.service';
+
+/**
+ * Exactly-once ingest of outbox batches: the batch is checked whole, stored with its effects in one
+ * transaction under the (kiosk, event id) key, and acked only after the commit with the highest
+ * contiguous seq the hub holds. A malformed or conflicting batch changes nothing.
+ */
+@Injectable()
+export class IngestService {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
+    @Inject(FleetService) private readonly fleet: FleetService,
+    @Inject(ChaosService) private readonly chaos: ChaosService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'ingest' });
+  }
+
+  /** `batch` has been parsed by the gateway; the rules here are the ones a schema cannot state. */
+  async ingest(kioskId: string, batch: EventBatch): Promise<BatchAck> {
+    const { events } = batch;
+    const foreign = events.findIndex((event) => event.kioskId !== kioskId);
+    if (foreign >= 0) {
+      this.log.warn({ kioskId, code: 'kiosk_mismatch', index: foreign }, 'event batch refused');
+      return failure('kiosk_mismatch', `event ${foreign} belongs to another kiosk; a kiosk may only send its own events`);
+    }
+
+    let outcome;
+    try {
+      const items = events.map((event) => ({ event, effects: effectsOf(event) }));
+      outcome = await this.events.ingest(kioskId, items, this.clock.now().toISOString());
+    } catch (error) {
+      if (!(error instanceof SeqConflictError)) throw error;
+      this.log.warn({ kioskId, code: 'invalid_message', reason: error.reason, seq: error.seq }, 'event batch refused');
+      return failure('invalid_message', error.message);
+    }
+    this.chaos.afterBatchCommitted();
+
+    const { stored, duplicates, ackedThroughSeq, nextHeldSeq, appliedEffects } = outcome;
+    this.log.debug({ kioskId, stored, duplicates, ackedThroughSeq }, 'event batch stored');
+    if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.fleet.publish(kioskId);
+    if (nextHeldSeq === null) return { ok: true, ackedThroughSeq, stored, duplicates };
+    this.log.warn({ kioskId, missingFromSeq: ackedThroughSeq + 1, nextHeldSeq }, 'gap in kiosk event sequence');
+    return { ok: true, ackedThroughSeq, stored, duplicates, gap: { missingFromSeq: ackedThroughSeq + 1, nextHeldSeq } };
+  }
+}
