@@ -66,6 +66,8 @@ export const TelemetrySchema = z.strictObject({
     backlog: z.int().nonnegative(),
     oldestOccurredAt: InstantSchema.nullable(),
     lastSeq: z.int().nonnegative(),
+    /** Events the hub refused as malformed, parked on the kiosk for a technician (their seqs stay reserved). */
+    quarantined: z.int().nonnegative().optional(),
   }),
   devices: z.array(DeviceHealthSchema).max(32),
   agent: z.strictObject({

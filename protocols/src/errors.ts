@@ -17,6 +17,8 @@ export const ErrorCodeSchema = z.enum([
   'not_authenticated',
   'unauthorized',
   'not_found',
+  /** The kiosk was taken out of service by a technician; sessions are refused until it is back. */
+  'out_of_service',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

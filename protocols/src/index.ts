@@ -6,3 +6,4 @@ export * from './outbox-events';
 export * from './agent-hub';
 export * from './ui-agent';
 export * from './console-hub';
+export * from './device-panel';

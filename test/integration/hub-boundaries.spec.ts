@@ -108,22 +108,26 @@ describe('hub boundaries (real hub process)', () => {
   });
 
   describe('kiosk authentication', () => {
-    function hubLogged(code: string): boolean {
-      return system.hub?.logs.some((entry) => JSON.stringify(entry).includes(code)) ?? false;
+    /** The refusal is logged with its code (the log line may arrive just after the socket's answer). */
+    async function hubLogged(code: string): Promise<boolean> {
+      const hub = system.hub;
+      if (!hub) return false;
+      await hub.waitForLog((entry) => entry.msg === 'agent handshake refused' && entry.code === code, 5000);
+      return true;
     }
 
     it('refuses an unknown kiosk', async () => {
       const { privateKey } = generateKeyPairSync('ed25519');
       const { refusal } = await connectAgentSocket(system.hubUrl, signedAuth('kiosk-nobody00', privateKey));
       expect(refusal?.code).toBe('unknown_kiosk');
-      expect(hubLogged('unknown_kiosk')).toBe(true);
+      expect(await hubLogged('unknown_kiosk')).toBe(true);
     });
 
     it('refuses a handshake signed with another key', async () => {
       const { privateKey } = generateKeyPairSync('ed25519');
       const { refusal } = await connectAgentSocket(system.hubUrl, signedAuth(kioskId, privateKey));
       expect(refusal?.code).toBe('bad_signature');
-      expect(hubLogged('bad_signature')).toBe(true);
+      expect(await hubLogged('bad_signature')).toBe(true);
     });
 
     it('refuses a replayed handshake', async () => {
@@ -134,7 +138,7 @@ describe('hub boundaries (real hub process)', () => {
       first.socket.close();
       const replay = await connectAgentSocket(system.hubUrl, auth);
       expect(replay.refusal?.code).toBe('replayed_handshake');
-      expect(hubLogged('replayed_handshake')).toBe(true);
+      expect(await hubLogged('replayed_handshake')).toBe(true);
     });
 
     it('refuses a stale handshake and another protocol version', async () => {

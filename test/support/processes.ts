@@ -1,8 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+/** The repository root, found by walking up (this file runs from test/support and from test/dist/support). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'central-hub')) && existsSync(path.join(dir, 'edge-agent'))) return dir;
+  }
+  throw new Error(`no repository root above ${from}`);
+}
+
+export const repoRoot = findRepoRoot(__dirname);
 
 export interface LogEntry {
   level: number;

@@ -1,0 +1,171 @@
+import type { KioskAuth } from '@kiosk/protocols';
+import { chaosHooks } from './chaos';
+import { systemClock, type Clock } from './clock';
+import { CommandExecutor, type ConfigRefresher } from './commands/command-executor';
+import { CommandService } from './commands/command-service';
+import type { AgentConfig } from './config';
+import { DeviceRegistry } from './hardware/device-manager';
+import { virtualKioskDevices } from './hardware/virtual-devices';
+import type { FetchLike } from './identity/enrolment';
+import { ensureIdentity } from './identity/ensure-identity';
+import { IdentityFile } from './identity/identity-file';
+import { KioskSigner } from './identity/kiosk-keys';
+import type { Logger } from './logger';
+import { agentVersion } from './paths';
+import { KioskSessions } from './server/kiosk-sessions';
+import { LocalServer } from './server/local-server';
+import { AgentState } from './status/agent-state';
+import { AgentStore } from './store/agent-store';
+import { HubLink } from './sync/hub-link';
+import { OutboxDrain } from './sync/outbox-drain';
+import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
+import { SyncClient } from './sync/sync-client';
+import { buildTelemetry } from './sync/telemetry';
+import { WakeSignal } from './sync/wake-signal';
+
+export interface AgentDeps {
+  config: AgentConfig;
+  logger: Logger;
+  /** `config.refresh` re-reads through this. */
+  configRefresher: ConfigRefresher;
+  clock?: Clock;
+  fetch?: FetchLike;
+  /** Tests may wrap the production socket factory (e.g. to count or break connections). */
+  socketFactory?: (hubUrl: string, handshake: () => KioskAuth, connectTimeoutMs: number) => HubSocketFactory;
+  /** Devices to register besides the configured ones (tests). */
+  devices?: DeviceRegistry;
+  /** Aborts waiting for the hub during first-start enrolment. */
+  signal?: AbortSignal;
+  /** What the test-only chaos hook does instead of SIGKILL (tests). */
+  chaosKill?: () => void;
+}
+
+export interface RunningAgent {
+  kioskId: string;
+  ui: { port: number; url: string };
+  state: AgentState;
+  store: AgentStore;
+  devices: DeviceRegistry;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: identity, store, devices, state, commands, sync and the local server, wired
+ * together with everything injected. `main.ts` adds only the process around it.
+ */
+export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const version = agentVersion();
+  const backoff = { minMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs };
+
+  const identity = await ensureIdentity({
+    file: new IdentityFile(config.identityFile),
+    enrolmentCode: config.enrolmentCode,
+    hubUrl: config.hubUrl,
+    fetch: deps.fetch ?? fetch,
+    backoff,
+    logger: logger.child({ module: 'identity' }),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const { kioskId } = identity;
+
+  const store = AgentStore.open(config.databaseFile, kioskId, clock);
+  const devices = deps.devices ?? new DeviceRegistry();
+  if (config.devices === 'virtual') for (const device of virtualKioskDevices(clock)) devices.register(device);
+  const state = new AgentState(kioskId, devices, { outOfService: store.settings.serviceState().outOfService });
+
+  const commands = new CommandService(
+    store,
+    new CommandExecutor({ devices, settings: store.settings, state, config: deps.configRefresher }),
+    clock,
+    logger.child({ module: 'commands' }),
+  );
+  commands.recoverInterrupted();
+  store.outbox.enqueue({ type: 'agent.started', payload: { agentVersion: version } });
+
+  const stopDeviceEvents = devices.onHealthChange((health) => {
+    try {
+      store.outbox.enqueue({ type: 'device.health.changed', payload: health });
+    } catch (error) {
+      logger.error({ err: error, deviceId: health.deviceId }, 'could not record a device health change');
+    }
+    state.devicesChanged();
+  });
+
+  const sessions = new KioskSessions(state, clock, logger.child({ module: 'sessions' }));
+  const server = new LocalServer({
+    port: config.uiPort,
+    uiDir: config.uiDir,
+    state,
+    sessions,
+    backlog: () => store.outbox.stats().backlog,
+    logger: logger.child({ module: 'ui-server' }),
+  });
+  const ui = await server.start();
+  logger.info({ port: ui.port, url: ui.url, kioskId, uiDir: config.uiDir }, 'agent ui listening');
+
+  const wake = new WakeSignal();
+  const stopWake = store.outbox.onEnqueued(() => wake.notify());
+  const syncLogger = logger.child({ module: 'sync' });
+  const sync = new SyncClient({
+    drain: new OutboxDrain({
+      outbox: store.outbox,
+      batchSize: config.batchSize,
+      pollMs: config.outboxPollMs,
+      retryBackoff: backoff,
+      wake,
+      state,
+      chaos: chaosHooks(config.chaos, syncLogger, deps.chaosKill),
+      clock,
+      logger: syncLogger,
+    }),
+    commands,
+    state,
+    heartbeatMs: config.heartbeatMs,
+    collectTelemetry: () =>
+      buildTelemetry({
+        now: clock.now(),
+        outbox: store.outbox.stats(),
+        devices: devices.health(),
+        agentVersion: version,
+        uptimeSeconds: process.uptime(),
+        rssBytes: process.memoryUsage.rss(),
+        outOfService: state.isOutOfService(),
+      }),
+    agentVersion: version,
+    clock,
+    logger: syncLogger,
+  });
+  const signer = new KioskSigner(kioskId, identity.privateKeyPem, clock);
+  const makeFactory = deps.socketFactory ?? hubSocketFactory;
+  const link = new HubLink({
+    socketFactory: makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)),
+    backoff,
+    ackTimeoutMs: config.ackTimeoutMs,
+    logger: syncLogger,
+    onSession: (session) => sync.runSession(session),
+    onConnectFailed: (refusal) => sync.connectFailed(refusal),
+  });
+  link.start();
+
+  let stopped: Promise<void> | null = null;
+  return {
+    kioskId,
+    ui,
+    state,
+    store,
+    devices,
+    stop: () => {
+      stopped ??= (async () => {
+        await link.stop();
+        stopWake();
+        stopDeviceEvents();
+        await server.stop();
+        devices.close();
+        store.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { HubCommand } from '@kiosk/protocols';
+import { DeviceCommandError, type DeviceManager } from '../hardware/device-manager';
+import type { AgentState } from '../status/agent-state';
+import type { AgentSettings } from '../store/agent-settings';
+
+export interface CommandOutcome {
+  status: 'succeeded' | 'failed';
+  detail?: string;
+  /** A database-only effect, committed in the same transaction as the result (so it happens exactly once). */
+  applyInStore?: () => void;
+  /** In-memory follow-up once that transaction committed (e.g. push the new status to the UI). */
+  afterCommit?: () => void;
+}
+
+export interface ConfigRefresher {
+  /** Re-reads the configuration; `ok: false` with a reason when it no longer parses. */
+  refresh(): { ok: boolean; detail: string };
+}
+
+export interface CommandExecutorDeps {
+  devices: DeviceManager;
+  settings: AgentSettings;
+  state: AgentState;
+  config: ConfigRefresher;
+}
+
+/** Acts on one command. Never throws: every failure becomes a `failed` outcome with a technician-readable detail. */
+export class CommandExecutor {
+  constructor(private readonly deps: CommandExecutorDeps) {}
+
+  async execute(command: HubCommand): Promise<CommandOutcome> {
+    try {
+      return await this.dispatch(command);
+    } catch (error) {
+      if (error instanceof DeviceCommandError) return { status: 'failed', detail: error.message };
+      return { status: 'failed', detail: `${command.type} failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  private async dispatch(command: HubCommand): Promise<CommandOutcome> {
+    switch (command.type) {
+      case 'ping':
+        return { status: 'succeeded', detail: 'pong' };
+      case 'config.refresh': {
+        const refreshed = this.deps.config.refresh();
+        return { status: refreshed.ok ? 'succeeded' : 'failed', detail: refreshed.detail };
+      }
+      case 'service.set': {
+        const { inService, reason } = command.params;
+        return {
+          status: 'succeeded',
+          detail: inService ? 'kiosk back in service' : 'kiosk out of service',
+          applyInStore: () =>
+            this.deps.settings.setServiceState({ outOfService: !inService, reason: inService ? null : (reason ?? null) }),
+          afterCommit: () => this.deps.state.setOutOfService(!inService),
+        };
+      }
+      case 'device.test-print':
+        await this.deps.devices.testPrint(command.params.deviceId);
+        return { status: 'succeeded', detail: `test page printed on ${command.params.deviceId}` };
+      case 'device.reset':
+        await this.deps.devices.reset(command.params.deviceId);
+        return { status: 'succeeded', detail: `${command.params.deviceId} reset` };
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { backoffDelay, type BackoffPolicy } from '../sync/backoff';
+import { sleep } from '../clock';
+import type { Logger } from '../logger';
+import { EnrolmentError, enrolWithHub, type FetchLike } from './enrolment';
+import type { Identity, IdentityFile } from './identity-file';
+import { generateKioskKeyPair } from './kiosk-keys';
+
+export class NotEnrolledError extends Error {
+  readonly code = 'not_enrolled';
+}
+
+export interface EnsureIdentityDeps {
+  file: IdentityFile;
+  enrolmentCode: string | null;
+  hubUrl: string;
+  fetch: FetchLike;
+  backoff: BackoffPolicy;
+  logger: Logger;
+  random?: () => number;
+  /** Aborting stops waiting for an unreachable hub (shutdown during first start). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The identity on file, or a new one: an Ed25519 key pair generated here, enrolled with the one-time
+ * code, then saved. An unreachable hub is waited for (the run script may start us first); a refused or
+ * missing code is fatal, because only a person with a new code can fix it.
+ */
+export async function ensureIdentity(deps: EnsureIdentityDeps): Promise<Identity> {
+  const existing = deps.file.load();
+  if (existing) {
+    if (deps.enrolmentCode) deps.logger.info({ kioskId: existing.kioskId }, 'already enrolled; AGENT_ENROLMENT_CODE ignored');
+    return existing;
+  }
+  if (!deps.enrolmentCode) {
+    throw new NotEnrolledError(
+      `no identity at ${deps.file.file} and no AGENT_ENROLMENT_CODE: create an enrolment code on the hub and start the agent with it`,
+    );
+  }
+  const keys = generateKioskKeyPair();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const kioskId = await enrolWithHub(deps.fetch, deps.hubUrl, { code: deps.enrolmentCode, publicKey: keys.publicKeySpkiBase64 }, deps.signal);
+      const identity: Identity = { kioskId, ...keys };
+      deps.file.save(identity);
+      deps.logger.info({ kioskId }, 'enrolled with the hub');
+      return identity;
+    } catch (error) {
+      if (!(error instanceof EnrolmentError) || !error.retryable || deps.signal?.aborted) throw error;
+      const delay = backoffDelay(attempt, deps.backoff, deps.random ?? Math.random);
+      deps.logger.warn({ attempt, retryInMs: delay, reason: error.message }, 'enrolment: hub not reachable yet, retrying');
+      await sleep(delay, deps.signal);
+    }
+  }
+}

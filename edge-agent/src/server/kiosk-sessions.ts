@@ -1,0 +1,64 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  SessionBeginSchema,
+  SessionEndSchema,
+  failure,
+  parseMessage,
+  type Language,
+  type Service,
+  type SessionBeginAck,
+  type SessionEndAck,
+} from '@kiosk/protocols';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { AgentState } from '../status/agent-state';
+
+interface ActiveSession {
+  sessionId: string;
+  service: Service;
+  language: Language;
+  startedAt: Date;
+}
+
+/**
+ * One person's session at the kiosk screen (which service, which language). It holds nothing personal;
+ * flows (certificates, lottery) will hang their state off the session id.
+ */
+export class KioskSessions {
+  private active: ActiveSession | null = null;
+
+  constructor(
+    private readonly state: AgentState,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly newId: () => string = uuidv7,
+  ) {}
+
+  begin(input: unknown): SessionBeginAck {
+    const parsed = parseMessage(SessionBeginSchema, input, 'session.begin');
+    if (!parsed.ok) return parsed;
+    if (this.state.isOutOfService()) {
+      return failure('out_of_service', 'this kiosk is out of service; no session can begin until a technician puts it back in service');
+    }
+    if (this.active) this.logger.info({ sessionId: this.active.sessionId }, 'session replaced by a new one');
+    const session: ActiveSession = { sessionId: this.newId(), ...parsed.value, startedAt: this.clock.now() };
+    this.active = session;
+    this.logger.info({ sessionId: session.sessionId, service: session.service, language: session.language }, 'session began');
+    return { ok: true, sessionId: session.sessionId };
+  }
+
+  end(input: unknown): SessionEndAck {
+    const parsed = parseMessage(SessionEndSchema, input, 'session.end');
+    if (!parsed.ok) return parsed;
+    if (this.active) {
+      const seconds = (this.clock.now().getTime() - this.active.startedAt.getTime()) / 1000;
+      this.logger.info({ sessionId: this.active.sessionId, reason: parsed.value.reason, seconds }, 'session ended');
+      this.active = null;
+    }
+    return { ok: true };
+  }
+
+  current(): { sessionId: string; service: Service } | null {
+    return this.active ? { sessionId: this.active.sessionId, service: this.active.service } : null;
+  }
+}

@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { cacheControlFor, contentTypeFor, resolveStaticPath } from './static-files';
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Kiosk UI not built</title></head>
+<body><h1>The kiosk UI is not built</h1>
+<p>The edge agent is running, but it has no kiosk UI to show. Build it with
+<code>npm run build -w @kiosk/kiosk-ui</code> (or start the system with <code>npm start</code>), then reload.</p>
+</body></html>
+`;
+
+/** Serves the built kiosk UI from one directory: files, client-route fallback to index.html, never outside it. */
+export class StaticFiles {
+  constructor(private readonly root: string) {}
+
+  async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return plain(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
+    }
+    const root = await realpath(this.root).catch(() => null);
+    const index = root === null ? null : await regularFile(path.join(root, 'index.html'));
+    if (root === null || index === null) {
+      response.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '10' });
+      response.end(request.method === 'HEAD' ? undefined : NOT_BUILT_PAGE);
+      return;
+    }
+    const target = resolveStaticPath(root, pathname);
+    if (target.kind === 'refused') return plain(response, target.status, target.reason);
+
+    const found = await regularFile(target.file);
+    if (found !== null) {
+      // A symlink inside the build must not lead outside it either.
+      const real = await realpath(target.file);
+      if (!real.startsWith(root + path.sep)) return plain(response, 403, 'outside the UI directory');
+      return send(request, response, real, found.size);
+    }
+    if (target.spaFallback) return send(request, response, path.join(root, 'index.html'), index.size);
+    return plain(response, 404, 'not found');
+  }
+}
+
+async function regularFile(file: string): Promise<{ size: number } | null> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? { size: info.size } : null;
+  } catch {
+    return null;
+  }
+}
+
+function send(request: IncomingMessage, response: ServerResponse, file: string, size: number): Promise<void> {
+  response.writeHead(200, {
+    'content-type': contentTypeFor(file),
+    'content-length': size,
+    'cache-control': cacheControlFor(file),
+    'x-content-type-options': 'nosniff',
+  });
+  if (request.method === 'HEAD') {
+    response.end();
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const stream = createReadStream(file);
+    stream.once('error', () => {
+      response.destroy();
+      resolve();
+    });
+    stream.once('end', resolve);
+    stream.pipe(response);
+  });
+}
+
+export function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });
+  response.end(`${text}\n`);
+}

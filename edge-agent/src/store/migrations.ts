@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order; `PRAGMA user_version` records how many ran. Append only: a shipped
+ * migration is never edited, because kiosks in the field have already run it.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- Events waiting for the hub's ack. seq is assigned from outbox_counter, never by AUTOINCREMENT on this
+  -- table, so a deleted row's seq is never handed out again.
+  CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY,
+    event_id     TEXT NOT NULL UNIQUE,
+    type         TEXT NOT NULL,
+    occurred_at  TEXT NOT NULL,
+    payload_json TEXT NOT NULL
+  );
+  CREATE TABLE outbox_counter (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq INTEGER NOT NULL
+  );
+  INSERT INTO outbox_counter (id, last_seq) VALUES (1, 0);
+
+  -- Events the hub refused as malformed: kept with the refusal for a technician, out of the send path.
+  CREATE TABLE outbox_dead (
+    seq            INTEGER PRIMARY KEY,
+    event_id       TEXT NOT NULL UNIQUE,
+    type           TEXT NOT NULL,
+    occurred_at    TEXT NOT NULL,
+    payload_json   TEXT NOT NULL,
+    error_json     TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL
+  );
+
+  -- Hub commands, recorded before acting so that a replay is recognised and not acted on twice.
+  CREATE TABLE inbox (
+    command_id   TEXT PRIMARY KEY,
+    type         TEXT NOT NULL,
+    command_json TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('received', 'done')),
+    outcome      TEXT CHECK (outcome IN ('succeeded', 'failed', 'expired')),
+    completed_at TEXT
+  );
+
+  CREATE TABLE agent_settings (
+    key        TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL
+  );
+  `,
+];
+
+export class SchemaTooNewError extends Error {
+  readonly code = 'schema_too_new';
+}
+
+/** Brings the file up to date; safe when two processes open it at once (IMMEDIATE takes the write lock first). */
+export function migrate(db: Database.Database): void {
+  const apply = db.transaction(() => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > MIGRATIONS.length) {
+      throw new SchemaTooNewError(
+        `agent database schema v${current} is newer than this agent understands (v${MIGRATIONS.length})`,
+      );
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    if (current !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  });
+  apply.immediate();
+}

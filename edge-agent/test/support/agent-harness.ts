@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { startAgent, type AgentDeps, type RunningAgent } from '../../src/agent';
+import { parseConfig, type AgentConfig } from '../../src/config';
+import { EnvConfigRefresher } from '../../src/config-refresher';
+import { repoRoot } from '../../src/paths';
+import type { MiniHub } from './mini-hub';
+
+/** A temporary directory, removed by `cleanup()`. */
+export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A stand-in for the built kiosk UI: an index.html and one hashed asset. */
+export function writeUiBuild(dir: string): void {
+  mkdirSync(path.join(dir, 'assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html lang="ja"><title>kiosk</title><script src="/assets/app-1a2b.js"></script></html>');
+  writeFileSync(path.join(dir, 'assets', 'app-1a2b.js'), 'console.log("kiosk");');
+}
+
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** Agent config for tests: fast timers, ephemeral UI port, everything under `dir`. */
+export function testConfig(dir: string, hub: MiniHub, env: Record<string, string> = {}): AgentConfig {
+  const uiDir = path.join(dir, 'ui');
+  writeUiBuild(uiDir);
+  return parseConfig(
+    {
+      HUB_URL: hub.url,
+      AGENT_DATA_DIR: path.join(dir, 'agent'),
+      AGENT_UI_DIR: uiDir,
+      AGENT_UI_PORT: '0',
+      AGENT_HEARTBEAT_MS: '200',
+      AGENT_ACK_TIMEOUT_MS: '3000',
+      AGENT_RECONNECT_MIN_MS: '30',
+      AGENT_RECONNECT_MAX_MS: '150',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    repoRoot,
+  );
+}
+
+/** Starts the real agent composition against `hub`, enrolling on first start. */
+export async function startTestAgent(
+  hub: MiniHub,
+  config: AgentConfig,
+  extra: Partial<Omit<AgentDeps, 'config' | 'logger' | 'configRefresher'>> = {},
+): Promise<RunningAgent> {
+  return startAgent({
+    config,
+    logger: silentLogger,
+    configRefresher: new EnvConfigRefresher(config, () => config, silentLogger),
+    ...extra,
+  });
+}
+
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
