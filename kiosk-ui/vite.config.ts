@@ -1,7 +1,8 @@
 /**
- * One config, two apps: `vite build --mode kiosk` and `vite build --mode console`. The kiosk is served by
- * the edge agent at `/`, the console by the hub under `/console/`. `@kiosk/protocols` is compiled from
- * its TypeScript source (zod runs in the browser), never from a stale build.
+ * One config, three apps: `vite build --mode kiosk|console|panel`. The kiosk is served by the edge agent
+ * at `/`, the console by the hub under `/console/`, and the demo's virtual device panel by the agent
+ * (demo mode only) under `/panel/`. `@kiosk/protocols` is compiled from its TypeScript source (zod runs
+ * in the browser), never from a stale build.
  */
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const apps = {
   kiosk: { base: './' },
   console: { base: '/console/' },
+  panel: { base: '/panel/' },
 } as const;
 
 type AppName = keyof typeof apps;

@@ -31,7 +31,7 @@ export const mapsMatchSchemas: { [C in PanelCommandName]: Same<RequestOf<C>, Pan
   'panel.pinpad.press': true,
 };
 
-export function panelEnd(): void {
+export function panelClientEnd(): void {
   panel.emit('panel.coin.insert', { coinYen: 500 }, (ack) => ack.ok);
   // @ts-expect-error a 5-yen coin is not taken
   panel.emit('panel.coin.insert', { coinYen: 5 }, () => undefined);
@@ -52,7 +52,7 @@ export function panelEnd(): void {
   panel.emit('panel.state.get', (current) => current.receipts.map((receipt) => receipt.text));
 }
 
-export function agentEnd(): void {
+export function panelServerEnd(): void {
   agent.of('/panel').emit('panel.state', state);
   // @ts-expect-error a state needs every section
   agent.emit('panel.state', { devices: [], receipts: [], documents: [] });
