@@ -4,8 +4,9 @@
 # everything is present. As root it runs apt itself; otherwise it prints the one apt line to run.
 set -euo pipefail
 
+# iproute2 and util-linux (unshare, setpriv): the virtual card's pcscd runs in its own network namespace.
 PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkg-config socat cups printer-driver-cups-pdf poppler-utils
-  fonts-noto-cjk umockdev chromium)
+  fonts-noto-cjk umockdev chromium iproute2 util-linux)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

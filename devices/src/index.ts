@@ -1,2 +1,2 @@
 // Hardware drivers behind small interfaces, each with a real driver and a virtual device on the same OS stack.
-export {};
+export * from './card';

@@ -1,0 +1,26 @@
+// My Number card stack: the PC/SC reader driver, the JPKI user-authentication application on top of any
+// APDU transport, and the virtual card (emulator behind the real pcscd via vpcd) for tests and the demo.
+// See README.md in this directory.
+
+export * from './errors';
+export { type CardLogger, silentCardLogger } from './logger';
+
+export { type AtrInfo, parseAtr } from './apdu/atr';
+export { type ApduEvent, type ApduTransport, ApduChannel } from './apdu/channel';
+export { type CommandApdu, encodeCommand, parseCommand } from './apdu/command';
+export { exchange, type RawTransmit } from './apdu/exchange';
+export { type ResponseApdu, parseResponse } from './apdu/response';
+
+export { AUTH_PIN_LENGTH, AUTH_PIN_MAX_TRIES, JPKI_AID, JpkiFile } from './jpki/commands';
+export { challengeDigestInfo, sha256DigestInfo } from './jpki/digest-info';
+export { JpkiCard, MAX_CHALLENGE_BYTES } from './jpki/jpki-card';
+export { parseDerHeader } from './jpki/responses';
+
+export type { CardReaderDriver, CardReaderEvents, CardSession, PcscCardReaderOptions, ReaderInfo } from './pcsc/card-reader';
+export { PcscCardReader } from './pcsc/pcsc-card-reader';
+
+export { VirtualJpkiCard, type VirtualJpkiCardOptions } from './virtual/jpki-emulator';
+export { PcscdProcess, type PcscdProcessOptions, VPCD_SLOTS } from './virtual/pcscd-process';
+export { createForeignCard, createResidentCard, loadVirtualResidents, type VirtualResident, type VirtualResidentsFile } from './virtual/residents';
+export { VirtualCardStack, type VirtualCardStackOptions } from './virtual/virtual-card-stack';
+export { type VirtualCard, VirtualCardSlot } from './virtual/virtual-card-slot';
