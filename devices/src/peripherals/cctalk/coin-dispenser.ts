@@ -1,0 +1,251 @@
+import type { CoinYen, DeviceHealth, DeviceReason, DeviceStatus } from '@kiosk/protocols';
+import type { CoinDispenser, PayoutReason, PayoutResult } from '../contracts';
+import {
+  DeviceDisconnectedError,
+  DeviceRefusedError,
+  DeviceTimeoutError,
+  FrameParseError,
+  InvalidArgumentError,
+  PayoutIncompleteError,
+} from '../errors';
+import { Listeners } from '../events';
+import { HealthTracker } from '../health/health';
+import { delay, describeError, runDetached, silentLogger, systemClock, type Clock, type PeripheralLogger } from '../logger';
+import type { CcTalkBus } from './bus';
+import { nextCounter } from './credit';
+import {
+  FaultCode,
+  Header,
+  HOPPER_ENABLE,
+  encodeSerialNumber,
+  parseAscii,
+  parseHopperStatus,
+  parsePayoutLevel,
+  parseSelfCheck,
+  parseSerialNumber,
+  type HopperStatus,
+} from './headers';
+import { nextDispense } from './payout-plan';
+
+export interface HopperConfig {
+  address: number;
+  coinYen: CoinYen;
+}
+
+export interface CoinDispenserOptions {
+  id: string;
+  bus: CcTalkBus;
+  /** One hopper per coin value (e.g. 10, 50, 100 yen), each at its own ccTalk address. */
+  hoppers: HopperConfig[];
+  /** Health poll period. */
+  pollMs?: number;
+  /** Status poll period while a dispense runs. */
+  dispensePollMs?: number;
+  /** Allowance per coin for a dispense to finish. */
+  msPerCoin?: number;
+  clock?: Clock;
+  logger?: PeripheralLogger;
+}
+
+interface HopperState extends HopperConfig {
+  serial: number | undefined;
+  /** Came up short on a payout (or reports jammed): not used until it reports coins again. */
+  unavailable: boolean;
+  low: boolean;
+  fault: number;
+  supported: boolean;
+}
+
+/**
+ * Change and refunds from ccTalk hoppers. A payout is a series of dispenses (largest coin first, falling
+ * back to smaller coins when a hopper runs dry); each dispense is sent once (never retried blindly: the
+ * hopper's event counter says whether it was taken) and followed until the hopper reports nothing left to
+ * pay. A `payout` event with what actually left the machine is emitted before the call settles.
+ */
+export class CcTalkCoinDispenser implements CoinDispenser {
+  readonly kind = 'coin-hopper' as const;
+  private readonly tracker: HealthTracker;
+  private readonly logger: PeripheralLogger;
+  private readonly payouts: Listeners<PayoutResult>;
+  private readonly hoppers: HopperState[];
+  private configured = false;
+  private timer: NodeJS.Timeout | undefined;
+  private paying = false;
+  private polling = false;
+  private configuring: Promise<void> | undefined;
+  private stopOffState: (() => void) | undefined;
+
+  constructor(private readonly options: CoinDispenserOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.tracker = new HealthTracker(options.id, 'coin-hopper', options.clock ?? systemClock, this.logger);
+    this.payouts = new Listeners(`${options.id} payout`, this.logger);
+    this.hoppers = options.hoppers.map((hopper) => ({ ...hopper, serial: undefined, unavailable: false, low: false, fault: 0, supported: true }));
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  async start(): Promise<void> {
+    this.stopOffState = this.options.bus.onState((state) => {
+      this.configured = false;
+      if (state !== 'connected') this.tracker.update(['disconnected'], { detail: `waiting for ${this.options.bus.identity}` });
+    });
+    await this.options.bus.attach();
+    await this.poll();
+    this.timer = setInterval(() => runDetached(this.logger, 'hopper poll', () => this.poll()), this.options.pollMs ?? 1000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.stopOffState?.();
+    await this.options.bus.detach();
+  }
+
+  health(): DeviceHealth {
+    return this.tracker.health();
+  }
+
+  onHealthChange(listener: (health: DeviceHealth) => void): () => void {
+    return this.tracker.onChange(listener);
+  }
+
+  onMalformed(listener: (error: FrameParseError) => void): () => void {
+    return this.options.bus.onMalformed(listener);
+  }
+
+  onPayout(listener: (result: PayoutResult) => void): () => void {
+    return this.payouts.add(listener);
+  }
+
+  async payout(amountYen: number, reason: PayoutReason): Promise<PayoutResult> {
+    if (!Number.isInteger(amountYen) || amountYen <= 0 || amountYen % 10 !== 0) {
+      throw new InvalidArgumentError(`payout must be a positive multiple of 10 yen, got ${amountYen}`);
+    }
+    if (this.paying) throw new InvalidArgumentError('a payout is already running');
+    if (this.options.bus.state !== 'connected') throw new DeviceDisconnectedError(this.id);
+    this.paying = true;
+    const coins = new Map<CoinYen, number>();
+    let paidYen = 0;
+    let failure: unknown;
+    try {
+      await this.ensureConfigured();
+      for (;;) {
+        const step = nextDispense(amountYen - paidYen, this.hoppers.filter((h) => h.supported));
+        if (!step) break;
+        const hopper = this.hoppers.find((h) => h.supported && h.coinYen === step.coinYen) as HopperState;
+        const paid = await this.dispense(hopper, step.count);
+        paidYen += paid * hopper.coinYen;
+        if (paid) coins.set(hopper.coinYen, (coins.get(hopper.coinYen) ?? 0) + paid);
+        if (paid < step.count) hopper.unavailable = true;
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.paying = false;
+    }
+    const result: PayoutResult = {
+      reason,
+      requestedYen: amountYen,
+      paidYen,
+      unpaidYen: amountYen - paidYen,
+      coins: [...coins].map(([coinYen, count]) => ({ coinYen, count })),
+    };
+    if (paidYen > 0) this.payouts.emit(result);
+    this.updateHealth();
+    if (result.unpaidYen > 0) {
+      this.logger.warn({ deviceId: this.id, paidYen, unpaidYen: result.unpaidYen, err: failure ? describeError(failure) : undefined }, 'payout incomplete');
+      throw new PayoutIncompleteError(amountYen, paidYen, result.unpaidYen);
+    }
+    return result;
+  }
+
+  /** Dispenses up to `count` coins from one hopper; returns how many it actually paid. */
+  private async dispense(hopper: HopperState, count: number): Promise<number> {
+    const bus = this.options.bus;
+    const before = await this.hopperStatus(hopper);
+    const expected = nextCounter(before.eventCounter);
+    const command = Buffer.concat([encodeSerialNumber(hopper.serial ?? 0), Buffer.from([count])]);
+    try {
+      await bus.request(hopper.address, Header.dispenseHopperCoins, command, { retries: 0 });
+    } catch (error) {
+      if (!(error instanceof DeviceTimeoutError)) throw error;
+      // The reply was lost, not necessarily the command: the event counter tells which.
+      if ((await this.hopperStatus(hopper)).eventCounter !== expected) {
+        await bus.request(hopper.address, Header.dispenseHopperCoins, command, { retries: 0 });
+      }
+    }
+    const allowanceMs = 2000 + count * (this.options.msPerCoin ?? 500);
+    const deadline = Date.now() + allowanceMs;
+    for (;;) {
+      const status = await this.hopperStatus(hopper);
+      if (status.eventCounter === expected && status.remaining === 0) return status.lastPaid;
+      if (Date.now() > deadline) throw new DeviceTimeoutError(this.id, `dispense of ${count} x ${hopper.coinYen} yen`, allowanceMs);
+      await delay(this.options.dispensePollMs ?? 50);
+    }
+  }
+
+  private async hopperStatus(hopper: HopperState): Promise<HopperStatus> {
+    return parseHopperStatus(await this.options.bus.request(hopper.address, Header.requestHopperStatus));
+  }
+
+  /** One configuration at a time, shared by the poll and a payout that both find the bus fresh. */
+  private ensureConfigured(): Promise<void> {
+    if (this.configured) return Promise.resolve();
+    this.configuring ??= this.configure().finally(() => {
+      this.configuring = undefined;
+    });
+    return this.configuring;
+  }
+
+  private async configure(): Promise<void> {
+    const bus = this.options.bus;
+    for (const hopper of this.hoppers) {
+      await bus.request(hopper.address, Header.simplePoll);
+      const category = parseAscii(await bus.request(hopper.address, Header.requestEquipmentCategory));
+      hopper.supported = category === 'Payout';
+      if (!hopper.supported) continue;
+      hopper.serial = parseSerialNumber(await bus.request(hopper.address, Header.requestSerialNumber));
+      await bus.request(hopper.address, Header.enableHopper, [HOPPER_ENABLE]);
+    }
+    this.configured = true;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.paying || this.options.bus.state !== 'connected') return;
+    this.polling = true;
+    try {
+      await this.ensureConfigured();
+      for (const hopper of this.hoppers.filter((h) => h.supported)) {
+        hopper.low = parsePayoutLevel(await this.options.bus.request(hopper.address, Header.requestPayoutHighLowStatus)).low;
+        hopper.fault = parseSelfCheck(await this.options.bus.request(hopper.address, Header.performSelfCheck));
+        // A hopper refilled (level back above low, no fault) is worth trying again.
+        if (!hopper.low && hopper.fault === FaultCode.ok) hopper.unavailable = false;
+      }
+      this.updateHealth();
+    } catch (error) {
+      if (error instanceof DeviceTimeoutError) this.tracker.update(['timeout'], { detail: error.message });
+      else if (error instanceof FrameParseError || error instanceof DeviceRefusedError) {
+        this.logger.warn({ deviceId: this.id, err: describeError(error) }, 'hopper poll failed');
+      } else if (!(error instanceof DeviceDisconnectedError)) throw error;
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private updateHealth(): void {
+    const reasons = new Set<DeviceReason>();
+    const usable = this.hoppers.filter((h) => h.supported && !h.unavailable && h.fault === FaultCode.ok);
+    for (const hopper of this.hoppers) {
+      if (!hopper.supported) reasons.add('unsupported');
+      else if (hopper.fault === FaultCode.payoutJammed) reasons.add('jam');
+      else if (hopper.fault !== FaultCode.ok) reasons.add('other');
+      else if (hopper.unavailable || hopper.low) reasons.add('hopper-empty');
+    }
+    // Some change can still be given while one coin value is out: a warning, not an error.
+    const status: DeviceStatus | undefined = reasons.size === 0 ? undefined : usable.length > 0 && [...reasons].every((r) => r === 'hopper-empty') ? 'warning' : 'error';
+    const empty = this.hoppers.filter((h) => h.unavailable || h.low).map((h) => `${h.coinYen}`);
+    this.tracker.update(reasons, { ...(status ? { status } : {}), ...(empty.length ? { detail: `low or empty: ${empty.join(', ')} yen` } : {}) });
+  }
+}

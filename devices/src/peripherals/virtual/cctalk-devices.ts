@@ -1,0 +1,178 @@
+import type { CoinYen } from '@kiosk/protocols';
+import { nextCounter } from '../cctalk/credit';
+import {
+  CoinEventCode,
+  FaultCode,
+  Header,
+  HOPPER_ENABLE,
+  encodeCoinId,
+  encodeCreditBuffer,
+  encodeHopperStatus,
+  encodeSerialNumber,
+  parseSerialNumber,
+} from '../cctalk/headers';
+
+/** What a simulated device answers: reply data, a NAK, or nothing at all (no such command on this device). */
+export type SimAnswer = { ack: Buffer } | { nak: true } | undefined;
+
+const ack = (data: Buffer | number[] = []): SimAnswer => ({ ack: Buffer.from(data) });
+const nak: SimAnswer = { nak: true };
+
+export interface SimDevice {
+  readonly address: number;
+  handle(header: number, data: Buffer): SimAnswer;
+}
+
+/** The four yen coins at positions 1-4, as a Japanese acceptor would be programmed. */
+export const DEFAULT_COIN_POSITIONS: ReadonlyArray<[number, CoinYen]> = [
+  [1, 10],
+  [2, 50],
+  [3, 100],
+  [4, 500],
+];
+
+export type InsertOutcome = 'accepted' | 'rejected' | 'jammed';
+
+/**
+ * A ccTalk coin acceptor's behaviour: event counter, five-deep credit buffer, master and per-coin inhibit,
+ * self-check. Power-up state is fully inhibited, as on real acceptors.
+ */
+export class SimCoinAcceptor implements SimDevice {
+  counter = 0;
+  results: Array<{ a: number; b: number }> = [];
+  master = false;
+  mask = 0;
+  jammed = false;
+
+  constructor(
+    readonly address = 2,
+    private readonly positions: ReadonlyArray<[number, CoinYen]> = DEFAULT_COIN_POSITIONS,
+  ) {}
+
+  insert(coinYen: CoinYen): InsertOutcome {
+    if (this.jammed) {
+      this.record(0, CoinEventCode.creditSensorBlocked);
+      return 'jammed';
+    }
+    const position = this.positions.find(([, coin]) => coin === coinYen)?.[0];
+    if (position === undefined) {
+      this.record(0, CoinEventCode.rejectCoin);
+      return 'rejected';
+    }
+    if (!this.master || (this.mask & (1 << (position - 1))) === 0) {
+      this.record(0, CoinEventCode.inhibitedCoin);
+      return 'rejected';
+    }
+    this.record(position, 1);
+    return 'accepted';
+  }
+
+  get accepting(): boolean {
+    return this.master && this.mask !== 0 && !this.jammed;
+  }
+
+  handle(header: number, data: Buffer): SimAnswer {
+    switch (header) {
+      case Header.simplePoll:
+        return ack();
+      case Header.requestEquipmentCategory:
+        return ack(Buffer.from('Coin Acceptor', 'latin1'));
+      case Header.requestManufacturerId:
+        return ack(Buffer.from('KSK', 'latin1'));
+      case Header.requestProductCode:
+        return ack(Buffer.from('VCA-JP4', 'latin1'));
+      case Header.requestSerialNumber:
+        return ack(encodeSerialNumber(0x000201));
+      case Header.requestCoinId: {
+        const position = data[0];
+        return ack(encodeCoinId(this.positions.find(([p]) => p === position)?.[1]));
+      }
+      case Header.modifyInhibitStatus:
+        if (data.length !== 2) return nak;
+        this.mask = (data[0] as number) | ((data[1] as number) << 8);
+        return ack();
+      case Header.modifyMasterInhibit:
+        if (data.length !== 1) return nak;
+        this.master = ((data[0] as number) & 1) === 1;
+        return ack();
+      case Header.readBufferedCredit:
+        return ack(encodeCreditBuffer({ eventCounter: this.counter, results: this.results }));
+      case Header.performSelfCheck:
+        return ack([this.jammed ? FaultCode.creditSensor : FaultCode.ok]);
+      case Header.resetDevice:
+        Object.assign(this, { counter: 0, results: [], master: false, mask: 0 });
+        return ack();
+      default:
+        return nak;
+    }
+  }
+
+  private record(a: number, b: number): void {
+    this.counter = nextCounter(this.counter);
+    this.results = [{ a, b }, ...this.results].slice(0, 5);
+  }
+}
+
+/** A ccTalk payout hopper holding one coin value: serial-number-checked dispense, status, level, self-check. */
+export class SimHopper implements SimDevice {
+  coins: number;
+  jammed = false;
+  enabled = false;
+  counter = 0;
+  lastPaid = 0;
+  lastUnpaid = 0;
+  /** Coins actually paid out, for the device panel's tray. */
+  paidOut = 0;
+  readonly lowLevel = 5;
+
+  constructor(
+    readonly address: number,
+    readonly coinYen: CoinYen,
+    coins: number,
+    private readonly serial = 0x010000 + address,
+  ) {
+    this.coins = coins;
+  }
+
+  handle(header: number, data: Buffer): SimAnswer {
+    switch (header) {
+      case Header.simplePoll:
+        return ack();
+      case Header.requestEquipmentCategory:
+        return ack(Buffer.from('Payout', 'latin1'));
+      case Header.requestManufacturerId:
+        return ack(Buffer.from('KSK', 'latin1'));
+      case Header.requestProductCode:
+        return ack(Buffer.from(`VHP-${this.coinYen}`, 'latin1'));
+      case Header.requestSerialNumber:
+        return ack(encodeSerialNumber(this.serial));
+      case Header.enableHopper:
+        this.enabled = data[0] === HOPPER_ENABLE;
+        return ack();
+      case Header.dispenseHopperCoins:
+        return this.dispense(data);
+      case Header.requestHopperStatus:
+        return ack(encodeHopperStatus({ eventCounter: this.counter, remaining: 0, lastPaid: this.lastPaid, lastUnpaid: this.lastUnpaid }));
+      case Header.requestPayoutHighLowStatus:
+        return ack([0x10 | (this.coins <= this.lowLevel ? 0x01 : 0)]);
+      case Header.performSelfCheck:
+        return ack([this.jammed ? FaultCode.payoutJammed : FaultCode.ok]);
+      default:
+        return nak;
+    }
+  }
+
+  /** Pays at once (a real hopper takes ~100 ms a coin; the driver polls status either way). */
+  private dispense(data: Buffer): SimAnswer {
+    if (data.length !== 4 || !this.enabled) return nak;
+    if (parseSerialNumber(data.subarray(0, 3)) !== this.serial) return nak;
+    const wanted = data[3] as number;
+    const paid = this.jammed ? 0 : Math.min(wanted, this.coins);
+    this.coins -= paid;
+    this.paidOut += paid;
+    this.counter = nextCounter(this.counter);
+    this.lastPaid = paid;
+    this.lastUnpaid = wanted - paid;
+    return ack([this.counter]);
+  }
+}

@@ -1,0 +1,39 @@
+import { CcTalkFrameDecoder, encodeFrame } from '../cctalk/frame';
+import { Header, parseCreditBuffer, parseHopperStatus } from '../cctalk/headers';
+import { CcTalkBusSimulator } from './cctalk-bus-sim';
+import { SimCoinAcceptor, SimHopper } from './cctalk-devices';
+
+function ask(sim: CcTalkBusSimulator, destination: number, header: number, data: number[] = []) {
+  const reply = sim.receive(encodeFrame({ destination, source: 1, header, data: Buffer.from(data) }));
+  return new CcTalkFrameDecoder().push(reply).frames[0];
+}
+
+describe('simulated ccTalk devices', () => {
+  it('buffers credits only when enabled, newest first', () => {
+    const acceptor = new SimCoinAcceptor();
+    const sim = new CcTalkBusSimulator([acceptor]);
+    expect(acceptor.insert(100)).toBe('rejected');
+    ask(sim, 2, Header.modifyInhibitStatus, [0x0f, 0]);
+    ask(sim, 2, Header.modifyMasterInhibit, [1]);
+    expect(acceptor.insert(100)).toBe('accepted');
+    const frame = ask(sim, 2, Header.readBufferedCredit);
+    expect(frame).toMatchObject({ destination: 1, source: 2, header: 0 });
+    expect(parseCreditBuffer(frame?.data ?? Buffer.alloc(0))).toMatchObject({ eventCounter: 2, results: [{ a: 3, b: 1 }, { a: 0, b: 2 }, { a: 0, b: 0 }, { a: 0, b: 0 }, { a: 0, b: 0 }] });
+  });
+
+  it('dispenses only with the right serial number, and reports what it paid', () => {
+    const hopper = new SimHopper(3, 100, 2);
+    const sim = new CcTalkBusSimulator([hopper]);
+    ask(sim, 3, Header.enableHopper, [165]);
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [0, 0, 0, 3])?.header).toBe(Header.nak);
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 3])?.data).toEqual(Buffer.from([1]));
+    expect(parseHopperStatus(ask(sim, 3, Header.requestHopperStatus)?.data ?? Buffer.alloc(0))).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 2, lastUnpaid: 1 });
+  });
+
+  it('does not answer a frame with a bad checksum or for another address', () => {
+    const sim = new CcTalkBusSimulator([new SimCoinAcceptor()]);
+    expect(sim.receive(Buffer.from([2, 0, 1, 254, 0])).length).toBe(0);
+    expect(sim.malformed).toBe(1);
+    expect(sim.receive(encodeFrame({ destination: 9, source: 1, header: 254, data: Buffer.alloc(0) })).length).toBe(0);
+  });
+});

@@ -1,0 +1,147 @@
+import type { FrameParseError } from '../errors';
+import { encodeProcessIdResponse } from '../escpos/responses';
+import { encodeRealtimeStatus, type FullStatus } from '../escpos/status';
+import { EscPosParser, type EscPosToken } from '../escpos/stream-parser';
+import { ReceiptRenderer } from '../escpos/render';
+
+export interface CapturedReceipt {
+  text: string;
+  /** false for a receipt abandoned mid-way (buffers cleared after a fault): on paper, but never cut. */
+  cut: boolean;
+  at: string;
+}
+
+export interface VirtualPrinterState {
+  /** Lines of paper left on the roll (Infinity for a fresh roll in the demo). */
+  paperLines: number;
+  nearEndLines: number;
+  coverOpen: boolean;
+  jam: boolean;
+}
+
+export interface VirtualPrinterSnapshot extends VirtualPrinterState {
+  paper: 'ok' | 'near-end' | 'out';
+  online: boolean;
+  queuedCommands: number;
+  receipts: number;
+  malformed: number;
+}
+
+/**
+ * The receipt printer's behaviour without any I/O: bytes in, answer bytes out. Real-time commands (DLE EOT,
+ * DLE DC4 clear) are handled on arrival; everything else queues for the print engine, which runs only while
+ * the printer is online (paper, cover closed, no jam) and uses one line of paper per printed line. A
+ * process-id request is answered when the engine reaches it, i.e. after everything before it printed.
+ */
+export class VirtualPrinterEngine {
+  private readonly parser = new EscPosParser();
+  private renderer = new ReceiptRenderer();
+  private queue: EscPosToken[] = [];
+  private readonly captured: CapturedReceipt[] = [];
+  private malformedCount = 0;
+  readonly state: VirtualPrinterState = { paperLines: Number.POSITIVE_INFINITY, nearEndLines: 30, coverOpen: false, jam: false };
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Feeds received bytes; returns the bytes the printer sends back. */
+  receive(bytes: Uint8Array): { reply: Buffer; errors: FrameParseError[] } {
+    const { tokens, errors } = this.parser.push(bytes);
+    this.malformedCount += errors.length;
+    const replies: Buffer[] = [];
+    for (const token of tokens) {
+      if (token.type === 'status-request') replies.push(Buffer.from([this.statusByte(token.n)]));
+      else if (token.type === 'clear-buffers') this.clearBuffers();
+      else this.queue.push(token);
+    }
+    replies.push(this.run());
+    return { reply: Buffer.concat(replies), errors };
+  }
+
+  /** Call after changing `state`: a printer put back online resumes its queue. */
+  resume(): Buffer {
+    return this.run();
+  }
+
+  get online(): boolean {
+    return this.state.paperLines > 0 && !this.state.coverOpen && !this.state.jam;
+  }
+
+  fullStatus(): FullStatus {
+    const paperEnd = this.state.paperLines <= 0;
+    return {
+      printer: { offline: !this.online, waitingForRecovery: false },
+      offline: { coverOpen: this.state.coverOpen, feedButton: false, paperEndStop: paperEnd, errorOccurred: this.state.jam },
+      error: { autocutter: this.state.jam, unrecoverable: false, autoRecoverable: false },
+      paper: { nearEnd: this.state.paperLines <= this.state.nearEndLines, paperEnd },
+    };
+  }
+
+  receipts(): CapturedReceipt[] {
+    return [...this.captured];
+  }
+
+  clearReceipts(): void {
+    this.captured.length = 0;
+  }
+
+  /** What has printed since the last cut. */
+  pendingText(): string {
+    return this.renderer.pendingText();
+  }
+
+  snapshot(): VirtualPrinterSnapshot {
+    const { paperLines } = this.state;
+    return {
+      ...this.state,
+      paper: paperLines <= 0 ? 'out' : paperLines <= this.state.nearEndLines ? 'near-end' : 'ok',
+      online: this.online,
+      queuedCommands: this.queue.length,
+      receipts: this.captured.length,
+      malformed: this.malformedCount,
+    };
+  }
+
+  private statusByte(n: number): number {
+    const status = this.fullStatus();
+    if (n === 1) return encodeRealtimeStatus({ kind: 1, ...status.printer });
+    if (n === 2) return encodeRealtimeStatus({ kind: 2, ...status.offline });
+    if (n === 3) return encodeRealtimeStatus({ kind: 3, ...status.error });
+    return encodeRealtimeStatus({ kind: 4, ...status.paper });
+  }
+
+  private run(): Buffer {
+    const replies: Buffer[] = [];
+    while (this.queue.length && this.online) {
+      const token = this.queue.shift() as EscPosToken;
+      if (token.type === 'process-id-request') {
+        replies.push(encodeProcessIdResponse(token.id));
+        continue;
+      }
+      if (token.type === 'lf') this.usePaper(1);
+      if (token.type === 'feed') {
+        // A feed longer than the paper left prints what fits, then the printer stops at paper end.
+        const lines = Math.min(token.lines, this.state.paperLines);
+        this.usePaper(lines);
+        if (lines < token.lines) {
+          this.queue.unshift({ type: 'feed', lines: token.lines - lines });
+          this.renderer.apply({ type: 'feed', lines });
+          continue;
+        }
+      }
+      const text = this.renderer.apply(token);
+      if (text !== undefined) this.captured.push({ text, cut: true, at: this.now().toISOString() });
+    }
+    return Buffer.concat(replies);
+  }
+
+  private usePaper(lines: number): void {
+    this.state.paperLines = Math.max(0, this.state.paperLines - lines);
+  }
+
+  private clearBuffers(): void {
+    this.queue = [];
+    const pending = this.renderer.pendingText();
+    if (pending) this.captured.push({ text: pending, cut: false, at: this.now().toISOString() });
+    this.renderer = new ReceiptRenderer();
+  }
+}

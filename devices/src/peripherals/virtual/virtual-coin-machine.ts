@@ -1,0 +1,192 @@
+import type { CoinYen } from '@kiosk/protocols';
+import type { HopperConfig } from '../cctalk/coin-dispenser';
+import { InvalidArgumentError } from '../errors';
+import { Listeners } from '../events';
+import type { PeripheralLogger } from '../logger';
+import type { SerialLinkFactory } from '../serial/serial-link';
+import { CcTalkBusSimulator } from './cctalk-bus-sim';
+import { SimCoinAcceptor, SimHopper, type InsertOutcome } from './cctalk-devices';
+import { SerialDeviceHost } from './serial-device-host';
+
+export interface VirtualHopperSpec {
+  coinYen: CoinYen;
+  coins: number;
+  address?: number;
+}
+
+export interface VirtualCoinMachineOptions {
+  dir: string;
+  /** Link name; the bus identity is `{ path: <dir>/<name> }`. Default `cash-bus`. */
+  name?: string;
+  acceptorAddress?: number;
+  hoppers?: VirtualHopperSpec[];
+  factory?: SerialLinkFactory;
+  logger?: PeripheralLogger;
+}
+
+export interface VirtualCoinMachineSnapshot {
+  plugged: boolean;
+  accepting: boolean;
+  coinJam: boolean;
+  eventCounter: number;
+  /** Yen accepted into the cash box since start. */
+  acceptedYen: number;
+  hoppers: Array<{ coinYen: CoinYen; address: number; coins: number; jammed: boolean; paidOut: number }>;
+  malformed: number;
+}
+
+export const DEFAULT_HOPPERS: VirtualHopperSpec[] = [
+  { coinYen: 10, coins: 100, address: 3 },
+  { coinYen: 50, coins: 40, address: 4 },
+  { coinYen: 100, coins: 40, address: 5 },
+];
+
+/**
+ * A coin acceptor and its change hoppers on one ccTalk bus, on the far end of a socat pty pair. The device
+ * panel inserts coins and causes faults here; the real drivers see only the serial line.
+ */
+export class VirtualCoinMachine {
+  readonly acceptor: SimCoinAcceptor;
+  readonly hoppers: SimHopper[];
+  private readonly bus: CcTalkBusSimulator;
+  private readonly host: SerialDeviceHost;
+  private readonly changes: Listeners<VirtualCoinMachineSnapshot>;
+  private acceptedYen = 0;
+  private lastAnnounced = '';
+
+  private constructor(options: VirtualCoinMachineOptions) {
+    this.acceptor = new SimCoinAcceptor(options.acceptorAddress ?? 2);
+    this.hoppers = (options.hoppers ?? DEFAULT_HOPPERS).map((spec, index) => new SimHopper(spec.address ?? 3 + index, spec.coinYen, spec.coins));
+    this.bus = new CcTalkBusSimulator([this.acceptor, ...this.hoppers]);
+    this.changes = new Listeners('virtual coin machine change', options.logger);
+    this.host = new SerialDeviceHost({
+      dir: options.dir,
+      name: options.name ?? 'cash-bus',
+      baudRate: 9600,
+      ...(options.factory ? { factory: options.factory } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      onBytes: (bytes) => {
+        const reply = this.bus.receive(bytes);
+        this.emitChange();
+        return reply;
+      },
+    });
+  }
+
+  static async start(options: VirtualCoinMachineOptions): Promise<VirtualCoinMachine> {
+    const machine = new VirtualCoinMachine(options);
+    await machine.host.plug();
+    return machine;
+  }
+
+  /** The identity to give CcTalkBus. */
+  get path(): string {
+    return this.host.hostPath;
+  }
+
+  /** The hopper list to give CcTalkCoinDispenser. */
+  hopperConfigs(): HopperConfig[] {
+    return this.hoppers.map((hopper) => ({ address: hopper.address, coinYen: hopper.coinYen }));
+  }
+
+  // ---- controls (device panel, tests) ----
+
+  insertCoin(coinYen: CoinYen): InsertOutcome {
+    const outcome = this.acceptor.insert(coinYen);
+    if (outcome === 'accepted') this.acceptedYen += coinYen;
+    this.emitChange();
+    return outcome;
+  }
+
+  /** Several coins at once, faster than any poll: more than five overflow the acceptor's buffer. */
+  insertCoins(coins: CoinYen[]): InsertOutcome[] {
+    return coins.map((coin) => this.insertCoin(coin));
+  }
+
+  setCoinJam(jammed: boolean): void {
+    this.acceptor.jammed = jammed;
+    this.emitChange();
+  }
+
+  /**
+   * `5 + lost` coins of one value in one instant: the acceptor buffers only the last five events, so `lost`
+   * credits are gone before the host can read them (as when polls fail for a while during a busy moment).
+   */
+  overflowCreditBuffer(coinYen: CoinYen, lost: number): InsertOutcome[] {
+    return this.insertCoins(Array.from({ length: 5 + lost }, () => coinYen));
+  }
+
+  setHopperCoins(coinYen: CoinYen, coins: number): void {
+    this.hopper(coinYen).coins = Math.max(0, Math.trunc(coins));
+    this.emitChange();
+  }
+
+  emptyHopper(coinYen: CoinYen): void {
+    this.setHopperCoins(coinYen, 0);
+  }
+
+  setHopperJam(coinYen: CoinYen, jammed: boolean): void {
+    this.hopper(coinYen).jammed = jammed;
+    this.emitChange();
+  }
+
+  /** The next reply goes out with a bad checksum. */
+  corruptNextReply(): void {
+    this.bus.corruptNextReply = true;
+  }
+
+  injectGarbage(bytes: Uint8Array): void {
+    this.host.send(Buffer.from(bytes));
+  }
+
+  async unplug(): Promise<void> {
+    await this.host.unplug();
+    this.emitChange();
+  }
+
+  async replug(): Promise<void> {
+    await this.host.plug();
+    this.emitChange();
+  }
+
+  snapshot(): VirtualCoinMachineSnapshot {
+    return {
+      plugged: this.host.plugged,
+      accepting: this.acceptor.accepting,
+      coinJam: this.acceptor.jammed,
+      eventCounter: this.acceptor.counter,
+      acceptedYen: this.acceptedYen,
+      hoppers: this.hoppers.map((hopper) => ({
+        coinYen: hopper.coinYen,
+        address: hopper.address,
+        coins: hopper.coins,
+        jammed: hopper.jammed,
+        paidOut: hopper.paidOut,
+      })),
+      malformed: this.bus.malformed,
+    };
+  }
+
+  onChange(listener: (snapshot: VirtualCoinMachineSnapshot) => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  async stop(): Promise<void> {
+    await this.host.unplug();
+  }
+
+  private hopper(coinYen: CoinYen): SimHopper {
+    const hopper = this.hoppers.find((candidate) => candidate.coinYen === coinYen);
+    if (!hopper) throw new InvalidArgumentError(`no ${coinYen}-yen hopper`);
+    return hopper;
+  }
+
+  /** Announces the state when it changed (credit polls arrive five times a second and mostly change nothing). */
+  private emitChange(): void {
+    const snapshot = this.snapshot();
+    const key = JSON.stringify(snapshot);
+    if (key === this.lastAnnounced) return;
+    this.lastAnnounced = key;
+    this.changes.emit(snapshot);
+  }
+}

@@ -1,0 +1,153 @@
+import { Listeners } from '../events';
+import type { PeripheralLogger } from '../logger';
+import type { SerialLinkFactory } from '../serial/serial-link';
+import { VirtualPrinterEngine, type CapturedReceipt, type VirtualPrinterSnapshot } from './escpos-engine';
+import { SerialDeviceHost } from './serial-device-host';
+
+export interface VirtualReceiptPrinterOptions {
+  dir: string;
+  /** Link name; the driver's identity is `{ path: <dir>/<name> }`. Default `receipt-printer`. */
+  name?: string;
+  factory?: SerialLinkFactory;
+  logger?: PeripheralLogger;
+}
+
+/**
+ * An ESC/POS receipt printer on the far end of a socat pty pair. The real driver talks to it through a real
+ * tty; the device panel and tests drive its faults and read what it printed.
+ */
+export class VirtualReceiptPrinter {
+  private readonly engine = new VirtualPrinterEngine();
+  private readonly host: SerialDeviceHost;
+  private readonly changes: Listeners<VirtualPrinterSnapshot>;
+  private readonly printed: Listeners<CapturedReceipt>;
+  private seenReceipts = 0;
+  private lastAnnounced = '';
+
+  private constructor(options: VirtualReceiptPrinterOptions) {
+    this.changes = new Listeners('virtual printer change', options.logger);
+    this.printed = new Listeners('virtual printer receipt', options.logger);
+    this.host = new SerialDeviceHost({
+      dir: options.dir,
+      name: options.name ?? 'receipt-printer',
+      baudRate: 38400,
+      ...(options.factory ? { factory: options.factory } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      onBytes: (bytes) => this.after(() => this.engine.receive(bytes).reply),
+    });
+  }
+
+  static async start(options: VirtualReceiptPrinterOptions): Promise<VirtualReceiptPrinter> {
+    const printer = new VirtualReceiptPrinter(options);
+    await printer.host.plug();
+    return printer;
+  }
+
+  /** The identity to give EscPosReceiptPrinter. */
+  get path(): string {
+    return this.host.hostPath;
+  }
+
+  // ---- controls (device panel, tests) ----
+
+  /** A new roll: `lines` of paper (default: plenty). */
+  loadPaper(lines = Number.POSITIVE_INFINITY): void {
+    this.mutate(() => {
+      this.engine.state.paperLines = lines;
+    });
+  }
+
+  /** Paper near its end: still prints, sensor says near-end. */
+  setPaperNearEnd(): void {
+    this.loadPaper(this.engine.state.nearEndLines);
+  }
+
+  setPaperOut(): void {
+    this.loadPaper(0);
+  }
+
+  setCoverOpen(open: boolean): void {
+    this.mutate(() => {
+      this.engine.state.coverOpen = open;
+    });
+  }
+
+  setJam(jammed: boolean): void {
+    this.mutate(() => {
+      this.engine.state.jam = jammed;
+    });
+  }
+
+  /** Sends raw bytes to the driver, as line noise would. */
+  injectGarbage(bytes: Uint8Array): void {
+    this.host.send(Buffer.from(bytes));
+  }
+
+  async unplug(): Promise<void> {
+    await this.host.unplug();
+    this.emitChange();
+  }
+
+  async replug(): Promise<void> {
+    await this.host.plug();
+    this.emitChange();
+  }
+
+  // ---- what it printed and its state ----
+
+  receipts(): CapturedReceipt[] {
+    return this.engine.receipts();
+  }
+
+  /** Text printed since the last cut. */
+  pendingText(): string {
+    return this.engine.pendingText();
+  }
+
+  clearReceipts(): void {
+    this.engine.clearReceipts();
+    this.seenReceipts = 0;
+    this.emitChange();
+  }
+
+  snapshot(): VirtualPrinterSnapshot & { plugged: boolean } {
+    return { ...this.engine.snapshot(), plugged: this.host.plugged };
+  }
+
+  onChange(listener: (snapshot: VirtualPrinterSnapshot) => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  onReceipt(listener: (receipt: CapturedReceipt) => void): () => void {
+    return this.printed.add(listener);
+  }
+
+  async stop(): Promise<void> {
+    await this.host.unplug();
+  }
+
+  private mutate(change: () => void): void {
+    change();
+    const reply = this.after(() => this.engine.resume());
+    if (reply.length) this.host.send(reply);
+  }
+
+  /** Runs an engine step, then announces new receipts and the new state. */
+  private after(step: () => Buffer): Buffer {
+    const reply = step();
+    const receipts = this.engine.receipts();
+    for (const receipt of receipts.slice(this.seenReceipts)) this.printed.emit(receipt);
+    this.seenReceipts = receipts.length;
+    this.emitChange();
+    return reply;
+  }
+
+  /** Announces the state when it changed (status polls arrive several times a second and change nothing). */
+  private emitChange(): void {
+    const snapshot = this.snapshot();
+    const key = JSON.stringify(snapshot);
+    if (key === this.lastAnnounced) return;
+    this.lastAnnounced = key;
+    this.changes.emit(snapshot);
+  }
+}

@@ -1,0 +1,175 @@
+import type { CoinYen } from '@kiosk/protocols';
+import {
+  CcTalkBus,
+  CcTalkCoinAcceptor,
+  CcTalkCoinDispenser,
+  FrameParseError,
+  LostCreditError,
+  PayoutIncompleteError,
+  VirtualCoinMachine,
+  type CoinCredit,
+  type CoinRejection,
+  type PayoutResult,
+} from '../../src/peripherals';
+import { makeTempDir, waitFor } from './support/wait';
+
+jest.setTimeout(15_000);
+
+describe('ccTalk coin acceptor and hoppers over a socat pty pair', () => {
+  let temp: { dir: string; remove: () => Promise<void> };
+  let machine: VirtualCoinMachine;
+  let bus: CcTalkBus;
+  let acceptor: CcTalkCoinAcceptor;
+  let dispenser: CcTalkCoinDispenser;
+  const credits: CoinCredit[] = [];
+  const rejections: CoinRejection[] = [];
+  const lost: LostCreditError[] = [];
+  const payouts: PayoutResult[] = [];
+  const malformed: FrameParseError[] = [];
+  const yen = (): number[] => credits.map((credit) => credit.coinYen);
+
+  beforeAll(async () => {
+    temp = await makeTempDir('cctalk');
+    machine = await VirtualCoinMachine.start({ dir: temp.dir });
+    bus = new CcTalkBus({ id: 'cash-bus', identity: { path: machine.path }, watchMs: 100, replyTimeoutMs: 150 });
+    acceptor = new CcTalkCoinAcceptor({ id: 'coins', bus, pollMs: 50, selfCheckEvery: 2 });
+    dispenser = new CcTalkCoinDispenser({ id: 'hoppers', bus, hoppers: machine.hopperConfigs(), pollMs: 100, dispensePollMs: 10 });
+    acceptor.onCredit((credit) => credits.push(credit));
+    acceptor.onRejected((rejection) => rejections.push(rejection));
+    acceptor.onLostCredit((error) => lost.push(error));
+    dispenser.onPayout((result) => payouts.push(result));
+    bus.onMalformed((error) => malformed.push(error));
+    await acceptor.start();
+    await dispenser.start();
+    await acceptor.enable();
+    await waitFor('acceptor ok', () => acceptor.health().status === 'ok' && machine.snapshot().accepting);
+    await waitFor('hoppers ok', () => dispenser.health().status === 'ok');
+  });
+
+  afterAll(async () => {
+    await dispenser.stop();
+    await acceptor.stop();
+    await machine.stop();
+    await temp.remove();
+  });
+
+  beforeEach(async () => {
+    credits.length = 0;
+    rejections.length = 0;
+    lost.length = 0;
+    payouts.length = 0;
+    await acceptor.enable();
+  });
+
+  it('credits exactly the coins inserted, in order', async () => {
+    const coins: CoinYen[] = [10, 50, 100, 500, 100];
+    for (const coin of coins) {
+      expect(machine.insertCoin(coin)).toBe('accepted');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await waitFor('five credits', () => credits.length === 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(yen()).toEqual(coins);
+    expect(new Set(credits.map((credit) => credit.eventCounter)).size).toBe(5);
+    expect(lost).toEqual([]);
+  });
+
+  it('rejects coins while disabled and credits nothing', async () => {
+    await acceptor.disable();
+    expect(machine.insertCoin(100)).toBe('rejected');
+    await waitFor('rejection event', () => rejections.length === 1);
+    expect(rejections[0]).toMatchObject({ errorCode: 2 });
+    expect(credits).toEqual([]);
+  });
+
+  it('detects credit events lost to a buffer overflow and never drops them silently', async () => {
+    machine.insertCoins([100, 100, 100, 100, 100, 100, 10]);
+    await waitFor('lost credit', () => lost.length === 1);
+    expect(lost[0]).toBeInstanceOf(LostCreditError);
+    expect(lost[0]).toMatchObject({ code: 'lost-credit', lostEvents: 2 });
+    expect(yen()).toEqual([100, 100, 100, 100, 10]);
+    expect(acceptor.health()).toMatchObject({ status: 'error', reasons: ['lost-credit'] });
+    acceptor.acknowledgeLostCredit();
+    expect(acceptor.health().status).toBe('ok');
+  });
+
+  it('detects a single dropped credit event', async () => {
+    machine.overflowCreditBuffer(50, 1);
+    await waitFor('lost credit', () => lost.length === 1);
+    expect(lost[0]?.lostEvents).toBe(1);
+    expect(yen()).toEqual([50, 50, 50, 50, 50]);
+    acceptor.acknowledgeLostCredit();
+  });
+
+  it('pays change from the hoppers and reports it', async () => {
+    const before = machine.snapshot().hoppers.map((hopper) => hopper.coins);
+    const result = await dispenser.payout(380, 'change');
+    expect(result).toMatchObject({ reason: 'change', requestedYen: 380, paidYen: 380, unpaidYen: 0 });
+    expect(result.coins).toEqual([
+      { coinYen: 100, count: 3 },
+      { coinYen: 50, count: 1 },
+      { coinYen: 10, count: 3 },
+    ]);
+    expect(payouts).toEqual([result]);
+    const after = machine.snapshot().hoppers.map((hopper) => hopper.coins);
+    expect(before.map((count, i) => count - (after[i] ?? 0))).toEqual([3, 1, 3]);
+  });
+
+  it('makes change from smaller coins when a hopper runs dry, and reports an incomplete payout', async () => {
+    machine.setHopperCoins(100, 1);
+    const result = await dispenser.payout(200, 'refund');
+    expect(result.coins).toEqual([
+      { coinYen: 100, count: 1 },
+      { coinYen: 50, count: 2 },
+    ]);
+    await waitFor('hopper-empty warning', () => dispenser.health().reasons.includes('hopper-empty'));
+    expect(dispenser.health().status).toBe('warning');
+
+    machine.setHopperCoins(50, 0);
+    machine.setHopperCoins(10, 2);
+    const failure = await dispenser.payout(100, 'refund').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PayoutIncompleteError);
+    expect(failure).toMatchObject({ requestedYen: 100, paidYen: 20, unpaidYen: 80 });
+    expect(payouts.at(-1)).toMatchObject({ paidYen: 20, unpaidYen: 80 });
+    expect(dispenser.health().status).toBe('error');
+
+    machine.setHopperCoins(100, 40);
+    machine.setHopperCoins(50, 40);
+    machine.setHopperCoins(10, 100);
+    await waitFor('hoppers refilled', () => dispenser.health().status === 'ok');
+  });
+
+  it('rejects corrupt replies and line noise, and keeps crediting', async () => {
+    const before = malformed.length;
+    machine.corruptNextReply();
+    machine.injectGarbage(Buffer.from([0x01, 0xff, 0x42, 0x00, 0x13, 0x37]));
+    machine.insertCoin(500);
+    await waitFor('credit after noise', () => credits.length === 1);
+    // The corrupt reply and the noise may arrive in one chunk and be reported as one run of dropped bytes.
+    await waitFor('malformed reported', () => malformed.length > before);
+    expect(malformed.slice(before).every((error) => error instanceof FrameParseError)).toBe(true);
+    expect(yen()).toEqual([500]);
+    expect(lost).toEqual([]);
+  });
+
+  it('reports a coin jam and clears it', async () => {
+    machine.setCoinJam(true);
+    expect(machine.insertCoin(100)).toBe('jammed');
+    await waitFor('coin-jam', () => acceptor.health().reasons.includes('coin-jam'));
+    machine.setCoinJam(false);
+    await waitFor('jam cleared', () => acceptor.health().status === 'ok');
+    expect(credits).toEqual([]);
+  });
+
+  it('goes missing on unplug and, on replug, credits coins taken while the cable was out', async () => {
+    await machine.unplug();
+    await waitFor('disconnected', () => acceptor.health().status === 'missing' && dispenser.health().status === 'missing');
+    await expect(dispenser.payout(10, 'change')).rejects.toMatchObject({ code: 'disconnected' });
+    machine.insertCoins([10, 100]);
+    await machine.replug();
+    await waitFor('reconnected', () => acceptor.health().status === 'ok' && dispenser.health().status === 'ok');
+    await waitFor('credits after replug', () => credits.length === 2);
+    expect(yen()).toEqual([10, 100]);
+    expect(lost).toEqual([]);
+  });
+});
