@@ -6,3 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== spine: outbox and agent → hub sync"
 node test/dist/bench/sync.bench.js
+echo "== fleet: 1,000 kiosks heartbeating to one hub, console connected"
+node test/dist/bench/fleet-load.bench.js
+echo "== card: My Number card over pcscd + vpcd"
+node devices/dist/card/bench/card.bench.js
+echo "== peripherals: frame parsers and ccTalk round trip"
+node devices/dist/bench/peripherals.bench.js

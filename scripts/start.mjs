@@ -3,7 +3,7 @@
 // and the console served by the hub. Ctrl-C stops everything. Uses only Node's own modules, because it
 // is what runs right after a fresh install.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,17 @@ mkdirSync(logDir, { recursive: true });
 
 const children = [];
 let stopping = false;
+const demoAdminFile = path.join(dataDir, 'demo-admin.json');
+
+/**
+ * The hub logs the demo administrator's password once, when it creates the account. Keep it where the
+ * next `npm start` can show it again (0600, demo data only) and keep it out of the log file.
+ */
+function keepDemoAdmin(entry) {
+  if (entry.msg !== 'demo administrator created') return entry;
+  writeFileSync(demoAdminFile, JSON.stringify({ username: entry.username, password: entry.password }) + '\n', { mode: 0o600 });
+  return { ...entry, password: '[kept in demo-admin.json]' };
+}
 
 /** Starts a node process, tees its JSON log to a file, resolves when a log line matches `readyMsg`. */
 function startProcess(name, script, env, readyMsg) {
@@ -30,7 +41,6 @@ function startProcess(name, script, env, readyMsg) {
   return new Promise((resolve, reject) => {
     let buffered = '';
     child.stdout.on('data', (chunk) => {
-      log.write(chunk);
       buffered += chunk.toString('utf8');
       let newline;
       while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -38,10 +48,12 @@ function startProcess(name, script, env, readyMsg) {
         buffered = buffered.slice(newline + 1);
         let entry;
         try {
-          entry = JSON.parse(line);
+          entry = keepDemoAdmin(JSON.parse(line));
         } catch {
+          log.write(line + '\n');
           continue;
         }
+        log.write(JSON.stringify(entry) + '\n');
         if (entry.level >= 50) console.error(`[${name}] ${entry.msg}`);
         if (entry.msg === readyMsg) resolve(entry);
       }
@@ -107,10 +119,14 @@ async function main() {
   console.log('Starting the edge agent with virtual devices...');
   const agentReady = await startProcess('agent', path.join(root, 'edge-agent/dist/main.js'), agentEnv, 'agent ui listening');
 
+  const kioskUrl = new URL(agentReady.url ?? `http://127.0.0.1:${uiPort}/`);
+  const demoAdmin = existsSync(demoAdminFile) ? JSON.parse(readFileSync(demoAdminFile, 'utf8')) : null;
   console.log(`
 Kiosk system is running. Open:
-  Kiosk UI (residents, facility users):  ${agentReady.url ?? `http://127.0.0.1:${uiPort}/`}
+  Kiosk UI (residents, facility users):  ${kioskUrl.href}
   Technician console:                    ${hubUrl}/console/
+      sign in as ${demoAdmin ? `${demoAdmin.username} / ${demoAdmin.password}` : '(demo administrator disabled)'}
+  Virtual device panel (demo hardware):  ${new URL('panel/', kioskUrl).href}
   Hub health:                            ${hubUrl}/health
 Hub admin token (for the REST API):      ${adminToken}
 Logs: ${logDir}

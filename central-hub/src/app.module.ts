@@ -1,10 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth.module';
 import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
 import { FleetModule } from './fleet.module';
 import { LOGGER, type Logger } from './logger';
 import { CLOCK, type Clock } from './repositories/clock.repository';
+import { METRICS, type Metrics } from './repositories/metrics.repository';
 import { PROCESS_CONTROL, type ProcessControl } from './repositories/process.repository';
 import { RANDOM, type Random } from './repositories/random.repository';
+import { SCHEDULER, type Scheduler } from './repositories/scheduler.repository';
+import { WebsocketRepository } from './repositories/websocket.repository';
 import { StorageModule } from './storage.module';
 
 /** Everything the composition root (create-hub.ts) decides: configuration and the process's side effects. */
@@ -15,6 +19,8 @@ export interface HubRuntime {
   clock: Clock;
   random: Random;
   processControl: ProcessControl;
+  scheduler: Scheduler;
+  metrics: Metrics;
 }
 
 @Global()
@@ -28,6 +34,10 @@ class RuntimeModule {
       { provide: CLOCK, useValue: runtime.clock },
       { provide: RANDOM, useValue: runtime.random },
       { provide: PROCESS_CONTROL, useValue: runtime.processControl },
+      { provide: SCHEDULER, useValue: runtime.scheduler },
+      { provide: METRICS, useValue: runtime.metrics },
+      // The live sockets: shared by the fleet's gateways and by every service that pushes to consoles.
+      { provide: WebsocketRepository, useClass: WebsocketRepository },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -38,7 +48,7 @@ export class AppModule {
   static forRoot(runtime: HubRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(runtime), StorageModule.forRoot(runtime.config.dataDir), FleetModule],
+      imports: [RuntimeModule.forRoot(runtime), StorageModule.forRoot(runtime.config.dataDir), AuthModule, FleetModule],
     };
   }
 }

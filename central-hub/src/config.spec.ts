@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, parseChaos, parseConfig } from './config';
+import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, parseChaos, parseConfig } from './config';
 
 const repoRoot = '/srv/kiosk';
 
@@ -14,7 +14,43 @@ describe('parseConfig', () => {
       handshakeWindowMs: 60_000,
       logLevel: 'info',
       chaos: { hubCrashAfterCommit: undefined },
+      fleet: DEFAULT_FLEET_CONFIG,
+      auth: DEFAULT_AUTH_CONFIG,
     });
+    expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
+    expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: true });
+  });
+
+  it('reads the fleet and auth variables', () => {
+    const config = parseConfig(
+      {
+        HUB_OFFLINE_AFTER_MS: '30000',
+        HUB_SWEEP_INTERVAL_MS: '1000',
+        HUB_TELEMETRY_POINT_INTERVAL_MS: '0',
+        HUB_TELEMETRY_RETENTION_DAYS: '0.5',
+        HUB_TELEMETRY_PRUNE_INTERVAL_MS: '60000',
+        HUB_ALERT_OFFLINE_AFTER_MS: '120000',
+        HUB_ALERT_BACKLOG_MAX: '50',
+        HUB_ALERT_BACKLOG_AGE_MS: '300000',
+        HUB_ALERT_CLOCK_DRIFT_MS: '10000',
+        HUB_ALERT_RESOLVE_HOLD_MS: '0',
+        HUB_SESSION_TTL_MS: '3600000',
+        HUB_LOGIN_MAX_FAILURES: '3',
+        HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: '10',
+        HUB_LOGIN_LOCK_MS: '60000',
+        HUB_DEMO_ADMIN: '0',
+      },
+      { repoRoot },
+    );
+    expect(config.fleet).toEqual({
+      offlineAfterMs: 30_000,
+      sweepIntervalMs: 1000,
+      telemetryPointIntervalMs: 0,
+      telemetryRetentionMs: 12 * 3_600_000,
+      telemetryPruneIntervalMs: 60_000,
+      alerts: { offlineAfterMs: 120_000, outboxBacklogMax: 50, outboxOldestAgeMs: 300_000, clockDriftMs: 10_000, resolveHoldMs: 0 },
+    });
+    expect(config.auth).toEqual({ sessionTtlMs: 3_600_000, maxFailuresPerAccount: 3, maxFailuresPerAddress: 10, lockMs: 60_000, demoAdmin: false });
   });
 
   it('reads every variable', () => {
@@ -53,6 +89,9 @@ describe('parseConfig', () => {
     ['HUB_ADMIN_TOKEN', 'short'],
     ['HUB_HANDSHAKE_WINDOW_MS', '10'],
     ['LOG_LEVEL', 'loud'],
+    ['HUB_OFFLINE_AFTER_MS', '5'],
+    ['HUB_LOGIN_MAX_FAILURES', '0'],
+    ['HUB_DEMO_ADMIN', 'yes'],
   ])('names the variable when %s=%s is invalid', (variable, value) => {
     expect(() => parseConfig({ [variable]: value }, { repoRoot })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value }, { repoRoot })).toThrow(variable);

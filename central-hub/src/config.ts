@@ -17,6 +17,40 @@ export interface HubConfig {
   handshakeWindowMs: number;
   logLevel: LogLevel;
   chaos: ChaosConfig;
+  fleet: FleetConfig;
+  auth: AuthConfig;
+}
+
+/** Fleet monitoring: status, alert thresholds, the sweep and telemetry retention. */
+export interface FleetConfig {
+  /** A connected kiosk with no heartbeat for this long is offline. */
+  offlineAfterMs: number;
+  /** How often the sweep re-derives every kiosk's status and alerts, expires commands and sessions. */
+  sweepIntervalMs: number;
+  /** At most one stored telemetry point per kiosk per interval (plus one on every device change). */
+  telemetryPointIntervalMs: number;
+  telemetryRetentionMs: number;
+  telemetryPruneIntervalMs: number;
+  alerts: AlertThresholds;
+}
+
+export interface AlertThresholds {
+  offlineAfterMs: number;
+  outboxBacklogMax: number;
+  outboxOldestAgeMs: number;
+  clockDriftMs: number;
+  /** A condition must stay clear this long before its alert resolves (flapping damper). */
+  resolveHoldMs: number;
+}
+
+export interface AuthConfig {
+  sessionTtlMs: number;
+  /** Failed logins per account, and per client address, before it is locked for `lockMs`. */
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+  lockMs: number;
+  /** Create the demo administrator (`admin`, random password logged once) when there is no account. */
+  demoAdmin: boolean;
 }
 
 /**
@@ -42,6 +76,9 @@ export class ConfigError extends Error {
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/** A duration in milliseconds, at least `min`, at most 30 days. */
+const ms = (min: number) => z.coerce.number().int().min(min).max(30 * 24 * 3_600_000);
+
 const EnvSchema = z.object({
   HUB_HOST: optional(z.string().min(1)),
   HUB_PORT: optional(z.coerce.number().int().min(0).max(65535)),
@@ -51,10 +88,50 @@ const EnvSchema = z.object({
   HUB_HANDSHAKE_WINDOW_MS: optional(z.coerce.number().int().min(1000).max(3_600_000)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
   KIOSK_CHAOS: optional(z.string()),
+  HUB_OFFLINE_AFTER_MS: optional(ms(1000)),
+  HUB_SWEEP_INTERVAL_MS: optional(ms(100)),
+  HUB_TELEMETRY_POINT_INTERVAL_MS: optional(ms(0)),
+  HUB_TELEMETRY_RETENTION_DAYS: optional(z.coerce.number().positive().max(3650)),
+  HUB_TELEMETRY_PRUNE_INTERVAL_MS: optional(ms(1000)),
+  HUB_ALERT_OFFLINE_AFTER_MS: optional(ms(0)),
+  HUB_ALERT_BACKLOG_MAX: optional(z.coerce.number().int().min(1)),
+  HUB_ALERT_BACKLOG_AGE_MS: optional(ms(1000)),
+  HUB_ALERT_CLOCK_DRIFT_MS: optional(ms(1000)),
+  HUB_ALERT_RESOLVE_HOLD_MS: optional(ms(0)),
+  HUB_SESSION_TTL_MS: optional(ms(60_000)),
+  HUB_LOGIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
+  HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)),
+  HUB_LOGIN_LOCK_MS: optional(ms(1000)),
+  HUB_DEMO_ADMIN: optional(z.enum(['0', '1', 'true', 'false'])),
 });
 
 export const DEFAULT_PORT = 7400;
 export const DEFAULT_HANDSHAKE_WINDOW_MS = 60_000;
+const DAY_MS = 24 * 3_600_000;
+
+export const DEFAULT_FLEET_CONFIG: FleetConfig = {
+  offlineAfterMs: 60_000,
+  sweepIntervalMs: 5_000,
+  telemetryPointIntervalMs: 60_000,
+  telemetryRetentionMs: 7 * DAY_MS,
+  telemetryPruneIntervalMs: 3_600_000,
+  alerts: {
+    offlineAfterMs: 5 * 60_000,
+    outboxBacklogMax: 500,
+    outboxOldestAgeMs: 10 * 60_000,
+    // Below the handshake window (60 s): beyond it the kiosk can no longer connect at all.
+    clockDriftMs: 30_000,
+    resolveHoldMs: 60_000,
+  },
+};
+
+export const DEFAULT_AUTH_CONFIG: AuthConfig = {
+  sessionTtlMs: 8 * 3_600_000,
+  maxFailuresPerAccount: 5,
+  maxFailuresPerAddress: 20,
+  lockMs: 15 * 60_000,
+  demoAdmin: true,
+};
 
 export function parseConfig(env: Record<string, string | undefined>, options: { repoRoot: string }): HubConfig {
   const parsed = EnvSchema.safeParse(env);
@@ -73,6 +150,28 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     handshakeWindowMs: e.HUB_HANDSHAKE_WINDOW_MS ?? DEFAULT_HANDSHAKE_WINDOW_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
     chaos: parseChaos(e.KIOSK_CHAOS),
+    fleet: {
+      offlineAfterMs: e.HUB_OFFLINE_AFTER_MS ?? DEFAULT_FLEET_CONFIG.offlineAfterMs,
+      sweepIntervalMs: e.HUB_SWEEP_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.sweepIntervalMs,
+      telemetryPointIntervalMs: e.HUB_TELEMETRY_POINT_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.telemetryPointIntervalMs,
+      telemetryRetentionMs:
+        e.HUB_TELEMETRY_RETENTION_DAYS === undefined ? DEFAULT_FLEET_CONFIG.telemetryRetentionMs : Math.round(e.HUB_TELEMETRY_RETENTION_DAYS * DAY_MS),
+      telemetryPruneIntervalMs: e.HUB_TELEMETRY_PRUNE_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.telemetryPruneIntervalMs,
+      alerts: {
+        offlineAfterMs: e.HUB_ALERT_OFFLINE_AFTER_MS ?? DEFAULT_FLEET_CONFIG.alerts.offlineAfterMs,
+        outboxBacklogMax: e.HUB_ALERT_BACKLOG_MAX ?? DEFAULT_FLEET_CONFIG.alerts.outboxBacklogMax,
+        outboxOldestAgeMs: e.HUB_ALERT_BACKLOG_AGE_MS ?? DEFAULT_FLEET_CONFIG.alerts.outboxOldestAgeMs,
+        clockDriftMs: e.HUB_ALERT_CLOCK_DRIFT_MS ?? DEFAULT_FLEET_CONFIG.alerts.clockDriftMs,
+        resolveHoldMs: e.HUB_ALERT_RESOLVE_HOLD_MS ?? DEFAULT_FLEET_CONFIG.alerts.resolveHoldMs,
+      },
+    },
+    auth: {
+      sessionTtlMs: e.HUB_SESSION_TTL_MS ?? DEFAULT_AUTH_CONFIG.sessionTtlMs,
+      maxFailuresPerAccount: e.HUB_LOGIN_MAX_FAILURES ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAccount,
+      maxFailuresPerAddress: e.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAddress,
+      lockMs: e.HUB_LOGIN_LOCK_MS ?? DEFAULT_AUTH_CONFIG.lockMs,
+      demoAdmin: e.HUB_DEMO_ADMIN === undefined ? DEFAULT_AUTH_CONFIG.demoAdmin : e.HUB_DEMO_ADMIN === '1' || e.HUB_DEMO_ADMIN === 'true',
+    },
   };
 }
 

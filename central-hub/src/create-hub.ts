@@ -10,7 +10,9 @@ import { PinoNestLogger, createRootLogger, type Logger } from './logger';
 import { AdminTokenFile } from './repositories/admin-token.repository';
 import { SystemClock, type Clock } from './repositories/clock.repository';
 import { NodeProcessControl, type ProcessControl } from './repositories/process.repository';
+import { PromMetrics } from './repositories/metrics.repository';
 import { CryptoRandom, type Random } from './repositories/random.repository';
+import { TimerScheduler, type Scheduler } from './repositories/scheduler.repository';
 
 export interface HubHandle {
   /** `http://host:port`, the base of REST, `/console/` and the socket.io namespaces. */
@@ -27,6 +29,8 @@ export interface HubOverrides {
   clock?: Clock;
   random?: Random;
   processControl?: ProcessControl;
+  /** Runs the periodic sweep and pruning; a test passes one it drives by hand. */
+  scheduler?: Scheduler;
   /** Where the JSON log lines go instead of stdout. */
   logDestination?: DestinationStream;
 }
@@ -51,6 +55,8 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
       clock: overrides.clock ?? new SystemClock(),
       random,
       processControl: overrides.processControl ?? new NodeProcessControl(),
+      scheduler: overrides.scheduler ?? new TimerScheduler(logger),
+      metrics: new PromMetrics(),
     }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );

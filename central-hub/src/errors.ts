@@ -23,6 +23,9 @@ export const badRequest = (code: ErrorCode, message: string, issues?: ErrorIssue
   new ProtocolException(HttpStatus.BAD_REQUEST, code, message, issues);
 export const notFound = (message: string) => new ProtocolException(HttpStatus.NOT_FOUND, 'not_found', message);
 export const unauthorized = (message: string) => new ProtocolException(HttpStatus.UNAUTHORIZED, 'unauthorized', message);
+export const forbidden = (message: string) => new ProtocolException(HttpStatus.FORBIDDEN, 'forbidden', message);
+export const conflict = (message: string) => new ProtocolException(HttpStatus.CONFLICT, 'conflict', message);
+export const rateLimited = (message: string) => new ProtocolException(HttpStatus.TOO_MANY_REQUESTS, 'rate_limited', message);
 
 /** Maps any error to the wire form without leaking internals (no stack, no driver message). */
 export function toFailure(error: unknown): { status: number; body: Failure } {
@@ -35,7 +38,8 @@ export function toFailure(error: unknown): { status: number; body: Failure } {
 }
 
 function codeForStatus(status: number): ErrorCode {
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status >= 400 && status < 500) return 'invalid_message';
   return 'internal';

@@ -1,35 +1,48 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from './auth.module';
+import { AlertController } from './controllers/alert.controller';
 import { ConsoleController } from './controllers/console.controller';
 import { EnrolmentController } from './controllers/enrolment.controller';
 import { HealthController } from './controllers/health.controller';
 import { KioskController } from './controllers/kiosk.controller';
+import { MetricsController } from './controllers/metrics.controller';
 import { AgentGateway } from './gateways/agent.gateway';
 import { ConsoleGateway } from './gateways/console.gateway';
-import { WebsocketRepository } from './repositories/websocket.repository';
-import { AdminAuthService } from './services/admin-auth.service';
 import { AgentAuthService } from './services/agent-auth.service';
+import { AlertService } from './services/alert.service';
 import { ChaosService } from './services/chaos.service';
 import { CommandService } from './services/command.service';
 import { EnrolmentService } from './services/enrolment.service';
 import { FleetService } from './services/fleet.service';
 import { HealthService } from './services/health.service';
+import { HeartbeatService } from './services/heartbeat.service';
 import { IngestService } from './services/ingest.service';
+import { MetricsService } from './services/metrics.service';
+import { MonitorService } from './services/monitor.service';
+import { SweepService } from './services/sweep.service';
 
-/** Fleet: enrolment, kiosk authentication, event ingest, telemetry, commands, the console's live view. */
+/**
+ * Fleet: enrolment, kiosk authentication, event ingest, heartbeats and telemetry, status and alerts,
+ * commands, the console's live view, metrics.
+ */
 @Module({
-  controllers: [HealthController, EnrolmentController, KioskController, ConsoleController],
+  imports: [AuthModule],
+  controllers: [HealthController, MetricsController, EnrolmentController, KioskController, AlertController, ConsoleController],
   providers: [
     AgentGateway,
     ConsoleGateway,
-    WebsocketRepository,
-    AdminAuthService,
     AgentAuthService,
+    AlertService,
     ChaosService,
     CommandService,
     EnrolmentService,
     FleetService,
     HealthService,
+    HeartbeatService,
     IngestService,
+    MetricsService,
+    MonitorService,
+    SweepService,
   ],
 })
 export class FleetModule {}

@@ -6,7 +6,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { OutboxEventSchema, PROTOCOL_VERSION, type CommandReceipt, type HubCommand } from '@kiosk/protocols';
 import type { CommandView } from '../src/dtos/command.dto';
+import { FLEET_SWEEP } from '../src/services/sweep.service';
+import { ConsoleClient } from './support/console-client';
 import { ManualClock } from './support/manual-clock';
+import { ManualScheduler } from './support/manual-scheduler';
 import { TestHub } from './support/test-hub';
 import { connectAgent, enrolKiosk, signedAuth, type AgentClientSocket, type EnrolledKiosk } from './support/agent-client';
 
@@ -44,12 +47,13 @@ class FakeAgentEnd {
 
 describe('commands', () => {
   const clock = new ManualClock(new Date());
+  const scheduler = new ManualScheduler();
   let hub: TestHub;
   let kiosk: EnrolledKiosk;
   const agents: FakeAgentEnd[] = [];
 
   beforeAll(async () => {
-    hub = await TestHub.start({ overrides: { clock } });
+    hub = await TestHub.start({ overrides: { clock, scheduler } });
   });
 
   beforeEach(async () => {
@@ -143,6 +147,72 @@ describe('commands', () => {
     expect(await status(expiring)).toMatchObject({ status: 'expired', deliveredAt: null });
   });
 
+  it('tracks a command to an offline kiosk like a delivery: queued, delivered once on reconnect, succeeded; all audited and pushed', async () => {
+    const admin = await ConsoleClient.connect(hub.url, hub.hub.adminToken);
+    try {
+      const commandId = await create({ type: 'device.test-print', params: { deviceId: 'receipt-printer' }, ttlSeconds: 600 });
+      await admin.waitFor('command.updated', (c) => c.commandId === commandId && c.status === 'queued');
+      // Still offline when the sweep runs: nothing happens to an unexpired command.
+      clock.advance(60_000);
+      await scheduler.run(FLEET_SWEEP);
+      expect((await status(commandId))?.status).toBe('queued');
+
+      const agent = await connect();
+      await agent.hello();
+      await agent.waitFor(commandId);
+      await admin.waitFor('command.updated', (c) => c.commandId === commandId && c.status === 'delivered');
+      // Reconnecting, sweeping and new commands never send it again.
+      agent.socket.close();
+      const again = await connect();
+      await again.hello();
+      await scheduler.run(FLEET_SWEEP);
+      const marker = await create({ type: 'ping', params: {} });
+      await again.waitFor(marker);
+      expect([...agent.received, ...again.received].filter((c) => c.commandId === commandId)).toHaveLength(1);
+
+      const result = OutboxEventSchema.parse({
+        id: uuidv7(),
+        kioskId: kiosk.kioskId,
+        seq: 1,
+        occurredAt: clock.now().toISOString(),
+        type: 'command.result',
+        payload: { commandId, status: 'succeeded', detail: 'test page printed' },
+      });
+      expect(await again.socket.timeout(5000).emitWithAck('events', { events: [result] })).toMatchObject({ ok: true, stored: 1 });
+      expect(await admin.waitFor('command.updated', (c) => c.commandId === commandId && c.status === 'succeeded')).toMatchObject({
+        detail: 'test page printed',
+        issuedBy: 'admin-token',
+      });
+      const trail = hub.db().prepare('SELECT action, actor FROM audit_log WHERE target = ? ORDER BY seq').all(commandId);
+      expect(trail).toEqual([
+        { action: 'command.sent', actor: 'admin-token' },
+        { action: 'command.delivered', actor: `kiosk:${kiosk.kioskId}` },
+        { action: 'command.succeeded', actor: `kiosk:${kiosk.kioskId}` },
+      ]);
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('expires a command the kiosk was not back for in time, on the sweep (audited, pushed), and never delivers it', async () => {
+    const admin = await ConsoleClient.connect(hub.url, hub.hub.adminToken);
+    try {
+      const commandId = await create({ type: 'service.set', params: { inService: false, reason: 'maintenance' }, ttlSeconds: 120 });
+      clock.advance(121_000);
+      await scheduler.run(FLEET_SWEEP);
+      expect(await admin.waitFor('command.updated', (c) => c.commandId === commandId && c.status === 'expired')).toMatchObject({ deliveredAt: null });
+      expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'command.expired' AND target = ? AND actor_kind = 'system'", commandId)).toBe(1);
+
+      const agent = await connect();
+      await agent.hello();
+      const marker = await create({ type: 'ping', params: {} });
+      await agent.waitFor(marker);
+      expect(agent.received.map((c) => c.commandId)).toEqual([marker]);
+    } finally {
+      admin.close();
+    }
+  });
+
   it('keeps a command queued when the agent could not record it, and marks one it cannot parse failed', async () => {
     const retried = await create({ type: 'ping', params: {} });
     const flaky = await connect(() => ({ ok: false, error: { code: 'internal', message: 'disk full' } }));
@@ -170,7 +240,7 @@ describe('commands', () => {
     expect(hub.count('SELECT count(*) FROM commands WHERE kiosk_id = ?', kiosk.kioskId)).toBe(0);
   });
 
-  it('answers 404 for an unknown kiosk and 401 without the admin token', async () => {
+  it('answers 404 for an unknown kiosk and 401 without a session or admin token', async () => {
     expect(await hub.api('POST', '/api/kiosks/kiosk-nobody00/commands', { type: 'ping', params: {} })).toMatchObject({
       status: 404,
       body: { ok: false, error: { code: 'not_found' } },

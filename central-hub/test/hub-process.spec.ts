@@ -44,8 +44,19 @@ describe('hub process', () => {
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(hub.lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(token);
 
+    // First start of a demo: an administrator account whose password is logged once, and works.
+    const demo = await hub.waitForLog('demo administrator created');
+    expect(demo).toMatchObject({ username: 'admin', password: expect.any(String) as string });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: demo.password }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ user: { username: 'admin', role: 'administrator', municipality: null } });
+
     // A connected socket must not hold the shutdown up.
-    const consoleSocket = io(`${url}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const consoleSocket = io(`${url}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
     await new Promise<void>((resolve, reject) => {
       consoleSocket.once('connect', resolve);
       consoleSocket.once('connect_error', reject);
@@ -62,6 +73,7 @@ describe('hub process', () => {
     const again = await start();
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
     expect(again.hub.lines.some((l) => l.msg === 'admin token generated')).toBe(false);
+    expect(again.hub.lines.some((l) => l.msg === 'demo administrator created')).toBe(false);
     const authorized = await fetch(`${again.url}/api/kiosks`, { headers: { authorization: `Bearer ${token}` } });
     expect(authorized.status).toBe(200);
     again.hub.signal('SIGINT');

@@ -77,7 +77,7 @@ describe('console', () => {
     writeFileSync(path.join(consoleDir, 'assets', 'app.js'), 'export {};');
     await hub.stop();
     await hub.listen({ config: { consoleDir } });
-    consoleSocket = io(`${hub.url}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    consoleSocket = io(`${hub.url}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: hub.hub.adminToken } });
     consoleSocket.on('kiosk.updated', (summary) => updates.push(KioskSummarySchema.parse(summary)));
     await new Promise<void>((resolve, reject) => {
       consoleSocket.once('connect', resolve);

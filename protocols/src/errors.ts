@@ -17,8 +17,31 @@ export const ErrorCodeSchema = z.enum([
   'not_authenticated',
   'unauthorized',
   'not_found',
+  /** Authenticated, but this user's role or municipality does not allow it. */
+  'forbidden',
+  /** Too many failed attempts (logins): locked for a while. */
+  'rate_limited',
+  /** The request contradicts the current state (e.g. acknowledging a resolved alert). */
+  'conflict',
   /** The kiosk was taken out of service by a technician; sessions are refused until it is back. */
   'out_of_service',
+  // Facility lottery and booking (lottery.ts): rules that refused a well-formed request.
+  /** Unknown user number or wrong PIN (deliberately not told apart). */
+  'invalid_credentials',
+  'account_locked',
+  'registration_expired',
+  'session_expired',
+  /** Outside the window for this action (entry, confirmation, booking, cancellation). */
+  'outside_window',
+  /** A per-round cap (entries, hours); `issues[0].path` names which. */
+  'cap_exceeded',
+  /** The same person (any of their linked cards) already entered for this slot. */
+  'duplicate_entry',
+  /** A client request id reused with different content. */
+  'idempotency_conflict',
+  'slot_unavailable',
+  /** The charge shown to the person is no longer the charge. */
+  'stale_quote',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

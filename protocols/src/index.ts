@@ -5,5 +5,8 @@ export * from './devices';
 export * from './outbox-events';
 export * from './agent-hub';
 export * from './ui-agent';
+export * from './fleet';
 export * from './console-hub';
 export * from './device-panel';
+export * from './certificates';
+export * from './lottery';

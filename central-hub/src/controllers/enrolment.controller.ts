@@ -7,20 +7,24 @@ import {
   type EnrolmentCodeRequest,
   type EnrolmentCodeResponse,
 } from '@kiosk/protocols';
+import type { Principal } from '../services/access.rules';
 import { EnrolmentService } from '../services/enrolment.service';
-import { AdminGuard } from './admin.guard';
 import { ZodPipe } from './pipes';
+import { CurrentPrincipal, SessionGuard } from './session.guard';
 
 @Controller('api')
 export class EnrolmentController {
   constructor(@Inject(EnrolmentService) private readonly enrolment: EnrolmentService) {}
 
-  /** Operator: a one-time code (24 h) for a new kiosk; the hub picks the kiosk id. */
+  /** Administrators (of that municipality): a one-time code (24 h) for a new kiosk; the hub picks the kiosk id. */
   @Post('enrolment-codes')
   @HttpCode(HttpStatus.CREATED)
-  @UseGuards(AdminGuard)
-  createCode(@Body(new ZodPipe(EnrolmentCodeRequestSchema, 'enrolment code request')) body: EnrolmentCodeRequest): Promise<EnrolmentCodeResponse> {
-    return this.enrolment.createCode(body);
+  @UseGuards(SessionGuard)
+  createCode(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(EnrolmentCodeRequestSchema, 'enrolment code request')) body: EnrolmentCodeRequest,
+  ): Promise<EnrolmentCodeResponse> {
+    return this.enrolment.createCode(principal, body);
   }
 
   /** Agent: no other authentication, the one-time code is the secret. */

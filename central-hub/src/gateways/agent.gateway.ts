@@ -18,11 +18,12 @@ import {
   type Failure,
 } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
+import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import type { AgentNamespace, AgentSocket } from '../repositories/websocket.repository';
 import { AgentAuthService } from '../services/agent-auth.service';
 import { runInBackground } from '../services/background';
 import { CommandService } from '../services/command.service';
-import { FleetService } from '../services/fleet.service';
+import { HeartbeatService } from '../services/heartbeat.service';
 import { IngestService } from '../services/ingest.service';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 
@@ -46,9 +47,10 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
 
   constructor(
     @Inject(AgentAuthService) private readonly auth: AgentAuthService,
-    @Inject(FleetService) private readonly fleet: FleetService,
+    @Inject(HeartbeatService) private readonly heartbeats: HeartbeatService,
     @Inject(IngestService) private readonly ingestion: IngestService,
     @Inject(CommandService) private readonly commands: CommandService,
+    @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'agent-gateway' });
@@ -58,7 +60,10 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     namespace.use((socket, next) => {
       this.auth.authenticate(socket.handshake.auth, socket.handshake.address).then(
         (result) => {
-          if (!result.ok) return next(new HandshakeRefusedError(result));
+          if (!result.ok) {
+            this.metrics.handshakeRefused('agent', result.error.code);
+            return next(new HandshakeRefusedError(result));
+          }
           socket.data.kioskId = result.kioskId;
           next();
         },
@@ -71,7 +76,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   }
 
   handleConnection(socket: AgentSocket): void {
-    runInBackground(this.log, 'agent connected', () => this.fleet.agentConnected(socket));
+    runInBackground(this.log, 'agent connected', () => this.heartbeats.agentConnected(socket));
     // An event this hub does not know would otherwise go unanswered until the agent's ack timeout.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && Object.hasOwn(agentToHubSchemas, event)) return;
@@ -80,14 +85,14 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       if (typeof ack === 'function') (ack as (result: Failure) => void)(failure('invalid_message', `unknown message ${String(event)}`));
     });
     socket.once('disconnect', (reason) => {
-      runInBackground(this.log, 'agent disconnected', () => this.fleet.agentDisconnected(socket, reason));
+      runInBackground(this.log, 'agent disconnected', () => this.heartbeats.agentDisconnected(socket, reason));
     });
   }
 
   @SubscribeMessage('hello')
   async onHello(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
     const kioskId = socket.data.kioskId;
-    const result = await this.answer(socket, 'hello', agentToHubSchemas.hello, body, ack, (hello) => this.fleet.hello(kioskId, hello));
+    const result = await this.answer(socket, 'hello', agentToHubSchemas.hello, body, ack, (hello) => this.heartbeats.hello(kioskId, hello));
     // Pending commands follow the hello's ack, so the agent knows the hub's view before it gets them.
     if (result?.ok) runInBackground(this.log, 'deliver pending commands', () => this.commands.deliverPending(kioskId));
   }
@@ -99,7 +104,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
 
   @SubscribeMessage('telemetry')
   async onTelemetry(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
-    await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.fleet.telemetry(socket.data.kioskId, telemetry));
+    await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.heartbeats.telemetry(socket.data.kioskId, telemetry));
   }
 
   /**

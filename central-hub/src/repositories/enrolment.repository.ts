@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AuditEntry } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
+import { prepareAuditAppend, type AuditDraft } from './audit.sql';
 import { settle } from './settle';
 import type { KioskKind } from './kiosk.repository';
 
@@ -33,20 +35,27 @@ export class KioskIdTakenError extends Error {
 }
 
 export interface EnrolmentRepository {
-  /** Creates the (not yet enrolled) kiosk and its one-time code together. Throws KioskIdTakenError. */
-  createCode(code: NewEnrolmentCode): Promise<void>;
   /**
-   * Atomically marks an unused, unexpired code as used and gives its kiosk the public key. Resolves
-   * with the kiosk id, or undefined when no such code can be redeemed (unknown, used or expired).
+   * Creates the (not yet enrolled) kiosk and its one-time code together, with the audit row when one
+   * is given. Throws KioskIdTakenError.
    */
-  redeem(redemption: Redemption): Promise<string | undefined>;
+  createCode(code: NewEnrolmentCode, audit?: AuditDraft): Promise<AuditEntry | undefined>;
+  /**
+   * Atomically marks an unused, unexpired code as used and gives its kiosk the public key, with the
+   * audit row `audit` builds. Resolves with the kiosk id, or undefined when no such code can be
+   * redeemed (unknown, used or expired).
+   */
+  redeem(redemption: Redemption, audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined>;
 }
 export const ENROLMENT_REPOSITORY = 'EnrolmentRepository';
 
 @Injectable()
 export class SqliteEnrolmentRepository implements EnrolmentRepository {
-  private readonly createTx: (code: NewEnrolmentCode) => void;
-  private readonly redeemTx: (redemption: Redemption) => string | undefined;
+  private readonly createTx: (code: NewEnrolmentCode, audit?: AuditDraft) => AuditEntry | undefined;
+  private readonly redeemTx: (
+    redemption: Redemption,
+    audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft,
+  ) => { kioskId: string; entry: AuditEntry | undefined } | undefined;
 
   constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
     const kioskExists = db.prepare<[string], number>('SELECT 1 FROM kiosks WHERE kiosk_id = ?').pluck();
@@ -69,25 +78,35 @@ export class SqliteEnrolmentRepository implements EnrolmentRepository {
       'UPDATE kiosks SET public_key = ?, enrolled_at = ? WHERE kiosk_id = ?',
     );
 
-    this.createTx = db.transaction((code: NewEnrolmentCode) => {
+    const municipalityOf = db.prepare<[string], string>('SELECT municipality FROM kiosks WHERE kiosk_id = ?').pluck();
+    const appendAudit = prepareAuditAppend(db);
+
+    this.createTx = db.transaction((code: NewEnrolmentCode, audit?: AuditDraft) => {
       const { kiosk } = code;
       if (kioskExists.get(kiosk.kioskId) !== undefined) throw new KioskIdTakenError(kiosk.kioskId);
       insertKiosk.run(kiosk.kioskId, kiosk.name, kiosk.municipality, kiosk.site, kiosk.kind, code.createdAt);
       insertCode.run(code.codeHash, kiosk.kioskId, code.createdAt, code.expiresAt);
+      return audit ? appendAudit(audit) : undefined;
     });
-    this.redeemTx = db.transaction(({ codeHash, publicKey, now }: Redemption) => {
-      const kioskId = useCode.get(now, codeHash, now);
-      if (kioskId === undefined) return undefined;
-      enrolKiosk.run(publicKey, now, kioskId);
-      return kioskId;
-    });
+    this.redeemTx = db.transaction(
+      ({ codeHash, publicKey, now }: Redemption, audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft) => {
+        const kioskId = useCode.get(now, codeHash, now);
+        if (kioskId === undefined) return undefined;
+        enrolKiosk.run(publicKey, now, kioskId);
+        const entry = audit ? appendAudit(audit({ kioskId, municipality: municipalityOf.get(kioskId) ?? '' })) : undefined;
+        return { kioskId, entry };
+      },
+    );
   }
 
-  createCode(code: NewEnrolmentCode): Promise<void> {
-    return settle(() => this.createTx(code));
+  createCode(code: NewEnrolmentCode, audit?: AuditDraft): Promise<AuditEntry | undefined> {
+    return settle(() => this.createTx(code, audit));
   }
 
-  redeem(redemption: Redemption): Promise<string | undefined> {
-    return settle(() => this.redeemTx(redemption));
+  redeem(
+    redemption: Redemption,
+    audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft,
+  ): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined> {
+    return settle(() => this.redeemTx(redemption, audit));
   }
 }

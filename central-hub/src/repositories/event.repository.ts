@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { DeviceHealth, OutboxEvent } from '@kiosk/protocols';
+import type { AuditEntry, DeviceHealth, OutboxEvent } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
+import { prepareAuditAppend } from './audit.sql';
 import { settle } from './settle';
 import { prepareDeviceHealthUpsert } from './device-health.sql';
 
@@ -30,6 +31,9 @@ export interface IngestOutcome {
   nextHeldSeq: number | null;
   /** Kinds of effect applied by newly stored events (so the caller knows what to publish). */
   appliedEffects: ReadonlySet<Effect['kind']>;
+  /** Commands this batch completed (each with its audit row, written in the batch's transaction). */
+  completedCommands: string[];
+  auditEntries: AuditEntry[];
 }
 
 /**
@@ -90,8 +94,12 @@ export class SqliteEventRepository implements EventRepository {
        WHERE command_id = ? AND kiosk_id = ? AND status IN ('queued', 'delivered')`,
     );
     const setAgentVersion = db.prepare<[string, string]>('UPDATE kiosks SET agent_version = ? WHERE kiosk_id = ?');
+    const municipalityOf = db.prepare<[string], string>('SELECT municipality FROM kiosks WHERE kiosk_id = ?').pluck();
+    const commandTypeOf = db.prepare<[string], string>('SELECT type FROM commands WHERE command_id = ?').pluck();
+    const appendAudit = prepareAuditAppend(db);
 
-    const apply = (kioskId: string, event: OutboxEvent, effect: Effect, receivedAt: string): void => {
+    /** Applies one effect; a completed command is audited here, in the event's transaction. */
+    const apply = (kioskId: string, event: OutboxEvent, effect: Effect, receivedAt: string, audit: AuditEntry[], completed: string[]): void => {
       switch (effect.kind) {
         case 'device-health':
           upsertDevice(kioskId, effect.device, receivedAt);
@@ -107,9 +115,25 @@ export class SqliteEventRepository implements EventRepository {
             new Date(event.occurredAt).toISOString(),
           );
           return;
-        case 'command-result':
-          completeCommand.run(effect.status, new Date(event.occurredAt).toISOString(), effect.detail, effect.commandId, kioskId);
+        case 'command-result': {
+          const at = new Date(event.occurredAt).toISOString();
+          if (completeCommand.run(effect.status, at, effect.detail, effect.commandId, kioskId).changes !== 1) return;
+          completed.push(effect.commandId);
+          audit.push(
+            appendAudit({
+              at: receivedAt,
+              actor: `kiosk:${kioskId}`,
+              actorKind: 'kiosk',
+              action: `command.${effect.status}`,
+              outcome: 'ok',
+              municipality: municipalityOf.get(kioskId) ?? null,
+              kioskId,
+              target: effect.commandId,
+              detail: { type: commandTypeOf.get(effect.commandId) ?? null, completedAt: at, detail: effect.detail?.slice(0, 200) ?? null },
+            }),
+          );
           return;
+        }
         case 'agent-version':
           setAgentVersion.run(effect.agentVersion, kioskId);
           return;
@@ -120,6 +144,8 @@ export class SqliteEventRepository implements EventRepository {
       let stored = 0;
       let duplicates = 0;
       const appliedEffects = new Set<Effect['kind']>();
+      const auditEntries: AuditEntry[] = [];
+      const completedCommands: string[] = [];
       for (const { event, effects } of items) {
         let changes: number;
         try {
@@ -135,7 +161,7 @@ export class SqliteEventRepository implements EventRepository {
         }
         stored++;
         for (const effect of effects) {
-          apply(kioskId, event, effect, receivedAt);
+          apply(kioskId, event, effect, receivedAt, auditEntries, completedCommands);
           appliedEffects.add(effect.kind);
         }
       }
@@ -144,7 +170,7 @@ export class SqliteEventRepository implements EventRepository {
       while (hasSeq.get(kioskId, acked + 1) !== undefined) acked++;
       if (acked !== from) setAcked.run(acked, kioskId);
       const nextHeldSeq = nextAbove.get(kioskId, acked) ?? null;
-      return { stored, duplicates, ackedThroughSeq: acked, nextHeldSeq, appliedEffects };
+      return { stored, duplicates, ackedThroughSeq: acked, nextHeldSeq, appliedEffects, completedCommands, auditEntries };
     });
   }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { DeviceHealth, KioskSummary, Telemetry } from '@kiosk/protocols';
+import type { DeviceHealth, KioskStatus, KioskSummary } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
 import { settle } from './settle';
-import { deviceFromRow, prepareDeviceHealthUpsert, type DeviceHealthRow } from './device-health.sql';
+import { deviceFromRow, type DeviceHealthRow } from './device-health.sql';
 
 export type KioskKind = KioskSummary['kind'];
 
@@ -20,11 +20,18 @@ export interface KioskRecord {
   ackedThroughSeq: number;
   lastHeartbeatAt: string | null;
   agentVersion: string | null;
+  /** The status the hub last derived (null before it first evaluated the kiosk), and since when. */
+  status: KioskStatus | null;
+  statusSince: string | null;
 }
 
+/** The latest heartbeat (telemetry is "latest wins"). */
 export interface TelemetryRecord {
   receivedAt: string;
+  sentAt: string;
   outboxBacklog: number;
+  outboxOldestOccurredAt: string | null;
+  rssBytes: number;
   outOfService: boolean;
 }
 
@@ -40,8 +47,8 @@ export interface KioskRepository {
   findView(kioskId: string): Promise<KioskView | undefined>;
   listViews(): Promise<KioskView[]>;
   setAgentVersion(kioskId: string, agentVersion: string): Promise<void>;
-  /** Stores the latest heartbeat: telemetry row, device snapshot, last_heartbeat_at, in one transaction. */
-  recordTelemetry(kioskId: string, telemetry: Telemetry, receivedAt: string): Promise<void>;
+  /** Enrolled kiosks per current status (for metrics); kiosks never evaluated count as offline. */
+  countByStatus(): Promise<Map<KioskStatus, number>>;
 }
 export const KIOSK_REPOSITORY = 'KioskRepository';
 
@@ -57,12 +64,17 @@ interface KioskRow {
   acked_through_seq: number;
   last_heartbeat_at: string | null;
   agent_version: string | null;
+  status: KioskStatus | null;
+  status_since: string | null;
 }
 
 interface TelemetryRow {
   kiosk_id: string;
   received_at: string;
+  sent_at: string;
   outbox_backlog: number;
+  outbox_oldest_occurred_at: string | null;
+  rss_bytes: number;
   out_of_service: number;
 }
 
@@ -79,11 +91,20 @@ function kioskFromRow(row: KioskRow): KioskRecord {
     ackedThroughSeq: row.acked_through_seq,
     lastHeartbeatAt: row.last_heartbeat_at,
     agentVersion: row.agent_version,
+    status: row.status,
+    statusSince: row.status_since,
   };
 }
 
 function telemetryFromRow(row: TelemetryRow): TelemetryRecord {
-  return { receivedAt: row.received_at, outboxBacklog: row.outbox_backlog, outOfService: row.out_of_service === 1 };
+  return {
+    receivedAt: row.received_at,
+    sentAt: row.sent_at,
+    outboxBacklog: row.outbox_backlog,
+    outboxOldestOccurredAt: row.outbox_oldest_occurred_at,
+    rssBytes: row.rss_bytes,
+    outOfService: row.out_of_service === 1,
+  };
 }
 
 @Injectable()
@@ -95,7 +116,7 @@ export class SqliteKioskRepository implements KioskRepository {
   private readonly devicesById: Statement<[string], DeviceHealthRow>;
   private readonly allDevices: Statement<[], DeviceHealthRow>;
   private readonly updateAgentVersion: Statement<[string, string]>;
-  private readonly recordTelemetryTx: (kioskId: string, telemetry: Telemetry, receivedAt: string) => void;
+  private readonly statusCounts: Statement<[], { status: KioskStatus; n: number }>;
 
   constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
     this.byId = db.prepare('SELECT * FROM kiosks WHERE kiosk_id = ?');
@@ -105,38 +126,9 @@ export class SqliteKioskRepository implements KioskRepository {
     this.devicesById = db.prepare('SELECT * FROM device_health WHERE kiosk_id = ? ORDER BY device_id');
     this.allDevices = db.prepare('SELECT * FROM device_health ORDER BY kiosk_id, device_id');
     this.updateAgentVersion = db.prepare('UPDATE kiosks SET agent_version = ? WHERE kiosk_id = ?');
-    const upsertTelemetry: Statement<
-      [string, string, string, number, string | null, number, string, number, number, number]
-    > = db.prepare(`
-      INSERT INTO kiosk_telemetry (kiosk_id, received_at, sent_at, outbox_backlog, outbox_oldest_occurred_at,
-        outbox_last_seq, agent_version, uptime_seconds, rss_bytes, out_of_service)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (kiosk_id) DO UPDATE SET
-        received_at = excluded.received_at, sent_at = excluded.sent_at,
-        outbox_backlog = excluded.outbox_backlog, outbox_oldest_occurred_at = excluded.outbox_oldest_occurred_at,
-        outbox_last_seq = excluded.outbox_last_seq, agent_version = excluded.agent_version,
-        uptime_seconds = excluded.uptime_seconds, rss_bytes = excluded.rss_bytes,
-        out_of_service = excluded.out_of_service`);
-    const heartbeat: Statement<[string, string, string]> = db.prepare(
-      'UPDATE kiosks SET last_heartbeat_at = ?, agent_version = ? WHERE kiosk_id = ?',
+    this.statusCounts = db.prepare(
+      `SELECT coalesce(status, 'offline') AS status, count(*) AS n FROM kiosks WHERE public_key IS NOT NULL GROUP BY 1`,
     );
-    const upsertDevice = prepareDeviceHealthUpsert(db);
-    this.recordTelemetryTx = db.transaction((kioskId: string, t: Telemetry, receivedAt: string) => {
-      upsertTelemetry.run(
-        kioskId,
-        receivedAt,
-        t.sentAt,
-        t.outbox.backlog,
-        t.outbox.oldestOccurredAt,
-        t.outbox.lastSeq,
-        t.agent.version,
-        t.agent.uptimeSeconds,
-        t.agent.rssBytes,
-        t.agent.outOfService ? 1 : 0,
-      );
-      heartbeat.run(receivedAt, t.agent.version, kioskId);
-      for (const device of t.devices) upsertDevice(kioskId, device, receivedAt);
-    });
   }
 
   findById(kioskId: string): Promise<KioskRecord | undefined> {
@@ -183,7 +175,7 @@ export class SqliteKioskRepository implements KioskRepository {
     });
   }
 
-  recordTelemetry(kioskId: string, telemetry: Telemetry, receivedAt: string): Promise<void> {
-    return settle(() => this.recordTelemetryTx(kioskId, telemetry, receivedAt));
+  countByStatus(): Promise<Map<KioskStatus, number>> {
+    return settle(() => new Map(this.statusCounts.all().map((row) => [row.status, row.n])));
   }
 }

@@ -11,7 +11,24 @@ describe('migrate', () => {
     expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(
-      expect.arrayContaining(['events', 'kiosks', 'enrolment_codes', 'auth_nonces', 'commands', 'device_health', 'cash_ledger', 'kiosk_telemetry']),
+      expect.arrayContaining([
+        'events',
+        'kiosks',
+        'enrolment_codes',
+        'auth_nonces',
+        'commands',
+        'device_health',
+        'cash_ledger',
+        'kiosk_telemetry',
+        'kiosk_status_history',
+        'telemetry_points',
+        'alerts',
+        'users',
+        'sessions',
+        'login_throttle',
+        'audit_log',
+        'audit_head',
+      ]),
     );
     db.close();
   });

@@ -116,6 +116,123 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'fleet monitoring, technicians and audit',
+    sql: `
+      -- The current derived status (history below); null until the hub first evaluated the kiosk.
+      ALTER TABLE kiosks ADD COLUMN status TEXT NULL;
+      ALTER TABLE kiosks ADD COLUMN status_since TEXT NULL;
+      ALTER TABLE kiosk_telemetry ADD COLUMN outbox_quarantined INTEGER NULL;
+
+      -- One row per interval a kiosk spent in a status; ended_at NULL is the current one.
+      CREATE TABLE kiosk_status_history (
+        id INTEGER PRIMARY KEY,
+        kiosk_id TEXT NOT NULL REFERENCES kiosks (kiosk_id),
+        status TEXT NOT NULL CHECK (status IN ('online', 'degraded', 'offline', 'out-of-service')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT NULL
+      );
+      CREATE INDEX kiosk_status_history_by_kiosk ON kiosk_status_history (kiosk_id, id);
+
+      -- Heartbeats as a time series, pruned after the retention period.
+      CREATE TABLE telemetry_points (
+        kiosk_id TEXT NOT NULL REFERENCES kiosks (kiosk_id),
+        at TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        outbox_backlog INTEGER NOT NULL,
+        outbox_oldest_occurred_at TEXT NULL,
+        outbox_quarantined INTEGER NULL,
+        rss_bytes INTEGER NOT NULL,
+        uptime_seconds REAL NOT NULL,
+        out_of_service INTEGER NOT NULL,
+        devices_json TEXT NOT NULL
+      );
+      CREATE INDEX telemetry_points_by_kiosk ON telemetry_points (kiosk_id, at);
+      CREATE INDEX telemetry_points_by_time ON telemetry_points (at);
+
+      CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        kiosk_id TEXT NOT NULL REFERENCES kiosks (kiosk_id),
+        alert_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+        device_id TEXT NULL,
+        message TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+        opened_at TEXT NOT NULL,
+        cleared_at TEXT NULL,
+        flaps INTEGER NOT NULL DEFAULT 0,
+        acknowledged_at TEXT NULL,
+        acknowledged_by TEXT NULL,
+        ack_comment TEXT NULL,
+        resolved_at TEXT NULL
+      );
+      -- An alert opens once per occurrence: at most one unresolved alert per kiosk and condition.
+      CREATE UNIQUE INDEX alerts_one_unresolved ON alerts (kiosk_id, alert_key) WHERE state != 'resolved';
+      CREATE INDEX alerts_by_state ON alerts (state, opened_at);
+      CREATE INDEX alerts_by_kiosk ON alerts (kiosk_id, opened_at);
+
+      ALTER TABLE commands ADD COLUMN issued_by TEXT NULL;
+      CREATE INDEX commands_by_status ON commands (status, expires_at);
+
+      -- Passwords as scrypt hashes (see password.rules.ts); municipality NULL = every municipality.
+      CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'technician', 'administrator')),
+        municipality TEXT NULL,
+        created_at TEXT NOT NULL,
+        CHECK (municipality IS NOT NULL OR role = 'administrator')
+      );
+
+      -- Only the SHA-256 of a session token is kept: the token itself is a bearer secret.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (user_id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+      -- Failed-login counters per account (user:NAME) and per client address (addr:IP).
+      CREATE TABLE login_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_started_at_ms INTEGER NOT NULL,
+        locked_until_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Append-only and hash-chained (audit.sql.ts); the triggers stop the hub's own code from ever
+      -- changing a row, and the chain lets anyone detect a change made around them.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        municipality TEXT NULL,
+        kiosk_id TEXT NULL,
+        target TEXT NULL,
+        detail_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_municipality ON audit_log (municipality, seq);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      -- The chain's head, written with every row: deleting rows at the end shows as a mismatch.
+      CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ADMIN_TOKEN } from '../config';
 
-/** Checks the operator's bearer token. Constant-time, on digests, so length leaks nothing either. */
+/**
+ * The hub's bootstrap admin token (HUB_ADMIN_TOKEN or `<dataDir>/admin-token`): an all-municipality
+ * administrator credential for scripts and first set-up. Constant-time, on digests, so length leaks
+ * nothing either.
+ */
 @Injectable()
 export class AdminAuthService {
   private readonly expected: Buffer;
@@ -11,9 +15,18 @@ export class AdminAuthService {
     this.expected = createHash('sha256').update(adminToken).digest();
   }
 
-  isAdmin(authorizationHeader: string | undefined): boolean {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
-    if (!match?.[1]) return false;
-    return timingSafeEqual(createHash('sha256').update(match[1]).digest(), this.expected);
+  isAdminToken(token: string): boolean {
+    return timingSafeEqual(createHash('sha256').update(token).digest(), this.expected);
   }
+
+  isAdmin(authorizationHeader: string | undefined): boolean {
+    const token = bearerToken(authorizationHeader);
+    return token !== undefined && this.isAdminToken(token);
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(authorizationHeader: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
+  return match?.[1];
 }

@@ -24,6 +24,8 @@ describe('AgentAuthService', () => {
     ackedThroughSeq: 0,
     lastHeartbeatAt: null,
     agentVersion: null,
+    status: null,
+    statusSince: null,
   };
   let kiosks: ReturnType<typeof strictMock<KioskRepository>>;
   let nonces: ReturnType<typeof strictMock<NonceRepository>>;

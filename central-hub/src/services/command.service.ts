@@ -1,27 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandReceiptSchema, HubCommandSchema, parseMessage, type HubCommand } from '@kiosk/protocols';
+import { CommandReceiptSchema, HubCommandSchema, parseMessage, type AuditEntry, type CommandView, type HubCommand } from '@kiosk/protocols';
 import {
   DEFAULT_COMMAND_TTL_SECONDS,
-  type CommandView,
+  toCommandView,
   type CreateCommandRequest,
   type CreateCommandResponse,
 } from '../dtos/command.dto';
-import { badRequest, notFound } from '../errors';
+import { badRequest, forbidden, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
-import { COMMAND_REPOSITORY, type CommandRepository } from '../repositories/command.repository';
-import { KIOSK_REPOSITORY, type KioskRepository } from '../repositories/kiosk.repository';
+import { COMMAND_REPOSITORY, type CommandRecord, type CommandRepository } from '../repositories/command.repository';
+import { KIOSK_REPOSITORY, type KioskRecord, type KioskRepository } from '../repositories/kiosk.repository';
+import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
 import { WebsocketRepository } from '../repositories/websocket.repository';
+import { can, inScope, type Principal } from './access.rules';
+import { AuditService } from './audit.service';
 import { runInBackground } from './background';
 
 /** How long the hub waits for an agent's receipt before leaving the command queued for next time. */
 export const COMMAND_RECEIPT_TIMEOUT_MS = 10_000;
+const LIST_LIMIT = 200;
 
 /**
- * Remote commands: persisted first, then delivered whenever the kiosk is (or comes) online, and marked
- * delivered only on the agent's receipt. A command is never sent again once delivered, nor at all once
- * expired; the agent dedups by command id if a receipt was lost and the command comes again.
+ * Remote commands, tracked like a delivery: persisted first (with who sent it, audited), then
+ * delivered whenever the kiosk is (or comes) online, and marked delivered only on the agent's receipt.
+ * A command is never sent again once delivered, nor at all once expired (the sweep marks those); the
+ * agent dedups by command id if a receipt was lost and the command comes again. Results arrive as
+ * `command.result` outbox events (IngestService).
  */
 @Injectable()
 export class CommandService {
@@ -33,6 +39,8 @@ export class CommandService {
     @Inject(COMMAND_REPOSITORY) private readonly commands: CommandRepository,
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
     @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
+    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
@@ -40,8 +48,21 @@ export class CommandService {
     this.log = root.child({ module: 'commands' });
   }
 
-  async create(kioskId: string, request: CreateCommandRequest): Promise<CreateCommandResponse> {
-    if (!(await this.kiosks.findById(kioskId))) throw notFound(`no kiosk ${kioskId}`);
+  /**
+   * Queues a command. A kiosk outside the principal's municipality is "not found"; a viewer is
+   * refused. Both refusals are audited: someone tried to act on a kiosk they may not act on.
+   */
+  async create(principal: Principal, kioskId: string, request: CreateCommandRequest): Promise<CreateCommandResponse> {
+    const kiosk = await this.kiosks.findById(kioskId);
+    if (!kiosk) throw notFound(`no kiosk ${kioskId}`);
+    if (!inScope(principal, kiosk.municipality)) {
+      await this.refuse(principal, kiosk, request, 'municipality');
+      throw notFound(`no kiosk ${kioskId}`);
+    }
+    if (!can(principal, 'command', kiosk.municipality)) {
+      await this.refuse(principal, kiosk, request, 'role');
+      throw forbidden(`a ${principal.role} cannot send commands`);
+    }
 
     const now = this.clock.now();
     const ttlMs = (request.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS) * 1000;
@@ -58,38 +79,90 @@ export class CommandService {
     );
     if (!parsed.ok) throw badRequest('invalid_message', parsed.error.message, parsed.error.issues);
     const command = parsed.value;
-    await this.commands.insert(kioskId, command);
-    this.log.info({ kioskId, commandId: command.commandId, type: command.type }, 'command queued');
+    const entry = await this.commands.insert(
+      kioskId,
+      command,
+      principal.username,
+      this.audit.draft(principal, {
+        action: 'command.sent',
+        outcome: 'ok',
+        municipality: kiosk.municipality,
+        kioskId,
+        target: command.commandId,
+        detail: { type: command.type, expiresAt: command.expiresAt },
+      }),
+    );
+    this.audit.published(entry);
+    this.metrics.commandQueued();
+    this.log.info({ kioskId, commandId: command.commandId, type: command.type, username: principal.username }, 'command queued');
+    const queued: CommandRecord = {
+      kioskId,
+      municipality: kiosk.municipality,
+      command,
+      issuedBy: principal.username,
+      status: 'queued',
+      deliveredAt: null,
+      completedAt: null,
+      detail: null,
+    };
+    this.sockets.publishCommand(toCommandView(queued), kiosk.municipality);
     if (this.sockets.isOnline(kioskId)) {
       runInBackground(this.log, 'deliver commands', () => this.deliverPending(kioskId));
     }
     return { commandId: command.commandId };
   }
 
-  async list(kioskId: string): Promise<CommandView[]> {
-    if (!(await this.kiosks.findById(kioskId))) throw notFound(`no kiosk ${kioskId}`);
-    await this.commands.expireDue(this.clock.now().toISOString());
-    const records = await this.commands.listForKiosk(kioskId);
-    return records.map(({ command, status, deliveredAt, completedAt, detail }) => ({
-      ...command,
-      status,
-      deliveredAt,
-      completedAt,
-      detail,
-    }));
+  async list(principal: Principal, kioskId: string): Promise<CommandView[]> {
+    const kiosk = await this.kiosks.findById(kioskId);
+    if (!kiosk || !inScope(principal, kiosk.municipality)) throw notFound(`no kiosk ${kioskId}`);
+    await this.expireDue();
+    return (await this.commands.listForKiosk(kioskId, LIST_LIMIT)).map(toCommandView);
+  }
+
+  /** Sweep: marks queued commands past their expiry `expired` (audited, pushed). */
+  async expireDue(): Promise<void> {
+    const expired = await this.commands.expireDue(this.clock.now().toISOString(), (record) =>
+      this.audit.systemDraft(
+        { actor: 'hub', actorKind: 'system' },
+        {
+          action: 'command.expired',
+          outcome: 'ok',
+          municipality: record.municipality,
+          kioskId: record.kioskId,
+          target: record.command.commandId,
+          detail: { type: record.command.type, expiresAt: record.command.expiresAt },
+        },
+      ),
+    );
+    for (const { record, entry } of expired) {
+      this.log.info({ kioskId: record.kioskId, commandId: record.command.commandId }, 'command expired undelivered');
+      this.published(record, entry);
+    }
+  }
+
+  /** After `command.result` events completed commands (their audit rows are already written). */
+  async completed(commandIds: readonly string[], entries: readonly AuditEntry[]): Promise<void> {
+    this.audit.published(...entries);
+    for (const commandId of commandIds) {
+      const record = await this.commands.findById(commandId);
+      if (!record) continue;
+      this.log.info({ kioskId: record.kioskId, commandId, status: record.status }, 'command completed');
+      this.published(record, undefined);
+    }
   }
 
   /** Sends the kiosk every queued, unexpired command, oldest first, one at a time. */
   async deliverPending(kioskId: string): Promise<void> {
-    const now = this.clock.now().toISOString();
-    await this.commands.expireDue(now);
-    for (const command of await this.commands.pendingForKiosk(kioskId, now)) {
+    await this.expireDue();
+    const kiosk = await this.kiosks.findById(kioskId);
+    if (!kiosk) return;
+    for (const command of await this.commands.pendingForKiosk(kioskId, this.clock.now().toISOString())) {
       if (!this.sockets.isOnline(kioskId)) return;
-      await this.deliver(kioskId, command);
+      await this.deliver(kiosk, command);
     }
   }
 
-  private async deliver(kioskId: string, command: HubCommand): Promise<void> {
+  private async deliver({ kioskId, municipality }: KioskRecord, command: HubCommand): Promise<void> {
     const { commandId } = command;
     if (this.inFlight.has(commandId)) return;
     this.inFlight.add(commandId);
@@ -103,20 +176,56 @@ export class CommandService {
       }
       const receipt = CommandReceiptSchema.safeParse(raw);
       const at = this.clock.now().toISOString();
+      const facts = { municipality, kioskId, target: commandId };
+      const kioskActor = { actor: `kiosk:${kioskId}`, actorKind: 'kiosk' as const };
       if (!receipt.success) {
         this.log.warn({ kioskId, commandId }, 'malformed command receipt; command stays queued');
       } else if (receipt.data.ok) {
-        await this.commands.markDelivered(commandId, at);
+        const entry = await this.commands.markDelivered(
+          commandId,
+          at,
+          this.audit.systemDraft(kioskActor, { ...facts, action: 'command.delivered', outcome: 'ok', detail: { type: command.type, duplicate: receipt.data.duplicate } }),
+        );
         this.log.info({ kioskId, commandId, duplicate: receipt.data.duplicate }, 'command delivered');
+        if (entry) await this.publishedById(commandId, entry);
       } else if (receipt.data.error.code === 'invalid_message') {
         // The agent cannot parse it: sending it again would fail again.
-        await this.commands.markRefused(commandId, at, receipt.data.error.message);
+        const entry = await this.commands.markRefused(
+          commandId,
+          at,
+          receipt.data.error.message,
+          this.audit.systemDraft(kioskActor, { ...facts, action: 'command.failed', outcome: 'ok', detail: { type: command.type, reason: 'refused by agent' } }),
+        );
         this.log.warn({ kioskId, commandId, code: receipt.data.error.code }, 'command refused by agent');
+        if (entry) await this.publishedById(commandId, entry);
       } else {
         this.log.warn({ kioskId, commandId, code: receipt.data.error.code }, 'agent could not record command; stays queued');
       }
     } finally {
       this.inFlight.delete(commandId);
     }
+  }
+
+  private async refuse(principal: Principal, kiosk: KioskRecord, request: CreateCommandRequest, reason: 'role' | 'municipality'): Promise<void> {
+    this.log.warn({ username: principal.username, kioskId: kiosk.kioskId, reason, code: reason === 'role' ? 'forbidden' : 'not_found' }, 'command refused');
+    await this.audit.record(
+      this.audit.draft(principal, {
+        action: 'command.sent',
+        outcome: 'refused',
+        municipality: kiosk.municipality,
+        kioskId: kiosk.kioskId,
+        detail: { type: request.type.slice(0, 64), reason, role: principal.role },
+      }),
+    );
+  }
+
+  private async publishedById(commandId: string, entry: AuditEntry): Promise<void> {
+    const record = await this.commands.findById(commandId);
+    if (record) this.published(record, entry);
+  }
+
+  private published(record: CommandRecord, entry: AuditEntry | undefined): void {
+    this.audit.published(entry);
+    this.sockets.publishCommand(toCommandView(record), record.municipality);
   }
 }

@@ -1,76 +1,137 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROTOCOL_VERSION, failure, type Hello, type HelloAck, type KioskSummary, type SimpleAck, type Telemetry } from '@kiosk/protocols';
+import type { AlertKind, FleetOverview, KioskDetail, KioskQuery, KioskSummary } from '@kiosk/protocols';
+import { toCommandView } from '../dtos/command.dto';
+import { notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
+import { ALERT_REPOSITORY, toAlert, type AlertRecord, type AlertRepository } from '../repositories/alert.repository';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { COMMAND_REPOSITORY, type CommandRepository } from '../repositories/command.repository';
 import { KIOSK_REPOSITORY, type KioskRepository } from '../repositories/kiosk.repository';
-import { WebsocketRepository, type AgentSocket } from '../repositories/websocket.repository';
+import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
+import { STATUS_REPOSITORY, type StatusRepository } from '../repositories/status.repository';
+import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../repositories/telemetry.repository';
+import { WebsocketRepository } from '../repositories/websocket.repository';
+import { inScope, type Principal } from './access.rules';
+import { matchesQuery, overviewOf } from './fleet-query.rules';
 import { toKioskSummary } from './kiosk-summary.rules';
+import { shouldPublish, summaryKey, type Published } from './publish.rules';
 
-/** The fleet: who is connected, what each kiosk last reported, and the console's live view of it. */
+/** The kiosk page shows this much telemetry (at one point a minute: 360 points). */
+export const DETAIL_TELEMETRY_WINDOW_MS = 6 * 3_600_000;
+const DETAIL_TELEMETRY_POINTS = 720;
+const DETAIL_HISTORY = 50;
+const DETAIL_COMMANDS = 50;
+const DETAIL_RESOLVED_ALERTS = 20;
+/** Status changes come in bursts (a site's network drops); one overview push covers a burst. */
+const OVERVIEW_PUSH_DELAY_MS = 250;
+
+function kindsByKiosk(alerts: readonly AlertRecord[]): Map<string, AlertKind[]> {
+  const kinds = new Map<string, AlertKind[]>();
+  for (const alert of alerts) kinds.set(alert.kioskId, [...(kinds.get(alert.kioskId) ?? []), alert.kind]);
+  return kinds;
+}
+
+/**
+ * The fleet as technicians see it: the scoped kiosk list with its filters, the overview counts, a
+ * kiosk's detail page, and the live pushes of all of these. Status and alerts are decided by
+ * MonitorService; this service reads what it stored.
+ */
 @Injectable()
 export class FleetService {
   private readonly log: Logger;
+  private readonly published = new Map<string, Published>();
 
   constructor(
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
+    @Inject(ALERT_REPOSITORY) private readonly alerts: AlertRepository,
+    @Inject(STATUS_REPOSITORY) private readonly statuses: StatusRepository,
+    @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(COMMAND_REPOSITORY) private readonly commands: CommandRepository,
     @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'fleet' });
   }
 
-  async list(): Promise<KioskSummary[]> {
-    const views = await this.kiosks.listViews();
-    return views.map((view) => toKioskSummary(view, this.sockets.isOnline(view.kiosk.kioskId)));
+  /** The kiosks the principal may see, filtered. */
+  async list(principal: Principal, query: KioskQuery = {}): Promise<KioskSummary[]> {
+    return (await this.summaries((municipality) => inScope(principal, municipality))).filter((kiosk) => matchesQuery(kiosk, query));
   }
 
-  async summary(kioskId: string): Promise<KioskSummary | undefined> {
+  async overview(principal: Principal): Promise<FleetOverview> {
+    return this.overviewFor(principal.municipality);
+  }
+
+  /** A kiosk another municipality's technician asks for does not exist, as far as they can tell. */
+  async detail(principal: Principal, kioskId: string): Promise<KioskDetail> {
     const view = await this.kiosks.findView(kioskId);
-    return view ? toKioskSummary(view, this.sockets.isOnline(kioskId)) : undefined;
+    if (!view || !inScope(principal, view.kiosk.municipality)) throw notFound(`no kiosk ${kioskId}`);
+    const since = new Date(this.clock.now().getTime() - DETAIL_TELEMETRY_WINDOW_MS).toISOString();
+    const [statusHistory, telemetry, alerts, commands] = await Promise.all([
+      this.statuses.history(kioskId, DETAIL_HISTORY),
+      this.telemetry.recent(kioskId, since, DETAIL_TELEMETRY_POINTS),
+      this.alerts.forKiosk(kioskId, DETAIL_RESOLVED_ALERTS),
+      this.commands.listForKiosk(kioskId, DETAIL_COMMANDS),
+    ]);
+    const active = alerts.filter((alert) => alert.state !== 'resolved').map((alert) => alert.kind);
+    return {
+      kiosk: toKioskSummary(view, this.sockets.isOnline(kioskId), active),
+      statusHistory,
+      telemetry,
+      alerts: alerts.map(toAlert),
+      commands: commands.map(toCommandView),
+    };
   }
 
-  /** Pushes the kiosk's current summary to every console. */
-  async publish(kioskId: string): Promise<void> {
-    const summary = await this.summary(kioskId);
-    if (summary) this.sockets.publishKiosk(summary);
+  /**
+   * Pushes a kiosk's summary to the consoles that may see it, when it changed; a change of the
+   * heartbeat time alone is pushed at most every 30 s (a thousand kiosks heartbeat every 15 s).
+   */
+  publishSummary(summary: KioskSummary): void {
+    const nowMs = this.clock.now().getTime();
+    const key = summaryKey(summary);
+    if (!shouldPublish(this.published.get(summary.kioskId), key, nowMs)) return;
+    this.published.set(summary.kioskId, { key, atMs: nowMs });
+    this.sockets.publishKiosk(summary);
   }
 
-  /** A newly authenticated socket becomes its kiosk's only one; an older one is disconnected. */
-  async agentConnected(socket: AgentSocket): Promise<void> {
-    const previous = this.sockets.attachAgent(socket);
-    const kioskId = socket.data.kioskId;
-    if (previous) {
-      this.log.warn({ kioskId }, 'kiosk connected again; closing its older connection');
-      previous.disconnect(true);
+  /** Asks for an overview push to every console, soon (bursts of changes are pushed once). */
+  requestOverviewPush(): void {
+    this.scheduler.defer('fleet-overview', OVERVIEW_PUSH_DELAY_MS, () => this.pushOverviews());
+  }
+
+  private async pushOverviews(): Promise<void> {
+    const audiences = this.sockets.overviewAudiences();
+    if (audiences.length === 0) return;
+    const [kiosks, alerts] = await Promise.all([this.summaries(() => true), this.alerts.unresolved()]);
+    for (const scope of audiences) {
+      const visible = (municipality: string) => scope === null || municipality === scope;
+      this.sockets.publishOverview(scope, overviewOf(kiosks.filter((k) => visible(k.municipality)), alertCounts(alerts.filter((a) => visible(a.municipality)))));
     }
-    this.log.info({ kioskId }, 'agent connected');
-    await this.publish(kioskId);
+    this.log.debug({ audiences: audiences.length }, 'fleet overview pushed');
   }
 
-  async agentDisconnected(socket: AgentSocket, reason: string): Promise<void> {
-    const kioskId = socket.data.kioskId;
-    if (!this.sockets.detachAgent(socket)) return;
-    this.log.info({ kioskId, reason }, 'agent disconnected');
-    await this.publish(kioskId);
+  private async overviewFor(scope: string | null): Promise<FleetOverview> {
+    const visible = (municipality: string) => scope === null || municipality === scope;
+    const [kiosks, alerts] = await Promise.all([this.summaries(visible), this.alerts.unresolved()]);
+    return overviewOf(kiosks, alertCounts(alerts.filter((a) => visible(a.municipality))));
   }
 
-  async hello(kioskId: string, hello: Hello): Promise<HelloAck> {
-    if (hello.protocolVersion !== PROTOCOL_VERSION) {
-      return failure('unsupported_protocol', `this hub speaks protocol ${PROTOCOL_VERSION}`);
-    }
-    const kiosk = await this.kiosks.findById(kioskId);
-    if (!kiosk) return failure('unknown_kiosk', 'kiosk no longer exists');
-    if (kiosk.agentVersion !== hello.agentVersion) {
-      await this.kiosks.setAgentVersion(kioskId, hello.agentVersion);
-      await this.publish(kioskId);
-    }
-    return { ok: true, kioskId, ackedThroughSeq: kiosk.ackedThroughSeq, serverTime: this.clock.now().toISOString() };
+  /** Two queries for the kiosks and one for their alerts, whatever the fleet's size. */
+  private async summaries(visible: (municipality: string) => boolean): Promise<KioskSummary[]> {
+    const [views, alerts] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
+    const kinds = kindsByKiosk(alerts);
+    return views
+      .filter((view) => visible(view.kiosk.municipality))
+      .map((view) => toKioskSummary(view, this.sockets.isOnline(view.kiosk.kioskId), kinds.get(view.kiosk.kioskId)));
   }
+}
 
-  async telemetry(kioskId: string, telemetry: Telemetry): Promise<SimpleAck> {
-    await this.kiosks.recordTelemetry(kioskId, telemetry, this.clock.now().toISOString());
-    await this.publish(kioskId);
-    return { ok: true };
-  }
+function alertCounts(alerts: readonly AlertRecord[]): { open: number; acknowledged: number } {
+  return {
+    open: alerts.filter((alert) => alert.state === 'open').length,
+    acknowledged: alerts.filter((alert) => alert.state === 'acknowledged').length,
+  };
 }

@@ -1,12 +1,14 @@
 import { v7 as uuidv7 } from 'uuid';
-import { OutboxEventSchema, type EventBatch, type OutboxEvent } from '@kiosk/protocols';
+import { OutboxEventSchema, type AuditEntry, type EventBatch, type OutboxEvent } from '@kiosk/protocols';
 import { ManualClock } from '../../test/support/manual-clock';
 import { silentLogger } from '../../test/support/silent-logger';
 import { strictMock } from '../../test/support/strict-mock';
 import { SeqConflictError, type EventRepository, type IngestOutcome } from '../repositories/event.repository';
+import type { Metrics } from '../repositories/metrics.repository';
 import type { ChaosService } from './chaos.service';
-import type { FleetService } from './fleet.service';
+import type { CommandService } from './command.service';
 import { IngestService } from './ingest.service';
+import type { MonitorService } from './monitor.service';
 
 const kioskId = 'kiosk-abcd1234';
 
@@ -27,26 +29,38 @@ const outcome = (over: Partial<IngestOutcome>): IngestOutcome => ({
   ackedThroughSeq: 0,
   nextHeldSeq: null,
   appliedEffects: new Set(),
+  completedCommands: [],
+  auditEntries: [],
   ...over,
 });
 
 describe('IngestService', () => {
   const clock = new ManualClock('2026-11-26T02:00:00.000Z');
   let events: ReturnType<typeof strictMock<EventRepository>>;
-  let fleet: ReturnType<typeof strictMock<FleetService>>;
+  let monitor: ReturnType<typeof strictMock<MonitorService>>;
+  let commands: ReturnType<typeof strictMock<CommandService>>;
   let chaos: ReturnType<typeof strictMock<ChaosService>>;
+  let metrics: ReturnType<typeof strictMock<Metrics>>;
   let service: IngestService;
 
   beforeEach(() => {
     events = strictMock<EventRepository>('EventRepository');
-    fleet = strictMock<FleetService>('FleetService');
+    monitor = strictMock<MonitorService>('MonitorService');
+    commands = strictMock<CommandService>('CommandService');
     chaos = strictMock<ChaosService>('ChaosService');
-    service = new IngestService(events, fleet, chaos, clock, silentLogger());
+    metrics = strictMock<Metrics>('Metrics');
+    service = new IngestService(events, monitor, commands, chaos, metrics, clock, silentLogger());
   });
+
+  function expectStored(): void {
+    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    metrics.eventBatch.mockReturnValue(undefined);
+    metrics.eventsIngested.mockReturnValue(undefined);
+  }
 
   it('stores the batch with each event’s effects and acks what the repository reports', async () => {
     events.ingest.mockResolvedValue(outcome({ stored: 2, ackedThroughSeq: 2 }));
-    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    expectStored();
     const batch: EventBatch = { events: [credit(1), credit(2)] };
 
     expect(await service.ingest(kioskId, batch)).toEqual({ ok: true, ackedThroughSeq: 2, stored: 2, duplicates: 0 });
@@ -56,17 +70,20 @@ describe('IngestService', () => {
       '2026-11-26T02:00:00.000Z',
     );
     expect(chaos.afterBatchCommitted).toHaveBeenCalledTimes(1);
+    expect(metrics.eventsIngested).toHaveBeenCalledWith(2, 0);
   });
 
   it('refuses a batch holding another kiosk’s event without touching storage', async () => {
+    metrics.eventBatch.mockReturnValue(undefined);
     const ack = await service.ingest(kioskId, { events: [credit(1), credit(2, 'kiosk-other123')] });
     expect(ack).toMatchObject({ ok: false, error: { code: 'kiosk_mismatch' } });
     expect(events.ingest).not.toHaveBeenCalled();
+    expect(metrics.eventBatch).toHaveBeenCalledWith('refused');
   });
 
   it('reports a gap after the highest contiguous seq', async () => {
     events.ingest.mockResolvedValue(outcome({ stored: 1, ackedThroughSeq: 4, nextHeldSeq: 7 }));
-    chaos.afterBatchCommitted.mockReturnValue(undefined);
+    expectStored();
     expect(await service.ingest(kioskId, { events: [credit(7)] })).toEqual({
       ok: true,
       ackedThroughSeq: 4,
@@ -78,6 +95,7 @@ describe('IngestService', () => {
 
   it('turns a seq conflict into invalid_message, and never reaches the chaos hook', async () => {
     events.ingest.mockRejectedValue(new SeqConflictError('seq-taken', 3));
+    metrics.eventBatch.mockReturnValue(undefined);
     expect(await service.ingest(kioskId, { events: [credit(3)] })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     expect(chaos.afterBatchCommitted).not.toHaveBeenCalled();
   });
@@ -87,11 +105,20 @@ describe('IngestService', () => {
     await expect(service.ingest(kioskId, { events: [credit(1)] })).rejects.toThrow('disk I/O error');
   });
 
-  it('pushes the kiosk to consoles when a device health changed', async () => {
+  it('re-evaluates the kiosk (status, alerts, push) when a device health changed', async () => {
     events.ingest.mockResolvedValue(outcome({ stored: 1, ackedThroughSeq: 1, appliedEffects: new Set(['device-health']) }));
-    chaos.afterBatchCommitted.mockReturnValue(undefined);
-    fleet.publish.mockResolvedValue(undefined);
+    expectStored();
+    monitor.evaluate.mockResolvedValue(undefined);
     await service.ingest(kioskId, { events: [credit(1)] });
-    expect(fleet.publish).toHaveBeenCalledWith(kioskId);
+    expect(monitor.evaluate).toHaveBeenCalledWith(kioskId);
+  });
+
+  it('hands completed commands and their audit rows on', async () => {
+    const entry = { seq: 9 } as AuditEntry;
+    events.ingest.mockResolvedValue(outcome({ stored: 1, ackedThroughSeq: 1, completedCommands: ['c1'], auditEntries: [entry] }));
+    expectStored();
+    commands.completed.mockResolvedValue(undefined);
+    await service.ingest(kioskId, { events: [credit(1)] });
+    expect(commands.completed).toHaveBeenCalledWith(['c1'], [entry]);
   });
 });

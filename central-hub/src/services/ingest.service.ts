@@ -3,9 +3,11 @@ import { failure, type BatchAck, type EventBatch } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { EVENT_REPOSITORY, SeqConflictError, type EventRepository } from '../repositories/event.repository';
+import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { ChaosService } from './chaos.service';
+import { CommandService } from './command.service';
 import { effectsOf } from './event-projection.rules';
-import { FleetService } from './fleet.service';
+import { MonitorService } from './monitor.service';
 
 /**
  * Exactly-once ingest of outbox batches: the batch is checked whole, stored with its effects in one
@@ -18,8 +20,10 @@ export class IngestService {
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
-    @Inject(FleetService) private readonly fleet: FleetService,
+    @Inject(MonitorService) private readonly monitor: MonitorService,
+    @Inject(CommandService) private readonly commands: CommandService,
     @Inject(ChaosService) private readonly chaos: ChaosService,
+    @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -32,6 +36,7 @@ export class IngestService {
     const foreign = events.findIndex((event) => event.kioskId !== kioskId);
     if (foreign >= 0) {
       this.log.warn({ kioskId, code: 'kiosk_mismatch', index: foreign }, 'event batch refused');
+      this.metrics.eventBatch('refused');
       return failure('kiosk_mismatch', `event ${foreign} belongs to another kiosk; a kiosk may only send its own events`);
     }
 
@@ -42,13 +47,17 @@ export class IngestService {
     } catch (error) {
       if (!(error instanceof SeqConflictError)) throw error;
       this.log.warn({ kioskId, code: 'invalid_message', reason: error.reason, seq: error.seq }, 'event batch refused');
+      this.metrics.eventBatch('refused');
       return failure('invalid_message', error.message);
     }
     this.chaos.afterBatchCommitted();
 
-    const { stored, duplicates, ackedThroughSeq, nextHeldSeq, appliedEffects } = outcome;
+    const { stored, duplicates, ackedThroughSeq, nextHeldSeq, appliedEffects, completedCommands, auditEntries } = outcome;
     this.log.debug({ kioskId, stored, duplicates, ackedThroughSeq }, 'event batch stored');
-    if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.fleet.publish(kioskId);
+    this.metrics.eventBatch('stored');
+    this.metrics.eventsIngested(stored, duplicates);
+    if (completedCommands.length > 0 || auditEntries.length > 0) await this.commands.completed(completedCommands, auditEntries);
+    if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.monitor.evaluate(kioskId);
     if (nextHeldSeq === null) return { ok: true, ackedThroughSeq, stored, duplicates };
     this.log.warn({ kioskId, missingFromSeq: ackedThroughSeq + 1, nextHeldSeq }, 'gap in kiosk event sequence');
     return { ok: true, ackedThroughSeq, stored, duplicates, gap: { missingFromSeq: ackedThroughSeq + 1, nextHeldSeq } };

@@ -7,8 +7,11 @@ import {
   EnrolmentCodeResponseSchema,
   OutboxEventSchema,
   PROTOCOL_VERSION,
+  TelemetrySchema,
   kioskAuthMessage,
   type AgentToHubEvents,
+  type DeviceHealth,
+  type Telemetry,
   type HubToAgentEvents,
   type KioskAuth,
   type OutboxEvent,
@@ -23,11 +26,11 @@ export interface EnrolledKiosk {
 }
 
 /** Creates a code as the operator and enrols a fresh Ed25519 key with it, over the real REST API. */
-export async function enrolKiosk(hub: TestHub): Promise<EnrolledKiosk> {
+export async function enrolKiosk(hub: TestHub, where: { municipality?: string; site?: string; name?: string } = {}): Promise<EnrolledKiosk> {
   const created = await hub.api('POST', '/api/enrolment-codes', {
-    name: '豊中市役所 1F',
-    municipality: '豊中市',
-    site: '豊中市役所',
+    name: where.name ?? '豊中市役所 1F',
+    municipality: where.municipality ?? '豊中市',
+    site: where.site ?? '豊中市役所',
     kind: 'certificate-kiosk',
   });
   if (created.status !== 201) throw new Error(`enrolment code: ${created.status} ${JSON.stringify(created.body)}`);
@@ -92,4 +95,32 @@ export function creditEvent(kioskId: string, seq: number, coinYen = 100): Outbox
 
 export function creditEvents(kioskId: string, fromSeq: number, count: number): OutboxEvent[] {
   return Array.from({ length: count }, (_, i) => creditEvent(kioskId, fromSeq + i, 10));
+}
+
+/** A heartbeat as the agent sends it, checked with the protocol's schema. */
+export function heartbeat(
+  sentAt: Date,
+  devices: Array<{ deviceId: string; kind: DeviceHealth['kind']; status: DeviceHealth['status']; reasons?: DeviceHealth['reasons'] }> = [],
+  overrides: { backlog?: number; oldestOccurredAt?: string | null; outOfService?: boolean } = {},
+): Telemetry {
+  return TelemetrySchema.parse({
+    sentAt: sentAt.toISOString(),
+    outbox: { backlog: overrides.backlog ?? 0, oldestOccurredAt: overrides.oldestOccurredAt ?? null, lastSeq: 0 },
+    devices: devices.map((d) => ({ ...d, reasons: d.reasons ?? [], since: sentAt.toISOString() })),
+    agent: { version: '1.0.0', uptimeSeconds: 10, rssBytes: 50_000_000, outOfService: overrides.outOfService ?? false },
+  });
+}
+
+/** Connects as the kiosk (handshake signed at `at`, the hub clock's now) and says hello. */
+export async function connectKiosk(url: string, kiosk: EnrolledKiosk, at: Date): Promise<AgentClientSocket> {
+  const { socket, refusal } = await connectAgent(url, signedAuth(kiosk.kioskId, kiosk.privateKey, { timestamp: at.getTime() }));
+  if (refusal) throw new Error(`handshake refused: ${refusal.code}`);
+  await socket.timeout(5000).emitWithAck('hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: '1.0.0' });
+  return socket;
+}
+
+/** Sends a heartbeat and waits for the hub's ack (after which the hub has evaluated the kiosk). */
+export async function sendHeartbeat(socket: AgentClientSocket, telemetry: Telemetry): Promise<void> {
+  const ack = await socket.timeout(5000).emitWithAck('telemetry', telemetry);
+  if (!ack.ok) throw new Error(`telemetry refused: ${ack.error.code}`);
 }

@@ -50,6 +50,20 @@ export class TestHub {
     return this.hub.url;
   }
 
+  /** Creates a technician account with the admin token; resolves with its password. */
+  async createUser(username: string, role: 'viewer' | 'technician' | 'administrator', municipality: string | null, password = `${username}-password-1`): Promise<string> {
+    const created = await this.api('POST', '/api/users', { username, password, role, municipality });
+    if (created.status !== 201) throw new Error(`create user: ${created.status} ${JSON.stringify(created.body)}`);
+    return password;
+  }
+
+  /** Signs in over REST; resolves with the session token. */
+  async login(username: string, password: string): Promise<string> {
+    const response = await this.api('POST', '/api/auth/login', { username, password }, null);
+    if (response.status !== 200) throw new Error(`login: ${response.status} ${JSON.stringify(response.body)}`);
+    return (response.body as { token: string }).token;
+  }
+
   async api(method: 'GET' | 'POST', route: string, body?: unknown, token: string | null = this.hub.adminToken): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;

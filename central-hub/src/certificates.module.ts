@@ -1,0 +1,85 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { VerifyController } from './controllers/verify.controller';
+import { buildCatalogues, TOYONAKA, type MunicipalityProfile } from './domain/certificates/catalogue';
+import { loadCertificateFacts } from './domain/certificates/facts';
+import { CertificatesGateway } from './gateways/certificates.gateway';
+import { LOGGER, type Logger } from './logger';
+import { CARD_AUTH_REPOSITORY, SqliteCardAuthRepository } from './repositories/card-auth.repository';
+import { DATABASE, SqliteDatabase } from './repositories/database.repository';
+import { ISSUANCE_REPOSITORY, SqliteIssuanceRepository } from './repositories/issuance.repository';
+import { MAINTENANCE_DAY_REPOSITORY, SqliteMaintenanceDayRepository } from './repositories/maintenance-day.repository';
+import { RESIDENT_RECORDS, SqliteResidentRecords } from './repositories/resident-records.repository';
+import { seedSyntheticResidents } from './repositories/resident-seed';
+import { FileTrustStore, TRUST_STORE, type TrustFiles, type TrustStore } from './repositories/trust-store.repository';
+import { CERTIFICATE_RENDERER, NOTO_SANS_CJK, PdfCertificateRenderer, type CertificateFonts } from './rendering/certificate-pdf';
+import { CardAuthService } from './services/card-auth.service';
+import { CERTIFICATES_CONFIG, DEFAULT_CHALLENGE_TTL_MS, DEFAULT_SESSION_TTL_MS, type CertificatesConfig } from './services/certificates.config';
+import { CertificatesService } from './services/certificates.service';
+
+export interface CertificatesModuleOptions {
+  /** The shared facts file (certificate types, kiosk fees, hours, municipalities). */
+  factsFile: string;
+  /** Municipalities served and what differs for each; default: Toyonaka only. */
+  municipalities?: MunicipalityProfile[];
+  /** Trust anchors and CRLs for card certificates (the TEST CA in tests and the demo). */
+  trust: TrustFiles;
+  /** Public base URL of the hub, for the QR code's `<base>/verify/<code>`. */
+  verifyBaseUrl: string;
+  /** Seed the synthetic residents linked to serials 1001–1004 of every trust anchor (tests, demo). */
+  seedSyntheticResidents?: boolean;
+  challengeTtlMs?: number;
+  sessionTtlMs?: number;
+  fonts?: CertificateFonts;
+}
+
+const SEED = 'CertificatesResidentSeed';
+
+/**
+ * Certificate issuance: card authentication, resident records, catalogue and fees, issuance and ledger,
+ * PDF rendering, the agents' certificate messages and the public verify page. Needs the global
+ * runtime (LOGGER, CLOCK, RANDOM) and storage (DATABASE, KIOSK_REPOSITORY) modules, and the
+ * CERTIFICATES_MIGRATION registered in MIGRATIONS (its repositories prepare their statements at start).
+ */
+@Module({})
+export class CertificatesModule {
+  static forRoot(options: CertificatesModuleOptions): DynamicModule {
+    return {
+      module: CertificatesModule,
+      controllers: [VerifyController],
+      providers: [
+        {
+          provide: CERTIFICATES_CONFIG,
+          useFactory: (): CertificatesConfig => ({
+            catalogues: buildCatalogues(loadCertificateFacts(options.factsFile), options.municipalities ?? [TOYONAKA]),
+            challengeTtlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
+            sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+            verifyBaseUrl: options.verifyBaseUrl,
+          }),
+        },
+        { provide: TRUST_STORE, useFactory: (log: Logger) => new FileTrustStore(options.trust, log), inject: [LOGGER] },
+        // The storage module exports the database under its interface token; these repositories need the SQLite one.
+        { provide: SqliteDatabase, useExisting: DATABASE },
+        { provide: RESIDENT_RECORDS, useClass: SqliteResidentRecords },
+        { provide: CARD_AUTH_REPOSITORY, useClass: SqliteCardAuthRepository },
+        { provide: ISSUANCE_REPOSITORY, useClass: SqliteIssuanceRepository },
+        { provide: MAINTENANCE_DAY_REPOSITORY, useClass: SqliteMaintenanceDayRepository },
+        { provide: CERTIFICATE_RENDERER, useFactory: () => new PdfCertificateRenderer(options.fonts ?? NOTO_SANS_CJK) },
+        {
+          provide: SEED,
+          useFactory: (database: SqliteDatabase, trust: TrustStore, log: Logger) => {
+            if (!options.seedSyntheticResidents) return 0;
+            let added = 0;
+            for (const anchor of trust.anchors()) added += seedSyntheticResidents(database.db, { certificateIssuer: anchor.certificate.subject });
+            log.child({ module: 'certificates' }).info({ added }, 'synthetic residents seeded');
+            return added;
+          },
+          inject: [SqliteDatabase, TRUST_STORE, LOGGER],
+        },
+        CardAuthService,
+        CertificatesService,
+        CertificatesGateway,
+      ],
+      exports: [CertificatesService, CardAuthService],
+    };
+  }
+}

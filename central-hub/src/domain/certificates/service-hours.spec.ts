@@ -1,0 +1,71 @@
+import { serviceAvailability, type ServiceCalendar } from './service-hours';
+
+/** Instants are written in JST (+09:00) so the edges read as the kiosk's clock shows them. */
+const at = (jst: string) => new Date(`${jst}+09:00`);
+
+describe('serviceAvailability', () => {
+  const calendar: ServiceCalendar = {
+    open: '06:30',
+    close: '23:00',
+    closedDays: ['12-29', '12-30', '12-31', '01-01', '01-02', '01-03'],
+    maintenanceDays: new Set(['2026-11-18']),
+  };
+
+  it.each([
+    ['2026-11-26T06:29:59', false, 'before-hours'],
+    ['2026-11-26T06:30:00', true, undefined],
+    ['2026-11-26T22:59:59', true, undefined],
+    ['2026-11-26T23:00:00', false, 'after-hours'],
+    ['2026-11-26T00:00:00', false, 'before-hours'],
+    ['2026-12-28T22:59:00', true, undefined],
+    ['2026-12-29T06:30:00', false, 'year-end-holidays'],
+    ['2026-12-31T12:00:00', false, 'year-end-holidays'],
+    ['2027-01-03T22:00:00', false, 'year-end-holidays'],
+    ['2027-01-04T06:30:00', true, undefined],
+    ['2027-01-04T06:29:59', false, 'before-hours'],
+    ['2026-11-18T12:00:00', false, 'maintenance'],
+    ['2026-11-17T22:59:59', true, undefined],
+    ['2026-11-19T06:30:00', true, undefined],
+  ])('at %s JST open=%s (%s)', (jst, open, reason) => {
+    const result = serviceAvailability(at(jst), calendar);
+    expect(result.open).toBe(open);
+    if (!result.open) expect(result.reason).toBe(reason);
+  });
+
+  it('does not depend on the machine time zone: the same instant written in UTC gives the same answer', () => {
+    // 2026-11-25T21:30:00Z is 06:30 JST on Nov 26; 21:29:59Z is still 06:29:59 JST.
+    expect(serviceAvailability(new Date('2026-11-25T21:30:00Z'), calendar).open).toBe(true);
+    expect(serviceAvailability(new Date('2026-11-25T21:29:59Z'), calendar)).toMatchObject({ open: false, reason: 'before-hours' });
+    // 14:00Z is 23:00 JST on the same JST day.
+    expect(serviceAvailability(new Date('2026-11-26T14:00:00Z'), calendar)).toMatchObject({ open: false, reason: 'after-hours' });
+  });
+
+  it('says when it closes and when it reopens', () => {
+    expect(serviceAvailability(at('2026-11-26T12:00:00'), calendar)).toEqual({ open: true, closesAt: '2026-11-26T14:00:00.000Z' });
+    expect(serviceAvailability(at('2026-11-26T05:00:00'), calendar)).toEqual({
+      open: false,
+      reason: 'before-hours',
+      reopensAt: '2026-11-25T21:30:00.000Z',
+    });
+    // After hours on the 17th: the 18th is a maintenance day, so it reopens on the 19th at 06:30 JST.
+    expect(serviceAvailability(at('2026-11-17T23:30:00'), calendar)).toMatchObject({ reopensAt: '2026-11-18T21:30:00.000Z' });
+    // Year-end: reopens Jan 4 06:30 JST.
+    expect(serviceAvailability(at('2026-12-28T23:00:00'), calendar)).toMatchObject({
+      reason: 'after-hours',
+      reopensAt: '2027-01-03T21:30:00.000Z',
+    });
+    expect(serviceAvailability(at('2027-01-01T10:00:00'), calendar)).toMatchObject({ reopensAt: '2027-01-03T21:30:00.000Z' });
+  });
+
+  it('has no reopening in sight when every day is a maintenance day', () => {
+    const days = new Set<string>();
+    for (let d = new Date('2026-11-26T00:00:00Z'); days.size < 500; d = new Date(d.getTime() + 86_400_000)) {
+      days.add(d.toISOString().slice(0, 10));
+    }
+    expect(serviceAvailability(at('2026-11-26T12:00:00'), { ...calendar, maintenanceDays: days })).toEqual({
+      open: false,
+      reason: 'maintenance',
+      reopensAt: null,
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import type { ServiceAvailability } from '@kiosk/protocols';
+import { addDays, hhmmToMs, jstDate, jstInstant, jstParts } from './jst';
+
+/**
+ * When a municipality's kiosk service is open: daily hours in JST, fixed closed days of the year
+ * (`MM-DD`, the year-end holidays Dec 29 – Jan 3) and the maintenance days its operator set
+ * (`YYYY-MM-DD`, JST calendar days).
+ */
+export interface ServiceCalendar {
+  open: string;
+  close: string;
+  closedDays: readonly string[];
+  maintenanceDays: ReadonlySet<string>;
+}
+
+/** How far ahead `reopensAt` is looked for (a year of maintenance days would be an operator mistake). */
+const LOOKAHEAD_DAYS = 400;
+
+/**
+ * Open or closed at `now`, with the reason the kiosk shows. Holidays and maintenance take precedence
+ * over the hours (a person at 07:00 on Dec 30 is told "year-end holidays", not "open").
+ */
+export function serviceAvailability(now: Date, calendar: ServiceCalendar): ServiceAvailability {
+  const today = jstDate(now);
+  const closedReason = dayClosedReason(today, calendar);
+  if (closedReason) return { open: false, reason: closedReason, reopensAt: nextOpening(today, 1, calendar) };
+  const msOfDay = jstParts(now).msOfDay;
+  if (msOfDay < hhmmToMs(calendar.open)) {
+    return { open: false, reason: 'before-hours', reopensAt: jstInstant(today, calendar.open).toISOString() };
+  }
+  if (msOfDay >= hhmmToMs(calendar.close)) {
+    return { open: false, reason: 'after-hours', reopensAt: nextOpening(today, 1, calendar) };
+  }
+  return { open: true, closesAt: jstInstant(today, calendar.close).toISOString() };
+}
+
+function dayClosedReason(day: string, calendar: ServiceCalendar): 'year-end-holidays' | 'maintenance' | null {
+  if (calendar.closedDays.includes(day.slice(5))) return 'year-end-holidays';
+  if (calendar.maintenanceDays.has(day)) return 'maintenance';
+  return null;
+}
+
+/** Opening time of the first open day from `day + fromOffset`, or null when none is in sight. */
+function nextOpening(day: string, fromOffset: number, calendar: ServiceCalendar): string | null {
+  for (let i = fromOffset; i <= LOOKAHEAD_DAYS; i++) {
+    const candidate = addDays(day, i);
+    if (!dayClosedReason(candidate, calendar)) return jstInstant(candidate, calendar.open).toISOString();
+  }
+  return null;
+}

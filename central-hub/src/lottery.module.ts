@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { LotteryAgentHandlers } from './gateways/lottery.handlers';
+import { DATABASE, SqliteDatabase, type DatabaseRepository } from './repositories/database.repository';
+import { FACILITY_BOOKING_REPOSITORY, SqliteFacilityBookingRepository } from './repositories/facility-booking.repository';
+import { FACILITY_CATALOGUE_REPOSITORY, SqliteFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
+import { FACILITY_USERS_REPOSITORY, SqliteFacilityUsersRepository } from './repositories/facility-users.repository';
+import { LOTTERY_REPOSITORY, SqliteLotteryRepository } from './repositories/lottery.repository';
+import { FacilityBookingService } from './services/facility-booking.service';
+import { FacilityUsersService } from './services/facility-users.service';
+import { LotteryRoundsService } from './services/lottery-rounds.service';
+import { LotteryScheduler } from './services/lottery-scheduler.service';
+import { LotteryService } from './services/lottery.service';
+
+/** Binds a lottery repository to the SQLite store the StorageModule opened (the only engine it has so far). */
+function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
+  return {
+    useFactory: (database: DatabaseRepository) => {
+      if (!(database instanceof SqliteDatabase)) throw new Error('the lottery repositories need the SQLite store');
+      return new Repository(database);
+    },
+    inject: [DATABASE],
+  };
+}
+
+/**
+ * Facility lottery and booking: users and sessions, rounds and draws, entries, confirmations,
+ * first-come booking, and the `lottery.*` socket handlers for street terminals. Needs the runtime
+ * (CLOCK, RANDOM, LOGGER, SCHEDULER), the StorageModule's DATABASE, and LOTTERY_MIGRATION applied.
+ */
+@Module({
+  providers: [
+    { provide: LOTTERY_REPOSITORY, ...onSqlite(SqliteLotteryRepository) },
+    { provide: FACILITY_CATALOGUE_REPOSITORY, ...onSqlite(SqliteFacilityCatalogueRepository) },
+    { provide: FACILITY_BOOKING_REPOSITORY, ...onSqlite(SqliteFacilityBookingRepository) },
+    { provide: FACILITY_USERS_REPOSITORY, ...onSqlite(SqliteFacilityUsersRepository) },
+    FacilityUsersService,
+    LotteryService,
+    LotteryRoundsService,
+    FacilityBookingService,
+    LotteryScheduler,
+    LotteryAgentHandlers,
+  ],
+  exports: [FacilityUsersService, LotteryService, LotteryRoundsService, FacilityBookingService, LotteryScheduler, LotteryAgentHandlers],
+})
+export class LotteryModule {}

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../../test/support/silent-logger';
+import { verifyAuditChain } from '../services/audit-chain.rules';
+import { SqliteAlertRepository, type NewAlert } from './alert.repository';
+import { SqliteAuditRepository } from './audit.repository';
+import { storedFromRow, type AuditDraft, type AuditRow } from './audit.sql';
+import { SqliteDatabase } from './database.repository';
+import { SqliteEnrolmentRepository } from './enrolment.repository';
+
+/** Alerts and the audit trail against a real SQLite file: the lifecycle's SQL and the invariants the schema holds. */
+describe('SqliteAlertRepository and SqliteAuditRepository', () => {
+  let dir: string;
+  let database: SqliteDatabase;
+  let alerts: SqliteAlertRepository;
+  let audit: SqliteAuditRepository;
+  const kioskId = 'kiosk-abcd1234';
+  const paperOut = (alertId: string): NewAlert => ({ alertId, kioskId, key: 'paper-out:p1', kind: 'paper-out', severity: 'critical', deviceId: 'p1', message: 'm' });
+  const draft = (action: AuditDraft['action']): AuditDraft => ({
+    at: '2026-11-26T01:00:00.000Z',
+    actor: 'tanaka',
+    actorKind: 'user',
+    action,
+    outcome: 'ok',
+    municipality: '豊中市',
+    kioskId,
+    target: null,
+    detail: { comment: 'x' },
+  });
+  const ids = ['019abcde-f012-7345-8678-9abcdef01230', '019abcde-f012-7345-8678-9abcdef01231'] as const;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'hub-alerts-'));
+    database = new SqliteDatabase(dir, silentLogger());
+    alerts = new SqliteAlertRepository(database);
+    audit = new SqliteAuditRepository(database);
+    await new SqliteEnrolmentRepository(database).createCode({
+      codeHash: 'h',
+      kiosk: { kioskId, name: 'n', municipality: '豊中市', site: '豊島体育館', kind: 'certificate-kiosk' },
+      createdAt: '2026-11-26T00:00:00.000Z',
+      expiresAt: '2026-11-27T00:00:00.000Z',
+    });
+  });
+
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const empty = { open: [], clear: [], reactivate: [], resolve: [] };
+
+  it('holds at most one unresolved alert per kiosk and condition, in the schema itself', async () => {
+    await alerts.apply({ ...empty, open: [paperOut(ids[0])] }, '2026-11-26T01:00:00.000Z');
+    await expect(alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:01.000Z')).rejects.toThrow(/UNIQUE constraint failed: alerts.kiosk_id, alerts.alert_key/);
+    await alerts.apply({ ...empty, resolve: [ids[0]] }, '2026-11-26T01:00:02.000Z');
+    const [reopened] = await alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:03.000Z');
+    expect(reopened).toMatchObject({ alertId: ids[1], state: 'open', municipality: '豊中市', site: '豊島体育館' });
+  });
+
+  it('clears, re-activates (counting the flap) and resolves, returning each changed alert', async () => {
+    await alerts.apply({ ...empty, open: [paperOut(ids[0])] }, '2026-11-26T01:00:00.000Z');
+    expect(await alerts.apply({ ...empty, clear: [ids[0]] }, '2026-11-26T01:00:10.000Z')).toMatchObject([{ clearedAt: '2026-11-26T01:00:10.000Z' }]);
+    expect(await alerts.apply({ ...empty, clear: [ids[0]] }, '2026-11-26T01:00:20.000Z')).toEqual([]);
+    expect(await alerts.apply({ ...empty, reactivate: [ids[0]] }, '2026-11-26T01:00:30.000Z')).toMatchObject([{ clearedAt: null, flaps: 1 }]);
+    expect(await alerts.apply({ ...empty, resolve: [ids[0]] }, '2026-11-26T01:00:40.000Z')).toMatchObject([
+      { state: 'resolved', resolvedAt: '2026-11-26T01:00:40.000Z', clearedAt: '2026-11-26T01:00:40.000Z' },
+    ]);
+    expect(await alerts.unresolved(kioskId)).toEqual([]);
+  });
+
+  it('acknowledges an open alert and writes its audit row in the same transaction, only once', async () => {
+    await alerts.apply({ ...empty, open: [paperOut(ids[0])] }, '2026-11-26T01:00:00.000Z');
+    const done = await alerts.acknowledge(ids[0], 'tanaka', 'on my way', '2026-11-26T01:01:00.000Z', draft('alert.acknowledged'));
+    expect(done).toMatchObject({ alert: { state: 'acknowledged', acknowledgedBy: 'tanaka', ackComment: 'on my way' }, entry: { seq: 1, action: 'alert.acknowledged' } });
+    expect(await alerts.acknowledge(ids[0], 'suzuki', 'again', '2026-11-26T01:02:00.000Z', draft('alert.acknowledged'))).toBeUndefined();
+    expect(database.db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(1);
+  });
+
+  it('chains audit rows so that the chain verifies, and pages them newest first within a municipality', async () => {
+    for (let i = 0; i < 5; i++) await audit.append({ ...draft('auth.login'), municipality: i % 2 === 0 ? '豊中市' : '吹田市' });
+    const rows = database.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[];
+    const head = database.db.prepare('SELECT seq, hash FROM audit_head').get() as { seq: number; hash: string };
+    expect(verifyAuditChain(rows.map(storedFromRow), head)).toMatchObject({ ok: true, rows: 5 });
+    expect((await audit.page({ before: undefined, limit: 10, municipality: '豊中市' })).map((e) => e.seq)).toEqual([5, 3, 1]);
+    expect((await audit.page({ before: 5, limit: 2, municipality: null })).map((e) => e.seq)).toEqual([4, 3]);
+  });
+});

@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Statement } from 'better-sqlite3';
+import type { Telemetry, TelemetryPoint } from '@kiosk/protocols';
+import { SqliteDatabase } from './database.repository';
+import { prepareDeviceHealthUpsert } from './device-health.sql';
+import { settle } from './settle';
+
+export interface TelemetryRepository {
+  /**
+   * Stores a heartbeat in one transaction: the kiosk's latest telemetry row, its device snapshot, its
+   * last_heartbeat_at, and (when `storePoint`) a point of the time series.
+   */
+  record(kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean): Promise<void>;
+  /** Points since `since`, oldest first, at most the newest `limit`. */
+  recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]>;
+  /** Deletes points older than `before`, in small batches so writers are never held up long. */
+  prune(before: string): Promise<number>;
+}
+export const TELEMETRY_REPOSITORY = 'TelemetryRepository';
+
+const PRUNE_BATCH = 5000;
+
+interface PointRow {
+  at: string;
+  sent_at: string;
+  outbox_backlog: number;
+  outbox_oldest_occurred_at: string | null;
+  outbox_quarantined: number | null;
+  rss_bytes: number;
+  uptime_seconds: number;
+  out_of_service: number;
+  devices_json: string;
+}
+
+function pointFromRow(row: PointRow): TelemetryPoint {
+  return {
+    at: row.at,
+    sentAt: row.sent_at,
+    outboxBacklog: row.outbox_backlog,
+    outboxOldestOccurredAt: row.outbox_oldest_occurred_at,
+    quarantined: row.outbox_quarantined,
+    rssBytes: row.rss_bytes,
+    uptimeSeconds: row.uptime_seconds,
+    outOfService: row.out_of_service === 1,
+    devices: JSON.parse(row.devices_json) as TelemetryPoint['devices'],
+  };
+}
+
+@Injectable()
+export class SqliteTelemetryRepository implements TelemetryRepository {
+  private readonly recordTx: (kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean) => void;
+  private readonly relaxed: <T>(work: () => T) => T;
+  private readonly recentOf: Statement<[string, string, number], PointRow>;
+  private readonly pruneBatch: Statement<[string, number]>;
+
+  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
+    // Heartbeats are "latest wins" and come every 15 s from every kiosk: losing the last ones to a power
+    // cut costs nothing, so their commits do not wait for an fsync (WAL keeps the file consistent
+    // either way). The connection's own level, FULL for everything else, is restored right after; the
+    // switch and the transaction run in one synchronous call, so nothing else can commit in between.
+    const level = db.pragma('synchronous', { simple: true }) as number;
+    this.relaxed = <T>(work: () => T): T => {
+      db.pragma('synchronous = NORMAL');
+      try {
+        return work();
+      } finally {
+        db.pragma(`synchronous = ${level}`);
+      }
+    };
+    const upsertLatest: Statement<[string, string, string, number, string | null, number | null, number, string, number, number, number]> =
+      db.prepare(`
+      INSERT INTO kiosk_telemetry (kiosk_id, received_at, sent_at, outbox_backlog, outbox_oldest_occurred_at,
+        outbox_quarantined, outbox_last_seq, agent_version, uptime_seconds, rss_bytes, out_of_service)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (kiosk_id) DO UPDATE SET
+        received_at = excluded.received_at, sent_at = excluded.sent_at,
+        outbox_backlog = excluded.outbox_backlog, outbox_oldest_occurred_at = excluded.outbox_oldest_occurred_at,
+        outbox_quarantined = excluded.outbox_quarantined,
+        outbox_last_seq = excluded.outbox_last_seq, agent_version = excluded.agent_version,
+        uptime_seconds = excluded.uptime_seconds, rss_bytes = excluded.rss_bytes,
+        out_of_service = excluded.out_of_service`);
+    const heartbeat: Statement<[string, string, string]> = db.prepare(
+      'UPDATE kiosks SET last_heartbeat_at = ?, agent_version = ? WHERE kiosk_id = ?',
+    );
+    const insertPoint: Statement<[string, string, string, number, string | null, number | null, number, number, number, string]> = db.prepare(`
+      INSERT INTO telemetry_points (kiosk_id, at, sent_at, outbox_backlog, outbox_oldest_occurred_at, outbox_quarantined,
+        rss_bytes, uptime_seconds, out_of_service, devices_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const upsertDevice = prepareDeviceHealthUpsert(db);
+    this.recordTx = db.transaction((kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean) => {
+      const outOfService = t.agent.outOfService ? 1 : 0;
+      const quarantined = t.outbox.quarantined ?? null;
+      upsertLatest.run(
+        kioskId,
+        receivedAt,
+        t.sentAt,
+        t.outbox.backlog,
+        t.outbox.oldestOccurredAt,
+        quarantined,
+        t.outbox.lastSeq,
+        t.agent.version,
+        t.agent.uptimeSeconds,
+        t.agent.rssBytes,
+        outOfService,
+      );
+      heartbeat.run(receivedAt, t.agent.version, kioskId);
+      for (const device of t.devices) upsertDevice(kioskId, device, receivedAt);
+      if (!storePoint) return;
+      const devices = t.devices.map(({ deviceId, kind, status, reasons }) => ({ deviceId, kind, status, reasons }));
+      insertPoint.run(
+        kioskId,
+        receivedAt,
+        t.sentAt,
+        t.outbox.backlog,
+        t.outbox.oldestOccurredAt,
+        quarantined,
+        t.agent.rssBytes,
+        t.agent.uptimeSeconds,
+        outOfService,
+        JSON.stringify(devices),
+      );
+    });
+    this.recentOf = db.prepare(
+      `SELECT * FROM (SELECT * FROM telemetry_points WHERE kiosk_id = ? AND at >= ? ORDER BY at DESC LIMIT ?) ORDER BY at`,
+    );
+    this.pruneBatch = db.prepare(
+      'DELETE FROM telemetry_points WHERE rowid IN (SELECT rowid FROM telemetry_points WHERE at < ? LIMIT ?)',
+    );
+  }
+
+  record(kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {
+    return settle(() => this.relaxed(() => this.recordTx(kioskId, telemetry, receivedAt, storePoint)));
+  }
+
+  recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]> {
+    return settle(() => this.recentOf.all(kioskId, since, limit).map(pointFromRow));
+  }
+
+  async prune(before: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await settle(() => this.pruneBatch.run(before, PRUNE_BATCH).changes);
+      total += deleted;
+      if (deleted < PRUNE_BATCH) return total;
+      // Let heartbeats in between two batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}

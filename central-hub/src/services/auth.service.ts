@@ -1,0 +1,161 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { LoginRequest, LoginResponse } from '@kiosk/protocols';
+import { HUB_CONFIG, type HubConfig } from '../config';
+import { rateLimited, unauthorized } from '../errors';
+import { LOGGER, type Logger } from '../logger';
+import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { LOGIN_THROTTLE_REPOSITORY, type LoginThrottleRepository } from '../repositories/login-throttle.repository';
+import { METRICS, type Metrics } from '../repositories/metrics.repository';
+import { RANDOM, type Random } from '../repositories/random.repository';
+import { SESSION_REPOSITORY, type SessionRepository } from '../repositories/session.repository';
+import { USER_REPOSITORY, type UserRepository } from '../repositories/user.repository';
+import { WebsocketRepository } from '../repositories/websocket.repository';
+import { BOOTSTRAP_PRINCIPAL, userView, type Principal } from './access.rules';
+import { AdminAuthService } from './admin-auth.service';
+import { AuditService } from './audit.service';
+import { afterFailure, isLocked, type ThrottlePolicy } from './login-throttle.rules';
+import { SALT_BYTES, hashPassword, verifyPassword } from './password.rules';
+import { UserService } from './user.service';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Attempted usernames are not trusted to be usernames (a password typed in the wrong field). */
+const UNKNOWN_ACTOR = '(unknown user)';
+
+/**
+ * Technician sign-in: scrypt-checked passwords, random session tokens stored hashed, expiry, and
+ * failed-login throttling per account and per client address. Every attempt is audited; neither a
+ * password nor a token is ever logged — except, once, the demo administrator's generated password.
+ */
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly log: Logger;
+  private readonly accountPolicy: ThrottlePolicy;
+  private readonly addressPolicy: ThrottlePolicy;
+  /** Checked when the username is unknown, so that case takes as long as a wrong password. */
+  private decoyHash: Promise<string> | undefined;
+
+  constructor(
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(LOGIN_THROTTLE_REPOSITORY) private readonly throttle: LoginThrottleRepository,
+    @Inject(AdminAuthService) private readonly admin: AdminAuthService,
+    @Inject(UserService) private readonly accounts: UserService,
+    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
+    @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: Random,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'auth' });
+    const { maxFailuresPerAccount, maxFailuresPerAddress, lockMs } = config.auth;
+    this.accountPolicy = { maxFailures: maxFailuresPerAccount, windowMs: lockMs, lockMs };
+    this.addressPolicy = { maxFailures: maxFailuresPerAddress, windowMs: lockMs, lockMs };
+  }
+
+  /**
+   * First start of a demo: with no account at all, creates `admin` (all municipalities) with a random
+   * password and logs it ONCE, in the line "demo administrator created". This is the only secret the
+   * hub ever logs, by design, so that `npm start` can be tried at once; set HUB_DEMO_ADMIN=0 in
+   * production and create accounts with the admin token instead.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.auth.demoAdmin || (await this.users.count()) > 0) return;
+    const password = this.random.bytes(12).toString('base64url');
+    const created = await this.accounts.createDemoAdministrator('admin', password);
+    if (created) this.log.info({ username: 'admin', password }, 'demo administrator created');
+  }
+
+  async login(request: LoginRequest, address: string): Promise<LoginResponse> {
+    const now = this.clock.now();
+    const nowMs = now.getTime();
+    const username = request.username.trim().toLowerCase();
+    // Every name gets a counter, known or not, so locking does not tell which accounts exist.
+    const accountKey = `user:${username}`;
+    const addressKey = `addr:${address}`;
+    const states = await this.throttle.get([accountKey, addressKey]);
+    const user = await this.users.findByUsername(username);
+    const actor = { actor: user ? user.username : UNKNOWN_ACTOR, actorKind: 'user' as const };
+    const municipality = user?.municipality ?? null;
+
+    if (isLocked(states.get(accountKey), nowMs) || isLocked(states.get(addressKey), nowMs)) {
+      this.metrics.login('locked');
+      this.log.warn({ code: 'rate_limited', address }, 'login refused: locked');
+      await this.audit.record(this.audit.systemDraft(actor, { action: 'auth.login', outcome: 'refused', municipality, detail: { reason: 'locked', address } }));
+      throw rateLimited('too many failed logins; try again later');
+    }
+
+    const valid = user ? await verifyPassword(request.password, user.passwordHash) : (await verifyPassword(request.password, await this.decoy())) && false;
+    if (!user || !valid) {
+      const account = afterFailure(states.get(accountKey), nowMs, this.accountPolicy);
+      const fromAddress = afterFailure(states.get(addressKey), nowMs, this.addressPolicy);
+      await this.throttle.put(accountKey, account);
+      await this.throttle.put(addressKey, fromAddress);
+      const locked = isLocked(account, nowMs) || isLocked(fromAddress, nowMs);
+      this.metrics.login('refused');
+      this.log.warn({ code: 'unauthorized', address, locked }, 'login refused');
+      await this.audit.record(
+        this.audit.systemDraft(actor, { action: 'auth.login', outcome: 'refused', municipality, detail: { reason: 'bad-credentials', address, locked } }),
+      );
+      throw unauthorized('wrong username or password');
+    }
+
+    await this.throttle.delete(accountKey);
+    const token = this.random.bytes(32).toString('base64url');
+    const expiresAt = new Date(nowMs + this.config.auth.sessionTtlMs).toISOString();
+    await this.sessions.create({ tokenHash: hashToken(token), userId: user.userId, createdAt: now.toISOString(), expiresAt });
+    this.metrics.login('ok');
+    this.log.info({ username: user.username, role: user.role }, 'technician logged in');
+    await this.audit.record(this.audit.systemDraft(actor, { action: 'auth.login', outcome: 'ok', municipality, detail: { address } }));
+    return { token, expiresAt, user: { userId: user.userId, username: user.username, role: user.role, municipality: user.municipality } };
+  }
+
+  /** Ends the session and every console connected with it. The admin token has no session to end. */
+  async logout(principal: Principal): Promise<void> {
+    if (principal.sessionHash === null) return;
+    const sessionHash = principal.sessionHash;
+    await this.sessions.delete(sessionHash);
+    this.sockets.endConsoles((p) => p.sessionHash === sessionHash, { reason: 'logged-out' });
+    this.log.info({ username: principal.username }, 'technician logged out');
+    await this.audit.record(this.audit.draft(principal, { action: 'auth.logout', outcome: 'ok', municipality: principal.municipality }));
+  }
+
+  /** The principal a bearer token stands for: the admin token, or a live session. */
+  async authenticate(token: string | undefined): Promise<Principal | undefined> {
+    if (token === undefined || token.length === 0 || token.length > 512) return undefined;
+    if (this.admin.isAdminToken(token)) return BOOTSTRAP_PRINCIPAL;
+    const session = await this.sessions.findLive(hashToken(token), this.clock.now().toISOString());
+    if (!session) return undefined;
+    return {
+      kind: 'user',
+      userId: session.userId,
+      username: session.username,
+      role: session.role,
+      municipality: session.municipality,
+      sessionHash: session.tokenHash,
+      expiresAt: session.expiresAt,
+    };
+  }
+
+  /** Sweep: deletes expired sessions and disconnects the consoles still using them. */
+  async endExpiredSessions(): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.sessions.deleteExpired(now);
+    const ended = this.sockets.endConsoles((p) => p.expiresAt !== null && p.expiresAt <= now, { reason: 'expired' });
+    if (ended > 0) this.log.info({ consoles: ended }, 'expired console sessions ended');
+  }
+
+  me(principal: Principal) {
+    return userView(principal);
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword(this.random.bytes(16).toString('base64url'), this.random.bytes(SALT_BYTES));
+    return this.decoyHash;
+  }
+}

@@ -1,0 +1,169 @@
+import type { DeviceHealth } from '@kiosk/protocols';
+import { parseConfig } from '../config';
+import { ManualClock } from '../../test/support/manual-clock';
+import { silentLogger } from '../../test/support/silent-logger';
+import { strictMock } from '../../test/support/strict-mock';
+import type { AlertRecord, AlertRepository } from '../repositories/alert.repository';
+import type { KioskRecord, KioskRepository, KioskView } from '../repositories/kiosk.repository';
+import type { Random } from '../repositories/random.repository';
+import type { StatusRepository } from '../repositories/status.repository';
+import type { WebsocketRepository } from '../repositories/websocket.repository';
+import type { FleetService } from './fleet.service';
+import { MonitorService } from './monitor.service';
+
+const kioskId = 'kiosk-abcd1234';
+const NOW = '2026-11-26T01:00:00.000Z';
+
+function view(over: Partial<KioskRecord> = {}, devices: DeviceHealth[] = []): KioskView {
+  return {
+    kiosk: {
+      kioskId,
+      name: 'n',
+      municipality: '豊中市',
+      site: 's',
+      kind: 'certificate-kiosk',
+      publicKey: 'key',
+      enrolledAt: '2026-11-25T00:00:00.000Z',
+      createdAt: '2026-11-25T00:00:00.000Z',
+      ackedThroughSeq: 0,
+      lastHeartbeatAt: '2026-11-26T00:59:50.000Z',
+      agentVersion: '1',
+      status: 'online',
+      statusSince: '2026-11-26T00:00:00.000Z',
+      ...over,
+    },
+    telemetry: null,
+    devices,
+  };
+}
+
+const paperOut: DeviceHealth = { deviceId: 'p1', kind: 'receipt-printer', status: 'error', reasons: ['paper-end'], since: NOW };
+
+function alertRecord(over: Partial<AlertRecord>): AlertRecord {
+  return {
+    alertId: '019abcde-f012-7345-8678-9abcdef01234',
+    kioskId,
+    municipality: '豊中市',
+    site: 's',
+    key: 'paper-out:p1',
+    kind: 'paper-out',
+    severity: 'critical',
+    deviceId: 'p1',
+    message: 'm',
+    state: 'open',
+    openedAt: NOW,
+    clearedAt: null,
+    flaps: 0,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    ackComment: null,
+    resolvedAt: null,
+    ...over,
+  };
+}
+
+describe('MonitorService', () => {
+  const config = parseConfig({}, { repoRoot: '/r' });
+  let clock: ManualClock;
+  let kiosks: ReturnType<typeof strictMock<KioskRepository>>;
+  let statuses: ReturnType<typeof strictMock<StatusRepository>>;
+  let alerts: ReturnType<typeof strictMock<AlertRepository>>;
+  let fleet: ReturnType<typeof strictMock<FleetService>>;
+  let sockets: ReturnType<typeof strictMock<WebsocketRepository>>;
+  let random: ReturnType<typeof strictMock<Random>>;
+  let service: MonitorService;
+
+  beforeEach(() => {
+    clock = new ManualClock(NOW);
+    kiosks = strictMock<KioskRepository>('KioskRepository');
+    statuses = strictMock<StatusRepository>('StatusRepository');
+    alerts = strictMock<AlertRepository>('AlertRepository');
+    fleet = strictMock<FleetService>('FleetService');
+    sockets = strictMock<WebsocketRepository>('WebsocketRepository');
+    random = strictMock<Random>('Random');
+    service = new MonitorService(kiosks, statuses, alerts, fleet, sockets, clock, random, config, silentLogger());
+    sockets.connectedAt.mockReturnValue('2026-11-26T00:30:00.000Z');
+    fleet.publishSummary.mockReturnValue(undefined);
+  });
+
+  it('writes nothing and pushes only the (throttled) summary when nothing changed', async () => {
+    kiosks.findView.mockResolvedValue(view());
+    alerts.unresolved.mockResolvedValue([]);
+    sockets.isOnline.mockReturnValue(true);
+    await service.evaluate(kioskId);
+    expect(statuses.transition).not.toHaveBeenCalled();
+    expect(alerts.apply).not.toHaveBeenCalled();
+    expect(fleet.publishSummary).toHaveBeenCalledWith(expect.objectContaining({ kioskId, status: 'online', online: true, activeAlerts: [] }));
+  });
+
+  it('records a status transition and opens an alert for a device condition, then pushes them', async () => {
+    kiosks.findView.mockResolvedValue(view({}, [paperOut]));
+    alerts.unresolved.mockResolvedValue([]);
+    sockets.isOnline.mockReturnValue(true);
+    statuses.transition.mockResolvedValue(undefined);
+    random.uuidv7.mockReturnValue('019abcde-f012-7345-8678-9abcdef01234');
+    const opened = alertRecord({});
+    alerts.apply.mockResolvedValue([opened]);
+    sockets.publishAlert.mockReturnValue(undefined);
+    fleet.requestOverviewPush.mockReturnValue(undefined);
+
+    await service.evaluate(kioskId);
+    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'degraded', at: NOW }]);
+    expect(alerts.apply).toHaveBeenCalledWith(
+      { open: [expect.objectContaining({ alertId: opened.alertId, kioskId, key: 'paper-out:p1', kind: 'paper-out' })], clear: [], reactivate: [], resolve: [] },
+      NOW,
+    );
+    expect(sockets.publishAlert).toHaveBeenCalledWith(expect.not.objectContaining({ key: expect.anything() as unknown }));
+    expect(sockets.publishAlert).toHaveBeenCalledWith(expect.objectContaining({ alertId: opened.alertId }));
+    expect(fleet.requestOverviewPush).toHaveBeenCalled();
+    expect(fleet.publishSummary).toHaveBeenCalledWith(
+      expect.objectContaining({ kioskId, status: 'degraded', statusSince: NOW, activeAlerts: ['paper-out'] }),
+    );
+  });
+
+  it('sweeps the fleet: a connected but silent kiosk goes offline, and only it is pushed', async () => {
+    const silent = view({ lastHeartbeatAt: '2026-11-26T00:58:00.000Z' });
+    const other = view({ kioskId: 'kiosk-other123', status: 'offline', statusSince: NOW, publicKey: 'k' });
+    sockets.connectedAt.mockReturnValue(undefined);
+    kiosks.listViews.mockResolvedValue([silent, other]);
+    alerts.unresolved.mockResolvedValue([]);
+    sockets.isOnline.mockImplementation((id) => id === kioskId);
+    statuses.transition.mockResolvedValue(undefined);
+    fleet.requestOverviewPush.mockReturnValue(undefined);
+
+    await service.sweep();
+    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'offline', at: NOW }]);
+    expect(fleet.publishSummary.mock.calls.map(([summary]) => [summary.kioskId, summary.status])).toEqual([[kioskId, 'offline']]);
+  });
+
+  it('resolves an alert once its condition has stayed clear for the hold time', async () => {
+    const clearing = alertRecord({ clearedAt: new Date(Date.parse(NOW) - config.fleet.alerts.resolveHoldMs).toISOString() });
+    kiosks.listViews.mockResolvedValue([view()]);
+    alerts.unresolved.mockResolvedValue([clearing]);
+    sockets.isOnline.mockReturnValue(true);
+    alerts.apply.mockResolvedValue([{ ...clearing, state: 'resolved', resolvedAt: NOW }]);
+    sockets.publishAlert.mockReturnValue(undefined);
+    fleet.requestOverviewPush.mockReturnValue(undefined);
+
+    await service.sweep();
+    expect(alerts.apply).toHaveBeenCalledWith({ open: [], clear: [], reactivate: [], resolve: [clearing.alertId] }, NOW);
+    expect(sockets.publishAlert).toHaveBeenCalledWith(expect.objectContaining({ state: 'resolved' }));
+    expect(fleet.publishSummary).toHaveBeenCalledWith(expect.objectContaining({ kioskId, activeAlerts: [] }));
+  });
+
+  it('runs evaluations one at a time, so two cannot both open the same alert', async () => {
+    const order: string[] = [];
+    kiosks.findView.mockImplementation(async () => {
+      order.push('read');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return view();
+    });
+    alerts.unresolved.mockResolvedValue([]);
+    sockets.isOnline.mockReturnValue(true);
+    fleet.publishSummary.mockImplementation(() => {
+      order.push('publish');
+    });
+    await Promise.all([service.evaluate(kioskId), service.evaluate(kioskId)]);
+    expect(order).toEqual(['read', 'publish', 'read', 'publish']);
+  });
+});

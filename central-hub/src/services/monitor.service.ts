@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AlertKind, KioskSummary } from '@kiosk/protocols';
+import { HUB_CONFIG, type HubConfig } from '../config';
+import { LOGGER, type Logger } from '../logger';
+import { ALERT_REPOSITORY, toAlert, type AlertChangeSet, type AlertRecord, type AlertRepository } from '../repositories/alert.repository';
+import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { KIOSK_REPOSITORY, type KioskRepository, type KioskView } from '../repositories/kiosk.repository';
+import { RANDOM, type Random } from '../repositories/random.repository';
+import { STATUS_REPOSITORY, type StatusRepository, type StatusTransition } from '../repositories/status.repository';
+import { WebsocketRepository } from '../repositories/websocket.repository';
+import { alertConditions, isEmptyPlan, planAlerts } from './alert.rules';
+import { FleetService } from './fleet.service';
+import { toKioskSummary } from './kiosk-summary.rules';
+import { SerialQueue } from './serial-queue';
+import { deriveStatus, latest } from './status.rules';
+
+/**
+ * Fleet monitoring: re-derives kiosks' status and alerts from what the hub knows now, records status
+ * transitions and alert lifecycle steps, and pushes what changed. Runs for one kiosk whenever
+ * something about it happens (heartbeat, connect, disconnect, device event, enrolment) and for the
+ * whole fleet on every sweep, which is what notices silence: a kiosk that stopped heartbeating, an
+ * offline kiosk crossing the alert threshold, a cleared condition whose hold time has passed.
+ */
+@Injectable()
+export class MonitorService {
+  private readonly log: Logger;
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
+    @Inject(STATUS_REPOSITORY) private readonly statuses: StatusRepository,
+    @Inject(ALERT_REPOSITORY) private readonly alerts: AlertRepository,
+    @Inject(FleetService) private readonly fleet: FleetService,
+    @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: Random,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'monitor' });
+  }
+
+  /** One kiosk, after something happened to it; its summary is pushed (if it changed). */
+  evaluate(kioskId: string): Promise<void> {
+    return this.queue.run(async () => {
+      const view = await this.kiosks.findView(kioskId);
+      if (!view) return;
+      const { summaries } = await this.run([view], await this.alerts.unresolved(kioskId));
+      for (const summary of summaries.values()) this.fleet.publishSummary(summary);
+    });
+  }
+
+  /** The whole fleet; only kiosks whose status or alerts changed are pushed. */
+  sweep(): Promise<void> {
+    return this.queue.run(async () => {
+      const [views, live] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
+      const { summaries, touched } = await this.run(views, live);
+      for (const kioskId of touched) {
+        const summary = summaries.get(kioskId);
+        if (summary) this.fleet.publishSummary(summary);
+      }
+    });
+  }
+
+  /**
+   * Evaluates, writes, pushes alerts. Resolves with every evaluated kiosk's summary as it is now (built
+   * from what was read and decided, without reading it back) and the kiosks whose status or alerts
+   * changed.
+   */
+  private async run(views: readonly KioskView[], live: readonly AlertRecord[]): Promise<{ summaries: Map<string, KioskSummary>; touched: Set<string> }> {
+    const now = this.clock.now();
+    const nowMs = now.getTime();
+    const at = now.toISOString();
+    const { offlineAfterMs, alerts: thresholds } = this.config.fleet;
+    const liveByKiosk = new Map<string, AlertRecord[]>();
+    for (const alert of live) liveByKiosk.set(alert.kioskId, [...(liveByKiosk.get(alert.kioskId) ?? []), alert]);
+
+    const transitions: StatusTransition[] = [];
+    const changes: AlertChangeSet = { open: [], clear: [], reactivate: [], resolve: [] };
+    const touched = new Set<string>();
+    const summaries = new Map<string, KioskSummary>();
+    for (const view of views) {
+      const { kiosk, telemetry, devices } = view;
+      const { kioskId } = kiosk;
+      const enrolled = kiosk.publicKey !== null;
+      const status = deriveStatus(
+        {
+          enrolled,
+          connected: this.sockets.isOnline(kioskId),
+          lastContactAt: latest(kiosk.lastHeartbeatAt, this.sockets.connectedAt(kioskId)),
+          outOfService: telemetry?.outOfService ?? false,
+          devices,
+        },
+        nowMs,
+        offlineAfterMs,
+      );
+      let statusSince = kiosk.statusSince;
+      if (enrolled && status !== kiosk.status) {
+        transitions.push({ kioskId, status, at });
+        statusSince = at;
+        touched.add(kioskId);
+        this.log.info({ kioskId, from: kiosk.status, to: status }, 'kiosk status changed');
+      }
+      const kioskLive = liveByKiosk.get(kioskId) ?? [];
+      const conditions = alertConditions({ enrolled, status, statusSince, devices, telemetry }, nowMs, thresholds);
+      const plan = planAlerts(conditions, kioskLive, nowMs, thresholds.resolveHoldMs);
+      const resolving = new Set(plan.resolve);
+      const activeKinds: AlertKind[] = [...kioskLive.filter((alert) => !resolving.has(alert.alertId)), ...plan.open].map((alert) => alert.kind);
+      const current = enrolled ? { ...kiosk, status, statusSince } : kiosk;
+      summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, this.sockets.isOnline(kioskId), activeKinds));
+      if (isEmptyPlan(plan)) continue;
+      touched.add(kioskId);
+      changes.open.push(...plan.open.map((condition) => ({ ...condition, alertId: this.random.uuidv7(now), kioskId })));
+      changes.clear.push(...plan.clear);
+      changes.reactivate.push(...plan.reactivate);
+      changes.resolve.push(...plan.resolve);
+    }
+
+    if (transitions.length > 0) await this.statuses.transition(transitions);
+    const changed = isEmptyPlan(changes) ? [] : await this.alerts.apply(changes, at);
+    const opened = new Set(changes.open.map((alert) => alert.alertId));
+    for (const alert of changed) {
+      if (opened.has(alert.alertId)) this.log.info({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind }, 'alert opened');
+      else if (alert.state === 'resolved') this.log.info({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind }, 'alert resolved');
+      else this.log.debug({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind, clearing: alert.clearedAt !== null }, 'alert changed');
+      this.sockets.publishAlert(toAlert(alert));
+    }
+    if (transitions.length > 0 || changed.length > 0) this.fleet.requestOverviewPush();
+    return { summaries, touched };
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HUB_CONFIG, type HubConfig } from '../config';
+import { LOGGER, type Logger } from '../logger';
+import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
+import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../repositories/telemetry.repository';
+import { AuthService } from './auth.service';
+import { CommandService } from './command.service';
+import { MonitorService } from './monitor.service';
+
+/** Names of the scheduled jobs (tests run them by name). */
+export const FLEET_SWEEP = 'fleet-sweep';
+export const TELEMETRY_PRUNE = 'telemetry-prune';
+
+/**
+ * The hub's periodic work, on the injected scheduler: the fleet sweep (status from silence, alert
+ * thresholds and hold times, command expiry, session expiry) and the telemetry retention job.
+ */
+@Injectable()
+export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(MonitorService) private readonly monitor: MonitorService,
+    @Inject(CommandService) private readonly commands: CommandService,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'sweep' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.every(FLEET_SWEEP, this.config.fleet.sweepIntervalMs, () => this.sweep());
+    this.scheduler.every(TELEMETRY_PRUNE, this.config.fleet.telemetryPruneIntervalMs, () => this.prune());
+  }
+
+  /** Before the database closes: nothing scheduled may run against it any more. */
+  onModuleDestroy(): void {
+    this.scheduler.stop();
+  }
+
+  async sweep(): Promise<void> {
+    await this.monitor.sweep();
+    await this.commands.expireDue();
+    await this.auth.endExpiredSessions();
+  }
+
+  async prune(): Promise<void> {
+    const before = new Date(this.clock.now().getTime() - this.config.fleet.telemetryRetentionMs).toISOString();
+    const points = await this.telemetry.prune(before);
+    if (points > 0) this.log.info({ points, before }, 'telemetry pruned');
+  }
+}

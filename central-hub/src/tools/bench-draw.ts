@@ -1,0 +1,62 @@
+/**
+ * Benchmark of the lottery draw at the issue's scale: 1,000,000 entries over 10,000 slots, drawn and
+ * then re-run from the same data, which must give the identical digest. Prints figures; asserts only
+ * the identity (timing targets are for a person to judge, not for a test).
+ *
+ *   node central-hub/dist/tools/bench-draw.js [entries] [slots]
+ */
+import { createHash } from 'node:crypto';
+import { commitmentOf, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
+
+function workload(entryCount: number, slotCount: number): { slots: DrawSlot[]; entries: DrawEntry[] } {
+  const units = Math.ceil(slotCount / 20);
+  const slots: DrawSlot[] = Array.from({ length: slotCount }, (_, i) => {
+    const day = String((i % 20) + 1).padStart(2, '0');
+    const unit = `bench-unit-${String(Math.floor(i / 20) % units).padStart(5, '0')}`;
+    return { slotId: `${unit}@2027-01-${day}T0900`, unitId: unit, date: `2027-01-${day}`, start: '09:00', end: '11:00', capacity: 1 };
+  });
+  // A fixed xorshift32 sequence (32-bit integer arithmetic): the same workload every run.
+  let x = 2463534242;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const entries: DrawEntry[] = Array.from({ length: entryCount }, (_, i) => {
+    const first = next() % slotCount;
+    const second = next() % slotCount;
+    return {
+      ref: String(1_000_000_000 + i),
+      entrant: (next() % Math.max(1, Math.floor(entryCount / 3))).toString(16).padStart(32, '0'),
+      first: (slots[first] as DrawSlot).slotId,
+      second: first === second ? null : (slots[second] as DrawSlot).slotId,
+    };
+  });
+  return { slots, entries };
+}
+
+function timed<T>(work: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const value = work();
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+}
+
+if (require.main === module) {
+  const entryCount = Number(process.argv[2] ?? 1_000_000);
+  const slotCount = Number(process.argv[3] ?? 10_000);
+  const seed = createHash('sha256').update('bench').digest('hex');
+  const { slots, entries } = workload(entryCount, slotCount);
+  const input = { roundId: 'bench', seed, commitment: commitmentOf(seed), maxWinsPerEntrant: 2, slots, entries };
+  const draw = timed(() => runDraw(input));
+  const rerun = timed(() => runDraw({ ...input, entries: [...entries].reverse() }));
+  const identical = draw.value.digest === rerun.value.digest && draw.value.text === rerun.value.text;
+  const line = (what: string, t: { wallMs: number; cpuMs: number }) =>
+    `${what}: ${entryCount} entries over ${slotCount} slots in ${t.wallMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU\n`;
+  process.stdout.write(line('draw', draw) + line('re-run (entries reversed)', rerun));
+  const drawn = draw.value.slots.length;
+  process.stdout.write(`slots drawn ${drawn}, wins ${draw.value.wins.size}, digest ${draw.value.digest}, re-run identical: ${identical}\n`);
+  if (!identical) process.exitCode = 1;
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { TOYONAKA_FACILITIES } from '../../src/domain/lottery/catalogue.toyonaka';
+import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
+import type { Logger } from '../../src/logger';
+import type { Clock } from '../../src/repositories/clock.repository';
+import { SqliteDatabase } from '../../src/repositories/database.repository';
+import { SqliteFacilityBookingRepository } from '../../src/repositories/facility-booking.repository';
+import { SqliteFacilityCatalogueRepository } from '../../src/repositories/facility-catalogue.repository';
+import { SqliteFacilityUsersRepository } from '../../src/repositories/facility-users.repository';
+import { LOTTERY_MIGRATION } from '../../src/repositories/lottery.migration';
+import { SqliteLotteryRepository } from '../../src/repositories/lottery.repository';
+import { MIGRATIONS, migrate } from '../../src/repositories/migrations';
+import type { Random } from '../../src/repositories/random.repository';
+import { FacilityBookingService } from '../../src/services/facility-booking.service';
+import { FacilityUsersService } from '../../src/services/facility-users.service';
+import { LotteryRoundsService } from '../../src/services/lottery-rounds.service';
+import { LotteryService } from '../../src/services/lottery.service';
+import { LogCapture } from '../support/log-capture';
+
+/** A clock the test sets to any instant (Japan-time helpers make the instants readable). */
+export class SettableClock implements Clock {
+  private ms: number;
+
+  constructor(start: string) {
+    this.ms = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+
+  set(iso: string | Date): void {
+    this.ms = new Date(iso).getTime();
+  }
+}
+
+/** Reproducible randomness (seeds, salts, numbers, ids) so a failing run can be replayed. */
+export class SeededRandom implements Random {
+  private counter = 0;
+
+  constructor(private readonly seed: string) {}
+
+  bytes(count: number): Buffer {
+    const blocks: Buffer[] = [];
+    let length = 0;
+    while (length < count) {
+      const block = createHash('sha256').update(`${this.seed}/${this.counter++}`).digest();
+      blocks.push(block);
+      length += block.length;
+    }
+    return Buffer.concat(blocks).subarray(0, count);
+  }
+
+  uuidv7(at: Date): string {
+    return uuidv7({ msecs: at.getTime(), random: this.bytes(16) });
+  }
+}
+
+/**
+ * Opens the hub's real SQLite file in `dir` with the lottery schema: the hub's own migrations, then
+ * LOTTERY_MIGRATION under the next free version (unless the composition already lists it).
+ */
+export function openLotteryDatabase(dir: string, log: Logger): SqliteDatabase {
+  const database = new SqliteDatabase(dir, log);
+  if (!MIGRATIONS.some((m) => m.name === LOTTERY_MIGRATION.name)) {
+    const version = Math.max(0, ...MIGRATIONS.map((m) => m.version)) + 1;
+    migrate(database.db, [...MIGRATIONS, { version, ...LOTTERY_MIGRATION }], () => new Date().toISOString());
+  }
+  return database;
+}
+
+export interface LotteryWorld {
+  dir: string;
+  database: SqliteDatabase;
+  clock: SettableClock;
+  random: SeededRandom;
+  logs: LogCapture;
+  users: FacilityUsersService;
+  lottery: LotteryService;
+  rounds: LotteryRoundsService;
+  booking: FacilityBookingService;
+  handlers: LotteryAgentHandlers;
+  close(): void;
+}
+
+/** The lottery's services on real repositories over a real SQLite file in a fresh temporary directory. */
+export function lotteryWorld(start: string, options: { dir?: string; seed?: string } = {}): LotteryWorld {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'hub-lottery-'));
+  const logs = new LogCapture();
+  const logger = pino({ level: 'debug' }, logs);
+  const database = openLotteryDatabase(dir, logger);
+  const clock = new SettableClock(start);
+  const random = new SeededRandom(options.seed ?? 'lottery-test');
+  const lotteryRepo = new SqliteLotteryRepository(database);
+  const catalogue = new SqliteFacilityCatalogueRepository(database);
+  const bookings = new SqliteFacilityBookingRepository(database);
+  const usersRepo = new SqliteFacilityUsersRepository(database);
+  const users = new FacilityUsersService(usersRepo, catalogue, clock, random, logger);
+  const lottery = new LotteryService(lotteryRepo, catalogue, clock, random, logger);
+  const rounds = new LotteryRoundsService(lotteryRepo, catalogue, clock, random, logger);
+  const booking = new FacilityBookingService(bookings, catalogue, lotteryRepo, clock, random, logger);
+  const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, logger);
+  let closed = false;
+  return {
+    dir,
+    database,
+    clock,
+    random,
+    logs,
+    users,
+    lottery,
+    rounds,
+    booking,
+    handlers,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      database.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function seededWorld(start: string, options: { dir?: string; seed?: string } = {}): Promise<LotteryWorld> {
+  const world = lotteryWorld(start, options);
+  await world.rounds.seedCatalogue(TOYONAKA_FACILITIES);
+  await world.rounds.ensureRounds();
+  return world;
+}
+
+/** Instant of a Japan-time wall clock reading, e.g. jst('2026-11-01 00:00'). */
+export function jst(local: string): string {
+  return new Date(`${local.replace(' ', 'T')}:00+09:00`).toISOString();
+}
+
+/** A fresh client request id, as a terminal would make it. */
+export const clientId = (): string => uuidv7();

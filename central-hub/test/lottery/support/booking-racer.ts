@@ -1,0 +1,54 @@
+/**
+ * One side of the booking race (booking-race.spec.ts), as its own process with its own connection to
+ * the hub's SQLite file, like a second hub process or a second terminal's request on another worker.
+ * Waits for the go file, then books every slot as fast as it can and prints one JSON line per slot.
+ *
+ *   node -r register-ts.cjs booking-racer.ts <dataDir> <principal json> <now iso> <go file> <slot ids…>
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { HUB_DB_FILE } from '../../../src/repositories/database.repository';
+import { SqliteFacilityBookingRepository } from '../../../src/repositories/facility-booking.repository';
+import { SqliteFacilityCatalogueRepository } from '../../../src/repositories/facility-catalogue.repository';
+import { SqliteLotteryRepository } from '../../../src/repositories/lottery.repository';
+import { FacilityBookingService } from '../../../src/services/facility-booking.service';
+import type { FacilityPrincipal } from '../../../src/services/facility-users.service';
+import { SeededRandom, SettableClock } from '../support';
+
+async function main(): Promise<void> {
+  const [dir, principalJson, now, goFile, ...slotIds] = process.argv.slice(2);
+  if (!dir || !principalJson || !now || !goFile) throw new Error('usage: booking-racer <dir> <principal> <now> <go> <slots…>');
+  const principal = JSON.parse(principalJson) as FacilityPrincipal;
+  const log = pino({ level: 'silent' });
+  // Its own connection to the file the test's hub made (schema already there), set up as the hub's is.
+  const db = new BetterSqlite3(path.join(dir, HUB_DB_FILE));
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const database = { db };
+  const service = new FacilityBookingService(
+    new SqliteFacilityBookingRepository(database),
+    new SqliteFacilityCatalogueRepository(database),
+    new SqliteLotteryRepository(database),
+    new SettableClock(now),
+    new SeededRandom(`racer/${principal.userNumber}/${process.pid}`),
+    log,
+  );
+  process.stdout.write('ready\n');
+  while (!existsSync(goFile)) await new Promise((resolve) => setImmediate(resolve));
+  for (const slotId of slotIds) {
+    const outcome = await service.book(principal, { clientBookingId: uuidv7(), slotId }).then(
+      () => 'booked',
+      (error: unknown) => (error as { code?: string }).code ?? String(error),
+    );
+    process.stdout.write(`${JSON.stringify({ slotId, outcome })}\n`);
+  }
+  db.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,354 @@
+import { z } from 'zod';
+import { InstantSchema, YenSchema } from './common';
+import { FacilityUserNumberSchema } from './device-panel';
+import { ProtocolErrorSchema, resultSchema } from './errors';
+
+/**
+ * Facility lottery and booking: what street terminals (and later the internet channel) exchange with
+ * the hub, and the public document of a draw that anyone can re-run. Dates and times of day are Japan
+ * time (no daylight saving), instants are ISO-8601 with an offset.
+ */
+
+/** The prefecture and the municipalities that share the facility system (toyonaka-facts.json `participants`). */
+export const MUNICIPALITIES = [
+  '大阪府', '豊中市', '茨木市', '堺市', '高石市', '大阪狭山市', '熊取町', '池田市', '東大阪市',
+  '吹田市', '和泉市', '高槻市', '河内長野市', '大阪市', '富田林市', '河南町', '太子町', '千早赤阪村',
+] as const;
+export const MunicipalitySchema = z.enum(MUNICIPALITIES);
+export type Municipality = z.infer<typeof MunicipalitySchema>;
+
+/** One lottery round per month and facility type. */
+export const FacilityTypeSchema = z.enum(['gym', 'budo', 'sports-room', 'tennis', 'pool', 'baseball']);
+export type FacilityType = z.infer<typeof FacilityTypeSchema>;
+
+export const SportSchema = z.enum([
+  'badminton', 'basketball', 'volleyball', 'table-tennis', 'futsal', 'dance', 'gymnastics',
+  'judo', 'kendo', 'karate', 'aikido', 'kyudo', 'tennis', 'soft-tennis', 'swimming', 'baseball', 'softball',
+]);
+export type Sport = z.infer<typeof SportSchema>;
+
+/** A calendar date in Japan, `YYYY-MM-DD`. */
+export const LocalDateSchema = z.iso.date();
+/** A time of day in Japan, `HH:MM`; `24:00` is the end of the day. */
+export const LocalTimeSchema = z.string().regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'time: HH:MM (00:00-24:00)');
+/** The month a round's slots are used in, `YYYY-MM`. */
+export const UseMonthSchema = z.string().regex(/^[0-9]{4}-(?:0[1-9]|1[0-2])$/, 'month: YYYY-MM');
+
+const slug = /^[a-z0-9][a-z0-9-]{2,47}$/;
+export const FacilityIdSchema = z.string().regex(slug, 'facility id: 3-48 of a-z, 0-9, -');
+export const UnitIdSchema = z.string().regex(slug, 'unit id: 3-48 of a-z, 0-9, -');
+/** `<unitId>@<date>T<HHMM>`: readable, unique, and the same on every hub, so published draws can name slots. */
+export const SlotIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{2,47}@[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4}$/, 'slot id: <unit>@YYYY-MM-DDTHHMM');
+export const RoundIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, 'round id: 3-64 of a-z, 0-9, -');
+/** Printed on the receipt; also the entry's public reference in the published draw. */
+export const EntryNumberSchema = z.string().regex(/^[0-9]{10}$/, 'entry number: 10 digits');
+export const BookingNumberSchema = z.string().regex(/^[0-9]{10}$/, 'booking number: 10 digits');
+/** The facility user's own 4-digit PIN (not the My Number card's). */
+export const FacilityPinSchema = z.string().regex(/^[0-9]{4}$/, 'PIN: 4 digits');
+/** 32 random bytes, base64url without padding. */
+export const SessionTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'session token: 43 base64url characters');
+export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256: 64 lowercase hex digits');
+/** SHA-256 of the DER of a My Number card's user-authentication certificate. */
+export const CertificateFingerprintSchema = Sha256HexSchema;
+/** Chosen by the terminal for each entry or booking attempt, so a retry or an offline re-send is the same request. */
+export const ClientRequestIdSchema = z.uuid();
+
+export const FacilityUnitViewSchema = z.strictObject({
+  unitId: UnitIdSchema,
+  name: z.string().min(1).max(100),
+  nameEn: z.string().min(1).max(100),
+  sports: z.array(SportSchema).min(1),
+});
+export const FacilityViewSchema = z.strictObject({
+  facilityId: FacilityIdSchema,
+  municipality: MunicipalitySchema,
+  name: z.string().min(1).max(100),
+  nameEn: z.string().min(1).max(100),
+  facilityType: FacilityTypeSchema,
+  /** A booking can be cancelled free of charge until the end of the day this many days before use. */
+  cancelDeadlineDays: z.int().nonnegative(),
+  units: z.array(FacilityUnitViewSchema).min(1),
+});
+export type FacilityView = z.infer<typeof FacilityViewSchema>;
+
+/**
+ * What a person may do with a slot right now: `upcoming-lottery` (the round's entry window has not
+ * opened), `lottery-open`, `lottery-closed` (between entry close and first-come opening), `held` (won,
+ * awaiting its winner's confirmation), `booked`, `available` (first-come), `past`.
+ */
+export const SlotStateSchema = z.enum(['upcoming-lottery', 'lottery-open', 'lottery-closed', 'held', 'booked', 'available', 'past']);
+export type SlotState = z.infer<typeof SlotStateSchema>;
+export const SlotViewSchema = z.strictObject({
+  slotId: SlotIdSchema,
+  unitId: UnitIdSchema,
+  date: LocalDateSchema,
+  start: LocalTimeSchema,
+  end: LocalTimeSchema,
+  feeYen: YenSchema,
+  state: SlotStateSchema,
+});
+export type SlotView = z.infer<typeof SlotViewSchema>;
+
+export const RoundPhaseSchema = z.enum([
+  'announced', 'entry', 'awaiting-draw', 'awaiting-results', 'confirmation', 'release-hold', 'first-come', 'finished',
+]);
+export type RoundPhase = z.infer<typeof RoundPhaseSchema>;
+export const RoundCapsSchema = z.strictObject({
+  maxEntries: z.int().positive(),
+  maxHours: z.int().positive(),
+  maxWins: z.int().positive(),
+});
+export type RoundCaps = z.infer<typeof RoundCapsSchema>;
+export const RoundViewSchema = z.strictObject({
+  roundId: RoundIdSchema,
+  municipality: MunicipalitySchema,
+  facilityType: FacilityTypeSchema,
+  useMonth: UseMonthSchema,
+  /** `first-come-only`: created too late for a lottery (e.g. the current month at first start). */
+  kind: z.enum(['lottery', 'first-come-only']),
+  phase: RoundPhaseSchema,
+  entryOpensAt: InstantSchema,
+  entryClosesAt: InstantSchema,
+  drawAt: InstantSchema,
+  resultsAt: InstantSchema,
+  confirmClosesAt: InstantSchema,
+  firstComeOpensAt: InstantSchema,
+  endsAt: InstantSchema,
+  caps: RoundCapsSchema,
+  /** SHA-256 of the seed, public from the round's creation (null for first-come-only rounds). */
+  commitment: Sha256HexSchema.nullable(),
+  /** Revealed at the draw. */
+  seed: Sha256HexSchema.nullable(),
+  resultDigest: Sha256HexSchema.nullable(),
+});
+export type RoundView = z.infer<typeof RoundViewSchema>;
+
+export const EntryResultSchema = z.enum(['pending', 'won-first', 'won-second', 'lost', 'void']);
+export const ConfirmationStateSchema = z.enum(['none', 'pending', 'confirmed', 'declined', 'released', 'cancelled']);
+export const EntryViewSchema = z.strictObject({
+  entryId: z.uuidv7(),
+  entryNumber: EntryNumberSchema,
+  clientEntryId: ClientRequestIdSchema,
+  roundId: RoundIdSchema,
+  firstSlotId: SlotIdSchema,
+  secondSlotId: SlotIdSchema.nullable(),
+  status: z.enum(['active', 'cancelled', 'void']),
+  channel: z.enum(['online', 'offline']),
+  occurredAt: InstantSchema,
+  acceptedAt: InstantSchema,
+  /** `pending` until the round's results are published. */
+  result: EntryResultSchema,
+  wonSlotId: SlotIdSchema.nullable(),
+  confirmation: ConfirmationStateSchema,
+  confirmBy: InstantSchema.nullable(),
+});
+export type EntryView = z.infer<typeof EntryViewSchema>;
+
+export const BookingViewSchema = z.strictObject({
+  bookingId: z.uuidv7(),
+  bookingNumber: BookingNumberSchema,
+  slotId: SlotIdSchema,
+  source: z.enum(['lottery', 'first-come']),
+  status: z.enum(['held', 'confirmed', 'declined', 'released', 'cancelled']),
+  feeYen: YenSchema,
+  createdAt: InstantSchema,
+});
+export type BookingView = z.infer<typeof BookingViewSchema>;
+
+/** Shown before a cancellation: free until `freeUntil`, after it the fee is still charged. */
+export const CancellationQuoteSchema = z.strictObject({
+  bookingId: z.uuidv7(),
+  feeYen: YenSchema,
+  freeUntil: InstantSchema,
+  chargeYen: YenSchema,
+  cancellable: z.boolean(),
+});
+export type CancellationQuote = z.infer<typeof CancellationQuoteSchema>;
+
+export const FacilityUserViewSchema = z.strictObject({
+  municipality: MunicipalitySchema,
+  expiresOn: LocalDateSchema,
+  certificateLinked: z.boolean(),
+});
+export type FacilityUserView = z.infer<typeof FacilityUserViewSchema>;
+
+// Requests from a terminal. Everything a person does carries the session from `lottery.signIn`.
+const session = { sessionToken: SessionTokenSchema };
+
+export const LotterySignInSchema = z.strictObject({ userNumber: FacilityUserNumberSchema, pin: FacilityPinSchema });
+export type LotterySignIn = z.infer<typeof LotterySignInSchema>;
+/** A refused sign-in may say how many tries are left, or until when the account is locked. */
+export const LotterySignInAckSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), sessionToken: SessionTokenSchema, expiresAt: InstantSchema, user: FacilityUserViewSchema }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: ProtocolErrorSchema,
+    attemptsLeft: z.int().nonnegative().optional(),
+    lockedUntil: InstantSchema.optional(),
+  }),
+]);
+export type LotterySignInAck = z.infer<typeof LotterySignInAckSchema>;
+
+export const LotterySessionSchema = z.strictObject(session);
+export type LotterySession = z.infer<typeof LotterySessionSchema>;
+export const LotteryOkAckSchema = resultSchema({});
+export type LotteryOkAck = z.infer<typeof LotteryOkAckSchema>;
+
+export const LotteryFacilitiesRequestSchema = z.strictObject({ municipality: MunicipalitySchema });
+export const LotteryFacilitiesAckSchema = resultSchema({ facilities: z.array(FacilityViewSchema) });
+export type LotteryFacilitiesAck = z.infer<typeof LotteryFacilitiesAckSchema>;
+
+/** At most 62 days per request, so one answer stays small. */
+export const LotteryAvailabilityRequestSchema = z.strictObject({
+  facilityId: FacilityIdSchema,
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+});
+export type LotteryAvailabilityRequest = z.infer<typeof LotteryAvailabilityRequestSchema>;
+export const LotteryAvailabilityAckSchema = resultSchema({
+  facilityId: FacilityIdSchema,
+  asOf: InstantSchema,
+  slots: z.array(SlotViewSchema),
+});
+export type LotteryAvailabilityAck = z.infer<typeof LotteryAvailabilityAckSchema>;
+
+export const LotteryRoundsRequestSchema = z.strictObject({ municipality: MunicipalitySchema });
+export const LotteryRoundsAckSchema = resultSchema({ rounds: z.array(RoundViewSchema) });
+export type LotteryRoundsAck = z.infer<typeof LotteryRoundsAckSchema>;
+
+export const LotteryEntrySubmitSchema = z.strictObject({
+  ...session,
+  clientEntryId: ClientRequestIdSchema,
+  firstSlotId: SlotIdSchema,
+  secondSlotId: SlotIdSchema.optional(),
+  /** Set only for an entry taken while the terminal was offline: the window is checked at this instant, within a grace period. */
+  offlineOccurredAt: InstantSchema.optional(),
+});
+export type LotteryEntrySubmit = z.infer<typeof LotteryEntrySubmitSchema>;
+export const LotteryEntryAckSchema = resultSchema({ entry: EntryViewSchema });
+export type LotteryEntryAck = z.infer<typeof LotteryEntryAckSchema>;
+
+export const LotteryEntryRefSchema = z.strictObject({ ...session, entryId: z.uuidv7() });
+export type LotteryEntryRef = z.infer<typeof LotteryEntryRefSchema>;
+export const LotteryEntriesAckSchema = resultSchema({ entries: z.array(EntryViewSchema) });
+export type LotteryEntriesAck = z.infer<typeof LotteryEntriesAckSchema>;
+
+export const LotteryBookingCreateSchema = z.strictObject({ ...session, clientBookingId: ClientRequestIdSchema, slotId: SlotIdSchema });
+export type LotteryBookingCreate = z.infer<typeof LotteryBookingCreateSchema>;
+export const LotteryBookingAckSchema = resultSchema({ booking: BookingViewSchema });
+export type LotteryBookingAck = z.infer<typeof LotteryBookingAckSchema>;
+export const LotteryBookingRefSchema = z.strictObject({ ...session, bookingId: z.uuidv7() });
+export type LotteryBookingRef = z.infer<typeof LotteryBookingRefSchema>;
+export const LotteryCancelQuoteAckSchema = resultSchema({ quote: CancellationQuoteSchema });
+export type LotteryCancelQuoteAck = z.infer<typeof LotteryCancelQuoteAckSchema>;
+/** `acceptedChargeYen` is what the person was shown; a different charge now refuses the cancellation. */
+export const LotteryBookingCancelSchema = z.strictObject({ ...session, bookingId: z.uuidv7(), acceptedChargeYen: YenSchema });
+export type LotteryBookingCancel = z.infer<typeof LotteryBookingCancelSchema>;
+export const LotteryBookingsAckSchema = resultSchema({ bookings: z.array(BookingViewSchema) });
+export type LotteryBookingsAck = z.infer<typeof LotteryBookingsAckSchema>;
+
+/**
+ * The public record of one draw: with it anyone can check SHA-256(seed) = commitment and re-run the
+ * draw (central-hub/src/domain/lottery/DRAW.md specifies the algorithm byte for byte). Entrants are
+ * per-round pseudonyms; no name, user number or card appears.
+ */
+export const PUBLISHED_DRAW_FORMAT = 'kiosk-lottery-draw/v1' as const;
+export const PublishedDrawSchema = z.strictObject({
+  format: z.literal(PUBLISHED_DRAW_FORMAT),
+  roundId: RoundIdSchema,
+  municipality: MunicipalitySchema,
+  facilityType: FacilityTypeSchema,
+  useMonth: UseMonthSchema,
+  commitment: Sha256HexSchema,
+  seed: Sha256HexSchema,
+  drawnAt: InstantSchema,
+  rules: z.strictObject({ maxWinsPerEntrant: z.int().positive().nullable() }),
+  slots: z.array(
+    z.strictObject({
+      slotId: SlotIdSchema,
+      unitId: UnitIdSchema,
+      date: LocalDateSchema,
+      start: LocalTimeSchema,
+      end: LocalTimeSchema,
+      capacity: z.int().positive(),
+    }),
+  ),
+  entries: z.array(
+    z.strictObject({
+      ref: EntryNumberSchema,
+      entrant: z.string().regex(/^[0-9a-f]{32}$/, 'entrant: 32 hex digits'),
+      first: SlotIdSchema,
+      second: SlotIdSchema.nullable(),
+    }),
+  ),
+  /** SHA-256 of the draw's canonical text output (DRAW.md), so a re-run can be compared bit for bit. */
+  resultDigest: Sha256HexSchema,
+});
+export type PublishedDraw = z.infer<typeof PublishedDrawSchema>;
+export const LotteryDrawRequestSchema = z.strictObject({ roundId: RoundIdSchema });
+export const LotteryDrawAckSchema = resultSchema({ draw: PublishedDrawSchema });
+export type LotteryDrawAck = z.infer<typeof LotteryDrawAckSchema>;
+
+/**
+ * socket.io events a street terminal sends to the hub on `/agent` for the lottery. Kept as their own
+ * map so the fleet map stays small; the hub's agent gateway and the agent's client merge it in.
+ */
+export interface LotteryAgentToHubEvents {
+  'lottery.signIn': (request: LotterySignIn, ack: (result: LotterySignInAck) => void) => void;
+  'lottery.signOut': (request: LotterySession, ack: (result: LotteryOkAck) => void) => void;
+  'lottery.facilities': (request: z.infer<typeof LotteryFacilitiesRequestSchema>, ack: (result: LotteryFacilitiesAck) => void) => void;
+  'lottery.availability': (request: LotteryAvailabilityRequest, ack: (result: LotteryAvailabilityAck) => void) => void;
+  'lottery.rounds': (request: z.infer<typeof LotteryRoundsRequestSchema>, ack: (result: LotteryRoundsAck) => void) => void;
+  'lottery.entry.submit': (request: LotteryEntrySubmit, ack: (result: LotteryEntryAck) => void) => void;
+  'lottery.entry.cancel': (request: LotteryEntryRef, ack: (result: LotteryEntryAck) => void) => void;
+  'lottery.entry.confirm': (request: LotteryEntryRef, ack: (result: LotteryEntryAck) => void) => void;
+  'lottery.entry.decline': (request: LotteryEntryRef, ack: (result: LotteryEntryAck) => void) => void;
+  'lottery.entries': (request: LotterySession, ack: (result: LotteryEntriesAck) => void) => void;
+  'lottery.booking.create': (request: LotteryBookingCreate, ack: (result: LotteryBookingAck) => void) => void;
+  'lottery.booking.quote-cancel': (request: LotteryBookingRef, ack: (result: LotteryCancelQuoteAck) => void) => void;
+  'lottery.booking.cancel': (request: LotteryBookingCancel, ack: (result: LotteryBookingAck) => void) => void;
+  'lottery.bookings': (request: LotterySession, ack: (result: LotteryBookingsAck) => void) => void;
+  'lottery.draw.published': (request: z.infer<typeof LotteryDrawRequestSchema>, ack: (result: LotteryDrawAck) => void) => void;
+}
+
+/** What the hub parses each request with. */
+export const lotteryAgentToHubSchemas = {
+  'lottery.signIn': LotterySignInSchema,
+  'lottery.signOut': LotterySessionSchema,
+  'lottery.facilities': LotteryFacilitiesRequestSchema,
+  'lottery.availability': LotteryAvailabilityRequestSchema,
+  'lottery.rounds': LotteryRoundsRequestSchema,
+  'lottery.entry.submit': LotteryEntrySubmitSchema,
+  'lottery.entry.cancel': LotteryEntryRefSchema,
+  'lottery.entry.confirm': LotteryEntryRefSchema,
+  'lottery.entry.decline': LotteryEntryRefSchema,
+  'lottery.entries': LotterySessionSchema,
+  'lottery.booking.create': LotteryBookingCreateSchema,
+  'lottery.booking.quote-cancel': LotteryBookingRefSchema,
+  'lottery.booking.cancel': LotteryBookingCancelSchema,
+  'lottery.bookings': LotterySessionSchema,
+  'lottery.draw.published': LotteryDrawRequestSchema,
+} as const satisfies Record<keyof LotteryAgentToHubEvents, z.ZodType>;
+
+/** What the terminal parses each answer with. */
+export const lotteryHubAckSchemas = {
+  'lottery.signIn': LotterySignInAckSchema,
+  'lottery.signOut': LotteryOkAckSchema,
+  'lottery.facilities': LotteryFacilitiesAckSchema,
+  'lottery.availability': LotteryAvailabilityAckSchema,
+  'lottery.rounds': LotteryRoundsAckSchema,
+  'lottery.entry.submit': LotteryEntryAckSchema,
+  'lottery.entry.cancel': LotteryEntryAckSchema,
+  'lottery.entry.confirm': LotteryEntryAckSchema,
+  'lottery.entry.decline': LotteryEntryAckSchema,
+  'lottery.entries': LotteryEntriesAckSchema,
+  'lottery.booking.create': LotteryBookingAckSchema,
+  'lottery.booking.quote-cancel': LotteryCancelQuoteAckSchema,
+  'lottery.booking.cancel': LotteryBookingAckSchema,
+  'lottery.bookings': LotteryBookingsAckSchema,
+  'lottery.draw.published': LotteryDrawAckSchema,
+} as const satisfies Record<keyof LotteryAgentToHubEvents, z.ZodType>;
+
+export type LotteryEvent = keyof LotteryAgentToHubEvents;
