@@ -5,13 +5,19 @@ import { CommandExecutor, type ConfigRefresher } from './commands/command-execut
 import { CommandService } from './commands/command-service';
 import type { AgentConfig } from './config';
 import { DeviceRegistry } from './hardware/device-manager';
-import { virtualKioskDevices } from './hardware/virtual-devices';
+import { startDeviceServices, type DeviceServices } from './hardware/device-services';
+import { startHardware, type KioskHardware } from './hardware/kiosk-hardware';
+import type { KioskDrivers } from './hardware/kiosk-drivers';
+import type { VirtualBench } from './hardware/virtual-bench';
 import type { FetchLike } from './identity/enrolment';
 import { ensureIdentity } from './identity/ensure-identity';
 import { IdentityFile } from './identity/identity-file';
 import { KioskSigner } from './identity/kiosk-keys';
 import type { Logger } from './logger';
-import { agentVersion } from './paths';
+import { agentVersion, repoRoot } from './paths';
+import { CupsCompletedJobs } from './panel/cups-jobs';
+import { DevicePanel } from './panel/device-panel';
+import { attachPanelNamespace } from './panel/panel-namespace';
 import { KioskSessions } from './server/kiosk-sessions';
 import { LocalServer } from './server/local-server';
 import { AgentState } from './status/agent-state';
@@ -46,6 +52,11 @@ export interface RunningAgent {
   state: AgentState;
   store: AgentStore;
   devices: DeviceRegistry;
+  hardware: KioskHardware;
+  sessions: KioskSessions;
+  deviceServices: DeviceServices;
+  /** The demo's device panel (`AGENT_DEVICES=virtual`), else null. */
+  panel: DevicePanel | null;
   stop(): Promise<void>;
 }
 
@@ -71,101 +82,149 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const { kioskId } = identity;
 
   const store = AgentStore.open(config.databaseFile, kioskId, clock);
-  const devices = deps.devices ?? new DeviceRegistry();
-  if (config.devices === 'virtual') for (const device of virtualKioskDevices(clock)) devices.register(device);
-  const state = new AgentState(kioskId, devices, { outOfService: store.settings.serviceState().outOfService });
-
-  const commands = new CommandService(
-    store,
-    new CommandExecutor({ devices, settings: store.settings, state, config: deps.configRefresher }),
-    clock,
-    logger.child({ module: 'commands' }),
-  );
-  commands.recoverInterrupted();
-  store.outbox.enqueue({ type: 'agent.started', payload: { agentVersion: version } });
-
-  const stopDeviceEvents = devices.onHealthChange((health) => {
-    try {
-      store.outbox.enqueue({ type: 'device.health.changed', payload: health });
-    } catch (error) {
-      logger.error({ err: error, deviceId: health.deviceId }, 'could not record a device health change');
+  // What has been started so far, undone in reverse if a later step fails (no stray pcscd, socat, cupsd).
+  const undo: Array<() => unknown> = [() => store.close()];
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        // Keep going: one part failing to stop must not leave the others (or the database) open.
+        logger.error({ err: error }, 'a part of the agent did not stop cleanly');
+      }
     }
-    state.devicesChanged();
-  });
+  };
+  try {
+    const hardware = await startHardware({ config, repoRoot, logger: logger.child({ module: 'devices' }), now: () => clock.now() });
+    undo.push(() => hardware.stop());
+    const devices = deps.devices ?? new DeviceRegistry();
+    for (const device of hardware.drivers.managed) devices.register(device);
+    undo.push(() => devices.close());
+    const state = new AgentState(kioskId, devices, { outOfService: store.settings.serviceState().outOfService });
 
-  const sessions = new KioskSessions(state, clock, logger.child({ module: 'sessions' }));
-  const server = new LocalServer({
-    port: config.uiPort,
-    uiDir: config.uiDir,
-    state,
-    sessions,
-    backlog: () => store.outbox.stats().backlog,
-    logger: logger.child({ module: 'ui-server' }),
-  });
-  const ui = await server.start();
-  logger.info({ port: ui.port, url: ui.url, kioskId, uiDir: config.uiDir }, 'agent ui listening');
+    const commands = new CommandService(
+      store,
+      new CommandExecutor({ devices, settings: store.settings, state, config: deps.configRefresher }),
+      clock,
+      logger.child({ module: 'commands' }),
+    );
+    commands.recoverInterrupted();
+    store.outbox.enqueue({ type: 'agent.started', payload: { agentVersion: version } });
 
-  const wake = new WakeSignal();
-  const stopWake = store.outbox.onEnqueued(() => wake.notify());
-  const syncLogger = logger.child({ module: 'sync' });
-  const sync = new SyncClient({
-    drain: new OutboxDrain({
+    // Only real changes reach here (the registry drops re-reads of the same state): each is an event.
+    undo.push(
+      devices.onHealthChange((health) => {
+        try {
+          store.outbox.enqueue({ type: 'device.health.changed', payload: health });
+        } catch (error) {
+          logger.error({ err: error, deviceId: health.deviceId }, 'could not record a device health change');
+        }
+        state.devicesChanged();
+      }),
+    );
+
+    const sessions = new KioskSessions(state, clock, logger.child({ module: 'sessions' }));
+    const deviceServices = await startDeviceServices({
+      drivers: hardware.drivers,
       outbox: store.outbox,
-      batchSize: config.batchSize,
-      pollMs: config.outboxPollMs,
-      retryBackoff: backoff,
-      wake,
+      sessions,
       state,
-      chaos: chaosHooks(config.chaos, syncLogger, deps.chaosKill),
+      now: () => clock.now(),
+      logger,
+    });
+    undo.push(() => deviceServices.stop());
+
+    const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
+    if (panel) undo.push(() => panel.stop());
+    const server = new LocalServer({
+      port: config.uiPort,
+      uiDir: config.uiDir,
+      state,
+      sessions,
+      backlog: () => store.outbox.stats().backlog,
+      ...(panel ? { panel: { dir: config.panelDir, attach: (namespace) => attachPanelNamespace(namespace, panel, logger.child({ module: 'panel-socket' })) } } : {}),
+      logger: logger.child({ module: 'ui-server' }),
+    });
+    const ui = await server.start();
+    undo.push(() => server.stop());
+    logger.info({ port: ui.port, url: ui.url, kioskId, uiDir: config.uiDir }, 'agent ui listening');
+
+    const wake = new WakeSignal();
+    const stopWake = store.outbox.onEnqueued(() => wake.notify());
+    const syncLogger = logger.child({ module: 'sync' });
+    const sync = new SyncClient({
+      drain: new OutboxDrain({
+        outbox: store.outbox,
+        batchSize: config.batchSize,
+        pollMs: config.outboxPollMs,
+        retryBackoff: backoff,
+        wake,
+        state,
+        chaos: chaosHooks(config.chaos, syncLogger, deps.chaosKill),
+        clock,
+        logger: syncLogger,
+      }),
+      commands,
+      state,
+      heartbeatMs: config.heartbeatMs,
+      collectTelemetry: () =>
+        buildTelemetry({
+          now: clock.now(),
+          outbox: store.outbox.stats(),
+          devices: devices.health(),
+          agentVersion: version,
+          uptimeSeconds: process.uptime(),
+          rssBytes: process.memoryUsage.rss(),
+          outOfService: state.isOutOfService(),
+        }),
+      agentVersion: version,
       clock,
       logger: syncLogger,
-    }),
-    commands,
-    state,
-    heartbeatMs: config.heartbeatMs,
-    collectTelemetry: () =>
-      buildTelemetry({
-        now: clock.now(),
-        outbox: store.outbox.stats(),
-        devices: devices.health(),
-        agentVersion: version,
-        uptimeSeconds: process.uptime(),
-        rssBytes: process.memoryUsage.rss(),
-        outOfService: state.isOutOfService(),
-      }),
-    agentVersion: version,
-    clock,
-    logger: syncLogger,
-  });
-  const signer = new KioskSigner(kioskId, identity.privateKeyPem, clock);
-  const makeFactory = deps.socketFactory ?? hubSocketFactory;
-  const link = new HubLink({
-    socketFactory: makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)),
-    backoff,
-    ackTimeoutMs: config.ackTimeoutMs,
-    logger: syncLogger,
-    onSession: (session) => sync.runSession(session),
-    onConnectFailed: (refusal) => sync.connectFailed(refusal),
-  });
-  link.start();
+    });
+    const signer = new KioskSigner(kioskId, identity.privateKeyPem, clock);
+    const makeFactory = deps.socketFactory ?? hubSocketFactory;
+    const link = new HubLink({
+      socketFactory: makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)),
+      backoff,
+      ackTimeoutMs: config.ackTimeoutMs,
+      logger: syncLogger,
+      onSession: (session) => sync.runSession(session),
+      onConnectFailed: (refusal) => sync.connectFailed(refusal),
+    });
+    link.start();
 
-  let stopped: Promise<void> | null = null;
-  return {
-    kioskId,
-    ui,
-    state,
-    store,
-    devices,
-    stop: () => {
-      stopped ??= (async () => {
-        await link.stop();
-        stopWake();
-        stopDeviceEvents();
-        await server.stop();
-        devices.close();
-        store.close();
-      })();
-      return stopped;
-    },
-  };
+    let stopped: Promise<void> | null = null;
+    return {
+      kioskId,
+      ui,
+      state,
+      store,
+      devices,
+      hardware,
+      sessions,
+      deviceServices,
+      panel,
+      stop: () => {
+        // Hub link first (nothing more goes out half-done), then everything else in reverse start order.
+        stopped ??= (async () => {
+          await link.stop();
+          stopWake();
+          await unwind();
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/** The demo's device panel over the virtual bench (AGENT_DEVICES=virtual only). */
+function startPanel(bench: VirtualBench, drivers: KioskDrivers, devices: DeviceRegistry, logger: Logger): DevicePanel {
+  const cups = bench.peripherals.cups;
+  const jobs = cups ? new CupsCompletedJobs(cups.printerUri) : null;
+  const panel = new DevicePanel({ bench, devices, cardReader: drivers.cardReader, documents: () => jobs?.list() ?? Promise.resolve([]), logger });
+  panel.start();
+  return panel;
 }

@@ -14,11 +14,14 @@ const RESTART_ONLY = [
   'reconnectMinMs',
   'reconnectMaxMs',
   'devices',
+  'hardware',
+  'panelDir',
 ] as const satisfies ReadonlyArray<keyof AgentConfig>;
 
 /** Pure: which restart-only settings differ between the running and the re-read configuration. */
 export function restartOnlyChanges(running: AgentConfig, reread: AgentConfig): string[] {
-  return RESTART_ONLY.filter((key) => running[key] !== reread[key]);
+  // JSON for the one nested setting (hardware); the rest are primitives.
+  return RESTART_ONLY.filter((key) => JSON.stringify(running[key]) !== JSON.stringify(reread[key]));
 }
 
 /**

@@ -22,8 +22,89 @@ describe('parseConfig', () => {
       outboxPollMs: 500,
       logLevel: 'info',
       devices: 'none',
+      hardware: {
+        cardReaderPattern: null,
+        receiptPrinter: null,
+        cashBus: null,
+        coinAcceptorAddress: 2,
+        hoppers: [
+          { coinYen: 10, address: 3 },
+          { coinYen: 50, address: 4 },
+          { coinYen: 100, address: 5 },
+        ],
+        documentPrinterUri: null,
+        barcodeScanner: null,
+        pinPad: null,
+      },
+      panelDir: path.join(root, 'kiosk-ui/dist/panel'),
       chaos: null,
     });
+  });
+
+  it('reads a real kiosk\'s devices by stable identities', () => {
+    const config = parseConfig(
+      {
+        AGENT_DEVICES: 'real',
+        AGENT_CARD_READER_PATTERN: 'SCR 3310',
+        AGENT_RECEIPT_PRINTER: '/dev/serial/by-id/usb-EPSON_TM-T88V-if00',
+        AGENT_CASH_BUS: 'usb:0403:6001:A10KX3Q2',
+        AGENT_COIN_ACCEPTOR_ADDRESS: '2',
+        AGENT_HOPPERS: '100@3, 10@4',
+        AGENT_DOCUMENT_PRINTER_URI: 'ipp://127.0.0.1:631/printers/kiosk-a4',
+        AGENT_BARCODE_SCANNER: 'hid:05e0:1200',
+        AGENT_PIN_PAD: 'hid:0b00:0064:PAD42',
+        AGENT_PANEL_DIR: '/opt/panel',
+      },
+      root,
+    );
+    expect(config.devices).toBe('real');
+    expect(config.panelDir).toBe('/opt/panel');
+    expect(config.hardware).toEqual({
+      cardReaderPattern: 'SCR 3310',
+      receiptPrinter: { path: '/dev/serial/by-id/usb-EPSON_TM-T88V-if00' },
+      cashBus: { usb: { vendorId: 0x0403, productId: 0x6001, serialNumber: 'A10KX3Q2' } },
+      coinAcceptorAddress: 2,
+      hoppers: [
+        { coinYen: 100, address: 3 },
+        { coinYen: 10, address: 4 },
+      ],
+      documentPrinterUri: 'ipp://127.0.0.1:631/printers/kiosk-a4',
+      barcodeScanner: { vendorId: 0x05e0, productId: 0x1200 },
+      pinPad: { vendorId: 0x0b00, productId: 0x0064, serialNumber: 'PAD42' },
+    });
+    expect(parseConfig({ AGENT_HOPPERS: 'none' }, root).hardware.hoppers).toEqual([]);
+  });
+
+  it('refuses device settings that would find the wrong device, naming each', () => {
+    try {
+      parseConfig(
+        {
+          AGENT_DEVICES: 'fake',
+          AGENT_RECEIPT_PRINTER: '/dev/ttyUSB0',
+          AGENT_CASH_BUS: 'COM3',
+          AGENT_HOPPERS: '5@3',
+          AGENT_BARCODE_SCANNER: 'usb:05e0:1200',
+          AGENT_DOCUMENT_PRINTER_URI: 'lpd://printer/queue',
+        },
+        root,
+      );
+      throw new Error('parsed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      // Schema errors come first; the identity checks run once the schema passes.
+      expect((error as ConfigError).issues.map((issue) => issue.path).sort()).toEqual(['AGENT_DEVICES', 'AGENT_DOCUMENT_PRINTER_URI']);
+    }
+    try {
+      parseConfig({ AGENT_RECEIPT_PRINTER: '/dev/ttyUSB0', AGENT_CASH_BUS: 'COM3', AGENT_HOPPERS: '5@3', AGENT_BARCODE_SCANNER: 'usb:05e0:1200' }, root);
+      throw new Error('parsed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues;
+      expect(issues.map((issue) => issue.path).sort()).toEqual(['AGENT_BARCODE_SCANNER', 'AGENT_CASH_BUS', 'AGENT_HOPPERS', 'AGENT_RECEIPT_PRINTER']);
+      expect(issues.find((issue) => issue.path === 'AGENT_RECEIPT_PRINTER')?.message).toMatch(/by-id/);
+    }
+    expect(() => parseConfig({ AGENT_CASH_BUS: '/dev/serial/by-id/cash', AGENT_HOPPERS: '10@2' }, root)).toThrow(/coin acceptor/);
+    expect(() => parseConfig({ AGENT_HOPPERS: '10@3,10@4' }, root)).toThrow(/one hopper per coin value/);
   });
 
   it('reads every variable, treating empty ones as unset', () => {

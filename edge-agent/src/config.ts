@@ -2,6 +2,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MAX_EVENT_BATCH, toIssues, type ErrorIssue } from '@kiosk/protocols';
 import { parseChaos, type ChaosMode } from './chaos';
+import {
+  DEFAULT_COIN_ACCEPTOR_ADDRESS,
+  DEFAULT_HOPPERS,
+  HardwareConfigError,
+  parseHidIdentity,
+  parseHoppers,
+  parseSerialIdentity,
+  type HardwareConfig,
+} from './hardware/hardware-config';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 /** Everything the agent reads from its environment, parsed once at start (and on `config.refresh`). */
@@ -22,10 +31,21 @@ export interface AgentConfig {
   /** How often the drain loop looks at the outbox for rows another process committed. */
   outboxPollMs: number;
   logLevel: LogLevel;
-  /** `virtual`: register the agent's virtual devices (demo and tests); `none`: no devices yet. */
-  devices: 'none' | 'virtual';
+  /**
+   * `none`: no devices (tests, development). `virtual`: the agent starts virtual devices on the real OS
+   * stacks and points its real drivers at them (demo), and serves the device panel. `real`: the real
+   * drivers on the hardware `hardware` names.
+   */
+  devices: DeviceMode;
+  /** Where real devices are found (`devices: 'real'`). */
+  hardware: HardwareConfig;
+  /** The built device panel (served at /panel/ in `virtual` mode only). */
+  panelDir: string;
   chaos: ChaosMode | null;
 }
+
+export type DeviceMode = 'none' | 'virtual' | 'real';
+export type { HardwareConfig };
 
 export class ConfigError extends Error {
   readonly code = 'invalid_config';
@@ -51,7 +71,16 @@ const EnvSchema = z
     AGENT_ACK_TIMEOUT_MS: int(10_000, 100, 600_000),
     AGENT_RECONNECT_MIN_MS: int(500, 10, 600_000),
     AGENT_RECONNECT_MAX_MS: int(5_000, 10, 3_600_000),
-    AGENT_DEVICES: z.enum(['none', 'virtual']).default('none'),
+    AGENT_DEVICES: z.enum(['none', 'virtual', 'real']).default('none'),
+    AGENT_PANEL_DIR: z.string().min(1).optional(),
+    AGENT_CARD_READER_PATTERN: z.string().trim().min(1).max(200).optional(),
+    AGENT_RECEIPT_PRINTER: z.string().trim().min(1).optional(),
+    AGENT_CASH_BUS: z.string().trim().min(1).optional(),
+    AGENT_COIN_ACCEPTOR_ADDRESS: int(DEFAULT_COIN_ACCEPTOR_ADDRESS, 1, 255),
+    AGENT_HOPPERS: z.string().trim().min(1).optional(),
+    AGENT_DOCUMENT_PRINTER_URI: z.url({ protocol: /^(ipp|http)$/ }).optional(),
+    AGENT_BARCODE_SCANNER: z.string().trim().min(1).optional(),
+    AGENT_PIN_PAD: z.string().trim().min(1).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     KIOSK_CHAOS: z.string().optional(),
   })
@@ -75,6 +104,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   } catch (error) {
     throw new ConfigError([{ path: 'KIOSK_CHAOS', message: (error as Error).message }]);
   }
+  const hardware = parseHardware(e);
   const dataDir = path.resolve(e.AGENT_DATA_DIR ?? path.join(repoRoot, 'data', 'agent'));
   return {
     hubUrl: e.HUB_URL,
@@ -92,6 +122,41 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
     outboxPollMs: 500,
     logLevel: e.LOG_LEVEL,
     devices: e.AGENT_DEVICES,
+    hardware,
+    panelDir: path.resolve(e.AGENT_PANEL_DIR ?? path.join(repoRoot, 'kiosk-ui', 'dist', 'panel')),
     chaos,
   };
+}
+
+/** The real devices' settings; every bad one is named (they are read in every mode, so a typo shows early). */
+function parseHardware(e: z.infer<typeof EnvSchema>): HardwareConfig {
+  const issues: ErrorIssue[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof HardwareConfigError)) throw error;
+      issues.push(error.issue);
+      return fallback;
+    }
+  };
+  const serial = (variable: string, value: string | undefined) =>
+    value === undefined ? null : attempt(() => parseSerialIdentity(variable, value), null);
+  const hid = (variable: string, value: string | undefined) => (value === undefined ? null : attempt(() => parseHidIdentity(variable, value), null));
+  const hoppers = e.AGENT_HOPPERS;
+  const hardware: HardwareConfig = {
+    cardReaderPattern: e.AGENT_CARD_READER_PATTERN ?? null,
+    receiptPrinter: serial('AGENT_RECEIPT_PRINTER', e.AGENT_RECEIPT_PRINTER),
+    cashBus: serial('AGENT_CASH_BUS', e.AGENT_CASH_BUS),
+    coinAcceptorAddress: e.AGENT_COIN_ACCEPTOR_ADDRESS,
+    hoppers: hoppers === undefined ? DEFAULT_HOPPERS : attempt(() => parseHoppers('AGENT_HOPPERS', hoppers), []),
+    documentPrinterUri: e.AGENT_DOCUMENT_PRINTER_URI ?? null,
+    barcodeScanner: hid('AGENT_BARCODE_SCANNER', e.AGENT_BARCODE_SCANNER),
+    pinPad: hid('AGENT_PIN_PAD', e.AGENT_PIN_PAD),
+  };
+  if (hardware.cashBus && hardware.hoppers.some((hopper) => hopper.address === hardware.coinAcceptorAddress)) {
+    issues.push({ path: 'AGENT_HOPPERS', message: 'a hopper shares the coin acceptor\'s ccTalk address' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return hardware;
 }

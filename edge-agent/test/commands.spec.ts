@@ -6,7 +6,7 @@ import type { Clock } from '../src/clock';
 import { CommandExecutor } from '../src/commands/command-executor';
 import { CommandService } from '../src/commands/command-service';
 import { DeviceRegistry } from '../src/hardware/device-manager';
-import { VirtualDevice } from '../src/hardware/virtual-devices';
+import { ScriptedDevice } from './support/scripted-device';
 import { AgentState } from '../src/status/agent-state';
 import { AgentStore } from '../src/store/agent-store';
 import { silentLogger, tempDir } from './support/agent-harness';
@@ -19,7 +19,7 @@ describe('hub commands through the persistent inbox', () => {
   let devices: DeviceRegistry;
   let state: AgentState;
   let service: CommandService;
-  let printer: VirtualDevice;
+  let printer: ScriptedDevice;
   let now = new Date('2025-03-01T10:00:00.000Z');
   const clock: Clock = { now: () => now };
   let refreshes = 0;
@@ -27,7 +27,7 @@ describe('hub commands through the persistent inbox', () => {
   function build(): void {
     store = AgentStore.open(path.join(tmp.dir, 'agent.sqlite'), KIOSK, clock);
     devices = new DeviceRegistry();
-    printer = new VirtualDevice('receipt-1', 'receipt-printer', clock);
+    printer = new ScriptedDevice('receipt-1', 'receipt-printer', clock);
     devices.register(printer);
     state = new AgentState(KIOSK, devices, { outOfService: store.settings.serviceState().outOfService });
     const executor = new CommandExecutor({

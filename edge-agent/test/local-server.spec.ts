@@ -3,14 +3,14 @@
  * `/ui` socket.io namespace, including status pushed when the real hub connection comes and goes.
  */
 import { request } from 'node:http';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { UI_NAMESPACE, type AgentStatus, type AgentToUiEvents, type UiToAgentEvents } from '@kiosk/protocols';
+import { DEVICE_PANEL_NAMESPACE, UI_NAMESPACE, type AgentStatus, type AgentToUiEvents, type UiToAgentEvents } from '@kiosk/protocols';
 import type { RunningAgent } from '../src/agent';
 import { systemClock } from '../src/clock';
 import { DeviceRegistry } from '../src/hardware/device-manager';
-import { VirtualDevice } from '../src/hardware/virtual-devices';
+import { ScriptedDevice } from './support/scripted-device';
 import { KioskSessions } from '../src/server/kiosk-sessions';
 import { LocalServer } from '../src/server/local-server';
 import { AgentState } from '../src/status/agent-state';
@@ -49,14 +49,14 @@ describe('local server (static files, /health, /ui)', () => {
   let tmp: ReturnType<typeof tempDir>;
   let server: LocalServer;
   let state: AgentState;
-  let printer: VirtualDevice;
+  let printer: ScriptedDevice;
   let port: number;
   let url: string;
   const sockets: UiSocket[] = [];
 
   async function start(uiDir: string): Promise<void> {
     const devices = new DeviceRegistry();
-    printer = new VirtualDevice('virtual-receipt-printer', 'receipt-printer', systemClock);
+    printer = new ScriptedDevice('receipt-printer', 'receipt-printer', systemClock);
     devices.register(printer);
     devices.onHealthChange(() => state.devicesChanged());
     state = new AgentState('kiosk-ui-test', devices, { outOfService: false });
@@ -141,7 +141,7 @@ describe('local server (static files, /health, /ui)', () => {
       const seen = statuses(socket);
       await waitFor('the first status', () => seen.length === 1);
       expect(seen[0]).toMatchObject({ kioskId: 'kiosk-ui-test', hubConnected: false, outOfService: false });
-      expect(seen[0]?.devices).toEqual([expect.objectContaining({ deviceId: 'virtual-receipt-printer', status: 'ok' })]);
+      expect(seen[0]?.devices).toEqual([expect.objectContaining({ deviceId: 'receipt-printer', status: 'ok' })]);
 
       state.setHubConnected(true, new Date());
       await waitFor('connected status', () => seen.length === 2);
@@ -215,12 +215,13 @@ describe('/ui status follows the real hub connection', () => {
   });
 
   it('pushes hubConnected false when the hub goes, and true when it is back', async () => {
-    const config = testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-ui-hub'), AGENT_DEVICES: 'virtual' });
+    const config = testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-ui-hub') });
     agent = await startTestAgent(hub, config);
     socket = connectUi(agent.ui.url);
     const seen = statuses(socket);
     await waitFor('connected', () => seen.some((status) => status.hubConnected));
-    expect(seen[seen.length - 1]?.devices.map((device) => device.deviceId)).toEqual(['virtual-receipt-printer', 'virtual-document-printer']);
+    // AGENT_DEVICES defaults to none: no device is claimed that is not there.
+    expect(seen[seen.length - 1]?.devices).toEqual([]);
 
     const before = seen.length;
     await hub.stop();
@@ -236,18 +237,125 @@ describe('/ui status follows the real hub connection', () => {
 
   it('records device health changes in the outbox and pushes them to the UI', async () => {
     const devices = new DeviceRegistry();
-    const printer = new VirtualDevice('receipt-1', 'receipt-printer', systemClock);
+    const printer = new ScriptedDevice('receipt-1', 'receipt-printer', systemClock);
     devices.register(printer);
     const config = testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-ui-devices') });
     agent = await startTestAgent(hub, config, { devices });
     socket = connectUi(agent.ui.url);
     const seen = statuses(socket);
     await waitFor('first status', () => seen.length > 0);
-    printer.setHealth('error', ['paper-end']);
-    await waitFor('the warning status', () => seen.some((status) => status.devices[0]?.status === 'error'));
-    await waitFor('the hub has the event', () =>
-      [...hub.events.values()].some((event) => event.type === 'device.health.changed' && event.payload.status === 'error'),
-    );
+    printer.setHealth('error', ['paper-end'], 'first poll');
+    // The same state re-read (new detail and timestamp) is not a change: no second event.
+    printer.setHealth('error', ['paper-end'], 'second poll');
+    printer.setHealth('ok');
+    await waitFor('the error status', () => seen.some((status) => status.devices[0]?.status === 'error'));
+    const healthEvents = () => [...hub.events.values()].filter((event) => event.type === 'device.health.changed').map((event) => event.payload);
+    await waitFor('the hub has both events', () => healthEvents().length >= 2);
+    expect(healthEvents().map((health) => [health.status, health.detail])).toEqual([
+      ['error', 'first poll'],
+      ['ok', undefined],
+    ]);
   });
 });
 
+
+describe('device panel hosting (demo mode)', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let server: LocalServer;
+  let port: number;
+  let url: string;
+  const sockets: Socket[] = [];
+
+  function writePanelBuild(dir: string): void {
+    mkdirSync(path.join(dir, 'assets'), { recursive: true });
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>device panel</title><script src="/panel/assets/panel-9f8e.js"></script>');
+    writeFileSync(path.join(dir, 'assets', 'panel-9f8e.js'), 'console.log("panel");');
+  }
+
+  async function start(panelDir: string | null): Promise<void> {
+    const devices = new DeviceRegistry();
+    const state = new AgentState('kiosk-panel-test', devices, { outOfService: false });
+    server = new LocalServer({
+      port: 0,
+      uiDir: path.join(tmp.dir, 'ui'),
+      state,
+      sessions: new KioskSessions(state, systemClock, silentLogger),
+      backlog: () => 0,
+      // The namespace's behaviour is tested against the real virtual devices in devices.spec.ts.
+      ...(panelDir ? { panel: { dir: panelDir, attach: () => () => undefined } } : {}),
+      logger: silentLogger,
+    });
+    ({ port, url } = await server.start());
+  }
+
+  function connectPanel(): Socket {
+    const socket = io(`${url.replace(/\/$/, '')}${DEVICE_PANEL_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(socket);
+    return socket;
+  }
+
+  beforeEach(() => {
+    tmp = tempDir('panel');
+    writeUiBuild(path.join(tmp.dir, 'ui'));
+    writePanelBuild(path.join(tmp.dir, 'panel'));
+    writeFileSync(path.join(tmp.dir, 'secret.txt'), 'TOP-SECRET-CONTENT');
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await server.stop();
+    tmp.cleanup();
+  });
+
+  it('serves the panel under /panel/ with the kiosk UI rules, and redirects /panel', async () => {
+    await start(path.join(tmp.dir, 'panel'));
+    expect(await get(port, '/panel')).toMatchObject({ status: 301 });
+    const redirect = await new Promise<string | undefined>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/panel?lang=en' }, (response) => {
+        response.resume();
+        resolve(response.headers.location);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(redirect).toBe('/panel/?lang=en');
+    const index = await get(port, '/panel/');
+    expect(index).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: expect.stringContaining('device panel') });
+    expect(await get(port, '/panel/assets/panel-9f8e.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
+    expect(await get(port, '/panel/coins')).toMatchObject({ status: 200, body: index.body });
+    expect(await get(port, '/panel/assets/missing.js')).toMatchObject({ status: 404 });
+    for (const rawPath of ['/panel/../secret.txt', '/panel/%2e%2e/secret.txt', '/panel/.hidden']) {
+      const refused = await get(port, rawPath);
+      expect([400, 403]).toContain(refused.status);
+      expect(refused.body).not.toContain('TOP-SECRET-CONTENT');
+    }
+    expect((await get(port, '/')).body).toContain('<title>kiosk</title>');
+    expect(await get(port, '/panel/', { host: 'evil.example' })).toMatchObject({ status: 403 });
+
+    const socket = connectPanel();
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+  });
+
+  it('says the panel is not built when its directory is missing', async () => {
+    await start(path.join(tmp.dir, 'no-panel-build'));
+    const response = await get(port, '/panel/');
+    expect(response.status).toBe(503);
+    expect(response.body).toContain('device panel is not built');
+  });
+
+  it('has no panel socket and no panel page on a kiosk that is not in demo mode', async () => {
+    await start(null);
+    const error = await new Promise<Error>((resolve, reject) => {
+      const socket = connectPanel();
+      socket.once('connect', () => reject(new Error('the /panel namespace answered')));
+      socket.once('connect_error', resolve);
+    });
+    expect(error.message).toMatch(/namespace/i);
+    // /panel is then just a client route of the kiosk UI, and nothing is under /panel/.
+    expect((await get(port, '/panel')).body).toContain('<title>kiosk</title>');
+    expect(await get(port, '/panel/')).toMatchObject({ status: 404 });
+  });
+});

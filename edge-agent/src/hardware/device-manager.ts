@@ -1,4 +1,5 @@
 import type { DeviceHealth, DeviceKind } from '@kiosk/protocols';
+import { isRealHealthChange } from './health-change';
 
 /** One device as the agent sees it, whatever its driver (real or virtual). */
 export interface ManagedDevice {
@@ -35,19 +36,27 @@ export class DeviceCommandError extends Error {
 /**
  * The devices this kiosk has, by id. Drivers register here; telemetry, the UI status and the device
  * commands read from here. With nothing registered it answers "no such device", which is the truth.
+ *
+ * Listeners hear only real changes (status or set of reasons, see health-change.ts) relative to what they
+ * last heard for that device, starting from its health at registration: each one becomes an outbox event.
  */
 export class DeviceRegistry implements DeviceManager {
   private readonly devices = new Map<string, ManagedDevice>();
+  private readonly reported = new Map<string, DeviceHealth>();
   private readonly listeners = new Set<(health: DeviceHealth) => void>();
   private readonly unsubscribers: Array<() => void> = [];
 
   register(device: ManagedDevice): void {
     if (this.devices.has(device.id)) throw new Error(`device id "${device.id}" registered twice`);
     this.devices.set(device.id, device);
-    const unsubscribe = device.onHealthChange?.((health) => {
-      for (const listener of this.listeners) listener(health);
-    });
+    this.reported.set(device.id, device.health());
+    const unsubscribe = device.onHealthChange?.((health) => this.changed(device.id, health));
     if (unsubscribe) this.unsubscribers.push(unsubscribe);
+  }
+
+  /** Registered devices in registration order (the panel and the drivers' owners look them up by id). */
+  list(): ManagedDevice[] {
+    return [...this.devices.values()];
   }
 
   health(): DeviceHealth[] {
@@ -74,6 +83,12 @@ export class DeviceRegistry implements DeviceManager {
   close(): void {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.listeners.clear();
+  }
+
+  private changed(deviceId: string, health: DeviceHealth): void {
+    if (!isRealHealthChange(this.reported.get(deviceId), health)) return;
+    this.reported.set(deviceId, health);
+    for (const listener of [...this.listeners]) listener(health);
   }
 
   private find(deviceId: string): ManagedDevice {

@@ -13,6 +13,12 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { AgentState } from '../status/agent-state';
 
+/** The session as the rest of the agent sees it (devices, cash). */
+export interface CurrentSession {
+  sessionId: string;
+  service: Service;
+}
+
 interface ActiveSession {
   sessionId: string;
   service: Service;
@@ -26,6 +32,7 @@ interface ActiveSession {
  */
 export class KioskSessions {
   private active: ActiveSession | null = null;
+  private readonly listeners = new Set<(session: CurrentSession | null) => void>();
 
   constructor(
     private readonly state: AgentState,
@@ -44,6 +51,7 @@ export class KioskSessions {
     const session: ActiveSession = { sessionId: this.newId(), ...parsed.value, startedAt: this.clock.now() };
     this.active = session;
     this.logger.info({ sessionId: session.sessionId, service: session.service, language: session.language }, 'session began');
+    this.changed();
     return { ok: true, sessionId: session.sessionId };
   }
 
@@ -54,11 +62,23 @@ export class KioskSessions {
       const seconds = (this.clock.now().getTime() - this.active.startedAt.getTime()) / 1000;
       this.logger.info({ sessionId: this.active.sessionId, reason: parsed.value.reason, seconds }, 'session ended');
       this.active = null;
+      this.changed();
     }
     return { ok: true };
   }
 
-  current(): { sessionId: string; service: Service } | null {
+  current(): CurrentSession | null {
     return this.active ? { sessionId: this.active.sessionId, service: this.active.service } : null;
+  }
+
+  /** Hears every begin (also a replacing one) and end. Returns the unsubscribe function. */
+  onChange(listener: (session: CurrentSession | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    const session = this.current();
+    for (const listener of [...this.listeners]) listener(session);
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
-import { UI_NAMESPACE, type AgentToUiEvents, type UiToAgentEvents } from '@kiosk/protocols';
+import { DEVICE_PANEL_NAMESPACE, UI_NAMESPACE, type AgentToPanelEvents, type AgentToUiEvents, type PanelToAgentEvents, type UiToAgentEvents } from '@kiosk/protocols';
+import type { Namespace } from 'socket.io';
 import { runDetached, type Logger } from '../logger';
 import type { AgentState } from '../status/agent-state';
 import type { KioskSessions } from './kiosk-sessions';
@@ -18,8 +19,21 @@ export interface LocalServerDeps {
   sessions: KioskSessions;
   /** Outbox backlog for /health. */
   backlog: () => number;
+  /** The demo's device panel (AGENT_DEVICES=virtual only): its build and its socket namespace. */
+  panel?: PanelHosting;
   logger: Logger;
 }
+
+export type PanelNamespace = Namespace<PanelToAgentEvents, AgentToPanelEvents>;
+
+export interface PanelHosting {
+  dir: string;
+  /** Wires the `/panel` namespace; returns the function that detaches it. */
+  attach(namespace: PanelNamespace): () => void;
+}
+
+/** Where the device panel is mounted; `/panel` itself redirects here, so the app's relative URLs resolve. */
+export const PANEL_PATH = '/panel/';
 
 export interface HealthReport {
   status: 'ok';
@@ -38,10 +52,13 @@ export class LocalServer {
   private readonly http: HttpServer;
   private readonly io: Server<UiToAgentEvents, AgentToUiEvents>;
   private readonly files: StaticFiles;
+  private readonly panelFiles: StaticFiles | null;
   private detachUi: (() => void) | null = null;
+  private detachPanel: (() => void) | null = null;
 
   constructor(private readonly deps: LocalServerDeps) {
     this.files = new StaticFiles(deps.uiDir);
+    this.panelFiles = deps.panel ? new StaticFiles(deps.panel.dir, 'device panel') : null;
     this.http = createServer((request, response) => runDetached(deps.logger, 'ui http request', () => this.handle(request, response)));
     this.io = new Server<UiToAgentEvents, AgentToUiEvents>(this.http, {
       serveClient: false,
@@ -53,6 +70,9 @@ export class LocalServer {
 
   async start(): Promise<{ port: number; url: string }> {
     this.detachUi = attachUiNamespace(this.io.of(UI_NAMESPACE), this.deps.state, this.deps.sessions);
+    // No panel, no namespace: on a production kiosk a `/panel` socket is refused as an unknown namespace.
+    // The cast: socket.io types events per server, not per namespace; this one speaks the panel's maps.
+    if (this.deps.panel) this.detachPanel = this.deps.panel.attach(this.io.of(DEVICE_PANEL_NAMESPACE) as PanelNamespace);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.deps.port, LOCAL_HOST, () => {
@@ -78,6 +98,7 @@ export class LocalServer {
 
   async stop(): Promise<void> {
     this.detachUi?.();
+    this.detachPanel?.();
     if (!this.http.listening) return;
     const closed = new Promise<void>((resolve) => this.http.once('close', () => resolve()));
     await this.io.close();
@@ -95,6 +116,14 @@ export class LocalServer {
       return;
     }
     try {
+      if (this.panelFiles && (pathname === '/panel' || pathname.startsWith(PANEL_PATH))) {
+        if (pathname === '/panel') {
+          const query = (request.url ?? '').slice(pathname.length);
+          return plain(response, 301, 'moved', { location: `${PANEL_PATH}${query}` });
+        }
+        await this.panelFiles.serve(request, response, pathname.slice(PANEL_PATH.length - 1));
+        return;
+      }
       await this.files.serve(request, response, pathname);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'serving a kiosk UI file failed');

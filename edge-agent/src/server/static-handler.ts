@@ -4,17 +4,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { cacheControlFor, contentTypeFor, resolveStaticPath } from './static-files';
 
-const NOT_BUILT_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Kiosk UI not built</title></head>
-<body><h1>The kiosk UI is not built</h1>
-<p>The edge agent is running, but it has no kiosk UI to show. Build it with
+function notBuiltPage(what: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${what} not built</title></head>
+<body><h1>The ${what} is not built</h1>
+<p>The edge agent is running, but it has no ${what} to show. Build it with
 <code>npm run build -w @kiosk/kiosk-ui</code> (or start the system with <code>npm start</code>), then reload.</p>
 </body></html>
 `;
+}
 
-/** Serves the built kiosk UI from one directory: files, client-route fallback to index.html, never outside it. */
+/**
+ * Serves one built app (the kiosk UI, or the demo's device panel) from one directory: files, client-route
+ * fallback to index.html, never outside it. `pathname` is relative to where the app is mounted.
+ */
 export class StaticFiles {
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly what = 'kiosk UI',
+  ) {}
 
   async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -24,7 +32,7 @@ export class StaticFiles {
     const index = root === null ? null : await regularFile(path.join(root, 'index.html'));
     if (root === null || index === null) {
       response.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '10' });
-      response.end(request.method === 'HEAD' ? undefined : NOT_BUILT_PAGE);
+      response.end(request.method === 'HEAD' ? undefined : notBuiltPage(this.what));
       return;
     }
     const target = resolveStaticPath(root, pathname);

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceHealth, DeviceKind, DeviceReason, DeviceStatus } from '@kiosk/protocols';
-import type { Clock } from '../clock';
-import type { ManagedDevice } from './device-manager';
+import type { Clock } from '../../src/clock';
+import type { ManagedDevice } from '../../src/hardware/device-manager';
 
 /**
- * A device with no hardware behind it, for the demo (`AGENT_DEVICES=virtual`) and tests. It keeps a
- * health record a test or a simulator can change, and answers test-print/reset like a healthy device.
- * The drivers in `devices/` (real and virtual on the real OS stacks) will register beside or instead of it.
+ * A device whose health the test sets, for suites about something else (the inbox's exactly-once acting,
+ * the UI's status pushes). It counts test prints and resets so a test can see whether a command acted.
+ * The devices themselves are tested through the real drivers on the real stacks in devices.spec.ts.
  */
-export class VirtualDevice implements ManagedDevice {
+export class ScriptedDevice implements ManagedDevice {
   private current: DeviceHealth;
   private readonly events = new EventEmitter<{ health: [DeviceHealth] }>();
   testPrints = 0;
@@ -53,12 +53,4 @@ export class VirtualDevice implements ManagedDevice {
     this.events.on('health', listener);
     return () => this.events.off('health', listener);
   }
-}
-
-/** The demo kiosk's devices: a receipt printer and a document printer (both support test prints). */
-export function virtualKioskDevices(clock: Clock): VirtualDevice[] {
-  return [
-    new VirtualDevice('virtual-receipt-printer', 'receipt-printer', clock),
-    new VirtualDevice('virtual-document-printer', 'document-printer', clock),
-  ];
 }

@@ -1,0 +1,65 @@
+import type { CoinAcceptor } from '@kiosk/devices';
+import type { Logger } from '../logger';
+import { shouldAcceptCoins } from './cash-rules';
+
+export interface CoinGateInputs {
+  sessionActive: () => boolean;
+  outOfService: () => boolean;
+  /** Calls back on any change of either; returns its unsubscribe functions. */
+  subscribe: (changed: () => void) => Array<() => void>;
+}
+
+/**
+ * Opens the coin acceptor (master inhibit off) while coins may be taken and closes it otherwise
+ * (cash-rules.ts). Changes are applied one at a time, always to the latest wanted state, so a quick
+ * begin/end never leaves the acceptor open. The driver restores the wanted state itself after a reconnect.
+ */
+export class CoinGate {
+  private applied: boolean | null = null;
+  private running: Promise<void> | null = null;
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly acceptor: CoinAcceptor,
+    private readonly inputs: CoinGateInputs,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Applies the current state, then follows changes. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.inputs.subscribe(() => void this.settle());
+    await this.settle();
+  }
+
+  /** Closes the acceptor: a stopping agent takes no more coins. */
+  async stop(): Promise<void> {
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    await this.running;
+    await this.acceptor.disable().catch((error: unknown) => this.logger.warn({ err: error }, 'could not inhibit the coin acceptor on stop'));
+  }
+
+  /** Resolves once the acceptor matches the wanted state (or failed to; logged). Never rejects. */
+  settle(): Promise<void> {
+    this.running ??= this.apply().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async apply(): Promise<void> {
+    for (;;) {
+      const wanted = shouldAcceptCoins({ sessionActive: this.inputs.sessionActive(), outOfService: this.inputs.outOfService() });
+      if (wanted === this.applied) return;
+      try {
+        if (wanted) await this.acceptor.enable();
+        else await this.acceptor.disable();
+        this.applied = wanted;
+        this.logger.info({ accepting: wanted }, wanted ? 'coin acceptor opened' : 'coin acceptor inhibited');
+      } catch (error) {
+        // Disconnected or refused: the driver re-applies its wanted inhibit state when the device is back.
+        this.logger.warn({ err: error, accepting: wanted }, 'could not change the coin acceptor inhibit');
+        return;
+      }
+    }
+  }
+}
