@@ -1,8 +1,10 @@
 // Starts the whole demo system on this machine: the hub on an embedded SQLite file under ./data/hub, one
 // edge agent enrolled to it (under ./data/agent) with virtual devices, the kiosk UI served by the agent
-// and the console served by the hub. Ctrl-C stops everything. Uses only Node's own modules, because it
-// is what runs right after a fresh install.
-import { spawn } from 'node:child_process';
+// and the console served by the hub. The hub trusts the project's TEST CA (never J-LIS) for the virtual
+// My Number cards and seeds demo data: synthetic residents, Toyonaka's facilities and lottery rounds, and
+// three facility users. Ctrl-C stops everything. Uses only Node's own modules, because it is what runs
+// right after a fresh install.
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,15 +88,38 @@ async function stopAll(exitCode) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+/**
+ * Makes the project's TEST CA in `dir` unless it is already there (the script is idempotent), so the
+ * virtual cards and their residents stay the same from one start to the next.
+ */
+function ensureTestCa(dir) {
+  try {
+    execFileSync('bash', [path.join(root, 'scripts/test-ca/make-test-ca.sh'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`could not create the test CA in ${dir}: ${error.stderr?.toString().trim() || error.message}`);
+  }
+}
+
 async function main() {
   const hubDataDir = path.join(dataDir, 'hub');
   const agentDataDir = path.join(dataDir, 'agent');
   const hubUrl = `http://127.0.0.1:${hubPort}`;
+  // One TEST CA for both: the agent's virtual cards are issued by it and the hub trusts it. The agent
+  // (edge-agent/src/hardware/virtual-bench.ts) makes and reads it in <agent data dir>/test-ca and has no
+  // setting to look elsewhere yet, so the hub is pointed there; made here first, the agent finds it done.
+  const testCaDir = path.join(agentDataDir, 'test-ca');
+  ensureTestCa(testCaDir);
 
   console.log('Starting the hub...');
   await startProcess('hub', path.join(root, 'central-hub/dist/main.js'), {
     HUB_PORT: String(hubPort),
     HUB_DATA_DIR: hubDataDir,
+    HUB_PUBLIC_URL: hubUrl,
+    HUB_CARD_TRUST_ANCHORS: path.join(testCaDir, 'ca', 'root.cert.pem'),
+    HUB_CARD_CRLS: path.join(testCaDir, 'crl', 'root.crl.pem'),
+    HUB_SEED_RESIDENTS: '1',
+    HUB_SEED_FACILITIES: '1',
+    HUB_SEED_DEMO_USERS: '1',
   }, 'hub listening');
   const adminToken = readFileSync(path.join(hubDataDir, 'admin-token'), 'utf8').trim();
 
@@ -127,6 +152,7 @@ Kiosk system is running. Open:
   Technician console:                    ${hubUrl}/console/
       sign in as ${demoAdmin ? `${demoAdmin.username} / ${demoAdmin.password}` : '(demo administrator disabled)'}
   Virtual device panel (demo hardware):  ${new URL('panel/', kioskUrl).href}
+      facility user cards 10000008 / 10000016 / 10000024, PINs 1234 / 2345 / 3456 (demo data)
   Hub health:                            ${hubUrl}/health
 Hub admin token (for the REST API):      ${adminToken}
 Logs: ${logDir}

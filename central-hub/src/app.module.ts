@@ -1,8 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth.module';
+import { CertificatesModule } from './certificates.module';
 import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
 import { FleetModule } from './fleet.module';
 import { LOGGER, type Logger } from './logger';
+import { LotteryModule } from './lottery.module';
 import { CLOCK, type Clock } from './repositories/clock.repository';
 import { METRICS, type Metrics } from './repositories/metrics.repository';
 import { PROCESS_CONTROL, type ProcessControl } from './repositories/process.repository';
@@ -21,6 +23,8 @@ export interface HubRuntime {
   processControl: ProcessControl;
   scheduler: Scheduler;
   metrics: Metrics;
+  /** The hub's public base URL; a function because with an ephemeral port it is known only once listening. */
+  publicUrl: () => string;
 }
 
 @Global()
@@ -46,9 +50,22 @@ class RuntimeModule {
 @Module({})
 export class AppModule {
   static forRoot(runtime: HubRuntime): DynamicModule {
+    const { certificates } = runtime.config;
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(runtime), StorageModule.forRoot(runtime.config.dataDir), AuthModule, FleetModule],
+      imports: [
+        RuntimeModule.forRoot(runtime),
+        StorageModule.forRoot(runtime.config.dataDir),
+        AuthModule,
+        FleetModule,
+        LotteryModule,
+        CertificatesModule.forRoot({
+          factsFile: certificates.factsFile,
+          trust: { anchorFiles: certificates.trustAnchorFiles, crlFiles: certificates.crlFiles },
+          verifyBaseUrl: runtime.publicUrl,
+          seedSyntheticResidents: certificates.seedResidents,
+        }),
+      ],
     };
   }
 }

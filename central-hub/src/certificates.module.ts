@@ -23,8 +23,11 @@ export interface CertificatesModuleOptions {
   municipalities?: MunicipalityProfile[];
   /** Trust anchors and CRLs for card certificates (the TEST CA in tests and the demo). */
   trust: TrustFiles;
-  /** Public base URL of the hub, for the QR code's `<base>/verify/<code>`. */
-  verifyBaseUrl: string;
+  /**
+   * Public base URL of the hub, for the QR code's `<base>/verify/<code>`; a function when it is known
+   * only once the hub listens (an ephemeral port), read at each issue.
+   */
+  verifyBaseUrl: string | (() => string);
   /** Seed the synthetic residents linked to serials 1001–1004 of every trust anchor (tests, demo). */
   seedSyntheticResidents?: boolean;
   challengeTtlMs?: number;
@@ -38,7 +41,7 @@ const SEED = 'CertificatesResidentSeed';
  * Certificate issuance: card authentication, resident records, catalogue and fees, issuance and ledger,
  * PDF rendering, the agents' certificate messages and the public verify page. Needs the global
  * runtime (LOGGER, CLOCK, RANDOM) and storage (DATABASE, KIOSK_REPOSITORY) modules, and the
- * CERTIFICATES_MIGRATION registered in MIGRATIONS (its repositories prepare their statements at start).
+ * CERTIFICATES_MIGRATION (in MIGRATIONS: its repositories prepare their statements at start).
  */
 @Module({})
 export class CertificatesModule {
@@ -49,12 +52,17 @@ export class CertificatesModule {
       providers: [
         {
           provide: CERTIFICATES_CONFIG,
-          useFactory: (): CertificatesConfig => ({
-            catalogues: buildCatalogues(loadCertificateFacts(options.factsFile), options.municipalities ?? [TOYONAKA]),
-            challengeTtlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
-            sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-            verifyBaseUrl: options.verifyBaseUrl,
-          }),
+          useFactory: (): CertificatesConfig => {
+            const { verifyBaseUrl } = options;
+            return {
+              catalogues: buildCatalogues(loadCertificateFacts(options.factsFile), options.municipalities ?? [TOYONAKA]),
+              challengeTtlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
+              sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+              get verifyBaseUrl() {
+                return typeof verifyBaseUrl === 'function' ? verifyBaseUrl() : verifyBaseUrl;
+              },
+            };
+          },
         },
         { provide: TRUST_STORE, useFactory: (log: Logger) => new FileTrustStore(options.trust, log), inject: [LOGGER] },
         // The storage module exports the database under its interface token; these repositories need the SQLite one.

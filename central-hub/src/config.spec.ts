@@ -13,9 +13,17 @@ describe('parseConfig', () => {
       consoleDir: path.join(repoRoot, 'kiosk-ui', 'dist', 'console'),
       handshakeWindowMs: 60_000,
       logLevel: 'info',
+      publicUrl: undefined,
       chaos: { hubCrashAfterCommit: undefined },
       fleet: DEFAULT_FLEET_CONFIG,
       auth: DEFAULT_AUTH_CONFIG,
+      certificates: {
+        factsFile: path.resolve(repoRoot, '..', 'shared', 'domain', 'toyonaka-facts.json'),
+        trustAnchorFiles: [],
+        crlFiles: [],
+        seedResidents: false,
+      },
+      lottery: { seedFacilities: false, seedDemoUsers: false },
     });
     expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
     expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: true });
@@ -79,6 +87,33 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads the certificate and lottery variables', () => {
+    const config = parseConfig(
+      {
+        HUB_PUBLIC_URL: 'https://hub.example.jp/',
+        HUB_FACTS_FILE: '/etc/kiosk/facts.json',
+        HUB_CARD_TRUST_ANCHORS: '/etc/kiosk/ca-1.pem, rel/ca-2.der,',
+        HUB_CARD_CRLS: '/etc/kiosk/ca-1.crl',
+        HUB_SEED_RESIDENTS: '1',
+        HUB_SEED_FACILITIES: 'true',
+        HUB_SEED_DEMO_USERS: '1',
+      },
+      { repoRoot },
+    );
+    expect(config.publicUrl).toBe('https://hub.example.jp/');
+    expect(config.certificates).toEqual({
+      factsFile: '/etc/kiosk/facts.json',
+      trustAnchorFiles: ['/etc/kiosk/ca-1.pem', path.resolve('rel/ca-2.der')],
+      crlFiles: ['/etc/kiosk/ca-1.crl'],
+      seedResidents: true,
+    });
+    expect(config.lottery).toEqual({ seedFacilities: true, seedDemoUsers: true });
+  });
+
+  it('refuses CRLs without a trust anchor to check them against', () => {
+    expect(() => parseConfig({ HUB_CARD_CRLS: '/etc/kiosk/ca-1.crl' }, { repoRoot })).toThrow('HUB_CARD_CRLS');
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseConfig({ HUB_PORT: '', LOG_LEVEL: '' }, { repoRoot })).toMatchObject({ port: 7400, logLevel: 'info' });
   });
@@ -92,6 +127,9 @@ describe('parseConfig', () => {
     ['HUB_OFFLINE_AFTER_MS', '5'],
     ['HUB_LOGIN_MAX_FAILURES', '0'],
     ['HUB_DEMO_ADMIN', 'yes'],
+    ['HUB_PUBLIC_URL', 'hub.example.jp'],
+    ['HUB_PUBLIC_URL', 'ftp://hub.example.jp'],
+    ['HUB_SEED_FACILITIES', 'on'],
   ])('names the variable when %s=%s is invalid', (variable, value) => {
     expect(() => parseConfig({ [variable]: value }, { repoRoot })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value }, { repoRoot })).toThrow(variable);

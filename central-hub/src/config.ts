@@ -16,9 +16,16 @@ export interface HubConfig {
   consoleDir: string;
   handshakeWindowMs: number;
   logLevel: LogLevel;
+  /**
+   * The hub's URL as residents and browsers reach it (the certificate's QR code points to
+   * `<publicUrl>/verify/<code>`). Undefined: the URL the hub listens on.
+   */
+  publicUrl: string | undefined;
   chaos: ChaosConfig;
   fleet: FleetConfig;
   auth: AuthConfig;
+  certificates: CertificateIssuanceConfig;
+  lottery: LotteryConfig;
 }
 
 /** Fleet monitoring: status, alert thresholds, the sweep and telemetry retention. */
@@ -53,6 +60,30 @@ export interface AuthConfig {
   demoAdmin: boolean;
 }
 
+/** Certificate issuance (certificates.module.ts). */
+export interface CertificateIssuanceConfig {
+  /** The shared facts file (certificate types, kiosk fees, service hours); the hub does not start without it. */
+  factsFile: string;
+  /** CA certificates (PEM or DER) trusted for My Number card certificates. None: every card is refused (`untrusted-chain`). */
+  trustAnchorFiles: string[];
+  /** CRLs (PEM or DER), each signed by one of the anchors; a card is refused while no current CRL of its CA is loaded. */
+  crlFiles: string[];
+  /** Seed the synthetic residents linked to serials 1001–1004 of every trust anchor (tests, demo). */
+  seedResidents: boolean;
+}
+
+/** The facility lottery (lottery.module.ts). */
+export interface LotteryConfig {
+  /**
+   * Load Toyonaka's facilities and default lottery settings (idempotent). The lottery calendar then
+   * creates each month's rounds and their ~10,000 slots per month, which takes a second or so on the
+   * first start: off unless asked for (demo), so that a hub that does not run the lottery starts fast.
+   */
+  seedFacilities: boolean;
+  /** Register the demo facility users (domain/lottery/demo-users.ts, fixed numbers and PINs). Demo only. */
+  seedDemoUsers: boolean;
+}
+
 /**
  * Test-only fault injection (KIOSK_CHAOS). `hubCrashAfterCommit: N` makes the hub SIGKILL itself right
  * after the N-th `events` batch transaction commits and before its ack is sent, to prove that an
@@ -79,6 +110,13 @@ const optional = <T extends z.ZodType>(schema: T) =>
 /** A duration in milliseconds, at least `min`, at most 30 days. */
 const ms = (min: number) => z.coerce.number().int().min(min).max(30 * 24 * 3_600_000);
 
+/** An on/off switch: `1`/`true` or `0`/`false`. */
+const flag = () => optional(z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true'));
+
+/** A comma-separated list of files (`a.pem,b.pem`); blanks between commas are ignored. */
+const fileList = () =>
+  optional(z.string().transform((value) => value.split(',').map((file) => file.trim()).filter((file) => file !== '')));
+
 const EnvSchema = z.object({
   HUB_HOST: optional(z.string().min(1)),
   HUB_PORT: optional(z.coerce.number().int().min(0).max(65535)),
@@ -102,7 +140,14 @@ const EnvSchema = z.object({
   HUB_LOGIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
   HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)),
   HUB_LOGIN_LOCK_MS: optional(ms(1000)),
-  HUB_DEMO_ADMIN: optional(z.enum(['0', '1', 'true', 'false'])),
+  HUB_DEMO_ADMIN: flag(),
+  HUB_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: 'an http(s) URL' })),
+  HUB_FACTS_FILE: optional(z.string().min(1)),
+  HUB_CARD_TRUST_ANCHORS: fileList(),
+  HUB_CARD_CRLS: fileList(),
+  HUB_SEED_RESIDENTS: flag(),
+  HUB_SEED_FACILITIES: flag(),
+  HUB_SEED_DEMO_USERS: flag(),
 });
 
 export const DEFAULT_PORT = 7400;
@@ -140,6 +185,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
   }
   const e = parsed.data;
+  const trustAnchorFiles = (e.HUB_CARD_TRUST_ANCHORS ?? []).map((file) => path.resolve(file));
+  const crlFiles = (e.HUB_CARD_CRLS ?? []).map((file) => path.resolve(file));
+  if (crlFiles.length > 0 && trustAnchorFiles.length === 0) {
+    throw new ConfigError('HUB_CARD_CRLS', 'set HUB_CARD_TRUST_ANCHORS too: a CRL counts only when signed by a trust anchor');
+  }
   const dataDir = path.resolve(e.HUB_DATA_DIR ?? path.join(options.repoRoot, 'data', 'hub'));
   return {
     host: e.HUB_HOST ?? '127.0.0.1',
@@ -149,6 +199,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     consoleDir: path.resolve(e.HUB_CONSOLE_DIR ?? path.join(options.repoRoot, 'kiosk-ui', 'dist', 'console')),
     handshakeWindowMs: e.HUB_HANDSHAKE_WINDOW_MS ?? DEFAULT_HANDSHAKE_WINDOW_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
+    publicUrl: e.HUB_PUBLIC_URL,
     chaos: parseChaos(e.KIOSK_CHAOS),
     fleet: {
       offlineAfterMs: e.HUB_OFFLINE_AFTER_MS ?? DEFAULT_FLEET_CONFIG.offlineAfterMs,
@@ -170,7 +221,18 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       maxFailuresPerAccount: e.HUB_LOGIN_MAX_FAILURES ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAccount,
       maxFailuresPerAddress: e.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAddress,
       lockMs: e.HUB_LOGIN_LOCK_MS ?? DEFAULT_AUTH_CONFIG.lockMs,
-      demoAdmin: e.HUB_DEMO_ADMIN === undefined ? DEFAULT_AUTH_CONFIG.demoAdmin : e.HUB_DEMO_ADMIN === '1' || e.HUB_DEMO_ADMIN === 'true',
+      demoAdmin: e.HUB_DEMO_ADMIN ?? DEFAULT_AUTH_CONFIG.demoAdmin,
+    },
+    certificates: {
+      // The facts file is the shared source of truth, beside the repository (../shared/domain/).
+      factsFile: path.resolve(e.HUB_FACTS_FILE ?? path.join(options.repoRoot, '..', 'shared', 'domain', 'toyonaka-facts.json')),
+      trustAnchorFiles,
+      crlFiles,
+      seedResidents: e.HUB_SEED_RESIDENTS ?? false,
+    },
+    lottery: {
+      seedFacilities: e.HUB_SEED_FACILITIES ?? false,
+      seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
   };
 }

@@ -35,6 +35,10 @@ export interface HubOverrides {
   logDestination?: DestinationStream;
 }
 
+function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Builds the hub, listens, logs "hub listening" with the actual url and port. */
 export async function createHub(config: HubConfig, overrides: HubOverrides = {}): Promise<HubHandle> {
   const logger = createRootLogger(config.logLevel, overrides.logDestination);
@@ -47,6 +51,10 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
     adminToken = token;
   }
 
+  // Until the hub listens (its port may be ephemeral), the configured one stands in.
+  const listening: { url?: string } = {};
+  const publicUrl = () => config.publicUrl ?? listening.url ?? httpUrl(config.host, config.port);
+
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       config,
@@ -57,6 +65,7 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
       processControl: overrides.processControl ?? new NodeProcessControl(),
       scheduler: overrides.scheduler ?? new TimerScheduler(logger),
       metrics: new PromMetrics(),
+      publicUrl,
     }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
@@ -72,9 +81,9 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
   }
 
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, port }, 'hub listening');
+  const url = httpUrl(config.host, port);
+  listening.url = url;
+  logger.info({ url, port, publicUrl: publicUrl() }, 'hub listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -8,6 +8,7 @@ import { KioskController } from './controllers/kiosk.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { AgentGateway } from './gateways/agent.gateway';
 import { ConsoleGateway } from './gateways/console.gateway';
+import { LotteryModule } from './lottery.module';
 import { AgentAuthService } from './services/agent-auth.service';
 import { AlertService } from './services/alert.service';
 import { ChaosService } from './services/chaos.service';
@@ -23,10 +24,11 @@ import { SweepService } from './services/sweep.service';
 
 /**
  * Fleet: enrolment, kiosk authentication, event ingest, heartbeats and telemetry, status and alerts,
- * commands, the console's live view, metrics.
+ * commands, the console's live view, metrics. Imports LotteryModule because the agent gateway forwards
+ * `lottery.*` messages to its handlers (a module is one instance however often it is imported).
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, LotteryModule],
   controllers: [HealthController, MetricsController, EnrolmentController, KioskController, AlertController, ConsoleController],
   providers: [
     AgentGateway,

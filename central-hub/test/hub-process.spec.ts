@@ -88,6 +88,16 @@ describe('hub process', () => {
     expect((await hub.exited).code).toBe(1);
   });
 
+  it('refuses to start without the shared facts file, naming it', async () => {
+    const missing = path.join(dir, 'no-such-facts.json');
+    const hub = new HubProcess({ HUB_PORT: '0', HUB_DATA_DIR: dir, HUB_FACTS_FILE: missing });
+    processes.push(hub);
+    const failed = await hub.waitForLog('hub failed to start');
+    expect(failed).toMatchObject({ err: { name: 'FactsFileError', message: expect.stringContaining(missing) as string } });
+    expect((await hub.exited).code).toBe(1);
+    expect(hub.lines.some((l) => l.msg === 'hub listening')).toBe(false);
+  });
+
   it('KIOSK_CHAOS=hub-crash-after-commit:1 dies after the commit and before the ack; the re-sent batch is absorbed', async () => {
     const adminToken = 'operator-token-for-the-chaos-test';
     const { hub, url } = await start({ HUB_ADMIN_TOKEN: adminToken, KIOSK_CHAOS: 'hub-crash-after-commit:1' });

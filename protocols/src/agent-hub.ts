@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AgentToHubCertificateEvents } from './certificates';
+import type { LotteryAgentToHubEvents } from './lottery';
 import { CommandIdSchema, InstantSchema, KioskIdSchema, SeqSchema } from './common';
 import { DeviceHealthSchema } from './devices';
 import { FailureSchema, resultSchema } from './errors';
@@ -113,22 +115,31 @@ export type HubCommandType = HubCommand['type'];
 export const CommandReceiptSchema = resultSchema({ duplicate: z.boolean() });
 export type CommandReceipt = z.infer<typeof CommandReceiptSchema>;
 
-/** socket.io event maps for `/agent`: both ends are typed with these. */
-export interface AgentToHubEvents {
+/** The fleet's own messages on `/agent`: handshake follow-up, outbox events, heartbeats. */
+export interface AgentToHubFleetEvents {
   hello: (hello: Hello, ack: (result: HelloAck) => void) => void;
   events: (batch: EventBatch, ack: (result: BatchAck) => void) => void;
   telemetry: (telemetry: Telemetry, ack: (result: SimpleAck) => void) => void;
 }
+/**
+ * socket.io event maps for `/agent`: both ends are typed with these. Everything an agent may send:
+ * the fleet's messages, certificate issuance (certificates.ts) and the facility lottery (lottery.ts),
+ * each feature keeping its own map and runtime schemas.
+ */
+export interface AgentToHubEvents extends AgentToHubFleetEvents, AgentToHubCertificateEvents, LotteryAgentToHubEvents {}
 export interface HubToAgentEvents {
   command: (command: HubCommand, ack: (receipt: CommandReceipt) => void) => void;
 }
 
-/** Runtime schemas of what each side receives, keyed like the event maps. */
+/**
+ * Runtime schemas of what each side receives, keyed like the event maps (the fleet's part of
+ * `AgentToHubEvents`; the features' parts are `agentToHubCertificateSchemas` and `lotteryAgentToHubSchemas`).
+ */
 export const agentToHubSchemas = {
   hello: HelloSchema,
   events: EventBatchSchema,
   telemetry: TelemetrySchema,
-} as const satisfies Record<keyof AgentToHubEvents, z.ZodType>;
+} as const satisfies Record<keyof AgentToHubFleetEvents, z.ZodType>;
 export const hubToAgentSchemas = {
   command: HubCommandSchema,
 } as const satisfies Record<keyof HubToAgentEvents, z.ZodType>;

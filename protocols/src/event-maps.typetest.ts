@@ -24,6 +24,11 @@ export function agentEnd(): void {
   agent.emit('hello', { protocolVersion: 1 }, () => undefined);
   // @ts-expect-error an event the hub does not listen to
   agent.emit('helo', { protocolVersion: 1, agentVersion: '0.1.0' });
+  // The feature maps are part of the agent's map: one typed socket sends them all.
+  agent.emit('certificates.challenge', {}, (result) => (result.ok ? result.challenge : result.error.code));
+  agent.emit('lottery.rounds', { municipality: '豊中市' }, () => undefined);
+  // @ts-expect-error a lottery sign-in without its PIN
+  agent.emit('lottery.signIn', { userNumber: '10000008' }, () => undefined);
   agent.on('command', (command, ack) => {
     // @ts-expect-error a receipt must say whether it was a duplicate
     ack({ ok: true });

@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { TestSystem } from '../support/system';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { signInToConsole } from '../support/console';
 
 jest.setTimeout(120_000);
 
@@ -65,7 +66,7 @@ describe('kiosk shell and console in Chromium', () => {
   it('lists the kiosk live in the technician console', async () => {
     const consolePage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await consolePage.goto(`${system.hubUrl}/console/`);
+      await signInToConsole(consolePage, system);
       const { kioskId } = system.identity();
       const row = consolePage.getByTestId(`kiosk-row-${kioskId}`);
       await row.waitFor();

@@ -31,6 +31,8 @@ export class TestSystem {
   agent: NodeProcess | undefined;
   hubPort = 0;
   agentUiUrl = '';
+  /** The console's demo administrator, logged once by the hub that created it (kept across restarts). */
+  demoAdmin: { username: string; password: string } | undefined;
 
   get hubUrl(): string {
     return `http://127.0.0.1:${this.hubPort}`;
@@ -45,6 +47,8 @@ export class TestSystem {
     });
     this.hub = hub;
     await hub.waitForLog((entry) => entry.msg === 'hub listening');
+    const created = hub.logs.find((entry) => entry.msg === 'demo administrator created');
+    if (created) this.demoAdmin = { username: String(created.username), password: String(created.password) };
     return hub;
   }
 

@@ -1,12 +1,12 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { toFailure } from '../errors';
 import type { Logger } from '../logger';
+import { CertificateRefusal, toCertificateFailure } from '../services/certificate-refusal';
 
 /**
  * Every error thrown on the REST side becomes `{ ok: false, error: { code, message, issues? } }` with
- * its HTTP status; unexpected ones are logged here with their stack and reach the client only as
- * `internal`.
+ * its HTTP status (a certificate refusal keeps its reason as the code); unexpected ones are logged
+ * here with their stack and reach the client only as `internal`.
  */
 @Catch()
 export class ProtocolExceptionFilter implements ExceptionFilter {
@@ -19,8 +19,9 @@ export class ProtocolExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     // Gateways answer their own errors in the ack; only HTTP is handled here.
     if (host.getType() !== 'http') return;
-    const { status, body } = toFailure(exception);
-    if (status >= 500) {
+    const { status, body } = toCertificateFailure(exception);
+    // A refusal is an answer, even a 503 one (the service is closed), not a failure of the hub.
+    if (status >= 500 && !(exception instanceof CertificateRefusal)) {
       const err = exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception);
       this.log.error({ err, status }, 'request failed');
     }

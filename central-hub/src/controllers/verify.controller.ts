@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import type { VerificationResult } from '@kiosk/protocols';
-import { warekiDateTime } from '../domain/certificates/jst';
+import { warekiDateTime } from '../domain/certificates/wareki';
 import { CertificatesService } from '../services/certificates.service';
 
 /** Longest input looked up; anything longer cannot be a code (and is not worth a query). */

@@ -11,11 +11,13 @@ import {
 import type { z } from 'zod';
 import {
   AGENT_NAMESPACE,
+  agentToHubCertificateSchemas,
   agentToHubSchemas,
   failure,
   parseMessage,
   type AgentToHubEvents,
   type Failure,
+  type LotteryEvent,
 } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
@@ -25,6 +27,7 @@ import { runInBackground } from '../services/background';
 import { CommandService } from '../services/command.service';
 import { HeartbeatService } from '../services/heartbeat.service';
 import { IngestService } from '../services/ingest.service';
+import { LotteryAgentHandlers } from './lottery.handlers';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 
 /** A refused handshake; socket.io hands `data` to the client's `connect_error` as `err.data`. */
@@ -40,6 +43,9 @@ export class HandshakeRefusedError extends Error {
  * any message is read; every message is parsed by its protocol schema here, and every answer
  * (a refusal too) goes back in the ack. A message sent without an ack callback is ignored, because
  * whatever it would change, the agent could never learn whether it did.
+ *
+ * The features' messages on the same connection: `certificates.*` are answered by CertificatesGateway
+ * (its own gateway on this namespace), `lottery.*` are forwarded from here to LotteryAgentHandlers.
  */
 @WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
 export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket> {
@@ -50,6 +56,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     @Inject(HeartbeatService) private readonly heartbeats: HeartbeatService,
     @Inject(IngestService) private readonly ingestion: IngestService,
     @Inject(CommandService) private readonly commands: CommandService,
+    @Inject(LotteryAgentHandlers) private readonly lottery: LotteryAgentHandlers,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -79,8 +86,12 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     runInBackground(this.log, 'agent connected', () => this.heartbeats.agentConnected(socket));
     // An event this hub does not know would otherwise go unanswered until the agent's ack timeout.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && Object.hasOwn(agentToHubSchemas, event)) return;
+      if (typeof event === 'string' && (Object.hasOwn(agentToHubSchemas, event) || Object.hasOwn(agentToHubCertificateSchemas, event))) return;
       const ack = args.at(-1);
+      if (typeof event === 'string' && LotteryAgentHandlers.handles(event)) {
+        this.onLottery(socket, event, args.length > 1 ? args[0] : undefined, ack);
+        return;
+      }
       this.log.warn({ kioskId: socket.data.kioskId, event: String(event), code: 'invalid_message' }, 'unknown agent message refused');
       if (typeof ack === 'function') (ack as (result: Failure) => void)(failure('invalid_message', `unknown message ${String(event)}`));
     });
@@ -105,6 +116,16 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   @SubscribeMessage('telemetry')
   async onTelemetry(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
     await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.heartbeats.telemetry(socket.data.kioskId, telemetry));
+  }
+
+  /** A `lottery.*` message: the handlers parse it and answer every case (a refusal too) as the ack. */
+  private onLottery(socket: AgentSocket, event: LotteryEvent, body: unknown, ack: unknown): void {
+    const kioskId = socket.data.kioskId;
+    if (typeof ack !== 'function') {
+      this.log.warn({ kioskId, event, code: 'invalid_message' }, 'agent message without ack callback ignored');
+      return;
+    }
+    runInBackground(this.log, event, async () => (ack as (result: unknown) => void)(await this.lottery.handle(kioskId, event, body)));
   }
 
   /**

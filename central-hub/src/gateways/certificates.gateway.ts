@@ -3,7 +3,7 @@ import { Ack, ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway }
 import { AGENT_NAMESPACE, agentToHubCertificateSchemas, parseMessage, type AgentToHubCertificateEvents, type CertificateFailure } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import type { AgentSocket } from '../repositories/websocket.repository';
-import { toCertificateFailure } from '../services/certificate-refusal';
+import { CertificateRefusal, toCertificateFailure } from '../services/certificate-refusal';
 import { CertificatesService } from '../services/certificates.service';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 
@@ -76,7 +76,8 @@ export class CertificatesGateway {
       reply({ ok: true, ...(await work(kioskId)) });
     } catch (error) {
       const { status, body: failure } = toCertificateFailure(error);
-      if (status >= 500) this.log.error({ kioskId, event, err: error instanceof Error ? error.message : String(error) }, 'certificate request failed');
+      // A refusal (closed hours are a 503) is logged as information; only what was not one is an error.
+      if (status >= 500 && !(error instanceof CertificateRefusal)) this.log.error({ kioskId, event, err: error instanceof Error ? error.message : String(error) }, 'certificate request failed');
       else this.log.info({ kioskId, event, code: failure.error.code }, 'certificate request refused');
       reply(failure satisfies CertificateFailure);
     }

@@ -1,5 +1,5 @@
 import type { CertificateOptions } from '@kiosk/protocols';
-import { reiwaYear, warekiDate } from '../domain/certificates/jst';
+import { reiwaYear, warekiDate } from '../domain/certificates/wareki';
 import { selfMember, type HouseholdMemberRecord, type ResidentDossier } from '../domain/certificates/resident';
 
 /**

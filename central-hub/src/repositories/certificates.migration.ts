@@ -2,8 +2,7 @@ import type { Migration } from './migrations';
 
 /**
  * Schema of certificate issuance: synthetic resident records, card challenges and sessions, issuances
- * and their ledger, operator maintenance days. Exported, not yet listed in MIGRATIONS: the composition
- * adds `{ version: N, ...CERTIFICATES_MIGRATION }` with the next free version.
+ * and their ledger, operator maintenance days. Listed in MIGRATIONS (migrations.ts) as version 3.
  *
  * Privacy by table: `resident_*` hold personal data (as the municipal register would); the card tables
  * and issuances hold only ids; `certificate_ledger` holds ids, types, amounts, serials, kiosk and time,

@@ -1,9 +1,8 @@
 import type { Migration } from './migrations';
 
 /**
- * Schema of the facility lottery and booking (issue 7). Exported, not yet listed in MIGRATIONS: the
- * composition adds `{ version: N, ...LOTTERY_MIGRATION }` with the next free version. It touches no
- * table of another feature, so it applies on its own too.
+ * Schema of the facility lottery and booking (issue 7). Listed in MIGRATIONS (migrations.ts) as
+ * version 4. It touches no table of another feature.
  *
  * Instants are ISO-8601 UTC strings (sortable as text), Japan dates `YYYY-MM-DD`, times `HH:MM`.
  * Nothing here holds a name, an address, a PIN or a My Number: users are numbers, PIN hashes and

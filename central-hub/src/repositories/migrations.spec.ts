@@ -28,6 +28,13 @@ describe('migrate', () => {
         'login_throttle',
         'audit_log',
         'audit_head',
+        // certificate issuance (version 3) and the facility lottery (version 4)
+        'residents',
+        'card_sessions',
+        'certificate_ledger',
+        'lottery_rounds',
+        'facility_slots',
+        'facility_users',
       ]),
     );
     db.close();

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { CERTIFICATES_MIGRATION } from './certificates.migration';
+import { LOTTERY_MIGRATION } from './lottery.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -233,6 +235,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Features keep their schema beside their repositories; each is listed here with its version.
+  { version: 3, ...CERTIFICATES_MIGRATION },
+  { version: 4, ...LOTTERY_MIGRATION },
 ];
 
 export class MigrationError extends Error {

@@ -26,7 +26,9 @@ export function certificateDers(content: Buffer): Buffer[] {
 /**
  * Reads the files at start-up (a bad configuration stops the hub) and again whenever one of them
  * changes, so a new CRL is picked up without a restart. A replacement that does not load keeps the
- * previous set, which fails closed by itself once its CRLs pass their nextUpdate.
+ * previous set, which fails closed by itself once its CRLs pass their nextUpdate. No files at all is
+ * a valid configuration (a hub not issuing certificates yet): no anchor, so every card is refused as
+ * `untrusted-chain`.
  */
 export class FileTrustStore implements TrustStore {
   private current: TrustAnchor[];
@@ -40,7 +42,8 @@ export class FileTrustStore implements TrustStore {
     this.log = root.child({ module: 'trust-store' });
     this.stamp = this.readStamp();
     this.current = this.load();
-    this.log.info({ anchors: this.current.length, crls: files.crlFiles.length }, 'card trust anchors loaded');
+    if (this.current.length === 0) this.log.warn('no card trust anchors configured: every card is refused (untrusted-chain)');
+    else this.log.info({ anchors: this.current.length, crls: files.crlFiles.length }, 'card trust anchors loaded');
   }
 
   anchors(): readonly TrustAnchor[] {
@@ -58,6 +61,7 @@ export class FileTrustStore implements TrustStore {
   }
 
   private load(): TrustAnchor[] {
+    if (this.files.anchorFiles.length === 0 && this.files.crlFiles.length === 0) return [];
     const anchors = this.files.anchorFiles.flatMap((file) => certificateDers(readConfigFile(file)));
     const crls = this.files.crlFiles.map(readConfigFile);
     return buildTrustAnchors(anchors, crls);

@@ -12,7 +12,8 @@ import type { UserRecord, UserRepository } from '../repositories/user.repository
 import type { WebsocketRepository } from '../repositories/websocket.repository';
 import { AdminAuthService } from './admin-auth.service';
 import type { AuditService } from './audit.service';
-import { AuthService, hashToken } from './auth.service';
+import { AuthService } from './auth.service';
+import { hashToken } from './session-token.rules';
 import { hashPassword } from './password.rules';
 import type { UserService } from './user.service';
 

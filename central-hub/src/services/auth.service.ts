@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { LoginRequest, LoginResponse } from '@kiosk/protocols';
 import { HUB_CONFIG, type HubConfig } from '../config';
 import { rateLimited, unauthorized } from '../errors';
@@ -16,11 +15,8 @@ import { AdminAuthService } from './admin-auth.service';
 import { AuditService } from './audit.service';
 import { afterFailure, isLocked, type ThrottlePolicy } from './login-throttle.rules';
 import { SALT_BYTES, hashPassword, verifyPassword } from './password.rules';
+import { hashToken, newSessionToken } from './session-token.rules';
 import { UserService } from './user.service';
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** Attempted usernames are not trusted to be usernames (a password typed in the wrong field). */
 const UNKNOWN_ACTOR = '(unknown user)';
@@ -106,7 +102,7 @@ export class AuthService implements OnApplicationBootstrap {
     }
 
     await this.throttle.delete(accountKey);
-    const token = this.random.bytes(32).toString('base64url');
+    const token = newSessionToken(this.random);
     const expiresAt = new Date(nowMs + this.config.auth.sessionTtlMs).toISOString();
     await this.sessions.create({ tokenHash: hashToken(token), userId: user.userId, createdAt: now.toISOString(), expiresAt });
     this.metrics.login('ok');

@@ -17,7 +17,7 @@ import type { MunicipalityCatalogue } from '../domain/certificates/catalogue';
 import { formatVerificationCode, issueRequestHash, normaliseVerificationCode, VERIFICATION_CODE_BYTES } from '../domain/certificates/codes';
 import { buildMenu, checkEligibility } from '../domain/certificates/eligibility';
 import { quoteFee } from '../domain/certificates/fees';
-import { jstDate, jstParts } from '../domain/certificates/jst';
+import { jstDate, jstParts } from '../domain/jst';
 import { certificateTitle } from '../domain/certificates/options';
 import type { ResidentDossier } from '../domain/certificates/resident';
 import { serviceAvailability } from '../domain/certificates/service-hours';
@@ -33,6 +33,7 @@ import { CERTIFICATE_RENDERER, type CertificateRenderer } from '../rendering/cer
 import { CardAuthService } from './card-auth.service';
 import { CERTIFICATES_CONFIG, type CertificatesConfig } from './certificates.config';
 import { invalidRequest, refuse } from './certificate-refusal';
+import { newSessionToken } from './session-token.rules';
 
 type Ok<T> = Omit<Extract<T, { ok: true }>, 'ok'>;
 
@@ -85,7 +86,7 @@ export class CertificatesService {
     await this.requireOpen(catalogue);
     const now = this.clock.now();
     const session: CardSessionRecord = {
-      sessionId: this.random.bytes(32).toString('base64url'),
+      sessionId: newSessionToken(this.random),
       kioskId,
       residentId,
       createdAt: now.toISOString(),

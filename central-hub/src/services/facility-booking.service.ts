@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BookingView, CancellationQuote, FacilityView, Municipality, SlotView } from '@kiosk/protocols';
 import { cancellationTerms, slotState, type LiveBooking } from '../domain/lottery/booking-rules';
-import { daysBetween } from '../domain/lottery/jst';
+import { daysBetween } from '../domain/jst';
 import { toBookingView, toFacilityView } from '../dtos/lottery.dto';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { FacilityUserView, Municipality } from '@kiosk/protocols';
 import { PIN_SALT_BYTES, hashPin, verifyPin } from '../domain/lottery/pin-hash';
 import { defaultLotterySettings, type LotterySettings } from '../domain/lottery/settings';
@@ -20,6 +19,7 @@ import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from 
 import { FACILITY_USERS_REPOSITORY, type FacilityUsersRepository } from '../repositories/facility-users.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
 import { SignInRefusedException, refused } from './lottery.errors';
+import { hashToken, newSessionToken } from './session-token.rules';
 
 /** Who is acting, once a session (or a PIN) has been checked. `identityId` spans every linked card. */
 export interface FacilityPrincipal {
@@ -33,8 +33,6 @@ export interface SignedIn {
   expiresAt: string;
   user: FacilityUserView;
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * Facility users: registration, sign-in with the user card number and PIN (or a My Number card whose
@@ -171,7 +169,7 @@ export class FacilityUsersService {
 
   /** The principal of a live session; `session_expired` otherwise. */
   async resolveSession(sessionToken: string): Promise<FacilityPrincipal> {
-    const session = await this.users.findSession(sha256(sessionToken));
+    const session = await this.users.findSession(hashToken(sessionToken));
     if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) {
       throw refused('session_expired', 'the session has ended: sign in again');
     }
@@ -181,7 +179,7 @@ export class FacilityUsersService {
   }
 
   async signOut(sessionToken: string): Promise<void> {
-    await this.users.deleteSession(sha256(sessionToken));
+    await this.users.deleteSession(hashToken(sessionToken));
   }
 
   /** Links a My Number card; a card already linked to another user card makes them one identity. */
@@ -210,9 +208,9 @@ export class FacilityUsersService {
     if (!user) throw notFound('no such user');
     const settings = await this.settingsOf(user.municipality);
     const now = this.clock.now();
-    const sessionToken = this.random.bytes(32).toString('base64url');
+    const sessionToken = newSessionToken(this.random);
     const expiresAt = new Date(now.getTime() + settings.sessionMinutes * 60_000).toISOString();
-    await this.users.createSession(sha256(sessionToken), userNumber, now.toISOString(), expiresAt);
+    await this.users.createSession(hashToken(sessionToken), userNumber, now.toISOString(), expiresAt);
     this.log.info({ municipality: user.municipality, method }, 'facility user signed in');
     return {
       sessionToken,

@@ -3,7 +3,7 @@ import { PUBLISHED_DRAW_FORMAT, PublishedDrawSchema, type Municipality, type Pub
 import { roundIdOf } from '../domain/lottery/catalogue.toyonaka';
 import { commitmentOf, entrantPseudonym, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
 import { voidMergedDuplicates } from '../domain/lottery/entry-rules';
-import { jstMonth } from '../domain/lottery/jst';
+import { jstMonth } from '../domain/jst';
 import { firstComeOnlyTimetable, lotteryTimetable, useMonthsToPrepare } from '../domain/lottery/schedule';
 import { defaultLotterySettings } from '../domain/lottery/settings';
 import { generateSlots, type FacilitySpec } from '../domain/lottery/slots';

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { HUB_CONFIG, type HubConfig } from '../config';
 import { TOYONAKA_FACILITIES } from '../domain/lottery/catalogue.toyonaka';
+import { DEMO_FACILITY_USERS } from '../domain/lottery/demo-users';
 import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
 import { FacilityUsersService } from './facility-users.service';
 import { LotteryRoundsService } from './lottery-rounds.service';
@@ -8,9 +10,11 @@ import { LotteryRoundsService } from './lottery-rounds.service';
 export const LOTTERY_TICK_MS = 60_000;
 
 /**
- * Starts the lottery with the hub: seeds Toyonaka's facilities and settings (idempotent), catches up
- * on whatever fell due while the hub was down, then ticks on the injected scheduler. Every tick is
- * idempotent, so a crash between two steps only delays them.
+ * Starts the lottery with the hub: seeds Toyonaka's facilities and settings and the demo users when
+ * the configuration asks for them (both idempotent), catches up on whatever fell due while the hub was
+ * down, then ticks on the injected scheduler. Every tick is idempotent, so a crash between two steps
+ * only delays them. With no municipality configured a tick is a few queries, so a hub that does not
+ * run the lottery starts as fast as without it.
  */
 @Injectable()
 export class LotteryScheduler implements OnApplicationBootstrap {
@@ -18,10 +22,12 @@ export class LotteryScheduler implements OnApplicationBootstrap {
     @Inject(LotteryRoundsService) private readonly rounds: LotteryRoundsService,
     @Inject(FacilityUsersService) private readonly users: FacilityUsersService,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.rounds.seedCatalogue(TOYONAKA_FACILITIES);
+    if (this.config.lottery.seedFacilities) await this.rounds.seedCatalogue(TOYONAKA_FACILITIES);
+    if (this.config.lottery.seedDemoUsers) await this.users.ensureDemoUsers(DEMO_FACILITY_USERS);
     await this.tick();
     this.scheduler.every('lottery', LOTTERY_TICK_MS, () => this.tick());
   }

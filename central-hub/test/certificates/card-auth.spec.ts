@@ -169,11 +169,16 @@ describe('CardAuthService', () => {
     expect(await reasonOf(auth.authenticate('kiosk-one', await answer(auth, ichiro)))).toBe('revoked');
   });
 
-  it('refuses a trust configuration with a CRL no anchor signed, or no anchor', () => {
+  it('refuses a trust configuration with a CRL no anchor signed, a CRL without anchor, or a missing file', () => {
     const rogueCrl = path.join(dir, 'rogue.crl.pem');
     writeFileSync(rogueCrl, pki.rogue.crl());
     expect(() => service({ anchorFiles: [anchorFile], crlFiles: [rogueCrl] })).toThrow(TrustConfigError);
-    expect(() => service({ anchorFiles: [], crlFiles: [] })).toThrow(TrustConfigError);
+    expect(() => service({ anchorFiles: [], crlFiles: [crlFile] })).toThrow(TrustConfigError);
     expect(() => service({ anchorFiles: [path.join(dir, 'missing.pem')], crlFiles: [] })).toThrow(TrustConfigError);
+  });
+
+  it('starts with no trust configured at all, and refuses every card as untrusted-chain', async () => {
+    const unconfigured = service({ anchorFiles: [], crlFiles: [] });
+    expect(await reasonOf(unconfigured.authenticate('kiosk-one', await answer(unconfigured, certs.hanako!)))).toBe('untrusted-chain');
   });
 });

@@ -20,7 +20,7 @@ describe('facility users', () => {
     expect(isWellFormedUserNumber(userNumber)).toBe(true);
     expect(expiresOn).toBe('2029-11-04');
     const row = world.database.db.prepare('SELECT * FROM facility_users WHERE user_number = ?').get(userNumber) as Record<string, unknown>;
-    expect(row.pin_hash).toMatch(/^scrypt\$14\$8\$1\$/);
+    expect(row.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(Object.values(row).some((value) => value === PIN)).toBe(false);
     const other = await world.users.register({ municipality: '豊中市', pin: PIN });
     const otherHash = world.database.db.prepare('SELECT pin_hash FROM facility_users WHERE user_number = ?').pluck().get(other.userNumber);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { lotteryHubAckSchemas } from '@kiosk/protocols';
+import { HUB_CONFIG, parseConfig } from '../../src/config';
 import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
 import { LOGGER } from '../../src/logger';
 import { LotteryModule } from '../../src/lottery.module';
@@ -34,13 +35,14 @@ describe('LotteryModule', () => {
     @Global()
     @Module({
       providers: [
+        { provide: HUB_CONFIG, useValue: parseConfig({ HUB_SEED_FACILITIES: '1' }, { repoRoot: dir }) },
         { provide: DATABASE, useValue: database },
         { provide: CLOCK, useValue: clock },
         { provide: RANDOM, useValue: new SeededRandom('module') },
         { provide: LOGGER, useValue: logger },
         { provide: SCHEDULER, useValue: scheduler },
       ],
-      exports: [DATABASE, CLOCK, RANDOM, LOGGER, SCHEDULER],
+      exports: [HUB_CONFIG, DATABASE, CLOCK, RANDOM, LOGGER, SCHEDULER],
     })
     class Runtime {}
 
@@ -57,7 +59,7 @@ describe('LotteryModule', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('seeds Toyonaka, creates the rounds at bootstrap, and registers its tick', async () => {
+  it('seeds Toyonaka (HUB_SEED_FACILITIES), creates the rounds at bootstrap, and registers its tick', async () => {
     const count = (sql: string) => database.db.prepare(sql).pluck().get() as number;
     expect(count('SELECT count(*) FROM facilities')).toBe(11);
     expect(count(`SELECT count(*) FROM lottery_settings WHERE municipality = '豊中市'`)).toBe(1);

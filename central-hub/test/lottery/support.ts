@@ -12,9 +12,7 @@ import { SqliteDatabase } from '../../src/repositories/database.repository';
 import { SqliteFacilityBookingRepository } from '../../src/repositories/facility-booking.repository';
 import { SqliteFacilityCatalogueRepository } from '../../src/repositories/facility-catalogue.repository';
 import { SqliteFacilityUsersRepository } from '../../src/repositories/facility-users.repository';
-import { LOTTERY_MIGRATION } from '../../src/repositories/lottery.migration';
 import { SqliteLotteryRepository } from '../../src/repositories/lottery.repository';
-import { MIGRATIONS, migrate } from '../../src/repositories/migrations';
 import type { Random } from '../../src/repositories/random.repository';
 import { FacilityBookingService } from '../../src/services/facility-booking.service';
 import { FacilityUsersService } from '../../src/services/facility-users.service';
@@ -61,17 +59,9 @@ export class SeededRandom implements Random {
   }
 }
 
-/**
- * Opens the hub's real SQLite file in `dir` with the lottery schema: the hub's own migrations, then
- * LOTTERY_MIGRATION under the next free version (unless the composition already lists it).
- */
+/** Opens the hub's real SQLite file in `dir`, migrated as the hub migrates it (the lottery schema included). */
 export function openLotteryDatabase(dir: string, log: Logger): SqliteDatabase {
-  const database = new SqliteDatabase(dir, log);
-  if (!MIGRATIONS.some((m) => m.name === LOTTERY_MIGRATION.name)) {
-    const version = Math.max(0, ...MIGRATIONS.map((m) => m.version)) + 1;
-    migrate(database.db, [...MIGRATIONS, { version, ...LOTTERY_MIGRATION }], () => new Date().toISOString());
-  }
-  return database;
+  return new SqliteDatabase(dir, log);
 }
 
 export interface LotteryWorld {

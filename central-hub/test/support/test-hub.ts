@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type HubConfig } from '../../src/config';
 import { createHub, type HubHandle, type HubOverrides } from '../../src/create-hub';
+import { factsFile } from '../certificates/support/facts';
 import { LogCapture } from './log-capture';
 
 export interface TestHubOptions {
@@ -35,7 +36,7 @@ export class TestHub {
   /** Starts (again) on the same directory, e.g. after `stop()`. */
   async listen(options: TestHubOptions = {}): Promise<void> {
     const defaults = parseConfig(
-      { HUB_PORT: '0', HUB_DATA_DIR: this.dir, HUB_CONSOLE_DIR: path.join(this.dir, 'no-console'), LOG_LEVEL: 'debug' },
+      { HUB_PORT: '0', HUB_DATA_DIR: this.dir, HUB_CONSOLE_DIR: path.join(this.dir, 'no-console'), HUB_FACTS_FILE: factsFile(), LOG_LEVEL: 'debug' },
       { repoRoot: this.dir },
     );
     this.handle = await createHub({ ...defaults, ...options.config }, { ...options.overrides, logDestination: this.logs });

@@ -1,5 +1,5 @@
 import { formatSerial, formatVerificationCode, issueRequestHash, normaliseVerificationCode } from './codes';
-import { warekiDate, warekiDateTime } from './jst';
+import { warekiDate, warekiDateTime } from './wareki';
 
 describe('verification codes', () => {
   it('formats 60 random bits as three groups of base32', () => {

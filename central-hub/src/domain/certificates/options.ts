@@ -1,6 +1,7 @@
 import type { CertificateOptions } from '@kiosk/protocols';
 import type { TaxCertificateRule } from './catalogue';
-import { jstParts, reiwaYear } from './jst';
+import { jstParts } from '../jst';
+import { reiwaYear } from './wareki';
 
 /**
  * The fiscal years (年度) a tax certificate can be ordered for at `now`, newest first. A fiscal year's

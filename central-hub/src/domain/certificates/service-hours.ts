@@ -1,5 +1,5 @@
 import type { ServiceAvailability } from '@kiosk/protocols';
-import { addDays, hhmmToMs, jstDate, jstInstant, jstParts } from './jst';
+import { addDays, jstDate, jstInstant, jstParts, minutesOf } from '../jst';
 
 /**
  * When a municipality's kiosk service is open: daily hours in JST, fixed closed days of the year
@@ -25,10 +25,10 @@ export function serviceAvailability(now: Date, calendar: ServiceCalendar): Servi
   const closedReason = dayClosedReason(today, calendar);
   if (closedReason) return { open: false, reason: closedReason, reopensAt: nextOpening(today, 1, calendar) };
   const msOfDay = jstParts(now).msOfDay;
-  if (msOfDay < hhmmToMs(calendar.open)) {
+  if (msOfDay < minutesOf(calendar.open) * 60_000) {
     return { open: false, reason: 'before-hours', reopensAt: jstInstant(today, calendar.open).toISOString() };
   }
-  if (msOfDay >= hhmmToMs(calendar.close)) {
+  if (msOfDay >= minutesOf(calendar.close) * 60_000) {
     return { open: false, reason: 'after-hours', reopensAt: nextOpening(today, 1, calendar) };
   }
   return { open: true, closesAt: jstInstant(today, calendar.close).toISOString() };

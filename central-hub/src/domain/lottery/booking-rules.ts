@@ -1,5 +1,5 @@
 import type { SlotState } from '@kiosk/protocols';
-import { addDays, jstInstant, type LocalDate } from './jst';
+import { addDays, jstInstant, type LocalDate } from '../jst';
 import { roundPhase, type RoundTimetable } from './schedule';
 
 /** The live booking of a slot, if any (a lottery win being held for its winner, or a booking). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LocalTimeSchema, type RoundPhase } from '@kiosk/protocols';
-import { addMonths, dateInMonth, jstInstant, minutesOf, type YearMonth } from './jst';
+import { addMonths, dateInMonth, jstInstant, minutesOf, type YearMonth } from '../jst';
 
 /**
  * When a round's windows open and close. A round is for the slots of one *use month*; all its

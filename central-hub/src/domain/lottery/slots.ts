@@ -1,5 +1,5 @@
 import type { FacilityType, Municipality, Sport } from '@kiosk/protocols';
-import { datesOfMonth, jstInstant, minutesOf, weekdayOf, type LocalDate, type LocalTime, type YearMonth } from './jst';
+import { datesOfMonth, jstInstant, minutesOf, weekdayOf, type LocalDate, type LocalTime, type YearMonth } from '../jst';
 
 /** One bookable period of a unit's day, and its fee. */
 export interface SlotTemplate {

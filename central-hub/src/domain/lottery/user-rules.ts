@@ -1,4 +1,4 @@
-import { jstDate, type LocalDate } from './jst';
+import { jstDate, type LocalDate } from '../jst';
 
 /**
  * Facility users: the card number's check digit, the PIN lock-out and the registration's expiry, as

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, privateEncrypt, constants, createHash, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { signAsCard } from './project-test-ca';
 
 /**
  * A throw-away PKI made with the openssl CLI for card tests: a root CA standing in for J-LIS (never a
@@ -34,8 +35,6 @@ const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, {
 /** openssl ca's date format (GeneralizedTime works for every year). */
 const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 
-const DIGEST_INFO_SHA256 = Buffer.from('3031300d060960864801650304020105000420', 'hex');
-
 /**
  * `rootValidity` sets the CA certificates' validity (default: from a day ago for ten years), so a test
  * whose clock stands at a fixed date keeps working on any later day.
@@ -51,8 +50,7 @@ export function createTestPki(dir: string, rootValidity?: { from: Date; to: Date
     rogue: makeCa(path.join(dir, 'rogue'), 'Rogue CA', path.join(dir, 'card.csr.pem'), rootValidity),
     cardKey,
     cardKeyFile,
-    cardSign: (challenge) =>
-      privateEncrypt({ key: cardKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO_SHA256, createHash('sha256').update(challenge).digest()])),
+    cardSign: (challenge) => signAsCard(cardKey, challenge),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CalendarError, addDays, addMonths, datesOfMonth, daysBetween, daysInMonth, jstDate, jstInstant, jstMonth, minutesOf, weekdayOf } from './jst';
+import { CalendarError, addDays, addMonths, datesOfMonth, daysBetween, daysInMonth, jstDate, jstInstant, jstMonth, jstParts, minutesOf, weekdayOf } from './jst';
 
 describe('Japan time', () => {
   const originalTz = process.env.TZ;
@@ -13,6 +13,20 @@ describe('Japan time', () => {
     expect(jstDate(new Date('2026-10-31T15:00:00.000Z'))).toBe('2026-11-01');
     expect(jstMonth(new Date('2026-12-31T15:00:00.000Z'))).toBe('2027-01');
     expect(weekdayOf('2027-01-04')).toBe(1);
+  });
+
+  it('reads the wall clock in Japan, whatever the machine time zone', () => {
+    process.env.TZ = 'America/New_York';
+    expect(jstParts(new Date('2026-12-28T14:59:59.000Z'))).toEqual({
+      year: 2026,
+      month: 12,
+      day: 28,
+      hour: 23,
+      minute: 59,
+      second: 59,
+      msOfDay: (23 * 3600 + 59 * 60 + 59) * 1000,
+    });
+    expect(jstParts(new Date('2026-12-28T15:00:00.000Z'))).toMatchObject({ day: 29, hour: 0, msOfDay: 0 });
   });
 
   it('reads 24:00 as the end of the day', () => {

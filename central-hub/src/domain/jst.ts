@@ -1,7 +1,8 @@
 /**
  * Japan time without the machine's time zone: Japan has kept UTC+9 without daylight saving since 1951,
  * so every JST calendar question is UTC arithmetic shifted by nine hours. Nothing here reads `TZ` or
- * calls a local-time `Date` method, so a hub on a UTC server and a laptop in New York agree.
+ * calls a local-time `Date` method, so a hub on a UTC server and a laptop in New York agree. Shared by
+ * every feature of the hub (certificate service hours, lottery calendar, booking deadlines).
  */
 
 /** `YYYY-MM-DD`, a calendar date in Japan. */
@@ -25,6 +26,32 @@ export class CalendarError extends Error {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The wall clock in Japan at an instant, as numbers. */
+export interface JstParts {
+  year: number;
+  /** 1-12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Milliseconds since 00:00 JST of that day. */
+  msOfDay: number;
+}
+
+export function jstParts(instant: Date): JstParts {
+  const shifted = new Date(instant.getTime() + JST_OFFSET_MS);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+    msOfDay: ((shifted.getTime() % DAY_MS) + DAY_MS) % DAY_MS,
+  };
+}
 
 function parseDate(date: LocalDate): { year: number; month: number; day: number } {
   const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(date);
