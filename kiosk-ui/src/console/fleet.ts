@@ -45,3 +45,8 @@ export function summarizeDevices(devices: readonly DeviceHealth[]): DeviceSummar
     .sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || a.kind.localeCompare(b.kind));
   return issues.length === 0 ? { kind: 'all-ok', count: devices.length } : { kind: 'issues', issues };
 }
+
+/** The kind of a kiosk's device, to name it in words; null when the kiosk or device is not known here. */
+export function deviceKindOf(kiosks: readonly Pick<KioskSummary, 'kioskId' | 'devices'>[], kioskId: string, deviceId: string): DeviceKind | null {
+  return kiosks.find((kiosk) => kiosk.kioskId === kioskId)?.devices.find((device) => device.deviceId === deviceId)?.kind ?? null;
+}

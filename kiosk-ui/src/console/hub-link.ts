@@ -1,10 +1,32 @@
 import {
+  AlertAckResultSchema,
+  AlertListResultSchema,
+  AuditPageResultSchema,
+  CommandSendResultSchema,
   CONSOLE_NAMESPACE,
+  FailureSchema,
   hubToConsoleSchemas,
+  KioskDetailResultSchema,
   KioskSummarySchema,
+  MeResultSchema,
+  OverviewResultSchema,
+  type Alert,
+  type AlertAckRequest,
+  type AlertQuery,
+  type AuditEntry,
+  type AuditPage,
+  type AuditPageQuery,
+  type CommandView,
+  type ConsoleAuth,
+  type ConsoleCommandRequest,
   type ConsoleToHubEvents,
+  type Failure,
+  type FleetOverview,
   type HubToConsoleEvents,
+  type KioskDetail,
   type KioskSummary,
+  type ProtocolError,
+  type UserView,
 } from '@kiosk/protocols';
 import { io, type Socket } from 'socket.io-client';
 import type { ReportProblem } from '../shared/background';
@@ -15,29 +37,87 @@ import { applySnapshot } from './fleet';
 export type ConsoleSocket = Socket<HubToConsoleEvents, ConsoleToHubEvents>;
 export type HubLinkState = 'connecting' | 'up' | 'down';
 
+/** Why the hub will not talk to this session any more. `refused`: the handshake's token was not accepted. */
+export type SessionEndReason = 'expired' | 'logged-out' | 'refused';
+
 export interface HubLinkEvents {
   link(state: HubLinkState): void;
   /** The full list, replacing whatever was shown. */
   snapshot(kiosks: KioskSummary[]): void;
   updated(kiosk: KioskSummary): void;
+  // The other pushes are optional, so a list-only listener need not handle them.
+  overview?(overview: FleetOverview): void;
+  alertUpdated?(alert: Alert): void;
+  commandUpdated?(command: CommandView): void;
+  auditAppended?(entry: AuditEntry): void;
+  /** Called once; the link does not reconnect after it. */
+  sessionEnded?(reason: SessionEndReason): void;
 }
 
-/** The console page is served by the hub, so the hub is the page's own origin. */
-export function consoleSocket(url: string = CONSOLE_NAMESPACE): ConsoleSocket {
-  return io(url, { autoConnect: false, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+/** The hub refused a well-formed request (`forbidden`, `not_found`, `conflict`, ...). */
+export class RequestRefusedError extends Error {
+  override readonly name = 'RequestRefusedError';
+  readonly code: ProtocolError['code'];
+  constructor(
+    readonly what: string,
+    readonly error: ProtocolError,
+  ) {
+    super(`${what}: ${error.code}: ${error.message}`);
+    this.code = error.code;
+  }
+}
+
+/** The console's requests to the hub (the controller depends on this, not on socket.io). */
+export interface ConsolePort {
+  readonly connected: boolean;
+  me(): Promise<UserView>;
+  overview(): Promise<FleetOverview>;
+  detail(kioskId: string): Promise<KioskDetail>;
+  alerts(query: AlertQuery): Promise<Alert[]>;
+  acknowledge(request: AlertAckRequest): Promise<Alert>;
+  sendCommand(request: ConsoleCommandRequest): Promise<string>;
+  auditPage(query: AuditPageQuery): Promise<AuditPage>;
 }
 
 /**
- * The console's socket to the hub: on every (re)connect it fetches the whole list, and applies live
- * `kiosk.updated` pushes on top. Pushes that arrive while the list is in flight are held back and
- * applied after it, so an older snapshot never overwrites a newer update. Every row is parsed with the
- * protocol schema; a malformed row is reported and left out.
+ * The console page is served by the hub, so the hub is the page's own origin. `auth` carries the session
+ * token of the signed-in technician (the hub refuses a connection without one).
  */
-export class HubLink {
+export function consoleSocket(url: string = CONSOLE_NAMESPACE, auth?: ConsoleAuth): ConsoleSocket {
+  return io(url, {
+    autoConnect: false,
+    transports: ['websocket'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    ...(auth ? { auth } : {}),
+  });
+}
+
+type TimedSocket = ReturnType<ConsoleSocket['timeout']>;
+
+/** What `#listen` needs of a push schema: zod's `safeParse`. */
+interface PushParser<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false };
+}
+
+/** What `#ask` needs of a result schema: zod's `safeParse`, typed by the value it yields. */
+interface ResultParser<T> {
+  safeParse(input: unknown): { success: true; data: T | Failure } | { success: false };
+}
+
+/**
+ * The console's socket to the hub. On every (re)connect it fetches the whole kiosk list and applies live
+ * `kiosk.updated` pushes on top; pushes that arrive while the list is in flight are held back and
+ * applied after it, so an older snapshot never overwrites a newer update. Every row, push and answer is
+ * parsed with its protocol schema; a malformed one is reported and left out. Requests are refused at
+ * once while disconnected rather than buffered by socket.io and sent later, out of context.
+ */
+export class HubLink implements ConsolePort {
   #fetching = false;
   #heldBack: KioskSummary[] = [];
   #retry: unknown = null;
   #rejoin: unknown = null;
+  #ended = false;
 
   constructor(
     private readonly socket: ConsoleSocket,
@@ -49,6 +129,10 @@ export class HubLink {
     private readonly rejoinMs = 1_000,
   ) {}
 
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
   start(): void {
     this.socket.on('connect', () => {
       this.events.link('up');
@@ -56,34 +140,102 @@ export class HubLink {
     });
     this.socket.on('disconnect', (reason) => {
       this.events.link('down');
-      // socket.io does not reconnect by itself when the server hung up on us; the console should.
-      if (reason === 'io server disconnect' && this.#rejoin === null) {
+      // socket.io does not reconnect by itself when the server hung up on us; the console should,
+      // unless the hub hung up because the session is over.
+      if (reason === 'io server disconnect' && !this.#ended && this.#rejoin === null) {
         this.#rejoin = this.timers.set(() => {
           this.#rejoin = null;
-          if (!this.socket.connected) this.socket.connect();
+          if (!this.socket.connected && !this.#ended) this.socket.connect();
         }, this.rejoinMs);
       }
     });
-    this.socket.on('connect_error', () => this.events.link('down'));
-    this.socket.on('kiosk.updated', (raw: unknown) => {
-      const parsed = hubToConsoleSchemas['kiosk.updated'].safeParse(raw);
-      if (!parsed.success) {
-        this.report('kiosk.updated', new LinkError('malformed', 'kiosk.updated: does not match KioskSummarySchema'));
-      } else if (this.#fetching) {
-        this.#heldBack.push(parsed.data);
-      } else {
-        this.events.updated(parsed.data);
-      }
+    this.socket.on('connect_error', (error: Error) => {
+      this.events.link('down');
+      // The namespace middleware refused the token: socket.io will not retry, and neither should we.
+      const refused = FailureSchema.safeParse((error as Error & { data?: unknown }).data);
+      if (refused.success && refused.data.error.code === 'not_authenticated') this.#end('refused');
+    });
+    this.#listen('kiosk.updated', hubToConsoleSchemas['kiosk.updated'], (kiosk) => {
+      if (this.#fetching) this.#heldBack.push(kiosk);
+      else this.events.updated(kiosk);
+    });
+    this.#listen('fleet.overview', hubToConsoleSchemas['fleet.overview'], (overview) => this.events.overview?.(overview));
+    this.#listen('alert.updated', hubToConsoleSchemas['alert.updated'], (alert) => this.events.alertUpdated?.(alert));
+    this.#listen('command.updated', hubToConsoleSchemas['command.updated'], (command) => this.events.commandUpdated?.(command));
+    this.#listen('audit.appended', hubToConsoleSchemas['audit.appended'], (entry) => this.events.auditAppended?.(entry));
+    // Even a malformed notice ends the session: the hub disconnects right after sending it.
+    this.socket.on('session.ended', (raw: unknown) => {
+      const ended = hubToConsoleSchemas['session.ended'].safeParse(raw);
+      this.#end(ended.success ? ended.data.reason : 'expired');
     });
     this.socket.connect();
   }
 
   stop(): void {
+    this.#ended = true;
     for (const handle of [this.#retry, this.#rejoin]) if (handle !== null) this.timers.clear(handle);
     this.#retry = null;
     this.#rejoin = null;
     this.socket.removeAllListeners();
     this.socket.disconnect();
+  }
+
+  async me(): Promise<UserView> {
+    return (await this.#ask('session.me', (socket) => socket.emitWithAck('session.me'), MeResultSchema)).user;
+  }
+
+  async overview(): Promise<FleetOverview> {
+    return (await this.#ask('fleet.overview', (socket) => socket.emitWithAck('fleet.overview'), OverviewResultSchema)).overview;
+  }
+
+  async detail(kioskId: string): Promise<KioskDetail> {
+    return (await this.#ask('kiosk.detail', (socket) => socket.emitWithAck('kiosk.detail', { kioskId }), KioskDetailResultSchema)).detail;
+  }
+
+  async alerts(query: AlertQuery): Promise<Alert[]> {
+    return (await this.#ask('alerts.list', (socket) => socket.emitWithAck('alerts.list', query), AlertListResultSchema)).alerts;
+  }
+
+  async acknowledge(request: AlertAckRequest): Promise<Alert> {
+    return (await this.#ask('alert.ack', (socket) => socket.emitWithAck('alert.ack', request), AlertAckResultSchema)).alert;
+  }
+
+  async sendCommand(request: ConsoleCommandRequest): Promise<string> {
+    return (await this.#ask('command.send', (socket) => socket.emitWithAck('command.send', request), CommandSendResultSchema)).commandId;
+  }
+
+  async auditPage(query: AuditPageQuery): Promise<AuditPage> {
+    return (await this.#ask('audit.page', (socket) => socket.emitWithAck('audit.page', query), AuditPageResultSchema)).page;
+  }
+
+  /** Sends one request and returns its `{ ok: true }` answer; a refusal, a timeout or a malformed answer throws. */
+  async #ask<T extends { ok: true }>(what: string, emit: (socket: TimedSocket) => Promise<unknown>, schema: ResultParser<T>): Promise<T> {
+    if (!this.socket.connected) throw new LinkError('disconnected', `${what}: not connected to the hub`);
+    let raw: unknown;
+    try {
+      raw = await emit(this.socket.timeout(this.ackTimeoutMs));
+    } catch (error) {
+      throw asLinkError(error, what);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new LinkError('malformed', `${what}: answer does not match its schema`);
+    if (!parsed.data.ok) throw new RequestRefusedError(what, parsed.data.error);
+    return parsed.data;
+  }
+
+  /** A push, parsed with its protocol schema; a malformed one is reported and dropped. */
+  #listen<T>(event: Exclude<keyof HubToConsoleEvents, 'session.ended'>, schema: PushParser<T>, handle: (value: T) => void): void {
+    this.socket.on(event, (raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) handle(parsed.data);
+      else this.report(event, new LinkError('malformed', `${event}: does not match its schema`));
+    });
+  }
+
+  #end(reason: SessionEndReason): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.events.sessionEnded?.(reason);
   }
 
   #fetch(): void {

@@ -1,0 +1,98 @@
+import { CommandStatusSchema, HubCommandTypeSchema } from '@kiosk/protocols';
+import {
+  commandAvailability,
+  commandDevice,
+  commandLabel,
+  commandRequest,
+  InvalidCommandError,
+  isFinished,
+  serviceDraft,
+  upsertCommand,
+  type CommandDraft,
+} from './commands';
+import { command, device } from './spec-fixtures';
+
+describe('upsertCommand', () => {
+  it('keeps the history newest first', () => {
+    const list = [command(1), command(3), command(2)].reduce(upsertCommand, []);
+    expect(list.map((c) => c.commandId.slice(-1))).toEqual(['3', '2', '1']);
+  });
+
+  it('orders commands of the same instant by their time-ordered id', () => {
+    const at = '2024-06-01T12:00:00Z';
+    const list = [command(7, { issuedAt: at }), command(8, { issuedAt: at })].reduce(upsertCommand, []);
+    expect(list.map((c) => c.commandId.slice(-1))).toEqual(['8', '7']);
+  });
+
+  it('moves a command forward and never back (a late "queued" push after "succeeded")', () => {
+    const done = upsertCommand([command(1)], command(1, { status: 'succeeded', detail: 'pong' }));
+    expect(done).toEqual([command(1, { status: 'succeeded', detail: 'pong' })]);
+    expect(upsertCommand(done, command(1, { status: 'queued' }))[0]?.status).toBe('succeeded');
+    expect(upsertCommand(done, command(1, { status: 'delivered' }))[0]?.status).toBe('succeeded');
+  });
+
+  it('knows which statuses are final', () => {
+    expect(CommandStatusSchema.options.filter((status) => isFinished(command(1, { status })))).toEqual(['succeeded', 'failed', 'expired']);
+  });
+});
+
+describe('labels', () => {
+  it('tells the two directions of a service change apart', () => {
+    expect(commandLabel({ type: 'service.set', params: { inService: false } })).toBe('service.out');
+    expect(commandLabel({ type: 'service.set', params: { inService: true } })).toBe('service.in');
+    expect(commandLabel({ type: 'device.reset', params: { deviceId: 'x' } })).toBe('device.reset');
+  });
+
+  it('finds the device a command is about', () => {
+    expect(commandDevice({ params: { deviceId: 'receipt-printer' } })).toBe('receipt-printer');
+    expect(commandDevice({ params: {} })).toBeNull();
+    expect(commandDevice({ params: { deviceId: 7 } })).toBeNull();
+  });
+});
+
+describe('commandAvailability', () => {
+  const devices = [device('card-reader'), device('receipt-printer')];
+
+  it('refuses everything to a viewer (and to nobody signed in)', () => {
+    expect(commandAvailability('viewer', true, devices)).toEqual({ general: 'viewer', testPrint: 'viewer', reset: 'viewer' });
+    expect(commandAvailability(null, true, devices).general).toBe('viewer');
+  });
+
+  it('refuses everything while disconnected', () => {
+    expect(commandAvailability('technician', false, devices)).toEqual({ general: 'disconnected', testPrint: 'disconnected', reset: 'disconnected' });
+  });
+
+  it('needs a printer for a test print and a device for a reset', () => {
+    expect(commandAvailability('administrator', true, devices)).toEqual({ general: null, testPrint: null, reset: null });
+    expect(commandAvailability('technician', true, [device('card-reader')]).testPrint).toBe('no-printer');
+    expect(commandAvailability('technician', true, [])).toEqual({ general: null, testPrint: 'no-printer', reset: 'no-device' });
+  });
+});
+
+describe('commandRequest', () => {
+  it('builds a request for every command type the protocol has', () => {
+    const drafts: Record<string, CommandDraft> = {
+      ping: { type: 'ping', params: {} },
+      'config.refresh': { type: 'config.refresh', params: {} },
+      'service.set': serviceDraft(false, '  点検のため  '),
+      'device.test-print': { type: 'device.test-print', params: { deviceId: 'document-printer' } },
+      'device.reset': { type: 'device.reset', params: { deviceId: 'card-reader' } },
+    };
+    for (const type of HubCommandTypeSchema.options) {
+      const draft = drafts[type];
+      if (draft === undefined) throw new Error(`no draft for ${type}`);
+      expect(commandRequest('kiosk-001', draft)).toEqual({ kioskId: 'kiosk-001', ...draft });
+    }
+    expect(drafts['service.set']).toEqual({ type: 'service.set', params: { inService: false, reason: '点検のため' } });
+  });
+
+  it('leaves the reason out when none was typed, and when going back in service', () => {
+    expect(serviceDraft(false, '   ')).toEqual({ type: 'service.set', params: { inService: false } });
+    expect(serviceDraft(true, 'ignored')).toEqual({ type: 'service.set', params: { inService: true } });
+  });
+
+  it('refuses parameters the protocol would refuse, with a named error', () => {
+    expect(() => commandRequest('kiosk-001', { type: 'device.reset', params: { deviceId: '' } })).toThrow(InvalidCommandError);
+    expect(() => commandRequest('kiosk-001', serviceDraft(false, 'x'.repeat(201)))).toThrow(/reason/);
+  });
+});

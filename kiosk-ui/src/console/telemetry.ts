@@ -1,0 +1,54 @@
+import type { DeviceKind, DeviceStatus, TelemetryPoint } from '@kiosk/protocols';
+import { stateSegments, type Point, type Segment } from './charts';
+
+/**
+ * The series the kiosk page charts, taken from the hub's stored heartbeats (oldest first). Points whose
+ * time cannot be read are left out rather than drawn at the epoch.
+ */
+
+const MB = 1024 * 1024;
+
+function timed(telemetry: readonly TelemetryPoint[]): { t: number; point: TelemetryPoint }[] {
+  return telemetry.map((point) => ({ t: Date.parse(point.at), point })).filter(({ t }) => Number.isFinite(t));
+}
+
+export function backlogSeries(telemetry: readonly TelemetryPoint[]): Point[] {
+  return timed(telemetry).map(({ t, point }) => ({ t, v: point.outboxBacklog }));
+}
+
+/** Agent memory (resident set) in MB, one decimal. */
+export function memorySeries(telemetry: readonly TelemetryPoint[]): Point[] {
+  return timed(telemetry).map(({ t, point }) => ({ t, v: Math.round((point.rssBytes / MB) * 10) / 10 }));
+}
+
+/** The time axis: first to last heartbeat (not to "now": after the last one nothing is known). */
+export function timeDomain(telemetry: readonly TelemetryPoint[]): [number, number] | null {
+  const times = timed(telemetry).map(({ t }) => t);
+  if (times.length === 0) return null;
+  return [Math.min(...times), Math.max(...times)];
+}
+
+export interface DeviceTimeline {
+  deviceId: string;
+  kind: DeviceKind;
+  segments: Segment<DeviceStatus>[];
+}
+
+/** Each device's status over the heartbeats, as runs; a heartbeat without the device is a gap. */
+export function deviceTimelines(telemetry: readonly TelemetryPoint[]): DeviceTimeline[] {
+  const points = timed(telemetry);
+  const domain = timeDomain(telemetry);
+  if (domain === null) return [];
+  const kinds = new Map<string, DeviceKind>();
+  for (const { point } of points) for (const device of point.devices) kinds.set(device.deviceId, device.kind);
+  return [...kinds.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([deviceId, kind]) => ({
+      deviceId,
+      kind,
+      segments: stateSegments(
+        points.map(({ t, point }) => ({ t, state: point.devices.find((device) => device.deviceId === deviceId)?.status ?? null })),
+        domain[1],
+      ),
+    }));
+}
