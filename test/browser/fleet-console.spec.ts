@@ -63,7 +63,11 @@ describe('technician console with the demo kiosk', () => {
     await consolePage.getByTestId(`alert-ack-${alertId}`).click();
     await consolePage.getByTestId('alert-comment').fill('ロール紙を補充に向かいます');
     await consolePage.getByTestId('alert-ack-submit').click();
-    await waitForAttribute(() => state.getAttribute('data-state'), 'acknowledged');
+    expect(await alertStateFromHub(system, alertId, 'acknowledged')).toBe('acknowledged');
+    // The kiosk's own page shows it acknowledged (the alerts page's "open" tab no longer lists it).
+    await consolePage.goto(`${system.hubUrl}/console/#/kiosks/${kioskId}`);
+    const onKioskPage = consolePage.getByTestId(`alert-row-${alertId}`).getByTestId('alert-state');
+    await waitForAttribute(() => onKioskPage.getAttribute('data-state'), 'acknowledged');
 
     await panelPage.getByTestId('panel-paper-ok').click();
     const resolved = await alertStateFromHub(system, alertId, 'resolved');
@@ -75,12 +79,13 @@ describe('technician console with the demo kiosk', () => {
     const testPrint = consolePage.getByTestId('command-device.test-print');
     await testPrint.waitFor();
     const receiptsBefore = await panelPage.getByTestId('panel-receipts').innerText();
+    await consolePage.getByTestId('command-printer').selectOption('receipt-printer');
     await testPrint.click();
 
     const commandRow = consolePage.locator('[data-testid^="command-row-"][data-type="device.test-print"]').first();
     await commandRow.waitFor();
     await waitForAttribute(() => commandRow.getByTestId('command-status').getAttribute('data-status'), 'succeeded', 30_000);
-    await waitForText(panelPage, () => panelPage.getByTestId('panel-receipts').innerText(), (text) => text !== receiptsBefore);
+    await waitForText(panelPage, () => panelPage.getByTestId('panel-receipts').innerText(), (text) => text !== receiptsBefore && /TEST PRINT/.test(text));
   });
 });
 
