@@ -1,9 +1,8 @@
-import type { CoinYen, DeviceHealth, DeviceReason } from '@kiosk/protocols';
+import type { CoinYen, DeviceReason } from '@kiosk/protocols';
 import type { CoinAcceptor, CoinCredit, CoinRejection } from '../contracts';
-import { DeviceDisconnectedError, DeviceRefusedError, DeviceTimeoutError, FrameParseError, LostCreditError } from '../errors';
+import { LostCreditError } from '../errors';
 import { Listeners } from '../events';
-import { HealthTracker } from '../health/health';
-import { describeError, runDetached, silentLogger, systemClock, type Clock, type PeripheralLogger } from '../logger';
+import type { Clock, PeripheralLogger } from '../logger';
 import type { CcTalkBus } from './bus';
 import { interpretCreditBuffer } from './credit';
 import {
@@ -16,6 +15,7 @@ import {
   parseCreditBuffer,
   parseSelfCheck,
 } from './headers';
+import { CcTalkPolledDevice } from './polled-device';
 
 export interface CoinAcceptorOptions {
   id: string;
@@ -36,12 +36,9 @@ export interface CoinAcceptorOptions {
  * every `pollMs` (header 229) and emits one credit per coin, in order. A gap in the event counter larger
  * than the buffer is a LostCreditError and a sticky `lost-credit` health reason until acknowledged.
  */
-export class CcTalkCoinAcceptor implements CoinAcceptor {
+export class CcTalkCoinAcceptor extends CcTalkPolledDevice implements CoinAcceptor {
   readonly kind = 'coin-acceptor' as const;
   private readonly address: number;
-  private readonly tracker: HealthTracker;
-  private readonly logger: PeripheralLogger;
-  private readonly clock: Clock;
   private readonly credits: Listeners<CoinCredit>;
   private readonly rejections: Listeners<CoinRejection>;
   private readonly lost: Listeners<LostCreditError>;
@@ -50,54 +47,14 @@ export class CcTalkCoinAcceptor implements CoinAcceptor {
   private lastCounter: number | undefined;
   private lostCredit = false;
   private fault = 0;
-  private configured = false;
-  private timer: NodeJS.Timeout | undefined;
-  private polling = false;
   private polls = 0;
-  private stopOffState: (() => void) | undefined;
 
   constructor(private readonly options: CoinAcceptorOptions) {
+    super(options, 'coin-acceptor', { pollMs: options.pollMs ?? 200, task: 'coin poll', failureMessage: 'coin acceptor poll failed' });
     this.address = options.address ?? 2;
-    this.logger = options.logger ?? silentLogger;
-    this.clock = options.clock ?? systemClock;
-    this.tracker = new HealthTracker(options.id, 'coin-acceptor', this.clock, this.logger);
     this.credits = new Listeners(`${options.id} credit`, this.logger);
     this.rejections = new Listeners(`${options.id} rejected`, this.logger);
     this.lost = new Listeners(`${options.id} lost-credit`, this.logger);
-  }
-
-  get id(): string {
-    return this.options.id;
-  }
-
-  async start(): Promise<void> {
-    this.stopOffState = this.options.bus.onState((state) => {
-      // Whatever was configured may be gone (power-cycled device): configure again on the next poll.
-      this.configured = false;
-      if (state !== 'connected') this.tracker.update(['disconnected'], { detail: `waiting for ${this.options.bus.identity}` });
-    });
-    await this.options.bus.attach();
-    await this.poll();
-    this.timer = setInterval(() => runDetached(this.logger, 'coin poll', () => this.poll()), this.options.pollMs ?? 200);
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.stopOffState?.();
-    await this.options.bus.detach();
-  }
-
-  health(): DeviceHealth {
-    return this.tracker.health();
-  }
-
-  onHealthChange(listener: (health: DeviceHealth) => void): () => void {
-    return this.tracker.onChange(listener);
-  }
-
-  onMalformed(listener: (error: FrameParseError) => void): () => void {
-    return this.options.bus.onMalformed(listener);
   }
 
   onCredit(listener: (credit: CoinCredit) => void): () => void {
@@ -157,24 +114,13 @@ export class CcTalkCoinAcceptor implements CoinAcceptor {
     await this.options.bus.request(this.address, Header.modifyMasterInhibit, [positions.length ? 1 : 0]);
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.options.bus.state !== 'connected') return;
-    this.polling = true;
-    try {
-      if (!this.configured && !(await this.configure())) return;
-      await this.readCredit();
-      if (this.polls++ % (this.options.selfCheckEvery ?? 5) === 0) {
-        this.fault = parseSelfCheck(await this.options.bus.request(this.address, Header.performSelfCheck));
-      }
-      this.updateHealth();
-    } catch (error) {
-      if (error instanceof DeviceTimeoutError) this.tracker.update(['timeout'], { detail: error.message });
-      else if (error instanceof FrameParseError || error instanceof DeviceRefusedError) {
-        this.logger.warn({ deviceId: this.id, err: describeError(error) }, 'coin acceptor poll failed');
-      } else if (!(error instanceof DeviceDisconnectedError)) throw error;
-    } finally {
-      this.polling = false;
+  protected async pollOnce(): Promise<void> {
+    if (!this.configured && !(await this.configure())) return;
+    await this.readCredit();
+    if (this.polls++ % (this.options.selfCheckEvery ?? 5) === 0) {
+      this.fault = parseSelfCheck(await this.options.bus.request(this.address, Header.performSelfCheck));
     }
+    this.updateHealth();
   }
 
   private async readCredit(): Promise<void> {

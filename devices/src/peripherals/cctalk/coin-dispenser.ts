@@ -1,16 +1,8 @@
-import type { CoinYen, DeviceHealth, DeviceReason, DeviceStatus } from '@kiosk/protocols';
+import type { CoinYen, DeviceReason, DeviceStatus } from '@kiosk/protocols';
 import type { CoinDispenser, PayoutReason, PayoutResult } from '../contracts';
-import {
-  DeviceDisconnectedError,
-  DeviceRefusedError,
-  DeviceTimeoutError,
-  FrameParseError,
-  InvalidArgumentError,
-  PayoutIncompleteError,
-} from '../errors';
+import { DeviceDisconnectedError, DeviceTimeoutError, InvalidArgumentError, PayoutIncompleteError } from '../errors';
 import { Listeners } from '../events';
-import { HealthTracker } from '../health/health';
-import { delay, describeError, runDetached, silentLogger, systemClock, type Clock, type PeripheralLogger } from '../logger';
+import { delay, describeError, type Clock, type PeripheralLogger } from '../logger';
 import type { CcTalkBus } from './bus';
 import { nextCounter } from './credit';
 import {
@@ -26,6 +18,7 @@ import {
   type HopperStatus,
 } from './headers';
 import { nextDispense } from './payout-plan';
+import { CcTalkPolledDevice } from './polled-device';
 
 export interface HopperConfig {
   address: number;
@@ -62,57 +55,17 @@ interface HopperState extends HopperConfig {
  * hopper's event counter says whether it was taken) and followed until the hopper reports nothing left to
  * pay. A `payout` event with what actually left the machine is emitted before the call settles.
  */
-export class CcTalkCoinDispenser implements CoinDispenser {
+export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispenser {
   readonly kind = 'coin-hopper' as const;
-  private readonly tracker: HealthTracker;
-  private readonly logger: PeripheralLogger;
   private readonly payouts: Listeners<PayoutResult>;
   private readonly hoppers: HopperState[];
-  private configured = false;
-  private timer: NodeJS.Timeout | undefined;
   private paying = false;
-  private polling = false;
   private configuring: Promise<void> | undefined;
-  private stopOffState: (() => void) | undefined;
 
   constructor(private readonly options: CoinDispenserOptions) {
-    this.logger = options.logger ?? silentLogger;
-    this.tracker = new HealthTracker(options.id, 'coin-hopper', options.clock ?? systemClock, this.logger);
+    super(options, 'coin-hopper', { pollMs: options.pollMs ?? 1000, task: 'hopper poll', failureMessage: 'hopper poll failed' });
     this.payouts = new Listeners(`${options.id} payout`, this.logger);
     this.hoppers = options.hoppers.map((hopper) => ({ ...hopper, serial: undefined, unavailable: false, low: false, fault: 0, supported: true }));
-  }
-
-  get id(): string {
-    return this.options.id;
-  }
-
-  async start(): Promise<void> {
-    this.stopOffState = this.options.bus.onState((state) => {
-      this.configured = false;
-      if (state !== 'connected') this.tracker.update(['disconnected'], { detail: `waiting for ${this.options.bus.identity}` });
-    });
-    await this.options.bus.attach();
-    await this.poll();
-    this.timer = setInterval(() => runDetached(this.logger, 'hopper poll', () => this.poll()), this.options.pollMs ?? 1000);
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.stopOffState?.();
-    await this.options.bus.detach();
-  }
-
-  health(): DeviceHealth {
-    return this.tracker.health();
-  }
-
-  onHealthChange(listener: (health: DeviceHealth) => void): () => void {
-    return this.tracker.onChange(listener);
-  }
-
-  onMalformed(listener: (error: FrameParseError) => void): () => void {
-    return this.options.bus.onMalformed(listener);
   }
 
   onPayout(listener: (result: PayoutResult) => void): () => void {
@@ -212,26 +165,20 @@ export class CcTalkCoinDispenser implements CoinDispenser {
     this.configured = true;
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.paying || this.options.bus.state !== 'connected') return;
-    this.polling = true;
-    try {
-      await this.ensureConfigured();
-      for (const hopper of this.hoppers.filter((h) => h.supported)) {
-        hopper.low = parsePayoutLevel(await this.options.bus.request(hopper.address, Header.requestPayoutHighLowStatus)).low;
-        hopper.fault = parseSelfCheck(await this.options.bus.request(hopper.address, Header.performSelfCheck));
-        // A hopper refilled (level back above low, no fault) is worth trying again.
-        if (!hopper.low && hopper.fault === FaultCode.ok) hopper.unavailable = false;
-      }
-      this.updateHealth();
-    } catch (error) {
-      if (error instanceof DeviceTimeoutError) this.tracker.update(['timeout'], { detail: error.message });
-      else if (error instanceof FrameParseError || error instanceof DeviceRefusedError) {
-        this.logger.warn({ deviceId: this.id, err: describeError(error) }, 'hopper poll failed');
-      } else if (!(error instanceof DeviceDisconnectedError)) throw error;
-    } finally {
-      this.polling = false;
+  /** A payout owns the bus while it runs: its own status reads are the health check. */
+  protected override canPoll(): boolean {
+    return !this.paying;
+  }
+
+  protected async pollOnce(): Promise<void> {
+    await this.ensureConfigured();
+    for (const hopper of this.hoppers.filter((h) => h.supported)) {
+      hopper.low = parsePayoutLevel(await this.options.bus.request(hopper.address, Header.requestPayoutHighLowStatus)).low;
+      hopper.fault = parseSelfCheck(await this.options.bus.request(hopper.address, Header.performSelfCheck));
+      // A hopper refilled (level back above low, no fault) is worth trying again.
+      if (!hopper.low && hopper.fault === FaultCode.ok) hopper.unavailable = false;
     }
+    this.updateHealth();
   }
 
   private updateHealth(): void {

@@ -1,12 +1,11 @@
 import type { CoinYen } from '@kiosk/protocols';
 import type { HopperConfig } from '../cctalk/coin-dispenser';
 import { InvalidArgumentError } from '../errors';
-import { Listeners } from '../events';
 import type { PeripheralLogger } from '../logger';
 import type { SerialLinkFactory } from '../serial/serial-link';
 import { CcTalkBusSimulator } from './cctalk-bus-sim';
 import { SimCoinAcceptor, SimHopper, type InsertOutcome } from './cctalk-devices';
-import { SerialDeviceHost } from './serial-device-host';
+import { VirtualSerialDevice } from './virtual-serial-device';
 
 export interface VirtualHopperSpec {
   coinYen: CoinYen;
@@ -45,43 +44,23 @@ export const DEFAULT_HOPPERS: VirtualHopperSpec[] = [
  * A coin acceptor and its change hoppers on one ccTalk bus, on the far end of a socat pty pair. The device
  * panel inserts coins and causes faults here; the real drivers see only the serial line.
  */
-export class VirtualCoinMachine {
+export class VirtualCoinMachine extends VirtualSerialDevice<VirtualCoinMachineSnapshot> {
   readonly acceptor: SimCoinAcceptor;
   readonly hoppers: SimHopper[];
   private readonly bus: CcTalkBusSimulator;
-  private readonly host: SerialDeviceHost;
-  private readonly changes: Listeners<VirtualCoinMachineSnapshot>;
   private acceptedYen = 0;
-  private lastAnnounced = '';
 
   private constructor(options: VirtualCoinMachineOptions) {
+    super(options, { defaultName: 'cash-bus', baudRate: 9600, changeLabel: 'virtual coin machine change' });
     this.acceptor = new SimCoinAcceptor(options.acceptorAddress ?? 2);
     this.hoppers = (options.hoppers ?? DEFAULT_HOPPERS).map((spec, index) => new SimHopper(spec.address ?? 3 + index, spec.coinYen, spec.coins));
     this.bus = new CcTalkBusSimulator([this.acceptor, ...this.hoppers]);
-    this.changes = new Listeners('virtual coin machine change', options.logger);
-    this.host = new SerialDeviceHost({
-      dir: options.dir,
-      name: options.name ?? 'cash-bus',
-      baudRate: 9600,
-      ...(options.factory ? { factory: options.factory } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      onBytes: (bytes) => {
-        const reply = this.bus.receive(bytes);
-        this.emitChange();
-        return reply;
-      },
-    });
   }
 
   static async start(options: VirtualCoinMachineOptions): Promise<VirtualCoinMachine> {
     const machine = new VirtualCoinMachine(options);
     await machine.host.plug();
     return machine;
-  }
-
-  /** The identity to give CcTalkBus. */
-  get path(): string {
-    return this.host.hostPath;
   }
 
   /** The hopper list to give CcTalkCoinDispenser. */
@@ -135,20 +114,6 @@ export class VirtualCoinMachine {
     this.bus.corruptNextReply = true;
   }
 
-  injectGarbage(bytes: Uint8Array): void {
-    this.host.send(Buffer.from(bytes));
-  }
-
-  async unplug(): Promise<void> {
-    await this.host.unplug();
-    this.emitChange();
-  }
-
-  async replug(): Promise<void> {
-    await this.host.plug();
-    this.emitChange();
-  }
-
   snapshot(): VirtualCoinMachineSnapshot {
     return {
       plugged: this.host.plugged,
@@ -167,26 +132,15 @@ export class VirtualCoinMachine {
     };
   }
 
-  onChange(listener: (snapshot: VirtualCoinMachineSnapshot) => void): () => void {
-    return this.changes.add(listener);
-  }
-
-  async stop(): Promise<void> {
-    await this.host.unplug();
-  }
-
   private hopper(coinYen: CoinYen): SimHopper {
     const hopper = this.hoppers.find((candidate) => candidate.coinYen === coinYen);
     if (!hopper) throw new InvalidArgumentError(`no ${coinYen}-yen hopper`);
     return hopper;
   }
 
-  /** Announces the state when it changed (credit polls arrive five times a second and mostly change nothing). */
-  private emitChange(): void {
-    const snapshot = this.snapshot();
-    const key = JSON.stringify(snapshot);
-    if (key === this.lastAnnounced) return;
-    this.lastAnnounced = key;
-    this.changes.emit(snapshot);
+  protected receive(bytes: Buffer): Buffer {
+    const reply = this.bus.receive(bytes);
+    this.emitChange();
+    return reply;
   }
 }

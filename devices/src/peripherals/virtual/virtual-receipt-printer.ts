@@ -2,7 +2,7 @@ import { Listeners } from '../events';
 import type { PeripheralLogger } from '../logger';
 import type { SerialLinkFactory } from '../serial/serial-link';
 import { VirtualPrinterEngine, type CapturedReceipt, type VirtualPrinterSnapshot } from './escpos-engine';
-import { SerialDeviceHost } from './serial-device-host';
+import { VirtualSerialDevice } from './virtual-serial-device';
 
 export interface VirtualReceiptPrinterOptions {
   dir: string;
@@ -16,36 +16,20 @@ export interface VirtualReceiptPrinterOptions {
  * An ESC/POS receipt printer on the far end of a socat pty pair. The real driver talks to it through a real
  * tty; the device panel and tests drive its faults and read what it printed.
  */
-export class VirtualReceiptPrinter {
+export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSnapshot> {
   private readonly engine = new VirtualPrinterEngine();
-  private readonly host: SerialDeviceHost;
-  private readonly changes: Listeners<VirtualPrinterSnapshot>;
   private readonly printed: Listeners<CapturedReceipt>;
   private seenReceipts = 0;
-  private lastAnnounced = '';
 
   private constructor(options: VirtualReceiptPrinterOptions) {
-    this.changes = new Listeners('virtual printer change', options.logger);
+    super(options, { defaultName: 'receipt-printer', baudRate: 38400, changeLabel: 'virtual printer change' });
     this.printed = new Listeners('virtual printer receipt', options.logger);
-    this.host = new SerialDeviceHost({
-      dir: options.dir,
-      name: options.name ?? 'receipt-printer',
-      baudRate: 38400,
-      ...(options.factory ? { factory: options.factory } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      onBytes: (bytes) => this.after(() => this.engine.receive(bytes).reply),
-    });
   }
 
   static async start(options: VirtualReceiptPrinterOptions): Promise<VirtualReceiptPrinter> {
     const printer = new VirtualReceiptPrinter(options);
     await printer.host.plug();
     return printer;
-  }
-
-  /** The identity to give EscPosReceiptPrinter. */
-  get path(): string {
-    return this.host.hostPath;
   }
 
   // ---- controls (device panel, tests) ----
@@ -78,21 +62,6 @@ export class VirtualReceiptPrinter {
     });
   }
 
-  /** Sends raw bytes to the driver, as line noise would. */
-  injectGarbage(bytes: Uint8Array): void {
-    this.host.send(Buffer.from(bytes));
-  }
-
-  async unplug(): Promise<void> {
-    await this.host.unplug();
-    this.emitChange();
-  }
-
-  async replug(): Promise<void> {
-    await this.host.plug();
-    this.emitChange();
-  }
-
   // ---- what it printed and its state ----
 
   receipts(): CapturedReceipt[] {
@@ -114,16 +83,12 @@ export class VirtualReceiptPrinter {
     return { ...this.engine.snapshot(), plugged: this.host.plugged };
   }
 
-  onChange(listener: (snapshot: VirtualPrinterSnapshot) => void): () => void {
-    return this.changes.add(listener);
-  }
-
   onReceipt(listener: (receipt: CapturedReceipt) => void): () => void {
     return this.printed.add(listener);
   }
 
-  async stop(): Promise<void> {
-    await this.host.unplug();
+  protected receive(bytes: Buffer): Buffer {
+    return this.after(() => this.engine.receive(bytes).reply);
   }
 
   private mutate(change: () => void): void {
@@ -140,14 +105,5 @@ export class VirtualReceiptPrinter {
     this.seenReceipts = receipts.length;
     this.emitChange();
     return reply;
-  }
-
-  /** Announces the state when it changed (status polls arrive several times a second and change nothing). */
-  private emitChange(): void {
-    const snapshot = this.snapshot();
-    const key = JSON.stringify(snapshot);
-    if (key === this.lastAnnounced) return;
-    this.lastAnnounced = key;
-    this.changes.emit(snapshot);
   }
 }
