@@ -31,6 +31,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import type { ReportProblem } from '../shared/background';
 import { asLinkError, LinkError } from '../shared/link-errors';
+import { SocketLink, type Parser } from '../shared/socket-link';
 import type { Timers } from '../shared/timers';
 import { applySnapshot } from './fleet';
 
@@ -95,15 +96,8 @@ export function consoleSocket(url: string = CONSOLE_NAMESPACE, auth?: ConsoleAut
 
 type TimedSocket = ReturnType<ConsoleSocket['timeout']>;
 
-/** What `#listen` needs of a push schema: zod's `safeParse`. */
-interface PushParser<T> {
-  safeParse(input: unknown): { success: true; data: T } | { success: false };
-}
-
 /** What `#ask` needs of a result schema: zod's `safeParse`, typed by the value it yields. */
-interface ResultParser<T> {
-  safeParse(input: unknown): { success: true; data: T | Failure } | { success: false };
-}
+type ResultParser<T> = Parser<T | Failure>;
 
 /**
  * The console's socket to the hub. On every (re)connect it fetches the whole kiosk list and applies live
@@ -116,8 +110,8 @@ export class HubLink implements ConsolePort {
   #fetching = false;
   #heldBack: KioskSummary[] = [];
   #retry: unknown = null;
-  #rejoin: unknown = null;
   #ended = false;
+  readonly #link: SocketLink<TimedSocket>;
 
   constructor(
     private readonly socket: ConsoleSocket,
@@ -126,35 +120,34 @@ export class HubLink implements ConsolePort {
     private readonly timers: Timers,
     private readonly ackTimeoutMs = 10_000,
     private readonly retryMs = 5_000,
-    private readonly rejoinMs = 1_000,
-  ) {}
+    rejoinMs = 1_000,
+  ) {
+    this.#link = new SocketLink(
+      socket,
+      'hub',
+      {
+        link: (state) => this.events.link(state),
+        connected: () => this.#fetch(),
+        connectError: (error) => {
+          // The namespace middleware refused the token: socket.io will not retry, and neither should we.
+          const refused = FailureSchema.safeParse((error as Error & { data?: unknown }).data);
+          if (refused.success && refused.data.error.code === 'not_authenticated') this.#end('refused');
+        },
+        // Reconnect after the hub hung up on us, unless it did so because the session is over.
+        mayRejoin: () => !this.#ended,
+      },
+      report,
+      timers,
+      ackTimeoutMs,
+      rejoinMs,
+    );
+  }
 
   get connected(): boolean {
-    return this.socket.connected;
+    return this.#link.connected;
   }
 
   start(): void {
-    this.socket.on('connect', () => {
-      this.events.link('up');
-      this.#fetch();
-    });
-    this.socket.on('disconnect', (reason) => {
-      this.events.link('down');
-      // socket.io does not reconnect by itself when the server hung up on us; the console should,
-      // unless the hub hung up because the session is over.
-      if (reason === 'io server disconnect' && !this.#ended && this.#rejoin === null) {
-        this.#rejoin = this.timers.set(() => {
-          this.#rejoin = null;
-          if (!this.socket.connected && !this.#ended) this.socket.connect();
-        }, this.rejoinMs);
-      }
-    });
-    this.socket.on('connect_error', (error: Error) => {
-      this.events.link('down');
-      // The namespace middleware refused the token: socket.io will not retry, and neither should we.
-      const refused = FailureSchema.safeParse((error as Error & { data?: unknown }).data);
-      if (refused.success && refused.data.error.code === 'not_authenticated') this.#end('refused');
-    });
     this.#listen('kiosk.updated', hubToConsoleSchemas['kiosk.updated'], (kiosk) => {
       if (this.#fetching) this.#heldBack.push(kiosk);
       else this.events.updated(kiosk);
@@ -168,16 +161,14 @@ export class HubLink implements ConsolePort {
       const ended = hubToConsoleSchemas['session.ended'].safeParse(raw);
       this.#end(ended.success ? ended.data.reason : 'expired');
     });
-    this.socket.connect();
+    this.#link.start();
   }
 
   stop(): void {
     this.#ended = true;
-    for (const handle of [this.#retry, this.#rejoin]) if (handle !== null) this.timers.clear(handle);
+    if (this.#retry !== null) this.timers.clear(this.#retry);
     this.#retry = null;
-    this.#rejoin = null;
-    this.socket.removeAllListeners();
-    this.socket.disconnect();
+    this.#link.stop();
   }
 
   async me(): Promise<UserView> {
@@ -210,13 +201,7 @@ export class HubLink implements ConsolePort {
 
   /** Sends one request and returns its `{ ok: true }` answer; a refusal, a timeout or a malformed answer throws. */
   async #ask<T extends { ok: true }>(what: string, emit: (socket: TimedSocket) => Promise<unknown>, schema: ResultParser<T>): Promise<T> {
-    if (!this.socket.connected) throw new LinkError('disconnected', `${what}: not connected to the hub`);
-    let raw: unknown;
-    try {
-      raw = await emit(this.socket.timeout(this.ackTimeoutMs));
-    } catch (error) {
-      throw asLinkError(error, what);
-    }
+    const raw = await this.#link.request(what, emit);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new LinkError('malformed', `${what}: answer does not match its schema`);
     if (!parsed.data.ok) throw new RequestRefusedError(what, parsed.data.error);
@@ -224,12 +209,8 @@ export class HubLink implements ConsolePort {
   }
 
   /** A push, parsed with its protocol schema; a malformed one is reported and dropped. */
-  #listen<T>(event: Exclude<keyof HubToConsoleEvents, 'session.ended'>, schema: PushParser<T>, handle: (value: T) => void): void {
-    this.socket.on(event, (raw: unknown) => {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) handle(parsed.data);
-      else this.report(event, new LinkError('malformed', `${event}: does not match its schema`));
-    });
+  #listen<T>(event: Exclude<keyof HubToConsoleEvents, 'session.ended'>, schema: Parser<T>, handle: (value: T) => void): void {
+    this.socket.on(event, (raw: unknown) => this.#link.accept(event, schema, 'its schema', raw, handle));
   }
 
   #end(reason: SessionEndReason): void {

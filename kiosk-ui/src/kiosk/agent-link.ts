@@ -10,12 +10,14 @@ import {
   type UiToAgentEvents,
 } from '@kiosk/protocols';
 import { io, type Socket } from 'socket.io-client';
-import { asLinkError, LinkError } from '../shared/link-errors';
+import { LinkError } from '../shared/link-errors';
+import { SocketLink } from '../shared/socket-link';
 import type { ReportProblem } from '../shared/background';
 import type { Timers } from '../shared/timers';
 import type { AgentLinkState } from './kiosk-model';
 
 export type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
+type TimedUiSocket = ReturnType<UiSocket['timeout']>;
 
 export interface AgentLinkEvents {
   link(state: AgentLinkState): void;
@@ -45,47 +47,39 @@ export function agentSocket(url: string = UI_NAMESPACE): UiSocket {
  * of being buffered by socket.io and delivered later, out of context.
  */
 export class AgentLink implements AgentPort {
-  #rejoin: unknown = null;
+  readonly #link: SocketLink<TimedUiSocket>;
 
   constructor(
     private readonly socket: UiSocket,
     private readonly events: AgentLinkEvents,
     private readonly report: ReportProblem,
-    private readonly timers: Timers,
-    private readonly ackTimeoutMs = 5000,
-    private readonly rejoinMs = 1000,
-  ) {}
+    timers: Timers,
+    ackTimeoutMs = 5000,
+    rejoinMs = 1000,
+  ) {
+    this.#link = new SocketLink(
+      socket,
+      'agent',
+      { link: (state) => this.events.link(state), connected: () => this.#refreshStatus() },
+      report,
+      timers,
+      ackTimeoutMs,
+      rejoinMs,
+    );
+  }
 
   start(): void {
-    this.socket.on('connect', () => {
-      this.events.link('up');
-      this.#refreshStatus();
-    });
-    this.socket.on('disconnect', (reason) => {
-      this.events.link('down');
-      // socket.io reconnects by itself after a network loss, but not after the server hung up on us
-      // (e.g. the agent restarting its UI namespace): a kiosk must never stay disconnected.
-      if (reason === 'io server disconnect') this.#rejoinLater();
-    });
-    this.socket.on('connect_error', () => this.events.link('down'));
     this.socket.on('status', (raw: unknown) => this.#acceptStatus(raw, 'status push'));
-    this.socket.connect();
+    // A kiosk must never stay disconnected: the link also rejoins after the agent hung up on us.
+    this.#link.start();
   }
 
   stop(): void {
-    if (this.#rejoin !== null) this.timers.clear(this.#rejoin);
-    this.#rejoin = null;
-    this.socket.removeAllListeners();
-    this.socket.disconnect();
+    this.#link.stop();
   }
 
   async beginSession(request: SessionBegin): Promise<string> {
-    let raw: unknown;
-    try {
-      raw = await this.#connected('session.begin').timeout(this.ackTimeoutMs).emitWithAck('session.begin', request);
-    } catch (error) {
-      throw asLinkError(error, 'session.begin');
-    }
+    const raw = await this.#link.request('session.begin', (socket) => socket.emitWithAck('session.begin', request));
     const ack = SessionBeginAckSchema.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', 'session.begin: malformed ack');
     if (!ack.data.ok) throw new LinkError('rejected', `session.begin: ${ack.data.error.code}: ${ack.data.error.message}`);
@@ -93,44 +87,21 @@ export class AgentLink implements AgentPort {
   }
 
   async endSession(request: SessionEnd): Promise<void> {
-    let raw: unknown;
-    try {
-      raw = await this.#connected('session.end').timeout(this.ackTimeoutMs).emitWithAck('session.end', request);
-    } catch (error) {
-      throw asLinkError(error, 'session.end');
-    }
+    const raw = await this.#link.request('session.end', (socket) => socket.emitWithAck('session.end', request));
     const ack = SessionEndAckSchema.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', 'session.end: malformed ack');
     if (!ack.data.ok) throw new LinkError('rejected', `session.end: ${ack.data.error.code}: ${ack.data.error.message}`);
   }
 
-  #rejoinLater(): void {
-    if (this.#rejoin !== null) return;
-    this.#rejoin = this.timers.set(() => {
-      this.#rejoin = null;
-      if (!this.socket.connected) this.socket.connect();
-    }, this.rejoinMs);
-  }
-
-  #connected(what: string): UiSocket {
-    if (!this.socket.connected) throw new LinkError('disconnected', `${what}: not connected to the agent`);
-    return this.socket;
-  }
-
   /** After every (re)connect: pushes sent while we were away are lost, so ask for the current status. */
   #refreshStatus(): void {
-    this.socket
-      .timeout(this.ackTimeoutMs)
-      .emitWithAck('status.get')
-      .then(
-        (raw: unknown) => this.#acceptStatus(raw, 'status.get ack'),
-        (error: unknown) => this.report('status.get', asLinkError(error, 'status.get')),
-      );
+    this.#link.request('status.get', (socket) => socket.emitWithAck('status.get')).then(
+      (raw: unknown) => this.#acceptStatus(raw, 'status.get ack'),
+      (error: unknown) => this.report('status.get', error),
+    );
   }
 
   #acceptStatus(raw: unknown, what: string): void {
-    const parsed = agentToUiSchemas.status.safeParse(raw);
-    if (parsed.success) this.events.status(parsed.data);
-    else this.report(what, new LinkError('malformed', `${what}: does not match AgentStatusSchema`));
+    this.#link.accept(what, agentToUiSchemas.status, 'AgentStatusSchema', raw, (status) => this.events.status(status));
   }
 }

@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import '../shared/theme.css';
+import './panel.css';
 import { ProblemLog } from '../shared/background';
 import { browserTimers } from '../shared/timers';
 import App from './App.svelte';

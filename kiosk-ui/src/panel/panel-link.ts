@@ -10,7 +10,8 @@ import {
 } from '@kiosk/protocols';
 import { io, type Socket } from 'socket.io-client';
 import type { ReportProblem } from '../shared/background';
-import { asLinkError, LinkError } from '../shared/link-errors';
+import { LinkError } from '../shared/link-errors';
+import { SocketLink } from '../shared/socket-link';
 import type { Timers } from '../shared/timers';
 import { CommandRejectedError } from './panel-model';
 
@@ -57,74 +58,52 @@ const emitters: { [C in PanelCommandName]: (socket: TimedSocket, payload: PanelC
  * being buffered by socket.io and delivered later, when the person has moved on.
  */
 export class PanelLink implements PanelPort {
-  #rejoin: unknown = null;
+  readonly #link: SocketLink<TimedSocket>;
 
   constructor(
     private readonly socket: PanelSocket,
     private readonly events: PanelLinkEvents,
     private readonly report: ReportProblem,
-    private readonly timers: Timers,
-    private readonly ackTimeoutMs = 5000,
-    private readonly rejoinMs = 1000,
-  ) {}
+    timers: Timers,
+    ackTimeoutMs = 5000,
+    rejoinMs = 1000,
+  ) {
+    this.#link = new SocketLink(
+      socket,
+      'agent',
+      { link: (state) => this.events.link(state), connected: () => this.#refreshState() },
+      report,
+      timers,
+      ackTimeoutMs,
+      rejoinMs,
+    );
+  }
 
   start(): void {
-    this.socket.on('connect', () => {
-      this.events.link('up');
-      this.#refreshState();
-    });
-    this.socket.on('disconnect', (reason) => {
-      this.events.link('down');
-      // socket.io does not reconnect by itself after the server hung up on us (an agent restarting).
-      if (reason === 'io server disconnect') this.#rejoinLater();
-    });
-    this.socket.on('connect_error', () => this.events.link('down'));
     this.socket.on('panel.state', (raw: unknown) => this.#acceptState(raw, 'panel.state push'));
-    this.socket.connect();
+    this.#link.start();
   }
 
   stop(): void {
-    if (this.#rejoin !== null) this.timers.clear(this.#rejoin);
-    this.#rejoin = null;
-    this.socket.removeAllListeners();
-    this.socket.disconnect();
+    this.#link.stop();
   }
 
   async command<C extends PanelCommandName>(name: C, payload: PanelCommandPayload<C>): Promise<void> {
-    if (!this.socket.connected) throw new LinkError('disconnected', `${name}: not connected to the agent`);
-    let raw: unknown;
-    try {
-      raw = await emitters[name](this.socket.timeout(this.ackTimeoutMs), payload);
-    } catch (error) {
-      throw asLinkError(error, name);
-    }
+    const raw = await this.#link.request(name, (socket) => emitters[name](socket, payload));
     const ack = PanelCommandAckSchema.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', `${name}: malformed ack`);
     if (!ack.data.ok) throw new CommandRejectedError(name, ack.data.error);
   }
 
-  #rejoinLater(): void {
-    if (this.#rejoin !== null) return;
-    this.#rejoin = this.timers.set(() => {
-      this.#rejoin = null;
-      if (!this.socket.connected) this.socket.connect();
-    }, this.rejoinMs);
-  }
-
   /** Pushes sent while we were away are lost, so ask for the whole state after every connect. */
   #refreshState(): void {
-    this.socket
-      .timeout(this.ackTimeoutMs)
-      .emitWithAck('panel.state.get')
-      .then(
-        (raw: unknown) => this.#acceptState(raw, 'panel.state.get ack'),
-        (error: unknown) => this.report('panel.state.get', asLinkError(error, 'panel.state.get')),
-      );
+    this.#link.request('panel.state.get', (socket) => socket.emitWithAck('panel.state.get')).then(
+      (raw: unknown) => this.#acceptState(raw, 'panel.state.get ack'),
+      (error: unknown) => this.report('panel.state.get', error),
+    );
   }
 
   #acceptState(raw: unknown, what: string): void {
-    const parsed = agentToPanelSchemas['panel.state'].safeParse(raw);
-    if (parsed.success) this.events.state(parsed.data);
-    else this.report(what, new LinkError('malformed', `${what}: does not match DevicePanelStateSchema`));
+    this.#link.accept(what, agentToPanelSchemas['panel.state'], 'DevicePanelStateSchema', raw, (state) => this.events.state(state));
   }
 }
