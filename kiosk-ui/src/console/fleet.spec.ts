@@ -1,23 +1,6 @@
-import { KioskSummarySchema, type DeviceHealth, type KioskSummary } from '@kiosk/protocols';
+import type { DeviceHealth, KioskSummary } from '@kiosk/protocols';
 import { applySnapshot, summarizeDevices, upsertKiosk } from './fleet';
-
-function kiosk(kioskId: string, overrides: Partial<KioskSummary> = {}): KioskSummary {
-  return KioskSummarySchema.parse({
-    kioskId,
-    name: `端末 ${kioskId}`,
-    municipality: '豊中市',
-    site: '豊中市役所',
-    kind: 'certificate-kiosk',
-    enrolled: true,
-    online: true,
-    lastHeartbeatAt: '2024-06-01T12:00:00Z',
-    outboxBacklog: 0,
-    agentVersion: '0.1.0',
-    outOfService: false,
-    devices: [],
-    ...overrides,
-  });
-}
+import { kiosk } from './spec-fixtures';
 
 function device(kind: DeviceHealth['kind'], status: DeviceHealth['status']): DeviceHealth {
   return { deviceId: `${kind}-1`, kind, status, reasons: [], since: '2024-06-01T12:00:00Z' };
