@@ -12,3 +12,5 @@ echo "== card: My Number card over pcscd + vpcd"
 node devices/dist/card/bench/card.bench.js
 echo "== peripherals: frame parsers and ccTalk round trip"
 node devices/dist/bench/peripherals.bench.js
+echo "== lottery: draw of 1,000,000 entries over 10,000 slots and its re-run"
+node central-hub/dist/tools/bench-draw.js

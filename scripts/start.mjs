@@ -18,6 +18,8 @@ mkdirSync(logDir, { recursive: true });
 
 const children = [];
 let stopping = false;
+/** The agent exits with this after a technician's `agent.restart` (edge-agent/src/commands/restart.ts). */
+const AGENT_RESTART_EXIT_CODE = 75;
 const demoAdminFile = path.join(dataDir, 'demo-admin.json');
 
 /**
@@ -61,6 +63,13 @@ function startProcess(name, script, env, readyMsg) {
       }
     });
     child.once('exit', (code, signal) => {
+      if (!stopping && name === 'agent' && code === AGENT_RESTART_EXIT_CODE) {
+        // A technician's restart command: start it again, as systemd's Restart=always does on a kiosk.
+        console.log('[agent] restarting (requested from the console)');
+        const { AGENT_ENROLMENT_CODE: _enrolled, ...again } = env;
+        startProcess(name, script, again, readyMsg).catch(() => undefined);
+        return;
+      }
       if (!stopping) {
         console.error(`[${name}] exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
         reject(new Error(`${name} exited`));

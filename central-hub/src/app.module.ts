@@ -4,6 +4,7 @@ import { CertificatesModule } from './certificates.module';
 import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
 import { FleetModule } from './fleet.module';
 import { LOGGER, type Logger } from './logger';
+import { LotteryDemoModule } from './lottery-demo.module';
 import { LotteryModule } from './lottery.module';
 import { CLOCK, type Clock } from './repositories/clock.repository';
 import { METRICS, type Metrics } from './repositories/metrics.repository';
@@ -59,6 +60,7 @@ export class AppModule {
         AuthModule,
         FleetModule,
         LotteryModule,
+        LotteryDemoModule,
         CertificatesModule.forRoot({
           factsFile: certificates.factsFile,
           trust: { anchorFiles: certificates.trustAnchorFiles, crlFiles: certificates.crlFiles },

@@ -18,6 +18,7 @@ import { FleetService } from './services/fleet.service';
 import { HealthService } from './services/health.service';
 import { HeartbeatService } from './services/heartbeat.service';
 import { IngestService } from './services/ingest.service';
+import { LogUploadService } from './services/log-upload.service';
 import { MetricsService } from './services/metrics.service';
 import { MonitorService } from './services/monitor.service';
 import { SweepService } from './services/sweep.service';
@@ -42,6 +43,7 @@ import { SweepService } from './services/sweep.service';
     HealthService,
     HeartbeatService,
     IngestService,
+    LogUploadService,
     MetricsService,
     MonitorService,
     SweepService,

@@ -4,9 +4,15 @@ import { DATABASE, SqliteDatabase, type DatabaseRepository } from './repositorie
 import { FACILITY_BOOKING_REPOSITORY, SqliteFacilityBookingRepository } from './repositories/facility-booking.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, SqliteFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, SqliteFacilityUsersRepository } from './repositories/facility-users.repository';
+import { HUB_CONFIG, type HubConfig } from './config';
+import { CLOCK, type Clock } from './repositories/clock.repository';
+import { DemoLotteryClock, LOTTERY_CLOCK } from './repositories/lottery-clock.repository';
+import { LOTTERY_OFFLINE_REPOSITORY, SqliteLotteryOfflineRepository } from './repositories/lottery-offline.repository';
+import { FileOfflineEntryKeys, OFFLINE_ENTRY_KEY } from './repositories/lottery-offline-key.repository';
 import { LOTTERY_REPOSITORY, SqliteLotteryRepository } from './repositories/lottery.repository';
 import { FacilityBookingService } from './services/facility-booking.service';
 import { FacilityUsersService } from './services/facility-users.service';
+import { LotteryOfflineService } from './services/lottery-offline.service';
 import { LotteryRoundsService } from './services/lottery-rounds.service';
 import { LotteryScheduler } from './services/lottery-scheduler.service';
 import { LotteryService } from './services/lottery.service';
@@ -33,13 +39,36 @@ function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
     { provide: FACILITY_CATALOGUE_REPOSITORY, ...onSqlite(SqliteFacilityCatalogueRepository) },
     { provide: FACILITY_BOOKING_REPOSITORY, ...onSqlite(SqliteFacilityBookingRepository) },
     { provide: FACILITY_USERS_REPOSITORY, ...onSqlite(SqliteFacilityUsersRepository) },
+    { provide: LOTTERY_OFFLINE_REPOSITORY, ...onSqlite(SqliteLotteryOfflineRepository) },
+    { provide: OFFLINE_ENTRY_KEY, useFactory: (config: HubConfig) => new FileOfflineEntryKeys(config.dataDir), inject: [HUB_CONFIG] },
+    {
+      provide: LOTTERY_CLOCK,
+      useFactory: (clock: Clock, config: HubConfig, database: DatabaseRepository) => {
+        if (!config.lottery.seedDemoUsers) return clock;
+        if (!(database instanceof SqliteDatabase)) throw new Error('the demo lottery clock needs the SQLite store');
+        return new DemoLotteryClock(clock, database.db);
+      },
+      inject: [CLOCK, HUB_CONFIG, DATABASE],
+    },
     FacilityUsersService,
     LotteryService,
+    LotteryOfflineService,
     LotteryRoundsService,
     FacilityBookingService,
     LotteryScheduler,
     LotteryAgentHandlers,
   ],
-  exports: [FacilityUsersService, LotteryService, LotteryRoundsService, FacilityBookingService, LotteryScheduler, LotteryAgentHandlers],
+  exports: [
+    LOTTERY_CLOCK,
+    LOTTERY_REPOSITORY,
+    FACILITY_CATALOGUE_REPOSITORY,
+    FacilityUsersService,
+    LotteryService,
+    LotteryOfflineService,
+    LotteryRoundsService,
+    FacilityBookingService,
+    LotteryScheduler,
+    LotteryAgentHandlers,
+  ],
 })
 export class LotteryModule {}

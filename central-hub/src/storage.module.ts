@@ -13,6 +13,7 @@ import { SESSION_REPOSITORY, SqliteSessionRepository } from './repositories/sess
 import { STATUS_REPOSITORY, SqliteStatusRepository } from './repositories/status.repository';
 import { SqliteTelemetryRepository, TELEMETRY_REPOSITORY } from './repositories/telemetry.repository';
 import { SqliteUserRepository, USER_REPOSITORY } from './repositories/user.repository';
+import { LOG_UPLOAD_REPOSITORY, SqliteLogUploadRepository } from './repositories/log-upload.repository';
 
 /**
  * Storage: each repository interface bound to its SQLite implementation. A PostgreSQL implementation
@@ -31,6 +32,7 @@ const REPOSITORIES = [
   { provide: SESSION_REPOSITORY, useClass: SqliteSessionRepository },
   { provide: LOGIN_THROTTLE_REPOSITORY, useClass: SqliteLoginThrottleRepository },
   { provide: AUDIT_REPOSITORY, useClass: SqliteAuditRepository },
+  { provide: LOG_UPLOAD_REPOSITORY, useClass: SqliteLogUploadRepository },
 ];
 
 @Global()

@@ -1,8 +1,11 @@
-import type { KioskAuth } from '@kiosk/protocols';
+import path from 'node:path';
+import type { KioskAuth, LogChunk } from '@kiosk/protocols';
 import { chaosHooks } from './chaos';
 import { systemClock, type Clock } from './clock';
 import { CommandExecutor, type ConfigRefresher } from './commands/command-executor';
 import { CommandService } from './commands/command-service';
+import { LogUploader, LogUploadError } from './commands/log-upload';
+import type { LogLineSource } from './commands/recent-logs';
 import type { AgentConfig } from './config';
 import { DeviceRegistry } from './hardware/device-manager';
 import { startDeviceServices, type DeviceServices } from './hardware/device-services';
@@ -18,15 +21,21 @@ import { agentVersion, repoRoot } from './paths';
 import { CupsCompletedJobs } from './panel/cups-jobs';
 import { DevicePanel } from './panel/device-panel';
 import { attachPanelNamespace } from './panel/panel-namespace';
+import { startLottery } from './lottery/start-lottery';
+import { CertificateCashPolicy } from './certificates/cash-policy';
+import type { CertificateFlowOptions } from './certificates/certificate-flow';
+import { startCertificates, type RunningCertificates } from './certificates/start-certificates';
 import { KioskSessions } from './server/kiosk-sessions';
 import { LocalServer } from './server/local-server';
 import { AgentState } from './status/agent-state';
 import { AgentStore } from './store/agent-store';
 import { HubLink } from './sync/hub-link';
+import type { HubSession } from './sync/hub-session';
 import { OutboxDrain } from './sync/outbox-drain';
 import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
 import { SyncClient } from './sync/sync-client';
 import { buildTelemetry } from './sync/telemetry';
+import { observeActivity } from './sync/telemetry-activity';
 import { WakeSignal } from './sync/wake-signal';
 
 export interface AgentDeps {
@@ -44,6 +53,12 @@ export interface AgentDeps {
   signal?: AbortSignal;
   /** What the test-only chaos hook does instead of SIGKILL (tests). */
   chaosKill?: () => void;
+  /** The certificate flow's timings (tests shorten them). */
+  certificateOptions?: Partial<CertificateFlowOptions>;
+  /** The agent's recent log lines (`logs.upload`); without it that command fails. */
+  recentLogs?: LogLineSource;
+  /** Stops the process for its supervisor to restart (`agent.restart`); without it that command fails. */
+  requestRestart?: () => void;
 }
 
 export interface RunningAgent {
@@ -57,6 +72,8 @@ export interface RunningAgent {
   deviceServices: DeviceServices;
   /** The demo's device panel (`AGENT_DEVICES=virtual`), else null. */
   panel: DevicePanel | null;
+  /** The certificate issuance flow and its money ledger. */
+  certificates: RunningCertificates;
   stop(): Promise<void>;
 }
 
@@ -97,16 +114,36 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   try {
     const hardware = await startHardware({ config, repoRoot, logger: logger.child({ module: 'devices' }), now: () => clock.now() });
     undo.push(() => hardware.stop());
+    // Before anything takes a printer from the drivers: the activity counts wrap them.
+    const activity = observeActivity({
+      drivers: hardware.drivers,
+      cashBoxFile: path.join(config.dataDir, 'cash-box.json'),
+      nowMs: () => clock.now().getTime(),
+      logger: logger.child({ module: 'activity' }),
+    });
+    undo.push(() => activity.stop());
     const devices = deps.devices ?? new DeviceRegistry();
     for (const device of hardware.drivers.managed) devices.register(device);
     undo.push(() => devices.close());
     const state = new AgentState(kioskId, devices, { outOfService: store.settings.serviceState().outOfService });
 
+    // The connection a `logs.upload` answer goes out on: the current one, if any.
+    let hubSession: HubSession | null = null;
+    const sendLogChunk = (chunk: LogChunk) =>
+      hubSession?.open === true ? hubSession.sendLogChunk(chunk) : Promise.reject(new LogUploadError('not connected to the hub'));
     const commands = new CommandService(
       store,
-      new CommandExecutor({ devices, settings: store.settings, state, config: deps.configRefresher }),
+      new CommandExecutor({
+        devices,
+        settings: store.settings,
+        state,
+        config: deps.configRefresher,
+        logs: deps.recentLogs ? new LogUploader(deps.recentLogs, sendLogChunk, () => clock.now().getTime()) : null,
+        canRestart: deps.requestRestart !== undefined,
+      }),
       clock,
       logger.child({ module: 'commands' }),
+      deps.requestRestart,
     );
     commands.recoverInterrupted();
     store.outbox.enqueue({ type: 'agent.started', payload: { agentVersion: version } });
@@ -124,7 +161,10 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     );
 
     const sessions = new KioskSessions(state, clock, logger.child({ module: 'sessions' }));
+    activity.observeSessions(sessions);
+    const cashPolicy = new CertificateCashPolicy();
     const deviceServices = await startDeviceServices({
+      cashPolicy,
       drivers: hardware.drivers,
       outbox: store.outbox,
       sessions,
@@ -133,6 +173,35 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       logger,
     });
     undo.push(() => deviceServices.stop());
+    const lottery = startLottery({
+      databaseFile: config.databaseFile,
+      outbox: store.outbox,
+      deviceServices,
+      sessions,
+      state,
+      receiptPrinter: hardware.drivers.receiptPrinter,
+      ackTimeoutMs: config.ackTimeoutMs,
+      clock,
+      logger: logger.child({ module: 'lottery' }),
+    });
+    undo.push(() => lottery.stop());
+    const certificates = startCertificates({
+      kioskId,
+      store,
+      sessions,
+      state,
+      deviceHealth: () => devices.health(),
+      drivers: hardware.drivers,
+      pinEntry: deviceServices.pinEntry,
+      cashPolicy,
+      documentPrinterUri: hardware.bench ? (hardware.bench.peripherals.cups?.printerUri ?? null) : config.devices === 'real' ? config.hardware.documentPrinterUri : null,
+      ackTimeoutMs: config.ackTimeoutMs,
+      chaos: chaosHooks(config.chaos, logger.child({ module: 'chaos' }), deps.chaosKill),
+      clock,
+      logger: logger.child({ module: 'certificates' }),
+      ...(deps.certificateOptions ? { options: deps.certificateOptions } : {}),
+    });
+    undo.push(() => certificates.stop());
 
     const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
     if (panel) undo.push(() => panel.stop());
@@ -142,6 +211,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       state,
       sessions,
       backlog: () => store.outbox.stats().backlog,
+      uiFeatures: [lottery.uiFeature, certificates.uiFeature],
       ...(panel ? { panel: { dir: config.panelDir, attach: (namespace) => attachPanelNamespace(namespace, panel, logger.child({ module: 'panel-socket' })) } } : {}),
       logger: logger.child({ module: 'ui-server' }),
     });
@@ -176,6 +246,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
           uptimeSeconds: process.uptime(),
           rssBytes: process.memoryUsage.rss(),
           outOfService: state.isOutOfService(),
+          activity: activity.snapshot(),
         }),
       agentVersion: version,
       clock,
@@ -184,11 +255,18 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const signer = new KioskSigner(kioskId, identity.privateKeyPem, clock);
     const makeFactory = deps.socketFactory ?? hubSocketFactory;
     const link = new HubLink({
-      socketFactory: makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)),
+      socketFactory: certificates.hub.tap(lottery.hub.tap(makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)))),
       backoff,
       ackTimeoutMs: config.ackTimeoutMs,
       logger: syncLogger,
-      onSession: (session) => sync.runSession(session),
+      onSession: async (session) => {
+        hubSession = session;
+        try {
+          return await sync.runSession(session);
+        } finally {
+          if (hubSession === session) hubSession = null;
+        }
+      },
       onConnectFailed: (refusal) => sync.connectFailed(refusal),
     });
     link.start();
@@ -204,6 +282,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       sessions,
       deviceServices,
       panel,
+      certificates,
       stop: () => {
         // Hub link first (nothing more goes out half-done), then everything else in reverse start order.
         stopped ??= (async () => {

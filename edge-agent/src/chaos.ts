@@ -5,12 +5,19 @@
  *
  *   KIOSK_CHAOS=agent-crash-on-ack:N   on the N-th successful batch ack, SIGKILL this process before
  *                                      deleting the acked rows.
+ *   KIOSK_CHAOS=agent-crash-after-payment   SIGKILL once a certificate fee is recorded paid (before issue).
+ *   KIOSK_CHAOS=agent-crash-before-print    SIGKILL once a certificate is issued (before printing).
  *
  * Values that do not start with `agent-` belong to other processes (the hub has its own) and are ignored.
  */
 import type { Logger } from './logger';
 
-export type ChaosMode = { kind: 'agent-crash-on-ack'; ackNumber: number };
+export type ChaosMode =
+  | { kind: 'agent-crash-on-ack'; ackNumber: number }
+  /** SIGKILL once a certificate fee is recorded as paid, before it is issued (certificates/certificate-flow.ts). */
+  | { kind: 'agent-crash-after-payment' }
+  /** SIGKILL once a certificate is issued, before it is printed. */
+  | { kind: 'agent-crash-before-print' };
 
 export class ChaosConfigError extends Error {
   readonly code = 'bad_chaos_mode';
@@ -20,16 +27,22 @@ export function parseChaos(value: string | undefined): ChaosMode | null {
   if (value === undefined || value.trim() === '' || !value.startsWith('agent-')) return null;
   const crash = /^agent-crash-on-ack:([1-9][0-9]{0,8})$/.exec(value.trim());
   if (crash?.[1] !== undefined) return { kind: 'agent-crash-on-ack', ackNumber: Number(crash[1]) };
-  throw new ChaosConfigError(`KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N)`);
+  if (value.trim() === 'agent-crash-after-payment') return { kind: 'agent-crash-after-payment' };
+  if (value.trim() === 'agent-crash-before-print') return { kind: 'agent-crash-before-print' };
+  throw new ChaosConfigError(`KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print)`);
 }
 
 /** The points in the agent where a fault can be injected. The default does nothing. */
 export interface ChaosHooks {
   /** Called with the running count of successful batch acks, before the acked rows are deleted. */
   batchAcked(ackNumber: number): void;
+  /** A certificate fee was recorded as paid (nothing issued yet). */
+  certificatePaid(): void;
+  /** A certificate was issued (nothing printed yet). */
+  certificateIssued(): void;
 }
 
-export const noChaos: ChaosHooks = { batchAcked: () => undefined };
+export const noChaos: ChaosHooks = { batchAcked: () => undefined, certificatePaid: () => undefined, certificateIssued: () => undefined };
 
 export function chaosHooks(
   mode: ChaosMode | null,
@@ -39,8 +52,18 @@ export function chaosHooks(
   if (mode === null) return noChaos;
   logger.warn({ chaos: mode }, 'KIOSK_CHAOS fault injection is on (test only)');
   return {
+    certificatePaid() {
+      if (mode.kind !== 'agent-crash-after-payment') return;
+      logger.warn('chaos: SIGKILL after a certificate fee was paid');
+      kill();
+    },
+    certificateIssued() {
+      if (mode.kind !== 'agent-crash-before-print') return;
+      logger.warn('chaos: SIGKILL after a certificate was issued, before printing');
+      kill();
+    },
     batchAcked(ackNumber) {
-      if (ackNumber !== mode.ackNumber) return;
+      if (mode.kind !== 'agent-crash-on-ack' || ackNumber !== mode.ackNumber) return;
       logger.warn({ ackNumber }, 'chaos: SIGKILL before deleting acked rows');
       kill();
     },

@@ -3,6 +3,8 @@
  * config.ts and the README); JSON logs on stdout; SIGTERM/SIGINT stop it cleanly with exit code 0.
  */
 import { startAgent, type RunningAgent } from './agent';
+import { RecentLogLines } from './commands/recent-logs';
+import { AGENT_RESTART_EXIT_CODE } from './commands/restart';
 import { EnrolmentError } from './identity/enrolment';
 import { NotEnrolledError } from './identity/ensure-identity';
 import { IdentityFileError } from './identity/identity-file';
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
     createLogger('info').fatal({ issues: error instanceof ConfigError ? error.issues : undefined }, message);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  // The last hour or so of this process's log lines, for `logs.upload` (redacted before they are kept).
+  const recentLogs = new RecentLogLines();
+  const logger = createLogger(config.logLevel, recentLogs);
   const abort = new AbortController();
   let agent: RunningAgent | null = null;
   let stopping = false;
@@ -59,12 +63,34 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 
+  // `agent.restart`: stop cleanly, then exit with the code that tells the supervisor to start us again.
+  const requestRestart = (): void => {
+    if (stopping) return;
+    stopping = true;
+    abort.abort();
+    const exit = (): never => process.exit(AGENT_RESTART_EXIT_CODE);
+    if (agent === null) exit();
+    else
+      agent.stop().then(
+        () => {
+          logger.info({ exitCode: AGENT_RESTART_EXIT_CODE }, 'agent stopped for a restart');
+          exit();
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'agent did not stop cleanly before its restart');
+          exit();
+        },
+      );
+  };
+
   try {
     agent = await startAgent({
       config,
       logger,
       configRefresher: new EnvConfigRefresher(config, readConfig, logger.child({ module: 'config' })),
       signal: abort.signal,
+      recentLogs,
+      requestRestart,
     });
   } catch (error) {
     if (stopping) process.exit(0);

@@ -61,6 +61,24 @@ export const BatchAckSchema = resultSchema({
 });
 export type BatchAck = z.infer<typeof BatchAckSchema>;
 
+/** The window the activity counts of a heartbeat cover (a rolling hour: "per hour" on the console). */
+export const ACTIVITY_WINDOW_SECONDS = 3600;
+
+/**
+ * What the kiosk did in the last `windowSeconds`, counted by the agent from what it observes (card
+ * insertions, completed print jobs, sessions, coin credits). Counts only: nothing about who.
+ */
+export const KioskActivitySchema = z.strictObject({
+  windowSeconds: z.int().positive().max(86_400),
+  cardReads: z.int().nonnegative(),
+  receiptPrints: z.int().nonnegative(),
+  documentPrints: z.int().nonnegative(),
+  transactions: z.int().nonnegative(),
+  /** Coins the acceptor put in the cash box and their value, kept across agent restarts; null without an acceptor. */
+  cashBox: z.strictObject({ coins: z.int().nonnegative(), valueYen: z.int().nonnegative() }).nullable(),
+});
+export type KioskActivity = z.infer<typeof KioskActivitySchema>;
+
 /** Heartbeat, every 15 s: a summary for the fleet view; not exactly-once (the latest wins). */
 export const TelemetrySchema = z.strictObject({
   sentAt: InstantSchema,
@@ -78,10 +96,32 @@ export const TelemetrySchema = z.strictObject({
     rssBytes: z.int().nonnegative(),
     outOfService: z.boolean(),
   }),
+  /** What the kiosk did lately (absent from agents older than this field). */
+  activity: KioskActivitySchema.optional(),
 });
 export type Telemetry = z.infer<typeof TelemetrySchema>;
 export const SimpleAckSchema = z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true) }), FailureSchema]);
 export type SimpleAck = z.infer<typeof SimpleAckSchema>;
+
+/** `logs.upload`: the longest look-back a technician may ask for. */
+export const MAX_LOG_UPLOAD_MINUTES = 60;
+/** A log upload travels in chunks of at most this many lines, each line at most MAX_LOG_LINE_CHARS. */
+export const MAX_LOG_CHUNK_LINES = 500;
+export const MAX_LOG_LINE_CHARS = 4000;
+/** At most this many chunks per upload (so at most 32,000 lines reach the hub per command). */
+export const MAX_LOG_CHUNKS = 64;
+
+/**
+ * One chunk of a `logs.upload` command's answer, sent on `/agent` before the command's result. Chunks are
+ * numbered from 0; the last says `final`. Resending a chunk is harmless (the hub keeps the first copy).
+ */
+export const LogChunkSchema = z.strictObject({
+  commandId: CommandIdSchema,
+  index: z.int().min(0).max(MAX_LOG_CHUNKS - 1),
+  final: z.boolean(),
+  lines: z.array(z.string().max(MAX_LOG_LINE_CHARS)).max(MAX_LOG_CHUNK_LINES),
+});
+export type LogChunk = z.infer<typeof LogChunkSchema>;
 
 /** Remote commands, persisted on the hub until the kiosk has recorded them. */
 const commandBase = {
@@ -107,6 +147,12 @@ export const HubCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('device.reset'),
     params: z.strictObject({ deviceId: z.string().min(1).max(128) }),
   }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('logs.upload'),
+    params: z.strictObject({ minutes: z.int().min(1).max(MAX_LOG_UPLOAD_MINUTES) }),
+  }),
+  z.strictObject({ ...commandBase, type: z.literal('agent.restart'), params: z.strictObject({}) }),
 ]);
 export type HubCommand = z.infer<typeof HubCommandSchema>;
 export type HubCommandType = HubCommand['type'];
@@ -120,6 +166,7 @@ export interface AgentToHubFleetEvents {
   hello: (hello: Hello, ack: (result: HelloAck) => void) => void;
   events: (batch: EventBatch, ack: (result: BatchAck) => void) => void;
   telemetry: (telemetry: Telemetry, ack: (result: SimpleAck) => void) => void;
+  'logs.chunk': (chunk: LogChunk, ack: (result: SimpleAck) => void) => void;
 }
 /**
  * socket.io event maps for `/agent`: both ends are typed with these. Everything an agent may send:
@@ -139,6 +186,7 @@ export const agentToHubSchemas = {
   hello: HelloSchema,
   events: EventBatchSchema,
   telemetry: TelemetrySchema,
+  'logs.chunk': LogChunkSchema,
 } as const satisfies Record<keyof AgentToHubFleetEvents, z.ZodType>;
 export const hubToAgentSchemas = {
   command: HubCommandSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommandIdSchema, InstantSchema, KioskIdSchema } from './common';
-import { HubCommandSchema, type HubCommandType } from './agent-hub';
+import { HubCommandSchema, KioskActivitySchema, type HubCommandType } from './agent-hub';
 import { DeviceKindSchema, DeviceReasonSchema, DeviceStatusSchema } from './devices';
 
 /**
@@ -91,6 +91,8 @@ export const TelemetryPointSchema = z.strictObject({
       reasons: z.array(DeviceReasonSchema),
     }),
   ),
+  /** Card reads, prints, transactions (last hour) and the cash box, when the kiosk reported them. */
+  activity: KioskActivitySchema.optional(),
 });
 export type TelemetryPoint = z.infer<typeof TelemetryPointSchema>;
 
@@ -183,6 +185,8 @@ export const AuditActionSchema = z.enum([
   'command.failed',
   'command.expired',
   'alert.acknowledged',
+  /** A technician downloaded the log lines a kiosk uploaded for a `logs.upload` command. */
+  'logs.downloaded',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -10,3 +10,5 @@ export * from './console-hub';
 export * from './device-panel';
 export * from './certificates';
 export * from './lottery';
+export * from './ui-lottery';
+export * from './ui-certificates';

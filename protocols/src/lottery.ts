@@ -232,7 +232,98 @@ export type LotteryEntryAck = z.infer<typeof LotteryEntryAckSchema>;
 
 export const LotteryEntryRefSchema = z.strictObject({ ...session, entryId: z.uuidv7() });
 export type LotteryEntryRef = z.infer<typeof LotteryEntryRefSchema>;
-export const LotteryEntriesAckSchema = resultSchema({ entries: z.array(EntryViewSchema) });
+/**
+ * Offline (provisional) entries. While the hub is unreachable a street terminal takes an entry with
+ * the scanned user number and the person's facility PIN, and commits a `lottery.entry.provisional`
+ * outbox event (outbox-events.ts). The PIN is never stored in clear on the terminal: it is sealed to
+ * the hub with RSA-OAEP (SHA-256) under the hub's offline-entry key, which the terminal fetched with
+ * `lottery.offlineKey` while online. The sealed plaintext binds the PIN to the user number and the
+ * client entry id, so it cannot be replayed into another entry. The hub checks everything (PIN and
+ * lock-out, registration, window by the event's `occurredAt` within the round's grace, caps,
+ * duplicates) when the event arrives; the outcome appears in `lottery.entries` for that person at any
+ * terminal. Contract: central-hub/src/domain/lottery/OFFLINE.md.
+ */
+export const OFFLINE_PIN_SEAL_ALGORITHM = 'RSA-OAEP-SHA256' as const;
+export const OfflineEntryKeySchema = z.strictObject({
+  /** Lowercase hex SHA-256 of the public key's SPKI DER: names the key a PIN was sealed under. */
+  keyId: Sha256HexSchema,
+  algorithm: z.literal(OFFLINE_PIN_SEAL_ALGORITHM),
+  /** RSA public key, SPKI DER in standard base64 (with padding). */
+  publicKey: z.base64().min(300).max(1200),
+});
+export type OfflineEntryKey = z.infer<typeof OfflineEntryKeySchema>;
+export const LotteryOfflineKeyRequestSchema = z.strictObject({});
+export const LotteryOfflineKeyAckSchema = resultSchema({ key: OfflineEntryKeySchema });
+export type LotteryOfflineKeyAck = z.infer<typeof LotteryOfflineKeyAckSchema>;
+
+/** What is sealed: `JSON.stringify` of exactly these members, UTF-8 encoded. */
+export const SealedPinPlaintextSchema = z.strictObject({
+  v: z.literal(1),
+  pin: FacilityPinSchema,
+  userNumber: FacilityUserNumberSchema,
+  clientEntryId: ClientRequestIdSchema,
+});
+export type SealedPinPlaintext = z.infer<typeof SealedPinPlaintextSchema>;
+export const SealedPinSchema = z.strictObject({
+  keyId: Sha256HexSchema,
+  /** RSA-OAEP ciphertext (as long as the key's modulus), standard base64 with padding. */
+  ciphertext: z.base64().min(340).max(700),
+});
+export type SealedPin = z.infer<typeof SealedPinSchema>;
+
+/** The payload of a `lottery.entry.provisional` outbox event; the event's `occurredAt` is when the person made it. */
+export const ProvisionalEntryPayloadSchema = z.strictObject({
+  clientEntryId: ClientRequestIdSchema,
+  /** From the scanned user card, in clear (it is printed on the card); also inside the sealed PIN. */
+  userNumber: FacilityUserNumberSchema,
+  roundId: RoundIdSchema,
+  firstSlotId: SlotIdSchema,
+  secondSlotId: SlotIdSchema.nullable(),
+  sealedPin: SealedPinSchema,
+});
+export type ProvisionalEntryPayload = z.infer<typeof ProvisionalEntryPayloadSchema>;
+
+/** Why the hub rejected a provisional entry (OFFLINE.md lists what each means). */
+export const ProvisionalRejectionSchema = z.enum([
+  'sealed-pin-invalid',
+  'unknown-user',
+  'wrong-pin',
+  'account-locked',
+  'registration-expired',
+  'window-not-open',
+  'window-closed',
+  'clock-ahead',
+  'no-lottery',
+  'invalid-choice',
+  'duplicate-slot',
+  'entry-cap',
+  'hours-cap',
+  'client-id-conflict',
+]);
+export type ProvisionalRejection = z.infer<typeof ProvisionalRejectionSchema>;
+export const ProvisionalEntryViewSchema = z.strictObject({
+  clientEntryId: ClientRequestIdSchema,
+  roundId: RoundIdSchema,
+  firstSlotId: SlotIdSchema,
+  secondSlotId: SlotIdSchema.nullable(),
+  /** The terminal's time of the entry (the event's `occurredAt`). */
+  occurredAt: InstantSchema,
+  receivedAt: InstantSchema,
+  /** `pending`: received, not judged yet (normally a moment); then `accepted` or `rejected`, never changed again. */
+  status: z.enum(['pending', 'accepted', 'rejected']),
+  /** When accepted: the entry it became (also listed in `entries`, channel `offline`). */
+  entryId: z.uuidv7().nullable(),
+  entryNumber: EntryNumberSchema.nullable(),
+  rejection: z.strictObject({ reason: ProvisionalRejectionSchema, message: z.string().min(1).max(300) }).nullable(),
+  decidedAt: InstantSchema.nullable(),
+});
+export type ProvisionalEntryView = z.infer<typeof ProvisionalEntryViewSchema>;
+
+/** `provisional`: the person's offline entries as the hub judged them (every card of their identity), newest first. */
+export const LotteryEntriesAckSchema = resultSchema({
+  entries: z.array(EntryViewSchema),
+  provisional: z.array(ProvisionalEntryViewSchema),
+});
 export type LotteryEntriesAck = z.infer<typeof LotteryEntriesAckSchema>;
 
 export const LotteryBookingCreateSchema = z.strictObject({ ...session, clientBookingId: ClientRequestIdSchema, slotId: SlotIdSchema });
@@ -292,6 +383,39 @@ export const LotteryDrawAckSchema = resultSchema({ draw: PublishedDrawSchema });
 export type LotteryDrawAck = z.infer<typeof LotteryDrawAckSchema>;
 
 /**
+ * Demo only (a hub started with HUB_SEED_DEMO_USERS=1): the lottery's clock can be moved forward by an
+ * administrator, `POST /api/lottery/demo-clock` (central-hub/README.md), to the next milestone of a
+ * round: its entry window opening, its results (the draw runs first), the close of its confirmation
+ * window, first-come booking.
+ */
+export const DemoClockTargetSchema = z.enum(['entry-opens', 'results', 'confirmation-closed', 'first-come']);
+export type DemoClockTarget = z.infer<typeof DemoClockTargetSchema>;
+export const DemoClockAdvanceSchema = z.strictObject({ to: DemoClockTargetSchema });
+export type DemoClockAdvance = z.infer<typeof DemoClockAdvanceSchema>;
+export const DemoClockViewSchema = z.strictObject({
+  /** The lottery's time now. */
+  now: InstantSchema,
+  /** How far it runs ahead of the hub's real clock. */
+  offsetMs: z.int().nonnegative(),
+  /** The next instant each target would move to (null: no round has one ahead). */
+  next: z.strictObject({
+    'entry-opens': z.strictObject({ at: InstantSchema, roundIds: z.array(RoundIdSchema) }).nullable(),
+    results: z.strictObject({ at: InstantSchema, roundIds: z.array(RoundIdSchema) }).nullable(),
+    'confirmation-closed': z.strictObject({ at: InstantSchema, roundIds: z.array(RoundIdSchema) }).nullable(),
+    'first-come': z.strictObject({ at: InstantSchema, roundIds: z.array(RoundIdSchema) }).nullable(),
+  }),
+});
+export type DemoClockView = z.infer<typeof DemoClockViewSchema>;
+export const DemoClockAdvanceResultSchema = z.strictObject({
+  from: InstantSchema,
+  to: InstantSchema,
+  /** Rounds drawn by the tick that ran right after the move. */
+  drawn: z.array(RoundIdSchema),
+  clock: DemoClockViewSchema,
+});
+export type DemoClockAdvanceResult = z.infer<typeof DemoClockAdvanceResultSchema>;
+
+/**
  * socket.io events a street terminal sends to the hub on `/agent` for the lottery. Kept as their own
  * map so the fleet map stays small; the hub's agent gateway and the agent's client merge it in.
  */
@@ -311,6 +435,7 @@ export interface LotteryAgentToHubEvents {
   'lottery.booking.cancel': (request: LotteryBookingCancel, ack: (result: LotteryBookingAck) => void) => void;
   'lottery.bookings': (request: LotterySession, ack: (result: LotteryBookingsAck) => void) => void;
   'lottery.draw.published': (request: z.infer<typeof LotteryDrawRequestSchema>, ack: (result: LotteryDrawAck) => void) => void;
+  'lottery.offlineKey': (request: z.infer<typeof LotteryOfflineKeyRequestSchema>, ack: (result: LotteryOfflineKeyAck) => void) => void;
 }
 
 /** What the hub parses each request with. */
@@ -330,6 +455,7 @@ export const lotteryAgentToHubSchemas = {
   'lottery.booking.cancel': LotteryBookingCancelSchema,
   'lottery.bookings': LotterySessionSchema,
   'lottery.draw.published': LotteryDrawRequestSchema,
+  'lottery.offlineKey': LotteryOfflineKeyRequestSchema,
 } as const satisfies Record<keyof LotteryAgentToHubEvents, z.ZodType>;
 
 /** What the terminal parses each answer with. */
@@ -349,6 +475,7 @@ export const lotteryHubAckSchemas = {
   'lottery.booking.cancel': LotteryBookingAckSchema,
   'lottery.bookings': LotteryBookingsAckSchema,
   'lottery.draw.published': LotteryDrawAckSchema,
+  'lottery.offlineKey': LotteryOfflineKeyAckSchema,
 } as const satisfies Record<keyof LotteryAgentToHubEvents, z.ZodType>;
 
 export type LotteryEvent = keyof LotteryAgentToHubEvents;

@@ -9,6 +9,7 @@ import {
   YenSchema,
 } from './common';
 import { DeviceHealthSchema } from './devices';
+import { ProvisionalEntryPayloadSchema } from './lottery';
 
 /**
  * The outbox envelope: everything a kiosk tells the hub that must arrive exactly once. The id is
@@ -39,6 +40,18 @@ export const EventPayloadSchemas = {
     amountYen: YenSchema,
     reason: z.enum(['change', 'refund']),
   }),
+  /**
+   * A person's session ended and the kiosk wiped what it held for them (resident data, the PDF, the card
+   * certificate, the print job history). Ids and counts only: never what was wiped.
+   */
+  'session.wiped': z.strictObject({
+    sessionId: z.uuidv7(),
+    service: z.enum(['certificates', 'lottery']),
+    reason: z.enum(['done', 'cancelled', 'idle-timeout', 'replaced', 'agent-stopped']),
+    printJobsPurged: z.int().nonnegative(),
+  }),
+  /** A lottery entry taken while the hub was unreachable, PIN sealed to the hub (lottery.ts). */
+  'lottery.entry.provisional': ProvisionalEntryPayloadSchema,
 } as const;
 
 export type OutboxEventType = keyof typeof EventPayloadSchemas;
@@ -54,6 +67,8 @@ export const OutboxEventSchema = z.discriminatedUnion('type', [
   eventSchema('command.result'),
   eventSchema('cash.credit'),
   eventSchema('cash.payout'),
+  eventSchema('session.wiped'),
+  eventSchema('lottery.entry.provisional'),
 ]);
 export type OutboxEvent = z.infer<typeof OutboxEventSchema>;
 export type OutboxEventOf<T extends OutboxEventType> = Extract<OutboxEvent, { type: T }>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { InstantSchema, KioskIdSchema, LanguageSchema } from './common';
 import { DeviceHealthSchema } from './devices';
 import { resultSchema } from './errors';
+import { lotteryAgentToUiSchemas, type LotteryAgentToUiEvents, type LotteryUiToAgentEvents } from './ui-lottery';
+import { agentToUiCertificateSchemas, type AgentToUiCertificateEvents, type UiToAgentCertificateEvents } from './ui-certificates';
 
 /** socket.io namespace of the agent's local server (127.0.0.1 only) for the kiosk UI. */
 export const UI_NAMESPACE = '/ui';
@@ -29,12 +31,12 @@ export type SessionEnd = z.infer<typeof SessionEndSchema>;
 export const SessionEndAckSchema = resultSchema({});
 export type SessionEndAck = z.infer<typeof SessionEndAckSchema>;
 
-export interface UiToAgentEvents {
+export interface UiToAgentEvents extends LotteryUiToAgentEvents, UiToAgentCertificateEvents {
   'status.get': (ack: (status: AgentStatus) => void) => void;
   'session.begin': (request: SessionBegin, ack: (result: SessionBeginAck) => void) => void;
   'session.end': (request: SessionEnd, ack: (result: SessionEndAck) => void) => void;
 }
-export interface AgentToUiEvents {
+export interface AgentToUiEvents extends LotteryAgentToUiEvents, AgentToUiCertificateEvents {
   status: (status: AgentStatus) => void;
 }
 
@@ -44,4 +46,6 @@ export const uiToAgentSchemas = {
 } as const satisfies Partial<Record<keyof UiToAgentEvents, z.ZodType>>;
 export const agentToUiSchemas = {
   status: AgentStatusSchema,
+  ...lotteryAgentToUiSchemas,
+  ...agentToUiCertificateSchemas,
 } as const satisfies Record<keyof AgentToUiEvents, z.ZodType>;

@@ -31,6 +31,9 @@ export class TestSystem {
   agent: NodeProcess | undefined;
   hubPort = 0;
   agentUiUrl = '';
+  /** Agent processes started so far, oldest first (a supervised agent adds one per restart). */
+  readonly agentProcesses: NodeProcess[] = [];
+  private closing = false;
   /** The console's demo administrator, logged once by the hub that created it (kept across restarts). */
   demoAdmin: { username: string; password: string } | undefined;
 
@@ -52,7 +55,11 @@ export class TestSystem {
     return hub;
   }
 
-  async startAgent(env: Record<string, string> = {}, options: { waitReady?: boolean } = {}): Promise<NodeProcess> {
+  /**
+   * `supervise`: like systemd's Restart= on a kiosk, start the agent again (same settings) whenever it
+   * exits with the restart code (75) of a technician's `agent.restart` command.
+   */
+  async startAgent(env: Record<string, string> = {}, options: { waitReady?: boolean; supervise?: boolean } = {}): Promise<NodeProcess> {
     const enrolment: Record<string, string> = this.isEnrolled() ? {} : { AGENT_ENROLMENT_CODE: await this.createEnrolmentCode() };
     const agent = startNode('agent', 'edge-agent/dist/main.js', {
       HUB_URL: this.hubUrl,
@@ -65,6 +72,12 @@ export class TestSystem {
       ...env,
     });
     this.agent = agent;
+    this.agentProcesses.push(agent);
+    if (options.supervise === true) {
+      void agent.exited.then(({ code }) => {
+        if (code === 75 && !this.closing) this.startAgent(env, { ...options, waitReady: false }).catch(() => undefined);
+      });
+    }
     if (options.waitReady === false) return agent;
     const ready = await agent.waitForLog((entry) => entry.msg === 'agent ui listening');
     this.agentUiUrl = String(ready.url);
@@ -138,6 +151,7 @@ export class TestSystem {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([this.agent?.stop(), this.hub?.stop()]);
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -49,7 +49,9 @@ export function toRoundView(round: RoundRecord, now: Date): RoundView {
  */
 export function toEntryView(entry: EntryRecord, round: RoundRecord, now: Date): EntryView {
   const published = round.drawnAt !== null && now.getTime() >= round.timetable.resultsAt.getTime();
-  const confirmOpen = now.getTime() < round.timetable.confirmClosesAt.getTime();
+  // A promoted alternate has its own deadline; a drawn winner the round's.
+  const deadline = entry.confirmBy ? new Date(entry.confirmBy) : round.timetable.confirmClosesAt;
+  const confirmOpen = now.getTime() < deadline.getTime();
   let confirmation: EntryView['confirmation'] = 'none';
   if (published && entry.bookingStatus) {
     confirmation = entry.bookingStatus === 'held' ? (confirmOpen ? 'pending' : 'released') : entry.bookingStatus;
@@ -68,7 +70,7 @@ export function toEntryView(entry: EntryRecord, round: RoundRecord, now: Date): 
     result: entry.status === 'void' ? 'void' : published && entry.result ? entry.result : 'pending',
     wonSlotId: published ? entry.wonSlotId : null,
     confirmation,
-    confirmBy: confirmation === 'pending' ? round.timetable.confirmClosesAt.toISOString() : null,
+    confirmBy: confirmation === 'pending' ? deadline.toISOString() : null,
   };
 }
 

@@ -27,6 +27,7 @@ import { runInBackground } from '../services/background';
 import { CommandService } from '../services/command.service';
 import { HeartbeatService } from '../services/heartbeat.service';
 import { IngestService } from '../services/ingest.service';
+import { LogUploadService } from '../services/log-upload.service';
 import { LotteryAgentHandlers } from './lottery.handlers';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 
@@ -57,6 +58,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     @Inject(IngestService) private readonly ingestion: IngestService,
     @Inject(CommandService) private readonly commands: CommandService,
     @Inject(LotteryAgentHandlers) private readonly lottery: LotteryAgentHandlers,
+    @Inject(LogUploadService) private readonly logUploads: LogUploadService,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -116,6 +118,12 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   @SubscribeMessage('telemetry')
   async onTelemetry(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
     await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.heartbeats.telemetry(socket.data.kioskId, telemetry));
+  }
+
+  /** A chunk of a `logs.upload` command's answer. */
+  @SubscribeMessage('logs.chunk')
+  async onLogChunk(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
+    await this.answer(socket, 'logs.chunk', agentToHubSchemas['logs.chunk'], body, ack, (chunk) => this.logUploads.receiveChunk(socket.data.kioskId, chunk));
   }
 
   /** A `lottery.*` message: the handlers parse it and answer every case (a refusal too) as the ack. */

@@ -12,6 +12,7 @@ import { ProtocolException } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { FacilityBookingService } from '../services/facility-booking.service';
 import { FacilityUsersService } from '../services/facility-users.service';
+import { LotteryOfflineService } from '../services/lottery-offline.service';
 import { LotteryRoundsService } from '../services/lottery-rounds.service';
 import { SignInRefusedException } from '../services/lottery.errors';
 import { LotteryService } from '../services/lottery.service';
@@ -36,6 +37,7 @@ export class LotteryAgentHandlers {
     @Inject(LotteryService) private readonly lottery: LotteryService,
     @Inject(LotteryRoundsService) private readonly rounds: LotteryRoundsService,
     @Inject(FacilityBookingService) private readonly booking: FacilityBookingService,
+    @Inject(LotteryOfflineService) private readonly offline: LotteryOfflineService,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'lottery-handlers' });
@@ -62,7 +64,10 @@ export class LotteryAgentHandlers {
       'lottery.entry.cancel': async (_kioskId, r) => ({ ok: true, entry: await this.lottery.cancelEntry(await who(r.sessionToken), r.entryId) }),
       'lottery.entry.confirm': async (_kioskId, r) => ({ ok: true, entry: await this.lottery.confirm(await who(r.sessionToken), r.entryId) }),
       'lottery.entry.decline': async (_kioskId, r) => ({ ok: true, entry: await this.lottery.decline(await who(r.sessionToken), r.entryId) }),
-      'lottery.entries': async (_kioskId, r) => ({ ok: true, entries: await this.lottery.listEntries(await who(r.sessionToken)) }),
+      'lottery.entries': async (_kioskId, r) => {
+        const principal = await who(r.sessionToken);
+        return { ok: true, entries: await this.lottery.listEntries(principal), provisional: await this.offline.listProvisional(principal) };
+      },
       'lottery.booking.create': async (_kioskId, r) => ({
         ok: true,
         booking: await this.booking.book(await who(r.sessionToken), { clientBookingId: r.clientBookingId, slotId: r.slotId }),
@@ -77,6 +82,7 @@ export class LotteryAgentHandlers {
       }),
       'lottery.bookings': async (_kioskId, r) => ({ ok: true, bookings: await this.booking.listBookings(await who(r.sessionToken)) }),
       'lottery.draw.published': async (_kioskId, r) => ({ ok: true, draw: await this.rounds.publishedDraw(r.roundId) }),
+      'lottery.offlineKey': async () => ({ ok: true, key: await this.offline.offlineKey() }),
     };
   }
 

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { AuditEntry, DeviceHealth, OutboxEvent } from '@kiosk/protocols';
+import type { AuditEntry, DeviceHealth, OutboxEvent, ProvisionalEntryPayload } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
 import { prepareAuditAppend } from './audit.sql';
 import { settle } from './settle';
 import { prepareDeviceHealthUpsert } from './device-health.sql';
+import { prepareProvisionalIntake } from './lottery-offline.sql';
 
 /**
  * What storing an event changes besides the events table (its projection). Computed by a pure rule in
@@ -15,7 +16,8 @@ export type Effect =
   | { kind: 'device-health'; device: DeviceHealth }
   | { kind: 'cash'; transactionId: string; direction: 'credit' | 'payout'; amountYen: number; reason: string | null }
   | { kind: 'command-result'; commandId: string; status: 'succeeded' | 'failed' | 'expired'; detail: string | null }
-  | { kind: 'agent-version'; agentVersion: string };
+  | { kind: 'agent-version'; agentVersion: string }
+  | { kind: 'lottery-provisional'; entry: ProvisionalEntryPayload };
 
 export interface IngestItem {
   event: OutboxEvent;
@@ -97,6 +99,7 @@ export class SqliteEventRepository implements EventRepository {
     const municipalityOf = db.prepare<[string], string>('SELECT municipality FROM kiosks WHERE kiosk_id = ?').pluck();
     const commandTypeOf = db.prepare<[string], string>('SELECT type FROM commands WHERE command_id = ?').pluck();
     const appendAudit = prepareAuditAppend(db);
+    const intakeProvisional = prepareProvisionalIntake(db);
 
     /** Applies one effect; a completed command is audited here, in the event's transaction. */
     const apply = (kioskId: string, event: OutboxEvent, effect: Effect, receivedAt: string, audit: AuditEntry[], completed: string[]): void => {
@@ -136,6 +139,9 @@ export class SqliteEventRepository implements EventRepository {
         }
         case 'agent-version':
           setAgentVersion.run(effect.agentVersion, kioskId);
+          return;
+        case 'lottery-provisional':
+          intakeProvisional(kioskId, event.id, event.occurredAt, effect.entry, receivedAt);
           return;
       }
     };

@@ -3,6 +3,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { SqliteDatabase } from './database.repository';
 import type { BookingStatus } from './lottery.repository';
 import { uniqueViolationOn } from './lottery.rows';
+import { prepareWinEnding } from './lottery-alternates.sql';
 import { settle } from './settle';
 
 export interface BookingRecord {
@@ -18,6 +19,8 @@ export interface BookingRecord {
   status: BookingStatus;
   feeYen: number;
   chargeYen: number | null;
+  /** A promoted alternate's own confirmation deadline (null: the round's). */
+  confirmBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,9 +33,15 @@ export interface NewFirstComeBooking {
   userNumber: string;
   feeYen: number;
   createdAt: string;
+  /** Used only if ending an expired win here promotes an alternate (its held booking's id). */
+  promotionBookingId: string;
 }
 
-export type CreateBookingOutcome = { ok: true } | { ok: false; conflict: 'slot-taken' | 'client-booking-id' | 'booking-number' };
+export type CreateBookingOutcome =
+  | { ok: true }
+  | { ok: false; conflict: 'slot-taken' | 'client-booking-id' | 'booking-number' }
+  /** The slot's win just ended and the slot is held until `until` before first-come booking. */
+  | { ok: false; conflict: 'held-until'; until: string };
 
 /**
  * Bookings. No double booking rests on the database, not on this code: a partial unique index allows
@@ -65,6 +74,7 @@ interface BookingRow {
   status: BookingStatus;
   fee_yen: number;
   charge_yen: number | null;
+  confirm_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -81,6 +91,7 @@ const bookingFromRow = (row: BookingRow): BookingRecord => ({
   status: row.status,
   feeYen: row.fee_yen,
   chargeYen: row.charge_yen,
+  confirmBy: row.confirm_by,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -104,17 +115,26 @@ export class SqliteFacilityBookingRepository implements FacilityBookingRepositor
       ORDER BY b.created_at DESC, b.booking_id DESC`);
     this.cancelStatement = db.prepare(`
       UPDATE facility_bookings SET status = 'cancelled', charge_yen = ?, updated_at = ? WHERE booking_id = ? AND status = 'confirmed'`);
-    const releaseHold = db.prepare(`
-      UPDATE facility_bookings SET status = 'released', updated_at = ?
-      WHERE slot_id = ? AND status = 'held' AND source = 'lottery' AND EXISTS (
-        SELECT 1 FROM facility_slots s JOIN lottery_rounds r ON r.round_id = s.round_id
-        WHERE s.slot_id = facility_bookings.slot_id AND r.confirm_closes_at <= ?)`);
+    // A win whose deadline passed but that the lottery tick has not ended yet is ended here, the same
+    // way (domain/lottery/alternates.ts): its slot may go to an alternate, or be held a little longer.
+    const expiredHold = db.prepare<[string, string], string>(`
+      SELECT b.booking_id FROM facility_bookings b JOIN facility_slots s ON s.slot_id = b.slot_id JOIN lottery_rounds r ON r.round_id = s.round_id
+      WHERE b.slot_id = ? AND b.status = 'held' AND b.source = 'lottery' AND coalesce(b.confirm_by, r.confirm_closes_at) <= ?`).pluck();
+    const releaseHold = db.prepare<[string, string]>(`UPDATE facility_bookings SET status = 'released', updated_at = ? WHERE booking_id = ?`);
+    const endWin = prepareWinEnding(db);
     const insert = db.prepare(`
       INSERT INTO facility_bookings (booking_id, booking_number, client_booking_id, slot_id, user_number, source, entry_id, status,
         fee_yen, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, 'first-come', NULL, 'confirmed', ?, ?, ?)`);
     this.createTx = db.transaction((b: NewFirstComeBooking): CreateBookingOutcome => {
-      releaseHold.run(b.createdAt, b.slotId, b.createdAt);
+      const expired = expiredHold.get(b.slotId, b.createdAt);
+      if (expired) {
+        releaseHold.run(b.createdAt, expired);
+        const after = endWin(b.slotId, new Date(b.createdAt), () => b.promotionBookingId);
+        if (after?.action === 'release' && after.firstComeFrom.getTime() > Date.parse(b.createdAt)) {
+          return { ok: false, conflict: 'held-until', until: after.firstComeFrom.toISOString() };
+        }
+      }
       try {
         insert.run(b.bookingId, b.bookingNumber, b.clientBookingId, b.slotId, b.userNumber, b.feeYen, b.createdAt, b.createdAt);
       } catch (error) {

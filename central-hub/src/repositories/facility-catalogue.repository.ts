@@ -10,6 +10,8 @@ import { settle } from './settle';
 export interface SlotAvailabilityRecord {
   slot: SlotInfo;
   live: 'held' | 'confirmed' | null;
+  /** A held win's own deadline (a promoted alternate's); null: the round's. */
+  liveConfirmBy: string | null;
 }
 
 /** Facilities, their units and slots, and each municipality's lottery settings. */
@@ -56,7 +58,7 @@ export class SqliteFacilityCatalogueRepository implements FacilityCatalogueRepos
   private readonly allSettings: Statement<[], { settings_json: string }>;
   private readonly writeSettings: Statement<[string, string, string]>;
   private readonly slotById: Statement<[string], SlotInfoRow>;
-  private readonly slotsOf: Statement<[string, string, string], SlotInfoRow & { live: 'held' | 'confirmed' | null }>;
+  private readonly slotsOf: Statement<[string, string, string], SlotInfoRow & { live: 'held' | 'confirmed' | null; live_confirm_by: string | null }>;
 
   constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
     const facility = db.prepare(`
@@ -86,7 +88,8 @@ export class SqliteFacilityCatalogueRepository implements FacilityCatalogueRepos
     this.slotById = db.prepare(`${SLOT_INFO_SELECT} WHERE s.slot_id = ?`);
     this.slotsOf = db.prepare(`
       SELECT s.*, f.facility_id, f.facility_type, f.municipality, f.cancel_deadline_days,
-        (SELECT b.status FROM facility_bookings b WHERE b.slot_id = s.slot_id AND b.status IN ('held', 'confirmed')) AS live
+        (SELECT b.status FROM facility_bookings b WHERE b.slot_id = s.slot_id AND b.status IN ('held', 'confirmed')) AS live,
+        (SELECT b.confirm_by FROM facility_bookings b WHERE b.slot_id = s.slot_id AND b.status = 'held') AS live_confirm_by
       FROM facility_slots s
       JOIN facility_units u ON u.unit_id = s.unit_id
       JOIN facilities f ON f.facility_id = u.facility_id
@@ -139,7 +142,7 @@ export class SqliteFacilityCatalogueRepository implements FacilityCatalogueRepos
   }
 
   availability(facilityId: string, from: string, to: string): Promise<SlotAvailabilityRecord[]> {
-    return settle(() => this.slotsOf.all(facilityId, from, to).map((row) => ({ slot: slotFromRow(row), live: row.live })));
+    return settle(() => this.slotsOf.all(facilityId, from, to).map((row) => ({ slot: slotFromRow(row), live: row.live, liveConfirmBy: row.live_confirm_by })));
   }
 
   private facilityFromRow(row: FacilityRow): FacilitySpec {

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement, Transaction } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { FacilityType, Municipality } from '@kiosk/protocols';
 import type { EntryChoices, EntryRefusal } from '../domain/lottery/entry-rules';
 import type { SlotRecord } from '../domain/lottery/slots';
 import { SqliteDatabase } from './database.repository';
+import { prepareWinEnding } from './lottery-alternates.sql';
 import { roundFromRow, uniqueViolationOn, type RoundRecord, type RoundRow } from './lottery.rows';
 import { settle } from './settle';
 
@@ -30,9 +31,11 @@ export interface EntryRecord {
   wonSlotId: string | null;
   /** The booking its win created, if it won. */
   bookingStatus: BookingStatus | null;
+  /** A promoted alternate's own confirmation deadline (null: the round's). */
+  confirmBy: string | null;
 }
 
-export type NewEntry = Omit<EntryRecord, 'identityId' | 'status' | 'result' | 'wonSlotId' | 'bookingStatus'>;
+export type NewEntry = Omit<EntryRecord, 'identityId' | 'status' | 'result' | 'wonSlotId' | 'bookingStatus' | 'confirmBy'>;
 
 export type InsertEntryOutcome =
   | { ok: true }
@@ -86,10 +89,16 @@ export interface LotteryRepository {
 
   drawSnapshot(roundId: string): Promise<DrawSnapshotEntry[]>;
   recordDraw(record: DrawRecord): Promise<'recorded' | 'already-drawn' | 'entries-changed'>;
-  /** held → confirmed | declined for the win of `entryId`; false if it was not held. */
-  decideWin(entryId: string, decision: 'confirmed' | 'declined', at: string): Promise<boolean>;
-  /** Releases every held win whose round's confirmation window closed at or before `now`. */
-  releaseExpiredHolds(now: string): Promise<number>;
+  /**
+   * held → confirmed | declined for the win of `entryId`; false if it was not held. A decline passes
+   * the slot to its next alternate (or releases it) in the same transaction.
+   */
+  decideWin(entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string): Promise<boolean>;
+  /**
+   * Releases every held win whose deadline (its own, or its round's confirmation close) is at or
+   * before `now`, each slot passing to its next alternate or released, in one transaction.
+   */
+  releaseExpiredHolds(now: string, newBookingId: () => string): Promise<{ released: number; promoted: number }>;
 }
 export const LOTTERY_REPOSITORY = 'LotteryRepository';
 
@@ -110,6 +119,7 @@ interface EntryRow {
   result: EntryResult | null;
   won_slot_id: string | null;
   booking_status: BookingStatus | null;
+  booking_confirm_by: string | null;
 }
 
 const entryFromRow = (row: EntryRow): EntryRecord => ({
@@ -129,10 +139,12 @@ const entryFromRow = (row: EntryRow): EntryRecord => ({
   result: row.result,
   wonSlotId: row.won_slot_id,
   bookingStatus: row.booking_status,
+  confirmBy: row.booking_confirm_by,
 });
 
 const SELECT_ENTRY = `
-  SELECT e.*, u.identity_id, (SELECT b.status FROM facility_bookings b WHERE b.entry_id = e.entry_id) AS booking_status
+  SELECT e.*, u.identity_id, (SELECT b.status FROM facility_bookings b WHERE b.entry_id = e.entry_id) AS booking_status,
+    (SELECT b.confirm_by FROM facility_bookings b WHERE b.entry_id = e.entry_id) AS booking_confirm_by
   FROM lottery_entries e JOIN facility_users u ON u.user_number = e.user_number`;
 const SAME_IDENTITY = `e.user_number IN (SELECT o.user_number FROM facility_users o
   WHERE o.identity_id = (SELECT identity_id FROM facility_users WHERE user_number = ?))`;
@@ -140,6 +152,40 @@ const SAME_IDENTITY = `e.user_number IN (SELECT o.user_number FROM facility_user
 interface ChoiceRow {
   f_id: string; f_unit: string; f_date: string; f_start: string; f_end: string;
   s_id: string | null; s_unit: string | null; s_date: string | null; s_start: string | null; s_end: string | null;
+}
+
+/**
+ * The two statements every path that creates an entry needs (online, offline), so they share one SQL:
+ * the person's active choices in a round (every card of their identity) and the insert.
+ */
+export function prepareEntryWrites(db: Database): {
+  existingChoices: (roundId: string, userNumber: string) => EntryChoices[];
+  insert: (entry: NewEntry) => void;
+} {
+  const choicesOfIdentity: Statement<[string, string], ChoiceRow> = db.prepare(`
+    SELECT f.slot_id AS f_id, f.unit_id AS f_unit, f.use_date AS f_date, f.start_time AS f_start, f.end_time AS f_end,
+      s.slot_id AS s_id, s.unit_id AS s_unit, s.use_date AS s_date, s.start_time AS s_start, s.end_time AS s_end
+    FROM lottery_entries e
+    JOIN facility_slots f ON f.slot_id = e.first_slot_id
+    LEFT JOIN facility_slots s ON s.slot_id = e.second_slot_id
+    WHERE e.round_id = ? AND e.status = 'active' AND ${SAME_IDENTITY}`);
+  const insertEntry = db.prepare(`
+    INSERT INTO lottery_entries (entry_id, entry_number, client_entry_id, round_id, user_number, first_slot_id, second_slot_id,
+      channel, kiosk_id, occurred_at, accepted_at, status)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`);
+  return {
+    existingChoices: (roundId, userNumber) =>
+      choicesOfIdentity.all(roundId, userNumber).map((row) => ({
+        first: { slotId: row.f_id, unitId: row.f_unit, date: row.f_date, start: row.f_start, end: row.f_end },
+        second: row.s_id
+          ? { slotId: row.s_id, unitId: row.s_unit ?? '', date: row.s_date ?? '', start: row.s_start ?? '', end: row.s_end ?? '' }
+          : null,
+      })),
+    insert: (e) => {
+      insertEntry.run(e.entryId, e.entryNumber, e.clientEntryId, e.roundId, e.userNumber, e.firstSlotId, e.secondSlotId,
+        e.channel, e.kioskId, e.occurredAt, e.acceptedAt);
+    },
+  };
 }
 
 @Injectable()
@@ -154,8 +200,8 @@ export class SqliteLotteryRepository implements LotteryRepository {
   private readonly entriesOfIdentity: Statement<[string], EntryRow>;
   private readonly cancel: Statement<[string, string]>;
   private readonly snapshot: Statement<[string], { entry_id: string; entry_number: string; user_number: string; identity_id: string; first_slot_id: string; second_slot_id: string | null }>;
-  private readonly decide: Statement<[string, string, string]>;
-  private readonly release: Statement<[string, string]>;
+  private readonly decideTx: Transaction<(entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string) => boolean>;
+  private readonly releaseTx: Transaction<(now: string, newBookingId: () => string) => { released: number; promoted: number }>;
   private readonly createRoundTx: Transaction<(round: RoundRecord, slots: readonly SlotRecord[]) => boolean>;
   private readonly insertEntryTx: Transaction<(entry: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null) => InsertEntryOutcome>;
   private readonly recordDrawTx: Transaction<(record: DrawRecord) => 'recorded' | 'already-drawn' | 'entries-changed'>;
@@ -174,12 +220,32 @@ export class SqliteLotteryRepository implements LotteryRepository {
       SELECT e.entry_id, e.entry_number, e.user_number, u.identity_id, e.first_slot_id, e.second_slot_id
       FROM lottery_entries e JOIN facility_users u ON u.user_number = e.user_number
       WHERE e.round_id = ? AND e.status = 'active' ORDER BY e.accepted_at, e.entry_id`);
-    this.decide = db.prepare(`UPDATE facility_bookings SET status = ?, updated_at = ? WHERE entry_id = ? AND status = 'held'`);
-    this.release = db.prepare(`
-      UPDATE facility_bookings SET status = 'released', updated_at = ?
-      WHERE status = 'held' AND source = 'lottery' AND EXISTS (
-        SELECT 1 FROM facility_slots s JOIN lottery_rounds r ON r.round_id = s.round_id
-        WHERE s.slot_id = facility_bookings.slot_id AND r.confirm_closes_at <= ?)`);
+    const decide = db.prepare<[string, string, string]>(`UPDATE facility_bookings SET status = ?, updated_at = ? WHERE entry_id = ? AND status = 'held'`);
+    const slotOfEntryBooking = db.prepare<[string], string>('SELECT slot_id FROM facility_bookings WHERE entry_id = ?').pluck();
+    const endWin = prepareWinEnding(db);
+    this.decideTx = db.transaction((entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string) => {
+      if (decide.run(decision, at, entryId).changes !== 1) return false;
+      const slotId = slotOfEntryBooking.get(entryId);
+      if (decision === 'declined' && slotId) endWin(slotId, new Date(at), newBookingId);
+      return true;
+    });
+    const expiredHolds = db.prepare<[string], { booking_id: string; slot_id: string }>(`
+      SELECT b.booking_id, b.slot_id FROM facility_bookings b
+      JOIN facility_slots s ON s.slot_id = b.slot_id JOIN lottery_rounds r ON r.round_id = s.round_id
+      WHERE b.status = 'held' AND b.source = 'lottery' AND coalesce(b.confirm_by, r.confirm_closes_at) <= ?
+      ORDER BY coalesce(b.confirm_by, r.confirm_closes_at), b.booking_id`);
+    const releaseHold = db.prepare<[string, string]>(`UPDATE facility_bookings SET status = 'released', updated_at = ? WHERE booking_id = ? AND status = 'held'`);
+    this.releaseTx = db.transaction((now: string, newBookingId: () => string) => {
+      let released = 0;
+      let promoted = 0;
+      // A promotion's deadline is always after `now`, so one pass releases everything that is due.
+      for (const hold of expiredHolds.all(now)) {
+        if (releaseHold.run(now, hold.booking_id).changes !== 1) continue;
+        released += 1;
+        if (endWin(hold.slot_id, new Date(now), newBookingId)?.action === 'promote') promoted += 1;
+      }
+      return { released, promoted };
+    });
 
     const insertRound = db.prepare(`
       INSERT INTO lottery_rounds (round_id, municipality, facility_type, use_month, kind, entry_opens_at, entry_closes_at,
@@ -202,29 +268,12 @@ export class SqliteLotteryRepository implements LotteryRepository {
       return true;
     });
 
-    const choicesOfIdentity: Statement<[string, string], ChoiceRow> = db.prepare(`
-      SELECT f.slot_id AS f_id, f.unit_id AS f_unit, f.use_date AS f_date, f.start_time AS f_start, f.end_time AS f_end,
-        s.slot_id AS s_id, s.unit_id AS s_unit, s.use_date AS s_date, s.start_time AS s_start, s.end_time AS s_end
-      FROM lottery_entries e
-      JOIN facility_slots f ON f.slot_id = e.first_slot_id
-      LEFT JOIN facility_slots s ON s.slot_id = e.second_slot_id
-      WHERE e.round_id = ? AND e.status = 'active' AND ${SAME_IDENTITY}`);
-    const insertEntry = db.prepare(`
-      INSERT INTO lottery_entries (entry_id, entry_number, client_entry_id, round_id, user_number, first_slot_id, second_slot_id,
-        channel, kiosk_id, occurred_at, accepted_at, status)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`);
+    const entryWrites = prepareEntryWrites(db);
     this.insertEntryTx = db.transaction((e: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null): InsertEntryOutcome => {
-      const existing = choicesOfIdentity.all(e.roundId, e.userNumber).map((row) => ({
-        first: { slotId: row.f_id, unitId: row.f_unit, date: row.f_date, start: row.f_start, end: row.f_end },
-        second: row.s_id
-          ? { slotId: row.s_id, unitId: row.s_unit ?? '', date: row.s_date ?? '', start: row.s_start ?? '', end: row.s_end ?? '' }
-          : null,
-      }));
-      const refusal = check(existing);
+      const refusal = check(entryWrites.existingChoices(e.roundId, e.userNumber));
       if (refusal) return { ok: false, refusal };
       try {
-        insertEntry.run(e.entryId, e.entryNumber, e.clientEntryId, e.roundId, e.userNumber, e.firstSlotId, e.secondSlotId,
-          e.channel, e.kioskId, e.occurredAt, e.acceptedAt);
+        entryWrites.insert(e);
       } catch (error) {
         if (uniqueViolationOn(error, 'client_entry_id')) return { ok: false, conflict: 'client-entry-id' };
         if (uniqueViolationOn(error, 'entry_number')) return { ok: false, conflict: 'entry-number' };
@@ -327,11 +376,11 @@ export class SqliteLotteryRepository implements LotteryRepository {
     return settle(() => this.recordDrawTx.immediate(record));
   }
 
-  decideWin(entryId: string, decision: 'confirmed' | 'declined', at: string): Promise<boolean> {
-    return settle(() => this.decide.run(decision, at, entryId).changes === 1);
+  decideWin(entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string): Promise<boolean> {
+    return settle(() => this.decideTx.immediate(entryId, decision, at, newBookingId));
   }
 
-  releaseExpiredHolds(now: string): Promise<number> {
-    return settle(() => this.release.run(now, now).changes);
+  releaseExpiredHolds(now: string, newBookingId: () => string): Promise<{ released: number; promoted: number }> {
+    return settle(() => this.releaseTx.immediate(now, newBookingId));
   }
 }

@@ -30,6 +30,8 @@ export interface SlotInfo extends SlotRecord {
   municipality: Municipality;
   roundId: string;
   cancelDeadlineDays: number;
+  /** Set when a lottery win of the slot ended after its round's first-come opening: first-come waits until then. */
+  firstComeFrom?: string | null;
 }
 
 export interface RoundRow {
@@ -94,6 +96,7 @@ export interface SlotInfoRow {
   facility_type: FacilityType;
   municipality: Municipality;
   cancel_deadline_days: number;
+  first_come_from?: string | null;
 }
 
 /** Columns for `SlotInfoRow`: `FROM facility_slots s JOIN facility_units u ... JOIN facilities f ...`. */
@@ -118,6 +121,7 @@ export function slotFromRow(row: SlotInfoRow): SlotInfo {
     municipality: row.municipality,
     roundId: row.round_id,
     cancelDeadlineDays: row.cancel_deadline_days,
+    firstComeFrom: row.first_come_from ?? null,
   };
 }
 

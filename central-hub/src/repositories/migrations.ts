@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_MIGRATION } from './lottery.migration';
+import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
+import { LOTTERY_OFFLINE_MIGRATION } from './lottery-offline.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -238,6 +240,8 @@ export const MIGRATIONS: readonly Migration[] = [
   // Features keep their schema beside their repositories; each is listed here with its version.
   { version: 3, ...CERTIFICATES_MIGRATION },
   { version: 4, ...LOTTERY_MIGRATION },
+  { version: 5, ...LOTTERY_OFFLINE_MIGRATION },
+  { version: 6, ...FLEET_LOGS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

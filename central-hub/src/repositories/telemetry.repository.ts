@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { Telemetry, TelemetryPoint } from '@kiosk/protocols';
+import { KioskActivitySchema, type Telemetry, type TelemetryPoint } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
 import { prepareDeviceHealthUpsert } from './device-health.sql';
 import { settle } from './settle';
@@ -30,6 +30,14 @@ interface PointRow {
   uptime_seconds: number;
   out_of_service: number;
   devices_json: string;
+  activity_json: string | null;
+}
+
+/** A stored activity that no longer parses is left out of the point rather than failing the page. */
+function activityFromJson(json: string | null): Pick<TelemetryPoint, 'activity'> {
+  if (json === null) return {};
+  const parsed = KioskActivitySchema.safeParse(JSON.parse(json));
+  return parsed.success ? { activity: parsed.data } : {};
 }
 
 function pointFromRow(row: PointRow): TelemetryPoint {
@@ -43,6 +51,7 @@ function pointFromRow(row: PointRow): TelemetryPoint {
     uptimeSeconds: row.uptime_seconds,
     outOfService: row.out_of_service === 1,
     devices: JSON.parse(row.devices_json) as TelemetryPoint['devices'],
+    ...activityFromJson(row.activity_json),
   };
 }
 
@@ -82,10 +91,11 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     const heartbeat: Statement<[string, string, string]> = db.prepare(
       'UPDATE kiosks SET last_heartbeat_at = ?, agent_version = ? WHERE kiosk_id = ?',
     );
-    const insertPoint: Statement<[string, string, string, number, string | null, number | null, number, number, number, string]> = db.prepare(`
+    const insertPoint: Statement<[string, string, string, number, string | null, number | null, number, number, number, string, string | null]> =
+      db.prepare(`
       INSERT INTO telemetry_points (kiosk_id, at, sent_at, outbox_backlog, outbox_oldest_occurred_at, outbox_quarantined,
-        rss_bytes, uptime_seconds, out_of_service, devices_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        rss_bytes, uptime_seconds, out_of_service, devices_json, activity_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const upsertDevice = prepareDeviceHealthUpsert(db);
     this.recordTx = db.transaction((kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean) => {
       const outOfService = t.agent.outOfService ? 1 : 0;
@@ -118,6 +128,7 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
         t.agent.uptimeSeconds,
         outOfService,
         JSON.stringify(devices),
+        t.activity === undefined ? null : JSON.stringify(t.activity),
       );
     });
     this.recentOf = db.prepare(

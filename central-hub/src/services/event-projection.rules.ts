@@ -34,5 +34,10 @@ export function effectsOf(event: OutboxEvent): Effect[] {
       ];
     case 'agent.started':
       return [{ kind: 'agent-version', agentVersion: event.payload.agentVersion }];
+    case 'lottery.entry.provisional':
+      return [{ kind: 'lottery-provisional', entry: event.payload }];
+    case 'session.wiped':
+      // Stored as the record that the kiosk wiped a session's personal data; nothing else to project.
+      return [];
   }
 }

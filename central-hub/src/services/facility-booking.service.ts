@@ -5,7 +5,7 @@ import { daysBetween } from '../domain/jst';
 import { toBookingView, toFacilityView } from '../dtos/lottery.dto';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
-import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_BOOKING_REPOSITORY, type BookingRecord, type FacilityBookingRepository } from '../repositories/facility-booking.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
@@ -29,7 +29,7 @@ export class FacilityBookingService {
     @Inject(FACILITY_BOOKING_REPOSITORY) private readonly bookings: FacilityBookingRepository,
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
     @Inject(LOTTERY_REPOSITORY) private readonly lottery: LotteryRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -49,7 +49,7 @@ export class FacilityBookingService {
     const now = this.clock.now();
     const rounds = new Map<string, RoundRecord>();
     const slots: SlotView[] = [];
-    for (const { slot, live } of await this.catalogue.availability(facilityId, from, to)) {
+    for (const { slot, live, liveConfirmBy } of await this.catalogue.availability(facilityId, from, to)) {
       const round = rounds.get(slot.roundId) ?? (await this.mustRound(slot.roundId));
       rounds.set(slot.roundId, round);
       slots.push({
@@ -59,7 +59,13 @@ export class FacilityBookingService {
         start: slot.start,
         end: slot.end,
         feeYen: slot.feeYen,
-        state: slotState(round.timetable, new Date(slot.startsAt), effectiveLive(live, round, now), now),
+        state: slotState(
+          round.timetable,
+          new Date(slot.startsAt),
+          effectiveLive(live, liveConfirmBy, round, now),
+          now,
+          slot.firstComeFrom ? new Date(slot.firstComeFrom) : null,
+        ),
       });
     }
     return { facilityId, asOf: now.toISOString(), slots };
@@ -79,6 +85,9 @@ export class FacilityBookingService {
     if (now.getTime() < round.timetable.firstComeOpensAt.getTime()) {
       throw refused('outside_window', `first-come booking for this month opens at ${round.timetable.firstComeOpensAt.toISOString()}`);
     }
+    if (slot.firstComeFrom && now.getTime() < Date.parse(slot.firstComeFrom)) {
+      throw refused('outside_window', `this slot was released and opens for first-come booking at ${slot.firstComeFrom}`);
+    }
     for (let attempt = 0; attempt < 10; attempt++) {
       const bookingId = this.random.uuidv7(now);
       const outcome = await this.bookings.createFirstCome({
@@ -89,10 +98,14 @@ export class FacilityBookingService {
         userNumber: principal.userNumber,
         feeYen: slot.feeYen,
         createdAt: now.toISOString(),
+        promotionBookingId: this.random.uuidv7(now),
       });
       if (outcome.ok) {
         this.log.info({ bookingId, slotId: slot.slotId }, 'facility slot booked');
         return toBookingView(await this.mustBooking(bookingId));
+      }
+      if (outcome.conflict === 'held-until') {
+        throw refused('outside_window', `this slot was released and opens for first-come booking at ${outcome.until}`);
       }
       if (outcome.conflict === 'slot-taken') {
         this.log.info({ slotId: slot.slotId, code: 'slot_unavailable' }, 'facility booking refused');
@@ -139,7 +152,7 @@ export class FacilityBookingService {
       if (booking.source === 'lottery') {
         const round = await this.mustRound((await this.mustSlot(booking.slotId)).roundId);
         if (now.getTime() < round.timetable.resultsAt.getTime()) continue;
-        const released = booking.status === 'held' && effectiveLive('held', round, now) === null;
+        const released = booking.status === 'held' && effectiveLive('held', booking.confirmBy, round, now) === null;
         visible.push(toBookingView({ ...booking, status: released ? 'released' : booking.status }));
         continue;
       }
@@ -185,7 +198,11 @@ export class FacilityBookingService {
   }
 }
 
-/** A held win whose confirmation window has closed is released, whether or not the release job has run. */
-function effectiveLive(live: LiveBooking, round: RoundRecord, now: Date): LiveBooking {
-  return live === 'held' && now.getTime() >= round.timetable.confirmClosesAt.getTime() ? null : live;
+/**
+ * A held win whose deadline (a promoted alternate's own, else the round's confirmation close) has
+ * passed is no longer held, whether or not the release job has run.
+ */
+function effectiveLive(live: LiveBooking, confirmBy: string | null, round: RoundRecord, now: Date): LiveBooking {
+  const deadline = confirmBy ? Date.parse(confirmBy) : round.timetable.confirmClosesAt.getTime();
+  return live === 'held' && now.getTime() >= deadline ? null : live;
 }

@@ -14,7 +14,7 @@ import {
 } from '../domain/lottery/user-rules';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
-import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, type FacilityUsersRepository } from '../repositories/facility-users.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
@@ -48,7 +48,7 @@ export class FacilityUsersService {
   constructor(
     @Inject(FACILITY_USERS_REPOSITORY) private readonly users: FacilityUsersRepository,
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {

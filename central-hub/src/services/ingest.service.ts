@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { failure, type BatchAck, type EventBatch } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { EVENT_REPOSITORY, SeqConflictError, type EventRepository } from '../repositories/event.repository';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { ChaosService } from './chaos.service';
+import { LotteryOfflineService } from './lottery-offline.service';
 import { CommandService } from './command.service';
 import { effectsOf } from './event-projection.rules';
 import { MonitorService } from './monitor.service';
@@ -26,6 +27,7 @@ export class IngestService {
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
+    @Optional() @Inject(LotteryOfflineService) private readonly lotteryOffline?: LotteryOfflineService,
   ) {
     this.log = root.child({ module: 'ingest' });
   }
@@ -58,6 +60,8 @@ export class IngestService {
     this.metrics.eventsIngested(stored, duplicates);
     if (completedCommands.length > 0 || auditEntries.length > 0) await this.commands.completed(completedCommands, auditEntries);
     if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.monitor.evaluate(kioskId);
+    // Recorded as pending in the batch's transaction; judged now, after the ack is decided (and at every lottery tick).
+    if (appliedEffects.has('lottery-provisional')) this.lotteryOffline?.judgeSoon();
     if (nextHeldSeq === null) return { ok: true, ackedThroughSeq, stored, duplicates };
     this.log.warn({ kioskId, missingFromSeq: ackedThroughSeq + 1, nextHeldSeq }, 'gap in kiosk event sequence');
     return { ok: true, ackedThroughSeq, stored, duplicates, gap: { missingFromSeq: ackedThroughSeq + 1, nextHeldSeq } };

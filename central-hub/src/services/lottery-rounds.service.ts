@@ -10,7 +10,7 @@ import { generateSlots, type FacilitySpec } from '../domain/lottery/slots';
 import { toRoundView } from '../dtos/lottery.dto';
 import { notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
-import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { LOTTERY_REPOSITORY, type DrawRecord, type LotteryRepository } from '../repositories/lottery.repository';
 import type { RoundRecord } from '../repositories/lottery.rows';
@@ -38,7 +38,7 @@ export class LotteryRoundsService {
   constructor(
     @Inject(LOTTERY_REPOSITORY) private readonly lottery: LotteryRepository,
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -55,11 +55,14 @@ export class LotteryRoundsService {
     }
   }
 
-  async tick(): Promise<void> {
+  /** Resolves with the rounds it drew and how many unconfirmed wins it released. */
+  async tick(): Promise<{ drawn: string[]; released: number }> {
     await this.ensureRounds();
-    await this.runDueDraws();
-    const released = await this.lottery.releaseExpiredHolds(this.clock.now().toISOString());
-    if (released > 0) this.log.info({ released }, 'unconfirmed lottery wins released');
+    const drawn = await this.runDueDraws();
+    const now = this.clock.now();
+    const { released, promoted } = await this.lottery.releaseExpiredHolds(now.toISOString(), () => this.random.uuidv7(now));
+    if (released > 0) this.log.info({ released, promoted }, 'unconfirmed lottery wins released');
+    return { drawn, released };
   }
 
   /**

@@ -4,6 +4,7 @@ import { TOYONAKA_FACILITIES } from '../domain/lottery/catalogue.toyonaka';
 import { DEMO_FACILITY_USERS } from '../domain/lottery/demo-users';
 import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
 import { FacilityUsersService } from './facility-users.service';
+import { LotteryOfflineService } from './lottery-offline.service';
 import { LotteryRoundsService } from './lottery-rounds.service';
 
 /** How often the lottery calendar is advanced: rounds created, draws run, unconfirmed wins released. */
@@ -21,6 +22,7 @@ export class LotteryScheduler implements OnApplicationBootstrap {
   constructor(
     @Inject(LotteryRoundsService) private readonly rounds: LotteryRoundsService,
     @Inject(FacilityUsersService) private readonly users: FacilityUsersService,
+    @Inject(LotteryOfflineService) private readonly offline: LotteryOfflineService,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
@@ -29,11 +31,16 @@ export class LotteryScheduler implements OnApplicationBootstrap {
     if (this.config.lottery.seedFacilities) await this.rounds.seedCatalogue(TOYONAKA_FACILITIES);
     if (this.config.lottery.seedDemoUsers) await this.users.ensureDemoUsers(DEMO_FACILITY_USERS);
     await this.tick();
-    this.scheduler.every('lottery', LOTTERY_TICK_MS, () => this.tick());
+    this.scheduler.every('lottery', LOTTERY_TICK_MS, async () => {
+      await this.tick();
+    });
   }
 
-  async tick(): Promise<void> {
-    await this.rounds.tick();
+  async tick(): Promise<{ drawn: string[]; released: number }> {
+    // Offline entries that arrived before a crash are judged first: they may be due for this tick's draw.
+    await this.offline.judgePending();
+    const done = await this.rounds.tick();
     await this.users.purgeExpiredSessions();
+    return done;
   }
 }

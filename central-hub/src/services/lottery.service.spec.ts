@@ -62,6 +62,7 @@ const stored: EntryRecord = {
   result: null,
   wonSlotId: null,
   bookingStatus: null,
+  confirmBy: null,
 };
 
 describe('LotteryService', () => {

@@ -5,7 +5,7 @@ import { roundPhase } from '../domain/lottery/schedule';
 import { toEntryView } from '../dtos/lottery.dto';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
-import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { LOTTERY_REPOSITORY, type EntryRecord, type LotteryRepository } from '../repositories/lottery.repository';
 import type { RoundRecord, SlotInfo } from '../repositories/lottery.rows';
@@ -21,6 +21,14 @@ export interface EntryRequest {
   offlineOccurredAt?: string;
   /** The terminal it came from, if any (the internet channel has none). */
   kioskId?: string;
+}
+
+/** Ten digits, the first 1–8 (first-come booking numbers start with 9, so the two never collide). */
+export function newEntryNumber(random: Random): string {
+  const bytes = random.bytes(5);
+  const first = 1 + ((bytes[0] ?? 0) % 8);
+  const rest = (bytes.readUInt32BE(1) % 1_000_000_000).toString().padStart(9, '0');
+  return `${first}${rest}`;
 }
 
 const WINDOW_MESSAGES: Record<WindowRefusal, string> = {
@@ -57,7 +65,7 @@ export class LotteryService {
   constructor(
     @Inject(LOTTERY_REPOSITORY) private readonly lottery: LotteryRepository,
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -94,7 +102,7 @@ export class LotteryService {
       const outcome = await this.lottery.insertEntry(
         {
           entryId,
-          entryNumber: this.entryNumber(),
+          entryNumber: newEntryNumber(this.random),
           clientEntryId: request.clientEntryId,
           roundId: round.roundId,
           userNumber: principal.userNumber,
@@ -162,11 +170,13 @@ export class LotteryService {
       throw refused('outside_window', `results are published at ${round.timetable.resultsAt.toISOString()}`);
     }
     if (entry.bookingStatus === decision) return toEntryView(entry, round, now);
-    if (phase !== 'confirmation') throw refused('outside_window', 'the confirmation window has closed');
+    // A drawn win is decided in the round's confirmation window; a promoted alternate by its own deadline.
+    const deadline = entry.confirmBy ? Date.parse(entry.confirmBy) : round.timetable.confirmClosesAt.getTime();
+    if (now.getTime() >= deadline) throw refused('outside_window', 'the confirmation window has closed');
     if (entry.bookingStatus !== 'held') {
       throw refused('slot_unavailable', entry.bookingStatus ? `this win is already ${entry.bookingStatus}` : 'this entry did not win');
     }
-    if (!(await this.lottery.decideWin(entryId, decision, now.toISOString()))) {
+    if (!(await this.lottery.decideWin(entryId, decision, now.toISOString(), () => this.random.uuidv7(now)))) {
       // Decided concurrently: answer with whatever stands now.
       return this.view(await this.mustFind(entryId), now);
     }
@@ -208,13 +218,5 @@ export class LotteryService {
     const round = await this.lottery.findRound(roundId);
     if (!round) throw new Error(`round ${roundId} vanished`);
     return round;
-  }
-
-  /** Ten digits, the first 1–8 (first-come booking numbers start with 9, so the two never collide). */
-  private entryNumber(): string {
-    const bytes = this.random.bytes(5);
-    const first = 1 + ((bytes[0] ?? 0) % 8);
-    const rest = (bytes.readUInt32BE(1) % 1_000_000_000).toString().padStart(9, '0');
-    return `${first}${rest}`;
   }
 }

@@ -6,6 +6,7 @@ import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository'
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../repositories/telemetry.repository';
 import { AuthService } from './auth.service';
 import { CommandService } from './command.service';
+import { LogUploadService } from './log-upload.service';
 import { MonitorService } from './monitor.service';
 
 /** Names of the scheduled jobs (tests run them by name). */
@@ -26,6 +27,7 @@ export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CommandService) private readonly commands: CommandService,
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(LogUploadService) private readonly logUploads: LogUploadService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) root: Logger,
@@ -53,5 +55,7 @@ export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
     const before = new Date(this.clock.now().getTime() - this.config.fleet.telemetryRetentionMs).toISOString();
     const points = await this.telemetry.prune(before);
     if (points > 0) this.log.info({ points, before }, 'telemetry pruned');
+    const logChunks = await this.logUploads.prune(before);
+    if (logChunks > 0) this.log.info({ logChunks, before }, 'uploaded kiosk logs pruned');
   }
 }

@@ -40,7 +40,7 @@ describe('lottery wired into the hub', () => {
     const signIn = lotteryHubAckSchemas['lottery.signIn'].parse(await send(socket, 'lottery.signIn', { userNumber: '10000008', pin: '1234' }));
     expect(signIn).toMatchObject({ ok: true, user: { municipality: '豊中市' } });
     const entries = lotteryHubAckSchemas['lottery.entries'].parse(await send(socket, 'lottery.entries', { sessionToken: signIn.ok ? signIn.sessionToken : '' }));
-    expect(entries).toEqual({ ok: true, entries: [] });
+    expect(entries).toEqual({ ok: true, entries: [], provisional: [] });
     expect(await send(socket, 'lottery.signIn', { userNumber: '10000008', pin: '9999' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
 
     // Malformed and unknown messages are answered, once, with a code.

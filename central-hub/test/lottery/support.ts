@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,13 @@ import { SqliteDatabase } from '../../src/repositories/database.repository';
 import { SqliteFacilityBookingRepository } from '../../src/repositories/facility-booking.repository';
 import { SqliteFacilityCatalogueRepository } from '../../src/repositories/facility-catalogue.repository';
 import { SqliteFacilityUsersRepository } from '../../src/repositories/facility-users.repository';
+import { SqliteLotteryOfflineRepository } from '../../src/repositories/lottery-offline.repository';
+import { fixedOfflineEntryKeys, offlineKeyPairOf, type OfflineEntryKeyPair } from '../../src/repositories/lottery-offline-key.repository';
 import { SqliteLotteryRepository } from '../../src/repositories/lottery.repository';
 import type { Random } from '../../src/repositories/random.repository';
 import { FacilityBookingService } from '../../src/services/facility-booking.service';
 import { FacilityUsersService } from '../../src/services/facility-users.service';
+import { LotteryOfflineService } from '../../src/services/lottery-offline.service';
 import { LotteryRoundsService } from '../../src/services/lottery-rounds.service';
 import { LotteryService } from '../../src/services/lottery.service';
 import { LogCapture } from '../support/log-capture';
@@ -59,6 +62,13 @@ export class SeededRandom implements Random {
   }
 }
 
+let offlineKey: OfflineEntryKeyPair | undefined;
+/** One RSA key per test process (2048 bits, quick to make); the hub makes 3072-bit keys. */
+export function testOfflineKey(): OfflineEntryKeyPair {
+  offlineKey ??= offlineKeyPairOf(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+  return offlineKey;
+}
+
 /** Opens the hub's real SQLite file in `dir`, migrated as the hub migrates it (the lottery schema included). */
 export function openLotteryDatabase(dir: string, log: Logger): SqliteDatabase {
   return new SqliteDatabase(dir, log);
@@ -74,6 +84,8 @@ export interface LotteryWorld {
   lottery: LotteryService;
   rounds: LotteryRoundsService;
   booking: FacilityBookingService;
+  offline: LotteryOfflineService;
+  offlineKey: OfflineEntryKeyPair;
   handlers: LotteryAgentHandlers;
   close(): void;
 }
@@ -94,7 +106,9 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
   const lottery = new LotteryService(lotteryRepo, catalogue, clock, random, logger);
   const rounds = new LotteryRoundsService(lotteryRepo, catalogue, clock, random, logger);
   const booking = new FacilityBookingService(bookings, catalogue, lotteryRepo, clock, random, logger);
-  const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, logger);
+  const offlineKey = testOfflineKey();
+  const offline = new LotteryOfflineService(new SqliteLotteryOfflineRepository(database), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
+  const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, offline, logger);
   let closed = false;
   return {
     dir,
@@ -106,6 +120,8 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
     lottery,
     rounds,
     booking,
+    offline,
+    offlineKey,
     handlers,
     close: () => {
       if (closed) return;

@@ -2,9 +2,14 @@ import type { HubCommand } from '@kiosk/protocols';
 import { DeviceCommandError, type DeviceManager } from '../hardware/device-manager';
 import type { AgentState } from '../status/agent-state';
 import type { AgentSettings } from '../store/agent-settings';
+import type { LogUploader } from './log-upload';
 
 export interface CommandOutcome {
-  status: 'succeeded' | 'failed';
+  /**
+   * `restarting`: the agent is about to exit for its supervisor to start it again; the command stays
+   * pending in the inbox and the next process reports it (so it is never acted on twice).
+   */
+  status: 'succeeded' | 'failed' | 'restarting';
   detail?: string;
   /** A database-only effect, committed in the same transaction as the result (so it happens exactly once). */
   applyInStore?: () => void;
@@ -22,6 +27,10 @@ export interface CommandExecutorDeps {
   settings: AgentSettings;
   state: AgentState;
   config: ConfigRefresher;
+  /** `logs.upload`; null where the agent keeps no recent lines (in-process tests). */
+  logs?: LogUploader | null;
+  /** Whether a supervisor restarts this process when it exits (`agent.restart`). */
+  canRestart?: boolean;
 }
 
 /** Acts on one command. Never throws: every failure becomes a `failed` outcome with a technician-readable detail. */
@@ -61,6 +70,12 @@ export class CommandExecutor {
       case 'device.reset':
         await this.deps.devices.reset(command.params.deviceId);
         return { status: 'succeeded', detail: `${command.params.deviceId} reset` };
+      case 'logs.upload':
+        if (!this.deps.logs) return { status: 'failed', detail: 'this agent keeps no recent log lines' };
+        return { status: 'succeeded', detail: await this.deps.logs.upload(command.commandId, command.params.minutes) };
+      case 'agent.restart':
+        if (this.deps.canRestart !== true) return { status: 'failed', detail: 'this agent runs without a supervisor to start it again' };
+        return { status: 'restarting', detail: 'agent restarting' };
     }
   }
 }

@@ -23,6 +23,8 @@ export class CommandService {
     private readonly executor: CommandExecutor,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Stops the process for its supervisor to start it again (`agent.restart`); never returns to the caller's flow. */
+    private readonly restart: () => void = () => undefined,
   ) {}
 
   receive(input: unknown): ReceivedCommand {
@@ -58,6 +60,12 @@ export class CommandService {
           receipt: plan.receipt,
           followUp: async () => {
             const outcome = await this.executor.execute(command);
+            if (outcome.status === 'restarting') {
+              // Left pending in the inbox on purpose: the next process finds it and reports it succeeded.
+              this.logger.info({ commandId: command.commandId }, 'agent restarting on a hub command');
+              this.restart();
+              return;
+            }
             this.complete(command, outcome.status, outcome);
           },
         };
@@ -67,23 +75,24 @@ export class CommandService {
   /**
    * Commands recorded by an earlier run that never completed: the agent stopped while acting. Whether the
    * effect happened is unknown, so they are not run again (that could print twice); they are reported
-   * failed so a technician can decide.
+   * failed so a technician can decide. The exception is `agent.restart`: stopping was its effect, and
+   * this process running is the proof it worked, so it is reported succeeded (once: the inbox row and
+   * the result commit together).
    */
   recoverInterrupted(): number {
     const pending = this.store.inbox.pending();
     for (const command of pending) {
+      const restarted = command.type === 'agent.restart';
+      const status = restarted ? 'succeeded' : 'failed';
+      const detail = restarted
+        ? `agent restarted (now pid ${process.pid})`
+        : `the agent stopped while running this ${command.type} command; not retried, check the kiosk`;
       this.store.atomically(() => {
-        this.store.inbox.complete(command.commandId, 'failed', this.clock.now());
-        this.store.outbox.enqueue({
-          type: 'command.result',
-          payload: {
-            commandId: command.commandId,
-            status: 'failed',
-            detail: `the agent stopped while running this ${command.type} command; not retried, check the kiosk`,
-          },
-        });
+        this.store.inbox.complete(command.commandId, status, this.clock.now());
+        this.store.outbox.enqueue({ type: 'command.result', payload: { commandId: command.commandId, status, detail } });
       });
-      this.logger.warn({ commandId: command.commandId, type: command.type }, 'interrupted hub command reported failed');
+      if (restarted) this.logger.info({ commandId: command.commandId, type: command.type }, 'agent back after a restart command');
+      else this.logger.warn({ commandId: command.commandId, type: command.type }, 'interrupted hub command reported failed');
     }
     return pending.length;
   }

@@ -23,6 +23,18 @@ export interface DeviceServicesDeps {
   state: AgentState;
   now: () => Date;
   logger: Logger;
+  /** A flow's say over money (the certificate flow): which transaction it belongs to, when coins are wanted. */
+  cashPolicy?: CashPolicy;
+}
+
+/** What a flow tells the cash services (certificates/cash-policy.ts implements it). */
+export interface CashPolicy {
+  /** The transaction coins and payouts belong to when a flow names one (also with no session: recovery); null: the session's. */
+  transaction(): string | null;
+  /** Whether the acceptor may take coins in the current session; null: no opinion (any session may). */
+  acceptsCoins(): boolean | null;
+  /** Calls back when either answer may have changed; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
 }
 
 /**
@@ -34,7 +46,7 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
   const { drivers, sessions, state, logger } = deps;
   const cash = new CashRecorder({
     outbox: deps.outbox,
-    activeSession: () => sessions.current()?.sessionId ?? null,
+    activeSession: () => deps.cashPolicy?.transaction() ?? sessions.current()?.sessionId ?? null,
     logger: logger.child({ module: 'cash' }),
   });
   const pinEntry = new PinEntry();
@@ -52,9 +64,9 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
     ? new CoinGate(
         drivers.coinAcceptor,
         {
-          sessionActive: () => sessions.current() !== null,
+          sessionActive: () => sessions.current() !== null && (deps.cashPolicy?.acceptsCoins() ?? true),
           outOfService: () => state.isOutOfService(),
-          subscribe: (changed) => [sessions.onChange(changed), state.onStatus(changed)],
+          subscribe: (changed) => [sessions.onChange(changed), state.onStatus(changed), ...(deps.cashPolicy ? [deps.cashPolicy.onChange(changed)] : [])],
         },
         logger.child({ module: 'coin-gate' }),
       )

@@ -7,7 +7,7 @@ import type { AgentState } from '../status/agent-state';
 import type { KioskSessions } from './kiosk-sessions';
 import { StaticFiles, plain } from './static-handler';
 import { isLoopbackHost, isLoopbackOrigin } from './static-files';
-import { attachUiNamespace } from './ui-namespace';
+import { attachUiNamespace, type UiFeature } from './ui-namespace';
 
 /** The only address the local server binds: the kiosk screen is on this machine and nothing else may reach it. */
 export const LOCAL_HOST = '127.0.0.1';
@@ -21,6 +21,8 @@ export interface LocalServerDeps {
   backlog: () => number;
   /** The demo's device panel (AGENT_DEVICES=virtual only): its build and its socket namespace. */
   panel?: PanelHosting;
+  /** Services' own parts of `/ui` (the lottery flow). */
+  uiFeatures?: readonly UiFeature[];
   logger: Logger;
 }
 
@@ -69,7 +71,7 @@ export class LocalServer {
   }
 
   async start(): Promise<{ port: number; url: string }> {
-    this.detachUi = attachUiNamespace(this.io.of(UI_NAMESPACE), this.deps.state, this.deps.sessions);
+    this.detachUi = attachUiNamespace(this.io.of(UI_NAMESPACE), this.deps.state, this.deps.sessions, this.deps.uiFeatures);
     // No panel, no namespace: on a production kiosk a `/panel` socket is refused as an unknown namespace.
     // The cast: socket.io types events per server, not per namespace; this one speaks the panel's maps.
     if (this.deps.panel) this.detachPanel = this.deps.panel.attach(this.io.of(DEVICE_PANEL_NAMESPACE) as PanelNamespace);

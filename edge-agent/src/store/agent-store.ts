@@ -24,6 +24,11 @@ export class AgentStore {
     return new AgentStore(openDatabase(file, options), kioskId, clock);
   }
 
+  /** A feature's repository over this same file (so its writes can share `atomically` with the outbox). */
+  repository<T>(make: (db: SqliteDatabase) => T): T {
+    return make(this.db);
+  }
+
   /** Runs `work` in one IMMEDIATE transaction: every write in it commits together, or none does. */
   atomically<T>(work: () => T): T {
     return this.db.transaction(work).immediate();

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { LOTTERY_CACHE_MIGRATION } from '../lottery/cache-migration';
+import { CERTIFICATE_TRANSACTIONS_MIGRATION } from '../certificates/transaction-migration';
 
 /**
  * Schema versions, applied in order; `PRAGMA user_version` records how many ran. Append only: a shipped
@@ -48,6 +50,8 @@ export const MIGRATIONS: readonly string[] = [
     value_json TEXT NOT NULL
   );
   `,
+  LOTTERY_CACHE_MIGRATION,
+  CERTIFICATE_TRANSACTIONS_MIGRATION,
 ];
 
 export class SchemaTooNewError extends Error {

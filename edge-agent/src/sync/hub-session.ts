@@ -10,6 +10,7 @@ import {
   type Hello,
   type HelloAck,
   type HubToAgentEvents,
+  type LogChunk,
   type SimpleAck,
   type Telemetry,
 } from '@kiosk/protocols';
@@ -64,6 +65,12 @@ export class HubSession {
   async sendTelemetry(telemetry: Telemetry): Promise<SimpleAck> {
     const reply = await this.guard(() => this.socket.timeout(this.ackTimeoutMs).emitWithAck('telemetry', telemetry));
     return parseReply(SimpleAckSchema, reply, 'telemetry ack');
+  }
+
+  /** One chunk of a `logs.upload` answer (commands/log-upload.ts). */
+  async sendLogChunk(chunk: LogChunk): Promise<SimpleAck> {
+    const reply = await this.guard(() => this.socket.timeout(this.ackTimeoutMs).emitWithAck('logs.chunk', chunk));
+    return parseReply(SimpleAckSchema, reply, 'log chunk ack');
   }
 
   onCommand(handler: HubToAgentEvents['command']): void {

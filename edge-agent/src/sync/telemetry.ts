@@ -1,4 +1,4 @@
-import { TelemetrySchema, type DeviceHealth, type Telemetry } from '@kiosk/protocols';
+import { TelemetrySchema, type DeviceHealth, type KioskActivity, type Telemetry } from '@kiosk/protocols';
 import type { OutboxStats } from '../store/outbox';
 
 /** The wire limit on devices per heartbeat. */
@@ -12,6 +12,8 @@ export interface TelemetryInputs {
   uptimeSeconds: number;
   rssBytes: number;
   outOfService: boolean;
+  /** Card reads, prints, transactions and the cash box (telemetry-activity.ts); absent when not observed. */
+  activity?: KioskActivity;
 }
 
 /** Pure: the heartbeat the hub's fleet view is built from (latest wins; not exactly-once). */
@@ -31,5 +33,6 @@ export function buildTelemetry(input: TelemetryInputs): Telemetry {
       rssBytes: Math.max(0, Math.round(input.rssBytes)),
       outOfService: input.outOfService,
     },
+    ...(input.activity === undefined ? {} : { activity: input.activity }),
   });
 }

@@ -77,6 +77,8 @@ describe('commandRequest', () => {
       'service.set': serviceDraft(false, '  点検のため  '),
       'device.test-print': { type: 'device.test-print', params: { deviceId: 'document-printer' } },
       'device.reset': { type: 'device.reset', params: { deviceId: 'card-reader' } },
+      'logs.upload': { type: 'logs.upload', params: { minutes: 15 } },
+      'agent.restart': { type: 'agent.restart', params: {} },
     };
     for (const type of HubCommandTypeSchema.options) {
       const draft = drafts[type];

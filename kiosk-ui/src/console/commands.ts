@@ -99,6 +99,14 @@ export function commandRequest(kioskId: string, draft: CommandDraft): ConsoleCom
   return ConsoleCommandRequestSchema.parse({ kioskId, type: draft.type, params: params.data });
 }
 
+/** The look-backs the panel offers for `logs.upload` (the protocol allows 1 to MAX_LOG_UPLOAD_MINUTES). */
+export const LOG_UPLOAD_MINUTES = [5, 15, 30, 60] as const;
+
+/** A finished log upload whose lines the hub holds: the history offers the download. */
+export function hasLogDownload(command: Pick<CommandView, 'type' | 'status'>): boolean {
+  return command.type === 'logs.upload' && command.status === 'succeeded';
+}
+
 /** Out of service with a reason only when one was typed (the protocol's reason is optional, ≤ 200 chars). */
 export function serviceDraft(inService: boolean, reason: string): CommandDraft {
   const trimmed = reason.trim();

@@ -52,3 +52,22 @@ export function deviceTimelines(telemetry: readonly TelemetryPoint[]): DeviceTim
       ),
     }));
 }
+
+/** The activity counts a chart can show (each a rolling last-hour count, except the cash box). */
+export type ActivitySeries = 'cardReads' | 'receiptPrints' | 'documentPrints' | 'transactions' | 'cashBoxValue' | 'cashBoxCoins';
+
+/**
+ * One activity figure over the stored heartbeats; points from agents that sent no activity (older
+ * versions) are left out. The counts are each heartbeat's "last hour", so the line reads "per hour".
+ */
+export function activitySeries(telemetry: readonly TelemetryPoint[], which: ActivitySeries): Point[] {
+  return timed(telemetry).flatMap(({ t, point }) => {
+    const activity = point.activity;
+    if (activity === undefined) return [];
+    if (which === 'cashBoxValue' || which === 'cashBoxCoins') {
+      if (activity.cashBox === null) return [];
+      return [{ t, v: which === 'cashBoxValue' ? activity.cashBox.valueYen : activity.cashBox.coins }];
+    }
+    return [{ t, v: activity[which] }];
+  });
+}

@@ -15,6 +15,7 @@ import { SocketLink } from '../shared/socket-link';
 import type { ReportProblem } from '../shared/background';
 import type { Timers } from '../shared/timers';
 import type { AgentLinkState } from './kiosk-model';
+import { CertificateLink, type CertificatePort } from './certificates/certificate-link';
 
 export type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 type TimedUiSocket = ReturnType<UiSocket['timeout']>;
@@ -28,6 +29,8 @@ export interface AgentLinkEvents {
 export interface AgentPort {
   beginSession(request: SessionBegin): Promise<string>;
   endSession(request: SessionEnd): Promise<void>;
+  /** The certificate flow's commands and state pushes (absent in test doubles that do not need them). */
+  readonly certificates?: CertificatePort;
 }
 
 /** The kiosk page is served by the agent, so the agent is the page's own origin. */
@@ -48,6 +51,7 @@ export function agentSocket(url: string = UI_NAMESPACE): UiSocket {
  */
 export class AgentLink implements AgentPort {
   readonly #link: SocketLink<TimedUiSocket>;
+  readonly certificates: CertificateLink;
 
   constructor(
     private readonly socket: UiSocket,
@@ -57,6 +61,7 @@ export class AgentLink implements AgentPort {
     ackTimeoutMs = 5000,
     rejoinMs = 1000,
   ) {
+    this.certificates = new CertificateLink(socket, report, ackTimeoutMs);
     this.#link = new SocketLink(
       socket,
       'agent',
@@ -71,6 +76,7 @@ export class AgentLink implements AgentPort {
   start(): void {
     this.socket.on('status', (raw: unknown) => this.#acceptStatus(raw, 'status push'));
     // A kiosk must never stay disconnected: the link also rejoins after the agent hung up on us.
+    this.certificates.start();
     this.#link.start();
   }
 

@@ -1,5 +1,6 @@
 import { runInBackground, type ReportProblem } from '../shared/background';
 import type { AgentPort } from './agent-link';
+import type { CertificatePort } from './certificates/certificate-link';
 import type { Clock, Timers } from '../shared/timers';
 import { IdleTimer } from './idle';
 import { idleArmed, reduce, type KioskAction, type KioskEffect, type KioskModel } from './kiosk-model';
@@ -37,6 +38,15 @@ export class KioskController {
     return this.options.idleMs;
   }
 
+  /** The certificate flow's link to the agent (its screens subscribe to it). */
+  get certificates(): CertificatePort | undefined {
+    return this.agent.certificates;
+  }
+
+  get report(): ReportProblem {
+    return this.options.report;
+  }
+
   dispatch(action: KioskAction): void {
     const { model, effects } = reduce(this.store.model, action);
     this.store.set(model);
@@ -58,7 +68,10 @@ export class KioskController {
       case 'begin-session':
         runInBackground(
           'session.begin',
-          this.agent.beginSession({ service: effect.service, language: effect.language }),
+          // A certificates session starts the agent's flow (its preflight) once the session exists.
+          this.agent
+            .beginSession({ service: effect.service, language: effect.language })
+            .then(() => (effect.service === 'certificates' ? this.agent.certificates?.command('start') : undefined)),
           this.options.report,
         );
         return;

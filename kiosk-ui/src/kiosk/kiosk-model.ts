@@ -26,6 +26,8 @@ export type KioskAction =
   | { type: 'select-language'; language: Language }
   | { type: 'choose-service'; service: Service }
   | { type: 'back' }
+  /** The service's flow ended by itself (certificate issued or refunded and taken): home, session `done`. */
+  | { type: 'finish' }
   | { type: 'idle-timeout' }
   | { type: 'status'; status: AgentStatus }
   | { type: 'link'; link: AgentLinkState };
@@ -69,6 +71,9 @@ export function reduce(model: KioskModel, action: KioskAction): Transition {
         model: { ...model, screen: { kind: 'attract' }, sessionOpen: false },
         effects: model.sessionOpen ? [{ kind: 'end-session', reason: 'cancelled' }] : [],
       };
+    case 'finish':
+      if (model.screen.kind === 'attract') return { model, effects: [] };
+      return home(model, 'done');
     case 'idle-timeout':
       if (isAtHome(model)) return { model, effects: [] };
       return home(model, 'idle-timeout');
@@ -97,6 +102,8 @@ export function isAtHome(model: KioskModel): boolean {
 
 /** The idle timer runs whenever the screen is not what the next person should find. */
 export function idleArmed(model: KioskModel): boolean {
+  // The certificate flow runs its own idle rule (a warning first; off while money or paper is in play).
+  if (model.screen.kind === 'service' && model.screen.service === 'certificates') return false;
   return !isAtHome(model) && !isOutOfService(model);
 }
 

@@ -7,6 +7,7 @@ import App from './App.svelte';
 import { parseKioskConfig } from './config';
 import { KioskController } from './kiosk-controller';
 import { kioskState } from './kiosk-state.svelte';
+import { LotteryLink } from './lottery/lottery-link';
 
 const problems = new ProblemLog();
 const config = parseKioskConfig(window.location.search);
@@ -29,5 +30,7 @@ const controller = new KioskController(kioskState, link, {
 
 const target = document.getElementById('app');
 if (!target) throw new Error('kiosk: #app element missing from index.html');
-mount(App, { target, props: { controller } });
+const lottery = new LotteryLink(socket, problems.report);
+lottery.start();
+mount(App, { target, props: { controller, lottery } });
 link.start();

@@ -7,12 +7,14 @@ export type LiveBooking = 'held' | 'confirmed' | null;
 
 /**
  * What a person may do with a slot at `now`. A slot is first-come only once its round says so (after
- * the lottery, its confirmations and the hold of released wins) and only before it starts.
+ * the lottery, its confirmations and the hold of released wins), and for a slot whose win ended later
+ * (alternates, domain/lottery/alternates.ts) only from `firstComeFrom`; and only before it starts.
  */
-export function slotState(round: RoundTimetable, slotStartsAt: Date, booking: LiveBooking, now: Date): SlotState {
+export function slotState(round: RoundTimetable, slotStartsAt: Date, booking: LiveBooking, now: Date, firstComeFrom: Date | null = null): SlotState {
   if (now.getTime() >= slotStartsAt.getTime()) return 'past';
   if (booking === 'confirmed') return 'booked';
   if (booking === 'held') return 'held';
+  if (firstComeFrom && now.getTime() < firstComeFrom.getTime() && now.getTime() >= round.resultsAt.getTime()) return 'lottery-closed';
   switch (roundPhase(round, now)) {
     case 'announced':
       return 'upcoming-lottery';

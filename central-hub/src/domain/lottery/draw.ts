@@ -49,8 +49,8 @@ export interface DrawOutcome {
   slots: SlotOutcome[];
   /** The winning entries by ref; an entry not in it lost. */
   wins: Map<string, { result: WinResult; slotId: string }>;
-  /** The canonical text (DRAW.md) and its SHA-256. */
-  text: string;
+  /** The canonical text (DRAW.md), joined when first read, and its SHA-256. */
+  readonly text: string;
   digest: string;
 }
 
@@ -199,21 +199,36 @@ export function runDraw(input: DrawInput): DrawOutcome {
   slots.forEach((slot, s) => {
     if (hadCandidates[s]) outcomes.push({ slotId: slot.slotId, capacity: slot.capacity, winners: winners[s] as string[], alternates: alternates[s] as string[] });
   });
-  const text = canonicalText(input, outcomes);
-  return { slots: outcomes, wins, text, digest: sha256Hex(text) };
+  const { digest, lines } = canonicalOutput(input, outcomes);
+  let text: string | undefined;
+  return {
+    slots: outcomes,
+    wins,
+    digest,
+    get text() {
+      text ??= lines.join('');
+      return text;
+    },
+  };
 }
 
-/** The draw's output as text (DRAW.md, "Output"): what the CLI prints and the digest covers. */
-function canonicalText(input: DrawInput, outcomes: readonly SlotOutcome[]): string {
+/**
+ * The draw's output (DRAW.md, "Output"), line by line, and the SHA-256 of their concatenation, fed
+ * line by line: at a million entries, joining everything into one text first costs more than the
+ * draw. The text itself is joined only when someone reads it (the re-run command prints it).
+ */
+function canonicalOutput(input: DrawInput, outcomes: readonly SlotOutcome[]): { digest: string; lines: string[] } {
   const lines = [
-    PUBLISHED_DRAW_FORMAT,
-    `round ${input.roundId}`,
-    `commitment ${input.commitment}`,
-    `seed ${input.seed}`,
-    `entries ${input.entries.length}`,
+    `${PUBLISHED_DRAW_FORMAT}\n`,
+    `round ${input.roundId}\n`,
+    `commitment ${input.commitment}\n`,
+    `seed ${input.seed}\n`,
+    `entries ${input.entries.length}\n`,
   ];
   for (const o of outcomes) {
-    lines.push(`slot ${o.slotId} capacity ${o.capacity} winners ${o.winners.join(',') || '-'} alternates ${o.alternates.join(',') || '-'}`);
+    lines.push(`slot ${o.slotId} capacity ${o.capacity} winners ${o.winners.join(',') || '-'} alternates ${o.alternates.join(',') || '-'}\n`);
   }
-  return lines.join('\n') + '\n';
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line, 'utf8');
+  return { digest: hash.digest('hex'), lines };
 }

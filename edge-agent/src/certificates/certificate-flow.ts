@@ -1,0 +1,829 @@
+import {
+  CardAuthFailureReasonSchema,
+  type CertificateFlowErrorCode,
+  type CertificateOrder,
+  type CertificateQuoteView,
+  type CertificateRefundReason,
+  type CertificatesQuoteAck,
+  type CertificateViewState,
+  type CertificateFailure,
+  type DeviceHealth,
+  EligibilityReasonSchema,
+} from '@kiosk/protocols';
+import {
+  CardError,
+  JpkiCard,
+  NotMyNumberCardError,
+  PinIncorrectError,
+  PinLockedError,
+  PrintJobFailedError,
+  type CardReaderDriver,
+  type CoinAcceptor,
+  type CoinDispenser,
+  type DocumentPrinter,
+  type ReceiptPrinter,
+} from '@kiosk/devices';
+import { sleep, type Clock } from '../clock';
+import type { PinEntry } from '../input/pin-entry';
+import type { Logger } from '../logger';
+import type { KioskSessions, CurrentSession } from '../server/kiosk-sessions';
+import type { AgentState } from '../status/agent-state';
+import type { Outbox } from '../store/outbox';
+import type { CertificateCashPolicy } from './cash-policy';
+import { transition, type FlowEffect, type FlowEvent, type FlowState, type ResidentContext } from './flow-machine';
+import { viewOf } from './flow-view';
+import { CertificateHubUnreachableError, type CertificateHub } from './hub-certificates';
+import { preflight, type HubAvailability } from './preflight';
+import type { PrintJobHistory } from './print-job-history';
+import { certificateReceipt, refundVoucher } from './receipt';
+import { owedYen, recoveryPlan } from './recovery-plan';
+import type { CertificateTransactions } from './transaction-store';
+
+/** Test-only fault injection points (chaos.ts: KIOSK_CHAOS=agent-crash-after-payment / agent-crash-before-print). */
+export interface CertificateChaos {
+  /** The fee is recorded as paid; nothing was issued yet. */
+  certificatePaid(): void;
+  /** The hub issued; nothing was printed yet. */
+  certificateIssued(): void;
+}
+
+export interface CertificateDrivers {
+  cardReader: CardReaderDriver | null;
+  coinAcceptor: CoinAcceptor | null;
+  coinDispenser: CoinDispenser | null;
+  documentPrinter: DocumentPrinter | null;
+  receiptPrinter: ReceiptPrinter | null;
+}
+
+export interface CertificateFlowOptions {
+  /** How long an issue whose answer was lost is retried (same transaction id) before the fee is refunded. */
+  issueRetryMs: number;
+  /** How long one A4 print may take before it counts as failed. */
+  printTimeoutMs: number;
+  /** How long a restarted agent waits for the hopper before settling what it owes. */
+  hopperWaitMs: number;
+}
+
+export const DEFAULT_FLOW_OPTIONS: CertificateFlowOptions = { issueRetryMs: 60_000, printTimeoutMs: 300_000, hopperWaitMs: 15_000 };
+
+export interface CertificateFlowDeps {
+  kioskId: string;
+  sessions: KioskSessions;
+  state: AgentState;
+  deviceHealth: () => DeviceHealth[];
+  drivers: CertificateDrivers;
+  pinEntry: PinEntry;
+  hub: CertificateHub;
+  transactions: CertificateTransactions;
+  outbox: Outbox;
+  cashPolicy: CertificateCashPolicy;
+  printJobs: PrintJobHistory | null;
+  chaos: CertificateChaos;
+  clock: Clock;
+  logger: Logger;
+  options?: Partial<CertificateFlowOptions>;
+}
+
+export type CommandAck = { ok: true } | { ok: false; error: { code: 'conflict' | 'not_found' | 'out_of_service' | 'internal'; message: string } };
+
+type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'agent-stopped';
+
+/** What the flow holds about one person: dropped (and buffers zeroed) on wipe. */
+interface PersonalData {
+  cardCertificate: Buffer | null;
+  cardSessionId: string | null;
+  order: CertificateOrder | null;
+  pdf: Buffer | null;
+  serial: string | null;
+}
+
+const emptyPersonalData = (): PersonalData => ({ cardCertificate: null, cardSessionId: null, order: null, pdf: null, serial: null });
+
+/**
+ * The certificate flow's runner: holds the state of the pure machine (flow-machine.ts), turns device,
+ * hub and screen happenings into its events, and carries out its effects. Money is in the ledger
+ * (transaction-store.ts) before the screen shows it; the transaction id is the kiosk session's id, which
+ * is also the id every `cash.*` event of the session carries.
+ */
+export class CertificateFlow {
+  private state: FlowState = { kind: 'idle' };
+  private readonly options: CertificateFlowOptions;
+  private readonly listeners = new Set<(view: CertificateViewState) => void>();
+  private readonly detach: Array<() => void> = [];
+  /** The kiosk session (= transaction) the flow runs in; null when idle. */
+  private sessionId: string | null = null;
+  /** The session ended while money was committed: finish as soon as an end screen is reached. */
+  private sessionGone = false;
+  private endReason: SessionEndReason = 'done';
+  /** Bumped on every start and wipe: results of effects from an earlier flow are dropped. */
+  private generation = 0;
+  private personal: PersonalData = emptyPersonalData();
+  private printJobIds: number[] = [];
+  private unpaidChangeYen = 0;
+  /** The municipality the hub serves at this kiosk (from the preflight), for the receipt. */
+  private kioskMunicipality: string | null = null;
+  private quoteWaiter: ((ack: CertificatesQuoteAck) => void) | null = null;
+  private recovering: Promise<void> = Promise.resolve();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly deps: CertificateFlowDeps) {
+    this.options = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
+  }
+
+  /** Subscribes to devices, sessions and the hub link; settles what a previous run left unfinished. */
+  start(): void {
+    const { drivers, sessions, pinEntry, state } = this.deps;
+    const reader = drivers.cardReader;
+    if (reader) {
+      const inserted = ({ selected }: { selected: boolean }) => selected && this.dispatch({ type: 'card-inserted' });
+      const removed = ({ selected }: { selected: boolean }) => selected && this.dispatch({ type: 'card-removed' });
+      reader.on('card-inserted', inserted);
+      reader.on('card-removed', removed);
+      this.detach.push(() => reader.off('card-inserted', inserted), () => reader.off('card-removed', removed));
+    }
+    if (drivers.coinAcceptor) this.detach.push(drivers.coinAcceptor.onCredit((credit) => this.credited(credit.coinYen)));
+    if (drivers.coinDispenser) this.detach.push(drivers.coinDispenser.onPayout((payout) => this.paidOut(payout.paidYen)));
+    this.detach.push(
+      pinEntry.onChange((entry) => {
+        if (this.state.kind !== 'pin') return;
+        if (entry.submitted) this.dispatch({ type: 'pin-entered', digits: entry.digits });
+        else this.publish();
+      }),
+      // Deferred a turn: the screen's `session.end` names its reason in the same turn (noteSessionEnd).
+      sessions.onChange((session) => setImmediate(() => this.sessionChanged(session))),
+      state.onConnection((connection) => {
+        if (connection.hubConnected) void this.track('report refunds', () => this.reportRefunds());
+      }),
+    );
+    this.recovering = this.track('recover unfinished transactions', () => this.recover());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const stop of this.detach.splice(0)) stop();
+    await Promise.allSettled([...this.running]);
+    this.dropPersonalData();
+    this.deps.cashPolicy.set(null, null);
+  }
+
+  view(): CertificateViewState {
+    return viewOf(this.state, this.deps.pinEntry.state().digits);
+  }
+
+  onView(listener: (view: CertificateViewState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The screen asked to end the session with this reason (the next session change is that end). */
+  noteSessionEnd(reason: 'done' | 'cancelled' | 'idle-timeout'): void {
+    this.endReason = reason;
+  }
+
+  // ---- commands from the screen -------------------------------------------------------------------
+
+  startFlow(): CommandAck {
+    const session = this.deps.sessions.current();
+    if (!session || session.service !== 'certificates') return { ok: false, error: { code: 'not_found', message: 'no certificates session: begin one first' } };
+    if (this.state.kind !== 'idle' && this.state.kind !== 'done') return { ok: false, error: { code: 'conflict', message: `a certificate flow is already on ${this.state.kind}` } };
+    this.generation += 1;
+    this.sessionId = session.sessionId;
+    this.sessionGone = false;
+    this.endReason = 'done';
+    this.state = { kind: 'idle' };
+    return this.command({ type: 'start' });
+  }
+
+  pinKey(key: { type: 'digit'; digit: number } | { type: 'clear' } | { type: 'enter' }): CommandAck {
+    const active = this.requireSession();
+    if (active) return active;
+    if (this.state.kind !== 'pin') return { ok: false, error: { code: 'conflict', message: `no PIN is asked for on ${this.state.kind}` } };
+    this.deps.pinEntry.press(key);
+    return { ok: true };
+  }
+
+  quote(order: CertificateOrder): Promise<CertificatesQuoteAck> {
+    const active = this.requireSession();
+    if (active && !active.ok) return Promise.resolve(active);
+    if (this.quoteWaiter) return Promise.resolve({ ok: false, error: { code: 'conflict', message: 'a quote is already being made' } });
+    const answered = new Promise<CertificatesQuoteAck>((resolve) => (this.quoteWaiter = resolve));
+    if (!this.dispatch({ type: 'quote-requested', order })) {
+      this.quoteWaiter = null;
+      return Promise.resolve({ ok: false, error: { code: 'conflict', message: `no quote can be made on ${this.state.kind}` } });
+    }
+    return answered;
+  }
+
+  confirm(): CommandAck {
+    return this.requireSession() ?? this.command({ type: 'confirm', cardPresent: this.cardPresent() });
+  }
+
+  back(): CommandAck {
+    return this.requireSession() ?? this.command({ type: 'back' });
+  }
+
+  cancel(): CommandAck {
+    this.endReason = 'cancelled';
+    return this.requireSession() ?? this.command({ type: 'cancel' });
+  }
+
+  finish(): CommandAck {
+    if (this.state.kind === 'cancelled') this.endReason = 'cancelled';
+    return this.requireSession() ?? this.command({ type: 'finish' });
+  }
+
+  // ---- the machine ------------------------------------------------------------------------------------
+
+  private requireSession(): CommandAck | null {
+    const session = this.deps.sessions.current();
+    if (!session || session.sessionId !== this.sessionId) return { ok: false, error: { code: 'not_found', message: 'no certificate flow in this session' } };
+    return null;
+  }
+
+  private command(event: FlowEvent): CommandAck {
+    return this.dispatch(event) ? { ok: true } : { ok: false, error: { code: 'conflict', message: `${event.type} is not possible on ${this.state.kind}` } };
+  }
+
+  /** Applies an event; runs the effects. False when the machine refused it (nothing changed). */
+  private dispatch(event: FlowEvent): boolean {
+    const next = transition(this.state, event);
+    if (!next.ok) {
+      this.deps.logger.debug({ event: event.type, screen: this.state.kind }, 'certificate flow event ignored');
+      return false;
+    }
+    const before = this.state.kind;
+    this.state = next.state;
+    if (before !== next.state.kind) this.deps.logger.info({ from: before, to: next.state.kind, transactionId: this.sessionId }, 'certificate flow');
+    this.updateCashPolicy();
+    for (const effect of next.effects) this.run(effect);
+    this.publish();
+    // A person who left while money was committed is not there to press "finish".
+    if (this.sessionGone && ['cancelled', 'take-certificate', 'refunded', 'error', 'unavailable', 'card-locked', 'card-refused'].includes(this.state.kind)) {
+      setImmediate(() => this.dispatch({ type: 'finish' }));
+    }
+    return true;
+  }
+
+  private publish(): void {
+    const view = this.view();
+    for (const listener of [...this.listeners]) listener(view);
+  }
+
+  /** Coins only on the payment screen; money belongs to the transaction from payment on. */
+  private updateCashPolicy(): void {
+    const kind = this.state.kind;
+    const transaction = this.sessionId !== null && this.deps.transactions.get(this.sessionId) ? this.sessionId : null;
+    if (kind === 'idle' || kind === 'done') this.deps.cashPolicy.set(null, null);
+    else this.deps.cashPolicy.set(transaction, kind === 'pay');
+  }
+
+  private run(effect: FlowEffect): void {
+    const generation = this.generation;
+    const feed = (event: FlowEvent): void => {
+      if (generation === this.generation && !this.stopped) this.dispatch(event);
+    };
+    switch (effect.kind) {
+      case 'reset-pin':
+        this.deps.pinEntry.reset();
+        return;
+      case 'open-payment':
+        this.openPayment(effect.quote);
+        return;
+      case 'wipe':
+        this.wipe();
+        return;
+      default:
+        void this.track(effect.kind, () => this.runAsync(effect, feed));
+    }
+  }
+
+  private async runAsync(effect: Exclude<FlowEffect, { kind: 'reset-pin' | 'open-payment' | 'wipe' }>, feed: (event: FlowEvent) => void): Promise<void> {
+    // Effects start on a later turn: the transition that asked for them has been published first.
+    await Promise.resolve();
+    switch (effect.kind) {
+      case 'run-preflight':
+        return feed(await this.preflight());
+      case 'read-card':
+        return feed(await this.readCard());
+      case 'authenticate-card':
+        return feed(await this.authenticate());
+      case 'request-quote':
+        return this.requestQuote(effect.order, feed);
+      case 'return-coins':
+        return feed(await this.returnCoins(effect.amountYen));
+      case 'pay-change':
+        return feed(await this.payChange(effect.amountYen));
+      case 'issue':
+        return feed(await this.issue(effect.quote));
+      case 'print-certificate':
+        return feed(await this.printCertificate());
+      case 'print-receipt':
+        return feed(await this.printReceipt(effect.quote, effect.changeYen));
+      case 'refund':
+        return feed(await this.refund(effect.reason));
+    }
+  }
+
+  // ---- effects ----------------------------------------------------------------------------------------
+
+  private async preflight(): Promise<FlowEvent> {
+    await this.recovering;
+    const hub = await this.askAvailability();
+    const outcome = preflight({ hub, outOfService: this.deps.state.isOutOfService(), devices: this.deps.deviceHealth() });
+    if (!outcome.ok) return { type: 'preflight-failed', problems: outcome.problems };
+    this.kioskMunicipality = outcome.municipality;
+    return { type: 'preflight-passed', municipality: outcome.municipality, cardPresent: this.cardPresent() };
+  }
+
+  private async askAvailability(): Promise<HubAvailability> {
+    if (!this.deps.hub.connected()) return { kind: 'unreachable' };
+    try {
+      const answer = await this.deps.hub.availability();
+      if (answer.ok) return { kind: 'answered', municipality: answer.municipality, availability: answer.availability };
+      if (answer.error.code === 'not-a-certificate-kiosk' || answer.error.code === 'municipality-not-served') return { kind: 'not-offered' };
+      this.deps.logger.warn({ code: answer.error.code }, 'hub refused the availability check');
+      return { kind: 'unreachable' };
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'availability check failed');
+      return { kind: 'unreachable' };
+    }
+  }
+
+  private cardPresent(): boolean {
+    return this.deps.drivers.cardReader?.selectedReader()?.cardPresent ?? false;
+  }
+
+  private async readCard(): Promise<FlowEvent> {
+    const reader = this.deps.drivers.cardReader;
+    if (!reader) return { type: 'failed', code: 'card-reader', message: 'no card reader' };
+    try {
+      const read = await reader.withExclusiveCard(async (card) => {
+        const jpki = new JpkiCard(card);
+        const certificate = await jpki.readAuthCertificate();
+        try {
+          return { certificate, triesLeft: await jpki.pinTriesLeft(), locked: false };
+        } catch (error) {
+          if (error instanceof PinLockedError) return { certificate, triesLeft: 0, locked: true };
+          throw error;
+        }
+      });
+      if (read.locked) {
+        read.certificate.fill(0);
+        return { type: 'pin-locked' };
+      }
+      this.personal.cardCertificate = read.certificate;
+      return { type: 'card-read', triesLeft: read.triesLeft };
+    } catch (error) {
+      return this.cardFailure(error);
+    }
+  }
+
+  private cardFailure(error: unknown): FlowEvent {
+    if (error instanceof NotMyNumberCardError) return { type: 'card-not-my-number' };
+    if (error instanceof PinLockedError) return { type: 'pin-locked' };
+    if (error instanceof PinIncorrectError) return { type: 'pin-wrong', triesLeft: error.triesLeft };
+    if (error instanceof CardError) {
+      this.deps.logger.info({ code: error.code }, 'card operation failed');
+      return { type: 'card-trouble', trouble: error.code === 'card-removed' || error.code === 'no-card' ? 'card-removed' : 'card-unreadable' };
+    }
+    this.deps.logger.error({ err: error }, 'card operation failed unexpectedly');
+    return { type: 'card-trouble', trouble: 'card-unreadable' };
+  }
+
+  /** Challenge from the hub, then VERIFY and SIGN in one exclusive card transaction, then the hub checks. */
+  private async authenticate(): Promise<FlowEvent> {
+    const pin = this.deps.pinEntry.take();
+    const reader = this.deps.drivers.cardReader;
+    const certificate = this.personal.cardCertificate;
+    try {
+      if (!pin || !reader || !certificate) return { type: 'failed', code: 'internal', message: 'no PIN, reader or card certificate' };
+      let challenge;
+      try {
+        challenge = await this.deps.hub.challenge();
+      } catch (error) {
+        return this.hubFailure(error);
+      }
+      if (!challenge.ok) return this.refusal(challenge);
+      const challengeBytes = Buffer.from(challenge.challenge, 'base64');
+      let signature: Buffer;
+      try {
+        signature = await reader.withExclusiveCard(async (card) => {
+          const jpki = new JpkiCard(card);
+          await jpki.verifyPin(pin); // zeroes the PIN buffer
+          return jpki.signChallenge(challengeBytes);
+        });
+      } catch (error) {
+        return this.cardFailure(error);
+      }
+      let verified;
+      try {
+        verified = await this.deps.hub.verify({ challenge: challenge.challenge, certificate: certificate.toString('base64'), signature: signature.toString('base64') });
+      } catch (error) {
+        return this.hubFailure(error);
+      }
+      if (!verified.ok) {
+        const reason = CardAuthFailureReasonSchema.safeParse(verified.error.code);
+        return reason.success ? { type: 'card-refused', reason: reason.data } : this.refusal(verified);
+      }
+      this.personal.cardSessionId = verified.cardSessionId;
+      const resident: ResidentContext = { municipality: verified.municipality, household: verified.household, menu: verified.menu };
+      return { type: 'card-verified', resident };
+    } finally {
+      pin?.fill(0);
+    }
+  }
+
+  private async requestQuote(order: CertificateOrder, feed: (event: FlowEvent) => void): Promise<void> {
+    const answer = (ack: CertificatesQuoteAck): void => {
+      const waiter = this.quoteWaiter;
+      this.quoteWaiter = null;
+      waiter?.(ack);
+    };
+    const state = this.state;
+    const cardSessionId = this.personal.cardSessionId;
+    if (state.kind !== 'choose' || !cardSessionId) {
+      answer({ ok: false, error: { code: 'conflict', message: 'no card session to quote for' } });
+      return;
+    }
+    let quote;
+    try {
+      quote = await this.deps.hub.quote({ cardSessionId, order });
+    } catch (error) {
+      answer({ ok: false, error: { code: 'internal', message: 'the hub cannot be reached' } });
+      feed(this.hubFailure(error));
+      return;
+    }
+    if (!quote.ok) {
+      const eligibility = EligibilityReasonSchema.safeParse(quote.error.code);
+      answer(quote);
+      if (eligibility.success) feed({ type: 'quote-refused', certificateType: order.options.type, reason: eligibility.data });
+      else feed(this.refusal(quote));
+      return;
+    }
+    const item = state.resident.menu.find((entry) => entry.type === order.options.type);
+    this.personal.order = order;
+    const view: CertificateQuoteView = {
+      order,
+      certificateType: order.options.type,
+      nameJa: item?.nameJa ?? order.options.type,
+      nameEn: item?.nameEn ?? order.options.type,
+      unitFeeYen: quote.unitFeeYen,
+      copies: quote.copies,
+      feeYen: quote.feeYen,
+    };
+    feed({ type: 'quoted', quote: view });
+    answer({ ok: true, unitFeeYen: quote.unitFeeYen, copies: quote.copies, feeYen: quote.feeYen });
+  }
+
+  private openPayment(quote: CertificateQuoteView): void {
+    const transactionId = this.sessionId;
+    if (!transactionId) return;
+    this.deps.transactions.open({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen });
+    this.deps.logger.info({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen }, 'certificate payment opened');
+    this.updateCashPolicy();
+  }
+
+  /** A coin the acceptor credited (the cash recorder already committed its outbox event). */
+  private credited(coinYen: number): void {
+    const transactionId = this.deps.cashPolicy.transaction();
+    if (!transactionId) {
+      if (this.state.kind !== 'idle' && this.state.kind !== 'done') this.deps.logger.warn({ coinYen, screen: this.state.kind }, 'coin credited outside the payment step');
+      return;
+    }
+    const transaction = this.deps.transactions.credit(transactionId, coinYen);
+    if (this.state.kind !== 'pay' || transactionId !== this.sessionId) {
+      // Settled with the rest at the end (change or refund): the ledger already counts it.
+      this.deps.logger.warn({ transactionId, coinYen, screen: this.state.kind }, 'coin credited after payment');
+      return;
+    }
+    if (transaction.state === 'paying' && transaction.creditedYen >= transaction.feeYen) {
+      this.deps.transactions.setState(transactionId, 'paid');
+      this.deps.logger.info({ transactionId, feeYen: transaction.feeYen, creditedYen: transaction.creditedYen }, 'certificate fee paid');
+      this.deps.chaos.certificatePaid();
+    }
+    this.dispatch({ type: 'credit', insertedYen: transaction.creditedYen });
+  }
+
+  /** A payout the hopper made (the cash recorder already committed its outbox event). */
+  private paidOut(paidYen: number): void {
+    const transactionId = this.deps.cashPolicy.transaction();
+    if (!transactionId || paidYen === 0 || !this.deps.transactions.get(transactionId)) return;
+    this.deps.transactions.paidOut(transactionId, paidYen);
+  }
+
+  /** Pays from the hopper; what it paid is counted by the payout event, the rest is returned as unpaid. */
+  private async payOut(transactionId: string, amountYen: number, reason: 'change' | 'refund'): Promise<{ paidYen: number; unpaidYen: number }> {
+    if (amountYen <= 0) return { paidYen: 0, unpaidYen: 0 };
+    const before = this.deps.transactions.get(transactionId)?.paidOutYen ?? 0;
+    const dispenser = this.deps.drivers.coinDispenser;
+    if (dispenser) {
+      try {
+        await dispenser.payout(amountYen, reason);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, transactionId, amountYen }, 'hopper could not pay it all');
+      }
+    }
+    const paidYen = (this.deps.transactions.get(transactionId)?.paidOutYen ?? 0) - before;
+    return { paidYen, unpaidYen: Math.max(0, amountYen - paidYen) };
+  }
+
+  private async printVoucher(transactionId: string, amountYen: number, reason: CertificateRefundReason | 'cancelled'): Promise<void> {
+    this.deps.transactions.voucher(transactionId, amountYen);
+    try {
+      if (!this.deps.drivers.receiptPrinter) throw new Error('no receipt printer');
+      await this.deps.drivers.receiptPrinter.print(refundVoucher({ amountYen, reason, kioskId: this.deps.kioskId, transactionId, at: this.deps.clock.now() }));
+    } catch (error) {
+      // The ledger holds the voucher amount; the hub's cash ledger shows the unpaid money for the technician.
+      this.deps.logger.error({ err: error, transactionId, amountYen }, 'refund voucher could not be printed');
+    }
+  }
+
+  private async returnCoins(amountYen: number): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    if (!transactionId) return { type: 'coins-returned', returnedYen: 0, unreturnedYen: amountYen };
+    const { paidYen, unpaidYen } = await this.payOut(transactionId, amountYen, 'refund');
+    if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+    this.deps.transactions.setState(transactionId, 'cancelled');
+    return { type: 'coins-returned', returnedYen: paidYen, unreturnedYen: unpaidYen };
+  }
+
+  private async payChange(changeYen: number): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    if (!transactionId) return { type: 'change-paid' };
+    const { unpaidYen } = await this.payOut(transactionId, changeYen, 'change');
+    // Still owed (the ledger says so to a restart): printed on the receipt, or paid back with a refund.
+    this.unpaidChangeYen = unpaidYen;
+    return { type: 'change-paid' };
+  }
+
+  private async issue(quote: CertificateQuoteView): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    const cardSessionId = this.personal.cardSessionId;
+    if (!transactionId || !cardSessionId) return { type: 'issue-failed' };
+    const request = { transactionId, cardSessionId, order: quote.order, paidFeeYen: quote.feeYen };
+    const deadline = Date.now() + this.options.issueRetryMs;
+    for (;;) {
+      try {
+        const result = await this.deps.hub.issue(request);
+        if (!result.ok) {
+          this.deps.logger.warn({ transactionId, code: result.error.code }, 'hub refused the issue');
+          return { type: 'issue-failed' };
+        }
+        this.personal.pdf = Buffer.from(result.pdf, 'base64');
+        this.personal.serial = result.issuance.serial;
+        this.deps.transactions.issued(transactionId, result.issuance.serial);
+        this.deps.logger.info({ transactionId, serial: result.issuance.serial, replayed: result.replayed }, 'certificate issued');
+        this.deps.chaos.certificateIssued();
+        return { type: 'issued' };
+      } catch (error) {
+        // Whether the hub committed is unknown: ask again with the same transaction id (its idempotency key).
+        if (!(error instanceof CertificateHubUnreachableError) || Date.now() >= deadline || this.stopped) {
+          this.deps.logger.warn({ err: error, transactionId }, 'issue gave up');
+          return { type: 'issue-failed' };
+        }
+        this.deps.logger.info({ transactionId }, 'issue answer lost; retrying with the same transaction id');
+        await sleep(300);
+      }
+    }
+  }
+
+  private async printCertificate(): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    const printer = this.deps.drivers.documentPrinter;
+    const pdf = this.personal.pdf;
+    if (!transactionId || !printer || !pdf) return { type: 'print-failed' };
+    const health = printer.health();
+    if (health.status !== 'ok' && health.status !== 'warning') {
+      this.deps.logger.warn({ transactionId, status: health.status, reasons: health.reasons }, 'document printer not ready: refunding');
+      return { type: 'print-failed' };
+    }
+    try {
+      const job = await printer.printPdf(pdf, { jobName: transactionId, timeoutMs: this.options.printTimeoutMs });
+      this.printJobIds.push(job.jobId);
+      this.deps.transactions.printed(transactionId);
+      return { type: 'certificate-printed' };
+    } catch (error) {
+      if (error instanceof PrintJobFailedError && error.jobId !== undefined) this.printJobIds.push(error.jobId);
+      this.deps.logger.warn({ err: error, transactionId }, 'certificate print failed: refunding');
+      return { type: 'print-failed' };
+    }
+  }
+
+  private async printReceipt(quote: CertificateQuoteView, changeYen: number): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    if (!transactionId) return { type: 'receipt-done', printed: false };
+    const ledger = this.deps.transactions.get(transactionId);
+    let printed = false;
+    try {
+      if (!this.deps.drivers.receiptPrinter) throw new Error('no receipt printer');
+      await this.deps.drivers.receiptPrinter.print(
+        certificateReceipt({
+          municipality: this.municipality(),
+          certificateNameJa: quote.nameJa,
+          copies: quote.copies,
+          unitFeeYen: quote.unitFeeYen,
+          feeYen: quote.feeYen,
+          paidYen: ledger?.creditedYen ?? quote.feeYen + changeYen,
+          changeYen,
+          unpaidChangeYen: this.unpaidChangeYen,
+          serial: this.personal.serial ?? '',
+          kioskId: this.deps.kioskId,
+          transactionId,
+          at: this.deps.clock.now(),
+        }),
+      );
+      printed = true;
+      // The receipt is the voucher for change the hopper could not pay.
+      if (this.unpaidChangeYen > 0) this.deps.transactions.voucher(transactionId, this.unpaidChangeYen);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, transactionId }, 'receipt could not be printed');
+    }
+    // Coins inserted after the fee was reached are change too.
+    const late = this.deps.transactions.get(transactionId);
+    if (late && owedYen(late) > 0) {
+      const { unpaidYen } = await this.payOut(transactionId, owedYen(late), 'change');
+      if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+    }
+    this.deps.transactions.setState(transactionId, 'completed');
+    return { type: 'receipt-done', printed };
+  }
+
+  private municipality(): string {
+    return this.kioskMunicipality ?? '';
+  }
+
+  private async refund(reason: CertificateRefundReason): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    if (!transactionId) return { type: 'refund-done', hopperYen: 0, voucherYen: 0 };
+    const { hopperYen, voucherYen } = await this.settleRefund(transactionId, reason);
+    return { type: 'refund-done', hopperYen, voucherYen };
+  }
+
+  /** Pays back what is owed (hopper, then voucher), tells the hub, marks the transaction refunded. Idempotent. */
+  private async settleRefund(transactionId: string, reason: CertificateRefundReason): Promise<{ hopperYen: number; voucherYen: number }> {
+    const ledger = this.deps.transactions.refunding(transactionId, reason);
+    const owed = owedYen(ledger);
+    const { paidYen, unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, owed, 'refund'));
+    if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, reason);
+    this.deps.transactions.setState(transactionId, 'refunded');
+    this.deps.logger.info({ transactionId, reason, hopperYen: paidYen, voucherYen: unpaidYen }, 'certificate fee refunded');
+    await this.reportRefund(transactionId).catch((error: unknown) => this.deps.logger.warn({ err: error, transactionId }, 'refund not reported yet; will retry'));
+    return { hopperYen: paidYen, voucherYen: unpaidYen };
+  }
+
+  private async reportRefund(transactionId: string): Promise<void> {
+    const ledger = this.deps.transactions.get(transactionId);
+    if (!ledger || ledger.refundReported || ledger.refundReason === null) return;
+    const answer = await this.deps.hub.refund({
+      transactionId,
+      amountYen: ledger.feeYen,
+      reason: ledger.refundReason,
+      method: ledger.voucherYen > 0 ? 'voucher' : 'hopper',
+    });
+    if (!answer.ok) {
+      this.deps.logger.error({ transactionId, code: answer.error.code }, 'hub refused the refund record');
+      return;
+    }
+    this.deps.transactions.refundReported(transactionId);
+    this.deps.logger.info({ transactionId, duplicate: answer.duplicate, voidedSerial: answer.voidedSerial }, 'refund recorded at the hub');
+  }
+
+  private async reportRefunds(): Promise<void> {
+    for (const ledger of this.deps.transactions.unfinished()) {
+      if (ledger.state === 'refunded' && !ledger.refundReported) await this.reportRefund(ledger.transactionId).catch(() => undefined);
+    }
+  }
+
+  /** Money of `transactionId` while `work` runs (recovery: no session names it). */
+  private async withMoneyTransaction<T>(transactionId: string, work: () => Promise<T>): Promise<T> {
+    const policy = this.deps.cashPolicy;
+    if (policy.transaction() === transactionId) return work();
+    const previous = { transaction: policy.transaction(), coins: policy.acceptsCoins() };
+    policy.set(transactionId, false);
+    try {
+      return await work();
+    } finally {
+      policy.set(previous.transaction, previous.coins);
+    }
+  }
+
+  /** A restarted agent: every unfinished transaction is completed or refunded, once (recovery-plan.ts). */
+  private async recover(): Promise<void> {
+    const unfinished = this.deps.transactions.unfinished();
+    if (unfinished.length === 0) return;
+    await this.waitForHopper();
+    for (const ledger of unfinished) {
+      const plan = recoveryPlan(ledger);
+      const transactionId = ledger.transactionId;
+      this.deps.logger.warn({ transactionId, state: ledger.state, plan: plan.kind }, 'settling an unfinished certificate transaction');
+      switch (plan.kind) {
+        case 'nothing':
+          break;
+        case 'return-coins': {
+          const { unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, plan.payYen, 'refund'));
+          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+          this.deps.transactions.setState(transactionId, 'cancelled');
+          break;
+        }
+        case 'refund':
+          await this.settleRefund(transactionId, ledger.refundReason ?? 'recovered-after-restart');
+          break;
+        case 'complete': {
+          const { unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, plan.payYen, 'change'));
+          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+          this.deps.transactions.setState(transactionId, 'completed');
+          break;
+        }
+        case 'report-refund':
+          await this.reportRefund(transactionId).catch(() => undefined);
+          break;
+      }
+    }
+  }
+
+  private async waitForHopper(): Promise<void> {
+    const dispenser = this.deps.drivers.coinDispenser;
+    const deadline = Date.now() + this.options.hopperWaitMs;
+    while (dispenser && !this.stopped && Date.now() < deadline) {
+      const status = dispenser.health().status;
+      if (status === 'ok' || status === 'warning') return;
+      await sleep(200);
+    }
+  }
+
+  private hubFailure(error: unknown): FlowEvent {
+    this.deps.logger.warn({ err: error }, 'hub request failed during the certificate flow');
+    return { type: 'failed', code: 'hub-unreachable', message: 'the centre cannot be reached' };
+  }
+
+  private refusal(failure: CertificateFailure): FlowEvent {
+    return { type: 'failed', code: failure.error.code as CertificateFlowErrorCode, message: failure.error.message };
+  }
+
+  // ---- the end of a session ---------------------------------------------------------------------------
+
+  private sessionChanged(session: CurrentSession | null): void {
+    if (this.stopped || this.sessionId === null) return;
+    if (session?.sessionId === this.sessionId) return;
+    if (session !== null) this.endReason = 'replaced';
+    this.sessionGone = true;
+    if (this.state.kind === 'done') {
+      this.sessionId = null;
+      this.state = { kind: 'idle' };
+      this.updateCashPolicy();
+      this.publish();
+      return;
+    }
+    // Refused when money is committed: the flow then runs to its end screen and finishes itself there.
+    this.dispatch({ type: 'session-ended' });
+  }
+
+  private wipe(): void {
+    const sessionId = this.sessionId;
+    const reason = this.endReason;
+    const jobs = this.printJobIds.splice(0);
+    this.dropPersonalData();
+    this.unpaidChangeYen = 0;
+    this.deps.pinEntry.reset();
+    this.generation += 1;
+    const answerQuote = this.quoteWaiter;
+    this.quoteWaiter = null;
+    answerQuote?.({ ok: false, error: { code: 'conflict', message: 'the flow ended' } });
+    if (!this.deps.sessions.current() || this.deps.sessions.current()?.sessionId !== sessionId) {
+      // The session is already over: nothing more will happen on this flow.
+      setImmediate(() => this.sessionChanged(this.deps.sessions.current()));
+    }
+    if (!sessionId) return;
+    void this.track('wipe', async () => {
+      let purged = 0;
+      for (const jobId of jobs) {
+        try {
+          if (this.deps.printJobs && (await this.deps.printJobs.purge(jobId))) purged += 1;
+        } catch (error) {
+          this.deps.logger.error({ err: error, jobId }, 'could not purge a print job');
+        }
+      }
+      this.deps.outbox.enqueue({ type: 'session.wiped', payload: { sessionId, service: 'certificates', reason, printJobsPurged: purged } });
+      this.deps.logger.info({ sessionId, reason, printJobsPurged: purged }, 'certificate session wiped');
+    });
+  }
+
+  private dropPersonalData(): void {
+    this.personal.cardCertificate?.fill(0);
+    this.personal.pdf?.fill(0);
+    this.personal = emptyPersonalData();
+  }
+
+  private track(what: string, task: () => Promise<void>): Promise<void> {
+    const running = task().catch((error: unknown) => {
+      this.deps.logger.error({ err: error, task: what }, 'certificate flow task failed');
+    });
+    this.running.add(running);
+    void running.finally(() => this.running.delete(running));
+    return running;
+  }
+}
+
+/** No fault injection (production, and tests that do not crash the agent). */
+export const noCertificateChaos: CertificateChaos = { certificatePaid: () => undefined, certificateIssued: () => undefined };

@@ -1,0 +1,244 @@
+import type { CertificateQuoteView } from '@kiosk/protocols';
+import { holdsMoney, transition, type FlowEvent, type FlowEventType, type FlowState, type FlowStateKind, type ResidentContext } from './flow-machine';
+
+const resident: ResidentContext = { municipality: '豊中市', household: [], menu: [] };
+const quote: CertificateQuoteView = {
+  order: { options: { type: 'juminhyo', scope: 'household', includeDomicile: false, includeRelationship: true }, copies: 2 },
+  certificateType: 'juminhyo',
+  nameJa: '住民票の写し',
+  nameEn: 'Certificate of residence (copy)',
+  unitFeeYen: 200,
+  copies: 2,
+  feeYen: 400,
+};
+const m = '豊中市';
+
+/** One representative of every state. */
+const STATES: Record<FlowStateKind, FlowState> = {
+  idle: { kind: 'idle' },
+  checking: { kind: 'checking' },
+  unavailable: { kind: 'unavailable', problems: [{ kind: 'hub-unreachable' }] },
+  'insert-card': { kind: 'insert-card', municipality: m },
+  'reading-card': { kind: 'reading-card', municipality: m },
+  'not-a-my-number-card': { kind: 'not-a-my-number-card', municipality: m },
+  'card-trouble': { kind: 'card-trouble', municipality: m, trouble: 'card-removed' },
+  pin: { kind: 'pin', municipality: m, triesLeft: null, wrongLength: false },
+  verifying: { kind: 'verifying', municipality: m },
+  'card-locked': { kind: 'card-locked', municipality: m },
+  'card-refused': { kind: 'card-refused', reason: 'revoked' },
+  choose: { kind: 'choose', resident, refusal: null, quoting: true },
+  confirm: { kind: 'confirm', resident, quote },
+  'remove-card': { kind: 'remove-card', quote },
+  pay: { kind: 'pay', quote, insertedYen: 100 },
+  'returning-coins': { kind: 'returning-coins', amountYen: 100 },
+  cancelled: { kind: 'cancelled', returnedYen: 100, unreturnedYen: 0 },
+  'paying-change': { kind: 'paying-change', quote, changeYen: 100 },
+  issuing: { kind: 'issuing', quote, changeYen: 100 },
+  printing: { kind: 'printing', quote, changeYen: 100, stage: 'certificate' },
+  'take-certificate': { kind: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true },
+  refunding: { kind: 'refunding', amountYen: 400, reason: 'print-failed' },
+  refunded: { kind: 'refunded', amountYen: 400, hopperYen: 400, voucherYen: 0, reason: 'print-failed' },
+  done: { kind: 'done' },
+  error: { kind: 'error', code: 'hub-unreachable', message: 'x' },
+};
+
+/** One representative of every event. */
+const EVENTS: Record<FlowEventType, FlowEvent> = {
+  start: { type: 'start' },
+  'preflight-passed': { type: 'preflight-passed', municipality: m, cardPresent: false },
+  'preflight-failed': { type: 'preflight-failed', problems: [{ kind: 'hub-unreachable' }] },
+  'card-inserted': { type: 'card-inserted' },
+  'card-removed': { type: 'card-removed' },
+  'card-read': { type: 'card-read', triesLeft: 3 },
+  'card-not-my-number': { type: 'card-not-my-number' },
+  'card-trouble': { type: 'card-trouble', trouble: 'card-unreadable' },
+  'pin-entered': { type: 'pin-entered', digits: 4 },
+  'pin-wrong': { type: 'pin-wrong', triesLeft: 2 },
+  'pin-locked': { type: 'pin-locked' },
+  'card-verified': { type: 'card-verified', resident },
+  'card-refused': { type: 'card-refused', reason: 'revoked' },
+  'quote-requested': { type: 'quote-requested', order: quote.order },
+  quoted: { type: 'quoted', quote },
+  'quote-refused': { type: 'quote-refused', certificateType: 'inkan', reason: 'no-seal-registration' },
+  back: { type: 'back' },
+  confirm: { type: 'confirm', cardPresent: true },
+  credit: { type: 'credit', insertedYen: 200 },
+  cancel: { type: 'cancel' },
+  'session-ended': { type: 'session-ended' },
+  'coins-returned': { type: 'coins-returned', returnedYen: 100, unreturnedYen: 0 },
+  'change-paid': { type: 'change-paid' },
+  issued: { type: 'issued' },
+  'issue-failed': { type: 'issue-failed' },
+  'certificate-printed': { type: 'certificate-printed' },
+  'print-failed': { type: 'print-failed' },
+  'receipt-done': { type: 'receipt-done', printed: true },
+  'refund-done': { type: 'refund-done', hopperYen: 400, voucherYen: 0 },
+  failed: { type: 'failed', code: 'hub-unreachable', message: 'lost' },
+  finish: { type: 'finish' },
+  wiped: { type: 'wiped' },
+};
+
+/** Every allowed (state, event) pair and the state it leads to; every other pair must be refused. */
+const ALLOWED: Partial<Record<FlowStateKind, Partial<Record<FlowEventType, FlowStateKind>>>> = {
+  idle: { start: 'checking' },
+  done: { start: 'checking' },
+  checking: { 'preflight-passed': 'insert-card', 'preflight-failed': 'unavailable', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'checking' },
+  unavailable: { finish: 'done', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'unavailable' },
+  'insert-card': { 'card-inserted': 'reading-card', 'card-removed': 'insert-card', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  'reading-card': {
+    'card-read': 'pin',
+    'card-not-my-number': 'not-a-my-number-card',
+    'card-trouble': 'card-trouble',
+    'pin-locked': 'card-locked',
+    'card-removed': 'reading-card',
+    cancel: 'done',
+    'session-ended': 'done',
+    failed: 'error',
+  },
+  'not-a-my-number-card': { 'card-removed': 'insert-card', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  'card-trouble': { 'card-removed': 'insert-card', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  pin: { 'pin-entered': 'verifying', 'card-removed': 'insert-card', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  verifying: {
+    'pin-wrong': 'pin',
+    'pin-locked': 'card-locked',
+    'card-verified': 'choose',
+    'card-refused': 'card-refused',
+    'card-trouble': 'card-trouble',
+    'card-removed': 'verifying',
+    cancel: 'done',
+    'session-ended': 'done',
+    failed: 'error',
+  },
+  'card-locked': { finish: 'done', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'card-locked' },
+  'card-refused': { finish: 'done', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'card-refused' },
+  choose: { quoted: 'confirm', 'quote-refused': 'choose', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'choose' },
+  confirm: { back: 'choose', 'quote-requested': 'choose', confirm: 'remove-card', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'confirm' },
+  'remove-card': { 'card-removed': 'pay', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  pay: { credit: 'pay', cancel: 'returning-coins', 'session-ended': 'returning-coins', 'card-removed': 'pay' },
+  'returning-coins': { 'coins-returned': 'cancelled', 'card-removed': 'returning-coins' },
+  cancelled: { finish: 'done', 'session-ended': 'done', 'card-removed': 'cancelled' },
+  'paying-change': { 'change-paid': 'issuing', 'card-removed': 'paying-change' },
+  issuing: { issued: 'printing', 'issue-failed': 'refunding', 'card-removed': 'issuing' },
+  printing: { 'certificate-printed': 'printing', 'print-failed': 'refunding', 'card-removed': 'printing' },
+  'take-certificate': { finish: 'done', 'session-ended': 'done', 'card-removed': 'take-certificate' },
+  refunding: { 'refund-done': 'refunded', 'card-removed': 'refunding' },
+  refunded: { finish: 'done', 'session-ended': 'done', 'card-removed': 'refunded' },
+  error: { finish: 'done', cancel: 'done', 'session-ended': 'done', 'card-removed': 'error' },
+};
+
+describe('certificate flow machine: every state × every event', () => {
+  const pairs = (Object.keys(STATES) as FlowStateKind[]).flatMap((state) => (Object.keys(EVENTS) as FlowEventType[]).map((event) => [state, event] as const));
+
+  it.each(pairs)('%s + %s', (stateKind, eventType) => {
+    const result = transition(STATES[stateKind], EVENTS[eventType]);
+    const expected = ALLOWED[stateKind]?.[eventType];
+    if (expected === undefined) {
+      expect(result).toEqual({ ok: false, reason: `${eventType} is not possible on ${stateKind}` });
+    } else {
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.state.kind).toBe(expected);
+    }
+  });
+
+  it('lists only real states and events in its table', () => {
+    for (const [state, events] of Object.entries(ALLOWED)) {
+      expect(STATES).toHaveProperty(state);
+      for (const event of Object.keys(events ?? {})) expect(EVENTS).toHaveProperty(event);
+    }
+  });
+});
+
+describe('certificate flow machine: the rules', () => {
+  const step = (state: FlowState, event: FlowEvent) => {
+    const result = transition(state, event);
+    if (!result.ok) throw new Error(result.reason);
+    return result;
+  };
+
+  it('checks before any card or money, and reads a card that is already in', () => {
+    expect(step(STATES.idle, EVENTS.start).effects).toEqual([{ kind: 'run-preflight' }]);
+    const present = step(STATES.checking, { type: 'preflight-passed', municipality: m, cardPresent: true });
+    expect(present.state.kind).toBe('reading-card');
+    expect(present.effects).toEqual([{ kind: 'read-card' }]);
+  });
+
+  it('shows tries left up front only when some were already spent', () => {
+    expect(step(STATES['reading-card'], { type: 'card-read', triesLeft: 3 }).state).toMatchObject({ kind: 'pin', triesLeft: null });
+    expect(step(STATES['reading-card'], { type: 'card-read', triesLeft: 1 }).state).toMatchObject({ kind: 'pin', triesLeft: 1 });
+  });
+
+  it('sends only a 4-digit PIN to the card; another length is cleared without spending a try', () => {
+    const four = step(STATES.pin, { type: 'pin-entered', digits: 4 });
+    expect(four.effects).toEqual([{ kind: 'authenticate-card' }]);
+    const three = step(STATES.pin, { type: 'pin-entered', digits: 3 });
+    expect(three.state).toMatchObject({ kind: 'pin', wrongLength: true });
+    expect(three.effects).toEqual([{ kind: 'reset-pin' }]);
+  });
+
+  it('wrong PIN: back to the pad with tries left and the buffer cleared; locked: guidance', () => {
+    const wrong = step(STATES.verifying, { type: 'pin-wrong', triesLeft: 1 });
+    expect(wrong.state).toMatchObject({ kind: 'pin', triesLeft: 1, wrongLength: false });
+    expect(wrong.effects).toEqual([{ kind: 'reset-pin' }]);
+    expect(step(STATES.verifying, EVENTS['pin-locked']).state).toEqual({ kind: 'card-locked', municipality: m });
+  });
+
+  it('a quote refused for eligibility stays on choose and says why', () => {
+    expect(step(STATES.choose, EVENTS['quote-refused']).state).toMatchObject({
+      kind: 'choose',
+      quoting: false,
+      refusal: { certificateType: 'inkan', reason: 'no-seal-registration' },
+    });
+    expect(transition({ ...STATES.choose, quoting: false } as FlowState, EVENTS.quoted).ok).toBe(false);
+  });
+
+  it('card first: payment opens only once the reader is empty', () => {
+    expect(step(STATES.confirm, { type: 'confirm', cardPresent: true }).effects).toEqual([]);
+    const empty = step(STATES.confirm, { type: 'confirm', cardPresent: false });
+    expect(empty.state).toEqual({ kind: 'pay', quote, insertedYen: 0 });
+    expect(empty.effects).toEqual([{ kind: 'open-payment', quote }]);
+    expect(step(STATES['remove-card'], EVENTS['card-removed']).effects).toEqual([{ kind: 'open-payment', quote }]);
+  });
+
+  it('credit: shown while short, change when over, straight to issue when exact; never goes down', () => {
+    expect(step(STATES.pay, { type: 'credit', insertedYen: 300 }).state).toEqual({ kind: 'pay', quote, insertedYen: 300 });
+    const over = step(STATES.pay, { type: 'credit', insertedYen: 600 });
+    expect(over.state).toEqual({ kind: 'paying-change', quote, changeYen: 200 });
+    expect(over.effects).toEqual([{ kind: 'pay-change', amountYen: 200 }]);
+    const exact = step(STATES.pay, { type: 'credit', insertedYen: 400 });
+    expect(exact.effects).toEqual([{ kind: 'issue', quote }]);
+    expect(transition(STATES.pay, { type: 'credit', insertedYen: 50 }).ok).toBe(false);
+  });
+
+  it('cancel during payment returns exactly what was inserted; with nothing inserted it just ends', () => {
+    expect(step(STATES.pay, EVENTS.cancel).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
+    expect(step({ kind: 'pay', quote, insertedYen: 0 }, EVENTS.cancel).effects).toEqual([{ kind: 'wipe' }]);
+  });
+
+  it('after payment nothing aborts the flow: cancel and the session ending are refused', () => {
+    for (const kind of ['paying-change', 'issuing', 'printing', 'refunding', 'returning-coins'] as const) {
+      expect(transition(STATES[kind], EVENTS.cancel).ok).toBe(false);
+      expect(transition(STATES[kind], EVENTS['session-ended']).ok).toBe(false);
+      expect(holdsMoney(STATES[kind])).toBe(true);
+    }
+  });
+
+  it('failure after payment refunds the fee, with the reason', () => {
+    expect(step(STATES.issuing, EVENTS['issue-failed']).effects).toEqual([{ kind: 'refund', amountYen: 400, reason: 'issue-failed' }]);
+    expect(step(STATES.printing, EVENTS['print-failed']).effects).toEqual([{ kind: 'refund', amountYen: 400, reason: 'print-failed' }]);
+    expect(step(STATES.refunding, { type: 'refund-done', hopperYen: 300, voucherYen: 100 }).state).toMatchObject({ kind: 'refunded', hopperYen: 300, voucherYen: 100 });
+  });
+
+  it('prints the certificate, then the receipt, then reminds', () => {
+    const printed = step(STATES.printing, EVENTS['certificate-printed']);
+    expect(printed.state).toMatchObject({ kind: 'printing', stage: 'receipt' });
+    expect(printed.effects).toEqual([{ kind: 'print-receipt', quote, changeYen: 100 }]);
+    expect(step(printed.state, { type: 'receipt-done', printed: false }).state).toEqual({ kind: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: false });
+  });
+
+  it('every way out of a flow wipes', () => {
+    for (const kind of ['take-certificate', 'refunded', 'cancelled', 'card-locked', 'error'] as const) {
+      expect(step(STATES[kind], EVENTS.finish).effects).toContainEqual({ kind: 'wipe' });
+    }
+    expect(step(STATES.choose, EVENTS['session-ended']).effects).toContainEqual({ kind: 'wipe' });
+  });
+});

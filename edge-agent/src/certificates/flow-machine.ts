@@ -1,0 +1,318 @@
+import type {
+  CardAuthFailureReason,
+  CardTrouble,
+  CertificateFlowErrorCode,
+  CertificateMenuItem,
+  CertificateOrder,
+  CertificatePreflightProblem,
+  CertificateQuoteView,
+  CertificateRefundReason,
+  CertificateType,
+  EligibilityReason,
+  HouseholdMember,
+} from '@kiosk/protocols';
+
+/**
+ * The certificate flow as a pure state machine: `transition(state, event)` returns the next state and the
+ * effects the runner must carry out (I/O: devices, hub, SQLite), or says why the event is not allowed
+ * here. Nothing in this file does I/O or keeps time; the runner (certificate-flow.ts) feeds every outcome
+ * of an effect back in as an event.
+ *
+ * Money rule: from `pay` with a complete payment on, the flow can no longer be abandoned: it ends in
+ * `take-certificate` or `refunded`. Before that, cancel (or the end of the session) returns what was
+ * inserted.
+ */
+
+/** What the hub told about the resident after the card was checked: personal data, dropped on wipe. */
+export interface ResidentContext {
+  municipality: string;
+  household: HouseholdMember[];
+  menu: CertificateMenuItem[];
+}
+
+export type FlowState =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  | { kind: 'unavailable'; problems: CertificatePreflightProblem[] }
+  | { kind: 'insert-card'; municipality: string }
+  | { kind: 'reading-card'; municipality: string }
+  | { kind: 'not-a-my-number-card'; municipality: string }
+  | { kind: 'card-trouble'; municipality: string; trouble: CardTrouble }
+  | { kind: 'pin'; municipality: string; triesLeft: number | null; wrongLength: boolean }
+  | { kind: 'verifying'; municipality: string }
+  | { kind: 'card-locked'; municipality: string }
+  | { kind: 'card-refused'; reason: CardAuthFailureReason }
+  | { kind: 'choose'; resident: ResidentContext; refusal: { certificateType: CertificateType; reason: EligibilityReason } | null; quoting: boolean }
+  | { kind: 'confirm'; resident: ResidentContext; quote: CertificateQuoteView }
+  | { kind: 'remove-card'; quote: CertificateQuoteView }
+  | { kind: 'pay'; quote: CertificateQuoteView; insertedYen: number }
+  | { kind: 'returning-coins'; amountYen: number }
+  | { kind: 'cancelled'; returnedYen: number; unreturnedYen: number }
+  | { kind: 'paying-change'; quote: CertificateQuoteView; changeYen: number }
+  | { kind: 'issuing'; quote: CertificateQuoteView; changeYen: number }
+  | { kind: 'printing'; quote: CertificateQuoteView; changeYen: number; stage: 'certificate' | 'receipt' }
+  | { kind: 'take-certificate'; copies: number; changeYen: number; receiptPrinted: boolean }
+  | { kind: 'refunding'; amountYen: number; reason: CertificateRefundReason }
+  | { kind: 'refunded'; amountYen: number; hopperYen: number; voucherYen: number; reason: CertificateRefundReason }
+  | { kind: 'done' }
+  | { kind: 'error'; code: CertificateFlowErrorCode; message: string };
+
+export type FlowStateKind = FlowState['kind'];
+
+export type FlowEvent =
+  | { type: 'start' }
+  | { type: 'preflight-passed'; municipality: string; cardPresent: boolean }
+  | { type: 'preflight-failed'; problems: CertificatePreflightProblem[] }
+  | { type: 'card-inserted' }
+  | { type: 'card-removed' }
+  | { type: 'card-read'; triesLeft: number }
+  | { type: 'card-not-my-number' }
+  | { type: 'card-trouble'; trouble: CardTrouble }
+  | { type: 'pin-entered'; digits: number }
+  | { type: 'pin-wrong'; triesLeft: number }
+  | { type: 'pin-locked' }
+  | { type: 'card-verified'; resident: ResidentContext }
+  | { type: 'card-refused'; reason: CardAuthFailureReason }
+  | { type: 'quote-requested'; order: CertificateOrder }
+  | { type: 'quoted'; quote: CertificateQuoteView }
+  | { type: 'quote-refused'; certificateType: CertificateType; reason: EligibilityReason | null }
+  | { type: 'back' }
+  | { type: 'confirm'; cardPresent: boolean }
+  | { type: 'credit'; insertedYen: number }
+  | { type: 'cancel' }
+  | { type: 'session-ended' }
+  | { type: 'coins-returned'; returnedYen: number; unreturnedYen: number }
+  | { type: 'change-paid' }
+  | { type: 'issued' }
+  | { type: 'issue-failed' }
+  | { type: 'certificate-printed' }
+  | { type: 'print-failed' }
+  | { type: 'receipt-done'; printed: boolean }
+  | { type: 'refund-done'; hopperYen: number; voucherYen: number }
+  | { type: 'failed'; code: CertificateFlowErrorCode; message: string }
+  | { type: 'finish' }
+  | { type: 'wiped' };
+
+export type FlowEventType = FlowEvent['type'];
+
+/** What the runner must do after a transition, in order. */
+export type FlowEffect =
+  | { kind: 'run-preflight' }
+  | { kind: 'read-card' }
+  /** Take the PIN from the entry buffer, get a challenge, VERIFY + SIGN in one card transaction, hub verify. */
+  | { kind: 'authenticate-card' }
+  | { kind: 'reset-pin' }
+  | { kind: 'request-quote'; order: CertificateOrder }
+  /** Record the transaction (fee, no personal data) and accept coins for it. */
+  | { kind: 'open-payment'; quote: CertificateQuoteView }
+  | { kind: 'return-coins'; amountYen: number }
+  | { kind: 'pay-change'; amountYen: number }
+  | { kind: 'issue'; quote: CertificateQuoteView }
+  | { kind: 'print-certificate'; quote: CertificateQuoteView }
+  | { kind: 'print-receipt'; quote: CertificateQuoteView; changeYen: number }
+  | { kind: 'refund'; amountYen: number; reason: CertificateRefundReason }
+  | { kind: 'wipe' };
+
+export type Transition = { ok: true; state: FlowState; effects: FlowEffect[] } | { ok: false; reason: string };
+
+const go = (state: FlowState, ...effects: FlowEffect[]): Transition => ({ ok: true, state, effects });
+const refuse = (state: FlowState, event: FlowEvent): Transition => ({ ok: false, reason: `${event.type} is not possible on ${state.kind}` });
+
+/** The PIN of the JPKI user-authentication certificate has exactly this many digits. */
+export const PIN_DIGITS = 4;
+/** A fresh card allows this many wrong tries before the PIN locks. */
+export const PIN_MAX_TRIES = 3;
+
+/** Screens a person may leave with `finish` (nothing is running, no money is held). */
+const FINISHABLE: ReadonlySet<FlowStateKind> = new Set(['unavailable', 'card-locked', 'card-refused', 'cancelled', 'take-certificate', 'refunded', 'error']);
+
+/** Before any money: cancel (or the session ending) just wipes. */
+const CANCEL_WITHOUT_MONEY: ReadonlySet<FlowStateKind> = new Set([
+  'checking',
+  'unavailable',
+  'insert-card',
+  'reading-card',
+  'not-a-my-number-card',
+  'card-trouble',
+  'pin',
+  'verifying',
+  'card-locked',
+  'card-refused',
+  'choose',
+  'confirm',
+  'remove-card',
+  'error',
+]);
+
+/** Money is committed: the flow runs to its end whatever the person or the session does. */
+export const COMMITTED: ReadonlySet<FlowStateKind> = new Set(['returning-coins', 'paying-change', 'issuing', 'printing', 'refunding']);
+
+export function transition(state: FlowState, event: FlowEvent): Transition {
+  // Events that mean the same on many screens first.
+  switch (event.type) {
+    case 'finish':
+      return FINISHABLE.has(state.kind) ? go({ kind: 'done' }, { kind: 'wipe' }) : refuse(state, event);
+    case 'cancel':
+    case 'session-ended':
+      if (CANCEL_WITHOUT_MONEY.has(state.kind)) return go({ kind: 'done' }, { kind: 'reset-pin' }, { kind: 'wipe' });
+      if (state.kind === 'pay') {
+        if (state.insertedYen === 0) return go({ kind: 'done' }, { kind: 'wipe' });
+        return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });
+      }
+      // On an end screen the session ending is a finish; cancel there is refused (use finish).
+      if (event.type === 'session-ended' && FINISHABLE.has(state.kind)) return go({ kind: 'done' }, { kind: 'wipe' });
+      return refuse(state, event);
+    case 'failed':
+      // An unexpected failure before money (hub lost, reader gone): an error screen, nothing held.
+      if (CANCEL_WITHOUT_MONEY.has(state.kind) && state.kind !== 'error') return go({ kind: 'error', code: event.code, message: event.message }, { kind: 'reset-pin' });
+      return refuse(state, event);
+    case 'card-removed':
+      return cardRemoved(state, event);
+    default:
+      break;
+  }
+
+  switch (state.kind) {
+    case 'idle':
+    case 'done':
+      return event.type === 'start' ? go({ kind: 'checking' }, { kind: 'run-preflight' }) : refuse(state, event);
+    case 'checking':
+      if (event.type === 'preflight-failed') return go({ kind: 'unavailable', problems: event.problems });
+      if (event.type === 'preflight-passed') {
+        return event.cardPresent
+          ? go({ kind: 'reading-card', municipality: event.municipality }, { kind: 'read-card' })
+          : go({ kind: 'insert-card', municipality: event.municipality });
+      }
+      return refuse(state, event);
+    case 'insert-card':
+      return event.type === 'card-inserted' ? go({ kind: 'reading-card', municipality: state.municipality }, { kind: 'read-card' }) : refuse(state, event);
+    case 'reading-card':
+      if (event.type === 'card-read') {
+        // A card with tries already spent says so up front; a full counter shows nothing.
+        const triesLeft = event.triesLeft < PIN_MAX_TRIES ? event.triesLeft : null;
+        return go({ kind: 'pin', municipality: state.municipality, triesLeft, wrongLength: false }, { kind: 'reset-pin' });
+      }
+      if (event.type === 'card-not-my-number') return go({ kind: 'not-a-my-number-card', municipality: state.municipality });
+      if (event.type === 'pin-locked') return go({ kind: 'card-locked', municipality: state.municipality });
+      if (event.type === 'card-trouble') return go({ kind: 'card-trouble', municipality: state.municipality, trouble: event.trouble });
+      return refuse(state, event);
+    case 'pin':
+      if (event.type === 'pin-entered') {
+        if (event.digits !== PIN_DIGITS) return go({ ...state, wrongLength: true }, { kind: 'reset-pin' });
+        return go({ kind: 'verifying', municipality: state.municipality }, { kind: 'authenticate-card' });
+      }
+      return refuse(state, event);
+    case 'verifying':
+      switch (event.type) {
+        case 'pin-wrong':
+          return go({ kind: 'pin', municipality: state.municipality, triesLeft: event.triesLeft, wrongLength: false }, { kind: 'reset-pin' });
+        case 'pin-locked':
+          return go({ kind: 'card-locked', municipality: state.municipality }, { kind: 'reset-pin' });
+        case 'card-verified':
+          return go({ kind: 'choose', resident: event.resident, refusal: null, quoting: false });
+        case 'card-refused':
+          return go({ kind: 'card-refused', reason: event.reason });
+        case 'card-trouble':
+          return go({ kind: 'card-trouble', municipality: state.municipality, trouble: event.trouble }, { kind: 'reset-pin' });
+        default:
+          return refuse(state, event);
+      }
+    case 'choose':
+      if (event.type === 'quote-requested' && !state.quoting) return go({ ...state, quoting: true }, { kind: 'request-quote', order: event.order });
+      if (event.type === 'quoted' && state.quoting) return go({ kind: 'confirm', resident: state.resident, quote: event.quote });
+      if (event.type === 'quote-refused' && state.quoting) {
+        return go({ ...state, quoting: false, refusal: event.reason ? { certificateType: event.certificateType, reason: event.reason } : null });
+      }
+      return refuse(state, event);
+    case 'confirm':
+      if (event.type === 'back') return go({ kind: 'choose', resident: state.resident, refusal: null, quoting: false });
+      if (event.type === 'quote-requested') return go({ kind: 'choose', resident: state.resident, refusal: null, quoting: true }, { kind: 'request-quote', order: event.order });
+      if (event.type === 'confirm') {
+        // Card first, then money and output: payment waits until the reader is empty.
+        return event.cardPresent
+          ? go({ kind: 'remove-card', quote: state.quote })
+          : go({ kind: 'pay', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
+      }
+      return refuse(state, event);
+    case 'pay':
+      if (event.type === 'credit') {
+        if (event.insertedYen < state.insertedYen) return refuse(state, event);
+        if (event.insertedYen < state.quote.feeYen) return go({ ...state, insertedYen: event.insertedYen });
+        const changeYen = event.insertedYen - state.quote.feeYen;
+        return changeYen > 0
+          ? go({ kind: 'paying-change', quote: state.quote, changeYen }, { kind: 'pay-change', amountYen: changeYen })
+          : go({ kind: 'issuing', quote: state.quote, changeYen: 0 }, { kind: 'issue', quote: state.quote });
+      }
+      return refuse(state, event);
+    case 'returning-coins':
+      return event.type === 'coins-returned'
+        ? go({ kind: 'cancelled', returnedYen: event.returnedYen, unreturnedYen: event.unreturnedYen })
+        : refuse(state, event);
+    case 'paying-change':
+      // Change that the hopper could not pay is on the receipt (a voucher line); the certificate still issues.
+      return event.type === 'change-paid' ? go({ kind: 'issuing', quote: state.quote, changeYen: state.changeYen }, { kind: 'issue', quote: state.quote }) : refuse(state, event);
+    case 'issuing':
+      if (event.type === 'issued') return go({ kind: 'printing', quote: state.quote, changeYen: state.changeYen, stage: 'certificate' }, { kind: 'print-certificate', quote: state.quote });
+      if (event.type === 'issue-failed') return refundFee(state.quote, 'issue-failed');
+      return refuse(state, event);
+    case 'printing':
+      if (state.stage === 'certificate') {
+        if (event.type === 'certificate-printed') {
+          return go({ ...state, stage: 'receipt' }, { kind: 'print-receipt', quote: state.quote, changeYen: state.changeYen });
+        }
+        if (event.type === 'print-failed') return refundFee(state.quote, 'print-failed');
+        return refuse(state, event);
+      }
+      return event.type === 'receipt-done'
+        ? go({ kind: 'take-certificate', copies: state.quote.copies, changeYen: state.changeYen, receiptPrinted: event.printed })
+        : refuse(state, event);
+    case 'refunding':
+      return event.type === 'refund-done'
+        ? // Everything handed back: the fee, and change the hopper could not pay before.
+          go({ kind: 'refunded', amountYen: event.hopperYen + event.voucherYen, hopperYen: event.hopperYen, voucherYen: event.voucherYen, reason: state.reason })
+        : refuse(state, event);
+    case 'unavailable':
+    case 'not-a-my-number-card':
+    case 'card-trouble':
+    case 'card-locked':
+    case 'card-refused':
+    case 'remove-card':
+    case 'cancelled':
+    case 'take-certificate':
+    case 'refunded':
+    case 'error':
+      return refuse(state, event);
+  }
+}
+
+function refundFee(quote: CertificateQuoteView, reason: CertificateRefundReason): Transition {
+  return go({ kind: 'refunding', amountYen: quote.feeYen, reason }, { kind: 'refund', amountYen: quote.feeYen, reason });
+}
+
+/** Taking the card out: expected after the card was checked; before that it means "start again". */
+function cardRemoved(state: FlowState, event: FlowEvent): Transition {
+  switch (state.kind) {
+    case 'not-a-my-number-card':
+    case 'card-trouble':
+    case 'pin':
+      return go({ kind: 'insert-card', municipality: state.municipality }, { kind: 'reset-pin' });
+    case 'remove-card':
+      return go({ kind: 'pay', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
+    case 'idle':
+    case 'done':
+      return refuse(state, event);
+    case 'insert-card':
+    case 'reading-card':
+    case 'verifying':
+      // Reading or signing: the card operation itself fails with card-removed and says so.
+      return go(state);
+    default:
+      // After the card was checked (choose, pay, printing, …) or on end screens: nothing to do.
+      return go(state);
+  }
+}
+
+/** Whether money for this flow may be held right now (coins accepted or being handled). */
+export function holdsMoney(state: FlowState): boolean {
+  return state.kind === 'pay' || COMMITTED.has(state.kind);
+}

@@ -1,0 +1,75 @@
+import type { DeviceHealth } from '@kiosk/protocols';
+import type { ChaosHooks } from '../chaos';
+import type { Clock } from '../clock';
+import type { PinEntry } from '../input/pin-entry';
+import type { Logger } from '../logger';
+import type { KioskSessions } from '../server/kiosk-sessions';
+import type { UiFeature } from '../server/ui-namespace';
+import type { AgentState } from '../status/agent-state';
+import type { AgentStore } from '../store/agent-store';
+import type { CertificateCashPolicy } from './cash-policy';
+import { CertificateFlow, type CertificateDrivers, type CertificateFlowOptions } from './certificate-flow';
+import { attachCertificatesUi } from './certificates-namespace';
+import { CertificateHubClient } from './hub-certificates';
+import { CupsJobHistory } from './print-job-history';
+import { CertificateTransactions } from './transaction-store';
+
+export interface CertificatesDeps {
+  kioskId: string;
+  store: AgentStore;
+  sessions: KioskSessions;
+  state: AgentState;
+  deviceHealth: () => DeviceHealth[];
+  drivers: CertificateDrivers;
+  pinEntry: PinEntry;
+  /** Created before the device services, which ask it whose money a coin is. */
+  cashPolicy: CertificateCashPolicy;
+  /** The A4 printer's CUPS queue (for purging a session's print job), or null. */
+  documentPrinterUri: string | null;
+  ackTimeoutMs: number;
+  chaos: ChaosHooks;
+  clock: Clock;
+  logger: Logger;
+  options?: Partial<CertificateFlowOptions>;
+}
+
+export interface RunningCertificates {
+  /** Wrap the sync link's socket factory with `hub.tap` so certificate requests share the hub connection. */
+  hub: CertificateHubClient;
+  /** Its part of `/ui`, for the local server. */
+  uiFeature: UiFeature;
+  flow: CertificateFlow;
+  transactions: CertificateTransactions;
+  stop(): Promise<void>;
+}
+
+/** The certificate kiosk's issuance flow, wired: ledger, hub client, flow (recovering what a crash left), `/ui`. */
+export function startCertificates(deps: CertificatesDeps): RunningCertificates {
+  const hub = new CertificateHubClient(() => deps.state.connection().hubConnected, deps.ackTimeoutMs);
+  const transactions = deps.store.repository((db) => new CertificateTransactions(db, deps.clock));
+  const flow = new CertificateFlow({
+    kioskId: deps.kioskId,
+    sessions: deps.sessions,
+    state: deps.state,
+    deviceHealth: deps.deviceHealth,
+    drivers: deps.drivers,
+    pinEntry: deps.pinEntry,
+    hub,
+    transactions,
+    outbox: deps.store.outbox,
+    cashPolicy: deps.cashPolicy,
+    printJobs: deps.documentPrinterUri ? new CupsJobHistory(deps.documentPrinterUri) : null,
+    chaos: deps.chaos,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.options ? { options: deps.options } : {}),
+  });
+  flow.start();
+  return {
+    hub,
+    uiFeature: (ui) => attachCertificatesUi(ui, flow, deps.logger),
+    flow,
+    transactions,
+    stop: () => flow.stop(),
+  };
+}

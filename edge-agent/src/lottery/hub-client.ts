@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { lotteryHubAckSchemas, toIssues, type LotteryEvent, type lotteryAgentToHubSchemas } from '@kiosk/protocols';
+import type { AgentSocket } from '../sync/hub-session';
+import type { HubSocketFactory } from '../sync/socket-factory';
+import { InvalidReplyError } from '../sync/errors';
+
+export type LotteryHubRequest<E extends LotteryEvent> = z.input<(typeof lotteryAgentToHubSchemas)[E]>;
+export type LotteryHubReply<E extends LotteryEvent> = z.infer<(typeof lotteryHubAckSchemas)[E]>;
+
+/**
+ * The hub could not be asked or did not answer in time. For a request that changes something (an entry)
+ * whether the hub committed it is unknown: callers retry with the same client request id.
+ */
+export class HubUnreachableError extends Error {
+  readonly code = 'hub_unreachable';
+}
+
+/** The one call the lottery makes to the hub; the service depends on this, tests fake it. */
+export interface LotteryHub {
+  request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>>;
+}
+
+type Emitter = { emitWithAck(event: string, body: unknown): Promise<unknown> };
+
+/**
+ * `lottery.*` requests over the agent's own `/agent` connection: the sync link makes a fresh socket for
+ * every connection attempt, and `tap` keeps the latest one. A request goes out only while the hub has
+ * greeted us (`ready`), waits at most the ack timeout, and its reply is parsed with the protocol schema.
+ */
+export class LotteryHubClient implements LotteryHub {
+  private socket: AgentSocket | null = null;
+
+  constructor(
+    private readonly ready: () => boolean,
+    private readonly ackTimeoutMs: number,
+  ) {}
+
+  /** Wraps the sync link's socket factory so lottery requests share its authenticated connection. */
+  tap(factory: HubSocketFactory): HubSocketFactory {
+    return () => {
+      const socket = factory();
+      this.socket = socket;
+      return socket;
+    };
+  }
+
+  async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
+    const socket = this.socket;
+    if (!socket?.connected || !this.ready()) throw new HubUnreachableError('the hub cannot be reached');
+    let reply: unknown;
+    try {
+      reply = await (socket.timeout(this.ackTimeoutMs) as unknown as Emitter).emitWithAck(event, body);
+    } catch {
+      throw new HubUnreachableError(`no answer from the hub to ${event}`);
+    }
+    const parsed = lotteryHubAckSchemas[event].safeParse(reply);
+    if (!parsed.success) throw new InvalidReplyError(`${event} ack`, toIssues(parsed.error));
+    return parsed.data as LotteryHubReply<E>;
+  }
+}

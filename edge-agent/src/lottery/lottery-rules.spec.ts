@@ -1,0 +1,75 @@
+import type { FacilityView, RoundView } from '@kiosk/protocols';
+import { encodeReceipt } from '@kiosk/devices';
+import { checkOfflineEntry, japanTime, monthRange, roundOfSlot } from './lottery-rules';
+import { provisionalEntryReceipt } from './receipts';
+
+const facility: FacilityView = {
+  facilityId: 'toyonaka-nobata-tennis',
+  municipality: '豊中市',
+  name: '野畑テニスコート',
+  nameEn: 'Nobata Tennis Courts',
+  facilityType: 'tennis',
+  cancelDeadlineDays: 3,
+  units: [{ unitId: 'nobata-court-1', name: '1番コート', nameEn: 'Court 1', sports: ['tennis'] }],
+};
+const round: RoundView = {
+  roundId: 'toyonaka-tennis-2027-02',
+  municipality: '豊中市',
+  facilityType: 'tennis',
+  useMonth: '2027-02',
+  kind: 'lottery',
+  phase: 'entry',
+  entryOpensAt: '2026-11-30T15:00:00Z',
+  entryClosesAt: '2026-12-10T15:00:00Z',
+  drawAt: '2026-12-11T03:00:00Z',
+  resultsAt: '2026-12-12T03:00:00Z',
+  confirmClosesAt: '2026-12-20T15:00:00Z',
+  firstComeOpensAt: '2026-12-22T03:00:00Z',
+  endsAt: '2027-02-28T15:00:00Z',
+  caps: { maxEntries: 4, maxHours: 8, maxWins: 2 },
+  commitment: 'a'.repeat(64),
+  seed: null,
+  resultDigest: null,
+};
+const slot = 'nobata-court-1@2027-02-09T0900';
+
+describe('lottery rules on the terminal', () => {
+  it('pages the calendar by month, leap years included', () => {
+    expect(monthRange('2027-02')).toEqual({ from: '2027-02-01', to: '2027-02-28' });
+    expect(monthRange('2028-02')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    expect(monthRange('2026-12')).toEqual({ from: '2026-12-01', to: '2026-12-31' });
+  });
+
+  it('finds a slot’s round by its facility type and month', () => {
+    expect(roundOfSlot(slot, [facility], [round])?.roundId).toBe('toyonaka-tennis-2027-02');
+    expect(roundOfSlot('nobata-court-1@2027-03-09T0900', [facility], [round])).toBeNull();
+    expect(roundOfSlot('unknown-unit@2027-02-09T0900', [facility], [round])).toBeNull();
+  });
+
+  it('takes an offline entry only inside the cached window, with two different choices', () => {
+    const inside = new Date('2026-12-05T01:00:00Z');
+    expect(checkOfflineEntry({ firstSlotId: slot }, [facility], [round], inside)).toEqual({ ok: true, roundId: round.roundId });
+    expect(checkOfflineEntry({ firstSlotId: slot }, [facility], [round], new Date(round.entryClosesAt))).toMatchObject({ ok: false, code: 'outside_window' });
+    expect(checkOfflineEntry({ firstSlotId: slot }, [facility], [round], new Date(Date.parse(round.entryOpensAt) - 1))).toMatchObject({ ok: false, code: 'outside_window' });
+    expect(checkOfflineEntry({ firstSlotId: slot, secondSlotId: slot }, [facility], [round], inside)).toMatchObject({ ok: false, code: 'invalid_message' });
+    expect(checkOfflineEntry({ firstSlotId: slot }, [facility], [{ ...round, kind: 'first-come-only' }], inside)).toMatchObject({ ok: false });
+    expect(checkOfflineEntry({ firstSlotId: slot }, [], [round], inside)).toMatchObject({ ok: false, code: 'not_found' });
+  });
+
+  it('prints times in Japan time', () => {
+    expect(japanTime('2026-12-05T15:30:00Z')).toBe('2026-12-06 00:30');
+  });
+
+  it('prints a provisional receipt that says so, encodable for the printer, without the user number', () => {
+    const receipt = provisionalEntryReceipt(
+      { clientEntryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', roundId: round.roundId, firstSlotId: slot, secondSlotId: null, occurredAt: '2026-12-05T01:00:00Z' },
+      [facility],
+    );
+    const text = receipt.lines.map((line) => ('text' in line ? line.text : '')).join('\n');
+    expect(text).toContain('仮受付');
+    expect(text).toContain('PROVISIONAL - confirmed when the');
+    expect(text).toContain('野畑テニスコート 1番コート');
+    expect(text).toContain('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b');
+    expect(() => encodeReceipt(receipt)).not.toThrow();
+  });
+});

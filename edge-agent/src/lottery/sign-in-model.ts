@@ -1,0 +1,111 @@
+import type { FacilityUserView, LotterySignInRefusal, LotteryUiState } from '@kiosk/protocols';
+
+/**
+ * The street terminal's sign-in as a pure state machine: which person (by the user card read) is at the
+ * screen, whether their PIN is being checked, and with what the agent may act for them. `reduce` returns
+ * the next state and the effects for the service to run; it never does I/O. The user number and the hub
+ * session token live only here (in memory) and never reach the UI (`toUiState`).
+ */
+
+export type SignInState =
+  | { stage: 'inactive' }
+  | { stage: 'awaiting-card'; refusal: LotterySignInRefusal | null }
+  | { stage: 'awaiting-pin'; userNumber: string; refusal: LotterySignInRefusal | null }
+  | { stage: 'signing-in'; userNumber: string; attempt: number }
+  | { stage: 'signed-in'; mode: 'online'; userNumber: string; sessionToken: string; user: FacilityUserView }
+  /** The hub could not be reached: the service keeps the PIN to seal into each entry; the hub checks it on delivery. */
+  | { stage: 'signed-in'; mode: 'offline'; userNumber: string };
+
+export type SignInEvent =
+  /** A kiosk session began or ended; `lottery` says whether the new one is this service's. */
+  | { type: 'session-changed'; lottery: boolean }
+  | { type: 'card-scanned'; userNumber: string }
+  /** Enter on either pad; the service holds the digits and numbers its attempts (so a late answer is recognised). */
+  | { type: 'pin-submitted'; attempt: number }
+  | { type: 'signed-in'; attempt: number; sessionToken: string; user: FacilityUserView }
+  | { type: 'signed-in-offline'; attempt: number }
+  | { type: 'sign-in-refused'; attempt: number; refusal: LotterySignInRefusal }
+  | { type: 'sign-out' }
+  /** The hub said the session token is no longer good (expired or signed out elsewhere). */
+  | { type: 'session-expired' };
+
+export type SignInEffect =
+  /** Take the held PIN and check it (at the hub, or sealed when the hub is unreachable). */
+  | { kind: 'check-pin'; userNumber: string; attempt: number }
+  /** Forget any PIN digits held. */
+  | { kind: 'wipe-pin' }
+  /** End the hub session (best effort; the hub also expires it). */
+  | { kind: 'hub-sign-out'; sessionToken: string };
+
+export interface SignInTransition {
+  state: SignInState;
+  effects: SignInEffect[];
+}
+
+export const INACTIVE: SignInState = { stage: 'inactive' };
+
+/** Refusals after which the same card must not simply be retried with another PIN. */
+const CARD_REFUSALS = new Set<LotterySignInRefusal['code']>(['account_locked', 'registration_expired']);
+
+function signOutEffects(state: SignInState): SignInEffect[] {
+  const effects: SignInEffect[] = [{ kind: 'wipe-pin' }];
+  if (state.stage === 'signed-in' && state.mode === 'online') effects.push({ kind: 'hub-sign-out', sessionToken: state.sessionToken });
+  return effects;
+}
+
+export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTransition {
+  switch (event.type) {
+    case 'session-changed':
+      return { state: event.lottery ? { stage: 'awaiting-card', refusal: null } : INACTIVE, effects: signOutEffects(state) };
+    case 'card-scanned':
+      // Someone signed in (or being checked) is not replaced by a card waved at the scanner.
+      if (state.stage !== 'awaiting-card' && state.stage !== 'awaiting-pin') return { state, effects: [] };
+      return { state: { stage: 'awaiting-pin', userNumber: event.userNumber, refusal: null }, effects: [{ kind: 'wipe-pin' }] };
+    case 'pin-submitted':
+      if (state.stage === 'awaiting-pin') {
+        const { attempt } = event;
+        return {
+          state: { stage: 'signing-in', userNumber: state.userNumber, attempt },
+          effects: [{ kind: 'check-pin', userNumber: state.userNumber, attempt }],
+        };
+      }
+      if (state.stage === 'awaiting-card') return { state: { stage: 'awaiting-card', refusal: { code: 'no_card' } }, effects: [{ kind: 'wipe-pin' }] };
+      return { state, effects: [{ kind: 'wipe-pin' }] };
+    case 'signed-in':
+      if (state.stage !== 'signing-in' || state.attempt !== event.attempt) {
+        // Too late (the person left, or signed in again): do not keep a hub session nobody holds.
+        return { state, effects: [{ kind: 'hub-sign-out', sessionToken: event.sessionToken }] };
+      }
+      return {
+        state: { stage: 'signed-in', mode: 'online', userNumber: state.userNumber, sessionToken: event.sessionToken, user: event.user },
+        effects: [],
+      };
+    case 'signed-in-offline':
+      if (state.stage !== 'signing-in' || state.attempt !== event.attempt) return { state, effects: [] };
+      return { state: { stage: 'signed-in', mode: 'offline', userNumber: state.userNumber }, effects: [] };
+    case 'sign-in-refused':
+      if (state.stage !== 'signing-in' || state.attempt !== event.attempt) return { state, effects: [] };
+      if (CARD_REFUSALS.has(event.refusal.code)) return { state: { stage: 'awaiting-card', refusal: event.refusal }, effects: [{ kind: 'wipe-pin' }] };
+      return { state: { stage: 'awaiting-pin', userNumber: state.userNumber, refusal: event.refusal }, effects: [{ kind: 'wipe-pin' }] };
+    case 'sign-out':
+      if (state.stage === 'inactive') return { state, effects: [{ kind: 'wipe-pin' }] };
+      return { state: { stage: 'awaiting-card', refusal: null }, effects: signOutEffects(state) };
+    case 'session-expired':
+      if (state.stage !== 'signed-in') return { state, effects: [] };
+      return { state: { stage: 'awaiting-card', refusal: { code: 'session_expired' } }, effects: [{ kind: 'wipe-pin' }] };
+  }
+}
+
+/** What the screen may know: stage, digit count, the card's last two digits, the hub's view of the user. */
+export function toUiState(state: SignInState, pinDigits: number, offlineEntryAvailable: boolean): LotteryUiState {
+  const userNumber = 'userNumber' in state ? state.userNumber : null;
+  return {
+    stage: state.stage,
+    pinDigits: state.stage === 'awaiting-pin' || state.stage === 'awaiting-card' ? Math.min(pinDigits, 8) : 0,
+    cardHint: userNumber ? userNumber.slice(-2) : null,
+    mode: state.stage === 'signed-in' ? state.mode : null,
+    user: state.stage === 'signed-in' && state.mode === 'online' ? state.user : null,
+    refusal: state.stage === 'awaiting-card' || state.stage === 'awaiting-pin' ? state.refusal : null,
+    offlineEntryAvailable,
+  };
+}

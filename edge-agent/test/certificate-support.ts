@@ -1,0 +1,332 @@
+/**
+ * What the certificate tests share: the real hub from its build (central-hub/dist) trusting a fresh TEST
+ * CA, the agent (in process or as its own process, AGENT_DEVICES=virtual), and a driver that plays the
+ * person through the kiosk UI's `/ui` socket and the hardware through the device panel's `/panel` socket.
+ */
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import {
+  DEVICE_PANEL_NAMESPACE,
+  EnrolmentCodeResponseSchema,
+  UI_NAMESPACE,
+  type AgentToPanelEvents,
+  type AgentToUiEvents,
+  type CertificateOrder,
+  type CertificateScreen,
+  type CertificateViewState,
+  type CoinYen,
+  type PanelToAgentEvents,
+  type UiToAgentEvents,
+} from '@kiosk/protocols';
+import { repoRoot } from '../src/paths';
+
+export const DIST_HUB = path.join(repoRoot, 'central-hub', 'dist', 'main.js');
+export const DIST_AGENT = path.join(repoRoot, 'edge-agent', 'dist', 'main.js');
+
+export interface LogLine {
+  msg?: string;
+  [field: string]: unknown;
+}
+
+/** A node process of ours with its JSON log lines kept, to wait for one. */
+export class LoggedProcess {
+  readonly lines: LogLine[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private stderr = '';
+
+  constructor(script: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    let buffered = '';
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          this.lines.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.lines.push({ msg: line });
+        }
+      }
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-10_000)));
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async waitFor(msg: string, timeoutMs = 60_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find((line) => line.msg === msg);
+      if (found) return found;
+      if (!this.running) throw new Error(`process exited before logging "${msg}": ${this.stderr}\n${this.lines.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`no "${msg}" within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * How far the test processes' clocks are shifted so that the certificate service is open (06:30–23:00
+ * JST): 0 between 07:00 and 22:00 JST, else forward to the next 12:00 JST (forward only, so the test CA's
+ * certificates are already valid). Applied to the hub and a spawned agent by certificate-clock.cjs, to an
+ * in-process agent through its injected clock.
+ */
+export const CLOCK_OFFSET_MS = ((): number => {
+  const now = Date.now();
+  const jstHour = new Date(now + 9 * 3_600_000).getUTCHours();
+  if (jstHour >= 7 && jstHour < 22) return 0;
+  const jst = new Date(now + 9 * 3_600_000);
+  let noon = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), 12) - 9 * 3_600_000;
+  if (noon <= now) noon += 24 * 3_600_000;
+  return noon - now;
+})();
+
+export const testClock = { now: (): Date => new Date(Date.now() + CLOCK_OFFSET_MS) };
+
+/** The environment that makes a spawned node process use the shifted clock. */
+export function shiftedClockEnv(): Record<string, string> {
+  return { NODE_OPTIONS: `--require ${path.join(__dirname, 'certificate-clock.cjs')}`, KIOSK_TEST_CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS) };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+/** The real hub, trusting the test CA in `testCaDir`, with the synthetic residents seeded. */
+export class TestHub {
+  process: LoggedProcess | null = null;
+  port = 0;
+
+  constructor(
+    readonly dataDir: string,
+    readonly testCaDir: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = new LoggedProcess(DIST_HUB, {
+      HUB_PORT: String(this.port),
+      HUB_DATA_DIR: this.dataDir,
+      HUB_CARD_TRUST_ANCHORS: path.join(this.testCaDir, 'ca', 'root.cert.pem'),
+      HUB_CARD_CRLS: path.join(this.testCaDir, 'crl', 'root.crl.pem'),
+      HUB_SEED_RESIDENTS: '1',
+      HUB_DEMO_ADMIN: '0',
+      LOG_LEVEL: 'info',
+      ...shiftedClockEnv(),
+    });
+    const listening = await this.process.waitFor('hub listening');
+    this.port = Number(listening.port);
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop();
+  }
+
+  /** The hub dies (power cut): no goodbye to the agent. */
+  async kill(): Promise<void> {
+    this.process?.kill('SIGKILL');
+    await this.process?.exited;
+  }
+
+  async enrolmentCode(): Promise<string> {
+    const token = readFileSync(path.join(this.dataDir, 'admin-token'), 'utf8').trim();
+    const response = await fetch(`${this.url}/api/enrolment-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '証明書端末', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' }),
+    });
+    if (response.status !== 201) throw new Error(`enrolment code: HTTP ${response.status} ${await response.text()}`);
+    return EnrolmentCodeResponseSchema.parse(await response.json()).code;
+  }
+
+  /** Reads (or, for the maintenance day, writes) the hub's own SQLite file, as an operator's tool would. */
+  db<T>(work: (db: Database.Database) => T, options: { write?: boolean } = {}): T {
+    const db = new Database(path.join(this.dataDir, 'hub.sqlite'), { readonly: !options.write, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      return work(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  issuances(transactionId: string): Array<{ serial: string; copies: number; fee_yen: number; voided_at: string | null; verification_code: string }> {
+    return this.db((db) => db.prepare('SELECT serial, copies, fee_yen, voided_at, verification_code FROM certificate_issuances WHERE transaction_id = ?').all(transactionId) as never);
+  }
+
+  ledger(transactionId: string): Array<{ kind: string; amount_yen: number; detail: string | null }> {
+    return this.db((db) => db.prepare('SELECT kind, amount_yen, detail FROM certificate_ledger WHERE transaction_id = ? ORDER BY entry_id').all(transactionId) as never);
+  }
+
+  /** Outbox events the hub stored, as `type` + payload. */
+  events(kioskId: string): Array<{ type: string; payload: Record<string, unknown> }> {
+    return this.db((db) =>
+      (db.prepare('SELECT type, payload_json FROM events WHERE kiosk_id = ? ORDER BY seq').all(kioskId) as Array<{ type: string; payload_json: string }>).map((row) => ({
+        type: row.type,
+        payload: JSON.parse(row.payload_json) as Record<string, unknown>,
+      })),
+    );
+  }
+
+  /** An operator closes today (JST) for maintenance. */
+  closeToday(): void {
+    const today = new Date(testClock.now().getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+    this.db((db) => db.prepare("INSERT INTO certificate_maintenance_days (municipality, day, set_at) VALUES ('豊中市', ?, ?) ON CONFLICT DO NOTHING").run(today, new Date().toISOString()), { write: true });
+  }
+
+  reopenToday(): void {
+    const today = new Date(testClock.now().getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+    this.db((db) => db.prepare("DELETE FROM certificate_maintenance_days WHERE municipality = '豊中市' AND day = ?").run(today), { write: true });
+  }
+}
+
+export interface VirtualResident {
+  id: string;
+  pin: string;
+}
+
+export function residents(testCaDir: string): VirtualResident[] {
+  const file = JSON.parse(readFileSync(path.join(testCaDir, 'residents.json'), 'utf8')) as { residents: VirtualResident[] } | VirtualResident[];
+  return Array.isArray(file) ? file : file.residents;
+}
+
+type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
+type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;
+
+/** A person at the kiosk screen and the hardware under their hands, over the agent's local sockets. */
+export class KioskDriver {
+  readonly states: CertificateViewState[] = [];
+  readonly ui: UiSocket;
+  readonly panel: PanelSocket;
+
+  constructor(agentUrl: string) {
+    const base = agentUrl.replace(/\/$/, '');
+    this.ui = io(`${base}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.panel = io(`${base}${DEVICE_PANEL_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.ui.on('certificates.state', (state) => this.states.push(state));
+    this.ui.onAny((event: string) => this.received.push(event));
+  }
+
+  /** Every event name the screen received, for a failing test's message. */
+  readonly received: string[] = [];
+
+  close(): void {
+    this.ui.close();
+    this.panel.close();
+  }
+
+  latest(): CertificateViewState | undefined {
+    return this.states[this.states.length - 1];
+  }
+
+  screens(): CertificateScreen[] {
+    return this.states.map((state) => state.screen).filter((screen, i, all) => i === 0 || all[i - 1] !== screen);
+  }
+
+  async waitScreen<S extends CertificateScreen>(screen: S, timeoutMs = 30_000): Promise<Extract<CertificateViewState, { screen: S }>> {
+    try {
+      await waitUntil(`screen ${screen}`, () => this.latest()?.screen === screen, timeoutMs);
+    } catch {
+      throw new Error(`no ${screen} screen; screens: ${JSON.stringify(this.states.slice(-5))}; events: ${this.received.slice(-10).join(',')}`);
+    }
+    return this.latest() as Extract<CertificateViewState, { screen: S }>;
+  }
+
+  async begin(): Promise<string> {
+    await waitUntil('the ui socket connects', () => this.ui.connected);
+    const begun = await this.ui.timeout(5000).emitWithAck('session.begin', { service: 'certificates', language: 'ja' });
+    if (!begun.ok) throw new Error(`session.begin: ${begun.error.message}`);
+    return begun.sessionId;
+  }
+
+  async end(reason: 'done' | 'cancelled' | 'idle-timeout' = 'done'): Promise<void> {
+    await this.ui.timeout(5000).emitWithAck('session.end', { reason });
+  }
+
+  async command(name: 'certificates.start' | 'certificates.confirm' | 'certificates.back' | 'certificates.cancel' | 'certificates.finish'): Promise<void> {
+    const ack = await this.ui.timeout(10_000).emitWithAck(name, {});
+    if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
+  }
+
+  /** Types on the on-screen pad (one key per message; the screen never holds the PIN). */
+  async typePin(pin: string, enter = true): Promise<void> {
+    for (const digit of pin) {
+      const ack = await this.ui.timeout(5000).emitWithAck('certificates.pinKey', { type: 'digit', digit: Number(digit) });
+      if (!ack.ok) throw new Error(`pinKey: ${ack.error.message}`);
+    }
+    if (enter) await this.ui.timeout(5000).emitWithAck('certificates.pinKey', { type: 'enter' });
+  }
+
+  async quote(order: CertificateOrder) {
+    return this.ui.timeout(30_000).emitWithAck('certificates.quote', { order });
+  }
+
+  private async panelCommand(name: 'panel.card.insert' | 'panel.card.remove' | 'panel.coin.insert' | 'panel.printer.set' | 'panel.hopper.set', payload: unknown): Promise<void> {
+    await waitUntil('the panel socket connects', () => this.panel.connected);
+    const ack = (await (this.panel.timeout(10_000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck(name, payload)) as { ok: boolean; error?: { message: string } };
+    if (!ack.ok) throw new Error(`${name}: ${ack.error?.message ?? 'refused'}`);
+  }
+
+  insertCard(cardId: string): Promise<void> {
+    return this.panelCommand('panel.card.insert', { cardId });
+  }
+
+  removeCard(): Promise<void> {
+    return this.panelCommand('panel.card.remove', {});
+  }
+
+  insertCoin(coinYen: CoinYen): Promise<void> {
+    return this.panelCommand('panel.coin.insert', { coinYen });
+  }
+
+  setHopperEmpty(empty: boolean): Promise<void> {
+    return this.panelCommand('panel.hopper.set', { empty });
+  }
+
+  /** From the start screen to the menu: session, preflight, card, PIN. */
+  async toMenu(cardId: string, pin: string): Promise<string> {
+    const sessionId = await this.begin();
+    await this.command('certificates.start');
+    await this.waitScreen('insert-card');
+    await this.insertCard(cardId);
+    await this.waitScreen('pin');
+    await this.typePin(pin);
+    await this.waitScreen('choose');
+    return sessionId;
+  }
+}
+
+export const RESIDENCE_X2: CertificateOrder = {
+  options: { type: 'juminhyo', scope: 'household', includeDomicile: false, includeRelationship: true },
+  copies: 2,
+};

@@ -1,0 +1,159 @@
+/**
+ * Power cut after payment: the agent runs as its own process (its build, AGENT_DEVICES=virtual) and is
+ * killed with a real SIGKILL by its test-only chaos hook (KIOSK_CHAOS) at the worst instants: right after
+ * the fee was recorded as paid, and right after the hub issued but before printing. Restarted on the same
+ * data, it must settle the transaction exactly once: the money back by hopper, the refund recorded at the
+ * hub (voiding an issuance), nothing charged twice, nothing lost, and a second restart does nothing more.
+ */
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../src/paths';
+import { ensureTestCa } from '../src/hardware/test-ca';
+import { processes } from './support/processes';
+import { tempDir, writeUiBuild } from './support/agent-harness';
+import { DIST_AGENT, KioskDriver, LoggedProcess, RESIDENCE_X2, TestHub, residents, shiftedClockEnv, waitUntil } from './certificate-support';
+
+jest.setTimeout(240_000);
+
+let tmp: ReturnType<typeof tempDir>;
+let hub: TestHub;
+let caDir: string;
+let uiDir: string;
+const started: LoggedProcess[] = [];
+
+/** The bench processes (socat, cupsd, pcscd sandbox) a killed agent left behind, ended by pid. */
+function endOrphansOf(agent: LoggedProcess): void {
+  const dirs = agent.lines.flatMap((line) => (typeof line.peripheralsDir === 'string' ? [line.peripheralsDir] : []));
+  for (const dir of dirs) {
+    for (const info of processes()) {
+      if (info.pid !== process.pid && info.cmdline.includes(dir)) {
+        try {
+          process.kill(info.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+}
+
+async function startAgentProcess(dataDir: string, env: Record<string, string>): Promise<{ agent: LoggedProcess; url: string }> {
+  const agent = new LoggedProcess(DIST_AGENT, {
+    HUB_URL: hub.url,
+    AGENT_DATA_DIR: dataDir,
+    AGENT_UI_DIR: uiDir,
+    AGENT_UI_PORT: '0',
+    AGENT_DEVICES: 'virtual',
+    AGENT_HEARTBEAT_MS: '500',
+    AGENT_RECONNECT_MIN_MS: '50',
+    AGENT_RECONNECT_MAX_MS: '300',
+    LOG_LEVEL: 'info',
+    ...shiftedClockEnv(),
+    ...env,
+  });
+  started.push(agent);
+  const ready = await agent.waitFor('agent ui listening', 90_000);
+  await agent.waitFor('hub connected', 30_000);
+  return { agent, url: String(ready.url) };
+}
+
+/** A person pays for a residence certificate ×2 with a 500-yen coin; returns the transaction id. */
+async function payForResidenceCertificate(kiosk: KioskDriver, pin: string): Promise<string> {
+  const sessionId = await kiosk.toMenu('toyonaka-001', pin);
+  await kiosk.quote(RESIDENCE_X2);
+  await kiosk.waitScreen('confirm');
+  await kiosk.command('certificates.confirm');
+  await kiosk.waitScreen('remove-card');
+  await kiosk.removeCard();
+  await kiosk.waitScreen('pay');
+  // The coin gate opens a moment after the pay screen; a coin dropped before would fall back to the tray.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await kiosk.insertCoin(500);
+  return sessionId;
+}
+
+function cash(kioskId: string, transactionId: string) {
+  return hub.events(kioskId).filter((event) => event.type.startsWith('cash.') && event.payload.transactionId === transactionId).map((event): Record<string, unknown> => ({ type: event.type, ...event.payload }));
+}
+
+beforeAll(async () => {
+  tmp = tempDir('certificates-crash');
+  caDir = path.join(tmp.dir, 'test-ca');
+  await ensureTestCa(repoRoot, caDir);
+  uiDir = path.join(tmp.dir, 'ui');
+  writeUiBuild(uiDir);
+  hub = new TestHub(path.join(tmp.dir, 'hub'), caDir);
+  await hub.start();
+});
+
+afterAll(async () => {
+  for (const agent of started) {
+    await agent.stop();
+    endOrphansOf(agent);
+  }
+  await hub?.stop();
+  tmp?.cleanup();
+});
+
+async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash-before-print', name: string) {
+  const dataDir = path.join(tmp.dir, name);
+  mkdirSync(dataDir, { recursive: true });
+  cpSync(caDir, path.join(dataDir, 'test-ca'), { recursive: true });
+  const pin = residents(caDir).find((resident) => resident.id === 'toyonaka-001')?.pin ?? '';
+
+  const first = await startAgentProcess(dataDir, { AGENT_ENROLMENT_CODE: await hub.enrolmentCode(), KIOSK_CHAOS: chaos });
+  const kioskId = String(first.agent.lines.find((line) => line.msg === 'agent ui listening')?.kioskId);
+  const kiosk = new KioskDriver(first.url);
+  let transactionId: string;
+  try {
+    transactionId = await payForResidenceCertificate(kiosk, pin);
+    const exit = await first.agent.exited;
+    expect(exit.signal).toBe('SIGKILL');
+  } finally {
+    kiosk.close();
+    endOrphansOf(first.agent);
+  }
+
+  // Restart on the same data: the unfinished transaction is found and settled.
+  const second = await startAgentProcess(dataDir, {});
+  await second.agent.waitFor('certificate fee refunded', 60_000);
+  await second.agent.waitFor('refund recorded at the hub', 60_000);
+  await waitUntil('the refund payout reached the hub', () => cash(kioskId, transactionId).some((event) => event.type === 'cash.payout' && event.reason === 'refund'), 30_000);
+  await second.agent.stop();
+  endOrphansOf(second.agent);
+
+  // A second restart finds nothing to settle: nothing is paid twice.
+  const third = await startAgentProcess(dataDir, {});
+  await waitUntil('the third run reported its start', () => hub.events(kioskId).filter((event) => event.type === 'agent.started').length === 3, 30_000);
+  expect(third.agent.lines.filter((line) => line.msg === 'settling an unfinished certificate transaction')).toEqual([]);
+  await third.agent.stop();
+  endOrphansOf(third.agent);
+  return { kioskId, transactionId };
+}
+
+describe('agent SIGKILL after payment, then restart', () => {
+  it('killed once the fee was recorded paid (before issuing): everything inserted goes back once, nothing issued', async () => {
+    const { kioskId, transactionId } = await crashAndRecover('agent-crash-after-payment', 'after-payment');
+    expect(cash(kioskId, transactionId)).toEqual([
+      { type: 'cash.credit', transactionId, coinYen: 500 },
+      { type: 'cash.payout', transactionId, amountYen: 500, reason: 'refund' },
+    ]);
+    expect(hub.issuances(transactionId)).toEqual([]);
+    expect(hub.ledger(transactionId)).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'recovered-after-restart/hopper' }]);
+  });
+
+  it('killed after the hub issued, before printing: the fee goes back once and the issuance is void', async () => {
+    const { kioskId, transactionId } = await crashAndRecover('agent-crash-before-print', 'before-print');
+    expect(cash(kioskId, transactionId)).toEqual([
+      { type: 'cash.credit', transactionId, coinYen: 500 },
+      { type: 'cash.payout', transactionId, amountYen: 100, reason: 'change' },
+      { type: 'cash.payout', transactionId, amountYen: 400, reason: 'refund' },
+    ]);
+    const [issuance, ...more] = hub.issuances(transactionId);
+    expect(more).toEqual([]);
+    expect(issuance?.voided_at).not.toBeNull();
+    const verify = (await (await fetch(`${hub.url}/api/verify/${issuance?.verification_code ?? ''}`)).json()) as unknown;
+    expect(verify).toEqual({ valid: false, reason: 'voided' });
+    expect(hub.ledger(transactionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'recovered-after-restart/hopper' }]);
+  });
+});

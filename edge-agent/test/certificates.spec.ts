@@ -1,0 +1,456 @@
+/**
+ * The certificate flow end to end on real parts: the real hub (its build, trusting a fresh TEST CA, with
+ * the synthetic residents), the agent in this process with AGENT_DEVICES=virtual (its real drivers on a
+ * sandboxed pcscd with the virtual My Number cards, ccTalk and ESC/POS simulators behind socat ptys, a
+ * private CUPS printing to CUPS-PDF), driven like a person would: the kiosk UI's `/ui` socket for the
+ * screen and the device panel's `/panel` socket for card, coins and printers. One hub and one agent for
+ * the file (the stacks take seconds to start); tests run in order and each is its own session.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { parseConfig } from '../src/config';
+import { EnvConfigRefresher } from '../src/config-refresher';
+import { startAgent, type RunningAgent } from '../src/agent';
+import { ensureTestCa } from '../src/hardware/test-ca';
+import { CupsCompletedJobs } from '../src/panel/cups-jobs';
+import { repoRoot } from '../src/paths';
+import type { HubSocketFactory } from '../src/sync/socket-factory';
+import { hubSocketFactory } from '../src/sync/socket-factory';
+import { silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
+import { KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
+
+jest.setTimeout(120_000);
+
+const CUPS_PDF_DIR = '/var/spool/cups-pdf/ANONYMOUS';
+
+let tmp: ReturnType<typeof tempDir>;
+let hub: TestHub;
+let agent: RunningAgent;
+let kiosk: KioskDriver;
+let people: VirtualResident[];
+/** Set by a test: the hub's answer to the next `certificates.issue` is lost on the way back (after the hub committed). */
+let loseNextIssueAnswer = false;
+/** Every agent log line, at debug, for the privacy checks. */
+const logLines: string[] = [];
+let agentDir: string;
+
+const pinOf = (id: string): string => {
+  const person = people.find((resident) => resident.id === id);
+  if (!person) throw new Error(`no test resident ${id}`);
+  return person.pin;
+};
+
+/** The production socket factory, with one fault a test can switch on: a lost `certificates.issue` ack. */
+function lossySocketFactory(hubUrl: string, handshake: Parameters<typeof hubSocketFactory>[1], timeoutMs: number): HubSocketFactory {
+  const make = hubSocketFactory(hubUrl, handshake, timeoutMs);
+  return () => {
+    const socket = make();
+    const timeout = socket.timeout.bind(socket);
+    socket.timeout = ((ms: number) => {
+      const timed = timeout(ms);
+      const emitWithAck = timed.emitWithAck.bind(timed) as (event: string, ...args: unknown[]) => Promise<unknown>;
+      (timed as unknown as { emitWithAck: typeof emitWithAck }).emitWithAck = async (event: string, ...args: unknown[]) => {
+        const answer = await emitWithAck(event, ...args);
+        if (event === 'certificates.issue' && loseNextIssueAnswer) {
+          loseNextIssueAnswer = false;
+          throw new Error('operation has timed out');
+        }
+        return answer;
+      };
+      return timed;
+    }) as typeof socket.timeout;
+    return socket;
+  };
+}
+
+function cashEvents(transactionId: string) {
+  return hub.events(agent.kioskId).filter((event) => event.type.startsWith('cash.') && event.payload.transactionId === transactionId).map((event): Record<string, unknown> => ({ type: event.type, ...event.payload }));
+}
+
+async function hubHasEvents(check: () => boolean): Promise<void> {
+  await waitUntil('the events reached the hub', check, 30_000);
+}
+
+async function payFor(sessionId: string, coins: Array<10 | 50 | 100 | 500>): Promise<void> {
+  await kiosk.waitScreen('pay');
+  await agent.deviceServices.coinGateSettled();
+  await waitUntil('the coin acceptor is open', () => agent.hardware.bench?.peripherals.coins.snapshot().accepting === true);
+  for (const coin of coins) await kiosk.insertCoin(coin);
+  void sessionId;
+}
+
+beforeAll(async () => {
+  tmp = tempDir('certificates');
+  agentDir = path.join(tmp.dir, 'agent');
+  const testCaDir = path.join(agentDir, 'test-ca');
+  await ensureTestCa(repoRoot, testCaDir);
+  people = residents(testCaDir);
+  hub = new TestHub(path.join(tmp.dir, 'hub'), testCaDir);
+  await hub.start();
+  const uiDir = path.join(tmp.dir, 'ui');
+  writeUiBuild(uiDir);
+  const config = parseConfig(
+    {
+      HUB_URL: hub.url,
+      AGENT_DATA_DIR: agentDir,
+      AGENT_UI_DIR: uiDir,
+      AGENT_UI_PORT: '0',
+      AGENT_DEVICES: 'virtual',
+      AGENT_ENROLMENT_CODE: await hub.enrolmentCode(),
+      AGENT_HEARTBEAT_MS: '500',
+      AGENT_ACK_TIMEOUT_MS: '5000',
+      AGENT_RECONNECT_MIN_MS: '50',
+      AGENT_RECONNECT_MAX_MS: '300',
+      LOG_LEVEL: 'silent',
+    },
+    repoRoot,
+  );
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    }),
+  );
+  agent = await startAgent({
+    config,
+    logger,
+    configRefresher: new EnvConfigRefresher(config, () => config, silentLogger),
+    socketFactory: lossySocketFactory,
+    clock: testClock,
+    certificateOptions: { issueRetryMs: 20_000, printTimeoutMs: 60_000, hopperWaitMs: 5_000 },
+  });
+  await waitUntil('the agent is connected to the hub', () => agent.state.connection().hubConnected, 30_000);
+  await waitUntil('every device ok', () => agent.devices.health().every((device) => device.status === 'ok'), 30_000);
+  kiosk = new KioskDriver(agent.ui.url);
+});
+
+afterAll(async () => {
+  kiosk?.close();
+  await agent?.stop();
+  await hub?.stop();
+  tmp?.cleanup();
+});
+
+afterEach(async () => {
+  // Whatever a test left: card out, session over, flow back to idle.
+  await kiosk.removeCard().catch(() => undefined);
+  if (agent.sessions.current()) await kiosk.end('cancelled');
+  await waitUntil('the flow is idle', () => agent.certificates.flow.view().screen === 'idle', 30_000);
+  kiosk.states.splice(0);
+});
+
+describe('certificate issuance at the kiosk', () => {
+  it('happy path: seal-registered resident, residence certificate ×2, 500 yen in, 100 yen change, PDF printed, receipt, wiped', async () => {
+    const sessionId = await kiosk.toMenu('toyonaka-001', pinOf('toyonaka-001'));
+    const menu = await kiosk.waitScreen('choose');
+    expect(menu.municipality).toBe('豊中市');
+    expect(menu.menu.find((item) => item.type === 'inkan')).toMatchObject({ available: true, unitFeeYen: 200 });
+
+    expect(await kiosk.quote(RESIDENCE_X2)).toEqual({ ok: true, unitFeeYen: 200, copies: 2, feeYen: 400 });
+    expect((await kiosk.waitScreen('confirm')).quote).toMatchObject({ nameJa: '住民票の写し', feeYen: 400, copies: 2 });
+    await kiosk.command('certificates.confirm');
+    // Card first: no money is asked for while the card is in the reader.
+    await kiosk.waitScreen('remove-card');
+    expect(agent.certificates.transactions.get(sessionId)).toBeNull();
+    await kiosk.removeCard();
+    await payFor(sessionId, [500]);
+    const done = await kiosk.waitScreen('take-certificate', 90_000);
+    expect(done).toEqual({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true });
+
+    // The hub issued once, under the session's transaction id.
+    const [issuance, ...more] = hub.issuances(sessionId);
+    expect(more).toEqual([]);
+    expect(issuance).toMatchObject({ copies: 2, fee_yen: 400, voided_at: null });
+    // The certificate came out of the A4 printer (CUPS-PDF), with its text and serial.
+    const printed = readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId));
+    expect(printed).toHaveLength(1);
+    expect(execFileSync('pdfinfo', [path.join(CUPS_PDF_DIR, printed[0] ?? '')], { encoding: 'utf8' })).toMatch(/Pages:\s+2\n/);
+    // CUPS-PDF's output is outlines; the exact bytes CUPS was given (its spool copy) carry the text and serial.
+    const cups = agent.hardware.bench?.peripherals.cups;
+    const jobId = Number(/-job_(\d+)\.pdf$/.exec(printed[0] ?? '')?.[1]);
+    const spooled = await cups?.spooledDocument(jobId);
+    const text = execFileSync('pdftotext', ['-', '-'], { input: spooled, encoding: 'utf8' });
+    expect(text).toContain('住民票');
+    expect(text).toContain(issuance?.serial);
+    // The receipt, on the thermal printer.
+    const receipts = agent.hardware.bench?.peripherals.printer.receipts() ?? [];
+    expect(receipts.some((receipt) => receipt.text.includes('領収書') && receipt.text.includes(issuance?.serial ?? '?'))).toBe(true);
+    // Every coin in and out is an outbox event the hub holds; the ledger agrees.
+    await hubHasEvents(() => cashEvents(sessionId).length === 2);
+    expect(cashEvents(sessionId)).toEqual([
+      { type: 'cash.credit', transactionId: sessionId, coinYen: 500 },
+      { type: 'cash.payout', transactionId: sessionId, amountYen: 100, reason: 'change' },
+    ]);
+    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'completed', creditedYen: 500, paidOutYen: 100, feeYen: 400 });
+
+    // Finish: the flow wipes (CUPS job history purged), records it, and the session ends.
+    const jobs = new CupsCompletedJobs(agent.hardware.bench?.peripherals.cups?.printerUri ?? '');
+    expect((await jobs.list()).length).toBeGreaterThan(0);
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+    await hubHasEvents(() => hub.events(agent.kioskId).some((event) => event.type === 'session.wiped' && event.payload.sessionId === sessionId));
+    expect(hub.events(agent.kioskId).find((event) => event.type === 'session.wiped' && event.payload.sessionId === sessionId)?.payload).toEqual({
+      sessionId,
+      service: 'certificates',
+      reason: 'done',
+      printJobsPurged: 1,
+    });
+    expect(await jobs.list()).toEqual([]);
+    // Purged with its job: the spooled PDF (personal data) is gone from the print system.
+    await expect(cups?.spooledDocument(jobId)).rejects.toThrow(/ENOENT/);
+    await kiosk.end('done');
+    await waitUntil('idle', () => kiosk.latest()?.screen === 'idle');
+    // Privacy: the resident's name and address (shown on the menu) and the PIN are in no log line and
+    // nowhere in the agent's database files.
+    const secrets = ['豊中 花子', '豊中 太郎', '新千里東町'];
+    expect(logLines.filter((line) => secrets.some((secret) => line.includes(secret)) || line.includes(`"${pinOf('toyonaka-001')}"`))).toEqual([]);
+    expect(logLines.some((line) => line.includes('certificate issued'))).toBe(true); // the check read real lines
+    for (const file of readdirSync(agentDir).filter((name) => name.endsWith('.sqlite') || name.endsWith('.sqlite-wal'))) {
+      const bytes = readFileSync(path.join(agentDir, file));
+      for (const secret of secrets) expect(bytes.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+    }
+    // The screens came in flow order.
+    const order = ['checking', 'insert-card', 'pin', 'verifying', 'choose', 'confirm', 'remove-card', 'pay', 'issuing', 'printing', 'take-certificate', 'done'];
+    const seen = kiosk.screens();
+    expect(order.map((screen) => seen.indexOf(screen as never))).toEqual([...order.map((screen) => seen.indexOf(screen as never))].sort((a, b) => a - b));
+    expect(order.every((screen) => seen.includes(screen as never))).toBe(true);
+  });
+
+  it('wrong PIN twice, then the right one: tries left shown, then the menu', async () => {
+    await kiosk.begin();
+    await kiosk.command('certificates.start');
+    await kiosk.waitScreen('insert-card');
+    await kiosk.insertCard('toyonaka-002');
+    await kiosk.waitScreen('pin');
+    const right = pinOf('toyonaka-002');
+    const wrong = right === '0000' ? '1111' : '0000';
+    await kiosk.typePin(wrong);
+    await waitUntil('tries left 2', () => kiosk.latest()?.screen === 'pin' && (kiosk.latest() as { triesLeft: number | null }).triesLeft === 2);
+    expect(kiosk.latest()).toMatchObject({ digitsEntered: 0 });
+    await kiosk.typePin(wrong);
+    await waitUntil('tries left 1', () => kiosk.latest()?.screen === 'pin' && (kiosk.latest() as { triesLeft: number | null }).triesLeft === 1);
+    // Digits typed show as a count only.
+    await kiosk.typePin(right.slice(0, 2), false);
+    await waitUntil('two dots', () => (kiosk.latest() as { digitsEntered?: number }).digitsEntered === 2);
+    await kiosk.typePin(right.slice(2));
+    await kiosk.waitScreen('choose');
+    await kiosk.command('certificates.cancel');
+    await kiosk.waitScreen('done');
+  });
+
+  it('a resident without a seal registration is told so before any money', async () => {
+    await kiosk.toMenu('toyonaka-003', pinOf('toyonaka-003'));
+    const menu = await kiosk.waitScreen('choose');
+    expect(menu.menu.find((item) => item.type === 'inkan')).toMatchObject({ available: false, refusal: 'no-seal-registration' });
+    const refused = await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'no-seal-registration' } });
+    await waitUntil('the refusal shown', () => kiosk.latest()?.screen === 'choose' && (kiosk.latest() as { refusal: unknown }).refusal !== null);
+    expect(kiosk.latest()).toMatchObject({ screen: 'choose', refusal: { certificateType: 'inkan', reason: 'no-seal-registration' } });
+    await kiosk.command('certificates.cancel');
+    await kiosk.waitScreen('done');
+  });
+
+  it('three wrong PINs lock the card: guidance to the municipal office, also when it is inserted again', async () => {
+    await kiosk.begin();
+    await kiosk.command('certificates.start');
+    await kiosk.waitScreen('insert-card');
+    await kiosk.insertCard('toyonaka-003');
+    await kiosk.waitScreen('pin');
+    const wrong = pinOf('toyonaka-003') === '0000' ? '1111' : '0000';
+    for (const triesLeft of [2, 1]) {
+      await kiosk.typePin(wrong);
+      await waitUntil(`tries left ${triesLeft}`, () => (kiosk.latest() as { triesLeft?: number | null }).triesLeft === triesLeft);
+    }
+    await kiosk.typePin(wrong);
+    expect(await kiosk.waitScreen('card-locked')).toEqual({ screen: 'card-locked', resetAt: 'municipal-office', municipality: '豊中市' });
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+    await kiosk.end('done');
+    await kiosk.removeCard();
+    await waitUntil('idle', () => agent.certificates.flow.view().screen === 'idle');
+
+    await kiosk.begin();
+    await kiosk.command('certificates.start');
+    await kiosk.waitScreen('insert-card');
+    await kiosk.insertCard('toyonaka-003');
+    await kiosk.waitScreen('card-locked');
+  });
+
+  it('outside service hours (a maintenance day): refused before card or money, and coins are not taken', async () => {
+    hub.closeToday();
+    try {
+      const sessionId = await kiosk.begin();
+      await kiosk.command('certificates.start');
+      const closed = await kiosk.waitScreen('unavailable');
+      expect(closed.problems).toContainEqual(expect.objectContaining({ kind: 'service-closed', reason: 'maintenance' }));
+      await agent.deviceServices.coinGateSettled();
+      expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(false);
+      await kiosk.insertCoin(100);
+      await sleep(600);
+      expect(cashEvents(sessionId)).toEqual([]);
+      expect(agent.certificates.transactions.get(sessionId)).toBeNull();
+      await kiosk.command('certificates.finish');
+      await kiosk.waitScreen('done');
+    } finally {
+      hub.reopenToday();
+    }
+  });
+
+  it('hub down: refused before card or money; back when the hub is', async () => {
+    await hub.kill();
+    await waitUntil('the agent sees the hub gone', () => !agent.state.connection().hubConnected, 30_000);
+    try {
+      await kiosk.begin();
+      await kiosk.command('certificates.start');
+      const down = await kiosk.waitScreen('unavailable');
+      expect(down.problems).toContainEqual({ kind: 'hub-unreachable' });
+      await kiosk.command('certificates.finish');
+      await kiosk.waitScreen('done');
+    } finally {
+      await hub.start();
+      await waitUntil('the agent is back on the hub', () => agent.state.connection().hubConnected, 30_000);
+    }
+  });
+
+  it('paper out after payment: the fee goes back by hopper, the hub records the refund and voids the issuance', async () => {
+    const cups = agent.hardware.bench?.peripherals.cups;
+    if (!cups) throw new Error('no private CUPS');
+    const sessionId = await kiosk.toMenu('toyonaka-001', pinOf('toyonaka-001'));
+    await kiosk.quote(RESIDENCE_X2);
+    await kiosk.waitScreen('confirm');
+    await kiosk.command('certificates.confirm');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
+    await kiosk.waitScreen('pay');
+    // The A4 printer runs out of paper after the preflight passed, while the person pays.
+    await cups.setStateReasons(['media-empty-error']);
+    try {
+      await waitUntil('the agent sees the A4 printer out of paper', () => agent.devices.health().some((d) => d.kind === 'document-printer' && d.status === 'error'), 30_000);
+      await payFor(sessionId, [500]);
+      const refunded = await kiosk.waitScreen('refunded', 90_000);
+      expect(refunded).toEqual({ screen: 'refunded', amountYen: 400, hopperYen: 400, voucherYen: 0, method: 'hopper', reason: 'print-failed' });
+    } finally {
+      await cups.setStateReasons([]);
+      await waitUntil('paper back', () => agent.devices.health().some((d) => d.kind === 'document-printer' && d.status === 'ok'), 30_000);
+    }
+    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 500, paidOutYen: 500, refundReported: true });
+    expect(hub.ledger(sessionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'print-failed/hopper' }]);
+    expect(hub.issuances(sessionId).map((row) => row.voided_at !== null)).toEqual([true]);
+    expect(readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId))).toEqual([]);
+    await hubHasEvents(() => cashEvents(sessionId).length === 3);
+    expect(cashEvents(sessionId)).toEqual([
+      { type: 'cash.credit', transactionId: sessionId, coinYen: 500 },
+      { type: 'cash.payout', transactionId: sessionId, amountYen: 100, reason: 'change' },
+      { type: 'cash.payout', transactionId: sessionId, amountYen: 400, reason: 'refund' },
+    ]);
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+  });
+
+  it('hopper empty and paper out after payment: everything comes back on a printed refund voucher', async () => {
+    const cups = agent.hardware.bench?.peripherals.cups;
+    if (!cups) throw new Error('no private CUPS');
+    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
+    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    await kiosk.waitScreen('confirm');
+    await kiosk.command('certificates.confirm');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
+    await kiosk.waitScreen('pay');
+    const receiptsBefore = agent.hardware.bench?.peripherals.printer.receipts().length ?? 0;
+    await cups.setStateReasons(['media-empty-error']);
+    await kiosk.setHopperEmpty(true);
+    try {
+      await waitUntil('printer and hopper down', () =>
+        ['document-printer', 'coin-hopper'].every((kind) => agent.devices.health().some((d) => d.kind === kind && d.status === 'error')), 30_000);
+      await payFor(sessionId, [500]);
+      // 300 yen change and the 200 yen fee: the hopper pays none of it.
+      expect(await kiosk.waitScreen('refunded', 90_000)).toEqual({ screen: 'refunded', amountYen: 500, hopperYen: 0, voucherYen: 500, method: 'voucher', reason: 'print-failed' });
+    } finally {
+      await cups.setStateReasons([]);
+      await kiosk.setHopperEmpty(false);
+      await waitUntil('devices back', () => ['document-printer', 'coin-hopper'].every((kind) => agent.devices.health().some((d) => d.kind === kind && d.status === 'ok')), 30_000);
+    }
+    const vouchers = (agent.hardware.bench?.peripherals.printer.receipts() ?? []).slice(receiptsBefore);
+    expect(vouchers.filter((receipt) => receipt.text.includes('返金引換券'))).toHaveLength(1);
+    expect(vouchers[0]?.text).toContain('¥500');
+    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 500, paidOutYen: 0, voucherYen: 500, refundReported: true });
+    expect(hub.ledger(sessionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 200, detail: 'print-failed/voucher' }]);
+    await hubHasEvents(() => cashEvents(sessionId).length >= 1);
+    expect(cashEvents(sessionId)).toEqual([{ type: 'cash.credit', transactionId: sessionId, coinYen: 500 }]);
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+  });
+
+  it('cancel during payment returns exactly the coins inserted', async () => {
+    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
+    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    await kiosk.waitScreen('confirm');
+    await kiosk.command('certificates.confirm');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
+    await payFor(sessionId, [100, 50]);
+    await waitUntil('150 yen shown', () => (kiosk.latest() as { insertedYen?: number }).insertedYen === 150);
+    await kiosk.command('certificates.cancel');
+    expect(await kiosk.waitScreen('cancelled')).toEqual({ screen: 'cancelled', returnedYen: 150, unreturnedYen: 0 });
+    expect(hub.issuances(sessionId)).toEqual([]);
+    await hubHasEvents(() => cashEvents(sessionId).some((event) => event.type === 'cash.payout'));
+    expect(cashEvents(sessionId).filter((event) => event.type === 'cash.payout')).toEqual([{ type: 'cash.payout', transactionId: sessionId, amountYen: 150, reason: 'refund' }]);
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+  });
+
+  it('the idle timeout during payment returns the coins, ends the flow and records the wipe', async () => {
+    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
+    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    await kiosk.waitScreen('confirm');
+    await kiosk.command('certificates.confirm');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
+    await payFor(sessionId, [100]);
+    await waitUntil('100 yen shown', () => (kiosk.latest() as { insertedYen?: number }).insertedYen === 100);
+    await kiosk.end('idle-timeout');
+    await waitUntil('idle', () => kiosk.latest()?.screen === 'idle', 30_000);
+    expect(kiosk.screens().slice(-4)).toEqual(['returning-coins', 'cancelled', 'done', 'idle']);
+    await hubHasEvents(() => hub.events(agent.kioskId).some((event) => event.type === 'session.wiped' && event.payload.sessionId === sessionId));
+    expect(hub.events(agent.kioskId).find((event) => event.type === 'session.wiped' && event.payload.sessionId === sessionId)?.payload).toMatchObject({ reason: 'idle-timeout' });
+    expect(cashEvents(sessionId).filter((event) => event.type === 'cash.payout')).toEqual([{ type: 'cash.payout', transactionId: sessionId, amountYen: 100, reason: 'refund' }]);
+    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'cancelled', creditedYen: 100, paidOutYen: 100 });
+  });
+
+  it('duplicate issue request (the first answer lost after the hub committed): one issuance, printed once', async () => {
+    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
+    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    await kiosk.waitScreen('confirm');
+    await kiosk.command('certificates.confirm');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
+    loseNextIssueAnswer = true;
+    await payFor(sessionId, [100, 100]);
+    await kiosk.waitScreen('take-certificate', 90_000);
+    expect(loseNextIssueAnswer).toBe(false); // the fault did fire
+    expect(hub.issuances(sessionId)).toHaveLength(1);
+    expect(hub.ledger(sessionId).filter((row) => row.kind === 'issuance')).toHaveLength(1);
+    expect(readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId))).toHaveLength(1);
+    await kiosk.command('certificates.finish');
+    await kiosk.waitScreen('done');
+  });
+
+  it('refuses commands that do not fit the screen, and malformed ones, changing nothing', async () => {
+    await kiosk.begin();
+    expect(await kiosk.ui.timeout(5000).emitWithAck('certificates.confirm', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await kiosk.command('certificates.start');
+    await kiosk.waitScreen('insert-card');
+    expect(await kiosk.ui.timeout(5000).emitWithAck('certificates.confirm', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await kiosk.ui.timeout(5000).emitWithAck('certificates.pinKey', { type: 'digit', digit: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const bad = (kiosk.ui.timeout(5000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck('certificates.pinKey', { pin: '2580' });
+    expect(await bad).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(kiosk.latest()?.screen).toBe('insert-card');
+  });
+});

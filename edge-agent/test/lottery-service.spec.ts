@@ -1,0 +1,256 @@
+/**
+ * The lottery service with its real parts (PIN entry, barcode input, the agent's SQLite file with its
+ * outbox and cache) and a scripted hub: sign-in by card and PIN, the wipe when the session ends, the
+ * offline entry committed with a PIN the hub's private key (and only it) can open, the receipt.
+ */
+import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
+import path from 'node:path';
+import type { Receipt, ReceiptPrinter } from '@kiosk/devices';
+import { ProvisionalEntryPayloadSchema, type FacilityView, type LotteryEvent, type OfflineEntryKey, type RoundView, type SlotView } from '@kiosk/protocols';
+import { BarcodeInput } from '../src/input/barcode-input';
+import { PinEntry } from '../src/input/pin-entry';
+import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type LotteryHubRequest } from '../src/lottery/hub-client';
+import { LotteryCache } from '../src/lottery/lottery-cache';
+import { LotteryService } from '../src/lottery/lottery-service';
+import type { CurrentSession } from '../src/server/kiosk-sessions';
+import { AgentStore } from '../src/store/agent-store';
+import { openDatabase } from '../src/store/database';
+import { silentLogger, tempDir, waitFor } from './support/agent-harness';
+
+const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+const spki = publicKey.export({ format: 'der', type: 'spki' });
+const offlineKey: OfflineEntryKey = {
+  keyId: createHash('sha256').update(spki).digest('hex'),
+  algorithm: 'RSA-OAEP-SHA256',
+  publicKey: spki.toString('base64'),
+};
+
+const facility: FacilityView = {
+  facilityId: 'toyonaka-nobata-tennis',
+  municipality: '豊中市',
+  name: '野畑テニスコート',
+  nameEn: 'Nobata Tennis Courts',
+  facilityType: 'tennis',
+  cancelDeadlineDays: 3,
+  units: [{ unitId: 'nobata-court-1', name: '1番コート', nameEn: 'Court 1', sports: ['tennis'] }],
+};
+const now = new Date('2026-12-05T01:00:00Z');
+const round: RoundView = {
+  roundId: 'toyonaka-tennis-2027-02',
+  municipality: '豊中市',
+  facilityType: 'tennis',
+  useMonth: '2027-02',
+  kind: 'lottery',
+  phase: 'entry',
+  entryOpensAt: '2026-11-30T15:00:00Z',
+  entryClosesAt: '2026-12-10T15:00:00Z',
+  drawAt: '2026-12-11T03:00:00Z',
+  resultsAt: '2026-12-12T03:00:00Z',
+  confirmClosesAt: '2026-12-20T15:00:00Z',
+  firstComeOpensAt: '2026-12-22T03:00:00Z',
+  endsAt: '2027-02-28T15:00:00Z',
+  caps: { maxEntries: 4, maxHours: 8, maxWins: 2 },
+  commitment: 'a'.repeat(64),
+  seed: null,
+  resultDigest: null,
+};
+const slot: SlotView = { slotId: 'nobata-court-1@2027-02-09T0900', unitId: 'nobata-court-1', date: '2027-02-09', start: '09:00', end: '11:00', feeYen: 1200, state: 'lottery-open' };
+const TOKEN = 't'.repeat(43);
+const entryView = (clientEntryId: string) => ({
+  entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  entryNumber: '0000000042',
+  clientEntryId,
+  roundId: round.roundId,
+  firstSlotId: slot.slotId,
+  secondSlotId: null,
+  status: 'active',
+  channel: 'online',
+  occurredAt: now.toISOString(),
+  acceptedAt: now.toISOString(),
+  result: 'pending',
+  wonSlotId: null,
+  confirmation: 'none',
+  confirmBy: null,
+});
+
+/** A hub that answers from a script, or is unreachable; it records what it was asked (PINs included, to check them). */
+class ScriptedHub implements LotteryHub {
+  reachable = true;
+  /** The next request of this kind reaches the hub, but its answer is lost. */
+  loseAnswerTo: LotteryEvent | null = null;
+  readonly asked: Array<{ event: string; body: unknown }> = [];
+  async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
+    this.asked.push({ event, body });
+    if (!this.reachable) throw new HubUnreachableError('down');
+    if (this.loseAnswerTo === event) {
+      this.loseAnswerTo = null;
+      throw new HubUnreachableError('answer lost');
+    }
+    const answers: Partial<Record<LotteryEvent, unknown>> = {
+      'lottery.signIn':
+        (body as { pin: string }).pin === '1234'
+          ? { ok: true, sessionToken: TOKEN, expiresAt: '2026-12-05T02:00:00Z', user: { municipality: '豊中市', expiresOn: '2028-03-31', certificateLinked: false } }
+          : { ok: false, error: { code: 'invalid_credentials', message: 'no' }, attemptsLeft: 4 },
+      'lottery.signOut': { ok: true },
+      'lottery.offlineKey': { ok: true, key: offlineKey },
+      'lottery.facilities': { ok: true, facilities: [facility] },
+      'lottery.rounds': { ok: true, rounds: [round] },
+      'lottery.availability': { ok: true, facilityId: facility.facilityId, asOf: now.toISOString(), slots: [slot] },
+      'lottery.entry.submit': { ok: true, entry: entryView((body as { clientEntryId: string }).clientEntryId) },
+    };
+    return answers[event] as LotteryHubReply<E>;
+  }
+}
+
+class CapturingPrinter {
+  readonly printed: Receipt[] = [];
+  print(receipt: Receipt): Promise<void> {
+    this.printed.push(receipt);
+    return Promise.resolve();
+  }
+}
+
+describe('LotteryService', () => {
+  const tmp = tempDir('lottery-service-');
+  const file = path.join(tmp.dir, 'agent.sqlite');
+  const store = AgentStore.open(file, 'kiosk-lottery-test', { now: () => now });
+  const db = openDatabase(file);
+  afterAll(() => {
+    db.close();
+    store.close();
+    tmp.cleanup();
+  });
+
+  function setUp() {
+    const hub = new ScriptedHub();
+    const pinEntry = new PinEntry();
+    const barcodes = new BarcodeInput(() => now, silentLogger);
+    const listeners = new Set<(session: CurrentSession | null) => void>();
+    let current: CurrentSession | null = null;
+    const sessions = {
+      current: () => current,
+      onChange: (listener: (session: CurrentSession | null) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+      set(session: CurrentSession | null) {
+        current = session;
+        for (const listener of listeners) listener(session);
+      },
+    };
+    const printer = new CapturingPrinter();
+    const service = new LotteryService({
+      hub,
+      cache: new LotteryCache(db),
+      outbox: store.outbox,
+      pinEntry,
+      barcodes,
+      sessions,
+      receiptPrinter: () => printer as unknown as ReceiptPrinter,
+      clock: { now: () => now },
+      logger: silentLogger,
+    });
+    service.start();
+    const type = (digits: string) => {
+      for (const key of [...digits, 'enter'] as const) expect(service.pinPress({ key: key as '0' })).toEqual({ ok: true });
+    };
+    return { hub, pinEntry, barcodes, sessions, service, printer, type };
+  }
+
+  it('signs in with the scanned card and the typed PIN, and forgets it all when the session ends', async () => {
+    const { hub, barcodes, sessions, service, type } = setUp();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', service: 'lottery' });
+    expect(service.uiState().stage).toBe('awaiting-card');
+    barcodes.scanned('10000008');
+    expect(service.uiState()).toMatchObject({ stage: 'awaiting-pin', cardHint: '08' });
+
+    type('9999');
+    await waitFor('refused', () => service.uiState().refusal !== null);
+    expect(service.uiState()).toMatchObject({ stage: 'awaiting-pin', pinDigits: 0, refusal: { code: 'invalid_credentials', attemptsLeft: 4 } });
+
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
+    expect(service.uiState()).toMatchObject({ mode: 'online', user: { municipality: '豊中市' } });
+    expect(JSON.stringify(service.uiState())).not.toMatch(/10000008|tttt/);
+
+    sessions.set(null);
+    expect(service.uiState()).toMatchObject({ stage: 'inactive', cardHint: null, user: null, pinDigits: 0 });
+    await waitFor('hub sign-out', () => hub.asked.some((asked) => asked.event === 'lottery.signOut'));
+    expect(hub.asked.find((asked) => asked.event === 'lottery.signOut')?.body).toEqual({ sessionToken: TOKEN });
+    expect(await service.entries()).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+  });
+
+  it('takes an offline entry: committed to the outbox with a PIN only the hub can open, a provisional receipt', async () => {
+    const { hub, barcodes, sessions, service, printer, type } = setUp();
+    await service.refreshOfflineKey();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', service: 'lottery' });
+    barcodes.scanned('10000016');
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
+    expect(await service.availability({ facilityId: facility.facilityId, month: '2027-02' })).toMatchObject({ ok: true, source: 'hub' });
+    await service.rounds();
+    await service.facilities();
+    expect(await service.signOut()).toEqual({ ok: true });
+
+    hub.reachable = false;
+    expect(await service.availability({ facilityId: facility.facilityId, month: '2027-02' })).toMatchObject({ ok: true, source: 'cache', asOf: now.toISOString(), slots: [slot] });
+    barcodes.scanned('10000016');
+    type('2345');
+    await waitFor('signed in offline', () => service.uiState().stage === 'signed-in');
+    expect(service.uiState().mode).toBe('offline');
+    expect(await service.book({ slotId: slot.slotId })).toMatchObject({ ok: false, error: { code: 'hub_unreachable' } });
+
+    const before = store.outbox.stats().lastSeq;
+    const ack = await service.submitEntry({ firstSlotId: slot.slotId });
+    if (!ack.ok || ack.outcome.kind !== 'provisional') throw new Error('expected a provisional entry');
+    const [event] = store.outbox.peek(1000).filter((candidate) => candidate.seq > before);
+    expect(event?.type).toBe('lottery.entry.provisional');
+    const payload = ProvisionalEntryPayloadSchema.parse(event?.payload);
+    expect(payload).toMatchObject({ clientEntryId: ack.outcome.entry.clientEntryId, userNumber: '10000016', roundId: round.roundId, secondSlotId: null });
+    expect(JSON.stringify(payload)).not.toContain('2345');
+    const opened = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(payload.sealedPin.ciphertext, 'base64'));
+    expect(JSON.parse(opened.toString('utf8'))).toEqual({ v: 1, pin: '2345', userNumber: '10000016', clientEntryId: payload.clientEntryId });
+    expect(ack.receipt).toEqual({ printed: true });
+    const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
+    expect(text).toContain('仮受付');
+    expect(text).not.toContain('10000016');
+    expect(await service.entries()).toMatchObject({ ok: true, source: 'cache', unsent: [{ clientEntryId: payload.clientEntryId }] });
+
+    // A choice outside any cached round is refused, and nothing is committed.
+    const seq = store.outbox.stats().lastSeq;
+    expect(await service.submitEntry({ firstSlotId: 'nobata-court-1@2027-05-09T0900' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(store.outbox.stats().lastSeq).toBe(seq);
+    sessions.set(null);
+    expect(await service.submitEntry({ firstSlotId: slot.slotId })).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+  });
+
+  it('retries an entry whose answer was lost with the same client entry id, so the hub cannot take it twice', async () => {
+    const { hub, barcodes, sessions, service, printer, type } = setUp();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5e', service: 'lottery' });
+    barcodes.scanned('10000008');
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
+    hub.loseAnswerTo = 'lottery.entry.submit';
+    expect(await service.submitEntry({ firstSlotId: slot.slotId })).toMatchObject({ ok: false, error: { code: 'hub_unreachable' } });
+    const retried = await service.submitEntry({ firstSlotId: slot.slotId });
+    expect(retried).toMatchObject({ ok: true, outcome: { kind: 'accepted', entry: { entryNumber: '0000000042' } }, receipt: { printed: true } });
+    const ids = hub.asked.filter((asked) => asked.event === 'lottery.entry.submit').map((asked) => (asked.body as { clientEntryId: string }).clientEntryId);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(1);
+    // Settled: the next entry is a new request.
+    await service.submitEntry({ firstSlotId: slot.slotId });
+    expect(new Set(hub.asked.filter((asked) => asked.event === 'lottery.entry.submit').map((asked) => (asked.body as { clientEntryId: string }).clientEntryId)).size).toBe(2);
+    const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
+    expect(text).toContain('受付番号 0000000042');
+    sessions.set(null);
+  });
+
+  it('refuses offline sign-in without the hub’s key, and PIN keys outside a lottery session', async () => {
+    const { hub, service, sessions, barcodes, type } = setUp();
+    expect(service.pinPress({ key: '1' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    db.prepare("DELETE FROM lottery_cache WHERE key = 'offline-key'").run();
+    hub.reachable = false;
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d', service: 'lottery' });
+    barcodes.scanned('10000024');
+    type('3456');
+    await waitFor('refused', () => service.uiState().refusal !== null);
+    expect(service.uiState()).toMatchObject({ stage: 'awaiting-pin', offlineEntryAvailable: false, refusal: { code: 'hub_unreachable' } });
+  });
+});

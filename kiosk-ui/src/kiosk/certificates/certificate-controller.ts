@@ -1,0 +1,126 @@
+import type { CertificateOrder, CertificateViewState } from '@kiosk/protocols';
+import { runInBackground, type ReportProblem } from '../../shared/background';
+import type { Clock, Timers } from '../../shared/timers';
+import type { CertificateCommand, CertificatePort } from './certificate-link';
+import { flowEnded, idleArmedOn, pinKeyMessage } from './certificate-view';
+import { IdleWarningTimer, warningMsFor } from './idle-warning';
+import type { PinPadKey } from './pin-pad';
+
+/** What the certificate screens show besides the agent's view state. */
+export interface CertificateStore {
+  readonly view: CertificateViewState;
+  setView(view: CertificateViewState): void;
+  /** Seconds left on the idle warning, or null when it is not showing. */
+  setIdleSeconds(seconds: number | null): void;
+  /** A command is on its way to the agent: buttons wait instead of sending it twice. */
+  setPending(pending: boolean): void;
+}
+
+/** The kiosk around the flow: it ends the session and goes home. */
+export interface FlowHost {
+  /** The flow reached `done`: `session.end { reason: 'done' }`, home. */
+  finish(): void;
+  /** Nobody answered the idle warning: `session.end { reason: 'idle-timeout' }`, home (the agent wipes). */
+  idleTimeout(): void;
+}
+
+export interface CertificateControllerOptions {
+  idleMs: number;
+  clock: Clock;
+  timers: Timers;
+  report: ReportProblem;
+}
+
+export const IDLE_VIEW: CertificateViewState = { screen: 'idle' };
+
+/**
+ * Runs the certificate screens for one visit: draws each view state the agent pushes, sends the
+ * person's actions (PIN keys one by one, the order, confirm/back/cancel/finish), runs the idle warning
+ * on the screens where a person is expected to act, and hands the session back to the kiosk when the
+ * flow is done. Nothing personal is kept here beyond the agent's current view state.
+ */
+export class CertificateController {
+  readonly #idle: IdleWarningTimer;
+  #unsubscribe: (() => void) | null = null;
+  #previous: CertificateViewState | null = null;
+  #pending = 0;
+  #ended = false;
+
+  constructor(
+    private readonly port: CertificatePort,
+    private readonly host: FlowHost,
+    private readonly store: CertificateStore,
+    private readonly options: CertificateControllerOptions,
+  ) {
+    this.#idle = new IdleWarningTimer(options.idleMs, warningMsFor(options.idleMs), options.clock, options.timers, {
+      warning: (seconds) => this.store.setIdleSeconds(seconds),
+      expired: () => this.#end(() => this.host.idleTimeout()),
+    });
+  }
+
+  /** Starts drawing the agent's states; one left over from the previous person (`done`) is not shown. */
+  start(): void {
+    const latest = this.port.latest;
+    this.#show(latest !== null && latest.screen !== 'done' ? latest : IDLE_VIEW);
+    this.#previous = latest;
+    this.#unsubscribe = this.port.subscribe((state) => this.#receive(state));
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#idle.dispose();
+  }
+
+  /** Any touch or key press on the flow's screens (and "continue" on the idle warning). */
+  activity(): void {
+    this.#idle.activity();
+  }
+
+  pinKey(key: PinPadKey): void {
+    // Straight through: the key is not kept, queued or logged here.
+    runInBackground('certificates.pinKey', this.port.pinKey(pinKeyMessage(key)), this.options.report);
+  }
+
+  quote(order: CertificateOrder): void {
+    this.#send('certificates.quote', this.port.quote(order));
+  }
+
+  command(command: CertificateCommand): void {
+    this.#send(`certificates.${command}`, this.port.command(command));
+  }
+
+  #send(what: string, task: Promise<unknown>): void {
+    this.#pending += 1;
+    this.store.setPending(true);
+    const settled = task.finally(() => {
+      this.#pending -= 1;
+      if (this.#pending === 0) this.store.setPending(false);
+    });
+    runInBackground(what, settled, this.options.report);
+  }
+
+  #receive(state: CertificateViewState): void {
+    const previous = this.#previous;
+    this.#previous = state;
+    if (flowEnded(previous, state)) {
+      this.#end(() => this.host.finish());
+      return;
+    }
+    if (state.screen === 'done') return;
+    this.#show(state);
+  }
+
+  #show(state: CertificateViewState): void {
+    this.store.setView(state);
+    this.#idle.setArmed(!this.#ended && idleArmedOn(state.screen));
+  }
+
+  /** Hands the session back exactly once, whichever comes first: done or idle expiry. */
+  #end(handOver: () => void): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#idle.dispose();
+    handOver();
+  }
+}

@@ -1,0 +1,115 @@
+import { CardAuthFailureReasonSchema, CERTIFICATE_SCREENS } from '@kiosk/protocols';
+import {
+  afterPaymentStep,
+  cancellable,
+  cardRefusalKey,
+  flowEnded,
+  idleArmedOn,
+  pinKeyMessage,
+  problemLines,
+  reminderItems,
+} from './certificate-view';
+import { certTranslator } from './i18n/index';
+import { view } from './spec-fixtures';
+
+const ja = certTranslator('ja');
+const en = certTranslator('en');
+
+describe('certificate view rules', () => {
+  it('runs the idle rule where a person acts, never while money or paper is in play', () => {
+    const off = CERTIFICATE_SCREENS.filter((screen) => !idleArmedOn(screen));
+    expect(off.sort()).toEqual(['checking', 'done', 'issuing', 'paying-change', 'printing', 'reading-card', 'refunding', 'returning-coins', 'verifying'].sort());
+    expect(idleArmedOn('pay')).toBe(true);
+    expect(idleArmedOn('pin')).toBe(true);
+  });
+
+  it('offers cancel only before payment is complete', () => {
+    expect(cancellable('pay')).toBe(true);
+    expect(cancellable('choose')).toBe(true);
+    expect(cancellable('paying-change')).toBe(false);
+    expect(cancellable('printing')).toBe(false);
+    expect(cancellable('take-certificate')).toBe(false);
+  });
+
+  it('ends the flow on a fresh done, not on one left from the previous person', () => {
+    expect(flowEnded(null, view({ screen: 'done' }))).toBe(false);
+    expect(flowEnded(view({ screen: 'done' }), view({ screen: 'done' }))).toBe(false);
+    expect(flowEnded(view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }), view({ screen: 'done' }))).toBe(true);
+    expect(flowEnded(view({ screen: 'pin', digitsEntered: 0, pinLength: 4, triesLeft: null, wrongLength: false }), view({ screen: 'choose', municipality: '豊中市', household: [], menu: [], refusal: null }))).toBe(false);
+  });
+
+  it('sends a pad key as the protocol wants it', () => {
+    expect(pinKeyMessage('7')).toEqual({ type: 'digit', digit: 7 });
+    expect(pinKeyMessage('0')).toEqual({ type: 'digit', digit: 0 });
+    expect(pinKeyMessage('clear')).toEqual({ type: 'clear' });
+    expect(pinKeyMessage('enter')).toEqual({ type: 'enter' });
+  });
+
+  it('says which check failed and why, each one, before any card or money', () => {
+    const state = view({
+      screen: 'unavailable',
+      problems: [
+        { kind: 'service-closed', reason: 'after-hours', reopensAt: '2026-12-05T21:30:00Z' },
+        { kind: 'hub-unreachable' },
+        { kind: 'device', device: 'document-printer', status: 'error', reasons: ['media-empty', 'door-open'] },
+        { kind: 'device', device: 'coin-hopper', status: 'missing', reasons: [] },
+        { kind: 'device', device: 'receipt-printer', status: 'error', reasons: ['something-new'] },
+      ],
+    });
+    if (state.screen !== 'unavailable') throw new Error('fixture');
+    expect(problemLines(ja, 'ja', state.problems)).toEqual([
+      'ご利用時間を過ぎました。ご利用時間は、毎日6時30分から23時までです。 12月6日 6:30からご利用いただけます。',
+      'センターに接続できません。しばらくしてから、もう一度お試しください。',
+      '証明書プリンターが使用できません（用紙切れ、扉が開いています）。',
+      '硬貨の受付・おつりの払い出しができません（接続されていません）。',
+      'レシートプリンターが使用できません（異常があります）。',
+    ]);
+    expect(problemLines(en, 'en', state.problems)[2]).toBe('The certificate printer cannot be used (out of paper, door open).');
+  });
+
+  it('has a message for every card refusal of the protocol', () => {
+    for (const reason of CardAuthFailureReasonSchema.options) expect(ja(cardRefusalKey(reason))).not.toBe('');
+    expect(cardRefusalKey('revoked')).toBe('cert.refused.revoked');
+    expect(cardRefusalKey('untrusted-chain')).toBe('cert.refused.invalid');
+  });
+
+  it('reminds of the certificate, the change and the receipt', () => {
+    const items = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }));
+    expect(items).toEqual([
+      { id: 'certificate', text: '証明書（2通）を取り出し口からお取りください。' },
+      { id: 'change', text: 'おつり100円をお取りください。' },
+      { id: 'receipt', text: 'レシートをお取りください。' },
+    ]);
+    const exact = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 1, changeYen: 0, receiptPrinted: false }));
+    expect(exact.map((item) => item.id)).toEqual(['certificate']);
+  });
+
+  it('says how a refund was paid: coins, a voucher, or both', () => {
+    const hopper = reminderItems(en, 'en', view({ screen: 'refunded', amountYen: 400, hopperYen: 400, voucherYen: 0, method: 'hopper', reason: 'print-failed' }));
+    expect(hopper).toEqual([{ id: 'coins', text: 'Your payment of ¥400 has been returned. Please take the coins from the coin return.' }]);
+    const split = reminderItems(ja, 'ja', view({ screen: 'refunded', amountYen: 400, hopperYen: 100, voucherYen: 300, method: 'voucher', reason: 'print-failed' }));
+    expect(split.map((item) => item.id)).toEqual(['coins', 'voucher']);
+    expect(split[1]?.text).toContain('300円');
+    const cancelled = reminderItems(ja, 'ja', view({ screen: 'cancelled', returnedYen: 0, unreturnedYen: 0 }));
+    expect(cancelled).toEqual([]);
+  });
+
+  it('shows the wait after payment as steps', () => {
+    expect(afterPaymentStep(view({ screen: 'issuing', copies: 2 }))).toEqual({ done: 0, total: 3 });
+    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'certificate' }))).toEqual({ done: 1, total: 3 });
+    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'receipt' }))).toEqual({ done: 2, total: 3 });
+    expect(afterPaymentStep(view({ screen: 'pay', quote: quote(), insertedYen: 0 }))).toBeNull();
+  });
+});
+
+function quote() {
+  return {
+    order: { options: { type: 'inkan' }, copies: 1 },
+    certificateType: 'inkan',
+    nameJa: '印鑑登録証明書',
+    nameEn: 'Seal registration certificate',
+    unitFeeYen: 200,
+    copies: 1,
+    feeYen: 200,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The on-screen 12-key PIN pad's rules. The pad never knows the PIN: each key goes to the agent as it is
+ * pressed, and the agent answers with how many digits it holds. Everything here works on that count.
+ */
+
+/** A JPKI user-authentication PIN is 4 digits. */
+export const PIN_LENGTH = 4;
+
+export type PinDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+export type PinPadKey = PinDigit | 'clear' | 'enter';
+
+/** The pad as printed on real ones: clear and enter flank the 0. */
+export const PIN_PAD_ROWS: readonly (readonly PinPadKey[])[] = [
+  ['1', '2', '3'],
+  ['4', '5', '6'],
+  ['7', '8', '9'],
+  ['clear', '0', 'enter'],
+];
+
+export function isDigit(key: PinPadKey): key is PinDigit {
+  return key !== 'clear' && key !== 'enter';
+}
+
+/** One flag per position: filled or empty. A count out of range is clamped, never trusted to index. */
+export function pinDots(count: number, length: number = PIN_LENGTH): boolean[] {
+  const filled = Math.max(0, Math.min(length, Math.trunc(count)));
+  return Array.from({ length }, (_, index) => index < filled);
+}
+
+/** Which keys may be pressed now: digits until the PIN is full, clear once something is typed, enter when full. */
+export function keyEnabled(key: PinPadKey, count: number, length: number = PIN_LENGTH, busy = false): boolean {
+  if (busy) return false;
+  if (key === 'clear') return count > 0;
+  if (key === 'enter') return count >= length;
+  return count < length;
+}

@@ -1,0 +1,157 @@
+import type { EntryView, LotteryUiState, SlotView } from '@kiosk/protocols';
+import {
+  calendarDays,
+  calendarMonths,
+  canCancel,
+  canCancelBooking,
+  canConfirm,
+  entryStatusKey,
+  failureText,
+  leadingBlanks,
+  NO_CHOICES,
+  pinDots,
+  refusalMessage,
+  screenFor,
+  selectable,
+  slotWhen,
+  toggleChoice,
+  weekdayNames,
+} from './lottery-view';
+
+const state = (over: Partial<LotteryUiState>): LotteryUiState => ({
+  stage: 'awaiting-card',
+  pinDigits: 0,
+  cardHint: null,
+  mode: null,
+  user: null,
+  refusal: null,
+  offlineEntryAvailable: false,
+  ...over,
+});
+
+const slot = (over: Partial<SlotView>): SlotView => ({
+  slotId: 'nobata-court-1@2027-02-09T0900',
+  unitId: 'nobata-court-1',
+  date: '2027-02-09',
+  start: '09:00',
+  end: '11:00',
+  feeYen: 1200,
+  state: 'lottery-open',
+  ...over,
+});
+
+const entry = (over: Partial<EntryView>): EntryView => ({
+  entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  entryNumber: '0000000042',
+  clientEntryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
+  roundId: 'toyonaka-tennis-2027-02',
+  firstSlotId: 'nobata-court-1@2027-02-09T0900',
+  secondSlotId: null,
+  status: 'active',
+  channel: 'online',
+  occurredAt: '2026-12-05T01:00:00Z',
+  acceptedAt: '2026-12-05T01:00:00Z',
+  result: 'pending',
+  wonSlotId: null,
+  confirmation: 'none',
+  confirmBy: null,
+  ...over,
+});
+
+describe('lottery screens', () => {
+  it('shows the sign-in until the agent says signed in', () => {
+    expect(screenFor(null, 'entries')).toBe('sign-in');
+    expect(screenFor(state({ stage: 'signing-in' }), 'calendar')).toBe('sign-in');
+    expect(screenFor(state({ stage: 'signed-in', mode: 'online' }), 'sign-in')).toBe('menu');
+    expect(screenFor(state({ stage: 'signed-in', mode: 'online' }), 'entries')).toBe('entries');
+  });
+
+  it('draws as many filled dots as the agent holds digits, never more than the PIN length', () => {
+    expect(pinDots(2)).toEqual([true, true, false, false]);
+    expect(pinDots(7)).toEqual([true, true, true, true]);
+  });
+
+  it('explains a refusal with the tries left or the lock time', () => {
+    expect(refusalMessage(state({ refusal: { code: 'invalid_credentials', attemptsLeft: 2 } }), (iso) => iso).map((line) => line.key)).toEqual([
+      'lot.refusal.invalid_credentials',
+      'lot.refusal.attemptsLeft',
+    ]);
+    expect(refusalMessage(state({ refusal: { code: 'account_locked', lockedUntil: 'X' } }), (iso) => `at ${iso}`)).toEqual([
+      { key: 'lot.refusal.account_locked', params: { until: 'at X' } },
+    ]);
+    expect(refusalMessage(state({ refusal: { code: 'internal' } }), String)[0]?.key).toBe('lot.refusal.other');
+    expect(refusalMessage(state({}), String)).toEqual([]);
+  });
+
+  it('chooses 1st then 2nd, moves the 2nd up when the 1st is dropped, and ignores a third', () => {
+    let choices = toggleChoice(NO_CHOICES, 'a');
+    choices = toggleChoice(choices, 'b');
+    expect(choices).toEqual({ first: 'a', second: 'b' });
+    expect(toggleChoice(choices, 'c')).toBe(choices);
+    expect(toggleChoice(choices, 'a')).toEqual({ first: 'b', second: null });
+    expect(toggleChoice(choices, 'b')).toEqual({ first: 'a', second: null });
+  });
+
+  it('lets lottery slots be entered and open slots be booked, nothing else', () => {
+    expect(selectable(slot({ state: 'lottery-open' }), 'enter')).toBe(true);
+    expect(selectable(slot({ state: 'lottery-open' }), 'book')).toBe(false);
+    expect(selectable(slot({ state: 'available' }), 'book')).toBe(true);
+    expect(selectable(slot({ state: 'booked' }), 'book')).toBe(false);
+  });
+
+  it('lays out every day of the month, counting what can be chosen, weeks starting on Sunday', () => {
+    const days = calendarDays(
+      '2027-02',
+      [
+        slot({ slotId: 'u@2027-02-10T0900', date: '2027-02-10', state: 'held' }),
+        slot({ slotId: 'u@2027-02-09T1300', date: '2027-02-09', start: '13:00' }),
+        slot({}),
+      ],
+      'enter',
+    );
+    expect(days).toHaveLength(28);
+    expect(days.filter((day) => day.slots.length > 0).map((day) => [day.date, day.day, day.open, day.slots.map((s) => s.start)])).toEqual([
+      ['2027-02-09', 9, 2, ['09:00', '13:00']],
+      ['2027-02-10', 10, 0, ['09:00']],
+    ]);
+    expect(calendarDays('2028-02', [], 'book')).toHaveLength(29);
+    expect(leadingBlanks('2027-02')).toBe(1); // 1 February 2027 is a Monday
+    expect(leadingBlanks('2026-11')).toBe(0); // 1 November 2026 is a Sunday
+    expect(weekdayNames('ja')[0]).toBe('日');
+    expect(weekdayNames('en')).toEqual(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
+  });
+
+  it('offers this month and the next two in Japan time, across the year end', () => {
+    expect(calendarMonths(new Date('2026-12-31T15:30:00Z'))).toEqual(['2027-01', '2027-02', '2027-03']);
+    expect(calendarMonths(new Date('2026-12-05T01:00:00Z'))).toEqual(['2026-12', '2027-01', '2027-02']);
+  });
+
+  it('offers confirm only for a won entry awaiting confirmation before its deadline, cancel only before the draw', () => {
+    const now = new Date('2026-12-15T00:00:00Z');
+    const won = entry({ result: 'won-first', confirmation: 'pending', confirmBy: '2026-12-20T15:00:00Z' });
+    expect(canConfirm(won, now)).toBe(true);
+    expect(canConfirm({ ...won, confirmBy: '2026-12-14T00:00:00Z' }, now)).toBe(false);
+    expect(canConfirm({ ...won, confirmation: 'confirmed' }, now)).toBe(false);
+    expect(canConfirm(entry({ result: 'lost' }), now)).toBe(false);
+    expect(canCancel(entry({}))).toBe(true);
+    expect(canCancel(won)).toBe(false);
+    expect(entryStatusKey(won)).toBe('lot.entries.result.won-first');
+    expect(entryStatusKey({ ...won, confirmation: 'confirmed' })).toBe('lot.entries.confirmation.confirmed');
+    expect(slotWhen('nobata-court-1@2027-02-09T0900')).toBe('2027-02-09 09:00');
+  });
+
+  it('says refusals the person can act on in their words, others with the agent’s message', () => {
+    const t = (key: string, params?: Record<string, string | number>) => `${key}${params ? JSON.stringify(params) : ''}`;
+    expect(failureText({ ok: false, error: { code: 'duplicate_entry', message: 'x' } }, t)).toBe('lot.fail.duplicate_entry');
+    expect(failureText({ ok: false, error: { code: 'hub_unreachable', message: 'x' } }, t)).toBe('lot.fail.hub_unreachable');
+    expect(failureText({ ok: false, error: { code: 'internal', message: 'boom' } }, t)).toBe('lot.error{"message":"boom"}');
+  });
+
+  it('offers a booking cancellation only while the booking stands', () => {
+    const booking = { bookingId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', bookingNumber: '0000000007', slotId: 'u@2026-12-20T0900', source: 'first-come', feeYen: 1200, createdAt: '2026-12-05T01:00:00Z' } as const;
+    expect(canCancelBooking({ ...booking, status: 'confirmed' })).toBe(true);
+    expect(canCancelBooking({ ...booking, status: 'held' })).toBe(true);
+    expect(canCancelBooking({ ...booking, status: 'cancelled' })).toBe(false);
+    expect(canCancelBooking({ ...booking, status: 'released' })).toBe(false);
+  });
+});

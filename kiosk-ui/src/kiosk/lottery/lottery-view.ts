@@ -1,0 +1,214 @@
+import type {
+  BookingView,
+  EntryView,
+  FacilityView,
+  Language,
+  LotteryUiFailure,
+  LotteryUiState,
+  ProvisionalEntryView,
+  SlotView,
+} from '@kiosk/protocols';
+import type { LotteryMessageKey } from './i18n/index';
+
+/**
+ * The lottery screens' rules as pure functions (no Svelte, no socket): which screen, which slots can be
+ * chosen, how choices are made, what a result says. Components only render what these return.
+ */
+
+export type LotteryScreenKind = 'sign-in' | 'menu' | 'facilities' | 'calendar' | 'review-entry' | 'review-booking' | 'done' | 'entries' | 'bookings';
+export type LotteryPurpose = 'enter' | 'book';
+
+export const PIN_LENGTH = 4;
+
+/** The 12-key pad, in rows: the screen sends each key as pressed; the agent holds the digits. */
+export const PIN_PAD_ROWS = [
+  ['1', '2', '3'],
+  ['4', '5', '6'],
+  ['7', '8', '9'],
+  ['clear', '0', 'enter'],
+] as const;
+
+/** Filled and empty dots for the digit count the agent reports (never more dots than the PIN length). */
+export function pinDots(count: number, length = PIN_LENGTH): boolean[] {
+  return Array.from({ length }, (_, index) => index < count);
+}
+
+/** Signed in → the menu and what follows; otherwise the sign-in screen whatever was showing. */
+export function screenFor(state: LotteryUiState | null, wanted: LotteryScreenKind): LotteryScreenKind {
+  if (state?.stage !== 'signed-in') return 'sign-in';
+  return wanted === 'sign-in' ? 'menu' : wanted;
+}
+
+/** The text explaining why a sign-in was refused (a key and its parameters), or null. */
+export function refusalMessage(state: LotteryUiState | null, formatTime: (iso: string) => string): Array<{ key: LotteryMessageKey; params?: Record<string, string | number> }> {
+  const refusal = state?.refusal;
+  if (!refusal) return [];
+  const known: Partial<Record<string, LotteryMessageKey>> = {
+    invalid_credentials: 'lot.refusal.invalid_credentials',
+    account_locked: 'lot.refusal.account_locked',
+    registration_expired: 'lot.refusal.registration_expired',
+    no_card: 'lot.refusal.no_card',
+    hub_unreachable: 'lot.refusal.hub_unreachable',
+    session_expired: 'lot.refusal.session_expired',
+    invalid_message: 'lot.refusal.invalid_message',
+  };
+  const lines: Array<{ key: LotteryMessageKey; params?: Record<string, string | number> }> = [
+    { key: known[refusal.code] ?? 'lot.refusal.other', params: { until: refusal.lockedUntil ? formatTime(refusal.lockedUntil) : '' } },
+  ];
+  if (refusal.attemptsLeft !== undefined && refusal.code === 'invalid_credentials') lines.push({ key: 'lot.refusal.attemptsLeft', params: { n: refusal.attemptsLeft } });
+  return lines;
+}
+
+/** Whether a slot can be chosen for this purpose. */
+export function selectable(slot: SlotView, purpose: LotteryPurpose): boolean {
+  return purpose === 'enter' ? slot.state === 'lottery-open' : slot.state === 'available';
+}
+
+export interface CalendarDay {
+  date: string;
+  day: number;
+  /** Slots of this day, by start time then unit. */
+  slots: SlotView[];
+  /** How many can be chosen for the purpose. */
+  open: number;
+}
+
+/** Every day of the month (`YYYY-MM`), each with its slots and how many can be chosen. */
+export function calendarDays(month: string, slots: readonly SlotView[], purpose: LotteryPurpose): CalendarDay[] {
+  const [year = 0, monthNumber = 0] = month.split('-').map(Number);
+  const length = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
+  const byDate = new Map<string, SlotView[]>();
+  for (const slot of slots) byDate.set(slot.date, [...(byDate.get(slot.date) ?? []), slot]);
+  return Array.from({ length: Number.isFinite(length) ? length : 0 }, (_, index) => {
+    const date = `${month}-${String(index + 1).padStart(2, '0')}`;
+    const daySlots = byDate.get(date) ?? [];
+    return {
+      date,
+      day: index + 1,
+      slots: [...daySlots].sort((a, b) => a.start.localeCompare(b.start) || a.unitId.localeCompare(b.unitId)),
+      open: daySlots.filter((slot) => selectable(slot, purpose)).length,
+    };
+  });
+}
+
+/** Empty cells before the 1st in a week that starts on Sunday (0 = the 1st is a Sunday). */
+export function leadingBlanks(month: string): number {
+  const [year = 0, monthNumber = 1] = month.split('-').map(Number);
+  return new Date(Date.UTC(year, monthNumber - 1, 1)).getUTCDay();
+}
+
+const LOCALES: Readonly<Record<Language, string>> = { ja: 'ja-JP', en: 'en-US', 'zh-Hans': 'zh-CN', ko: 'ko-KR' };
+
+/** Short weekday names, Sunday first, in the screen's language. */
+export function weekdayNames(language: Language): string[] {
+  const format = new Intl.DateTimeFormat(LOCALES[language], { weekday: 'short', timeZone: 'UTC' });
+  // 2023-01-01 was a Sunday.
+  return Array.from({ length: 7 }, (_, index) => format.format(new Date(Date.UTC(2023, 0, 1 + index))));
+}
+
+/** The months the calendar offers: this month and the next `count - 1`, as `YYYY-MM` (Japan time). */
+export function calendarMonths(now: Date, count = 3): string[] {
+  const japan = new Date(now.getTime() + 9 * 3600_000);
+  const months: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const d = new Date(Date.UTC(japan.getUTCFullYear(), japan.getUTCMonth() + i, 1));
+    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+  }
+  return months;
+}
+
+export interface Choices {
+  first: string | null;
+  second: string | null;
+}
+
+export const NO_CHOICES: Choices = { first: null, second: null };
+
+/**
+ * Tapping a slot: unchoose it if chosen (a 2nd choice moves up when the 1st goes), else it becomes the
+ * 1st choice, else the 2nd; with both taken the tap changes nothing.
+ */
+export function toggleChoice(choices: Choices, slotId: string): Choices {
+  if (choices.first === slotId) return { first: choices.second, second: null };
+  if (choices.second === slotId) return { first: choices.first, second: null };
+  if (choices.first === null) return { first: slotId, second: null };
+  if (choices.second === null) return { first: choices.first, second: slotId };
+  return choices;
+}
+
+/** What to say about an entry's result and confirmation. */
+export function entryStatusKey(entry: EntryView): LotteryMessageKey {
+  if (entry.status === 'cancelled') return 'lot.entries.cancelled';
+  if (entry.confirmation === 'confirmed') return 'lot.entries.confirmation.confirmed';
+  if (entry.confirmation === 'declined') return 'lot.entries.confirmation.declined';
+  if (entry.confirmation === 'released') return 'lot.entries.confirmation.released';
+  return `lot.entries.result.${entry.result}`;
+}
+
+/** A won entry waiting for its winner (and the deadline not past) can be confirmed or declined. */
+export function canConfirm(entry: EntryView, now: Date): boolean {
+  return (
+    entry.status === 'active' &&
+    (entry.result === 'won-first' || entry.result === 'won-second') &&
+    entry.confirmation === 'pending' &&
+    (entry.confirmBy === null || Date.parse(entry.confirmBy) > now.getTime())
+  );
+}
+
+/** An active entry can be cancelled until its draw (result still pending). */
+export function canCancel(entry: EntryView): boolean {
+  return entry.status === 'active' && entry.result === 'pending';
+}
+
+/** Offline entries the hub has judged but did not turn into an entry listed above (pending or rejected). */
+export function provisionalToShow(provisional: readonly ProvisionalEntryView[]): ProvisionalEntryView[] {
+  return provisional.filter((entry) => entry.status !== 'accepted');
+}
+
+/** Facility and unit names in the screen's language (Japanese names for ja, zh-Hans; English otherwise). */
+export function placeName(facilities: readonly FacilityView[], slotId: string, language: Language): string {
+  const unitId = slotId.split('@')[0] ?? slotId;
+  const useJapanese = language === 'ja' || language === 'zh-Hans';
+  for (const facility of facilities) {
+    const unit = facility.units.find((candidate) => candidate.unitId === unitId);
+    if (unit) return useJapanese ? `${facility.name} ${unit.name}` : `${facility.nameEn} ${unit.nameEn}`;
+  }
+  return unitId;
+}
+
+export function facilityName(facility: FacilityView, language: Language): string {
+  return language === 'ja' || language === 'zh-Hans' ? facility.name : facility.nameEn;
+}
+
+/** `2027-02-09T0900` part of a slot id as `2027-02-09 09:00`. */
+export function slotWhen(slotId: string): string {
+  const match = /@([0-9-]{10})T([0-9]{2})([0-9]{2})$/.exec(slotId);
+  return match ? `${match[1]} ${match[2]}:${match[3]}` : slotId;
+}
+
+/** An instant in Japan time, `YYYY-MM-DD HH:MM`. */
+export function japanTime(iso: string): string {
+  return new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Refusals the person can act on, in their language; anything else is shown with the agent's message. */
+const FAILURE_KEYS: Partial<Record<string, LotteryMessageKey>> = {
+  cap_exceeded: 'lot.fail.cap_exceeded',
+  duplicate_entry: 'lot.fail.duplicate_entry',
+  outside_window: 'lot.fail.outside_window',
+  slot_unavailable: 'lot.fail.slot_unavailable',
+  hub_unreachable: 'lot.fail.hub_unreachable',
+  stale_quote: 'lot.fail.stale_quote',
+  not_found: 'lot.fail.not_found',
+  session_expired: 'lot.refusal.session_expired',
+};
+
+export function failureText(failure: LotteryUiFailure, t: (key: LotteryMessageKey, params?: Record<string, string | number>) => string): string {
+  const key = FAILURE_KEYS[failure.error.code];
+  return key ? t(key) : t('lot.error', { message: failure.error.message });
+}
+
+/** A booking may be cancelled while it stands (held or confirmed); the fee is quoted first. */
+export function canCancelBooking(booking: BookingView): boolean {
+  return booking.status === 'held' || booking.status === 'confirmed';
+}

@@ -1,0 +1,96 @@
+import {
+  CertificatesPinKeySchema,
+  CertificatesQuoteSchema,
+  failure,
+  UI_NAMESPACE,
+  type AgentToUiEvents,
+  type CertificateViewState,
+  type UiToAgentEvents,
+} from '@kiosk/protocols';
+import type { Namespace } from 'socket.io';
+import { ProblemLog } from '../src/shared/background';
+import { LinkError } from '../src/shared/link-errors';
+import { agentSocket, type UiSocket } from '../src/kiosk/agent-link';
+import { CertificateLink } from '../src/kiosk/certificates/certificate-link';
+import { eventually, startServer } from './support';
+
+/**
+ * The certificate flow's half of the kiosk socket against a real socket.io `/ui` namespace on loopback,
+ * playing the agent's side of ui-certificates.ts (the agent's own tests cover the real agent).
+ */
+describe('certificate link over a real /ui socket', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let ui: Namespace<UiToAgentEvents, AgentToUiEvents>;
+  let current: CertificateViewState;
+  let received: unknown[];
+  let socket: UiSocket;
+  let problems: ProblemLog;
+  let link: CertificateLink;
+  let seen: CertificateViewState[];
+
+  beforeEach(async () => {
+    server = await startServer();
+    ui = server.io.of(UI_NAMESPACE);
+    current = { screen: 'insert-card' };
+    received = [];
+    ui.on('connection', (agentSide) => {
+      agentSide.on('certificates.state.get', (ack) => ack(current));
+      agentSide.on('certificates.pinKey', (key, ack) => {
+        received.push(CertificatesPinKeySchema.parse(key));
+        ack({ ok: true });
+      });
+      agentSide.on('certificates.quote', (request, ack) => {
+        received.push(CertificatesQuoteSchema.parse(request));
+        ack({ ok: false, error: { code: 'no-seal-registration', message: 'no seal registration' } });
+      });
+      agentSide.on('certificates.confirm', (_request, ack) => ack(failure('conflict', 'not on the confirm screen')));
+      agentSide.on('certificates.cancel', (_request, ack) => ack({ ok: true }));
+    });
+    problems = new ProblemLog();
+    socket = agentSocket(`${server.url}${UI_NAMESPACE}`);
+    link = new CertificateLink(socket, problems.report, 2000);
+    seen = [];
+    link.subscribe((state) => seen.push(state));
+    link.start();
+    socket.connect();
+    await eventually(() => expect(seen).toEqual([{ screen: 'insert-card' }]));
+  });
+
+  afterEach(async () => {
+    socket.disconnect();
+    await server.close();
+  });
+
+  it('asks for the current state on connect and follows every push', async () => {
+    expect(link.latest).toEqual({ screen: 'insert-card' });
+    ui.emit('certificates.state', { screen: 'pin', digitsEntered: 2, pinLength: 4, triesLeft: null, wrongLength: false });
+    await eventually(() => expect(link.latest).toMatchObject({ screen: 'pin', digitsEntered: 2 }));
+  });
+
+  it('drops and reports a malformed push, keeping the last good state', async () => {
+    (ui as unknown as { emit(event: string, payload: unknown): void }).emit('certificates.state', { screen: 'pin', digitsEntered: 99 });
+    await eventually(() => expect(problems.entries.map((entry) => entry.what)).toContain('certificates.state push'));
+    expect(link.latest).toEqual({ screen: 'insert-card' });
+    expect(problems.entries.map((entry) => entry.message).join()).not.toContain('99');
+  });
+
+  it('sends each PIN key as it is pressed, in the protocol shape', async () => {
+    await link.pinKey({ type: 'digit', digit: 4 });
+    await link.pinKey({ type: 'clear' });
+    expect(received).toEqual([{ type: 'digit', digit: 4 }, { type: 'clear' }]);
+  });
+
+  it('returns the hub refusal of a quote as an answer, and a refused command as a LinkError', async () => {
+    const ack = await link.quote({ options: { type: 'inkan' }, copies: 1 });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'no-seal-registration' } });
+    await expect(link.command('confirm')).rejects.toMatchObject({ failure: 'rejected' });
+    await expect(link.command('cancel')).resolves.toBeUndefined();
+  });
+
+  it('refuses at once while disconnected instead of queueing', async () => {
+    socket.disconnect();
+    const attempt = link.command('cancel');
+    await expect(attempt).rejects.toBeInstanceOf(LinkError);
+    await expect(attempt).rejects.toMatchObject({ failure: 'disconnected' });
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Issue 6's end-to-end proof, as a resident at the kiosk would live it, in headless Chromium against the
+ * real hub and agent with the virtual devices of `npm start`: the virtual My Number card of a resident
+ * with a seal registration, the PIN typed on the on-screen pad (wrong twice first: tries left shown), a
+ * residence certificate ×2 (400 yen) paid with one 500-yen coin, 100 yen change from the hopper, the PDF
+ * printed to CUPS-PDF with the expected Japanese text and serial, the hub's verify page saying valid.
+ * Then the privacy check: after the session, neither the agent's database, its logs, nor the private
+ * CUPS spool and job history hold the PIN, the resident's name or address.
+ */
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
+import { insertCoinWhenAccepting, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+import { fileText, scanTexts, type Secret } from '../support/privacy-scan';
+import { waitUntil } from '../support/processes';
+
+jest.setTimeout(600_000);
+
+/** Where printer-driver-cups-pdf puts jobs of users it does not know (its Debian default). */
+const CUPS_PDF_OUT = '/var/spool/cups-pdf/ANONYMOUS';
+
+interface IssuanceRow {
+  serial: string;
+  verification_code: string;
+  certificate_type: string;
+  copies: number;
+  fee_yen: number;
+}
+
+describe('certificate issuance at the kiosk, end to end', () => {
+  const system = new CertificateTestSystem();
+  let browser: Browser;
+  let page: Page;
+  let panel: DevicePanelClient;
+  let resident: TestResident;
+  const printedFiles: string[] = [];
+  /** Set once a whole session ran: the privacy check means nothing without one. */
+  let sessionCompleted = false;
+
+  beforeAll(async () => {
+    await system.startCertificateKiosk();
+    resident = system.resident('toyonaka-001');
+    panel = await DevicePanelClient.connect(system.agentUiUrl);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.agentUiUrl);
+    await page.getByTestId('attract').waitFor();
+  });
+
+  afterAll(async () => {
+    panel?.close();
+    await browser?.close();
+    await system.close();
+    // The printed paper holds the (synthetic) resident's data: do not leave it in the shared output directory.
+    for (const file of printedFiles) rmSync(file, { force: true });
+  });
+
+  async function expectAccessible(): Promise<void> {
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await smallTouchTargets(page)).toEqual([]);
+  }
+
+  it('issues a residence certificate ×2 for a 500-yen coin, pays 100 yen change, prints it, and the hub verifies it', async () => {
+    const hopperBefore = hopperYen(panel);
+    const documentsBefore = panel.state.documents.map((document) => document.jobId);
+
+    await page.getByTestId('tile-certificates').click();
+    await waitForCertificateScreen(page, 'insert-card', 60_000);
+    await expectAccessible();
+
+    await panel.send('panel.card.insert', { cardId: resident.id });
+    await waitForCertificateScreen(page, 'pin', 60_000);
+    await expectAccessible();
+
+    // Wrong twice: each time the screen says how many tries are left (the card counts them).
+    const wrong = wrongPin(resident.pin);
+    await typeOnPad(page, wrong);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForAttribute(page, 'pin-tries-left', 'data-tries-left', '2', 60_000);
+    expect(await page.getByTestId('pin-tries-left').innerText()).toContain('あと2回');
+    await waitForAttribute(page, 'pin-dots', 'data-count', '0');
+    await typeOnPad(page, wrong);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForAttribute(page, 'pin-tries-left', 'data-tries-left', '1', 60_000);
+    expect(await page.getByTestId('pin-tries-left').innerText()).toContain('あと1回');
+
+    // The pad counts what the agent holds; clear really clears it there.
+    await typeOnPad(page, resident.pin.slice(0, 2));
+    await page.getByTestId('pin-key-clear').click();
+    await waitForAttribute(page, 'pin-dots', 'data-count', '0');
+    await typeOnPad(page, resident.pin);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForCertificateScreen(page, 'choose', 60_000);
+    await expectAccessible();
+
+    // This resident has a seal registration: the seal certificate is offered.
+    expect(await page.getByTestId('type-inkan').getAttribute('data-available')).not.toBe('false');
+    await page.getByTestId('type-juminhyo').click();
+    await page.getByTestId('copies-increase').click();
+    expect(await page.getByTestId('copies-value').innerText()).toBe('2通');
+    expect(await page.getByTestId('fee-total').innerText()).toContain('400円');
+    await expectAccessible();
+    await page.getByTestId('cert-next').click();
+
+    await waitForCertificateScreen(page, 'confirm');
+    expect(await page.getByTestId('confirm-fee').innerText()).toBe('200円 × 2通 = 400円');
+    await expectAccessible();
+    await page.getByTestId('cert-confirm-button').click();
+
+    // Card first: payment starts only once the card is out of the reader.
+    await waitForCertificateScreen(page, 'remove-card');
+    await expectAccessible();
+    await panel.send('panel.card.remove', {});
+    await waitForCertificateScreen(page, 'pay', 60_000);
+    expect(await page.getByTestId('pay-remaining').innerText()).toBe('400円');
+    await expectAccessible();
+
+    await insertCoinWhenAccepting(system, panel, 500);
+    // Issuing and printing can take minutes.
+    await waitForCertificateScreen(page, 'take-certificate', 300_000);
+    expect(await page.getByTestId('reminder-certificate').innerText()).toContain('2通');
+    expect(await page.getByTestId('reminder-change').innerText()).toContain('100円');
+    await expectAccessible();
+
+    // The hopper paid exactly 100 yen back.
+    await panel.waitForState('the hopper paid the change', () => hopperBefore - hopperYen(panel) === 100);
+
+    // The hub recorded one issuance for this kiosk: residence certificate, 2 copies, 400 yen.
+    const issuance = latestIssuance(system);
+    expect(issuance).toMatchObject({ certificate_type: 'juminhyo', copies: 2, fee_yen: 400 });
+
+    // CUPS printed it: the PDF CUPS-PDF wrote has the Japanese title and the serial, one page per copy.
+    const printed = await panel.waitForState('CUPS reported the certificate printed', (state) =>
+      state.documents.some((document) => !documentsBefore.includes(document.jobId)),
+    );
+    const job = printed.documents.find((document) => !documentsBefore.includes(document.jobId));
+    if (!job) throw new Error('no new print job');
+    expect(job.pages).toBe(2);
+    // The exact document CUPS received (kept in its spool until the session's wipe): the Japanese title,
+    // the serial and the verification code as text. CUPS-PDF's own output is re-rendered by Ghostscript
+    // with the glyphs as outlines, so it is checked for its pages only.
+    const spooled = system.cupsFiles().find((file) => path.basename(file) === `d${String(job.jobId).padStart(5, '0')}-001`);
+    if (!spooled) throw new Error(`job ${job.jobId}: no spool copy under ${system.peripheralsDir}`);
+    const text = fileText(spooled);
+    expect(text).toContain('住民票の写し');
+    expect(text).toContain(issuance.serial);
+    expect(text).toContain(issuance.verification_code);
+    // The paper does carry the resident: proof that the privacy scan below would find them in a spool copy.
+    expect(text.replace(/\s/g, '')).toContain(resident.nameJa.replace(/\s/g, ''));
+    let pdf: string | undefined;
+    await waitUntil('CUPS-PDF wrote the PDF', () => {
+      pdf = printedPdf(job.jobId);
+      return pdf !== undefined;
+    }, 60_000);
+    if (!pdf) throw new Error('no PDF');
+    printedFiles.push(pdf);
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Pages:\s+2\n[\s\S]*A4/);
+
+    // Anyone can check the paper at the hub's verify page.
+    const verify = await browser.newPage();
+    try {
+      await verify.goto(`${system.hubUrl}/verify/${issuance.verification_code}`);
+      expect(await verify.locator('body').innerText()).toContain('有効な証明書です');
+    } finally {
+      await verify.close();
+    }
+
+    // "Taken": the session ends, the kiosk goes home, the agent wipes.
+    await page.getByTestId('cert-finish').click();
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+    await system.agent?.waitForLog((entry) => entry.msg === 'certificate session wiped', 60_000);
+    sessionCompleted = true;
+  });
+
+  it('leaves no PIN, name or address in the agent database, its logs, or the CUPS spool and job history', async () => {
+    if (!sessionCompleted) throw new Error('no certificate session completed: nothing to check');
+    const secrets: Secret[] = [
+      { label: 'PIN', value: resident.pin, kind: 'number' },
+      { label: 'name', value: resident.nameJa, kind: 'text' },
+      { label: 'name without space', value: resident.nameJa.replace(/\s/g, ''), kind: 'text' },
+      { label: 'name in kana', value: resident.nameKana, kind: 'text' },
+      { label: 'address', value: resident.address, kind: 'text' },
+    ];
+    const agent = system.agent;
+    if (!agent) throw new Error('agent not running');
+    const sources = [
+      ...system.agentDatabaseFiles().map((file) => ({ source: path.basename(file), text: fileText(file) })),
+      { source: 'agent log', text: agent.logs.map((entry) => JSON.stringify(entry)).join('\n') },
+      { source: 'agent stderr', text: agent.describe() },
+      ...system.cupsFiles().map((file) => ({ source: path.relative(system.peripheralsDir, file), text: fileText(file) })),
+    ];
+    expect(system.agentDatabaseFiles().length).toBeGreaterThan(0);
+    expect(agent.logs.length).toBeGreaterThan(0);
+    expect(scanTexts(sources, secrets)).toEqual([]);
+  });
+});
+
+function hopperYen(panel: DevicePanelClient): number {
+  return panel.state.hopper.coins.reduce((sum, entry) => sum + entry.coinYen * entry.count, 0);
+}
+
+function latestIssuance(system: CertificateTestSystem): IssuanceRow {
+  const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare('SELECT serial, verification_code, certificate_type, copies, fee_yen FROM certificate_issuances WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT 1')
+      .get(system.identity().kioskId) as IssuanceRow | undefined;
+    if (!row) throw new Error('the hub recorded no issuance for this kiosk');
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
+/** The PDF CUPS-PDF wrote for a job (`<title>-job_<id>.pdf`), if it is there yet. */
+function printedPdf(jobId: number): string | undefined {
+  if (!existsSync(CUPS_PDF_OUT)) return undefined;
+  const name = readdirSync(CUPS_PDF_OUT).find((candidate) => candidate.endsWith(`-job_${jobId}.pdf`));
+  return name ? path.join(CUPS_PDF_OUT, name) : undefined;
+}

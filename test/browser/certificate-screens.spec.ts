@@ -1,0 +1,206 @@
+/**
+ * The certificate flow's other paths in headless Chromium against the real hub and agent with virtual
+ * devices: refused before any card or money (receipt paper out), a card that is not a My Number card, a
+ * revoked card, a resident without a seal registration, three wrong PINs (locked: where to get it reset),
+ * cancelling a payment (coins returned), the idle warning (extend, then expire → session ended), and the
+ * flow in English. Each screen is checked with axe-core and for 44 px touch targets.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
+import { insertCoinWhenAccepting, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+
+jest.setTimeout(600_000);
+
+describe('certificate flow screens', () => {
+  const system = new CertificateTestSystem();
+  let browser: Browser;
+  let page: Page;
+  let panel: DevicePanelClient;
+
+  beforeAll(async () => {
+    await system.startCertificateKiosk();
+    panel = await DevicePanelClient.connect(system.agentUiUrl);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.agentUiUrl);
+    await page.getByTestId('attract').waitFor();
+  });
+
+  afterAll(async () => {
+    panel?.close();
+    await browser?.close();
+    await system.close();
+  });
+
+  async function expectAccessible(): Promise<void> {
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await smallTouchTargets(page)).toEqual([]);
+  }
+
+  async function startFlow(): Promise<void> {
+    await page.getByTestId('tile-certificates').click();
+    await waitForCertificateScreen(page, 'insert-card', 60_000);
+  }
+
+  /** Leaves through the screen's own "finish" and waits for the attract screen. */
+  async function finishToHome(): Promise<void> {
+    await page.getByTestId('cert-finish').click();
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+  }
+
+  /** Before any money, cancel ends the flow at once: the agent wipes and the kiosk goes home. */
+  async function cancelToHome(): Promise<void> {
+    await page.getByTestId('cert-cancel').click();
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+  }
+
+  async function removeCardAndCancel(): Promise<void> {
+    await panel.send('panel.card.remove', {});
+    await cancelToHome();
+  }
+
+  /** Card in, PIN typed on the on-screen pad, on to the `choose` screen. */
+  async function signIn(residentId: string): Promise<void> {
+    await panel.send('panel.card.insert', { cardId: residentId });
+    await waitForCertificateScreen(page, 'pin', 60_000);
+    await typeOnPad(page, system.resident(residentId).pin);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForCertificateScreen(page, 'choose', 60_000);
+  }
+
+  it('says which check failed and why before any card or money: receipt paper out', async () => {
+    await panel.send('panel.printer.set', { paper: 'out' });
+    try {
+      await panel.waitForState('the receipt printer reports paper out', (state) =>
+        state.devices.some((device) => device.kind === 'receipt-printer' && device.status === 'error'),
+      );
+      await page.getByTestId('tile-certificates').click();
+      await waitForCertificateScreen(page, 'unavailable', 60_000);
+      const lines = await page.getByTestId('cert-unavailable-line').allInnerTexts();
+      expect(lines).toContain('レシートプリンターが使用できません（用紙切れ）。');
+      await expectAccessible();
+      await finishToHome();
+    } finally {
+      await panel.send('panel.printer.set', { paper: 'ok' });
+    }
+    await panel.waitForState('the receipt printer is ok again', (state) =>
+      state.devices.some((device) => device.kind === 'receipt-printer' && device.status === 'ok'),
+    );
+  });
+
+  it('tells a card that is not a My Number card apart, and goes back to "place your card" once it is out', async () => {
+    await startFlow();
+    await panel.send('panel.card.insert', { cardId: 'not-my-number-card' });
+    await waitForCertificateScreen(page, 'not-a-my-number-card', 60_000);
+    await expectAccessible();
+    await panel.send('panel.card.remove', {});
+    await waitForCertificateScreen(page, 'insert-card', 30_000);
+    await cancelToHome();
+  });
+
+  it('refuses a revoked card after the PIN, saying so', async () => {
+    await startFlow();
+    const revoked = system.resident('toyonaka-004');
+    await panel.send('panel.card.insert', { cardId: revoked.id });
+    await waitForCertificateScreen(page, 'pin', 60_000);
+    await typeOnPad(page, revoked.pin);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForCertificateScreen(page, 'card-refused', 60_000);
+    expect(await page.getByTestId('cert-card-refused-line').innerText()).toContain('失効');
+    await expectAccessible();
+    await panel.send('panel.card.remove', {});
+    await finishToHome();
+  });
+
+  it('shows why a resident without a seal registration cannot have a seal certificate', async () => {
+    await startFlow();
+    await signIn('toyonaka-003');
+    expect(await page.getByTestId('type-inkan').getAttribute('data-available')).toBe('false');
+    expect(await page.getByTestId('type-inkan-refusal').innerText()).toContain('印鑑登録がないため');
+    // The other certificates are there and priced from the hub's menu (family register 350 yen).
+    await page.getByTestId('type-koseki').click();
+    expect(await page.getByTestId('fee-total').innerText()).toContain('350円');
+    await expectAccessible();
+    await removeCardAndCancel();
+  });
+
+  it('cancelling a payment returns the coins inserted', async () => {
+    await startFlow();
+    await signIn('toyonaka-002');
+    await page.getByTestId('type-inkan').click();
+    await page.getByTestId('cert-next').click();
+    await waitForCertificateScreen(page, 'confirm');
+    await page.getByTestId('cert-confirm-button').click();
+    await waitForCertificateScreen(page, 'remove-card');
+    await panel.send('panel.card.remove', {});
+    await waitForCertificateScreen(page, 'pay', 60_000);
+    await insertCoinWhenAccepting(system, panel, 100);
+    await waitUntilText(page, 'pay-remaining', '100円');
+    expect(await page.getByTestId('pay-inserted').innerText()).toBe('100円');
+    expect(await page.getByTestId('cert-cancel').innerText()).toContain('返す');
+    await page.getByTestId('cert-cancel').click();
+    await waitForCertificateScreen(page, 'cancelled', 60_000);
+    expect(await page.getByTestId('reminder-coins').innerText()).toContain('100円');
+    await expectAccessible();
+    await finishToHome();
+  });
+
+  it('locks after three wrong PINs and says where to have the PIN reset', async () => {
+    await startFlow();
+    const resident = system.resident('toyonaka-002');
+    await panel.send('panel.card.insert', { cardId: resident.id });
+    await waitForCertificateScreen(page, 'pin', 60_000);
+    const wrong = wrongPin(resident.pin);
+    for (const left of ['2', '1']) {
+      await typeOnPad(page, wrong);
+      await page.getByTestId('pin-key-enter').click();
+      await waitForAttribute(page, 'pin-tries-left', 'data-tries-left', left, 60_000);
+    }
+    await typeOnPad(page, wrong);
+    await page.getByTestId('pin-key-enter').click();
+    await waitForCertificateScreen(page, 'card-locked', 60_000);
+    const text = (await page.getByTestId('cert-card-locked-line').allInnerTexts()).join('\n');
+    expect(text).toContain('市区町村の窓口');
+    expect(text).toContain('再設定');
+    await expectAccessible();
+    await panel.send('panel.card.remove', {});
+    await finishToHome();
+  });
+
+  it('warns when idle, extends on a touch, and ends the session when nobody answers', async () => {
+    // A short idle period for the test: 20 s quiet, then a 10 s warning.
+    await page.goto(`${system.agentUiUrl}?idle=20`);
+    await page.getByTestId('attract').waitFor();
+    await startFlow();
+    await page.getByTestId('cert-idle-warning').waitFor({ timeout: 30_000 });
+    await expectAccessible();
+    await page.getByTestId('cert-idle-continue').click();
+    await page.getByTestId('cert-idle-warning').waitFor({ state: 'detached' });
+    await waitForCertificateScreen(page, 'insert-card');
+    await page.getByTestId('cert-idle-warning').waitFor({ timeout: 30_000 });
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    await page.goto(system.agentUiUrl);
+    await page.getByTestId('attract').waitFor();
+  });
+
+  it('speaks English when chosen', async () => {
+    await page.getByTestId('lang-en').click();
+    await startFlow();
+    expect(await page.getByTestId('cert-insert-card').innerText()).toContain('Place your My Number Card');
+    await expectAccessible();
+    await cancelToHome();
+  });
+});
+
+async function waitUntilText(page: Page, testid: string, text: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = await page.getByTestId(testid).innerText();
+    if (last === text) return;
+    if (Date.now() > deadline) throw new Error(`expected ${testid} to read "${text}", last "${last}"`);
+    await page.waitForTimeout(50);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The street-terminal lottery as a person plays it, in headless Chromium against the real hub and agent
+ * with the virtual devices: scan the demo user card on the device panel, type the PIN on the kiosk's
+ * pad, pick a facility and 1st/2nd choices in a month whose lottery is open, enter, take the receipt the
+ * virtual ESC/POS printer printed (read back on the device panel), see the entry in "my entries"; then
+ * the demo clock runs the draw and the winner confirms (or, having lost, sees the result).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { repoRoot } from '../support/processes';
+import { TestSystem } from '../support/system';
+
+jest.setTimeout(240_000);
+
+const DEMO_CARD = '10000008';
+const DEMO_PIN = '1234';
+
+describe('facility lottery at the street terminal, in Chromium', () => {
+  const system = new TestSystem();
+  let browser: Browser;
+  let kiosk: Page;
+  let panel: Page;
+  let entryNumber = '';
+
+  beforeAll(async () => {
+    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
+    await system.startAgent({ AGENT_DEVICES: 'virtual' });
+    browser = await launchChromium();
+    kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    panel = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await kiosk.goto(system.agentUiUrl);
+    await panel.goto(new URL('panel/', system.agentUiUrl).toString());
+    await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system.close();
+  });
+
+  async function signIn(): Promise<void> {
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    await panel.getByTestId(`panel-scan-preset-${DEMO_CARD}`).click();
+    await kiosk.getByTestId('lottery-card-read').waitFor();
+    // The screen only ever learns how many digits were typed.
+    for (const [index, digit] of [...DEMO_PIN].entries()) {
+      await kiosk.getByTestId(`lottery-key-${digit}`).click();
+      await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', String(index + 1));
+    }
+    expect(await kiosk.locator('#app').innerHTML()).not.toContain(DEMO_PIN);
+    await kiosk.getByTestId('lottery-key-enter').click();
+    await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
+  }
+
+  it('signs in with the scanned user card and the PIN typed on the kiosk pad', async () => {
+    await signIn();
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    expect(await smallTouchTargets(kiosk)).toEqual([]);
+  });
+
+  it('enters the lottery with a 1st and a 2nd choice and prints the receipt with the entry number', async () => {
+    await kiosk.getByTestId('lottery-menu-enter').click();
+    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
+    await facilities.first().waitFor();
+    const facilityCount = await facilities.count();
+    expect(facilityCount).toBeGreaterThan(0);
+
+    // Find a facility and month whose lottery is open, the way a person would: month by month.
+    let chosen = 0;
+    for (let f = 0; f < facilityCount && chosen < 2; f += 1) {
+      if (f > 0) {
+        await kiosk.getByTestId('lottery-back').click();
+        await facilities.first().waitFor();
+      }
+      await facilities.nth(f).click();
+      const months = kiosk.locator('[data-testid^="lottery-month-"]');
+      await months.first().waitFor();
+      for (let m = 0; m < (await months.count()) && chosen < 2; m += 1) {
+        await months.nth(m).click();
+        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
+        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
+        if ((await openDays.count()) === 0) continue;
+        await openDays.first().click();
+        const slots = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]');
+        await slots.first().waitFor();
+        const pick = Math.min(2, await slots.count());
+        for (let s = 0; s < pick; s += 1) await slots.nth(s).click();
+        chosen = pick;
+      }
+    }
+    expect(chosen).toBeGreaterThan(0);
+    await kiosk.getByTestId('lottery-review-entry').click();
+    await kiosk.getByTestId('lottery-submit-entry').click();
+    const number = kiosk.getByTestId('lottery-entry-number');
+    await number.waitFor({ timeout: 30_000 });
+    entryNumber = /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
+    expect(entryNumber).toMatch(/^[0-9]{10}$/);
+    expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
+
+    // The virtual ESC/POS printer's capture, as the device panel shows it.
+    const receipts = panel.getByTestId('panel-receipts');
+    await waitForText(receipts, new RegExp(`受付番号 ${entryNumber}`));
+    const text = await receipts.innerText();
+    expect(text).toContain('抽選申込 受付票');
+    expect(text).toContain('第1希望');
+    if (chosen === 2) expect(text).toContain('第2希望');
+    expect(text).not.toContain(DEMO_CARD);
+  });
+
+  it('shows the entry in my entries, awaiting the draw', async () => {
+    await kiosk.getByTestId('lottery-back').click();
+    await kiosk.getByTestId('lottery-menu-entries').click();
+    const row = kiosk.getByTestId(`lottery-entry-${entryNumber}`);
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getAttribute('data-result')).toBe('pending');
+    await kiosk.getByTestId(`lottery-cancel-${entryNumber}`).waitFor();
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+  });
+
+  it('books an open slot first-come, prints its booking number, and cancels it after seeing the fee', async () => {
+    await kiosk.getByTestId('lottery-back').click();
+    await kiosk.getByTestId('lottery-menu-book').click();
+    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
+    await facilities.first().waitFor();
+    let booked = false;
+    for (let f = 0; f < (await facilities.count()) && !booked; f += 1) {
+      if (f > 0) {
+        await kiosk.getByTestId('lottery-back').click();
+        await facilities.first().waitFor();
+      }
+      await facilities.nth(f).click();
+      const months = kiosk.locator('[data-testid^="lottery-month-"]');
+      await months.first().waitFor();
+      for (let m = 0; m < (await months.count()) && !booked; m += 1) {
+        await months.nth(m).click();
+        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
+        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
+        if ((await openDays.count()) === 0) continue;
+        await openDays.first().click();
+        const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
+        await open.first().waitFor();
+        await open.first().click();
+        booked = true;
+      }
+    }
+    expect(booked).toBe(true);
+    await kiosk.getByTestId('lottery-submit-booking').click();
+    const number = kiosk.getByTestId('lottery-booking-number');
+    await number.waitFor({ timeout: 30_000 });
+    const bookingNumber = /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
+    expect(bookingNumber).toMatch(/^[0-9]{10}$/);
+    expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
+    await waitForText(panel.getByTestId('panel-receipts'), new RegExp(`予約番号 ${bookingNumber}`));
+
+    await kiosk.getByTestId('lottery-back').click();
+    await kiosk.getByTestId('lottery-menu-bookings').click();
+    await kiosk.getByTestId(`lottery-quote-cancel-${bookingNumber}`).click();
+    await kiosk.getByTestId(`lottery-quote-${bookingNumber}`).waitFor();
+    await kiosk.getByTestId(`lottery-cancel-booking-${bookingNumber}`).click();
+    await waitForText(kiosk.getByTestId(`lottery-booking-${bookingNumber}`), /取消済み/);
+  });
+
+  it('signs out and leaves nothing of the person on the screen', async () => {
+    await kiosk.getByTestId('lottery-sign-out').click();
+    await kiosk.getByTestId('attract').waitFor();
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    expect(await kiosk.getByTestId('lottery-pin-dots').getAttribute('data-count')).toBe('0');
+    expect(await kiosk.locator('[data-testid="lottery-card-read"]').count()).toBe(0);
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+  });
+
+  it('after the demo draw shows the result and lets a winner confirm', async () => {
+    const advanced = execFileSync(process.execPath, [path.join(repoRoot, 'central-hub/dist/tools/demo-clock.js'), 'results', '--hub', system.hubUrl, '--data-dir', system.hubDataDir], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    process.stdout.write(`demo clock: ${advanced.trim().slice(0, 500)}\n`);
+
+    await signIn();
+    await kiosk.getByTestId('lottery-menu-entries').click();
+    const row = kiosk.getByTestId(`lottery-entry-${entryNumber}`);
+    await row.waitFor({ timeout: 20_000 });
+    const result = await row.getAttribute('data-result');
+    // The only entrant for its slots: the draw must make it a winner of its 1st choice.
+    expect(result).toBe('won-first');
+    expect(await row.getAttribute('data-confirmation')).toBe('pending');
+    await kiosk.getByTestId(`lottery-confirm-${entryNumber}`).click();
+    await waitForAttribute(kiosk.getByTestId(`lottery-entry-${entryNumber}`), 'data-confirmation', 'confirmed');
+  });
+});
+
+async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
+}
+
+async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await locator.innerText().catch(() => '');
+    if (pattern.test(last)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`expected text matching ${pattern}, last saw "${last.slice(0, 500)}"`);
+}

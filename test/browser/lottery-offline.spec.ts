@@ -1,0 +1,164 @@
+/**
+ * The street terminal while the centre cannot be reached, in headless Chromium against real processes:
+ * the calendar comes from the terminal's cache and says "as of" when; a lottery entry is taken
+ * provisionally (the screen and the printed receipt say so, and "my entries" lists it as not sent yet);
+ * booking is refused; once the hub is back the same entry shows, accepted, in "my entries" (and can be
+ * cancelled like any other).
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { waitUntil } from '../support/processes';
+import { TestSystem } from '../support/system';
+
+jest.setTimeout(240_000);
+
+const CARD = '10000024';
+const PIN = '3456';
+
+describe('facility lottery with the centre unreachable, in Chromium', () => {
+  const system = new TestSystem();
+  let browser: Browser;
+  let kiosk: Page;
+  let panel: Page;
+  let facilityTestId = '';
+  let monthTestId = '';
+  let clientEntryId = '';
+
+  beforeAll(async () => {
+    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
+    await system.startAgent({ AGENT_DEVICES: 'virtual' });
+    browser = await launchChromium();
+    kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    panel = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await kiosk.goto(system.agentUiUrl);
+    await panel.goto(new URL('panel/', system.agentUiUrl).toString());
+    await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system.close();
+  });
+
+  async function signIn(): Promise<void> {
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    await panel.getByTestId(`panel-scan-preset-${CARD}`).click();
+    await kiosk.getByTestId('lottery-card-read').waitFor();
+    // The hardware pad on the panel for the first two digits, the screen's pad for the rest: one PIN.
+    await panel.getByTestId(`panel-pin-${PIN[0] ?? ''}`).click();
+    await panel.getByTestId(`panel-pin-${PIN[1] ?? ''}`).click();
+    await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', '2');
+    for (const digit of PIN.slice(2)) await kiosk.getByTestId(`lottery-key-${digit}`).click();
+    await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', '4');
+    await kiosk.getByTestId('lottery-key-enter').click();
+    await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
+  }
+
+  async function signOut(): Promise<void> {
+    await kiosk.getByTestId('lottery-sign-out').click();
+    await kiosk.getByTestId('attract').waitFor();
+  }
+
+  it('while online, browses a month whose lottery is open (the terminal keeps a copy)', async () => {
+    await signIn();
+    await waitUntil('offline key cached', () => system.agent?.logs.some((entry) => entry.msg === 'offline-entry key cached') ?? false);
+    await kiosk.getByTestId('lottery-menu-enter').click();
+    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
+    await facilities.first().waitFor();
+    for (let f = 0; f < (await facilities.count()) && !monthTestId; f += 1) {
+      if (f > 0) {
+        await kiosk.getByTestId('lottery-back').click();
+        await facilities.first().waitFor();
+      }
+      facilityTestId = (await facilities.nth(f).getAttribute('data-testid')) ?? '';
+      await facilities.nth(f).click();
+      const months = kiosk.locator('[data-testid^="lottery-month-"]');
+      await months.first().waitFor();
+      for (let m = 0; m < (await months.count()) && !monthTestId; m += 1) {
+        await months.nth(m).click();
+        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
+        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
+        if ((await openDays.count()) > 0) monthTestId = (await months.nth(m).getAttribute('data-testid')) ?? '';
+      }
+    }
+    expect(monthTestId).not.toBe('');
+    expect(await kiosk.getByTestId('lottery-as-of').count()).toBe(0);
+    await signOut();
+  });
+
+  it('with the hub down, shows the cached calendar "as of" and takes a provisional entry with a receipt saying so', async () => {
+    await system.hub?.stop();
+    await kiosk.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 30_000 });
+    await signIn();
+    await kiosk.getByTestId('lottery-offline').waitFor();
+    expect(await kiosk.getByTestId('lottery-menu-book').isDisabled()).toBe(true);
+
+    await kiosk.getByTestId('lottery-menu-enter').click();
+    await kiosk.getByTestId(facilityTestId).click();
+    await kiosk.getByTestId(monthTestId).click();
+    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
+    await kiosk.getByTestId('lottery-as-of').waitFor();
+    await kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])').first().click();
+    await kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]').first().click();
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    expect(await smallTouchTargets(kiosk)).toEqual([]);
+    await kiosk.getByTestId('lottery-review-entry').click();
+    await kiosk.getByTestId('lottery-submit-entry').click();
+
+    const done = kiosk.getByTestId('lottery-done');
+    await done.waitFor({ timeout: 30_000 });
+    expect(await done.getAttribute('data-kind')).toBe('provisional');
+    clientEntryId = /([0-9a-f-]{36})/.exec(await kiosk.getByTestId('lottery-provisional-ref').innerText())?.[1] ?? '';
+    expect(clientEntryId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
+    await waitForText(panel.getByTestId('panel-receipts'), /PROVISIONAL - confirmed when the/);
+    expect(await panel.getByTestId('panel-receipts').innerText()).toContain(clientEntryId);
+
+    await kiosk.getByTestId('lottery-back').click();
+    await kiosk.getByTestId('lottery-menu-entries').click();
+    await kiosk.getByTestId(`lottery-unsent-${clientEntryId}`).waitFor();
+    await signOut();
+  });
+
+  it('after the hub is back, shows the same entry accepted in my entries', async () => {
+    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
+    await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    await waitUntil('outbox drained', () => system.outboxStats().backlog === 0, 60_000);
+    await signIn();
+    expect(await kiosk.getByTestId('lottery-offline').count()).toBe(0);
+    await kiosk.getByTestId('lottery-menu-entries').click();
+    const accepted = kiosk.locator('[data-testid^="lottery-entry-"][data-channel="offline"]');
+    await accepted.first().waitFor({ timeout: 20_000 });
+    expect(await accepted.count()).toBe(1);
+    expect(await kiosk.locator(`[data-testid="lottery-unsent-${clientEntryId}"]`).count()).toBe(0);
+
+    // It is an ordinary entry now: the person may cancel it before the draw (asked twice).
+    const entryNumber = ((await accepted.first().getAttribute('data-testid')) ?? '').replace('lottery-entry-', '');
+    await kiosk.getByTestId(`lottery-cancel-${entryNumber}`).click();
+    await kiosk.getByTestId(`lottery-cancel-confirm-${entryNumber}`).click();
+    await waitForText(kiosk.getByTestId(`lottery-entry-${entryNumber}`), /取消済み/);
+  });
+});
+
+async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
+}
+
+async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await locator.innerText().catch(() => '');
+    if (pattern.test(last)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`expected text matching ${pattern}, last saw "${last.slice(0, 500)}"`);
+}

@@ -1,0 +1,73 @@
+import type { CoinYen } from '@kiosk/protocols';
+import type { Page } from 'playwright-core';
+import type { CertificateTestSystem, DevicePanelClient } from './certificate-system';
+import { waitUntil } from './processes';
+
+/**
+ * Waits until the kiosk's certificate flow shows `screen` (its `data-screen`), or fails naming the screen
+ * it is on and what that screen says: a refusal (closed, printer out of paper, card refused) reads as
+ * itself in the failure, not as a bare timeout.
+ */
+export async function waitForCertificateScreen(page: Page, screen: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '(no certificate flow on screen)';
+  for (;;) {
+    // One read of the DOM: the flow may leave the page between two separate locator calls.
+    const now = await page.evaluate(() => {
+      const flow = document.querySelector<HTMLElement>('[data-testid="cert-flow"]');
+      return flow ? { screen: flow.dataset.screen ?? '?', text: flow.innerText } : null;
+    });
+    if (now !== null) {
+      if (now.screen === screen) return;
+      seen = `${now.screen}: ${now.text.replace(/\s+/g, ' ').slice(0, 400)}`;
+    } else {
+      seen = '(no certificate flow on screen)';
+    }
+    if (Date.now() > deadline) throw new Error(`expected certificate screen "${screen}" within ${timeoutMs} ms; on ${seen}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Types digits on the on-screen 12-key pad, waiting for the agent to count each one (the page never holds them). */
+export async function typeOnPad(page: Page, digits: string): Promise<void> {
+  const dots = page.getByTestId('pin-dots');
+  for (const digit of digits) {
+    const before = Number(await dots.getAttribute('data-count'));
+    await page.getByTestId(`pin-key-${digit}`).click();
+    await waitForAttribute(page, 'pin-dots', 'data-count', String(before + 1));
+  }
+}
+
+export async function waitForAttribute(page: Page, testid: string, attribute: string, value: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  for (;;) {
+    const element = page.getByTestId(testid);
+    if ((await element.count()) > 0) {
+      last = await element.getAttribute(attribute);
+      if (last === value) return;
+    }
+    if (Date.now() > deadline) throw new Error(`expected ${testid} ${attribute}="${value}", last saw ${String(last)}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** A PIN that is surely wrong: every digit changed. */
+export function wrongPin(pin: string): string {
+  return [...pin].map((digit) => String((Number(digit) + 1) % 10)).join('');
+}
+
+/**
+ * Drops a coin once the agent has opened the acceptor for this payment. The `pay` screen is pushed a
+ * moment before the acceptor is enabled; a coin in that gap falls back to the return tray (as on a
+ * real machine), which a test must not mistake for a lost credit.
+ */
+export async function insertCoinWhenAccepting(system: CertificateTestSystem, panel: DevicePanelClient, coinYen: CoinYen): Promise<void> {
+  const logs = system.agent?.logs;
+  if (!logs) throw new Error('agent not running');
+  await waitUntil('the coin acceptor opened for the payment', () => {
+    const opened = logs.map((entry) => entry.msg).lastIndexOf('certificate payment opened');
+    return opened >= 0 && logs.slice(opened).some((entry) => entry.msg === 'coin acceptor opened' && entry.accepting === true);
+  }, 30_000);
+  await panel.send('panel.coin.insert', { coinYen });
+}

@@ -1,0 +1,30 @@
+import { containsSecret, scanTexts, type Secret } from './privacy-scan';
+
+const pin: Secret = { label: 'PIN', value: '2580', kind: 'number' };
+const name: Secret = { label: 'name', value: '豊中 花子', kind: 'text' };
+
+describe('privacy scan', () => {
+  it('finds a PIN wherever it stands as a number of its own', () => {
+    expect(containsSecret('{"pin":"2580"}', pin)).toBe(true);
+    expect(containsSecret('digits 2580 typed', pin)).toBe(true);
+    expect(containsSecret('pin=2580\n', pin)).toBe(true);
+  });
+
+  it('does not mistake ids, timestamps or longer numbers for the PIN', () => {
+    expect(containsSecret('01a24762-2580-7239-b09b-984a400dfb4f', pin)).toBe(false);
+    expect(containsSecret('"time":"2026-12-05T18:02:58.025Z"', pin)).toBe(false);
+    expect(containsSecret('seq 125801', pin)).toBe(false);
+    expect(containsSecret('hex a2580f', pin)).toBe(false);
+  });
+
+  it('finds text secrets as they are and names only the kind of secret found', () => {
+    const findings = scanTexts(
+      [
+        { source: 'agent log', text: '{"msg":"resident","name":"豊中 花子"}' },
+        { source: 'agent.sqlite', text: 'nothing personal here' },
+      ],
+      [pin, name],
+    );
+    expect(findings).toEqual([{ source: 'agent log', secret: 'name' }]);
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** What must not be left anywhere on the kiosk after a session. */
+export interface Secret {
+  /** Names the secret in a failure, never its value ("PIN", "name", "address"). */
+  label: string;
+  value: string;
+  /** Digits-only secrets (a PIN) match as a whole number only, not inside a longer one. */
+  kind: 'number' | 'text';
+}
+
+export interface Finding {
+  source: string;
+  secret: string;
+}
+
+/**
+ * Ids and timestamps are full of digit runs; a 4-digit PIN would turn up inside them by chance. They are
+ * blanked before a numeric secret is searched for (a PIN is never stored as a UUID or an ISO timestamp).
+ */
+const NOISE = [
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+  /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/g,
+];
+
+export function containsSecret(text: string, secret: Secret): boolean {
+  if (secret.kind === 'text') return text.includes(secret.value);
+  const cleaned = NOISE.reduce((current, pattern) => current.replace(pattern, ' '), text);
+  return new RegExp(`(?<![0-9A-Za-z])${secret.value}(?![0-9A-Za-z])`).test(cleaned);
+}
+
+export function scanTexts(sources: ReadonlyArray<{ source: string; text: string }>, secrets: readonly Secret[]): Finding[] {
+  return sources.flatMap(({ source, text }) =>
+    secrets.filter((secret) => containsSecret(text, secret)).map((secret) => ({ source, secret: secret.label })),
+  );
+}
+
+/**
+ * A file's text as a person with `grep` would search it: UTF-8 (SQLite stores text as UTF-8, so names and
+ * addresses in a database file show up as themselves); a PDF is searched through `pdftotext`, because its
+ * text is compressed and would never match a plain grep.
+ */
+export function fileText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return '';
+  }
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+    try {
+      return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    } catch (error) {
+      return `(pdftotext failed: ${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  return bytes.toString('utf8');
+}
