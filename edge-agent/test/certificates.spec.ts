@@ -367,8 +367,10 @@ describe('certificate issuance at the kiosk', () => {
     await cups.setStateReasons(['media-empty-error']);
     await kiosk.setHopperEmpty(true);
     try {
-      await waitUntil('printer and hopper down', () =>
-        ['document-printer', 'coin-hopper'].every((kind) => agent.devices.health().some((d) => d.kind === kind && d.status === 'error')), 30_000);
+      await waitUntil('printer out of paper and hopper empty', () => {
+        const health = agent.devices.health();
+        return health.some((d) => d.kind === 'document-printer' && d.status === 'error') && health.some((d) => d.kind === 'coin-hopper' && d.reasons.includes('hopper-empty'));
+      }, 30_000);
       await payFor(sessionId, [500]);
       // 300 yen change and the 200 yen fee: the hopper pays none of it.
       expect(await kiosk.waitScreen('refunded', 90_000)).toEqual({ screen: 'refunded', amountYen: 500, hopperYen: 0, voucherYen: 500, method: 'voucher', reason: 'print-failed' });

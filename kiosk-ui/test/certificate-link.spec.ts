@@ -10,7 +10,10 @@ import {
 import type { Namespace } from 'socket.io';
 import { ProblemLog } from '../src/shared/background';
 import { LinkError } from '../src/shared/link-errors';
-import { agentSocket, type UiSocket } from '../src/kiosk/agent-link';
+import { browserClock, browserTimers } from '../src/shared/timers';
+import { AgentLink, agentSocket, type UiSocket } from '../src/kiosk/agent-link';
+import { KioskController } from '../src/kiosk/kiosk-controller';
+import { initialModel, type KioskModel } from '../src/kiosk/kiosk-model';
 import { CertificateLink } from '../src/kiosk/certificates/certificate-link';
 import { eventually, startServer } from './support';
 
@@ -45,6 +48,14 @@ describe('certificate link over a real /ui socket', () => {
       });
       agentSide.on('certificates.confirm', (_request, ack) => ack(failure('conflict', 'not on the confirm screen')));
       agentSide.on('certificates.cancel', (_request, ack) => ack({ ok: true }));
+      agentSide.on('session.begin', (request, ack) => {
+        received.push({ begin: request.service });
+        ack({ ok: true, sessionId: '01890a5d-ac96-774b-bcce-b302099a8057' });
+      });
+      agentSide.on('certificates.start', (_request, ack) => {
+        received.push('start');
+        ack({ ok: true });
+      });
     });
     problems = new ProblemLog();
     socket = agentSocket(`${server.url}${UI_NAMESPACE}`);
@@ -92,5 +103,27 @@ describe('certificate link over a real /ui socket', () => {
     const attempt = link.command('cancel');
     await expect(attempt).rejects.toBeInstanceOf(LinkError);
     await expect(attempt).rejects.toMatchObject({ failure: 'disconnected' });
+  });
+
+  it('a certificates session starts the agent flow once the session exists', async () => {
+    const kioskSocket = agentSocket(`${server.url}${UI_NAMESPACE}`);
+    const agentLink = new AgentLink(kioskSocket, { link: () => undefined, status: () => undefined }, problems.report, browserTimers);
+    let model: KioskModel = initialModel();
+    const controller = new KioskController({ get model() { return model; }, set: (next) => (model = next) }, agentLink, {
+      idleMs: 60_000,
+      clock: browserClock,
+      timers: browserTimers,
+      report: problems.report,
+    });
+    try {
+      agentLink.start();
+      await eventually(() => expect(kioskSocket.connected).toBe(true));
+      controller.dispatch({ type: 'choose-service', service: 'certificates' });
+      await eventually(() => expect(received).toEqual([{ begin: 'certificates' }, 'start']));
+      expect(controller.certificates).toBe(agentLink.certificates);
+    } finally {
+      controller.dispose();
+      agentLink.stop();
+    }
   });
 });

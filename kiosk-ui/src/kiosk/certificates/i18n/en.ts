@@ -68,7 +68,6 @@ export const certEn: CertMessages = {
   'cert.pin.triesLeft': 'After {n} more wrong attempts, the PIN will be locked.',
   'cert.pin.hardwareHint': 'You can also use the kiosk’s PIN pad. Make sure no one can see what you enter.',
   'cert.pin.wrongLength': 'The PIN has 4 digits. Please enter it again.',
-  'cert.pin.checking': 'Checking the PIN',
   'cert.locked.heading': 'The PIN is locked',
   'cert.locked.body': 'The PIN was entered wrongly too many times, so it is locked. This card cannot be used at the kiosk.',
   'cert.locked.where': 'Please bring your My Number Card to the office of the municipality where you live and have the PIN reset.',

@@ -75,7 +75,6 @@ export const certJa = {
   'cert.pin.triesLeft': 'あと{n}回間違えると、暗証番号がロックされます。',
   'cert.pin.hardwareHint': '端末の暗証番号入力装置でも入力できます。周りの人に見られないようにご注意ください。',
   'cert.pin.wrongLength': '暗証番号は数字4桁です。もう一度入力してください。',
-  'cert.pin.checking': '暗証番号を確認しています',
   'cert.locked.heading': '暗証番号がロックされています',
   'cert.locked.body': '暗証番号を続けて間違えたため、このカードの暗証番号はロックされています。この端末ではご利用いただけません。',
   'cert.locked.where': 'マイナンバーカードをお持ちのうえ、お住まいの市区町村の窓口で暗証番号の再設定（初期化）の手続きをしてください。',

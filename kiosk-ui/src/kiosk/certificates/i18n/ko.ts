@@ -68,7 +68,6 @@ export const certKo: CertMessages = {
   'cert.pin.triesLeft': '앞으로 {n}번 더 틀리면 비밀번호가 잠깁니다.',
   'cert.pin.hardwareHint': '단말기의 비밀번호 입력 장치로도 입력할 수 있습니다. 주위 사람에게 보이지 않도록 주의해 주십시오.',
   'cert.pin.wrongLength': '비밀번호는 숫자 4자리입니다. 다시 입력해 주십시오.',
-  'cert.pin.checking': '비밀번호를 확인하고 있습니다',
   'cert.locked.heading': '비밀번호가 잠겨 있습니다',
   'cert.locked.body': '비밀번호를 여러 번 잘못 입력하여 이 카드의 비밀번호가 잠겼습니다. 이 단말기에서는 이용하실 수 없습니다.',
   'cert.locked.where': '마이넘버 카드를 지참하고 거주하시는 시구정촌 창구에서 비밀번호 재설정(초기화) 절차를 밟아 주십시오.',

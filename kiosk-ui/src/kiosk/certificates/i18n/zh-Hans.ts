@@ -68,7 +68,6 @@ export const certZhHans: CertMessages = {
   'cert.pin.triesLeft': '再输错{n}次，密码将被锁定。',
   'cert.pin.hardwareHint': '也可以使用本终端的密码键盘输入。请注意不要让周围的人看到。',
   'cert.pin.wrongLength': '密码为4位数字。请重新输入。',
-  'cert.pin.checking': '正在确认密码',
   'cert.locked.heading': '密码已被锁定',
   'cert.locked.body': '由于连续输错密码，此卡的密码已被锁定。本终端无法使用此卡。',
   'cert.locked.where': '请携带个人编号卡，到您居住的市区町村窗口办理密码重新设定（初始化）手续。',

@@ -1,0 +1,43 @@
+import { idleArmed, initialModel, reduce, type KioskAction, type KioskModel } from '../kiosk-model';
+
+/** How the kiosk shell hosts the certificate flow: the flow owns idle, and its end closes the session as done. */
+function run(actions: KioskAction[], from: KioskModel = initialModel()) {
+  let model = from;
+  const effects = [];
+  for (const action of actions) {
+    const next = reduce(model, action);
+    model = next.model;
+    effects.push(...next.effects);
+  }
+  return { model, effects };
+}
+
+describe('the kiosk around the certificate flow', () => {
+  it('leaves idle to the flow on the certificate screens (it warns first), but not elsewhere', () => {
+    expect(idleArmed(run([{ type: 'choose-service', service: 'certificates' }]).model)).toBe(false);
+    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
+  });
+
+  it('ends the session as done and greets the next person in Japanese when the flow finishes', () => {
+    const { model, effects } = run([
+      { type: 'select-language', language: 'en' },
+      { type: 'choose-service', service: 'certificates' },
+      { type: 'finish' },
+    ]);
+    expect(model.screen).toEqual({ kind: 'attract' });
+    expect(model.language).toBe('ja');
+    expect(effects).toEqual([
+      { kind: 'begin-session', service: 'certificates', language: 'en' },
+      { kind: 'end-session', reason: 'done' },
+    ]);
+  });
+
+  it('ignores a finish on the attract screen (no stray session.end)', () => {
+    expect(run([{ type: 'finish' }]).effects).toEqual([]);
+  });
+
+  it('the flow idle expiry ends the session as idle-timeout', () => {
+    const { effects } = run([{ type: 'choose-service', service: 'certificates' }, { type: 'idle-timeout' }]);
+    expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
+  });
+});
