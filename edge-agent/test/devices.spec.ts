@@ -266,12 +266,17 @@ describe('AGENT_DEVICES=virtual', () => {
     expect(await panelCommand('panel.pinpad.press', { key: 'clear' })).toEqual({ ok: true });
     await waitFor('cleared', () => agent.deviceServices.pinEntry.state().digits === 0);
 
+    // The lottery sign-in takes the card as soon as it is read, so listen rather than take().
+    const scanned: string[] = [];
+    const stopListening = agent.deviceServices.barcodes.onCard((card) => scanned.push(card.userNumber));
     expect(await panelCommand('panel.scanner.scan', { barcode: BARCODE_SCANNED })).toEqual({ ok: true });
-    await waitFor('the scan arrived', () => agent.deviceServices.barcodes.take()?.userNumber === BARCODE_SCANNED);
+    await waitFor('the scan arrived', () => scanned.includes(BARCODE_SCANNED));
+    stopListening();
     expect(await ui.timeout(5000).emitWithAck('session.end', { reason: 'done' })).toEqual({ ok: true });
 
     expect(JSON.stringify(states)).not.toContain(PIN_TYPED);
-    expect(logLines.length).toBeGreaterThan(20); // the capture works (start-up alone logs more)
+    // The capture works: the scan itself was logged (by its fact, not its number).
+    expect(logLines.some((line) => line.includes('facility user card scanned'))).toBe(true);
     expect(logLines.filter((line) => line.includes(PIN_TYPED) || line.includes(BARCODE_SCANNED))).toEqual([]);
   });
 
