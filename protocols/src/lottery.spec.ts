@@ -2,7 +2,10 @@ import {
   LotteryEntrySubmitSchema,
   LotterySignInAckSchema,
   LotterySignInSchema,
+  OutboxEventSchema,
+  ProvisionalEntryPayloadSchema,
   PublishedDrawSchema,
+  SealedPinPlaintextSchema,
   SlotIdSchema,
   lotteryAgentToHubSchemas,
   lotteryHubAckSchemas,
@@ -54,6 +57,39 @@ describe('lottery protocol', () => {
     const entries = [{ ...draw.entries[0], userNumber: '12345674' }];
     expect(PublishedDrawSchema.safeParse({ ...draw, entries }).success).toBe(false);
     expect(PublishedDrawSchema.safeParse({ ...draw, seed: 'B'.repeat(64) }).success).toBe(false);
+  });
+
+  it('carries the PIN of an offline entry only sealed: a clear PIN anywhere in the event is refused', () => {
+    const payload = {
+      clientEntryId: '0192f3a0-7b1e-7cc4-9a3b-1f2e3d4c5b6a',
+      userNumber: '10000008',
+      roundId: 'toyonaka-tennis-2027-01',
+      firstSlotId: draw.slots[0]?.slotId,
+      secondSlotId: null,
+      sealedPin: { keyId: 'e'.repeat(64), ciphertext: Buffer.alloc(384, 7).toString('base64') },
+    };
+    expect(ProvisionalEntryPayloadSchema.safeParse(payload).success).toBe(true);
+    expect(ProvisionalEntryPayloadSchema.safeParse({ ...payload, pin: '1234' }).success).toBe(false);
+    expect(ProvisionalEntryPayloadSchema.safeParse({ ...payload, sealedPin: { ...payload.sealedPin, pin: '1234' } }).success).toBe(false);
+    expect(ProvisionalEntryPayloadSchema.safeParse({ ...payload, sealedPin: { ...payload.sealedPin, ciphertext: 'not base64!' } }).success).toBe(false);
+    const event = {
+      id: '0192f3a0-7b1e-7cc4-9a3b-1f2e3d4c5b6b',
+      kioskId: 'toyonaka-st-001',
+      seq: 1,
+      occurredAt: '2026-11-05T11:40:00+09:00',
+      type: 'lottery.entry.provisional',
+      payload,
+    };
+    expect(OutboxEventSchema.safeParse(event).success).toBe(true);
+    expect(OutboxEventSchema.safeParse({ ...event, payload: { ...payload, sealedPin: undefined } }).success).toBe(false);
+  });
+
+  it('seals exactly version, PIN, user number and client entry id', () => {
+    const plaintext = { v: 1, pin: '0123', userNumber: '10000008', clientEntryId: '0192f3a0-7b1e-7cc4-9a3b-1f2e3d4c5b6a' };
+    expect(SealedPinPlaintextSchema.safeParse(plaintext).success).toBe(true);
+    expect(SealedPinPlaintextSchema.safeParse({ ...plaintext, v: 2 }).success).toBe(false);
+    expect(SealedPinPlaintextSchema.safeParse({ ...plaintext, roundId: 'x' }).success).toBe(false);
+    expect(SealedPinPlaintextSchema.safeParse({ ...plaintext, pin: '12345' }).success).toBe(false);
   });
 
   it('has a request schema and an ack schema for every event', () => {

@@ -5,6 +5,7 @@
 import type { Socket as ServerSocket } from 'socket.io';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import type { LotteryAgentToHubEvents } from './lottery';
+import type { NewOutboxEvent } from './outbox-events';
 
 declare const terminal: ClientSocket<Record<string, never>, LotteryAgentToHubEvents>;
 declare const hub: ServerSocket<LotteryAgentToHubEvents>;
@@ -18,6 +19,18 @@ export function terminalEnd(): void {
   terminal.emit('lottery.entry.submit', { sessionToken: 'x', firstSlotId: 'y' }, () => undefined);
   // @ts-expect-error a booking cancellation must say which charge the person accepted
   terminal.emit('lottery.booking.cancel', { sessionToken: 'x', bookingId: 'y' }, () => undefined);
+  terminal.emit('lottery.offlineKey', {}, (ack) => {
+    if (ack.ok) void ack.key.publicKey;
+  });
+}
+
+export function provisionalEntry(): NewOutboxEvent {
+  const sealedPin = { keyId: 'k', ciphertext: 'c' };
+  const payload = { clientEntryId: 'c', userNumber: '10000008', roundId: 'r', firstSlotId: 's', secondSlotId: null, sealedPin };
+  // @ts-expect-error an offline entry carries its PIN only sealed, never in clear
+  const clear: NewOutboxEvent = { type: 'lottery.entry.provisional', payload: { ...payload, sealedPin: undefined, pin: '1234' } };
+  void clear;
+  return { type: 'lottery.entry.provisional', payload, occurredAt: '2026-11-05T11:40:00+09:00' };
 }
 
 export function hubEnd(): void {

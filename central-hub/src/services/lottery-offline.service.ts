@@ -8,7 +8,7 @@ import { defaultLotterySettings } from '../domain/lottery/settings';
 import { LOGGER, type Logger } from '../logger';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, type FacilityUsersRepository } from '../repositories/facility-users.repository';
-import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
+import { DemoLotteryClock, LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { LOTTERY_OFFLINE_REPOSITORY, type LotteryOfflineRepository, type ProvisionalRecord } from '../repositories/lottery-offline.repository';
 import { OFFLINE_ENTRY_KEY, type OfflineEntryKeys } from '../repositories/lottery-offline-key.repository';
 import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
@@ -127,9 +127,12 @@ export class LotteryOfflineService {
       (second === null || (second.roundId === round.roundId && second.slotId !== first.slotId)) &&
       (user === undefined || first.municipality === user.municipality);
     const choiceProblem = !choiceOk ? ('invalid-choice' as const) : round.kind !== 'lottery' ? ('no-lottery' as const) : null;
-    const occurredAt = new Date(record.occurredAt);
+    // The terminal's time and the receipt are real instants; the demo's lottery clock may run ahead of them.
+    const shift = this.clock instanceof DemoLotteryClock ? this.clock.offset : 0;
+    const occurredAt = new Date(Date.parse(record.occurredAt) + shift);
     // Judged as of receipt: a hub that was down or busy does not make an entry late.
-    const windowProblem = choiceOk ? checkEntryWindow(round.timetable, new Date(record.receivedAt), occurredAt, round.offlineGraceMs) : null;
+    const receivedAt = new Date(Date.parse(record.receivedAt) + shift);
+    const windowProblem = choiceOk ? checkEntryWindow(round.timetable, receivedAt, occurredAt, round.offlineGraceMs) : null;
 
     for (let attempt = 0; attempt < 10; attempt++) {
       const now = this.clock.now();
