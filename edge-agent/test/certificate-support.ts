@@ -88,17 +88,25 @@ export class LoggedProcess {
 
 /**
  * How far the test processes' clocks are shifted so that the certificate service is open (06:30–23:00
- * JST): 0 between 07:00 and 22:00 JST, else forward to the next 12:00 JST (forward only, so the test CA's
- * certificates are already valid). Applied to the hub and a spawned agent by certificate-clock.cjs, to an
+ * JST, not Dec 29 – Jan 3): 0 between 07:00 and 22:00 JST on an open day, else forward to the next open day's
+ * 12:00 JST (forward only, so the test CA's certificates are already valid). Applied to the hub and a spawned agent by certificate-clock.cjs, to an
  * in-process agent through its injected clock.
  */
 export const CLOCK_OFFSET_MS = ((): number => {
+  const hourMs = 3_600_000;
   const now = Date.now();
-  const jstHour = new Date(now + 9 * 3_600_000).getUTCHours();
-  if (jstHour >= 7 && jstHour < 22) return 0;
-  const jst = new Date(now + 9 * 3_600_000);
-  let noon = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), 12) - 9 * 3_600_000;
-  if (noon <= now) noon += 24 * 3_600_000;
+  const jstOf = (instant: number): Date => new Date(instant + 9 * hourMs);
+  // Dec 29 – Jan 3 is closed all day: the shift skips forward over it to Jan 4.
+  const inYearEndHolidays = (instant: number): boolean => {
+    const jst = jstOf(instant);
+    return (jst.getUTCMonth() === 11 && jst.getUTCDate() >= 29) || (jst.getUTCMonth() === 0 && jst.getUTCDate() <= 3);
+  };
+  const jstHour = jstOf(now).getUTCHours();
+  if (jstHour >= 7 && jstHour < 22 && !inYearEndHolidays(now)) return 0;
+  const jst = jstOf(now);
+  let noon = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), 12) - 9 * hourMs;
+  if (noon <= now) noon += 24 * hourMs;
+  while (inYearEndHolidays(noon)) noon += 24 * hourMs;
   return noon - now;
 })();
 
