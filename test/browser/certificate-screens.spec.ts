@@ -169,28 +169,44 @@ describe('certificate flow screens', () => {
   });
 
   it('warns when idle, extends on a touch, and ends the session when nobody answers', async () => {
-    // A short idle period for the test: 20 s quiet, then a 10 s warning.
-    await page.goto(`${system.agentUiUrl}?idle=20`);
-    await page.getByTestId('attract').waitFor();
-    await startFlow();
-    await page.getByTestId('cert-idle-warning').waitFor({ timeout: 30_000 });
-    await expectAccessible();
-    await page.getByTestId('cert-idle-continue').click();
-    await page.getByTestId('cert-idle-warning').waitFor({ state: 'detached' });
-    await waitForCertificateScreen(page, 'insert-card');
-    await page.getByTestId('cert-idle-warning').waitFor({ timeout: 30_000 });
-    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
-    expect(await page.getAttribute('html', 'lang')).toBe('ja');
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
+    // Its own page with a short idle period: 20 s quiet, then a 10 s warning.
+    const idlePage = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    try {
+      await idlePage.goto(`${system.agentUiUrl}?idle=20`);
+      await idlePage.getByTestId('tile-certificates').click();
+      await waitForCertificateScreen(idlePage, 'insert-card', 60_000);
+      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 60_000 });
+      expect(await seriousAccessibilityViolations(idlePage)).toEqual([]);
+      expect(await smallTouchTargets(idlePage)).toEqual([]);
+      await idlePage.getByTestId('cert-idle-continue').click();
+      await idlePage.getByTestId('cert-idle-warning').waitFor({ state: 'detached' });
+      await waitForCertificateScreen(idlePage, 'insert-card');
+      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 60_000 });
+      await idlePage.getByTestId('attract').waitFor({ timeout: 60_000 });
+      expect(await idlePage.getAttribute('html', 'lang')).toBe('ja');
+      await system.agent?.waitForLog((entry) => entry.msg === 'certificate session wiped' && entry.reason === 'idle-timeout', 30_000);
+    } finally {
+      await idlePage.close();
+    }
   });
 
-  it('speaks English when chosen', async () => {
+  it('speaks English when chosen, and fits a landscape kiosk screen too', async () => {
     await page.getByTestId('lang-en').click();
     await startFlow();
     expect(await page.getByTestId('cert-insert-card').innerText()).toContain('Place your My Number Card');
     await expectAccessible();
-    await cancelToHome();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    try {
+      await signIn('toyonaka-001');
+      expect(await page.getByTestId('type-juminhyo').innerText()).toContain('Certificate of residence');
+      await expectAccessible();
+      await page.getByTestId('type-kazei').click();
+      expect(await page.getByTestId('opt-year').innerText()).toMatch(/FY \d{4}/);
+      await expectAccessible();
+      await removeCardAndCancel();
+    } finally {
+      await page.setViewportSize({ width: 1080, height: 1920 });
+    }
   });
 });
 

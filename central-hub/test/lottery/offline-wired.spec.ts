@@ -106,6 +106,35 @@ describe('offline entries and the demo draw, wired', () => {
     await terminal('庄内体育館');
   });
 
+  it('judges offline entries on the lottery clock in the demo: an entry made "now" after the clock moved is in the open window', async () => {
+    const moved = DemoClockAdvanceResultSchema.parse((await hub.api('POST', '/api/lottery/demo-clock', { to: 'entry-opens' })).body);
+    expect(moved.to).toBe(new Date(jst('2026-12-01 00:00')).toISOString());
+    const street = await terminal('野畑テニスコート');
+    const key = lotteryHubAckSchemas['lottery.offlineKey'].parse(await send(street.socket, 'lottery.offlineKey', {}));
+    if (!key.ok) throw new Error(key.error.message);
+    const clientEntryId = uuidv7();
+    const event = OutboxEventSchema.parse({
+      id: uuidv7(),
+      kioskId: street.kioskId,
+      seq: 1,
+      // The terminal's real clock: weeks before the lottery's time.
+      occurredAt: clock.now().toISOString(),
+      type: 'lottery.entry.provisional',
+      payload: {
+        clientEntryId,
+        userNumber: DEMO_USER.userNumber,
+        roundId: 'toyonaka-tennis-2027-02',
+        firstSlotId: 'toyonaka-nobata-tennis-c2@2027-02-06T0900',
+        secondSlotId: null,
+        sealedPin: sealPin(key.key, { v: 1, pin: DEMO_USER.pin, userNumber: DEMO_USER.userNumber, clientEntryId }),
+      },
+    });
+    expect(BatchAckSchema.parse(await send(street.socket, 'events', { events: [event] }))).toMatchObject({ ok: true, stored: 1 });
+    await hub.logs.waitFor('offline lottery entry accepted', { roundId: 'toyonaka-tennis-2027-02' });
+    const listed = lotteryHubAckSchemas['lottery.entries'].parse(await send(street.socket, 'lottery.entries', { sessionToken: await signIn(street.socket) }));
+    expect(listed.ok && listed.provisional.find((p) => p.clientEntryId === clientEntryId)).toMatchObject({ status: 'accepted' });
+  });
+
   it('lets only administrators of every municipality move the clock, and validates the target', async () => {
     await hub.createUser('tech', 'technician', '豊中市');
     await hub.createUser('cityadmin', 'administrator', '豊中市');

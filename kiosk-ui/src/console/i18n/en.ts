@@ -304,4 +304,10 @@ export const consoleEn: ConsoleMessages = {
 
   'console.notFound.heading': 'Page not found',
   'console.notFound.body': 'There is no page at this address.',
+
+  'console.demoDraw.heading': 'Demo: lottery clock',
+  'console.demoDraw.now': 'Lottery time: {time}',
+  'console.demoDraw.run': 'Move to the next results ({time}) and draw',
+  'console.demoDraw.done': '{count} rounds drawn. Lottery time: {time}',
+  'console.demoDraw.failed': 'Could not move the clock: {reason}',
 };

@@ -308,6 +308,12 @@ export const consoleJa = {
 
   'console.notFound.heading': 'ページが見つかりません',
   'console.notFound.body': 'このアドレスのページはありません。',
+
+  'console.demoDraw.heading': 'デモ：抽選の時計',
+  'console.demoDraw.now': '抽選システムの現在時刻：{time}',
+  'console.demoDraw.run': '次の結果発表（{time}）まで進めて抽選する',
+  'console.demoDraw.done': '{count}件の抽選を行いました。抽選システムの時刻：{time}',
+  'console.demoDraw.failed': '進められませんでした：{reason}',
 } as const satisfies Record<`console.${string}`, string>;
 
 export type ConsoleMessageKey = keyof typeof consoleJa;
