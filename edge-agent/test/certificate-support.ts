@@ -332,7 +332,21 @@ export class KioskDriver {
     await this.waitScreen('choose');
     return sessionId;
   }
+
+  /** From the start screen to paying: the menu, `order` quoted and confirmed, the card taken back. */
+  async toPayment(cardId: string, pin: string, order: CertificateOrder): Promise<string> {
+    const sessionId = await this.toMenu(cardId, pin);
+    await this.quote(order);
+    await this.waitScreen('confirm');
+    await this.command('certificates.confirm');
+    await this.waitScreen('remove-card');
+    await this.removeCard();
+    return sessionId;
+  }
 }
+
+/** One seal registration certificate (印鑑登録証明書). */
+export const INKAN_X1: CertificateOrder = { options: { type: 'inkan' }, copies: 1 };
 
 export const RESIDENCE_X2: CertificateOrder = {
   options: { type: 'juminhyo', scope: 'household', includeDomicile: false, includeRelationship: true },

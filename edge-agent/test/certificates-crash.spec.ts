@@ -59,12 +59,7 @@ async function startAgentProcess(dataDir: string, env: Record<string, string>): 
 
 /** A person pays for a residence certificate ×2 with a 500-yen coin; returns the transaction id. */
 async function payForResidenceCertificate(kiosk: KioskDriver, pin: string): Promise<string> {
-  const sessionId = await kiosk.toMenu('toyonaka-001', pin);
-  await kiosk.quote(RESIDENCE_X2);
-  await kiosk.waitScreen('confirm');
-  await kiosk.command('certificates.confirm');
-  await kiosk.waitScreen('remove-card');
-  await kiosk.removeCard();
+  const sessionId = await kiosk.toPayment('toyonaka-001', pin, RESIDENCE_X2);
   await kiosk.waitScreen('pay');
   // The coin gate opens a moment after the pay screen; a coin dropped before would fall back to the tray.
   await new Promise((resolve) => setTimeout(resolve, 500));

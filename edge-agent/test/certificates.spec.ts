@@ -9,8 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { parseConfig } from '../src/config';
 import { EnvConfigRefresher } from '../src/config-refresher';
 import { startAgent, type RunningAgent } from '../src/agent';
@@ -19,8 +17,8 @@ import { CupsCompletedJobs } from '../src/panel/cups-jobs';
 import { repoRoot } from '../src/paths';
 import type { HubSocketFactory } from '../src/sync/socket-factory';
 import { hubSocketFactory } from '../src/sync/socket-factory';
-import { silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
-import { KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
+import { capturingLogger, silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
+import { INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
 
 jest.setTimeout(120_000);
 
@@ -108,15 +106,7 @@ beforeAll(async () => {
     },
     repoRoot,
   );
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    }),
-  );
+  const logger = capturingLogger(logLines);
   agent = await startAgent({
     config,
     logger,
@@ -248,7 +238,7 @@ describe('certificate issuance at the kiosk', () => {
     await kiosk.toMenu('toyonaka-003', pinOf('toyonaka-003'));
     const menu = await kiosk.waitScreen('choose');
     expect(menu.menu.find((item) => item.type === 'inkan')).toMatchObject({ available: false, refusal: 'no-seal-registration' });
-    const refused = await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
+    const refused = await kiosk.quote(INKAN_X1);
     expect(refused).toMatchObject({ ok: false, error: { code: 'no-seal-registration' } });
     await waitUntil('the refusal shown', () => kiosk.latest()?.screen === 'choose' && (kiosk.latest() as { refusal: unknown }).refusal !== null);
     expect(kiosk.latest()).toMatchObject({ screen: 'choose', refusal: { certificateType: 'inkan', reason: 'no-seal-registration' } });
@@ -321,12 +311,7 @@ describe('certificate issuance at the kiosk', () => {
   it('paper out after payment: the fee goes back by hopper, the hub records the refund and voids the issuance', async () => {
     const cups = agent.hardware.bench?.peripherals.cups;
     if (!cups) throw new Error('no private CUPS');
-    const sessionId = await kiosk.toMenu('toyonaka-001', pinOf('toyonaka-001'));
-    await kiosk.quote(RESIDENCE_X2);
-    await kiosk.waitScreen('confirm');
-    await kiosk.command('certificates.confirm');
-    await kiosk.waitScreen('remove-card');
-    await kiosk.removeCard();
+    const sessionId = await kiosk.toPayment('toyonaka-001', pinOf('toyonaka-001'), RESIDENCE_X2);
     await kiosk.waitScreen('pay');
     // The A4 printer runs out of paper after the preflight passed, while the person pays.
     await cups.setStateReasons(['media-empty-error']);
@@ -356,12 +341,7 @@ describe('certificate issuance at the kiosk', () => {
   it('hopper empty and paper out after payment: everything comes back on a printed refund voucher', async () => {
     const cups = agent.hardware.bench?.peripherals.cups;
     if (!cups) throw new Error('no private CUPS');
-    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
-    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
-    await kiosk.waitScreen('confirm');
-    await kiosk.command('certificates.confirm');
-    await kiosk.waitScreen('remove-card');
-    await kiosk.removeCard();
+    const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
     await kiosk.waitScreen('pay');
     const receiptsBefore = agent.hardware.bench?.peripherals.printer.receipts().length ?? 0;
     await cups.setStateReasons(['media-empty-error']);
@@ -391,12 +371,7 @@ describe('certificate issuance at the kiosk', () => {
   });
 
   it('cancel during payment returns exactly the coins inserted', async () => {
-    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
-    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
-    await kiosk.waitScreen('confirm');
-    await kiosk.command('certificates.confirm');
-    await kiosk.waitScreen('remove-card');
-    await kiosk.removeCard();
+    const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
     await payFor(sessionId, [100, 50]);
     await waitUntil('150 yen shown', () => (kiosk.latest() as { insertedYen?: number }).insertedYen === 150);
     await kiosk.command('certificates.cancel');
@@ -409,12 +384,7 @@ describe('certificate issuance at the kiosk', () => {
   });
 
   it('the idle timeout during payment returns the coins, ends the flow and records the wipe', async () => {
-    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
-    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
-    await kiosk.waitScreen('confirm');
-    await kiosk.command('certificates.confirm');
-    await kiosk.waitScreen('remove-card');
-    await kiosk.removeCard();
+    const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
     await payFor(sessionId, [100]);
     await waitUntil('100 yen shown', () => (kiosk.latest() as { insertedYen?: number }).insertedYen === 100);
     await kiosk.end('idle-timeout');
@@ -427,12 +397,7 @@ describe('certificate issuance at the kiosk', () => {
   });
 
   it('duplicate issue request (the first answer lost after the hub committed): one issuance, printed once', async () => {
-    const sessionId = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
-    await kiosk.quote({ options: { type: 'inkan' }, copies: 1 });
-    await kiosk.waitScreen('confirm');
-    await kiosk.command('certificates.confirm');
-    await kiosk.waitScreen('remove-card');
-    await kiosk.removeCard();
+    const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
     loseNextIssueAnswer = true;
     await payFor(sessionId, [100, 100]);
     await kiosk.waitScreen('take-certificate', 90_000);

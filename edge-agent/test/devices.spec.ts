@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
@@ -27,7 +26,7 @@ import { startAgent, type RunningAgent } from '../src/agent';
 import { EnvConfigRefresher } from '../src/config-refresher';
 import { MiniHub } from './support/mini-hub';
 import { descendants } from './support/processes';
-import { tempDir, testConfig, waitFor } from './support/agent-harness';
+import { capturingLogger, tempDir, testConfig, waitFor } from './support/agent-harness';
 
 jest.setTimeout(30_000);
 
@@ -86,15 +85,7 @@ beforeAll(async () => {
   await hub.start();
   const config = testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-devices-test'), AGENT_DEVICES: 'virtual' });
   // Every log line, at debug, kept for the privacy checks below.
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    }),
-  );
+  const logger = capturingLogger(logLines);
   agent = await startAgent({ config, logger, configRefresher: new EnvConfigRefresher(config, () => config, logger) });
   const bench = agent.hardware.bench;
   if (!bench) throw new Error('AGENT_DEVICES=virtual started no virtual devices');

@@ -6,11 +6,12 @@
 import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import path from 'node:path';
 import type { Receipt, ReceiptPrinter } from '@kiosk/devices';
-import { ProvisionalEntryPayloadSchema, type FacilityView, type LotteryEvent, type OfflineEntryKey, type RoundView, type SlotView } from '@kiosk/protocols';
+import { ProvisionalEntryPayloadSchema, type LotteryEvent, type OfflineEntryKey } from '@kiosk/protocols';
 import { BarcodeInput } from '../src/input/barcode-input';
 import { PinEntry } from '../src/input/pin-entry';
 import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type LotteryHubRequest } from '../src/lottery/hub-client';
 import { LotteryCache } from '../src/lottery/lottery-cache';
+import { tennisFacility as facility, tennisRound as round, tennisSlot as slot } from '../src/lottery/lottery-fixtures';
 import { LotteryService } from '../src/lottery/lottery-service';
 import type { CurrentSession } from '../src/server/kiosk-sessions';
 import { AgentStore } from '../src/store/agent-store';
@@ -25,36 +26,7 @@ const offlineKey: OfflineEntryKey = {
   publicKey: spki.toString('base64'),
 };
 
-const facility: FacilityView = {
-  facilityId: 'toyonaka-nobata-tennis',
-  municipality: '豊中市',
-  name: '野畑テニスコート',
-  nameEn: 'Nobata Tennis Courts',
-  facilityType: 'tennis',
-  cancelDeadlineDays: 3,
-  units: [{ unitId: 'nobata-court-1', name: '1番コート', nameEn: 'Court 1', sports: ['tennis'] }],
-};
 const now = new Date('2026-12-05T01:00:00Z');
-const round: RoundView = {
-  roundId: 'toyonaka-tennis-2027-02',
-  municipality: '豊中市',
-  facilityType: 'tennis',
-  useMonth: '2027-02',
-  kind: 'lottery',
-  phase: 'entry',
-  entryOpensAt: '2026-11-30T15:00:00Z',
-  entryClosesAt: '2026-12-10T15:00:00Z',
-  drawAt: '2026-12-11T03:00:00Z',
-  resultsAt: '2026-12-12T03:00:00Z',
-  confirmClosesAt: '2026-12-20T15:00:00Z',
-  firstComeOpensAt: '2026-12-22T03:00:00Z',
-  endsAt: '2027-02-28T15:00:00Z',
-  caps: { maxEntries: 4, maxHours: 8, maxWins: 2 },
-  commitment: 'a'.repeat(64),
-  seed: null,
-  resultDigest: null,
-};
-const slot: SlotView = { slotId: 'nobata-court-1@2027-02-09T0900', unitId: 'nobata-court-1', date: '2027-02-09', start: '09:00', end: '11:00', feeYen: 1200, state: 'lottery-open' };
 const TOKEN = 't'.repeat(43);
 const entryView = (clientEntryId: string) => ({
   entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',

@@ -24,6 +24,7 @@ jest.setTimeout(600_000);
 const CUPS_PDF_OUT = '/var/spool/cups-pdf/ANONYMOUS';
 
 interface IssuanceRow {
+  transaction_id: string;
   serial: string;
   verification_code: string;
   certificate_type: string;
@@ -153,7 +154,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
     expect(text.replace(/\s/g, '')).toContain(resident.nameJa.replace(/\s/g, ''));
     let pdf: string | undefined;
     await waitUntil('CUPS-PDF wrote the PDF', () => {
-      pdf = printedPdf(job.jobId);
+      pdf = printedPdf(issuance.transaction_id, job.jobId);
       return pdf !== undefined;
     }, 60_000);
     if (!pdf) throw new Error('no PDF');
@@ -207,7 +208,7 @@ function latestIssuance(system: CertificateTestSystem): IssuanceRow {
   const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const row = db
-      .prepare('SELECT serial, verification_code, certificate_type, copies, fee_yen FROM certificate_issuances WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT 1')
+      .prepare('SELECT transaction_id, serial, verification_code, certificate_type, copies, fee_yen FROM certificate_issuances WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT 1')
       .get(system.identity().kioskId) as IssuanceRow | undefined;
     if (!row) throw new Error('the hub recorded no issuance for this kiosk');
     return row;
@@ -216,9 +217,12 @@ function latestIssuance(system: CertificateTestSystem): IssuanceRow {
   }
 }
 
-/** The PDF CUPS-PDF wrote for a job (`<title>-job_<id>.pdf`), if it is there yet. */
-function printedPdf(jobId: number): string | undefined {
+/**
+ * The PDF CUPS-PDF wrote for a job, if it is there yet: `<job name>…-job_<id>.pdf`, the job name being the
+ * transaction id (every private cupsd numbers its jobs from 1, and other tests print into the same place).
+ */
+function printedPdf(transactionId: string, jobId: number): string | undefined {
   if (!existsSync(CUPS_PDF_OUT)) return undefined;
-  const name = readdirSync(CUPS_PDF_OUT).find((candidate) => candidate.endsWith(`-job_${jobId}.pdf`));
+  const name = readdirSync(CUPS_PDF_OUT).find((candidate) => candidate.startsWith(transactionId) && candidate.endsWith(`-job_${jobId}.pdf`));
   return name ? path.join(CUPS_PDF_OUT, name) : undefined;
 }

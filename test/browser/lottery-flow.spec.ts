@@ -7,8 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -19,20 +20,15 @@ const DEMO_PIN = '1234';
 
 describe('facility lottery at the street terminal, in Chromium', () => {
   const system = new TestSystem();
-  let browser: Browser;
+  let terminal: LotteryTerminal;
+  let browser: Browser | undefined;
   let kiosk: Page;
   let panel: Page;
   let entryNumber = '';
 
   beforeAll(async () => {
-    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
-    await system.startAgent({ AGENT_DEVICES: 'virtual' });
-    browser = await launchChromium();
-    kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    panel = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    await kiosk.goto(system.agentUiUrl);
-    await panel.goto(new URL('panel/', system.agentUiUrl).toString());
-    await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    terminal = await openLotteryTerminal(system);
+    ({ browser, kiosk, panel } = terminal);
   });
 
   afterAll(async () => {
@@ -40,20 +36,7 @@ describe('facility lottery at the street terminal, in Chromium', () => {
     await system.close();
   });
 
-  async function signIn(): Promise<void> {
-    await kiosk.getByTestId('tile-lottery').click();
-    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
-    await panel.getByTestId(`panel-scan-preset-${DEMO_CARD}`).click();
-    await kiosk.getByTestId('lottery-card-read').waitFor();
-    // The screen only ever learns how many digits were typed.
-    for (const [index, digit] of [...DEMO_PIN].entries()) {
-      await kiosk.getByTestId(`lottery-key-${digit}`).click();
-      await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', String(index + 1));
-    }
-    expect(await kiosk.locator('#app').innerHTML()).not.toContain(DEMO_PIN);
-    await kiosk.getByTestId('lottery-key-enter').click();
-    await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
-  }
+  const signIn = (): Promise<void> => signInToLottery(terminal, DEMO_CARD, DEMO_PIN);
 
   it('signs in with the scanned user card and the PIN typed on the kiosk pad', async () => {
     await signIn();
@@ -63,34 +46,18 @@ describe('facility lottery at the street terminal, in Chromium', () => {
 
   it('enters the lottery with a 1st and a 2nd choice and prints the receipt with the entry number', async () => {
     await kiosk.getByTestId('lottery-menu-enter').click();
-    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
-    await facilities.first().waitFor();
-    const facilityCount = await facilities.count();
-    expect(facilityCount).toBeGreaterThan(0);
 
     // Find a facility and month whose lottery is open, the way a person would: month by month.
     let chosen = 0;
-    for (let f = 0; f < facilityCount && chosen < 2; f += 1) {
-      if (f > 0) {
-        await kiosk.getByTestId('lottery-back').click();
-        await facilities.first().waitFor();
-      }
-      await facilities.nth(f).click();
-      const months = kiosk.locator('[data-testid^="lottery-month-"]');
-      await months.first().waitFor();
-      for (let m = 0; m < (await months.count()) && chosen < 2; m += 1) {
-        await months.nth(m).click();
-        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
-        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
-        if ((await openDays.count()) === 0) continue;
-        await openDays.first().click();
-        const slots = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]');
-        await slots.first().waitFor();
-        const pick = Math.min(2, await slots.count());
-        for (let s = 0; s < pick; s += 1) await slots.nth(s).click();
-        chosen = pick;
-      }
-    }
+    await walkOpenMonths(kiosk, async () => {
+      await openDays(kiosk).first().click();
+      const slots = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]');
+      await slots.first().waitFor();
+      const pick = Math.min(2, await slots.count());
+      for (let s = 0; s < pick; s += 1) await slots.nth(s).click();
+      chosen = pick;
+      return chosen >= 2;
+    });
     expect(chosen).toBeGreaterThan(0);
     await kiosk.getByTestId('lottery-review-entry').click();
     await kiosk.getByTestId('lottery-submit-entry').click();
@@ -123,29 +90,13 @@ describe('facility lottery at the street terminal, in Chromium', () => {
   it('books an open slot first-come, prints its booking number, and cancels it after seeing the fee', async () => {
     await kiosk.getByTestId('lottery-back').click();
     await kiosk.getByTestId('lottery-menu-book').click();
-    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
-    await facilities.first().waitFor();
-    let booked = false;
-    for (let f = 0; f < (await facilities.count()) && !booked; f += 1) {
-      if (f > 0) {
-        await kiosk.getByTestId('lottery-back').click();
-        await facilities.first().waitFor();
-      }
-      await facilities.nth(f).click();
-      const months = kiosk.locator('[data-testid^="lottery-month-"]');
-      await months.first().waitFor();
-      for (let m = 0; m < (await months.count()) && !booked; m += 1) {
-        await months.nth(m).click();
-        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
-        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
-        if ((await openDays.count()) === 0) continue;
-        await openDays.first().click();
-        const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
-        await open.first().waitFor();
-        await open.first().click();
-        booked = true;
-      }
-    }
+    const booked = await walkOpenMonths(kiosk, async () => {
+      await openDays(kiosk).first().click();
+      const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
+      await open.first().waitFor();
+      await open.first().click();
+      return true;
+    });
     expect(booked).toBe(true);
     await kiosk.getByTestId('lottery-submit-booking').click();
     const number = kiosk.getByTestId('lottery-booking-number');
@@ -193,25 +144,3 @@ describe('facility lottery at the street terminal, in Chromium', () => {
     await waitForAttribute(kiosk.getByTestId(`lottery-entry-${entryNumber}`), 'data-confirmation', 'confirmed');
   });
 });
-
-async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = await locator.getAttribute(name).catch(() => null);
-    if (last === value) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
-}
-
-async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await locator.innerText().catch(() => '');
-    if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`expected text matching ${pattern}, last saw "${last.slice(0, 500)}"`);
-}

@@ -5,8 +5,9 @@
  * booking is refused; once the hub is back the same entry shows, accepted, in "my entries" (and can be
  * cancelled like any other).
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -17,7 +18,8 @@ const PIN = '3456';
 
 describe('facility lottery with the centre unreachable, in Chromium', () => {
   const system = new TestSystem();
-  let browser: Browser;
+  let terminal: LotteryTerminal;
+  let browser: Browser | undefined;
   let kiosk: Page;
   let panel: Page;
   let facilityTestId = '';
@@ -25,14 +27,8 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
   let clientEntryId = '';
 
   beforeAll(async () => {
-    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
-    await system.startAgent({ AGENT_DEVICES: 'virtual' });
-    browser = await launchChromium();
-    kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    panel = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    await kiosk.goto(system.agentUiUrl);
-    await panel.goto(new URL('panel/', system.agentUiUrl).toString());
-    await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    terminal = await openLotteryTerminal(system);
+    ({ browser, kiosk, panel } = terminal);
   });
 
   afterAll(async () => {
@@ -40,20 +36,8 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     await system.close();
   });
 
-  async function signIn(): Promise<void> {
-    await kiosk.getByTestId('tile-lottery').click();
-    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
-    await panel.getByTestId(`panel-scan-preset-${CARD}`).click();
-    await kiosk.getByTestId('lottery-card-read').waitFor();
-    // The hardware pad on the panel for the first two digits, the screen's pad for the rest: one PIN.
-    await panel.getByTestId(`panel-pin-${PIN[0] ?? ''}`).click();
-    await panel.getByTestId(`panel-pin-${PIN[1] ?? ''}`).click();
-    await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', '2');
-    for (const digit of PIN.slice(2)) await kiosk.getByTestId(`lottery-key-${digit}`).click();
-    await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', '4');
-    await kiosk.getByTestId('lottery-key-enter').click();
-    await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
-  }
+  // The hardware pad on the panel for the first two digits, the screen's pad for the rest: one PIN.
+  const signIn = (): Promise<void> => signInToLottery(terminal, CARD, PIN, 2);
 
   async function signOut(): Promise<void> {
     await kiosk.getByTestId('lottery-sign-out').click();
@@ -64,24 +48,10 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     await signIn();
     await waitUntil('offline key cached', () => system.agent?.logs.some((entry) => entry.msg === 'offline-entry key cached') ?? false);
     await kiosk.getByTestId('lottery-menu-enter').click();
-    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
-    await facilities.first().waitFor();
-    for (let f = 0; f < (await facilities.count()) && !monthTestId; f += 1) {
-      if (f > 0) {
-        await kiosk.getByTestId('lottery-back').click();
-        await facilities.first().waitFor();
-      }
-      facilityTestId = (await facilities.nth(f).getAttribute('data-testid')) ?? '';
-      await facilities.nth(f).click();
-      const months = kiosk.locator('[data-testid^="lottery-month-"]');
-      await months.first().waitFor();
-      for (let m = 0; m < (await months.count()) && !monthTestId; m += 1) {
-        await months.nth(m).click();
-        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', ((await months.nth(m).getAttribute('data-testid')) ?? '').replace('lottery-month-', ''));
-        const openDays = kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
-        if ((await openDays.count()) > 0) monthTestId = (await months.nth(m).getAttribute('data-testid')) ?? '';
-      }
-    }
+    await walkOpenMonths(kiosk, (open) => {
+      ({ facilityTestId, monthTestId } = open);
+      return Promise.resolve(true);
+    });
     expect(monthTestId).not.toBe('');
     expect(await kiosk.getByTestId('lottery-as-of').count()).toBe(0);
     await signOut();
@@ -99,7 +69,7 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     await kiosk.getByTestId(monthTestId).click();
     await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
     await kiosk.getByTestId('lottery-as-of').waitFor();
-    await kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])').first().click();
+    await openDays(kiosk).first().click();
     await kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]').first().click();
     expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
     expect(await smallTouchTargets(kiosk)).toEqual([]);
@@ -140,25 +110,3 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     await waitForText(kiosk.getByTestId(`lottery-entry-${entryNumber}`), /取消済み/);
   });
 });
-
-async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = await locator.getAttribute(name).catch(() => null);
-    if (last === value) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
-}
-
-async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await locator.innerText().catch(() => '');
-    if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`expected text matching ${pattern}, last saw "${last.slice(0, 500)}"`);
-}

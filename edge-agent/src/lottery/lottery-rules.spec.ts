@@ -1,37 +1,9 @@
-import type { FacilityView, RoundView } from '@kiosk/protocols';
 import { encodeReceipt } from '@kiosk/devices';
+import { tennisFacility as facility, tennisRound as round, tennisSlot } from './lottery-fixtures';
 import { checkOfflineEntry, japanTime, monthRange, roundOfSlot } from './lottery-rules';
 import { provisionalEntryReceipt } from './receipts';
 
-const facility: FacilityView = {
-  facilityId: 'toyonaka-nobata-tennis',
-  municipality: '豊中市',
-  name: '野畑テニスコート',
-  nameEn: 'Nobata Tennis Courts',
-  facilityType: 'tennis',
-  cancelDeadlineDays: 3,
-  units: [{ unitId: 'nobata-court-1', name: '1番コート', nameEn: 'Court 1', sports: ['tennis'] }],
-};
-const round: RoundView = {
-  roundId: 'toyonaka-tennis-2027-02',
-  municipality: '豊中市',
-  facilityType: 'tennis',
-  useMonth: '2027-02',
-  kind: 'lottery',
-  phase: 'entry',
-  entryOpensAt: '2026-11-30T15:00:00Z',
-  entryClosesAt: '2026-12-10T15:00:00Z',
-  drawAt: '2026-12-11T03:00:00Z',
-  resultsAt: '2026-12-12T03:00:00Z',
-  confirmClosesAt: '2026-12-20T15:00:00Z',
-  firstComeOpensAt: '2026-12-22T03:00:00Z',
-  endsAt: '2027-02-28T15:00:00Z',
-  caps: { maxEntries: 4, maxHours: 8, maxWins: 2 },
-  commitment: 'a'.repeat(64),
-  seed: null,
-  resultDigest: null,
-};
-const slot = 'nobata-court-1@2027-02-09T0900';
+const slot = tennisSlot.slotId;
 
 describe('lottery rules on the terminal', () => {
   it('pages the calendar by month, leap years included', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startAgent, type AgentDeps, type RunningAgent } from '../../src/agent';
 import { parseConfig, type AgentConfig } from '../../src/config';
@@ -22,6 +23,19 @@ export function writeUiBuild(dir: string): void {
 }
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** A logger at debug that appends every line it writes to `lines`, for the checks on what is (not) logged. */
+export function capturingLogger(lines: string[]): pino.Logger {
+  return pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    }),
+  );
+}
 
 /** Agent config for tests: fast timers, ephemeral UI port, everything under `dir`. */
 export function testConfig(dir: string, hub: MiniHub, env: Record<string, string> = {}): AgentConfig {
