@@ -47,6 +47,8 @@ const SEED = 'CertificatesResidentSeed';
 export class CertificatesModule {
   static forRoot(options: CertificatesModuleOptions): DynamicModule {
     return {
+      // Global so that the lottery's sign-in with a linked card can use the same card check (CardAuthService).
+      global: true,
       module: CertificatesModule,
       controllers: [VerifyController],
       providers: [

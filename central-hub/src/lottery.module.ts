@@ -12,6 +12,7 @@ import { FileOfflineEntryKeys, OFFLINE_ENTRY_KEY } from './repositories/lottery-
 import { LOTTERY_REPOSITORY, SqliteLotteryRepository } from './repositories/lottery.repository';
 import { FacilityBookingService } from './services/facility-booking.service';
 import { FacilityUsersService } from './services/facility-users.service';
+import { LotteryCardSignInService } from './services/lottery-card-sign-in.service';
 import { LotteryOfflineService } from './services/lottery-offline.service';
 import { LotteryRoundsService } from './services/lottery-rounds.service';
 import { LotteryScheduler } from './services/lottery-scheduler.service';
@@ -27,6 +28,18 @@ function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
     inject: [DATABASE],
   };
 }
+
+/** The module's services and handlers: each one provided here and exported to the modules that import this one. */
+const lotteryServices = [
+  FacilityUsersService,
+  LotteryService,
+  LotteryOfflineService,
+  LotteryRoundsService,
+  FacilityBookingService,
+  LotteryScheduler,
+  LotteryCardSignInService,
+  LotteryAgentHandlers,
+];
 
 /**
  * Facility lottery and booking: users and sessions, rounds and draws, entries, confirmations,
@@ -50,25 +63,8 @@ function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
       },
       inject: [CLOCK, HUB_CONFIG, DATABASE],
     },
-    FacilityUsersService,
-    LotteryService,
-    LotteryOfflineService,
-    LotteryRoundsService,
-    FacilityBookingService,
-    LotteryScheduler,
-    LotteryAgentHandlers,
+    ...lotteryServices,
   ],
-  exports: [
-    LOTTERY_CLOCK,
-    LOTTERY_REPOSITORY,
-    FACILITY_CATALOGUE_REPOSITORY,
-    FacilityUsersService,
-    LotteryService,
-    LotteryOfflineService,
-    LotteryRoundsService,
-    FacilityBookingService,
-    LotteryScheduler,
-    LotteryAgentHandlers,
-  ],
+  exports: [LOTTERY_CLOCK, LOTTERY_REPOSITORY, FACILITY_CATALOGUE_REPOSITORY, ...lotteryServices],
 })
 export class LotteryModule {}

@@ -180,6 +180,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       sessions,
       state,
       receiptPrinter: hardware.drivers.receiptPrinter,
+      cardReader: hardware.drivers.cardReader,
       ackTimeoutMs: config.ackTimeoutMs,
       clock,
       logger: logger.child({ module: 'lottery' }),

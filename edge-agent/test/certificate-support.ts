@@ -4,13 +4,12 @@
  * person through the kiosk UI's `/ui` socket and the hardware through the device panel's `/panel` socket.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import {
   DEVICE_PANEL_NAMESPACE,
-  EnrolmentCodeResponseSchema,
   UI_NAMESPACE,
   type AgentToPanelEvents,
   type AgentToUiEvents,
@@ -21,68 +20,28 @@ import {
   type PanelToAgentEvents,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
+import { requestEnrolmentCode } from '../../test/support/enrolment';
+import { NodeProcess, waitUntil as waitUntilEvery, type LogEntry } from '../../test/support/processes';
 import { repoRoot } from '../src/paths';
 
 export const DIST_HUB = path.join(repoRoot, 'central-hub', 'dist', 'main.js');
 export const DIST_AGENT = path.join(repoRoot, 'edge-agent', 'dist', 'main.js');
 
-export interface LogLine {
-  msg?: string;
-  [field: string]: unknown;
-}
+export type LogLine = LogEntry;
 
-/** A node process of ours with its JSON log lines kept, to wait for one. */
-export class LoggedProcess {
-  readonly lines: LogLine[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private stderr = '';
-
+/** A node process of ours (the hub or the agent from its build) with its JSON log lines kept, to wait for one. */
+export class LoggedProcess extends NodeProcess {
   constructor(script: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    let buffered = '';
-    this.child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          this.lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.lines.push({ msg: line });
-        }
-      }
-    });
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-10_000)));
+    super(path.basename(path.dirname(path.dirname(script))), spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+  get lines(): LogLine[] {
+    return this.logs;
   }
 
-  async waitFor(msg: string, timeoutMs = 60_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.lines.find((line) => line.msg === msg);
-      if (found) return found;
-      if (!this.running) throw new Error(`process exited before logging "${msg}": ${this.stderr}\n${this.lines.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`);
-      if (Date.now() > deadline) throw new Error(`no "${msg}" within ${timeoutMs} ms`);
-      await sleep(50);
-    }
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    if (this.running) this.child.kill(signal);
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+  /** The first log line (past or future) whose message is `msg`. */
+  waitFor(msg: string, timeoutMs = 60_000): Promise<LogLine> {
+    return this.waitForLog((line) => line.msg === msg, timeoutMs);
   }
 }
 
@@ -119,12 +78,8 @@ export function shiftedClockEnv(): Record<string, string> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(25);
-  }
+export function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  return waitUntilEvery(what, check, timeoutMs, 25);
 }
 
 /** The real hub, trusting the test CA in `testCaDir`, with the synthetic residents seeded. */
@@ -166,15 +121,9 @@ export class TestHub {
     await this.process?.exited;
   }
 
-  async enrolmentCode(): Promise<string> {
+  enrolmentCode(): Promise<string> {
     const token = readFileSync(path.join(this.dataDir, 'admin-token'), 'utf8').trim();
-    const response = await fetch(`${this.url}/api/enrolment-codes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: '証明書端末', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' }),
-    });
-    if (response.status !== 201) throw new Error(`enrolment code: HTTP ${response.status} ${await response.text()}`);
-    return EnrolmentCodeResponseSchema.parse(await response.json()).code;
+    return requestEnrolmentCode(this.url, token, { name: '証明書端末', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' });
   }
 
   /** Reads (or, for the maintenance day, writes) the hub's own SQLite file, as an operator's tool would. */
@@ -321,13 +270,19 @@ export class KioskDriver {
     return this.panelCommand('panel.hopper.set', { empty });
   }
 
-  /** From the start screen to the menu: session, preflight, card, PIN. */
-  async toMenu(cardId: string, pin: string): Promise<string> {
+  /** From the start screen to the PIN screen: session, preflight, card. */
+  async toPin(cardId: string): Promise<string> {
     const sessionId = await this.begin();
     await this.command('certificates.start');
     await this.waitScreen('insert-card');
     await this.insertCard(cardId);
     await this.waitScreen('pin');
+    return sessionId;
+  }
+
+  /** From the start screen to the menu: session, preflight, card, PIN. */
+  async toMenu(cardId: string, pin: string): Promise<string> {
+    const sessionId = await this.toPin(cardId);
     await this.typePin(pin);
     await this.waitScreen('choose');
     return sessionId;

@@ -60,9 +60,8 @@ async function startAgentProcess(dataDir: string, env: Record<string, string>): 
 /** A person pays for a residence certificate ×2 with a 500-yen coin; returns the transaction id. */
 async function payForResidenceCertificate(kiosk: KioskDriver, pin: string): Promise<string> {
   const sessionId = await kiosk.toPayment('toyonaka-001', pin, RESIDENCE_X2);
+  // The pay screen comes only once the coin acceptor is open: a coin dropped then is taken.
   await kiosk.waitScreen('pay');
-  // The coin gate opens a moment after the pay screen; a coin dropped before would fall back to the tray.
-  await new Promise((resolve) => setTimeout(resolve, 500));
   await kiosk.insertCoin(500);
   return sessionId;
 }

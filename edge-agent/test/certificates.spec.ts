@@ -74,8 +74,8 @@ async function hubHasEvents(check: () => boolean): Promise<void> {
 
 async function payFor(sessionId: string, coins: Array<10 | 50 | 100 | 500>): Promise<void> {
   await kiosk.waitScreen('pay');
-  await agent.deviceServices.coinGateSettled();
-  await waitUntil('the coin acceptor is open', () => agent.hardware.bench?.peripherals.coins.snapshot().accepting === true);
+  // Open before telling: by the time the screen asks for coins the acceptor takes them (no waiting here).
+  expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(true);
   for (const coin of coins) await kiosk.insertCoin(coin);
   void sessionId;
 }
@@ -213,11 +213,7 @@ describe('certificate issuance at the kiosk', () => {
   });
 
   it('wrong PIN twice, then the right one: tries left shown, then the menu', async () => {
-    await kiosk.begin();
-    await kiosk.command('certificates.start');
-    await kiosk.waitScreen('insert-card');
-    await kiosk.insertCard('toyonaka-002');
-    await kiosk.waitScreen('pin');
+    await kiosk.toPin('toyonaka-002');
     const right = pinOf('toyonaka-002');
     const wrong = right === '0000' ? '1111' : '0000';
     await kiosk.typePin(wrong);
@@ -231,6 +227,9 @@ describe('certificate issuance at the kiosk', () => {
     await kiosk.typePin(right.slice(2));
     await kiosk.waitScreen('choose');
     await kiosk.command('certificates.cancel');
+    // Card first: the kiosk asks for the card before it ends.
+    expect(await kiosk.waitScreen('remove-card')).toEqual({ screen: 'remove-card', quote: null });
+    await kiosk.removeCard();
     await kiosk.waitScreen('done');
   });
 
@@ -243,15 +242,13 @@ describe('certificate issuance at the kiosk', () => {
     await waitUntil('the refusal shown', () => kiosk.latest()?.screen === 'choose' && (kiosk.latest() as { refusal: unknown }).refusal !== null);
     expect(kiosk.latest()).toMatchObject({ screen: 'choose', refusal: { certificateType: 'inkan', reason: 'no-seal-registration' } });
     await kiosk.command('certificates.cancel');
+    await kiosk.waitScreen('remove-card');
+    await kiosk.removeCard();
     await kiosk.waitScreen('done');
   });
 
   it('three wrong PINs lock the card: guidance to the municipal office, also when it is inserted again', async () => {
-    await kiosk.begin();
-    await kiosk.command('certificates.start');
-    await kiosk.waitScreen('insert-card');
-    await kiosk.insertCard('toyonaka-003');
-    await kiosk.waitScreen('pin');
+    await kiosk.toPin('toyonaka-003');
     const wrong = pinOf('toyonaka-003') === '0000' ? '1111' : '0000';
     for (const triesLeft of [2, 1]) {
       await kiosk.typePin(wrong);
@@ -381,6 +378,42 @@ describe('certificate issuance at the kiosk', () => {
     expect(cashEvents(sessionId).filter((event) => event.type === 'cash.payout')).toEqual([{ type: 'cash.payout', transactionId: sessionId, amountYen: 150, reason: 'refund' }]);
     await kiosk.command('certificates.finish');
     await kiosk.waitScreen('done');
+  });
+
+  it('cancel or the idle timeout with the card in the reader: asks for the card, ends only once it is out; no coin taken before pay', async () => {
+    // Cancel on confirm: a coin dropped there falls through (the acceptor opens only on the pay step).
+    const cancelled = await kiosk.toMenu('toyonaka-002', pinOf('toyonaka-002'));
+    await kiosk.quote(INKAN_X1);
+    await kiosk.waitScreen('confirm');
+    await agent.deviceServices.coinGateSettled();
+    expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(false);
+    await kiosk.insertCoin(100);
+    await kiosk.command('certificates.cancel');
+    expect(await kiosk.waitScreen('remove-card')).toEqual({ screen: 'remove-card', quote: null });
+    await sleep(600); // three credit polls: the coin would have been credited by now
+    expect(kiosk.latest()?.screen).toBe('remove-card');
+    expect(agent.sessions.current()?.sessionId).toBe(cancelled);
+    await kiosk.removeCard();
+    await kiosk.waitScreen('done');
+    await kiosk.end('cancelled');
+    expect(cashEvents(cancelled)).toEqual([]);
+    expect(agent.certificates.transactions.get(cancelled)).toBeNull();
+    await waitUntil('idle', () => agent.certificates.flow.view().screen === 'idle', 30_000);
+
+    // The idle timeout on the PIN pad: the session ends, the data is wiped, the flow waits for the card.
+    const abandoned = await kiosk.begin();
+    await kiosk.command('certificates.start');
+    await kiosk.waitScreen('insert-card');
+    await kiosk.insertCard('toyonaka-002');
+    await kiosk.waitScreen('pin');
+    await kiosk.end('idle-timeout');
+    await kiosk.waitScreen('remove-card');
+    await hubHasEvents(() => hub.events(agent.kioskId).some((event) => event.type === 'session.wiped' && event.payload.sessionId === abandoned));
+    expect(hub.events(agent.kioskId).find((event) => event.type === 'session.wiped' && event.payload.sessionId === abandoned)?.payload).toMatchObject({ reason: 'idle-timeout' });
+    expect(agent.certificates.flow.view()).toEqual({ screen: 'remove-card', quote: null });
+    await kiosk.removeCard();
+    await waitUntil('idle', () => kiosk.latest()?.screen === 'idle', 30_000);
+    expect(kiosk.screens().slice(-4)).toEqual(['pin', 'remove-card', 'done', 'idle']);
   });
 
   it('the idle timeout during payment returns the coins, ends the flow and records the wipe', async () => {

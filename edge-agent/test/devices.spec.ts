@@ -169,8 +169,8 @@ describe('AGENT_DEVICES=virtual', () => {
     expect(printerEvents.map((event) => event.payload.status)).toEqual(['error', 'ok']);
   });
 
-  it('coins: inhibited outside a session; during one, each credit is a committed cash.credit of that session', async () => {
-    await agent.deviceServices.coinGateSettled();
+  it('coins: inhibited outside a payment step (no session, a session on any screen); in one, each credit is a committed cash.credit of that session', async () => {
+    expect(await agent.deviceServices.coinGateSettled()).toBe(false);
     const cashBox = latestState().coinAcceptor.cashBoxCount;
     expect(await panelCommand('panel.coin.insert', { coinYen: 100 })).toEqual({ ok: true });
     await new Promise((resolve) => setTimeout(resolve, 600)); // three credit polls
@@ -179,7 +179,17 @@ describe('AGENT_DEVICES=virtual', () => {
 
     const begun = await ui.timeout(5000).emitWithAck('session.begin', { service: 'certificates', language: 'ja' });
     if (!begun.ok) throw new Error(begun.error.message);
-    await agent.deviceServices.coinGateSettled();
+    // A session alone opens nothing: a coin is taken only on a payment step.
+    expect(await agent.deviceServices.coinGateSettled()).toBe(false);
+    expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(false);
+    expect(await panelCommand('panel.coin.insert', { coinYen: 50 })).toEqual({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // three credit polls
+    expect(hubEvents('cash.credit')).toEqual([]);
+    expect(latestState().coinAcceptor.cashBoxCount).toBe(cashBox);
+
+    // Standing in for the certificate flow's payment step (money on the session's transaction).
+    agent.certificates.cashPolicy.set(null, true);
+    expect(await agent.deviceServices.coinGateSettled()).toBe(true);
     expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(true);
     expect(await panelCommand('panel.coin.insert', { coinYen: 100 })).toEqual({ ok: true });
     expect(await panelCommand('panel.coin.insert', { coinYen: 10 })).toEqual({ ok: true });
@@ -190,9 +200,11 @@ describe('AGENT_DEVICES=virtual', () => {
     ]);
     await waitFor('the cash box count', () => latestState().coinAcceptor.cashBoxCount === cashBox + 2);
 
+    // The session ending closes it even while the payment step says open.
     expect(await ui.timeout(5000).emitWithAck('session.end', { reason: 'done' })).toEqual({ ok: true });
-    await agent.deviceServices.coinGateSettled();
+    expect(await agent.deviceServices.coinGateSettled()).toBe(false);
     expect(agent.hardware.bench?.peripherals.coins.snapshot().accepting).toBe(false);
+    agent.certificates.cashPolicy.set(null, false);
   });
 
   it('card insert from the panel reaches the real reader: the certificate reads and chains to the test CA', async () => {

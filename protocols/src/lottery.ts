@@ -191,6 +191,46 @@ export const LotterySignInAckSchema = z.discriminatedUnion('ok', [
 ]);
 export type LotterySignInAck = z.infer<typeof LotterySignInAckSchema>;
 
+/**
+ * Sign-in with a linked My Number card: a one-time challenge from the hub (the same card check as
+ * certificate issuance: CardAuthService), the card's user-authentication certificate and its signature
+ * of the challenge. The hub checks the card (chain, validity, CRL, signature) and finds the user card
+ * of the terminal's municipality linked to the certificate's SHA-256 fingerprint. The card PIN never
+ * leaves the terminal.
+ */
+export const LotteryCardChallengeRequestSchema = z.strictObject({});
+export const LotteryCardChallengeAckSchema = resultSchema({ challenge: z.base64(), expiresAt: InstantSchema });
+export type LotteryCardChallengeAck = z.infer<typeof LotteryCardChallengeAckSchema>;
+/** As `certificates.verify` (certificates.ts, not imported: it would make a cycle through outbox-events). */
+export const LotteryCardSignInSchema = z.strictObject({
+  challenge: z.base64().min(40).max(64),
+  /** The user-authentication certificate, DER. */
+  certificate: z.base64().min(100).max(16_384),
+  /** PKCS#1 v1.5 signature of the SHA-256 DigestInfo of the challenge. */
+  signature: z.base64().min(80).max(1024),
+});
+export type LotteryCardSignIn = z.infer<typeof LotteryCardSignInSchema>;
+/** Why a card was refused: `not-linked` (valid card, no user of this municipality linked to it) or the card check's reason. */
+export const LotteryCardRefusalSchema = z.enum([
+  'not-linked',
+  'challenge-unknown',
+  'challenge-expired',
+  'malformed-certificate',
+  'bad-signature',
+  'untrusted-chain',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'revoked',
+  'revocation-unknown',
+]);
+export type LotteryCardRefusal = z.infer<typeof LotteryCardRefusalSchema>;
+/** As `lottery.signIn`'s ack; a refused card also says why (`error.code`: `invalid_credentials` or `unauthorized`). */
+export const LotteryCardSignInAckSchema = z.discriminatedUnion('ok', [
+  LotterySignInAckSchema.options[0],
+  z.strictObject({ ok: z.literal(false), error: ProtocolErrorSchema, cardRefusal: LotteryCardRefusalSchema.optional() }),
+]);
+export type LotteryCardSignInAck = z.infer<typeof LotteryCardSignInAckSchema>;
+
 export const LotterySessionSchema = z.strictObject(session);
 export type LotterySession = z.infer<typeof LotterySessionSchema>;
 export const LotteryOkAckSchema = resultSchema({});
@@ -422,6 +462,8 @@ export type DemoClockAdvanceResult = z.infer<typeof DemoClockAdvanceResultSchema
 export interface LotteryAgentToHubEvents {
   'lottery.signIn': (request: LotterySignIn, ack: (result: LotterySignInAck) => void) => void;
   'lottery.signOut': (request: LotterySession, ack: (result: LotteryOkAck) => void) => void;
+  'lottery.cardChallenge': (request: z.infer<typeof LotteryCardChallengeRequestSchema>, ack: (result: LotteryCardChallengeAck) => void) => void;
+  'lottery.signInWithCard': (request: LotteryCardSignIn, ack: (result: LotteryCardSignInAck) => void) => void;
   'lottery.facilities': (request: z.infer<typeof LotteryFacilitiesRequestSchema>, ack: (result: LotteryFacilitiesAck) => void) => void;
   'lottery.availability': (request: LotteryAvailabilityRequest, ack: (result: LotteryAvailabilityAck) => void) => void;
   'lottery.rounds': (request: z.infer<typeof LotteryRoundsRequestSchema>, ack: (result: LotteryRoundsAck) => void) => void;
@@ -442,6 +484,8 @@ export interface LotteryAgentToHubEvents {
 export const lotteryAgentToHubSchemas = {
   'lottery.signIn': LotterySignInSchema,
   'lottery.signOut': LotterySessionSchema,
+  'lottery.cardChallenge': LotteryCardChallengeRequestSchema,
+  'lottery.signInWithCard': LotteryCardSignInSchema,
   'lottery.facilities': LotteryFacilitiesRequestSchema,
   'lottery.availability': LotteryAvailabilityRequestSchema,
   'lottery.rounds': LotteryRoundsRequestSchema,
@@ -462,6 +506,8 @@ export const lotteryAgentToHubSchemas = {
 export const lotteryHubAckSchemas = {
   'lottery.signIn': LotterySignInAckSchema,
   'lottery.signOut': LotteryOkAckSchema,
+  'lottery.cardChallenge': LotteryCardChallengeAckSchema,
+  'lottery.signInWithCard': LotteryCardSignInAckSchema,
   'lottery.facilities': LotteryFacilitiesAckSchema,
   'lottery.availability': LotteryAvailabilityAckSchema,
   'lottery.rounds': LotteryRoundsAckSchema,

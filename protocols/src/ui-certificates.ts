@@ -73,9 +73,10 @@ export type CertificateQuoteView = z.infer<typeof CertificateQuoteViewSchema>;
 /**
  * What an `error` screen says went wrong (for its translation): a certificate code from the hub (e.g.
  * `session-expired`, `internal`) or one of the agent's own: `hub-unreachable` (lost mid-flow, before any
- * money), `card-reader` (the reader is gone).
+ * money), `card-reader` (the reader is gone), `coin-acceptor` (it could not be opened for the payment;
+ * no money was taken).
  */
-export const CertificateFlowErrorCodeSchema = z.enum([...CertificateErrorCodeSchema.options, 'hub-unreachable', 'card-reader']);
+export const CertificateFlowErrorCodeSchema = z.enum([...CertificateErrorCodeSchema.options, 'hub-unreachable', 'card-reader', 'coin-acceptor']);
 export type CertificateFlowErrorCode = z.infer<typeof CertificateFlowErrorCodeSchema>;
 
 const screen = <S extends string, T extends z.ZodRawShape>(name: S, shape: T) => z.strictObject({ screen: z.literal(name), ...shape });
@@ -126,13 +127,19 @@ export const CertificateViewStateSchema = z.discriminatedUnion('screen', [
   }),
   /** The fee for the chosen order. `confirm` goes on; `back` returns to `choose`. */
   screen('confirm', { quote: CertificateQuoteViewSchema }),
-  /** "Take your card": payment and printing start only once the reader is empty. */
-  screen('remove-card', { quote: CertificateQuoteViewSchema }),
+  /**
+   * "Take your card": payment and printing start only once the reader is empty. `quote` null: the flow
+   * was cancelled (or the session ended) with the card in the reader; it ends (`done`) once the card is out.
+   */
+  screen('remove-card', { quote: CertificateQuoteViewSchema.nullable() }),
   /** Insert coins (10/50/100/500 yen). `insertedYen` is live; change is paid when it reaches `feeYen`. */
   screen('pay', { quote: CertificateQuoteViewSchema, insertedYen: YenSchema }),
   /** Cancelled during payment: the hopper is returning `amountYen`. */
   screen('returning-coins', { amountYen: YenSchema }),
-  /** Cancelled; the coins inserted (if any) were returned (`returnedYen`). Leave with `finish`. */
+  /**
+   * Cancelled during payment with coins inserted; they were returned (`returnedYen`). Leave with `finish`.
+   * (Cancel before any coin ends in `done`, after `remove-card` while the card is in the reader.)
+   */
   screen('cancelled', { returnedYen: YenSchema, unreturnedYen: YenSchema }),
   /** Paid; the hopper pays the change (`changeYen`, 0 when exact). */
   screen('paying-change', { changeYen: YenSchema }),

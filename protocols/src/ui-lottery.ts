@@ -4,13 +4,13 @@ import { ErrorCodeSchema, ErrorIssueSchema } from './errors';
 import {
   BookingViewSchema,
   CancellationQuoteSchema,
-  ClientRequestIdSchema,
   EntryViewSchema,
   FacilityIdSchema,
   FacilityUserViewSchema,
   FacilityViewSchema,
+  LotteryCardRefusalSchema,
+  ProvisionalEntryPayloadSchema,
   ProvisionalEntryViewSchema,
-  RoundIdSchema,
   RoundViewSchema,
   SlotIdSchema,
   SlotViewSchema,
@@ -38,7 +38,23 @@ export type LotteryPinKey = z.infer<typeof LotteryPinKeySchema>;
  * `hub_unreachable`: the action needs the hub now (booking, confirmation, cancellation) and it cannot be
  * reached. `not_signed_in`: no signed-in person in this session. `no_card`: Enter before a card was read.
  */
-export const LotteryUiErrorCodeSchema = z.enum([...ErrorCodeSchema.options, 'hub_unreachable', 'not_signed_in', 'no_card']);
+export const LotteryUiErrorCodeSchema = z.enum([
+  ...ErrorCodeSchema.options,
+  'hub_unreachable',
+  'not_signed_in',
+  'no_card',
+  // Sign-in with a linked My Number card (the card PIN is the JPKI user-authentication PIN, 4 digits, 3 tries):
+  /** The card check needs the hub now (the user card still works offline). */
+  'card_needs_hub',
+  /** Wrong card PIN: `attemptsLeft` says how many tries the card still allows. */
+  'card_pin_wrong',
+  /** The card's PIN is locked: it is reset at the municipal office. */
+  'card_pin_locked',
+  /** Not a My Number card, or it could not be read (taken out too early). */
+  'card_unreadable',
+  /** The hub refused the card: `cardRefusal` says why (`not-linked`, revoked, expired, ...). */
+  'card_refused',
+]);
 export type LotteryUiErrorCode = z.infer<typeof LotteryUiErrorCodeSchema>;
 export const LotteryUiErrorSchema = z.strictObject({
   code: LotteryUiErrorCodeSchema,
@@ -60,12 +76,19 @@ function uiResult<T extends z.ZodRawShape>(shape: T) {
  * (`online`) or the terminal took it sealed for the hub to verify later (`offline`: only lottery entries,
  * confirmed when the terminal reconnects).
  */
-export const LotteryStageSchema = z.enum(['inactive', 'awaiting-card', 'awaiting-pin', 'signing-in', 'signed-in']);
+/**
+ * With a My Number card instead of the user card: `reading-card` (a card was placed on the reader),
+ * `awaiting-card-pin` (type the card's PIN, `cardPinTriesLeft`), then `signing-in`; taking the card out
+ * goes back to `awaiting-card`.
+ */
+export const LotteryStageSchema = z.enum(['inactive', 'awaiting-card', 'awaiting-pin', 'reading-card', 'awaiting-card-pin', 'signing-in', 'signed-in']);
 export type LotteryStage = z.infer<typeof LotteryStageSchema>;
 export const LotterySignInRefusalSchema = z.strictObject({
   code: LotteryUiErrorCodeSchema,
   attemptsLeft: z.int().nonnegative().optional(),
   lockedUntil: InstantSchema.optional(),
+  /** With `card_refused`: why the hub refused the My Number card. */
+  cardRefusal: LotteryCardRefusalSchema.optional(),
 });
 export type LotterySignInRefusal = z.infer<typeof LotterySignInRefusalSchema>;
 export const LotteryUiStateSchema = z.strictObject({
@@ -80,6 +103,8 @@ export const LotteryUiStateSchema = z.strictObject({
   refusal: LotterySignInRefusalSchema.nullable(),
   /** Offline entry needs the hub's PIN-sealing key, cached while online. */
   offlineEntryAvailable: z.boolean(),
+  /** In `awaiting-card-pin`: how many wrong card PINs the card still allows (JPKI: 3 at most). */
+  cardPinTriesLeft: z.int().nonnegative().max(3).nullable().optional(),
 });
 export type LotteryUiState = z.infer<typeof LotteryUiStateSchema>;
 
@@ -117,12 +142,8 @@ export type LotteryReceiptOutcome = z.infer<typeof LotteryReceiptOutcomeSchema>;
  * `lottery.entry.provisional` event's payload without the user number and the sealed PIN. Once the hub
  * has it, the hub's `ProvisionalEntryView` (in `lottery.entries`) is the truth, at any terminal.
  */
-export const UnsentEntrySchema = z.strictObject({
-  /** Printed on the provisional receipt as its reference. */
-  clientEntryId: ClientRequestIdSchema,
-  roundId: RoundIdSchema,
-  firstSlotId: SlotIdSchema,
-  secondSlotId: SlotIdSchema.nullable(),
+export const UnsentEntrySchema = ProvisionalEntryPayloadSchema.omit({ userNumber: true, sealedPin: true }).extend({
+  /** The event's `occurredAt`. (Its `clientEntryId` is printed on the provisional receipt as its reference.) */
   occurredAt: InstantSchema,
 });
 export type UnsentEntry = z.infer<typeof UnsentEntrySchema>;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
-import { insertCoinWhenAccepting, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+import { typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
 import { fileText, scanTexts, type Secret } from '../support/privacy-scan';
 import { waitUntil } from '../support/processes';
 
@@ -120,7 +120,8 @@ describe('certificate issuance at the kiosk, end to end', () => {
     expect(await page.getByTestId('pay-remaining').innerText()).toBe('400円');
     await expectAccessible();
 
-    await insertCoinWhenAccepting(system, panel, 500);
+    // The screen asking for coins is enough: the acceptor was opened before it was shown.
+    await panel.send('panel.coin.insert', { coinYen: 500 });
     // Issuing and printing can take minutes.
     await waitForCertificateScreen(page, 'take-certificate', 300_000);
     expect(await page.getByTestId('reminder-certificate').innerText()).toContain('2通');

@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { insertCoinWhenAccepting, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+import { typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -58,6 +58,16 @@ describe('certificate flow screens', () => {
   async function removeCardAndCancel(): Promise<void> {
     await panel.send('panel.card.remove', {});
     await cancelToHome();
+  }
+
+  /** Cancel with the card still in the reader: the kiosk asks for the card and goes home only once it is out. */
+  async function cancelWithCardIn(): Promise<void> {
+    await page.getByTestId('cert-cancel').click();
+    await waitForCertificateScreen(page, 'remove-card', 30_000);
+    await expectAccessible();
+    expect(await page.getByTestId('attract').count()).toBe(0);
+    await panel.send('panel.card.remove', {});
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   }
 
   /** Card in, PIN typed on the on-screen pad, on to the `choose` screen. */
@@ -122,7 +132,7 @@ describe('certificate flow screens', () => {
     await page.getByTestId('type-koseki').click();
     expect(await page.getByTestId('fee-total').innerText()).toContain('350円');
     await expectAccessible();
-    await removeCardAndCancel();
+    await cancelWithCardIn();
   });
 
   it('cancelling a payment returns the coins inserted', async () => {
@@ -135,7 +145,8 @@ describe('certificate flow screens', () => {
     await waitForCertificateScreen(page, 'remove-card');
     await panel.send('panel.card.remove', {});
     await waitForCertificateScreen(page, 'pay', 60_000);
-    await insertCoinWhenAccepting(system, panel, 100);
+    // The screen asking for coins is enough: the acceptor was opened before it was shown.
+    await panel.send('panel.coin.insert', { coinYen: 100 });
     await waitUntilText(page, 'pay-remaining', '100円');
     expect(await page.getByTestId('pay-inserted').innerText()).toBe('100円');
     expect(await page.getByTestId('cert-cancel').innerText()).toContain('返す');

@@ -1,7 +1,4 @@
-import type { CoinYen } from '@kiosk/protocols';
 import type { Page } from 'playwright-core';
-import type { CertificateTestSystem, DevicePanelClient } from './certificate-system';
-import { waitUntil } from './processes';
 
 /**
  * Waits until the kiosk's certificate flow shows `screen` (its `data-screen`), or fails naming the screen
@@ -55,19 +52,4 @@ export async function waitForAttribute(page: Page, testid: string, attribute: st
 /** A PIN that is surely wrong: every digit changed. */
 export function wrongPin(pin: string): string {
   return [...pin].map((digit) => String((Number(digit) + 1) % 10)).join('');
-}
-
-/**
- * Drops a coin once the agent has opened the acceptor for this payment. The `pay` screen is pushed a
- * moment before the acceptor is enabled; a coin in that gap falls back to the return tray (as on a
- * real machine), which a test must not mistake for a lost credit.
- */
-export async function insertCoinWhenAccepting(system: CertificateTestSystem, panel: DevicePanelClient, coinYen: CoinYen): Promise<void> {
-  const logs = system.agent?.logs;
-  if (!logs) throw new Error('agent not running');
-  await waitUntil('the coin acceptor opened for the payment', () => {
-    const opened = logs.map((entry) => entry.msg).lastIndexOf('certificate payment opened');
-    return opened >= 0 && logs.slice(opened).some((entry) => entry.msg === 'coin acceptor opened' && entry.accepting === true);
-  }, 30_000);
-  await panel.send('panel.coin.insert', { coinYen });
 }

@@ -5,13 +5,13 @@ import { io, type Socket } from 'socket.io-client';
 import {
   DEVICE_PANEL_NAMESPACE,
   DevicePanelStateSchema,
-  EnrolmentCodeResponseSchema,
   type AgentToPanelEvents,
   type DevicePanelState,
   type PanelCommandName,
   type PanelCommandPayload,
   type PanelToAgentEvents,
 } from '@kiosk/protocols';
+import { requestEnrolmentCode } from './enrolment';
 import { repoRoot, waitUntil, type NodeProcess } from './processes';
 import { TestSystem } from './system';
 
@@ -58,14 +58,8 @@ export class CertificateTestSystem extends TestSystem {
     await agent.waitForLog((entry) => entry.msg === 'hub connected', 30_000);
   }
 
-  override async createEnrolmentCode(): Promise<string> {
-    const response = await fetch(`${this.hubUrl}/api/enrolment-codes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.adminToken()}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'テスト証明書端末', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' }),
-    });
-    if (response.status !== 201) throw new Error(`enrolment code: HTTP ${response.status} ${await response.text()}`);
-    return EnrolmentCodeResponseSchema.parse(await response.json()).code;
+  override createEnrolmentCode(): Promise<string> {
+    return requestEnrolmentCode(this.hubUrl, this.adminToken(), { name: 'テスト証明書端末', municipality: '豊中市', site: '豊中市役所', kind: 'certificate-kiosk' });
   }
 
   resident(id: string): TestResident {

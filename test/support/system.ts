@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EnrolmentCodeResponseSchema } from '@kiosk/protocols';
+import { requestEnrolmentCode } from './enrolment';
 import { NodeProcess, freePort, repoRoot, startNode } from './processes';
 
 export interface OutboxStats {
@@ -88,14 +88,8 @@ export class TestSystem {
     return readFileSync(path.join(this.hubDataDir, 'admin-token'), 'utf8').trim();
   }
 
-  async createEnrolmentCode(): Promise<string> {
-    const response = await fetch(`${this.hubUrl}/api/enrolment-codes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.adminToken()}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'テスト端末', municipality: '豊中市', site: '豊島体育館', kind: 'street-terminal' }),
-    });
-    if (response.status !== 201) throw new Error(`enrolment code: HTTP ${response.status} ${await response.text()}`);
-    return EnrolmentCodeResponseSchema.parse(await response.json()).code;
+  createEnrolmentCode(): Promise<string> {
+    return requestEnrolmentCode(this.hubUrl, this.adminToken(), { name: 'テスト端末', municipality: '豊中市', site: '豊島体育館', kind: 'street-terminal' });
   }
 
   isEnrolled(): boolean {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   failure,
@@ -12,6 +12,7 @@ import { ProtocolException } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { FacilityBookingService } from '../services/facility-booking.service';
 import { FacilityUsersService } from '../services/facility-users.service';
+import { LotteryCardSignInService } from '../services/lottery-card-sign-in.service';
 import { LotteryOfflineService } from '../services/lottery-offline.service';
 import { LotteryRoundsService } from '../services/lottery-rounds.service';
 import { SignInRefusedException } from '../services/lottery.errors';
@@ -39,11 +40,15 @@ export class LotteryAgentHandlers {
     @Inject(FacilityBookingService) private readonly booking: FacilityBookingService,
     @Inject(LotteryOfflineService) private readonly offline: LotteryOfflineService,
     @Inject(LOGGER) root: Logger,
+    /** Sign-in with a linked My Number card; absent where the hub is assembled without it (unit tests). */
+    @Optional() @Inject(LotteryCardSignInService) private readonly cardSignIn?: LotteryCardSignInService,
   ) {
     this.log = root.child({ module: 'lottery-handlers' });
     const who = (sessionToken: string) => this.users.resolveSession(sessionToken);
     this.routes = {
       'lottery.signIn': async (_kioskId, r) => ({ ok: true, ...(await this.users.signIn(r.userNumber, r.pin)) }),
+      'lottery.cardChallenge': (kioskId) => this.cardSignIn?.challenge(kioskId) ?? Promise.resolve(failure('unauthorized', 'card sign-in is not available')),
+      'lottery.signInWithCard': (kioskId, r) => this.cardSignIn?.signIn(kioskId, r) ?? Promise.resolve(failure('unauthorized', 'card sign-in is not available')),
       'lottery.signOut': async (_kioskId, r) => {
         await this.users.signOut(r.sessionToken);
         return { ok: true };

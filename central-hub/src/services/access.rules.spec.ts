@@ -1,4 +1,4 @@
-import { BOOTSTRAP_PRINCIPAL, can, inScope, userView, type Principal } from './access.rules';
+import { BOOTSTRAP_PRINCIPAL, can, inScope, refusal, userView, type Principal } from './access.rules';
 
 const user = (role: Principal['role'], municipality: string | null): Principal => ({
   kind: 'user',
@@ -25,6 +25,13 @@ describe('access rules', () => {
     expect(inScope(user('technician', '豊中市'), null)).toBe(false);
     expect(can(user('administrator', null), 'command', '吹田市')).toBe(true);
     expect(can(BOOTSTRAP_PRINCIPAL, 'enrol', '吹田市')).toBe(true);
+  });
+
+  it('says why an action is refused: out of scope before a role too low', () => {
+    expect(refusal(user('viewer', '豊中市'), 'command', '吹田市')).toBe('municipality');
+    expect(refusal(user('viewer', '豊中市'), 'command', '豊中市')).toBe('role');
+    expect(refusal(user('technician', '豊中市'), 'command', '豊中市')).toBeNull();
+    expect(refusal(BOOTSTRAP_PRINCIPAL, 'command', '吹田市')).toBeNull();
   });
 
   it('shows a principal without its session', () => {

@@ -54,6 +54,18 @@ export function can(principal: Principal, permission: Permission, municipality: 
   return hasRole(principal, permission) && inScope(principal, municipality);
 }
 
+/**
+ * Why `principal` may not act with `permission` on a kiosk of `municipality`, or null when they may:
+ * `municipality` (outside their scope: the kiosk is "not found" to them) is checked before `role`
+ * (in scope, but the role lacks the permission: forbidden).
+ */
+export type Refusal = 'municipality' | 'role';
+export function refusal(principal: Principal, permission: Permission, municipality: string | null): Refusal | null {
+  if (!inScope(principal, municipality)) return 'municipality';
+  if (!hasRole(principal, permission)) return 'role';
+  return null;
+}
+
 export function userView(principal: Principal): UserView {
   return { userId: principal.userId, username: principal.username, role: principal.role, municipality: principal.municipality };
 }

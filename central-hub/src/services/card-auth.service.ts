@@ -44,6 +44,18 @@ export class CardAuthService {
 
   /** The resident behind a card's answer, or a CertificateRefusal with the card reason. */
   async authenticate(kioskId: string, request: CardVerifyRequest): Promise<{ residentId: string; identity: CertificateIdentity }> {
+    const identity = await this.verify(kioskId, request);
+    const residentId = await this.residents.findResidentByCertificate(identity.issuer, identity.serialNumber);
+    if (!residentId) return this.refuse(kioskId, 'unknown-resident');
+    this.log.info({ kioskId }, 'card authenticated');
+    return { residentId, identity };
+  }
+
+  /**
+   * The card check alone (challenge, signature, chain, validity, revocation), for services that find
+   * the person themselves (lottery sign-in by a linked card); a CertificateRefusal with the reason otherwise.
+   */
+  async verify(kioskId: string, request: CardVerifyRequest): Promise<CertificateIdentity> {
     const challenge = Buffer.from(request.challenge, 'base64');
     // Spent by this attempt whatever its outcome, so a challenge can never be tried twice.
     const taken = await this.store.takeChallenge(kioskId, challenge.toString('hex'));
@@ -59,10 +71,7 @@ export class CardAuthService {
       now,
     });
     if (!check.ok) return this.refuse(kioskId, check.reason);
-    const residentId = await this.residents.findResidentByCertificate(check.identity.issuer, check.identity.serialNumber);
-    if (!residentId) return this.refuse(kioskId, 'unknown-resident');
-    this.log.info({ kioskId }, 'card authenticated');
-    return { residentId, identity: check.identity };
+    return check.identity;
   }
 
   private refuse(kioskId: string, reason: Parameters<typeof refuse>[0]): never {

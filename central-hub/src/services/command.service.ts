@@ -14,7 +14,7 @@ import { KIOSK_REPOSITORY, type KioskRecord, type KioskRepository } from '../rep
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
 import { WebsocketRepository } from '../repositories/websocket.repository';
-import { can, inScope, type Principal } from './access.rules';
+import { inScope, refusal, type Principal, type Refusal } from './access.rules';
 import { AuditService } from './audit.service';
 import { runInBackground } from './background';
 
@@ -55,13 +55,10 @@ export class CommandService {
   async create(principal: Principal, kioskId: string, request: CreateCommandRequest): Promise<CreateCommandResponse> {
     const kiosk = await this.kiosks.findById(kioskId);
     if (!kiosk) throw notFound(`no kiosk ${kioskId}`);
-    if (!inScope(principal, kiosk.municipality)) {
-      await this.refuse(principal, kiosk, request, 'municipality');
-      throw notFound(`no kiosk ${kioskId}`);
-    }
-    if (!can(principal, 'command', kiosk.municipality)) {
-      await this.refuse(principal, kiosk, request, 'role');
-      throw forbidden(`a ${principal.role} cannot send commands`);
+    const refused = refusal(principal, 'command', kiosk.municipality);
+    if (refused) {
+      await this.refuse(principal, kiosk, request, refused);
+      throw refused === 'municipality' ? notFound(`no kiosk ${kioskId}`) : forbidden(`a ${principal.role} cannot send commands`);
     }
 
     const now = this.clock.now();
@@ -206,7 +203,7 @@ export class CommandService {
     }
   }
 
-  private async refuse(principal: Principal, kiosk: KioskRecord, request: CreateCommandRequest, reason: 'role' | 'municipality'): Promise<void> {
+  private async refuse(principal: Principal, kiosk: KioskRecord, request: CreateCommandRequest, reason: Refusal): Promise<void> {
     this.log.warn({ username: principal.username, kioskId: kiosk.kioskId, reason, code: reason === 'role' ? 'forbidden' : 'not_found' }, 'command refused');
     await this.audit.record(
       this.audit.draft(principal, {

@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { COMMAND_REPOSITORY, type CommandRepository } from '../repositories/command.repository';
 import { KIOSK_REPOSITORY, type KioskRecord, type KioskRepository } from '../repositories/kiosk.repository';
 import { LOG_UPLOAD_REPOSITORY, type LogChunkRecord, type LogUploadRepository } from '../repositories/log-upload.repository';
-import { can, inScope, type Principal } from './access.rules';
+import { refusal, type Principal, type Refusal } from './access.rules';
 import { AuditService } from './audit.service';
 
 /** What a technician downloads: the uploaded lines (NDJSON, one agent log line each) and whether all arrived. */
@@ -62,13 +62,10 @@ export class LogUploadService {
   async download(principal: Principal, kioskId: string, commandId: string): Promise<LogDownload> {
     const kiosk = await this.kiosks.findById(kioskId);
     if (!kiosk) throw notFound(`no kiosk ${kioskId}`);
-    if (!inScope(principal, kiosk.municipality)) {
-      await this.refuse(principal, kiosk, commandId, 'municipality');
-      throw notFound(`no kiosk ${kioskId}`);
-    }
-    if (!can(principal, 'command', kiosk.municipality)) {
-      await this.refuse(principal, kiosk, commandId, 'role');
-      throw forbidden(`a ${principal.role} cannot download kiosk logs`);
+    const refused = refusal(principal, 'command', kiosk.municipality);
+    if (refused) {
+      await this.refuse(principal, kiosk, commandId, refused);
+      throw refused === 'municipality' ? notFound(`no kiosk ${kioskId}`) : forbidden(`a ${principal.role} cannot download kiosk logs`);
     }
     const record = await this.commands.findById(commandId);
     if (!record || record.kioskId !== kioskId || record.command.type !== 'logs.upload') throw notFound(`no logs.upload command ${commandId} for kiosk ${kioskId}`);
@@ -100,7 +97,7 @@ export class LogUploadService {
     return this.uploads.prune(before);
   }
 
-  private async refuse(principal: Principal, kiosk: KioskRecord, commandId: string, reason: 'role' | 'municipality'): Promise<void> {
+  private async refuse(principal: Principal, kiosk: KioskRecord, commandId: string, reason: Refusal): Promise<void> {
     this.log.warn({ username: principal.username, kioskId: kiosk.kioskId, reason }, 'log download refused');
     await this.audit.record(
       this.audit.draft(principal, {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '../config';
 import { TOYONAKA_FACILITIES } from '../domain/lottery/catalogue.toyonaka';
-import { DEMO_FACILITY_USERS } from '../domain/lottery/demo-users';
+import { DEMO_CARD_LINKS, DEMO_FACILITY_USERS } from '../domain/lottery/demo-users';
+import { testCaResidentFingerprints } from '../repositories/demo-card-links';
 import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
 import { FacilityUsersService } from './facility-users.service';
 import { LotteryOfflineService } from './lottery-offline.service';
@@ -30,10 +31,20 @@ export class LotteryScheduler implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.lottery.seedFacilities) await this.rounds.seedCatalogue(TOYONAKA_FACILITIES);
     if (this.config.lottery.seedDemoUsers) await this.users.ensureDemoUsers(DEMO_FACILITY_USERS);
+    if (this.config.lottery.seedDemoUsers && this.config.certificates.seedResidents) await this.linkDemoCards();
     await this.tick();
     this.scheduler.every('lottery', LOTTERY_TICK_MS, async () => {
       await this.tick();
     });
+  }
+
+  /** Demo only: links the demo user cards of DEMO_CARD_LINKS to their TEST CA virtual cards (idempotent). */
+  private async linkDemoCards(): Promise<void> {
+    const fingerprints = testCaResidentFingerprints(this.config.certificates.trustAnchorFiles);
+    for (const link of DEMO_CARD_LINKS) {
+      const fingerprint = fingerprints.get(link.residentId);
+      if (fingerprint) await this.users.linkCertificate(link.userNumber, fingerprint);
+    }
   }
 
   async tick(): Promise<{ drawn: string[]; released: number }> {

@@ -19,12 +19,17 @@ describe('creditTransaction', () => {
 });
 
 describe('shouldAcceptCoins', () => {
+  it('opens only in a payment step of an active session in service', () => {
+    expect(shouldAcceptCoins({ paymentStep: true, sessionActive: true, outOfService: false })).toBe(true);
+  });
+
   it.each([
-    [true, false, true],
-    [false, false, false],
-    [true, true, false],
-    [false, true, false],
-  ])('session %s, out of service %s → %s', (sessionActive, outOfService, expected) => {
-    expect(shouldAcceptCoins({ sessionActive, outOfService })).toBe(expected);
+    ['a session on any other screen (or the lottery)', { paymentStep: false, sessionActive: true, outOfService: false }],
+    ['no session at all', { paymentStep: false, sessionActive: false, outOfService: false }],
+    ['a payment step whose session already ended', { paymentStep: true, sessionActive: false, outOfService: false }],
+    ['a payment step on a kiosk out of service', { paymentStep: true, sessionActive: true, outOfService: true }],
+    ['out of service, no session', { paymentStep: false, sessionActive: false, outOfService: true }],
+  ])('stays closed for %s', (_label, input) => {
+    expect(shouldAcceptCoins(input)).toBe(false);
   });
 });

@@ -13,10 +13,11 @@ export function creditTransaction(activeSessionId: string | null, newId: () => s
 }
 
 /**
- * Whether the coin acceptor takes coins: only while a person has a session and the kiosk is in service.
- * Otherwise it is inhibited and a coin falls through to the return tray, so a kiosk out of service or
- * standing idle takes no money. (The payment step of a flow may narrow this further.)
+ * Whether the coin acceptor takes coins: only while a flow is in its payment step (the certificates
+ * `pay` screen, and the moment just before it is shown), a person has a session and the kiosk is in
+ * service. Everywhere else (no session, a session on any other screen, the lottery, which takes no coins)
+ * it is inhibited and a coin falls through to the return tray: a coin is never taken outside a payment.
  */
-export function shouldAcceptCoins(input: { sessionActive: boolean; outOfService: boolean }): boolean {
-  return input.sessionActive && !input.outOfService;
+export function shouldAcceptCoins(input: { paymentStep: boolean; sessionActive: boolean; outOfService: boolean }): boolean {
+  return input.paymentStep && input.sessionActive && !input.outOfService;
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../logger';
 import { shouldAcceptCoins } from './cash-rules';
 
 export interface CoinGateInputs {
+  /** A flow is in its payment step (the only time coins are taken). */
+  paymentStep: () => boolean;
   sessionActive: () => boolean;
   outOfService: () => boolean;
   /** Calls back on any change of either; returns its unsubscribe functions. */
@@ -16,7 +18,7 @@ export interface CoinGateInputs {
  */
 export class CoinGate {
   private applied: boolean | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<boolean> | null = null;
   private unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -38,18 +40,29 @@ export class CoinGate {
     await this.acceptor.disable().catch((error: unknown) => this.logger.warn({ err: error }, 'could not inhibit the coin acceptor on stop'));
   }
 
-  /** Resolves once the acceptor matches the wanted state (or failed to; logged). Never rejects. */
-  settle(): Promise<void> {
-    this.running ??= this.apply().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  /**
+   * Resolves once the acceptor matches the latest wanted state (or failed to; logged), with whether it is
+   * accepting coins now. Never rejects. A change made while an earlier apply is finishing is applied too.
+   */
+  async settle(): Promise<boolean> {
+    for (;;) {
+      this.running ??= this.apply().finally(() => {
+        this.running = null;
+      });
+      const applied = await this.running;
+      if (!applied || this.wanted() === this.applied) return this.applied === true;
+    }
   }
 
-  private async apply(): Promise<void> {
+  private wanted(): boolean {
+    return shouldAcceptCoins({ paymentStep: this.inputs.paymentStep(), sessionActive: this.inputs.sessionActive(), outOfService: this.inputs.outOfService() });
+  }
+
+  /** False when the device refused or was unreachable. */
+  private async apply(): Promise<boolean> {
     for (;;) {
-      const wanted = shouldAcceptCoins({ sessionActive: this.inputs.sessionActive(), outOfService: this.inputs.outOfService() });
-      if (wanted === this.applied) return;
+      const wanted = this.wanted();
+      if (wanted === this.applied) return true;
       try {
         if (wanted) await this.acceptor.enable();
         else await this.acceptor.disable();
@@ -58,7 +71,8 @@ export class CoinGate {
       } catch (error) {
         // Disconnected or refused: the driver re-applies its wanted inhibit state when the device is back.
         this.logger.warn({ err: error, accepting: wanted }, 'could not change the coin acceptor inhibit');
-        return;
+        this.applied = null;
+        return false;
       }
     }
   }

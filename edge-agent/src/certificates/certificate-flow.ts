@@ -11,11 +11,6 @@ import {
   EligibilityReasonSchema,
 } from '@kiosk/protocols';
 import {
-  CardError,
-  JpkiCard,
-  NotMyNumberCardError,
-  PinIncorrectError,
-  PinLockedError,
   PrintJobFailedError,
   type CardReaderDriver,
   type CoinAcceptor,
@@ -26,6 +21,7 @@ import {
 import { sleep, type Clock } from '../clock';
 import type { PinEntry } from '../input/pin-entry';
 import type { Logger } from '../logger';
+import { cardFailureOf, readAuthCard, verifyPinAndSign } from '../my-number/jpki-operations';
 import type { KioskSessions, CurrentSession } from '../server/kiosk-sessions';
 import type { AgentState } from '../status/agent-state';
 import type { Outbox } from '../store/outbox';
@@ -164,7 +160,7 @@ export class CertificateFlow {
     for (const stop of this.detach.splice(0)) stop();
     await Promise.allSettled([...this.running]);
     this.dropPersonalData();
-    this.deps.cashPolicy.set(null, null);
+    this.deps.cashPolicy.set(null, false);
   }
 
   view(): CertificateViewState {
@@ -225,7 +221,7 @@ export class CertificateFlow {
 
   cancel(): CommandAck {
     this.endReason = 'cancelled';
-    return this.requireSession() ?? this.command({ type: 'cancel' });
+    return this.requireSession() ?? this.command({ type: 'cancel', cardPresent: this.cardPresent() });
   }
 
   finish(): CommandAck {
@@ -262,6 +258,8 @@ export class CertificateFlow {
     if (this.sessionGone && ['cancelled', 'take-certificate', 'refunded', 'error', 'unavailable', 'card-locked', 'card-refused'].includes(this.state.kind)) {
       setImmediate(() => this.dispatch({ type: 'finish' }));
     }
+    // The card left behind was taken out after the session ended: the flow is over.
+    if (this.sessionGone && this.state.kind === 'done') setImmediate(() => this.sessionChanged(this.deps.sessions.current()));
     return true;
   }
 
@@ -270,12 +268,12 @@ export class CertificateFlow {
     for (const listener of [...this.listeners]) listener(view);
   }
 
-  /** Coins only on the payment screen; money belongs to the transaction from payment on. */
+  /** Coins only in the payment step (opening it, then `pay`); money belongs to the transaction from payment on. */
   private updateCashPolicy(): void {
     const kind = this.state.kind;
     const transaction = this.sessionId !== null && this.deps.transactions.get(this.sessionId) ? this.sessionId : null;
-    if (kind === 'idle' || kind === 'done') this.deps.cashPolicy.set(null, null);
-    else this.deps.cashPolicy.set(transaction, kind === 'pay');
+    if (kind === 'idle' || kind === 'done') this.deps.cashPolicy.set(null, false);
+    else this.deps.cashPolicy.set(transaction, kind === 'opening-payment' || kind === 'pay');
   }
 
   private run(effect: FlowEffect): void {
@@ -289,6 +287,7 @@ export class CertificateFlow {
         return;
       case 'open-payment':
         this.openPayment(effect.quote);
+        void this.track('open the coin acceptor', async () => feed(await this.acceptorOpened()));
         return;
       case 'wipe':
         this.wipe();
@@ -358,20 +357,8 @@ export class CertificateFlow {
     const reader = this.deps.drivers.cardReader;
     if (!reader) return { type: 'failed', code: 'card-reader', message: 'no card reader' };
     try {
-      const read = await reader.withExclusiveCard(async (card) => {
-        const jpki = new JpkiCard(card);
-        const certificate = await jpki.readAuthCertificate();
-        try {
-          return { certificate, triesLeft: await jpki.pinTriesLeft(), locked: false };
-        } catch (error) {
-          if (error instanceof PinLockedError) return { certificate, triesLeft: 0, locked: true };
-          throw error;
-        }
-      });
-      if (read.locked) {
-        read.certificate.fill(0);
-        return { type: 'pin-locked' };
-      }
+      const read = await readAuthCard(reader);
+      if (read.locked) return { type: 'pin-locked' };
       this.personal.cardCertificate = read.certificate;
       return { type: 'card-read', triesLeft: read.triesLeft };
     } catch (error) {
@@ -380,15 +367,18 @@ export class CertificateFlow {
   }
 
   private cardFailure(error: unknown): FlowEvent {
-    if (error instanceof NotMyNumberCardError) return { type: 'card-not-my-number' };
-    if (error instanceof PinLockedError) return { type: 'pin-locked' };
-    if (error instanceof PinIncorrectError) return { type: 'pin-wrong', triesLeft: error.triesLeft };
-    if (error instanceof CardError) {
-      this.deps.logger.info({ code: error.code }, 'card operation failed');
-      return { type: 'card-trouble', trouble: error.code === 'card-removed' || error.code === 'no-card' ? 'card-removed' : 'card-unreadable' };
+    const failure = cardFailureOf(error, this.deps.logger);
+    switch (failure.kind) {
+      case 'not-my-number':
+        return { type: 'card-not-my-number' };
+      case 'pin-locked':
+        return { type: 'pin-locked' };
+      case 'pin-wrong':
+        return { type: 'pin-wrong', triesLeft: failure.triesLeft };
+      case 'card-removed':
+      case 'card-unreadable':
+        return { type: 'card-trouble', trouble: failure.kind };
     }
-    this.deps.logger.error({ err: error }, 'card operation failed unexpectedly');
-    return { type: 'card-trouble', trouble: 'card-unreadable' };
   }
 
   /** Challenge from the hub, then VERIFY and SIGN in one exclusive card transaction, then the hub checks. */
@@ -408,11 +398,7 @@ export class CertificateFlow {
       const challengeBytes = Buffer.from(challenge.challenge, 'base64');
       let signature: Buffer;
       try {
-        signature = await reader.withExclusiveCard(async (card) => {
-          const jpki = new JpkiCard(card);
-          await jpki.verifyPin(pin); // zeroes the PIN buffer
-          return jpki.signChallenge(challengeBytes);
-        });
+        signature = await verifyPinAndSign(reader, pin, challengeBytes); // zeroes the PIN buffer
       } catch (error) {
         return this.cardFailure(error);
       }
@@ -484,6 +470,19 @@ export class CertificateFlow {
     this.updateCashPolicy();
   }
 
+  /** Waits until the acceptor takes coins (the policy opened it): only then may `pay` ask for coins. */
+  private async acceptorOpened(): Promise<FlowEvent> {
+    const transactionId = this.sessionId;
+    const opened = await this.deps.cashPolicy.acceptorSettled();
+    const health = this.deps.drivers.coinAcceptor?.health().status;
+    if (opened && (health === 'ok' || health === 'warning')) return { type: 'payment-opened' };
+    this.deps.logger.warn({ transactionId, opened, health }, 'coin acceptor could not be opened for the payment');
+    const ledger = transactionId ? this.deps.transactions.get(transactionId) : null;
+    // Nothing was taken: the transaction ends here. (A coin that slipped in goes back through return-coins.)
+    if (transactionId && ledger?.state === 'paying' && ledger.creditedYen === 0) this.deps.transactions.setState(transactionId, 'cancelled');
+    return { type: 'payment-unavailable' };
+  }
+
   /** A coin the acceptor credited (the cash recorder already committed its outbox event). */
   private credited(coinYen: number): void {
     const transactionId = this.deps.cashPolicy.transaction();
@@ -492,7 +491,7 @@ export class CertificateFlow {
       return;
     }
     const transaction = this.deps.transactions.credit(transactionId, coinYen);
-    if (this.state.kind !== 'pay' || transactionId !== this.sessionId) {
+    if ((this.state.kind !== 'pay' && this.state.kind !== 'opening-payment') || transactionId !== this.sessionId) {
       // Settled with the rest at the end (change or refund): the ledger already counts it.
       this.deps.logger.warn({ transactionId, coinYen, screen: this.state.kind }, 'coin credited after payment');
       return;
@@ -699,12 +698,12 @@ export class CertificateFlow {
   private async withMoneyTransaction<T>(transactionId: string, work: () => Promise<T>): Promise<T> {
     const policy = this.deps.cashPolicy;
     if (policy.transaction() === transactionId) return work();
-    const previous = { transaction: policy.transaction(), coins: policy.acceptsCoins() };
+    const previous = { transaction: policy.transaction(), paymentStep: policy.paymentStep() };
     policy.set(transactionId, false);
     try {
       return await work();
     } finally {
-      policy.set(previous.transaction, previous.coins);
+      policy.set(previous.transaction, previous.paymentStep);
     }
   }
 
@@ -776,7 +775,7 @@ export class CertificateFlow {
       return;
     }
     // Refused when money is committed: the flow then runs to its end screen and finishes itself there.
-    this.dispatch({ type: 'session-ended' });
+    this.dispatch({ type: 'session-ended', cardPresent: this.cardPresent() });
   }
 
   private wipe(): void {
@@ -795,6 +794,9 @@ export class CertificateFlow {
       setImmediate(() => this.sessionChanged(this.deps.sessions.current()));
     }
     if (!sessionId) return;
+    // Cancelled on the payment step before any coin: the transaction ends with nothing owed.
+    const ledger = this.deps.transactions.get(sessionId);
+    if (ledger?.state === 'paying' && ledger.creditedYen === 0) this.deps.transactions.setState(sessionId, 'cancelled');
     void this.track('wipe', async () => {
       let purged = 0;
       for (const jobId of jobs) {

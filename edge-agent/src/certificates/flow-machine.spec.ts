@@ -29,7 +29,9 @@ const STATES: Record<FlowStateKind, FlowState> = {
   choose: { kind: 'choose', resident, refusal: null, quoting: true },
   confirm: { kind: 'confirm', resident, quote },
   'remove-card': { kind: 'remove-card', quote },
+  'opening-payment': { kind: 'opening-payment', quote, insertedYen: 0 },
   pay: { kind: 'pay', quote, insertedYen: 100 },
+  'ending-remove-card': { kind: 'ending-remove-card' },
   'returning-coins': { kind: 'returning-coins', amountYen: 100 },
   cancelled: { kind: 'cancelled', returnedYen: 100, unreturnedYen: 0 },
   'paying-change': { kind: 'paying-change', quote, changeYen: 100 },
@@ -62,9 +64,11 @@ const EVENTS: Record<FlowEventType, FlowEvent> = {
   'quote-refused': { type: 'quote-refused', certificateType: 'inkan', reason: 'no-seal-registration' },
   back: { type: 'back' },
   confirm: { type: 'confirm', cardPresent: true },
+  'payment-opened': { type: 'payment-opened' },
+  'payment-unavailable': { type: 'payment-unavailable' },
   credit: { type: 'credit', insertedYen: 200 },
-  cancel: { type: 'cancel' },
-  'session-ended': { type: 'session-ended' },
+  cancel: { type: 'cancel', cardPresent: false },
+  'session-ended': { type: 'session-ended', cardPresent: false },
   'coins-returned': { type: 'coins-returned', returnedYen: 100, unreturnedYen: 0 },
   'change-paid': { type: 'change-paid' },
   issued: { type: 'issued' },
@@ -113,7 +117,16 @@ const ALLOWED: Partial<Record<FlowStateKind, Partial<Record<FlowEventType, FlowS
   'card-refused': { finish: 'done', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'card-refused' },
   choose: { quoted: 'confirm', 'quote-refused': 'choose', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'choose' },
   confirm: { back: 'choose', 'quote-requested': 'choose', confirm: 'remove-card', cancel: 'done', 'session-ended': 'done', failed: 'error', 'card-removed': 'confirm' },
-  'remove-card': { 'card-removed': 'pay', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  'remove-card': { 'card-removed': 'opening-payment', cancel: 'done', 'session-ended': 'done', failed: 'error' },
+  'opening-payment': {
+    'payment-opened': 'pay',
+    'payment-unavailable': 'error',
+    credit: 'opening-payment',
+    cancel: 'done',
+    'session-ended': 'done',
+    'card-removed': 'opening-payment',
+  },
+  'ending-remove-card': { 'card-removed': 'done', cancel: 'ending-remove-card', 'session-ended': 'ending-remove-card' },
   pay: { credit: 'pay', cancel: 'returning-coins', 'session-ended': 'returning-coins', 'card-removed': 'pay' },
   'returning-coins': { 'coins-returned': 'cancelled', 'card-removed': 'returning-coins' },
   cancelled: { finish: 'done', 'session-ended': 'done', 'card-removed': 'cancelled' },
@@ -194,9 +207,38 @@ describe('certificate flow machine: the rules', () => {
   it('card first: payment opens only once the reader is empty', () => {
     expect(step(STATES.confirm, { type: 'confirm', cardPresent: true }).effects).toEqual([]);
     const empty = step(STATES.confirm, { type: 'confirm', cardPresent: false });
-    expect(empty.state).toEqual({ kind: 'pay', quote, insertedYen: 0 });
+    expect(empty.state).toEqual({ kind: 'opening-payment', quote, insertedYen: 0 });
     expect(empty.effects).toEqual([{ kind: 'open-payment', quote }]);
     expect(step(STATES['remove-card'], EVENTS['card-removed']).effects).toEqual([{ kind: 'open-payment', quote }]);
+  });
+
+  it('open before telling: `pay` only once the acceptor is open; if it cannot open, an error with nothing taken', () => {
+    expect(step(STATES['opening-payment'], EVENTS['payment-opened'])).toEqual({ ok: true, state: { kind: 'pay', quote, insertedYen: 0 }, effects: [] });
+    const failed = step(STATES['opening-payment'], EVENTS['payment-unavailable']);
+    expect(failed.state).toMatchObject({ kind: 'error', code: 'coin-acceptor' });
+    expect(failed.effects).toEqual([]);
+    // A coin that slipped in while it was opening counts, and goes back if the payment cannot go on.
+    const early = step(STATES['opening-payment'], { type: 'credit', insertedYen: 100 });
+    expect(early.state).toEqual({ kind: 'opening-payment', quote, insertedYen: 100 });
+    expect(step(early.state, EVENTS['payment-opened']).state).toEqual({ kind: 'pay', quote, insertedYen: 100 });
+    expect(step(early.state, EVENTS['payment-unavailable']).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
+    expect(step(early.state, { type: 'cancel', cardPresent: false }).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
+  });
+
+  it('card first on cancel: with the card in the reader, wipe now and end only once it is out', () => {
+    for (const kind of ['insert-card', 'reading-card', 'not-a-my-number-card', 'card-trouble', 'pin', 'verifying', 'card-locked', 'card-refused', 'choose', 'confirm', 'remove-card', 'error'] as const) {
+      for (const type of ['cancel', 'session-ended'] as const) {
+        const ended = step(STATES[kind], { type, cardPresent: true });
+        expect(ended.state).toEqual({ kind: 'ending-remove-card' });
+        expect(ended.effects).toEqual([{ kind: 'reset-pin' }, { kind: 'wipe' }]);
+      }
+    }
+    expect(step({ kind: 'pay', quote, insertedYen: 0 }, { type: 'cancel', cardPresent: true }).state).toEqual({ kind: 'ending-remove-card' });
+    // Waiting for the card: cancel again or the session ending changes nothing; the card out ends it, wiped once.
+    expect(step(STATES['ending-remove-card'], { type: 'cancel', cardPresent: true })).toEqual({ ok: true, state: { kind: 'ending-remove-card' }, effects: [] });
+    expect(step(STATES['ending-remove-card'], { type: 'session-ended', cardPresent: true }).effects).toEqual([]);
+    expect(step(STATES['ending-remove-card'], EVENTS['card-removed'])).toEqual({ ok: true, state: { kind: 'done' }, effects: [] });
+    expect(transition(STATES['ending-remove-card'], EVENTS.start).ok).toBe(false);
   });
 
   it('credit: shown while short, change when over, straight to issue when exact; never goes down', () => {
@@ -209,9 +251,17 @@ describe('certificate flow machine: the rules', () => {
     expect(transition(STATES.pay, { type: 'credit', insertedYen: 50 }).ok).toBe(false);
   });
 
-  it('cancel during payment returns exactly what was inserted; with nothing inserted it just ends', () => {
+  it('cancel during payment returns exactly what was inserted; with nothing inserted it just ends (done, not cancelled)', () => {
     expect(step(STATES.pay, EVENTS.cancel).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
-    expect(step({ kind: 'pay', quote, insertedYen: 0 }, EVENTS.cancel).effects).toEqual([{ kind: 'wipe' }]);
+    const nothing = step({ kind: 'pay', quote, insertedYen: 0 }, EVENTS.cancel);
+    expect(nothing.state).toEqual({ kind: 'done' });
+    expect(nothing.effects).toContainEqual({ kind: 'wipe' });
+    expect(step(STATES.choose, EVENTS.cancel).state).toEqual({ kind: 'done' });
+  });
+
+  it('credit while opening the payment: the same rules as on pay', () => {
+    expect(step(STATES['opening-payment'], { type: 'credit', insertedYen: 400 }).effects).toEqual([{ kind: 'issue', quote }]);
+    expect(holdsMoney(STATES['opening-payment'])).toBe(true);
   });
 
   it('after payment nothing aborts the flow: cancel and the session ending are refused', () => {

@@ -20,7 +20,13 @@ import type {
  *
  * Money rule: from `pay` with a complete payment on, the flow can no longer be abandoned: it ends in
  * `take-certificate` or `refunded`. Before that, cancel (or the end of the session) returns what was
- * inserted.
+ * inserted (`returning-coins` → `cancelled`); with nothing inserted it ends in `done`.
+ *
+ * Card rule: the kiosk never goes home with a card in the reader. Cancel (or the session ending) while
+ * the card is in it wipes the flow's data and waits on `ending-remove-card` until the card is out.
+ *
+ * Payment rule: the `pay` screen is shown only once the coin acceptor is open (`opening-payment` waits
+ * for it), so a coin inserted when the screen says "insert coins" is always taken.
  */
 
 /** What the hub told about the resident after the card was checked: personal data, dropped on wipe. */
@@ -45,7 +51,11 @@ export type FlowState =
   | { kind: 'choose'; resident: ResidentContext; refusal: { certificateType: CertificateType; reason: EligibilityReason } | null; quoting: boolean }
   | { kind: 'confirm'; resident: ResidentContext; quote: CertificateQuoteView }
   | { kind: 'remove-card'; quote: CertificateQuoteView }
+  /** The transaction is recorded and the coin acceptor is being opened; `pay` follows once it is. */
+  | { kind: 'opening-payment'; quote: CertificateQuoteView; insertedYen: number }
   | { kind: 'pay'; quote: CertificateQuoteView; insertedYen: number }
+  /** Cancelled (or the session ended) with the card in the reader: data wiped, ends once the card is out. */
+  | { kind: 'ending-remove-card' }
   | { kind: 'returning-coins'; amountYen: number }
   | { kind: 'cancelled'; returnedYen: number; unreturnedYen: number }
   | { kind: 'paying-change'; quote: CertificateQuoteView; changeYen: number }
@@ -78,9 +88,12 @@ export type FlowEvent =
   | { type: 'quote-refused'; certificateType: CertificateType; reason: EligibilityReason | null }
   | { type: 'back' }
   | { type: 'confirm'; cardPresent: boolean }
+  | { type: 'payment-opened' }
+  /** The coin acceptor could not be opened: nothing can be paid. */
+  | { type: 'payment-unavailable' }
   | { type: 'credit'; insertedYen: number }
-  | { type: 'cancel' }
-  | { type: 'session-ended' }
+  | { type: 'cancel'; cardPresent: boolean }
+  | { type: 'session-ended'; cardPresent: boolean }
   | { type: 'coins-returned'; returnedYen: number; unreturnedYen: number }
   | { type: 'change-paid' }
   | { type: 'issued' }
@@ -103,7 +116,7 @@ export type FlowEffect =
   | { kind: 'authenticate-card' }
   | { kind: 'reset-pin' }
   | { kind: 'request-quote'; order: CertificateOrder }
-  /** Record the transaction (fee, no personal data) and accept coins for it. */
+  /** Record the transaction (fee, no personal data), open the coin acceptor, answer payment-opened / -unavailable. */
   | { kind: 'open-payment'; quote: CertificateQuoteView }
   | { kind: 'return-coins'; amountYen: number }
   | { kind: 'pay-change'; amountYen: number }
@@ -126,7 +139,7 @@ export const PIN_MAX_TRIES = 3;
 /** Screens a person may leave with `finish` (nothing is running, no money is held). */
 const FINISHABLE: ReadonlySet<FlowStateKind> = new Set(['unavailable', 'card-locked', 'card-refused', 'cancelled', 'take-certificate', 'refunded', 'error']);
 
-/** Before any money: cancel (or the session ending) just wipes. */
+/** Before any money: cancel (or the session ending) just wipes (after the card is out). */
 const CANCEL_WITHOUT_MONEY: ReadonlySet<FlowStateKind> = new Set([
   'checking',
   'unavailable',
@@ -147,6 +160,20 @@ const CANCEL_WITHOUT_MONEY: ReadonlySet<FlowStateKind> = new Set([
 /** Money is committed: the flow runs to its end whatever the person or the session does. */
 export const COMMITTED: ReadonlySet<FlowStateKind> = new Set(['returning-coins', 'paying-change', 'issuing', 'printing', 'refunding']);
 
+/** The end of a flow before any money: wipe now; with the card still in the reader, wait for it first. */
+function endWithoutMoney(cardPresent: boolean): Transition {
+  return cardPresent ? go({ kind: 'ending-remove-card' }, { kind: 'reset-pin' }, { kind: 'wipe' }) : go({ kind: 'done' }, { kind: 'reset-pin' }, { kind: 'wipe' });
+}
+
+/** Coins credited while paying: still short, or paid (change first when there is any, then issue). */
+function credited(quote: CertificateQuoteView, insertedYen: number, short: (insertedYen: number) => FlowState): Transition {
+  if (insertedYen < quote.feeYen) return go(short(insertedYen));
+  const changeYen = insertedYen - quote.feeYen;
+  return changeYen > 0
+    ? go({ kind: 'paying-change', quote, changeYen }, { kind: 'pay-change', amountYen: changeYen })
+    : go({ kind: 'issuing', quote, changeYen: 0 }, { kind: 'issue', quote });
+}
+
 export function transition(state: FlowState, event: FlowEvent): Transition {
   // Events that mean the same on many screens first.
   switch (event.type) {
@@ -154,9 +181,11 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
       return FINISHABLE.has(state.kind) ? go({ kind: 'done' }, { kind: 'wipe' }) : refuse(state, event);
     case 'cancel':
     case 'session-ended':
-      if (CANCEL_WITHOUT_MONEY.has(state.kind)) return go({ kind: 'done' }, { kind: 'reset-pin' }, { kind: 'wipe' });
-      if (state.kind === 'pay') {
-        if (state.insertedYen === 0) return go({ kind: 'done' }, { kind: 'wipe' });
+      if (CANCEL_WITHOUT_MONEY.has(state.kind)) return endWithoutMoney(event.cardPresent);
+      // Already ending: the card is all that is awaited.
+      if (state.kind === 'ending-remove-card') return go(state);
+      if (state.kind === 'pay' || state.kind === 'opening-payment') {
+        if (state.insertedYen === 0) return endWithoutMoney(event.cardPresent);
         return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });
       }
       // On an end screen the session ending is a finish; cancel there is refused (use finish).
@@ -231,19 +260,25 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
         // Card first, then money and output: payment waits until the reader is empty.
         return event.cardPresent
           ? go({ kind: 'remove-card', quote: state.quote })
-          : go({ kind: 'pay', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
+          : go({ kind: 'opening-payment', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
       }
       return refuse(state, event);
-    case 'pay':
-      if (event.type === 'credit') {
-        if (event.insertedYen < state.insertedYen) return refuse(state, event);
-        if (event.insertedYen < state.quote.feeYen) return go({ ...state, insertedYen: event.insertedYen });
-        const changeYen = event.insertedYen - state.quote.feeYen;
-        return changeYen > 0
-          ? go({ kind: 'paying-change', quote: state.quote, changeYen }, { kind: 'pay-change', amountYen: changeYen })
-          : go({ kind: 'issuing', quote: state.quote, changeYen: 0 }, { kind: 'issue', quote: state.quote });
+    case 'opening-payment': {
+      const { quote } = state;
+      if (event.type === 'payment-opened') return go({ kind: 'pay', quote, insertedYen: state.insertedYen });
+      if (event.type === 'payment-unavailable') {
+        // A coin that slipped in while it was being opened goes back; otherwise nothing was taken.
+        if (state.insertedYen > 0) return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });
+        return go({ kind: 'error', code: 'coin-acceptor', message: 'the coin acceptor could not be opened; no money was taken' });
       }
+      if (event.type === 'credit' && event.insertedYen >= state.insertedYen) return credited(quote, event.insertedYen, (insertedYen) => ({ kind: 'opening-payment', quote, insertedYen }));
       return refuse(state, event);
+    }
+    case 'pay': {
+      const { quote } = state;
+      if (event.type === 'credit' && event.insertedYen >= state.insertedYen) return credited(quote, event.insertedYen, (insertedYen) => ({ kind: 'pay', quote, insertedYen }));
+      return refuse(state, event);
+    }
     case 'returning-coins':
       return event.type === 'coins-returned'
         ? go({ kind: 'cancelled', returnedYen: event.returnedYen, unreturnedYen: event.unreturnedYen })
@@ -277,6 +312,7 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
     case 'card-locked':
     case 'card-refused':
     case 'remove-card':
+    case 'ending-remove-card':
     case 'cancelled':
     case 'take-certificate':
     case 'refunded':
@@ -297,7 +333,10 @@ function cardRemoved(state: FlowState, event: FlowEvent): Transition {
     case 'pin':
       return go({ kind: 'insert-card', municipality: state.municipality }, { kind: 'reset-pin' });
     case 'remove-card':
-      return go({ kind: 'pay', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
+      return go({ kind: 'opening-payment', quote: state.quote, insertedYen: 0 }, { kind: 'open-payment', quote: state.quote });
+    case 'ending-remove-card':
+      // Data was wiped when the flow was cancelled; the card out is its end.
+      return go({ kind: 'done' });
     case 'idle':
     case 'done':
       return refuse(state, event);
@@ -314,5 +353,5 @@ function cardRemoved(state: FlowState, event: FlowEvent): Transition {
 
 /** Whether money for this flow may be held right now (coins accepted or being handled). */
 export function holdsMoney(state: FlowState): boolean {
-  return state.kind === 'pay' || COMMITTED.has(state.kind);
+  return state.kind === 'pay' || state.kind === 'opening-payment' || COMMITTED.has(state.kind);
 }

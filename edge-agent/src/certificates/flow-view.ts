@@ -31,6 +31,11 @@ export function viewOf(state: FlowState, pinDigits: number): CertificateViewStat
       return { screen: 'confirm', quote: state.quote };
     case 'remove-card':
       return { screen: 'remove-card', quote: state.quote };
+    case 'ending-remove-card':
+      return { screen: 'remove-card', quote: null };
+    case 'opening-payment':
+      // Not `pay` yet: the screen asks for coins only once the acceptor takes them.
+      return { screen: 'checking' };
     case 'pay':
       return { screen: 'pay', quote: state.quote, insertedYen: state.insertedYen };
     case 'returning-coins':

@@ -40,6 +40,8 @@ export interface RunningCertificates {
   uiFeature: UiFeature;
   flow: CertificateFlow;
   transactions: CertificateTransactions;
+  /** The flow's say over the cash services (tests of the device services stand in for a payment step with it). */
+  cashPolicy: CertificateCashPolicy;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export function startCertificates(deps: CertificatesDeps): RunningCertificates {
     uiFeature: (ui) => attachCertificatesUi(ui, flow, deps.logger),
     flow,
     transactions,
+    cashPolicy: deps.cashPolicy,
     stop: () => flow.stop(),
   };
 }

@@ -11,8 +11,8 @@ import type { KioskDrivers } from './kiosk-drivers';
 export interface DeviceServices {
   pinEntry: PinEntry;
   barcodes: BarcodeInput;
-  /** Resolves once the coin acceptor's inhibit matches the session and service state. */
-  coinGateSettled(): Promise<void>;
+  /** Resolves once the coin acceptor's inhibit matches the payment step, session and service state: true when it takes coins. */
+  coinGateSettled(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export interface DeviceServicesDeps {
   state: AgentState;
   now: () => Date;
   logger: Logger;
-  /** A flow's say over money (the certificate flow): which transaction it belongs to, when coins are wanted. */
+  /** A flow's say over money (the certificate flow): which transaction it belongs to, when coins are wanted. Without one no coins are taken. */
   cashPolicy?: CashPolicy;
 }
 
@@ -31,15 +31,17 @@ export interface DeviceServicesDeps {
 export interface CashPolicy {
   /** The transaction coins and payouts belong to when a flow names one (also with no session: recovery); null: the session's. */
   transaction(): string | null;
-  /** Whether the acceptor may take coins in the current session; null: no opinion (any session may). */
-  acceptsCoins(): boolean | null;
+  /** Whether a flow is in its payment step now: the only time the acceptor takes coins. */
+  paymentStep(): boolean;
   /** Calls back when either answer may have changed; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /** The device services hand over how to wait for the acceptor to match the policy (true: it takes coins). */
+  useGate(settled: () => Promise<boolean>): void;
 }
 
 /**
  * What the agent does with its devices' input between flows: records every coin and payout, opens the coin
- * acceptor only during a session in service, collects PIN-pad digits (count only leaves), keeps the last
+ * acceptor only while a flow is in its payment step (cash-rules.ts), collects PIN-pad digits (count only leaves), keeps the last
  * facility card scanned; PIN and scan are forgotten whenever the session changes.
  */
 export async function startDeviceServices(deps: DeviceServicesDeps): Promise<DeviceServices> {
@@ -64,7 +66,8 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
     ? new CoinGate(
         drivers.coinAcceptor,
         {
-          sessionActive: () => sessions.current() !== null && (deps.cashPolicy?.acceptsCoins() ?? true),
+          paymentStep: () => deps.cashPolicy?.paymentStep() ?? false,
+          sessionActive: () => sessions.current() !== null,
           outOfService: () => state.isOutOfService(),
           subscribe: (changed) => [sessions.onChange(changed), state.onStatus(changed), ...(deps.cashPolicy ? [deps.cashPolicy.onChange(changed)] : [])],
         },
@@ -72,10 +75,11 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
       )
     : null;
   await gate?.start();
+  if (gate) deps.cashPolicy?.useGate(() => gate.settle());
   return {
     pinEntry,
     barcodes,
-    coinGateSettled: () => gate?.settle() ?? Promise.resolve(),
+    coinGateSettled: () => gate?.settle() ?? Promise.resolve(false),
     stop: async () => {
       await gate?.stop();
       for (const stop of detach) stop?.();

@@ -18,6 +18,8 @@ export class HubUnreachableError extends Error {
 /** The one call the lottery makes to the hub; the service depends on this, tests fake it. */
 export interface LotteryHub {
   request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>>;
+  /** Whether a request could go out now (connected and greeted); absent: assume it could. */
+  isConnected?(): boolean;
 }
 
 type Emitter = { emitWithAck(event: string, body: unknown): Promise<unknown> };
@@ -42,6 +44,10 @@ export class LotteryHubClient implements LotteryHub {
       this.socket = socket;
       return socket;
     };
+  }
+
+  isConnected(): boolean {
+    return (this.socket?.connected ?? false) && this.ready();
   }
 
   async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {

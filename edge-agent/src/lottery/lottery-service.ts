@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { PinPadKey, Receipt, ReceiptPrinter } from '@kiosk/devices';
+import type { CardReaderDriver, PinPadKey, Receipt, ReceiptPrinter } from '@kiosk/devices';
 import {
   FacilityPinSchema,
   type FacilityView,
@@ -23,6 +23,7 @@ import type { Outbox } from '../store/outbox';
 import { HubUnreachableError, type LotteryHub, type LotteryHubReply } from './hub-client';
 import type { LotteryCache } from './lottery-cache';
 import { checkOfflineEntry, monthRange, signInRefusal } from './lottery-rules';
+import { MyNumberSignIn } from './my-number-sign-in';
 import { offlineKeyMatchesId, sealPin } from './pin-sealer';
 import { bookingReceipt, entryReceipt, provisionalEntryReceipt } from './receipts';
 import { INACTIVE, reduceSignIn, toUiState, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
@@ -39,6 +40,8 @@ export interface LotteryServiceDeps {
   /** Current kiosk session and its changes (KioskSessions). */
   sessions: { current(): CurrentSession | null; onChange(listener: (session: CurrentSession | null) => void): () => void };
   receiptPrinter: () => ReceiptPrinter | null;
+  /** For sign-in with a linked My Number card (online only); none: only the user card. */
+  cardReader?: CardReaderDriver | null;
   clock: Clock;
   logger: Logger;
   newId?: () => string;
@@ -58,6 +61,9 @@ export class LotteryService {
   private state: SignInState = INACTIVE;
   /** The PIN, held only while signed in offline (each offline entry seals it with its own id). */
   private offlinePin: Buffer | null = null;
+  /** The placed My Number card's certificate, held from its reading to the sign-in (then wiped). */
+  private myNumberCertificate: Buffer | null = null;
+  private readonly myNumber: MyNumberSignIn | null;
   private attempts = 0;
   /**
    * The client request id of an entry or booking whose answer was lost (hub unreachable mid-request):
@@ -71,6 +77,7 @@ export class LotteryService {
 
   constructor(private readonly deps: LotteryServiceDeps) {
     this.newId = deps.newId ?? uuidv7;
+    this.myNumber = deps.cardReader ? new MyNumberSignIn(deps.cardReader, deps.hub, deps.logger) : null;
   }
 
   start(): void {
@@ -83,7 +90,7 @@ export class LotteryService {
         if (card) this.dispatch({ type: 'card-scanned', userNumber: card.userNumber });
       }),
       pinEntry.onChange((pin) => {
-        if (pin.submitted && (this.state.stage === 'awaiting-pin' || this.state.stage === 'awaiting-card')) {
+        if (pin.submitted && (this.state.stage === 'awaiting-pin' || this.state.stage === 'awaiting-card' || this.state.stage === 'awaiting-card-pin')) {
           this.attempts += 1;
           this.dispatch({ type: 'pin-submitted', attempt: this.attempts });
         } else {
@@ -91,6 +98,18 @@ export class LotteryService {
         }
       }),
     );
+    const reader = this.deps.cardReader;
+    if (reader) {
+      const placed = ({ selected }: { selected: boolean }) => {
+        if (selected) this.dispatch({ type: 'my-number-placed', hubReachable: this.deps.hub.isConnected?.() ?? true });
+      };
+      const removed = ({ selected }: { selected: boolean }) => {
+        if (selected) this.dispatch({ type: 'my-number-removed' });
+      };
+      reader.on('card-inserted', placed);
+      reader.on('card-removed', removed);
+      this.detach.push(() => reader.off('card-inserted', placed), () => reader.off('card-removed', removed));
+    }
     if (sessions.current()?.service === 'lottery') this.dispatch({ type: 'session-changed', lottery: true });
   }
 
@@ -147,7 +166,7 @@ export class LotteryService {
   // --- sign-in -------------------------------------------------------------------------------------
 
   pinPress(request: LotteryPinPress): LotteryUiAck<'lottery.pin.press'> {
-    if (this.state.stage !== 'awaiting-card' && this.state.stage !== 'awaiting-pin') return fail('conflict', 'no PIN is being asked for now');
+    if (this.state.stage !== 'awaiting-card' && this.state.stage !== 'awaiting-pin' && this.state.stage !== 'awaiting-card-pin') return fail('conflict', 'no PIN is being asked for now');
     this.deps.pinEntry.press(toPadKey(request.key));
     return { ok: true };
   }
@@ -182,7 +201,36 @@ export class LotteryService {
       case 'check-pin':
         runDetached(this.deps.logger, 'lottery sign-in', () => this.checkPin(effect.userNumber, effect.attempt));
         return;
+      case 'read-my-number':
+        runDetached(this.deps.logger, 'lottery My Number card read', () => this.readMyNumber());
+        return;
+      case 'sign-with-my-number':
+        runDetached(this.deps.logger, 'lottery My Number sign-in', () => this.signWithMyNumber(effect.attempt));
+        return;
+      case 'forget-my-number':
+        this.myNumberCertificate?.fill(0);
+        this.myNumberCertificate = null;
+        return;
     }
+  }
+
+  private async readMyNumber(): Promise<void> {
+    if (!this.myNumber) return this.dispatch({ type: 'my-number-refused', refusal: { code: 'card_unreadable' } });
+    const { event, certificate } = await this.myNumber.read();
+    // Taken out (or the session ended) while it was read: keep nothing.
+    if (this.state.stage !== 'reading-card') return void certificate?.fill(0);
+    this.myNumberCertificate = certificate;
+    this.dispatch(event);
+  }
+
+  private async signWithMyNumber(attempt: number): Promise<void> {
+    const pin = this.deps.pinEntry.take();
+    const certificate = this.myNumberCertificate;
+    if (!pin || !certificate || !this.myNumber) {
+      pin?.fill(0);
+      return this.dispatch({ type: 'my-number-refused', refusal: { code: 'card_unreadable' } });
+    }
+    this.dispatch(await this.myNumber.signIn(certificate, pin, attempt));
   }
 
   private async checkPin(userNumber: string, attempt: number): Promise<void> {
@@ -318,7 +366,7 @@ export class LotteryService {
   async entries(): Promise<LotteryUiAck<'lottery.entries'>> {
     const state = this.state;
     if (state.stage !== 'signed-in') return fail('not_signed_in', 'sign in first');
-    const unsent = this.deps.cache.unsentEntries(state.userNumber);
+    const unsent = state.userNumber === null ? [] : this.deps.cache.unsentEntries(state.userNumber);
     if (state.mode === 'offline') return { ok: true, source: 'cache', entries: [], provisional: [], unsent };
     const ack = await this.online(() => this.deps.hub.request('lottery.entries', { sessionToken: state.sessionToken }));
     if (!ack.ok) return ack;

@@ -12,7 +12,12 @@ export type SignInState =
   | { stage: 'awaiting-card'; refusal: LotterySignInRefusal | null }
   | { stage: 'awaiting-pin'; userNumber: string; refusal: LotterySignInRefusal | null }
   | { stage: 'signing-in'; userNumber: string; attempt: number }
-  | { stage: 'signed-in'; mode: 'online'; userNumber: string; sessionToken: string; user: FacilityUserView }
+  /** A My Number card was placed: its certificate is being read (the service holds it, never this state). */
+  | { stage: 'reading-card' }
+  | { stage: 'awaiting-card-pin'; triesLeft: number; refusal: LotterySignInRefusal | null }
+  | { stage: 'card-signing-in'; attempt: number; triesLeft: number }
+  /** `userNumber` is null after a My Number card sign-in (the hub does not tell it; it is not needed online). */
+  | { stage: 'signed-in'; mode: 'online'; userNumber: string | null; sessionToken: string; user: FacilityUserView }
   /** The hub could not be reached: the service keeps the PIN to seal into each entry; the hub checks it on delivery. */
   | { stage: 'signed-in'; mode: 'offline'; userNumber: string };
 
@@ -20,6 +25,14 @@ export type SignInEvent =
   /** A kiosk session began or ended; `lottery` says whether the new one is this service's. */
   | { type: 'session-changed'; lottery: boolean }
   | { type: 'card-scanned'; userNumber: string }
+  /** A card was put on the reader; `hubReachable` false: card sign-in needs the hub, so it is refused at once. */
+  | { type: 'my-number-placed'; hubReachable: boolean }
+  | { type: 'my-number-read'; triesLeft: number }
+  /** The card cannot be used (not a My Number card, unreadable, PIN locked, refused by the hub, hub unreachable). */
+  | { type: 'my-number-refused'; refusal: LotterySignInRefusal }
+  /** The card counted a wrong PIN; `triesLeft` null: not 4 digits, so the card was not asked and no try was spent. */
+  | { type: 'my-number-pin-wrong'; attempt: number; triesLeft: number | null }
+  | { type: 'my-number-removed' }
   /** Enter on either pad; the service holds the digits and numbers its attempts (so a late answer is recognised). */
   | { type: 'pin-submitted'; attempt: number }
   | { type: 'signed-in'; attempt: number; sessionToken: string; user: FacilityUserView }
@@ -32,6 +45,12 @@ export type SignInEvent =
 export type SignInEffect =
   /** Take the held PIN and check it (at the hub, or sealed when the hub is unreachable). */
   | { kind: 'check-pin'; userNumber: string; attempt: number }
+  /** Read the placed My Number card's certificate and PIN tries left. */
+  | { kind: 'read-my-number' }
+  /** Take the held PIN: VERIFY it on the card, sign the hub's challenge, sign in at the hub. */
+  | { kind: 'sign-with-my-number'; attempt: number }
+  /** Forget the My Number card's certificate. */
+  | { kind: 'forget-my-number' }
   /** Forget any PIN digits held. */
   | { kind: 'wipe-pin' }
   /** End the hub session (best effort; the hub also expires it). */
@@ -47,8 +66,12 @@ export const INACTIVE: SignInState = { stage: 'inactive' };
 /** Refusals after which the same card must not simply be retried with another PIN. */
 const CARD_REFUSALS = new Set<LotterySignInRefusal['code']>(['account_locked', 'registration_expired']);
 
+/** The stages of a sign-in with a My Number card, left for `awaiting-card` when the card is taken out. */
+const MY_NUMBER_STAGES = new Set<SignInState['stage']>(['reading-card', 'awaiting-card-pin', 'card-signing-in']);
+
 function signOutEffects(state: SignInState): SignInEffect[] {
   const effects: SignInEffect[] = [{ kind: 'wipe-pin' }];
+  if (MY_NUMBER_STAGES.has(state.stage)) effects.push({ kind: 'forget-my-number' });
   if (state.stage === 'signed-in' && state.mode === 'online') effects.push({ kind: 'hub-sign-out', sessionToken: state.sessionToken });
   return effects;
 }
@@ -61,7 +84,36 @@ export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTran
       // Someone signed in (or being checked) is not replaced by a card waved at the scanner.
       if (state.stage !== 'awaiting-card' && state.stage !== 'awaiting-pin') return { state, effects: [] };
       return { state: { stage: 'awaiting-pin', userNumber: event.userNumber, refusal: null }, effects: [{ kind: 'wipe-pin' }] };
+    case 'my-number-placed':
+      if (state.stage !== 'awaiting-card' && state.stage !== 'awaiting-pin') return { state, effects: [] };
+      if (!event.hubReachable) return { state: { stage: 'awaiting-card', refusal: { code: 'card_needs_hub' } }, effects: [{ kind: 'wipe-pin' }] };
+      return { state: { stage: 'reading-card' }, effects: [{ kind: 'wipe-pin' }, { kind: 'read-my-number' }] };
+    case 'my-number-read':
+      if (state.stage !== 'reading-card') return { state, effects: [] };
+      return { state: { stage: 'awaiting-card-pin', triesLeft: event.triesLeft, refusal: null }, effects: [{ kind: 'wipe-pin' }] };
+    case 'my-number-pin-wrong':
+      if (state.stage !== 'card-signing-in' || state.attempt !== event.attempt) return { state, effects: [] };
+      return {
+        state: {
+          stage: 'awaiting-card-pin',
+          triesLeft: event.triesLeft ?? state.triesLeft,
+          refusal: event.triesLeft === null ? { code: 'invalid_message' } : { code: 'card_pin_wrong', attemptsLeft: event.triesLeft },
+        },
+        effects: [{ kind: 'wipe-pin' }],
+      };
+    case 'my-number-refused':
+      if (!MY_NUMBER_STAGES.has(state.stage)) return { state, effects: [] };
+      return { state: { stage: 'awaiting-card', refusal: event.refusal }, effects: [{ kind: 'wipe-pin' }, { kind: 'forget-my-number' }] };
+    case 'my-number-removed':
+      if (!MY_NUMBER_STAGES.has(state.stage)) return { state, effects: [] };
+      return { state: { stage: 'awaiting-card', refusal: null }, effects: [{ kind: 'wipe-pin' }, { kind: 'forget-my-number' }] };
     case 'pin-submitted':
+      if (state.stage === 'awaiting-card-pin') {
+        return {
+          state: { stage: 'card-signing-in', attempt: event.attempt, triesLeft: state.triesLeft },
+          effects: [{ kind: 'sign-with-my-number', attempt: event.attempt }],
+        };
+      }
       if (state.stage === 'awaiting-pin') {
         const { attempt } = event;
         return {
@@ -72,6 +124,12 @@ export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTran
       if (state.stage === 'awaiting-card') return { state: { stage: 'awaiting-card', refusal: { code: 'no_card' } }, effects: [{ kind: 'wipe-pin' }] };
       return { state, effects: [{ kind: 'wipe-pin' }] };
     case 'signed-in':
+      if (state.stage === 'card-signing-in' && state.attempt === event.attempt) {
+        return {
+          state: { stage: 'signed-in', mode: 'online', userNumber: null, sessionToken: event.sessionToken, user: event.user },
+          effects: [{ kind: 'forget-my-number' }],
+        };
+      }
       if (state.stage !== 'signing-in' || state.attempt !== event.attempt) {
         // Too late (the person left, or signed in again): do not keep a hub session nobody holds.
         return { state, effects: [{ kind: 'hub-sign-out', sessionToken: event.sessionToken }] };
@@ -99,13 +157,15 @@ export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTran
 /** What the screen may know: stage, digit count, the card's last two digits, the hub's view of the user. */
 export function toUiState(state: SignInState, pinDigits: number, offlineEntryAvailable: boolean): LotteryUiState {
   const userNumber = 'userNumber' in state ? state.userNumber : null;
+  const pinAsked = state.stage === 'awaiting-pin' || state.stage === 'awaiting-card' || state.stage === 'awaiting-card-pin';
   return {
-    stage: state.stage,
-    pinDigits: state.stage === 'awaiting-pin' || state.stage === 'awaiting-card' ? Math.min(pinDigits, 8) : 0,
+    stage: state.stage === 'card-signing-in' ? 'signing-in' : state.stage,
+    pinDigits: pinAsked ? Math.min(pinDigits, 8) : 0,
     cardHint: userNumber ? userNumber.slice(-2) : null,
     mode: state.stage === 'signed-in' ? state.mode : null,
     user: state.stage === 'signed-in' && state.mode === 'online' ? state.user : null,
-    refusal: state.stage === 'awaiting-card' || state.stage === 'awaiting-pin' ? state.refusal : null,
+    refusal: state.stage === 'awaiting-card' || state.stage === 'awaiting-pin' || state.stage === 'awaiting-card-pin' ? state.refusal : null,
     offlineEntryAvailable,
+    ...(state.stage === 'awaiting-card-pin' ? { cardPinTriesLeft: Math.min(state.triesLeft, 3) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { ReceiptPrinter } from '@kiosk/devices';
+import type { CardReaderDriver, ReceiptPrinter } from '@kiosk/devices';
 import type { Clock } from '../clock';
 import type { DeviceServices } from '../hardware/device-services';
 import { runDetached, type Logger } from '../logger';
@@ -20,6 +20,8 @@ export interface LotteryDeps {
   sessions: KioskSessions;
   state: AgentState;
   receiptPrinter: ReceiptPrinter | null;
+  /** Sign-in with a linked My Number card (the same reader as certificate issuance). */
+  cardReader?: CardReaderDriver | null;
   ackTimeoutMs: number;
   clock: Clock;
   logger: Logger;
@@ -46,6 +48,7 @@ export function startLottery(deps: LotteryDeps): RunningLottery {
     barcodes: deps.deviceServices.barcodes,
     sessions: deps.sessions,
     receiptPrinter: () => deps.receiptPrinter,
+    cardReader: deps.cardReader ?? null,
     clock: deps.clock,
     logger: deps.logger,
   });

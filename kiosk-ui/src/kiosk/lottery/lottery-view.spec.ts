@@ -83,6 +83,13 @@ describe('lottery screens', () => {
     expect(refusalMessage(state({}), String)).toEqual([]);
   });
 
+  it('explains a My Number card refusal: tries left, not linked, revoked, needs the centre', () => {
+    expect(refusalMessage(state({ refusal: { code: 'card_pin_wrong', attemptsLeft: 1 } }), String)).toEqual([{ key: 'lot.refusal.card_pin_wrong', params: { n: 1 } }]);
+    expect(refusalMessage(state({ refusal: { code: 'card_refused', cardRefusal: 'not-linked' } }), String)[0]?.key).toBe('lot.refusal.card.not-linked');
+    expect(refusalMessage(state({ refusal: { code: 'card_refused', cardRefusal: 'revoked' } }), String)[0]?.key).toBe('lot.refusal.card.revoked');
+    expect(refusalMessage(state({ refusal: { code: 'card_needs_hub' } }), String)[0]?.key).toBe('lot.refusal.card_needs_hub');
+  });
+
   it('chooses 1st then 2nd, moves the 2nd up when the 1st is dropped, and ignores a third', () => {
     let choices = toggleChoice(NO_CHOICES, 'a');
     choices = toggleChoice(choices, 'b');

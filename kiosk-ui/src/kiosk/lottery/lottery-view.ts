@@ -3,6 +3,7 @@ import type {
   EntryView,
   FacilityView,
   Language,
+  LotteryCardRefusal,
   LotteryUiFailure,
   LotteryUiState,
   ProvisionalEntryView,
@@ -39,6 +40,20 @@ export function screenFor(state: LotteryUiState | null, wanted: LotteryScreenKin
   return wanted === 'sign-in' ? 'menu' : wanted;
 }
 
+/** Why the hub refused a My Number card, in words a person can act on. */
+const CARD_REFUSALS: Record<LotteryCardRefusal, LotteryMessageKey> = {
+  'not-linked': 'lot.refusal.card.not-linked',
+  revoked: 'lot.refusal.card.revoked',
+  'certificate-expired': 'lot.refusal.card.expired',
+  'certificate-not-yet-valid': 'lot.refusal.card.expired',
+  'untrusted-chain': 'lot.refusal.card.untrusted',
+  'malformed-certificate': 'lot.refusal.card.untrusted',
+  'bad-signature': 'lot.refusal.card.retry',
+  'challenge-unknown': 'lot.refusal.card.retry',
+  'challenge-expired': 'lot.refusal.card.retry',
+  'revocation-unknown': 'lot.refusal.card.unchecked',
+};
+
 /** The text explaining why a sign-in was refused (a key and its parameters), or null. */
 export function refusalMessage(state: LotteryUiState | null, formatTime: (iso: string) => string): Array<{ key: LotteryMessageKey; params?: Record<string, string | number> }> {
   const refusal = state?.refusal;
@@ -51,7 +66,12 @@ export function refusalMessage(state: LotteryUiState | null, formatTime: (iso: s
     hub_unreachable: 'lot.refusal.hub_unreachable',
     session_expired: 'lot.refusal.session_expired',
     invalid_message: 'lot.refusal.invalid_message',
+    card_needs_hub: 'lot.refusal.card_needs_hub',
+    card_pin_locked: 'lot.refusal.card_pin_locked',
+    card_unreadable: 'lot.refusal.card_unreadable',
   };
+  if (refusal.code === 'card_pin_wrong') return [{ key: 'lot.refusal.card_pin_wrong', params: { n: refusal.attemptsLeft ?? 0 } }];
+  if (refusal.code === 'card_refused') return [{ key: CARD_REFUSALS[refusal.cardRefusal ?? 'untrusted-chain'] }];
   const lines: Array<{ key: LotteryMessageKey; params?: Record<string, string | number> }> = [
     { key: known[refusal.code] ?? 'lot.refusal.other', params: { until: refusal.lockedUntil ? formatTime(refusal.lockedUntil) : '' } },
   ];
