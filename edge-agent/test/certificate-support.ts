@@ -20,6 +20,7 @@ import {
   type PanelToAgentEvents,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
+import { shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
 import { requestEnrolmentCode } from '../../test/support/enrolment';
 import { NodeProcess, waitUntil as waitUntilEvery, type LogEntry } from '../../test/support/processes';
 import { repoRoot } from '../src/paths';
@@ -45,36 +46,8 @@ export class LoggedProcess extends NodeProcess {
   }
 }
 
-/**
- * How far the test processes' clocks are shifted so that the certificate service is open (06:30–23:00
- * JST, not Dec 29 – Jan 3): 0 between 07:00 and 22:00 JST on an open day, else forward to the next open day's
- * 12:00 JST (forward only, so the test CA's certificates are already valid). Applied to the hub and a spawned agent by certificate-clock.cjs, to an
- * in-process agent through its injected clock.
- */
-export const CLOCK_OFFSET_MS = ((): number => {
-  const hourMs = 3_600_000;
-  const now = Date.now();
-  const jstOf = (instant: number): Date => new Date(instant + 9 * hourMs);
-  // Dec 29 – Jan 3 is closed all day: the shift skips forward over it to Jan 4.
-  const inYearEndHolidays = (instant: number): boolean => {
-    const jst = jstOf(instant);
-    return (jst.getUTCMonth() === 11 && jst.getUTCDate() >= 29) || (jst.getUTCMonth() === 0 && jst.getUTCDate() <= 3);
-  };
-  const jstHour = jstOf(now).getUTCHours();
-  if (jstHour >= 7 && jstHour < 22 && !inYearEndHolidays(now)) return 0;
-  const jst = jstOf(now);
-  let noon = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), 12) - 9 * hourMs;
-  if (noon <= now) noon += 24 * hourMs;
-  while (inYearEndHolidays(noon)) noon += 24 * hourMs;
-  return noon - now;
-})();
-
-export const testClock = { now: (): Date => new Date(Date.now() + CLOCK_OFFSET_MS) };
-
-/** The environment that makes a spawned node process use the shifted clock. */
-export function shiftedClockEnv(): Record<string, string> {
-  return { NODE_OPTIONS: `--require ${path.join(__dirname, 'certificate-clock.cjs')}`, KIOSK_TEST_CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS) };
-}
+// The clock shift is shared with the browser tests (one implementation): test/support/certificate-clock.ts.
+export { CLOCK_OFFSET_MS, shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

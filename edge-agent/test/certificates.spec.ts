@@ -256,10 +256,14 @@ describe('certificate issuance at the kiosk', () => {
     }
     await kiosk.typePin(wrong);
     expect(await kiosk.waitScreen('card-locked')).toEqual({ screen: 'card-locked', resetAt: 'municipal-office', municipality: '豊中市' });
+    // Finish with the card still in the reader: not home yet, the card is asked for (nothing personal shown).
     await kiosk.command('certificates.finish');
+    expect(await kiosk.waitScreen('remove-card')).toEqual({ screen: 'remove-card', quote: null });
+    await sleep(300);
+    expect(kiosk.latest()?.screen).toBe('remove-card');
+    await kiosk.removeCard();
     await kiosk.waitScreen('done');
     await kiosk.end('done');
-    await kiosk.removeCard();
     await waitUntil('idle', () => agent.certificates.flow.view().screen === 'idle');
 
     await kiosk.begin();
@@ -267,6 +271,29 @@ describe('certificate issuance at the kiosk', () => {
     await kiosk.waitScreen('insert-card');
     await kiosk.insertCard('toyonaka-003');
     await kiosk.waitScreen('card-locked');
+  });
+
+  it('a card left in the reader after a visit: the next person is told to take it, then gets the normal flow', async () => {
+    const left = await kiosk.toPin('toyonaka-002');
+    // The owner walks away: the session ends, the flow is wiped and waits for the card.
+    await kiosk.end('idle-timeout');
+    expect(await kiosk.waitScreen('remove-card')).toEqual({ screen: 'remove-card', quote: null });
+    await hubHasEvents(() => hub.events(agent.kioskId).some((event) => event.type === 'session.wiped' && event.payload.sessionId === left));
+
+    // Someone new starts: not refused, told about the card, with nothing of its owner.
+    const next = await kiosk.begin();
+    expect(next).not.toBe(left);
+    await kiosk.command('certificates.start');
+    expect(await kiosk.waitScreen('card-left-behind')).toEqual({ screen: 'card-left-behind' });
+    await sleep(300);
+    expect(kiosk.latest()?.screen).toBe('card-left-behind');
+    await kiosk.removeCard();
+    await kiosk.waitScreen('insert-card');
+    expect(kiosk.screens().slice(-3)).toEqual(['card-left-behind', 'checking', 'insert-card']);
+    // Their own card then goes through the flow as usual.
+    await kiosk.insertCard('toyonaka-002');
+    await kiosk.waitScreen('pin');
+    expect(agent.sessions.current()?.sessionId).toBe(next);
   });
 
   it('outside service hours (a maintenance day): refused before card or money, and coins are not taken', async () => {

@@ -132,6 +132,12 @@ export const CertificateViewStateSchema = z.discriminatedUnion('screen', [
    * was cancelled (or the session ended) with the card in the reader; it ends (`done`) once the card is out.
    */
   screen('remove-card', { quote: CertificateQuoteViewSchema.nullable() }),
+  /**
+   * A card of an earlier visit is still in the reader (that visit ended and was wiped: nothing of its
+   * owner is known here). "A card was left in the reader: please take it out, or call staff." The flow
+   * goes on by itself (`checking`) once the reader is empty.
+   */
+  screen('card-left-behind', {}),
   /** Insert coins (10/50/100/500 yen). `insertedYen` is live; change is paid when it reaches `feeYen`. */
   screen('pay', { quote: CertificateQuoteViewSchema, insertedYen: YenSchema }),
   /** Cancelled during payment: the hopper is returning `amountYen`. */

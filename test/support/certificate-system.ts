@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -11,6 +11,7 @@ import {
   type PanelCommandPayload,
   type PanelToAgentEvents,
 } from '@kiosk/protocols';
+import { shiftedClockEnv } from './certificate-clock';
 import { requestEnrolmentCode } from './enrolment';
 import { repoRoot, waitUntil, type NodeProcess } from './processes';
 import { TestSystem } from './system';
@@ -32,27 +33,27 @@ export interface TestResident {
  * with the synthetic residents, a `certificate-kiosk` enrolment, and the agent with `AGENT_DEVICES=virtual`
  * (sandboxed pcscd + vpcd card, ccTalk and ESC/POS simulators on socat ptys, private cupsd with CUPS-PDF).
  *
- * The hub is given a copy of the facts file whose service hours are 00:00–23:59 with no closed days, so
- * the flow can be tested at any time of day; the hours rule itself is the hub's unit tests' job.
+ * The hub uses the real facts file (service 06:30–23:00 JST, closed Dec 29 – Jan 3); the hub's and the
+ * agent's clocks are shifted into service hours when the test runs outside them (certificate-clock.ts,
+ * the same shift as the agent's certificate tests). The browser keeps the real clock: what the screens
+ * show must not depend on the hub's time.
  */
 export class CertificateTestSystem extends TestSystem {
   readonly testCaDir = path.join(this.agentDataDir, 'test-ca');
-  readonly factsFile = path.join(this.dir, 'facts-all-day.json');
   /** The virtual peripherals' directory (pty links, the private cupsd's config, spool and job history). */
   peripheralsDir = '';
 
   async startCertificateKiosk(agentEnv: Record<string, string> = {}): Promise<void> {
     mkdirSync(this.agentDataDir, { recursive: true, mode: 0o700 });
     execFileSync('bash', [path.join(repoRoot, 'scripts/test-ca/make-test-ca.sh'), this.testCaDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    writeFileSync(this.factsFile, JSON.stringify(allDayFacts()));
     await this.startHub({
-      HUB_FACTS_FILE: this.factsFile,
+      ...shiftedClockEnv(),
       HUB_CARD_TRUST_ANCHORS: path.join(this.testCaDir, 'ca', 'root.cert.pem'),
       HUB_CARD_CRLS: path.join(this.testCaDir, 'crl', 'root.crl.pem'),
       HUB_SEED_RESIDENTS: '1',
     });
     // Debug level: the privacy check reads every line the agent writes.
-    const agent = await this.startAgent({ AGENT_DEVICES: 'virtual', LOG_LEVEL: 'debug', ...agentEnv });
+    const agent = await this.startAgent({ AGENT_DEVICES: 'virtual', LOG_LEVEL: 'debug', ...shiftedClockEnv(), ...agentEnv });
     const started = await agent.waitForLog((entry) => entry.msg === 'virtual devices started', 60_000);
     this.peripheralsDir = String(started.peripheralsDir);
     await agent.waitForLog((entry) => entry.msg === 'hub connected', 30_000);
@@ -101,14 +102,6 @@ function listFiles(dir: string): string[] {
     if (stats.isDirectory()) return listFiles(file);
     return stats.isFile() ? [file] : [];
   });
-}
-
-function allDayFacts(): unknown {
-  const file = path.join(repoRoot, '..', 'shared', 'domain', 'toyonaka-facts.json');
-  const facts = JSON.parse(readFileSync(file, 'utf8')) as { certificateIssuance: Record<string, unknown> };
-  facts.certificateIssuance.serviceHours = { open: '00:00', close: '23:59', timezone: 'Asia/Tokyo' };
-  facts.certificateIssuance.closedDays = [];
-  return facts;
 }
 
 type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;

@@ -182,12 +182,16 @@ export class CertificateFlow {
   startFlow(): CommandAck {
     const session = this.deps.sessions.current();
     if (!session || session.service !== 'certificates') return { ok: false, error: { code: 'not_found', message: 'no certificates session: begin one first' } };
-    if (this.state.kind !== 'idle' && this.state.kind !== 'done') return { ok: false, error: { code: 'conflict', message: `a certificate flow is already on ${this.state.kind}` } };
+    // A card an earlier visit left behind (that flow is wiped, only the card is awaited): the new person is told, not refused.
+    const cardLeftBehind = this.state.kind === 'ending-remove-card' && session.sessionId !== this.sessionId;
+    if (this.state.kind !== 'idle' && this.state.kind !== 'done' && !cardLeftBehind) {
+      return { ok: false, error: { code: 'conflict', message: `a certificate flow is already on ${this.state.kind}` } };
+    }
     this.generation += 1;
     this.sessionId = session.sessionId;
     this.sessionGone = false;
     this.endReason = 'done';
-    this.state = { kind: 'idle' };
+    if (!cardLeftBehind) this.state = { kind: 'idle' };
     return this.command({ type: 'start' });
   }
 
@@ -226,7 +230,7 @@ export class CertificateFlow {
 
   finish(): CommandAck {
     if (this.state.kind === 'cancelled') this.endReason = 'cancelled';
-    return this.requireSession() ?? this.command({ type: 'finish' });
+    return this.requireSession() ?? this.command({ type: 'finish', cardPresent: this.cardPresent() });
   }
 
   // ---- the machine ------------------------------------------------------------------------------------
@@ -256,7 +260,7 @@ export class CertificateFlow {
     this.publish();
     // A person who left while money was committed is not there to press "finish".
     if (this.sessionGone && ['cancelled', 'take-certificate', 'refunded', 'error', 'unavailable', 'card-locked', 'card-refused'].includes(this.state.kind)) {
-      setImmediate(() => this.dispatch({ type: 'finish' }));
+      setImmediate(() => this.dispatch({ type: 'finish', cardPresent: this.cardPresent() }));
     }
     // The card left behind was taken out after the session ended: the flow is over.
     if (this.sessionGone && this.state.kind === 'done') setImmediate(() => this.sessionChanged(this.deps.sessions.current()));

@@ -32,6 +32,7 @@ const STATES: Record<FlowStateKind, FlowState> = {
   'opening-payment': { kind: 'opening-payment', quote, insertedYen: 0 },
   pay: { kind: 'pay', quote, insertedYen: 100 },
   'ending-remove-card': { kind: 'ending-remove-card' },
+  'card-left-behind': { kind: 'card-left-behind' },
   'returning-coins': { kind: 'returning-coins', amountYen: 100 },
   cancelled: { kind: 'cancelled', returnedYen: 100, unreturnedYen: 0 },
   'paying-change': { kind: 'paying-change', quote, changeYen: 100 },
@@ -78,7 +79,7 @@ const EVENTS: Record<FlowEventType, FlowEvent> = {
   'receipt-done': { type: 'receipt-done', printed: true },
   'refund-done': { type: 'refund-done', hopperYen: 400, voucherYen: 0 },
   failed: { type: 'failed', code: 'hub-unreachable', message: 'lost' },
-  finish: { type: 'finish' },
+  finish: { type: 'finish', cardPresent: false },
   wiped: { type: 'wiped' },
 };
 
@@ -126,7 +127,8 @@ const ALLOWED: Partial<Record<FlowStateKind, Partial<Record<FlowEventType, FlowS
     'session-ended': 'done',
     'card-removed': 'opening-payment',
   },
-  'ending-remove-card': { 'card-removed': 'done', cancel: 'ending-remove-card', 'session-ended': 'ending-remove-card' },
+  'ending-remove-card': { 'card-removed': 'done', cancel: 'ending-remove-card', 'session-ended': 'ending-remove-card', start: 'card-left-behind' },
+  'card-left-behind': { 'card-removed': 'checking', cancel: 'done', 'session-ended': 'done', failed: 'error' },
   pay: { credit: 'pay', cancel: 'returning-coins', 'session-ended': 'returning-coins', 'card-removed': 'pay' },
   'returning-coins': { 'coins-returned': 'cancelled', 'card-removed': 'returning-coins' },
   cancelled: { finish: 'done', 'session-ended': 'done', 'card-removed': 'cancelled' },
@@ -238,7 +240,27 @@ describe('certificate flow machine: the rules', () => {
     expect(step(STATES['ending-remove-card'], { type: 'cancel', cardPresent: true })).toEqual({ ok: true, state: { kind: 'ending-remove-card' }, effects: [] });
     expect(step(STATES['ending-remove-card'], { type: 'session-ended', cardPresent: true }).effects).toEqual([]);
     expect(step(STATES['ending-remove-card'], EVENTS['card-removed'])).toEqual({ ok: true, state: { kind: 'done' }, effects: [] });
-    expect(transition(STATES['ending-remove-card'], EVENTS.start).ok).toBe(false);
+  });
+
+  it('card first on finish: every end screen with the card still in the reader waits for it, already wiped', () => {
+    for (const kind of ['unavailable', 'card-locked', 'card-refused', 'cancelled', 'take-certificate', 'refunded', 'error'] as const) {
+      const present = step(STATES[kind], { type: 'finish', cardPresent: true });
+      expect(present.state).toEqual({ kind: 'ending-remove-card' });
+      expect(present.effects).toContainEqual({ kind: 'wipe' });
+      expect(step(STATES[kind], { type: 'finish', cardPresent: false }).state).toEqual({ kind: 'done' });
+      // The person walking away from the end screen is the same as finish.
+      expect(step(STATES[kind], { type: 'session-ended', cardPresent: true }).state).toEqual({ kind: 'ending-remove-card' });
+    }
+  });
+
+  it('a card left behind: the next person is told (nothing personal), and their flow begins once the reader is empty', () => {
+    const told = step(STATES['ending-remove-card'], EVENTS.start);
+    expect(told).toEqual({ ok: true, state: { kind: 'card-left-behind' }, effects: [] });
+    expect(step(told.state, EVENTS['card-removed'])).toEqual({ ok: true, state: { kind: 'checking' }, effects: [{ kind: 'run-preflight' }] });
+    // Leaving instead: with the card still in, it is waited for again; nothing else may happen meanwhile.
+    expect(step(told.state, { type: 'cancel', cardPresent: true }).state).toEqual({ kind: 'ending-remove-card' });
+    expect(transition(told.state, EVENTS.start).ok).toBe(false);
+    expect(transition(told.state, { type: 'finish', cardPresent: true }).ok).toBe(false);
   });
 
   it('credit: shown while short, change when over, straight to issue when exact; never goes down', () => {

@@ -22,8 +22,10 @@ import type {
  * `take-certificate` or `refunded`. Before that, cancel (or the end of the session) returns what was
  * inserted (`returning-coins` → `cancelled`); with nothing inserted it ends in `done`.
  *
- * Card rule: the kiosk never goes home with a card in the reader. Cancel (or the session ending) while
- * the card is in it wipes the flow's data and waits on `ending-remove-card` until the card is out.
+ * Card rule: the kiosk never goes home with a card in the reader. Cancel, finish (or the session ending)
+ * while the card is in it wipes the flow's data and waits on `ending-remove-card` until the card is out.
+ * A new person who starts while a card from an earlier visit is still waited for sees `card-left-behind`
+ * (nothing of the earlier person: it was wiped) and goes on to the normal flow once the reader is empty.
  *
  * Payment rule: the `pay` screen is shown only once the coin acceptor is open (`opening-payment` waits
  * for it), so a coin inserted when the screen says "insert coins" is always taken.
@@ -54,8 +56,10 @@ export type FlowState =
   /** The transaction is recorded and the coin acceptor is being opened; `pay` follows once it is. */
   | { kind: 'opening-payment'; quote: CertificateQuoteView; insertedYen: number }
   | { kind: 'pay'; quote: CertificateQuoteView; insertedYen: number }
-  /** Cancelled (or the session ended) with the card in the reader: data wiped, ends once the card is out. */
+  /** Cancelled, finished (or the session ended) with the card in the reader: data wiped, ends once the card is out. */
   | { kind: 'ending-remove-card' }
+  /** A new flow started while a card of an earlier visit was still in the reader: its preflight runs once the card is out. */
+  | { kind: 'card-left-behind' }
   | { kind: 'returning-coins'; amountYen: number }
   | { kind: 'cancelled'; returnedYen: number; unreturnedYen: number }
   | { kind: 'paying-change'; quote: CertificateQuoteView; changeYen: number }
@@ -103,7 +107,7 @@ export type FlowEvent =
   | { type: 'receipt-done'; printed: boolean }
   | { type: 'refund-done'; hopperYen: number; voucherYen: number }
   | { type: 'failed'; code: CertificateFlowErrorCode; message: string }
-  | { type: 'finish' }
+  | { type: 'finish'; cardPresent: boolean }
   | { type: 'wiped' };
 
 export type FlowEventType = FlowEvent['type'];
@@ -154,13 +158,14 @@ const CANCEL_WITHOUT_MONEY: ReadonlySet<FlowStateKind> = new Set([
   'choose',
   'confirm',
   'remove-card',
+  'card-left-behind',
   'error',
 ]);
 
 /** Money is committed: the flow runs to its end whatever the person or the session does. */
 export const COMMITTED: ReadonlySet<FlowStateKind> = new Set(['returning-coins', 'paying-change', 'issuing', 'printing', 'refunding']);
 
-/** The end of a flow before any money: wipe now; with the card still in the reader, wait for it first. */
+/** The end of a flow with no money held (before payment, or finish on an end screen): wipe now; with the card still in the reader, wait for it first. */
 function endWithoutMoney(cardPresent: boolean): Transition {
   return cardPresent ? go({ kind: 'ending-remove-card' }, { kind: 'reset-pin' }, { kind: 'wipe' }) : go({ kind: 'done' }, { kind: 'reset-pin' }, { kind: 'wipe' });
 }
@@ -178,7 +183,7 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
   // Events that mean the same on many screens first.
   switch (event.type) {
     case 'finish':
-      return FINISHABLE.has(state.kind) ? go({ kind: 'done' }, { kind: 'wipe' }) : refuse(state, event);
+      return FINISHABLE.has(state.kind) ? endWithoutMoney(event.cardPresent) : refuse(state, event);
     case 'cancel':
     case 'session-ended':
       if (CANCEL_WITHOUT_MONEY.has(state.kind)) return endWithoutMoney(event.cardPresent);
@@ -189,7 +194,7 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
         return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });
       }
       // On an end screen the session ending is a finish; cancel there is refused (use finish).
-      if (event.type === 'session-ended' && FINISHABLE.has(state.kind)) return go({ kind: 'done' }, { kind: 'wipe' });
+      if (event.type === 'session-ended' && FINISHABLE.has(state.kind)) return endWithoutMoney(event.cardPresent);
       return refuse(state, event);
     case 'failed':
       // An unexpected failure before money (hub lost, reader gone): an error screen, nothing held.
@@ -205,6 +210,9 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
     case 'idle':
     case 'done':
       return event.type === 'start' ? go({ kind: 'checking' }, { kind: 'run-preflight' }) : refuse(state, event);
+    case 'ending-remove-card':
+      // Someone new starts while the card of an earlier visit is still awaited (already wiped): say so first.
+      return event.type === 'start' ? go({ kind: 'card-left-behind' }) : refuse(state, event);
     case 'checking':
       if (event.type === 'preflight-failed') return go({ kind: 'unavailable', problems: event.problems });
       if (event.type === 'preflight-passed') {
@@ -312,7 +320,7 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
     case 'card-locked':
     case 'card-refused':
     case 'remove-card':
-    case 'ending-remove-card':
+    case 'card-left-behind':
     case 'cancelled':
     case 'take-certificate':
     case 'refunded':
@@ -337,6 +345,9 @@ function cardRemoved(state: FlowState, event: FlowEvent): Transition {
     case 'ending-remove-card':
       // Data was wiped when the flow was cancelled; the card out is its end.
       return go({ kind: 'done' });
+    case 'card-left-behind':
+      // The reader is free for the person now at the kiosk: their flow begins as any other.
+      return go({ kind: 'checking' }, { kind: 'run-preflight' });
     case 'idle':
     case 'done':
       return refuse(state, event);

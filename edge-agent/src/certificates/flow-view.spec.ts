@@ -26,6 +26,11 @@ describe('viewOf', () => {
     expect(CertificateViewStateSchema.parse(viewOf({ kind: 'remove-card', quote }, 0))).toEqual({ screen: 'remove-card', quote });
   });
 
+  it('tells the next person about a card left behind, with nothing of its owner', () => {
+    const view = viewOf({ kind: 'card-left-behind' }, 0);
+    expect(CertificateViewStateSchema.parse(view)).toEqual({ screen: 'card-left-behind' });
+  });
+
   it('names the coin acceptor when it could not be opened', () => {
     const view = viewOf({ kind: 'error', code: 'coin-acceptor', message: 'the coin acceptor could not be opened; no money was taken' }, 0);
     expect(CertificateViewStateSchema.parse(view)).toMatchObject({ screen: 'error', code: 'coin-acceptor' });

@@ -33,6 +33,8 @@ export function viewOf(state: FlowState, pinDigits: number): CertificateViewStat
       return { screen: 'remove-card', quote: state.quote };
     case 'ending-remove-card':
       return { screen: 'remove-card', quote: null };
+    case 'card-left-behind':
+      return { screen: 'card-left-behind' };
     case 'opening-payment':
       // Not `pay` yet: the screen asks for coins only once the acceptor takes them.
       return { screen: 'checking' };

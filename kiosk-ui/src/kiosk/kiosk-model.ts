@@ -29,6 +29,12 @@ export type KioskAction =
   /** The service's flow ended by itself (certificate issued or refunded and taken): home, session `done`. */
   | { type: 'finish' }
   | { type: 'idle-timeout' }
+  /**
+   * A service's own idle rule ran out (the certificate flow's warning): the session ends now as
+   * `idle-timeout`, but the service's screen stays until its flow reports its end (`finish`): a card
+   * left in the reader is asked for there first.
+   */
+  | { type: 'service-idle-timeout' }
   | { type: 'status'; status: AgentStatus }
   | { type: 'link'; link: AgentLinkState };
 
@@ -77,6 +83,10 @@ export function reduce(model: KioskModel, action: KioskAction): Transition {
     case 'idle-timeout':
       if (isAtHome(model)) return { model, effects: [] };
       return home(model, 'idle-timeout');
+    case 'service-idle-timeout':
+      if (model.screen.kind === 'attract' || !model.sessionOpen) return { model, effects: [] };
+      // Closed, so the `finish` that follows goes home without a second `session.end`.
+      return { model: { ...model, sessionOpen: false }, effects: [{ kind: 'end-session', reason: 'idle-timeout' }] };
     case 'status': {
       const next = { ...model, status: action.status };
       // Taken out of service mid-session: close it, and greet whoever comes next in Japanese.

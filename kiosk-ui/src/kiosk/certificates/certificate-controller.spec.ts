@@ -97,15 +97,49 @@ describe('CertificateController', () => {
     expect(ended).toEqual(['done']);
   });
 
-  it('warns after a quiet minute, ends the session 30 s later, and only once', () => {
+  it('warns after a quiet minute, ends the session 30 s later, and only once; home when the agent says the flow is over', () => {
     const { port, store, time, ended } = setup();
     port.push(pin(2));
     time.advance(60_000);
     expect(store.idleSeconds).toBe(30);
     time.advance(30_000);
     expect(ended).toEqual(['idle-timeout']);
-    port.push(view({ screen: 'done' }));
+    expect(store.idleSeconds).toBeNull();
+    time.advance(600_000);
     expect(ended).toEqual(['idle-timeout']);
+    port.push(view({ screen: 'done' }));
+    expect(ended).toEqual(['idle-timeout', 'done']);
+    port.push(view({ screen: 'idle' }));
+    expect(ended).toEqual(['idle-timeout', 'done']);
+  });
+
+  it('after the idle expiry, a card left in the reader is asked for until it is out, then home', () => {
+    const { port, store, time, ended } = setup();
+    port.push(pin(0));
+    time.advance(90_000);
+    expect(ended).toEqual(['idle-timeout']);
+    // The agent wiped the flow and waits for the card: the screen shows that, with no idle warning.
+    port.push(view({ screen: 'remove-card', quote: null }));
+    expect(store.view).toEqual({ screen: 'remove-card', quote: null });
+    time.advance(600_000);
+    expect(store.idleSeconds).toBeNull();
+    expect(ended).toEqual(['idle-timeout']);
+    port.push(view({ screen: 'done' }));
+    expect(ended).toEqual(['idle-timeout', 'done']);
+  });
+
+  it('after the idle expiry, an agent reporting idle (wiped) also sends the screen home', () => {
+    const { port, time, ended } = setup();
+    port.push(view({ screen: 'insert-card' }));
+    time.advance(90_000);
+    port.push(view({ screen: 'idle' }));
+    expect(ended).toEqual(['idle-timeout', 'done']);
+  });
+
+  it('an idle expiry with no flow at the agent goes home at once (nothing more will be reported)', () => {
+    const { ended, time } = setup();
+    time.advance(90_000);
+    expect(ended).toEqual(['idle-timeout', 'done']);
   });
 
   it('a touch during the warning extends the session', () => {

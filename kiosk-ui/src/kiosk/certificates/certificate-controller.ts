@@ -2,7 +2,7 @@ import type { CertificateOrder, CertificateViewState } from '@kiosk/protocols';
 import { runInBackground, type ReportProblem } from '../../shared/background';
 import type { Clock, Timers } from '../../shared/timers';
 import type { CertificateCommand, CertificatePort } from './certificate-link';
-import { flowEnded, idleArmedOn, pinKeyMessage } from './certificate-view';
+import { flowEnded, flowGone, idleArmedOn, pinKeyMessage } from './certificate-view';
 import { IdleWarningTimer, warningMsFor } from './idle-warning';
 import type { PinPadKey } from './pin-pad';
 
@@ -20,7 +20,11 @@ export interface CertificateStore {
 export interface FlowHost {
   /** The flow reached `done`: `session.end { reason: 'done' }`, home. */
   finish(): void;
-  /** Nobody answered the idle warning: `session.end { reason: 'idle-timeout' }`, home (the agent wipes). */
+  /**
+   * Nobody answered the idle warning: `session.end { reason: 'idle-timeout' }` now (the agent wipes), but
+   * stay on the flow: `finish` follows once the agent reports its end (after a card left in the reader
+   * was taken).
+   */
   idleTimeout(): void;
 }
 
@@ -44,7 +48,10 @@ export class CertificateController {
   #unsubscribe: (() => void) | null = null;
   #previous: CertificateViewState | null = null;
   #pending = 0;
-  #ended = false;
+  /** The idle warning ran out and the session was ended: waiting for the agent's flow to be over. */
+  #sessionEnded = false;
+  /** Home was asked for (`finish`): once only. */
+  #handedOver = false;
 
   constructor(
     private readonly port: CertificatePort,
@@ -54,7 +61,7 @@ export class CertificateController {
   ) {
     this.#idle = new IdleWarningTimer(options.idleMs, warningMsFor(options.idleMs), options.clock, options.timers, {
       warning: (seconds) => this.store.setIdleSeconds(seconds),
-      expired: () => this.#end(() => this.host.idleTimeout()),
+      expired: () => this.#expired(),
     });
   }
 
@@ -103,8 +110,8 @@ export class CertificateController {
   #receive(state: CertificateViewState): void {
     const previous = this.#previous;
     this.#previous = state;
-    if (flowEnded(previous, state)) {
-      this.#end(() => this.host.finish());
+    if (flowEnded(previous, state) || (this.#sessionEnded && flowGone(state))) {
+      this.#handOver();
       return;
     }
     if (state.screen === 'done') return;
@@ -113,14 +120,27 @@ export class CertificateController {
 
   #show(state: CertificateViewState): void {
     this.store.setView(state);
-    this.#idle.setArmed(!this.#ended && idleArmedOn(state.screen));
+    this.#idle.setArmed(!this.#sessionEnded && !this.#handedOver && idleArmedOn(state.screen));
   }
 
-  /** Hands the session back exactly once, whichever comes first: done or idle expiry. */
-  #end(handOver: () => void): void {
-    if (this.#ended) return;
-    this.#ended = true;
+  /**
+   * Nobody is there: the session ends (the agent returns coins and wipes), but the screen keeps showing
+   * what the agent reports, so a card left in the reader is asked for ("take your card") until it is out.
+   */
+  #expired(): void {
+    if (this.#sessionEnded || this.#handedOver) return;
+    this.#sessionEnded = true;
     this.#idle.dispose();
-    handOver();
+    this.host.idleTimeout();
+    // No flow at the agent: nothing more will be reported, so home now.
+    if (flowGone(this.store.view)) this.#handOver();
+  }
+
+  /** Home, exactly once: the flow reached `done` (or, after idle expiry, the agent's flow is over). */
+  #handOver(): void {
+    if (this.#handedOver) return;
+    this.#handedOver = true;
+    this.#idle.dispose();
+    this.host.finish();
   }
 }

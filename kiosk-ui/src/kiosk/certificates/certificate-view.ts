@@ -32,6 +32,7 @@ const PERSON_FACING: ReadonlySet<CertificateScreen> = new Set<CertificateScreen>
   'choose',
   'confirm',
   'remove-card',
+  'card-left-behind',
   'pay',
   'cancelled',
   'take-certificate',
@@ -52,6 +53,7 @@ const CANCELLABLE: ReadonlySet<CertificateScreen> = new Set<CertificateScreen>([
   'choose',
   'confirm',
   'remove-card',
+  'card-left-behind',
   'pay',
 ]);
 
@@ -65,6 +67,15 @@ export function cancellable(screen: CertificateScreen): boolean {
  */
 export function flowEnded(previous: CertificateViewState | null, next: CertificateViewState): boolean {
   return next.screen === 'done' && previous !== null && previous.screen !== 'done';
+}
+
+/**
+ * After the session ended (idle expiry) the screen stays on the flow while the agent still has something
+ * to show (a card to take, coins coming back); this says the agent's flow is over (`done`, or `idle`:
+ * wiped or never started), so the kiosk can go home.
+ */
+export function flowGone(state: CertificateViewState): boolean {
+  return state.screen === 'done' || state.screen === 'idle';
 }
 
 /** What a pad key becomes on the wire: the digit as a number, or clear / enter. */

@@ -40,4 +40,25 @@ describe('the kiosk around the certificate flow', () => {
     const { effects } = run([{ type: 'choose-service', service: 'certificates' }, { type: 'idle-timeout' }]);
     expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
   });
+
+  it('the flow idle expiry ends the session but stays on the flow (a card may be asked for) until it finishes; one session.end', () => {
+    const expired = run([
+      { type: 'select-language', language: 'en' },
+      { type: 'choose-service', service: 'certificates' },
+      { type: 'service-idle-timeout' },
+    ]);
+    expect(expired.model.screen).toEqual({ kind: 'service', service: 'certificates' });
+    expect(expired.model.sessionOpen).toBe(false);
+    expect(expired.effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
+    // Expiring again changes nothing; the flow's end then goes home without another session.end.
+    expect(run([{ type: 'service-idle-timeout' }], expired.model).effects).toEqual([]);
+    const home = run([{ type: 'finish' }], expired.model);
+    expect(home.model.screen).toEqual({ kind: 'attract' });
+    expect(home.model.language).toBe('ja');
+    expect(home.effects).toEqual([]);
+  });
+
+  it('ignores the flow idle expiry on the attract screen', () => {
+    expect(run([{ type: 'service-idle-timeout' }]).effects).toEqual([]);
+  });
 });

@@ -130,6 +130,10 @@ export const certEn: CertMessages = {
 
   'cert.removeCard.heading': 'Please take your card',
   'cert.removeCard.body': 'Once the card is removed, you can pay. Do not leave your card behind.',
+  'cert.removeCard.ending': 'A card is still in the reader. Please take it. What was entered has been erased.',
+  'cert.cardLeft.heading': 'A card was left in the reader',
+  'cert.cardLeft.body': 'Someone left their card in the reader. If it is not yours, please take it out and hand it to a member of staff.',
+  'cert.cardLeft.next': 'You can begin once the reader is empty.',
 
   'cert.pay.heading': 'Please insert coins',
   'cert.pay.fee': 'Amount to pay',

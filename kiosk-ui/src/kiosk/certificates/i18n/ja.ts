@@ -138,6 +138,10 @@ export const certJa = {
   // Card first, then money and paper.
   'cert.removeCard.heading': 'カードをお取りください',
   'cert.removeCard.body': 'カードを取り出すと、お支払いに進みます。カードの取り忘れにご注意ください。',
+  'cert.removeCard.ending': 'カードが読み取り機に残っています。お取りください。入力された内容は消去しました。',
+  'cert.cardLeft.heading': '読み取り機にカードが残っています',
+  'cert.cardLeft.body': '前にご利用の方のカードが残っています。お手元のカードでなければ、取り出して職員にお渡しください。',
+  'cert.cardLeft.next': '読み取り機が空になると、手続きを始められます。',
 
   // Payment.
   'cert.pay.heading': '硬貨を入れてください',

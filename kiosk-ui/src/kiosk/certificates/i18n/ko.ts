@@ -129,6 +129,10 @@ export const certKo: CertMessages = {
 
   'cert.removeCard.heading': '카드를 꺼내 주십시오',
   'cert.removeCard.body': '카드를 꺼내면 결제로 넘어갑니다. 카드를 두고 가지 않도록 주의해 주십시오.',
+  'cert.removeCard.ending': '카드가 리더기에 남아 있습니다. 꺼내 주십시오. 입력하신 내용은 삭제되었습니다.',
+  'cert.cardLeft.heading': '리더기에 카드가 남아 있습니다',
+  'cert.cardLeft.body': '이전 이용자의 카드가 남아 있습니다. 본인 카드가 아니면 꺼내서 직원에게 전달해 주십시오.',
+  'cert.cardLeft.next': '리더기가 비면 절차를 시작할 수 있습니다.',
 
   'cert.pay.heading': '동전을 넣어 주십시오',
   'cert.pay.fee': '결제 금액',

@@ -129,6 +129,10 @@ export const certZhHans: CertMessages = {
 
   'cert.removeCard.heading': '请取回您的卡',
   'cert.removeCard.body': '取出卡片后即可付款。请注意不要遗忘卡片。',
+  'cert.removeCard.ending': '读卡器中仍有卡片，请取回。已输入的内容已被清除。',
+  'cert.cardLeft.heading': '读卡器中留有卡片',
+  'cert.cardLeft.body': '有人将卡片遗留在读卡器中。如果不是您的卡，请取出并交给工作人员。',
+  'cert.cardLeft.next': '读卡器取空后即可开始办理。',
 
   'cert.pay.heading': '请投入硬币',
   'cert.pay.fee': '支付金额',

@@ -1,4 +1,4 @@
-// TEST ONLY, preloaded with `node --require` into the hub (and the agent) processes of the certificate tests:
+// TEST ONLY, preloaded with `node --require` into the hub and agent processes of the certificate tests (test/support/certificate-clock.ts):
 // shifts this process's clock by KIOSK_TEST_CLOCK_OFFSET_MS so the certificate service is open (06:30-23:00
 // JST) whatever time of day the tests run. Every process of a test gets the same offset, so signed
 // handshakes and card validity still agree. Never loaded outside tests.
