@@ -20,7 +20,7 @@ import {
   type PanelToAgentEvents,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
-import { shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
+import { CLOCK_OFFSET_MS, shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
 import { requestEnrolmentCode } from '../../test/support/enrolment';
 import { NodeProcess, waitUntil as waitUntilEvery, type LogEntry } from '../../test/support/processes';
 import { repoRoot } from '../src/paths';
@@ -47,7 +47,7 @@ export class LoggedProcess extends NodeProcess {
 }
 
 // The clock shift is shared with the browser tests (one implementation): test/support/certificate-clock.ts.
-export { CLOCK_OFFSET_MS, shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
+export { CLOCK_OFFSET_MS, shiftedClockEnv, testClock };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

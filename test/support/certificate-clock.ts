@@ -2,7 +2,7 @@
  * TEST ONLY. The one clock shift of the certificate tests (the agent's in edge-agent/test and the
  * browser tests in test/browser): the certificate service is open 06:30–23:00 JST and closed Dec 29 –
  * Jan 3 (the real facts file), so a test that must find it open moves its processes' clocks instead of
- * changing the facts. The hub and spawned agents get it through certificate-clock.cjs (`--require`), an
+ * changing the facts. The hub and spawned agents get it through certificate-clock-preload.cjs (`--require`), an
  * in-process agent through its injected clock. Every process of one test run gets the same offset, so
  * signed handshakes and card validity agree among them.
  */
@@ -35,5 +35,5 @@ export const testClock = { now: (): Date => new Date(Date.now() + CLOCK_OFFSET_M
 
 /** The environment that makes a spawned node process (hub, agent) use the shifted clock. */
 export function shiftedClockEnv(): Record<string, string> {
-  return { NODE_OPTIONS: `--require ${path.join(__dirname, 'certificate-clock.cjs')}`, KIOSK_TEST_CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS) };
+  return { NODE_OPTIONS: `--require ${path.join(__dirname, 'certificate-clock-preload.cjs')}`, KIOSK_TEST_CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS) };
 }

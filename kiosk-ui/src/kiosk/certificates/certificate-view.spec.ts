@@ -4,6 +4,7 @@ import {
   cancellable,
   cardRefusalKey,
   flowEnded,
+  flowGone,
   idleArmedOn,
   pinKeyMessage,
   problemLines,
@@ -36,6 +37,18 @@ describe('certificate view rules', () => {
     expect(flowEnded(view({ screen: 'done' }), view({ screen: 'done' }))).toBe(false);
     expect(flowEnded(view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }), view({ screen: 'done' }))).toBe(true);
     expect(flowEnded(view({ screen: 'pin', digitsEntered: 0, pinLength: 4, triesLeft: null, wrongLength: false }), view({ screen: 'choose', municipality: '豊中市', household: [], menu: [], refusal: null }))).toBe(false);
+  });
+
+  it('after the session ended, the flow is over only once the agent says done or idle (not while a card is asked for)', () => {
+    expect(flowGone(view({ screen: 'done' }))).toBe(true);
+    expect(flowGone(view({ screen: 'idle' }))).toBe(true);
+    expect(flowGone(view({ screen: 'remove-card', quote: null }))).toBe(false);
+    expect(flowGone(view({ screen: 'returning-coins', amountYen: 100 }))).toBe(false);
+  });
+
+  it('a card left behind by someone else: the new person may wait (idle rule on) or leave (cancel)', () => {
+    expect(idleArmedOn('card-left-behind')).toBe(true);
+    expect(cancellable('card-left-behind')).toBe(true);
   });
 
   it('sends a pad key as the protocol wants it', () => {
