@@ -40,6 +40,7 @@ describe('kiosk UI ⇄ agent certificate messages', () => {
     ['an empty list of problems', { screen: 'unavailable', problems: [] }],
     ['a negative credit', { screen: 'pay', quote, insertedYen: -10 }],
     ['an unknown error code', { screen: 'error', code: 'oops', message: 'x' }],
+    ['a card left behind that names its owner', { screen: 'card-left-behind', nameJa: '豊中 花子' }],
   ])('refuses %s', (_what, state) => {
     expect(CertificateViewStateSchema.safeParse(state).success).toBe(false);
   });

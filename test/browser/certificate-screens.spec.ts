@@ -2,8 +2,9 @@
  * The certificate flow's other paths in headless Chromium against the real hub and agent with virtual
  * devices: refused before any card or money (receipt paper out), a card that is not a My Number card, a
  * revoked card, a resident without a seal registration, three wrong PINs (locked: where to get it reset),
- * cancelling a payment (coins returned), the idle warning (extend, then expire → session ended), and the
- * flow in English. Each screen is checked with axe-core and for 44 px touch targets.
+ * cancelling a payment (coins returned), the idle warning (extend, then expire → session ended; a card
+ * left in the reader is asked for before home), a card left behind by an earlier visit, and the flow in
+ * English. Each screen is checked with axe-core and for 44 px touch targets.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
@@ -175,11 +176,17 @@ describe('certificate flow screens', () => {
     expect(text).toContain('市区町村の窓口');
     expect(text).toContain('再設定');
     await expectAccessible();
+    // Finish with the card still in the reader: "take your card" first, home only once it is out.
+    await page.getByTestId('cert-finish').click();
+    await waitForCertificateScreen(page, 'remove-card', 30_000);
+    expect(await page.getByTestId('cert-remove-card-body').innerText()).toContain('カードが読み取り機に残っています');
+    await expectAccessible();
+    expect(await page.getByTestId('attract').count()).toBe(0);
     await panel.send('panel.card.remove', {});
-    await finishToHome();
+    await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   });
 
-  it('warns when idle, extends on a touch, and ends the session when nobody answers', async () => {
+  it('warns when idle, extends on a touch, ends the session when nobody answers, and asks for a card left in the reader', async () => {
     // Its own page with a short idle period: 20 s quiet, then a 10 s warning.
     const idlePage = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     try {
@@ -192,13 +199,46 @@ describe('certificate flow screens', () => {
       await idlePage.getByTestId('cert-idle-continue').click();
       await idlePage.getByTestId('cert-idle-warning').waitFor({ state: 'detached' });
       await waitForCertificateScreen(idlePage, 'insert-card');
+      // The person puts the card in and walks away on the PIN pad (toyonaka-002's PIN is locked by now).
+      await panel.send('panel.card.insert', { cardId: 'toyonaka-001' });
+      await waitForCertificateScreen(idlePage, 'pin', 60_000);
       await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 60_000 });
+      // Expired: the session ends (wiped), but the screen stays on "take your card", not home.
+      await system.agent?.waitForLog((entry) => entry.msg === 'certificate session wiped' && entry.reason === 'idle-timeout', 60_000);
+      await waitForCertificateScreen(idlePage, 'remove-card', 30_000);
+      expect(await idlePage.getByTestId('cert-remove-card-body').innerText()).toContain('カードが読み取り機に残っています');
+      expect(await idlePage.getByTestId('cert-idle-warning').count()).toBe(0);
+      expect(await idlePage.getByTestId('attract').count()).toBe(0);
+      await panel.send('panel.card.remove', {});
       await idlePage.getByTestId('attract').waitFor({ timeout: 60_000 });
       expect(await idlePage.getAttribute('html', 'lang')).toBe('ja');
-      await system.agent?.waitForLog((entry) => entry.msg === 'certificate session wiped' && entry.reason === 'idle-timeout', 30_000);
     } finally {
       await idlePage.close();
     }
+  });
+
+  it('a card left in the reader by an earlier visit: the next person is told to take it, then the flow begins', async () => {
+    // The earlier visit is left with its card in the reader and its screen gone (e.g. the screen restarted);
+    // the next session replaces it, which wipes it and leaves only the card.
+    const earlier = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    try {
+      await earlier.goto(system.agentUiUrl);
+      await earlier.getByTestId('tile-certificates').click();
+      await waitForCertificateScreen(earlier, 'insert-card', 60_000);
+      await panel.send('panel.card.insert', { cardId: 'toyonaka-001' });
+      await waitForCertificateScreen(earlier, 'pin', 60_000);
+    } finally {
+      await earlier.close();
+    }
+
+    await page.getByTestId('tile-certificates').click();
+    await waitForCertificateScreen(page, 'card-left-behind', 60_000);
+    const text = (await page.getByTestId('cert-card-left-behind-line').allInnerTexts()).join('\n');
+    expect(text).toContain('職員');
+    await expectAccessible();
+    await panel.send('panel.card.remove', {});
+    await waitForCertificateScreen(page, 'insert-card', 60_000);
+    await cancelToHome();
   });
 
   it('speaks English when chosen, and fits a landscape kiosk screen too', async () => {
