@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARD_CHECK_FAILURES, CardSignedChallengeSchema } from './card-auth';
 import { InstantSchema, KioskIdSchema, YenSchema } from './common';
 import { ErrorCodeSchema, ErrorIssueSchema } from './errors';
 import { TransactionIdSchema } from './outbox-events';
@@ -71,20 +72,8 @@ export const ServiceAvailabilitySchema = z.discriminatedUnion('open', [
 ]);
 export type ServiceAvailability = z.infer<typeof ServiceAvailabilitySchema>;
 
-/** Why a card was not accepted. */
-export const CardAuthFailureReasonSchema = z.enum([
-  'challenge-unknown',
-  'challenge-expired',
-  'malformed-certificate',
-  'bad-signature',
-  'untrusted-chain',
-  'certificate-expired',
-  'certificate-not-yet-valid',
-  'revoked',
-  /** No current, verified revocation list for the card's issuer: the hub fails closed. */
-  'revocation-unknown',
-  'unknown-resident',
-]);
+/** Why a card was not accepted: the card check's reasons, or no resident of this municipality behind a valid card. */
+export const CardAuthFailureReasonSchema = z.enum([...CARD_CHECK_FAILURES, 'unknown-resident']);
 export type CardAuthFailureReason = z.infer<typeof CardAuthFailureReasonSchema>;
 
 /** Why this resident cannot have this certificate (shown on the kiosk before any money). */
@@ -153,11 +142,7 @@ export type ChallengeResponse = z.infer<typeof ChallengeResponseSchema>;
  * `certificates.verify`: the card's user-authentication certificate (DER) and its PKCS#1 v1.5 signature
  * of the SHA-256 DigestInfo of the challenge.
  */
-export const CardVerifyRequestSchema = z.strictObject({
-  challenge: z.base64().min(40).max(64),
-  certificate: z.base64().min(100).max(16_384),
-  signature: z.base64().min(80).max(1024),
-});
+export const CardVerifyRequestSchema = CardSignedChallengeSchema;
 export type CardVerifyRequest = z.infer<typeof CardVerifyRequestSchema>;
 
 export const CardSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'card session id');

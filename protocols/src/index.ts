@@ -8,6 +8,7 @@ export * from './ui-agent';
 export * from './fleet';
 export * from './console-hub';
 export * from './device-panel';
+export * from './card-auth';
 export * from './certificates';
 export * from './lottery';
 export * from './ui-lottery';

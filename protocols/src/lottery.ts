@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARD_CHECK_FAILURES, CardSignedChallengeSchema } from './card-auth';
 import { InstantSchema, YenSchema } from './common';
 import { FacilityUserNumberSchema } from './device-panel';
 import { ProtocolErrorSchema, resultSchema } from './errors';
@@ -201,28 +202,11 @@ export type LotterySignInAck = z.infer<typeof LotterySignInAckSchema>;
 export const LotteryCardChallengeRequestSchema = z.strictObject({});
 export const LotteryCardChallengeAckSchema = resultSchema({ challenge: z.base64(), expiresAt: InstantSchema });
 export type LotteryCardChallengeAck = z.infer<typeof LotteryCardChallengeAckSchema>;
-/** As `certificates.verify` (certificates.ts, not imported: it would make a cycle through outbox-events). */
-export const LotteryCardSignInSchema = z.strictObject({
-  challenge: z.base64().min(40).max(64),
-  /** The user-authentication certificate, DER. */
-  certificate: z.base64().min(100).max(16_384),
-  /** PKCS#1 v1.5 signature of the SHA-256 DigestInfo of the challenge. */
-  signature: z.base64().min(80).max(1024),
-});
+/** The same signed challenge as `certificates.verify` (card-auth.ts). */
+export const LotteryCardSignInSchema = CardSignedChallengeSchema;
 export type LotteryCardSignIn = z.infer<typeof LotteryCardSignInSchema>;
 /** Why a card was refused: `not-linked` (valid card, no user of this municipality linked to it) or the card check's reason. */
-export const LotteryCardRefusalSchema = z.enum([
-  'not-linked',
-  'challenge-unknown',
-  'challenge-expired',
-  'malformed-certificate',
-  'bad-signature',
-  'untrusted-chain',
-  'certificate-expired',
-  'certificate-not-yet-valid',
-  'revoked',
-  'revocation-unknown',
-]);
+export const LotteryCardRefusalSchema = z.enum(['not-linked', ...CARD_CHECK_FAILURES]);
 export type LotteryCardRefusal = z.infer<typeof LotteryCardRefusalSchema>;
 /** As `lottery.signIn`'s ack; a refused card also says why (`error.code`: `invalid_credentials` or `unauthorized`). */
 export const LotteryCardSignInAckSchema = z.discriminatedUnion('ok', [

@@ -31,7 +31,8 @@ export class KioskController {
     private readonly agent: AgentPort,
     private readonly options: ControllerOptions,
   ) {
-    this.#idle = new IdleTimer(options.idleMs, options.clock, options.timers, () => this.dispatch({ type: 'idle-timeout' }));
+    // No warning on the shell's own screens: it only goes back to the attract screen.
+    this.#idle = new IdleTimer(options.idleMs, 0, options.clock, options.timers, { expired: () => this.dispatch({ type: 'idle-timeout' }) });
   }
 
   get idleMs(): number {

@@ -1,14 +1,6 @@
 import { AgentStatusSchema, type AgentStatus } from '@kiosk/protocols';
-import {
-  idleArmed,
-  initialModel,
-  isAtHome,
-  offlineNotice,
-  reduce,
-  visibleScreen,
-  type KioskAction,
-  type KioskModel,
-} from './kiosk-model';
+import { idleArmed, initialModel, isAtHome, offlineNotice, visibleScreen } from './kiosk-model';
+import { runActions } from './kiosk-model-fixtures';
 
 /** Statuses go through the real schema, so a test can never build one the agent could not send. */
 function status(overrides: Partial<AgentStatus> = {}): AgentStatus {
@@ -22,17 +14,6 @@ function status(overrides: Partial<AgentStatus> = {}): AgentStatus {
   });
 }
 
-function run(actions: KioskAction[], from: KioskModel = initialModel()) {
-  let model = from;
-  const effects = [];
-  for (const action of actions) {
-    const next = reduce(model, action);
-    model = next.model;
-    effects.push(...next.effects);
-  }
-  return { model, effects };
-}
-
 describe('kiosk model', () => {
   it('starts on the attract screen in Japanese, with nothing known about the agent', () => {
     const model = initialModel();
@@ -42,7 +23,7 @@ describe('kiosk model', () => {
   });
 
   it('begins a session in the chosen language when a tile is tapped', () => {
-    const { model, effects } = run([
+    const { model, effects } = runActions([
       { type: 'select-language', language: 'ko' },
       { type: 'choose-service', service: 'lottery' },
     ]);
@@ -52,7 +33,7 @@ describe('kiosk model', () => {
   });
 
   it('ignores a second tap while already on a service screen', () => {
-    const { effects } = run([
+    const { effects } = runActions([
       { type: 'choose-service', service: 'certificates' },
       { type: 'choose-service', service: 'lottery' },
     ]);
@@ -60,7 +41,7 @@ describe('kiosk model', () => {
   });
 
   it('Back ends the session as cancelled and keeps the language', () => {
-    const { model, effects } = run([
+    const { model, effects } = runActions([
       { type: 'select-language', language: 'en' },
       { type: 'choose-service', service: 'certificates' },
       { type: 'back' },
@@ -72,7 +53,7 @@ describe('kiosk model', () => {
   });
 
   it('idle timeout returns to the attract screen in Japanese and ends the session', () => {
-    const { model, effects } = run([
+    const { model, effects } = runActions([
       { type: 'select-language', language: 'zh-Hans' },
       { type: 'choose-service', service: 'lottery' },
       { type: 'idle-timeout' },
@@ -82,36 +63,36 @@ describe('kiosk model', () => {
   });
 
   it('idle timeout on the attract screen only resets the language, with no stray session.end', () => {
-    const { model, effects } = run([{ type: 'select-language', language: 'en' }, { type: 'idle-timeout' }]);
+    const { model, effects } = runActions([{ type: 'select-language', language: 'en' }, { type: 'idle-timeout' }]);
     expect(model.language).toBe('ja');
     expect(effects).toEqual([]);
   });
 
   it('arms the idle timer exactly when the screen is not what the next person should find', () => {
     expect(idleArmed(initialModel())).toBe(false);
-    expect(idleArmed(run([{ type: 'select-language', language: 'en' }]).model)).toBe(true);
-    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
-    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }, { type: 'back' }]).model)).toBe(false);
+    expect(idleArmed(runActions([{ type: 'select-language', language: 'en' }]).model)).toBe(true);
+    expect(idleArmed(runActions([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
+    expect(idleArmed(runActions([{ type: 'choose-service', service: 'lottery' }, { type: 'back' }]).model)).toBe(false);
   });
 
   it('shows the hub notice when the agent reports the hub unreachable, and clears it when it is back', () => {
-    const down = run([{ type: 'link', link: 'up' }, { type: 'status', status: status({ hubConnected: false }) }]);
+    const down = runActions([{ type: 'link', link: 'up' }, { type: 'status', status: status({ hubConnected: false }) }]);
     expect(offlineNotice(down.model)).toBe('hub');
-    const up = run([{ type: 'status', status: status({ hubConnected: true }) }], down.model);
+    const up = runActions([{ type: 'status', status: status({ hubConnected: true }) }], down.model);
     expect(offlineNotice(up.model)).toBeNull();
   });
 
   it('shows the agent notice while the UI socket is down, whatever the last status said', () => {
-    const { model } = run([
+    const { model } = runActions([
       { type: 'status', status: status({ hubConnected: false }) },
       { type: 'link', link: 'down' },
     ]);
     expect(offlineNotice(model)).toBe('agent');
-    expect(offlineNotice(run([{ type: 'link', link: 'up' }], model).model)).toBe('hub');
+    expect(offlineNotice(runActions([{ type: 'link', link: 'up' }], model).model)).toBe('hub');
   });
 
   it('forgets the session when the socket it lived on drops, so Back sends nothing', () => {
-    const { effects } = run([
+    const { effects } = runActions([
       { type: 'choose-service', service: 'lottery' },
       { type: 'link', link: 'down' },
       { type: 'back' },
@@ -120,7 +101,7 @@ describe('kiosk model', () => {
   });
 
   it('out of service: closes an open session, resets to Japanese, refuses tiles, disarms idle', () => {
-    const { model, effects } = run([
+    const { model, effects } = runActions([
       { type: 'select-language', language: 'en' },
       { type: 'choose-service', service: 'certificates' },
       { type: 'status', status: status({ outOfService: true }) },
@@ -131,12 +112,12 @@ describe('kiosk model', () => {
     expect(idleArmed(model)).toBe(false);
     expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'cancelled' });
     expect(effects.filter((effect) => effect.kind === 'begin-session')).toHaveLength(1);
-    const back = run([{ type: 'status', status: status({ outOfService: false }) }], model);
+    const back = runActions([{ type: 'status', status: status({ outOfService: false }) }], model);
     expect(visibleScreen(back.model)).toBe('attract');
   });
 
   it('does not change language while a service screen is shown', () => {
-    const { model } = run([
+    const { model } = runActions([
       { type: 'choose-service', service: 'lottery' },
       { type: 'select-language', language: 'ko' },
     ]);

@@ -2,7 +2,7 @@ import type { CertificateOrder, CertificatesPinKey, CertificatesQuoteAck, Certif
 import { CertificateController, type CertificateStore } from './certificate-controller';
 import type { CertificateCommand, CertificatePort } from './certificate-link';
 import { view } from './spec-fixtures';
-import { ManualTime } from './test-time';
+import { ManualTime } from '../../shared/test-time';
 
 /** An in-memory agent: records what was sent and pushes states when the test says so. */
 class FakePort implements CertificatePort {

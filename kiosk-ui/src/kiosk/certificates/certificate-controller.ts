@@ -3,8 +3,9 @@ import { runInBackground, type ReportProblem } from '../../shared/background';
 import type { Clock, Timers } from '../../shared/timers';
 import type { CertificateCommand, CertificatePort } from './certificate-link';
 import { flowEnded, flowGone, idleArmedOn, pinKeyMessage } from './certificate-view';
-import { IdleWarningTimer, warningMsFor } from './idle-warning';
-import type { PinPadKey } from './pin-pad';
+import { IdleTimer } from '../idle';
+import { warningMsFor } from './idle-warning';
+import type { PinPadKey } from '../pin-pad';
 
 /** What the certificate screens show besides the agent's view state. */
 export interface CertificateStore {
@@ -44,7 +45,7 @@ export const IDLE_VIEW: CertificateViewState = { screen: 'idle' };
  * flow is done. Nothing personal is kept here beyond the agent's current view state.
  */
 export class CertificateController {
-  readonly #idle: IdleWarningTimer;
+  readonly #idle: IdleTimer;
   #unsubscribe: (() => void) | null = null;
   #previous: CertificateViewState | null = null;
   #pending = 0;
@@ -59,7 +60,7 @@ export class CertificateController {
     private readonly store: CertificateStore,
     private readonly options: CertificateControllerOptions,
   ) {
-    this.#idle = new IdleWarningTimer(options.idleMs, warningMsFor(options.idleMs), options.clock, options.timers, {
+    this.#idle = new IdleTimer(options.idleMs, warningMsFor(options.idleMs), options.clock, options.timers, {
       warning: (seconds) => this.store.setIdleSeconds(seconds),
       expired: () => this.#expired(),
     });

@@ -8,7 +8,7 @@ import type {
   Language,
 } from '@kiosk/protocols';
 import { formatYen, isCertKey, type CertMessageKey, type CertTranslate } from './i18n/index';
-import type { PinPadKey } from './pin-pad';
+import type { PinPadKey } from '../pin-pad';
 
 /**
  * The certificate screens' rules as pure functions of the agent's view state: which screens time out,

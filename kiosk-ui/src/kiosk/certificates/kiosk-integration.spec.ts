@@ -1,25 +1,15 @@
-import { idleArmed, initialModel, reduce, type KioskAction, type KioskModel } from '../kiosk-model';
+import { idleArmed } from '../kiosk-model';
+import { runActions } from '../kiosk-model-fixtures';
 
 /** How the kiosk shell hosts the certificate flow: the flow owns idle, and its end closes the session as done. */
-function run(actions: KioskAction[], from: KioskModel = initialModel()) {
-  let model = from;
-  const effects = [];
-  for (const action of actions) {
-    const next = reduce(model, action);
-    model = next.model;
-    effects.push(...next.effects);
-  }
-  return { model, effects };
-}
-
 describe('the kiosk around the certificate flow', () => {
   it('leaves idle to the flow on the certificate screens (it warns first), but not elsewhere', () => {
-    expect(idleArmed(run([{ type: 'choose-service', service: 'certificates' }]).model)).toBe(false);
-    expect(idleArmed(run([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
+    expect(idleArmed(runActions([{ type: 'choose-service', service: 'certificates' }]).model)).toBe(false);
+    expect(idleArmed(runActions([{ type: 'choose-service', service: 'lottery' }]).model)).toBe(true);
   });
 
   it('ends the session as done and greets the next person in Japanese when the flow finishes', () => {
-    const { model, effects } = run([
+    const { model, effects } = runActions([
       { type: 'select-language', language: 'en' },
       { type: 'choose-service', service: 'certificates' },
       { type: 'finish' },
@@ -33,16 +23,16 @@ describe('the kiosk around the certificate flow', () => {
   });
 
   it('ignores a finish on the attract screen (no stray session.end)', () => {
-    expect(run([{ type: 'finish' }]).effects).toEqual([]);
+    expect(runActions([{ type: 'finish' }]).effects).toEqual([]);
   });
 
   it('the flow idle expiry ends the session as idle-timeout', () => {
-    const { effects } = run([{ type: 'choose-service', service: 'certificates' }, { type: 'idle-timeout' }]);
+    const { effects } = runActions([{ type: 'choose-service', service: 'certificates' }, { type: 'idle-timeout' }]);
     expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
   });
 
   it('the flow idle expiry ends the session but stays on the flow (a card may be asked for) until it finishes; one session.end', () => {
-    const expired = run([
+    const expired = runActions([
       { type: 'select-language', language: 'en' },
       { type: 'choose-service', service: 'certificates' },
       { type: 'service-idle-timeout' },
@@ -51,14 +41,14 @@ describe('the kiosk around the certificate flow', () => {
     expect(expired.model.sessionOpen).toBe(false);
     expect(expired.effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
     // Expiring again changes nothing; the flow's end then goes home without another session.end.
-    expect(run([{ type: 'service-idle-timeout' }], expired.model).effects).toEqual([]);
-    const home = run([{ type: 'finish' }], expired.model);
+    expect(runActions([{ type: 'service-idle-timeout' }], expired.model).effects).toEqual([]);
+    const home = runActions([{ type: 'finish' }], expired.model);
     expect(home.model.screen).toEqual({ kind: 'attract' });
     expect(home.model.language).toBe('ja');
     expect(home.effects).toEqual([]);
   });
 
   it('ignores the flow idle expiry on the attract screen', () => {
-    expect(run([{ type: 'service-idle-timeout' }]).effects).toEqual([]);
+    expect(runActions([{ type: 'service-idle-timeout' }]).effects).toEqual([]);
   });
 });

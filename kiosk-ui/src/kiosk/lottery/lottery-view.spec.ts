@@ -9,7 +9,6 @@ import {
   failureText,
   leadingBlanks,
   NO_CHOICES,
-  pinDots,
   refusalMessage,
   screenFor,
   selectable,
@@ -64,11 +63,6 @@ describe('lottery screens', () => {
     expect(screenFor(state({ stage: 'signing-in' }), 'calendar')).toBe('sign-in');
     expect(screenFor(state({ stage: 'signed-in', mode: 'online' }), 'sign-in')).toBe('menu');
     expect(screenFor(state({ stage: 'signed-in', mode: 'online' }), 'entries')).toBe('entries');
-  });
-
-  it('draws as many filled dots as the agent holds digits, never more than the PIN length', () => {
-    expect(pinDots(2)).toEqual([true, true, false, false]);
-    expect(pinDots(7)).toEqual([true, true, true, true]);
   });
 
   it('explains a refusal with the tries left or the lock time', () => {

@@ -19,21 +19,6 @@ import type { LotteryMessageKey } from './i18n/index';
 export type LotteryScreenKind = 'sign-in' | 'menu' | 'facilities' | 'calendar' | 'review-entry' | 'review-booking' | 'done' | 'entries' | 'bookings';
 export type LotteryPurpose = 'enter' | 'book';
 
-export const PIN_LENGTH = 4;
-
-/** The 12-key pad, in rows: the screen sends each key as pressed; the agent holds the digits. */
-export const PIN_PAD_ROWS = [
-  ['1', '2', '3'],
-  ['4', '5', '6'],
-  ['7', '8', '9'],
-  ['clear', '0', 'enter'],
-] as const;
-
-/** Filled and empty dots for the digit count the agent reports (never more dots than the PIN length). */
-export function pinDots(count: number, length = PIN_LENGTH): boolean[] {
-  return Array.from({ length }, (_, index) => index < count);
-}
-
 /** Signed in → the menu and what follows; otherwise the sign-in screen whatever was showing. */
 export function screenFor(state: LotteryUiState | null, wanted: LotteryScreenKind): LotteryScreenKind {
   if (state?.stage !== 'signed-in') return 'sign-in';

@@ -1,5 +1,6 @@
 /**
- * The on-screen 12-key PIN pad's rules. The pad never knows the PIN: each key goes to the agent as it is
+ * The kiosk's on-screen 12-key PIN pad rules, shared by every flow that asks for a PIN (certificates,
+ * lottery sign-in). The pad never knows the PIN: each key goes to the agent as it is
  * pressed, and the agent answers with how many digits it holds. Everything here works on that count.
  */
 
@@ -27,9 +28,16 @@ export function pinDots(count: number, length: number = PIN_LENGTH): boolean[] {
   return Array.from({ length }, (_, index) => index < filled);
 }
 
+/**
+ * How a flow gates its keys: 'count' follows the digit count (below); 'agent' leaves every key live and lets
+ * the agent refuse (the lottery sign-in, where the agent answers a short PIN with a refusal the screen shows).
+ */
+export type PinPadGating = 'count' | 'agent';
+
 /** Which keys may be pressed now: digits until the PIN is full, clear once something is typed, enter when full. */
-export function keyEnabled(key: PinPadKey, count: number, length: number = PIN_LENGTH, busy = false): boolean {
+export function keyEnabled(key: PinPadKey, count: number, length: number = PIN_LENGTH, busy = false, gating: PinPadGating = 'count'): boolean {
   if (busy) return false;
+  if (gating === 'agent') return true;
   if (key === 'clear') return count > 0;
   if (key === 'enter') return count >= length;
   return count < length;

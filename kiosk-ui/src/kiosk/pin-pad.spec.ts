@@ -27,5 +27,11 @@ describe('PIN pad', () => {
 
   it('disables every key while the agent checks the PIN', () => {
     expect(PIN_PAD_ROWS.flat().some((key) => keyEnabled(key, 4, 4, true))).toBe(false);
+    expect(PIN_PAD_ROWS.flat().some((key) => keyEnabled(key, 2, 4, true, 'agent'))).toBe(false);
+  });
+
+  it('leaves every key live when the agent does the gating, whatever the count', () => {
+    expect(PIN_PAD_ROWS.flat().every((key) => keyEnabled(key, 0, 4, false, 'agent'))).toBe(true);
+    expect(PIN_PAD_ROWS.flat().every((key) => keyEnabled(key, 4, 4, false, 'agent'))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock, Timers } from '../../shared/timers';
+import type { Clock, Timers } from './timers';
 
 /** A manual clock and timer queue for specs: time moves only when the test says so. */
 export class ManualTime implements Clock, Timers {
