@@ -129,6 +129,9 @@ async function main() {
     HUB_SEED_RESIDENTS: '1',
     HUB_SEED_FACILITIES: '1',
     HUB_SEED_DEMO_USERS: '1',
+    // Certificates are issued 06:30–23:00 Japan time, as on a real kiosk; `DEMO_SERVICE_TIME=12:00 npm start`
+    // lets the demo judge the hours at that time of day instead, to try the flow at night.
+    ...(process.env.DEMO_SERVICE_TIME ? { HUB_DEMO_SERVICE_TIME: process.env.DEMO_SERVICE_TIME } : {}),
   }, 'hub listening');
   const adminToken = readFileSync(path.join(hubDataDir, 'admin-token'), 'utf8').trim();
 
@@ -162,6 +165,8 @@ Kiosk system is running. Open:
       sign in as ${demoAdmin ? `${demoAdmin.username} / ${demoAdmin.password}` : '(demo administrator disabled)'}
   Virtual device panel (demo hardware):  ${new URL('panel/', kioskUrl).href}
       facility user cards 10000008 / 10000016 / 10000024, PINs 1234 / 2345 / 3456 (demo data)
+      My Number test cards toyonaka-001…004, PINs in ${path.join(testCaDir, 'residents.json')}
+      certificates: 06:30–23:00 Japan time${process.env.DEMO_SERVICE_TIME ? ` (demo: judged as at ${process.env.DEMO_SERVICE_TIME})` : '; to try them at any hour: DEMO_SERVICE_TIME=12:00 npm start'}
   Hub health:                            ${hubUrl}/health
 Hub admin token (for the REST API):      ${adminToken}
 Logs: ${logDir}

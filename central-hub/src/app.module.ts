@@ -66,6 +66,7 @@ export class AppModule {
           trust: { anchorFiles: certificates.trustAnchorFiles, crlFiles: certificates.crlFiles },
           verifyBaseUrl: runtime.publicUrl,
           seedSyntheticResidents: certificates.seedResidents,
+          demoServiceTime: certificates.demoServiceTime,
         }),
       ],
     };

@@ -32,6 +32,8 @@ export interface CertificatesModuleOptions {
   seedSyntheticResidents?: boolean;
   challengeTtlMs?: number;
   sessionTtlMs?: number;
+  /** Demo only (`HUB_DEMO_SERVICE_TIME`): judge service hours at this Japan time of day. */
+  demoServiceTime?: string | null;
   fonts?: CertificateFonts;
 }
 
@@ -60,6 +62,7 @@ export class CertificatesModule {
               catalogues: buildCatalogues(loadCertificateFacts(options.factsFile), options.municipalities ?? [TOYONAKA]),
               challengeTtlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
               sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+              demoServiceTime: options.demoServiceTime ?? null,
               get verifyBaseUrl() {
                 return typeof verifyBaseUrl === 'function' ? verifyBaseUrl() : verifyBaseUrl;
               },

@@ -22,6 +22,7 @@ describe('parseConfig', () => {
         trustAnchorFiles: [],
         crlFiles: [],
         seedResidents: false,
+        demoServiceTime: null,
       },
       lottery: { seedFacilities: false, seedDemoUsers: false },
     });
@@ -97,6 +98,7 @@ describe('parseConfig', () => {
         HUB_SEED_RESIDENTS: '1',
         HUB_SEED_FACILITIES: 'true',
         HUB_SEED_DEMO_USERS: '1',
+        HUB_DEMO_SERVICE_TIME: '12:00',
       },
       { repoRoot },
     );
@@ -106,7 +108,9 @@ describe('parseConfig', () => {
       trustAnchorFiles: ['/etc/kiosk/ca-1.pem', path.resolve('rel/ca-2.der')],
       crlFiles: ['/etc/kiosk/ca-1.crl'],
       seedResidents: true,
+      demoServiceTime: '12:00',
     });
+    expect(() => parseConfig({ HUB_DEMO_SERVICE_TIME: '25:00' }, { repoRoot })).toThrow(/HUB_DEMO_SERVICE_TIME/);
     expect(config.lottery).toEqual({ seedFacilities: true, seedDemoUsers: true });
   });
 

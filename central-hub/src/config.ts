@@ -70,6 +70,8 @@ export interface CertificateIssuanceConfig {
   crlFiles: string[];
   /** Seed the synthetic residents linked to serials 1001–1004 of every trust anchor (tests, demo). */
   seedResidents: boolean;
+  /** Demo only: judge service hours at this Japan time of day (`HH:MM`) instead of now (service-hours.ts). */
+  demoServiceTime: string | null;
 }
 
 /** The facility lottery (lottery.module.ts). */
@@ -148,6 +150,7 @@ const EnvSchema = z.object({
   HUB_SEED_RESIDENTS: flag(),
   HUB_SEED_FACILITIES: flag(),
   HUB_SEED_DEMO_USERS: flag(),
+  HUB_DEMO_SERVICE_TIME: optional(z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'a Japan time of day, HH:MM')),
 });
 
 export const DEFAULT_PORT = 7400;
@@ -229,6 +232,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       trustAnchorFiles,
       crlFiles,
       seedResidents: e.HUB_SEED_RESIDENTS ?? false,
+      demoServiceTime: e.HUB_DEMO_SERVICE_TIME ?? null,
     },
     lottery: {
       seedFacilities: e.HUB_SEED_FACILITIES ?? false,

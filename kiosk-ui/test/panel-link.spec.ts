@@ -98,11 +98,12 @@ describe('device panel ⇄ agent over a real /panel socket', () => {
 
     screen = new Screen();
     problems = new ProblemLog();
-    // Short ack timeout for the "agent never answers" case; rejoin long enough to observe "down".
-    link = new PanelLink(panelSocket(`${server.url}${DEVICE_PANEL_NAMESPACE}`), screen, problems.report, browserTimers, 300, 300);
+    // An ack timeout short enough for the "agent never answers" case yet long enough for a loaded CI machine
+    // (the first state request must not time out); rejoin long enough to observe "down".
+    link = new PanelLink(panelSocket(`${server.url}${DEVICE_PANEL_NAMESPACE}`), screen, problems.report, browserTimers, 2000, 300);
     controller = new PanelController(link, screen, problems.report);
     link.start();
-    await eventually(() => expect(screen.shown).not.toBeNull());
+    await eventually(() => expect(screen.shown).not.toBeNull(), 10_000);
   });
 
   afterEach(async () => {
@@ -158,7 +159,7 @@ describe('device panel ⇄ agent over a real /panel socket', () => {
     await eventually(() => expect(screen.outcomes).toHaveLength(1));
     answer = () => 'silence';
     controller.send('panel.coin.insert', { coinYen: 10 });
-    await eventually(() => expect(screen.outcomes).toHaveLength(2));
+    await eventually(() => expect(screen.outcomes).toHaveLength(2), 6000);
     expect(screen.outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.failure.kind))).toEqual(['malformed', 'timeout']);
   });
 

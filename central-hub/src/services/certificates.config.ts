@@ -9,6 +9,8 @@ export interface CertificatesConfig {
   sessionTtlMs: number;
   /** Base of the public verify page the certificate's QR code points to (`<base>/verify/<code>`). */
   verifyBaseUrl: string;
+  /** Demo only: the Japan time of day the service-hours rule judges (null: now). */
+  demoServiceTime: string | null;
 }
 export const CERTIFICATES_CONFIG = 'CertificatesConfig';
 

@@ -20,7 +20,7 @@ import { CertificatesService } from './certificates.service';
 
 describe('CertificatesService (rules, with strict mocks)', () => {
   const clock = new ManualClock('2026-11-26T03:00:00.000Z');
-  const config = { catalogues: buildCatalogues(loadCertificateFacts(factsFile()), [TOYONAKA]), challengeTtlMs: 60_000, sessionTtlMs: 900_000, verifyBaseUrl: 'http://hub' };
+  const config = { catalogues: buildCatalogues(loadCertificateFacts(factsFile()), [TOYONAKA]), challengeTtlMs: 60_000, sessionTtlMs: 900_000, verifyBaseUrl: 'http://hub', demoServiceTime: null as string | null };
   const session = { sessionId: 'S'.repeat(43), kioskId: 'kiosk-one', residentId: 'toyonaka-001', createdAt: clock.now().toISOString(), expiresAtMs: clock.now().getTime() + 900_000 };
   const order = { options: { type: 'inkan' as const }, copies: 2 };
   const request = { transactionId: uuidv7(), cardSessionId: session.sessionId, order, paidFeeYen: 400 };

@@ -20,7 +20,7 @@ import { quoteFee } from '../domain/certificates/fees';
 import { jstDate, jstParts } from '../domain/jst';
 import { certificateTitle } from '../domain/certificates/options';
 import type { ResidentDossier } from '../domain/certificates/resident';
-import { serviceAvailability } from '../domain/certificates/service-hours';
+import { serviceAvailability, serviceHoursInstant } from '../domain/certificates/service-hours';
 import { LOGGER, type Logger } from '../logger';
 import { CARD_AUTH_REPOSITORY, type CardAuthRepository, type CardSessionRecord } from '../repositories/card-auth.repository';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
@@ -259,7 +259,7 @@ export class CertificatesService {
   }
 
   private async availabilityOf(catalogue: MunicipalityCatalogue): Promise<ServiceAvailability> {
-    const now = this.clock.now();
+    const now = serviceHoursInstant(this.clock.now(), this.config.demoServiceTime);
     // Yesterday onwards: enough to know today and to look ahead for the reopening day.
     const days = await this.maintenance.listFrom(catalogue.municipality, jstDate(new Date(now.getTime() - 86_400_000)));
     return serviceAvailability(now, { ...catalogue.hours, maintenanceDays: new Set(days) });

@@ -40,7 +40,7 @@ describe('CardAuthService', () => {
       new FileTrustStore(files, silentLogger()),
       clock,
       new CryptoRandom(),
-      { catalogues: new Map(), challengeTtlMs: 60_000, sessionTtlMs: 600_000, verifyBaseUrl: 'http://hub' },
+      { catalogues: new Map(), challengeTtlMs: 60_000, sessionTtlMs: 600_000, verifyBaseUrl: 'http://hub', demoServiceTime: null },
       silentLogger(),
     );
 

@@ -46,7 +46,7 @@ describe('certificates wired into the hub', () => {
   });
 
   async function start(certificates: { trustAnchorFiles: string[]; crlFiles: string[]; seedResidents: boolean }): Promise<{ hub: TestHub; agent: AgentClientSocket }> {
-    const hub = await TestHub.start({ config: { certificates: { factsFile: factsFile(), ...certificates } }, overrides: { clock } });
+    const hub = await TestHub.start({ config: { certificates: { factsFile: factsFile(), demoServiceTime: null, ...certificates } }, overrides: { clock } });
     hubs.push(hub);
     const agent = await connectKiosk(hub.url, await enrolKiosk(hub), clock.now());
     sockets.push(agent);

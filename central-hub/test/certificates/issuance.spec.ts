@@ -20,6 +20,7 @@ import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { PdfCertificateRenderer } from '../../src/rendering/certificate-pdf';
 import { CardAuthService } from '../../src/services/card-auth.service';
 import { CertificateRefusal } from '../../src/services/certificate-refusal';
+import type { CertificatesConfig } from '../../src/services/certificates.config';
 import { CertificatesService } from '../../src/services/certificates.service';
 import { LogCapture } from '../support/log-capture';
 import { ManualClock } from '../support/manual-clock';
@@ -40,6 +41,7 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
   let pki: TestPki;
   let database: SqliteDatabase;
   let service: CertificatesService;
+  let config: CertificatesConfig;
   const cards: Record<string, Buffer> = {};
 
   const reasonOf = async (work: Promise<unknown>): Promise<string> => {
@@ -78,11 +80,12 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     insertKiosk(database, 'kiosk-ikeda', { municipality: '池田市' });
     seedSyntheticResidents(database.db, { certificateIssuer: new X509Certificate(pki.root.rootDer).subject });
     const log = pino({ level: 'trace' }, logs);
-    const config = {
+    config = {
       catalogues: buildCatalogues(loadCertificateFacts(factsFile()), [TOYONAKA]),
       challengeTtlMs: 60_000,
       sessionTtlMs: 15 * 60_000,
       verifyBaseUrl: 'http://127.0.0.1:7400/',
+      demoServiceTime: null,
     };
     const random = new CryptoRandom();
     const cardRepo = new SqliteCardAuthRepository(database);
@@ -116,6 +119,19 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       expect((await service.availability('kiosk-one')).availability).toMatchObject({ open: false, reason: 'after-hours' });
       expect(await reasonOf(service.challenge('kiosk-one'))).toBe('after-hours');
       clock.advance(saved - clock.now().getTime());
+    });
+
+    it('on a demo hub judges the hours at the demo time of day, so the flow can be tried at night', async () => {
+      const saved = clock.now().getTime();
+      clock.advance(11 * 3_600_000); // 23:00 JST: closed on a real hub
+      config.demoServiceTime = '12:00';
+      try {
+        expect((await service.availability('kiosk-one')).availability).toEqual({ open: true, closesAt: '2026-11-26T14:00:00.000Z' });
+        expect(await service.challenge('kiosk-one')).toMatchObject({ challenge: expect.any(String) });
+      } finally {
+        config.demoServiceTime = null;
+        clock.advance(saved - clock.now().getTime());
+      }
     });
 
     it('closes on a maintenance day the operator sets, and reopens when cleared', async () => {

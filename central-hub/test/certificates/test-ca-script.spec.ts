@@ -38,7 +38,7 @@ import { TEST_CA_SCRIPT, makeProjectTestCa, type ProjectTestCa } from './support
       new FileTrustStore({ anchorFiles: [ca.rootFile], crlFiles: [ca.crlFile] }, silentLogger()),
       new ManualClock(new Date()),
       new CryptoRandom(),
-      { catalogues: new Map(), challengeTtlMs: 60_000, sessionTtlMs: 600_000, verifyBaseUrl: 'http://hub' },
+      { catalogues: new Map(), challengeTtlMs: 60_000, sessionTtlMs: 600_000, verifyBaseUrl: 'http://hub', demoServiceTime: null },
       silentLogger(),
     );
   }, 120_000);

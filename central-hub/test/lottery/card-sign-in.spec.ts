@@ -24,7 +24,7 @@ describe('lottery sign-in with a linked My Number card', () => {
     ca = makeProjectTestCa(path.join(dir, 'test-ca'));
     hub = await TestHub.start({
       config: {
-        certificates: { factsFile: factsFile(), trustAnchorFiles: [ca.rootFile], crlFiles: [ca.crlFile], seedResidents: true },
+        certificates: { factsFile: factsFile(), trustAnchorFiles: [ca.rootFile], crlFiles: [ca.crlFile], seedResidents: true, demoServiceTime: null },
         lottery: { seedFacilities: false, seedDemoUsers: true },
       },
     });

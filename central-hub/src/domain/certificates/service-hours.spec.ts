@@ -1,4 +1,4 @@
-import { serviceAvailability, type ServiceCalendar } from './service-hours';
+import { serviceAvailability, serviceHoursInstant, type ServiceCalendar } from './service-hours';
 
 /** Instants are written in JST (+09:00) so the edges read as the kiosk's clock shows them. */
 const at = (jst: string) => new Date(`${jst}+09:00`);
@@ -67,5 +67,20 @@ describe('serviceAvailability', () => {
       reason: 'maintenance',
       reopensAt: null,
     });
+  });
+});
+
+describe('serviceHoursInstant', () => {
+  it('is the real instant on a real hub', () => {
+    const now = at('2026-12-05T04:15:00');
+    expect(serviceHoursInstant(now, null)).toEqual(now);
+  });
+
+  it('on a demo hub is the same Japan date at the demo time, so the rule still sees closed days', () => {
+    expect(serviceHoursInstant(at('2026-12-05T04:15:00'), '12:00')).toEqual(at('2026-12-05T12:00:00'));
+    // 00:30 JST on Dec 6 is still Dec 5 in UTC: the Japan date counts.
+    expect(serviceHoursInstant(at('2026-12-06T00:30:00'), '12:00')).toEqual(at('2026-12-06T12:00:00'));
+    const calendar: ServiceCalendar = { open: '06:30', close: '23:00', closedDays: ['12-29'], maintenanceDays: new Set() };
+    expect(serviceAvailability(serviceHoursInstant(at('2026-12-29T03:00:00'), '12:00'), calendar)).toMatchObject({ open: false, reason: 'year-end-holidays' });
   });
 });

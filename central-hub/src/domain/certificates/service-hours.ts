@@ -1,5 +1,5 @@
 import type { ServiceAvailability } from '@kiosk/protocols';
-import { addDays, jstDate, jstInstant, jstParts, minutesOf } from '../jst';
+import { addDays, jstDate, jstInstant, jstParts, minutesOf, type LocalTime } from '../jst';
 
 /**
  * When a municipality's kiosk service is open: daily hours in JST, fixed closed days of the year
@@ -47,4 +47,14 @@ function nextOpening(day: string, fromOffset: number, calendar: ServiceCalendar)
     if (!dayClosedReason(candidate, calendar)) return jstInstant(candidate, calendar.open).toISOString();
   }
   return null;
+}
+
+/**
+ * The instant the service-hours rule judges. A demo hub (`HUB_DEMO_SERVICE_TIME`, never set on a real one)
+ * judges today's Japan date at a fixed time of day, so the certificate flow can be tried at any hour;
+ * closed days and maintenance days still apply. Issue times, card validity and everything else keep the
+ * real clock.
+ */
+export function serviceHoursInstant(now: Date, demoServiceTime: LocalTime | null): Date {
+  return demoServiceTime === null ? now : jstInstant(jstDate(now), demoServiceTime);
 }
