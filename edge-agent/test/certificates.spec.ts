@@ -18,11 +18,10 @@ import { repoRoot } from '../src/paths';
 import type { HubSocketFactory } from '../src/sync/socket-factory';
 import { hubSocketFactory } from '../src/sync/socket-factory';
 import { capturingLogger, silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
-import { INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
+import { CUPS_PDF_DIR, INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
 
 jest.setTimeout(120_000);
 
-const CUPS_PDF_DIR = '/var/spool/cups-pdf/ANONYMOUS';
 
 let tmp: ReturnType<typeof tempDir>;
 let hub: TestHub;
