@@ -139,7 +139,9 @@ describe('lottery sign-in with a linked My Number card', () => {
 
     await typePin(pinOf('toyonaka-002'));
     const signedIn = await waitState('signed in', (state) => state.stage === 'signed-in');
-    expect(signedIn).toMatchObject({ mode: 'online', user: { municipality: '豊中市', certificateLinked: true }, refusal: null });
+    // The hub told the linked user card's number (for this terminal's unsent entries): the screen shows its last two digits only.
+    expect(signedIn).toMatchObject({ mode: 'online', user: { municipality: '豊中市', certificateLinked: true }, refusal: null, cardHint: '16' });
+    expect(JSON.stringify(states)).not.toContain('10000016');
     expect(states.some((state) => state.stage === 'signing-in')).toBe(true);
     expect(await send(ui, 'lottery.entries', {})).toMatchObject({ ok: true, source: 'hub', entries: [] });
     expect(hub.lines.find((line) => line.msg === 'facility user signed in' && line.method === 'my-number')).toBeDefined();
@@ -147,6 +149,17 @@ describe('lottery sign-in with a linked My Number card', () => {
     const logs = logLines.join('\n');
     expect(logs).not.toContain('"pin"');
     expect(logs).not.toContain(`"${pinOf('toyonaka-002')}"`);
+    expect(logs).not.toContain('10000016');
+  });
+
+  it('takes up a card already on the reader when the lottery session begins, without taking it out', async () => {
+    await panelCommand('panel.card.insert', { cardId: 'toyonaka-002' });
+    await waitUntil('the card is on the reader', () => agent.hardware.drivers.cardReader?.selectedReader()?.cardPresent === true);
+    expect(await send(ui, 'session.begin', { service: 'lottery', language: 'ja' })).toMatchObject({ ok: true });
+    const prompt = await waitState('the card PIN prompt', (state) => state.stage === 'awaiting-card-pin' || state.refusal !== null);
+    expect(prompt).toMatchObject({ stage: 'awaiting-card-pin', refusal: null, cardPinTriesLeft: 3 });
+    await typePin(pinOf('toyonaka-002'));
+    expect(await waitState('signed in', (state) => state.stage === 'signed-in')).toMatchObject({ mode: 'online', user: { certificateLinked: true } });
   });
 
   it('refuses a valid card that is linked to no user card here, with the reason', async () => {

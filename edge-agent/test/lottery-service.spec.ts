@@ -13,6 +13,7 @@ import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type Lotter
 import { LotteryCache } from '../src/lottery/lottery-cache';
 import { tennisFacility as facility, tennisRound as round, tennisSlot as slot } from '../src/lottery/lottery-fixtures';
 import { LotteryService } from '../src/lottery/lottery-service';
+import { reduceSignIn, unsentEntriesOwner, type SignInState } from '../src/lottery/sign-in-model';
 import type { CurrentSession } from '../src/server/kiosk-sessions';
 import { AgentStore } from '../src/store/agent-store';
 import { openDatabase } from '../src/store/database';
@@ -184,6 +185,18 @@ describe('LotteryService', () => {
     expect(text).toContain('仮受付');
     expect(text).not.toContain('10000016');
     expect(await service.entries()).toMatchObject({ ok: true, source: 'cache', unsent: [{ clientEntryId: payload.clientEntryId }] });
+    // The same person signing in later with their linked My Number card (the hub tells the linked user
+    // card's number) is shown this unsent entry; a hub that does not tell it shows none. The card sign-in
+    // itself needs a card and the hub up, which would deliver the entry first: the matching is taken here
+    // with the sign-in model's state (lottery-card.spec.ts runs the real card sign-in).
+    const cardSigningIn: SignInState = { stage: 'card-signing-in', attempt: 1, triesLeft: 3 };
+    const user = { municipality: '豊中市' as const, expiresOn: '2029-03-31', certificateLinked: true };
+    const byCard = reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user, userNumber: '10000016' }).state;
+    const cache = new LotteryCache(db);
+    expect(cache.unsentEntries(unsentEntriesOwner(byCard) ?? 'none').map((entry) => entry.clientEntryId)).toContain(payload.clientEntryId);
+    expect(unsentEntriesOwner(reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user }).state)).toBeNull();
+    const byOtherCard = reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user, userNumber: '10000008' }).state;
+    expect(cache.unsentEntries(unsentEntriesOwner(byOtherCard) ?? 'none')).toEqual([]);
 
     // A choice outside any cached round is refused, and nothing is committed.
     const seq = store.outbox.stats().lastSeq;

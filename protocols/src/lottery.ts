@@ -208,9 +208,14 @@ export type LotteryCardSignIn = z.infer<typeof LotteryCardSignInSchema>;
 /** Why a card was refused: `not-linked` (valid card, no user of this municipality linked to it) or the card check's reason. */
 export const LotteryCardRefusalSchema = z.enum(['not-linked', ...CARD_CHECK_FAILURES]);
 export type LotteryCardRefusal = z.infer<typeof LotteryCardRefusalSchema>;
-/** As `lottery.signIn`'s ack; a refused card also says why (`error.code`: `invalid_credentials` or `unauthorized`). */
+/**
+ * As `lottery.signIn`'s ack; a refused card also says why (`error.code`: `invalid_credentials` or `unauthorized`).
+ * A signed-in card also gives the linked user card's number (printed on that person's own card, which the
+ * card just proved they hold), so the terminal can show its own not-yet-sent offline entries taken with the
+ * user card. It stays in the agent: never in the UI state, a log line or a receipt. Absent from older hubs.
+ */
 export const LotteryCardSignInAckSchema = z.discriminatedUnion('ok', [
-  LotterySignInAckSchema.options[0],
+  LotterySignInAckSchema.options[0].extend({ userNumber: FacilityUserNumberSchema.optional() }),
   z.strictObject({ ok: z.literal(false), error: ProtocolErrorSchema, cardRefusal: LotteryCardRefusalSchema.optional() }),
 ]);
 export type LotteryCardSignInAck = z.infer<typeof LotteryCardSignInAckSchema>;

@@ -76,4 +76,16 @@ describe('lottery sign-in with a linked My Number card, in Chromium', () => {
     await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
     await panel.getByTestId('panel-card-remove').click();
   });
+
+  it('takes up a card already on the reader when the lottery is chosen, without taking it out', async () => {
+    await kiosk.getByTestId('lottery-sign-out').click();
+    await kiosk.getByTestId('attract').waitFor();
+    await panel.getByTestId('panel-card-insert-toyonaka-002').click();
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-card-pin-prompt').waitFor({ timeout: 30_000 });
+    await waitForAttribute(kiosk.getByTestId('lottery-card-tries'), 'data-count', '3');
+    for (const digit of [...pinOf('toyonaka-002'), 'enter']) await kiosk.getByTestId(`lottery-key-${digit}`).click();
+    await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
+    await panel.getByTestId('panel-card-remove').click();
+  });
 });

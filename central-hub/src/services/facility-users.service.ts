@@ -156,15 +156,16 @@ export class FacilityUsersService {
   /**
    * Sign-in with a My Number card: the caller has already checked the card's signature over a fresh
    * challenge and the certificate chain (certificate issuance does the same); here the certificate's
-   * fingerprint finds the person's user card of this municipality.
+   * fingerprint finds the person's user card of this municipality. Its number comes back too: the
+   * terminal matches the person's own unsent offline entries by it (never logged here or there).
    */
-  async signInWithVerifiedCertificate(fingerprint: string, municipality: Municipality): Promise<SignedIn> {
+  async signInWithVerifiedCertificate(fingerprint: string, municipality: Municipality): Promise<SignedIn & { userNumber: string }> {
     const user = await this.users.findByCertificate(fingerprint, municipality);
     if (!user) throw new SignInRefusedException('invalid_credentials', 'this card is not linked to a user registration here');
     if (registrationExpired(user.expiresOn, this.clock.now())) {
       throw new SignInRefusedException('registration_expired', `the registration expired on ${user.expiresOn}; renew it at a counter`);
     }
-    return this.openSession(user.userNumber, 'my-number');
+    return { ...(await this.openSession(user.userNumber, 'my-number')), userNumber: user.userNumber };
   }
 
   /** The principal of a live session; `session_expired` otherwise. */

@@ -69,6 +69,9 @@ describe('lottery sign-in with a linked My Number card', () => {
     const ack = await signInWith(socket, 'toyonaka-002');
     expect(ack).toMatchObject({ ok: true, user: { municipality: '豊中市', certificateLinked: true } });
     if (!ack.ok) return;
+    // The linked user card's number, for the terminal's own unsent entries; in no hub log line.
+    expect(ack.userNumber).toBe('10000016');
+    expect(hub.logs.text()).not.toContain('10000016');
     const entries = lotteryHubAckSchemas['lottery.entries'].parse(await emit(socket, 'lottery.entries', { sessionToken: ack.sessionToken }));
     expect(entries).toEqual({ ok: true, entries: [], provisional: [] });
     expect(hub.logs.find('facility user signed in', { method: 'my-number' })).toBeDefined();

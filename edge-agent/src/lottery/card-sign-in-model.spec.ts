@@ -1,5 +1,5 @@
 import type { FacilityUserView } from '@kiosk/protocols';
-import { reduceSignIn, toUiState, type SignInEvent, type SignInState } from './sign-in-model';
+import { INACTIVE, reduceSignIn, toUiState, type SignInEvent, type SignInState } from './sign-in-model';
 
 const user: FacilityUserView = { municipality: '豊中市', expiresOn: '2029-03-31', certificateLinked: true };
 const run = (state: SignInState, ...events: SignInEvent[]) =>
@@ -24,6 +24,29 @@ describe('sign-in with a linked My Number card (model)', () => {
     const signedIn = run(submitted.state, { type: 'signed-in', attempt: 7, sessionToken: 't'.repeat(43), user });
     expect(signedIn.state).toEqual({ stage: 'signed-in', mode: 'online', userNumber: null, sessionToken: 't'.repeat(43), user });
     expect(signedIn.effects).toEqual(['forget-my-number']);
+  });
+
+  it('takes up a card already on the reader when a lottery session begins, as if just placed', () => {
+    const begun = run(INACTIVE, { type: 'session-changed', lottery: true, myNumberPresent: true, hubReachable: true });
+    expect(begun).toEqual({ state: { stage: 'reading-card' }, effects: ['wipe-pin', 'wipe-pin', 'read-my-number'] });
+    expect(run(INACTIVE, { type: 'session-changed', lottery: true, myNumberPresent: false, hubReachable: true })).toEqual({ state: awaitingCard, effects: ['wipe-pin'] });
+    expect(run(INACTIVE, { type: 'session-changed', lottery: true, myNumberPresent: true, hubReachable: false }).state).toEqual({
+      stage: 'awaiting-card',
+      refusal: { code: 'card_needs_hub' },
+    });
+    // Another service's session, or the end of one, reads no card.
+    expect(run(awaitingCard, { type: 'session-changed', lottery: false, myNumberPresent: true, hubReachable: true })).toEqual({ state: INACTIVE, effects: ['wipe-pin'] });
+  });
+
+  it('keeps the linked user card number the hub gives on a card sign-in, showing only its last two digits', () => {
+    const signing: SignInState = { stage: 'card-signing-in', attempt: 4, triesLeft: 3 };
+    const signedIn = run(signing, { type: 'signed-in', attempt: 4, sessionToken: 't'.repeat(43), user, userNumber: '10000016' });
+    expect(signedIn.state).toMatchObject({ stage: 'signed-in', mode: 'online', userNumber: '10000016' });
+    const ui = toUiState(signedIn.state, 0, false);
+    expect(ui.cardHint).toBe('16');
+    expect(JSON.stringify(ui)).not.toContain('10000016');
+    // Signing out forgets it with the rest.
+    expect(run(signedIn.state, { type: 'sign-out' }).state).toEqual(awaitingCard);
   });
 
   it('refuses at once while the hub is unreachable: card sign-in needs the centre', () => {

@@ -26,7 +26,7 @@ import { checkOfflineEntry, monthRange, signInRefusal } from './lottery-rules';
 import { MyNumberSignIn } from './my-number-sign-in';
 import { offlineKeyMatchesId, sealPin } from './pin-sealer';
 import { bookingReceipt, entryReceipt, provisionalEntryReceipt } from './receipts';
-import { INACTIVE, reduceSignIn, toUiState, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
+import { INACTIVE, reduceSignIn, toUiState, unsentEntriesOwner, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
 
 /** Street terminals browse their own municipality's facilities until someone signs in (Toyonaka in the demo). */
 export const DEFAULT_MUNICIPALITY: Municipality = '豊中市';
@@ -83,7 +83,7 @@ export class LotteryService {
   start(): void {
     const { sessions, barcodes, pinEntry } = this.deps;
     this.detach.push(
-      sessions.onChange((session) => this.dispatch({ type: 'session-changed', lottery: session?.service === 'lottery' })),
+      sessions.onChange((session) => this.dispatch(this.sessionChanged(session?.service === 'lottery'))),
       barcodes.onCard(() => {
         if (this.state.stage !== 'awaiting-card' && this.state.stage !== 'awaiting-pin') return;
         const card = barcodes.take();
@@ -110,7 +110,15 @@ export class LotteryService {
       reader.on('card-removed', removed);
       this.detach.push(() => reader.off('card-inserted', placed), () => reader.off('card-removed', removed));
     }
-    if (sessions.current()?.service === 'lottery') this.dispatch({ type: 'session-changed', lottery: true });
+    if (sessions.current()?.service === 'lottery') this.dispatch(this.sessionChanged(true));
+  }
+
+  /** With whether a My Number card already lies on the reader: its placing happened before and was not seen. */
+  private sessionChanged(lottery: boolean): SignInEvent {
+    const reader = this.deps.cardReader;
+    if (!lottery || !reader) return { type: 'session-changed', lottery };
+    const myNumberPresent = reader.selectedReader()?.cardPresent ?? false;
+    return { type: 'session-changed', lottery, myNumberPresent, hubReachable: this.deps.hub.isConnected?.() ?? true };
   }
 
   stop(): void {
@@ -366,7 +374,8 @@ export class LotteryService {
   async entries(): Promise<LotteryUiAck<'lottery.entries'>> {
     const state = this.state;
     if (state.stage !== 'signed-in') return fail('not_signed_in', 'sign in first');
-    const unsent = state.userNumber === null ? [] : this.deps.cache.unsentEntries(state.userNumber);
+    const owner = unsentEntriesOwner(state);
+    const unsent = owner === null ? [] : this.deps.cache.unsentEntries(owner);
     if (state.mode === 'offline') return { ok: true, source: 'cache', entries: [], provisional: [], unsent };
     const ack = await this.online(() => this.deps.hub.request('lottery.entries', { sessionToken: state.sessionToken }));
     if (!ack.ok) return ack;

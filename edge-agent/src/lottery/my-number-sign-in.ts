@@ -50,7 +50,8 @@ export class MyNumberSignIn {
       });
       if (ack.ok) {
         this.logger.info({ municipality: ack.user.municipality }, 'lottery signed in with a My Number card');
-        return { type: 'signed-in', attempt, sessionToken: ack.sessionToken, user: ack.user };
+        const { userNumber } = ack;
+        return { type: 'signed-in', attempt, sessionToken: ack.sessionToken, user: ack.user, ...(userNumber ? { userNumber } : {}) };
       }
       this.logger.info({ code: ack.error.code, cardRefusal: ack.cardRefusal }, 'lottery card sign-in refused');
       if (ack.cardRefusal) return { type: 'my-number-refused', refusal: { code: 'card_refused', cardRefusal: ack.cardRefusal } };

@@ -16,14 +16,21 @@ export type SignInState =
   | { stage: 'reading-card' }
   | { stage: 'awaiting-card-pin'; triesLeft: number; refusal: LotterySignInRefusal | null }
   | { stage: 'card-signing-in'; attempt: number; triesLeft: number }
-  /** `userNumber` is null after a My Number card sign-in (the hub does not tell it; it is not needed online). */
+  /**
+   * `userNumber` after a My Number card sign-in is the linked user card's, as the hub tells it (for this
+   * terminal's unsent offline entries); null from a hub that does not tell it.
+   */
   | { stage: 'signed-in'; mode: 'online'; userNumber: string | null; sessionToken: string; user: FacilityUserView }
   /** The hub could not be reached: the service keeps the PIN to seal into each entry; the hub checks it on delivery. */
   | { stage: 'signed-in'; mode: 'offline'; userNumber: string };
 
 export type SignInEvent =
-  /** A kiosk session began or ended; `lottery` says whether the new one is this service's. */
-  | { type: 'session-changed'; lottery: boolean }
+  /**
+   * A kiosk session began or ended; `lottery` says whether the new one is this service's. `myNumberPresent`:
+   * a card is already on the reader (it was placed before the session, so no placing will be seen);
+   * it is then taken up as if just placed, `hubReachable` as for `my-number-placed`.
+   */
+  | { type: 'session-changed'; lottery: boolean; myNumberPresent?: boolean; hubReachable?: boolean }
   | { type: 'card-scanned'; userNumber: string }
   /** A card was put on the reader; `hubReachable` false: card sign-in needs the hub, so it is refused at once. */
   | { type: 'my-number-placed'; hubReachable: boolean }
@@ -35,7 +42,8 @@ export type SignInEvent =
   | { type: 'my-number-removed' }
   /** Enter on either pad; the service holds the digits and numbers its attempts (so a late answer is recognised). */
   | { type: 'pin-submitted'; attempt: number }
-  | { type: 'signed-in'; attempt: number; sessionToken: string; user: FacilityUserView }
+  /** `userNumber`: after a card sign-in, the linked user card's as the hub told it (absent from older hubs). */
+  | { type: 'signed-in'; attempt: number; sessionToken: string; user: FacilityUserView; userNumber?: string }
   | { type: 'signed-in-offline'; attempt: number }
   | { type: 'sign-in-refused'; attempt: number; refusal: LotterySignInRefusal }
   | { type: 'sign-out' }
@@ -78,8 +86,14 @@ function signOutEffects(state: SignInState): SignInEffect[] {
 
 export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTransition {
   switch (event.type) {
-    case 'session-changed':
-      return { state: event.lottery ? { stage: 'awaiting-card', refusal: null } : INACTIVE, effects: signOutEffects(state) };
+    case 'session-changed': {
+      const effects = signOutEffects(state);
+      if (!event.lottery) return { state: INACTIVE, effects };
+      const awaiting: SignInState = { stage: 'awaiting-card', refusal: null };
+      if (!event.myNumberPresent) return { state: awaiting, effects };
+      const placed = reduceSignIn(awaiting, { type: 'my-number-placed', hubReachable: event.hubReachable ?? true });
+      return { state: placed.state, effects: [...effects, ...placed.effects] };
+    }
     case 'card-scanned':
       // Someone signed in (or being checked) is not replaced by a card waved at the scanner.
       if (state.stage !== 'awaiting-card' && state.stage !== 'awaiting-pin') return { state, effects: [] };
@@ -126,7 +140,7 @@ export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTran
     case 'signed-in':
       if (state.stage === 'card-signing-in' && state.attempt === event.attempt) {
         return {
-          state: { stage: 'signed-in', mode: 'online', userNumber: null, sessionToken: event.sessionToken, user: event.user },
+          state: { stage: 'signed-in', mode: 'online', userNumber: event.userNumber ?? null, sessionToken: event.sessionToken, user: event.user },
           effects: [{ kind: 'forget-my-number' }],
         };
       }
@@ -152,6 +166,15 @@ export function reduceSignIn(state: SignInState, event: SignInEvent): SignInTran
       if (state.stage !== 'signed-in') return { state, effects: [] };
       return { state: { stage: 'awaiting-card', refusal: { code: 'session_expired' } }, effects: [{ kind: 'wipe-pin' }] };
   }
+}
+
+/**
+ * Whose entries still in this terminal's outbox (not yet sent) "my entries" lists: the signed-in user
+ * card's number, by either sign-in (a My Number card's is the linked user card's, as the hub told it);
+ * none before sign-in, or after a card sign-in at a hub that does not tell it.
+ */
+export function unsentEntriesOwner(state: SignInState): string | null {
+  return state.stage === 'signed-in' ? state.userNumber : null;
 }
 
 /** What the screen may know: stage, digit count, the card's last two digits, the hub's view of the user. */
