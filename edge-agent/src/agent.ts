@@ -140,6 +140,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
         config: deps.configRefresher,
         logs: deps.recentLogs ? new LogUploader(deps.recentLogs, sendLogChunk, () => clock.now().getTime()) : null,
         canRestart: deps.requestRestart !== undefined,
+        cashBox: activity.cashBox,
       }),
       clock,
       logger.child({ module: 'commands' }),

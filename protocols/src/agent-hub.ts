@@ -123,6 +123,9 @@ export const LogChunkSchema = z.strictObject({
 });
 export type LogChunk = z.infer<typeof LogChunkSchema>;
 
+/** `cash.collected`: the most a technician may say they counted (far above what a cash box holds). */
+export const MAX_CASH_BOX_YEN = 10_000_000;
+
 /** Remote commands, persisted on the hub until the kiosk has recorded them. */
 const commandBase = {
   commandId: CommandIdSchema,
@@ -153,6 +156,12 @@ export const HubCommandSchema = z.discriminatedUnion('type', [
     params: z.strictObject({ minutes: z.int().min(1).max(MAX_LOG_UPLOAD_MINUTES) }),
   }),
   z.strictObject({ ...commandBase, type: z.literal('agent.restart'), params: z.strictObject({}) }),
+  /** A technician emptied the cash box: the agent records what it had counted and starts again from zero. */
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('cash.collected'),
+    params: z.strictObject({ countedYen: z.int().nonnegative().max(MAX_CASH_BOX_YEN).optional() }),
+  }),
 ]);
 export type HubCommand = z.infer<typeof HubCommandSchema>;
 export type HubCommandType = HubCommand['type'];

@@ -50,6 +50,16 @@ export const EventPayloadSchemas = {
     reason: z.enum(['done', 'cancelled', 'idle-timeout', 'replaced', 'agent-stopped']),
     printJobsPurged: z.int().nonnegative(),
   }),
+  /**
+   * A technician emptied the cash box (`cash.collected` command): what the kiosk had counted in it, what
+   * the technician counted (if they said), and the count starts again from zero.
+   */
+  'cash.collected': z.strictObject({
+    commandId: CommandIdSchema,
+    countedYen: YenSchema.optional(),
+    recordedCoins: z.int().nonnegative(),
+    recordedYen: YenSchema,
+  }),
   /** A lottery entry taken while the hub was unreachable, PIN sealed to the hub (lottery.ts). */
   'lottery.entry.provisional': ProvisionalEntryPayloadSchema,
 } as const;
@@ -67,6 +77,7 @@ export const OutboxEventSchema = z.discriminatedUnion('type', [
   eventSchema('command.result'),
   eventSchema('cash.credit'),
   eventSchema('cash.payout'),
+  eventSchema('cash.collected'),
   eventSchema('session.wiped'),
   eventSchema('lottery.entry.provisional'),
 ]);

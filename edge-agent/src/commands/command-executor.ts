@@ -1,7 +1,8 @@
-import type { HubCommand } from '@kiosk/protocols';
+import type { HubCommand, NewOutboxEvent } from '@kiosk/protocols';
 import { DeviceCommandError, type DeviceManager } from '../hardware/device-manager';
 import type { AgentState } from '../status/agent-state';
 import type { AgentSettings } from '../store/agent-settings';
+import { reportCashCollection } from './cash-collection';
 import type { LogUploader } from './log-upload';
 
 export interface CommandOutcome {
@@ -11,6 +12,8 @@ export interface CommandOutcome {
    */
   status: 'succeeded' | 'failed' | 'restarting';
   detail?: string;
+  /** Outbox events committed in the same transaction as the result (before it). */
+  events?: NewOutboxEvent[];
   /** A database-only effect, committed in the same transaction as the result (so it happens exactly once). */
   applyInStore?: () => void;
   /** In-memory follow-up once that transaction committed (e.g. push the new status to the UI). */
@@ -22,6 +25,14 @@ export interface ConfigRefresher {
   refresh(): { ok: boolean; detail: string };
 }
 
+/** The cash box count (sync/telemetry-activity.ts CashBoxCounter). */
+export interface CashBox {
+  /** Resets the count to zero for command `commandId`, saved; returns what had been counted (the same again for the same id). */
+  collect(commandId: string): { coins: number; valueYen: number };
+  /** What command `commandId` recorded, if the current count started from that emptying. */
+  collectedBy(commandId: string): { coins: number; valueYen: number } | null;
+}
+
 export interface CommandExecutorDeps {
   devices: DeviceManager;
   settings: AgentSettings;
@@ -31,6 +42,8 @@ export interface CommandExecutorDeps {
   logs?: LogUploader | null;
   /** Whether a supervisor restarts this process when it exits (`agent.restart`). */
   canRestart?: boolean;
+  /** `cash.collected`; null without a coin acceptor. */
+  cashBox?: CashBox | null;
 }
 
 /** Acts on one command. Never throws: every failure becomes a `failed` outcome with a technician-readable detail. */
@@ -44,6 +57,22 @@ export class CommandExecutor {
       if (error instanceof DeviceCommandError) return { status: 'failed', detail: error.message };
       return { status: 'failed', detail: `${command.type} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
+  }
+
+  /**
+   * A command of an earlier run that stopped while acting, when its effect can be told from the kiosk's
+   * state: a `cash.collected` whose reset was saved is reported as done (its event and result once).
+   * null: unknown, the caller reports it failed.
+   */
+  recoverInterrupted(command: HubCommand): CommandOutcome | null {
+    if (command.type !== 'cash.collected') return null;
+    const recorded = this.deps.cashBox?.collectedBy(command.commandId);
+    return recorded ? this.cashCollectedOutcome(command.commandId, recorded, command.params.countedYen) : null;
+  }
+
+  private cashCollectedOutcome(commandId: string, recorded: { coins: number; valueYen: number }, countedYen: number | undefined): CommandOutcome {
+    const report = reportCashCollection(commandId, recorded, countedYen);
+    return { status: 'succeeded', detail: report.detail, events: [{ type: 'cash.collected', payload: report.event }] };
   }
 
   private async dispatch(command: HubCommand): Promise<CommandOutcome> {
@@ -76,6 +105,11 @@ export class CommandExecutor {
       case 'agent.restart':
         if (this.deps.canRestart !== true) return { status: 'failed', detail: 'this agent runs without a supervisor to start it again' };
         return { status: 'restarting', detail: 'agent restarting' };
+      case 'cash.collected': {
+        if (!this.deps.cashBox) return { status: 'failed', detail: 'this kiosk has no coin acceptor, so no cash box count' };
+        const recorded = this.deps.cashBox.collect(command.commandId);
+        return this.cashCollectedOutcome(command.commandId, recorded, command.params.countedYen);
+      }
     }
   }
 }

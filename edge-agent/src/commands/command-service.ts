@@ -77,11 +77,16 @@ export class CommandService {
    * effect happened is unknown, so they are not run again (that could print twice); they are reported
    * failed so a technician can decide. The exception is `agent.restart`: stopping was its effect, and
    * this process running is the proof it worked, so it is reported succeeded (once: the inbox row and
-   * the result commit together).
+   * the result commit together). So is a `cash.collected` whose reset was saved (CommandExecutor.recoverInterrupted).
    */
   recoverInterrupted(): number {
     const pending = this.store.inbox.pending();
     for (const command of pending) {
+      const recovered = command.command ? this.executor.recoverInterrupted(command.command) : null;
+      if (command.command && recovered && recovered.status !== 'restarting') {
+        this.complete(command.command, recovered.status, recovered);
+        continue;
+      }
       const restarted = command.type === 'agent.restart';
       const status = restarted ? 'succeeded' : 'failed';
       const detail = restarted
@@ -101,6 +106,7 @@ export class CommandService {
     const detail = outcome.detail === undefined ? undefined : clipDetail(outcome.detail);
     this.store.atomically(() => {
       outcome.applyInStore?.();
+      for (const event of outcome.events ?? []) this.store.outbox.enqueue(event);
       this.store.inbox.complete(command.commandId, status, this.clock.now());
       this.store.outbox.enqueue({
         type: 'command.result',

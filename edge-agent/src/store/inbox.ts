@@ -1,4 +1,4 @@
-import type { HubCommand, HubCommandType } from '@kiosk/protocols';
+import { HubCommandSchema, type HubCommand, type HubCommandType } from '@kiosk/protocols';
 import type { SqliteDatabase } from './database';
 
 export type CommandOutcomeStatus = 'succeeded' | 'failed' | 'expired';
@@ -7,6 +7,8 @@ export interface PendingCommand {
   commandId: string;
   type: HubCommandType;
   receivedAt: string;
+  /** The command as recorded (null if the stored copy no longer parses). */
+  command: HubCommand | null;
 }
 
 /**
@@ -26,8 +28,8 @@ export class Inbox {
       complete: db.prepare(
         `UPDATE inbox SET state = 'done', outcome = ?, completed_at = ? WHERE command_id = ? AND state = 'received'`,
       ),
-      pending: db.prepare<[], { command_id: string; type: HubCommandType; received_at: string }>(
-        `SELECT command_id, type, received_at FROM inbox WHERE state = 'received' ORDER BY received_at, command_id`,
+      pending: db.prepare<[], { command_id: string; type: HubCommandType; received_at: string; command_json: string }>(
+        `SELECT command_id, type, received_at, command_json FROM inbox WHERE state = 'received' ORDER BY received_at, command_id`,
       ),
       state: db.prepare<[string], { state: 'received' | 'done'; outcome: CommandOutcomeStatus | null }>(
         'SELECT state, outcome FROM inbox WHERE command_id = ?',
@@ -53,7 +55,10 @@ export class Inbox {
 
   /** Commands recorded but never completed: the agent stopped while acting on them. */
   pending(): PendingCommand[] {
-    return this.statements.pending.all().map((row) => ({ commandId: row.command_id, type: row.type, receivedAt: row.received_at }));
+    return this.statements.pending.all().map((row) => {
+      const stored = HubCommandSchema.safeParse(JSON.parse(row.command_json));
+      return { commandId: row.command_id, type: row.type, receivedAt: row.received_at, command: stored.success ? stored.data : null };
+    });
   }
 
   stateOf(commandId: string): { state: 'received' | 'done'; outcome: CommandOutcomeStatus | null } | null {

@@ -41,40 +41,69 @@ export class ActivityWindow {
   }
 }
 
-const CashBoxFileSchema = z.strictObject({ coins: z.int().nonnegative(), valueYen: z.int().nonnegative() });
-export type CashBoxTally = z.infer<typeof CashBoxFileSchema>;
+const TallySchema = z.strictObject({ coins: z.int().nonnegative(), valueYen: z.int().nonnegative() });
+export type CashBoxTally = z.infer<typeof TallySchema>;
+/** The file: the tally, and the last emptying (so a `cash.collected` interrupted by a crash is not applied twice). */
+const CashBoxFileSchema = TallySchema.extend({
+  lastCollection: z.strictObject({ commandId: z.string().min(1), recorded: TallySchema }).optional(),
+});
+type CashBoxFile = z.infer<typeof CashBoxFileSchema>;
 
 /**
  * Coins in the cash box and their value, kept in a small file beside the agent's database so a restart
  * does not forget them (written whole and renamed into place: never half-written). Counted from the
- * coin acceptor's credits since the file was created; there is no "cash box emptied" signal yet, so a
- * technician's emptying does not reset it.
+ * coin acceptor's credits since the last `cash.collected` command (a technician emptied the box).
  */
 export class CashBoxCounter {
-  private tally: CashBoxTally;
+  private state: CashBoxFile;
 
   constructor(
     private readonly file: string,
     private readonly logger: Logger,
   ) {
-    this.tally = this.load();
+    this.state = this.load();
   }
 
   add(coinYen: number): void {
-    this.tally = { coins: this.tally.coins + 1, valueYen: this.tally.valueYen + coinYen };
+    this.state = { ...this.state, coins: this.state.coins + 1, valueYen: this.state.valueYen + coinYen };
     try {
-      writeFileSync(`${this.file}.tmp`, `${JSON.stringify(this.tally)}\n`, { mode: 0o600 });
-      renameSync(`${this.file}.tmp`, this.file);
+      this.save(this.state);
     } catch (error) {
       this.logger.warn({ err: error }, 'could not save the cash box count');
     }
   }
 
   current(): CashBoxTally {
-    return { ...this.tally };
+    return { coins: this.state.coins, valueYen: this.state.valueYen };
   }
 
-  private load(): CashBoxTally {
+  /**
+   * The box was emptied (command `commandId`): returns what had been counted and starts again from zero,
+   * saved before returning (throws, changing nothing, when it cannot be saved). The same command again
+   * returns the first answer without resetting a second time.
+   */
+  collect(commandId: string): CashBoxTally {
+    const last = this.collectedBy(commandId);
+    if (last) return last;
+    const recorded = this.current();
+    const next: CashBoxFile = { coins: 0, valueYen: 0, lastCollection: { commandId, recorded } };
+    this.save(next);
+    this.state = next;
+    return { ...recorded };
+  }
+
+  /** What command `commandId` recorded, if it is the emptying this count started from. */
+  collectedBy(commandId: string): CashBoxTally | null {
+    const last = this.state.lastCollection;
+    return last?.commandId === commandId ? { ...last.recorded } : null;
+  }
+
+  private save(content: CashBoxFile): void {
+    writeFileSync(`${this.file}.tmp`, `${JSON.stringify(content)}\n`, { mode: 0o600 });
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+
+  private load(): CashBoxFile {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
@@ -109,6 +138,8 @@ function countingPrinter<P extends ReceiptPrinter | DocumentPrinter>(printer: P,
 }
 
 export interface ActivityMonitor {
+  /** The cash box count (`cash.collected` resets it); null without a coin acceptor. */
+  readonly cashBox: CashBoxCounter | null;
   /** Counts each session begun (a session is the kiosk's transaction). */
   observeSessions(sessions: KioskSessions): void;
   snapshot(): KioskActivity;
@@ -135,6 +166,7 @@ export function observeActivity(deps: { drivers: KioskDrivers; cashBoxFile: stri
   const stopCredits = drivers.coinAcceptor?.onCredit((credit) => cashBox?.add(credit.coinYen));
   if (stopCredits) stops.push(stopCredits);
   return {
+    cashBox,
     observeSessions(sessions) {
       let lastSessionId: string | null = null;
       stops.push(

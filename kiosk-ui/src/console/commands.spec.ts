@@ -7,6 +7,7 @@ import {
   InvalidCommandError,
   isFinished,
   serviceDraft,
+  cashCollectedDraft,
   upsertCommand,
   type CommandDraft,
 } from './commands';
@@ -54,18 +55,27 @@ describe('commandAvailability', () => {
   const devices = [device('card-reader'), device('receipt-printer')];
 
   it('refuses everything to a viewer (and to nobody signed in)', () => {
-    expect(commandAvailability('viewer', true, devices)).toEqual({ general: 'viewer', testPrint: 'viewer', reset: 'viewer' });
+    expect(commandAvailability('viewer', true, devices)).toEqual({ general: 'viewer', testPrint: 'viewer', reset: 'viewer', cashCollected: 'viewer' });
     expect(commandAvailability(null, true, devices).general).toBe('viewer');
   });
 
   it('refuses everything while disconnected', () => {
-    expect(commandAvailability('technician', false, devices)).toEqual({ general: 'disconnected', testPrint: 'disconnected', reset: 'disconnected' });
+    expect(commandAvailability('technician', false, devices)).toEqual({
+      general: 'disconnected',
+      testPrint: 'disconnected',
+      reset: 'disconnected',
+      cashCollected: 'disconnected',
+    });
   });
 
   it('needs a printer for a test print and a device for a reset', () => {
-    expect(commandAvailability('administrator', true, devices)).toEqual({ general: null, testPrint: null, reset: null });
+    expect(commandAvailability('administrator', true, devices)).toEqual({ general: null, testPrint: null, reset: null, cashCollected: 'no-coin-acceptor' });
     expect(commandAvailability('technician', true, [device('card-reader')]).testPrint).toBe('no-printer');
-    expect(commandAvailability('technician', true, [])).toEqual({ general: null, testPrint: 'no-printer', reset: 'no-device' });
+    expect(commandAvailability('technician', true, [])).toEqual({ general: null, testPrint: 'no-printer', reset: 'no-device', cashCollected: 'no-coin-acceptor' });
+  });
+
+  it('offers "cash box emptied" only on a kiosk with a coin acceptor', () => {
+    expect(commandAvailability('technician', true, [device('card-reader'), device('coin-acceptor')]).cashCollected).toBeNull();
   });
 });
 
@@ -79,6 +89,7 @@ describe('commandRequest', () => {
       'device.reset': { type: 'device.reset', params: { deviceId: 'card-reader' } },
       'logs.upload': { type: 'logs.upload', params: { minutes: 15 } },
       'agent.restart': { type: 'agent.restart', params: {} },
+      'cash.collected': { type: 'cash.collected', params: { countedYen: 12_340 } },
     };
     for (const type of HubCommandTypeSchema.options) {
       const draft = drafts[type];
@@ -96,5 +107,30 @@ describe('commandRequest', () => {
   it('refuses parameters the protocol would refuse, with a named error', () => {
     expect(() => commandRequest('kiosk-001', { type: 'device.reset', params: { deviceId: '' } })).toThrow(InvalidCommandError);
     expect(() => commandRequest('kiosk-001', serviceDraft(false, 'x'.repeat(201)))).toThrow(/reason/);
+  });
+});
+
+describe('cashCollectedDraft', () => {
+  it('sends no amount when none was typed', () => {
+    expect(cashCollectedDraft('  ')).toEqual({ type: 'cash.collected', params: {} });
+  });
+
+  it('reads whole yen, with full-width digits, commas and a yen sign', () => {
+    expect(cashCollectedDraft('1200')).toEqual({ type: 'cash.collected', params: { countedYen: 1200 } });
+    expect(cashCollectedDraft(' ￥１，２００ ')).toEqual({ type: 'cash.collected', params: { countedYen: 1200 } });
+    expect(cashCollectedDraft('0円')).toEqual({ type: 'cash.collected', params: { countedYen: 0 } });
+  });
+
+  it('refuses what is not an amount (so the confirm button stays disabled)', () => {
+    expect(cashCollectedDraft('12.5')).toBeNull();
+    expect(cashCollectedDraft('-100')).toBeNull();
+    expect(cashCollectedDraft('abc')).toBeNull();
+    expect(cashCollectedDraft('999999999')).toBeNull();
+  });
+
+  it('builds a request the protocol accepts', () => {
+    const draft = cashCollectedDraft('610');
+    if (draft === null) throw new Error('expected a draft');
+    expect(commandRequest('kiosk-001', draft)).toEqual({ kioskId: 'kiosk-001', type: 'cash.collected', params: { countedYen: 610 } });
   });
 });

@@ -1,6 +1,7 @@
 import {
   ConsoleCommandRequestSchema,
   HubCommandSchema,
+  MAX_CASH_BOX_YEN,
   type CommandStatus,
   type CommandView,
   type ConsoleCommandRequest,
@@ -57,13 +58,15 @@ export function isPrinter(device: Pick<DeviceHealth, 'kind'>): boolean {
 }
 
 /** Why a command button is disabled (each has a sentence on screen). */
-export type CommandBlock = 'viewer' | 'disconnected' | 'no-printer' | 'no-device';
+export type CommandBlock = 'viewer' | 'disconnected' | 'no-printer' | 'no-device' | 'no-coin-acceptor';
 
 export interface CommandAvailability {
   /** Ping, configuration refresh, service state. */
   general: CommandBlock | null;
   testPrint: CommandBlock | null;
   reset: CommandBlock | null;
+  /** `cash.collected`: only a kiosk with a coin acceptor keeps a cash-box count. */
+  cashCollected: CommandBlock | null;
 }
 
 /** A viewer may not command at all; nothing can be sent while disconnected; device commands need a device. */
@@ -73,6 +76,7 @@ export function commandAvailability(role: Role | null, connected: boolean, devic
     general,
     testPrint: general ?? (devices.some(isPrinter) ? null : 'no-printer'),
     reset: general ?? (devices.length > 0 ? null : 'no-device'),
+    cashCollected: general ?? (devices.some((device) => device.kind === 'coin-acceptor') ? null : 'no-coin-acceptor'),
   };
 }
 
@@ -105,6 +109,23 @@ export const LOG_UPLOAD_MINUTES = [5, 15, 30, 60] as const;
 /** A finished log upload whose lines the hub holds: the history offers the download. */
 export function hasLogDownload(command: Pick<CommandView, 'type' | 'status'>): boolean {
   return command.type === 'logs.upload' && command.status === 'succeeded';
+}
+
+/**
+ * `cash.collected` from the amount field: blank means "not counted" (no amount sent); otherwise whole yen
+ * (half-width or full-width digits, commas allowed). null when what was typed is not an amount.
+ */
+export function cashCollectedDraft(counted: string): CommandDraft | null {
+  if (counted.trim() === '') return { type: 'cash.collected', params: {} };
+  const text = counted
+    .trim()
+    .replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
+    .replace(/[,，]/g, '')
+    .replace(/^[¥￥]/, '')
+    .replace(/円$/, '');
+  if (!/^\d{1,9}$/.test(text)) return null;
+  const countedYen = Number(text);
+  return countedYen <= MAX_CASH_BOX_YEN ? { type: 'cash.collected', params: { countedYen } } : null;
 }
 
 /** Out of service with a reason only when one was typed (the protocol's reason is optional, ≤ 200 chars). */
