@@ -4,17 +4,22 @@
  * cupsd): a card inserted in the reader, receipts and A4 jobs the printers confirmed (test pages are
  * not customer prints), sessions begun, coins into the cash box (kept across a restart).
  */
-import { io, type Socket } from 'socket.io-client';
-import { DEVICE_PANEL_NAMESPACE, UI_NAMESPACE, type AgentToPanelEvents, type AgentToUiEvents, type KioskActivity, type PanelToAgentEvents, type UiToAgentEvents } from '@kiosk/protocols';
+import type { KioskActivity, PanelToAgentEvents } from '@kiosk/protocols';
 import { minimalPdf } from '@kiosk/devices';
 import type { RunningAgent } from '../src/agent';
 import { MiniHub } from './support/mini-hub';
-import { startTestAgent, tempDir, testConfig, waitFor } from './support/agent-harness';
+import {
+  nextHeartbeatActivity,
+  openLocalSockets,
+  panelCommand as sendPanelCommand,
+  startTestAgent,
+  tempDir,
+  testConfig,
+  type PanelSocket,
+  type UiSocket,
+} from './support/agent-harness';
 
 jest.setTimeout(60_000);
-
-type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;
-type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 
 describe('activity in telemetry (virtual devices)', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -27,9 +32,7 @@ describe('activity in telemetry (virtual devices)', () => {
     const enrolment: Record<string, string> = agent === undefined ? { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-activity-test') } : {};
     const config = testConfig(tmp.dir, hub, { ...enrolment, AGENT_DEVICES: 'virtual' });
     const started = await startTestAgent(hub, config);
-    const base = started.ui.url.replace(/\/$/, '');
-    panel = io(`${base}${DEVICE_PANEL_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-    ui = io(`${base}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    ({ panel, ui } = openLocalSockets(started.ui.url));
     return started;
   }
 
@@ -40,23 +43,11 @@ describe('activity in telemetry (virtual devices)', () => {
   }
 
   function panelCommand(command: keyof PanelToAgentEvents, payload: unknown): Promise<unknown> {
-    return (panel?.timeout(10_000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck(command, payload);
+    return sendPanelCommand(panel, command, payload);
   }
 
-  /** The newest heartbeat the hub got that was sent after `since`. */
-  function latestActivity(since: number): KioskActivity | undefined {
-    const latest = hub.telemetry.filter((telemetry) => Date.parse(telemetry.sentAt) > since).at(-1);
-    return latest?.activity;
-  }
-
-  async function waitForActivity(what: string, check: (activity: KioskActivity) => boolean): Promise<KioskActivity> {
-    const since = Date.now();
-    let seen: KioskActivity | undefined;
-    await waitFor(what, () => {
-      seen = latestActivity(since);
-      return seen !== undefined && check(seen);
-    });
-    return seen as KioskActivity;
+  function waitForActivity(what: string, check: (activity: KioskActivity) => boolean): Promise<KioskActivity> {
+    return nextHeartbeatActivity(hub, what, check);
   }
 
   beforeAll(async () => {

@@ -8,8 +8,7 @@
  */
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { io, type Socket } from 'socket.io-client';
-import { DEVICE_PANEL_NAMESPACE, UI_NAMESPACE, type AgentToPanelEvents, type AgentToUiEvents, type HubCommand, type KioskActivity, type PanelToAgentEvents, type UiToAgentEvents } from '@kiosk/protocols';
+import type { HubCommand, KioskActivity, PanelToAgentEvents } from '@kiosk/protocols';
 import type { Clock } from '../src/clock';
 import type { RunningAgent } from '../src/agent';
 import { CommandExecutor } from '../src/commands/command-executor';
@@ -19,12 +18,21 @@ import { AgentState } from '../src/status/agent-state';
 import { AgentStore } from '../src/store/agent-store';
 import { CashBoxCounter } from '../src/sync/telemetry-activity';
 import { MiniHub } from './support/mini-hub';
-import { silentLogger, startTestAgent, tempDir, testConfig, waitFor } from './support/agent-harness';
+import {
+  nextHeartbeatActivity,
+  openLocalSockets,
+  panelCommand as sendPanelCommand,
+  silentLogger,
+  startTestAgent,
+  tempDir,
+  testConfig,
+  waitFor,
+  type PanelSocket,
+  type UiSocket,
+} from './support/agent-harness';
 
 jest.setTimeout(60_000);
 
-type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;
-type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 
 function cashCollected(countedYen?: number, now = new Date()): HubCommand {
   return {
@@ -46,9 +54,7 @@ describe('cash.collected on a running agent (virtual coins)', () => {
   async function start(): Promise<RunningAgent> {
     const enrolment: Record<string, string> = agent === undefined ? { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-cash-collect-test') } : {};
     const started = await startTestAgent(hub, testConfig(tmp.dir, hub, { ...enrolment, AGENT_DEVICES: 'virtual' }));
-    const base = started.ui.url.replace(/\/$/, '');
-    panel = io(`${base}${DEVICE_PANEL_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-    ui = io(`${base}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    ({ panel, ui } = openLocalSockets(started.ui.url));
     return started;
   }
 
@@ -59,18 +65,12 @@ describe('cash.collected on a running agent (virtual coins)', () => {
   }
 
   function panelCommand(command: keyof PanelToAgentEvents, payload: unknown): Promise<unknown> {
-    return (panel?.timeout(10_000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck(command, payload);
+    return sendPanelCommand(panel, command, payload);
   }
 
   /** The cash box in the newest heartbeat sent after this call. */
   async function nextCashBox(what: string, check: (cashBox: KioskActivity['cashBox']) => boolean): Promise<KioskActivity['cashBox']> {
-    const since = Date.now();
-    let seen: KioskActivity['cashBox'] | undefined;
-    await waitFor(what, () => {
-      seen = hub.telemetry.filter((telemetry) => Date.parse(telemetry.sentAt) > since).at(-1)?.activity?.cashBox;
-      return seen !== undefined && check(seen);
-    });
-    return seen ?? null;
+    return (await nextHeartbeatActivity(hub, what, (activity) => activity.cashBox !== undefined && check(activity.cashBox))).cashBox ?? null;
   }
 
   async function insertCoins(coins: Array<10 | 50 | 100 | 500>): Promise<void> {

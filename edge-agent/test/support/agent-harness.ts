@@ -3,6 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import {
+  DEVICE_PANEL_NAMESPACE,
+  UI_NAMESPACE,
+  type AgentToPanelEvents,
+  type AgentToUiEvents,
+  type KioskActivity,
+  type PanelToAgentEvents,
+  type UiToAgentEvents,
+} from '@kiosk/protocols';
 import { startAgent, type AgentDeps, type RunningAgent } from '../../src/agent';
 import { parseConfig, type AgentConfig } from '../../src/config';
 import { EnvConfigRefresher } from '../../src/config-refresher';
@@ -78,4 +88,32 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 10
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+export type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;
+export type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
+
+/** The kiosk screen's (`/ui`) and the device panel's (`/panel`) sockets to an agent's local server. */
+export function openLocalSockets(agentUiUrl: string): { panel: PanelSocket; ui: UiSocket } {
+  const base = agentUiUrl.replace(/\/$/, '');
+  return {
+    panel: io(`${base}${DEVICE_PANEL_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true }),
+    ui: io(`${base}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true }),
+  };
+}
+
+/** A device-panel command and its ack; the payload is untyped so tests can send malformed ones too. */
+export function panelCommand(panel: PanelSocket | undefined, command: keyof PanelToAgentEvents, payload: unknown): Promise<unknown> {
+  return (panel?.timeout(10_000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck(command, payload);
+}
+
+/** The activity of the newest heartbeat the hub got after this call once it passes `check`. */
+export async function nextHeartbeatActivity(hub: MiniHub, what: string, check: (activity: KioskActivity) => boolean): Promise<KioskActivity> {
+  const since = Date.now();
+  let seen: KioskActivity | undefined;
+  await waitFor(what, () => {
+    seen = hub.telemetry.filter((telemetry) => Date.parse(telemetry.sentAt) > since).at(-1)?.activity;
+    return seen !== undefined && check(seen);
+  });
+  return seen as KioskActivity;
 }
