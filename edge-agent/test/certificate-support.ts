@@ -24,7 +24,12 @@ import {
 import { CLOCK_OFFSET_MS, shiftedClockEnv, testClock } from '../../test/support/certificate-clock';
 import { requestEnrolmentCode } from '../../test/support/enrolment';
 import { NodeProcess, waitUntil as waitUntilEvery, type LogEntry } from '../../test/support/processes';
+import { startAgent, type AgentDeps, type RunningAgent } from '../src/agent';
+import { parseConfig } from '../src/config';
+import { EnvConfigRefresher } from '../src/config-refresher';
+import { ensureTestCa } from '../src/hardware/test-ca';
 import { repoRoot } from '../src/paths';
+import { capturingLogger, silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
 
 export const DIST_HUB = path.join(repoRoot, 'central-hub', 'dist', 'main.js');
 export const DIST_AGENT = path.join(repoRoot, 'edge-agent', 'dist', 'main.js');
@@ -294,3 +299,60 @@ export const RESIDENCE_X2: CertificateOrder = {
   options: { type: 'juminhyo', scope: 'household', includeDomicile: false, includeRelationship: true },
   copies: 2,
 };
+
+/** A certificate kiosk in the test's own process: a real hub from its build trusting a fresh TEST CA. */
+export interface InProcessCertificateKiosk {
+  tmp: ReturnType<typeof tempDir>;
+  agentDir: string;
+  testCaDir: string;
+  hub: TestHub;
+  agent: RunningAgent;
+  kiosk: KioskDriver;
+}
+
+/**
+ * Starts the hub and the agent (AGENT_DEVICES=virtual, shifted clock, log lines captured into `logLines`),
+ * and waits until the agent is connected and every device is ok.
+ */
+export async function startInProcessCertificateKiosk(options: {
+  name: string;
+  logLines: string[];
+  certificateOptions: NonNullable<AgentDeps['certificateOptions']>;
+  socketFactory?: AgentDeps['socketFactory'];
+}): Promise<InProcessCertificateKiosk> {
+  const tmp = tempDir(options.name);
+  const agentDir = path.join(tmp.dir, 'agent');
+  const testCaDir = path.join(agentDir, 'test-ca');
+  await ensureTestCa(repoRoot, testCaDir);
+  const hub = new TestHub(path.join(tmp.dir, 'hub'), testCaDir);
+  await hub.start();
+  const uiDir = path.join(tmp.dir, 'ui');
+  writeUiBuild(uiDir);
+  const config = parseConfig(
+    {
+      HUB_URL: hub.url,
+      AGENT_DATA_DIR: agentDir,
+      AGENT_UI_DIR: uiDir,
+      AGENT_UI_PORT: '0',
+      AGENT_DEVICES: 'virtual',
+      AGENT_ENROLMENT_CODE: await hub.enrolmentCode(),
+      AGENT_HEARTBEAT_MS: '500',
+      AGENT_ACK_TIMEOUT_MS: '5000',
+      AGENT_RECONNECT_MIN_MS: '50',
+      AGENT_RECONNECT_MAX_MS: '300',
+      LOG_LEVEL: 'silent',
+    },
+    repoRoot,
+  );
+  const agent = await startAgent({
+    config,
+    logger: capturingLogger(options.logLines),
+    configRefresher: new EnvConfigRefresher(config, () => config, silentLogger),
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    clock: testClock,
+    certificateOptions: options.certificateOptions,
+  });
+  await waitUntil('the agent is connected to the hub', () => agent.state.connection().hubConnected, 30_000);
+  await waitUntil('every device ok', () => agent.devices.health().every((device) => device.status === 'ok'), 30_000);
+  return { tmp, agentDir, testCaDir, hub, agent, kiosk: new KioskDriver(agent.ui.url) };
+}

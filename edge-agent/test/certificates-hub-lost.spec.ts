@@ -7,14 +7,9 @@
  * and the refund record reaches the hub exactly once, with no issuance for the transaction.
  */
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { parseConfig } from '../src/config';
-import { EnvConfigRefresher } from '../src/config-refresher';
-import { startAgent, type RunningAgent } from '../src/agent';
-import { ensureTestCa } from '../src/hardware/test-ca';
-import { repoRoot } from '../src/paths';
-import { capturingLogger, silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
-import { CUPS_PDF_DIR, KioskDriver, RESIDENCE_X2, TestHub, residents, testClock, waitUntil } from './certificate-support';
+import type { RunningAgent } from '../src/agent';
+import type { tempDir } from './support/agent-harness';
+import { CUPS_PDF_DIR, KioskDriver, RESIDENCE_X2, TestHub, residents, startInProcessCertificateKiosk, waitUntil } from './certificate-support';
 
 jest.setTimeout(120_000);
 
@@ -29,43 +24,15 @@ let pin: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  tmp = tempDir('certificates-hub-lost');
-  const agentDir = path.join(tmp.dir, 'agent');
-  const testCaDir = path.join(agentDir, 'test-ca');
-  await ensureTestCa(repoRoot, testCaDir);
+  let testCaDir: string;
+  ({ tmp, testCaDir, hub, agent, kiosk } = await startInProcessCertificateKiosk({
+    name: 'certificates-hub-lost',
+    logLines,
+    certificateOptions: { issueRetryMs: ISSUE_RETRY_MS, printTimeoutMs: 60_000, hopperWaitMs: 5_000 },
+  }));
   const person = residents(testCaDir).find((resident) => resident.id === 'toyonaka-001');
   if (!person) throw new Error('no test resident toyonaka-001');
   pin = person.pin;
-  hub = new TestHub(path.join(tmp.dir, 'hub'), testCaDir);
-  await hub.start();
-  const uiDir = path.join(tmp.dir, 'ui');
-  writeUiBuild(uiDir);
-  const config = parseConfig(
-    {
-      HUB_URL: hub.url,
-      AGENT_DATA_DIR: agentDir,
-      AGENT_UI_DIR: uiDir,
-      AGENT_UI_PORT: '0',
-      AGENT_DEVICES: 'virtual',
-      AGENT_ENROLMENT_CODE: await hub.enrolmentCode(),
-      AGENT_HEARTBEAT_MS: '500',
-      AGENT_ACK_TIMEOUT_MS: '5000',
-      AGENT_RECONNECT_MIN_MS: '50',
-      AGENT_RECONNECT_MAX_MS: '300',
-      LOG_LEVEL: 'silent',
-    },
-    repoRoot,
-  );
-  agent = await startAgent({
-    config,
-    logger: capturingLogger(logLines),
-    configRefresher: new EnvConfigRefresher(config, () => config, silentLogger),
-    clock: testClock,
-    certificateOptions: { issueRetryMs: ISSUE_RETRY_MS, printTimeoutMs: 60_000, hopperWaitMs: 5_000 },
-  });
-  await waitUntil('the agent is connected to the hub', () => agent.state.connection().hubConnected, 30_000);
-  await waitUntil('every device ok', () => agent.devices.health().every((device) => device.status === 'ok'), 30_000);
-  kiosk = new KioskDriver(agent.ui.url);
 });
 
 afterAll(async () => {

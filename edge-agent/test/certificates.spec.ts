@@ -9,16 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../src/config';
-import { EnvConfigRefresher } from '../src/config-refresher';
-import { startAgent, type RunningAgent } from '../src/agent';
-import { ensureTestCa } from '../src/hardware/test-ca';
+import type { RunningAgent } from '../src/agent';
 import { CupsCompletedJobs } from '../src/panel/cups-jobs';
-import { repoRoot } from '../src/paths';
 import type { HubSocketFactory } from '../src/sync/socket-factory';
 import { hubSocketFactory } from '../src/sync/socket-factory';
-import { capturingLogger, silentLogger, tempDir, writeUiBuild } from './support/agent-harness';
-import { CUPS_PDF_DIR, INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, testClock, waitUntil, type VirtualResident } from './certificate-support';
+import type { tempDir } from './support/agent-harness';
+import { CUPS_PDF_DIR, INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, startInProcessCertificateKiosk, waitUntil, type VirtualResident } from './certificate-support';
 
 jest.setTimeout(120_000);
 
@@ -80,43 +76,14 @@ async function payFor(sessionId: string, coins: Array<10 | 50 | 100 | 500>): Pro
 }
 
 beforeAll(async () => {
-  tmp = tempDir('certificates');
-  agentDir = path.join(tmp.dir, 'agent');
-  const testCaDir = path.join(agentDir, 'test-ca');
-  await ensureTestCa(repoRoot, testCaDir);
-  people = residents(testCaDir);
-  hub = new TestHub(path.join(tmp.dir, 'hub'), testCaDir);
-  await hub.start();
-  const uiDir = path.join(tmp.dir, 'ui');
-  writeUiBuild(uiDir);
-  const config = parseConfig(
-    {
-      HUB_URL: hub.url,
-      AGENT_DATA_DIR: agentDir,
-      AGENT_UI_DIR: uiDir,
-      AGENT_UI_PORT: '0',
-      AGENT_DEVICES: 'virtual',
-      AGENT_ENROLMENT_CODE: await hub.enrolmentCode(),
-      AGENT_HEARTBEAT_MS: '500',
-      AGENT_ACK_TIMEOUT_MS: '5000',
-      AGENT_RECONNECT_MIN_MS: '50',
-      AGENT_RECONNECT_MAX_MS: '300',
-      LOG_LEVEL: 'silent',
-    },
-    repoRoot,
-  );
-  const logger = capturingLogger(logLines);
-  agent = await startAgent({
-    config,
-    logger,
-    configRefresher: new EnvConfigRefresher(config, () => config, silentLogger),
+  let testCaDir: string;
+  ({ tmp, agentDir, testCaDir, hub, agent, kiosk } = await startInProcessCertificateKiosk({
+    name: 'certificates',
+    logLines,
     socketFactory: lossySocketFactory,
-    clock: testClock,
     certificateOptions: { issueRetryMs: 20_000, printTimeoutMs: 60_000, hopperWaitMs: 5_000 },
-  });
-  await waitUntil('the agent is connected to the hub', () => agent.state.connection().hubConnected, 30_000);
-  await waitUntil('every device ok', () => agent.devices.health().every((device) => device.status === 'ok'), 30_000);
-  kiosk = new KioskDriver(agent.ui.url);
+  }));
+  people = residents(testCaDir);
 });
 
 afterAll(async () => {
