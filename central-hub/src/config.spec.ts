@@ -18,7 +18,7 @@ describe('parseConfig', () => {
       fleet: DEFAULT_FLEET_CONFIG,
       auth: DEFAULT_AUTH_CONFIG,
       certificates: {
-        factsFile: path.resolve(repoRoot, '..', 'shared', 'domain', 'toyonaka-facts.json'),
+        factsFile: path.join(repoRoot, 'central-hub', 'facts', 'toyonaka-facts.json'),
         trustAnchorFiles: [],
         crlFiles: [],
         seedResidents: false,

@@ -227,8 +227,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       demoAdmin: e.HUB_DEMO_ADMIN ?? DEFAULT_AUTH_CONFIG.demoAdmin,
     },
     certificates: {
-      // The facts file is the shared source of truth, beside the repository (../shared/domain/).
-      factsFile: path.resolve(e.HUB_FACTS_FILE ?? path.join(options.repoRoot, '..', 'shared', 'domain', 'toyonaka-facts.json')),
+      factsFile: path.resolve(e.HUB_FACTS_FILE ?? bundledFactsFile(options.repoRoot)),
       trustAnchorFiles,
       crlFiles,
       seedResidents: e.HUB_SEED_RESIDENTS ?? false,
@@ -239,6 +238,14 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
   };
+}
+
+/**
+ * The facts the hub ships with (Toyonaka's certificate types, fees and service hours), inside the
+ * repository so that a clone runs on its own; HUB_FACTS_FILE points at another municipality's file.
+ */
+export function bundledFactsFile(repoRoot: string): string {
+  return path.join(repoRoot, 'central-hub', 'facts', 'toyonaka-facts.json');
 }
 
 /**

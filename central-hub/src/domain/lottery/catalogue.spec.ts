@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FacilityIdSchema, SlotIdSchema, UnitIdSchema, MUNICIPALITIES } from '@kiosk/protocols';
 import { MUNICIPALITY_SLUGS, TOYONAKA_FACILITIES, roundIdOf } from './catalogue.toyonaka';
 import { minutesOf } from '../jst';
 import { generateSlots } from './slots';
+import { factsFile } from '../../../test/certificates/support/facts';
 
-const facts = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../../shared/domain/toyonaka-facts.json'), 'utf8')) as {
+const facts = JSON.parse(readFileSync(factsFile(), 'utf8')) as {
   sportsFacilityTerminals: { streetTerminalSites: string[]; participants: string[] };
 };
 

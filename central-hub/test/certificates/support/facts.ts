@@ -1,9 +1,7 @@
 import path from 'node:path';
+import { bundledFactsFile } from '../../../src/config';
 
-/**
- * The real shared facts file (types, fees, hours of Toyonaka's kiosk service). It lives beside the
- * repository (`../shared/domain/`); KIOSK_FACTS_FILE points elsewhere when the layout differs.
- */
+/** The facts file the hub ships with (types, fees and hours of Toyonaka's kiosk service), as the hub finds it by default. */
 export function factsFile(): string {
-  return process.env.KIOSK_FACTS_FILE ?? path.resolve(__dirname, '../../../../../shared/domain/toyonaka-facts.json');
+  return bundledFactsFile(path.resolve(__dirname, '../../../..'));
 }
