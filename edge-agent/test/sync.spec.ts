@@ -1,7 +1,8 @@
 /**
  * The sync client against a real socket.io hub on loopback (test/support/mini-hub.ts): rows leave the
  * outbox only after the hub's ack, a dropped connection fails the in-flight request with
- * ConnectionLostError and the batch is sent again after reconnecting, and duplicates are harmless.
+ * ConnectionLostError and the batch is sent again after reconnecting, duplicates are harmless, and a
+ * hub lost at any point of the connect is followed by a new attempt (issue 12).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { PROTOCOL_VERSION, failure, type NewOutboxEvent } from '@kiosk/protocols';
@@ -13,7 +14,7 @@ import { AgentStore } from '../src/store/agent-store';
 import { ConnectionLostError } from '../src/sync/errors';
 import { HubSession } from '../src/sync/hub-session';
 import { hubSocketFactory } from '../src/sync/socket-factory';
-import { MiniHub } from './support/mini-hub';
+import { MiniHub, type HandshakeFault } from './support/mini-hub';
 import { startTestAgent, tempDir, testConfig, waitFor } from './support/agent-harness';
 
 jest.setTimeout(20_000);
@@ -266,6 +267,42 @@ describe('sync client against a real socket.io hub', () => {
       await waitFor('reconnected', () => hub.connections.length > before && agent?.state.connection().hubConnected === true);
     }
     expect(hub.handshakeRefusals).toEqual([]);
+  });
+  // Issue 12: no kiosk is stranded by a hub that goes away (or freezes) at any point of the connect. The
+  // mini hub acts out one fault per connection attempt; after each, the agent must try again on its own.
+  describe('a fault at any point of the connect is followed by a new attempt', () => {
+    const faults: HandshakeFault[] = ['vanish-in-namespace', 'freeze-in-namespace', 'vanish-before-hello-ack', 'ignore-hello', 'vanish-after-hello-ack'];
+
+    beforeEach(() => {
+      // A short ack timeout keeps the whole-connect deadline (max(ack, 5 s) + ack) near 5.5 s for a frozen hub.
+      config = { ...config, ackTimeoutMs: 500 };
+    });
+
+    it.each(faults)('%s: the agent tries again and delivers its queue once', async (fault) => {
+      const running = await startTestAgent(hub, config);
+      agent = running;
+      await drained(running);
+      const accepted = hub.acceptedHandshakes;
+      hub.handshakeFaults.push(fault);
+      running.store.outbox.enqueue(credit());
+      hub.disconnectAgent();
+      // The first attempt after the drop meets the fault; a later one must get through on its own.
+      await waitFor('a handshake after the faulted one', () => hub.acceptedHandshakes >= accepted + 2, 30_000);
+      running.store.outbox.enqueue(credit());
+      await drained(running);
+      expect(hub.handshakeFaults).toEqual([]);
+      expectDeliveredExactlyOnce(running);
+      expect(running.state.connection()).toMatchObject({ hubConnected: true });
+    });
+
+    it('comes back after faults on several attempts in a row', async () => {
+      hub.handshakeFaults.push('vanish-in-namespace', 'vanish-before-hello-ack', 'vanish-in-namespace', 'vanish-before-hello-ack');
+      agent = await startTestAgent(hub, config);
+      agent.store.outbox.enqueue(credit());
+      await drained(agent);
+      expect(hub.acceptedHandshakes).toBeGreaterThanOrEqual(5);
+      expectDeliveredExactlyOnce(agent);
+    });
   });
 });
 

@@ -13,3 +13,5 @@ export * from './certificates';
 export * from './lottery';
 export * from './ui-lottery';
 export * from './ui-certificates';
+export * from './reconnect-machine';
+export * from './reconnect-loop';

@@ -32,9 +32,14 @@ export class HubSession {
   private isOpen = true;
   private closeReason = '';
 
+  /**
+   * `onEstablished`: told once when the session's owner has greeted the hub successfully (`markEstablished`),
+   * so the hub link ends its connect deadline (reconnect-machine.ts in protocols).
+   */
   constructor(
     private readonly socket: AgentSocket,
     private readonly ackTimeoutMs: number,
+    private readonly onEstablished: () => void = () => undefined,
   ) {
     let markClosed: (reason: string) => void = () => undefined;
     this.closed = new Promise((resolve) => (markClosed = resolve));
@@ -50,6 +55,11 @@ export class HubSession {
 
   get open(): boolean {
     return this.isOpen && this.socket.connected;
+  }
+
+  /** The hub accepted this kiosk's hello: the connect is complete. */
+  markEstablished(): void {
+    this.onEstablished();
   }
 
   async hello(hello: Hello): Promise<HelloAck> {

@@ -57,6 +57,7 @@ export class SyncClient {
       logger.error({ hubKioskId: helloAck.kioskId, kioskId: state.kioskId }, 'hub greeted another kiosk id; disconnecting');
       return 'failed';
     }
+    session.markEstablished();
     const dropped = this.deps.drain.dropHeldByHub(helloAck.ackedThroughSeq);
     state.setHubConnected(true, clock.now());
     logger.info({ kioskId: state.kioskId, hubAckedThroughSeq: helloAck.ackedThroughSeq, droppedAlreadyHeld: dropped }, 'hub connected');

@@ -43,6 +43,23 @@ export type BatchBehaviour =
   /** Store, and keep the ack until the test calls `releaseHeldAcks()`. */
   | 'hold';
 
+/**
+ * A hub that goes away (or freezes) at one point of an accepted kiosk's connect. Each connection
+ * attempt with a valid handshake takes the next fault of `handshakeFaults`; once they are used up the
+ * hub behaves.
+ */
+export type HandshakeFault =
+  /** The transport closes while the namespace handshake runs: socket.io-client emits only `disconnect`. */
+  | 'vanish-in-namespace'
+  /** The namespace handshake never finishes (a frozen hub): only the agent's deadline moves it on. */
+  | 'freeze-in-namespace'
+  /** Connected, then the transport closes when the hello arrives, before its ack. */
+  | 'vanish-before-hello-ack'
+  /** Connected, and the hello is never acked. */
+  | 'ignore-hello'
+  /** The hello is acked, then the transport closes. */
+  | 'vanish-after-hello-ack';
+
 export class MiniHub {
   readonly events = new Map<string, OutboxEvent>();
   readonly seqToId = new Map<number, string>();
@@ -63,7 +80,13 @@ export class MiniHub {
   staleHello = false;
   /** When set, every handshake is refused with this failure. */
   refuseHandshakesWith: Failure | null = null;
+  /** Consumed one per accepted handshake (see HandshakeFault). */
+  readonly handshakeFaults: HandshakeFault[] = [];
+  /** Handshakes that passed the signature check, faulted or not. */
+  acceptedHandshakes = 0;
 
+  /** The fault this connection still has to act out after its namespace handshake. */
+  private readonly faultOf = new WeakMap<object, HandshakeFault>();
   private readonly kiosks = new Map<string, KeyObject>();
   private readonly codes = new Map<string, string>();
   private readonly nonces = new Set<string>();
@@ -123,7 +146,14 @@ export class MiniHub {
     const agents = io.of(AGENT_NAMESPACE);
     agents.use((socket, next) => {
       const refusal = this.checkHandshake(socket.handshake.auth);
-      if (refusal === null) return next();
+      if (refusal === null) {
+        this.acceptedHandshakes += 1;
+        const fault = this.handshakeFaults.shift();
+        if (fault) this.faultOf.set(socket, fault);
+        if (fault === 'vanish-in-namespace') return void socket.conn.close();
+        if (fault === 'freeze-in-namespace') return;
+        return next();
+      }
       this.handshakeRefusals.push(refusal.error.code);
       next(Object.assign(new Error(refusal.error.message), { data: refusal }));
     });
@@ -206,7 +236,11 @@ export class MiniHub {
     socket.on('hello', (hello, ack) => {
       const parsed = parseMessage(HelloSchema, hello, 'hello');
       if (!parsed.ok) return ack(parsed);
+      const fault = this.faultOf.get(socket);
+      if (fault === 'vanish-before-hello-ack') return void socket.conn.close();
+      if (fault === 'ignore-hello') return;
       this.hellos += 1;
+      if (fault === 'vanish-after-hello-ack') setImmediate(() => socket.conn.close());
       ack({ ok: true, kioskId, ackedThroughSeq: this.staleHello ? 0 : this.ackedThroughSeq(), serverTime: new Date().toISOString() });
     });
     socket.on('telemetry', (telemetry, ack) => {
