@@ -262,6 +262,11 @@ export class KioskDriver {
     return this.panelCommand('panel.hopper.set', { empty });
   }
 
+  /** Puts exactly these coins in the hoppers (the panel's refill / nearly-empty setting). */
+  setHopperCoins(coins: Array<{ coinYen: CoinYen; count: number }>): Promise<void> {
+    return this.panelCommand('panel.hopper.set', { coins });
+  }
+
   /** From the start screen to the PIN screen: session, preflight, card. */
   async toPin(cardId: string): Promise<string> {
     const sessionId = await this.begin();

@@ -67,6 +67,16 @@ async function hubHasEvents(check: () => boolean): Promise<void> {
   await waitUntil('the events reached the hub', check, 30_000);
 }
 
+/** The hoppers as the demo starts them, and the agent seeing them ok again. */
+async function refillHoppers(): Promise<void> {
+  await kiosk.setHopperCoins([
+    { coinYen: 10, count: 100 },
+    { coinYen: 50, count: 40 },
+    { coinYen: 100, count: 40 },
+  ]);
+  await waitUntil('hoppers refilled', () => agent.devices.health().some((d) => d.kind === 'coin-hopper' && d.status === 'ok'), 30_000);
+}
+
 async function payFor(sessionId: string, coins: Array<10 | 50 | 100 | 500>): Promise<void> {
   await kiosk.waitScreen('pay');
   // Open before telling: by the time the screen asks for coins the acceptor takes them (no waiting here).
@@ -117,7 +127,7 @@ describe('certificate issuance at the kiosk', () => {
     await kiosk.removeCard();
     await payFor(sessionId, [500]);
     const done = await kiosk.waitScreen('take-certificate', 90_000);
-    expect(done).toEqual({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true });
+    expect(done).toEqual({ screen: 'take-certificate', copies: 2, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true });
 
     // The hub issued once, under the session's transaction id.
     const [issuance, ...more] = hub.issuances(sessionId);
@@ -341,9 +351,11 @@ describe('certificate issuance at the kiosk', () => {
         const health = agent.devices.health();
         return health.some((d) => d.kind === 'document-printer' && d.status === 'error') && health.some((d) => d.kind === 'coin-hopper' && d.reasons.includes('hopper-empty'));
       }, 30_000);
-      await payFor(sessionId, [500]);
-      // 300 yen change and the 200 yen fee: the hopper pays none of it.
-      expect(await kiosk.waitScreen('refunded', 90_000)).toEqual({ screen: 'refunded', amountYen: 500, hopperYen: 0, voucherYen: 500, method: 'voucher', reason: 'print-failed' });
+      // No change can be given: the exact 200 yen (a 500-yen coin would drop back).
+      await waitUntil('the pay screen asks for the exact amount', () => (kiosk.latest() as { exactAmountOnly?: boolean }).exactAmountOnly === true);
+      await payFor(sessionId, [100, 100]);
+      // The 200 yen fee: the hopper pays none of it back.
+      expect(await kiosk.waitScreen('refunded', 90_000)).toEqual({ screen: 'refunded', amountYen: 200, hopperYen: 0, voucherYen: 200, method: 'voucher', reason: 'print-failed' });
     } finally {
       await cups.setStateReasons([]);
       await kiosk.setHopperEmpty(false);
@@ -351,13 +363,102 @@ describe('certificate issuance at the kiosk', () => {
     }
     const vouchers = (agent.hardware.bench?.peripherals.printer.receipts() ?? []).slice(receiptsBefore);
     expect(vouchers.filter((receipt) => receipt.text.includes('返金引換券'))).toHaveLength(1);
-    expect(vouchers[0]?.text).toContain('¥500');
-    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 500, paidOutYen: 0, voucherYen: 500, refundReported: true });
+    expect(vouchers[0]?.text).toContain('¥200');
+    expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 200, paidOutYen: 0, voucherYen: 200, refundReported: true });
     expect(hub.ledger(sessionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 200, detail: 'print-failed/voucher' }]);
-    await hubHasEvents(() => cashEvents(sessionId).length >= 1);
-    expect(cashEvents(sessionId)).toEqual([{ type: 'cash.credit', transactionId: sessionId, coinYen: 500 }]);
+    await hubHasEvents(() => cashEvents(sessionId).length >= 2);
+    expect(cashEvents(sessionId)).toEqual([
+      { type: 'cash.credit', transactionId: sessionId, coinYen: 100 },
+      { type: 'cash.credit', transactionId: sessionId, coinYen: 100 },
+    ]);
     await kiosk.command('certificates.finish');
     await kiosk.waitScreen('done');
+  });
+
+  it('hoppers empty (釣銭切れ): not refused; the pay screen asks for the exact amount, a 500-yen coin for a 200-yen fee drops back, the exact amount issues', async () => {
+    const coins = agent.hardware.bench?.peripherals.coins;
+    if (!coins) throw new Error('no virtual coin machine');
+    await kiosk.setHopperEmpty(true);
+    try {
+      await waitUntil('the agent sees the hoppers empty', () => agent.devices.health().some((d) => d.kind === 'coin-hopper' && d.reasons.includes('hopper-empty')), 30_000);
+      const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
+      const pay = await kiosk.waitScreen('pay', 60_000);
+      expect(pay).toMatchObject({ insertedYen: 0, acceptedCoins: [10, 50, 100], exactAmountOnly: true });
+      // The acceptor is set to what the screen says: the 500-yen coin falls back to the tray, nothing is credited.
+      const acceptedBefore = coins.snapshot().acceptedYen;
+      await kiosk.insertCoin(500);
+      expect(coins.snapshot().acceptedYen).toBe(acceptedBefore);
+      await payFor(sessionId, [100, 100]);
+      expect(await kiosk.waitScreen('take-certificate', 90_000)).toEqual({
+        screen: 'take-certificate',
+        copies: 1,
+        changeYen: 0,
+        unpaidChangeYen: 0,
+        voucherPrinted: false,
+        receiptPrinted: true,
+      });
+      expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'completed', creditedYen: 200, paidOutYen: 0, voucherYen: 0 });
+      expect(kiosk.states.some((state) => state.screen === 'paying-change')).toBe(false);
+      await kiosk.command('certificates.finish');
+      await kiosk.waitScreen('done');
+    } finally {
+      await kiosk.setHopperEmpty(false);
+      await waitUntil('hoppers back', () => agent.devices.health().some((d) => d.kind === 'coin-hopper' && d.status === 'ok'), 30_000);
+    }
+  });
+
+  it('change owed that the hopper cannot pay (a coin in before the hoppers ran out): the last screen says 300 yen is owed on the receipt, committed first; never "take your change"', async () => {
+    const coins = agent.hardware.bench?.peripherals.coins;
+    if (!coins) throw new Error('no virtual coin machine');
+    const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
+    expect(await kiosk.waitScreen('pay', 60_000)).toMatchObject({ acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false });
+    const receiptsBefore = agent.hardware.bench?.peripherals.printer.receipts().length ?? 0;
+    try {
+      // The hoppers run out in the same instant the coin goes in: the acceptor still takes it.
+      for (const hopper of coins.snapshot().hoppers) coins.emptyHopper(hopper.coinYen);
+      expect(coins.insertCoin(500)).toBe('accepted');
+      const done = await kiosk.waitScreen('take-certificate', 90_000);
+      // Committed before it was shown: the ledger owes the 300 yen on a voucher (the receipt).
+      const ledger = agent.certificates.transactions.get(sessionId);
+      expect(done).toEqual({ screen: 'take-certificate', copies: 1, changeYen: 0, unpaidChangeYen: 300, voucherPrinted: true, receiptPrinted: true });
+      expect(ledger).toMatchObject({ state: 'completed', creditedYen: 500, paidOutYen: 0, voucherYen: 300 });
+      const receipt = (agent.hardware.bench?.peripherals.printer.receipts() ?? []).slice(receiptsBefore).find((printed) => printed.text.includes('領収書'));
+      expect(receipt?.text).toContain('未払いのおつり ¥300');
+      await hubHasEvents(() => cashEvents(sessionId).length >= 1);
+      expect(cashEvents(sessionId)).toEqual([{ type: 'cash.credit', transactionId: sessionId, coinYen: 500 }]);
+      await kiosk.command('certificates.finish');
+      await kiosk.waitScreen('done');
+    } finally {
+      await refillHoppers();
+    }
+  });
+
+  it('a partial payout: the change that came out is to be taken, the rest is said to be owed', async () => {
+    // Six 10-yen coins (above the low-level sensor), no 50s or 100s: change looks payable, then runs short.
+    await kiosk.setHopperCoins([
+      { coinYen: 10, count: 6 },
+      { coinYen: 50, count: 0 },
+      { coinYen: 100, count: 0 },
+    ]);
+    try {
+      await waitUntil('only 10-yen change left', () => agent.hardware.drivers.coinDispenser?.payableCoins().join() === '10', 30_000);
+      const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
+      expect(await kiosk.waitScreen('pay', 60_000)).toMatchObject({ acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false });
+      await payFor(sessionId, [500]);
+      expect(await kiosk.waitScreen('take-certificate', 90_000)).toEqual({
+        screen: 'take-certificate',
+        copies: 1,
+        changeYen: 60,
+        unpaidChangeYen: 240,
+        voucherPrinted: true,
+        receiptPrinted: true,
+      });
+      expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'completed', creditedYen: 500, paidOutYen: 60, voucherYen: 240 });
+      await kiosk.command('certificates.finish');
+      await kiosk.waitScreen('done');
+    } finally {
+      await refillHoppers();
+    }
   });
 
   it('cancel during payment returns exactly the coins inserted', async () => {

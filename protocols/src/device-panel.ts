@@ -142,7 +142,21 @@ export type PanelPrinterSet = z.infer<typeof PanelPrinterSetSchema>;
 export const PanelCoinSetSchema = z.strictObject({ coinJam: z.boolean().optional() }).refine(atLeastOneField, SET_NOTHING);
 export type PanelCoinSet = z.infer<typeof PanelCoinSetSchema>;
 
-export const PanelHopperSetSchema = z.strictObject({ empty: z.boolean().optional() }).refine(atLeastOneField, SET_NOTHING);
+/**
+ * `empty`: the "hopper empty" fault (the hoppers report empty whatever they held). `coins`: put exactly
+ * this many coins in a denomination's hopper (a nearly empty hopper, a refill); ends the fault.
+ */
+export const PanelHopperSetSchema = z
+  .strictObject({
+    empty: z.boolean().optional(),
+    coins: z
+      .array(z.strictObject({ coinYen: CoinYenSchema, count: z.int().min(0).max(2000) }))
+      .min(1)
+      .max(4)
+      .refine((coins) => new Set(coins.map((c) => c.coinYen)).size === coins.length, { message: 'one entry per denomination' })
+      .optional(),
+  })
+  .refine(atLeastOneField, SET_NOTHING);
 export type PanelHopperSet = z.infer<typeof PanelHopperSetSchema>;
 
 /** Puts the card into the virtual reader; a card already there is taken out first (a person swapping cards). */

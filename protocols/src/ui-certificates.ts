@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstantSchema, YenSchema } from './common';
+import { CoinYenSchema, InstantSchema, YenSchema } from './common';
 import { resultSchema } from './errors';
 import {
   CardAuthFailureReasonSchema,
@@ -138,8 +138,17 @@ export const CertificateViewStateSchema = z.discriminatedUnion('screen', [
    * goes on by itself (`checking`) once the reader is empty.
    */
   screen('card-left-behind', {}),
-  /** Insert coins (10/50/100/500 yen). `insertedYen` is live; change is paid when it reaches `feeYen`. */
-  screen('pay', { quote: CertificateQuoteViewSchema, insertedYen: YenSchema }),
+  /**
+   * Insert coins. `insertedYen` is live; change is paid when it reaches `feeYen`. `acceptedCoins`: the
+   * coins the acceptor takes now (the others drop back to the tray). `exactAmountOnly`: the hoppers cannot
+   * give change (or not for every coin): "no change, please insert the exact amount", with `acceptedCoins`.
+   */
+  screen('pay', {
+    quote: CertificateQuoteViewSchema,
+    insertedYen: YenSchema,
+    acceptedCoins: z.array(CoinYenSchema).min(1).max(4),
+    exactAmountOnly: z.boolean(),
+  }),
   /** Cancelled during payment: the hopper is returning `amountYen`. */
   screen('returning-coins', { amountYen: YenSchema }),
   /**
@@ -147,7 +156,7 @@ export const CertificateViewStateSchema = z.discriminatedUnion('screen', [
    * (Cancel before any coin ends in `done`, after `remove-card` while the card is in the reader.)
    */
   screen('cancelled', { returnedYen: YenSchema, unreturnedYen: YenSchema }),
-  /** Paid; the hopper pays the change (`changeYen`, 0 when exact). */
+  /** Paid; the hopper pays the change (`changeYen`, 0 when exact): "paying out", never "take your change" yet. */
   screen('paying-change', { changeYen: YenSchema }),
   /** The hub issues and renders the certificate. */
   screen('issuing', { copies: CopiesSchema }),
@@ -156,10 +165,19 @@ export const CertificateViewStateSchema = z.discriminatedUnion('screen', [
    */
   screen('printing', { copies: CopiesSchema, stage: z.enum(['certificate', 'receipt']) }),
   /**
-   * "Take your certificate (and your change)". `receiptPrinted`: false when the receipt printer failed
-   * (the certificate is fine). Leave with `finish`.
+   * "Take your certificate (and your change)". `changeYen`: change the hopper paid out (in the coin tray).
+   * `unpaidChangeYen`: change owed that the hopper could not pay (recorded in the ledger): the screen says
+   * so and how it is paid, never "take your change" for it. `voucherPrinted`: a printed paper (the receipt,
+   * or a separate voucher) covers `unpaidChangeYen` and is to be taken to the municipal office.
+   * `receiptPrinted`: false when the receipt printer failed (the certificate is fine). Leave with `finish`.
    */
-  screen('take-certificate', { copies: CopiesSchema, changeYen: YenSchema, receiptPrinted: z.boolean() }),
+  screen('take-certificate', {
+    copies: CopiesSchema,
+    changeYen: YenSchema,
+    unpaidChangeYen: YenSchema,
+    voucherPrinted: z.boolean(),
+    receiptPrinted: z.boolean(),
+  }),
   screen('refunding', { amountYen: YenSchema, reason: CertificateRefundReasonSchema }),
   /**
    * The money went back: `amountYen` = `hopperYen` in coins + `voucherYen` on a printed refund voucher

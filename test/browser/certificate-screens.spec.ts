@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+import { typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -260,14 +260,3 @@ describe('certificate flow screens', () => {
     }
   });
 });
-
-async function waitUntilText(page: Page, testid: string, text: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    last = await page.getByTestId(testid).innerText();
-    if (last === text) return;
-    if (Date.now() > deadline) throw new Error(`expected ${testid} to read "${text}", last "${last}"`);
-    await page.waitForTimeout(50);
-  }
-}

@@ -53,3 +53,15 @@ export async function waitForAttribute(page: Page, testid: string, attribute: st
 export function wrongPin(pin: string): string {
   return [...pin].map((digit) => String((Number(digit) + 1) % 10)).join('');
 }
+
+/** Waits until the element `testid` reads exactly `text` (the live amounts on the pay screen). */
+export async function waitUntilText(page: Page, testid: string, text: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = await page.getByTestId(testid).innerText();
+    if (last === text) return;
+    if (Date.now() > deadline) throw new Error(`expected ${testid} to read "${text}", last "${last}"`);
+    await page.waitForTimeout(50);
+  }
+}

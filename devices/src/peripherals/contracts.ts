@@ -92,6 +92,14 @@ export interface CoinDispenser extends Peripheral {
    */
   payout(amountYen: number, reason: PayoutReason): Promise<PayoutResult>;
   onPayout(listener: (result: PayoutResult) => void): () => void;
+  /**
+   * The coin values the hoppers can pay right now: a hopper that answers, has no fault, has not come up
+   * short and is above its low-level sensor (a hopper at its low level is treated as empty, as vending
+   * machines light 釣銭切れ). Empty when no change can be given. Largest first.
+   */
+  payableCoins(): readonly CoinYen[];
+  /** Calls back whenever `payableCoins()` changes (a hopper ran low or empty, was refilled, jammed, reconnected). */
+  onPayableChange(listener: (coins: readonly CoinYen[]) => void): () => void;
 }
 
 export interface BarcodeScanner extends Peripheral {

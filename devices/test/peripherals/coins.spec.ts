@@ -139,6 +139,36 @@ describe('ccTalk coin acceptor and hoppers over a socat pty pair', () => {
     await waitFor('hoppers refilled', () => dispenser.health().status === 'ok');
   });
 
+  it('says which coin values the hoppers can still pay: one at its low level drops out, and listeners hear it', async () => {
+    expect(dispenser.payableCoins()).toEqual([100, 50, 10]);
+    const heard: Array<readonly CoinYen[]> = [];
+    const stop = dispenser.onPayableChange((coins) => heard.push(coins));
+    try {
+      machine.setHopperCoins(100, 0);
+      await waitFor('the 100-yen hopper is no longer payable', () => dispenser.payableCoins().join() === '50,10');
+      machine.setHopperCoins(50, 3); // at or below the low-level sensor: treated as empty (釣銭切れ)
+      machine.setHopperCoins(10, 0);
+      await waitFor('no change can be paid', () => dispenser.payableCoins().length === 0);
+      machine.setHopperCoins(100, 40);
+      machine.setHopperCoins(50, 40);
+      machine.setHopperCoins(10, 100);
+      await waitFor('hoppers refilled', () => dispenser.payableCoins().join() === '100,50,10' && dispenser.health().status === 'ok');
+      expect(heard[0]).toEqual([50, 10]);
+      expect(heard).toContainEqual([]);
+      expect(heard.at(-1)).toEqual([100, 50, 10]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('takes only the coins it is enabled for; the others drop back', async () => {
+    await acceptor.enable([10, 50, 100]);
+    expect(machine.insertCoin(500)).toBe('rejected');
+    expect(machine.insertCoin(100)).toBe('accepted');
+    await waitFor('one credit', () => credits.length === 1);
+    expect(yen()).toEqual([100]);
+  });
+
   it('rejects corrupt replies and line noise, and keeps crediting', async () => {
     const before = malformed.length;
     machine.corruptNextReply();

@@ -1,10 +1,13 @@
 import type { CoinAcceptor } from '@kiosk/devices';
+import type { CoinYen } from '@kiosk/protocols';
 import type { Logger } from '../logger';
 import { shouldAcceptCoins } from './cash-rules';
 
 export interface CoinGateInputs {
   /** A flow is in its payment step (the only time coins are taken). */
   paymentStep: () => boolean;
+  /** The coins the payment step takes (e.g. no 500-yen coin when its change cannot be paid). */
+  coins: () => readonly CoinYen[];
   sessionActive: () => boolean;
   outOfService: () => boolean;
   /** Calls back on any change of either; returns its unsubscribe functions. */
@@ -12,12 +15,14 @@ export interface CoinGateInputs {
 }
 
 /**
- * Opens the coin acceptor (master inhibit off) while coins may be taken and closes it otherwise
- * (cash-rules.ts). Changes are applied one at a time, always to the latest wanted state, so a quick
- * begin/end never leaves the acceptor open. The driver restores the wanted state itself after a reconnect.
+ * Opens the coin acceptor (master inhibit off) for the coins the payment step takes while coins may be
+ * taken, and closes it otherwise (cash-rules.ts). Changes are applied one at a time, always to the latest
+ * wanted state, so a quick begin/end never leaves the acceptor open. The driver restores the wanted state
+ * itself after a reconnect.
  */
 export class CoinGate {
-  private applied: boolean | null = null;
+  /** The coins the acceptor was last set to take (empty: closed); null when unknown. */
+  private applied: readonly CoinYen[] | null = null;
   private running: Promise<boolean> | null = null;
   private unsubscribe: Array<() => void> = [];
 
@@ -50,30 +55,36 @@ export class CoinGate {
         this.running = null;
       });
       const applied = await this.running;
-      if (!applied || this.wanted() === this.applied) return this.applied === true;
+      if (!applied || sameCoins(this.wanted(), this.applied)) return this.applied !== null && this.applied.length > 0;
     }
   }
 
-  private wanted(): boolean {
-    return shouldAcceptCoins({ paymentStep: this.inputs.paymentStep(), sessionActive: this.inputs.sessionActive(), outOfService: this.inputs.outOfService() });
+  private wanted(): readonly CoinYen[] {
+    const open = shouldAcceptCoins({ paymentStep: this.inputs.paymentStep(), sessionActive: this.inputs.sessionActive(), outOfService: this.inputs.outOfService() });
+    return open ? [...this.inputs.coins()].sort((a, b) => a - b) : [];
   }
 
   /** False when the device refused or was unreachable. */
   private async apply(): Promise<boolean> {
     for (;;) {
       const wanted = this.wanted();
-      if (wanted === this.applied) return true;
+      if (sameCoins(wanted, this.applied)) return true;
+      const accepting = wanted.length > 0;
       try {
-        if (wanted) await this.acceptor.enable();
+        if (accepting) await this.acceptor.enable(wanted);
         else await this.acceptor.disable();
         this.applied = wanted;
-        this.logger.info({ accepting: wanted }, wanted ? 'coin acceptor opened' : 'coin acceptor inhibited');
+        this.logger.info({ accepting, coins: wanted }, accepting ? 'coin acceptor opened' : 'coin acceptor inhibited');
       } catch (error) {
         // Disconnected or refused: the driver re-applies its wanted inhibit state when the device is back.
-        this.logger.warn({ err: error, accepting: wanted }, 'could not change the coin acceptor inhibit');
+        this.logger.warn({ err: error, accepting }, 'could not change the coin acceptor inhibit');
         this.applied = null;
         return false;
       }
     }
   }
+}
+
+function sameCoins(a: readonly CoinYen[], b: readonly CoinYen[] | null): boolean {
+  return b !== null && a.length === b.length && a.every((coin, index) => coin === b[index]);
 }

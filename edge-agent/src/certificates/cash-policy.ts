@@ -1,3 +1,5 @@
+import type { CoinYen } from '@kiosk/protocols';
+import { KIOSK_COINS } from '../cash/change-rules';
 import type { CashPolicy } from '../hardware/device-services';
 
 /**
@@ -9,6 +11,7 @@ import type { CashPolicy } from '../hardware/device-services';
 export class CertificateCashPolicy implements CashPolicy {
   private moneyTransaction: string | null = null;
   private payment = false;
+  private takes: readonly CoinYen[] = KIOSK_COINS;
   private readonly listeners = new Set<() => void>();
   private gate: (() => Promise<boolean>) | null = null;
 
@@ -18,6 +21,10 @@ export class CertificateCashPolicy implements CashPolicy {
 
   paymentStep(): boolean {
     return this.payment;
+  }
+
+  coins(): readonly CoinYen[] {
+    return this.takes;
   }
 
   useGate(settled: () => Promise<boolean>): void {
@@ -34,11 +41,16 @@ export class CertificateCashPolicy implements CashPolicy {
     return () => this.listeners.delete(listener);
   }
 
-  /** `transactionId`: money belongs to it (null: to the session). `paymentStep`: the acceptor may take coins. */
-  set(transactionId: string | null, paymentStep: boolean): void {
-    if (transactionId === this.moneyTransaction && paymentStep === this.payment) return;
+  /**
+   * `transactionId`: money belongs to it (null: to the session). `paymentStep`: the acceptor may take
+   * coins, those in `coins` (change-rules.ts `coinOffer`; all of them when not said).
+   */
+  set(transactionId: string | null, paymentStep: boolean, coins: readonly CoinYen[] = KIOSK_COINS): void {
+    const sameCoins = coins.length === this.takes.length && coins.every((coin, index) => coin === this.takes[index]);
+    if (transactionId === this.moneyTransaction && paymentStep === this.payment && sameCoins) return;
     this.moneyTransaction = transactionId;
     this.payment = paymentStep;
+    this.takes = [...coins];
     for (const listener of [...this.listeners]) listener();
   }
 }

@@ -7,6 +7,7 @@ import {
   type CertificatesQuoteAck,
   type CertificateViewState,
   type CertificateFailure,
+  type CoinYen,
   type DeviceHealth,
   EligibilityReasonSchema,
 } from '@kiosk/protocols';
@@ -27,11 +28,11 @@ import type { AgentState } from '../status/agent-state';
 import type { Outbox } from '../store/outbox';
 import type { CertificateCashPolicy } from './cash-policy';
 import { transition, type FlowEffect, type FlowEvent, type FlowState, type ResidentContext } from './flow-machine';
-import { viewOf } from './flow-view';
+import { paymentOffer, viewOf } from './flow-view';
 import { CertificateHubUnreachableError, type CertificateHub } from './hub-certificates';
 import { preflight, type HubAvailability } from './preflight';
 import type { PrintJobHistory } from './print-job-history';
-import { certificateReceipt, refundVoucher } from './receipt';
+import { certificateReceipt, refundVoucher, type VoucherReason } from './receipt';
 import { owedYen, recoveryPlan } from './recovery-plan';
 import type { CertificateTransactions } from './transaction-store';
 
@@ -115,7 +116,6 @@ export class CertificateFlow {
   private generation = 0;
   private personal: PersonalData = emptyPersonalData();
   private printJobIds: number[] = [];
-  private unpaidChangeYen = 0;
   /** The municipality the hub serves at this kiosk (from the preflight), for the receipt. */
   private kioskMunicipality: string | null = null;
   private quoteWaiter: ((ack: CertificatesQuoteAck) => void) | null = null;
@@ -139,7 +139,17 @@ export class CertificateFlow {
       this.detach.push(() => reader.off('card-inserted', inserted), () => reader.off('card-removed', removed));
     }
     if (drivers.coinAcceptor) this.detach.push(drivers.coinAcceptor.onCredit((credit) => this.credited(credit.coinYen)));
-    if (drivers.coinDispenser) this.detach.push(drivers.coinDispenser.onPayout((payout) => this.paidOut(payout.paidYen)));
+    if (drivers.coinDispenser) {
+      this.detach.push(
+        drivers.coinDispenser.onPayout((payout) => this.paidOut(payout.paidYen)),
+        // Hoppers ran empty or were refilled: the coins taken and the pay screen's notice follow at once.
+        drivers.coinDispenser.onPayableChange(() => {
+          if (this.state.kind !== 'pay' && this.state.kind !== 'opening-payment') return;
+          this.updateCashPolicy();
+          this.publish();
+        }),
+      );
+    }
     this.detach.push(
       pinEntry.onChange((entry) => {
         if (this.state.kind !== 'pin') return;
@@ -164,7 +174,12 @@ export class CertificateFlow {
   }
 
   view(): CertificateViewState {
-    return viewOf(this.state, this.deps.pinEntry.state().digits);
+    return viewOf(this.state, this.deps.pinEntry.state().digits, this.payableCoins());
+  }
+
+  /** The coin values the hoppers can pay now (none without a dispenser). */
+  private payableCoins(): readonly CoinYen[] {
+    return this.deps.drivers.coinDispenser?.payableCoins() ?? [];
   }
 
   onView(listener: (view: CertificateViewState) => void): () => void {
@@ -272,12 +287,16 @@ export class CertificateFlow {
     for (const listener of [...this.listeners]) listener(view);
   }
 
-  /** Coins only in the payment step (opening it, then `pay`); money belongs to the transaction from payment on. */
+  /**
+   * Coins only in the payment step (opening it, then `pay`), and only those whose change the hoppers can
+   * pay (change-rules.ts); money belongs to the transaction from payment on.
+   */
   private updateCashPolicy(): void {
     const kind = this.state.kind;
     const transaction = this.sessionId !== null && this.deps.transactions.get(this.sessionId) ? this.sessionId : null;
+    const offer = paymentOffer(this.state, this.payableCoins());
     if (kind === 'idle' || kind === 'done') this.deps.cashPolicy.set(null, false);
-    else this.deps.cashPolicy.set(transaction, kind === 'opening-payment' || kind === 'pay');
+    else this.deps.cashPolicy.set(transaction, offer !== null, offer?.coins);
   }
 
   private run(effect: FlowEffect): void {
@@ -322,7 +341,7 @@ export class CertificateFlow {
       case 'print-certificate':
         return feed(await this.printCertificate());
       case 'print-receipt':
-        return feed(await this.printReceipt(effect.quote, effect.changeYen));
+        return feed(await this.printReceipt(effect.quote, effect.changeYen, effect.unpaidChangeYen));
       case 'refund':
         return feed(await this.refund(effect.reason));
     }
@@ -531,14 +550,17 @@ export class CertificateFlow {
     return { paidYen, unpaidYen: Math.max(0, amountYen - paidYen) };
   }
 
-  private async printVoucher(transactionId: string, amountYen: number, reason: CertificateRefundReason | 'cancelled'): Promise<void> {
+  /** Records the voucher in the ledger, then prints it; true when it printed. */
+  private async printVoucher(transactionId: string, amountYen: number, reason: VoucherReason): Promise<boolean> {
     this.deps.transactions.voucher(transactionId, amountYen);
     try {
       if (!this.deps.drivers.receiptPrinter) throw new Error('no receipt printer');
       await this.deps.drivers.receiptPrinter.print(refundVoucher({ amountYen, reason, kioskId: this.deps.kioskId, transactionId, at: this.deps.clock.now() }));
+      return true;
     } catch (error) {
       // The ledger holds the voucher amount; the hub's cash ledger shows the unpaid money for the technician.
       this.deps.logger.error({ err: error, transactionId, amountYen }, 'refund voucher could not be printed');
+      return false;
     }
   }
 
@@ -553,11 +575,12 @@ export class CertificateFlow {
 
   private async payChange(changeYen: number): Promise<FlowEvent> {
     const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'change-paid' };
+    if (!transactionId) return { type: 'change-paid', unpaidYen: changeYen };
     const { unpaidYen } = await this.payOut(transactionId, changeYen, 'change');
-    // Still owed (the ledger says so to a restart): printed on the receipt, or paid back with a refund.
-    this.unpaidChangeYen = unpaidYen;
-    return { type: 'change-paid' };
+    // Still owed (the ledger says so to a restart: credited − fee − paid out): on the receipt and the last
+    // screen, or paid back with a refund.
+    if (unpaidYen > 0) this.deps.logger.warn({ transactionId, changeYen, unpaidYen }, 'the hopper could not pay all the change');
+    return { type: 'change-paid', unpaidYen };
   }
 
   private async issue(quote: CertificateQuoteView): Promise<FlowEvent> {
@@ -613,9 +636,9 @@ export class CertificateFlow {
     }
   }
 
-  private async printReceipt(quote: CertificateQuoteView, changeYen: number): Promise<FlowEvent> {
+  private async printReceipt(quote: CertificateQuoteView, changeYen: number, unpaidChangeYen: number): Promise<FlowEvent> {
     const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'receipt-done', printed: false };
+    if (!transactionId) return { type: 'receipt-done', printed: false, changePaidYen: changeYen - unpaidChangeYen, changeUnpaidYen: unpaidChangeYen, voucherPrinted: false };
     const ledger = this.deps.transactions.get(transactionId);
     let printed = false;
     try {
@@ -629,7 +652,7 @@ export class CertificateFlow {
           feeYen: quote.feeYen,
           paidYen: ledger?.creditedYen ?? quote.feeYen + changeYen,
           changeYen,
-          unpaidChangeYen: this.unpaidChangeYen,
+          unpaidChangeYen,
           serial: this.personal.serial ?? '',
           kioskId: this.deps.kioskId,
           transactionId,
@@ -638,18 +661,21 @@ export class CertificateFlow {
       );
       printed = true;
       // The receipt is the voucher for change the hopper could not pay.
-      if (this.unpaidChangeYen > 0) this.deps.transactions.voucher(transactionId, this.unpaidChangeYen);
+      if (unpaidChangeYen > 0) this.deps.transactions.voucher(transactionId, unpaidChangeYen);
     } catch (error) {
       this.deps.logger.warn({ err: error, transactionId }, 'receipt could not be printed');
     }
-    // Coins inserted after the fee was reached are change too.
+    // Coins inserted after the fee was reached are change too, and so is change no receipt covers: the
+    // hopper tries once more, and what it still cannot pay gets a voucher of its own.
+    let voucherPrinted = true;
     const late = this.deps.transactions.get(transactionId);
     if (late && owedYen(late) > 0) {
       const { unpaidYen } = await this.payOut(transactionId, owedYen(late), 'change');
-      if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+      if (unpaidYen > 0) voucherPrinted = await this.printVoucher(transactionId, unpaidYen, 'change');
     }
-    this.deps.transactions.setState(transactionId, 'completed');
-    return { type: 'receipt-done', printed };
+    // Committed before the screen says it: what went out of the hopper, and what is owed on a voucher.
+    const settled = this.deps.transactions.setState(transactionId, 'completed');
+    return { type: 'receipt-done', printed, changePaidYen: settled.paidOutYen, changeUnpaidYen: settled.voucherYen, voucherPrinted };
   }
 
   private municipality(): string {
@@ -702,12 +728,12 @@ export class CertificateFlow {
   private async withMoneyTransaction<T>(transactionId: string, work: () => Promise<T>): Promise<T> {
     const policy = this.deps.cashPolicy;
     if (policy.transaction() === transactionId) return work();
-    const previous = { transaction: policy.transaction(), paymentStep: policy.paymentStep() };
+    const previous = { transaction: policy.transaction(), paymentStep: policy.paymentStep(), coins: policy.coins() };
     policy.set(transactionId, false);
     try {
       return await work();
     } finally {
-      policy.set(previous.transaction, previous.paymentStep);
+      policy.set(previous.transaction, previous.paymentStep, previous.coins);
     }
   }
 
@@ -734,7 +760,7 @@ export class CertificateFlow {
           break;
         case 'complete': {
           const { unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, plan.payYen, 'change'));
-          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
+          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'change');
           this.deps.transactions.setState(transactionId, 'completed');
           break;
         }
@@ -787,7 +813,6 @@ export class CertificateFlow {
     const reason = this.endReason;
     const jobs = this.printJobIds.splice(0);
     this.dropPersonalData();
-    this.unpaidChangeYen = 0;
     this.deps.pinEntry.reset();
     this.generation += 1;
     const answerQuote = this.quoteWaiter;

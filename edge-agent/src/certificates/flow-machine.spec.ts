@@ -36,9 +36,9 @@ const STATES: Record<FlowStateKind, FlowState> = {
   'returning-coins': { kind: 'returning-coins', amountYen: 100 },
   cancelled: { kind: 'cancelled', returnedYen: 100, unreturnedYen: 0 },
   'paying-change': { kind: 'paying-change', quote, changeYen: 100 },
-  issuing: { kind: 'issuing', quote, changeYen: 100 },
-  printing: { kind: 'printing', quote, changeYen: 100, stage: 'certificate' },
-  'take-certificate': { kind: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true },
+  issuing: { kind: 'issuing', quote, changeYen: 100, unpaidChangeYen: 0 },
+  printing: { kind: 'printing', quote, changeYen: 100, unpaidChangeYen: 0, stage: 'certificate' },
+  'take-certificate': { kind: 'take-certificate', copies: 2, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true },
   refunding: { kind: 'refunding', amountYen: 400, reason: 'print-failed' },
   refunded: { kind: 'refunded', amountYen: 400, hopperYen: 400, voucherYen: 0, reason: 'print-failed' },
   done: { kind: 'done' },
@@ -71,12 +71,12 @@ const EVENTS: Record<FlowEventType, FlowEvent> = {
   cancel: { type: 'cancel', cardPresent: false },
   'session-ended': { type: 'session-ended', cardPresent: false },
   'coins-returned': { type: 'coins-returned', returnedYen: 100, unreturnedYen: 0 },
-  'change-paid': { type: 'change-paid' },
+  'change-paid': { type: 'change-paid', unpaidYen: 0 },
   issued: { type: 'issued' },
   'issue-failed': { type: 'issue-failed' },
   'certificate-printed': { type: 'certificate-printed' },
   'print-failed': { type: 'print-failed' },
-  'receipt-done': { type: 'receipt-done', printed: true },
+  'receipt-done': { type: 'receipt-done', printed: true, changePaidYen: 100, changeUnpaidYen: 0, voucherPrinted: true },
   'refund-done': { type: 'refund-done', hopperYen: 400, voucherYen: 0 },
   failed: { type: 'failed', code: 'hub-unreachable', message: 'lost' },
   finish: { type: 'finish', cardPresent: false },
@@ -303,8 +303,37 @@ describe('certificate flow machine: the rules', () => {
   it('prints the certificate, then the receipt, then reminds', () => {
     const printed = step(STATES.printing, EVENTS['certificate-printed']);
     expect(printed.state).toMatchObject({ kind: 'printing', stage: 'receipt' });
-    expect(printed.effects).toEqual([{ kind: 'print-receipt', quote, changeYen: 100 }]);
-    expect(step(printed.state, { type: 'receipt-done', printed: false }).state).toEqual({ kind: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: false });
+    expect(printed.effects).toEqual([{ kind: 'print-receipt', quote, changeYen: 100, unpaidChangeYen: 0 }]);
+    expect(step(printed.state, { type: 'receipt-done', printed: false, changePaidYen: 100, changeUnpaidYen: 0, voucherPrinted: true }).state).toEqual({
+      kind: 'take-certificate',
+      copies: 2,
+      changeYen: 100,
+      unpaidChangeYen: 0,
+      voucherPrinted: false,
+      receiptPrinted: false,
+    });
+  });
+
+  it('change the hopper could not pay is carried to the end as owed, never as change to take', () => {
+    // 500 in for a 200-yen fee; the hopper pays 60 of the 300 yen change.
+    const paying = step({ kind: 'pay', quote: { ...quote, copies: 1, feeYen: 200 }, insertedYen: 0 }, { type: 'credit', insertedYen: 500 });
+    expect(paying.state).toMatchObject({ kind: 'paying-change', changeYen: 300 });
+    const issuing = step(paying.state, { type: 'change-paid', unpaidYen: 240 });
+    expect(issuing.state).toMatchObject({ kind: 'issuing', changeYen: 300, unpaidChangeYen: 240 });
+    const printing = step(step(issuing.state, EVENTS.issued).state, EVENTS['certificate-printed']);
+    // The receipt says what is owed: it is the voucher.
+    expect(printing.effects).toEqual([{ kind: 'print-receipt', quote: { ...quote, copies: 1, feeYen: 200 }, changeYen: 300, unpaidChangeYen: 240 }]);
+    const done = step(printing.state, { type: 'receipt-done', printed: true, changePaidYen: 60, changeUnpaidYen: 240, voucherPrinted: true });
+    expect(done.state).toEqual({ kind: 'take-certificate', copies: 1, changeYen: 60, unpaidChangeYen: 240, voucherPrinted: true, receiptPrinted: true });
+    // Nothing paid at all (hoppers empty): nothing to take from the tray, all of it owed.
+    const none = step(step(step(step(paying.state, { type: 'change-paid', unpaidYen: 300 }).state, EVENTS.issued).state, EVENTS['certificate-printed']).state, {
+      type: 'receipt-done',
+      printed: false,
+      changePaidYen: 0,
+      changeUnpaidYen: 300,
+      voucherPrinted: false,
+    });
+    expect(none.state).toEqual({ kind: 'take-certificate', copies: 1, changeYen: 0, unpaidChangeYen: 300, voucherPrinted: false, receiptPrinted: false });
   });
 
   it('every way out of a flow wipes', () => {

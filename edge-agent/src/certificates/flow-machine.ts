@@ -29,6 +29,11 @@ import type {
  *
  * Payment rule: the `pay` screen is shown only once the coin acceptor is open (`opening-payment` waits
  * for it), so a coin inserted when the screen says "insert coins" is always taken.
+ *
+ * Change rule: change the hopper could not pay (all or part) is owed to the end of the flow
+ * (`unpaidChangeYen` on `take-certificate`): the receipt is its voucher and the screen says so; nothing
+ * tells a person to take change that never came out. (Which coins are taken so that this stays rare:
+ * cash/change-rules.ts, applied by the runner and shown by flow-view.ts.)
  */
 
 /** What the hub told about the resident after the card was checked: personal data, dropped on wipe. */
@@ -63,9 +68,11 @@ export type FlowState =
   | { kind: 'returning-coins'; amountYen: number }
   | { kind: 'cancelled'; returnedYen: number; unreturnedYen: number }
   | { kind: 'paying-change'; quote: CertificateQuoteView; changeYen: number }
-  | { kind: 'issuing'; quote: CertificateQuoteView; changeYen: number }
-  | { kind: 'printing'; quote: CertificateQuoteView; changeYen: number; stage: 'certificate' | 'receipt' }
-  | { kind: 'take-certificate'; copies: number; changeYen: number; receiptPrinted: boolean }
+  /** `changeYen`: the change that was due; `unpaidChangeYen`: the part of it the hopper could not pay (owed). */
+  | { kind: 'issuing'; quote: CertificateQuoteView; changeYen: number; unpaidChangeYen: number }
+  | { kind: 'printing'; quote: CertificateQuoteView; changeYen: number; unpaidChangeYen: number; stage: 'certificate' | 'receipt' }
+  /** `changeYen`: paid out (in the tray); `unpaidChangeYen`: still owed, on a voucher when `voucherPrinted`. */
+  | { kind: 'take-certificate'; copies: number; changeYen: number; unpaidChangeYen: number; voucherPrinted: boolean; receiptPrinted: boolean }
   | { kind: 'refunding'; amountYen: number; reason: CertificateRefundReason }
   | { kind: 'refunded'; amountYen: number; hopperYen: number; voucherYen: number; reason: CertificateRefundReason }
   | { kind: 'done' }
@@ -99,12 +106,17 @@ export type FlowEvent =
   | { type: 'cancel'; cardPresent: boolean }
   | { type: 'session-ended'; cardPresent: boolean }
   | { type: 'coins-returned'; returnedYen: number; unreturnedYen: number }
-  | { type: 'change-paid' }
+  /** The hopper paid the change, all of it or not: `unpaidYen` is what it could not pay. */
+  | { type: 'change-paid'; unpaidYen: number }
   | { type: 'issued' }
   | { type: 'issue-failed' }
   | { type: 'certificate-printed' }
   | { type: 'print-failed' }
-  | { type: 'receipt-done'; printed: boolean }
+  /**
+   * The receipt is done and the change settled: `changePaidYen` went out of the hopper, `changeUnpaidYen`
+   * is owed (recorded in the ledger), covered by a printed voucher (the receipt or its own) when `voucherPrinted`.
+   */
+  | { type: 'receipt-done'; printed: boolean; changePaidYen: number; changeUnpaidYen: number; voucherPrinted: boolean }
   | { type: 'refund-done'; hopperYen: number; voucherYen: number }
   | { type: 'failed'; code: CertificateFlowErrorCode; message: string }
   | { type: 'finish'; cardPresent: boolean }
@@ -126,7 +138,8 @@ export type FlowEffect =
   | { kind: 'pay-change'; amountYen: number }
   | { kind: 'issue'; quote: CertificateQuoteView }
   | { kind: 'print-certificate'; quote: CertificateQuoteView }
-  | { kind: 'print-receipt'; quote: CertificateQuoteView; changeYen: number }
+  /** The receipt says the change due and, when the hopper could not pay it all, what is owed (it is then the voucher). */
+  | { kind: 'print-receipt'; quote: CertificateQuoteView; changeYen: number; unpaidChangeYen: number }
   | { kind: 'refund'; amountYen: number; reason: CertificateRefundReason }
   | { kind: 'wipe' };
 
@@ -176,7 +189,7 @@ function credited(quote: CertificateQuoteView, insertedYen: number, short: (inse
   const changeYen = insertedYen - quote.feeYen;
   return changeYen > 0
     ? go({ kind: 'paying-change', quote, changeYen }, { kind: 'pay-change', amountYen: changeYen })
-    : go({ kind: 'issuing', quote, changeYen: 0 }, { kind: 'issue', quote });
+    : go({ kind: 'issuing', quote, changeYen: 0, unpaidChangeYen: 0 }, { kind: 'issue', quote });
 }
 
 export function transition(state: FlowState, event: FlowEvent): Transition {
@@ -291,23 +304,36 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
       return event.type === 'coins-returned'
         ? go({ kind: 'cancelled', returnedYen: event.returnedYen, unreturnedYen: event.unreturnedYen })
         : refuse(state, event);
-    case 'paying-change':
-      // Change that the hopper could not pay is on the receipt (a voucher line); the certificate still issues.
-      return event.type === 'change-paid' ? go({ kind: 'issuing', quote: state.quote, changeYen: state.changeYen }, { kind: 'issue', quote: state.quote }) : refuse(state, event);
+    case 'paying-change': {
+      // Change that the hopper could not pay is owed: on the receipt (a voucher line) and on the last screen,
+      // never as "take your change". The certificate still issues.
+      if (event.type !== 'change-paid') return refuse(state, event);
+      const unpaidChangeYen = Math.min(Math.max(0, event.unpaidYen), state.changeYen);
+      return go({ kind: 'issuing', quote: state.quote, changeYen: state.changeYen, unpaidChangeYen }, { kind: 'issue', quote: state.quote });
+    }
     case 'issuing':
-      if (event.type === 'issued') return go({ kind: 'printing', quote: state.quote, changeYen: state.changeYen, stage: 'certificate' }, { kind: 'print-certificate', quote: state.quote });
+      if (event.type === 'issued') {
+        return go({ kind: 'printing', quote: state.quote, changeYen: state.changeYen, unpaidChangeYen: state.unpaidChangeYen, stage: 'certificate' }, { kind: 'print-certificate', quote: state.quote });
+      }
       if (event.type === 'issue-failed') return refundFee(state.quote, 'issue-failed');
       return refuse(state, event);
     case 'printing':
       if (state.stage === 'certificate') {
         if (event.type === 'certificate-printed') {
-          return go({ ...state, stage: 'receipt' }, { kind: 'print-receipt', quote: state.quote, changeYen: state.changeYen });
+          return go({ ...state, stage: 'receipt' }, { kind: 'print-receipt', quote: state.quote, changeYen: state.changeYen, unpaidChangeYen: state.unpaidChangeYen });
         }
         if (event.type === 'print-failed') return refundFee(state.quote, 'print-failed');
         return refuse(state, event);
       }
       return event.type === 'receipt-done'
-        ? go({ kind: 'take-certificate', copies: state.quote.copies, changeYen: state.changeYen, receiptPrinted: event.printed })
+        ? go({
+            kind: 'take-certificate',
+            copies: state.quote.copies,
+            changeYen: event.changePaidYen,
+            unpaidChangeYen: event.changeUnpaidYen,
+            voucherPrinted: event.changeUnpaidYen > 0 && event.voucherPrinted,
+            receiptPrinted: event.printed,
+          })
         : refuse(state, event);
     case 'refunding':
       return event.type === 'refund-done'

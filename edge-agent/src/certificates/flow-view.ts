@@ -1,11 +1,22 @@
-import type { CertificateViewState } from '@kiosk/protocols';
+import type { CertificateViewState, CoinYen } from '@kiosk/protocols';
+import { coinOffer, type CoinOffer } from '../cash/change-rules';
 import { PIN_DIGITS, type FlowState } from './flow-machine';
+
+const offerWhilePaying = (feeYen: number, insertedYen: number, payableCoins: readonly CoinYen[]): CoinOffer =>
+  coinOffer(Math.max(0, feeYen - insertedYen), payableCoins);
+
+/** The coins the payment step of `state` takes (null outside it): what the acceptor is set to and the pay screen says. */
+export function paymentOffer(state: FlowState, payableCoins: readonly CoinYen[]): CoinOffer | null {
+  if (state.kind !== 'pay' && state.kind !== 'opening-payment') return null;
+  return offerWhilePaying(state.quote.feeYen, state.insertedYen, payableCoins);
+}
 
 /**
  * What the screen gets for a flow state: the protocol's view state. Pure. `pinDigits` is the count of
- * digits in the PIN entry buffer (never the digits).
+ * digits in the PIN entry buffer (never the digits); `payableCoins` the coin values the hoppers can pay
+ * now (for the pay screen's coins and its exact-amount notice).
  */
-export function viewOf(state: FlowState, pinDigits: number): CertificateViewState {
+export function viewOf(state: FlowState, pinDigits: number, payableCoins: readonly CoinYen[]): CertificateViewState {
   switch (state.kind) {
     case 'idle':
     case 'checking':
@@ -38,8 +49,10 @@ export function viewOf(state: FlowState, pinDigits: number): CertificateViewStat
     case 'opening-payment':
       // Not `pay` yet: the screen asks for coins only once the acceptor takes them.
       return { screen: 'checking' };
-    case 'pay':
-      return { screen: 'pay', quote: state.quote, insertedYen: state.insertedYen };
+    case 'pay': {
+      const offer = offerWhilePaying(state.quote.feeYen, state.insertedYen, payableCoins);
+      return { screen: 'pay', quote: state.quote, insertedYen: state.insertedYen, acceptedCoins: offer.coins, exactAmountOnly: offer.exactAmountOnly };
+    }
     case 'returning-coins':
       return { screen: 'returning-coins', amountYen: state.amountYen };
     case 'cancelled':
@@ -51,7 +64,14 @@ export function viewOf(state: FlowState, pinDigits: number): CertificateViewStat
     case 'printing':
       return { screen: 'printing', copies: state.quote.copies, stage: state.stage };
     case 'take-certificate':
-      return { screen: 'take-certificate', copies: state.copies, changeYen: state.changeYen, receiptPrinted: state.receiptPrinted };
+      return {
+        screen: 'take-certificate',
+        copies: state.copies,
+        changeYen: state.changeYen,
+        unpaidChangeYen: state.unpaidChangeYen,
+        voucherPrinted: state.voucherPrinted,
+        receiptPrinted: state.receiptPrinted,
+      };
     case 'refunding':
       return { screen: 'refunding', amountYen: state.amountYen, reason: state.reason };
     case 'refunded':

@@ -41,4 +41,14 @@ describe('certificate preflight', () => {
       problems: [{ kind: 'device', device: 'card-reader', status: 'missing', reasons: ['disconnected'] }],
     });
   });
+
+  it('hoppers that are only empty pass (the kiosk then takes the exact amount); jammed ones do not', () => {
+    const empty = healthy.map((device) => (device.kind === 'coin-hopper' ? { ...device, status: 'error' as const, reasons: ['hopper-empty' as const] } : device));
+    expect(preflight({ hub: open, outOfService: false, devices: empty })).toEqual({ ok: true, municipality: '豊中市' });
+    const jammed = healthy.map((device) => (device.kind === 'coin-hopper' ? { ...device, status: 'error' as const, reasons: ['hopper-empty' as const, 'jam' as const] } : device));
+    expect(preflight({ hub: open, outOfService: false, devices: jammed })).toEqual({
+      ok: false,
+      problems: [{ kind: 'device', device: 'coin-hopper', status: 'error', reasons: ['hopper-empty', 'jam'] }],
+    });
+  });
 });

@@ -21,7 +21,9 @@ export type PreflightOutcome = { ok: true; municipality: string } | { ok: false;
 
 /**
  * Everything that must hold before a person is asked for a card or money, each failure named so the
- * screen can say which and why. Pure. `warning` (paper near end, one of several hoppers empty) passes.
+ * screen can say which and why. Pure. `warning` (paper near end, one of several hoppers empty) passes,
+ * and so do hoppers that are only empty: the kiosk then takes the exact amount (the pay screen says so
+ * and the acceptor refuses coins whose change it cannot pay: cash/change-rules.ts).
  */
 export function preflight(input: PreflightInput): PreflightOutcome {
   const problems: CertificatePreflightProblem[] = [];
@@ -45,7 +47,11 @@ function deviceProblem(device: RequiredDevice, devices: readonly DeviceHealth[])
   // Several of a kind (hoppers): the kind works if one of them does.
   const working = fitted.find((health) => health.status === 'ok' || health.status === 'warning');
   if (working) return null;
+  // Hoppers that are only empty still let a person pay the exact amount.
+  if (device === 'coin-hopper' && fitted.some(onlyEmpty)) return null;
   const worst = fitted.find((health) => health.status === 'error') ?? fitted[0];
   if (!worst) return null;
   return { kind: 'device', device, status: worst.status === 'missing' ? 'missing' : 'error', reasons: [...worst.reasons] };
 }
+
+const onlyEmpty = (health: DeviceHealth): boolean => health.reasons.length > 0 && health.reasons.every((reason) => reason === 'hopper-empty');

@@ -57,13 +57,18 @@ const REFUND_REASON_JA: Record<CertificateRefundReason, string> = {
   'recovered-after-restart': '端末の再起動により中断しました',
 };
 
+/** Why a voucher is printed: a refund, a cancelled payment, or change the hopper could not pay. */
+export type VoucherReason = CertificateRefundReason | 'cancelled' | 'change';
+
+const OTHER_VOUCHER_REASON_JA = { cancelled: '取消しのため', change: 'おつりをお返しできなかったため' } as const;
+
 /** The refund voucher: printed when the hopper cannot pay back what is owed (pure). */
-export function refundVoucher(input: { amountYen: number; reason: CertificateRefundReason | 'cancelled'; kioskId: string; transactionId: string; at: Date }): Receipt {
+export function refundVoucher(input: { amountYen: number; reason: VoucherReason; kioskId: string; transactionId: string; at: Date }): Receipt {
   return {
     lines: [
       { text: '返金引換券', align: 'center', bold: true, double: true },
       { feed: 1 },
-      { text: input.reason === 'cancelled' ? '取消しのため' : REFUND_REASON_JA[input.reason] },
+      { text: input.reason === 'cancelled' || input.reason === 'change' ? OTHER_VOUCHER_REASON_JA[input.reason] : REFUND_REASON_JA[input.reason] },
       { text: `返金額 ${yen(input.amountYen)}`, bold: true, double: true },
       { text: 'この券を窓口にお持ちください' },
       { feed: 1 },

@@ -1,4 +1,6 @@
+import type { CoinYen } from '@kiosk/protocols';
 import { CashRecorder } from '../cash/cash-recorder';
+import { KIOSK_COINS } from '../cash/change-rules';
 import { CoinGate } from '../cash/coin-gate';
 import { BarcodeInput } from '../input/barcode-input';
 import { PinEntry } from '../input/pin-entry';
@@ -33,7 +35,9 @@ export interface CashPolicy {
   transaction(): string | null;
   /** Whether a flow is in its payment step now: the only time the acceptor takes coins. */
   paymentStep(): boolean;
-  /** Calls back when either answer may have changed; returns the unsubscribe function. */
+  /** The coins the payment step takes now (fewer when change cannot be paid: change-rules.ts). */
+  coins(): readonly CoinYen[];
+  /** Calls back when any answer may have changed; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** The device services hand over how to wait for the acceptor to match the policy (true: it takes coins). */
   useGate(settled: () => Promise<boolean>): void;
@@ -67,6 +71,7 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
         drivers.coinAcceptor,
         {
           paymentStep: () => deps.cashPolicy?.paymentStep() ?? false,
+          coins: () => deps.cashPolicy?.coins() ?? KIOSK_COINS,
           sessionActive: () => sessions.current() !== null,
           outOfService: () => state.isOutOfService(),
           subscribe: (changed) => [sessions.onChange(changed), state.onStatus(changed), ...(deps.cashPolicy ? [deps.cashPolicy.onChange(changed)] : [])],

@@ -156,9 +156,21 @@ export class DevicePanel implements PanelService {
         if (command.payload.coinJam !== undefined) coins.setCoinJam(command.payload.coinJam);
         this.deps.logger.info({ coinJam: command.payload.coinJam }, 'panel: coin acceptor set');
         return undefined;
-      case 'panel.hopper.set':
-        if (command.payload.empty !== undefined) this.setHopperEmpty(command.payload.empty);
+      case 'panel.hopper.set': {
+        const { empty, coins: counts } = command.payload;
+        const fitted = coins.snapshot().hoppers.map((hopper) => hopper.coinYen);
+        const unknown = counts?.find((entry) => !fitted.includes(entry.coinYen));
+        if (unknown) return failure('not_found', `this demo has no ${unknown.coinYen}-yen hopper`);
+        if (empty !== undefined) this.setHopperEmpty(empty);
+        if (counts !== undefined) {
+          // Explicit counts replace the fault: what the hoppers hold is what was said.
+          this.hopperEmpty = false;
+          this.savedHopper = [];
+          for (const entry of counts) coins.setHopperCoins(entry.coinYen, entry.count);
+          this.deps.logger.info({ coins: counts }, 'panel: hopper coins set');
+        }
         return undefined;
+      }
       case 'panel.card.insert': {
         const card = this.cards.find((candidate) => candidate.cardId === command.payload.cardId);
         if (!card) return failure('not_found', 'no such virtual card in this demo');

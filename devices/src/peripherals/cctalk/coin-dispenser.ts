@@ -58,6 +58,9 @@ interface HopperState extends HopperConfig {
 export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispenser {
   readonly kind = 'coin-hopper' as const;
   private readonly payouts: Listeners<PayoutResult>;
+  private readonly payableChanges: Listeners<readonly CoinYen[]>;
+  /** What `payableCoins()` last said to its listeners (comma-joined). */
+  private lastPayable = '';
   private readonly hoppers: HopperState[];
   private paying = false;
   private configuring: Promise<void> | undefined;
@@ -65,7 +68,31 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
   constructor(private readonly options: CoinDispenserOptions) {
     super(options, 'coin-hopper', { pollMs: options.pollMs ?? 1000, task: 'hopper poll', failureMessage: 'hopper poll failed' });
     this.payouts = new Listeners(`${options.id} payout`, this.logger);
+    this.payableChanges = new Listeners(`${options.id} payable`, this.logger);
     this.hoppers = options.hoppers.map((hopper) => ({ ...hopper, serial: undefined, unavailable: false, low: false, fault: 0, supported: true }));
+    this.lastPayable = this.payableCoins().join();
+    // A disconnect or a timeout reaches the health first: what can be paid changes with it.
+    this.tracker.onChange(() => this.notePayable());
+  }
+
+  payableCoins(): readonly CoinYen[] {
+    const reasons = this.tracker.health().reasons;
+    if (this.options.bus.state !== 'connected' || reasons.includes('disconnected') || reasons.includes('timeout')) return [];
+    return this.hoppers
+      .filter((h) => h.supported && !h.unavailable && !h.low && h.fault === FaultCode.ok)
+      .map((h) => h.coinYen)
+      .sort((a, b) => b - a);
+  }
+
+  onPayableChange(listener: (coins: readonly CoinYen[]) => void): () => void {
+    return this.payableChanges.add(listener);
+  }
+
+  private notePayable(): void {
+    const payable = this.payableCoins();
+    if (payable.join() === this.lastPayable) return;
+    this.lastPayable = payable.join();
+    this.payableChanges.emit(payable);
   }
 
   onPayout(listener: (result: PayoutResult) => void): () => void {
@@ -194,5 +221,6 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
     const status: DeviceStatus | undefined = reasons.size === 0 ? undefined : usable.length > 0 && [...reasons].every((r) => r === 'hopper-empty') ? 'warning' : 'error';
     const empty = this.hoppers.filter((h) => h.unavailable || h.low).map((h) => `${h.coinYen}`);
     this.tracker.update(reasons, { ...(status ? { status } : {}), ...(empty.length ? { detail: `low or empty: ${empty.join(', ')} yen` } : {}) });
+    this.notePayable();
   }
 }

@@ -89,7 +89,7 @@ describe('CertificateController', () => {
     const { port, store, ended } = setup(view({ screen: 'done' }));
     expect(store.view.screen).toBe('idle');
     port.push(view({ screen: 'checking' }));
-    port.push(view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }));
+    port.push(view({ screen: 'take-certificate', copies: 2, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true }));
     port.push(view({ screen: 'done' }));
     expect(ended).toEqual(['done']);
     expect(store.view.screen).toBe('take-certificate');
@@ -155,7 +155,7 @@ describe('CertificateController', () => {
 
   it('never times out while the agent works with money or paper in play', () => {
     const { port, store, time, ended } = setup();
-    port.push(view({ screen: 'pay', quote: { order: { options: { type: 'inkan' }, copies: 1 }, certificateType: 'inkan', nameJa: '印鑑登録証明書', nameEn: 'Seal', unitFeeYen: 200, copies: 1, feeYen: 200 }, insertedYen: 0 }));
+    port.push(view({ screen: 'pay', quote: { order: { options: { type: 'inkan' }, copies: 1 }, certificateType: 'inkan', nameJa: '印鑑登録証明書', nameEn: 'Seal', unitFeeYen: 200, copies: 1, feeYen: 200 }, insertedYen: 0, acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false }));
     time.advance(65_000);
     expect(store.idleSeconds).toBe(25);
     port.push(view({ screen: 'printing', copies: 1, stage: 'certificate' }));

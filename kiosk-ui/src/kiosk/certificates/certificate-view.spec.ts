@@ -6,12 +6,14 @@ import {
   flowEnded,
   flowGone,
   idleArmedOn,
+  payCoinLines,
   pinKeyMessage,
   problemLines,
   reminderItems,
+  takeHeadingKey,
 } from './certificate-view';
 import { certTranslator } from './i18n/index';
-import { view } from './spec-fixtures';
+import { view, viewOn } from './spec-fixtures';
 
 const ja = certTranslator('ja');
 const en = certTranslator('en');
@@ -35,7 +37,7 @@ describe('certificate view rules', () => {
   it('ends the flow on a fresh done, not on one left from the previous person', () => {
     expect(flowEnded(null, view({ screen: 'done' }))).toBe(false);
     expect(flowEnded(view({ screen: 'done' }), view({ screen: 'done' }))).toBe(false);
-    expect(flowEnded(view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }), view({ screen: 'done' }))).toBe(true);
+    expect(flowEnded(view({ screen: 'take-certificate', copies: 2, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true }), view({ screen: 'done' }))).toBe(true);
     expect(flowEnded(view({ screen: 'pin', digitsEntered: 0, pinLength: 4, triesLeft: null, wrongLength: false }), view({ screen: 'choose', municipality: '豊中市', household: [], menu: [], refusal: null }))).toBe(false);
   });
 
@@ -87,14 +89,46 @@ describe('certificate view rules', () => {
   });
 
   it('reminds of the certificate, the change and the receipt', () => {
-    const items = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 2, changeYen: 100, receiptPrinted: true }));
+    const items = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 2, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true }));
     expect(items).toEqual([
       { id: 'certificate', text: '証明書（2通）を取り出し口からお取りください。' },
       { id: 'change', text: 'おつり100円をお取りください。' },
       { id: 'receipt', text: 'レシートをお取りください。' },
     ]);
-    const exact = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 1, changeYen: 0, receiptPrinted: false }));
+    const exact = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 1, changeYen: 0, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: false }));
     expect(exact.map((item) => item.id)).toEqual(['certificate']);
+  });
+
+  it('change the hopper could not pay: says it was not paid, how much, and what to do with the voucher; never "take your change" for it', () => {
+    const none = viewOn('take-certificate', { copies: 1, changeYen: 0, unpaidChangeYen: 300, voucherPrinted: true, receiptPrinted: true });
+    expect(ja(takeHeadingKey(none))).toBe('証明書をお取りください。おつりは窓口でお返しします');
+    const items = reminderItems(ja, 'ja', none);
+    expect(items).toEqual([
+      { id: 'change-unpaid', text: '硬貨が不足しているため、おつり300円をお返しできませんでした。' },
+      { id: 'voucher', text: 'レシートがおつりの引換券です。レシートをお持ちのうえ、市役所の窓口にお越しください。300円をお返しします。' },
+      { id: 'certificate', text: '証明書（1通）を取り出し口からお取りください。' },
+      { id: 'receipt', text: 'レシートをお取りください。' },
+    ]);
+    expect(items.map((item) => item.text).join('\n')).not.toContain('おつり300円をお取りください');
+    // Partly paid: the coins that came out are to be taken, the rest is owed.
+    const part = reminderItems(en, 'en', view({ screen: 'take-certificate', copies: 1, changeYen: 60, unpaidChangeYen: 240, voucherPrinted: true, receiptPrinted: true }));
+    expect(part.map((item) => item.id)).toEqual(['change-unpaid', 'voucher', 'certificate', 'change', 'receipt']);
+    expect(part[0]?.text).toBe('The machine ran out of coins: ¥240 of your change could not be paid.');
+    expect(part.find((item) => item.id === 'change')?.text).toBe('Take your change (¥60).');
+    // No paper at all: the person is told where to ask, not to look for a voucher.
+    const noPaper = reminderItems(ja, 'ja', view({ screen: 'take-certificate', copies: 1, changeYen: 0, unpaidChangeYen: 300, voucherPrinted: false, receiptPrinted: false }));
+    expect(noPaper.find((item) => item.id === 'voucher')?.text).toContain('引換券を印刷できませんでした');
+    expect(takeHeadingKey(viewOn('take-certificate', { copies: 1, changeYen: 100, unpaidChangeYen: 0, voucherPrinted: false, receiptPrinted: true }))).toBe('cert.take.heading');
+  });
+
+  it('pay screen: the exact-amount notice and the coins still taken when change cannot be given', () => {
+    const limited = payCoinLines(ja, 'ja', viewOn('pay', { quote: quote(), insertedYen: 0, acceptedCoins: [10, 50, 100], exactAmountOnly: true }));
+    expect(limited).toEqual({ notice: 'おつりが出ません。ちょうどの金額を入れてください。', coins: '使える硬貨：10円・50円・100円（紙幣は使えません）' });
+    const normal = payCoinLines(ja, 'ja', viewOn('pay', { quote: quote(), insertedYen: 0, acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false }));
+    expect(normal).toEqual({ notice: null, coins: '使える硬貨：10円・50円・100円・500円（紙幣は使えません）' });
+    expect(payCoinLines(en, 'en', viewOn('pay', { quote: quote(), insertedYen: 0, acceptedCoins: [10, 50, 100], exactAmountOnly: true })).coins).toBe(
+      'Accepted coins now: ¥10, ¥50, ¥100 (no banknotes)',
+    );
   });
 
   it('says how a refund was paid: coins, a voucher, or both', () => {
@@ -111,7 +145,7 @@ describe('certificate view rules', () => {
     expect(afterPaymentStep(view({ screen: 'issuing', copies: 2 }))).toEqual({ done: 0, total: 3 });
     expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'certificate' }))).toEqual({ done: 1, total: 3 });
     expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'receipt' }))).toEqual({ done: 2, total: 3 });
-    expect(afterPaymentStep(view({ screen: 'pay', quote: quote(), insertedYen: 0 }))).toBeNull();
+    expect(afterPaymentStep(view({ screen: 'pay', quote: quote(), insertedYen: 0, acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false }))).toBeNull();
   });
 });
 

@@ -175,8 +175,37 @@ export function errorBodyKey(code: CertificateFlowErrorCode): CertMessageKey {
 }
 
 export interface ReminderItem {
-  id: 'certificate' | 'change' | 'receipt' | 'coins' | 'voucher';
+  id: 'certificate' | 'change' | 'change-unpaid' | 'receipt' | 'coins' | 'voucher';
   text: string;
+}
+
+/**
+ * The pay screen's coin lines: which coins the machine takes now, and, when its hoppers cannot give the
+ * change (`exactAmountOnly`), the exact-amount notice first. Null notice while change can be given.
+ */
+export function payCoinLines(t: CertTranslate, language: Language, state: Extract<CertificateViewState, { screen: 'pay' }>): { notice: string | null; coins: string } {
+  const all = state.acceptedCoins.length === 4 && !state.exactAmountOnly;
+  const coins = all
+    ? t('cert.pay.coins')
+    : t('cert.pay.coinsNow', { coins: state.acceptedCoins.map((coin) => formatYen(language, coin)).join(t('cert.pay.coinSeparator')) });
+  return { notice: state.exactAmountOnly ? t('cert.pay.exactOnly') : null, coins };
+}
+
+/** The last screen's heading: it says so up front when change is owed (never only "take your change"). */
+export function takeHeadingKey(state: Extract<CertificateViewState, { screen: 'take-certificate' }>): CertMessageKey {
+  return state.unpaidChangeYen > 0 ? 'cert.take.headingChangeOwed' : 'cert.take.heading';
+}
+
+/** Change owed that the hopper could not pay: how much, and what to do with the voucher (or without one). */
+function unpaidChangeItems(t: CertTranslate, yen: (amount: number) => string, state: Extract<CertificateViewState, { screen: 'take-certificate' }>): ReminderItem[] {
+  if (state.unpaidChangeYen === 0) return [];
+  const owed = yen(state.unpaidChangeYen);
+  const what = t(state.changeYen > 0 ? 'cert.take.changeUnpaidPart' : 'cert.take.changeUnpaid', { yen: owed });
+  const voucherKey = !state.voucherPrinted ? 'cert.take.voucherMissing' : state.receiptPrinted ? 'cert.take.voucherReceipt' : 'cert.take.voucherSlip';
+  return [
+    { id: 'change-unpaid', text: what },
+    { id: 'voucher', text: t(voucherKey, { yen: owed }) },
+  ];
 }
 
 /** What the person must take from the kiosk now, one line each; empty on other screens. */
@@ -184,7 +213,8 @@ export function reminderItems(t: CertTranslate, language: Language, state: Certi
   const yen = (amount: number) => formatYen(language, amount);
   switch (state.screen) {
     case 'take-certificate': {
-      const items: ReminderItem[] = [{ id: 'certificate', text: t('cert.take.certificate', { copies: state.copies }) }];
+      // "Take your change" only for what the hopper paid out; what it could not pay is said as owed.
+      const items: ReminderItem[] = [...unpaidChangeItems(t, yen, state), { id: 'certificate', text: t('cert.take.certificate', { copies: state.copies }) }];
       if (state.changeYen > 0) items.push({ id: 'change', text: t('cert.take.change', { yen: yen(state.changeYen) }) });
       if (state.receiptPrinted) items.push({ id: 'receipt', text: t('cert.take.receipt') });
       return items;

@@ -1,8 +1,19 @@
-import { CertificateViewStateSchema, type CertificateViewState } from '@kiosk/protocols';
+import { CertificateViewStateSchema, type CertificateScreen, type CertificateViewState } from '@kiosk/protocols';
 
 /** View states go through the real schema, so a spec can never build one the agent could not send. */
 export function view(state: unknown): CertificateViewState {
   return CertificateViewStateSchema.parse(state);
+}
+
+type ViewOn<S extends CertificateScreen> = Extract<CertificateViewState, { screen: S }>;
+
+const isOn = <S extends CertificateScreen>(state: CertificateViewState, screen: S): state is ViewOn<S> => state.screen === screen;
+
+/** A view state of one screen (through the real schema), typed as that screen's. */
+export function viewOn<S extends CertificateScreen>(screen: S, fields: Record<string, unknown>): ViewOn<S> {
+  const state = view({ ...fields, screen });
+  if (!isOn(state, screen)) throw new Error(`not a ${screen} view`);
+  return state;
 }
 
 /** A synthetic `choose` screen: a household of three, the seal certificate refused. */

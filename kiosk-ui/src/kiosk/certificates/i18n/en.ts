@@ -140,6 +140,9 @@ export const certEn: CertMessages = {
   'cert.pay.inserted': 'Inserted',
   'cert.pay.remaining': 'Remaining',
   'cert.pay.coins': 'Accepted coins: ¥10, ¥50, ¥100, ¥500 (no banknotes)',
+  'cert.pay.exactOnly': 'No change available. Please insert the exact amount.',
+  'cert.pay.coinsNow': 'Accepted coins now: {coins} (no banknotes)',
+  'cert.pay.coinSeparator': ', ',
   'cert.pay.cancel': 'Cancel and return my money',
   'cert.pay.cancelNothing': 'Cancel',
 
@@ -164,6 +167,12 @@ export const certEn: CertMessages = {
   'cert.take.certificate': 'Take your certificate ({copies} copies) from the output tray.',
   'cert.take.change': 'Take your change ({yen}).',
   'cert.take.receipt': 'Take your receipt.',
+  'cert.take.headingChangeOwed': 'Please take your certificate. Your change will be paid at the city office',
+  'cert.take.changeUnpaid': 'The machine is out of coins: your change of {yen} could not be paid.',
+  'cert.take.changeUnpaidPart': 'The machine ran out of coins: {yen} of your change could not be paid.',
+  'cert.take.voucherReceipt': 'Your receipt is your change voucher. Bring it to a counter at the city office and you will be paid {yen}.',
+  'cert.take.voucherSlip': 'A change voucher has been printed. Bring it to a counter at the city office and you will be paid {yen}.',
+  'cert.take.voucherMissing': 'The voucher could not be printed. This transaction is recorded in the machine: please ask at a counter of the city office and you will be paid {yen}.',
   'cert.take.done': 'I have taken them',
   'cert.reminder.list': 'Please make sure you have taken the following',
 

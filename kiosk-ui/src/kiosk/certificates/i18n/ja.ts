@@ -149,6 +149,9 @@ export const certJa = {
   'cert.pay.inserted': '投入金額',
   'cert.pay.remaining': '残り',
   'cert.pay.coins': '使える硬貨：10円・50円・100円・500円（紙幣は使えません）',
+  'cert.pay.exactOnly': 'おつりが出ません。ちょうどの金額を入れてください。',
+  'cert.pay.coinsNow': '使える硬貨：{coins}（紙幣は使えません）',
+  'cert.pay.coinSeparator': '・',
   'cert.pay.cancel': '取り消して、入れたお金を返す',
   'cert.pay.cancelNothing': '取り消す',
 
@@ -175,6 +178,12 @@ export const certJa = {
   'cert.take.certificate': '証明書（{copies}通）を取り出し口からお取りください。',
   'cert.take.change': 'おつり{yen}をお取りください。',
   'cert.take.receipt': 'レシートをお取りください。',
+  'cert.take.headingChangeOwed': '証明書をお取りください。おつりは窓口でお返しします',
+  'cert.take.changeUnpaid': '硬貨が不足しているため、おつり{yen}をお返しできませんでした。',
+  'cert.take.changeUnpaidPart': '硬貨が不足しているため、おつりのうち{yen}をお返しできませんでした。',
+  'cert.take.voucherReceipt': 'レシートがおつりの引換券です。レシートをお持ちのうえ、市役所の窓口にお越しください。{yen}をお返しします。',
+  'cert.take.voucherSlip': 'おつりの引換券を印刷しました。引換券をお持ちのうえ、市役所の窓口にお越しください。{yen}をお返しします。',
+  'cert.take.voucherMissing': '引換券を印刷できませんでした。お取引は端末に記録されています。市役所の窓口にお問い合わせください。{yen}をお返しします。',
   'cert.take.done': '取りました',
   'cert.reminder.list': 'お取り忘れのないよう、ご確認ください',
 

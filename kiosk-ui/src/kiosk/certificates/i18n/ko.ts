@@ -139,6 +139,9 @@ export const certKo: CertMessages = {
   'cert.pay.inserted': '투입 금액',
   'cert.pay.remaining': '남은 금액',
   'cert.pay.coins': '사용 가능한 동전: 10엔·50엔·100엔·500엔 (지폐는 사용할 수 없습니다)',
+  'cert.pay.exactOnly': '거스름돈이 나오지 않습니다. 정확한 금액을 넣어 주십시오.',
+  'cert.pay.coinsNow': '지금 사용 가능한 동전: {coins} (지폐는 사용할 수 없습니다)',
+  'cert.pay.coinSeparator': '·',
   'cert.pay.cancel': '취소하고 넣은 돈 돌려받기',
   'cert.pay.cancelNothing': '취소',
 
@@ -163,6 +166,12 @@ export const certKo: CertMessages = {
   'cert.take.certificate': '증명서({copies}통)를 배출구에서 가져가 주십시오.',
   'cert.take.change': '거스름돈 {yen}을 가져가 주십시오.',
   'cert.take.receipt': '영수증을 가져가 주십시오.',
+  'cert.take.headingChangeOwed': '증명서를 가져가 주십시오. 거스름돈은 창구에서 돌려드립니다',
+  'cert.take.changeUnpaid': '동전이 부족하여 거스름돈 {yen}을(를) 돌려드리지 못했습니다.',
+  'cert.take.changeUnpaidPart': '동전이 부족하여 거스름돈 중 {yen}을(를) 돌려드리지 못했습니다.',
+  'cert.take.voucherReceipt': '영수증이 거스름돈 교환권입니다. 영수증을 지참하고 시청 창구로 오시면 {yen}을(를) 돌려드립니다.',
+  'cert.take.voucherSlip': '거스름돈 교환권을 인쇄했습니다. 교환권을 지참하고 시청 창구로 오시면 {yen}을(를) 돌려드립니다.',
+  'cert.take.voucherMissing': '교환권을 인쇄하지 못했습니다. 거래는 단말기에 기록되어 있습니다. 시청 창구에 문의하시면 {yen}을(를) 돌려드립니다.',
   'cert.take.done': '가져갔습니다',
   'cert.reminder.list': '다음을 가져가셨는지 확인해 주십시오',
 

@@ -139,6 +139,9 @@ export const certZhHans: CertMessages = {
   'cert.pay.inserted': '已投入',
   'cert.pay.remaining': '还需',
   'cert.pay.coins': '可用硬币：10日元、50日元、100日元、500日元（不能使用纸币）',
+  'cert.pay.exactOnly': '无法找零。请投入正好的金额。',
+  'cert.pay.coinsNow': '现在可用硬币：{coins}（不能使用纸币）',
+  'cert.pay.coinSeparator': '、',
   'cert.pay.cancel': '取消并退还投入的钱',
   'cert.pay.cancelNothing': '取消',
 
@@ -163,6 +166,12 @@ export const certZhHans: CertMessages = {
   'cert.take.certificate': '请从出纸口取走证明书（{copies}份）。',
   'cert.take.change': '请取走找零{yen}。',
   'cert.take.receipt': '请取走收据。',
+  'cert.take.headingChangeOwed': '请取走证明书。找零将在窗口退还',
+  'cert.take.changeUnpaid': '由于硬币不足，未能找零{yen}。',
+  'cert.take.changeUnpaidPart': '由于硬币不足，找零中有{yen}未能退还。',
+  'cert.take.voucherReceipt': '收据即为找零兑换券。请携带收据到市政府窗口，将退还{yen}。',
+  'cert.take.voucherSlip': '已打印找零兑换券。请携带兑换券到市政府窗口，将退还{yen}。',
+  'cert.take.voucherMissing': '未能打印兑换券。本次交易已记录在终端中。请到市政府窗口咨询，将退还{yen}。',
   'cert.take.done': '已取走',
   'cert.reminder.list': '请确认您已取走以下物品',
 
