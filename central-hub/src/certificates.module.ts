@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { VerifyController } from './controllers/verify.controller';
 import { buildCatalogues, TOYONAKA, type MunicipalityProfile } from './domain/certificates/catalogue';
 import { loadCertificateFacts } from './domain/certificates/facts';
-import { CertificatesGateway } from './gateways/certificates.gateway';
+import { CertificatesAgentHandlers } from './gateways/certificates.handlers';
 import { LOGGER, type Logger } from './logger';
 import { CARD_AUTH_REPOSITORY, SqliteCardAuthRepository } from './repositories/card-auth.repository';
 import { DATABASE, SqliteDatabase } from './repositories/database.repository';
@@ -49,7 +49,8 @@ const SEED = 'CertificatesResidentSeed';
 export class CertificatesModule {
   static forRoot(options: CertificatesModuleOptions): DynamicModule {
     return {
-      // Global so that the lottery's sign-in with a linked card can use the same card check (CardAuthService).
+      // Global so that the lottery's sign-in with a linked card can use the same card check (CardAuthService),
+      // and the agent gateway can forward `certificates.*` requests to CertificatesAgentHandlers.
       global: true,
       module: CertificatesModule,
       controllers: [VerifyController],
@@ -90,9 +91,9 @@ export class CertificatesModule {
         },
         CardAuthService,
         CertificatesService,
-        CertificatesGateway,
+        CertificatesAgentHandlers,
       ],
-      exports: [CertificatesService, CardAuthService],
+      exports: [CertificatesService, CardAuthService, CertificatesAgentHandlers],
     };
   }
 }

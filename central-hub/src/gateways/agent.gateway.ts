@@ -1,24 +1,7 @@
-import { Inject } from '@nestjs/common';
-import {
-  Ack,
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { Inject, Optional } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { z } from 'zod';
-import {
-  AGENT_NAMESPACE,
-  agentToHubCertificateSchemas,
-  agentToHubSchemas,
-  failure,
-  parseMessage,
-  type AgentToHubEvents,
-  type Failure,
-  type LotteryEvent,
-} from '@kiosk/protocols';
+import { AGENT_NAMESPACE, agentToHubSchemas, failure, parseMessage, type Failure } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import type { AgentNamespace, AgentSocket } from '../repositories/websocket.repository';
@@ -28,8 +11,15 @@ import { CommandService } from '../services/command.service';
 import { HeartbeatService } from '../services/heartbeat.service';
 import { IngestService } from '../services/ingest.service';
 import { LogUploadService } from '../services/log-upload.service';
+import { CertificatesAgentHandlers } from './certificates.handlers';
 import { LotteryAgentHandlers } from './lottery.handlers';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
+
+type FleetEvent = keyof typeof agentToHubSchemas;
+/** The ack callback socket.io hands a listener. */
+type Reply = (result: object) => void;
+/** Answers one message through `reply` (a refusal too); never throws. */
+type Handler = (kioskId: string, body: unknown, reply: Reply) => Promise<void>;
 
 /** A refused handshake; socket.io hands `data` to the client's `connect_error` as `err.data`. */
 export class HandshakeRefusedError extends Error {
@@ -45,8 +35,8 @@ export class HandshakeRefusedError extends Error {
  * (a refusal too) goes back in the ack. A message sent without an ack callback is ignored, because
  * whatever it would change, the agent could never learn whether it did.
  *
- * The features' messages on the same connection: `certificates.*` are answered by CertificatesGateway
- * (its own gateway on this namespace), `lottery.*` are forwarded from here to LotteryAgentHandlers.
+ * The features' messages on the same connection are forwarded from here: `certificates.*` to
+ * CertificatesAgentHandlers, `lottery.*` to LotteryAgentHandlers. This is the only gateway on `/agent`.
  */
 @WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
 export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket> {
@@ -61,6 +51,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     @Inject(LogUploadService) private readonly logUploads: LogUploadService,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) root: Logger,
+    /** Absent where the hub is assembled without the certificates module: `certificates.*` are then unknown. */
+    @Optional() @Inject(CertificatesAgentHandlers) private readonly certificates?: CertificatesAgentHandlers,
   ) {
     this.log = root.child({ module: 'agent-gateway' });
   }
@@ -84,75 +76,79 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     });
   }
 
+  /**
+   * One listener per socket routes every message by its name: no Nest `@SubscribeMessage` handlers on
+   * this namespace, because Nest binds each of them to each socket through RxJS, which cost tens of KB
+   * per connected kiosk (issue 12). A connection costs what socket.io costs plus these two closures.
+   */
   handleConnection(socket: AgentSocket): void {
     runInBackground(this.log, 'agent connected', () => this.heartbeats.agentConnected(socket));
-    // An event this hub does not know would otherwise go unanswered until the agent's ack timeout.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && (Object.hasOwn(agentToHubSchemas, event) || Object.hasOwn(agentToHubCertificateSchemas, event))) return;
-      const ack = args.at(-1);
-      if (typeof event === 'string' && LotteryAgentHandlers.handles(event)) {
-        this.onLottery(socket, event, args.length > 1 ? args[0] : undefined, ack);
-        return;
-      }
-      this.log.warn({ kioskId: socket.data.kioskId, event: String(event), code: 'invalid_message' }, 'unknown agent message refused');
-      if (typeof ack === 'function') (ack as (result: Failure) => void)(failure('invalid_message', `unknown message ${String(event)}`));
-    });
+    socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket.data.kioskId, event, args));
     socket.once('disconnect', (reason) => {
       runInBackground(this.log, 'agent disconnected', () => this.heartbeats.agentDisconnected(socket, reason));
     });
   }
 
-  @SubscribeMessage('hello')
-  async onHello(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
-    const kioskId = socket.data.kioskId;
-    const result = await this.answer(socket, 'hello', agentToHubSchemas.hello, body, ack, (hello) => this.heartbeats.hello(kioskId, hello));
-    // Pending commands follow the hello's ack, so the agent knows the hub's view before it gets them.
-    if (result?.ok) runInBackground(this.log, 'deliver pending commands', () => this.commands.deliverPending(kioskId));
-  }
-
-  @SubscribeMessage('events')
-  async onEvents(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
-    await this.answer(socket, 'events', agentToHubSchemas.events, body, ack, (batch) => this.ingestion.ingest(socket.data.kioskId, batch));
-  }
-
-  @SubscribeMessage('telemetry')
-  async onTelemetry(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
-    await this.answer(socket, 'telemetry', agentToHubSchemas.telemetry, body, ack, (telemetry) => this.heartbeats.telemetry(socket.data.kioskId, telemetry));
-  }
-
-  /** A chunk of a `logs.upload` command's answer. */
-  @SubscribeMessage('logs.chunk')
-  async onLogChunk(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown, @Ack() ack: unknown): Promise<void> {
-    await this.answer(socket, 'logs.chunk', agentToHubSchemas['logs.chunk'], body, ack, (chunk) => this.logUploads.receiveChunk(socket.data.kioskId, chunk));
-  }
-
-  /** A `lottery.*` message: the handlers parse it and answer every case (a refusal too) as the ack. */
-  private onLottery(socket: AgentSocket, event: LotteryEvent, body: unknown, ack: unknown): void {
-    const kioskId = socket.data.kioskId;
-    if (typeof ack !== 'function') {
-      this.log.warn({ kioskId, event, code: 'invalid_message' }, 'agent message without ack callback ignored');
+  /** Finds the handler of `event`, and answers in the ack whatever happens (an unknown event too). */
+  private dispatch(kioskId: string, event: unknown, args: unknown[]): void {
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as Reply) : undefined;
+    const params = ack ? args.slice(0, -1) : args;
+    const body = params.length > 1 ? params : params[0];
+    const name = String(event);
+    const handler = typeof event === 'string' ? this.handlerOf(event) : undefined;
+    if (!handler) {
+      // Answered at once: otherwise the agent would wait for its ack timeout.
+      this.log.warn({ kioskId, event: name, code: 'invalid_message' }, 'unknown agent message refused');
+      ack?.(failure('invalid_message', `unknown message ${name}`));
       return;
     }
-    runInBackground(this.log, event, async () => (ack as (result: unknown) => void)(await this.lottery.handle(kioskId, event, body)));
+    if (!ack) {
+      this.log.warn({ kioskId, event: name, code: 'invalid_message' }, 'agent message without ack callback ignored');
+      return;
+    }
+    runInBackground(this.log, name, () => handler(kioskId, body, ack));
   }
+
+  private handlerOf(event: string): Handler | undefined {
+    if (Object.hasOwn(this.fleet, event)) return this.fleet[event as FleetEvent];
+    if (LotteryAgentHandlers.handles(event)) return async (kioskId, body, reply) => reply(await this.lottery.handle(kioskId, event, body));
+    const certificates = this.certificates;
+    if (certificates && CertificatesAgentHandlers.handles(event)) return async (kioskId, body, reply) => reply(await certificates.handle(kioskId, event, body));
+    return undefined;
+  }
+
+  /** The fleet's own messages: `hello`, `events`, `telemetry`, `logs.chunk`. */
+  private readonly fleet: Record<FleetEvent, Handler> = {
+    hello: async (kioskId, body, reply) => {
+      const result = await this.answer(kioskId, 'hello', agentToHubSchemas.hello, body, reply, (hello) => this.heartbeats.hello(kioskId, hello));
+      // Pending commands follow the hello's ack, so the agent knows the hub's view before it gets them.
+      if (result.ok) runInBackground(this.log, 'deliver pending commands', () => this.commands.deliverPending(kioskId));
+    },
+    events: async (kioskId, body, reply) => {
+      await this.answer(kioskId, 'events', agentToHubSchemas.events, body, reply, (batch) => this.ingestion.ingest(kioskId, batch));
+    },
+    telemetry: async (kioskId, body, reply) => {
+      await this.answer(kioskId, 'telemetry', agentToHubSchemas.telemetry, body, reply, (telemetry) => this.heartbeats.telemetry(kioskId, telemetry));
+    },
+    /** A chunk of a `logs.upload` command's answer. */
+    'logs.chunk': async (kioskId, body, reply) => {
+      await this.answer(kioskId, 'logs.chunk', agentToHubSchemas['logs.chunk'], body, reply, (chunk) => this.logUploads.receiveChunk(kioskId, chunk));
+    },
+  };
 
   /**
    * Parses the message with its protocol schema, runs the work only if it can be answered, and answers
    * whatever happens: a malformed message or an internal error is a structured Failure in the ack.
    */
   private async answer<S extends z.ZodType, R extends { ok: boolean }>(
-    socket: AgentSocket,
-    event: keyof AgentToHubEvents,
+    kioskId: string,
+    event: FleetEvent,
     schema: S,
     body: unknown,
-    ack: unknown,
+    reply: Reply,
     work: (message: z.infer<S>) => Promise<R>,
-  ): Promise<R | Failure | undefined> {
-    const kioskId = socket.data.kioskId;
-    if (typeof ack !== 'function') {
-      this.log.warn({ kioskId, event, code: 'invalid_message' }, 'agent message without ack callback ignored');
-      return undefined;
-    }
+  ): Promise<R | Failure> {
     let result: R | Failure;
     const parsed = parseMessage(schema, body, event);
     if (!parsed.ok) {
@@ -166,7 +162,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
         result = failure('internal', 'internal error');
       }
     }
-    (ack as (result: R | Failure) => void)(result);
+    reply(result);
     return result;
   }
 }

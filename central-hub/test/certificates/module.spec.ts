@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -19,6 +19,7 @@ import {
   type AgentToHubCertificateEvents,
 } from '@kiosk/protocols';
 import { CertificatesModule } from '../../src/certificates.module';
+import { CertificatesAgentHandlers } from '../../src/gateways/certificates.handlers';
 import { SOCKET_SERVER_OPTIONS } from '../../src/gateways/socket-options';
 import { LOGGER } from '../../src/logger';
 import { CLOCK } from '../../src/repositories/clock.repository';
@@ -34,15 +35,26 @@ import { factsFile } from './support/facts';
 import { createTestPki, type TestPki } from './support/test-pki';
 
 /**
- * Stands in for the fleet gateway's handshake check (tested with the fleet): takes the kiosk id the
- * test client claims, so these tests reach the certificate gateway over a real socket.
+ * Stands in for the fleet gateway (tested with the fleet): its handshake check takes the kiosk id the
+ * test client claims, and its one listener per socket forwards `certificates.*` to the module's
+ * handlers, so these tests reach them over a real socket.
  */
 @WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
-class TestAgentAuth implements OnGatewayInit<Namespace> {
+class TestAgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ServerSocket> {
+  constructor(@Inject(CertificatesAgentHandlers) private readonly certificates: CertificatesAgentHandlers) {}
+
   afterInit(namespace: Namespace): void {
     namespace.use((socket, next) => {
       (socket.data as { kioskId: string }).kioskId = String((socket.handshake.auth as { kioskId?: unknown }).kioskId);
       next();
+    });
+  }
+
+  handleConnection(socket: ServerSocket): void {
+    socket.onAny((event: unknown, body: unknown, ack: unknown) => {
+      if (typeof event !== 'string' || !CertificatesAgentHandlers.handles(event) || typeof ack !== 'function') return;
+      const kioskId = (socket.data as { kioskId: string }).kioskId;
+      void this.certificates.handle(kioskId, event, body).then((answer) => (ack as (answer: object) => void)(answer));
     });
   }
 }
@@ -58,7 +70,7 @@ class TestRuntime {
       { provide: DATABASE, useValue: database },
       { provide: KIOSK_REPOSITORY, useFactory: () => new SqliteKioskRepository(database) },
     ];
-    return { module: TestRuntime, providers: [...providers, TestAgentAuth], exports: providers.map((p) => p.provide) };
+    return { module: TestRuntime, providers: [...providers, TestAgentGateway], exports: providers.map((p) => p.provide) };
   }
 }
 
