@@ -107,6 +107,26 @@ describe('event ingest', () => {
     expect(acked()).toBe(2);
   });
 
+  it('refuses a conflicting batch alone: batches of other kiosks sent at the same time are stored', async () => {
+    const other = await enrolKiosk(hub);
+    const connection = await connectAgent(hub.url, signedAuth(other.kioskId, other.privateKey));
+    if (connection.refusal) throw new Error(connection.refusal.code);
+    try {
+      expect(await send(creditEvents(kiosk.kioskId, 1, 1))).toMatchObject({ ok: true, ackedThroughSeq: 1 });
+      // Sent together, so the hub may commit them in one group transaction.
+      const [refused, stored] = await Promise.all([
+        send([creditEvent(kiosk.kioskId, 2), creditEvent(kiosk.kioskId, 1)]),
+        connection.socket.timeout(5000).emitWithAck('events', { events: creditEvents(other.kioskId, 1, 2) }),
+      ]);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+      expect(BatchAckSchema.parse(stored)).toEqual({ ok: true, ackedThroughSeq: 2, stored: 2, duplicates: 0 });
+      expect(rows()).toBe(1);
+      expect(hub.count('SELECT count(*) FROM cash_ledger WHERE kiosk_id = ?', other.kioskId)).toBe(2);
+    } finally {
+      connection.socket.close();
+    }
+  });
+
   it('refuses a known event id sent again under another seq', async () => {
     const [first] = creditEvents(kiosk.kioskId, 1, 1);
     expect(await send([first])).toMatchObject({ ok: true });

@@ -3,6 +3,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
+import { SqliteGroupCommit, type Durability } from './group-commit';
 import { MIGRATIONS, migrate } from './migrations';
 import { settle } from './settle';
 
@@ -18,10 +19,13 @@ export const HUB_DB_FILE = 'hub.sqlite';
 /**
  * The hub's SQLite file, opened once per process. WAL lets readers (the console, the cross-package
  * tests reading the file) run beside the single writer; `synchronous=FULL` makes every committed
- * transaction durable before the hub acks it, which the exactly-once guarantee rests on.
+ * transaction durable before the hub acks it, which the exactly-once guarantee rests on. The hot
+ * writes (event batches, heartbeats, handshake nonces) go through `grouped`: one transaction and one
+ * fsync per turn of the event loop, each piece in its own savepoint (group-commit.ts).
  */
 export class SqliteDatabase implements DatabaseRepository, OnApplicationShutdown {
   readonly db: Database;
+  private readonly groups: SqliteGroupCommit;
   private closed = false;
 
   constructor(dataDir: string, log: Logger) {
@@ -33,7 +37,18 @@ export class SqliteDatabase implements DatabaseRepository, OnApplicationShutdown
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     const applied = migrate(this.db, MIGRATIONS, () => new Date().toISOString());
+    this.groups = new SqliteGroupCommit(this.db);
     log.child({ module: 'database' }).info({ file, applied }, 'database ready');
+  }
+
+  /**
+   * Runs `work` (synchronous SQL) in this turn's group transaction, in its own savepoint; resolves
+   * with its value only after the group committed, rejects with its error (its savepoint rolled back).
+   * `relaxed`: the caller can afford to lose it to a power cut (no fsync unless others in the group need one).
+   */
+  grouped<T>(work: () => T, durability: Durability = 'full'): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database closed'));
+    return this.groups.run(work, durability);
   }
 
   ping(): Promise<void> {
@@ -50,6 +65,8 @@ export class SqliteDatabase implements DatabaseRepository, OnApplicationShutdown
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Work already accepted is committed (and its submitters answered) before the file closes.
+    this.groups.flush();
     this.db.close();
   }
 }

@@ -74,6 +74,21 @@ describe('SqliteEventRepository', () => {
     expect(count(`SELECT acked_through_seq FROM kiosks WHERE kiosk_id = '${kioskId}'`)).toBe(1);
   });
 
+  it('isolates a refused batch from the batches committed in the same group', async () => {
+    await repository.ingest(kioskId, items([credit(1)]), 'now');
+    // Submitted in the same turn of the event loop: one group transaction, one savepoint each.
+    const [good, refused, next] = await Promise.allSettled([
+      repository.ingest(kioskId, items([credit(2)]), 'now'),
+      repository.ingest(kioskId, items([credit(3), credit(1)]), 'now'),
+      repository.ingest(kioskId, items([credit(3)]), 'now'),
+    ]);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { stored: 1, ackedThroughSeq: 2 } });
+    expect(refused.status === 'rejected' ? refused.reason : refused.value).toEqual(new SeqConflictError('seq-taken', 1));
+    expect(next).toMatchObject({ status: 'fulfilled', value: { stored: 1, ackedThroughSeq: 3, nextHeldSeq: null } });
+    expect(count('SELECT count(*) FROM events')).toBe(3);
+    expect(count('SELECT count(*) FROM cash_ledger')).toBe(3);
+  });
+
   it('refuses an event id it holds under another seq', async () => {
     const first = credit(1);
     await repository.ingest(kioskId, items([first]), 'now');

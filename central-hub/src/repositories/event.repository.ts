@@ -3,7 +3,6 @@ import type { Statement } from 'better-sqlite3';
 import type { AuditEntry, DeviceHealth, OutboxEvent, ProvisionalEntryPayload } from '@kiosk/protocols';
 import { SqliteDatabase } from './database.repository';
 import { prepareAuditAppend } from './audit.sql';
-import { settle } from './settle';
 import { prepareDeviceHealthUpsert } from './device-health.sql';
 import { prepareProvisionalIntake } from './lottery-offline.sql';
 
@@ -53,7 +52,11 @@ export class SeqConflictError extends Error {
 }
 
 export interface EventRepository {
-  /** Stores a batch for one kiosk in one transaction. Throws SeqConflictError (nothing stored). */
+  /**
+   * Stores a batch for one kiosk atomically, and resolves only once that is durable. Batches arriving
+   * together may share one transaction (group commit), each isolated: one that fails changes nothing
+   * and does not fail the others. Throws SeqConflictError (nothing of that batch stored).
+   */
   ingest(kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome>;
 }
 export const EVENT_REPOSITORY = 'EventRepository';
@@ -64,9 +67,10 @@ function isUniqueViolation(error: unknown): boolean {
 
 @Injectable()
 export class SqliteEventRepository implements EventRepository {
-  private readonly ingestTx: (kioskId: string, items: readonly IngestItem[], receivedAt: string) => IngestOutcome;
+  private readonly ingestBatch: (kioskId: string, items: readonly IngestItem[], receivedAt: string) => IngestOutcome;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
+  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
+    const { db } = database;
     // Only the (kiosk_id, event_id) conflict is absorbed; a clash on (kiosk_id, seq) still raises.
     const insert = db.prepare<[string, string, number, string, string, string, string]>(
       `INSERT INTO events (kiosk_id, event_id, seq, type, occurred_at, payload_json, received_at)
@@ -146,7 +150,8 @@ export class SqliteEventRepository implements EventRepository {
       }
     };
 
-    this.ingestTx = db.transaction((kioskId: string, items: readonly IngestItem[], receivedAt: string) => {
+    // Runs inside the group's transaction, in the batch's own savepoint (SqliteDatabase.grouped).
+    this.ingestBatch = (kioskId: string, items: readonly IngestItem[], receivedAt: string): IngestOutcome => {
       let stored = 0;
       let duplicates = 0;
       const appliedEffects = new Set<Effect['kind']>();
@@ -177,10 +182,10 @@ export class SqliteEventRepository implements EventRepository {
       if (acked !== from) setAcked.run(acked, kioskId);
       const nextHeldSeq = nextAbove.get(kioskId, acked) ?? null;
       return { stored, duplicates, ackedThroughSeq: acked, nextHeldSeq, appliedEffects, completedCommands, auditEntries };
-    });
+    };
   }
 
   ingest(kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome> {
-    return settle(() => this.ingestTx(kioskId, items, receivedAt));
+    return this.database.grouped(() => this.ingestBatch(kioskId, items, receivedAt));
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
 
 export interface NonceRepository {
   /**
@@ -22,15 +21,17 @@ export class SqliteNonceRepository implements NonceRepository {
   private readonly prune: Statement<[number]>;
   private lastPrunedMs = 0;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
+  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
+    const { db } = database;
     this.insert = db.prepare<[string, string, number]>(
       'INSERT INTO auth_nonces (kiosk_id, nonce, expires_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.prune = db.prepare<[number]>('DELETE FROM auth_nonces WHERE expires_at_ms < ?');
   }
 
+  /** Grouped with the other handshakes (and batches) of this turn: one fsync for a reconnect storm's burst. */
   claim(kioskId: string, nonce: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
-    return settle(() => {
+    return this.database.grouped(() => {
       if (nowMs - this.lastPrunedMs >= PRUNE_EVERY_MS) {
         this.prune.run(nowMs);
         this.lastPrunedMs = nowMs;

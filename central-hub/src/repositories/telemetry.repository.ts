@@ -57,25 +57,12 @@ function pointFromRow(row: PointRow): TelemetryPoint {
 
 @Injectable()
 export class SqliteTelemetryRepository implements TelemetryRepository {
-  private readonly recordTx: (kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean) => void;
-  private readonly relaxed: <T>(work: () => T) => T;
+  private readonly recordHeartbeat: (kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean) => void;
   private readonly recentOf: Statement<[string, string, number], PointRow>;
   private readonly pruneBatch: Statement<[string, number]>;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    // Heartbeats are "latest wins" and come every 15 s from every kiosk: losing the last ones to a power
-    // cut costs nothing, so their commits do not wait for an fsync (WAL keeps the file consistent
-    // either way). The connection's own level, FULL for everything else, is restored right after; the
-    // switch and the transaction run in one synchronous call, so nothing else can commit in between.
-    const level = db.pragma('synchronous', { simple: true }) as number;
-    this.relaxed = <T>(work: () => T): T => {
-      db.pragma('synchronous = NORMAL');
-      try {
-        return work();
-      } finally {
-        db.pragma(`synchronous = ${level}`);
-      }
-    };
+  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
+    const { db } = database;
     const upsertLatest: Statement<[string, string, string, number, string | null, number | null, number, string, number, number, number]> =
       db.prepare(`
       INSERT INTO kiosk_telemetry (kiosk_id, received_at, sent_at, outbox_backlog, outbox_oldest_occurred_at,
@@ -97,7 +84,8 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
         rss_bytes, uptime_seconds, out_of_service, devices_json, activity_json)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const upsertDevice = prepareDeviceHealthUpsert(db);
-    this.recordTx = db.transaction((kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean) => {
+    // Runs in the group transaction, in its own savepoint (SqliteDatabase.grouped).
+    this.recordHeartbeat = (kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean): void => {
       const outOfService = t.agent.outOfService ? 1 : 0;
       const quarantined = t.outbox.quarantined ?? null;
       upsertLatest.run(
@@ -130,7 +118,7 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
         JSON.stringify(devices),
         t.activity === undefined ? null : JSON.stringify(t.activity),
       );
-    });
+    };
     this.recentOf = db.prepare(
       `SELECT * FROM (SELECT * FROM telemetry_points WHERE kiosk_id = ? AND at >= ? ORDER BY at DESC LIMIT ?) ORDER BY at`,
     );
@@ -140,7 +128,10 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
   }
 
   record(kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {
-    return settle(() => this.relaxed(() => this.recordTx(kioskId, telemetry, receivedAt, storePoint)));
+    // Heartbeats are "latest wins" and come every 15 s from every kiosk: losing the last ones to a power
+    // cut costs nothing, so a group of heartbeats alone commits without an fsync (WAL keeps the file
+    // consistent either way); grouped with events, they share the events' one fsync.
+    return this.database.grouped(() => this.recordHeartbeat(kioskId, telemetry, receivedAt, storePoint), 'relaxed');
   }
 
   recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]> {
