@@ -2,10 +2,13 @@
 // edge agent enrolled to it (under ./data/agent) with virtual devices, the kiosk UI served by the agent
 // and the console served by the hub. The hub trusts the project's TEST CA (never J-LIS) for the virtual
 // My Number cards and seeds demo data: synthetic residents, Toyonaka's facilities and lottery rounds, and
-// three facility users. Ctrl-C stops everything. Uses only Node's own modules, because it is what runs
-// right after a fresh install.
+// three facility users. Ctrl-C (or SIGINT / SIGTERM / SIGHUP) stops everything. The hub can be stopped
+// and started alone (`npm run hub:stop` / `npm run hub:start`, through a control socket in the data
+// directory) to watch the kiosk go offline and come back. Uses only Node's own modules, because it is what
+// runs right after a fresh install.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +21,9 @@ mkdirSync(logDir, { recursive: true });
 
 const children = [];
 let stopping = false;
+/** How to start the hub again after `npm run hub:stop` (set once the first start is under way). */
+let hubStart = null;
+const controlSocket = path.join(dataDir, 'run', 'demo.sock');
 /** The agent exits with this after a technician's `agent.restart` (edge-agent/src/commands/restart.ts). */
 const AGENT_RESTART_EXIT_CODE = 75;
 const demoAdminFile = path.join(dataDir, 'demo-admin.json');
@@ -70,11 +76,17 @@ function startProcess(name, script, env, readyMsg) {
         startProcess(name, script, again, readyMsg).catch(() => undefined);
         return;
       }
-      if (!stopping) {
-        console.error(`[${name}] exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
-        reject(new Error(`${name} exited`));
-        void stopAll(1);
+      if (stopping) return;
+      if (name === 'hub' && hubStart?.ready) {
+        // The hub going away is part of the demo (the kiosk says the centre cannot be reached and keeps
+        // its queue); the agent and the devices stay up until the hub is started again.
+        console.log(`[hub] stopped (${signal ?? code}); the kiosk runs offline. Start it again: npm run hub:start`);
+        reject(new Error('hub exited')); // a no-op once it was listening; fails a `hub:start` that never got there
+        return;
       }
+      console.error(`[${name}] exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
+      reject(new Error(`${name} exited`));
+      void stopAll(1);
     });
   });
 }
@@ -91,11 +103,52 @@ async function stopAll(exitCode) {
     await exited;
     clearTimeout(timer);
   }
+  rmSync(controlSocket, { force: true });
   process.exit(exitCode);
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
+
+function runningHub() {
+  return children.find(({ name, child }) => name === 'hub' && child.exitCode === null && child.signalCode === null)?.child;
+}
+
+/** `npm run hub:stop` / `hub:start` (scripts/demo-hub.mjs): one line in, one line out. */
+const control = {
+  async 'hub stop'() {
+    const hub = runningHub();
+    if (!hub) return 'hub already stopped';
+    const exited = new Promise((resolve) => hub.once('exit', resolve));
+    hub.kill('SIGTERM');
+    await exited;
+    return 'hub stopped';
+  },
+  async 'hub start'() {
+    if (runningHub()) return 'hub already running';
+    if (!hubStart?.ready) return 'the demo is still starting';
+    console.log('Starting the hub...');
+    await hubStart.start();
+    return `hub started: ${hubStart.url}/health`;
+  },
+};
+
+function listenForControl() {
+  mkdirSync(path.dirname(controlSocket), { recursive: true, mode: 0o700 });
+  rmSync(controlSocket, { force: true });
+  const server = createServer((connection) => {
+    connection.setEncoding('utf8');
+    connection.once('data', (line) => {
+      const command = control[line.trim()];
+      const answer = command ? command() : Promise.resolve(`unknown command "${line.trim()}" (known: ${Object.keys(control).join(', ')})`);
+      answer.then(
+        (text) => connection.end(text + '\n'),
+        (error) => connection.end(`failed: ${error instanceof Error ? error.message : String(error)}\n`),
+      );
+    });
+  });
+  server.listen(controlSocket);
+  server.unref();
+}
 
 /**
  * Makes the project's TEST CA in `dir` unless it is already there (the script is idempotent), so the
@@ -119,8 +172,7 @@ async function main() {
   const testCaDir = path.join(agentDataDir, 'test-ca');
   ensureTestCa(testCaDir);
 
-  console.log('Starting the hub...');
-  await startProcess('hub', path.join(root, 'central-hub/dist/main.js'), {
+  const hubEnv = {
     HUB_PORT: String(hubPort),
     HUB_DATA_DIR: hubDataDir,
     HUB_PUBLIC_URL: hubUrl,
@@ -132,7 +184,10 @@ async function main() {
     // Certificates are issued 06:30–23:00 Japan time, as on a real kiosk; `DEMO_SERVICE_TIME=12:00 npm start`
     // lets the demo judge the hours at that time of day instead, to try the flow at night.
     ...(process.env.DEMO_SERVICE_TIME ? { HUB_DEMO_SERVICE_TIME: process.env.DEMO_SERVICE_TIME } : {}),
-  }, 'hub listening');
+  };
+  hubStart = { ready: false, url: hubUrl, start: () => startProcess('hub', path.join(root, 'central-hub/dist/main.js'), hubEnv, 'hub listening') };
+  console.log('Starting the hub...');
+  await hubStart.start();
   const adminToken = readFileSync(path.join(hubDataDir, 'admin-token'), 'utf8').trim();
 
   const agentEnv = {
@@ -156,6 +211,8 @@ async function main() {
   console.log('Starting the edge agent with virtual devices...');
   const agentReady = await startProcess('agent', path.join(root, 'edge-agent/dist/main.js'), agentEnv, 'agent ui listening');
 
+  hubStart.ready = true;
+  listenForControl();
   const kioskUrl = new URL(agentReady.url ?? `http://127.0.0.1:${uiPort}/`);
   const demoAdmin = existsSync(demoAdminFile) ? JSON.parse(readFileSync(demoAdminFile, 'utf8')) : null;
   console.log(`
@@ -170,6 +227,7 @@ Kiosk system is running. Open:
   Hub health:                            ${hubUrl}/health
 Hub admin token (for the REST API):      ${adminToken}
 Logs: ${logDir}
+Stop and start the hub alone: npm run hub:stop / npm run hub:start (the kiosk goes offline and comes back).
 Press Ctrl-C to stop everything.`);
 }
 
