@@ -4,26 +4,9 @@
  * sockets on loopback; crashes are real SIGKILLs.
  */
 import { TestSystem } from '../support/system';
-import { waitUntil } from '../support/processes';
+import { drained, expectExactlyOnce } from '../support/delivery';
 
 jest.setTimeout(120_000);
-
-/** The hub holds seqs 1..lastSeq, each once, and the agent holds nothing unacked. */
-function expectExactlyOnce(system: TestSystem): void {
-  const { kioskId } = system.identity();
-  const { lastSeq, backlog } = system.outboxStats();
-  const stored = system.storedEvents(kioskId);
-  expect(backlog).toBe(0);
-  expect(stored).toEqual({ rows: lastSeq, distinctIds: lastSeq, minSeq: 1, maxSeq: lastSeq, ackedThroughSeq: lastSeq });
-}
-
-async function drained(system: TestSystem): Promise<void> {
-  const { kioskId } = system.identity();
-  await waitUntil('the agent has drained its outbox to the hub', () => {
-    const { lastSeq, backlog } = system.outboxStats();
-    return backlog === 0 && system.storedEvents(kioskId).ackedThroughSeq === lastSeq;
-  }, 60_000, 250);
-}
 
 describe('exactly-once delivery from agent outbox to hub', () => {
   let system: TestSystem;

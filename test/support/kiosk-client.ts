@@ -3,7 +3,10 @@ import { io, type Socket } from 'socket.io-client';
 import {
   AGENT_NAMESPACE,
   PROTOCOL_VERSION,
+  ReconnectLoop,
   kioskAuthMessage,
+  systemSchedule,
+  type LinkFailureCause,
   type AgentToHubEvents,
   type HubToAgentEvents,
   type KioskAuth,
@@ -27,24 +30,59 @@ export function signedAuth(kioskId: string, privateKey: KeyObject | string, over
 
 export interface ConnectOutcome {
   socket: AgentSocket;
-  /** `null` when connected; otherwise the hub's structured refusal (`err.data`). */
+  /** `null` when connected; otherwise the hub's structured refusal (`err.data`), or why the attempt failed. */
   refusal: { code: string; message: string } | null;
 }
 
-/** Connects to `/agent` the way the agent does (websocket only, no socket.io reconnection). */
-export function connectAgentSocket(hubUrl: string, auth: KioskAuth): Promise<ConnectOutcome> {
+function refusalOf(cause: LinkFailureCause): { code: string; message: string } {
+  switch (cause.kind) {
+    case 'refused': {
+      const error = cause.error as Error & { data?: { error?: { code: string; message: string } } };
+      return error.data?.error ?? { code: 'transport', message: error.message };
+    }
+    case 'disconnected':
+      return { code: 'transport', message: `disconnected before the namespace handshake finished (${cause.reason})` };
+    case 'deadline':
+      return { code: 'timeout', message: 'no connection within the connect deadline' };
+    case 'session_failed':
+      return { code: 'transport', message: 'session failed' };
+  }
+}
+
+/**
+ * Connects to `/agent` the way the agent does: websocket only, no socket.io reconnection, and the
+ * agent's own reconnect machine (protocols reconnect-loop.ts), so a hub that goes away mid-handshake
+ * or never answers ends the attempt (issue 12) instead of leaving this promise pending. One attempt
+ * only: the caller's handshake carries a single-use nonce.
+ */
+export function connectAgentSocket(hubUrl: string, auth: KioskAuth, deadlineMs = 10_000): Promise<ConnectOutcome> {
   const socket: AgentSocket = io(`${hubUrl}${AGENT_NAMESPACE}`, {
     transports: ['websocket'],
     reconnection: false,
+    forceNew: true,
+    autoConnect: false,
     auth,
-    timeout: 5000,
+    timeout: deadlineMs,
   });
   return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ socket, refusal: null }));
-    socket.once('connect_error', (error: Error & { data?: { error?: { code: string; message: string } } }) => {
-      socket.close();
-      resolve({ socket, refusal: error.data?.error ?? { code: 'transport', message: error.message } });
+    const loop = new ReconnectLoop<AgentSocket>({
+      timing: { connectDeadlineMs: deadlineMs, backoff: { minMs: 1000, maxMs: 1000 } },
+      schedule: systemSchedule,
+      random: Math.random,
+      openSocket: () => socket,
+      // The caller greets the hub itself; the loop only stays to end when this one connection does.
+      runSession: async (connected, established) => {
+        established();
+        resolve({ socket: connected, refusal: null });
+        await new Promise((closed) => connected.once('disconnect', closed));
+        void loop.stop();
+      },
+      onFailure: ({ cause }) => {
+        void loop.stop();
+        resolve({ socket, refusal: refusalOf(cause) });
+      },
     });
+    loop.start();
   });
 }
 
