@@ -1,61 +1,81 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { ThrottleState } from '../services/login-throttle.rules';
+import type { Reservation, ThrottlePolicy } from '../services/login-throttle.rules';
 import { SqliteDatabase } from './database.repository';
 import { settle } from './settle';
 
 /**
- * Failed-login counters, kept in the database so that restarting the hub does not unlock an account
- * under attack. Keys are `user:<username>` (existing accounts only) and `addr:<client address>`.
+ * Login-attempt counters (login-throttle.rules.ts), kept in the database so that restarting the hub
+ * does not unlock an account under attack, and changed only by single atomic statements, so that
+ * concurrent attempts (in one process or several) cannot each read the same count. Keys are
+ * `user:<username>` (any name tried) and `addr:<client address>`.
  */
 export interface LoginThrottleRepository {
-  get(keys: readonly string[]): Promise<Map<string, ThrottleState>>;
-  put(key: string, state: ThrottleState): Promise<void>;
-  delete(key: string): Promise<void>;
+  /** Counts one try against the key unless it is locked at `nowMs` (then counts nothing). */
+  reserve(key: string, nowMs: number, policy: ThrottlePolicy): Promise<Reservation>;
+  /** Gives one reserved try back (its attempt succeeded, or was never evaluated); lifts the lock it set. */
+  release(key: string, policy: ThrottlePolicy): Promise<void>;
+  /** Forgets the key's tries (its account signed in). */
+  reset(key: string): Promise<void>;
 }
 export const LOGIN_THROTTLE_REPOSITORY = 'LoginThrottleRepository';
 
-interface ThrottleRow {
-  throttle_key: string;
-  failures: number;
-  window_started_at_ms: number;
-  locked_until_ms: number;
+interface ReserveParams {
+  key: string;
+  now: number;
+  max: number;
+  windowMs: number;
+  lockMs: number;
 }
+
+/**
+ * A window starts afresh when the last one is older than the window or ended in a lock that has passed.
+ * The WHERE of the upsert refuses a locked key: then no row is returned and nothing changes. Plain SQL
+ * (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING) that PostgreSQL runs as well.
+ */
+const FRESH = '(login_throttle.locked_until_ms > 0 OR @now - login_throttle.window_started_at_ms >= @windowMs)';
+const NEXT = `(CASE WHEN ${FRESH} THEN 1 ELSE login_throttle.failures + 1 END)`;
+const RESERVE = `
+  INSERT INTO login_throttle (throttle_key, failures, window_started_at_ms, locked_until_ms)
+  VALUES (@key, 1, @now, CASE WHEN 1 >= @max THEN @now + @lockMs ELSE 0 END)
+  ON CONFLICT (throttle_key) DO UPDATE SET
+    failures = ${NEXT},
+    window_started_at_ms = CASE WHEN ${FRESH} THEN @now ELSE login_throttle.window_started_at_ms END,
+    locked_until_ms = CASE WHEN ${NEXT} >= @max THEN @now + @lockMs ELSE 0 END
+  WHERE login_throttle.locked_until_ms <= @now
+  RETURNING locked_until_ms`;
+const RELEASE = `
+  UPDATE login_throttle SET
+    failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+    locked_until_ms = CASE WHEN failures - 1 < @max THEN 0 ELSE locked_until_ms END
+  WHERE throttle_key = @key`;
 
 @Injectable()
 export class SqliteLoginThrottleRepository implements LoginThrottleRepository {
-  private readonly byKey: Statement<[string], ThrottleRow>;
-  private readonly upsert: Statement<[string, number, number, number]>;
+  private readonly reserveTry: Statement<[ReserveParams], { locked_until_ms: number }>;
+  private readonly releaseTry: Statement<[{ key: string; max: number }]>;
   private readonly remove: Statement<[string]>;
 
   constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.byKey = db.prepare('SELECT * FROM login_throttle WHERE throttle_key = ?');
-    this.upsert = db.prepare(
-      `INSERT INTO login_throttle (throttle_key, failures, window_started_at_ms, locked_until_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures,
-         window_started_at_ms = excluded.window_started_at_ms, locked_until_ms = excluded.locked_until_ms`,
-    );
+    this.reserveTry = db.prepare(RESERVE);
+    this.releaseTry = db.prepare(RELEASE);
     this.remove = db.prepare('DELETE FROM login_throttle WHERE throttle_key = ?');
   }
 
-  get(keys: readonly string[]): Promise<Map<string, ThrottleState>> {
+  reserve(key: string, nowMs: number, policy: ThrottlePolicy): Promise<Reservation> {
     return settle(() => {
-      const states = new Map<string, ThrottleState>();
-      for (const key of keys) {
-        const row = this.byKey.get(key);
-        if (row) states.set(key, { failures: row.failures, windowStartedAtMs: row.window_started_at_ms, lockedUntilMs: row.locked_until_ms });
-      }
-      return states;
+      const row = this.reserveTry.get({ key, now: nowMs, max: policy.maxFailures, windowMs: policy.windowMs, lockMs: policy.lockMs });
+      return row ? { allowed: true, lockedUntilMs: row.locked_until_ms } : { allowed: false };
     });
   }
 
-  put(key: string, state: ThrottleState): Promise<void> {
+  release(key: string, policy: ThrottlePolicy): Promise<void> {
     return settle(() => {
-      this.upsert.run(key, state.failures, state.windowStartedAtMs, state.lockedUntilMs);
+      this.releaseTry.run({ key, max: policy.maxFailures });
     });
   }
 
-  delete(key: string): Promise<void> {
+  reset(key: string): Promise<void> {
     return settle(() => {
       this.remove.run(key);
     });

@@ -61,9 +61,10 @@ describe('AuthService', () => {
   });
 
   it('signs in: a random token, stored only as its hash, expiring after the session time; audited', async () => {
-    throttle.get.mockResolvedValue(new Map());
+    throttle.reserve.mockResolvedValue({ allowed: true, lockedUntilMs: 0 });
     users.findByUsername.mockResolvedValue(user);
-    throttle.delete.mockResolvedValue(undefined);
+    throttle.reset.mockResolvedValue(undefined);
+    throttle.release.mockResolvedValue(undefined);
     random.bytes.mockReturnValue(Buffer.alloc(32, 9));
     sessions.create.mockResolvedValue(undefined);
 
@@ -74,33 +75,42 @@ describe('AuthService', () => {
       user: { userId: user.userId, username: 'tanaka', role: 'technician', municipality: '豊中市' },
     });
     expect(sessions.create).toHaveBeenCalledWith({ tokenHash: hashToken(response.token), userId: user.userId, createdAt: NOW, expiresAt: response.expiresAt });
-    expect(throttle.delete).toHaveBeenCalledWith('user:tanaka');
+    expect(throttle.reset).toHaveBeenCalledWith('user:tanaka');
+    expect(throttle.release).toHaveBeenCalledWith('addr:10.0.0.5', expect.objectContaining({ maxFailures: config.auth.maxFailuresPerAddress }));
     expect(audit.systemDraft).toHaveBeenCalledWith({ actor: 'tanaka', actorKind: 'user' }, expect.objectContaining({ action: 'auth.login', outcome: 'ok' }));
   });
 
-  it('counts a wrong password against the account and the address, and locks at the limit', async () => {
-    throttle.get.mockResolvedValue(new Map([['user:tanaka', { failures: 1, windowStartedAtMs: Date.parse(NOW) - 1000, lockedUntilMs: 0 }]]));
+  it('reserves a try on the account and the address before checking the password; a wrong one keeps both', async () => {
+    const nowMs = Date.parse(NOW);
+    throttle.reserve.mockResolvedValueOnce({ allowed: true, lockedUntilMs: nowMs + config.auth.lockMs }).mockResolvedValueOnce({ allowed: true, lockedUntilMs: 0 });
     users.findByUsername.mockResolvedValue(user);
-    throttle.put.mockResolvedValue(undefined);
 
     await expect(service.login({ username: 'tanaka', password: 'wrong' }, '10.0.0.5')).rejects.toMatchObject({ code: 'unauthorized' });
-    expect(throttle.put).toHaveBeenCalledWith('user:tanaka', { failures: 0, windowStartedAtMs: Date.parse(NOW), lockedUntilMs: Date.parse(NOW) + config.auth.lockMs });
-    expect(throttle.put).toHaveBeenCalledWith('addr:10.0.0.5', { failures: 1, windowStartedAtMs: Date.parse(NOW), lockedUntilMs: 0 });
+    expect(throttle.reserve).toHaveBeenCalledWith('user:tanaka', nowMs, { maxFailures: 2, windowMs: config.auth.lockMs, lockMs: config.auth.lockMs });
+    expect(throttle.reserve).toHaveBeenCalledWith('addr:10.0.0.5', nowMs, expect.objectContaining({ maxFailures: config.auth.maxFailuresPerAddress }));
+    expect(audit.systemDraft).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ detail: { reason: 'bad-credentials', address: '10.0.0.5', locked: true } }));
     expect(sessions.create).not.toHaveBeenCalled();
   });
 
-  it('refuses a locked account without checking the password', async () => {
-    throttle.get.mockResolvedValue(new Map([['user:tanaka', { failures: 0, windowStartedAtMs: 0, lockedUntilMs: Date.parse(NOW) + 1 }]]));
+  it('refuses a locked account without checking the password or counting the address', async () => {
+    throttle.reserve.mockResolvedValue({ allowed: false });
     users.findByUsername.mockResolvedValue(user);
     await expect(service.login({ username: 'tanaka', password: 'right password' }, '10.0.0.5')).rejects.toMatchObject({ code: 'rate_limited' });
     expect(audit.systemDraft).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ outcome: 'refused', detail: { reason: 'locked', address: '10.0.0.5' } }));
-    expect(throttle.put).not.toHaveBeenCalled();
+    expect(throttle.reserve).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a locked address and gives the account its try back', async () => {
+    throttle.reserve.mockResolvedValueOnce({ allowed: true, lockedUntilMs: 0 }).mockResolvedValueOnce({ allowed: false });
+    throttle.release.mockResolvedValue(undefined);
+    users.findByUsername.mockResolvedValue(user);
+    await expect(service.login({ username: 'tanaka', password: 'right password' }, '10.0.0.5')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(throttle.release).toHaveBeenCalledWith('user:tanaka', expect.objectContaining({ maxFailures: 2 }));
   });
 
   it('answers an unknown user exactly like a wrong password, and names no one in the audit', async () => {
-    throttle.get.mockResolvedValue(new Map());
+    throttle.reserve.mockResolvedValue({ allowed: true, lockedUntilMs: 0 });
     users.findByUsername.mockResolvedValue(undefined);
-    throttle.put.mockResolvedValue(undefined);
     random.bytes.mockReturnValue(Buffer.alloc(16, 3));
     await expect(service.login({ username: 'my-secret-password', password: 'x' }, '10.0.0.5')).rejects.toMatchObject({
       code: 'unauthorized',

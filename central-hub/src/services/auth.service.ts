@@ -13,7 +13,7 @@ import { WebsocketRepository } from '../repositories/websocket.repository';
 import { BOOTSTRAP_PRINCIPAL, userView, type Principal } from './access.rules';
 import { AdminAuthService } from './admin-auth.service';
 import { AuditService } from './audit.service';
-import { afterFailure, isLocked, type ThrottlePolicy } from './login-throttle.rules';
+import { lockedAfter, type ThrottlePolicy } from './login-throttle.rules';
 import { SALT_BYTES, hashPassword, verifyPassword } from './password.rules';
 import { hashToken, newSessionToken } from './session-token.rules';
 import { UserService } from './user.service';
@@ -74,12 +74,17 @@ export class AuthService implements OnApplicationBootstrap {
     // Every name gets a counter, known or not, so locking does not tell which accounts exist.
     const accountKey = `user:${username}`;
     const addressKey = `addr:${address}`;
-    const states = await this.throttle.get([accountKey, addressKey]);
+    // Both tries are reserved (atomically) before the password is checked, so a burst of concurrent
+    // attempts cannot all pass the check on one stale count (login-throttle.rules.ts).
+    const account = await this.throttle.reserve(accountKey, nowMs, this.accountPolicy);
+    const fromAddress = account.allowed ? await this.throttle.reserve(addressKey, nowMs, this.addressPolicy) : ({ allowed: false } as const);
     const user = await this.users.findByUsername(username);
     const actor = { actor: user ? user.username : UNKNOWN_ACTOR, actorKind: 'user' as const };
     const municipality = user?.municipality ?? null;
 
-    if (isLocked(states.get(accountKey), nowMs) || isLocked(states.get(addressKey), nowMs)) {
+    if (!account.allowed || !fromAddress.allowed) {
+      // The account's try was never evaluated: it is given back.
+      if (account.allowed) await this.throttle.release(accountKey, this.accountPolicy);
       this.metrics.login('locked');
       this.log.warn({ code: 'rate_limited', address }, 'login refused: locked');
       await this.audit.record(this.audit.systemDraft(actor, { action: 'auth.login', outcome: 'refused', municipality, detail: { reason: 'locked', address } }));
@@ -88,11 +93,8 @@ export class AuthService implements OnApplicationBootstrap {
 
     const valid = user ? await verifyPassword(request.password, user.passwordHash) : (await verifyPassword(request.password, await this.decoy())) && false;
     if (!user || !valid) {
-      const account = afterFailure(states.get(accountKey), nowMs, this.accountPolicy);
-      const fromAddress = afterFailure(states.get(addressKey), nowMs, this.addressPolicy);
-      await this.throttle.put(accountKey, account);
-      await this.throttle.put(addressKey, fromAddress);
-      const locked = isLocked(account, nowMs) || isLocked(fromAddress, nowMs);
+      // The reserved tries stand as failures.
+      const locked = lockedAfter(account, nowMs) || lockedAfter(fromAddress, nowMs);
       this.metrics.login('refused');
       this.log.warn({ code: 'unauthorized', address, locked }, 'login refused');
       await this.audit.record(
@@ -101,7 +103,8 @@ export class AuthService implements OnApplicationBootstrap {
       throw unauthorized('wrong username or password');
     }
 
-    await this.throttle.delete(accountKey);
+    await this.throttle.reset(accountKey);
+    await this.throttle.release(addressKey, this.addressPolicy);
     const token = newSessionToken(this.random);
     const expiresAt = new Date(nowMs + this.config.auth.sessionTtlMs).toISOString();
     await this.sessions.create({ tokenHash: hashToken(token), userId: user.userId, createdAt: now.toISOString(), expiresAt });

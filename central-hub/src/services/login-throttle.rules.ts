@@ -1,29 +1,22 @@
 /**
- * Login rate limiting as pure functions over one counter (per account, or per client address):
- * failures inside a window of `windowMs` add up; at `maxFailures` the key is locked for `lockMs` and
- * the count starts again. A locked key refuses without the password even being checked, so a locked
- * account is not an oracle.
+ * Login rate limiting, per account and per client address: every attempt first reserves one try on
+ * each of its keys, in one atomic statement of the store (LoginThrottleRepository.reserve), before the
+ * password is checked. Tries inside a window of `windowMs` add up; the `maxFailures`-th reservation
+ * locks the key for `lockMs`, and a locked key refuses without counting and without the password being
+ * checked (a locked account is not an oracle). So however many attempts arrive at once, at most
+ * `maxFailures` passwords are evaluated per key and window. A successful attempt gives its tries back
+ * (the account's counter is reset; the address's reservation is returned, lifting a lock it set).
  */
-export interface ThrottleState {
-  failures: number;
-  windowStartedAtMs: number;
-  lockedUntilMs: number;
-}
-
 export interface ThrottlePolicy {
   maxFailures: number;
   windowMs: number;
   lockMs: number;
 }
 
-export function isLocked(state: ThrottleState | undefined, nowMs: number): boolean {
-  return state !== undefined && state.lockedUntilMs > nowMs;
-}
+/** The answer of a reservation: refused (locked, nothing counted), or counted. */
+export type Reservation = { allowed: false } | { allowed: true; lockedUntilMs: number };
 
-export function afterFailure(state: ThrottleState | undefined, nowMs: number, policy: ThrottlePolicy): ThrottleState {
-  const fresh = state === undefined || nowMs - state.windowStartedAtMs >= policy.windowMs;
-  const failures = (fresh ? 0 : state.failures) + 1;
-  const windowStartedAtMs = fresh ? nowMs : state.windowStartedAtMs;
-  if (failures >= policy.maxFailures) return { failures: 0, windowStartedAtMs: nowMs, lockedUntilMs: nowMs + policy.lockMs };
-  return { failures, windowStartedAtMs, lockedUntilMs: state?.lockedUntilMs ?? 0 };
+/** True when the key is locked at `nowMs` once this reservation counted (it was the last allowed try). */
+export function lockedAfter(reservation: Reservation, nowMs: number): boolean {
+  return !reservation.allowed || reservation.lockedUntilMs > nowMs;
 }
