@@ -164,7 +164,7 @@ describe('reconnect machine', () => {
     expect(step(connected, { type: 'deadline', attempt: 1 }).state).toEqual(connected.state);
   });
 
-  it('backs off exponentially over consecutive failures and from the minimum again after an established session', () => {
+  it('backs off exponentially over consecutive failures and from the first step again after an established session', () => {
     const delays: number[] = [];
     let state: LinkState = { phase: 'idle' };
     const apply = (event: LinkEvent): void => {
@@ -181,7 +181,8 @@ describe('reconnect machine', () => {
     apply({ type: 'established', attempt: 6 });
     apply({ type: 'disconnected', attempt: 6, reason: 'transport close' });
     apply({ type: 'session_ended', attempt: 6 });
-    expect(delays).toEqual([100, 200, 400, 800, 1600, 100]);
+    // Jitter 1: each wait at its ceiling, 2·min on the first retry, doubling up to the maximum.
+    expect(delays).toEqual([200, 400, 800, 1600, 1600, 200]);
   });
 
   it('stops from every phase, cancelling what is pending', () => {

@@ -32,7 +32,9 @@ export interface BackoffPolicy {
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
   const { minMs, maxMs } = policy;
-  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
+  // The first retry already spreads over [min, 2·min]: after a hub restart a whole fleet fails at the
+  // same instant, and a fixed first delay would bring it back in one wave.
+  const exponent = Math.min(Math.max(attempt, 1), 30);
   const ceiling = Math.min(maxMs, minMs * 2 ** exponent);
   const jitter = Math.min(Math.max(random(), 0), 1);
   return Math.round(minMs + jitter * (ceiling - minMs));
