@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth.module';
+import { CertificateCalendarModule } from './certificate-calendar.module';
 import { CertificatesModule } from './certificates.module';
 import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
 import { FleetModule } from './fleet.module';
@@ -61,6 +62,7 @@ export class AppModule {
         FleetModule,
         LotteryModule,
         LotteryDemoModule,
+        CertificateCalendarModule,
         CertificatesModule.forRoot({
           factsFile: certificates.factsFile,
           trust: { anchorFiles: certificates.trustAnchorFiles, crlFiles: certificates.crlFiles },

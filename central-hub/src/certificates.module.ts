@@ -93,7 +93,8 @@ export class CertificatesModule {
         CertificatesService,
         CertificatesAgentHandlers,
       ],
-      exports: [CertificatesService, CardAuthService, CertificatesAgentHandlers],
+      // The operators' calendar routes (CertificateCalendarModule) read the catalogues and maintenance days.
+      exports: [CertificatesService, CardAuthService, CertificatesAgentHandlers, CERTIFICATES_CONFIG, MAINTENANCE_DAY_REPOSITORY],
     };
   }
 }

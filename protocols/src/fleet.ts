@@ -187,6 +187,9 @@ export const AuditActionSchema = z.enum([
   'alert.acknowledged',
   /** A technician downloaded the log lines a kiosk uploaded for a `logs.upload` command. */
   'logs.downloaded',
+  /** An administrator scheduled or cancelled a certificate-service maintenance day (issue 18). */
+  'maintenance-day.scheduled',
+  'maintenance-day.cancelled',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

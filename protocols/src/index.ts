@@ -10,6 +10,7 @@ export * from './console-hub';
 export * from './device-panel';
 export * from './card-auth';
 export * from './certificates';
+export * from './certificate-service';
 export * from './lottery';
 export * from './ui-lottery';
 export * from './ui-certificates';

@@ -17,7 +17,7 @@ export interface Principal {
   expiresAt: string | null;
 }
 
-export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users';
+export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance';
 
 const RANK: Record<Role, number> = { viewer: 0, technician: 1, administrator: 2 };
 
@@ -28,6 +28,9 @@ const NEEDS: Record<Permission, Role> = {
   enrol: 'administrator',
   'read-audit': 'administrator',
   'manage-users': 'administrator',
+  /** The certificate service's fee table, calendar and maintenance days (issue 18). */
+  'read-certificate-service': 'technician',
+  'schedule-maintenance': 'administrator',
 };
 
 export const BOOTSTRAP_PRINCIPAL: Principal = {

@@ -190,13 +190,13 @@ export class CertificatesService {
     };
   }
 
-  /** Operator: close (or reopen) a municipality's kiosk service on a JST calendar day. */
-  async setMaintenanceDay(municipality: string, day: string, closed: boolean): Promise<boolean> {
-    this.catalogueOf(municipality);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw invalidRequest('day must be YYYY-MM-DD');
-    const changed = closed ? await this.maintenance.set(municipality, day, this.clock.now().toISOString()) : await this.maintenance.clear(municipality, day);
-    this.log.info({ municipality, day, closed, changed }, 'maintenance day set');
-    return changed;
+  /**
+   * What a kiosk of `municipality` would be told at `at` (default: now, judged as the kiosks judge it,
+   * so a demo hub's `HUB_DEMO_SERVICE_TIME` applies; an explicit `at` is taken as it is).
+   */
+  async availabilityIn(municipality: string, at?: Date): Promise<ServiceAvailability> {
+    const catalogue = this.catalogueOf(municipality);
+    return at === undefined ? this.availabilityOf(catalogue) : this.availabilityAt(catalogue, at);
   }
 
   private async replay(existing: IssuanceRecord, kioskId: string, requestHash: string) {
@@ -258,8 +258,11 @@ export class CertificatesService {
     return catalogue;
   }
 
-  private async availabilityOf(catalogue: MunicipalityCatalogue): Promise<ServiceAvailability> {
-    const now = serviceHoursInstant(this.clock.now(), this.config.demoServiceTime);
+  private availabilityOf(catalogue: MunicipalityCatalogue): Promise<ServiceAvailability> {
+    return this.availabilityAt(catalogue, serviceHoursInstant(this.clock.now(), this.config.demoServiceTime));
+  }
+
+  private async availabilityAt(catalogue: MunicipalityCatalogue, now: Date): Promise<ServiceAvailability> {
     // Yesterday onwards: enough to know today and to look ahead for the reopening day.
     const days = await this.maintenance.listFrom(catalogue.municipality, jstDate(new Date(now.getTime() - 86_400_000)));
     return serviceAvailability(now, { ...catalogue.hours, maintenanceDays: new Set(days) });

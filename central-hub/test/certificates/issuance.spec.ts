@@ -12,6 +12,7 @@ import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repos
 import type { SqliteDatabase } from '../../src/repositories/database.repository';
 import { SqliteIssuanceRepository } from '../../src/repositories/issuance.repository';
 import { SqliteKioskRepository } from '../../src/repositories/kiosk.repository';
+import type { AuditDraft } from '../../src/repositories/audit.sql';
 import { SqliteMaintenanceDayRepository } from '../../src/repositories/maintenance-day.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
 import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
@@ -135,13 +136,24 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     });
 
     it('closes on a maintenance day the operator sets, and reopens when cleared', async () => {
-      expect(await service.setMaintenanceDay('豊中市', '2026-11-26', true)).toBe(true);
+      // The operators' route (CertificateCalendarService, test/certificates/calendar-routes.spec.ts) writes these rows.
+      const days = new SqliteMaintenanceDayRepository(database);
+      const audit = (changed: boolean): AuditDraft => ({
+        at: clock.now().toISOString(),
+        actor: 'spec',
+        actorKind: 'user',
+        action: changed ? 'maintenance-day.scheduled' : 'maintenance-day.cancelled',
+        outcome: 'ok',
+        municipality: '豊中市',
+        kioskId: null,
+        target: '2026-11-26',
+        detail: {},
+      });
+      expect((await days.set('豊中市', '2026-11-26', clock.now().toISOString(), audit)).changed).toBe(true);
       expect((await service.availability('kiosk-one')).availability).toMatchObject({ open: false, reason: 'maintenance', reopensAt: '2026-11-26T21:30:00.000Z' });
       expect(await reasonOf(service.challenge('kiosk-one'))).toBe('maintenance');
-      expect(await service.setMaintenanceDay('豊中市', '2026-11-26', false)).toBe(true);
+      expect((await days.clear('豊中市', '2026-11-26', audit)).changed).toBe(true);
       expect((await service.availability('kiosk-one')).availability.open).toBe(true);
-      expect(await reasonOf(service.setMaintenanceDay('豊中市', '2026-13-01', true))).toBe('invalid_message');
-      expect(await reasonOf(service.setMaintenanceDay('京都市', '2026-12-01', true))).toBe('municipality-not-served');
     });
 
     it('refuses terminals that do not issue certificates, and municipalities not served', async () => {

@@ -65,7 +65,7 @@ export class TestHub {
     return (response.body as { token: string }).token;
   }
 
-  async api(method: 'GET' | 'POST', route: string, body?: unknown, token: string | null = this.hub.adminToken): Promise<{ status: number; body: unknown }> {
+  async api(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown, token: string | null = this.hub.adminToken): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,4 +1,4 @@
-import { serviceAvailability, serviceHoursInstant, type ServiceCalendar } from './service-hours';
+import { serviceAvailability, serviceDays, serviceHoursInstant, type ServiceCalendar } from './service-hours';
 
 /** Instants are written in JST (+09:00) so the edges read as the kiosk's clock shows them. */
 const at = (jst: string) => new Date(`${jst}+09:00`);
@@ -82,5 +82,18 @@ describe('serviceHoursInstant', () => {
     expect(serviceHoursInstant(at('2026-12-06T00:30:00'), '12:00')).toEqual(at('2026-12-06T12:00:00'));
     const calendar: ServiceCalendar = { open: '06:30', close: '23:00', closedDays: ['12-29'], maintenanceDays: new Set() };
     expect(serviceAvailability(serviceHoursInstant(at('2026-12-29T03:00:00'), '12:00'), calendar)).toMatchObject({ open: false, reason: 'year-end-holidays' });
+  });
+});
+
+describe('serviceDays', () => {
+  it('gives each day its hours, or why it is closed all day (maintenance after the year-end holidays)', () => {
+    const calendar: ServiceCalendar = { open: '06:30', close: '23:00', closedDays: ['12-29'], maintenanceDays: new Set(['2026-12-30']) };
+    expect(serviceDays('2026-12-28', '2026-12-31', calendar)).toEqual([
+      { day: '2026-12-28', open: true, opensAt: at('2026-12-28T06:30:00').toISOString(), closesAt: at('2026-12-28T23:00:00').toISOString() },
+      { day: '2026-12-29', open: false, reason: 'year-end-holidays' },
+      { day: '2026-12-30', open: false, reason: 'maintenance' },
+      { day: '2026-12-31', open: true, opensAt: at('2026-12-31T06:30:00').toISOString(), closesAt: at('2026-12-31T23:00:00').toISOString() },
+    ]);
+    expect(serviceDays('2026-12-31', '2026-12-30', calendar)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ServiceAvailability } from '@kiosk/protocols';
+import type { ServiceAvailability, ServiceDay } from '@kiosk/protocols';
 import { addDays, jstDate, jstInstant, jstParts, minutesOf, type LocalTime } from '../jst';
 
 /**
@@ -32,6 +32,23 @@ export function serviceAvailability(now: Date, calendar: ServiceCalendar): Servi
     return { open: false, reason: 'after-hours', reopensAt: nextOpening(today, 1, calendar) };
   }
   return { open: true, closesAt: jstInstant(today, calendar.close).toISOString() };
+}
+
+/**
+ * The calendar operators read, one entry per JST day from `from` to `to` (inclusive): closed all day
+ * (why), or the instants it opens and closes. The same closed-day rule as `serviceAvailability`.
+ */
+export function serviceDays(from: string, to: string, calendar: ServiceCalendar): ServiceDay[] {
+  const days: ServiceDay[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const reason = dayClosedReason(day, calendar);
+    days.push(
+      reason
+        ? { day, open: false, reason }
+        : { day, open: true, opensAt: jstInstant(day, calendar.open).toISOString(), closesAt: jstInstant(day, calendar.close).toISOString() },
+    );
+  }
+  return days;
 }
 
 function dayClosedReason(day: string, calendar: ServiceCalendar): 'year-end-holidays' | 'maintenance' | null {

@@ -293,6 +293,8 @@ export const consoleEn: ConsoleMessages = {
   'console.auditAction.command.expired': 'Command expired',
   'console.auditAction.alert.acknowledged': 'Alert acknowledged',
   'console.auditAction.logs.downloaded': 'Logs downloaded',
+  'console.auditAction.maintenance-day.scheduled': 'Maintenance day scheduled',
+  'console.auditAction.maintenance-day.cancelled': 'Maintenance day cancelled',
   'console.actorKind.user': 'account',
   'console.actorKind.token': 'admin token',
   'console.actorKind.kiosk': 'kiosk',

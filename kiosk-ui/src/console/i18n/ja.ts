@@ -297,6 +297,8 @@ export const consoleJa = {
   'console.auditAction.command.expired': 'コマンド期限切れ',
   'console.auditAction.alert.acknowledged': 'アラート確認',
   'console.auditAction.logs.downloaded': 'ログのダウンロード',
+  'console.auditAction.maintenance-day.scheduled': 'メンテナンス日の設定',
+  'console.auditAction.maintenance-day.cancelled': 'メンテナンス日の取り消し',
   'console.actorKind.user': 'アカウント',
   'console.actorKind.token': '管理トークン',
   'console.actorKind.kiosk': '端末',
