@@ -52,6 +52,8 @@ class ScriptedHub implements LotteryHub {
   /** The next request of this kind reaches the hub, but its answer is lost. */
   loseAnswerTo: LotteryEvent | null = null;
   readonly asked: Array<{ event: string; body: unknown }> = [];
+  /** The hub's lottery clock, when it runs ahead of real time (the demo clock); absent: an older hub. */
+  lotteryNow: string | undefined;
   async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
     this.asked.push({ event, body });
     if (!this.reachable) throw new HubUnreachableError('down');
@@ -67,7 +69,7 @@ class ScriptedHub implements LotteryHub {
       'lottery.signOut': { ok: true },
       'lottery.offlineKey': { ok: true, key: offlineKey },
       'lottery.facilities': { ok: true, facilities: [facility] },
-      'lottery.rounds': { ok: true, rounds: [round] },
+      'lottery.rounds': { ok: true, rounds: [round], ...(this.lotteryNow ? { now: this.lotteryNow } : {}) },
       'lottery.availability': { ok: true, facilityId: facility.facilityId, asOf: now.toISOString(), slots: [slot] },
       'lottery.entry.submit': { ok: true, entry: entryView((body as { clientEntryId: string }).clientEntryId) },
     };
@@ -224,6 +226,24 @@ describe('LotteryService', () => {
     expect(new Set(hub.asked.filter((asked) => asked.event === 'lottery.entry.submit').map((asked) => (asked.body as { clientEntryId: string }).clientEntryId)).size).toBe(2);
     const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
     expect(text).toContain('受付番号 0000000042');
+    sessions.set(null);
+  });
+
+  it('gives the lottery screens the hub’s lottery clock, also from the cache while the hub is away (issue 20)', async () => {
+    const { hub, barcodes, sessions, service, type } = setUp();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60', service: 'lottery' });
+    barcodes.scanned('10000008');
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
+    // `demo-clock entry-opens` moved the lottery to 1 January.
+    hub.lotteryNow = '2027-01-01T00:00:00.000Z';
+    expect(await service.facilities()).toMatchObject({ ok: true, source: 'hub', lotteryNow: '2027-01-01T00:00:00.000Z' });
+    hub.reachable = false;
+    expect(await service.facilities()).toMatchObject({ ok: true, source: 'cache', lotteryNow: '2027-01-01T00:00:00.000Z' });
+    // Back to the real clock: an answer within transit time of the known offset is not a move.
+    hub.reachable = true;
+    hub.lotteryNow = now.toISOString();
+    expect(await service.facilities()).toMatchObject({ ok: true, lotteryNow: now.toISOString() });
     sessions.set(null);
   });
 

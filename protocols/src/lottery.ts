@@ -144,8 +144,24 @@ export const EntryViewSchema = z.strictObject({
   wonSlotId: SlotIdSchema.nullable(),
   confirmation: ConfirmationStateSchema,
   confirmBy: InstantSchema.nullable(),
+  /**
+   * The result changed after it was published: an alternate promoted to a win when a winner declined or
+   * let the deadline pass (absent: the result is the draw's). Whoever saw "lost" before must be told.
+   */
+  promoted: z.boolean().optional(),
 });
 export type EntryView = z.infer<typeof EntryViewSchema>;
+
+/**
+ * The short reference of an offline (provisional) entry, derived from its client entry id: 8 digits a
+ * person can read out (`1234-5678`), printed on the provisional receipt and shown with the entry the hub
+ * made of it (which keeps its `clientEntryId`), at any terminal.
+ */
+export function provisionalReference(clientEntryId: string): string {
+  const tail = clientEntryId.replace(/-/g, '').slice(-10);
+  const digits = (Number.parseInt(tail, 16) % 100_000_000).toString().padStart(8, '0');
+  return `${digits.slice(0, 4)}-${digits.slice(4)}`;
+}
 
 export const BookingViewSchema = z.strictObject({
   bookingId: z.uuidv7(),
@@ -244,7 +260,8 @@ export const LotteryAvailabilityAckSchema = resultSchema({
 export type LotteryAvailabilityAck = z.infer<typeof LotteryAvailabilityAckSchema>;
 
 export const LotteryRoundsRequestSchema = z.strictObject({ municipality: MunicipalitySchema });
-export const LotteryRoundsAckSchema = resultSchema({ rounds: z.array(RoundViewSchema) });
+/** `now`: the lottery's clock (the demo clock may run ahead of real time); the terminal's lottery screens use it. */
+export const LotteryRoundsAckSchema = resultSchema({ rounds: z.array(RoundViewSchema), now: InstantSchema.optional() });
 export type LotteryRoundsAck = z.infer<typeof LotteryRoundsAckSchema>;
 
 export const LotteryEntrySubmitSchema = z.strictObject({

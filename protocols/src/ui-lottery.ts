@@ -118,7 +118,8 @@ export type LotteryUiEmpty = z.infer<typeof LotteryUiEmptySchema>;
 
 const fresh = { source: LotteryDataSourceSchema, asOf: InstantSchema };
 
-export const LotteryUiFacilitiesAckSchema = uiResult({ ...fresh, facilities: z.array(FacilityViewSchema) });
+/** `lotteryNow`: the hub's lottery clock (not the browser's), which decides the months the calendar offers. */
+export const LotteryUiFacilitiesAckSchema = uiResult({ ...fresh, lotteryNow: InstantSchema, facilities: z.array(FacilityViewSchema) });
 export type LotteryUiFacilitiesAck = z.infer<typeof LotteryUiFacilitiesAckSchema>;
 export const LotteryUiRoundsAckSchema = uiResult({ ...fresh, rounds: z.array(RoundViewSchema) });
 export type LotteryUiRoundsAck = z.infer<typeof LotteryUiRoundsAckSchema>;

@@ -24,7 +24,8 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
   let panel: Page;
   let facilityTestId = '';
   let monthTestId = '';
-  let clientEntryId = '';
+  /** The provisional entry's short reference, as the screen and the receipt give it. */
+  let reference = '';
 
   beforeAll(async () => {
     terminal = await openLotteryTerminal(system);
@@ -79,15 +80,22 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     const done = kiosk.getByTestId('lottery-done');
     await done.waitFor({ timeout: 30_000 });
     expect(await done.getAttribute('data-kind')).toBe('provisional');
-    clientEntryId = /([0-9a-f-]{36})/.exec(await kiosk.getByTestId('lottery-provisional-ref').innerText())?.[1] ?? '';
-    expect(clientEntryId).toMatch(/^[0-9a-f-]{36}$/);
+    // A short reference a person can read out (issue 20), not a 36-character id.
+    reference = /([0-9]{4}-[0-9]{4})/.exec(await kiosk.getByTestId('lottery-provisional-ref').innerText())?.[1] ?? '';
+    expect(reference).toMatch(/^[0-9]{4}-[0-9]{4}$/);
+    expect(await kiosk.getByTestId('lottery-provisional-ref').innerText()).not.toMatch(/[0-9a-f-]{36}/);
     expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
     await waitForText(panel.getByTestId('panel-receipts'), /PROVISIONAL - confirmed when the/);
-    expect(await panel.getByTestId('panel-receipts').innerText()).toContain(clientEntryId);
+    const receipt = await panel.getByTestId('panel-receipts').innerText();
+    expect(receipt).toContain(`仮受付番号 ${reference}`);
+    // The receipt names the menu item as the menu does.
+    expect(receipt).toContain('「申込・抽選結果の確認」');
 
     await kiosk.getByTestId('lottery-back').click();
     await kiosk.getByTestId('lottery-menu-entries').click();
-    await kiosk.getByTestId(`lottery-unsent-${clientEntryId}`).waitFor();
+    const unsent = kiosk.locator('[data-testid^="lottery-unsent-"]');
+    await unsent.first().waitFor();
+    expect(await unsent.first().innerText()).toContain(reference);
     await signOut();
   });
 
@@ -101,7 +109,9 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     const accepted = kiosk.locator('[data-testid^="lottery-entry-"][data-channel="offline"]');
     await accepted.first().waitFor({ timeout: 20_000 });
     expect(await accepted.count()).toBe(1);
-    expect(await kiosk.locator(`[data-testid="lottery-unsent-${clientEntryId}"]`).count()).toBe(0);
+    expect(await kiosk.locator('[data-testid^="lottery-unsent-"]').count()).toBe(0);
+    // The final entry keeps the reference the person was given offline.
+    expect(await accepted.first().innerText()).toContain(`仮受付番号 ${reference}`);
 
     // It is an ordinary entry now: the person may cancel it before the draw (asked twice).
     const entryNumber = ((await accepted.first().getAttribute('data-testid')) ?? '').replace('lottery-entry-', '');

@@ -71,6 +71,8 @@ export function toEntryView(entry: EntryRecord, round: RoundRecord, now: Date): 
     wonSlotId: published ? entry.wonSlotId : null,
     confirmation,
     confirmBy: confirmation === 'pending' ? deadline.toISOString() : null,
+    // Only a promoted alternate's win has a deadline of its own.
+    ...(published && entry.confirmBy ? { promoted: true } : {}),
   };
 }
 

@@ -55,7 +55,7 @@ export class LotteryAgentHandlers {
       },
       'lottery.facilities': async (_kioskId, r) => ({ ok: true, facilities: await this.booking.listFacilities(r.municipality) }),
       'lottery.availability': async (_kioskId, r) => ({ ok: true, ...(await this.booking.availability(r.facilityId, r.from, r.to)) }),
-      'lottery.rounds': async (_kioskId, r) => ({ ok: true, rounds: await this.rounds.listRounds(r.municipality) }),
+      'lottery.rounds': async (_kioskId, r) => ({ ok: true, rounds: await this.rounds.listRounds(r.municipality), now: this.rounds.lotteryNow() }),
       'lottery.entry.submit': async (kioskId, r) => ({
         ok: true,
         entry: await this.lottery.submitEntry(await who(r.sessionToken), {

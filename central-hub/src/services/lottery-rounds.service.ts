@@ -55,6 +55,11 @@ export class LotteryRoundsService {
     }
   }
 
+  /** The lottery's time now (the demo clock may run ahead): terminals show their calendars by it. */
+  lotteryNow(): string {
+    return this.clock.now().toISOString();
+  }
+
   /** Resolves with the rounds it drew and how many unconfirmed wins it released. */
   async tick(): Promise<{ drawn: string[]; released: number }> {
     await this.ensureRounds();

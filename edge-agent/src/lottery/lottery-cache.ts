@@ -21,6 +21,7 @@ export interface Cached<T> {
 const FacilitiesSchema = z.array(FacilityViewSchema);
 const RoundsSchema = z.array(RoundViewSchema);
 const SlotsSchema = z.array(SlotViewSchema);
+const LotteryClockSchema = z.strictObject({ offsetMs: z.number().finite() });
 
 /**
  * The lottery's public data as the hub last said it (`lottery_cache`), and the offline entries still
@@ -64,6 +65,15 @@ export class LotteryCache {
 
   putAvailability(facilityId: string, month: string, slots: SlotView[], asOf: string): void {
     this.put(`availability:${facilityId}:${month}`, slots, asOf);
+  }
+
+  /** How far the hub's lottery clock runs ahead of this terminal's (the demo clock may move it), as last heard. */
+  lotteryClockOffsetMs(): number {
+    return this.get('lottery-clock', LotteryClockSchema)?.value.offsetMs ?? 0;
+  }
+
+  putLotteryClockOffsetMs(offsetMs: number, asOf: string): void {
+    this.put('lottery-clock', { offsetMs }, asOf);
   }
 
   offlineKey(): OfflineEntryKey | null {

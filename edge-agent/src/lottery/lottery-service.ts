@@ -146,7 +146,10 @@ export class LotteryService {
       const facilities = await this.deps.hub.request('lottery.facilities', { municipality });
       if (facilities.ok) this.deps.cache.putFacilities(municipality, facilities.facilities, this.now());
       const rounds = await this.deps.hub.request('lottery.rounds', { municipality });
-      if (rounds.ok) this.deps.cache.putRounds(municipality, rounds.rounds, this.now());
+      if (rounds.ok) {
+        this.heardLotteryClock(rounds.now);
+        this.deps.cache.putRounds(municipality, rounds.rounds, this.now());
+      }
     } catch (error) {
       // Gone again before we were done: the next connection tries again.
       if (!(error instanceof HubUnreachableError)) throw error;
@@ -285,7 +288,7 @@ export class LotteryService {
       (ack) => (this.deps.cache.putFacilities(municipality, ack.facilities, this.now()), { value: ack.facilities, asOf: this.now() }),
       () => this.deps.cache.facilities(municipality),
     );
-    return loaded.ok ? { ok: true, source: loaded.source, asOf: loaded.asOf, facilities: loaded.value } : loaded;
+    return loaded.ok ? { ok: true, source: loaded.source, asOf: loaded.asOf, lotteryNow: this.now(), facilities: loaded.value } : loaded;
   }
 
   async rounds(): Promise<LotteryUiAck<'lottery.rounds'>> {
@@ -293,7 +296,7 @@ export class LotteryService {
     const municipality = this.municipality();
     const loaded = await this.fromHubOrCache(
       () => this.deps.hub.request('lottery.rounds', { municipality }),
-      (ack) => (this.deps.cache.putRounds(municipality, ack.rounds, this.now()), { value: ack.rounds, asOf: this.now() }),
+      (ack) => (this.heardLotteryClock(ack.now), this.deps.cache.putRounds(municipality, ack.rounds, this.now()), { value: ack.rounds, asOf: this.now() }),
       () => this.deps.cache.rounds(municipality),
     );
     return loaded.ok ? { ok: true, source: loaded.source, asOf: loaded.asOf, rounds: loaded.value } : loaded;
@@ -489,8 +492,20 @@ export class LotteryService {
     return this.deps.cache.facilities(this.municipality())?.value ?? [];
   }
 
+  /**
+   * The lottery's time: the hub's lottery clock as last heard (it may run ahead of real time in the demo),
+   * carried on by this terminal's clock while the hub cannot be reached. Every lottery screen uses it.
+   */
   private now(): string {
-    return this.deps.clock.now().toISOString();
+    return new Date(this.deps.clock.now().getTime() + this.deps.cache.lotteryClockOffsetMs()).toISOString();
+  }
+
+  private heardLotteryClock(hubNow: string | undefined): void {
+    if (hubNow === undefined) return;
+    const offsetMs = Date.parse(hubNow) - this.deps.clock.now().getTime();
+    // Within a few seconds of what is known: transit time, not a move of the clock.
+    if (Math.abs(offsetMs - this.deps.cache.lotteryClockOffsetMs()) < 5_000) return;
+    this.deps.cache.putLotteryClockOffsetMs(offsetMs, hubNow);
   }
 
   private wipeOfflinePin(): void {

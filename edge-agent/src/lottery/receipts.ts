@@ -1,5 +1,5 @@
 import type { Receipt, ReceiptLine } from '@kiosk/devices';
-import type { BookingView, EntryView, FacilityView, UnsentEntry } from '@kiosk/protocols';
+import { provisionalReference, type BookingView, type EntryView, type FacilityView, type UnsentEntry } from '@kiosk/protocols';
 import { facilityOfUnit, japanTime, parseSlotId } from './lottery-rules';
 
 /**
@@ -53,15 +53,16 @@ export function provisionalEntryReceipt(entry: UnsentEntry, facilities: readonly
       { text: '抽選申込 仮受付票', align: 'center', bold: true },
       { text: '仮受付: 端末がセンターに再接続した', bold: true },
       { text: 'ときに確定します。', bold: true },
-      { text: '結果はどの端末でも「申込の確認」で', },
+      { text: '結果はどの端末でも' },
+      { text: '「申込・抽選結果の確認」で' },
       { text: 'ご確認いただけます。' },
-      { text: '仮受付番号' },
-      { text: entry.clientEntryId },
+      { text: `仮受付番号 ${provisionalReference(entry.clientEntryId)}`, bold: true },
       ...choices(entry.firstSlotId, entry.secondSlotId, facilities),
       { text: `申込日時 ${japanTime(entry.occurredAt)}` },
       { text: RULE },
       { text: 'PROVISIONAL - confirmed when the' },
       { text: 'terminal reconnects' },
+      { text: `Reference ${provisionalReference(entry.clientEntryId)}` },
       { feed: 1 },
     ],
   };

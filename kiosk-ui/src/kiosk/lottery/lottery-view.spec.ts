@@ -1,12 +1,10 @@
 import type { EntryView, LotteryUiState, SlotView } from '@kiosk/protocols';
 import {
   calendarDays,
-  calendarMonths,
   canCancel,
   canCancelBooking,
   canConfirm,
   entryStatusKey,
-  failureText,
   leadingBlanks,
   NO_CHOICES,
   refusalMessage,
@@ -15,7 +13,11 @@ import {
   slotWhen,
   toggleChoice,
   weekdayNames,
+  winOf,
 } from './lottery-view';
+import { calendarMonths, dayLabel, daysBefore, deadlineLabel } from './lottery-dates';
+import { failureKey, failureText } from './lottery-failures';
+import { lotteryTranslator } from './i18n/index';
 
 const state = (over: Partial<LotteryUiState>): LotteryUiState => ({
   stage: 'awaiting-card',
@@ -122,7 +124,7 @@ describe('lottery screens', () => {
     expect(weekdayNames('en')).toEqual(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
   });
 
-  it('offers this month and the next two in Japan time, across the year end', () => {
+  it('offers the lottery clock’s month and the next two in Japan time, across the year end', () => {
     expect(calendarMonths(new Date('2026-12-31T15:30:00Z'))).toEqual(['2027-01', '2027-02', '2027-03']);
     expect(calendarMonths(new Date('2026-12-05T01:00:00Z'))).toEqual(['2026-12', '2027-01', '2027-02']);
   });
@@ -141,17 +143,43 @@ describe('lottery screens', () => {
     expect(slotWhen('nobata-court-1@2027-02-09T0900')).toBe('2027-02-09 09:00');
   });
 
-  it('says refusals the person can act on in their words, others with the agent’s message', () => {
-    const t = (key: string, params?: Record<string, string | number>) => `${key}${params ? JSON.stringify(params) : ''}`;
-    expect(failureText({ ok: false, error: { code: 'duplicate_entry', message: 'x' } }, t)).toBe('lot.fail.duplicate_entry');
-    expect(failureText({ ok: false, error: { code: 'hub_unreachable', message: 'x' } }, t)).toBe('lot.fail.hub_unreachable');
-    expect(failureText({ ok: false, error: { code: 'internal', message: 'boom' } }, t)).toBe('lot.error{"message":"boom"}');
+  it('says every refusal in the person’s words, by what they were doing (issue 20)', () => {
+    const t = lotteryTranslator('ja');
+    const refusal = (code: 'slot_unavailable' | 'outside_window' | 'internal' | 'duplicate_entry') => ({ ok: false as const, error: { code, message: 'x' } });
+    // The hub refuses a held win's cancellation with slot_unavailable: never "this slot was just booked".
+    expect(failureKey('booking.cancel', refusal('slot_unavailable'))).toBe('lot.fail.booking_not_cancellable');
+    expect(failureKey('entry.decide', refusal('slot_unavailable'))).toBe('lot.fail.win_decided');
+    expect(failureKey('booking.create', refusal('slot_unavailable'))).toBe('lot.fail.slot_taken');
+    expect(failureKey('entry.decide', refusal('outside_window'))).toBe('lot.fail.confirm_closed');
+    expect(failureKey('entry.submit', refusal('duplicate_entry'))).toBe('lot.fail.duplicate_entry');
+    // No message of the agent's (English, internal) reaches the screen.
+    expect(failureText('browse', refusal('internal'), t)).toBe('センターで問題が発生しました。しばらくしてからもう一度お試しください。');
+  });
+
+  it('offers an unconfirmed win under my bookings as confirm/decline, never as a cancellation (issue 20)', () => {
+    const now = new Date('2026-12-15T00:00:00Z');
+    const held = { bookingId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', bookingNumber: '1000000007', slotId: 'u@2027-02-20T0900', source: 'lottery', status: 'held', feeYen: 1200, createdAt: '2026-12-05T01:00:00Z' } as const;
+    const won = entry({ result: 'won-first', confirmation: 'pending', confirmBy: '2026-12-20T15:00:00Z', wonSlotId: 'u@2027-02-20T0900' });
+    expect(canCancelBooking(held)).toBe(false);
+    expect(winOf(held, [entry({}), won], now)).toBe(won);
+    expect(winOf({ ...held, status: 'confirmed' }, [won], now)).toBeNull();
+  });
+
+  it('writes a midnight deadline as the end of the day before, per language, in Japan time (issue 20)', () => {
+    expect(deadlineLabel('2026-12-21T00:00:00+09:00', 'ja')).toBe('12月20日（日）');
+    expect(lotteryTranslator('ja')('lot.entries.confirmBy', { date: deadlineLabel('2026-12-20T15:00:00Z', 'ja') })).toBe('12月20日（日）までに利用を確定してください');
+    expect(deadlineLabel('2026-12-21T00:00:00+09:00', 'en')).toBe('Sun, Dec 20');
+    expect(deadlineLabel('2026-12-21T00:00:00+09:00', 'ko')).toBe('12월 20일 (일)');
+    expect(deadlineLabel('2026-12-21T00:00:00+09:00', 'zh-Hans')).toBe('12月20日周日');
+    expect(deadlineLabel('2026-12-20T08:00:00Z', 'ja')).toBe('12月20日（日） 17:00');
+    expect(dayLabel('2027-02-14', 'ja')).toBe('2月14日（日）');
+    expect(daysBefore('2027-03-02', 7)).toBe('2027-02-23');
   });
 
   it('offers a booking cancellation only while the booking stands', () => {
     const booking = { bookingId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', bookingNumber: '0000000007', slotId: 'u@2026-12-20T0900', source: 'first-come', feeYen: 1200, createdAt: '2026-12-05T01:00:00Z' } as const;
     expect(canCancelBooking({ ...booking, status: 'confirmed' })).toBe(true);
-    expect(canCancelBooking({ ...booking, status: 'held' })).toBe(true);
+    expect(canCancelBooking({ ...booking, status: 'held' })).toBe(false);
     expect(canCancelBooking({ ...booking, status: 'cancelled' })).toBe(false);
     expect(canCancelBooking({ ...booking, status: 'released' })).toBe(false);
   });

@@ -4,10 +4,10 @@ import type {
   FacilityView,
   Language,
   LotteryCardRefusal,
-  LotteryUiFailure,
   LotteryUiState,
   ProvisionalEntryView,
   SlotView,
+  UnsentEntry,
 } from '@kiosk/protocols';
 import type { LotteryMessageKey } from './i18n/index';
 
@@ -111,15 +111,11 @@ export function weekdayNames(language: Language): string[] {
   return Array.from({ length: 7 }, (_, index) => format.format(new Date(Date.UTC(2023, 0, 1 + index))));
 }
 
-/** The months the calendar offers: this month and the next `count - 1`, as `YYYY-MM` (Japan time). */
-export function calendarMonths(now: Date, count = 3): string[] {
-  const japan = new Date(now.getTime() + 9 * 3600_000);
-  const months: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const d = new Date(Date.UTC(japan.getUTCFullYear(), japan.getUTCMonth() + i, 1));
-    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
-  }
-  return months;
+/** What "my entries" shows: the hub's entries and judged offline entries, and those not sent yet. */
+export interface EntriesData {
+  entries: EntryView[];
+  provisional: ProvisionalEntryView[];
+  unsent: UnsentEntry[];
 }
 
 export interface Choices {
@@ -181,6 +177,12 @@ export function placeName(facilities: readonly FacilityView[], slotId: string, l
   return unitId;
 }
 
+/** The facility a slot belongs to, if known. */
+export function facilityOfSlot(facilities: readonly FacilityView[], slotId: string): FacilityView | null {
+  const unitId = slotId.split('@')[0] ?? slotId;
+  return facilities.find((facility) => facility.units.some((unit) => unit.unitId === unitId)) ?? null;
+}
+
 export function facilityName(facility: FacilityView, language: Language): string {
   return language === 'ja' || language === 'zh-Hans' ? facility.name : facility.nameEn;
 }
@@ -196,24 +198,16 @@ export function japanTime(iso: string): string {
   return new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Refusals the person can act on, in their language; anything else is shown with the agent's message. */
-const FAILURE_KEYS: Partial<Record<string, LotteryMessageKey>> = {
-  cap_exceeded: 'lot.fail.cap_exceeded',
-  duplicate_entry: 'lot.fail.duplicate_entry',
-  outside_window: 'lot.fail.outside_window',
-  slot_unavailable: 'lot.fail.slot_unavailable',
-  hub_unreachable: 'lot.fail.hub_unreachable',
-  stale_quote: 'lot.fail.stale_quote',
-  not_found: 'lot.fail.not_found',
-  session_expired: 'lot.refusal.session_expired',
-};
-
-export function failureText(failure: LotteryUiFailure, t: (key: LotteryMessageKey, params?: Record<string, string | number>) => string): string {
-  const key = FAILURE_KEYS[failure.error.code];
-  return key ? t(key) : t('lot.error', { message: failure.error.message });
+/**
+ * A confirmed booking may be cancelled (the fee is quoted first). A held one is a lottery win waiting for
+ * its winner: it is confirmed or declined (`winOf`), never cancelled.
+ */
+export function canCancelBooking(booking: BookingView): boolean {
+  return booking.status === 'confirmed';
 }
 
-/** A booking may be cancelled while it stands (held or confirmed); the fee is quoted first. */
-export function canCancelBooking(booking: BookingView): boolean {
-  return booking.status === 'held' || booking.status === 'confirmed';
+/** The entry whose win a held booking is, if it can still be confirmed or declined. */
+export function winOf(booking: BookingView, entries: readonly EntryView[], now: Date): EntryView | null {
+  if (booking.status !== 'held' || booking.source !== 'lottery') return null;
+  return entries.find((entry) => entry.wonSlotId === booking.slotId && canConfirm(entry, now)) ?? null;
 }

@@ -1,0 +1,232 @@
+/**
+ * What facility users met on the lottery screens (issue 20), played in headless Chromium against the real
+ * hub and agent: the next person after an English session is greeted in Japanese; the calendar follows
+ * the hub's lottery clock (after `demo-clock entry-opens` the open round can be reached); "my bookings"
+ * opened first shows names, offers an unconfirmed win as confirm/decline (declining asks once, saying it
+ * cannot be undone and who gets the slot) with its deadline written as a day; the promoted alternate sees
+ * the changed result marked; the booking review shows the fee, the end time and the cancellation rule,
+ * and the loser of a first-come race is back on the calendar with the slot taken; offline, a month this
+ * terminal never saw says there is no information instead of "0 open".
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { lotteryAgentUiAckSchemas, UI_NAMESPACE } from '@kiosk/protocols';
+import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { repoRoot } from '../support/processes';
+import { TestSystem } from '../support/system';
+
+jest.setTimeout(300_000);
+
+const A = { card: '10000008', pin: '1234' };
+const B = { card: '10000024', pin: '3456' };
+
+describe('lottery screens as facility users meet them (issue 20), in Chromium', () => {
+  const system = new TestSystem();
+  let terminal: LotteryTerminal;
+  let browser: Browser | undefined;
+  let kiosk: Page;
+
+  /** The slot both users enter, as the screen names it. */
+  const chosen = { facility: '', month: '', day: '', slot: '' };
+  const entryNumbers = { a: '', b: '' };
+  let winner: typeof A = A;
+  let loserEntryNumber = '';
+
+  beforeAll(async () => {
+    terminal = await openLotteryTerminal(system);
+    ({ browser, kiosk } = terminal);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system.close();
+  });
+
+  function demoClock(to: string): void {
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'central-hub/dist/tools/demo-clock.js'), to, '--hub', system.hubUrl, '--data-dir', system.hubDataDir], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    process.stdout.write(`demo clock ${to}: ${out.trim().slice(0, 300)}\n`);
+  }
+
+  async function signOut(): Promise<void> {
+    await kiosk.getByTestId('lottery-sign-out').click();
+    await kiosk.getByTestId('attract').waitFor();
+  }
+
+  async function enterChosenSlot(): Promise<string> {
+    await kiosk.getByTestId('lottery-review-entry').click();
+    await kiosk.getByTestId('lottery-submit-entry').click();
+    const number = kiosk.getByTestId('lottery-entry-number');
+    await number.waitFor({ timeout: 30_000 });
+    return /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
+  }
+
+  it('greets the next person in Japanese after an English session signs out (item 9)', async () => {
+    await kiosk.getByTestId('lang-en').click();
+    await signInToLottery(terminal, A.card, A.pin);
+    expect(await kiosk.locator('#lottery-heading').innerText()).toBe('Facility booking and lottery');
+    await signOut();
+    expect(await kiosk.evaluate(() => document.documentElement.lang)).toBe('ja');
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    expect(await kiosk.locator('#lottery-heading').innerText()).toBe('施設予約・抽選');
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+  });
+
+  it('after demo-clock entry-opens, reaches the round whose entries are open: the hub’s clock, not the browser’s (item 13)', async () => {
+    demoClock('entry-opens');
+    await signInToLottery(terminal, A.card, A.pin);
+    await kiosk.getByTestId('lottery-menu-enter').click();
+    const found = await walkOpenMonths(kiosk, async ({ facilityTestId, monthTestId }) => {
+      const days = openDays(kiosk);
+      const day = (await days.first().getAttribute('data-testid')) ?? '';
+      await days.first().click();
+      const slot = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]').first();
+      await slot.waitFor();
+      Object.assign(chosen, { facility: facilityTestId, month: monthTestId, day, slot: (await slot.getAttribute('data-testid')) ?? '' });
+      await slot.click();
+      return true;
+    });
+    expect(found).toBe(true);
+    entryNumbers.a = await enterChosenSlot();
+    await signOut();
+
+    // A second user enters for the same slot, so the draw leaves an alternate.
+    await signInToLottery(terminal, B.card, B.pin);
+    await kiosk.getByTestId('lottery-menu-enter').click();
+    await kiosk.getByTestId(chosen.facility).click();
+    await kiosk.getByTestId(chosen.month).click();
+    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', chosen.month.replace('lottery-month-', ''));
+    await kiosk.getByTestId(chosen.day).click();
+    await kiosk.getByTestId(chosen.slot).click();
+    entryNumbers.b = await enterChosenSlot();
+    await signOut();
+    expect(entryNumbers.a).toMatch(/^[0-9]{10}$/);
+    expect(entryNumbers.b).toMatch(/^[0-9]{10}$/);
+  });
+
+  it('opened first after sign-in, my bookings names the place and offers the win as confirm/decline; declining asks once (items 2, 3, 4, 8)', async () => {
+    demoClock('results');
+    await signInToLottery(terminal, A.card, A.pin);
+    await kiosk.getByTestId('lottery-menu-bookings').click();
+    const rows = kiosk.locator('li[data-testid^="lottery-booking-"]');
+    await rows.first().or(kiosk.getByTestId('lottery-bookings-none')).waitFor({ timeout: 20_000 });
+    if ((await rows.count()) === 0) {
+      // A lost the draw: B holds the win.
+      winner = B;
+      loserEntryNumber = entryNumbers.a;
+      await signOut();
+      await signInToLottery(terminal, B.card, B.pin);
+      await kiosk.getByTestId('lottery-menu-bookings').click();
+      await rows.first().waitFor({ timeout: 20_000 });
+    } else {
+      loserEntryNumber = entryNumbers.b;
+    }
+    const row = rows.first();
+    expect(await row.getAttribute('data-status')).toBe('held');
+    const unitId = chosen.slot.replace('lottery-slot-', '').split('@')[0] ?? '';
+    const place = await row.locator('[data-testid^="lottery-booking-place-"]').innerText();
+    expect(place).not.toContain(unitId);
+    expect(place).not.toContain('@');
+    // An unconfirmed win is confirmed or declined, never "cancelled".
+    expect(await row.locator('[data-testid^="lottery-quote-cancel-"]').count()).toBe(0);
+    await row.locator('[data-testid^="lottery-confirm-"]').first().waitFor();
+    expect(await row.innerText()).toMatch(/[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）までに利用を確定してください/);
+    expect(await row.innerText()).not.toMatch(/[0-9]{2}:[0-9]{2} まで/);
+
+    await row.locator('[data-testid^="lottery-decline-"]').first().click();
+    const warning = row.locator('[data-testid^="lottery-decline-warning-"]');
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('元に戻せません');
+    expect(await warning.innerText()).toContain('補欠');
+    expect(await row.getAttribute('data-status')).toBe('held');
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    expect(await smallTouchTargets(kiosk)).toEqual([]);
+    await row.locator('[data-testid^="lottery-decline-confirm-"]').click();
+    await waitForAttribute(row, 'data-status', 'declined');
+    expect(await kiosk.getByTestId('lottery-error').count()).toBe(0);
+    await signOut();
+  });
+
+  it('marks the promoted alternate’s changed result on the results list (items 7, 8)', async () => {
+    const loser = winner === A ? B : A;
+    await signInToLottery(terminal, loser.card, loser.pin);
+    await kiosk.getByTestId('lottery-menu-entries').click();
+    const row = kiosk.getByTestId(`lottery-entry-${loserEntryNumber}`);
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getAttribute('data-result')).toBe('won-first');
+    expect(await row.getAttribute('data-promoted')).toBe('true');
+    expect(await kiosk.getByTestId(`lottery-promoted-${loserEntryNumber}`).innerText()).toContain('繰り上げ当選');
+    expect(await kiosk.getByTestId(`lottery-confirm-by-${loserEntryNumber}`).innerText()).toMatch(/^[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）(?: [0-9]{2}:[0-9]{2})?までに利用を確定してください$/);
+    await kiosk.getByTestId('lottery-back').click();
+  });
+
+  it('reviews a booking with fee, end time and cancellation rule; the race loser is back on the calendar with the slot taken (item 6)', async () => {
+    await kiosk.getByTestId('lottery-menu-book').click();
+    let slotId = '';
+    let end = '';
+    const found = await walkOpenMonths(kiosk, async () => {
+      await openDays(kiosk).first().click();
+      const slot = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]').first();
+      await slot.waitFor();
+      slotId = ((await slot.getAttribute('data-testid')) ?? '').replace('lottery-slot-', '');
+      end = /–([0-9]{2}:[0-9]{2})/.exec(await slot.innerText())?.[1] ?? '';
+      await slot.click();
+      return true;
+    });
+    expect(found).toBe(true);
+    await kiosk.getByTestId('lottery-booking-review').waitFor();
+    expect(await kiosk.getByTestId('lottery-review-when').innerText()).toContain(`〜${end}`);
+    expect(await kiosk.getByTestId('lottery-review-fee').innerText()).toMatch(/^使用料 [0-9]+円$/);
+    expect(await kiosk.getByTestId('lottery-review-cancel-rule').innerText()).toMatch(/^[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）までは無料で取り消せます/);
+
+    // Someone is quicker: the slot is booked (through the agent, as another request would) before 予約する.
+    const side = io(`${system.agentUiUrl.replace(/\/$/, '')}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      const timed = side.timeout(30_000) as unknown as { emitWithAck(event: string, body: unknown): Promise<unknown> };
+      const first = lotteryAgentUiAckSchemas['lottery.booking.create'].parse(await timed.emitWithAck('lottery.booking.create', { slotId }));
+      expect(first.ok).toBe(true);
+    } finally {
+      side.close();
+    }
+    await kiosk.getByTestId('lottery-submit-booking').click();
+    await waitForAttribute(kiosk.getByTestId('lottery-screen'), 'data-screen', 'calendar');
+    await waitForText(kiosk.getByTestId('lottery-error'), /先に予約されました/);
+    await waitForAttribute(kiosk.getByTestId(`lottery-slot-${slotId}`), 'data-state', 'booked');
+  });
+
+  it('offline, a month this terminal never saw says "no information", never "0 open" (item 5)', async () => {
+    await system.hub?.stop();
+    await kiosk.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 30_000 });
+    await kiosk.getByTestId('lottery-back').click();
+    const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
+    await facilities.first().waitFor();
+    let noInfo = false;
+    // From the end of the list: the walks above began at its start.
+    for (let f = (await facilities.count()) - 1; f >= 0 && !noInfo; f -= 1) {
+      await facilities.nth(f).click();
+      const months = kiosk.locator('[data-testid^="lottery-month-"]');
+      await months.first().waitFor();
+      const last = months.last();
+      const month = ((await last.getAttribute('data-testid')) ?? '').replace('lottery-month-', '');
+      await last.click();
+      const shown = kiosk.getByTestId('lottery-calendar-no-info').or(kiosk.locator(`[data-testid="lottery-days"][data-loaded-month="${month}"]`)).or(kiosk.getByTestId('lottery-error'));
+      await shown.first().waitFor({ timeout: 20_000 });
+      noInfo = (await kiosk.getByTestId('lottery-calendar-no-info').count()) === 1;
+      if (noInfo) {
+        expect(await kiosk.getByTestId('lottery-screen').innerText()).not.toContain('空き 0');
+        expect(await kiosk.getByTestId('lottery-calendar-no-info').innerText()).toContain('確認できません');
+      } else {
+        await kiosk.getByTestId('lottery-back').click();
+        await facilities.first().waitFor();
+      }
+    }
+    expect(noInfo).toBe(true);
+  });
+});
