@@ -24,7 +24,7 @@ import { attachPanelNamespace } from './panel/panel-namespace';
 import { startLottery } from './lottery/start-lottery';
 import { CertificateCashPolicy } from './certificates/cash-policy';
 import type { CertificateFlowOptions } from './certificates/certificate-flow';
-import { startCertificates, type RunningCertificates } from './certificates/start-certificates';
+import { openCertificateCash, startCertificates, type RunningCertificates } from './certificates/start-certificates';
 import { KioskSessions } from './server/kiosk-sessions';
 import { LocalServer } from './server/local-server';
 import { AgentState } from './status/agent-state';
@@ -164,10 +164,20 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const sessions = new KioskSessions(state, clock, logger.child({ module: 'sessions' }));
     activity.observeSessions(sessions);
     const cashPolicy = new CertificateCashPolicy();
+    const chaos = chaosHooks(config.chaos, logger.child({ module: 'chaos' }), deps.chaosKill);
+    // The one owner of money: every coin and payout is its outbox event and its ledger change in one commit.
+    const certificateCash = openCertificateCash({
+      store,
+      cashPolicy,
+      activeSession: () => sessions.current()?.sessionId ?? null,
+      chaos,
+      clock,
+      logger: logger.child({ module: 'cash' }),
+    });
     const deviceServices = await startDeviceServices({
       cashPolicy,
+      cashDesk: certificateCash.desk,
       drivers: hardware.drivers,
-      outbox: store.outbox,
       sessions,
       state,
       now: () => clock.now(),
@@ -190,6 +200,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const certificates = startCertificates({
       kioskId,
       store,
+      cash: certificateCash,
       sessions,
       state,
       deviceHealth: () => devices.health(),
@@ -198,10 +209,10 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       cashPolicy,
       documentPrinterUri: hardware.bench ? (hardware.bench.peripherals.cups?.printerUri ?? null) : config.devices === 'real' ? config.hardware.documentPrinterUri : null,
       ackTimeoutMs: config.ackTimeoutMs,
-      chaos: chaosHooks(config.chaos, logger.child({ module: 'chaos' }), deps.chaosKill),
+      chaos,
       clock,
       logger: logger.child({ module: 'certificates' }),
-      ...(deps.certificateOptions ? { options: deps.certificateOptions } : {}),
+      options: { issueRetryMs: config.issueRetryMs, ...deps.certificateOptions },
     });
     undo.push(() => certificates.stop());
 

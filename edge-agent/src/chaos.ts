@@ -7,6 +7,8 @@
  *                                      deleting the acked rows.
  *   KIOSK_CHAOS=agent-crash-after-payment   SIGKILL once a certificate fee is recorded paid (before issue).
  *   KIOSK_CHAOS=agent-crash-before-print    SIGKILL once a certificate is issued (before printing).
+ *   KIOSK_CHAOS=agent-crash-after-credit:N  SIGKILL right after the N-th coin's commit (its outbox event and
+ *                                      ledger credit), before any flow is told of it.
  *
  * Values that do not start with `agent-` belong to other processes (the hub has its own) and are ignored.
  */
@@ -17,7 +19,9 @@ export type ChaosMode =
   /** SIGKILL once a certificate fee is recorded as paid, before it is issued (certificates/certificate-flow.ts). */
   | { kind: 'agent-crash-after-payment' }
   /** SIGKILL once a certificate is issued, before it is printed. */
-  | { kind: 'agent-crash-before-print' };
+  | { kind: 'agent-crash-before-print' }
+  /** SIGKILL right after the N-th coin of this process was committed (cash/cash-desk.ts), before a flow hears of it. */
+  | { kind: 'agent-crash-after-credit'; coinNumber: number };
 
 export class ChaosConfigError extends Error {
   readonly code = 'bad_chaos_mode';
@@ -27,9 +31,11 @@ export function parseChaos(value: string | undefined): ChaosMode | null {
   if (value === undefined || value.trim() === '' || !value.startsWith('agent-')) return null;
   const crash = /^agent-crash-on-ack:([1-9][0-9]{0,8})$/.exec(value.trim());
   if (crash?.[1] !== undefined) return { kind: 'agent-crash-on-ack', ackNumber: Number(crash[1]) };
+  const afterCredit = /^agent-crash-after-credit:([1-9][0-9]{0,8})$/.exec(value.trim());
+  if (afterCredit?.[1] !== undefined) return { kind: 'agent-crash-after-credit', coinNumber: Number(afterCredit[1]) };
   if (value.trim() === 'agent-crash-after-payment') return { kind: 'agent-crash-after-payment' };
   if (value.trim() === 'agent-crash-before-print') return { kind: 'agent-crash-before-print' };
-  throw new ChaosConfigError(`KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print)`);
+  throw new ChaosConfigError(`KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print, agent-crash-after-credit:N)`);
 }
 
 /** The points in the agent where a fault can be injected. The default does nothing. */
@@ -40,9 +46,11 @@ export interface ChaosHooks {
   certificatePaid(): void;
   /** A certificate was issued (nothing printed yet). */
   certificateIssued(): void;
+  /** The N-th coin of this process was committed (outbox event and ledger credit together). */
+  coinCommitted(coinNumber: number): void;
 }
 
-export const noChaos: ChaosHooks = { batchAcked: () => undefined, certificatePaid: () => undefined, certificateIssued: () => undefined };
+export const noChaos: ChaosHooks = { batchAcked: () => undefined, certificatePaid: () => undefined, certificateIssued: () => undefined, coinCommitted: () => undefined };
 
 export function chaosHooks(
   mode: ChaosMode | null,
@@ -60,6 +68,11 @@ export function chaosHooks(
     certificateIssued() {
       if (mode.kind !== 'agent-crash-before-print') return;
       logger.warn('chaos: SIGKILL after a certificate was issued, before printing');
+      kill();
+    },
+    coinCommitted(coinNumber) {
+      if (mode.kind !== 'agent-crash-after-credit' || coinNumber !== mode.coinNumber) return;
+      logger.warn({ coinNumber }, 'chaos: SIGKILL right after a coin was committed');
       kill();
     },
     batchAcked(ackNumber) {

@@ -37,6 +37,7 @@ describe('parseConfig', () => {
         pinPad: null,
       },
       panelDir: path.join(root, 'kiosk-ui/dist/panel'),
+      issueRetryMs: 60_000,
       chaos: null,
     });
   });
@@ -122,6 +123,7 @@ describe('parseConfig', () => {
         AGENT_RECONNECT_MAX_MS: '1000',
         AGENT_DEVICES: 'virtual',
         LOG_LEVEL: 'debug',
+        AGENT_ISSUE_RETRY_MS: '15000',
         KIOSK_CHAOS: 'agent-crash-on-ack:3',
         UNRELATED: '',
       },
@@ -140,6 +142,7 @@ describe('parseConfig', () => {
       reconnectMaxMs: 1000,
       devices: 'virtual',
       logLevel: 'debug',
+      issueRetryMs: 15_000,
       chaos: { kind: 'agent-crash-on-ack', ackNumber: 3 },
     });
     expect(parseConfig({ AGENT_UI_PORT: '', LOG_LEVEL: '' }, root)).toMatchObject({ uiPort: 7401, logLevel: 'info' });
@@ -165,5 +168,6 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ KIOSK_CHAOS: 'agent-crash-on-ack:0' }, root)).toThrow(/KIOSK_CHAOS/);
     expect(() => parseConfig({ KIOSK_CHAOS: 'agent-explode' }, root)).toThrow(/KIOSK_CHAOS/);
     expect(parseConfig({ KIOSK_CHAOS: 'hub-crash-after-commit:1' }, root).chaos).toBeNull();
+    expect(parseConfig({ KIOSK_CHAOS: 'agent-crash-after-credit:2' }, root).chaos).toEqual({ kind: 'agent-crash-after-credit', coinNumber: 2 });
   });
 });

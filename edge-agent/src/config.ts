@@ -41,6 +41,8 @@ export interface AgentConfig {
   hardware: HardwareConfig;
   /** The built device panel (served at /panel/ in `virtual` mode only). */
   panelDir: string;
+  /** How long a certificate issue whose answer was lost is retried (same transaction id) before the fee is refunded. */
+  issueRetryMs: number;
   chaos: ChaosMode | null;
 }
 
@@ -82,6 +84,7 @@ const EnvSchema = z
     AGENT_BARCODE_SCANNER: z.string().trim().min(1).optional(),
     AGENT_PIN_PAD: z.string().trim().min(1).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    AGENT_ISSUE_RETRY_MS: int(60_000, 0, 600_000),
     KIOSK_CHAOS: z.string().optional(),
   })
   .refine((env) => env.AGENT_RECONNECT_MIN_MS <= env.AGENT_RECONNECT_MAX_MS, {
@@ -124,6 +127,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
     devices: e.AGENT_DEVICES,
     hardware,
     panelDir: path.resolve(e.AGENT_PANEL_DIR ?? path.join(repoRoot, 'kiosk-ui', 'dist', 'panel')),
+    issueRetryMs: e.AGENT_ISSUE_RETRY_MS,
     chaos,
   };
 }

@@ -4,9 +4,12 @@
  * the fee was recorded as paid, and right after the hub issued but before printing. Restarted on the same
  * data, it must settle the transaction exactly once: the money back by hopper, the refund recorded at the
  * hub (voiding an issuance), nothing charged twice, nothing lost, and a second restart does nothing more.
+ * And right after a coin's commit (the cash desk writes its outbox event and ledger credit in one
+ * transaction): the refund then counts every coin the hub knows of.
  */
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { CoinYen } from '@kiosk/protocols';
 import { repoRoot } from '../src/paths';
 import { ensureTestCa } from '../src/hardware/test-ca';
 import { processes } from './support/processes';
@@ -57,12 +60,12 @@ async function startAgentProcess(dataDir: string, env: Record<string, string>): 
   return { agent, url: String(ready.url) };
 }
 
-/** A person pays for a residence certificate ×2 with a 500-yen coin; returns the transaction id. */
-async function payForResidenceCertificate(kiosk: KioskDriver, pin: string): Promise<string> {
+/** A person pays for a residence certificate ×2 (fee 400) with these coins; returns the transaction id. */
+async function payForResidenceCertificate(kiosk: KioskDriver, pin: string, coins: CoinYen[]): Promise<string> {
   const sessionId = await kiosk.toPayment('toyonaka-001', pin, RESIDENCE_X2);
   // The pay screen comes only once the coin acceptor is open: a coin dropped then is taken.
   await kiosk.waitScreen('pay');
-  await kiosk.insertCoin(500);
+  for (const coin of coins) await kiosk.insertCoin(coin);
   return sessionId;
 }
 
@@ -89,7 +92,7 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash-before-print', name: string) {
+async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash-before-print' | 'agent-crash-after-credit:2', name: string, coins: CoinYen[] = [500]) {
   const dataDir = path.join(tmp.dir, name);
   mkdirSync(dataDir, { recursive: true });
   cpSync(caDir, path.join(dataDir, 'test-ca'), { recursive: true });
@@ -100,7 +103,7 @@ async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash
   const kiosk = new KioskDriver(first.url);
   let transactionId: string;
   try {
-    transactionId = await payForResidenceCertificate(kiosk, pin);
+    transactionId = await payForResidenceCertificate(kiosk, pin, coins);
     const exit = await first.agent.exited;
     expect(exit.signal).toBe('SIGKILL');
   } finally {
@@ -149,5 +152,18 @@ describe('agent SIGKILL after payment, then restart', () => {
     const verify = (await (await fetch(`${hub.url}/api/verify/${issuance?.verification_code ?? ''}`)).json()) as unknown;
     expect(verify).toEqual({ valid: false, reason: 'voided' });
     expect(hub.ledger(transactionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'recovered-after-restart/hopper' }]);
+  });
+
+  it('killed right after a coin was committed (the second: 100 + 500 for a 400 fee): every coin the acceptor took goes back, once', async () => {
+    // The coin's outbox event and its ledger credit (which also made the fee paid) are one commit: the
+    // restarted agent owes exactly what the acceptor took minus what the hoppers paid out (600 - 0).
+    const { kioskId, transactionId } = await crashAndRecover('agent-crash-after-credit:2', 'after-credit', [100, 500]);
+    expect(cash(kioskId, transactionId)).toEqual([
+      { type: 'cash.credit', transactionId, coinYen: 100 },
+      { type: 'cash.credit', transactionId, coinYen: 500 },
+      { type: 'cash.payout', transactionId, amountYen: 600, reason: 'refund' },
+    ]);
+    expect(hub.issuances(transactionId)).toEqual([]);
+    expect(hub.ledger(transactionId)).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'recovered-after-restart/hopper' }]);
   });
 });

@@ -19,6 +19,7 @@ import {
   type DocumentPrinter,
   type ReceiptPrinter,
 } from '@kiosk/devices';
+import type { CashDesk } from '../cash/cash-desk';
 import { sleep, type Clock } from '../clock';
 import type { PinEntry } from '../input/pin-entry';
 import type { Logger } from '../logger';
@@ -27,14 +28,14 @@ import type { KioskSessions, CurrentSession } from '../server/kiosk-sessions';
 import type { AgentState } from '../status/agent-state';
 import type { Outbox } from '../store/outbox';
 import type { CertificateCashPolicy } from './cash-policy';
+import { CertificateMoney } from './certificate-money';
 import { transition, type FlowEffect, type FlowEvent, type FlowState, type ResidentContext } from './flow-machine';
 import { paymentOffer, viewOf } from './flow-view';
 import { CertificateHubUnreachableError, type CertificateHub } from './hub-certificates';
 import { preflight, type HubAvailability } from './preflight';
 import type { PrintJobHistory } from './print-job-history';
-import { certificateReceipt, refundVoucher, type VoucherReason } from './receipt';
-import { owedYen, recoveryPlan } from './recovery-plan';
-import type { CertificateTransactions } from './transaction-store';
+import { certificateReceipt } from './receipt';
+import type { CertificateCredit, CertificateTransactions } from './transaction-store';
 
 /** Test-only fault injection points (chaos.ts: KIOSK_CHAOS=agent-crash-after-payment / agent-crash-before-print). */
 export interface CertificateChaos {
@@ -61,6 +62,9 @@ export interface CertificateFlowOptions {
   hopperWaitMs: number;
 }
 
+/** The pause between two attempts of an issue whose answer was lost. */
+const ISSUE_RETRY_PAUSE_MS = 300;
+
 export const DEFAULT_FLOW_OPTIONS: CertificateFlowOptions = { issueRetryMs: 60_000, printTimeoutMs: 300_000, hopperWaitMs: 15_000 };
 
 export interface CertificateFlowDeps {
@@ -72,11 +76,15 @@ export interface CertificateFlowDeps {
   pinEntry: PinEntry;
   hub: CertificateHub;
   transactions: CertificateTransactions;
+  /** The one owner of money: coins come from it, change and refunds go through it. */
+  cashDesk: CashDesk<CertificateCredit>;
   outbox: Outbox;
   cashPolicy: CertificateCashPolicy;
   printJobs: PrintJobHistory | null;
   chaos: CertificateChaos;
   clock: Clock;
+  /** Waits `ms` (injected with the clock; the real one by default). */
+  wait?: (ms: number) => Promise<void>;
   logger: Logger;
   options?: Partial<CertificateFlowOptions>;
 }
@@ -105,6 +113,8 @@ const emptyPersonalData = (): PersonalData => ({ cardCertificate: null, cardSess
 export class CertificateFlow {
   private state: FlowState = { kind: 'idle' };
   private readonly options: CertificateFlowOptions;
+  private readonly wait: (ms: number) => Promise<void>;
+  private readonly money: CertificateMoney;
   private readonly listeners = new Set<(view: CertificateViewState) => void>();
   private readonly detach: Array<() => void> = [];
   /** The kiosk session (= transaction) the flow runs in; null when idle. */
@@ -125,6 +135,20 @@ export class CertificateFlow {
 
   constructor(private readonly deps: CertificateFlowDeps) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
+    this.wait = deps.wait ?? ((ms) => sleep(ms));
+    this.money = new CertificateMoney({
+      kioskId: deps.kioskId,
+      desk: deps.cashDesk,
+      transactions: deps.transactions,
+      hub: deps.hub,
+      coinDispenser: deps.drivers.coinDispenser,
+      receiptPrinter: deps.drivers.receiptPrinter,
+      clock: deps.clock,
+      wait: this.wait,
+      hopperWaitMs: this.options.hopperWaitMs,
+      stopped: () => this.stopped,
+      logger: deps.logger,
+    });
   }
 
   /** Subscribes to devices, sessions and the hub link; settles what a previous run left unfinished. */
@@ -138,10 +162,9 @@ export class CertificateFlow {
       reader.on('card-removed', removed);
       this.detach.push(() => reader.off('card-inserted', inserted), () => reader.off('card-removed', removed));
     }
-    if (drivers.coinAcceptor) this.detach.push(drivers.coinAcceptor.onCredit((credit) => this.credited(credit.coinYen)));
+    this.detach.push(this.deps.cashDesk.onCredit((credit) => this.credited(credit.transactionId, credit.coinYen, credit.ledger)));
     if (drivers.coinDispenser) {
       this.detach.push(
-        drivers.coinDispenser.onPayout((payout) => this.paidOut(payout.paidYen)),
         // Hoppers ran empty or were refilled: the coins taken and the pay screen's notice follow at once.
         drivers.coinDispenser.onPayableChange(() => {
           if (this.state.kind !== 'pay' && this.state.kind !== 'opening-payment') return;
@@ -159,10 +182,10 @@ export class CertificateFlow {
       // Deferred a turn: the screen's `session.end` names its reason in the same turn (noteSessionEnd).
       sessions.onChange((session) => setImmediate(() => this.sessionChanged(session))),
       state.onConnection((connection) => {
-        if (connection.hubConnected) void this.track('report refunds', () => this.reportRefunds());
+        if (connection.hubConnected) void this.track('report refunds', () => this.money.reportRefunds());
       }),
     );
-    this.recovering = this.track('recover unfinished transactions', () => this.recover());
+    this.recovering = this.track('recover unfinished transactions', () => this.money.recover());
   }
 
   async stop(): Promise<void> {
@@ -500,86 +523,44 @@ export class CertificateFlow {
     const health = this.deps.drivers.coinAcceptor?.health().status;
     if (opened && (health === 'ok' || health === 'warning')) return { type: 'payment-opened' };
     this.deps.logger.warn({ transactionId, opened, health }, 'coin acceptor could not be opened for the payment');
-    const ledger = transactionId ? this.deps.transactions.get(transactionId) : null;
-    // Nothing was taken: the transaction ends here. (A coin that slipped in goes back through return-coins.)
-    if (transactionId && ledger?.state === 'paying' && ledger.creditedYen === 0) this.deps.transactions.setState(transactionId, 'cancelled');
+    if (transactionId) this.money.cancelIfNothingTaken(transactionId);
     return { type: 'payment-unavailable' };
   }
 
-  /** A coin the acceptor credited (the cash recorder already committed its outbox event). */
-  private credited(coinYen: number): void {
-    const transactionId = this.deps.cashPolicy.transaction();
-    if (!transactionId) {
+  /**
+   * A coin the cash desk committed: its `cash.credit` event and, when the ledger holds the transaction, its
+   * credit (and `paid`, when it was the coin that reached the fee during the payment step) in one commit.
+   */
+  private credited(transactionId: string, coinYen: number, ledger: CertificateCredit | null): void {
+    if (!ledger) {
       if (this.state.kind !== 'idle' && this.state.kind !== 'done') this.deps.logger.warn({ coinYen, screen: this.state.kind }, 'coin credited outside the payment step');
       return;
     }
-    const transaction = this.deps.transactions.credit(transactionId, coinYen);
     if ((this.state.kind !== 'pay' && this.state.kind !== 'opening-payment') || transactionId !== this.sessionId) {
       // Settled with the rest at the end (change or refund): the ledger already counts it.
       this.deps.logger.warn({ transactionId, coinYen, screen: this.state.kind }, 'coin credited after payment');
       return;
     }
-    if (transaction.state === 'paying' && transaction.creditedYen >= transaction.feeYen) {
-      this.deps.transactions.setState(transactionId, 'paid');
+    const { transaction } = ledger;
+    if (ledger.feeReached) {
       this.deps.logger.info({ transactionId, feeYen: transaction.feeYen, creditedYen: transaction.creditedYen }, 'certificate fee paid');
       this.deps.chaos.certificatePaid();
     }
     this.dispatch({ type: 'credit', insertedYen: transaction.creditedYen });
   }
 
-  /** A payout the hopper made (the cash recorder already committed its outbox event). */
-  private paidOut(paidYen: number): void {
-    const transactionId = this.deps.cashPolicy.transaction();
-    if (!transactionId || paidYen === 0 || !this.deps.transactions.get(transactionId)) return;
-    this.deps.transactions.paidOut(transactionId, paidYen);
-  }
-
-  /** Pays from the hopper; what it paid is counted by the payout event, the rest is returned as unpaid. */
-  private async payOut(transactionId: string, amountYen: number, reason: 'change' | 'refund'): Promise<{ paidYen: number; unpaidYen: number }> {
-    if (amountYen <= 0) return { paidYen: 0, unpaidYen: 0 };
-    const before = this.deps.transactions.get(transactionId)?.paidOutYen ?? 0;
-    const dispenser = this.deps.drivers.coinDispenser;
-    if (dispenser) {
-      try {
-        await dispenser.payout(amountYen, reason);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transactionId, amountYen }, 'hopper could not pay it all');
-      }
-    }
-    const paidYen = (this.deps.transactions.get(transactionId)?.paidOutYen ?? 0) - before;
-    return { paidYen, unpaidYen: Math.max(0, amountYen - paidYen) };
-  }
-
-  /** Records the voucher in the ledger, then prints it; true when it printed. */
-  private async printVoucher(transactionId: string, amountYen: number, reason: VoucherReason): Promise<boolean> {
-    this.deps.transactions.voucher(transactionId, amountYen);
-    try {
-      if (!this.deps.drivers.receiptPrinter) throw new Error('no receipt printer');
-      await this.deps.drivers.receiptPrinter.print(refundVoucher({ amountYen, reason, kioskId: this.deps.kioskId, transactionId, at: this.deps.clock.now() }));
-      return true;
-    } catch (error) {
-      // The ledger holds the voucher amount; the hub's cash ledger shows the unpaid money for the technician.
-      this.deps.logger.error({ err: error, transactionId, amountYen }, 'refund voucher could not be printed');
-      return false;
-    }
-  }
-
   private async returnCoins(amountYen: number): Promise<FlowEvent> {
     const transactionId = this.sessionId;
     if (!transactionId) return { type: 'coins-returned', returnedYen: 0, unreturnedYen: amountYen };
-    const { paidYen, unpaidYen } = await this.payOut(transactionId, amountYen, 'refund');
-    if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
-    this.deps.transactions.setState(transactionId, 'cancelled');
+    const { paidYen, unpaidYen } = await this.money.returnCoins(transactionId, amountYen);
     return { type: 'coins-returned', returnedYen: paidYen, unreturnedYen: unpaidYen };
   }
 
   private async payChange(changeYen: number): Promise<FlowEvent> {
     const transactionId = this.sessionId;
     if (!transactionId) return { type: 'change-paid', unpaidYen: changeYen };
-    const { unpaidYen } = await this.payOut(transactionId, changeYen, 'change');
-    // Still owed (the ledger says so to a restart: credited − fee − paid out): on the receipt and the last
-    // screen, or paid back with a refund.
-    if (unpaidYen > 0) this.deps.logger.warn({ transactionId, changeYen, unpaidYen }, 'the hopper could not pay all the change');
+    const { unpaidYen } = await this.money.payChange(transactionId, changeYen);
+    // Still owed (the ledger says so to a restart): on the receipt and the last screen, or paid back with a refund.
     return { type: 'change-paid', unpaidYen };
   }
 
@@ -588,7 +569,7 @@ export class CertificateFlow {
     const cardSessionId = this.personal.cardSessionId;
     if (!transactionId || !cardSessionId) return { type: 'issue-failed' };
     const request = { transactionId, cardSessionId, order: quote.order, paidFeeYen: quote.feeYen };
-    const deadline = Date.now() + this.options.issueRetryMs;
+    const deadline = this.deps.clock.now().getTime() + this.options.issueRetryMs;
     for (;;) {
       try {
         const result = await this.deps.hub.issue(request);
@@ -598,18 +579,18 @@ export class CertificateFlow {
         }
         this.personal.pdf = Buffer.from(result.pdf, 'base64');
         this.personal.serial = result.issuance.serial;
-        this.deps.transactions.issued(transactionId, result.issuance.serial);
+        this.deps.transactions.apply(transactionId, { type: 'issue', serial: result.issuance.serial });
         this.deps.logger.info({ transactionId, serial: result.issuance.serial, replayed: result.replayed }, 'certificate issued');
         this.deps.chaos.certificateIssued();
         return { type: 'issued' };
       } catch (error) {
         // Whether the hub committed is unknown: ask again with the same transaction id (its idempotency key).
-        if (!(error instanceof CertificateHubUnreachableError) || Date.now() >= deadline || this.stopped) {
+        if (!(error instanceof CertificateHubUnreachableError) || this.deps.clock.now().getTime() >= deadline || this.stopped) {
           this.deps.logger.warn({ err: error, transactionId }, 'issue gave up');
           return { type: 'issue-failed' };
         }
         this.deps.logger.info({ transactionId }, 'issue answer lost; retrying with the same transaction id');
-        await sleep(300);
+        await this.wait(ISSUE_RETRY_PAUSE_MS);
       }
     }
   }
@@ -627,7 +608,7 @@ export class CertificateFlow {
     try {
       const job = await printer.printPdf(pdf, { jobName: transactionId, timeoutMs: this.options.printTimeoutMs });
       this.printJobIds.push(job.jobId);
-      this.deps.transactions.printed(transactionId);
+      this.deps.transactions.apply(transactionId, { type: 'print' });
       return { type: 'certificate-printed' };
     } catch (error) {
       if (error instanceof PrintJobFailedError && error.jobId !== undefined) this.printJobIds.push(error.jobId);
@@ -660,22 +641,13 @@ export class CertificateFlow {
         }),
       );
       printed = true;
-      // The receipt is the voucher for change the hopper could not pay.
-      if (unpaidChangeYen > 0) this.deps.transactions.voucher(transactionId, unpaidChangeYen);
     } catch (error) {
       this.deps.logger.warn({ err: error, transactionId }, 'receipt could not be printed');
     }
-    // Coins inserted after the fee was reached are change too, and so is change no receipt covers: the
-    // hopper tries once more, and what it still cannot pay gets a voucher of its own.
-    let voucherPrinted = true;
-    const late = this.deps.transactions.get(transactionId);
-    if (late && owedYen(late) > 0) {
-      const { unpaidYen } = await this.payOut(transactionId, owedYen(late), 'change');
-      if (unpaidYen > 0) voucherPrinted = await this.printVoucher(transactionId, unpaidYen, 'change');
-    }
-    // Committed before the screen says it: what went out of the hopper, and what is owed on a voucher.
-    const settled = this.deps.transactions.setState(transactionId, 'completed');
-    return { type: 'receipt-done', printed, changePaidYen: settled.paidOutYen, changeUnpaidYen: settled.voucherYen, voucherPrinted };
+    // The printed receipt is the voucher for change the hopper could not pay; late coins and change no
+    // receipt covers are settled by the money effects. Committed before the screen says it.
+    const settled = await this.money.complete(transactionId, printed ? unpaidChangeYen : 0);
+    return { type: 'receipt-done', printed, changePaidYen: settled.paidOutYen, changeUnpaidYen: settled.voucherYen, voucherPrinted: settled.voucherPrinted };
   }
 
   private municipality(): string {
@@ -685,100 +657,8 @@ export class CertificateFlow {
   private async refund(reason: CertificateRefundReason): Promise<FlowEvent> {
     const transactionId = this.sessionId;
     if (!transactionId) return { type: 'refund-done', hopperYen: 0, voucherYen: 0 };
-    const { hopperYen, voucherYen } = await this.settleRefund(transactionId, reason);
+    const { hopperYen, voucherYen } = await this.money.refund(transactionId, reason);
     return { type: 'refund-done', hopperYen, voucherYen };
-  }
-
-  /** Pays back what is owed (hopper, then voucher), tells the hub, marks the transaction refunded. Idempotent. */
-  private async settleRefund(transactionId: string, reason: CertificateRefundReason): Promise<{ hopperYen: number; voucherYen: number }> {
-    const ledger = this.deps.transactions.refunding(transactionId, reason);
-    const owed = owedYen(ledger);
-    const { paidYen, unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, owed, 'refund'));
-    if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, reason);
-    this.deps.transactions.setState(transactionId, 'refunded');
-    this.deps.logger.info({ transactionId, reason, hopperYen: paidYen, voucherYen: unpaidYen }, 'certificate fee refunded');
-    await this.reportRefund(transactionId).catch((error: unknown) => this.deps.logger.warn({ err: error, transactionId }, 'refund not reported yet; will retry'));
-    return { hopperYen: paidYen, voucherYen: unpaidYen };
-  }
-
-  private async reportRefund(transactionId: string): Promise<void> {
-    const ledger = this.deps.transactions.get(transactionId);
-    if (!ledger || ledger.refundReported || ledger.refundReason === null) return;
-    const answer = await this.deps.hub.refund({
-      transactionId,
-      amountYen: ledger.feeYen,
-      reason: ledger.refundReason,
-      method: ledger.voucherYen > 0 ? 'voucher' : 'hopper',
-    });
-    if (!answer.ok) {
-      this.deps.logger.error({ transactionId, code: answer.error.code }, 'hub refused the refund record');
-      return;
-    }
-    this.deps.transactions.refundReported(transactionId);
-    this.deps.logger.info({ transactionId, duplicate: answer.duplicate, voidedSerial: answer.voidedSerial }, 'refund recorded at the hub');
-  }
-
-  private async reportRefunds(): Promise<void> {
-    for (const ledger of this.deps.transactions.unfinished()) {
-      if (ledger.state === 'refunded' && !ledger.refundReported) await this.reportRefund(ledger.transactionId).catch(() => undefined);
-    }
-  }
-
-  /** Money of `transactionId` while `work` runs (recovery: no session names it). */
-  private async withMoneyTransaction<T>(transactionId: string, work: () => Promise<T>): Promise<T> {
-    const policy = this.deps.cashPolicy;
-    if (policy.transaction() === transactionId) return work();
-    const previous = { transaction: policy.transaction(), paymentStep: policy.paymentStep(), coins: policy.coins() };
-    policy.set(transactionId, false);
-    try {
-      return await work();
-    } finally {
-      policy.set(previous.transaction, previous.paymentStep, previous.coins);
-    }
-  }
-
-  /** A restarted agent: every unfinished transaction is completed or refunded, once (recovery-plan.ts). */
-  private async recover(): Promise<void> {
-    const unfinished = this.deps.transactions.unfinished();
-    if (unfinished.length === 0) return;
-    await this.waitForHopper();
-    for (const ledger of unfinished) {
-      const plan = recoveryPlan(ledger);
-      const transactionId = ledger.transactionId;
-      this.deps.logger.warn({ transactionId, state: ledger.state, plan: plan.kind }, 'settling an unfinished certificate transaction');
-      switch (plan.kind) {
-        case 'nothing':
-          break;
-        case 'return-coins': {
-          const { unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, plan.payYen, 'refund'));
-          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'cancelled');
-          this.deps.transactions.setState(transactionId, 'cancelled');
-          break;
-        }
-        case 'refund':
-          await this.settleRefund(transactionId, ledger.refundReason ?? 'recovered-after-restart');
-          break;
-        case 'complete': {
-          const { unpaidYen } = await this.withMoneyTransaction(transactionId, () => this.payOut(transactionId, plan.payYen, 'change'));
-          if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, 'change');
-          this.deps.transactions.setState(transactionId, 'completed');
-          break;
-        }
-        case 'report-refund':
-          await this.reportRefund(transactionId).catch(() => undefined);
-          break;
-      }
-    }
-  }
-
-  private async waitForHopper(): Promise<void> {
-    const dispenser = this.deps.drivers.coinDispenser;
-    const deadline = Date.now() + this.options.hopperWaitMs;
-    while (dispenser && !this.stopped && Date.now() < deadline) {
-      const status = dispenser.health().status;
-      if (status === 'ok' || status === 'warning') return;
-      await sleep(200);
-    }
   }
 
   private hubFailure(error: unknown): FlowEvent {
@@ -824,8 +704,7 @@ export class CertificateFlow {
     }
     if (!sessionId) return;
     // Cancelled on the payment step before any coin: the transaction ends with nothing owed.
-    const ledger = this.deps.transactions.get(sessionId);
-    if (ledger?.state === 'paying' && ledger.creditedYen === 0) this.deps.transactions.setState(sessionId, 'cancelled');
+    this.money.cancelIfNothingTaken(sessionId);
     void this.track('wipe', async () => {
       let purged = 0;
       for (const jobId of jobs) {

@@ -1,4 +1,5 @@
 import type { DeviceHealth } from '@kiosk/protocols';
+import { CashDesk } from '../cash/cash-desk';
 import type { ChaosHooks } from '../chaos';
 import type { Clock } from '../clock';
 import type { PinEntry } from '../input/pin-entry';
@@ -12,11 +13,42 @@ import { CertificateFlow, type CertificateDrivers, type CertificateFlowOptions }
 import { attachCertificatesUi } from './certificates-namespace';
 import { CertificateHubClient } from './hub-certificates';
 import { CupsJobHistory } from './print-job-history';
-import { CertificateTransactions } from './transaction-store';
+import { CertificateTransactions, type CertificateCredit } from './transaction-store';
+
+/** The certificate kiosk's money: its ledger and the cash desk that alone writes money to it and the outbox. */
+export interface CertificateCash {
+  desk: CashDesk<CertificateCredit>;
+  transactions: CertificateTransactions;
+}
+
+/**
+ * Opens the ledger and the cash desk over the agent's database. Created before the device services, which
+ * attach the desk to the acceptor and hoppers: from then on every coin and payout is one commit.
+ */
+export function openCertificateCash(deps: {
+  store: AgentStore;
+  cashPolicy: CertificateCashPolicy;
+  activeSession: () => string | null;
+  chaos: Pick<ChaosHooks, 'coinCommitted'>;
+  clock: Clock;
+  logger: Logger;
+}): CertificateCash {
+  const transactions = deps.store.repository((db) => new CertificateTransactions(db, deps.clock));
+  const desk = new CashDesk<CertificateCredit>({
+    store: deps.store,
+    ledger: transactions,
+    owner: deps.cashPolicy,
+    activeSession: deps.activeSession,
+    chaos: deps.chaos,
+    logger: deps.logger,
+  });
+  return { desk, transactions };
+}
 
 export interface CertificatesDeps {
   kioskId: string;
   store: AgentStore;
+  cash: CertificateCash;
   sessions: KioskSessions;
   state: AgentState;
   deviceHealth: () => DeviceHealth[];
@@ -48,7 +80,7 @@ export interface RunningCertificates {
 /** The certificate kiosk's issuance flow, wired: ledger, hub client, flow (recovering what a crash left), `/ui`. */
 export function startCertificates(deps: CertificatesDeps): RunningCertificates {
   const hub = new CertificateHubClient(() => deps.state.connection().hubConnected, deps.ackTimeoutMs);
-  const transactions = deps.store.repository((db) => new CertificateTransactions(db, deps.clock));
+  const { transactions, desk } = deps.cash;
   const flow = new CertificateFlow({
     kioskId: deps.kioskId,
     sessions: deps.sessions,
@@ -58,6 +90,7 @@ export function startCertificates(deps: CertificatesDeps): RunningCertificates {
     pinEntry: deps.pinEntry,
     hub,
     transactions,
+    cashDesk: desk,
     outbox: deps.store.outbox,
     cashPolicy: deps.cashPolicy,
     printJobs: deps.documentPrinterUri ? new CupsJobHistory(deps.documentPrinterUri) : null,

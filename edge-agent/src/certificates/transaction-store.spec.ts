@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../store/database';
 import { owedYen, recoveryPlan } from './recovery-plan';
+import { IllegalLedgerTransitionError } from './ledger-rules';
 import { CertificateTransactions, type CertificateTransaction } from './transaction-store';
 
 const TX = '0192f3a0-7b1e-7cc4-9a3b-1f2e3d4c5b6b';
@@ -23,10 +24,9 @@ afterEach(() => {
 describe('certificate transaction ledger (SQLite file)', () => {
   it('keeps money state only, durably, across a reopen', () => {
     ledger.open({ transactionId: TX, certificateType: 'juminhyo', copies: 2, feeYen: 400 });
-    ledger.credit(TX, 500);
-    ledger.setState(TX, 'paid');
+    expect(ledger.credit(TX, 500, true)).toMatchObject({ feeReached: true, transaction: { state: 'paid', creditedYen: 500 } });
     ledger.paidOut(TX, 100);
-    ledger.issued(TX, '豊中-2026-000001');
+    ledger.apply(TX, { type: 'issue', serial: '豊中-2026-000001' });
     db.close();
     db = openDatabase(path.join(dir, 'agent.sqlite'));
     ledger = new CertificateTransactions(db, { now: () => new Date() });
@@ -37,7 +37,8 @@ describe('certificate transaction ledger (SQLite file)', () => {
 
   it('opens a transaction once; refuses impossible amounts', () => {
     ledger.open({ transactionId: TX, certificateType: 'inkan', copies: 1, feeYen: 200 });
-    ledger.credit(TX, 100);
+    expect(ledger.credit(TX, 100, true)).toMatchObject({ feeReached: false, transaction: { state: 'paying', creditedYen: 100 } });
+    expect(ledger.credit('unknown', 100, true)).toBeNull();
     expect(ledger.open({ transactionId: TX, certificateType: 'inkan', copies: 1, feeYen: 200 }).creditedYen).toBe(100);
     expect(() => ledger.open({ transactionId: 'other', certificateType: 'inkan', copies: 11, feeYen: 200 })).toThrow();
     expect(ledger.get('other')).toBeNull();
@@ -46,12 +47,23 @@ describe('certificate transaction ledger (SQLite file)', () => {
   it('lists what a restart must settle: unfinished, and refunds the hub has not acknowledged', () => {
     ledger.open({ transactionId: TX, certificateType: 'inkan', copies: 1, feeYen: 200 });
     expect(ledger.unfinished().map((t) => t.transactionId)).toEqual([TX]);
-    ledger.setState(TX, 'paid');
-    ledger.refunding(TX, 'print-failed');
-    ledger.setState(TX, 'refunded');
+    ledger.credit(TX, 200, true);
+    ledger.apply(TX, { type: 'refund', reason: 'print-failed' });
+    ledger.apply(TX, { type: 'refund-settled' });
     expect(ledger.unfinished().map((t) => t.state)).toEqual(['refunded']);
     ledger.refundReported(TX);
     expect(ledger.unfinished()).toEqual([]);
+  });
+
+  it('moves its state only as ledger-rules.ts allows, and writes nothing when refused', () => {
+    ledger.open({ transactionId: TX, certificateType: 'inkan', copies: 1, feeYen: 200 });
+    // A coin outside the payment step is counted, but does not make the transaction paid.
+    expect(ledger.credit(TX, 500, false)).toMatchObject({ feeReached: false, transaction: { state: 'paying', creditedYen: 500 } });
+    expect(() => ledger.apply(TX, { type: 'issue', serial: 'S-1' })).toThrow(IllegalLedgerTransitionError);
+    expect(ledger.get(TX)).toMatchObject({ state: 'paying', issuedSerial: null });
+    ledger.apply(TX, { type: 'cancel' });
+    expect(() => ledger.apply(TX, { type: 'refund', reason: 'print-failed' })).toThrow(/refund is not allowed when cancelled/);
+    expect(ledger.get(TX)).toMatchObject({ state: 'cancelled', refundReason: null });
   });
 });
 

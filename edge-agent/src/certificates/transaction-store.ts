@@ -1,16 +1,10 @@
 import type { CertificateRefundReason, CertificateType } from '@kiosk/protocols';
 import type { Clock } from '../clock';
+import type { CashLedger } from '../cash/cash-desk';
 import type { SqliteDatabase } from '../store/database';
+import { IllegalLedgerTransitionError, ledgerTransition, type LedgerEvent, type TransactionState } from './ledger-rules';
 
-/**
- * Where a certificate transaction's money stands. `paying`: coins are being taken; `paid`: the fee is in,
- * issue not yet confirmed; `issued`: the hub issued (serial known), not yet printed; `printed`: the
- * certificate came out (the fee is earned); `refunding`: the fee is owed back. Final: `completed`,
- * `cancelled` (coins returned before payment completed), `refunded`.
- */
-export type TransactionState = 'paying' | 'paid' | 'issued' | 'printed' | 'refunding' | 'completed' | 'cancelled' | 'refunded';
-
-export const FINAL_STATES: ReadonlySet<TransactionState> = new Set(['completed', 'cancelled', 'refunded']);
+export type { TransactionState } from './ledger-rules';
 
 export interface CertificateTransaction {
   transactionId: string;
@@ -50,6 +44,12 @@ interface Row {
   updated_at: string;
 }
 
+/** What a coin did to the ledger: the transaction after it, and whether it was the coin that paid the fee. */
+export interface CertificateCredit {
+  transaction: CertificateTransaction;
+  feeReached: boolean;
+}
+
 export class UnknownTransactionError extends Error {
   readonly code = 'unknown_transaction';
 }
@@ -57,8 +57,10 @@ export class UnknownTransactionError extends Error {
 /**
  * The money ledger of certificate transactions (certificate_transactions). Every method commits before it
  * returns (better-sqlite3 is synchronous; the file runs with synchronous=FULL): durable before visible.
+ * Its states move only as ledger-rules.ts allows (`apply`); money moves only through the cash desk
+ * (cash/cash-desk.ts), which writes `credit`/`paidOut`/`voucher` in the same commit as its outbox event.
  */
-export class CertificateTransactions {
+export class CertificateTransactions implements CashLedger<CertificateCredit> {
   private readonly statements;
 
   constructor(
@@ -78,11 +80,9 @@ export class CertificateTransactions {
       paidOut: db.prepare('UPDATE certificate_transactions SET paid_out_yen = paid_out_yen + ?, updated_at = ? WHERE transaction_id = ?'),
       voucher: db.prepare('UPDATE certificate_transactions SET voucher_yen = voucher_yen + ?, updated_at = ? WHERE transaction_id = ?'),
       state: db.prepare('UPDATE certificate_transactions SET state = ?, updated_at = ? WHERE transaction_id = ?'),
-      issued: db.prepare("UPDATE certificate_transactions SET state = 'issued', issued_serial = ?, updated_at = ? WHERE transaction_id = ? AND state = 'paid'"),
-      printed: db.prepare("UPDATE certificate_transactions SET state = 'printed', printed_at = ?, updated_at = ? WHERE transaction_id = ? AND state IN ('paid', 'issued')"),
-      refunding: db.prepare(
-        "UPDATE certificate_transactions SET state = 'refunding', refund_reason = ?, updated_at = ? WHERE transaction_id = ? AND state IN ('paid', 'issued', 'refunding')",
-      ),
+      serial: db.prepare('UPDATE certificate_transactions SET issued_serial = ? WHERE transaction_id = ?'),
+      printedAt: db.prepare('UPDATE certificate_transactions SET printed_at = ? WHERE transaction_id = ?'),
+      refundReason: db.prepare('UPDATE certificate_transactions SET refund_reason = ? WHERE transaction_id = ?'),
       reported: db.prepare('UPDATE certificate_transactions SET refund_reported = 1, updated_at = ? WHERE transaction_id = ?'),
     };
   }
@@ -104,33 +104,49 @@ export class CertificateTransactions {
     return this.statements.unfinished.all().map(fromRow);
   }
 
-  credit(transactionId: string, yen: number): CertificateTransaction {
-    return this.update(this.statements.credit, yen, transactionId);
+  /**
+   * A coin counted to the transaction (the cash desk calls this inside the commit of its `cash.credit`
+   * event). While the payment step is open, the credit that reaches the fee moves it `paying` → `paid` in
+   * that same commit. Null when the ledger holds no such transaction (the coin is then the session's only).
+   */
+  credit(transactionId: string, coinYen: number, paymentOpen: boolean): CertificateCredit | null {
+    return this.db.transaction((): CertificateCredit | null => {
+      if (!this.get(transactionId)) return null;
+      const credited = this.update(this.statements.credit, coinYen, transactionId);
+      const feeReached = paymentOpen && credited.state === 'paying' && credited.creditedYen >= credited.feeYen;
+      return { transaction: feeReached ? this.apply(transactionId, { type: 'fee-reached' }) : credited, feeReached };
+    })();
   }
 
-  paidOut(transactionId: string, yen: number): CertificateTransaction {
-    return this.update(this.statements.paidOut, yen, transactionId);
+  /** A payout the hopper made for the transaction (inside the commit of its `cash.payout` event); unknown ids are ignored. */
+  paidOut(transactionId: string, yen: number): void {
+    if (this.get(transactionId)) this.update(this.statements.paidOut, yen, transactionId);
   }
 
-  voucher(transactionId: string, yen: number): CertificateTransaction {
-    return this.update(this.statements.voucher, yen, transactionId);
+  paidOutYen(transactionId: string): number {
+    return this.get(transactionId)?.paidOutYen ?? 0;
   }
 
-  setState(transactionId: string, state: TransactionState): CertificateTransaction {
-    return this.update(this.statements.state, state, transactionId);
+  /** What the hopper could not pay, now owed on a printed voucher. */
+  voucher(transactionId: string, yen: number): void {
+    this.update(this.statements.voucher, yen, transactionId);
   }
 
-  issued(transactionId: string, serial: string): CertificateTransaction {
-    return this.update(this.statements.issued, serial, transactionId);
-  }
-
-  printed(transactionId: string): CertificateTransaction {
-    return this.update(this.statements.printed, this.now(), transactionId);
-  }
-
-  /** The fee is owed back (print failed, issue failed, recovered after a restart). */
-  refunding(transactionId: string, reason: CertificateRefundReason): CertificateTransaction {
-    return this.update(this.statements.refunding, reason, transactionId);
+  /**
+   * Moves the transaction's money state by `event` if ledger-rules.ts allows it (with the serial, print time
+   * or refund reason the event carries), in one commit; throws IllegalLedgerTransitionError otherwise, having
+   * written nothing.
+   */
+  apply(transactionId: string, event: LedgerEvent): CertificateTransaction {
+    return this.db.transaction((): CertificateTransaction => {
+      const current = this.require(transactionId);
+      const next = ledgerTransition(current.state, event);
+      if (!next.ok) throw new IllegalLedgerTransitionError(transactionId, next.refusal);
+      if (event.type === 'issue') this.statements.serial.run(event.serial, transactionId);
+      if (event.type === 'print') this.statements.printedAt.run(this.now(), transactionId);
+      if (event.type === 'refund') this.statements.refundReason.run(event.reason, transactionId);
+      return this.update(this.statements.state, next.state, transactionId);
+    })();
   }
 
   refundReported(transactionId: string): CertificateTransaction {

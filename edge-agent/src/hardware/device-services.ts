@@ -1,5 +1,5 @@
 import type { CoinYen } from '@kiosk/protocols';
-import { CashRecorder } from '../cash/cash-recorder';
+import type { CashDesk } from '../cash/cash-desk';
 import { KIOSK_COINS } from '../cash/change-rules';
 import { CoinGate } from '../cash/coin-gate';
 import { BarcodeInput } from '../input/barcode-input';
@@ -7,7 +7,6 @@ import { PinEntry } from '../input/pin-entry';
 import type { Logger } from '../logger';
 import type { KioskSessions } from '../server/kiosk-sessions';
 import type { AgentState } from '../status/agent-state';
-import type { Outbox } from '../store/outbox';
 import type { KioskDrivers } from './kiosk-drivers';
 
 export interface DeviceServices {
@@ -20,7 +19,8 @@ export interface DeviceServices {
 
 export interface DeviceServicesDeps {
   drivers: KioskDrivers;
-  outbox: Outbox;
+  /** The one owner of money (cash/cash-desk.ts): it is attached to the acceptor and hoppers here. */
+  cashDesk: Pick<CashDesk<unknown>, 'attach'>;
   sessions: KioskSessions;
   state: AgentState;
   now: () => Date;
@@ -44,21 +44,16 @@ export interface CashPolicy {
 }
 
 /**
- * What the agent does with its devices' input between flows: records every coin and payout, opens the coin
+ * What the agent does with its devices' input between flows: hands every coin and payout to the cash desk, opens the coin
  * acceptor only while a flow is in its payment step (cash-rules.ts), collects PIN-pad digits (count only leaves), keeps the last
  * facility card scanned; PIN and scan are forgotten whenever the session changes.
  */
 export async function startDeviceServices(deps: DeviceServicesDeps): Promise<DeviceServices> {
   const { drivers, sessions, state, logger } = deps;
-  const cash = new CashRecorder({
-    outbox: deps.outbox,
-    activeSession: () => deps.cashPolicy?.transaction() ?? sessions.current()?.sessionId ?? null,
-    logger: logger.child({ module: 'cash' }),
-  });
   const pinEntry = new PinEntry();
   const barcodes = new BarcodeInput(deps.now, logger.child({ module: 'scanner' }));
   const detach = [
-    cash.attach(drivers.coinAcceptor, drivers.coinDispenser),
+    deps.cashDesk.attach(drivers.coinAcceptor, drivers.coinDispenser),
     drivers.pinPad ? pinEntry.attach(drivers.pinPad) : undefined,
     drivers.barcodeScanner ? barcodes.attach(drivers.barcodeScanner) : undefined,
     sessions.onChange(() => {
