@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, parseChaos, parseConfig } from './config';
+import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, parseChaos, parseConfig } from './config';
 
 const repoRoot = '/srv/kiosk';
 
@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       chaos: { hubCrashAfterCommit: undefined },
       fleet: DEFAULT_FLEET_CONFIG,
       auth: DEFAULT_AUTH_CONFIG,
+      limits: DEFAULT_LIMITS_CONFIG,
       certificates: {
         factsFile: path.join(repoRoot, 'central-hub', 'facts', 'toyonaka-facts.json'),
         trustAnchorFiles: [],

@@ -24,6 +24,7 @@ export interface HubConfig {
   chaos: ChaosConfig;
   fleet: FleetConfig;
   auth: AuthConfig;
+  limits: LimitsConfig;
   certificates: CertificateIssuanceConfig;
   lottery: LotteryConfig;
 }
@@ -58,6 +59,22 @@ export interface AuthConfig {
   lockMs: number;
   /** Create the demo administrator (`admin`, random password logged once) when there is no account. */
   demoAdmin: boolean;
+}
+
+/**
+ * What a client that has not proved who it is may cost the hub (gateways/socket-guard.ts,
+ * controllers/public-limits.ts). Counted per client address; 0 turns a limit off (load benches).
+ */
+export interface LimitsConfig {
+  /** Bytes a socket may send before it authenticates on a namespace; beyond them it is closed. */
+  preAuthSocketBytes: number;
+  /** Socket connections per address and window that have not authenticated (yet): more are refused. */
+  preAuthConnectsPerAddress: number;
+  preAuthConnectWindowMs: number;
+  /** Public lookups (`/verify`, `/api/verify`) per address per minute; more answer 429. */
+  verifyPerMinute: number;
+  /** Enrolment attempts that did not enrol, per address per hour; more answer 429. */
+  failedEnrolmentsPerHour: number;
 }
 
 /** Certificate issuance (certificates.module.ts). */
@@ -143,6 +160,11 @@ const EnvSchema = z.object({
   HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)),
   HUB_LOGIN_LOCK_MS: optional(ms(1000)),
   HUB_DEMO_ADMIN: flag(),
+  HUB_PREAUTH_SOCKET_BYTES: optional(z.coerce.number().int().min(1024).max(1024 * 1024)),
+  HUB_PREAUTH_CONNECTS_PER_ADDRESS: optional(z.coerce.number().int().min(0).max(1_000_000)),
+  HUB_PREAUTH_CONNECT_WINDOW_MS: optional(ms(1000)),
+  HUB_VERIFY_PER_MINUTE: optional(z.coerce.number().int().min(0).max(1_000_000)),
+  HUB_FAILED_ENROLMENTS_PER_HOUR: optional(z.coerce.number().int().min(0).max(1_000_000)),
   HUB_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: 'an http(s) URL' })),
   HUB_FACTS_FILE: optional(z.string().min(1)),
   HUB_CARD_TRUST_ANCHORS: fileList(),
@@ -179,6 +201,14 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   maxFailuresPerAddress: 20,
   lockMs: 15 * 60_000,
   demoAdmin: true,
+};
+
+export const DEFAULT_LIMITS_CONFIG: LimitsConfig = {
+  preAuthSocketBytes: 16 * 1024,
+  preAuthConnectsPerAddress: 100,
+  preAuthConnectWindowMs: 10_000,
+  verifyPerMinute: 60,
+  failedEnrolmentsPerHour: 20,
 };
 
 export function parseConfig(env: Record<string, string | undefined>, options: { repoRoot: string }): HubConfig {
@@ -225,6 +255,13 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       maxFailuresPerAddress: e.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAddress,
       lockMs: e.HUB_LOGIN_LOCK_MS ?? DEFAULT_AUTH_CONFIG.lockMs,
       demoAdmin: e.HUB_DEMO_ADMIN ?? DEFAULT_AUTH_CONFIG.demoAdmin,
+    },
+    limits: {
+      preAuthSocketBytes: e.HUB_PREAUTH_SOCKET_BYTES ?? DEFAULT_LIMITS_CONFIG.preAuthSocketBytes,
+      preAuthConnectsPerAddress: e.HUB_PREAUTH_CONNECTS_PER_ADDRESS ?? DEFAULT_LIMITS_CONFIG.preAuthConnectsPerAddress,
+      preAuthConnectWindowMs: e.HUB_PREAUTH_CONNECT_WINDOW_MS ?? DEFAULT_LIMITS_CONFIG.preAuthConnectWindowMs,
+      verifyPerMinute: e.HUB_VERIFY_PER_MINUTE ?? DEFAULT_LIMITS_CONFIG.verifyPerMinute,
+      failedEnrolmentsPerHour: e.HUB_FAILED_ENROLMENTS_PER_HOUR ?? DEFAULT_LIMITS_CONFIG.failedEnrolmentsPerHour,
     },
     certificates: {
       factsFile: path.resolve(e.HUB_FACTS_FILE ?? bundledFactsFile(options.repoRoot)),

@@ -6,6 +6,8 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { HubConfig } from './config';
 import { ProtocolExceptionFilter } from './controllers/exception.filter';
+import { securityHeaders } from './controllers/security-headers';
+import { GuardedIoAdapter, SocketGuard } from './gateways/socket-guard';
 import { PinoNestLogger, createRootLogger, type Logger } from './logger';
 import { AdminTokenFile } from './repositories/admin-token.repository';
 import { SystemClock, type Clock } from './repositories/clock.repository';
@@ -70,7 +72,9 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ProtocolExceptionFilter(logger));
+  app.useWebSocketAdapter(new GuardedIoAdapter(app, new SocketGuard(config.limits, logger)));
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   // Console files first; what is not a file falls through to ConsoleController (SPA routes, 503).
   app.useStaticAssets(config.consoleDir, { prefix: '/console/', index: 'index.html', fallthrough: true });
   try {

@@ -34,7 +34,21 @@ export function toFailure(error: unknown): { status: number; body: Failure } {
     const status = error.getStatus();
     return { status, body: failure(codeForStatus(status), messageForStatus(status, error)) };
   }
+  const clientStatus = exposedClientStatus(error);
+  if (clientStatus !== undefined) {
+    return { status: clientStatus, body: failure(codeForStatus(clientStatus), clientStatus === 413 ? 'request body too large' : 'invalid request') };
+  }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: failure('internal', 'internal error') };
+}
+
+/**
+ * The body parser's own errors (http-errors: `status`, `expose`) are the client's fault and say so: a
+ * body over the limit is 413, not an internal error.
+ */
+function exposedClientStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : undefined;
 }
 
 function codeForStatus(status: number): ErrorCode {

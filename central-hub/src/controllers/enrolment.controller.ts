@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   EnrolRequestSchema,
   EnrolmentCodeRequestSchema,
@@ -10,6 +10,7 @@ import {
 import type { Principal } from '../services/access.rules';
 import { EnrolmentService } from '../services/enrolment.service';
 import { ZodPipe } from './pipes';
+import { EnrolRateInterceptor } from './public-limits';
 import { CurrentPrincipal, SessionGuard } from './session.guard';
 
 @Controller('api')
@@ -30,6 +31,7 @@ export class EnrolmentController {
   /** Agent: no other authentication, the one-time code is the secret. */
   @Post('kiosks/enrol')
   @HttpCode(HttpStatus.CREATED)
+  @UseInterceptors(EnrolRateInterceptor)
   enrol(@Body(new ZodPipe(EnrolRequestSchema, 'enrolment request')) body: EnrolRequest): Promise<EnrolResponse> {
     return this.enrolment.enrol(body);
   }

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, UseGuards } from '@nestjs/common';
 import type { VerificationResult } from '@kiosk/protocols';
 import { warekiDateTime } from '../domain/certificates/wareki';
 import { CertificatesService } from '../services/certificates.service';
+import { VerifyRateGuard } from './public-limits';
 
 /** Longest input looked up; anything longer cannot be a code (and is not worth a query). */
 const MAX_CODE_INPUT = 64;
@@ -9,9 +10,10 @@ const MAX_CODE_INPUT = 64;
 /**
  * The public check of a certificate's verification code, where its QR code points: anyone holding the
  * paper can see whether it is valid, which certificate, when and where it was issued; never who it is
- * about. No authentication, on purpose.
+ * about. No authentication, on purpose; lookups are rate limited per client address (public-limits.ts).
  */
 @Controller()
+@UseGuards(VerifyRateGuard)
 export class VerifyController {
   constructor(@Inject(CertificatesService) private readonly certificates: CertificatesService) {}
 

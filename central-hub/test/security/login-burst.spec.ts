@@ -12,6 +12,8 @@ const PER_ACCOUNT = 5;
 const PER_ADDRESS = 20;
 const BURST = 40;
 
+jest.setTimeout(60_000);
+
 describe('login lock-out under a concurrent burst', () => {
   const clock = new ManualClock(new Date());
   let hub: TestHub;
