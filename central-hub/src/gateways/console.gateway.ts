@@ -21,7 +21,6 @@ import {
 } from '@kiosk/protocols';
 import { toFailure } from '../errors';
 import { LOGGER, type Logger } from '../logger';
-import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { WebsocketRepository, type ConsoleNamespace, type ConsoleSocket } from '../repositories/websocket.repository';
 import type { Principal } from '../services/access.rules';
@@ -53,7 +52,6 @@ export class ConsoleGateway implements OnGatewayInit<ConsoleNamespace>, OnGatewa
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
     @Inject(METRICS) private readonly metrics: Metrics,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'console-gateway' });
@@ -99,9 +97,9 @@ export class ConsoleGateway implements OnGatewayInit<ConsoleNamespace>, OnGatewa
   @SubscribeMessage('kiosks.list')
   async onList(@ConnectedSocket() socket: ConsoleSocket, @Ack() ack: unknown): Promise<void> {
     if (typeof ack !== 'function') return this.withoutAck('kiosks.list');
-    const principal = this.live(socket);
-    if (!principal) return;
     try {
+      const principal = await this.live(socket);
+      if (!principal) return;
       (ack as (kiosks: KioskSummary[]) => void)(await this.fleet.list(principal));
     } catch (error) {
       // No failure shape here: logged, and the console's own ack timeout reports it there.
@@ -175,7 +173,13 @@ export class ConsoleGateway implements OnGatewayInit<ConsoleNamespace>, OnGatewa
   ): Promise<void> {
     if (typeof ack !== 'function') return this.withoutAck(event);
     const reply = ack as (result: ({ ok: true } & R) | Failure) => void;
-    const principal = this.live(socket, reply);
+    let principal: Principal | undefined;
+    try {
+      principal = await this.live(socket, reply);
+    } catch (error) {
+      this.log.error({ event, err: error instanceof Error ? error.message : String(error) }, 'console session check failed');
+      return reply(failure('internal', 'internal error'));
+    }
     if (!principal) return;
     // Payload-less events have the ack as their only argument, which Nest also hands in as the body.
     const parsed = schema ? parseMessage(schema, body, event) : { ok: true as const, value: undefined as z.infer<S> };
@@ -192,12 +196,16 @@ export class ConsoleGateway implements OnGatewayInit<ConsoleNamespace>, OnGatewa
     }
   }
 
-  /** The socket's principal while its session lasts; an expired one is told so and disconnected. */
-  private live(socket: ConsoleSocket, reply?: (result: Failure) => void): Principal | undefined {
-    const { principal } = socket.data;
-    if (principal.expiresAt === null || principal.expiresAt > this.clock.now().toISOString()) return principal;
-    reply?.(failure('not_authenticated', 'session expired; sign in again'));
-    socket.emit('session.ended', { reason: 'expired' });
+  /**
+   * The socket's principal while its session lasts, checked against the store on every request; a
+   * console whose session ended (expired, logged out elsewhere, account changed) is told why and
+   * disconnected.
+   */
+  private async live(socket: ConsoleSocket, reply?: (result: Failure) => void): Promise<Principal | undefined> {
+    const current = await this.auth.recheck(socket.data.principal);
+    if (!('reason' in current)) return current;
+    reply?.(failure('not_authenticated', 'session ended; sign in again'));
+    socket.emit('session.ended', current);
     socket.disconnect(true);
     return undefined;
   }

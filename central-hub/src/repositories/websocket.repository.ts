@@ -139,6 +139,16 @@ export class WebsocketRepository {
     this.consoles?.to(scope === null ? ALL : scopeRoom(scope)).emit('fleet.overview', overview);
   }
 
+  /** The principals of the connected consoles that hold a session, one per session. */
+  consolePrincipals(): Principal[] {
+    const bySession = new Map<string, Principal>();
+    for (const socket of this.consoles?.sockets.values() ?? []) {
+      const { principal } = socket.data;
+      if (principal.sessionHash !== null) bySession.set(principal.sessionHash, principal);
+    }
+    return [...bySession.values()];
+  }
+
   /** Tells the consoles whose principal matches why, and disconnects them; resolves with how many. */
   endConsoles(matches: (principal: Principal) => boolean, ended: SessionEnded): number {
     let count = 0;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { LoginRequest, LoginResponse } from '@kiosk/protocols';
+import type { LoginRequest, LoginResponse, SessionEnded } from '@kiosk/protocols';
 import { HUB_CONFIG, type HubConfig } from '../config';
 import { rateLimited, unauthorized } from '../errors';
 import { LOGGER, type Logger } from '../logger';
@@ -147,6 +147,35 @@ export class AuthService implements OnApplicationBootstrap {
     await this.sessions.deleteExpired(now);
     const ended = this.sockets.endConsoles((p) => p.expiresAt !== null && p.expiresAt <= now, { reason: 'expired' });
     if (ended > 0) this.log.info({ consoles: ended }, 'expired console sessions ended');
+  }
+
+  /**
+   * The principal as the store has it now: the same one while its session lasts unchanged; else why it
+   * ended (expired; ended elsewhere, e.g. a logout on another hub process or the account deleted; or the
+   * account's role, municipality or name changed, which needs a new sign-in). The admin token never ends.
+   */
+  async recheck(principal: Principal): Promise<Principal | SessionEnded> {
+    if (principal.sessionHash === null) return principal;
+    const now = this.clock.now().toISOString();
+    if (principal.expiresAt !== null && principal.expiresAt <= now) return { reason: 'expired' };
+    const session = await this.sessions.findLive(principal.sessionHash, now);
+    if (!session) return { reason: 'logged-out' };
+    const unchanged = session.userId === principal.userId && session.username === principal.username && session.role === principal.role && session.municipality === principal.municipality;
+    return unchanged ? principal : { reason: 'expired' };
+  }
+
+  /**
+   * Ends every live console whose session has ended, however it ended (expiry, logout elsewhere, account
+   * changed or deleted); run every second (sweep.service.ts), so a console does not outlive its session.
+   */
+  async endRevokedConsoles(): Promise<number> {
+    let ended = 0;
+    for (const principal of this.sockets.consolePrincipals()) {
+      const current = await this.recheck(principal);
+      if ('reason' in current) ended += this.sockets.endConsoles((p) => p.sessionHash === principal.sessionHash, current);
+    }
+    if (ended > 0) this.log.info({ consoles: ended }, 'consoles of ended sessions disconnected');
+    return ended;
   }
 
   me(principal: Principal) {

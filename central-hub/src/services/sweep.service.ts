@@ -12,10 +12,14 @@ import { MonitorService } from './monitor.service';
 /** Names of the scheduled jobs (tests run them by name). */
 export const FLEET_SWEEP = 'fleet-sweep';
 export const TELEMETRY_PRUNE = 'telemetry-prune';
+export const CONSOLE_SESSIONS = 'console-sessions';
+/** How often live consoles are checked against their sessions (expiry, logout elsewhere, account changes). */
+export const CONSOLE_SESSION_CHECK_MS = 1000;
 
 /**
  * The hub's periodic work, on the injected scheduler: the fleet sweep (status from silence, alert
- * thresholds and hold times, command expiry, session expiry) and the telemetry retention job.
+ * thresholds and hold times, command expiry, session expiry), the telemetry retention job, and the
+ * check of live consoles against their sessions.
  */
 @Injectable()
 export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -38,6 +42,9 @@ export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.scheduler.every(FLEET_SWEEP, this.config.fleet.sweepIntervalMs, () => this.sweep());
     this.scheduler.every(TELEMETRY_PRUNE, this.config.fleet.telemetryPruneIntervalMs, () => this.prune());
+    this.scheduler.every(CONSOLE_SESSIONS, CONSOLE_SESSION_CHECK_MS, async () => {
+      await this.auth.endRevokedConsoles();
+    });
   }
 
   /** Before the database closes: nothing scheduled may run against it any more. */
