@@ -79,6 +79,9 @@ class ScriptedHub implements LotteryHub {
 
 class CapturingPrinter {
   readonly printed: Receipt[] = [];
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
   print(receipt: Receipt): Promise<void> {
     this.printed.push(receipt);
     return Promise.resolve();

@@ -39,7 +39,7 @@ describe('lottery on /ui', () => {
   });
 
   it('pushes the state on connect and answers lottery.state.get', async () => {
-    expect(states[0]).toEqual({ stage: 'inactive', pinDigits: 0, cardHint: null, mode: null, user: null, refusal: null, offlineEntryAvailable: false });
+    expect(states[0]).toEqual({ stage: 'inactive', pinDigits: 0, cardHint: null, mode: null, user: null, refusal: null, offlineEntryAvailable: false, receiptPrinterReady: false });
     expect(LotteryUiStateSchema.parse(await send('lottery.state.get'))).toEqual(states[0]);
   });
 

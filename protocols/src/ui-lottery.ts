@@ -105,6 +105,11 @@ export const LotteryUiStateSchema = z.strictObject({
   offlineEntryAvailable: z.boolean(),
   /** In `awaiting-card-pin`: how many wrong card PINs the card still allows (JPKI: 3 at most). */
   cardPinTriesLeft: z.int().nonnegative().max(3).nullable().optional(),
+  /**
+   * `false`: the receipt printer cannot print now (none, paper out, cover open, ...). Said before the
+   * person starts; entries and bookings still work and their numbers are shown on screen.
+   */
+  receiptPrinterReady: z.boolean().optional(),
 });
 export type LotteryUiState = z.infer<typeof LotteryUiStateSchema>;
 

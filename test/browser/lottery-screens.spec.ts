@@ -15,7 +15,7 @@ import { io } from 'socket.io-client';
 import { lotteryAgentUiAckSchemas, UI_NAMESPACE } from '@kiosk/protocols';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
-import { repoRoot } from '../support/processes';
+import { repoRoot, waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
 
 jest.setTimeout(300_000);
@@ -65,6 +65,26 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await number.waitFor({ timeout: 30_000 });
     return /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
   }
+
+  it('says before the person starts that no receipt can be printed, and lets them go on (item 11)', async () => {
+    const { panel } = terminal;
+    const health = panel.locator('[data-testid="panel-section-receipt"] [data-testid^="panel-health-"]').first();
+    const printerIs = async (ready: boolean): Promise<boolean> => ['ok', 'warning'].includes((await health.getAttribute('data-status')) ?? '') === ready;
+    await panel.getByTestId('panel-paper-out').click();
+    await waitUntil('receipt printer seen out of paper', () => printerIs(false));
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    expect(await kiosk.getByTestId('lottery-no-receipt').innerText()).toContain('番号は画面に表示されます');
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+    await panel.getByTestId('panel-paper-ok').click();
+    await waitUntil('receipt printer seen ready', () => printerIs(true));
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    expect(await kiosk.getByTestId('lottery-no-receipt').count()).toBe(0);
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+  });
 
   it('greets the next person in Japanese after an English session signs out (item 9)', async () => {
     await kiosk.getByTestId('lang-en').click();

@@ -127,7 +127,13 @@ export class LotteryService {
   }
 
   uiState(): LotteryUiState {
-    return toUiState(this.state, this.deps.pinEntry.state().digits, this.deps.cache.offlineKey() !== null);
+    return { ...toUiState(this.state, this.deps.pinEntry.state().digits, this.deps.cache.offlineKey() !== null), receiptPrinterReady: this.receiptPrinterReady() };
+  }
+
+  /** Whether a receipt could be printed now (told to the person before they start, not after). */
+  private receiptPrinterReady(): boolean {
+    const status = this.deps.receiptPrinter()?.health().status;
+    return status === 'ok' || status === 'warning';
   }
 
   onState(listener: (state: LotteryUiState) => void): () => void {

@@ -138,6 +138,7 @@ export const lotteryEn: LotteryMessages = {
   'lot.book.when': '{date} {start}–{end}',
   'lot.book.fee': 'Fee ¥{yen}',
   'lot.book.cancelRule': 'Free cancellation until the end of {date}; after that the full fee (¥{yen}) is charged.',
+  'lot.receipt.unavailable': 'The receipt printer is not working, so no receipt can be printed. You can still enter and book: the numbers are shown on screen, please note them.',
   'lot.error': 'Could not do this: {message}',
   'lot.loading': 'Loading…',
 };

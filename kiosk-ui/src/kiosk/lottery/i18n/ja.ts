@@ -140,6 +140,7 @@ export const lotteryJa = {
   'lot.book.when': '{date} {start}〜{end}',
   'lot.book.fee': '使用料 {yen}円',
   'lot.book.cancelRule': '{date}までは無料で取り消せます。それ以降の取消は使用料の全額（{yen}円）がかかります。',
+  'lot.receipt.unavailable': '受付票のプリンターが使えないため、受付票は印刷できません。申込・予約はできます。番号は画面に表示されますので、お控えください。',
   'lot.error': '処理できませんでした: {message}',
   'lot.loading': '読み込んでいます…',
 } as const;

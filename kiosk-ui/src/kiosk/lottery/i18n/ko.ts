@@ -138,6 +138,7 @@ export const lotteryKo: LotteryMessages = {
   'lot.book.when': '{date} {start}–{end}',
   'lot.book.fee': '이용료 {yen}엔',
   'lot.book.cancelRule': '{date}까지는 무료로 취소할 수 있습니다. 그 이후에는 이용료 전액({yen}엔)이 부과됩니다.',
+  'lot.receipt.unavailable': '접수증 프린터를 사용할 수 없어 접수증을 인쇄할 수 없습니다. 신청·예약은 가능하며, 번호가 화면에 표시되니 메모해 주십시오.',
   'lot.error': '처리할 수 없었습니다: {message}',
   'lot.loading': '불러오는 중…',
 };

@@ -138,6 +138,7 @@ export const lotteryZhHans: LotteryMessages = {
   'lot.book.when': '{date} {start}–{end}',
   'lot.book.fee': '使用费 {yen}日元',
   'lot.book.cancelRule': '{date} 之前可免费取消；之后取消将收取全额使用费（{yen}日元）。',
+  'lot.receipt.unavailable': '受理单打印机无法使用，不能打印受理单。仍可申请和预约，编号会显示在画面上，请记下。',
   'lot.error': '无法处理：{message}',
   'lot.loading': '正在读取…',
 };
