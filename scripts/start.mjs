@@ -7,7 +7,7 @@
 // directory) to watch the kiosk go offline and come back. Uses only Node's own modules, because it is what
 // runs right after a fresh install.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? path.join(root, 'data
 const hubPort = Number(process.env.HUB_PORT ?? 7400);
 const uiPort = Number(process.env.AGENT_UI_PORT ?? 7401);
 const logDir = path.join(dataDir, 'logs');
-mkdirSync(logDir, { recursive: true });
+// Logs name kiosks and technicians: readable by this user only (issue 15).
+mkdirSync(logDir, { recursive: true, mode: 0o700 });
+chmodSync(logDir, 0o700);
 
 const children = [];
 let stopping = false;
@@ -46,7 +48,9 @@ function startProcess(name, script, env, readyMsg) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push({ name, child });
-  const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+  const logFile = path.join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  if (existsSync(logFile)) chmodSync(logFile, 0o600);
   child.stderr.pipe(log);
   return new Promise((resolve, reject) => {
     let buffered = '';

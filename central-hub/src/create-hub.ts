@@ -13,6 +13,7 @@ import { AdminTokenFile } from './repositories/admin-token.repository';
 import { SystemClock, type Clock } from './repositories/clock.repository';
 import { NodeProcessControl, type ProcessControl } from './repositories/process.repository';
 import { PromMetrics } from './repositories/metrics.repository';
+import { makeDataDirPrivate } from './repositories/private-files';
 import { CryptoRandom, type Random } from './repositories/random.repository';
 import { TimerScheduler, type Scheduler } from './repositories/scheduler.repository';
 
@@ -45,6 +46,7 @@ function httpUrl(host: string, port: number): string {
 export async function createHub(config: HubConfig, overrides: HubOverrides = {}): Promise<HubHandle> {
   const logger = createRootLogger(config.logLevel, overrides.logDestination);
   const random = overrides.random ?? new CryptoRandom();
+  makeDataDirPrivate(config.dataDir);
   let adminToken = config.adminToken;
   if (adminToken === undefined) {
     const tokenFile = new AdminTokenFile(config.dataDir);
