@@ -1,18 +1,14 @@
 import {
-  CardAuthFailureReasonSchema,
-  type CertificateFlowErrorCode,
   type CertificateOrder,
   type CertificateQuoteView,
   type CertificateRefundReason,
   type CertificatesQuoteAck,
   type CertificateViewState,
-  type CertificateFailure,
   type CoinYen,
   type DeviceHealth,
   EligibilityReasonSchema,
 } from '@kiosk/protocols';
 import {
-  PrintJobFailedError,
   type CardReaderDriver,
   type CoinAcceptor,
   type CoinDispenser,
@@ -23,18 +19,18 @@ import type { CashDesk } from '../cash/cash-desk';
 import { sleep, type Clock } from '../clock';
 import type { PinEntry } from '../input/pin-entry';
 import type { Logger } from '../logger';
-import { cardFailureOf, readAuthCard, verifyPinAndSign } from '../my-number/jpki-operations';
 import type { KioskSessions, CurrentSession } from '../server/kiosk-sessions';
 import type { AgentState } from '../status/agent-state';
 import type { Outbox } from '../store/outbox';
 import type { CertificateCashPolicy } from './cash-policy';
 import { CertificateMoney } from './certificate-money';
-import { transition, type FlowEffect, type FlowEvent, type FlowState, type ResidentContext } from './flow-machine';
+import { transition, type FlowEffect, type FlowEvent, type FlowState } from './flow-machine';
 import { paymentOffer, viewOf } from './flow-view';
-import { CertificateHubUnreachableError, type CertificateHub } from './hub-certificates';
-import { preflight, type HubAvailability } from './preflight';
+import type { CertificateHub } from './hub-certificates';
+import { preflight } from './preflight';
 import type { PrintJobHistory } from './print-job-history';
-import { certificateReceipt } from './receipt';
+import { CardAndHubAuth, hubFailure, refusal } from './card-and-hub-auth';
+import { IssueAndPrint } from './issue-and-print';
 import type { CertificateCredit, CertificateTransactions } from './transaction-store';
 
 /** Test-only fault injection points (chaos.ts: KIOSK_CHAOS=agent-crash-after-payment / agent-crash-before-print). */
@@ -61,9 +57,6 @@ export interface CertificateFlowOptions {
   /** How long a restarted agent waits for the hopper before settling what it owes. */
   hopperWaitMs: number;
 }
-
-/** The pause between two attempts of an issue whose answer was lost. */
-const ISSUE_RETRY_PAUSE_MS = 300;
 
 export const DEFAULT_FLOW_OPTIONS: CertificateFlowOptions = { issueRetryMs: 60_000, printTimeoutMs: 300_000, hopperWaitMs: 15_000 };
 
@@ -93,17 +86,6 @@ export type CommandAck = { ok: true } | { ok: false; error: { code: 'conflict' |
 
 type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'agent-stopped';
 
-/** What the flow holds about one person: dropped (and buffers zeroed) on wipe. */
-interface PersonalData {
-  cardCertificate: Buffer | null;
-  cardSessionId: string | null;
-  order: CertificateOrder | null;
-  pdf: Buffer | null;
-  serial: string | null;
-}
-
-const emptyPersonalData = (): PersonalData => ({ cardCertificate: null, cardSessionId: null, order: null, pdf: null, serial: null });
-
 /**
  * The certificate flow's runner: holds the state of the pure machine (flow-machine.ts), turns device,
  * hub and screen happenings into its events, and carries out its effects. Money is in the ledger
@@ -115,6 +97,8 @@ export class CertificateFlow {
   private readonly options: CertificateFlowOptions;
   private readonly wait: (ms: number) => Promise<void>;
   private readonly money: CertificateMoney;
+  private readonly output: IssueAndPrint;
+  private readonly auth: CardAndHubAuth;
   private readonly listeners = new Set<(view: CertificateViewState) => void>();
   private readonly detach: Array<() => void> = [];
   /** The kiosk session (= transaction) the flow runs in; null when idle. */
@@ -124,8 +108,8 @@ export class CertificateFlow {
   private endReason: SessionEndReason = 'done';
   /** Bumped on every start and wipe: results of effects from an earlier flow are dropped. */
   private generation = 0;
-  private personal: PersonalData = emptyPersonalData();
-  private printJobIds: number[] = [];
+  /** The resident's order (card data: `auth`; the certificate itself: `output`); dropped on wipe. */
+  private order: CertificateOrder | null = null;
   /** The municipality the hub serves at this kiosk (from the preflight), for the receipt. */
   private kioskMunicipality: string | null = null;
   private quoteWaiter: ((ack: CertificatesQuoteAck) => void) | null = null;
@@ -147,6 +131,23 @@ export class CertificateFlow {
       wait: this.wait,
       hopperWaitMs: this.options.hopperWaitMs,
       stopped: () => this.stopped,
+      logger: deps.logger,
+    });
+    this.auth = new CardAndHubAuth({ hub: deps.hub, cardReader: deps.drivers.cardReader, pinEntry: deps.pinEntry, logger: deps.logger });
+    this.output = new IssueAndPrint({
+      kioskId: deps.kioskId,
+      hub: deps.hub,
+      transactions: deps.transactions,
+      money: this.money,
+      documentPrinter: deps.drivers.documentPrinter,
+      receiptPrinter: deps.drivers.receiptPrinter,
+      chaos: deps.chaos,
+      clock: deps.clock,
+      wait: this.wait,
+      issueRetryMs: this.options.issueRetryMs,
+      printTimeoutMs: this.options.printTimeoutMs,
+      stopped: () => this.stopped,
+      municipality: () => this.kioskMunicipality ?? '',
       logger: deps.logger,
     });
   }
@@ -350,9 +351,9 @@ export class CertificateFlow {
       case 'run-preflight':
         return feed(await this.preflight());
       case 'read-card':
-        return feed(await this.readCard());
+        return feed(await this.auth.readCard());
       case 'authenticate-card':
-        return feed(await this.authenticate());
+        return feed(await this.auth.authenticate());
       case 'request-quote':
         return this.requestQuote(effect.order, feed);
       case 'return-coins':
@@ -374,96 +375,15 @@ export class CertificateFlow {
 
   private async preflight(): Promise<FlowEvent> {
     await this.recovering;
-    const hub = await this.askAvailability();
+    const hub = await this.auth.availability();
     const outcome = preflight({ hub, outOfService: this.deps.state.isOutOfService(), devices: this.deps.deviceHealth() });
     if (!outcome.ok) return { type: 'preflight-failed', problems: outcome.problems };
     this.kioskMunicipality = outcome.municipality;
     return { type: 'preflight-passed', municipality: outcome.municipality, cardPresent: this.cardPresent() };
   }
 
-  private async askAvailability(): Promise<HubAvailability> {
-    if (!this.deps.hub.connected()) return { kind: 'unreachable' };
-    try {
-      const answer = await this.deps.hub.availability();
-      if (answer.ok) return { kind: 'answered', municipality: answer.municipality, availability: answer.availability };
-      if (answer.error.code === 'not-a-certificate-kiosk' || answer.error.code === 'municipality-not-served') return { kind: 'not-offered' };
-      this.deps.logger.warn({ code: answer.error.code }, 'hub refused the availability check');
-      return { kind: 'unreachable' };
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'availability check failed');
-      return { kind: 'unreachable' };
-    }
-  }
-
   private cardPresent(): boolean {
     return this.deps.drivers.cardReader?.selectedReader()?.cardPresent ?? false;
-  }
-
-  private async readCard(): Promise<FlowEvent> {
-    const reader = this.deps.drivers.cardReader;
-    if (!reader) return { type: 'failed', code: 'card-reader', message: 'no card reader' };
-    try {
-      const read = await readAuthCard(reader);
-      if (read.locked) return { type: 'pin-locked' };
-      this.personal.cardCertificate = read.certificate;
-      return { type: 'card-read', triesLeft: read.triesLeft };
-    } catch (error) {
-      return this.cardFailure(error);
-    }
-  }
-
-  private cardFailure(error: unknown): FlowEvent {
-    const failure = cardFailureOf(error, this.deps.logger);
-    switch (failure.kind) {
-      case 'not-my-number':
-        return { type: 'card-not-my-number' };
-      case 'pin-locked':
-        return { type: 'pin-locked' };
-      case 'pin-wrong':
-        return { type: 'pin-wrong', triesLeft: failure.triesLeft };
-      case 'card-removed':
-      case 'card-unreadable':
-        return { type: 'card-trouble', trouble: failure.kind };
-    }
-  }
-
-  /** Challenge from the hub, then VERIFY and SIGN in one exclusive card transaction, then the hub checks. */
-  private async authenticate(): Promise<FlowEvent> {
-    const pin = this.deps.pinEntry.take();
-    const reader = this.deps.drivers.cardReader;
-    const certificate = this.personal.cardCertificate;
-    try {
-      if (!pin || !reader || !certificate) return { type: 'failed', code: 'internal', message: 'no PIN, reader or card certificate' };
-      let challenge;
-      try {
-        challenge = await this.deps.hub.challenge();
-      } catch (error) {
-        return this.hubFailure(error);
-      }
-      if (!challenge.ok) return this.refusal(challenge);
-      const challengeBytes = Buffer.from(challenge.challenge, 'base64');
-      let signature: Buffer;
-      try {
-        signature = await verifyPinAndSign(reader, pin, challengeBytes); // zeroes the PIN buffer
-      } catch (error) {
-        return this.cardFailure(error);
-      }
-      let verified;
-      try {
-        verified = await this.deps.hub.verify({ challenge: challenge.challenge, certificate: certificate.toString('base64'), signature: signature.toString('base64') });
-      } catch (error) {
-        return this.hubFailure(error);
-      }
-      if (!verified.ok) {
-        const reason = CardAuthFailureReasonSchema.safeParse(verified.error.code);
-        return reason.success ? { type: 'card-refused', reason: reason.data } : this.refusal(verified);
-      }
-      this.personal.cardSessionId = verified.cardSessionId;
-      const resident: ResidentContext = { municipality: verified.municipality, household: verified.household, menu: verified.menu };
-      return { type: 'card-verified', resident };
-    } finally {
-      pin?.fill(0);
-    }
   }
 
   private async requestQuote(order: CertificateOrder, feed: (event: FlowEvent) => void): Promise<void> {
@@ -473,7 +393,7 @@ export class CertificateFlow {
       waiter?.(ack);
     };
     const state = this.state;
-    const cardSessionId = this.personal.cardSessionId;
+    const cardSessionId = this.auth.cardSessionId();
     if (state.kind !== 'choose' || !cardSessionId) {
       answer({ ok: false, error: { code: 'conflict', message: 'no card session to quote for' } });
       return;
@@ -483,18 +403,18 @@ export class CertificateFlow {
       quote = await this.deps.hub.quote({ cardSessionId, order });
     } catch (error) {
       answer({ ok: false, error: { code: 'internal', message: 'the hub cannot be reached' } });
-      feed(this.hubFailure(error));
+      feed(hubFailure(error, this.deps.logger));
       return;
     }
     if (!quote.ok) {
       const eligibility = EligibilityReasonSchema.safeParse(quote.error.code);
       answer(quote);
       if (eligibility.success) feed({ type: 'quote-refused', certificateType: order.options.type, reason: eligibility.data });
-      else feed(this.refusal(quote));
+      else feed(refusal(quote));
       return;
     }
     const item = state.resident.menu.find((entry) => entry.type === order.options.type);
-    this.personal.order = order;
+    this.order = order;
     const view: CertificateQuoteView = {
       order,
       certificateType: order.options.type,
@@ -566,92 +486,18 @@ export class CertificateFlow {
 
   private async issue(quote: CertificateQuoteView): Promise<FlowEvent> {
     const transactionId = this.sessionId;
-    const cardSessionId = this.personal.cardSessionId;
+    const cardSessionId = this.auth.cardSessionId();
     if (!transactionId || !cardSessionId) return { type: 'issue-failed' };
-    const request = { transactionId, cardSessionId, order: quote.order, paidFeeYen: quote.feeYen };
-    const deadline = this.deps.clock.now().getTime() + this.options.issueRetryMs;
-    for (;;) {
-      try {
-        const result = await this.deps.hub.issue(request);
-        if (!result.ok) {
-          this.deps.logger.warn({ transactionId, code: result.error.code }, 'hub refused the issue');
-          return { type: 'issue-failed' };
-        }
-        this.personal.pdf = Buffer.from(result.pdf, 'base64');
-        this.personal.serial = result.issuance.serial;
-        this.deps.transactions.apply(transactionId, { type: 'issue', serial: result.issuance.serial });
-        this.deps.logger.info({ transactionId, serial: result.issuance.serial, replayed: result.replayed }, 'certificate issued');
-        this.deps.chaos.certificateIssued();
-        return { type: 'issued' };
-      } catch (error) {
-        // Whether the hub committed is unknown: ask again with the same transaction id (its idempotency key).
-        if (!(error instanceof CertificateHubUnreachableError) || this.deps.clock.now().getTime() >= deadline || this.stopped) {
-          this.deps.logger.warn({ err: error, transactionId }, 'issue gave up');
-          return { type: 'issue-failed' };
-        }
-        this.deps.logger.info({ transactionId }, 'issue answer lost; retrying with the same transaction id');
-        await this.wait(ISSUE_RETRY_PAUSE_MS);
-      }
-    }
+    return this.output.issue(transactionId, cardSessionId, quote);
   }
 
-  private async printCertificate(): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    const printer = this.deps.drivers.documentPrinter;
-    const pdf = this.personal.pdf;
-    if (!transactionId || !printer || !pdf) return { type: 'print-failed' };
-    const health = printer.health();
-    if (health.status !== 'ok' && health.status !== 'warning') {
-      this.deps.logger.warn({ transactionId, status: health.status, reasons: health.reasons }, 'document printer not ready: refunding');
-      return { type: 'print-failed' };
-    }
-    try {
-      const job = await printer.printPdf(pdf, { jobName: transactionId, timeoutMs: this.options.printTimeoutMs });
-      this.printJobIds.push(job.jobId);
-      this.deps.transactions.apply(transactionId, { type: 'print' });
-      return { type: 'certificate-printed' };
-    } catch (error) {
-      if (error instanceof PrintJobFailedError && error.jobId !== undefined) this.printJobIds.push(error.jobId);
-      this.deps.logger.warn({ err: error, transactionId }, 'certificate print failed: refunding');
-      return { type: 'print-failed' };
-    }
+  private printCertificate(): Promise<FlowEvent> {
+    return this.sessionId ? this.output.printCertificate(this.sessionId) : Promise.resolve({ type: 'print-failed' });
   }
 
-  private async printReceipt(quote: CertificateQuoteView, changeYen: number, unpaidChangeYen: number): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'receipt-done', printed: false, changePaidYen: changeYen - unpaidChangeYen, changeUnpaidYen: unpaidChangeYen, voucherPrinted: false };
-    const ledger = this.deps.transactions.get(transactionId);
-    let printed = false;
-    try {
-      if (!this.deps.drivers.receiptPrinter) throw new Error('no receipt printer');
-      await this.deps.drivers.receiptPrinter.print(
-        certificateReceipt({
-          municipality: this.municipality(),
-          certificateNameJa: quote.nameJa,
-          copies: quote.copies,
-          unitFeeYen: quote.unitFeeYen,
-          feeYen: quote.feeYen,
-          paidYen: ledger?.creditedYen ?? quote.feeYen + changeYen,
-          changeYen,
-          unpaidChangeYen,
-          serial: this.personal.serial ?? '',
-          kioskId: this.deps.kioskId,
-          transactionId,
-          at: this.deps.clock.now(),
-        }),
-      );
-      printed = true;
-    } catch (error) {
-      this.deps.logger.warn({ err: error, transactionId }, 'receipt could not be printed');
-    }
-    // The printed receipt is the voucher for change the hopper could not pay; late coins and change no
-    // receipt covers are settled by the money effects. Committed before the screen says it.
-    const settled = await this.money.complete(transactionId, printed ? unpaidChangeYen : 0);
-    return { type: 'receipt-done', printed, changePaidYen: settled.paidOutYen, changeUnpaidYen: settled.voucherYen, voucherPrinted: settled.voucherPrinted };
-  }
-
-  private municipality(): string {
-    return this.kioskMunicipality ?? '';
+  private printReceipt(quote: CertificateQuoteView, changeYen: number, unpaidChangeYen: number): Promise<FlowEvent> {
+    if (!this.sessionId) return Promise.resolve({ type: 'receipt-done', printed: false, changePaidYen: changeYen - unpaidChangeYen, changeUnpaidYen: unpaidChangeYen, voucherPrinted: false });
+    return this.output.printReceipt(this.sessionId, quote, changeYen, unpaidChangeYen);
   }
 
   private async refund(reason: CertificateRefundReason): Promise<FlowEvent> {
@@ -659,15 +505,6 @@ export class CertificateFlow {
     if (!transactionId) return { type: 'refund-done', hopperYen: 0, voucherYen: 0 };
     const { hopperYen, voucherYen } = await this.money.refund(transactionId, reason);
     return { type: 'refund-done', hopperYen, voucherYen };
-  }
-
-  private hubFailure(error: unknown): FlowEvent {
-    this.deps.logger.warn({ err: error }, 'hub request failed during the certificate flow');
-    return { type: 'failed', code: 'hub-unreachable', message: 'the centre cannot be reached' };
-  }
-
-  private refusal(failure: CertificateFailure): FlowEvent {
-    return { type: 'failed', code: failure.error.code as CertificateFlowErrorCode, message: failure.error.message };
   }
 
   // ---- the end of a session ---------------------------------------------------------------------------
@@ -691,7 +528,7 @@ export class CertificateFlow {
   private wipe(): void {
     const sessionId = this.sessionId;
     const reason = this.endReason;
-    const jobs = this.printJobIds.splice(0);
+    const jobs = this.output.wipe();
     this.dropPersonalData();
     this.deps.pinEntry.reset();
     this.generation += 1;
@@ -720,9 +557,9 @@ export class CertificateFlow {
   }
 
   private dropPersonalData(): void {
-    this.personal.cardCertificate?.fill(0);
-    this.personal.pdf?.fill(0);
-    this.personal = emptyPersonalData();
+    this.auth.wipe();
+    this.order = null;
+    this.output.wipe();
   }
 
   private track(what: string, task: () => Promise<void>): Promise<void> {
