@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== spine: outbox and agent → hub sync"
 node test/dist/bench/sync.bench.js
-echo "== fleet: 1,000 kiosks heartbeating to one hub, console connected"
+echo "== fleet: heap per connection, heartbeats and event acks at 500/1,000/2,000 events/s per fleet size (BENCH_KIOSKS, default 1000,2000)"
 node test/dist/bench/fleet-load.bench.js
 echo "== card: My Number card over pcscd + vpcd"
 node devices/dist/card/bench/card.bench.js

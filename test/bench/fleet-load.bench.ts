@@ -1,156 +1,120 @@
 /**
- * `npm run bench`: 1,000 simulated kiosks (real enrolments, real signed handshakes, real sockets on
- * loopback) heartbeating to one hub process while a technician console stays connected. Prints the
- * hub's CPU share and RSS, the heartbeat acks' latency and how long the console waits for answers and
- * live pushes under that load. Figures, never assertions.
+ * `npm run bench`: one hub process and a growing fleet of simulated kiosks (real enrolments, real signed
+ * handshakes, real sockets on loopback) heartbeating to it while a technician console stays connected.
+ * For each fleet size in `BENCH_KIOSKS` (default 1000,2000; the full run is 1000,5000,10000) it prints:
+ * heap per connection after a forced GC, RSS, hub CPU, heartbeat ack p50/p99, console `fleet.overview`
+ * latency, and event ack p50/p99 at each aggregate rate of `BENCH_EVENT_RATES` (500,1000,2000 events/s,
+ * batches of `BENCH_EVENTS_PER_BATCH`, default 1). Figures, never assertions: the machine is shared, so
+ * compare runs made in the same conditions, by their ratios. The driver's own CPU is printed too: when it
+ * nears one core the client, not the hub, is what is measured. `BENCH_HUB_CPU_PROFILE=<file>` writes a
+ * CPU profile (.cpuprofile, for Chrome DevTools) of the hub during the first fleet size's load phases.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import {
-  CONSOLE_NAMESPACE,
-  EnrolResponseSchema,
-  HelloAckSchema,
-  PROTOCOL_VERSION,
-  SimpleAckSchema,
-  type ConsoleToHubEvents,
-  type HubToConsoleEvents,
-  type Telemetry,
-} from '@kiosk/protocols';
+import { CONSOLE_NAMESPACE, type ConsoleToHubEvents, type HubToConsoleEvents } from '@kiosk/protocols';
 import { TestSystem } from '../support/system';
-import { connectAgentSocket, signedAuth, type AgentSocket } from '../support/kiosk-client';
+import {
+  CpuMeter,
+  HUB_ENV,
+  Heartbeats,
+  connectKiosk,
+  driveEvents,
+  enrol,
+  heapAfterGc,
+  percentile,
+  quiesce,
+  rssMiB,
+  sleep,
+  type SimulatedKiosk,
+} from './fleet-probes';
 
-const KIOSKS = Number(process.env.BENCH_KIOSKS ?? 1000);
+const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
+const FLEET_SIZES = list(process.env.BENCH_KIOSKS, [1000, 2000]).sort((a, b) => a - b);
+const EVENT_RATES = list(process.env.BENCH_EVENT_RATES, [500, 1000, 2000]);
+const EVENTS_PER_BATCH = Number(process.env.BENCH_EVENTS_PER_BATCH ?? 1);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 15_000);
-const DURATION_MS = Number(process.env.BENCH_LOAD_MS ?? 45_000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 15_000);
 
-interface SimulatedKiosk {
-  kioskId: string;
-  privateKey: KeyObject;
-  socket?: AgentSocket;
-}
+type ConsoleSocket = Socket<HubToConsoleEvents, ConsoleToHubEvents>;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const p50p99 = (sorted: readonly number[]) => `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** utime + stime of a process, in clock ticks (100 per second on Linux). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-}
-
-async function enrol(system: TestSystem, index: number): Promise<SimulatedKiosk> {
-  const code = await system.createEnrolmentCode();
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const response = await fetch(`${system.hubUrl}/api/kiosks/enrol`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64') }),
-  });
-  if (response.status !== 201) throw new Error(`enrol ${index}: HTTP ${response.status}`);
-  return { kioskId: EnrolResponseSchema.parse(await response.json()).kioskId, privateKey };
-}
-
-function telemetry(): Telemetry {
-  return {
-    sentAt: new Date().toISOString(),
-    outbox: { backlog: 0, oldestOccurredAt: null, lastSeq: 0 },
-    devices: [],
-    agent: { version: 'bench', uptimeSeconds: process.uptime(), rssBytes: 0, outOfService: false },
-  };
+/** Asks the console's `fleet.overview` once a second until `stop` resolves; returns the sorted latencies. */
+async function pollOverview(consoleSocket: ConsoleSocket, stop: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void stop.finally(() => (done = true));
+  while (!done) {
+    const asked = performance.now();
+    await consoleSocket
+      .timeout(10_000)
+      .emitWithAck('fleet.overview')
+      .then(() => latencies.push(performance.now() - asked))
+      .catch(() => latencies.push(10_000));
+    await sleep(1000);
+  }
+  return latencies.sort((a, b) => a - b);
 }
 
 async function main(): Promise<void> {
   const system = new TestSystem();
   const kiosks: SimulatedKiosk[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  let consoleSocket: Socket<HubToConsoleEvents, ConsoleToHubEvents> | undefined;
+  const heartbeats = new Heartbeats(HEARTBEAT_MS);
+  let consoleSocket: ConsoleSocket | undefined;
   try {
-    const hub = await system.startHub();
-    console.log(`enrolling ${KIOSKS} kiosks...`);
-    for (let i = 0; i < KIOSKS; i += 50) {
-      kiosks.push(...(await Promise.all(Array.from({ length: Math.min(50, KIOSKS - i) }, (_, j) => enrol(system, i + j)))));
-    }
-
-    consoleSocket = io(`${system.hubUrl}${CONSOLE_NAMESPACE}`, {
-      transports: ['websocket'],
-      auth: { token: system.adminToken() },
-    });
-    let consolePushes = 0;
-    consoleSocket.on('kiosk.updated', () => {
-      consolePushes += 1;
-    });
+    const hub = await system.startHub(HUB_ENV);
+    consoleSocket = io(`${system.hubUrl}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], auth: { token: system.adminToken() } });
     await new Promise<void>((resolve, reject) => {
       consoleSocket?.once('connect', resolve);
       consoleSocket?.once('connect_error', reject);
     });
+    const heapEmpty = await heapAfterGc(hub);
+    console.log(`fleet bench: sizes ${FLEET_SIZES.join(', ')}; heartbeat every ${HEARTBEAT_MS / 1000} s; ${PHASE_MS / 1000} s per phase; events ${EVENT_RATES.join(', ')}/s in batches of ${EVENTS_PER_BATCH}`);
+    console.log(`  hub heap with no kiosk connected, after GC: ${mib(heapEmpty)}`);
 
-    console.log(`connecting ${KIOSKS} kiosks...`);
-    const connectStarted = performance.now();
-    for (let i = 0; i < kiosks.length; i += 100) {
-      await Promise.all(
-        kiosks.slice(i, i + 100).map(async (kiosk) => {
-          const { socket, refusal } = await connectAgentSocket(system.hubUrl, signedAuth(kiosk.kioskId, kiosk.privateKey));
-          if (refusal) throw new Error(`${kiosk.kioskId} refused: ${refusal.code}`);
-          HelloAckSchema.parse(await socket.timeout(10_000).emitWithAck('hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: 'bench' }));
-          kiosk.socket = socket;
-        }),
-      );
+    for (const size of FLEET_SIZES) {
+      const added: SimulatedKiosk[] = [];
+      for (let i = kiosks.length; i < size; i += 50) {
+        added.push(...(await Promise.all(Array.from({ length: Math.min(50, size - i) }, () => enrol(system)))));
+      }
+      const connectStarted = performance.now();
+      let retries = 0;
+      for (let i = 0; i < added.length; i += 100) {
+        const attempts = await Promise.all(added.slice(i, i + 100).map((kiosk) => connectKiosk(system.hubUrl, kiosk)));
+        retries += attempts.reduce((sum, n) => sum + n - 1, 0);
+      }
+      const connectS = (performance.now() - connectStarted) / 1000;
+      kiosks.push(...added);
+      for (const kiosk of added) heartbeats.start(kiosk);
+      await sleep(2000);
+      const heap = await heapAfterGc(hub);
+      console.log(`${size} kiosks (${added.length} connected + hello in ${connectS.toFixed(1)} s, ${retries} connect retries)`);
+      console.log(`  heap after GC ${mib(heap)}: ${((heap - heapEmpty) / size / 1024).toFixed(1)} KiB per connection; RSS ${rssMiB(hub.pid, 'VmRSS')} MiB`);
+
+      // Heartbeats only, then each event rate on top of them.
+      for (const rate of [0, ...EVENT_RATES]) {
+        if (kiosks[0]) await quiesce(kiosks[0]);
+        heartbeats.take();
+        const cpu = new CpuMeter(hub.pid);
+        const work = rate === 0 ? sleep(PHASE_MS) : driveEvents(kiosks, rate, EVENTS_PER_BATCH, PHASE_MS);
+        const overview = await pollOverview(consoleSocket, work);
+        const run = await work;
+        const { hub: hubCpu, driver } = cpu.read();
+        const beats = heartbeats.take();
+        const label = rate === 0 ? '  heartbeats only:' : `  ${rate} events/s:`;
+        const events = run
+          ? ` event ack ${p50p99(run.latencies)} (${run.ackedPerSecond.toFixed(0)}/s acked, ${run.timeouts} timed out, ${run.refused} refused);`
+          : '';
+        console.log(
+          `${label}${events} heartbeat ack ${p50p99(beats.latencies)} (${beats.failed} failed); overview p50 ${ms(percentile(overview, 50))}; hub CPU ${(hubCpu * 100).toFixed(0)}%, driver ${(driver * 100).toFixed(0)}%`,
+        );
+      }
+      const heapAfter = await heapAfterGc(hub);
+      console.log(`  after the load: heap after GC ${mib(heapAfter)}, RSS ${rssMiB(hub.pid, 'VmRSS')} MiB (peak ${rssMiB(hub.pid, 'VmHWM')} MiB)`);
     }
-    const connectMs = performance.now() - connectStarted;
-
-    const ackLatencies: number[] = [];
-    let failedHeartbeats = 0;
-    for (const [index, kiosk] of kiosks.entries()) {
-      // Spread the kiosks over the interval, as real ones are.
-      const start = setTimeout(() => {
-        const beat = () => {
-          const sent = performance.now();
-          kiosk.socket
-            ?.timeout(10_000)
-            .emitWithAck('telemetry', telemetry())
-            .then((ack) => {
-              if (SimpleAckSchema.parse(ack).ok) ackLatencies.push(performance.now() - sent);
-              else failedHeartbeats += 1;
-            })
-            .catch(() => {
-              failedHeartbeats += 1;
-            });
-        };
-        beat();
-        timers.push(setInterval(beat, HEARTBEAT_MS));
-      }, (index / kiosks.length) * HEARTBEAT_MS);
-      timers.push(start);
-    }
-
-    const consoleLatencies: number[] = [];
-    const ticksBefore = cpuTicks(hub.pid);
-    const loadStarted = performance.now();
-    while (performance.now() - loadStarted < DURATION_MS) {
-      const asked = performance.now();
-      await consoleSocket.timeout(10_000).emitWithAck('fleet.overview');
-      consoleLatencies.push(performance.now() - asked);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const elapsedS = (performance.now() - loadStarted) / 1000;
-    const cpuShare = (cpuTicks(hub.pid) - ticksBefore) / 100 / elapsedS;
-
-    ackLatencies.sort((a, b) => a - b);
-    consoleLatencies.sort((a, b) => a - b);
-    console.log(`fleet load: ${KIOSKS} kiosks, heartbeat every ${HEARTBEAT_MS / 1000} s, measured for ${elapsedS.toFixed(0)} s`);
-    console.log(`  connect + hello of all kiosks: ${(connectMs / 1000).toFixed(1)} s`);
-    console.log(`  heartbeats acked: ${ackLatencies.length} (${(ackLatencies.length / elapsedS).toFixed(0)}/s), failed ${failedHeartbeats}; ack latency p50 ${percentile(ackLatencies, 50).toFixed(1)} ms, p99 ${percentile(ackLatencies, 99).toFixed(1)} ms`);
-    console.log(`  console fleet.overview under load: p50 ${percentile(consoleLatencies, 50).toFixed(1)} ms, max ${consoleLatencies.at(-1)?.toFixed(1)} ms; live pushes received ${consolePushes}`);
-    console.log(`  hub CPU ${(cpuShare * 100).toFixed(0)}% of one core; RSS ${rssMiB(hub.pid, 'VmRSS')} MiB (peak ${rssMiB(hub.pid, 'VmHWM')} MiB)`);
   } finally {
-    for (const timer of timers) clearTimeout(timer);
+    heartbeats.stop();
     for (const kiosk of kiosks) kiosk.socket?.close();
     consoleSocket?.close();
     await system.close();
