@@ -12,6 +12,7 @@ describe('parseRoute', () => {
     ['#/alerts?state=resolved', { page: 'alerts', tab: 'resolved' }],
     ['#/audit', { page: 'audit' }],
     ['/audit/', { page: 'audit' }],
+    ['#/certificates', { page: 'certificates' }],
   ] as [string, Route][])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -48,6 +49,7 @@ describe('routeHash', () => {
     { page: 'alerts', tab: 'open' },
     { page: 'alerts', tab: 'resolved' },
     { page: 'audit' },
+    { page: 'certificates' },
   ] as Route[])('round-trips %j', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);
   });

@@ -3,7 +3,7 @@ import { AlertKindSchema, KioskIdSchema, KioskStatusSchema, type AlertKind, type
 /**
  * The console's pages as hash routes, so a tablet's back button, a bookmark and a shared link all work
  * without a router library or server routes: `#/fleet?status=offline`, `#/kiosks/<id>`,
- * `#/alerts?state=acknowledged`, `#/audit`. Parsing never throws: what it cannot read is `not-found`
+ * `#/alerts?state=acknowledged`, `#/audit`, `#/certificates`. Parsing never throws: what it cannot read is `not-found`
  * (or, for a query parameter, simply left out).
  */
 
@@ -24,6 +24,7 @@ export type Route =
   | { page: 'kiosk'; kioskId: string }
   | { page: 'alerts'; tab: AlertTab }
   | { page: 'audit' }
+  | { page: 'certificates' }
   | { page: 'not-found' };
 
 export type PageName = Route['page'];
@@ -82,6 +83,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'alerts', tab: isAlertTab(tab) ? tab : 'open' };
   }
   if (segments.length === 1 && segments[0] === 'audit') return { page: 'audit' };
+  if (segments.length === 1 && segments[0] === 'certificates') return { page: 'certificates' };
   return { page: 'not-found' };
 }
 
@@ -104,6 +106,8 @@ export function routeHash(route: Route): string {
       return route.tab === 'open' ? '#/alerts' : `#/alerts?state=${route.tab}`;
     case 'audit':
       return '#/audit';
+    case 'certificates':
+      return '#/certificates';
     case 'not-found':
       return '#/not-found';
   }

@@ -9,6 +9,7 @@ import {
   HubCommandTypeSchema,
   KioskStatusSchema,
   RoleSchema,
+  ServiceClosedReasonSchema,
 } from '@kiosk/protocols';
 import { placeholders, tables } from '../../shared/i18n/index';
 import { CONSOLE_LANGUAGES, consoleTables, consoleTranslate, isConsoleKey, type ConsoleMessageKey } from './index';
@@ -47,6 +48,7 @@ describe('console translation tables', () => {
     ['console.auditAction', AuditActionSchema.options],
     ['console.actorKind', AuditActorKindSchema.options],
     ['console.role', RoleSchema.options],
+    ['console.certificates.reason', ServiceClosedReasonSchema.options],
   ] as const)('names every value of %s', (prefix, values) => {
     expect(values.filter((value) => !isConsoleKey(`${prefix}.${value}`))).toEqual([]);
   });
