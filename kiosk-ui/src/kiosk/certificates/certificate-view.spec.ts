@@ -82,6 +82,14 @@ describe('certificate view rules', () => {
     expect(problemLines(en, 'en', state.problems)[2]).toBe('The certificate printer cannot be used (out of paper, door open).');
   });
 
+  it('on a maintenance day says so and names the next open day, in every language', () => {
+    const problems = [{ kind: 'service-closed', reason: 'maintenance', reopensAt: '2026-11-26T21:30:00Z' }] as const;
+    expect(problemLines(ja, 'ja', problems)).toEqual(['本日はメンテナンスのため休止しています。 次のご利用日は11月27日(金)です（6:30から）。']);
+    expect(problemLines(en, 'en', problems)).toEqual(['Closed today for maintenance. Next open day: Fri, November 27, from 6:30 AM.']);
+    expect(problemLines(certTranslator('ko'), 'ko', problems)[0]).toMatch(/^오늘은 점검으로 휴무합니다\. 다음 이용 가능일은 11월 27일 \(금\)입니다/);
+    expect(problemLines(certTranslator('zh-Hans'), 'zh-Hans', problems)[0]).toMatch(/^今天因系统维护暂停服务。 下一个服务日：11月27日周五/);
+  });
+
   it('has a message for every card refusal of the protocol', () => {
     for (const reason of CardAuthFailureReasonSchema.options) expect(ja(cardRefusalKey(reason))).not.toBe('');
     expect(cardRefusalKey('revoked')).toBe('cert.refused.revoked');

@@ -110,12 +110,23 @@ export function formatReopening(language: Language, instant: string): string {
   }).format(new Date(instant));
 }
 
+/** The day the service opens again, with its weekday, and the time it opens (Japan time). */
+export function formatOpenDay(language: Language, instant: string): { day: string; time: string } {
+  const date = new Date(instant);
+  return {
+    day: new Intl.DateTimeFormat(language, { timeZone: 'Asia/Tokyo', month: 'long', day: 'numeric', weekday: 'short' }).format(date),
+    time: new Intl.DateTimeFormat(language, { timeZone: 'Asia/Tokyo', hour: 'numeric', minute: '2-digit' }).format(date),
+  };
+}
+
 /** One line per failed check, in the agent's order; each says which check failed and why. */
 export function problemLines(t: CertTranslate, language: Language, problems: readonly CertificatePreflightProblem[]): string[] {
   return problems.map((problem) => {
     switch (problem.kind) {
       case 'service-closed': {
         const why = t(`cert.unavailable.${problem.reason}`);
+        // A maintenance day: the resident is told which day to come back.
+        if (problem.reason === 'maintenance' && problem.reopensAt !== null) return `${why} ${t('cert.unavailable.nextOpenDay', formatOpenDay(language, problem.reopensAt))}`;
         return problem.reopensAt === null ? why : `${why} ${t('cert.unavailable.reopens', { time: formatReopening(language, problem.reopensAt) })}`;
       }
       case 'hub-unreachable':
