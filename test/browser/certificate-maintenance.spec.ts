@@ -29,8 +29,7 @@ describe('maintenance days from the console to the kiosk', () => {
     kioskPage = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await kioskPage.goto(system.agentUiUrl);
     await kioskPage.getByTestId('attract').waitFor();
-    // The hub's CSP (script-src 'self') would refuse the axe-core script the accessibility check injects.
-    consolePage = await browser.newPage({ viewport: { width: 1280, height: 1400 }, bypassCSP: true });
+    consolePage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     await signInToConsole(consolePage, system);
   });
 
