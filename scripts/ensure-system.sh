@@ -6,7 +6,7 @@ set -euo pipefail
 
 # iproute2 and util-linux (unshare, setpriv): the virtual card's pcscd runs in its own network namespace.
 PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkg-config socat cups printer-driver-cups-pdf poppler-utils
-  fonts-noto-cjk umockdev chromium iproute2 util-linux)
+  fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

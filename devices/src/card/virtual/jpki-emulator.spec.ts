@@ -78,6 +78,37 @@ describe('VirtualJpkiCard', () => {
     expect(run(card, '802A0080' + 'F6' + '00'.repeat(246) + '00')).toEqual(['6700']); // more than k - 11 bytes
   });
 
+  it('keeps the application, the current EF and a verified PIN when a SELECT fails', () => {
+    const card = new VirtualJpkiCard({ certificate, privateKey, pin: '2580' });
+    run(card, SELECT_AP, SELECT_PIN, '002000800432353830', SELECT_KEY);
+    // Other applications' AIDs (as OpenSC's drivers probe them), an unknown EF, a P2 asking for FCI.
+    expect(run(card, '00A4040007627601FF00000000', '00A4040C07A000000079100000', '00A4020C020099', '00A40200020018', '00A4040C0AD392F000260100000001' + '00'))
+      .toEqual(['6A86', '6A82', '6A82', '6A86', '9000']);
+    run(card, SELECT_PIN, '002000800432353830', SELECT_KEY);
+    expect(run(card, '00A4040C0AD392F000260100000002', '00A4020C020099', '00A4040C09D392F0002601000000')).toEqual(['6A82', '6A82', '6A82']);
+    expect(run(card, '802A008033' + '00'.repeat(51) + '00')[0]).toMatch(/^[0-9A-F]{512}9000$/);
+  });
+
+  it('has the JPKI files a standard client reads: the CA certificates, the signing side closed', () => {
+    const ca = Buffer.concat([Buffer.from('30820100', 'hex'), Buffer.alloc(0x100, 0xca)]);
+    const card = new VirtualJpkiCard({ certificate, privateKey, pin: '2580', caCertificate: ca });
+    expect(run(card, SELECT_AP, '00A4020C02000B', '00B0000004', '00A4020C020002', '00B0000004')).toEqual(['9000', '9000', '308201009000', '9000', '308201009000']);
+    expect(run(card, '00A4020C020001', '00B0000004')).toEqual(['9000', '6982']);
+    expect(run(card, '00A4020C02001B', '00200080', '0020008006313233343536', '0020008004313233')).toEqual(['9000', '63C5', '6984', '6700']);
+    expect(run(card, SELECT_PIN, '002000800432353830', '00A4020C02001A', '802A008033' + '00'.repeat(51) + '00')).toEqual(['9000', '9000', '9000', '6982']);
+  });
+
+  it('opens the signing certificate and key with the signing password when one was issued', () => {
+    const signing = { certificate: Buffer.concat([Buffer.from('30820010', 'hex'), Buffer.alloc(0x10, 0x51)]), privateKey, password: 'ABC123' };
+    expect(() => new VirtualJpkiCard({ certificate, privateKey, pin: '2580', signing: { ...signing, password: 'abc' } })).toThrow(CardArgumentError);
+    const card = new VirtualJpkiCard({ certificate, privateKey, pin: '2580', signing });
+    expect(run(card, SELECT_AP, '00A4020C02001B', '0020008006414243313234', '00200080')).toEqual(['9000', '9000', '63C4', '63C4']);
+    expect(run(card, '0020008006414243313233', '00A4020C020001', '00B0000004')).toEqual(['9000', '9000', '308200109000']);
+    expect(run(card, '00A4020C02001A', '802A008033' + '00'.repeat(51) + '00')[1]).toMatch(/^[0-9A-F]{512}9000$/);
+    expect(run(card, SELECT_KEY, '802A008033' + '00'.repeat(51) + '00')).toEqual(['9000', '6982']); // the auth PIN is separate
+    expect(card.pinTriesLeft).toBe(3);
+  });
+
   it('answers anything else with a status word, never an exception', () => {
     const card = new VirtualJpkiCard({ certificate, privateKey, pin: '2580' });
     expect(run(card, '00', '00CA000000', '902A0080', '80CA0000', '00A4010C00')).toEqual(['6700', '6D00', '6E00', '6D00', '6A86']);

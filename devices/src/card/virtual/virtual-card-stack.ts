@@ -27,6 +27,8 @@ export class VirtualCardStack {
   private constructor(
     readonly pcscd: PcscdProcess,
     readonly residents: VirtualResident[],
+    /** The test CA's root, which the cards carry as the issuer of their certificates (EF 000B, 0002). */
+    private readonly caCertificate: Buffer | undefined,
     logger: CardLogger,
   ) {
     this.slots = Array.from({ length: VPCD_SLOTS }, (_, slot) => new VirtualCardSlot(pcscd.relaySocketPath(slot), { logger }));
@@ -34,10 +36,10 @@ export class VirtualCardStack {
 
   static async start(options: VirtualCardStackOptions = {}): Promise<VirtualCardStack> {
     const logger = options.logger ?? silentCardLogger;
-    const residents = options.testCaDir ? (await loadVirtualResidents(options.testCaDir)).residents : [];
+    const ca = options.testCaDir ? await loadVirtualResidents(options.testCaDir) : null;
     const pcscd = new PcscdProcess({ workDir: options.workDir, quickAck: options.quickAck, logger });
     await pcscd.start();
-    return new VirtualCardStack(pcscd, residents, logger);
+    return new VirtualCardStack(pcscd, ca?.residents ?? [], ca?.rootCertificate, logger);
   }
 
   /** PCSCLITE_CSOCK_NAME for the driver (PcscCardReader's `pcscSocketPath`). */
@@ -55,7 +57,7 @@ export class VirtualCardStack {
     if (existing) return existing;
     const resident = this.residents.find((candidate) => candidate.id === residentId);
     if (!resident) throw new VirtualCardError(`no virtual resident ${residentId}`);
-    const card = createResidentCard(resident);
+    const card = createResidentCard(resident, { caCertificate: this.caCertificate });
     this.cards.set(residentId, card);
     return card;
   }
