@@ -14,6 +14,7 @@ import {
   lotteryAgentUiAckSchemas,
   LotteryUiStateSchema,
   PanelPinKeySchema,
+  provisionalReference,
   UI_NAMESPACE,
   type AgentToUiEvents,
   type LotteryUiAck,
@@ -198,7 +199,7 @@ describe('offline lottery entry: provisional, SIGKILL, reconnect, confirmed exac
     const receipt = panel.state.receipts.map((printed) => printed.text).join('\n');
     expect(receipt).toContain('仮受付');
     expect(receipt).toContain('PROVISIONAL - confirmed when the');
-    expect(receipt).toContain(clientEntryId);
+    expect(receipt).toContain(provisionalReference(clientEntryId));
     expect(receipt).not.toContain(CARD);
     const entries = await ui.request('lottery.entries', {});
     expect(entries).toMatchObject({ ok: true, source: 'cache', unsent: [{ clientEntryId, firstSlotId }] });

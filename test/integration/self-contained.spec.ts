@@ -11,7 +11,7 @@ const repoRoot = path.resolve(__dirname, '../..');
 const SOURCE = /\.(?:[cm]?[jt]s|svelte|sh|json)$/;
 /** A quoted relative path that climbs: '../x', "../../x", `../y`. */
 const CLIMBING_LITERAL = /(['"`])((?:\.\.\/)+[^'"`\s]*)\1/g;
-/** path.join(repoRoot, '..', …): a climb above a repository root, written as separate segments. */
+/** A climb above the repository root written as separate segments: path.join(repoRoot, up, …) with up = '..'. */
 const CLIMBING_SEGMENTS = /\brepoRoot\s*,\s*(['"])\.\.\1/;
 
 interface Escape {

@@ -1,4 +1,5 @@
 import { encodeReceipt } from '@kiosk/devices';
+import { provisionalReference } from '@kiosk/protocols';
 import { tennisFacility as facility, tennisRound as round, tennisSlot } from './lottery-fixtures';
 import { checkOfflineEntry, japanTime, monthRange, roundOfSlot } from './lottery-rules';
 import { provisionalEntryReceipt } from './receipts';
@@ -41,7 +42,9 @@ describe('lottery rules on the terminal', () => {
     expect(text).toContain('仮受付');
     expect(text).toContain('PROVISIONAL - confirmed when the');
     expect(text).toContain('野畑テニスコート 1番コート');
-    expect(text).toContain('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b');
+    // The short reference a person can read out, not the 36-character id.
+    expect(text).toContain(provisionalReference('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'));
+    expect(text).not.toContain('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b');
     expect(() => encodeReceipt(receipt)).not.toThrow();
   });
 });
