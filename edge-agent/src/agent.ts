@@ -208,6 +208,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       pinEntry: deviceServices.pinEntry,
       cashPolicy,
       documentPrinterUri: hardware.bench ? (hardware.bench.peripherals.cups?.printerUri ?? null) : config.devices === 'real' ? config.hardware.documentPrinterUri : null,
+      paperTray: hardware.bench?.peripherals.cups?.tray ?? null,
       ackTimeoutMs: config.ackTimeoutMs,
       chaos,
       clock,
@@ -315,8 +316,15 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
 /** The demo's device panel over the virtual bench (AGENT_DEVICES=virtual only). */
 function startPanel(bench: VirtualBench, drivers: KioskDrivers, devices: DeviceRegistry, logger: Logger): DevicePanel {
   const cups = bench.peripherals.cups;
-  const jobs = cups ? new CupsCompletedJobs(cups.printerUri) : null;
-  const panel = new DevicePanel({ bench, devices, cardReader: drivers.cardReader, documents: () => jobs?.list() ?? Promise.resolve([]), logger });
+  const jobs = cups ? new CupsCompletedJobs(cups.printerUri, cups.tray) : null;
+  const panel = new DevicePanel({
+    bench,
+    devices,
+    cardReader: drivers.cardReader,
+    documents: () => jobs?.list() ?? Promise.resolve([]),
+    takeDocument: (jobId) => cups?.tray.take(jobId) ?? Promise.resolve(false),
+    logger,
+  });
   panel.start();
   return panel;
 }

@@ -5,10 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { CUPS_PDF_ANONYMOUS_DIR } from '@kiosk/devices';
 import {
   DEVICE_PANEL_NAMESPACE,
   UI_NAMESPACE,
@@ -159,8 +158,17 @@ export function residents(testCaDir: string): VirtualResident[] {
 type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 type PanelSocket = Socket<AgentToPanelEvents, PanelToAgentEvents>;
 
-/** Where printer-driver-cups-pdf writes the virtual A4 printer's jobs (its compiled-in Debian default). */
-export const CUPS_PDF_DIR = CUPS_PDF_ANONYMOUS_DIR;
+/**
+ * The virtual A4 printer's output tray (its private CUPS-PDF output directory, in the agent's data dir):
+ * the names of the PDFs lying there for a session (CUPS-PDF names them `<transaction id>…-job_<id>.pdf`).
+ */
+export function paperInTray(agentDir: string, sessionId: string): string[] {
+  return readdirSync(trayDir(agentDir)).filter((name) => name.startsWith(sessionId));
+}
+
+export function trayDir(agentDir: string): string {
+  return path.join(agentDir, 'devices', 'a4-tray');
+}
 
 /** A person at the kiosk screen and the hardware under their hands, over the agent's local sockets. */
 export class KioskDriver {
@@ -179,18 +187,10 @@ export class KioskDriver {
   /** Every event name the screen received, for a failing test's message. */
   readonly received: string[] = [];
 
-  /** The transactions this driver began: their printed certificates are removed on close. */
-  private readonly sessionIds: string[] = [];
-
-  /**
-   * Closes the sockets and takes the printed paper out of the tray: CUPS-PDF's shared output directory
-   * holds the (synthetic) residents' certificates, named by transaction id, until a test removes them.
-   */
+  /** Closes the sockets (the printed paper is in the agent's own tray, emptied when its bench stops). */
   close(): void {
     this.ui.close();
     this.panel.close();
-    const printed = readdirSync(CUPS_PDF_DIR, { withFileTypes: true }).filter((entry) => this.sessionIds.some((id) => entry.name.startsWith(id)));
-    for (const entry of printed) rmSync(path.join(CUPS_PDF_DIR, entry.name), { force: true });
   }
 
   latest(): CertificateViewState | undefined {
@@ -214,7 +214,6 @@ export class KioskDriver {
     await waitUntil('the ui socket connects', () => this.ui.connected);
     const begun = await this.ui.timeout(5000).emitWithAck('session.begin', { service: 'certificates', language: 'ja' });
     if (!begun.ok) throw new Error(`session.begin: ${begun.error.message}`);
-    this.sessionIds.push(begun.sessionId);
     return begun.sessionId;
   }
 

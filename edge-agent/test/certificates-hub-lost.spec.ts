@@ -6,10 +6,9 @@
  * refunds by hopper and records that durably; when the hub is back, the outbox delivers the cash events
  * and the refund record reaches the hub exactly once, with no issuance for the transaction.
  */
-import { readdirSync } from 'node:fs';
 import type { RunningAgent } from '../src/agent';
 import type { tempDir } from './support/agent-harness';
-import { CUPS_PDF_DIR, KioskDriver, RESIDENCE_X2, TestHub, residents, startInProcessCertificateKiosk, waitUntil } from './certificate-support';
+import { KioskDriver, RESIDENCE_X2, TestHub, paperInTray, residents, startInProcessCertificateKiosk, waitUntil } from './certificate-support';
 
 jest.setTimeout(120_000);
 
@@ -20,12 +19,13 @@ let tmp: ReturnType<typeof tempDir>;
 let hub: TestHub;
 let agent: RunningAgent;
 let kiosk: KioskDriver;
+let agentDir: string;
 let pin: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   let testCaDir: string;
-  ({ tmp, testCaDir, hub, agent, kiosk } = await startInProcessCertificateKiosk({
+  ({ tmp, agentDir, testCaDir, hub, agent, kiosk } = await startInProcessCertificateKiosk({
     name: 'certificates-hub-lost',
     logLines,
     certificateOptions: { issueRetryMs: ISSUE_RETRY_MS, printTimeoutMs: 60_000, hopperWaitMs: 5_000 },
@@ -84,7 +84,7 @@ describe('certificate issuance when the hub is lost mid-issue', () => {
         { type: 'cash.credit', transactionId: sessionId, coinYen: 100 },
         { type: 'cash.payout', transactionId: sessionId, amountYen: 400, reason: 'refund' },
       ]);
-      expect(readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId))).toEqual([]);
+      expect(paperInTray(agentDir, sessionId)).toEqual([]);
 
       await kiosk.command('certificates.finish');
       await kiosk.waitScreen('done');

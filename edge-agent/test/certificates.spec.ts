@@ -7,14 +7,15 @@
  * the file (the stacks take seconds to start); tests run in order and each is its own session.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunningAgent } from '../src/agent';
+import { CUPS_PDF_ANONYMOUS_DIR } from '@kiosk/devices';
 import { CupsCompletedJobs } from '../src/panel/cups-jobs';
 import type { HubSocketFactory } from '../src/sync/socket-factory';
 import { hubSocketFactory } from '../src/sync/socket-factory';
 import type { tempDir } from './support/agent-harness';
-import { CUPS_PDF_DIR, INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, residents, sleep, startInProcessCertificateKiosk, waitUntil, type VirtualResident } from './certificate-support';
+import { INKAN_X1, KioskDriver, RESIDENCE_X2, TestHub, paperInTray, residents, sleep, startInProcessCertificateKiosk, trayDir, waitUntil, type VirtualResident } from './certificate-support';
 
 jest.setTimeout(120_000);
 
@@ -133,10 +134,15 @@ describe('certificate issuance at the kiosk', () => {
     const [issuance, ...more] = hub.issuances(sessionId);
     expect(more).toEqual([]);
     expect(issuance).toMatchObject({ copies: 2, fee_yen: 400, voided_at: null });
-    // The certificate came out of the A4 printer (CUPS-PDF), with its text and serial.
-    const printed = readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId));
+    // The certificate came out of the A4 printer (CUPS-PDF), with its text and serial, into the agent's own
+    // tray: a 0700 directory in its data dir, the file 0600, nothing in the system's shared CUPS-PDF spool.
+    const printed = paperInTray(agentDir, sessionId);
     expect(printed).toHaveLength(1);
-    expect(execFileSync('pdfinfo', [path.join(CUPS_PDF_DIR, printed[0] ?? '')], { encoding: 'utf8' })).toMatch(/Pages:\s+2\n/);
+    const paper = path.join(trayDir(agentDir), printed[0] ?? '');
+    expect(execFileSync('pdfinfo', [paper], { encoding: 'utf8' })).toMatch(/Pages:\s+2\n/);
+    expect(statSync(trayDir(agentDir)).mode & 0o777).toBe(0o700);
+    expect(statSync(paper).mode & 0o777).toBe(0o600);
+    expect((existsSync(CUPS_PDF_ANONYMOUS_DIR) ? readdirSync(CUPS_PDF_ANONYMOUS_DIR) : []).filter((name) => name.startsWith(sessionId))).toEqual([]);
     // CUPS-PDF's output is outlines; the exact bytes CUPS was given (its spool copy) carry the text and serial.
     const cups = agent.hardware.bench?.peripherals.cups;
     const jobId = Number(/-job_(\d+)\.pdf$/.exec(printed[0] ?? '')?.[1]);
@@ -168,8 +174,11 @@ describe('certificate issuance at the kiosk', () => {
       printJobsPurged: 1,
     });
     expect(await jobs.list()).toEqual([]);
-    // Purged with its job: the spooled PDF (personal data) is gone from the print system.
+    // Purged with its job: the spooled PDF (personal data) is gone from the print system, and the paper
+    // nobody took from the tray is gone with the session.
     await expect(cups?.spooledDocument(jobId)).rejects.toThrow(/ENOENT/);
+    expect(existsSync(paper)).toBe(false);
+    expect(paperInTray(agentDir, sessionId)).toEqual([]);
     await kiosk.end('done');
     await waitUntil('idle', () => kiosk.latest()?.screen === 'idle');
     // Privacy: the resident's name and address (shown on the menu) and the PIN are in no log line and
@@ -327,7 +336,7 @@ describe('certificate issuance at the kiosk', () => {
     expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 500, paidOutYen: 500, refundReported: true });
     expect(hub.ledger(sessionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 400, detail: 'print-failed/hopper' }]);
     expect(hub.issuances(sessionId).map((row) => row.voided_at !== null)).toEqual([true]);
-    expect(readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId))).toEqual([]);
+    expect(paperInTray(agentDir, sessionId)).toEqual([]);
     await hubHasEvents(() => cashEvents(sessionId).length === 3);
     expect(cashEvents(sessionId)).toEqual([
       { type: 'cash.credit', transactionId: sessionId, coinYen: 500 },
@@ -531,9 +540,10 @@ describe('certificate issuance at the kiosk', () => {
     expect(loseNextIssueAnswer).toBe(false); // the fault did fire
     expect(hub.issuances(sessionId)).toHaveLength(1);
     expect(hub.ledger(sessionId).filter((row) => row.kind === 'issuance')).toHaveLength(1);
-    expect(readdirSync(CUPS_PDF_DIR).filter((name) => name.startsWith(sessionId))).toHaveLength(1);
+    expect(paperInTray(agentDir, sessionId)).toHaveLength(1);
     await kiosk.command('certificates.finish');
     await kiosk.waitScreen('done');
+    await waitUntil('the paper left with the wipe', () => paperInTray(agentDir, sessionId).length === 0);
   });
 
   it('refuses commands that do not fit the screen, and malformed ones, changing nothing', async () => {

@@ -7,6 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
@@ -21,7 +23,7 @@ import {
   type PanelToAgentEvents,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
-import { JpkiCard, NotMyNumberCardError } from '@kiosk/devices';
+import { CUPS_PDF_ANONYMOUS_DIR, JpkiCard, NotMyNumberCardError } from '@kiosk/devices';
 import { startAgent, type RunningAgent } from '../src/agent';
 import { EnvConfigRefresher } from '../src/config-refresher';
 import { MiniHub } from './support/mini-hub';
@@ -242,7 +244,24 @@ describe('AGENT_DEVICES=virtual', () => {
     await waitFor('the document result', () => resultOf(documentCommand.commandId) !== undefined, 20_000);
     expect(resultOf(documentCommand.commandId)?.status).toBe('succeeded');
     await waitFor('the panel lists the completed CUPS job', () => latestState().documents.length > 0);
-    expect(latestState().documents[0]).toMatchObject({ jobId: expect.any(Number), pages: expect.any(Number) });
+    const printed = latestState().documents[0];
+    expect(printed).toMatchObject({ jobId: expect.any(Number), pages: expect.any(Number), inTray: true });
+    const jobId = printed?.jobId ?? 0;
+
+    // The paper is a PDF in the agent's own tray (its data dir), 0700 / 0600, not in the shared CUPS-PDF spool.
+    const trayDir = path.join(tmp.dir, 'agent', 'devices', 'a4-tray');
+    const inTray = readdirSync(trayDir).filter((name) => name.endsWith(`-job_${jobId}.pdf`));
+    expect(inTray).toHaveLength(1);
+    expect(statSync(trayDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(trayDir, inTray[0] ?? '')).mode & 0o777).toBe(0o600);
+    expect((existsSync(CUPS_PDF_ANONYMOUS_DIR) ? readdirSync(CUPS_PDF_ANONYMOUS_DIR) : []).filter((name) => inTray.includes(name))).toEqual([]);
+
+    // "Take the certificate" on the panel: the file is gone, the list says taken; a second take finds nothing.
+    expect(await panelCommand('panel.document.take', { jobId })).toEqual({ ok: true });
+    expect(readdirSync(trayDir).filter((name) => name.endsWith(`-job_${jobId}.pdf`))).toEqual([]);
+    await waitFor('the panel shows the document taken', () => latestState().documents.find((document) => document.jobId === jobId)?.inTray === false);
+    expect(await panelCommand('panel.document.take', { jobId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await panelCommand('panel.document.take', { jobId: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
 
     const reset = command('device.reset', 'receipt-printer');
     expect(await hub.sendCommand(reset)).toEqual({ ok: true, duplicate: false });

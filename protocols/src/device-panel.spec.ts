@@ -25,7 +25,7 @@ const state: DevicePanelState = {
   ],
   barcodePresets: [{ barcode: '00000001', label: 'デモ利用者 1 (demo user 1)' }],
   receipts: [{ printedAt: since, text: '豊中市\n領収書\n200円' }],
-  documents: [{ printedAt: since, jobId: 42, pages: 1 }],
+  documents: [{ printedAt: since, jobId: 42, pages: 1, inTray: true }],
 };
 
 describe('device panel state', () => {
@@ -46,7 +46,8 @@ describe('device panel state', () => {
     ['a denomination listed twice', { ...state, hopper: { empty: false, coins: [{ coinYen: 10, count: 1 }, { coinYen: 10, count: 2 }] } }],
     ['eleven receipts', { ...state, receipts: Array(11).fill(state.receipts[0]) }],
     ['a receipt time without offset', { ...state, receipts: [{ printedAt: '2026-11-26T01:00:00', text: 'x' }] }],
-    ['a document with zero pages', { ...state, documents: [{ printedAt: since, jobId: 1, pages: 0 }] }],
+    ['a document with zero pages', { ...state, documents: [{ printedAt: since, jobId: 1, pages: 0, inTray: false }] }],
+    ['a document without its tray flag', { ...state, documents: [{ printedAt: since, jobId: 1, pages: 1 }] }],
     ['a preset that is not 8 digits', { ...state, barcodePresets: [{ barcode: '1234567', label: 'x' }] }],
     ['a malformed device health', { ...state, devices: [{ ...state.devices[0], status: 'fine' }] }],
     ['an unknown field', { ...state, pin: '1234' }],
@@ -69,6 +70,7 @@ describe('device panel commands', () => {
     ['panel.scanner.scan', { barcode: '01234567' }],
     ['panel.pinpad.press', { key: '0' }],
     ['panel.pinpad.press', { key: 'cancel' }],
+    ['panel.document.take', { jobId: 7 }],
   ] as const)('%s accepts %j', (name, payload) => {
     expect(panelToAgentSchemas[name].safeParse(payload).success).toBe(true);
   });
@@ -95,6 +97,10 @@ describe('device panel commands', () => {
     ['panel.pinpad.press', { key: '10' }],
     ['panel.pinpad.press', { key: 'ENTER' }],
     ['panel.pinpad.press', { keys: ['1', '2'] }],
+    ['panel.document.take', {}],
+    ['panel.document.take', { jobId: 0 }],
+    ['panel.document.take', { jobId: '7' }],
+    ['panel.document.take', { jobId: 7, file: '/etc/passwd' }],
   ] as const)('%s rejects %j', (name, payload) => {
     expect(panelToAgentSchemas[name].safeParse(payload).success).toBe(false);
   });
@@ -105,6 +111,7 @@ describe('device panel commands', () => {
       'panel.card.remove',
       'panel.coin.insert',
       'panel.coin.set',
+      'panel.document.take',
       'panel.hopper.set',
       'panel.pinpad.press',
       'panel.printer.set',

@@ -63,11 +63,16 @@ export type BarcodePreset = z.infer<typeof BarcodePresetSchema>;
 export const PrintedReceiptSchema = z.strictObject({ printedAt: InstantSchema, text: z.string().max(20_000) });
 export type PrintedReceipt = z.infer<typeof PrintedReceiptSchema>;
 
-/** One A4 document CUPS reported completed. `jobId` is the CUPS job id. */
+/**
+ * One A4 document CUPS reported completed. `jobId` is the CUPS job id. `inTray`: its paper (the PDF the
+ * virtual printer wrote, which carries the certificate's personal data) still lies in the output tray;
+ * it leaves when someone takes it (`panel.document.take`) or when the session is wiped.
+ */
 export const PrintedDocumentSchema = z.strictObject({
   printedAt: InstantSchema,
   jobId: z.int().positive(),
   pages: z.int().positive().max(1000),
+  inTray: z.boolean(),
 });
 export type PrintedDocument = z.infer<typeof PrintedDocumentSchema>;
 
@@ -173,6 +178,10 @@ export type PanelScannerScan = z.infer<typeof PanelScannerScanSchema>;
 export const PanelPinPadPressSchema = z.strictObject({ key: PanelPinKeySchema });
 export type PanelPinPadPress = z.infer<typeof PanelPinPadPressSchema>;
 
+/** Takes a printed document out of the A4 printer's tray (its PDF is deleted); `not_found` if it is not there. */
+export const PanelDocumentTakeSchema = z.strictObject({ jobId: z.int().positive() });
+export type PanelDocumentTake = z.infer<typeof PanelDocumentTakeSchema>;
+
 export const PanelCommandAckSchema = resultSchema({});
 export type PanelCommandAck = z.infer<typeof PanelCommandAckSchema>;
 
@@ -188,6 +197,7 @@ export interface PanelToAgentEvents {
   'panel.card.remove': Command<PanelCardRemove>;
   'panel.scanner.scan': Command<PanelScannerScan>;
   'panel.pinpad.press': Command<PanelPinPadPress>;
+  'panel.document.take': Command<PanelDocumentTake>;
 }
 export interface AgentToPanelEvents {
   'panel.state': (state: DevicePanelState) => void;
@@ -205,6 +215,7 @@ export const panelToAgentSchemas = {
   'panel.card.remove': PanelCardRemoveSchema,
   'panel.scanner.scan': PanelScannerScanSchema,
   'panel.pinpad.press': PanelPinPadPressSchema,
+  'panel.document.take': PanelDocumentTakeSchema,
 } as const satisfies Record<PanelCommandName, z.ZodType>;
 
 export type PanelCommandPayload<C extends PanelCommandName> = z.infer<(typeof panelToAgentSchemas)[C]>;

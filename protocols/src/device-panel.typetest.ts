@@ -29,6 +29,7 @@ export const mapsMatchSchemas: { [C in PanelCommandName]: Same<RequestOf<C>, Pan
   'panel.card.remove': true,
   'panel.scanner.scan': true,
   'panel.pinpad.press': true,
+  'panel.document.take': true,
 };
 
 export function panelClientEnd(): void {
@@ -43,6 +44,9 @@ export function panelClientEnd(): void {
   // @ts-expect-error a card is inserted by id
   panel.emit('panel.card.insert', { label: 'テスト 太郎' }, () => undefined);
   panel.emit('panel.pinpad.press', { key: 'enter' }, () => undefined);
+  panel.emit('panel.document.take', { jobId: 3 }, () => undefined);
+  // @ts-expect-error a document is taken by its job id, not by file name
+  panel.emit('panel.document.take', { file: 'x.pdf' }, () => undefined);
   // @ts-expect-error the pad has no star key
   panel.emit('panel.pinpad.press', { key: '*' }, () => undefined);
   // @ts-expect-error commands are acked

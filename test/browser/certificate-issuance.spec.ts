@@ -4,24 +4,25 @@
  * with a seal registration, the PIN typed on the on-screen pad (wrong twice first: tries left shown), a
  * residence certificate ×2 (400 yen) paid with one 500-yen coin, 100 yen change from the hopper, the PDF
  * printed to CUPS-PDF with the expected Japanese text and serial, the hub's verify page saying valid.
- * Then the privacy check: after the session, neither the agent's database, its logs, nor the private
- * CUPS spool and job history hold the PIN, the resident's name or address.
+ * The paper is the PDF in the agent's own output tray (0700, file 0600), taken with the device panel's
+ * "take the certificate" button. Then the privacy check: after the session, neither the agent's database,
+ * its logs, nor the private CUPS spool and job history hold the PIN, the resident's name or address, and
+ * no printed paper of the job is left in the tray or in the system's shared CUPS-PDF spool.
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
 import { typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
-import { fileText, scanTexts, type Secret } from '../support/privacy-scan';
-import { waitUntil } from '../support/processes';
+import { fileText, paperLeft, scanTexts, type PrintedJob, type Secret } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
 
-/** Where printer-driver-cups-pdf puts jobs of users it does not know (its Debian default). */
-const CUPS_PDF_OUT = '/var/spool/cups-pdf/ANONYMOUS';
+/** Where printer-driver-cups-pdf puts jobs under the system's configuration; the kiosk must never print there. */
+const SHARED_CUPS_PDF_OUT = '/var/spool/cups-pdf/ANONYMOUS';
 
 interface IssuanceRow {
   transaction_id: string;
@@ -38,7 +39,8 @@ describe('certificate issuance at the kiosk, end to end', () => {
   let page: Page;
   let panel: DevicePanelClient;
   let resident: TestResident;
-  const printedFiles: string[] = [];
+  /** The certificate's print job, for the privacy check. */
+  let printedJob: PrintedJob | undefined;
   /** Set once a whole session ran: the privacy check means nothing without one. */
   let sessionCompleted = false;
 
@@ -56,8 +58,6 @@ describe('certificate issuance at the kiosk, end to end', () => {
     panel?.close();
     await browser?.close();
     await system.close();
-    // The printed paper holds the (synthetic) resident's data: do not leave it in the shared output directory.
-    for (const file of printedFiles) rmSync(file, { force: true });
   });
 
   async function expectAccessible(): Promise<void> {
@@ -153,14 +153,15 @@ describe('certificate issuance at the kiosk, end to end', () => {
     expect(text).toContain(issuance.verification_code);
     // The paper does carry the resident: proof that the privacy scan below would find them in a spool copy.
     expect(text.replace(/\s/g, '')).toContain(resident.nameJa.replace(/\s/g, ''));
-    let pdf: string | undefined;
-    await waitUntil('CUPS-PDF wrote the PDF', () => {
-      pdf = printedPdf(issuance.transaction_id, job.jobId);
-      return pdf !== undefined;
-    }, 60_000);
-    if (!pdf) throw new Error('no PDF');
-    printedFiles.push(pdf);
+    // The paper: the PDF CUPS-PDF wrote into the agent's own tray (completed means it is there), readable
+    // by the agent's user only.
+    printedJob = { title: issuance.transaction_id, jobId: job.jobId };
+    const pdf = printedPdf(system.trayDir, printedJob);
+    if (!pdf) throw new Error(`job ${job.jobId}: no PDF in ${system.trayDir}`);
     expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Pages:\s+2\n[\s\S]*A4/);
+    expect(statSync(system.trayDir).mode & 0o777).toBe(0o700);
+    expect(statSync(pdf).mode & 0o777).toBe(0o600);
+    expect(paperLeft(SHARED_CUPS_PDF_OUT, printedJob, { shared: true })).toEqual([]);
 
     // Anyone can check the paper at the hub's verify page.
     const verify = await browser.newPage();
@@ -171,6 +172,17 @@ describe('certificate issuance at the kiosk, end to end', () => {
       await verify.close();
     }
 
+    // The person takes the paper: the device panel's "take the certificate" button removes the file.
+    const panelPage = await browser.newPage();
+    try {
+      await panelPage.goto(`${system.agentUiUrl.replace(/\/$/, '')}/panel/`);
+      await panelPage.getByTestId(`panel-document-take-${job.jobId}`).click();
+      await panelPage.getByTestId(`panel-document-taken-${job.jobId}`).waitFor({ timeout: 30_000 });
+      expect(existsSync(pdf)).toBe(false);
+    } finally {
+      await panelPage.close();
+    }
+
     // "Taken": the session ends, the kiosk goes home, the agent wipes.
     await page.getByTestId('cert-finish').click();
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
@@ -178,8 +190,8 @@ describe('certificate issuance at the kiosk, end to end', () => {
     sessionCompleted = true;
   });
 
-  it('leaves no PIN, name or address in the agent database, its logs, or the CUPS spool and job history', async () => {
-    if (!sessionCompleted) throw new Error('no certificate session completed: nothing to check');
+  it('leaves no PIN, name or address in the agent database, its logs, or the CUPS spool and job history, and no paper in any tray', async () => {
+    if (!sessionCompleted || !printedJob) throw new Error('no certificate session completed: nothing to check');
     const secrets: Secret[] = [
       { label: 'PIN', value: resident.pin, kind: 'number' },
       { label: 'name', value: resident.nameJa, kind: 'text' },
@@ -198,6 +210,12 @@ describe('certificate issuance at the kiosk, end to end', () => {
     expect(system.agentDatabaseFiles().length).toBeGreaterThan(0);
     expect(agent.logs.length).toBeGreaterThan(0);
     expect(scanTexts(sources, secrets)).toEqual([]);
+    // The paper's text is outlines (no text scan finds the name in it): its existence is what counts.
+    expect(system.trayDir.startsWith(system.agentDataDir)).toBe(true);
+    expect([...paperLeft(system.trayDir, printedJob), ...paperLeft(SHARED_CUPS_PDF_OUT, printedJob, { shared: true })]).toEqual([]);
+    // Nor does CUPS remember the job (its metadata: title, user, pages): the wipe purged it from the history.
+    const jobId = printedJob.jobId;
+    await panel.waitForState('CUPS no longer lists the job', (state) => !state.documents.some((document) => document.jobId === jobId));
   });
 });
 
@@ -218,12 +236,9 @@ function latestIssuance(system: CertificateTestSystem): IssuanceRow {
   }
 }
 
-/**
- * The PDF CUPS-PDF wrote for a job, if it is there yet: `<job name>…-job_<id>.pdf`, the job name being the
- * transaction id (every private cupsd numbers its jobs from 1, and other tests print into the same place).
- */
-function printedPdf(transactionId: string, jobId: number): string | undefined {
-  if (!existsSync(CUPS_PDF_OUT)) return undefined;
-  const name = readdirSync(CUPS_PDF_OUT).find((candidate) => candidate.startsWith(transactionId) && candidate.endsWith(`-job_${jobId}.pdf`));
-  return name ? path.join(CUPS_PDF_OUT, name) : undefined;
+/** The PDF CUPS-PDF wrote for a job in the agent's tray: `<job name>…-job_<id>.pdf`, the job name being the transaction id. */
+function printedPdf(trayDir: string, job: PrintedJob): string | undefined {
+  if (!existsSync(trayDir)) return undefined;
+  const name = readdirSync(trayDir).find((candidate) => candidate.startsWith(job.title) && candidate.endsWith(`-job_${job.jobId}.pdf`));
+  return name ? path.join(trayDir, name) : undefined;
 }

@@ -42,6 +42,8 @@ export class CertificateTestSystem extends TestSystem {
   readonly testCaDir = path.join(this.agentDataDir, 'test-ca');
   /** The virtual peripherals' directory (pty links, the private cupsd's config, spool and job history). */
   peripheralsDir = '';
+  /** The virtual A4 printer's output tray in the agent's data dir: the printed certificates (PDFs) until taken or wiped. */
+  readonly trayDir = path.join(this.agentDataDir, 'devices', 'a4-tray');
 
   async startCertificateKiosk(agentEnv: Record<string, string> = {}): Promise<void> {
     mkdirSync(this.agentDataDir, { recursive: true, mode: 0o700 });

@@ -1,4 +1,7 @@
-import { containsSecret, scanTexts, type Secret } from './privacy-scan';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { containsSecret, paperLeft, scanTexts, type Secret } from './privacy-scan';
 
 const pin: Secret = { label: 'PIN', value: '2580', kind: 'number' };
 const name: Secret = { label: 'name', value: '豊中 花子', kind: 'text' };
@@ -26,5 +29,21 @@ describe('privacy scan', () => {
       [pin, name],
     );
     expect(findings).toEqual([{ source: 'agent log', secret: 'name' }]);
+  });
+
+  it('finds a printed job left in an output directory by its name, by job id only where the directory is its own', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'paper-left-'));
+    try {
+      const job = { title: '0192f3a0-7b1e-7cc4-9a3b-1f2e3d4c5b6c', jobId: 7 };
+      expect(paperLeft(dir, job)).toEqual([]);
+      writeFileSync(path.join(dir, 'test-page-document-printer-job_7.pdf'), '%PDF-');
+      expect(paperLeft(dir, job)).toEqual([{ source: path.join(dir, 'test-page-document-printer-job_7.pdf'), secret: 'printed job 7' }]);
+      expect(paperLeft(dir, job, { shared: true })).toEqual([]);
+      writeFileSync(path.join(dir, `${job.title}-job_7.pdf`), '%PDF-');
+      expect(paperLeft(dir, job, { shared: true })).toHaveLength(1);
+      expect(paperLeft(path.join(dir, 'missing'), job)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** What must not be left anywhere on the kiosk after a session. */
 export interface Secret {
@@ -56,4 +57,28 @@ export function fileText(file: string): string {
     }
   }
   return bytes.toString('utf8');
+}
+
+/** A print job as CUPS-PDF names its output: `<title>…-job_<id>.pdf` (the title is the IPP job name). */
+export interface PrintedJob {
+  title: string;
+  jobId: number;
+}
+
+/**
+ * The paper a job left in a CUPS-PDF output directory, found by name: CUPS-PDF re-renders the text as
+ * outlines, so a certificate's PDF would pass any text scan while still showing the resident's name to
+ * whoever opens it. Its existence is the finding. In `shared` directories (the system's CUPS-PDF spool,
+ * written to by every cupsd on the machine, each numbering its jobs from 1) only the title identifies it.
+ */
+export function paperLeft(dir: string, job: PrintedJob, options: { shared?: boolean } = {}): Finding[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(job.title) || (!options.shared && name.endsWith(`-job_${job.jobId}.pdf`)))
+    .map((name) => ({ source: path.join(dir, name), secret: `printed job ${job.jobId}` }));
 }

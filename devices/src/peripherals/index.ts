@@ -124,6 +124,7 @@ export {
   type VirtualHopperSpec,
 } from './virtual/virtual-coin-machine';
 export { CUPS_PDF_ANONYMOUS_DIR, PrivateCups, type PrivateCupsOptions } from './virtual/private-cups';
+export { PaperTray, type TrayDocument } from './virtual/paper-tray';
 export {
   VIRTUAL_PINPAD_ID,
   VIRTUAL_SCANNER_ID,

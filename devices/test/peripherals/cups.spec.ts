@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import net from 'node:net';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -55,10 +55,6 @@ describe('A4 printer over IPP to a private CUPS', () => {
   let temp: { dir: string; remove: () => Promise<void> };
   let cups: PrivateCups;
   let printer: IppDocumentPrinter;
-  const outputs: string[] = [];
-  /** Jobs whose CUPS-PDF output (if any) has an unpredictable name: removed by job id and time. */
-  const otherJobs: number[] = [];
-  const started = Date.now();
   const tag = `t${process.pid}${Date.now().toString(36)}`;
 
   beforeAll(async () => {
@@ -71,25 +67,39 @@ describe('A4 printer over IPP to a private CUPS', () => {
   afterAll(async () => {
     await printer.stop();
     await cups.stop();
+    // Everything it printed was in the tray under the temp dir: nothing is left anywhere else.
     await temp.remove();
-    await Promise.all(outputs.map((file) => rm(file, { force: true })));
-    for (const name of await readdir(CUPS_PDF_ANONYMOUS_DIR).catch(() => [] as string[])) {
-      const file = path.join(CUPS_PDF_ANONYMOUS_DIR, name);
-      if (otherJobs.some((id) => name.endsWith(`-job_${id}.pdf`)) && (await stat(file)).mtimeMs >= started - 1000) await rm(file, { force: true });
-    }
   });
 
-  it('prints a PDF to completion; CUPS spooled exactly the submitted bytes and CUPS-PDF wrote the page', async () => {
+  it('prints a PDF to completion; CUPS spooled exactly the submitted bytes and CUPS-PDF wrote the page into its own tray', async () => {
     expect(printer.health().status).toBe('ok');
     const pdf = handmadePdf(`CERTIFICATE ${tag}`);
     const jobName = `cert-${tag}`;
     const result = await printer.printPdf(pdf, { jobName, timeoutMs: 20_000 });
     expect(result.state).toBe('completed');
     expect((await cups.spooledDocument(result.jobId)).equals(pdf)).toBe(true);
-    const output = await waitFor('cups-pdf output', () => cups.printedPdf(jobName, result.jobId));
-    outputs.push(output);
+    // Completed means the backend is done: the PDF is in the tray already.
+    const output = await cups.printedPdf(jobName, result.jobId);
+    if (!output) throw new Error(`job ${result.jobId}: no PDF in ${cups.tray.dir}`);
+    expect(path.dirname(output)).toBe(cups.tray.dir);
     const { stdout } = await run('pdftotext', [output, '-']);
     expect(stdout).toContain(`CERTIFICATE ${tag}`);
+    // Paper in a tray only this user can open: the directory 0700, the file 0600, both ours.
+    const trayStat = await stat(cups.tray.dir);
+    const fileStat = await stat(output);
+    expect((trayStat.mode & 0o777).toString(8)).toBe('700');
+    expect((fileStat.mode & 0o777).toString(8)).toBe('600');
+    expect([trayStat.uid, fileStat.uid]).toEqual([process.getuid?.(), process.getuid?.()]);
+    // Not in the system's shared CUPS-PDF spool.
+    const shared = await readdir(CUPS_PDF_ANONYMOUS_DIR).catch(() => [] as string[]);
+    expect(shared.filter((name) => name.startsWith(jobName))).toEqual([]);
+    expect(await cups.tray.contents()).toEqual([{ jobId: result.jobId, file: output }]);
+
+    // Taking the paper deletes it; taking it again finds nothing.
+    expect(await cups.tray.take(result.jobId)).toBe(true);
+    expect(await cups.printedPdf(jobName, result.jobId)).toBeUndefined();
+    expect(await cups.tray.take(result.jobId)).toBe(false);
+    expect(await cups.tray.contents()).toEqual([]);
   });
 
   it('reports printer-state-reasons as health and recovers', async () => {
@@ -111,7 +121,6 @@ describe('A4 printer over IPP to a private CUPS', () => {
     expect(failure).toBeInstanceOf(PrintJobFailedError);
     expect(failure).toMatchObject({ jobState: 'timeout', printed: false });
     const jobId = (failure as PrintJobFailedError).jobId as number;
-    otherJobs.push(jobId);
     expect((await new IppClient(cups.printerUri).getJob(jobId)).state).toBe(IppJobState.canceled);
     await cups.resume();
     await waitFor('ok after resume', () => printer.health().status === 'ok');
@@ -121,7 +130,6 @@ describe('A4 printer over IPP to a private CUPS', () => {
     const broken = Buffer.from('%PDF-1.4\nnot really a PDF\n', 'latin1');
     const failure = await printer.printPdf(broken, { jobName: `broken-${tag}`, timeoutMs: 15_000 }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'print-job-failed', jobState: 'aborted', reasons: ['job-completed-with-errors'] });
-    otherJobs.push((failure as PrintJobFailedError).jobId as number);
   });
 
   it('refuses input that is not a PDF, and job names that could carry personal data, before CUPS sees them', async () => {

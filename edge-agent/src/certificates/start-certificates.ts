@@ -12,7 +12,7 @@ import type { CertificateCashPolicy } from './cash-policy';
 import { CertificateFlow, type CertificateDrivers, type CertificateFlowOptions } from './certificate-flow';
 import { attachCertificatesUi } from './certificates-namespace';
 import { CertificateHubClient } from './hub-certificates';
-import { CupsJobHistory } from './print-job-history';
+import { CupsJobHistory, type PaperTray } from './print-job-history';
 import { CertificateTransactions, type CertificateCredit } from './transaction-store';
 
 /** The certificate kiosk's money: its ledger and the cash desk that alone writes money to it and the outbox. */
@@ -58,6 +58,8 @@ export interface CertificatesDeps {
   cashPolicy: CertificateCashPolicy;
   /** The A4 printer's CUPS queue (for purging a session's print job), or null. */
   documentPrinterUri: string | null;
+  /** The demo's A4 output tray: a session's paper still in it is taken at the wipe (null on real hardware). */
+  paperTray: PaperTray | null;
   ackTimeoutMs: number;
   chaos: ChaosHooks;
   clock: Clock;
@@ -93,7 +95,7 @@ export function startCertificates(deps: CertificatesDeps): RunningCertificates {
     cashDesk: desk,
     outbox: deps.store.outbox,
     cashPolicy: deps.cashPolicy,
-    printJobs: deps.documentPrinterUri ? new CupsJobHistory(deps.documentPrinterUri) : null,
+    printJobs: deps.documentPrinterUri ? new CupsJobHistory(deps.documentPrinterUri, deps.paperTray) : null,
     chaos: deps.chaos,
     clock: deps.clock,
     logger: deps.logger,

@@ -7,7 +7,10 @@ import type { DeviceWiring } from './device-wiring';
 import { ensureTestCa } from './test-ca';
 
 export interface VirtualBenchOptions {
-  /** The agent's data directory: the test CA goes to `test-ca/`, the card's pcscd to `devices/pcscd/`. */
+  /**
+   * The agent's data directory: the test CA goes to `test-ca/`, the card's pcscd to `devices/pcscd/`, the
+   * A4 printer's output tray (the printed certificates, 0700) to `devices/a4-tray/`.
+   */
   dataDir: string;
   repoRoot: string;
   logger: Logger;
@@ -17,7 +20,8 @@ export interface VirtualBenchOptions {
  * The demo's hardware (`AGENT_DEVICES=virtual`): virtual devices on the real OS stacks, which the agent's
  * real drivers reach exactly as they would reach hardware. The card: a sandboxed pcscd with vpcd and the
  * test CA's residents. The receipt printer and the coin machine: simulators at the far end of socat pty
- * pairs. The A4 printer: a private cupsd with a CUPS-PDF queue. The scanner and PIN pad: the in-memory HID
+ * pairs. The A4 printer: a private cupsd with a CUPS-PDF queue whose PDFs (the paper) lie in a tray in the
+ * agent's data directory until taken, wiped or the bench stops. The scanner and PIN pad: the in-memory HID
  * source (the one seam nothing real reaches here). The bench owns all of it; the device panel plays it.
  */
 export class VirtualBench {
@@ -50,7 +54,11 @@ export class VirtualBench {
           logger: logger.child({ module: 'virtual-card' }),
         }),
       ),
-      startVirtualPeripherals({ dir: peripheralsDir, logger: logger.child({ module: 'virtual-peripherals' }) }),
+      startVirtualPeripherals({
+        dir: peripheralsDir,
+        a4TrayDir: path.join(options.dataDir, 'devices', 'a4-tray'),
+        logger: logger.child({ module: 'virtual-peripherals' }),
+      }),
     ]);
     const [cards, peripherals] = started;
     if (cards.status === 'fulfilled' && peripherals.status === 'fulfilled') {
@@ -68,6 +76,8 @@ export class VirtualBench {
   async stop(): Promise<void> {
     const results = await Promise.allSettled([this.cards.stop(), this.peripherals.stop()]);
     await rm(this.peripheralsDir, { recursive: true, force: true });
+    // Paper nobody took does not outlive the demo (the next start would throw it away anyway).
+    await this.peripherals.cups?.tray.empty();
     const failed = results.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }

@@ -15,10 +15,11 @@ describe('completedJobs', () => {
         job(int('job-id', 3), { name: 'job-state', tag: IppValueTag.enum, values: [9] }, int('time-at-completed', 1_764_118_800), int('job-impressions-completed', 2)),
         job(int('job-id', 4), { name: 'job-state', tag: IppValueTag.enum, values: [9] }, int('time-at-completed', 1_764_118_860), int('job-impressions-completed', 0)),
       ),
+      new Set([3]),
     );
     expect(documents).toEqual([
-      { jobId: 4, printedAt: '2025-11-26T01:01:00.000Z', pages: 1 },
-      { jobId: 3, printedAt: '2025-11-26T01:00:00.000Z', pages: 2 },
+      { jobId: 4, printedAt: '2025-11-26T01:01:00.000Z', pages: 1, inTray: false },
+      { jobId: 3, printedAt: '2025-11-26T01:00:00.000Z', pages: 2, inTray: true },
     ]);
   });
 

@@ -24,8 +24,10 @@ export interface DevicePanelDeps {
   devices: DeviceManager;
   /** The agent's reader driver: a card swap waits until it has seen the first card go. */
   cardReader: CardReaderDriver | null;
-  /** Completed A4 jobs of the virtual printer's queue, newest first. */
+  /** Completed A4 jobs of the virtual printer's queue, newest first, each saying whether its paper is in the tray. */
   documents: () => Promise<PrintedDocument[]>;
+  /** Takes a job's paper out of the virtual A4 printer's tray (deletes its PDF); false when it was not there. */
+  takeDocument: (jobId: number) => Promise<boolean>;
   logger: Logger;
   /** How often the CUPS queue is asked for completed jobs. */
   documentPollMs?: number;
@@ -193,6 +195,13 @@ export class DevicePanel implements PanelService {
         const { key } = command.payload;
         hid.pinPad.press([padKey(key)]);
         return undefined; // not logged at all: even "a key" per press would count the PIN's digits
+      }
+      case 'panel.document.take': {
+        const { jobId } = command.payload;
+        if (!(await this.deps.takeDocument(jobId))) return failure('not_found', 'that document is not in the A4 printer tray');
+        this.documents = this.documents.map((document) => (document.jobId === jobId ? { ...document, inTray: false } : document));
+        this.deps.logger.info({ jobId }, 'panel: document taken from the A4 tray');
+        return undefined;
       }
     }
   }

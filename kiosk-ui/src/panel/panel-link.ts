@@ -49,6 +49,7 @@ const emitters: { [C in PanelCommandName]: (socket: TimedSocket, payload: PanelC
   'panel.card.remove': (socket, payload) => socket.emitWithAck('panel.card.remove', payload),
   'panel.scanner.scan': (socket, payload) => socket.emitWithAck('panel.scanner.scan', payload),
   'panel.pinpad.press': (socket, payload) => socket.emitWithAck('panel.pinpad.press', payload),
+  'panel.document.take': (socket, payload) => socket.emitWithAck('panel.document.take', payload),
 };
 
 /**

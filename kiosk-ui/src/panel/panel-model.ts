@@ -127,6 +127,7 @@ const ACTION_KEYS = {
   'panel.card.remove': 'panel.action.card.remove',
   'panel.scanner.scan': 'panel.action.scanner.scan',
   'panel.pinpad.press': 'panel.action.pinpad.press',
+  'panel.document.take': 'panel.action.document.take',
 } as const satisfies Record<PanelCommandName, PanelMessageKey>;
 
 export function failureText(t: PanelTranslate, failure: PanelFailure): string {

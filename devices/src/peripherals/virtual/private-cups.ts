@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { VirtualDeviceError } from '../errors';
@@ -8,6 +9,7 @@ import { delay } from '../logger';
 import { ValueTag } from '../ipp/codec';
 import { IppClient, Operation } from '../ipp/client';
 import { GroupTag } from '../ipp/codec';
+import { PaperTray } from './paper-tray';
 
 const run = promisify(execFile);
 
@@ -19,19 +21,39 @@ export interface PrivateCupsOptions {
   deviceUri?: string;
   /** PPD for the queue; default the CUPS-PDF one. */
   ppd?: string;
+  /**
+   * The output tray: where the CUPS-PDF queue's PDFs land (0700, this process's user; files 0600), emptied
+   * at start. Default `<dir>/tray`. The agent puts it in its data directory.
+   */
+  trayDir?: string;
   cupsdPath?: string;
   lpadminPath?: string;
+  unsharePath?: string;
   startTimeoutMs?: number;
 }
 
-/** Where printer-driver-cups-pdf writes jobs of users it does not know (its Debian default). */
+/**
+ * Where printer-driver-cups-pdf writes jobs of users it does not know under the system's configuration
+ * (its Debian default: world-writable, files 0666, shared by everyone). A private CUPS never writes there.
+ */
 export const CUPS_PDF_ANONYMOUS_DIR = '/var/spool/cups-pdf/ANONYMOUS';
+
+/** The configuration the cups-pdf backend reads; its path is compiled in. */
+const CUPS_PDF_SYSTEM_CONF = '/etc/cups/cups-pdf.conf';
 
 /**
  * A private `cupsd` for tests and the demo: its own config, spool, logs and state under `dir`, listening on
  * 127.0.0.1 at a free port, with one queue (default: CUPS-PDF). Jobs' documents are kept in the spool
  * (`PreserveJobFiles`), so the exact bytes CUPS received can be compared with what was submitted. The
  * system's CUPS configuration is never touched.
+ *
+ * The CUPS-PDF backend (root) reads `/etc/cups/cups-pdf.conf`, a path compiled into it, and its PPD options
+ * cannot hold a path (libcups cuts a default value at its first `/`). So cupsd runs in its own mount
+ * namespace (util-linux `unshare`, which needs root, as cupsd and the backend do) where our own
+ * `<dir>/cups-pdf.conf` is bind-mounted over that file: only this cupsd's jobs see it, nothing is written
+ * to `/etc`, and the mount disappears with the process. It sends every job to the tray (`trayDir`) as
+ * the anonymous user, who is this process's user, with files 0600 in a 0700 directory; its spool, its
+ * Ghostscript temporary files and its log stay under `dir` too.
  */
 export class PrivateCups {
   private readonly exited: Promise<void>;
@@ -41,6 +63,8 @@ export class PrivateCups {
     readonly dir: string,
     readonly port: number,
     readonly queue: string,
+    /** The virtual printer's output tray (CUPS-PDF's output directory). */
+    readonly tray: PaperTray,
     private readonly stderr: () => string,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -50,16 +74,22 @@ export class PrivateCups {
     const dir = path.resolve(options.dir);
     const queue = options.queue ?? 'kiosk-a4';
     const port = await freePort();
+    const tray = new PaperTray(path.resolve(options.trayDir ?? path.join(dir, 'tray')));
+    await tray.prepare();
     await writeConfig(dir, port);
+    await writeCupsPdfConfig(dir, tray.dir);
     await assertReachableByLp(dir);
-    const child = spawn(options.cupsdPath ?? 'cupsd', ['-f', '-c', path.join(dir, 'cupsd.conf'), '-s', path.join(dir, 'cups-files.conf')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // unshare execs the shell, which execs cupsd: one process, stopped by its pid.
+    const script = 'mount --bind "$1" "$2" && exec "$3" -f -c "$4" -s "$5"';
+    const cupsd = options.cupsdPath ?? 'cupsd';
+    const args = ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'private-cupsd', path.join(dir, 'cups-pdf.conf'), CUPS_PDF_SYSTEM_CONF, cupsd];
+    args.push(path.join(dir, 'cupsd.conf'), path.join(dir, 'cups-files.conf'));
+    const child = spawn(options.unsharePath ?? 'unshare', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
-    const cups = new PrivateCups(child, dir, port, queue, () => stderr);
+    const cups = new PrivateCups(child, dir, port, queue, tray, () => stderr);
     try {
       await cups.waitForPort(options.startTimeoutMs ?? 10_000);
       await cups.addQueue(queue, { deviceUri: options.deviceUri, ppd: options.ppd, lpadminPath: options.lpadminPath });
@@ -98,16 +128,9 @@ export class PrivateCups {
     return fs.readFile(path.join(this.spoolDir, `d${String(jobId).padStart(5, '0')}-001`));
   }
 
-  /** The PDF CUPS-PDF wrote for a job (it names files `<title>-job_<id>.pdf`), if any. */
-  async printedPdf(jobName: string, jobId: number): Promise<string | undefined> {
-    let names: string[];
-    try {
-      names = await fs.readdir(CUPS_PDF_ANONYMOUS_DIR);
-    } catch {
-      return undefined;
-    }
-    const name = names.find((candidate) => candidate.startsWith(jobName) && candidate.endsWith(`-job_${jobId}.pdf`));
-    return name ? path.join(CUPS_PDF_ANONYMOUS_DIR, name) : undefined;
+  /** The PDF CUPS-PDF wrote for a job (it names files `<title>-job_<id>.pdf`), if it is still in the tray. */
+  printedPdf(jobName: string, jobId: number): Promise<string | undefined> {
+    return this.tray.find(jobName, jobId);
   }
 
   /** Stops the queue (jobs wait, state `stopped`, reason `paused`): what an offline printer looks like. */
@@ -200,6 +223,31 @@ async function writeConfig(dir: string, port: number): Promise<void> {
   ];
   await fs.writeFile(path.join(dir, 'cups-files.conf'), `${files.join('\n')}\n`);
   await fs.writeFile(path.join(dir, 'cupsd.conf'), `${conf.join('\n')}\n`);
+}
+
+/**
+ * The CUPS-PDF backend's configuration for this cupsd (see PrivateCups). `UserPrefix` matches no account,
+ * so every job is the anonymous user's, and the anonymous user is this process's user: Ghostscript writes
+ * the PDF as the tray's owner, and the backend sets it to 0600 (`AnonUMask 0077`). `Out` is set too, so no
+ * path leads back to the shared spool.
+ */
+async function writeCupsPdfConfig(dir: string, trayDir: string): Promise<void> {
+  const gsTmp = path.join(dir, 'cups-pdf-tmp');
+  await fs.mkdir(gsTmp, { recursive: true, mode: 0o700 });
+  await fs.chmod(gsTmp, 0o700);
+  const lines = [
+    `Out ${trayDir}`,
+    `AnonDirName ${trayDir}`,
+    `AnonUser ${userInfo().username}`,
+    'UserPrefix private-cups-anonymous-',
+    'AnonUMask 0077',
+    'UserUMask 0077',
+    `Spool ${path.join(dir, 'cups-pdf-spool')}`,
+    `GSTmp ${gsTmp}`,
+    `Log ${path.join(dir, 'log')}`,
+    'Grp lp',
+  ];
+  await fs.writeFile(path.join(dir, 'cups-pdf.conf'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 /**

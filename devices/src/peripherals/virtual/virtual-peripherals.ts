@@ -12,6 +12,8 @@ export interface VirtualPeripheralsOptions {
   dir: string;
   /** Start a private cupsd for the A4 printer (default true). */
   cups?: boolean;
+  /** The A4 printer's output tray (its PDFs, 0700); default `<dir>/cups/tray`. The agent keeps it in its data dir. */
+  a4TrayDir?: string;
   hoppers?: VirtualHopperSpec[];
   logger?: PeripheralLogger;
 }
@@ -42,7 +44,7 @@ export async function startVirtualPeripherals(options: VirtualPeripheralsOptions
     started.push(printer);
     const coins = await VirtualCoinMachine.start({ dir: links, hoppers: options.hoppers ?? DEFAULT_HOPPERS, ...(options.logger ? { logger: options.logger } : {}) });
     started.push(coins);
-    const cups = options.cups === false ? undefined : await PrivateCups.start({ dir: path.join(options.dir, 'cups') });
+    const cups = options.cups === false ? undefined : await PrivateCups.start({ dir: path.join(options.dir, 'cups'), ...(options.a4TrayDir ? { trayDir: options.a4TrayDir } : {}) });
     if (cups) started.push(cups);
     const hid = new VirtualHidSource();
     const config: PeripheralConfig = {

@@ -56,6 +56,10 @@ export const panelEn: PanelMessages = {
   'panel.document.col.printedAt': 'Printed',
   'panel.document.col.jobId': 'Job',
   'panel.document.col.pages': 'Pages',
+  'panel.document.col.tray': 'Output tray',
+  'panel.document.taken': 'Taken',
+  'panel.document.take': 'Take the certificate',
+  'panel.document.takeJob': 'Take the certificate of job {jobId}',
 
   'panel.scanner.heading': 'Barcode scanner (facility user card)',
   'panel.scanner.input': 'User number (8 digits)',
@@ -79,6 +83,7 @@ export const panelEn: PanelMessages = {
   'panel.action.card.remove': 'Remove card',
   'panel.action.scanner.scan': 'Scan barcode',
   'panel.action.pinpad.press': 'PIN pad key',
+  'panel.action.document.take': 'Take the certificate',
   'panel.outcome.ok': '{action}: sent.',
   'panel.outcome.failed': '{action} failed. {reason}',
   'panel.failure.disconnected': 'Not connected to the agent.',

@@ -59,6 +59,10 @@ export const panelJa = {
   'panel.document.col.printedAt': '印刷日時',
   'panel.document.col.jobId': 'ジョブ番号',
   'panel.document.col.pages': 'ページ数',
+  'panel.document.col.tray': '取り出し口',
+  'panel.document.taken': '取り出し済み',
+  'panel.document.take': '証明書を取る',
+  'panel.document.takeJob': 'ジョブ {jobId} の証明書を取る',
 
   'panel.scanner.heading': 'バーコードリーダー（利用者カード）',
   'panel.scanner.input': '利用者番号（8桁）',
@@ -82,6 +86,7 @@ export const panelJa = {
   'panel.action.card.remove': 'カードの取り出し',
   'panel.action.scanner.scan': 'バーコードの読み取り',
   'panel.action.pinpad.press': '暗証番号パッドのキー',
+  'panel.action.document.take': '証明書の取り出し',
   'panel.outcome.ok': '{action}：送信しました。',
   'panel.outcome.failed': '{action}：できませんでした。{reason}',
   'panel.failure.disconnected': 'エージェントに接続していません。',
