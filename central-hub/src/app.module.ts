@@ -7,6 +7,7 @@ import { FleetModule } from './fleet.module';
 import { LOGGER, type Logger } from './logger';
 import { LotteryDemoModule } from './lottery-demo.module';
 import { LotteryModule } from './lottery.module';
+import { LotteryPublicModule } from './lottery-public.module';
 import { CLOCK, type Clock } from './repositories/clock.repository';
 import { METRICS, type Metrics } from './repositories/metrics.repository';
 import { PROCESS_CONTROL, type ProcessControl } from './repositories/process.repository';
@@ -62,6 +63,7 @@ export class AppModule {
         FleetModule,
         LotteryModule,
         LotteryDemoModule,
+        LotteryPublicModule,
         CertificateCalendarModule,
         CertificatesModule.forRoot({
           factsFile: certificates.factsFile,

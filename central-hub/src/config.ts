@@ -71,7 +71,7 @@ export interface LimitsConfig {
   /** Socket connections per address and window that have not authenticated (yet): more are refused. */
   preAuthConnectsPerAddress: number;
   preAuthConnectWindowMs: number;
-  /** Public lookups (`/verify`, `/api/verify`) per address per minute; more answer 429. */
+  /** Public lookups (`/verify`, `/api/verify`; `/api/public/lottery/…` counted apart) per address per minute; more answer 429. */
   verifyPerMinute: number;
   /** Enrolment attempts that did not enrol, per address per hour; more answer 429. */
   failedEnrolmentsPerHour: number;

@@ -12,6 +12,7 @@ export * from './card-auth';
 export * from './certificates';
 export * from './certificate-service';
 export * from './lottery';
+export * from './lottery-public';
 export * from './ui-lottery';
 export * from './ui-certificates';
 export * from './reconnect-machine';

@@ -12,16 +12,18 @@ const clientAddress = (context: ExecutionContext): string => {
 };
 
 /**
- * `/verify/:code` and `/api/verify/:code`: anyone may check a certificate, but not enumerate codes.
- * Every lookup counts, per client address per minute (HUB_VERIFY_PER_MINUTE); past it, 429.
+ * A public route anyone may read, but not hammer: every request counts, per client address per minute
+ * (HUB_VERIFY_PER_MINUTE); past it, 429. Each subclass is its own bucket.
  */
-@Injectable()
-export class VerifyRateGuard implements CanActivate {
+abstract class PerMinuteRateGuard implements CanActivate {
   private readonly limiter: RateLimiterMemory | undefined;
   private readonly log: Logger;
 
-  // Optional: a module built on its own (a test of the certificates module) gets the default limits.
-  constructor(@Optional() @Inject(HUB_CONFIG) config: HubConfig | undefined, @Inject(LOGGER) root: Logger) {
+  constructor(
+    config: HubConfig | undefined,
+    root: Logger,
+    private readonly what: string,
+  ) {
     const points = (config?.limits ?? DEFAULT_LIMITS_CONFIG).verifyPerMinute;
     this.limiter = points > 0 ? new RateLimiterMemory({ points, duration: 60 }) : undefined;
     this.log = root.child({ module: 'public-limits' });
@@ -35,9 +37,26 @@ export class VerifyRateGuard implements CanActivate {
       return true;
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      this.log.warn({ code: 'rate_limited', address }, 'verify lookups refused: too many');
+      this.log.warn({ code: 'rate_limited', address }, `${this.what} refused: too many`);
       throw rateLimited('too many lookups; try again later');
     }
+  }
+}
+
+/** `/verify/:code` and `/api/verify/:code`: anyone may check a certificate, but not enumerate codes. */
+@Injectable()
+export class VerifyRateGuard extends PerMinuteRateGuard {
+  // Optional: a module built on its own (a test of the certificates module) gets the default limits.
+  constructor(@Optional() @Inject(HUB_CONFIG) config: HubConfig | undefined, @Inject(LOGGER) root: Logger) {
+    super(config, root, 'verify lookups');
+  }
+}
+
+/** `/api/public/lottery/...`: the lottery's commitments and draw documents, the same limit in its own bucket. */
+@Injectable()
+export class PublicLotteryRateGuard extends PerMinuteRateGuard {
+  constructor(@Optional() @Inject(HUB_CONFIG) config: HubConfig | undefined, @Inject(LOGGER) root: Logger) {
+    super(config, root, 'public lottery lookups');
   }
 }
 
