@@ -62,6 +62,25 @@ describe('kiosk model', () => {
     expect(effects.at(-1)).toEqual({ kind: 'end-session', reason: 'idle-timeout' });
   });
 
+  it('large text and high contrast toggle on any screen, survive Back, and reset with the session (issue 17)', () => {
+    const large = { type: 'toggle-display', setting: 'largeText' } as const;
+    const contrast = { type: 'toggle-display', setting: 'highContrast' } as const;
+    const chosen = runActions([{ type: 'select-language', language: 'en' }, large, { type: 'choose-service', service: 'certificates' }, contrast]);
+    expect(chosen.model.display).toEqual({ largeText: true, highContrast: true });
+    // The same person is still at the screen after Back; toggling again turns it off.
+    const back = runActions([{ type: 'back' }, large], chosen.model);
+    expect(back.model.display).toEqual({ largeText: false, highContrast: true });
+    for (const end of [{ type: 'finish' }, { type: 'idle-timeout' }] as const) {
+      const { model } = runActions([end], chosen.model);
+      expect(model.display).toEqual({ largeText: false, highContrast: false });
+      expect(isAtHome(model)).toBe(true);
+    }
+    // Set on the attract screen and left there: not what the next person should find, so idle resets it.
+    const left = runActions([contrast]);
+    expect(idleArmed(left.model)).toBe(true);
+    expect(runActions([{ type: 'idle-timeout' }], left.model).model.display.highContrast).toBe(false);
+  });
+
   it('idle timeout on the attract screen only resets the language, with no stray session.end', () => {
     const { model, effects } = runActions([{ type: 'select-language', language: 'en' }, { type: 'idle-timeout' }]);
     expect(model.language).toBe('ja');

@@ -1,5 +1,6 @@
 import type { AgentStatus, Language, Service, SessionEnd } from '@kiosk/protocols';
 import { DEFAULT_LANGUAGE } from '../shared/i18n/index';
+import { DEFAULT_DISPLAY, isDefaultDisplay, toggleDisplay, type DisplayPrefs, type DisplaySetting } from './display-prefs';
 
 /**
  * The kiosk screen as a pure state machine: `reduce` takes the current model and what happened and
@@ -20,10 +21,13 @@ export interface KioskModel {
   readonly link: AgentLinkState;
   /** `session.begin` was sent and no `session.end` since. */
   readonly sessionOpen: boolean;
+  /** Large text and high contrast: chosen by the person at the screen, back to defaults when the session ends. */
+  readonly display: DisplayPrefs;
 }
 
 export type KioskAction =
   | { type: 'select-language'; language: Language }
+  | { type: 'toggle-display'; setting: DisplaySetting }
   | { type: 'choose-service'; service: Service }
   | { type: 'back' }
   /** The service's flow ended by itself (certificate issued or refunded and taken): home, session `done`. */
@@ -48,13 +52,13 @@ export interface Transition {
 }
 
 export function initialModel(): KioskModel {
-  return { screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, status: null, link: 'connecting', sessionOpen: false };
+  return { screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, status: null, link: 'connecting', sessionOpen: false, display: DEFAULT_DISPLAY };
 }
 
-/** Back to the attract screen in Japanese, closing the session if one is open. */
+/** Back to the attract screen in Japanese at the default text size and contrast, closing the session if one is open. */
 function home(model: KioskModel, reason: SessionEnd['reason']): Transition {
   return {
-    model: { ...model, screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, sessionOpen: false },
+    model: { ...model, screen: { kind: 'attract' }, language: DEFAULT_LANGUAGE, display: DEFAULT_DISPLAY, sessionOpen: false },
     effects: model.sessionOpen ? [{ kind: 'end-session', reason }] : [],
   };
 }
@@ -64,6 +68,9 @@ export function reduce(model: KioskModel, action: KioskAction): Transition {
     case 'select-language':
       if (model.screen.kind !== 'attract') return { model, effects: [] };
       return { model: { ...model, language: action.language }, effects: [] };
+    case 'toggle-display':
+      // On every screen, the attract screen included: the person sets it up before choosing a service.
+      return { model: { ...model, display: toggleDisplay(model.display, action.setting) }, effects: [] };
     case 'choose-service':
       if (model.screen.kind !== 'attract' || isOutOfService(model)) return { model, effects: [] };
       return {
@@ -72,7 +79,7 @@ export function reduce(model: KioskModel, action: KioskAction): Transition {
       };
     case 'back':
       if (model.screen.kind === 'attract') return { model, effects: [] };
-      // Back keeps the chosen language: the same person is still at the screen.
+      // Back keeps the chosen language and display: the same person is still at the screen.
       return {
         model: { ...model, screen: { kind: 'attract' }, sessionOpen: false },
         effects: model.sessionOpen ? [{ kind: 'end-session', reason: 'cancelled' }] : [],
@@ -105,9 +112,9 @@ export function isOutOfService(model: KioskModel): boolean {
   return model.status?.outOfService === true;
 }
 
-/** The state a kiosk waits in for the next person: attract screen, Japanese. */
+/** The state a kiosk waits in for the next person: attract screen, Japanese, default text and contrast. */
 export function isAtHome(model: KioskModel): boolean {
-  return model.screen.kind === 'attract' && model.language === DEFAULT_LANGUAGE;
+  return model.screen.kind === 'attract' && model.language === DEFAULT_LANGUAGE && isDefaultDisplay(model.display);
 }
 
 /** The idle timer runs whenever the screen is not what the next person should find. */

@@ -1,5 +1,6 @@
 import type { Language } from '@kiosk/protocols';
 import { translator, type Translate } from '../shared/i18n/index';
+import type { DisplayPrefs } from './display-prefs';
 import type { ModelStore } from './kiosk-controller';
 import {
   initialModel,
@@ -28,6 +29,11 @@ class KioskState implements ModelStore {
 
   get t(): Translate {
     return translator(this.#model.language);
+  }
+
+  /** Large text and high contrast for this session (defaults again when it ends). */
+  get display(): DisplayPrefs {
+    return this.#model.display;
   }
 
   get screen(): Screen {

@@ -17,6 +17,9 @@ export const en: Messages = {
   'kiosk.notYet.body': 'The “{service}” screen is still being prepared. Please use a service counter instead.',
   'kiosk.idleHint': 'If nothing is touched for {seconds} seconds, the first screen is shown again.',
   'kiosk.back': 'Back',
+  'kiosk.a11y.bar': 'Display settings',
+  'kiosk.a11y.largeText': 'Larger text',
+  'kiosk.a11y.highContrast': 'High contrast',
 
   'service.certificates.name': 'Certificates',
   'service.certificates.description':

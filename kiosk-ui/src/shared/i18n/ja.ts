@@ -22,6 +22,9 @@ export const ja = {
   'kiosk.notYet.body': '「{service}」の画面は準備中です。お手数ですが、窓口をご利用ください。',
   'kiosk.idleHint': '{seconds}秒間操作がないと、最初の画面に戻ります。',
   'kiosk.back': '戻る',
+  'kiosk.a11y.bar': '見やすさの設定',
+  'kiosk.a11y.largeText': '文字を大きく',
+  'kiosk.a11y.highContrast': '黒地に黄色の文字',
 
   'service.certificates.name': '証明書の交付',
   'service.certificates.description': 'マイナンバーカードで住民票の写し・印鑑登録証明書などを取得できます',

@@ -17,6 +17,9 @@ export const ko: Messages = {
   'kiosk.notYet.body': '‘{service}’ 화면은 준비 중입니다. 번거로우시겠지만 창구를 이용해 주십시오.',
   'kiosk.idleHint': '{seconds}초 동안 조작이 없으면 처음 화면으로 돌아갑니다.',
   'kiosk.back': '뒤로',
+  'kiosk.a11y.bar': '화면 보기 설정',
+  'kiosk.a11y.largeText': '큰 글자',
+  'kiosk.a11y.highContrast': '고대비',
 
   'service.certificates.name': '증명서 발급',
   'service.certificates.description': '마이넘버 카드로 주민표 사본, 인감등록증명서 등을 발급받을 수 있습니다',

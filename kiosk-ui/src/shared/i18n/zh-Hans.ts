@@ -17,6 +17,9 @@ export const zhHans: Messages = {
   'kiosk.notYet.body': '“{service}”画面正在准备中。请到窗口办理。',
   'kiosk.idleHint': '如{seconds}秒内无操作，将返回初始画面。',
   'kiosk.back': '返回',
+  'kiosk.a11y.bar': '显示设置',
+  'kiosk.a11y.largeText': '放大文字',
+  'kiosk.a11y.highContrast': '高对比度',
 
   'service.certificates.name': '证明书发放',
   'service.certificates.description': '使用个人编号卡（My Number卡）领取住民票副本、印章登记证明等',
