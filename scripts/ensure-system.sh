@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # iproute2 and util-linux (unshare, setpriv): the virtual card's pcscd runs in its own network namespace.
+# espeak-ng: the kiosk's spoken guidance, synthesized offline (issue 17).
 PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkg-config socat cups printer-driver-cups-pdf poppler-utils
-  fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools)
+  fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools espeak-ng)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

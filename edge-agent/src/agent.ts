@@ -27,6 +27,7 @@ import type { CertificateFlowOptions } from './certificates/certificate-flow';
 import { openCertificateCash, startCertificates, type RunningCertificates } from './certificates/start-certificates';
 import { KioskSessions } from './server/kiosk-sessions';
 import { LocalServer } from './server/local-server';
+import { startSpeech } from './speech/start-speech';
 import { AgentState } from './status/agent-state';
 import { AgentStore } from './store/agent-store';
 import { HubLink } from './sync/hub-link';
@@ -219,13 +220,15 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
 
     const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
     if (panel) undo.push(() => panel.stop());
+    const speech = startSpeech(config.speech, logger.child({ module: 'speech' }));
     const server = new LocalServer({
       port: config.uiPort,
       uiDir: config.uiDir,
       state,
       sessions,
       backlog: () => store.outbox.stats().backlog,
-      uiFeatures: [lottery.uiFeature, certificates.uiFeature],
+      uiFeatures: [lottery.uiFeature, certificates.uiFeature, speech.uiFeature],
+      routes: [(request, response, pathname) => speech.serve(request, response, pathname)],
       ...(panel ? { panel: { dir: config.panelDir, attach: (namespace) => attachPanelNamespace(namespace, panel, logger.child({ module: 'panel-socket' })) } } : {}),
       logger: logger.child({ module: 'ui-server' }),
     });

@@ -39,7 +39,13 @@ describe('parseConfig', () => {
       panelDir: path.join(root, 'kiosk-ui/dist/panel'),
       issueRetryMs: 60_000,
       chaos: null,
+      speech: { cacheDir: path.join(root, 'data/agent/speech'), jaVoice: null },
     });
+  });
+
+  it('speaks Japanese with an Open JTalk voice file when one is named, and refuses anything else', () => {
+    expect(parseConfig({ AGENT_SPEECH_JA_VOICE: '/usr/share/hts-voice/m001.htsvoice' }, root).speech.jaVoice).toBe('/usr/share/hts-voice/m001.htsvoice');
+    expect(() => parseConfig({ AGENT_SPEECH_JA_VOICE: '/usr/share/voice.wav' }, root)).toThrow('AGENT_SPEECH_JA_VOICE');
   });
 
   it('reads a real kiosk\'s devices by stable identities', () => {

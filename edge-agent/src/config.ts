@@ -44,6 +44,8 @@ export interface AgentConfig {
   /** How long a certificate issue whose answer was lost is retried (same transaction id) before the fee is refunded. */
   issueRetryMs: number;
   chaos: ChaosMode | null;
+  /** Spoken guidance: rendered WAVs cached here (0700, files 0600); Japanese through Open JTalk when `jaVoice` is set. */
+  speech: { cacheDir: string; jaVoice: string | null };
 }
 
 export type DeviceMode = 'none' | 'virtual' | 'real';
@@ -85,6 +87,8 @@ const EnvSchema = z
     AGENT_PIN_PAD: z.string().trim().min(1).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     AGENT_ISSUE_RETRY_MS: int(60_000, 0, 600_000),
+    /** An Open JTalk voice file: Japanese guidance is spoken with it (espeak-ng speaks the other languages). */
+    AGENT_SPEECH_JA_VOICE: z.string().trim().regex(/\.htsvoice$/, 'must name a .htsvoice file').optional(),
     KIOSK_CHAOS: z.string().optional(),
   })
   .refine((env) => env.AGENT_RECONNECT_MIN_MS <= env.AGENT_RECONNECT_MAX_MS, {
@@ -129,6 +133,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
     panelDir: path.resolve(e.AGENT_PANEL_DIR ?? path.join(repoRoot, 'kiosk-ui', 'dist', 'panel')),
     issueRetryMs: e.AGENT_ISSUE_RETRY_MS,
     chaos,
+    speech: { cacheDir: path.join(dataDir, 'speech'), jaVoice: e.AGENT_SPEECH_JA_VOICE ? path.resolve(e.AGENT_SPEECH_JA_VOICE) : null },
   };
 }
 

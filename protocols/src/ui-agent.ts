@@ -4,6 +4,9 @@ import { DeviceHealthSchema } from './devices';
 import { resultSchema } from './errors';
 import { lotteryAgentToUiSchemas, type LotteryAgentToUiEvents, type LotteryUiToAgentEvents } from './ui-lottery';
 import { agentToUiCertificateSchemas, type AgentToUiCertificateEvents, type UiToAgentCertificateEvents } from './ui-certificates';
+import { uiToAgentSpeechSchemas, type UiToAgentSpeechEvents } from './ui-speech';
+
+export * from './ui-speech';
 
 /** socket.io namespace of the agent's local server (127.0.0.1 only) for the kiosk UI. */
 export const UI_NAMESPACE = '/ui';
@@ -31,7 +34,7 @@ export type SessionEnd = z.infer<typeof SessionEndSchema>;
 export const SessionEndAckSchema = resultSchema({});
 export type SessionEndAck = z.infer<typeof SessionEndAckSchema>;
 
-export interface UiToAgentEvents extends LotteryUiToAgentEvents, UiToAgentCertificateEvents {
+export interface UiToAgentEvents extends LotteryUiToAgentEvents, UiToAgentCertificateEvents, UiToAgentSpeechEvents {
   'status.get': (ack: (status: AgentStatus) => void) => void;
   'session.begin': (request: SessionBegin, ack: (result: SessionBeginAck) => void) => void;
   'session.end': (request: SessionEnd, ack: (result: SessionEndAck) => void) => void;
@@ -43,6 +46,7 @@ export interface AgentToUiEvents extends LotteryAgentToUiEvents, AgentToUiCertif
 export const uiToAgentSchemas = {
   'session.begin': SessionBeginSchema,
   'session.end': SessionEndSchema,
+  ...uiToAgentSpeechSchemas,
 } as const satisfies Partial<Record<keyof UiToAgentEvents, z.ZodType>>;
 export const agentToUiSchemas = {
   status: AgentStatusSchema,

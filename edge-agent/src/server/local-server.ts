@@ -23,8 +23,12 @@ export interface LocalServerDeps {
   panel?: PanelHosting;
   /** Services' own parts of `/ui` (the lottery flow). */
   uiFeatures?: readonly UiFeature[];
+  /** Extra loopback routes (spoken guidance's `/speech/*.wav`): each answers true when the path was its own. */
+  routes?: readonly LocalRoute[];
   logger: Logger;
 }
+
+export type LocalRoute = (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<boolean>;
 
 export type PanelNamespace = Namespace<PanelToAgentEvents, AgentToPanelEvents>;
 
@@ -118,6 +122,7 @@ export class LocalServer {
       return;
     }
     try {
+      for (const route of this.deps.routes ?? []) if (await route(request, response, pathname)) return;
       if (this.panelFiles && (pathname === '/panel' || pathname.startsWith(PANEL_PATH))) {
         if (pathname === '/panel') {
           const query = (request.url ?? '').slice(pathname.length);
