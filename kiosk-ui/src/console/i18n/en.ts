@@ -1,6 +1,8 @@
 import type { ConsoleMessages } from './ja';
+import { publicLotteryEn } from './public-lottery.en';
 
 export const consoleEn: ConsoleMessages = {
+  ...publicLotteryEn,
   'console.pageTitle': 'Kiosk console',
   'console.heading': 'Kiosk console',
   'console.none': '—',

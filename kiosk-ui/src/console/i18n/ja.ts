@@ -1,3 +1,5 @@
+import { publicLotteryJa } from './public-lottery.ja';
+
 /**
  * The technician console's own texts, Japanese first (the reference table: English is typed against these
  * keys). The console speaks Japanese and English; device names, device statuses, relative times and the
@@ -6,6 +8,7 @@
  * the spec checks that every value of the protocol enum has one.
  */
 export const consoleJa = {
+  ...publicLotteryJa,
   'console.pageTitle': '端末管理コンソール',
   'console.heading': '端末管理コンソール',
   'console.none': '—',

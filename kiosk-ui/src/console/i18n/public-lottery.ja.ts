@@ -1,0 +1,48 @@
+/**
+ * The console's public page on lottery draws (`#/public/lottery`, no sign-in): its texts, Japanese first.
+ * Spread into the console's table (ja.ts), so the keys are console keys like any other.
+ */
+export const publicLotteryJa = {
+  'console.publicLottery.link': '抽選の公開記録',
+  'console.publicLottery.heading': '施設抽選の公開記録と検証',
+  'console.publicLottery.intro':
+    '施設の抽選は、誰でも同じ結果を再現できます。抽選の種（シード）のハッシュ値（コミットメント）を申込受付の前に公開し、抽選後に種と申込の一覧（受付番号と回ごとの仮名のみ。氏名や利用者番号は含みません）を公開します。このページはログインなしで見られます。',
+  'console.publicLottery.loading': '読み込んでいます。',
+  'console.publicLottery.failed': '読み込めませんでした：{reason}',
+  'console.publicLottery.empty': '公開中の抽選はありません。',
+  'console.publicLottery.rounds': '抽選回の一覧',
+  'console.publicLottery.col.round': '抽選回',
+  'console.publicLottery.col.commitment': 'コミットメント（SHA-256）',
+  'console.publicLottery.col.schedule': '日程（日本時間）',
+  'console.publicLottery.col.document': '抽選の記録',
+  'console.publicLottery.round': '{municipality} {type} {month}',
+  'console.publicLottery.committedAt': '{time}に公開',
+  'console.publicLottery.schedule': '受付 {opens}〜{closes}・結果発表 {results}',
+  'console.publicLottery.pending': '結果発表（{time}）のあとに公開します。',
+  'console.publicLottery.download': '抽選の記録（JSON）をダウンロード',
+  'console.publicLottery.downloadLabel': '{round}の抽選の記録をダウンロード',
+  'console.publicLottery.digest': '結果のハッシュ値：',
+  'console.publicLottery.how.heading': '自分で検証する方法',
+  'console.publicLottery.how.step1': 'Node.js（バージョン18以降）を用意し、検証用スクリプト（1ファイル、ほかに何も要りません）をダウンロードします。',
+  'console.publicLottery.how.script': '検証用スクリプト verify-draw.mjs をダウンロード',
+  'console.publicLottery.how.step2': '上の一覧から、確かめたい抽選回の記録（JSON）をダウンロードします。',
+  'console.publicLottery.how.step3': '次のように実行します。受付番号は、申込時の受付票の「受付番号」または端末の「申込の確認」画面に表示されています。',
+  'console.publicLottery.how.entryPlaceholder': '受付番号',
+  'console.publicLottery.how.step4':
+    '種のハッシュ値がコミットメントと一致し、再現した結果のハッシュ値が公開されたものと一致すれば「result digest matches」と表示されます（終了コード0）。一致しなければ1、種が一致しなければ3です。',
+  'console.publicLottery.how.spec': '抽選の手順は仕様書（central-hub/src/domain/lottery/DRAW.md）に書かれています。',
+  'console.publicLottery.phase.announced': '受付前',
+  'console.publicLottery.phase.entry': '受付中',
+  'console.publicLottery.phase.awaiting-draw': '抽選待ち',
+  'console.publicLottery.phase.awaiting-results': '結果発表待ち',
+  'console.publicLottery.phase.confirmation': '結果発表済み',
+  'console.publicLottery.phase.release-hold': '結果発表済み',
+  'console.publicLottery.phase.first-come': '結果発表済み',
+  'console.publicLottery.phase.finished': '終了',
+  'console.publicLottery.type.gym': '体育館',
+  'console.publicLottery.type.budo': '武道場',
+  'console.publicLottery.type.sports-room': 'スポーツルーム',
+  'console.publicLottery.type.tennis': 'テニスコート',
+  'console.publicLottery.type.pool': 'プール',
+  'console.publicLottery.type.baseball': '野球場',
+} as const satisfies Record<`console.publicLottery.${string}`, string>;
