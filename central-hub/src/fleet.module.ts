@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth.module';
 import { AlertController } from './controllers/alert.controller';
+import { CashReconciliationController } from './controllers/cash-reconciliation.controller';
 import { ConsoleController } from './controllers/console.controller';
 import { EnrolmentController } from './controllers/enrolment.controller';
 import { HealthController } from './controllers/health.controller';
@@ -11,6 +12,7 @@ import { ConsoleGateway } from './gateways/console.gateway';
 import { LotteryModule } from './lottery.module';
 import { AgentAuthService } from './services/agent-auth.service';
 import { AlertService } from './services/alert.service';
+import { CashReconciliationService } from './services/cash-reconciliation.service';
 import { ChaosService } from './services/chaos.service';
 import { CommandService } from './services/command.service';
 import { EnrolmentService } from './services/enrolment.service';
@@ -30,12 +32,13 @@ import { SweepService } from './services/sweep.service';
  */
 @Module({
   imports: [AuthModule, LotteryModule],
-  controllers: [HealthController, MetricsController, EnrolmentController, KioskController, AlertController, ConsoleController],
+  controllers: [HealthController, MetricsController, EnrolmentController, KioskController, AlertController, ConsoleController, CashReconciliationController],
   providers: [
     AgentGateway,
     ConsoleGateway,
     AgentAuthService,
     AlertService,
+    CashReconciliationService,
     ChaosService,
     CommandService,
     EnrolmentService,

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { LOGGER, type Logger } from './logger';
 import { ALERT_REPOSITORY, SqliteAlertRepository } from './repositories/alert.repository';
 import { AUDIT_REPOSITORY, SqliteAuditRepository } from './repositories/audit.repository';
+import { CASH_RECONCILIATION_REPOSITORY, SqliteCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
 import { COMMAND_REPOSITORY, SqliteCommandRepository } from './repositories/command.repository';
 import { DATABASE, SqliteDatabase } from './repositories/database.repository';
 import { ENROLMENT_REPOSITORY, SqliteEnrolmentRepository } from './repositories/enrolment.repository';
@@ -33,6 +34,7 @@ const REPOSITORIES = [
   { provide: LOGIN_THROTTLE_REPOSITORY, useClass: SqliteLoginThrottleRepository },
   { provide: AUDIT_REPOSITORY, useClass: SqliteAuditRepository },
   { provide: LOG_UPLOAD_REPOSITORY, useClass: SqliteLogUploadRepository },
+  { provide: CASH_RECONCILIATION_REPOSITORY, useClass: SqliteCashReconciliationRepository },
 ];
 
 @Global()

@@ -39,6 +39,8 @@ export const AlertKindSchema = z.enum([
   'kiosk-offline',
   'outbox-backlog',
   'clock-drift',
+  /** The last cash collection did not balance: counted (or the kiosk's own count) differs from the hub's ledger. */
+  'cash-discrepancy',
 ]);
 export type AlertKind = z.infer<typeof AlertKindSchema>;
 

@@ -11,6 +11,7 @@ export * from './device-panel';
 export * from './card-auth';
 export * from './certificates';
 export * from './certificate-service';
+export * from './cash-reconciliation';
 export * from './lottery';
 export * from './lottery-public';
 export * from './ui-lottery';

@@ -41,6 +41,15 @@ export const EventPayloadSchemas = {
     reason: z.enum(['change', 'refund']),
   }),
   /**
+   * The hopper could not pay `amountYen` of a transaction's change or refund, and a printed voucher covers
+   * it (redeemed at the municipal office, not at the kiosk). Committed by the cash desk with its ledger change.
+   */
+  'cash.voucher': z.strictObject({
+    transactionId: TransactionIdSchema,
+    amountYen: z.int().positive(),
+    reason: z.enum(['change', 'refund']),
+  }),
+  /**
    * A person's session ended and the kiosk wiped what it held for them (resident data, the PDF, the card
    * certificate, the print job history). Ids and counts only: never what was wiped.
    */
@@ -77,6 +86,7 @@ export const OutboxEventSchema = z.discriminatedUnion('type', [
   eventSchema('command.result'),
   eventSchema('cash.credit'),
   eventSchema('cash.payout'),
+  eventSchema('cash.voucher'),
   eventSchema('cash.collected'),
   eventSchema('session.wiped'),
   eventSchema('lottery.entry.provisional'),

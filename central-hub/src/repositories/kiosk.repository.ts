@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import type { DeviceHealth, KioskStatus, KioskSummary } from '@kiosk/protocols';
+import type { CashCollectionOutcome } from '../services/alert.rules';
 import { SqliteDatabase } from './database.repository';
 import { settle } from './settle';
 import { deviceFromRow, type DeviceHealthRow } from './device-health.sql';
@@ -40,6 +41,8 @@ export interface KioskView {
   kiosk: KioskRecord;
   telemetry: TelemetryRecord | null;
   devices: DeviceHealth[];
+  /** The last collection whose period is complete (cash reconciliation), for the alert rules. */
+  cashCollection: CashCollectionOutcome | null;
 }
 
 export interface KioskRepository {
@@ -117,6 +120,8 @@ export class SqliteKioskRepository implements KioskRepository {
   private readonly allDevices: Statement<[], DeviceHealthRow>;
   private readonly updateAgentVersion: Statement<[string, string]>;
   private readonly statusCounts: Statement<[], { status: KioskStatus; n: number }>;
+  private readonly lastCollection: Statement<[string], { collected_at: string; discrepancy_yen: number }>;
+  private readonly lastCollections: Statement<[], { kiosk_id: string; collected_at: string; discrepancy_yen: number }>;
 
   constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
     this.byId = db.prepare('SELECT * FROM kiosks WHERE kiosk_id = ?');
@@ -125,6 +130,9 @@ export class SqliteKioskRepository implements KioskRepository {
     this.allTelemetry = db.prepare('SELECT * FROM kiosk_telemetry');
     this.devicesById = db.prepare('SELECT * FROM device_health WHERE kiosk_id = ? ORDER BY device_id');
     this.allDevices = db.prepare('SELECT * FROM device_health ORDER BY kiosk_id, device_id');
+    this.lastCollection = db.prepare('SELECT collected_at, discrepancy_yen FROM cash_collections WHERE kiosk_id = ? ORDER BY seq DESC LIMIT 1');
+    // SQLite: with max(), the bare columns come from the row holding the maximum.
+    this.lastCollections = db.prepare('SELECT kiosk_id, max(seq) AS seq, collected_at, discrepancy_yen FROM cash_collections GROUP BY kiosk_id');
     this.updateAgentVersion = db.prepare('UPDATE kiosks SET agent_version = ? WHERE kiosk_id = ?');
     this.statusCounts = db.prepare(
       `SELECT coalesce(status, 'offline') AS status, count(*) AS n FROM kiosks WHERE public_key IS NOT NULL GROUP BY 1`,
@@ -143,15 +151,17 @@ export class SqliteKioskRepository implements KioskRepository {
       const row = this.byId.get(kioskId);
       if (!row) return undefined;
       const telemetry = this.telemetryById.get(kioskId);
+      const collection = this.lastCollection.get(kioskId);
       return {
         kiosk: kioskFromRow(row),
         telemetry: telemetry ? telemetryFromRow(telemetry) : null,
         devices: this.devicesById.all(kioskId).map(deviceFromRow),
+        cashCollection: collection ? { collectedAt: collection.collected_at, discrepancyYen: collection.discrepancy_yen } : null,
       };
     });
   }
 
-  /** Three queries for the whole fleet, not three per kiosk. */
+  /** Four queries for the whole fleet, not four per kiosk. */
   listViews(): Promise<KioskView[]> {
     return settle(() => {
       const telemetry = new Map(this.allTelemetry.all().map((row) => [row.kiosk_id, telemetryFromRow(row)]));
@@ -161,10 +171,14 @@ export class SqliteKioskRepository implements KioskRepository {
         list.push(deviceFromRow(row));
         devices.set(row.kiosk_id, list);
       }
+      const collections = new Map(
+        this.lastCollections.all().map((row) => [row.kiosk_id, { collectedAt: row.collected_at, discrepancyYen: row.discrepancy_yen }]),
+      );
       return this.all.all().map((row) => ({
         kiosk: kioskFromRow(row),
         telemetry: telemetry.get(row.kiosk_id) ?? null,
         devices: devices.get(row.kiosk_id) ?? [],
+        cashCollection: collections.get(row.kiosk_id) ?? null,
       }));
     });
   }

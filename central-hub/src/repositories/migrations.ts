@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CASH_RECONCILIATION_MIGRATION } from './cash-reconciliation.migration';
 import { CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_MIGRATION } from './lottery.migration';
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
@@ -242,6 +243,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, ...LOTTERY_MIGRATION },
   { version: 5, ...LOTTERY_OFFLINE_MIGRATION },
   { version: 6, ...FLEET_LOGS_MIGRATION },
+  { version: 7, ...CASH_RECONCILIATION_MIGRATION },
 ];
 
 export class MigrationError extends Error {

@@ -17,7 +17,7 @@ export interface Principal {
   expiresAt: string | null;
 }
 
-export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance';
+export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash';
 
 const RANK: Record<Role, number> = { viewer: 0, technician: 1, administrator: 2 };
 
@@ -31,6 +31,8 @@ const NEEDS: Record<Permission, Role> = {
   /** The certificate service's fee table, calendar and maintenance days (issue 18). */
   'read-certificate-service': 'technician',
   'schedule-maintenance': 'administrator',
+  /** Cash reconciliation and its CSV export (issue 18). */
+  'read-cash': 'technician',
 };
 
 export const BOOTSTRAP_PRINCIPAL: Principal = {

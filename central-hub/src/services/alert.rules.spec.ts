@@ -10,7 +10,7 @@ function device(deviceId: string, kind: DeviceHealth['kind'], status: DeviceHeal
   return { deviceId, kind, status, reasons, since };
 }
 
-const base: AlertInput = { enrolled: true, status: 'online', statusSince: since, devices: [], telemetry: null };
+const base: AlertInput = { enrolled: true, status: 'online', statusSince: since, devices: [], telemetry: null, cashCollection: null };
 const keys = (input: Partial<AlertInput>) => alertConditions({ ...base, ...input }, now, thresholds).map((c) => c.key);
 
 describe('alertConditions', () => {
@@ -52,6 +52,20 @@ describe('alertConditions', () => {
     expect(keys({ telemetry: { ...telemetry, sentAt: '2026-11-26T01:00:30.000Z' } })).toEqual([]);
   });
 
+  it('raises a cash discrepancy per collection that did not balance, and none for one that did', () => {
+    const collectedAt = '2026-11-26T00:30:00.000Z';
+    expect(alertConditions({ ...base, cashCollection: { collectedAt, discrepancyYen: -100 } }, now, thresholds)).toEqual([
+      { key: `cash-discrepancy:${collectedAt}`, kind: 'cash-discrepancy', severity: 'warning', deviceId: null, message: `cash collection at ${collectedAt}: ¥100 short against the ledger` },
+    ]);
+    expect(keys({ cashCollection: { collectedAt, discrepancyYen: 0 } })).toEqual([]);
+  });
+
+  it('forgets a full cash box the device reported before the last collection, not one reported after', () => {
+    const full = device('c', 'coin-acceptor', 'warning', ['cash-box-full']); // since 00:00
+    expect(keys({ devices: [full], cashCollection: { collectedAt: '2026-11-26T00:30:00.000Z', discrepancyYen: 0 } })).toEqual([]);
+    expect(keys({ devices: [full], cashCollection: { collectedAt: '2026-11-25T23:00:00.000Z', discrepancyYen: 0 } })).toEqual(['cash-box-full:c']);
+  });
+
   it('has nothing to say about a kiosk that has not enrolled', () => {
     expect(keys({ enrolled: false, status: 'offline', statusSince: '2026-11-20T00:00:00.000Z', devices: [device('p', 'receipt-printer', 'error', ['paper-end'])] })).toEqual([]);
   });
@@ -59,7 +73,7 @@ describe('alertConditions', () => {
 
 describe('planAlerts', () => {
   const condition = { key: 'paper-out:p1', kind: 'paper-out' as const, severity: 'critical' as const, deviceId: 'p1', message: 'm' };
-  const live = (clearedAt: string | null): LiveAlert => ({ alertId: 'a1', key: 'paper-out:p1', clearedAt });
+  const live = (clearedAt: string | null): LiveAlert => ({ alertId: 'a1', key: 'paper-out:p1', kind: 'paper-out', openedAt: since, clearedAt });
   const hold = 60_000;
 
   it('opens an alert for a new condition, once even if it is listed twice', () => {
@@ -78,6 +92,13 @@ describe('planAlerts', () => {
 
   it('re-uses a clearing alert when its condition comes back within the hold (a flap)', () => {
     expect(planAlerts([condition], [live(new Date(now - 1000).toISOString())], now, hold)).toEqual({ open: [], reactivate: ['a1'], clear: [], resolve: [] });
+  });
+
+  it('resolves a full cash box at once when the box was emptied after it opened; otherwise after the hold', () => {
+    const full: LiveAlert = { alertId: 'c1', key: 'cash-box-full:c', kind: 'cash-box-full', openedAt: since, clearedAt: null };
+    expect(planAlerts([], [full], now, hold, '2026-11-26T00:30:00.000Z')).toMatchObject({ clear: [], resolve: ['c1'] });
+    expect(planAlerts([], [full], now, hold, '2026-11-25T23:00:00.000Z')).toMatchObject({ clear: ['c1'], resolve: [] });
+    expect(planAlerts([], [live(null)], now, hold, '2026-11-26T00:30:00.000Z')).toMatchObject({ clear: ['a1'], resolve: [] });
   });
 
   it('resolves at once with no hold', () => {

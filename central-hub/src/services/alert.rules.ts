@@ -10,6 +10,14 @@ export interface AlertCondition {
   message: string;
 }
 
+/** A kiosk's last cash collection whose period is complete (cash-reconciliation.service.ts). */
+export interface CashCollectionOutcome {
+  /** When the box was emptied (kiosk time, like devices' `since`). */
+  collectedAt: string;
+  /** Counted (or the kiosk's own count) − the hub's ledger; 0 when it balances. */
+  discrepancyYen: number;
+}
+
 export interface AlertInput {
   enrolled: boolean;
   status: KioskStatus;
@@ -21,11 +29,17 @@ export interface AlertInput {
     outboxBacklog: number;
     outboxOldestOccurredAt: string | null;
   } | null;
+  cashCollection: CashCollectionOutcome | null;
 }
 
 const PRINTERS = new Set<DeviceHealth['kind']>(['receipt-printer', 'document-printer']);
 
-function deviceConditions(device: DeviceHealth): AlertCondition[] {
+/** The box was emptied after the device said it was full: that state is over (whatever the device last sent). */
+function emptiedSince(device: DeviceHealth, collection: CashCollectionOutcome | null): boolean {
+  return collection !== null && Date.parse(device.since) <= Date.parse(collection.collectedAt);
+}
+
+function deviceConditions(device: DeviceHealth, collection: CashCollectionOutcome | null): AlertCondition[] {
   const has = (reason: DeviceHealth['reasons'][number]) => device.reasons.includes(reason);
   const at = (kind: AlertKind, severity: AlertSeverity, message: string): AlertCondition => ({
     key: `${kind}:${device.deviceId}`,
@@ -45,7 +59,7 @@ function deviceConditions(device: DeviceHealth): AlertCondition[] {
   if (device.kind === 'card-reader' && (device.status === 'missing' || has('not-found') || has('disconnected'))) {
     found.push(at('card-reader-missing', 'critical', 'card reader missing'));
   }
-  if (has('cash-box-full')) found.push(at('cash-box-full', 'warning', 'cash box full'));
+  if (has('cash-box-full') && !emptiedSince(device, collection)) found.push(at('cash-box-full', 'warning', 'cash box full'));
   if (has('hopper-empty')) found.push(at('hopper-empty', 'critical', 'change hopper empty'));
   return found;
 }
@@ -57,7 +71,18 @@ function deviceConditions(device: DeviceHealth): AlertCondition[] {
  */
 export function alertConditions(input: AlertInput, nowMs: number, thresholds: AlertThresholds): AlertCondition[] {
   if (!input.enrolled) return [];
-  const found = input.devices.flatMap(deviceConditions);
+  const found = input.devices.flatMap((device) => deviceConditions(device, input.cashCollection));
+  const cash = input.cashCollection;
+  if (cash !== null && cash.discrepancyYen !== 0) {
+    // One alert per collection that did not balance; a later collection starts clearing it.
+    found.push({
+      key: `cash-discrepancy:${cash.collectedAt}`,
+      kind: 'cash-discrepancy',
+      severity: 'warning',
+      deviceId: null,
+      message: `cash collection at ${cash.collectedAt}: ¥${Math.abs(cash.discrepancyYen)} ${cash.discrepancyYen < 0 ? 'short' : 'over'} against the ledger`,
+    });
+  }
 
   if (input.status === 'offline' && input.statusSince !== null) {
     const offlineMs = nowMs - Date.parse(input.statusSince);
@@ -97,6 +122,8 @@ export function alertConditions(input: AlertInput, nowMs: number, thresholds: Al
 export interface LiveAlert {
   alertId: string;
   key: string;
+  kind: AlertKind;
+  openedAt: string;
   clearedAt: string | null;
 }
 
@@ -112,9 +139,16 @@ export interface AlertPlan {
  * - a condition without an unresolved alert opens one (once: while it is unresolved, none other);
  * - a condition whose alert was clearing comes back to it (a flap: no new alert, no new notification);
  * - an alert whose condition no longer holds starts clearing, and resolves once it has stayed clear
- *   for `holdMs` (acknowledged or not).
+ *   for `holdMs` (acknowledged or not); a full cash box whose condition ended with a collection after it
+ *   opened (`emptiedAt`) resolves at once: emptying the box is the fix, nothing can flap.
  */
-export function planAlerts(conditions: readonly AlertCondition[], live: readonly LiveAlert[], nowMs: number, holdMs: number): AlertPlan {
+export function planAlerts(
+  conditions: readonly AlertCondition[],
+  live: readonly LiveAlert[],
+  nowMs: number,
+  holdMs: number,
+  emptiedAt: string | null = null,
+): AlertPlan {
   const plan: AlertPlan = { open: [], reactivate: [], clear: [], resolve: [] };
   const byKey = new Map(live.map((alert) => [alert.key, alert]));
   const holding = new Set<string>();
@@ -127,6 +161,10 @@ export function planAlerts(conditions: readonly AlertCondition[], live: readonly
   }
   for (const alert of live) {
     if (holding.has(alert.key)) continue;
+    if (alert.kind === 'cash-box-full' && emptiedAt !== null && Date.parse(emptiedAt) >= Date.parse(alert.openedAt)) {
+      plan.resolve.push(alert.alertId);
+      continue;
+    }
     const clearedAtMs = alert.clearedAt === null ? nowMs : Date.parse(alert.clearedAt);
     if (nowMs - clearedAtMs >= holdMs) plan.resolve.push(alert.alertId);
     else if (alert.clearedAt === null) plan.clear.push(alert.alertId);

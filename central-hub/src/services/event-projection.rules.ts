@@ -36,9 +36,12 @@ export function effectsOf(event: OutboxEvent): Effect[] {
       return [{ kind: 'agent-version', agentVersion: event.payload.agentVersion }];
     case 'lottery.entry.provisional':
       return [{ kind: 'lottery-provisional', entry: event.payload }];
+    case 'cash.voucher':
+      // Stored once like every event; the cash reconciliation reads vouchers from the events table by seq.
+      return [];
     case 'cash.collected':
-      // Stored (once, like every event) as the record of the emptying; the count itself reaches the hub in
-      // the next heartbeat, which resolves the cash-box alert on its own.
+      // Stored (once, like every event) as the record of the emptying; it closes the kiosk's collection
+      // period (cash-reconciliation.service.ts settles it after the batch's commit).
       return [];
     case 'session.wiped':
       // Stored as the record that the kiosk wiped a session's personal data; nothing else to project.

@@ -4,6 +4,7 @@ import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { EVENT_REPOSITORY, SeqConflictError, type EventRepository } from '../repositories/event.repository';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
+import { CashReconciliationService } from './cash-reconciliation.service';
 import { ChaosService } from './chaos.service';
 import { LotteryOfflineService } from './lottery-offline.service';
 import { CommandService } from './command.service';
@@ -28,6 +29,7 @@ export class IngestService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
     @Optional() @Inject(LotteryOfflineService) private readonly lotteryOffline?: LotteryOfflineService,
+    @Optional() @Inject(CashReconciliationService) private readonly cash?: CashReconciliationService,
   ) {
     this.log = root.child({ module: 'ingest' });
   }
@@ -60,6 +62,10 @@ export class IngestService {
     this.metrics.eventsIngested(stored, duplicates);
     if (completedCommands.length > 0 || auditEntries.length > 0) await this.commands.completed(completedCommands, auditEntries);
     if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.monitor.evaluate(kioskId);
+    // A collection whose period is now complete is settled (its cash box outcome kept, its alert raised).
+    if (this.cash && events.some((event) => event.type.startsWith('cash.'))) {
+      await this.cash.settle(kioskId).catch((error: unknown) => this.log.error({ err: error, kioskId }, 'cash collection not settled; the next cash batch retries'));
+    }
     // Recorded as pending in the batch's transaction; judged now, after the ack is decided (and at every lottery tick).
     if (appliedEffects.has('lottery-provisional')) this.lotteryOffline?.judgeSoon();
     if (nextHeldSeq === null) return { ok: true, ackedThroughSeq, stored, duplicates };

@@ -34,6 +34,7 @@ function view(over: Partial<KioskRecord> = {}, devices: DeviceHealth[] = []): Ki
     },
     telemetry: null,
     devices,
+    cashCollection: null,
   };
 }
 

@@ -80,7 +80,7 @@ export class MonitorService {
     const touched = new Set<string>();
     const summaries = new Map<string, KioskSummary>();
     for (const view of views) {
-      const { kiosk, telemetry, devices } = view;
+      const { kiosk, telemetry, devices, cashCollection } = view;
       const { kioskId } = kiosk;
       const enrolled = kiosk.publicKey !== null;
       const status = deriveStatus(
@@ -102,8 +102,8 @@ export class MonitorService {
         this.log.info({ kioskId, from: kiosk.status, to: status }, 'kiosk status changed');
       }
       const kioskLive = liveByKiosk.get(kioskId) ?? [];
-      const conditions = alertConditions({ enrolled, status, statusSince, devices, telemetry }, nowMs, thresholds);
-      const plan = planAlerts(conditions, kioskLive, nowMs, thresholds.resolveHoldMs);
+      const conditions = alertConditions({ enrolled, status, statusSince, devices, telemetry, cashCollection }, nowMs, thresholds);
+      const plan = planAlerts(conditions, kioskLive, nowMs, thresholds.resolveHoldMs, cashCollection?.collectedAt ?? null);
       const resolving = new Set(plan.resolve);
       const activeKinds: AlertKind[] = [...kioskLive.filter((alert) => !resolving.has(alert.alertId)), ...plan.open].map((alert) => alert.kind);
       const current = enrolled ? { ...kiosk, status, statusSince } : kiosk;

@@ -167,12 +167,28 @@ describe('the cash desk: one commit per coin and per payout', () => {
     owner = { transaction: null, paymentStep: false }; // e.g. recovery: no session, no flow names it
     cash.canPay = 60;
     await expect(cashDesk.payOut(TX, 100, 'change')).resolves.toEqual({ paidYen: 60, unpaidYen: 40 });
-    cashDesk.voucher(TX, 40);
+    cashDesk.voucher(TX, 40, 'change');
     expect(ledger.get(TX)).toMatchObject({ creditedYen: 500, paidOutYen: 60, voucherYen: 40 });
     expect(cashEvents()).toEqual([
       { type: 'cash.credit', payload: { transactionId: TX, coinYen: 500 } },
       { type: 'cash.payout', payload: { transactionId: TX, amountYen: 60, reason: 'change' } },
+      { type: 'cash.voucher', payload: { transactionId: TX, amountYen: 40, reason: 'change' } },
     ]);
+  });
+
+  it('a voucher whose ledger write throws records neither its event nor its ledger change', () => {
+    const failing: CashLedger<CertificateCredit> = {
+      credit: (transactionId, coinYen, paymentOpen) => ledger.credit(transactionId, coinYen, paymentOpen),
+      paidOut: (transactionId, amountYen) => ledger.paidOut(transactionId, amountYen),
+      paidOutYen: (transactionId) => ledger.paidOutYen(transactionId),
+      voucher: () => {
+        throw new Error('injected failure in the voucher ledger write');
+      },
+    };
+    const cashDesk = desk({ ledger: failing });
+    expect(() => cashDesk.voucher(TX, 40, 'refund')).toThrow('injected failure');
+    expect(cashEvents()).toEqual([]);
+    expect(ledger.get(TX)).toMatchObject({ voucherYen: 0 });
   });
 
   it('a coin outside any transaction gets a fresh id and no ledger row', () => {

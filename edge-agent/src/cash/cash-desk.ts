@@ -63,7 +63,7 @@ export interface PayoutOutcome {
 
 /**
  * The one owner of money on the agent. It alone listens to the coin acceptor's credits and the hoppers'
- * payouts and commits each as its outbox event (`cash.credit`, `cash.payout`) and its ledger change in
+ * payouts and commits each as its outbox event (`cash.credit`, `cash.payout`; vouchers `cash.voucher`) and its ledger change in
  * one `atomically` transaction, before anyone is told; flows learn of a coin from it (`onCredit`), pay
  * change and refunds through it (`payOut`) and record vouchers through it (`voucher`).
  */
@@ -114,9 +114,18 @@ export class CashDesk<Credit> {
     return run;
   }
 
-  /** Records that a printed voucher covers `amountYen` of `transactionId` (before it is printed). */
-  voucher(transactionId: string, amountYen: number): void {
-    this.deps.store.atomically(() => this.deps.ledger.voucher(transactionId, amountYen));
+  /**
+   * Records that a printed voucher covers `amountYen` of `transactionId` (before it is printed): its
+   * `cash.voucher` event and its ledger change in one commit, so the hub's reconciliation knows what is
+   * owed. Throws (nothing recorded) when the database refuses it.
+   */
+  voucher(transactionId: string, amountYen: number, reason: PayoutReason): void {
+    if (amountYen <= 0) return;
+    this.deps.store.atomically(() => {
+      this.deps.store.outbox.enqueue({ type: 'cash.voucher', payload: { transactionId, amountYen, reason } });
+      this.deps.ledger.voucher(transactionId, amountYen);
+    });
+    this.deps.logger.info({ type: 'cash.voucher', transactionId, amountYen, reason }, 'cash event recorded');
   }
 
   private async payOutNow(transactionId: string, amountYen: number, reason: PayoutReason): Promise<PayoutOutcome> {

@@ -59,7 +59,7 @@ export class CertificateMoney {
    * transaction is completed. `receiptVoucherYen`: unpaid change the printed receipt covers as a voucher.
    */
   async complete(transactionId: string, receiptVoucherYen: number): Promise<{ paidOutYen: number; voucherYen: number; voucherPrinted: boolean }> {
-    if (receiptVoucherYen > 0) this.deps.desk.voucher(transactionId, receiptVoucherYen);
+    if (receiptVoucherYen > 0) this.deps.desk.voucher(transactionId, receiptVoucherYen, 'change');
     let voucherPrinted = true;
     const late = this.deps.transactions.get(transactionId);
     if (late && owedYen(late) > 0) {
@@ -135,7 +135,7 @@ export class CertificateMoney {
 
   /** Records the voucher in the ledger (through the desk), then prints it; true when it printed. */
   private async printVoucher(transactionId: string, amountYen: number, reason: VoucherReason): Promise<boolean> {
-    this.deps.desk.voucher(transactionId, amountYen);
+    this.deps.desk.voucher(transactionId, amountYen, reason === 'change' ? 'change' : 'refund');
     try {
       if (!this.deps.receiptPrinter) throw new Error('no receipt printer');
       await this.deps.receiptPrinter.print(refundVoucher({ amountYen, reason, kioskId: this.deps.kioskId, transactionId, at: this.deps.clock.now() }));

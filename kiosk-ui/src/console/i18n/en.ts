@@ -243,6 +243,7 @@ export const consoleEn: ConsoleMessages = {
   'console.alertKind.kiosk-offline': 'Kiosk offline too long',
   'console.alertKind.outbox-backlog': 'Outbox backlog',
   'console.alertKind.clock-drift': 'Kiosk clock drift',
+  'console.alertKind.cash-discrepancy': 'Cash collection does not balance',
   'console.severity.warning': 'Warning',
   'console.severity.critical': 'Critical',
   'console.alertState.open': 'Open',

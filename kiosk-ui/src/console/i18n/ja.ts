@@ -249,6 +249,7 @@ export const consoleJa = {
   'console.alertKind.kiosk-offline': '端末が長時間オフライン',
   'console.alertKind.outbox-backlog': '未送信イベントの滞留',
   'console.alertKind.clock-drift': '端末の時計のずれ',
+  'console.alertKind.cash-discrepancy': '現金回収の過不足',
   'console.severity.warning': '注意',
   'console.severity.critical': '重大',
   'console.alertState.open': '未対応',
