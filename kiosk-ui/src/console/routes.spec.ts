@@ -13,6 +13,7 @@ describe('parseRoute', () => {
     ['#/audit', { page: 'audit' }],
     ['/audit/', { page: 'audit' }],
     ['#/certificates', { page: 'certificates' }],
+    ['#/cash', { page: 'cash' }],
     ['#/public/lottery', { page: 'public-lottery' }],
   ] as [string, Route][])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -51,6 +52,7 @@ describe('routeHash', () => {
     { page: 'alerts', tab: 'resolved' },
     { page: 'audit' },
     { page: 'certificates' },
+    { page: 'cash' },
     { page: 'public-lottery' },
   ] as Route[])('round-trips %j', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);

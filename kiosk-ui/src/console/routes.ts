@@ -3,7 +3,7 @@ import { AlertKindSchema, KioskIdSchema, KioskStatusSchema, type AlertKind, type
 /**
  * The console's pages as hash routes, so a tablet's back button, a bookmark and a shared link all work
  * without a router library or server routes: `#/fleet?status=offline`, `#/kiosks/<id>`,
- * `#/alerts?state=acknowledged`, `#/audit`, `#/certificates`, `#/public/lottery` (no sign-in). Parsing never throws: what it cannot read is `not-found`
+ * `#/alerts?state=acknowledged`, `#/audit`, `#/certificates`, `#/cash`, `#/public/lottery` (no sign-in). Parsing never throws: what it cannot read is `not-found`
  * (or, for a query parameter, simply left out).
  */
 
@@ -25,6 +25,8 @@ export type Route =
   | { page: 'alerts'; tab: AlertTab }
   | { page: 'audit' }
   | { page: 'certificates' }
+  /** Cash reconciliation per kiosk and collection period (issue 18). */
+  | { page: 'cash' }
   /** Public (no sign-in): the lottery draws' record and how to re-run them. */
   | { page: 'public-lottery' }
   | { page: 'not-found' };
@@ -86,6 +88,7 @@ export function parseRoute(hash: string): Route {
   }
   if (segments.length === 1 && segments[0] === 'audit') return { page: 'audit' };
   if (segments.length === 1 && segments[0] === 'certificates') return { page: 'certificates' };
+  if (segments.length === 1 && segments[0] === 'cash') return { page: 'cash' };
   if (segments.length === 2 && segments[0] === 'public' && segments[1] === 'lottery') return { page: 'public-lottery' };
   return { page: 'not-found' };
 }
@@ -111,6 +114,8 @@ export function routeHash(route: Route): string {
       return '#/audit';
     case 'certificates':
       return '#/certificates';
+    case 'cash':
+      return '#/cash';
     case 'public-lottery':
       return '#/public/lottery';
     case 'not-found':
