@@ -1,15 +1,18 @@
 /**
- * Issue 18, item 2, in Chromium against the real hub (its built console): a stranger, never signed in,
- * opens the console's public page "Lottery draws", sees each round's commitment as the public API gives
- * it, and, once the demo clock has moved to the results, downloads the draw document and the standalone
- * script from the page; the script re-runs the downloaded document and finds the published digest.
+ * Issue 18, item 2, in Chromium against the real hub (its built console) and a street terminal: a
+ * stranger, never signed in, opens the console's public page "Lottery draws", sees each round's
+ * commitment as the public API gives it, and, once the demo clock has moved to the results, downloads
+ * the draw document and the standalone script from the page; the script re-runs the downloaded
+ * document and finds the published digest. At the terminal, 抽選結果の検証 is one touch from the
+ * lottery's sign-in screen, without signing in, in each kiosk language.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PublicRoundListSchema, PublishedDrawSchema, publicRoundsPath } from '@kiosk/protocols';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { openLotteryTerminal, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -19,12 +22,13 @@ const SCRIPT = path.join(repoRoot, 'central-hub/tools/verify-draw.mjs');
 
 describe('the console\'s public lottery page, without signing in', () => {
   const system = new TestSystem();
+  let terminal: LotteryTerminal;
   let browser: Browser | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    await system.startHub({ HUB_SEED_FACILITIES: '1', HUB_SEED_DEMO_USERS: '1' });
-    browser = await launchChromium();
+    terminal = await openLotteryTerminal(system);
+    browser = terminal.browser;
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 }, acceptDownloads: true });
   });
 
@@ -81,5 +85,27 @@ describe('the console\'s public lottery page, without signing in', () => {
     expect(rerun.status).toBe(0);
     expect(rerun.stdout).toContain(`digest ${round.draw.resultDigest}\n`);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('explains 抽選結果の検証 at the terminal, from the sign-in screen, in the four languages', async () => {
+    const { kiosk } = terminal;
+    const headings: string[] = [];
+    for (const language of ['ja', 'en', 'zh-Hans', 'ko']) {
+      await kiosk.getByTestId(`lang-${language}`).click();
+      await kiosk.getByTestId('tile-lottery').click();
+      await kiosk.getByTestId('lottery-verify-open').click();
+      await kiosk.getByTestId('lottery-verify').waitFor();
+      headings.push(await kiosk.locator('#lottery-verify-heading').innerText());
+      expect(await kiosk.getByTestId('lottery-verify-where').innerText()).toContain('/console/#/public/lottery');
+      if (language === 'ja') {
+        expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+        expect(await smallTouchTargets(kiosk)).toEqual([]);
+      }
+      await kiosk.getByTestId('lottery-verify-back').click();
+      await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+      await kiosk.getByTestId('back').click();
+      await kiosk.getByTestId('attract').waitFor();
+    }
+    expect(headings).toEqual(['抽選結果の検証', 'Check the lottery draw', '抽签结果的验证', '추첨 결과 검증']);
   });
 });

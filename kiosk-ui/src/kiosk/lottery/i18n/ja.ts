@@ -1,8 +1,11 @@
+import { verifyDrawTables } from './verify-draw';
+
 /**
  * The lottery flow's texts, Japanese: the reference table (other languages are typed against these keys;
  * placeholders `{name}` must match, checked by i18n.spec.ts).
  */
 export const lotteryJa = {
+  ...verifyDrawTables.ja,
   'lot.heading': '施設予約・抽選',
   'lot.signIn.scan': '利用者カードのバーコードをバーコードリーダーにかざしてください',
   'lot.signIn.card': 'カード（末尾 {hint}）を読み取りました',
