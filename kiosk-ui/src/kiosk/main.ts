@@ -8,6 +8,9 @@ import { parseKioskConfig } from './config';
 import { KioskController } from './kiosk-controller';
 import { kioskState } from './kiosk-state.svelte';
 import { LotteryLink } from './lottery/lottery-link';
+import { HtmlAudioOut } from './speech/audio-out';
+import { SpeechGuide } from './speech/speech-guide.svelte';
+import { SpeechLink } from './speech/speech-link';
 
 const problems = new ProblemLog();
 const config = parseKioskConfig(window.location.search);
@@ -32,5 +35,6 @@ const target = document.getElementById('app');
 if (!target) throw new Error('kiosk: #app element missing from index.html');
 const lottery = new LotteryLink(socket, problems.report);
 lottery.start();
-mount(App, { target, props: { controller, lottery } });
+const speech = new SpeechGuide(new SpeechLink(socket), new HtmlAudioOut(), problems.report);
+mount(App, { target, props: { controller, lottery, speech } });
 link.start();

@@ -60,6 +60,7 @@ describe('focusScript', () => {
     { testid: 'type-juminhyo', en: 'Certificate of residence. Selected. 1 of 9.' },
     { testid: 'opt-member-m-0001', en: 'Household member 2. 3 of 9.' },
     { testid: 'cert-next', en: 'Next. 9 of 9.' },
+    { testid: 'cert-finish-taken', en: 'I have taken them. 1 of 1.' },
     { testid: 'something-new', en: 'Button. 4 of 9.' },
   ])('$testid', ({ testid, en }) => {
     const [, position = '1', total = '1'] = /(\d+) of (\d+)/.exec(en) ?? [];

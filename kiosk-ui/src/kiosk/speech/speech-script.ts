@@ -2,7 +2,7 @@ import { CertificateTypeSchema, LanguageSchema, ServiceSchema, type CertificateV
 import { en } from './lines/en';
 import { ja } from './lines/ja';
 import { ko } from './lines/ko';
-import type { ScreenState, SpeechLines } from './lines/speech-lines';
+import type { SpeechLines } from './lines/speech-lines';
 import { zhHans } from './lines/zh-Hans';
 
 /**
@@ -16,7 +16,8 @@ export const SPEECH_LINES: Record<Language, SpeechLines> = { ja, en, ko, 'zh-Han
 
 /** What to say when a certificate screen appears (and again on Repeat). */
 export function speechScript(state: CertificateViewState, language: Language): string {
-  const say = SPEECH_LINES[language].screens[state.screen] as (state: ScreenState<typeof state.screen>) => string;
+  // Each screen's script takes that screen's state: the table is keyed by the same discriminant.
+  const say = SPEECH_LINES[language].screens[state.screen] as (view: CertificateViewState) => string;
   return say(state);
 }
 
@@ -62,6 +63,7 @@ export function choiceName(testid: string, language: Language, memberPosition: n
     'cert-back': choice.back,
     'cert-confirm-button': choice.confirm,
     'cert-finish': choice.finish,
+    'cert-finish-taken': choice.taken,
     'cert-idle-continue': choice.continue,
     'opt-scope-household': choice.scopeHousehold,
     'opt-scope-selected': choice.scopeSelected,
