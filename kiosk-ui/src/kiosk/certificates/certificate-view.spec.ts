@@ -1,3 +1,4 @@
+import { certTranslate } from './i18n/index';
 import { CardAuthFailureReasonSchema, CERTIFICATE_SCREENS } from '@kiosk/protocols';
 import {
   afterPaymentStep,
@@ -150,9 +151,11 @@ describe('certificate view rules', () => {
   });
 
   it('shows the wait after payment as steps', () => {
-    expect(afterPaymentStep(view({ screen: 'issuing', copies: 2 }))).toEqual({ done: 0, total: 3 });
-    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'certificate' }))).toEqual({ done: 1, total: 3 });
-    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'receipt' }))).toEqual({ done: 2, total: 3 });
+    // Which step is under way and about how long is left, never a bare "0 / 3" (issue 17).
+    expect(afterPaymentStep(view({ screen: 'issuing', copies: 2 }))).toEqual({ done: 0, total: 3, step: 1, minutesLeft: 2 });
+    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'certificate' }))).toEqual({ done: 1, total: 3, step: 2, minutesLeft: 2 });
+    expect(afterPaymentStep(view({ screen: 'printing', copies: 2, stage: 'receipt' }))).toEqual({ done: 2, total: 3, step: 3, minutesLeft: 1 });
+    expect(certTranslate('ja', 'cert.printing.step', { step: 1, total: 3, minutes: 2 })).toBe('3つの手順のうち1つ目です。あと2分ほどかかります。');
     expect(afterPaymentStep(view({ screen: 'pay', quote: quote(), insertedYen: 0, acceptedCoins: [10, 50, 100, 500], exactAmountOnly: false }))).toBeNull();
   });
 });

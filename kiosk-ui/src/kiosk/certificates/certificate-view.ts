@@ -247,9 +247,16 @@ export function reminderItems(t: CertTranslate, language: Language, state: Certi
   }
 }
 
-/** The long wait after payment in three visible steps: issuing, printing the certificate, printing the receipt. */
-export function afterPaymentStep(state: CertificateViewState): { done: number; total: number } | null {
-  if (state.screen === 'issuing') return { done: 0, total: 3 };
-  if (state.screen === 'printing') return state.stage === 'certificate' ? { done: 1, total: 3 } : { done: 2, total: 3 };
-  return null;
+/** About how long each step after payment takes (the hub's answer, an A4 page with its copies, a receipt). */
+const STEP_SECONDS = [20, 60, 15] as const;
+
+/**
+ * The long wait after payment in three visible steps: issuing, printing the certificate, printing the
+ * receipt; `step` is the one under way (1-based) and `minutesLeft` a rounded-up estimate to say.
+ */
+export function afterPaymentStep(state: CertificateViewState): { done: number; total: number; step: number; minutesLeft: number } | null {
+  const done = state.screen === 'issuing' ? 0 : state.screen === 'printing' ? (state.stage === 'certificate' ? 1 : 2) : null;
+  if (done === null) return null;
+  const seconds = STEP_SECONDS.slice(done).reduce((sum, each) => sum + each, 0);
+  return { done, total: STEP_SECONDS.length, step: done + 1, minutesLeft: Math.max(1, Math.ceil(seconds / 60)) };
 }

@@ -92,6 +92,7 @@ export const certJa = {
 
   // Choice.
   'cert.choose.heading': '発行する証明書を選んでください',
+  'cert.choose.change': '証明書を選び直す',
   'cert.choose.unavailable': 'この証明書は発行できません',
   'cert.type.juminhyo': '住民票の写し',
   'cert.type.inkan': '印鑑登録証明書',
@@ -110,9 +111,23 @@ export const certJa = {
   'cert.options.scope': '証明する人',
   'cert.options.scope.household': '世帯全員',
   'cert.options.scope.selected': '世帯の一部の人',
+  'cert.options.scope.selectedCount': '世帯の一部の人（{n}人）',
   'cert.options.members': '証明する人を選んでください',
   'cert.options.membersNone': '1人以上選んでください。',
   'cert.options.self': '（ご本人）',
+  // Household relationships (続柄) as the register writes them, in this language.
+  'cert.relationship.head': '世帯主',
+  'cert.relationship.wife': '妻',
+  'cert.relationship.husband': '夫',
+  'cert.relationship.child': '子',
+  'cert.relationship.father': '父',
+  'cert.relationship.mother': '母',
+  'cert.relationship.grandchild': '孫',
+  'cert.relationship.grandfather': '祖父',
+  'cert.relationship.grandmother': '祖母',
+  'cert.relationship.brother': '兄弟',
+  'cert.relationship.sister': '姉妹',
+  'cert.relationship.lodger': '同居人',
   'cert.options.domicile': '本籍・筆頭者',
   'cert.options.relationship': '続柄',
   'cert.options.include': '記載する',
@@ -169,7 +184,7 @@ export const certJa = {
 
   // After.
   'cert.printing.receipt': 'レシートを印刷しています',
-  'cert.printing.step': '{done} / {total}',
+  'cert.printing.step': '{total}つの手順のうち{step}つ目です。あと{minutes}分ほどかかります。',
   'cert.refunding.heading': 'お支払いいただいた金額を返却しています',
   'cert.refunding.print-failed': '証明書を印刷できませんでした。',
   'cert.refunding.issue-failed': '証明書を発行できませんでした。',
