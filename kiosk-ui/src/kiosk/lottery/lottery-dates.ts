@@ -47,6 +47,43 @@ export function deadlineLabel(iso: string, language: Language): string {
   return `${dayOf(at, language)} ${time}`;
 }
 
+const fullDayFormats = new Map<Language, Intl.DateTimeFormat>();
+const monthFormats = new Map<Language, Intl.DateTimeFormat>();
+function cached(cache: Map<Language, Intl.DateTimeFormat>, language: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let format = cache.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], { timeZone: TOKYO, ...options });
+    cache.set(language, format);
+  }
+  return format;
+}
+
+/** A slot's date with its year: 「2027年2月13日（土）」, "Sat, Feb 13, 2027", 「2027년 2월 13일 (토)」. */
+export function fullDayLabel(date: string, language: Language): string {
+  const format = cached(fullDayFormats, language, { year: 'numeric', month: language === 'en' ? 'short' : 'long', day: 'numeric', weekday: 'short' });
+  return polish(format.format(new Date(`${date}T12:00:00+09:00`)), language);
+}
+
+/** `09:00` as a clock reads it: 「9:00」. */
+function clockTime(time: string): string {
+  return time.replace(/^0(?=\d:)/, '');
+}
+
+/** A slot's time span, start and end: 「9:00〜11:00」 (Japanese), "9:00–11:00" otherwise. */
+export function timeSpanLabel(start: string, end: string, language: Language): string {
+  return `${clockTime(start)}${language === 'ja' ? '〜' : '–'}${clockTime(end)}`;
+}
+
+/** A slot as people read it: 「2027年2月13日（土）9:00〜11:00」. */
+export function slotLabel(slot: { date: string; start: string; end: string }, language: Language): string {
+  return `${fullDayLabel(slot.date, language)}${language === 'ja' ? '' : ' '}${timeSpanLabel(slot.start, slot.end, language)}`;
+}
+
+/** A calendar month (`YYYY-MM`): 「2026年12月」, "December 2026", 「2026년 12월」. */
+export function monthLabel(month: string, language: Language): string {
+  return cached(monthFormats, language, { year: 'numeric', month: 'long' }).format(new Date(`${month}-15T12:00:00+09:00`));
+}
+
 /** `YYYY-MM-DD` in Japan `days` days before `date` (whole days; Japan has no daylight saving). */
 export function daysBefore(date: string, days: number): string {
   const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
