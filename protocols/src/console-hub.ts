@@ -76,6 +76,9 @@ export const KioskQuerySchema = z.strictObject({
   status: KioskStatusSchema.optional(),
   /** Kiosks with an unresolved alert of this kind, or of any kind. */
   alert: z.union([AlertKindSchema, z.literal('any')]).optional(),
+  /** Paging (issue 12): kiosks after this id (kiosk id order), at most `limit` of them. */
+  after: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 export type KioskQuery = z.infer<typeof KioskQuerySchema>;
 

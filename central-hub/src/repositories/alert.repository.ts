@@ -122,7 +122,8 @@ export class SqliteAlertRepository implements AlertRepository {
   private readonly applyTx: (changes: AlertChangeSet, at: string) => AlertRecord[];
   private readonly acknowledgeTx: (alertId: string, by: string, comment: string, at: string, audit: AuditDraft) => { alert: AlertRecord; entry: AuditEntry } | undefined;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
+  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
+    const { db } = database;
     this.allUnresolved = db.prepare(`${SELECT} WHERE a.state != 'resolved' ORDER BY a.opened_at, a.alert_id`);
     this.unresolvedOf = db.prepare(`${SELECT} WHERE a.kiosk_id = ? AND a.state != 'resolved' ORDER BY a.opened_at, a.alert_id`);
     this.byId = db.prepare(`${SELECT} WHERE a.alert_id = ?`);
@@ -181,8 +182,9 @@ export class SqliteAlertRepository implements AlertRepository {
     return settle(() => (kioskId === undefined ? this.allUnresolved.all() : this.unresolvedOf.all(kioskId)).map(alertFromRow));
   }
 
+  /** Grouped with the other writes of this turn (issue 12). */
   apply(changes: AlertChangeSet, at: string): Promise<AlertRecord[]> {
-    return settle(() => this.applyTx(changes, at));
+    return this.database.grouped(() => this.applyTx(changes, at));
   }
 
   findById(alertId: string): Promise<AlertRecord | undefined> {

@@ -30,7 +30,8 @@ export class SqliteStatusRepository implements StatusRepository {
   private readonly transitionTx: (transitions: readonly StatusTransition[]) => void;
   private readonly historyOf: Statement<[string, number], HistoryRow>;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
+  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
+    const { db } = database;
     const close = db.prepare<[string, string]>('UPDATE kiosk_status_history SET ended_at = ? WHERE kiosk_id = ? AND ended_at IS NULL');
     const open = db.prepare<[string, string, string]>('INSERT INTO kiosk_status_history (kiosk_id, status, started_at) VALUES (?, ?, ?)');
     const current = db.prepare<[string, string, string]>('UPDATE kiosks SET status = ?, status_since = ? WHERE kiosk_id = ?');
@@ -44,8 +45,9 @@ export class SqliteStatusRepository implements StatusRepository {
     this.historyOf = db.prepare('SELECT status, started_at, ended_at FROM kiosk_status_history WHERE kiosk_id = ? ORDER BY id DESC LIMIT ?');
   }
 
+  /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share fsyncs: issue 12). */
   transition(transitions: readonly StatusTransition[]): Promise<void> {
-    return settle(() => this.transitionTx(transitions));
+    return this.database.grouped(() => this.transitionTx(transitions));
   }
 
   history(kioskId: string, limit: number): Promise<StatusChange[]> {

@@ -38,12 +38,14 @@ describe('AlertService', () => {
     audit.published.mockReturnValue(undefined);
     sockets.publishAlert.mockReturnValue(undefined);
     fleet.requestOverviewPush.mockReturnValue(undefined);
+    fleet.alertChanged.mockReturnValue(undefined);
     const acknowledged = await service.acknowledge(technician, { alertId: alert.alertId, comment: 'on my way' });
     expect(acknowledged).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'tanaka' });
     expect(acknowledged).not.toHaveProperty('key');
     expect(alerts.acknowledge).toHaveBeenCalledWith(alert.alertId, 'tanaka', 'on my way', NOW, draft);
     expect(audit.draft).toHaveBeenCalledWith(technician, expect.objectContaining({ outcome: 'ok', detail: { kind: 'paper-out', comment: 'on my way' } }));
     expect(audit.published).toHaveBeenCalledWith(entry);
+    expect(fleet.alertChanged).toHaveBeenCalledWith(expect.objectContaining({ alertId: alert.alertId, state: 'acknowledged' }));
   });
 
   it('refuses a viewer (audited), hides another municipality’s alert, and will not acknowledge twice', async () => {

@@ -63,6 +63,7 @@ export class AlertService {
     this.log.info({ username: principal.username, alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind }, 'alert acknowledged');
     const acknowledged = toAlert(done.alert);
     this.sockets.publishAlert(acknowledged);
+    this.fleet.alertChanged(acknowledged);
     this.fleet.requestOverviewPush();
     return acknowledged;
   }

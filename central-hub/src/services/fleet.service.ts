@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertKind, FleetOverview, KioskDetail, KioskQuery, KioskSummary } from '@kiosk/protocols';
+import type { Alert, AlertKind, FleetOverview, KioskDetail, KioskQuery, KioskSummary } from '@kiosk/protocols';
 import { toCommandView } from '../dtos/command.dto';
 import { notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
@@ -12,7 +12,8 @@ import { STATUS_REPOSITORY, type StatusRepository } from '../repositories/status
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../repositories/telemetry.repository';
 import { WebsocketRepository } from '../repositories/websocket.repository';
 import { inScope, type Principal } from './access.rules';
-import { matchesQuery, overviewOf } from './fleet-query.rules';
+import { FleetIndex } from './fleet-index';
+import { matchesQuery } from './fleet-query.rules';
 import { toKioskSummary } from './kiosk-summary.rules';
 import { shouldPublish, summaryKey, type Published } from './publish.rules';
 
@@ -24,6 +25,10 @@ const DETAIL_COMMANDS = 50;
 const DETAIL_RESOLVED_ALERTS = 20;
 /** Status changes come in bursts (a site's network drops); one overview push covers a burst. */
 const OVERVIEW_PUSH_DELAY_MS = 250;
+/** Kiosk updates reach the consoles at most once a second, the latest summary of each kiosk that changed. */
+export const KIOSK_PUSH_DELAY_MS = 1000;
+/** A kiosk list without a `limit` is the whole (scoped, filtered) fleet, as before paging. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
 function kindsByKiosk(alerts: readonly AlertRecord[]): Map<string, AlertKind[]> {
   const kinds = new Map<string, AlertKind[]>();
@@ -40,6 +45,9 @@ function kindsByKiosk(alerts: readonly AlertRecord[]): Map<string, AlertKind[]> 
 export class FleetService {
   private readonly log: Logger;
   private readonly published = new Map<string, Published>();
+  /** Summaries waiting for the next console push (the latest per kiosk). */
+  private readonly pendingPushes = new Map<string, KioskSummary>();
+  private index: Promise<FleetIndex> | undefined;
 
   constructor(
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
@@ -55,13 +63,22 @@ export class FleetService {
     this.log = root.child({ module: 'fleet' });
   }
 
-  /** The kiosks the principal may see, filtered. */
+  /** The kiosks the principal may see, filtered, in kiosk id order; a page when `limit` is given. */
   async list(principal: Principal, query: KioskQuery = {}): Promise<KioskSummary[]> {
-    return (await this.summaries((municipality) => inScope(principal, municipality))).filter((kiosk) => matchesQuery(kiosk, query));
+    const index = await this.fleetIndex();
+    const limit = query.limit ?? UNLIMITED;
+    const page: KioskSummary[] = [];
+    if (limit <= 0) return page;
+    for (const kiosk of index.summaries((municipality) => inScope(principal, municipality), query.after)) {
+      if (!matchesQuery(kiosk, query)) continue;
+      page.push(kiosk);
+      if (page.length >= limit) break;
+    }
+    return page;
   }
 
   async overview(principal: Principal): Promise<FleetOverview> {
-    return this.overviewFor(principal.municipality);
+    return (await this.fleetIndex()).overview(principal.municipality);
   }
 
   /** A kiosk another municipality's technician asks for does not exist, as far as they can tell. */
@@ -90,11 +107,51 @@ export class FleetService {
    * heartbeat time alone is pushed at most every 30 s (a thousand kiosks heartbeat every 15 s).
    */
   publishSummary(summary: KioskSummary): void {
+    this.indexKiosk(summary);
     const nowMs = this.clock.now().getTime();
     const key = summaryKey(summary);
     if (!shouldPublish(this.published.get(summary.kioskId), key, nowMs)) return;
     this.published.set(summary.kioskId, { key, atMs: nowMs });
-    this.sockets.publishKiosk(summary);
+    this.pendingPushes.set(summary.kioskId, summary);
+    this.scheduler.defer('console-kiosk-updates', KIOSK_PUSH_DELAY_MS, () => Promise.resolve(this.pushSummaries()));
+  }
+
+  /** An alert changed (opened, acknowledged, clearing, resolved): the overview's counts follow. */
+  alertChanged(alert: Alert): void {
+    void this.index?.then((index) => index.putAlert(alert));
+  }
+
+  /** Drops the in-memory fleet (a test that wrote to the database behind the hub's back). */
+  forgetIndex(): void {
+    this.index = undefined;
+  }
+
+  private indexKiosk(summary: KioskSummary): void {
+    void this.index?.then((index) => index.putKiosk(summary));
+  }
+
+  private pushSummaries(): void {
+    const pending = [...this.pendingPushes.values()];
+    this.pendingPushes.clear();
+    for (const summary of pending) this.sockets.publishKiosk(summary);
+  }
+
+  /** Built from the database once (two reads of the whole fleet), then kept up to date as kiosks change. */
+  private fleetIndex(): Promise<FleetIndex> {
+    this.index ??= this.loadIndex();
+    return this.index;
+  }
+
+  private async loadIndex(): Promise<FleetIndex> {
+    const [views, alerts] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
+    const kinds = kindsByKiosk(alerts);
+    const index = new FleetIndex();
+    index.load(
+      views.map((view) => toKioskSummary(view, this.sockets.isOnline(view.kiosk.kioskId), kinds.get(view.kiosk.kioskId))),
+      alerts.map((alert) => ({ alertId: alert.alertId, municipality: alert.municipality, state: alert.state })),
+    );
+    this.log.info({ kiosks: views.length, alerts: alerts.length }, 'fleet index built');
+    return index;
   }
 
   /** Asks for an overview push to every console, soon (bursts of changes are pushed once). */
@@ -105,33 +162,8 @@ export class FleetService {
   private async pushOverviews(): Promise<void> {
     const audiences = this.sockets.overviewAudiences();
     if (audiences.length === 0) return;
-    const [kiosks, alerts] = await Promise.all([this.summaries(() => true), this.alerts.unresolved()]);
-    for (const scope of audiences) {
-      const visible = (municipality: string) => scope === null || municipality === scope;
-      this.sockets.publishOverview(scope, overviewOf(kiosks.filter((k) => visible(k.municipality)), alertCounts(alerts.filter((a) => visible(a.municipality)))));
-    }
+    const index = await this.fleetIndex();
+    for (const scope of audiences) this.sockets.publishOverview(scope, index.overview(scope));
     this.log.debug({ audiences: audiences.length }, 'fleet overview pushed');
   }
-
-  private async overviewFor(scope: string | null): Promise<FleetOverview> {
-    const visible = (municipality: string) => scope === null || municipality === scope;
-    const [kiosks, alerts] = await Promise.all([this.summaries(visible), this.alerts.unresolved()]);
-    return overviewOf(kiosks, alertCounts(alerts.filter((a) => visible(a.municipality))));
-  }
-
-  /** Two queries for the kiosks and one for their alerts, whatever the fleet's size. */
-  private async summaries(visible: (municipality: string) => boolean): Promise<KioskSummary[]> {
-    const [views, alerts] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
-    const kinds = kindsByKiosk(alerts);
-    return views
-      .filter((view) => visible(view.kiosk.municipality))
-      .map((view) => toKioskSummary(view, this.sockets.isOnline(view.kiosk.kioskId), kinds.get(view.kiosk.kioskId)));
-  }
-}
-
-function alertCounts(alerts: readonly AlertRecord[]): { open: number; acknowledged: number } {
-  return {
-    open: alerts.filter((alert) => alert.state === 'open').length,
-    acknowledged: alerts.filter((alert) => alert.state === 'acknowledged').length,
-  };
 }

@@ -85,6 +85,7 @@ describe('MonitorService', () => {
     service = new MonitorService(kiosks, statuses, alerts, fleet, sockets, clock, random, config, silentLogger());
     sockets.connectedAt.mockReturnValue('2026-11-26T00:30:00.000Z');
     fleet.publishSummary.mockReturnValue(undefined);
+    fleet.alertChanged.mockReturnValue(undefined);
   });
 
   it('writes nothing and pushes only the (throttled) summary when nothing changed', async () => {
@@ -135,6 +136,33 @@ describe('MonitorService', () => {
     await service.sweep();
     expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'offline', at: NOW }]);
     expect(fleet.publishSummary.mock.calls.map(([summary]) => [summary.kioskId, summary.status])).toEqual([[kioskId, 'offline']]);
+  });
+
+  it('after the first sweep, sweeps only the kiosks whose deadline has come, without reading the fleet', async () => {
+    const silent = view({ lastHeartbeatAt: '2026-11-26T00:59:50.000Z' });
+    const away = view({ kioskId: 'kiosk-other123', status: 'offline', statusSince: NOW });
+    sockets.connectedAt.mockReturnValue(undefined);
+    sockets.isOnline.mockImplementation((id) => id === kioskId);
+    kiosks.listViews.mockResolvedValue([silent, away]);
+    alerts.unresolved.mockResolvedValue([]);
+    statuses.transition.mockResolvedValue(undefined);
+    fleet.requestOverviewPush.mockReturnValue(undefined);
+    await service.sweep();
+    expect(statuses.transition).not.toHaveBeenCalled();
+
+    // Nothing is due yet: nothing is read.
+    kiosks.listViews.mockClear();
+    clock.advance(1_000);
+    await service.sweep();
+    expect(kiosks.findView).not.toHaveBeenCalled();
+
+    // The connected kiosk's silence passes offlineAfterMs: only it is read, and it goes offline.
+    clock.advance(Date.parse(silent.kiosk.lastHeartbeatAt as string) + config.fleet.offlineAfterMs + 1 - clock.now().getTime());
+    kiosks.findView.mockResolvedValue(silent);
+    await service.sweep();
+    expect(kiosks.listViews).not.toHaveBeenCalled();
+    expect(kiosks.findView.mock.calls).toEqual([[kioskId]]);
+    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'offline', at: clock.now().toISOString() }]);
   });
 
   it('resolves an alert once its condition has stayed clear for the hold time', async () => {

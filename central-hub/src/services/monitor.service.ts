@@ -11,20 +11,26 @@ import { WebsocketRepository } from '../repositories/websocket.repository';
 import { alertConditions, isEmptyPlan, planAlerts } from './alert.rules';
 import { FleetService } from './fleet.service';
 import { toKioskSummary } from './kiosk-summary.rules';
-import { SerialQueue } from './serial-queue';
+import { DeadlineIndex } from './deadline-index';
+import { nextDeadline } from './fleet-deadline.rules';
+import { KeyedQueue } from './keyed-queue';
 import { deriveStatus, latest } from './status.rules';
 
 /**
  * Fleet monitoring: re-derives kiosks' status and alerts from what the hub knows now, records status
  * transitions and alert lifecycle steps, and pushes what changed. Runs for one kiosk whenever
- * something about it happens (heartbeat, connect, disconnect, device event, enrolment) and for the
- * whole fleet on every sweep, which is what notices silence: a kiosk that stopped heartbeating, an
- * offline kiosk crossing the alert threshold, a cleared condition whose hold time has passed.
+ * something about it happens (heartbeat, connect, disconnect, device event, enrolment), and for the
+ * kiosks whose deadline has come on every sweep, which is what notices silence: a kiosk that stopped
+ * heartbeating, an offline kiosk crossing the alert threshold, a cleared condition whose hold time has
+ * passed. Each evaluation leaves the kiosk's next deadline in an ordered index (issue 12); the first
+ * sweep after a start evaluates the whole fleet once, which rebuilds that index from the database.
  */
 @Injectable()
 export class MonitorService {
   private readonly log: Logger;
-  private readonly queue = new SerialQueue();
+  private readonly queue = new KeyedQueue();
+  private readonly deadlines = new DeadlineIndex();
+  private indexed = false;
 
   constructor(
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
@@ -42,7 +48,7 @@ export class MonitorService {
 
   /** One kiosk, after something happened to it; its summary is pushed (if it changed). */
   evaluate(kioskId: string): Promise<void> {
-    return this.queue.run(async () => {
+    return this.queue.run(kioskId, async () => {
       const view = await this.kiosks.findView(kioskId);
       if (!view) return;
       const { summaries } = await this.run([view], await this.alerts.unresolved(kioskId));
@@ -50,15 +56,26 @@ export class MonitorService {
     });
   }
 
-  /** The whole fleet; only kiosks whose status or alerts changed are pushed. */
-  sweep(): Promise<void> {
-    return this.queue.run(async () => {
+  /**
+   * The kiosks whose deadline has come (the whole fleet the first time after a start); only kiosks
+   * whose status or alerts changed are pushed.
+   */
+  async sweep(): Promise<void> {
+    if (!this.indexed) return this.sweepAll();
+    const due = this.deadlines.takeDue(this.clock.now().getTime());
+    await Promise.all(due.map((kioskId) => this.evaluate(kioskId)));
+  }
+
+  private sweepAll(): Promise<void> {
+    return this.queue.exclusive(async () => {
       const [views, live] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
       const { summaries, touched } = await this.run(views, live);
       for (const kioskId of touched) {
         const summary = summaries.get(kioskId);
         if (summary) this.fleet.publishSummary(summary);
       }
+      this.indexed = true;
+      this.log.info({ kiosks: views.length, deadlines: this.deadlines.size }, 'fleet deadlines indexed');
     });
   }
 
@@ -83,11 +100,13 @@ export class MonitorService {
       const { kiosk, telemetry, devices, cashCollection } = view;
       const { kioskId } = kiosk;
       const enrolled = kiosk.publicKey !== null;
+      const connected = this.sockets.isOnline(kioskId);
+      const lastContactAt = latest(kiosk.lastHeartbeatAt, this.sockets.connectedAt(kioskId));
       const status = deriveStatus(
         {
           enrolled,
-          connected: this.sockets.isOnline(kioskId),
-          lastContactAt: latest(kiosk.lastHeartbeatAt, this.sockets.connectedAt(kioskId)),
+          connected,
+          lastContactAt,
           outOfService: telemetry?.outOfService ?? false,
           devices,
         },
@@ -106,6 +125,14 @@ export class MonitorService {
       const plan = planAlerts(conditions, kioskLive, nowMs, thresholds.resolveHoldMs, cashCollection?.collectedAt ?? null);
       const resolving = new Set(plan.resolve);
       const activeKinds: AlertKind[] = [...kioskLive.filter((alert) => !resolving.has(alert.alertId)), ...plan.open].map((alert) => alert.kind);
+      const clearing = new Set(plan.clear);
+      const reactivated = new Set(plan.reactivate);
+      const clearingSince = kioskLive
+        .filter((alert) => !resolving.has(alert.alertId) && !reactivated.has(alert.alertId))
+        .flatMap((alert) => (clearing.has(alert.alertId) ? [nowMs] : alert.clearedAt === null ? [] : [Date.parse(alert.clearedAt)]));
+      const offlineAlerted = conditions.some((condition) => condition.kind === 'kiosk-offline');
+      const deadlineInput = { enrolled, status, statusSince, connected, lastContactAt, telemetry, offlineAlerted, clearingSince };
+      this.deadlines.set(kioskId, nextDeadline(deadlineInput, nowMs, offlineAfterMs, thresholds));
       const current = enrolled ? { ...kiosk, status, statusSince } : kiosk;
       summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, this.sockets.isOnline(kioskId), activeKinds));
       if (isEmptyPlan(plan)) continue;
@@ -123,7 +150,9 @@ export class MonitorService {
       if (opened.has(alert.alertId)) this.log.info({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind }, 'alert opened');
       else if (alert.state === 'resolved') this.log.info({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind }, 'alert resolved');
       else this.log.debug({ alertId: alert.alertId, kioskId: alert.kioskId, kind: alert.kind, clearing: alert.clearedAt !== null }, 'alert changed');
-      this.sockets.publishAlert(toAlert(alert));
+      const view = toAlert(alert);
+      this.sockets.publishAlert(view);
+      this.fleet.alertChanged(view);
     }
     if (transitions.length > 0 || changed.length > 0) this.fleet.requestOverviewPush();
     return { summaries, touched };
