@@ -179,7 +179,7 @@ export async function quiesce(kiosk: SimulatedKiosk): Promise<void> {
   }
 }
 
-function cashCredit(kiosk: SimulatedKiosk): OutboxEvent {
+export function cashCredit(kiosk: SimulatedKiosk): OutboxEvent {
   kiosk.seq += 1;
   return {
     id: uuidv7(),

@@ -116,7 +116,7 @@ export class NodeProcess {
 }
 
 export function startNode(name: string, script: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [path.join(repoRoot, script)], {
+  const child = spawn(process.execPath, [path.resolve(repoRoot, script)], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,9 +41,10 @@ export class TestSystem {
     return `http://127.0.0.1:${this.hubPort}`;
   }
 
-  async startHub(env: Record<string, string> = {}): Promise<NodeProcess> {
+  /** `main`: another build of the hub (a bench comparing against an earlier commit). */
+  async startHub(env: Record<string, string> = {}, main = 'central-hub/dist/main.js'): Promise<NodeProcess> {
     if (this.hubPort === 0) this.hubPort = await freePort();
-    const hub = startNode('hub', 'central-hub/dist/main.js', {
+    const hub = startNode('hub', main, {
       HUB_PORT: String(this.hubPort),
       HUB_DATA_DIR: this.hubDataDir,
       ...env,
