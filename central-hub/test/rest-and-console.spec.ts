@@ -79,6 +79,8 @@ describe('console', () => {
     await hub.listen({ config: { consoleDir } });
     consoleSocket = io(`${hub.url}${CONSOLE_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: hub.hub.adminToken } });
     consoleSocket.on('kiosk.updated', (summary) => updates.push(KioskSummarySchema.parse(summary)));
+    // Since issue 12 the hub coalesces them: every kiosk that changed within a second, in one message.
+    consoleSocket.on('kiosks.updated', (summaries) => updates.push(...summaries.map((summary) => KioskSummarySchema.parse(summary))));
     await new Promise<void>((resolve, reject) => {
       consoleSocket.once('connect', resolve);
       consoleSocket.once('connect_error', reject);

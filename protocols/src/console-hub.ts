@@ -155,7 +155,10 @@ export interface ConsoleToHubEvents {
 
 /** Hub → console pushes, each only to consoles whose user may see it. */
 export interface HubToConsoleEvents {
+  /** One kiosk (the original push; hubs since issue 12 send `kiosks.updated` instead). */
   'kiosk.updated': (kiosk: KioskSummary) => void;
+  /** The kiosks that changed since the last one, each as it is now: at most one a second per console (issue 12). */
+  'kiosks.updated': (kiosks: KioskSummary[]) => void;
   'fleet.overview': (overview: FleetOverview) => void;
   'alert.updated': (alert: Alert) => void;
   'command.updated': (command: CommandView) => void;
@@ -177,6 +180,7 @@ export const consoleToHubSchemas = {
 /** Runtime schemas of what the console receives. */
 export const hubToConsoleSchemas = {
   'kiosk.updated': KioskSummarySchema,
+  'kiosks.updated': z.array(KioskSummarySchema).min(1),
   'fleet.overview': FleetOverviewSchema,
   'alert.updated': AlertSchema,
   'command.updated': CommandViewSchema,

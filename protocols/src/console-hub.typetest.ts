@@ -28,6 +28,7 @@ export const requestsMatchSchemas: { [E in keyof Requests]: Same<RequestOf<E>, z
 type Pushes = typeof hubToConsoleSchemas;
 export const pushesMatchSchemas: { [E in keyof Pushes]: Same<Parameters<HubToConsoleEvents[E]>[0], z.infer<Pushes[E]>> } = {
   'kiosk.updated': true,
+  'kiosks.updated': true,
   'fleet.overview': true,
   'alert.updated': true,
   'command.updated': true,

@@ -106,8 +106,13 @@ export class WebsocketRepository {
     if (principal.role === 'administrator') void socket.join(principal.municipality === null ? AUDIT_ALL : auditRoom(principal.municipality));
   }
 
-  publishKiosk(summary: KioskSummary): void {
-    this.consoles?.to([ALL, scopeRoom(summary.municipality)]).emit('kiosk.updated', summary);
+  /** One message per console: all of them to the all-municipalities room, each municipality's to its room. */
+  publishKiosks(summaries: readonly KioskSummary[]): void {
+    if (!this.consoles || summaries.length === 0) return;
+    const byMunicipality = new Map<string, KioskSummary[]>();
+    for (const summary of summaries) byMunicipality.set(summary.municipality, [...(byMunicipality.get(summary.municipality) ?? []), summary]);
+    this.consoles.to(ALL).emit('kiosks.updated', [...summaries]);
+    for (const [municipality, kiosks] of byMunicipality) this.consoles.to(scopeRoom(municipality)).emit('kiosks.updated', kiosks);
   }
 
   publishAlert(alert: Alert): void {

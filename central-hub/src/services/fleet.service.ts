@@ -25,8 +25,11 @@ const DETAIL_COMMANDS = 50;
 const DETAIL_RESOLVED_ALERTS = 20;
 /** Status changes come in bursts (a site's network drops); one overview push covers a burst. */
 const OVERVIEW_PUSH_DELAY_MS = 250;
-/** Kiosk updates reach the consoles at most once a second, the latest summary of each kiosk that changed. */
-export const KIOSK_PUSH_DELAY_MS = 1000;
+/**
+ * Kiosk updates reach each console at most once a second: one message, the latest summary of each kiosk
+ * that changed. A change after a quiet second goes at once; the ones that follow wait for the next.
+ */
+export const KIOSK_PUSH_INTERVAL_MS = 1000;
 /** A kiosk list without a `limit` is the whole (scoped, filtered) fleet, as before paging. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
@@ -48,6 +51,7 @@ export class FleetService {
   /** Summaries waiting for the next console push (the latest per kiosk). */
   private readonly pendingPushes = new Map<string, KioskSummary>();
   private index: Promise<FleetIndex> | undefined;
+  private lastPushAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
@@ -113,7 +117,8 @@ export class FleetService {
     if (!shouldPublish(this.published.get(summary.kioskId), key, nowMs)) return;
     this.published.set(summary.kioskId, { key, atMs: nowMs });
     this.pendingPushes.set(summary.kioskId, summary);
-    this.scheduler.defer('console-kiosk-updates', KIOSK_PUSH_DELAY_MS, () => Promise.resolve(this.pushSummaries()));
+    const delayMs = Math.max(0, this.lastPushAtMs + KIOSK_PUSH_INTERVAL_MS - nowMs);
+    this.scheduler.defer('console-kiosk-updates', delayMs, () => Promise.resolve(this.pushSummaries()));
   }
 
   /** An alert changed (opened, acknowledged, clearing, resolved): the overview's counts follow. */
@@ -133,7 +138,8 @@ export class FleetService {
   private pushSummaries(): void {
     const pending = [...this.pendingPushes.values()];
     this.pendingPushes.clear();
-    for (const summary of pending) this.sockets.publishKiosk(summary);
+    this.lastPushAtMs = this.clock.now().getTime();
+    this.sockets.publishKiosks(pending);
   }
 
   /** Built from the database once (two reads of the whole fleet), then kept up to date as kiosks change. */

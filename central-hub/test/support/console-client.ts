@@ -50,6 +50,10 @@ export class ConsoleClient {
         this.pushes.push({ event, payload: hubToConsoleSchemas[event].parse(payload) });
       });
     }
+    // A batch is also kept kiosk by kiosk, so a test waits for one kiosk's update whichever way it came.
+    socket.on('kiosks.updated', (kiosks) => {
+      for (const kiosk of kiosks) this.pushes.push({ event: 'kiosk.updated', payload: kiosk });
+    });
   }
 
   /** Resolves with the client, or rejects with the hub's refusal (`{ code, message }`). */

@@ -152,6 +152,13 @@ export class HubLink implements ConsolePort {
       if (this.#fetching) this.#heldBack.push(kiosk);
       else this.events.updated(kiosk);
     });
+    // The hub's coalesced pushes (issue 12): every kiosk that changed in the last second, in one message.
+    this.#listen('kiosks.updated', hubToConsoleSchemas['kiosks.updated'], (kiosks) => {
+      for (const kiosk of kiosks) {
+        if (this.#fetching) this.#heldBack.push(kiosk);
+        else this.events.updated(kiosk);
+      }
+    });
     this.#listen('fleet.overview', hubToConsoleSchemas['fleet.overview'], (overview) => this.events.overview?.(overview));
     this.#listen('alert.updated', hubToConsoleSchemas['alert.updated'], (alert) => this.events.alertUpdated?.(alert));
     this.#listen('command.updated', hubToConsoleSchemas['command.updated'], (command) => this.events.commandUpdated?.(command));
