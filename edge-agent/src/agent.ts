@@ -36,6 +36,7 @@ import { OutboxDrain } from './sync/outbox-drain';
 import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
 import { SyncClient } from './sync/sync-client';
 import { buildTelemetry } from './sync/telemetry';
+import { ActivityInstants } from './sync/activity-store';
 import { observeActivity } from './sync/telemetry-activity';
 import { WakeSignal } from './sync/wake-signal';
 
@@ -119,6 +120,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const activity = observeActivity({
       drivers: hardware.drivers,
       cashBoxFile: path.join(config.dataDir, 'cash-box.json'),
+      instants: store.repository((db) => new ActivityInstants(db)),
       nowMs: () => clock.now().getTime(),
       logger: logger.child({ module: 'activity' }),
     });

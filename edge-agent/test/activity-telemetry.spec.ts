@@ -2,7 +2,8 @@
  * The activity counts in the agent's heartbeat come from what its real drivers see, on the virtual
  * devices (AGENT_DEVICES=virtual: sandboxed pcscd with vpcd, ESC/POS and ccTalk simulators, private
  * cupsd): a card inserted in the reader, receipts and A4 jobs the printers confirmed (test pages are
- * not customer prints), sessions begun, coins into the cash box (kept across a restart).
+ * not customer prints), sessions begun, coins into the cash box; the hourly counts and the cash box
+ * are both kept across a restart (the counts in the agent database, the box in its file).
  */
 import type { KioskActivity, PanelToAgentEvents } from '@kiosk/protocols';
 import { minimalPdf } from '@kiosk/devices';
@@ -106,15 +107,15 @@ describe('activity in telemetry (virtual devices)', () => {
     });
   });
 
-  it('keeps the cash box across a restart; the hourly counts start again', async () => {
+  it('keeps the hourly counts and the cash box across a restart', async () => {
     await stop();
     agent = await start();
     expect(await waitForActivity('a heartbeat after the restart', () => true)).toEqual({
       windowSeconds: 3600,
-      cardReads: 0,
-      receiptPrints: 0,
-      documentPrints: 0,
-      transactions: 0,
+      cardReads: 1,
+      receiptPrints: 1,
+      documentPrints: 1,
+      transactions: 1,
       cashBox: { coins: 2, valueYen: 150 },
     });
   });

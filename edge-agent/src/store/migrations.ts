@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { LOTTERY_CACHE_MIGRATION } from '../lottery/cache-migration';
 import { CERTIFICATE_TRANSACTIONS_MIGRATION } from '../certificates/transaction-migration';
+import { ACTIVITY_MIGRATION } from '../sync/activity-store';
 
 /**
  * Schema versions, applied in order; `PRAGMA user_version` records how many ran. Append only: a shipped
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   LOTTERY_CACHE_MIGRATION,
   CERTIFICATE_TRANSACTIONS_MIGRATION,
+  ACTIVITY_MIGRATION,
 ];
 
 export class SchemaTooNewError extends Error {

@@ -5,17 +5,18 @@ import type { DocumentPrinter, ReceiptPrinter } from '@kiosk/devices';
 import type { KioskDrivers } from '../hardware/kiosk-drivers';
 import type { Logger } from '../logger';
 import type { KioskSessions } from '../server/kiosk-sessions';
+import { ACTIVITY_KINDS, type ActivityInstants, type ActivityKind } from './activity-store';
 
-export type ActivityKind = 'cardReads' | 'receiptPrints' | 'documentPrints' | 'transactions';
-const KINDS: readonly ActivityKind[] = ['cardReads', 'receiptPrints', 'documentPrints', 'transactions'];
+export type { ActivityKind };
 
 /**
  * Counts of what happened within the last `windowMs` (a rolling hour), from instants recorded as things
- * happen. In memory: after a restart the counts start again from that moment. Bounded per kind (a
- * kiosk does not read 100,000 cards an hour; beyond that the oldest instants go).
+ * happen. Kept in memory for the counts; `observeActivity` also writes each instant to the agent's
+ * database and restores the last hour from it at start, so a restart does not zero the counts. Bounded
+ * per kind (a kiosk does not read 100,000 cards an hour; beyond that the oldest instants go).
  */
 export class ActivityWindow {
-  private readonly instants = new Map<ActivityKind, number[]>(KINDS.map((kind) => [kind, []]));
+  private readonly instants = new Map<ActivityKind, number[]>(ACTIVITY_KINDS.map((kind) => [kind, []]));
 
   constructor(
     readonly windowMs: number = ACTIVITY_WINDOW_SECONDS * 1000,
@@ -31,7 +32,7 @@ export class ActivityWindow {
   counts(nowMs: number): Record<ActivityKind, number> {
     const from = nowMs - this.windowMs;
     const result = {} as Record<ActivityKind, number>;
-    for (const kind of KINDS) {
+    for (const kind of ACTIVITY_KINDS) {
       const list = this.instants.get(kind) as number[];
       const firstInside = list.findIndex((at) => at > from);
       list.splice(0, firstInside === -1 ? list.length : firstInside);
@@ -149,17 +150,46 @@ export interface ActivityMonitor {
 /**
  * Watches what the agent already sees: card insertions in the selected reader, print jobs the printers
  * confirmed, sessions begun, coins credited. Printers are counted by swapping `drivers`' printers for
- * counting wrappers, so call this before anything takes a printer from `drivers`.
+ * counting wrappers, so call this before anything takes a printer from `drivers`. With `instants`, each
+ * instant is also written to the agent's database (older than the window pruned) and the last hour is
+ * restored from it here, so the counts survive a restart.
  */
-export function observeActivity(deps: { drivers: KioskDrivers; cashBoxFile: string; nowMs: () => number; logger: Logger }): ActivityMonitor {
-  const { drivers, nowMs } = deps;
+export function observeActivity(deps: {
+  drivers: KioskDrivers;
+  cashBoxFile: string;
+  instants?: ActivityInstants;
+  nowMs: () => number;
+  logger: Logger;
+}): ActivityMonitor {
+  const { drivers, nowMs, instants, logger } = deps;
   const window = new ActivityWindow();
-  const record = (kind: ActivityKind) => () => window.record(kind, nowMs());
+  if (instants) {
+    try {
+      const from = nowMs() - window.windowMs;
+      instants.pruneUpTo(from);
+      for (const instant of instants.after(from)) window.record(instant.kind, instant.atMs);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not restore the activity counts; counting from now');
+    }
+  }
+  const recordNow = (kind: ActivityKind): void => {
+    const atMs = nowMs();
+    window.record(kind, atMs);
+    if (!instants) return;
+    try {
+      instants.pruneUpTo(atMs - window.windowMs);
+      instants.record({ kind, atMs });
+    } catch (error) {
+      // A count is telemetry, not money: losing one across a restart is better than failing the print.
+      logger.warn({ err: error, kind }, 'could not save an activity instant');
+    }
+  };
+  const record = (kind: ActivityKind) => () => recordNow(kind);
   if (drivers.receiptPrinter) drivers.receiptPrinter = countingPrinter(drivers.receiptPrinter, 'print', record('receiptPrints'));
   if (drivers.documentPrinter) drivers.documentPrinter = countingPrinter(drivers.documentPrinter, 'printPdf', record('documentPrints'));
-  const cashBox = drivers.coinAcceptor ? new CashBoxCounter(deps.cashBoxFile, deps.logger) : null;
+  const cashBox = drivers.coinAcceptor ? new CashBoxCounter(deps.cashBoxFile, logger) : null;
   const onCardInserted = ({ selected }: { selected: boolean }): void => {
-    if (selected) window.record('cardReads', nowMs());
+    if (selected) recordNow('cardReads');
   };
   drivers.cardReader?.on('card-inserted', onCardInserted);
   const stops: Array<() => void> = [() => drivers.cardReader?.off('card-inserted', onCardInserted)];
@@ -171,7 +201,7 @@ export function observeActivity(deps: { drivers: KioskDrivers; cashBoxFile: stri
       let lastSessionId: string | null = null;
       stops.push(
         sessions.onChange((session) => {
-          if (session !== null && session.sessionId !== lastSessionId) window.record('transactions', nowMs());
+          if (session !== null && session.sessionId !== lastSessionId) recordNow('transactions');
           lastSessionId = session?.sessionId ?? null;
         }),
       );
