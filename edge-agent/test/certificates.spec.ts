@@ -375,10 +375,12 @@ describe('certificate issuance at the kiosk', () => {
     expect(vouchers[0]?.text).toContain('¥200');
     expect(agent.certificates.transactions.get(sessionId)).toMatchObject({ state: 'refunded', creditedYen: 200, paidOutYen: 0, voucherYen: 200, refundReported: true });
     expect(hub.ledger(sessionId).filter((row) => row.kind === 'refund')).toEqual([{ kind: 'refund', amount_yen: 200, detail: 'print-failed/voucher' }]);
-    await hubHasEvents(() => cashEvents(sessionId).length >= 2);
+    await hubHasEvents(() => cashEvents(sessionId).length >= 3);
     expect(cashEvents(sessionId)).toEqual([
       { type: 'cash.credit', transactionId: sessionId, coinYen: 100 },
       { type: 'cash.credit', transactionId: sessionId, coinYen: 100 },
+      // The voucher reaches the hub too (cash reconciliation counts it), once.
+      { type: 'cash.voucher', transactionId: sessionId, amountYen: 200, reason: 'refund' },
     ]);
     await kiosk.command('certificates.finish');
     await kiosk.waitScreen('done');
@@ -433,8 +435,11 @@ describe('certificate issuance at the kiosk', () => {
       expect(ledger).toMatchObject({ state: 'completed', creditedYen: 500, paidOutYen: 0, voucherYen: 300 });
       const receipt = (agent.hardware.bench?.peripherals.printer.receipts() ?? []).slice(receiptsBefore).find((printed) => printed.text.includes('領収書'));
       expect(receipt?.text).toContain('未払いのおつり ¥300');
-      await hubHasEvents(() => cashEvents(sessionId).length >= 1);
-      expect(cashEvents(sessionId)).toEqual([{ type: 'cash.credit', transactionId: sessionId, coinYen: 500 }]);
+      await hubHasEvents(() => cashEvents(sessionId).length >= 2);
+      expect(cashEvents(sessionId)).toEqual([
+        { type: 'cash.credit', transactionId: sessionId, coinYen: 500 },
+        { type: 'cash.voucher', transactionId: sessionId, amountYen: 300, reason: 'change' },
+      ]);
       await kiosk.command('certificates.finish');
       await kiosk.waitScreen('done');
     } finally {
