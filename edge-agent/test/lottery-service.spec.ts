@@ -5,7 +5,7 @@
  */
 import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import path from 'node:path';
-import type { Receipt, ReceiptPrinter } from '@kiosk/devices';
+import { encodeReceipt, renderEscPos, type Receipt, type ReceiptPrinter } from '@kiosk/devices';
 import { ProvisionalEntryPayloadSchema, type LotteryEvent, type OfflineEntryKey } from '@kiosk/protocols';
 import { BarcodeInput } from '../src/input/barcode-input';
 import { PinEntry } from '../src/input/pin-entry';
@@ -72,6 +72,8 @@ class ScriptedHub implements LotteryHub {
       'lottery.rounds': { ok: true, rounds: [round], ...(this.lotteryNow ? { now: this.lotteryNow } : {}) },
       'lottery.availability': { ok: true, facilityId: facility.facilityId, asOf: now.toISOString(), slots: [slot] },
       'lottery.entry.submit': { ok: true, entry: entryView((body as { clientEntryId: string }).clientEntryId) },
+      // A promoted alternate (who saw 落選 at the draw) confirms the win that came to them.
+      'lottery.entry.confirm': { ok: true, entry: { ...entryView('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60'), result: 'won-first', wonSlotId: slot.slotId, confirmation: 'confirmed', promoted: true } },
     };
     return answers[event] as LotteryHubReply<E>;
   }
@@ -132,6 +134,19 @@ describe('LotteryService', () => {
     return { hub, pinEntry, barcodes, sessions, service, printer, type };
   }
 
+  /** The demo user signed in online in a new lottery session. */
+  async function signedInOnline(sessionId: string) {
+    const parts = setUp();
+    parts.sessions.set({ sessionId, service: 'lottery' });
+    parts.barcodes.scanned('10000008');
+    parts.type('1234');
+    await waitFor('signed in', () => parts.service.uiState().stage === 'signed-in');
+    return parts;
+  }
+
+  /** The last receipt as the paper reads it: through the printer's encoder and back. */
+  const lastPaper = (printer: CapturingPrinter): string => renderEscPos(encodeReceipt(printer.printed.at(-1) ?? { lines: [] })).receipts[0] ?? '';
+
   it('signs in with the scanned card and the typed PIN, and forgets it all when the session ends', async () => {
     const { hub, barcodes, sessions, service, type } = setUp();
     sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', service: 'lottery' });
@@ -185,7 +200,7 @@ describe('LotteryService', () => {
     expect(JSON.stringify(payload)).not.toContain('2345');
     const opened = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(payload.sealedPin.ciphertext, 'base64'));
     expect(JSON.parse(opened.toString('utf8'))).toEqual({ v: 1, pin: '2345', userNumber: '10000016', clientEntryId: payload.clientEntryId });
-    expect(ack.receipt).toEqual({ printed: true });
+    expect(ack.receipt).toEqual({ printed: true, language: 'ja' });
     const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
     expect(text).toContain('仮受付');
     expect(text).not.toContain('10000016');
@@ -203,6 +218,13 @@ describe('LotteryService', () => {
     const byOtherCard = reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user, userNumber: '10000008' }).state;
     expect(cache.unsentEntries(unsentEntriesOwner(byOtherCard) ?? 'none')).toEqual([]);
 
+    // The sign-in's next entry carries the same sealed PIN and sign-in id, under its own entry id.
+    const again = await service.submitEntry({ firstSlotId: slot.slotId });
+    expect(again).toMatchObject({ ok: true, outcome: { kind: 'provisional' } });
+    const [second] = store.outbox.peek(1000).filter((candidate) => candidate.seq > (event?.seq ?? 0));
+    const secondPayload = ProvisionalEntryPayloadSchema.parse(second?.payload);
+    expect(secondPayload.clientEntryId).not.toBe(payload.clientEntryId);
+    expect(secondPayload).toMatchObject({ offlineSessionId: payload.offlineSessionId, sealedPin: payload.sealedPin });
     // A choice outside any cached round is refused, and nothing is committed.
     const seq = store.outbox.stats().lastSeq;
     expect(await service.submitEntry({ firstSlotId: 'nobata-court-1@2027-05-09T0900' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -229,6 +251,39 @@ describe('LotteryService', () => {
     expect(new Set(hub.asked.filter((asked) => asked.event === 'lottery.entry.submit').map((asked) => (asked.body as { clientEntryId: string }).clientEntryId)).size).toBe(2);
     const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
     expect(text).toContain('受付番号 0000000042');
+    sessions.set(null);
+  });
+
+  it('prints the receipt in the session’s language: English for en, English for ko (no Hangul on the printer) (issue 20, item 10)', async () => {
+    const { sessions, service, printer } = await signedInOnline('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61');
+    await service.facilities();
+    const paper = () => lastPaper(printer);
+    for (const language of ['en', 'ko'] as const) {
+      expect(await service.submitEntry({ firstSlotId: slot.slotId, language })).toMatchObject({ ok: true, receipt: { printed: true, language: 'en' } });
+      expect(paper()).toContain('Entry No. 0000000042');
+      expect(paper()).toContain('野畑テニスコート 1番コート');
+      expect(paper()).toContain('(Nobata Tennis Courts Court 1)');
+      expect(paper()).not.toContain('受付番号');
+    }
+    expect(await service.submitEntry({ firstSlotId: slot.slotId, language: 'ja' })).toMatchObject({ ok: true, receipt: { printed: true, language: 'ja' } });
+    expect(paper()).toContain('受付番号 0000000042');
+    expect(paper()).not.toContain('Entry No.');
+    sessions.set(null);
+  });
+
+  it('prints 繰り上げ当選 on the receipt when a promoted alternate confirms at their next sign-in (issue 20, item 7)', async () => {
+    const { sessions, service, printer } = await signedInOnline('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a62');
+    const before = printer.printed.length;
+    expect(await service.entryAction('lottery.entry.confirm', { entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', language: 'ja' })).toMatchObject({
+      ok: true,
+      entry: { promoted: true },
+      receipt: { printed: true, language: 'ja' },
+    });
+    expect(printer.printed).toHaveLength(before + 1);
+    const text = lastPaper(printer);
+    expect(text).toContain('繰り上げ当選');
+    expect(text).toContain('受付番号 0000000042');
+    expect(text).not.toContain('10000008');
     sessions.set(null);
   });
 

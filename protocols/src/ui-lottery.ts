@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstantSchema, YenSchema } from './common';
+import { InstantSchema, LanguageSchema, YenSchema } from './common';
 import { ErrorCodeSchema, ErrorIssueSchema } from './errors';
 import {
   BookingViewSchema,
@@ -135,9 +135,18 @@ export type LotteryUiAvailabilityRequest = z.infer<typeof LotteryUiAvailabilityR
 export const LotteryUiAvailabilityAckSchema = uiResult({ ...fresh, facilityId: FacilityIdSchema, month: UseMonthSchema, slots: z.array(SlotViewSchema) });
 export type LotteryUiAvailabilityAck = z.infer<typeof LotteryUiAvailabilityAckSchema>;
 
+/**
+ * The languages the receipt printer can print (Shift_JIS: Japanese and ASCII). A Korean or Chinese
+ * session's receipt is printed in English, with the facilities' official Japanese names.
+ */
+export const ReceiptLanguageSchema = z.enum(['ja', 'en']);
+export type ReceiptLanguage = z.infer<typeof ReceiptLanguageSchema>;
+
 /** What became of printing the receipt: the entry or booking stands either way. */
 export const LotteryReceiptOutcomeSchema = z.strictObject({
   printed: z.boolean(),
+  /** The language it was printed in, when printed (the screen says so when it is not the session's). */
+  language: ReceiptLanguageSchema.optional(),
   /** Why it was not printed (no printer, paper out, ...), for the screen to say "note this number". */
   problem: z.string().max(200).optional(),
 });
@@ -154,7 +163,9 @@ export const UnsentEntrySchema = ProvisionalEntryPayloadSchema.omit({ userNumber
 });
 export type UnsentEntry = z.infer<typeof UnsentEntrySchema>;
 
-export const LotteryUiEntrySubmitSchema = z.strictObject({ firstSlotId: SlotIdSchema, secondSlotId: SlotIdSchema.optional() });
+/** `language`: the screen's language, which the receipt is printed in (Japanese when absent). */
+const receiptIn = { language: LanguageSchema.optional() };
+export const LotteryUiEntrySubmitSchema = z.strictObject({ firstSlotId: SlotIdSchema, secondSlotId: SlotIdSchema.optional(), ...receiptIn });
 export type LotteryUiEntrySubmit = z.infer<typeof LotteryUiEntrySubmitSchema>;
 export const LotteryUiEntrySubmitAckSchema = z.discriminatedUnion('ok', [
   z.strictObject({
@@ -169,9 +180,10 @@ export const LotteryUiEntrySubmitAckSchema = z.discriminatedUnion('ok', [
 ]);
 export type LotteryUiEntrySubmitAck = z.infer<typeof LotteryUiEntrySubmitAckSchema>;
 
-export const LotteryUiEntryRefSchema = z.strictObject({ entryId: z.uuidv7() });
+export const LotteryUiEntryRefSchema = z.strictObject({ entryId: z.uuidv7(), ...receiptIn });
 export type LotteryUiEntryRef = z.infer<typeof LotteryUiEntryRefSchema>;
-export const LotteryUiEntryAckSchema = uiResult({ entry: EntryViewSchema });
+/** `receipt`: after a confirmation, which prints a receipt (marked 繰り上げ当選 for a promoted alternate). */
+export const LotteryUiEntryAckSchema = uiResult({ entry: EntryViewSchema, receipt: LotteryReceiptOutcomeSchema.optional() });
 export type LotteryUiEntryAck = z.infer<typeof LotteryUiEntryAckSchema>;
 
 /**
@@ -186,7 +198,7 @@ export const LotteryUiEntriesAckSchema = uiResult({
 });
 export type LotteryUiEntriesAck = z.infer<typeof LotteryUiEntriesAckSchema>;
 
-export const LotteryUiBookingCreateSchema = z.strictObject({ slotId: SlotIdSchema });
+export const LotteryUiBookingCreateSchema = z.strictObject({ slotId: SlotIdSchema, ...receiptIn });
 export type LotteryUiBookingCreate = z.infer<typeof LotteryUiBookingCreateSchema>;
 export const LotteryUiBookingAckSchema = uiResult({ booking: BookingViewSchema, receipt: LotteryReceiptOutcomeSchema.optional() });
 export type LotteryUiBookingAck = z.infer<typeof LotteryUiBookingAckSchema>;

@@ -38,6 +38,23 @@ describe('facility lottery at the street terminal, in Chromium', () => {
 
   const signIn = (): Promise<void> => signInToLottery(terminal, DEMO_CARD, DEMO_PIN);
 
+  /** From the menu: books the first slot open first-come, the way a person finds it; its booking number. */
+  async function bookFirstOpenSlot(): Promise<string> {
+    await kiosk.getByTestId('lottery-menu-book').click();
+    const booked = await walkOpenMonths(kiosk, async () => {
+      await openDays(kiosk).first().click();
+      const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
+      await open.first().waitFor();
+      await open.first().click();
+      return true;
+    });
+    expect(booked).toBe(true);
+    await kiosk.getByTestId('lottery-submit-booking').click();
+    const number = kiosk.getByTestId('lottery-booking-number');
+    await number.waitFor({ timeout: 30_000 });
+    return /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
+  }
+
   it('signs in with the scanned user card and the PIN typed on the kiosk pad', async () => {
     await signIn();
     expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
@@ -89,19 +106,7 @@ describe('facility lottery at the street terminal, in Chromium', () => {
 
   it('books an open slot first-come, prints its booking number, and cancels it after seeing the fee', async () => {
     await kiosk.getByTestId('lottery-back').click();
-    await kiosk.getByTestId('lottery-menu-book').click();
-    const booked = await walkOpenMonths(kiosk, async () => {
-      await openDays(kiosk).first().click();
-      const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
-      await open.first().waitFor();
-      await open.first().click();
-      return true;
-    });
-    expect(booked).toBe(true);
-    await kiosk.getByTestId('lottery-submit-booking').click();
-    const number = kiosk.getByTestId('lottery-booking-number');
-    await number.waitFor({ timeout: 30_000 });
-    const bookingNumber = /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
+    const bookingNumber = await bookFirstOpenSlot();
     expect(bookingNumber).toMatch(/^[0-9]{10}$/);
     expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
     await waitForText(panel.getByTestId('panel-receipts'), new RegExp(`予約番号 ${bookingNumber}`));
@@ -122,6 +127,38 @@ describe('facility lottery at the street terminal, in Chromium', () => {
     expect(await kiosk.getByTestId('lottery-pin-dots').getAttribute('data-count')).toBe('0');
     expect(await kiosk.locator('[data-testid="lottery-card-read"]').count()).toBe(0);
     await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+  });
+
+  it('a Korean session books and its receipt is printed in English, with the Japanese name, and the screen says so (issue 20, item 10)', async () => {
+    await kiosk.getByTestId('lang-ko').click();
+    await signIn();
+    const bookingNumber = await bookFirstOpenSlot();
+    expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
+    // The printer has no Hangul: the screen says, in Korean, that the receipt is in English.
+    const note = kiosk.getByTestId('lottery-receipt-language');
+    expect(await note.getAttribute('data-language')).toBe('en');
+    expect(await note.innerText()).toContain('영어');
+
+    const receipts = panel.getByTestId('panel-receipts');
+    await waitForText(receipts, new RegExp(`Booking No\\. ${bookingNumber}`));
+    const text = await receipts.innerText();
+    // The panel lists every receipt printed: this one runs from its title to its time of acceptance.
+    const start = text.lastIndexOf('FACILITY BOOKING', text.indexOf(`Booking No. ${bookingNumber}`));
+    const receipt = text.slice(start, text.indexOf('Accepted', start));
+    expect(receipt).toContain(`Booking No. ${bookingNumber}`);
+    expect(receipt).toMatch(/Fee [0-9]+ yen/);
+    // The official Japanese name, then the English one in brackets.
+    expect(receipt).toMatch(/[\u3040-\u30ff\u4e00-\u9fff][^\n]*\n\(/);
+    expect(receipt).not.toContain('予約番号');
+    expect(text).not.toContain(DEMO_CARD);
+
+    await kiosk.getByTestId('lottery-back').click();
+    await kiosk.getByTestId('lottery-menu-bookings').click();
+    await kiosk.getByTestId(`lottery-quote-cancel-${bookingNumber}`).click();
+    await kiosk.getByTestId(`lottery-cancel-booking-${bookingNumber}`).click();
+    await kiosk.getByTestId(`lottery-cancel-booking-${bookingNumber}`).waitFor({ state: 'detached' });
+    await kiosk.getByTestId('lottery-sign-out').click();
     await kiosk.getByTestId('attract').waitFor();
   });
 

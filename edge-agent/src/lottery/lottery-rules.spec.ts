@@ -1,8 +1,5 @@
-import { encodeReceipt } from '@kiosk/devices';
-import { provisionalReference } from '@kiosk/protocols';
 import { tennisFacility as facility, tennisRound as round, tennisSlot } from './lottery-fixtures';
 import { checkOfflineEntry, japanTime, monthRange, roundOfSlot } from './lottery-rules';
-import { provisionalEntryReceipt } from './receipts';
 
 const slot = tennisSlot.slotId;
 
@@ -31,20 +28,5 @@ describe('lottery rules on the terminal', () => {
 
   it('prints times in Japan time', () => {
     expect(japanTime('2026-12-05T15:30:00Z')).toBe('2026-12-06 00:30');
-  });
-
-  it('prints a provisional receipt that says so, encodable for the printer, without the user number', () => {
-    const receipt = provisionalEntryReceipt(
-      { clientEntryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', roundId: round.roundId, firstSlotId: slot, secondSlotId: null, occurredAt: '2026-12-05T01:00:00Z' },
-      [facility],
-    );
-    const text = receipt.lines.map((line) => ('text' in line ? line.text : '')).join('\n');
-    expect(text).toContain('仮受付');
-    expect(text).toContain('PROVISIONAL - confirmed when the');
-    expect(text).toContain('野畑テニスコート 1番コート');
-    // The short reference a person can read out, not the 36-character id.
-    expect(text).toContain(provisionalReference('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'));
-    expect(text).not.toContain('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b');
-    expect(() => encodeReceipt(receipt)).not.toThrow();
   });
 });

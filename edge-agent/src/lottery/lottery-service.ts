@@ -3,7 +3,9 @@ import type { CardReaderDriver, PinPadKey, Receipt, ReceiptPrinter } from '@kios
 import {
   FacilityPinSchema,
   type FacilityView,
+  type Language,
   type LotteryEvent,
+  type LotteryReceiptOutcome,
   type LotteryPinPress,
   type LotteryUiAck,
   type LotteryUiErrorCode,
@@ -25,7 +27,7 @@ import type { LotteryCache } from './lottery-cache';
 import { checkOfflineEntry, monthRange, signInRefusal } from './lottery-rules';
 import { MyNumberSignIn } from './my-number-sign-in';
 import { offlineKeyMatchesId, sealPin } from './pin-sealer';
-import { bookingReceipt, entryReceipt, provisionalEntryReceipt } from './receipts';
+import { bookingReceipt, confirmedWinReceipt, entryReceipt, provisionalEntryReceipt, receiptLanguage } from './receipts';
 import { INACTIVE, reduceSignIn, toUiState, unsentEntriesOwner, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
 
 /** Street terminals browse their own municipality's facilities until someone signs in (Toyonaka in the demo). */
@@ -340,7 +342,7 @@ export class LotteryService {
     this.answered(ack);
     if (!ack.ok) return ack;
     this.deps.logger.info({ entryNumber: ack.entry.entryNumber }, 'lottery entry accepted by the hub');
-    const receipt = await this.print(entryReceipt(ack.entry, this.cachedFacilities()));
+    const receipt = await this.print(entryReceipt(ack.entry, this.cachedFacilities(), request.language), request.language);
     return { ok: true, outcome: { kind: 'accepted', entry: ack.entry }, receipt };
   }
 
@@ -376,7 +378,7 @@ export class LotteryService {
       },
     });
     this.deps.logger.info({ clientEntryId, roundId: unsent.roundId }, 'provisional lottery entry committed to the outbox');
-    const receipt = await this.print(provisionalEntryReceipt(unsent, facilities));
+    const receipt = await this.print(provisionalEntryReceipt(unsent, facilities, request.language), request.language);
     return { ok: true, outcome: { kind: 'provisional', entry: unsent }, receipt };
   }
 
@@ -393,8 +395,15 @@ export class LotteryService {
     return { ok: true, source: 'hub', entries: ack.entries, provisional: ack.provisional, unsent: unsent.filter((entry) => !known.has(entry.clientEntryId)) };
   }
 
-  entryAction(event: 'lottery.entry.cancel' | 'lottery.entry.confirm' | 'lottery.entry.decline', entryId: string): Promise<LotteryUiAck<'lottery.entry.cancel'>> {
-    return this.withSession((sessionToken) => this.deps.hub.request(event, { sessionToken, entryId }));
+  /** A confirmed win prints a receipt (marked 繰り上げ当選 when the win came from the waiting list). */
+  async entryAction(
+    event: 'lottery.entry.cancel' | 'lottery.entry.confirm' | 'lottery.entry.decline',
+    request: LotteryUiPayload<'lottery.entry.cancel'>,
+  ): Promise<LotteryUiAck<'lottery.entry.cancel'>> {
+    const ack = await this.withSession((sessionToken) => this.deps.hub.request(event, { sessionToken, entryId: request.entryId }));
+    if (!ack.ok || event !== 'lottery.entry.confirm') return ack;
+    const receipt = await this.print(confirmedWinReceipt(ack.entry, this.cachedFacilities(), this.deps.clock.now(), request.language), request.language);
+    return { ...ack, receipt };
   }
 
   // --- bookings ------------------------------------------------------------------------------------
@@ -407,7 +416,7 @@ export class LotteryService {
     this.answered(ack);
     if (!ack.ok) return ack;
     this.deps.logger.info({ bookingNumber: ack.booking.bookingNumber }, 'facility booked');
-    const receipt = await this.print(bookingReceipt(ack.booking, this.cachedFacilities()));
+    const receipt = await this.print(bookingReceipt(ack.booking, this.cachedFacilities(), request.language), request.language);
     return { ok: true, booking: ack.booking, receipt };
   }
 
@@ -477,12 +486,13 @@ export class LotteryService {
     }
   }
 
-  private async print(receipt: Receipt): Promise<{ printed: boolean; problem?: string }> {
+  /** Prints a receipt made for the session's `language` (which says what it was printed in). */
+  private async print(receipt: Receipt, language: Language = 'ja'): Promise<LotteryReceiptOutcome> {
     const printer = this.deps.receiptPrinter();
     if (!printer) return { printed: false, problem: 'no receipt printer' };
     try {
       await printer.print(receipt);
-      return { printed: true };
+      return { printed: true, language: receiptLanguage(language) };
     } catch (error) {
       const problem = error instanceof Error ? error.message.slice(0, 200) : 'printer error';
       this.deps.logger.warn({ problem }, 'lottery receipt not printed');

@@ -1,12 +1,14 @@
-import type { EntryView, LotteryUiState, SlotView } from '@kiosk/protocols';
+import type { EntryView, FacilityView, LotteryUiState, SlotView } from '@kiosk/protocols';
 import {
   calendarDays,
   canCancel,
   canCancelBooking,
   canConfirm,
   entryStatusKey,
+  facilityName,
   leadingBlanks,
   NO_CHOICES,
+  placeName,
   refusalMessage,
   screenFor,
   selectable,
@@ -182,5 +184,27 @@ describe('lottery screens', () => {
     expect(canCancelBooking({ ...booking, status: 'held' })).toBe(false);
     expect(canCancelBooking({ ...booking, status: 'cancelled' })).toBe(false);
     expect(canCancelBooking({ ...booking, status: 'released' })).toBe(false);
+  });
+});
+
+describe('facility names (issue 20, item 10)', () => {
+  const gym: FacilityView = {
+    facilityId: 'toyonaka-toyoshima-gym',
+    municipality: '豊中市',
+    name: '豊島体育館',
+    nameEn: 'Toyoshima Gymnasium',
+    facilityType: 'gym',
+    cancelDeadlineDays: 3,
+    units: [{ unitId: 'toyonaka-toyoshima-gym-main', name: '主競技場', nameEn: 'Main arena', sports: ['basketball'] }],
+  };
+
+  it('shows the official Japanese name in every language, with the English one alongside in the others', () => {
+    expect(facilityName(gym, 'ja')).toBe('豊島体育館');
+    expect(placeName([gym], 'toyonaka-toyoshima-gym-main@2027-02-14T1300', 'ja')).toBe('豊島体育館 主競技場');
+    // Chinese and Korean follow the same rule as English (the catalogue's only translation is English).
+    for (const language of ['en', 'zh-Hans', 'ko'] as const) {
+      expect(facilityName(gym, language)).toBe('豊島体育館 (Toyoshima Gymnasium)');
+      expect(placeName([gym], 'toyonaka-toyoshima-gym-main@2027-02-14T1300', language)).toBe('豊島体育館 主競技場 (Toyoshima Gymnasium Main arena)');
+    }
   });
 });

@@ -166,13 +166,21 @@ export function provisionalToShow(provisional: readonly ProvisionalEntryView[]):
   return provisional.filter((entry) => entry.status !== 'accepted');
 }
 
-/** Facility and unit names in the screen's language (Japanese names for ja, zh-Hans; English otherwise). */
+/**
+ * Facility names, one rule for every language: the official Japanese name always (what the facility's
+ * signs, its staff and the receipt use), then the catalogue's translation in brackets for the other
+ * languages. The catalogue has English only, so Chinese and Korean show the English one too.
+ */
+function withTranslation(official: string, english: string, language: Language): string {
+  return language === 'ja' ? official : `${official} (${english})`;
+}
+
+/** Facility and unit names for the screen (see `withTranslation`). */
 export function placeName(facilities: readonly FacilityView[], slotId: string, language: Language): string {
   const unitId = slotId.split('@')[0] ?? slotId;
-  const useJapanese = language === 'ja' || language === 'zh-Hans';
   for (const facility of facilities) {
     const unit = facility.units.find((candidate) => candidate.unitId === unitId);
-    if (unit) return useJapanese ? `${facility.name} ${unit.name}` : `${facility.nameEn} ${unit.nameEn}`;
+    if (unit) return withTranslation(`${facility.name} ${unit.name}`, `${facility.nameEn} ${unit.nameEn}`, language);
   }
   return unitId;
 }
@@ -184,7 +192,7 @@ export function facilityOfSlot(facilities: readonly FacilityView[], slotId: stri
 }
 
 export function facilityName(facility: FacilityView, language: Language): string {
-  return language === 'ja' || language === 'zh-Hans' ? facility.name : facility.nameEn;
+  return withTranslation(facility.name, facility.nameEn, language);
 }
 
 /** `2027-02-09T0900` part of a slot id as `2027-02-09 09:00`. */

@@ -69,6 +69,7 @@ export const lotteryEn: LotteryMessages = {
   'lot.entry.provisionalRef': 'Provisional reference {ref}',
   'lot.receipt.printed': 'Your receipt has been printed. Please take it.',
   'lot.receipt.notPrinted': 'The receipt could not be printed. Please note the number.',
+  'lot.receipt.inEnglish': 'The receipt is printed in English.',
   'lot.book.review': 'Check your booking',
   'lot.book.submit': 'Book',
   'lot.book.done': 'Booked',

@@ -72,6 +72,7 @@ export const lotteryJa = {
   'lot.entry.provisionalRef': '仮受付番号 {ref}',
   'lot.receipt.printed': '受付票を印刷しました。お受け取りください。',
   'lot.receipt.notPrinted': '受付票を印刷できませんでした。番号をお控えください。',
+  'lot.receipt.inEnglish': '受付票は英語で印刷しました。',
   'lot.book.review': '予約内容の確認',
   'lot.book.submit': '予約する',
   'lot.book.done': '予約しました',

@@ -69,6 +69,7 @@ export const lotteryKo: LotteryMessages = {
   'lot.entry.provisionalRef': '임시 접수 번호 {ref}',
   'lot.receipt.printed': '접수증을 인쇄했습니다. 받아 주십시오.',
   'lot.receipt.notPrinted': '접수증을 인쇄할 수 없었습니다. 번호를 적어 두십시오.',
+  'lot.receipt.inEnglish': '이 단말기의 프린터는 한국어를 인쇄할 수 없어 접수증을 영어로 인쇄했습니다. 시설 이름은 일본어 공식 명칭과 영어로 적혀 있습니다.',
   'lot.book.review': '예약 내용 확인',
   'lot.book.submit': '예약하기',
   'lot.book.done': '예약했습니다',

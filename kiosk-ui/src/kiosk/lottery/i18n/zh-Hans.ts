@@ -69,6 +69,7 @@ export const lotteryZhHans: LotteryMessages = {
   'lot.entry.provisionalRef': '临时受理编号 {ref}',
   'lot.receipt.printed': '已打印受理单，请取走。',
   'lot.receipt.notPrinted': '无法打印受理单，请记下编号。',
+  'lot.receipt.inEnglish': '本机打印机无法打印中文，受理单已用英语打印。设施名称以日语正式名称和英语标注。',
   'lot.book.review': '确认预约内容',
   'lot.book.submit': '预约',
   'lot.book.done': '已预约',
