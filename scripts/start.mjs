@@ -7,7 +7,7 @@
 // directory) to watch the kiosk go offline and come back. Uses only Node's own modules, because it is what
 // runs right after a fresh install.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,17 +28,12 @@ let hubStart = null;
 const controlSocket = path.join(dataDir, 'run', 'demo.sock');
 /** The agent exits with this after a technician's `agent.restart` (edge-agent/src/commands/restart.ts). */
 const AGENT_RESTART_EXIT_CODE = 75;
-const demoAdminFile = path.join(dataDir, 'demo-admin.json');
-
 /**
- * The hub logs the demo administrator's password once, when it creates the account. Keep it where the
- * next `npm start` can show it again (0600, demo data only) and keep it out of the log file.
+ * The demo administrator (HUB_DEMO_ADMIN=1, set below): the hub keeps its password in
+ * `<hub data dir>/demo-admin.json` (0600) and never logs it (issue 15). Demo data from before that change
+ * kept it in `data/demo-admin.json`.
  */
-function keepDemoAdmin(entry) {
-  if (entry.msg !== 'demo administrator created') return entry;
-  writeFileSync(demoAdminFile, JSON.stringify({ username: entry.username, password: entry.password }) + '\n', { mode: 0o600 });
-  return { ...entry, password: '[kept in demo-admin.json]' };
-}
+const demoAdminFiles = [path.join(dataDir, 'hub', 'demo-admin.json'), path.join(dataDir, 'demo-admin.json')];
 
 /** Starts a node process, tees its JSON log to a file, resolves when a log line matches `readyMsg`. */
 function startProcess(name, script, env, readyMsg) {
@@ -62,7 +57,7 @@ function startProcess(name, script, env, readyMsg) {
         buffered = buffered.slice(newline + 1);
         let entry;
         try {
-          entry = keepDemoAdmin(JSON.parse(line));
+          entry = JSON.parse(line);
         } catch {
           log.write(line + '\n');
           continue;
@@ -185,6 +180,7 @@ async function main() {
     HUB_SEED_RESIDENTS: '1',
     HUB_SEED_FACILITIES: '1',
     HUB_SEED_DEMO_USERS: '1',
+    HUB_DEMO_ADMIN: '1',
     // Certificates are issued 06:30–23:00 Japan time, as on a real kiosk; `DEMO_SERVICE_TIME=12:00 npm start`
     // lets the demo judge the hours at that time of day instead, to try the flow at night.
     ...(process.env.DEMO_SERVICE_TIME ? { HUB_DEMO_SERVICE_TIME: process.env.DEMO_SERVICE_TIME } : {}),
@@ -218,7 +214,8 @@ async function main() {
   hubStart.ready = true;
   listenForControl();
   const kioskUrl = new URL(agentReady.url ?? `http://127.0.0.1:${uiPort}/`);
-  const demoAdmin = existsSync(demoAdminFile) ? JSON.parse(readFileSync(demoAdminFile, 'utf8')) : null;
+  const demoAdminFile = demoAdminFiles.find((file) => existsSync(file));
+  const demoAdmin = demoAdminFile ? JSON.parse(readFileSync(demoAdminFile, 'utf8')) : null;
   console.log(`
 Kiosk system is running. Open:
   Kiosk UI (residents, facility users):  ${kioskUrl.href}

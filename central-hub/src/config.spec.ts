@@ -28,7 +28,7 @@ describe('parseConfig', () => {
       lottery: { seedFacilities: false, seedDemoUsers: false },
     });
     expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
-    expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: true });
+    expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: false });
   });
 
   it('reads the fleet and auth variables', () => {
@@ -74,6 +74,7 @@ describe('parseConfig', () => {
         HUB_HANDSHAKE_WINDOW_MS: '5000',
         LOG_LEVEL: 'warn',
         KIOSK_CHAOS: 'hub-crash-after-commit:3',
+        KIOSK_TEST_HOOKS: '1',
       },
       { repoRoot },
     );
@@ -148,8 +149,15 @@ describe('parseChaos', () => {
   });
 
   it('refuses a malformed hub fault rather than injecting nothing', () => {
-    expect(() => parseChaos('hub-crash-after-commit:0')).toThrow(ConfigError);
-    expect(() => parseChaos('hub-crash-after-commit')).toThrow(ConfigError);
-    expect(() => parseChaos('hub-explode:1')).toThrow(ConfigError);
+    expect(() => parseChaos('hub-crash-after-commit:0', true)).toThrow(ConfigError);
+    expect(() => parseChaos('hub-crash-after-commit', true)).toThrow(ConfigError);
+    expect(() => parseChaos('hub-explode:1', true)).toThrow(ConfigError);
+  });
+
+  it('refuses a hub fault outside tests (KIOSK_TEST_HOOKS unset) with a start-up error (issue 15)', () => {
+    expect(() => parseChaos('hub-crash-after-commit:1')).toThrow(/KIOSK_TEST_HOOKS=1/);
+    expect(() => parseConfig({ KIOSK_CHAOS: 'hub-crash-after-commit:1' }, { repoRoot })).toThrow(ConfigError);
+    expect(() => parseConfig({ KIOSK_CHAOS: 'hub-crash-after-commit:1', KIOSK_TEST_HOOKS: '0' }, { repoRoot })).toThrow('KIOSK_CHAOS');
+    expect(parseChaos('hub-crash-after-commit:1', true)).toEqual({ hubCrashAfterCommit: 1 });
   });
 });

@@ -160,6 +160,8 @@ const EnvSchema = z.object({
   HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)),
   HUB_LOGIN_LOCK_MS: optional(ms(1000)),
   HUB_DEMO_ADMIN: flag(),
+  /** Test hooks (KIOSK_CHAOS fault injection) are refused unless this is set: never in production. */
+  KIOSK_TEST_HOOKS: flag(),
   HUB_PREAUTH_SOCKET_BYTES: optional(z.coerce.number().int().min(1024).max(1024 * 1024)),
   HUB_PREAUTH_CONNECTS_PER_ADDRESS: optional(z.coerce.number().int().min(0).max(1_000_000)),
   HUB_PREAUTH_CONNECT_WINDOW_MS: optional(ms(1000)),
@@ -200,7 +202,7 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   maxFailuresPerAccount: 5,
   maxFailuresPerAddress: 20,
   lockMs: 15 * 60_000,
-  demoAdmin: true,
+  demoAdmin: false,
 };
 
 export const DEFAULT_LIMITS_CONFIG: LimitsConfig = {
@@ -233,7 +235,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     handshakeWindowMs: e.HUB_HANDSHAKE_WINDOW_MS ?? DEFAULT_HANDSHAKE_WINDOW_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
     publicUrl: e.HUB_PUBLIC_URL,
-    chaos: parseChaos(e.KIOSK_CHAOS),
+    chaos: parseChaos(e.KIOSK_CHAOS, e.KIOSK_TEST_HOOKS ?? false),
     fleet: {
       offlineAfterMs: e.HUB_OFFLINE_AFTER_MS ?? DEFAULT_FLEET_CONFIG.offlineAfterMs,
       sweepIntervalMs: e.HUB_SWEEP_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.sweepIntervalMs,
@@ -290,9 +292,15 @@ export function bundledFactsFile(repoRoot: string): string {
  * (anything not starting with `hub-`) are ignored here; a malformed `hub-` value is an error, because a
  * chaos test that silently injects nothing would pass for the wrong reason.
  */
-export function parseChaos(value: string | undefined): ChaosConfig {
+/**
+ * `KIOSK_CHAOS=hub-…` (test-only fault injection) is refused with a start-up error unless
+ * `KIOSK_TEST_HOOKS=1` says the hub runs under a test (issue 15): a stray variable in production must not
+ * let anyone SIGKILL the hub between a commit and its ack.
+ */
+export function parseChaos(value: string | undefined, testHooks = false): ChaosConfig {
   const chaos: ChaosConfig = { hubCrashAfterCommit: undefined };
   if (value === undefined || !value.startsWith('hub-')) return chaos;
+  if (!testHooks) throw new ConfigError('KIOSK_CHAOS', 'fault injection is for tests only: refused unless KIOSK_TEST_HOOKS=1');
   const match = /^hub-crash-after-commit:([1-9][0-9]{0,8})$/.exec(value);
   if (!match?.[1]) throw new ConfigError('KIOSK_CHAOS', `unknown hub fault "${value}" (known: hub-crash-after-commit:N)`);
   chaos.hubCrashAfterCommit = Number(match[1]);

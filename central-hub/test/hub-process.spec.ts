@@ -37,20 +37,27 @@ describe('hub process', () => {
   }
 
   it('starts from the environment, keeps its admin token, and stops cleanly on SIGTERM', async () => {
-    const { hub, url } = await start();
+    const { hub, url } = await start({ HUB_DEMO_ADMIN: '1' });
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
     const tokenFile = path.join(dir, 'admin-token');
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(hub.lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(token);
 
-    // First start of a demo: an administrator account whose password is logged once, and works.
+    // First start of a demo (HUB_DEMO_ADMIN=1): an administrator whose password is kept in a 0600 file,
+    // never logged (issue 15), and works.
     const demo = await hub.waitForLog('demo administrator created');
-    expect(demo).toMatchObject({ username: 'admin', password: expect.any(String) as string });
+    const demoFile = path.join(dir, 'demo-admin.json');
+    expect(demo).toEqual(expect.objectContaining({ username: 'admin', file: demoFile }));
+    expect(demo).not.toHaveProperty('password');
+    expect(statSync(demoFile).mode & 0o777).toBe(0o600);
+    const kept = JSON.parse(readFileSync(demoFile, 'utf8')) as { username: string; password: string };
+    expect(kept).toEqual({ username: 'admin', password: expect.stringMatching(/^[\w-]{16}$/) as string });
+    expect(hub.lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(kept.password);
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: demo.password }),
+      body: JSON.stringify({ username: 'admin', password: kept.password }),
     });
     expect(login.status).toBe(200);
     expect(await login.json()).toMatchObject({ user: { username: 'admin', role: 'administrator', municipality: null } });
@@ -80,6 +87,28 @@ describe('hub process', () => {
     expect((await again.hub.exited).code).toBe(0);
   });
 
+  it('creates no demo administrator unless HUB_DEMO_ADMIN=1 (issue 15)', async () => {
+    const { hub } = await start();
+    expect(hub.lines.some((l) => l.msg === 'demo administrator created')).toBe(false);
+    expect(existsSync(path.join(dir, 'demo-admin.json'))).toBe(false);
+    const db = new Database(path.join(dir, 'hub.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses KIOSK_CHAOS without KIOSK_TEST_HOOKS=1, naming the variable (issue 15)', async () => {
+    const hub = new HubProcess({ HUB_PORT: '0', HUB_DATA_DIR: dir, KIOSK_CHAOS: 'hub-crash-after-commit:1' });
+    processes.push(hub);
+    const failed = await hub.waitForLog('hub failed to start');
+    expect(JSON.stringify(failed)).toContain('KIOSK_CHAOS');
+    expect(JSON.stringify(failed)).toContain('KIOSK_TEST_HOOKS=1');
+    expect((await hub.exited).code).toBe(1);
+    expect(hub.lines.some((l) => l.msg === 'hub listening')).toBe(false);
+  });
+
   it('refuses to start on a bad configuration, saying which variable', async () => {
     const hub = new HubProcess({ HUB_PORT: 'eighty', HUB_DATA_DIR: dir });
     processes.push(hub);
@@ -100,7 +129,7 @@ describe('hub process', () => {
 
   it('KIOSK_CHAOS=hub-crash-after-commit:1 dies after the commit and before the ack; the re-sent batch is absorbed', async () => {
     const adminToken = 'operator-token-for-the-chaos-test';
-    const { hub, url } = await start({ HUB_ADMIN_TOKEN: adminToken, KIOSK_CHAOS: 'hub-crash-after-commit:1' });
+    const { hub, url } = await start({ HUB_ADMIN_TOKEN: adminToken, KIOSK_CHAOS: 'hub-crash-after-commit:1', KIOSK_TEST_HOOKS: '1' });
 
     const codeResponse = await fetch(`${url}/api/enrolment-codes`, {
       method: 'POST',

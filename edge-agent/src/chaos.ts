@@ -11,6 +11,8 @@
  *                                      ledger credit), before any flow is told of it.
  *
  * Values that do not start with `agent-` belong to other processes (the hub has its own) and are ignored.
+ * An agent fault is refused at start-up unless KIOSK_TEST_HOOKS=1 and the devices are not real
+ * (config.ts `chaosRefusal`, issue 15).
  */
 import type { Logger } from './logger';
 

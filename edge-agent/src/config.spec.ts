@@ -131,6 +131,7 @@ describe('parseConfig', () => {
         LOG_LEVEL: 'debug',
         AGENT_ISSUE_RETRY_MS: '15000',
         KIOSK_CHAOS: 'agent-crash-on-ack:3',
+        KIOSK_TEST_HOOKS: '1',
         UNRELATED: '',
       },
       root,
@@ -174,6 +175,17 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ KIOSK_CHAOS: 'agent-crash-on-ack:0' }, root)).toThrow(/KIOSK_CHAOS/);
     expect(() => parseConfig({ KIOSK_CHAOS: 'agent-explode' }, root)).toThrow(/KIOSK_CHAOS/);
     expect(parseConfig({ KIOSK_CHAOS: 'hub-crash-after-commit:1' }, root).chaos).toBeNull();
-    expect(parseConfig({ KIOSK_CHAOS: 'agent-crash-after-credit:2' }, root).chaos).toEqual({ kind: 'agent-crash-after-credit', coinNumber: 2 });
+    expect(parseConfig({ KIOSK_CHAOS: 'agent-crash-after-credit:2', KIOSK_TEST_HOOKS: '1' }, root).chaos).toEqual({ kind: 'agent-crash-after-credit', coinNumber: 2 });
+  });
+
+  it('refuses KIOSK_CHAOS outside tests and with real devices, at start-up (issue 15)', () => {
+    expect(() => parseConfig({ KIOSK_CHAOS: 'agent-crash-after-payment' }, root)).toThrow(/KIOSK_CHAOS: .*KIOSK_TEST_HOOKS=1/);
+    expect(() => parseConfig({ KIOSK_CHAOS: 'agent-crash-after-payment', AGENT_DEVICES: 'virtual', KIOSK_TEST_HOOKS: '0' }, root)).toThrow(ConfigError);
+    expect(() => parseConfig({ KIOSK_CHAOS: 'agent-crash-after-payment', AGENT_DEVICES: 'real', KIOSK_TEST_HOOKS: '1' }, root)).toThrow(/AGENT_DEVICES=real/);
+    expect(parseConfig({ KIOSK_CHAOS: 'agent-crash-after-payment', AGENT_DEVICES: 'virtual', KIOSK_TEST_HOOKS: '1' }, root).chaos).toEqual({
+      kind: 'agent-crash-after-payment',
+    });
+    // The flag alone switches nothing on.
+    expect(parseConfig({ KIOSK_TEST_HOOKS: '1' }, root).chaos).toBeNull();
   });
 });

@@ -90,6 +90,8 @@ const EnvSchema = z
     /** An Open JTalk voice file: Japanese guidance is spoken with it (espeak-ng speaks the other languages). */
     AGENT_SPEECH_JA_VOICE: z.string().trim().regex(/\.htsvoice$/, 'must name a .htsvoice file').optional(),
     KIOSK_CHAOS: z.string().optional(),
+    /** Test hooks (KIOSK_CHAOS) are refused unless `1`, and never with real devices (issue 15). */
+    KIOSK_TEST_HOOKS: z.enum(['0', '1']).optional(),
   })
   .refine((env) => env.AGENT_RECONNECT_MIN_MS <= env.AGENT_RECONNECT_MAX_MS, {
     path: ['AGENT_RECONNECT_MAX_MS'],
@@ -111,6 +113,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   } catch (error) {
     throw new ConfigError([{ path: 'KIOSK_CHAOS', message: (error as Error).message }]);
   }
+  const refused = chaos === null ? null : chaosRefusal(e.AGENT_DEVICES, e.KIOSK_TEST_HOOKS === '1');
+  if (refused !== null) throw new ConfigError([{ path: 'KIOSK_CHAOS', message: refused }]);
   const hardware = parseHardware(e);
   const dataDir = path.resolve(e.AGENT_DATA_DIR ?? path.join(repoRoot, 'data', 'agent'));
   return {
@@ -135,6 +139,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
     chaos,
     speech: { cacheDir: path.join(dataDir, 'speech'), jaVoice: e.AGENT_SPEECH_JA_VOICE ? path.resolve(e.AGENT_SPEECH_JA_VOICE) : null },
   };
+}
+
+/**
+ * Fault injection can SIGKILL the agent right after a resident paid: it runs only under a test
+ * (`KIOSK_TEST_HOOKS=1`) and never with real devices (`AGENT_DEVICES=virtual` or `none`). Null: allowed.
+ */
+export function chaosRefusal(devices: DeviceMode, testHooks: boolean): string | null {
+  if (devices === 'real') return 'fault injection is refused with real devices (AGENT_DEVICES=real)';
+  if (!testHooks) return 'fault injection is for tests only: refused unless KIOSK_TEST_HOOKS=1';
+  return null;
 }
 
 /** The real devices' settings; every bad one is named (they are read in every mode, so a typo shows early). */

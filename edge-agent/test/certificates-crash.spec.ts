@@ -98,7 +98,7 @@ async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash
   cpSync(caDir, path.join(dataDir, 'test-ca'), { recursive: true });
   const pin = residents(caDir).find((resident) => resident.id === 'toyonaka-001')?.pin ?? '';
 
-  const first = await startAgentProcess(dataDir, { AGENT_ENROLMENT_CODE: await hub.enrolmentCode(), KIOSK_CHAOS: chaos });
+  const first = await startAgentProcess(dataDir, { AGENT_ENROLMENT_CODE: await hub.enrolmentCode(), KIOSK_CHAOS: chaos, KIOSK_TEST_HOOKS: '1' });
   const kioskId = String(first.agent.lines.find((line) => line.msg === 'agent ui listening')?.kioskId);
   const kiosk = new KioskDriver(first.url);
   let transactionId: string;

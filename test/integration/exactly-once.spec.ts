@@ -39,7 +39,7 @@ describe('exactly-once delivery from agent outbox to hub', () => {
     const before = system.storedEvents(system.identity().kioskId).ackedThroughSeq;
     system.enqueueSynthetic(300);
 
-    const crashing = await system.startAgent({ KIOSK_CHAOS: 'agent-crash-on-ack:1', AGENT_BATCH_SIZE: '100' }, { waitReady: false });
+    const crashing = await system.startAgent({ KIOSK_CHAOS: 'agent-crash-on-ack:1', KIOSK_TEST_HOOKS: '1', AGENT_BATCH_SIZE: '100' }, { waitReady: false });
     expect((await crashing.exited).signal).toBe('SIGKILL');
 
     // The hub committed the first batch, but the agent died before deleting those rows: it still holds them.
@@ -59,7 +59,7 @@ describe('exactly-once delivery from agent outbox to hub', () => {
     const before = system.storedEvents(system.identity().kioskId).ackedThroughSeq;
     system.enqueueSynthetic(300);
 
-    const crashingHub = await system.startHub({ KIOSK_CHAOS: 'hub-crash-after-commit:1' });
+    const crashingHub = await system.startHub({ KIOSK_CHAOS: 'hub-crash-after-commit:1', KIOSK_TEST_HOOKS: '1' });
     await system.startAgent({ AGENT_BATCH_SIZE: '100' });
     expect((await crashingHub.exited).signal).toBe('SIGKILL');
 

@@ -34,7 +34,7 @@ export class TestSystem {
   /** Agent processes started so far, oldest first (a supervised agent adds one per restart). */
   readonly agentProcesses: NodeProcess[] = [];
   private closing = false;
-  /** The console's demo administrator, logged once by the hub that created it (kept across restarts). */
+  /** The console's demo administrator, read from the file of the hub that created it (kept across restarts). */
   demoAdmin: { username: string; password: string } | undefined;
 
   get hubUrl(): string {
@@ -47,12 +47,14 @@ export class TestSystem {
     const hub = startNode('hub', main, {
       HUB_PORT: String(this.hubPort),
       HUB_DATA_DIR: this.hubDataDir,
+      HUB_DEMO_ADMIN: '1',
       ...env,
     });
     this.hub = hub;
     await hub.waitForLog((entry) => entry.msg === 'hub listening');
+    // The demo administrator's password is never logged: the hub keeps it in a 0600 file (issue 15).
     const created = hub.logs.find((entry) => entry.msg === 'demo administrator created');
-    if (created) this.demoAdmin = { username: String(created.username), password: String(created.password) };
+    if (created) this.demoAdmin = JSON.parse(readFileSync(String(created.file), 'utf8')) as { username: string; password: string };
     return hub;
   }
 

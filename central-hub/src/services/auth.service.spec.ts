@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import type { AuditEntry } from '@kiosk/protocols';
 import { parseConfig } from '../config';
 import { ManualClock } from '../../test/support/manual-clock';
@@ -129,13 +133,33 @@ describe('AuthService', () => {
     expect(await service.authenticate(undefined)).toBeUndefined();
   });
 
-  it('creates the demo administrator only when there is no account, and logs its password once', async () => {
-    users.count.mockResolvedValueOnce(0).mockResolvedValueOnce(1);
-    random.bytes.mockReturnValue(Buffer.alloc(12, 5));
-    accounts.createDemoAdministrator.mockResolvedValue(true);
+  it('creates no demo administrator by default (issue 15)', async () => {
     await service.onApplicationBootstrap();
-    await service.onApplicationBootstrap();
-    expect(accounts.createDemoAdministrator).toHaveBeenCalledTimes(1);
-    expect(accounts.createDemoAdministrator).toHaveBeenCalledWith('admin', Buffer.alloc(12, 5).toString('base64url'));
+    expect(accounts.createDemoAdministrator).not.toHaveBeenCalled();
+  });
+
+  it('with HUB_DEMO_ADMIN=1, creates the demo administrator only when there is no account, its password in a 0600 file and never logged', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'auth-demo-admin-'));
+    try {
+      const lines: string[] = [];
+      const demoConfig = parseConfig({ HUB_DEMO_ADMIN: '1', HUB_DATA_DIR: dataDir }, { repoRoot: '/r' });
+      const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } });
+      const demo = new AuthService(users, sessions, throttle, admin, accounts, audit, sockets, metrics, new ManualClock(NOW), random, demoConfig, logger);
+      users.count.mockResolvedValueOnce(0).mockResolvedValueOnce(1);
+      random.bytes.mockReturnValue(Buffer.alloc(12, 5));
+      accounts.createDemoAdministrator.mockResolvedValue(true);
+      await demo.onApplicationBootstrap();
+      await demo.onApplicationBootstrap();
+      const password = Buffer.alloc(12, 5).toString('base64url');
+      expect(accounts.createDemoAdministrator).toHaveBeenCalledTimes(1);
+      expect(accounts.createDemoAdministrator).toHaveBeenCalledWith('admin', password);
+      const file = path.join(dataDir, 'demo-admin.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ username: 'admin', password });
+      expect(lines.join('')).toContain('demo administrator created');
+      expect(lines.join('')).not.toContain(password);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { HUB_CONFIG, type HubConfig } from '../config';
 import { rateLimited, unauthorized } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { saveDemoAdmin } from '../repositories/demo-admin-file';
 import { LOGIN_THROTTLE_REPOSITORY, type LoginThrottleRepository } from '../repositories/login-throttle.repository';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
@@ -55,16 +56,18 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * First start of a demo: with no account at all, creates `admin` (all municipalities) with a random
-   * password and logs it ONCE, in the line "demo administrator created". This is the only secret the
-   * hub ever logs, by design, so that `npm start` can be tried at once; set HUB_DEMO_ADMIN=0 in
-   * production and create accounts with the admin token instead.
+   * First start of a demo, only with HUB_DEMO_ADMIN=1 (`npm start` sets it; off by default): with no
+   * account at all, creates `admin` (all municipalities) with a random password kept in
+   * `<dataDir>/demo-admin.json` (0600). The password is never logged (issue 15). In production accounts
+   * are created with the admin token.
    */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.auth.demoAdmin || (await this.users.count()) > 0) return;
     const password = this.random.bytes(12).toString('base64url');
     const created = await this.accounts.createDemoAdministrator('admin', password);
-    if (created) this.log.info({ username: 'admin', password }, 'demo administrator created');
+    if (!created) return;
+    const file = saveDemoAdmin(this.config.dataDir, { username: 'admin', password });
+    this.log.info({ username: 'admin', file }, 'demo administrator created');
   }
 
   async login(request: LoginRequest, address: string): Promise<LoginResponse> {
