@@ -174,7 +174,7 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await signOut();
   });
 
-  it('marks the promoted alternate’s changed result on the results list (items 7, 8)', async () => {
+  it('marks the promoted alternate’s changed result on the results list and on the receipt when they confirm (items 7, 8)', async () => {
     const loser = winner === A ? B : A;
     await signInToLottery(terminal, loser.card, loser.pin);
     await kiosk.getByTestId('lottery-menu-entries').click();
@@ -184,6 +184,11 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     expect(await row.getAttribute('data-promoted')).toBe('true');
     expect(await kiosk.getByTestId(`lottery-promoted-${loserEntryNumber}`).innerText()).toContain('繰り上げ当選');
     expect(await kiosk.getByTestId(`lottery-confirm-by-${loserEntryNumber}`).innerText()).toMatch(/^[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）(?: [0-9]{2}:[0-9]{2})?までに利用を確定してください$/);
+    // Confirming prints the receipt, which says the result changed (issue 20, item 7).
+    await kiosk.getByTestId(`lottery-confirm-${loserEntryNumber}`).click();
+    await waitForAttribute(row, 'data-confirmation', 'confirmed');
+    const receipts = terminal.panel.getByTestId('panel-receipts');
+    await waitForText(receipts, new RegExp(`当選確定 受付票\\n繰り上げ当選[^]*受付番号 ${loserEntryNumber}`));
     await kiosk.getByTestId('lottery-back').click();
   });
 

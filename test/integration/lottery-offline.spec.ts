@@ -198,8 +198,9 @@ describe('offline lottery entry: provisional, SIGKILL, reconnect, confirmed exac
     await panel.waitForState('provisional receipt', (state) => state.receipts.length > receiptsBefore);
     const receipt = panel.state.receipts.map((printed) => printed.text).join('\n');
     expect(receipt).toContain('仮受付');
-    expect(receipt).toContain('PROVISIONAL - confirmed when the');
-    expect(receipt).toContain(provisionalReference(clientEntryId));
+    // A Japanese session's receipt is all Japanese (issue 20, item 10).
+    expect(receipt).not.toContain('PROVISIONAL');
+    expect(receipt).toContain(`仮受付番号 ${provisionalReference(clientEntryId)}`);
     expect(receipt).not.toContain(CARD);
     const entries = await ui.request('lottery.entries', {});
     expect(entries).toMatchObject({ ok: true, source: 'cache', unsent: [{ clientEntryId, firstSlotId }] });
