@@ -9,6 +9,9 @@ module.exports = function jestPreset(packageDir, options = {}) {
   return {
     rootDir: packageDir,
     testEnvironment: 'node',
+    // A safety net, not a speed check: tests that hash PINs or start a hub take seconds on a loaded
+    // 2-core machine, and jest's 5 s default turned that load into failures. Speed is for `npm run bench`.
+    testTimeout: 30_000,
     testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     transform: {
