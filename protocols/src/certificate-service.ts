@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CertificateTypeSchema, MAX_COPIES, ServiceAvailabilitySchema, ServiceClosedReasonSchema } from './certificates';
-import { InstantSchema, YenSchema } from './common';
+import { InstantSchema, KioskIdSchema, YenSchema } from './common';
 import { LocalDateSchema } from './lottery';
 
 /**
@@ -70,23 +70,31 @@ export type ServiceAvailabilityQuery = z.infer<typeof ServiceAvailabilityQuerySc
 export const ServiceAvailabilityAtSchema = z.strictObject({ municipality: z.string(), at: InstantSchema, availability: ServiceAvailabilitySchema });
 export type ServiceAvailabilityAt = z.infer<typeof ServiceAvailabilityAtSchema>;
 
-/** `GET /api/certificates/maintenance-days?municipality=`: the days from today on (JST). */
+/** `GET /api/certificates/maintenance-days?municipality=`: the days from today on (JST), municipality-wide and per kiosk. */
 export const MaintenanceDayListQuerySchema = z.strictObject({ municipality: MunicipalityNameSchema });
 export type MaintenanceDayListQuery = z.infer<typeof MaintenanceDayListQuerySchema>;
 
-export const MaintenanceDaySchema = z.strictObject({ day: LocalDateSchema, setAt: InstantSchema });
+/** `kioskId` null: every kiosk of the municipality closes that day; otherwise only that kiosk. */
+export const MaintenanceDaySchema = z.strictObject({ day: LocalDateSchema, kioskId: KioskIdSchema.nullable(), setAt: InstantSchema });
 export type MaintenanceDay = z.infer<typeof MaintenanceDaySchema>;
 
 export const MaintenanceDayListSchema = z.strictObject({ municipality: z.string(), days: z.array(MaintenanceDaySchema) });
 export type MaintenanceDayList = z.infer<typeof MaintenanceDayListSchema>;
 
 /**
- * `POST /api/certificates/maintenance-days` (schedule) and `DELETE /api/certificates/maintenance-days?municipality=&day=`
- * (cancel): administrators of that municipality, audited. Every kiosk of the municipality closes that day.
+ * `POST /api/certificates/maintenance-days` (schedule) and `DELETE /api/certificates/maintenance-days?municipality=&day=[&kioskId=]`
+ * (cancel): administrators of that municipality, audited. Without `kioskId` every kiosk of the
+ * municipality closes that day; with it, only that kiosk (one of the municipality's).
  */
-export const MaintenanceDayRequestSchema = z.strictObject({ municipality: MunicipalityNameSchema, day: LocalDateSchema });
+export const MaintenanceDayRequestSchema = z.strictObject({ municipality: MunicipalityNameSchema, day: LocalDateSchema, kioskId: KioskIdSchema.optional() });
 export type MaintenanceDayRequest = z.infer<typeof MaintenanceDayRequestSchema>;
 
 /** `changed: false`: the day was already scheduled (or, when cancelling, was not). */
-export const MaintenanceDayChangeSchema = z.strictObject({ municipality: z.string(), day: LocalDateSchema, scheduled: z.boolean(), changed: z.boolean() });
+export const MaintenanceDayChangeSchema = z.strictObject({
+  municipality: z.string(),
+  day: LocalDateSchema,
+  kioskId: KioskIdSchema.nullable(),
+  scheduled: z.boolean(),
+  changed: z.boolean(),
+});
 export type MaintenanceDayChange = z.infer<typeof MaintenanceDayChangeSchema>;

@@ -3,6 +3,7 @@ import { CASH_RECONCILIATION_MIGRATION } from './cash-reconciliation.migration';
 import { CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_MIGRATION } from './lottery.migration';
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
+import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
 import { LOTTERY_OFFLINE_MIGRATION } from './lottery-offline.migration';
 
 /**
@@ -244,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, ...LOTTERY_OFFLINE_MIGRATION },
   { version: 6, ...FLEET_LOGS_MIGRATION },
   { version: 7, ...CASH_RECONCILIATION_MIGRATION },
+  { version: 9, ...MAINTENANCE_DAY_KIOSK_MIGRATION },
 ];
 
 export class MigrationError extends Error {

@@ -18,6 +18,7 @@ import { jstDate } from '../domain/jst';
 import { badRequest, forbidden, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { KIOSK_REPOSITORY, type KioskRepository } from '../repositories/kiosk.repository';
 import { MAINTENANCE_DAY_REPOSITORY, type MaintenanceDayRepository } from '../repositories/maintenance-day.repository';
 import { can, hasRole, inScope, refusal, type Principal } from './access.rules';
 import { AuditService } from './audit.service';
@@ -41,6 +42,7 @@ export class CertificateCalendarService {
     @Inject(CERTIFICATES_CONFIG) private readonly config: CertificatesConfig,
     @Inject(CertificatesService) private readonly certificates: CertificatesService,
     @Inject(MAINTENANCE_DAY_REPOSITORY) private readonly maintenance: MaintenanceDayRepository,
+    @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) root: Logger,
@@ -89,22 +91,24 @@ export class CertificateCalendarService {
 
   private async change(principal: Principal, request: MaintenanceDayRequest, action: MaintenanceAction): Promise<MaintenanceDayChange> {
     const { municipality, day } = request;
+    const kioskId = request.kioskId ?? null;
     const refused = this.config.catalogues.has(municipality) ? refusal(principal, 'schedule-maintenance', municipality) : 'municipality';
     if (refused) {
-      this.log.warn({ username: principal.username, municipality, day, action, reason: refused }, 'maintenance day change refused');
-      await this.audit.record(this.audit.draft(principal, { action, outcome: 'refused', municipality, target: day, detail: { reason: refused } }));
+      this.log.warn({ username: principal.username, municipality, day, kioskId, action, reason: refused }, 'maintenance day change refused');
+      await this.audit.record(this.audit.draft(principal, { action, outcome: 'refused', municipality, kioskId, target: day, detail: { reason: refused } }));
       throw refused === 'municipality' ? notFound(`no certificate service of ${municipality}`) : forbidden(`a ${principal.role} cannot schedule maintenance days`);
     }
     // A day that is over cannot be closed or reopened any more; today can (it takes effect at once).
     if (day < this.today()) throw badRequest('invalid_message', `${day} is in the past`, [{ path: 'day', message: 'today or later' }]);
-    const draft = (changed: boolean) => this.audit.draft(principal, { action, outcome: 'ok', municipality, target: day, detail: { changed } });
+    // One of the municipality's own kiosks; any other id is unknown here (not a hint about other municipalities).
+    if (kioskId !== null && (await this.kiosks.findById(kioskId))?.municipality !== municipality) throw notFound(`no kiosk ${kioskId} in ${municipality}`);
+    const draft = (changed: boolean) => this.audit.draft(principal, { action, outcome: 'ok', municipality, kioskId, target: day, detail: { changed } });
     const scheduled = action === 'maintenance-day.scheduled';
-    const outcome = scheduled
-      ? await this.maintenance.set(municipality, day, this.clock.now().toISOString(), draft)
-      : await this.maintenance.clear(municipality, day, draft);
+    const key = { municipality, day, kioskId };
+    const outcome = scheduled ? await this.maintenance.set(key, this.clock.now().toISOString(), draft) : await this.maintenance.clear(key, draft);
     this.audit.published(outcome.entry);
-    this.log.info({ username: principal.username, municipality, day, scheduled, changed: outcome.changed }, scheduled ? 'maintenance day scheduled' : 'maintenance day cancelled');
-    return { municipality, day, scheduled, changed: outcome.changed };
+    this.log.info({ username: principal.username, municipality, day, kioskId, scheduled, changed: outcome.changed }, scheduled ? 'maintenance day scheduled' : 'maintenance day cancelled');
+    return { municipality, day, kioskId, scheduled, changed: outcome.changed };
   }
 
   /** Viewers see the fleet but not the certificate service: its prices and plans are the technicians'. */

@@ -67,11 +67,11 @@ export class CertificatesService {
   /** Whether the kiosk's municipality issues right now (asked before any card or money). */
   async availability(kioskId: string): Promise<{ municipality: string; availability: ServiceAvailability }> {
     const catalogue = await this.kioskCatalogue(kioskId);
-    return { municipality: catalogue.municipality, availability: await this.availabilityOf(catalogue) };
+    return { municipality: catalogue.municipality, availability: await this.availabilityOf(catalogue, kioskId) };
   }
 
   async challenge(kioskId: string): Promise<{ challenge: string; expiresAt: string }> {
-    await this.requireOpen(await this.kioskCatalogue(kioskId));
+    await this.requireOpen(await this.kioskCatalogue(kioskId), kioskId);
     const { challenge, expiresAt } = await this.cardAuth.issueChallenge(kioskId);
     return { challenge: challenge.toString('base64'), expiresAt: expiresAt.toISOString() };
   }
@@ -83,7 +83,7 @@ export class CertificatesService {
     const { residentId } = await this.cardAuth.authenticate(kioskId, request);
     const dossier = await this.dossier(residentId);
     const catalogue = this.catalogueOf(dossier.municipality);
-    await this.requireOpen(catalogue);
+    await this.requireOpen(catalogue, kioskId);
     const now = this.clock.now();
     const session: CardSessionRecord = {
       sessionId: newSessionToken(this.random),
@@ -258,18 +258,19 @@ export class CertificatesService {
     return catalogue;
   }
 
-  private availabilityOf(catalogue: MunicipalityCatalogue): Promise<ServiceAvailability> {
-    return this.availabilityAt(catalogue, serviceHoursInstant(this.clock.now(), this.config.demoServiceTime));
+  /** `kioskId`: the kiosk asking, closed by its municipality's maintenance days and by its own. */
+  private availabilityOf(catalogue: MunicipalityCatalogue, kioskId?: string): Promise<ServiceAvailability> {
+    return this.availabilityAt(catalogue, serviceHoursInstant(this.clock.now(), this.config.demoServiceTime), kioskId);
   }
 
-  private async availabilityAt(catalogue: MunicipalityCatalogue, now: Date): Promise<ServiceAvailability> {
+  private async availabilityAt(catalogue: MunicipalityCatalogue, now: Date, kioskId?: string): Promise<ServiceAvailability> {
     // Yesterday onwards: enough to know today and to look ahead for the reopening day.
-    const days = await this.maintenance.listFrom(catalogue.municipality, jstDate(new Date(now.getTime() - 86_400_000)));
+    const days = await this.maintenance.listFrom(catalogue.municipality, jstDate(new Date(now.getTime() - 86_400_000)), kioskId);
     return serviceAvailability(now, { ...catalogue.hours, maintenanceDays: new Set(days) });
   }
 
-  private async requireOpen(catalogue: MunicipalityCatalogue): Promise<void> {
-    const availability = await this.availabilityOf(catalogue);
+  private async requireOpen(catalogue: MunicipalityCatalogue, kioskId: string): Promise<void> {
+    const availability = await this.availabilityOf(catalogue, kioskId);
     if (!availability.open) throw refuse(availability.reason);
   }
 }

@@ -144,14 +144,14 @@ describe('certificate service routes', () => {
       expect((await hub.api('POST', '/api/certificates/maintenance-days', body, tokens.otherAdministrator)).status).toBe(404);
       const scheduled = await hub.api('POST', '/api/certificates/maintenance-days', body, tokens.administrator);
       expect(scheduled.status).toBe(201);
-      expect(MaintenanceDayChangeSchema.parse(scheduled.body)).toEqual({ ...body, scheduled: true, changed: true });
+      expect(MaintenanceDayChangeSchema.parse(scheduled.body)).toEqual({ ...body, kioskId: null, scheduled: true, changed: true });
       const again = await hub.api('POST', '/api/certificates/maintenance-days', body, tokens.administrator);
       expect(MaintenanceDayChangeSchema.parse(again.body).changed).toBe(false);
       const listed = MaintenanceDayListSchema.parse((await hub.api('GET', `/api/certificates/maintenance-days?${q({ municipality: TOYONAKA_NAME })}`, undefined, tokens.technician)).body);
-      expect(listed.days).toEqual([{ day: '2026-12-02', setAt: clock.now().toISOString() }]);
+      expect(listed.days).toEqual([{ day: '2026-12-02', kioskId: null, setAt: clock.now().toISOString() }]);
       const cancelled = await hub.api('DELETE', `/api/certificates/maintenance-days?${q(body)}`, undefined, tokens.administrator);
       expect(cancelled.status).toBe(200);
-      expect(MaintenanceDayChangeSchema.parse(cancelled.body)).toEqual({ ...body, scheduled: false, changed: true });
+      expect(MaintenanceDayChangeSchema.parse(cancelled.body)).toEqual({ ...body, kioskId: null, scheduled: false, changed: true });
 
       const audit = AuditPageSchema.parse((await hub.api('GET', '/api/audit?limit=20')).body).entries.filter((e) => e.action.startsWith('maintenance-day.'));
       expect(audit.map((e) => [e.actor, e.action, e.outcome, e.target, e.detail])).toEqual([
@@ -189,6 +189,62 @@ describe('certificate service routes', () => {
     const open = { open: true, closesAt: jstInstant('2026-11-26', '23:00').toISOString() };
     expect(await kioskAvailability()).toEqual(open);
     expect(ChallengeResponseSchema.parse(await kiosk.timeout(5000).emitWithAck('certificates.challenge', {}))).toMatchObject({ ok: true });
+  });
+
+  it('closes one kiosk on its own maintenance day, not the others, and reopens it when cancelled (audited with the kiosk)', async () => {
+    const own = await enrolKiosk(hub, { name: '本庁 2F' });
+    const other = await enrolKiosk(hub, { name: '庄内' });
+    const elsewhere = await enrolKiosk(hub, { municipality: '吹田市', site: '吹田市役所', name: '吹田' });
+    const ownSocket = await connectKiosk(hub.url, own, clock.now());
+    const otherSocket = await connectKiosk(hub.url, other, clock.now());
+    const availabilityOf = async (socket: AgentClientSocket) => {
+      const answer = AvailabilityResponseSchema.parse(await socket.timeout(5000).emitWithAck('certificates.availability', {}));
+      if (!answer.ok) throw new Error(`availability refused: ${answer.error.code}`);
+      return answer.availability;
+    };
+    try {
+      const day = { municipality: TOYONAKA_NAME, day: '2026-11-27', kioskId: own.kioskId };
+      // Only the municipality's own kiosks; an unknown id or another municipality's kiosk is not found.
+      for (const kioskId of ['kiosk-nobody00', elsewhere.kioskId]) {
+        expect((await hub.api('POST', '/api/certificates/maintenance-days', { ...day, kioskId }, tokens.administrator)).status).toBe(404);
+      }
+      expect((await hub.api('POST', '/api/certificates/maintenance-days', { ...day, kioskId: 'Not A Kiosk' }, tokens.administrator)).status).toBe(400);
+      expect((await hub.api('POST', '/api/certificates/maintenance-days', day, tokens.technician)).status).toBe(403);
+      const scheduled = await hub.api('POST', '/api/certificates/maintenance-days', day, tokens.administrator);
+      expect(scheduled.status).toBe(201);
+      expect(MaintenanceDayChangeSchema.parse(scheduled.body)).toEqual({ ...day, scheduled: true, changed: true });
+      const listed = MaintenanceDayListSchema.parse((await hub.api('GET', `/api/certificates/maintenance-days?${q({ municipality: TOYONAKA_NAME })}`, undefined, tokens.technician)).body);
+      expect(listed.days).toEqual([{ day: '2026-11-27', kioskId: own.kioskId, setAt: clock.now().toISOString() }]);
+
+      await moveTo(jstInstant('2026-11-27', '12:00'));
+      const closed = { open: false, reason: 'maintenance', reopensAt: jstInstant('2026-11-28', '06:30').toISOString() };
+      const open = { open: true, closesAt: jstInstant('2026-11-27', '23:00').toISOString() };
+      expect(await availabilityOf(ownSocket)).toEqual(closed);
+      expect(ChallengeResponseSchema.parse(await ownSocket.timeout(5000).emitWithAck('certificates.challenge', {}))).toMatchObject({ ok: false, error: { code: 'maintenance' } });
+      expect(await availabilityOf(otherSocket)).toEqual(open);
+      expect(await kioskAvailability()).toEqual(open);
+      // The municipality's calendar is the municipality-wide one: open that day.
+      expect(await restAvailability()).toEqual(open);
+
+      // Cancelling the municipality's day (there is none) leaves the kiosk's own day in place.
+      const wide = { municipality: TOYONAKA_NAME, day: '2026-11-27' };
+      expect(MaintenanceDayChangeSchema.parse((await hub.api('DELETE', `/api/certificates/maintenance-days?${q(wide)}`, undefined, tokens.administrator)).body)).toMatchObject({ changed: false });
+      expect(await availabilityOf(ownSocket)).toEqual(closed);
+      const cancelled = await hub.api('DELETE', `/api/certificates/maintenance-days?${q(day)}`, undefined, tokens.administrator);
+      expect(MaintenanceDayChangeSchema.parse(cancelled.body)).toEqual({ ...day, scheduled: false, changed: true });
+      expect(await availabilityOf(ownSocket)).toEqual(open);
+
+      const audit = AuditPageSchema.parse((await hub.api('GET', '/api/audit?limit=20')).body).entries.filter((e) => e.action.startsWith('maintenance-day.') && e.target === '2026-11-27');
+      expect(audit.map((e) => [e.actor, e.action, e.outcome, e.kioskId, e.detail])).toEqual([
+        ['administrator', 'maintenance-day.cancelled', 'ok', own.kioskId, { changed: true }],
+        ['administrator', 'maintenance-day.cancelled', 'ok', null, { changed: false }],
+        ['administrator', 'maintenance-day.scheduled', 'ok', own.kioskId, { changed: true }],
+        ['technician', 'maintenance-day.scheduled', 'refused', own.kioskId, { reason: 'role' }],
+      ]);
+    } finally {
+      ownSocket.close();
+      otherSocket.close();
+    }
   });
 
   describe('the hours at their edges, as the facts file has them', () => {

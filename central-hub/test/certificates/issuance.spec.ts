@@ -149,10 +149,10 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
         target: '2026-11-26',
         detail: {},
       });
-      expect((await days.set('豊中市', '2026-11-26', clock.now().toISOString(), audit)).changed).toBe(true);
+      expect((await days.set({ municipality: '豊中市', day: '2026-11-26', kioskId: null }, clock.now().toISOString(), audit)).changed).toBe(true);
       expect((await service.availability('kiosk-one')).availability).toMatchObject({ open: false, reason: 'maintenance', reopensAt: '2026-11-26T21:30:00.000Z' });
       expect(await reasonOf(service.challenge('kiosk-one'))).toBe('maintenance');
-      expect((await days.clear('豊中市', '2026-11-26', audit)).changed).toBe(true);
+      expect((await days.clear({ municipality: '豊中市', day: '2026-11-26', kioskId: null }, audit)).changed).toBe(true);
       expect((await service.availability('kiosk-one')).availability.open).toBe(true);
     });
 

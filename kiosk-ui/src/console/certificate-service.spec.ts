@@ -13,10 +13,18 @@ describe('the certificate service client', () => {
   beforeEach(() => calls.splice(0));
 
   it('cancels with DELETE and the day in the query, with the session token, and parses the answer', async () => {
-    const change = { municipality: '豊中市', day: '2026-11-26', scheduled: false, changed: true };
+    const change = { municipality: '豊中市', day: '2026-11-26', kioskId: null, scheduled: false, changed: true };
     expect(await answer(200, change).cancel('豊中市', '2026-11-26')).toEqual(change);
     expect(calls[0]?.input).toBe('/api/certificates/maintenance-days?municipality=%E8%B1%8A%E4%B8%AD%E5%B8%82&day=2026-11-26');
     expect(calls[0]?.init).toMatchObject({ method: 'DELETE', headers: { authorization: 'Bearer session-token' } });
+  });
+
+  it('names one kiosk when the day is for that kiosk only', async () => {
+    const change = { municipality: '豊中市', day: '2026-11-26', kioskId: 'kiosk-one', scheduled: true, changed: true };
+    expect(await answer(201, change).schedule('豊中市', '2026-11-26', 'kiosk-one')).toEqual(change);
+    expect(JSON.parse(String(calls[0]?.init?.body))).toEqual({ municipality: '豊中市', day: '2026-11-26', kioskId: 'kiosk-one' });
+    await answer(200, { ...change, scheduled: false }).cancel('豊中市', '2026-11-26', 'kiosk-one');
+    expect(calls[1]?.input).toBe('/api/certificates/maintenance-days?municipality=%E8%B1%8A%E4%B8%AD%E5%B8%82&day=2026-11-26&kioskId=kiosk-one');
   });
 
   it('turns a refusal into an error with its status and the hub’s message', async () => {

@@ -58,12 +58,14 @@ export class CertificateServiceClient {
     return this.request(MaintenanceDayListSchema, 'GET', `/maintenance-days?${new URLSearchParams({ municipality }).toString()}`);
   }
 
-  schedule(municipality: string, day: string): Promise<MaintenanceDayChange> {
-    return this.request(MaintenanceDayChangeSchema, 'POST', '/maintenance-days', { municipality, day });
+  /** `kioskId`: only that kiosk closes; without it, every kiosk of the municipality. */
+  schedule(municipality: string, day: string, kioskId?: string): Promise<MaintenanceDayChange> {
+    return this.request(MaintenanceDayChangeSchema, 'POST', '/maintenance-days', { municipality, day, ...(kioskId === undefined ? {} : { kioskId }) });
   }
 
-  cancel(municipality: string, day: string): Promise<MaintenanceDayChange> {
-    return this.request(MaintenanceDayChangeSchema, 'DELETE', `/maintenance-days?${new URLSearchParams({ municipality, day }).toString()}`);
+  cancel(municipality: string, day: string, kioskId?: string): Promise<MaintenanceDayChange> {
+    const query = new URLSearchParams({ municipality, day, ...(kioskId === undefined ? {} : { kioskId }) });
+    return this.request(MaintenanceDayChangeSchema, 'DELETE', `/maintenance-days?${query.toString()}`);
   }
 
   private async request<T>(schema: Parser<T>, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
