@@ -36,6 +36,7 @@ import { OutboxDrain } from './sync/outbox-drain';
 import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
 import { SyncClient } from './sync/sync-client';
 import { buildTelemetry } from './sync/telemetry';
+import { RecentLogStore } from './commands/recent-log-store';
 import { ActivityInstants } from './sync/activity-store';
 import { observeActivity } from './sync/telemetry-activity';
 import { WakeSignal } from './sync/wake-signal';
@@ -103,6 +104,9 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const store = AgentStore.open(config.databaseFile, kioskId, clock);
   // What has been started so far, undone in reverse if a later step fails (no stray pcscd, socat, cupsd).
   const undo: Array<() => unknown> = [() => store.close()];
+  // The recent log lines (already redacted) survive a restart: restored now, written every second.
+  const stopPersistingLogs = deps.recentLogs?.persistTo?.(store.repository((db) => new RecentLogStore(db)));
+  if (stopPersistingLogs) undo.push(stopPersistingLogs);
   const unwind = async (): Promise<void> => {
     for (const step of undo.splice(0).reverse()) {
       try {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { LOTTERY_CACHE_MIGRATION } from '../lottery/cache-migration';
 import { CERTIFICATE_TRANSACTIONS_MIGRATION } from '../certificates/transaction-migration';
 import { ACTIVITY_MIGRATION } from '../sync/activity-store';
+import { RECENT_LOG_MIGRATION } from '../commands/recent-log-store';
 
 /**
  * Schema versions, applied in order; `PRAGMA user_version` records how many ran. Append only: a shipped
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly string[] = [
   LOTTERY_CACHE_MIGRATION,
   CERTIFICATE_TRANSACTIONS_MIGRATION,
   ACTIVITY_MIGRATION,
+  RECENT_LOG_MIGRATION,
 ];
 
 export class SchemaTooNewError extends Error {
