@@ -199,7 +199,10 @@ describe('LotteryService', () => {
     expect(payload).toMatchObject({ clientEntryId: ack.outcome.entry.clientEntryId, userNumber: '10000016', roundId: round.roundId, secondSlotId: null });
     expect(JSON.stringify(payload)).not.toContain('2345');
     const opened = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(payload.sealedPin.ciphertext, 'base64'));
-    expect(JSON.parse(opened.toString('utf8'))).toEqual({ v: 1, pin: '2345', userNumber: '10000016', clientEntryId: payload.clientEntryId });
+    // Sealed once for this offline sign-in (v2), bound to its id: the hub counts one PIN attempt per
+    // sign-in, however many entries it made (issue 15).
+    expect(payload.offlineSessionId).toEqual(expect.any(String));
+    expect(JSON.parse(opened.toString('utf8'))).toEqual({ v: 2, pin: '2345', userNumber: '10000016', offlineSessionId: payload.offlineSessionId });
     expect(ack.receipt).toEqual({ printed: true, language: 'ja' });
     const text = printer.printed.at(-1)?.lines.map((line) => ('text' in line ? line.text : '')).join('\n') ?? '';
     expect(text).toContain('仮受付');

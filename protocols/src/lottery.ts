@@ -269,8 +269,8 @@ export const LotteryEntrySubmitSchema = z.strictObject({
   clientEntryId: ClientRequestIdSchema,
   firstSlotId: SlotIdSchema,
   secondSlotId: SlotIdSchema.optional(),
-  /** Set only for an entry taken while the terminal was offline: the window is checked at this instant, within a grace period. */
-  offlineOccurredAt: InstantSchema.optional(),
+  // No `offlineOccurredAt` (issue 15): an online entry is judged at the hub's time. An entry taken while
+  // the terminal was offline reaches the hub only as a `lottery.entry.provisional` outbox event (OFFLINE.md).
 });
 export type LotteryEntrySubmit = z.infer<typeof LotteryEntrySubmitSchema>;
 export const LotteryEntryAckSchema = resultSchema({ entry: EntryViewSchema });
@@ -303,12 +303,25 @@ export const LotteryOfflineKeyAckSchema = resultSchema({ key: OfflineEntryKeySch
 export type LotteryOfflineKeyAck = z.infer<typeof LotteryOfflineKeyAckSchema>;
 
 /** What is sealed: `JSON.stringify` of exactly these members, UTF-8 encoded. */
-export const SealedPinPlaintextSchema = z.strictObject({
-  v: z.literal(1),
-  pin: FacilityPinSchema,
-  userNumber: FacilityUserNumberSchema,
-  clientEntryId: ClientRequestIdSchema,
-});
+/**
+ * What a sealed PIN holds (OFFLINE.md §2). v1: sealed for one entry (older terminals). v2: sealed once per
+ * offline sign-in, bound to its `offlineSessionId`, so the hub counts one PIN attempt per sign-in, not
+ * per entry (issue 15).
+ */
+export const SealedPinPlaintextSchema = z.discriminatedUnion('v', [
+  z.strictObject({
+    v: z.literal(1),
+    pin: FacilityPinSchema,
+    userNumber: FacilityUserNumberSchema,
+    clientEntryId: ClientRequestIdSchema,
+  }),
+  z.strictObject({
+    v: z.literal(2),
+    pin: FacilityPinSchema,
+    userNumber: FacilityUserNumberSchema,
+    offlineSessionId: ClientRequestIdSchema,
+  }),
+]);
 export type SealedPinPlaintext = z.infer<typeof SealedPinPlaintextSchema>;
 export const SealedPinSchema = z.strictObject({
   keyId: Sha256HexSchema,
@@ -326,6 +339,8 @@ export const ProvisionalEntryPayloadSchema = z.strictObject({
   firstSlotId: SlotIdSchema,
   secondSlotId: SlotIdSchema.nullable(),
   sealedPin: SealedPinSchema,
+  /** The offline sign-in this entry was made in: its entries carry one PIN sealed for it (v2). */
+  offlineSessionId: ClientRequestIdSchema.optional(),
 });
 export type ProvisionalEntryPayload = z.infer<typeof ProvisionalEntryPayloadSchema>;
 

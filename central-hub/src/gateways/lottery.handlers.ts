@@ -62,7 +62,6 @@ export class LotteryAgentHandlers {
           clientEntryId: r.clientEntryId,
           firstSlotId: r.firstSlotId,
           secondSlotId: r.secondSlotId,
-          offlineOccurredAt: r.offlineOccurredAt,
           kioskId,
         }),
       }),

@@ -46,6 +46,21 @@ export const LOTTERY_OFFLINE_SCHEMA_SQL = `
   );
 `;
 
+/**
+ * One PIN attempt per offline sign-in (issue 15): the entries of one offline sign-in carry its id and
+ * one PIN sealed for it; the first of them judged records whether that PIN was right (`pin_ok`), the
+ * others reuse the verdict instead of counting another attempt.
+ */
+export const LOTTERY_OFFLINE_SESSION_MIGRATION: Omit<Migration, 'version'> = {
+  name: 'offline lottery sign-in sessions: one PIN attempt each',
+  sql: `
+    ALTER TABLE lottery_provisional_entries ADD COLUMN offline_session_id TEXT NULL;
+    ALTER TABLE lottery_provisional_entries ADD COLUMN pin_ok INTEGER NULL CHECK (pin_ok IN (0, 1));
+    CREATE INDEX lottery_provisional_by_session ON lottery_provisional_entries (user_number, offline_session_id)
+      WHERE offline_session_id IS NOT NULL;
+  `,
+};
+
 export const LOTTERY_OFFLINE_MIGRATION: Omit<Migration, 'version'> = {
   name: 'offline lottery entries, alternates, demo lottery clock',
   sql: LOTTERY_OFFLINE_SCHEMA_SQL,

@@ -23,6 +23,8 @@ export interface ProvisionalRecord {
   status: 'pending' | 'accepted' | 'rejected';
   /** Only while pending. */
   sealed: { keyId: string; ciphertext: string } | null;
+  /** The offline sign-in the entry was made in (null: an older terminal sealed the PIN per entry). */
+  offlineSessionId: string | null;
   entryId: string | null;
   entryNumber: string | null;
   reason: ProvisionalRejection | null;
@@ -35,6 +37,8 @@ export interface ProvisionalState {
   user: { pin: PinAttemptState; expiresOn: string } | null;
   clientEntry: { kind: 'new' } | { kind: 'same'; entryId: string } | { kind: 'other' };
   existingChoices: () => EntryChoices[];
+  /** The PIN verdict already recorded for this entry's offline sign-in by another of its entries. */
+  sessionPin: 'right' | 'wrong' | null;
 }
 
 export type DecideOutcome = 'decided' | 'already-decided' | 'entry-number-taken';
@@ -71,6 +75,7 @@ interface ProvisionalRow {
   received_at: string;
   key_id: string | null;
   sealed_pin: string | null;
+  offline_session_id: string | null;
   status: 'pending' | 'accepted' | 'rejected';
   entry_id: string | null;
   entry_number: string | null;
@@ -91,6 +96,7 @@ const fromRow = (row: ProvisionalRow): ProvisionalRecord => ({
   receivedAt: row.received_at,
   status: row.status,
   sealed: row.sealed_pin !== null ? { keyId: row.key_id ?? '', ciphertext: row.sealed_pin } : null,
+  offlineSessionId: row.offline_session_id,
   entryId: row.entry_id,
   entryNumber: row.entry_number,
   reason: row.reason,
@@ -127,6 +133,10 @@ export class SqliteLotteryOfflineRepository implements LotteryOfflineRepository 
     const byClientId = db.prepare<[string], { entry_id: string; user_number: string; first_slot_id: string; second_slot_id: string | null }>(
       'SELECT entry_id, user_number, first_slot_id, second_slot_id FROM lottery_entries WHERE client_entry_id = ?',
     );
+    const sessionPin = db.prepare<[string, string], { pin_ok: 0 | 1 }>(`
+      SELECT pin_ok FROM lottery_provisional_entries
+      WHERE user_number = ? AND offline_session_id = ? AND pin_ok IS NOT NULL ORDER BY pin_ok LIMIT 1`);
+    const writePinOk = db.prepare<[0 | 1, string, string]>('UPDATE lottery_provisional_entries SET pin_ok = ? WHERE kiosk_id = ? AND event_id = ?');
     const markAccepted = db.prepare<[string, string, string, string]>(`
       UPDATE lottery_provisional_entries SET status = 'accepted', entry_id = ?, decided_at = ?, sealed_pin = NULL
       WHERE kiosk_id = ? AND event_id = ? AND status = 'pending'`);
@@ -145,11 +155,14 @@ export class SqliteLotteryOfflineRepository implements LotteryOfflineRepository 
         existing.user_number === row.user_number &&
         existing.first_slot_id === row.first_slot_id &&
         existing.second_slot_id === row.second_slot_id;
+      const earlier = row.offline_session_id === null ? undefined : sessionPin.get(row.user_number, row.offline_session_id);
       const v = verdict({
         user: user ? { pin: { failedAttempts: user.failed_pin_attempts, lockedUntil: user.locked_until }, expiresOn: user.expires_on } : null,
         clientEntry: !existing ? { kind: 'new' } : same ? { kind: 'same', entryId: existing.entry_id } : { kind: 'other' },
         existingChoices: () => entryWrites.existingChoices(row.round_id, row.user_number),
+        sessionPin: earlier === undefined ? null : earlier.pin_ok === 1 ? 'right' : 'wrong',
       });
+      if (v.pinChecked !== null && row.offline_session_id !== null) writePinOk.run(v.pinChecked === 'right' ? 1 : 0, key.kioskId, key.eventId);
       if (v.pinNext && user) writePin.run(v.pinNext.failedAttempts, v.pinNext.lockedUntil, row.user_number);
       switch (v.outcome) {
         case 'accept':

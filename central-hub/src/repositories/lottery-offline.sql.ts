@@ -8,10 +8,10 @@ import type { ProvisionalEntryPayload } from '@kiosk/protocols';
  * sealed PIN lives in one place that is erased once the entry is judged.
  */
 export function prepareProvisionalIntake(db: Database) {
-  const insert = db.prepare<[string, string, string, string, string, string, string | null, string, string, string, string]>(`
+  const insert = db.prepare<[string, string, string, string, string, string, string | null, string, string, string, string, string | null]>(`
     INSERT INTO lottery_provisional_entries (kiosk_id, event_id, client_entry_id, user_number, round_id, first_slot_id,
-      second_slot_id, occurred_at, received_at, key_id, sealed_pin, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`);
+      second_slot_id, occurred_at, received_at, key_id, sealed_pin, offline_session_id, status)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`);
   const redact = db.prepare<[string, string, string]>('UPDATE events SET payload_json = ? WHERE kiosk_id = ? AND event_id = ?');
   return (kioskId: string, eventId: string, occurredAt: string, payload: ProvisionalEntryPayload, receivedAt: string): void => {
     insert.run(
@@ -26,6 +26,7 @@ export function prepareProvisionalIntake(db: Database) {
       receivedAt,
       payload.sealedPin.keyId,
       payload.sealedPin.ciphertext,
+      payload.offlineSessionId ?? null,
     );
     const { sealedPin, ...kept } = payload;
     redact.run(JSON.stringify({ ...kept, sealedPinKeyId: sealedPin.keyId }), kioskId, eventId);

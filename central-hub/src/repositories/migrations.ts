@@ -4,7 +4,7 @@ import { CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_MIGRATION } from './lottery.migration';
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
-import { LOTTERY_OFFLINE_MIGRATION } from './lottery-offline.migration';
+import { LOTTERY_OFFLINE_MIGRATION, LOTTERY_OFFLINE_SESSION_MIGRATION } from './lottery-offline.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -245,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, ...LOTTERY_OFFLINE_MIGRATION },
   { version: 6, ...FLEET_LOGS_MIGRATION },
   { version: 7, ...CASH_RECONCILIATION_MIGRATION },
+  { version: 8, ...LOTTERY_OFFLINE_SESSION_MIGRATION },
   { version: 9, ...MAINTENANCE_DAY_KIOSK_MIGRATION },
 ];
 

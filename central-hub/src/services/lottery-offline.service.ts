@@ -102,7 +102,7 @@ export class LotteryOfflineService {
     const key = { kioskId: record.kioskId, eventId: record.eventId };
     const pair = await this.keys.get();
     const opened = record.sealed
-      ? openSealedPin(pair.privateKey, pair.keyId, record.sealed, { userNumber: record.userNumber, clientEntryId: record.clientEntryId })
+      ? openSealedPin(pair.privateKey, pair.keyId, record.sealed, { userNumber: record.userNumber, clientEntryId: record.clientEntryId, offlineSessionId: record.offlineSessionId })
       : ({ ok: false, problem: 'malformed' } as const);
     if (!opened.ok) this.log.warn({ kioskId: record.kioskId, eventId: record.eventId, problem: opened.problem }, 'sealed PIN of an offline entry refused');
 
@@ -164,6 +164,7 @@ export class LotteryOfflineService {
             choiceProblem,
             windowProblem,
             clientEntry: state.clientEntry,
+            sessionPin: state.sessionPin,
             entryRules: () =>
               choiceOk && first && second !== undefined ? checkEntryRules(state.existingChoices(), { first, second }, round.caps) : null,
           });

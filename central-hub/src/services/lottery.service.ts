@@ -17,7 +17,11 @@ export interface EntryRequest {
   clientEntryId: string;
   firstSlotId: string;
   secondSlotId?: string;
-  /** Only for an entry taken offline: when the person made it, by the terminal's clock. */
+  /**
+   * Only for an entry taken offline, when the person made it by the terminal's clock. Never from a
+   * socket request (the `lottery.entry.submit` schema has no such field, issue 15): offline entries
+   * arrive as `lottery.entry.provisional` outbox events, judged by LotteryOfflineService.
+   */
   offlineOccurredAt?: string;
   /** The terminal it came from, if any (the internet channel has none). */
   kioskId?: string;

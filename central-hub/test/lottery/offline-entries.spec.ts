@@ -6,7 +6,7 @@
  * caps and duplicates as online. Real SQLite file, real RSA-OAEP.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { OutboxEventSchema, lotteryHubAckSchemas, type OutboxEvent, type ProvisionalEntryView } from '@kiosk/protocols';
+import { OutboxEventSchema, lotteryHubAckSchemas, type OutboxEvent, type ProvisionalEntryView, type SealedPin } from '@kiosk/protocols';
 import { sealPin } from '../../src/domain/lottery/offline-seal';
 import { SqliteEventRepository } from '../../src/repositories/event.repository';
 import { effectsOf } from '../../src/services/event-projection.rules';
@@ -40,15 +40,23 @@ describe('offline lottery entries', () => {
   function provisional(
     who: { userNumber: string; pin: string },
     choices: { first: string; second?: string },
-    options: { occurredAt?: string; clientEntryId?: string; sealFor?: { userNumber?: string; clientEntryId?: string } } = {},
+    options: {
+      occurredAt?: string;
+      clientEntryId?: string;
+      sealFor?: { userNumber?: string; clientEntryId?: string };
+      /** An offline sign-in (v2): its PIN sealed once, carried by each of its entries. */
+      session?: { offlineSessionId: string; sealedPin: SealedPin };
+    } = {},
   ): OutboxEvent {
     const clientEntryId = options.clientEntryId ?? clientId();
-    const sealedPin = sealPin(world.offlineKey.published, {
-      v: 1,
-      pin: who.pin,
-      userNumber: options.sealFor?.userNumber ?? who.userNumber,
-      clientEntryId: options.sealFor?.clientEntryId ?? clientEntryId,
-    });
+    const sealedPin =
+      options.session?.sealedPin ??
+      sealPin(world.offlineKey.published, {
+        v: 1,
+        pin: who.pin,
+        userNumber: options.sealFor?.userNumber ?? who.userNumber,
+        clientEntryId: options.sealFor?.clientEntryId ?? clientEntryId,
+      });
     // Parsed as the hub's gateway parses a batch: the event must be valid on the wire.
     return OutboxEventSchema.parse({
       id: uuidv7(),
@@ -63,6 +71,7 @@ describe('offline lottery entries', () => {
         firstSlotId: choices.first,
         secondSlotId: choices.second ?? null,
         sealedPin,
+        ...(options.session ? { offlineSessionId: options.session.offlineSessionId } : {}),
       },
     });
   }
@@ -186,6 +195,55 @@ describe('offline lottery entries', () => {
     expect(views.filter((v) => v.rejection?.reason === 'wrong-pin')).toHaveLength(5);
     expect(views.find((v) => v.clientEntryId === clientEntryIdOf(right))).toMatchObject({ status: 'rejected', entryId: null });
     world.clock.set(jst('2026-11-05 12:00'));
+  });
+
+  /** The PIN typed at one offline sign-in, sealed once for it (as the terminal does, OFFLINE.md §2 v2). */
+  function offlineSignIn(who: { userNumber: string }, pin: string): { offlineSessionId: string; sealedPin: SealedPin } {
+    const offlineSessionId = clientId();
+    return { offlineSessionId, sealedPin: sealPin(world.offlineKey.published, { v: 2, pin, userNumber: who.userNumber, offlineSessionId }) };
+  }
+  const pinState = (userNumber: string) =>
+    world.database.db.prepare('SELECT failed_pin_attempts, locked_until FROM facility_users WHERE user_number = ?').get(userNumber);
+  const reasonOf = (event: OutboxEvent) =>
+    world.database.db.prepare('SELECT reason FROM lottery_provisional_entries WHERE client_entry_id = ?').pluck().get(clientEntryIdOf(event));
+
+  it('counts one PIN attempt per offline sign-in: one typo and five entries cost one attempt, not a lock-out (issue 15)', async () => {
+    const { userNumber } = await world.users.register({ municipality: '豊中市', pin: '6161' });
+    const fay = { userNumber, pin: '6161' };
+    const typo = offlineSignIn(fay, '6116');
+    const five = [1, 2, 3, 4, 5].map((n) => provisional(fay, { first: court(n, '2027-01-23', '0900') }, { session: typo }));
+    await deliver(...five.slice(0, 3));
+    await deliver(...five.slice(3)); // later batches of the same sign-in reuse its verdict too
+    expect(five.map(reasonOf)).toEqual(['wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin']);
+    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 1, locked_until: null });
+    // Not locked: the right PIN signs in, and a new offline sign-in with it has its entries accepted.
+    await expect(world.users.verifyCredentials(fay.userNumber, fay.pin)).resolves.toMatchObject({ userNumber });
+    const right = offlineSignIn(fay, fay.pin);
+    const two = [1, 2].map((n) => provisional(fay, { first: court(n, '2027-01-23', '1100') }, { session: right }));
+    await deliver(...two);
+    expect(two.map(reasonOf)).toEqual([null, null]);
+    expect(two.map((event) => entriesWith(clientEntryIdOf(event)))).toEqual([1, 1]);
+    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
+  });
+
+  it('refuses a sign-in seal carried by an entry of another sign-in, without counting an attempt (issue 15)', async () => {
+    const { userNumber } = await world.users.register({ municipality: '豊中市', pin: '7171' });
+    const session = offlineSignIn({ userNumber }, '7117');
+    const moved = provisional({ userNumber, pin: '7117' }, { first: court(1, '2027-01-23', '1300') }, { session: { ...session, offlineSessionId: clientId() } });
+    await deliver(moved);
+    expect(reasonOf(moved)).toBe('sealed-pin-invalid');
+    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
+  });
+
+  it('refuses a backdated online entry: offlineOccurredAt is not accepted from a terminal\'s request (issue 15)', async () => {
+    const signIn = lotteryHubAckSchemas['lottery.signIn'].parse(await world.handlers.handle(KIOSK, 'lottery.signIn', people.eve!));
+    if (!signIn.ok) throw new Error('sign-in refused');
+    const clientEntryId = clientId();
+    const backdated = { sessionToken: signIn.sessionToken, clientEntryId, firstSlotId: court(3, '2027-01-23', '0900'), offlineOccurredAt: jst('2026-11-01 00:01') };
+    expect(await world.handlers.handle(KIOSK, 'lottery.entry.submit', backdated)).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(entriesWith(clientEntryId)).toBe(0);
+    const { offlineOccurredAt: _dropped, ...online } = backdated;
+    expect(await world.handlers.handle(KIOSK, 'lottery.entry.submit', online)).toMatchObject({ ok: true, entry: { channel: 'online' } });
   });
 
   it('a right PIN clears the wrong-PIN count, as a sign-in does', async () => {

@@ -14,6 +14,7 @@ import {
   type LotteryUiState,
   type Municipality,
   type RoundView,
+  type SealedPin,
   type UnsentEntry,
 } from '@kiosk/protocols';
 import type { Clock } from '../clock';
@@ -26,7 +27,7 @@ import { HubUnreachableError, type LotteryHub, type LotteryHubReply } from './hu
 import type { LotteryCache } from './lottery-cache';
 import { checkOfflineEntry, monthRange, signInRefusal } from './lottery-rules';
 import { MyNumberSignIn } from './my-number-sign-in';
-import { offlineKeyMatchesId, sealPin } from './pin-sealer';
+import { offlineKeyMatchesId, sealSessionPin } from './pin-sealer';
 import { bookingReceipt, confirmedWinReceipt, entryReceipt, provisionalEntryReceipt, receiptLanguage } from './receipts';
 import { INACTIVE, reduceSignIn, toUiState, unsentEntriesOwner, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
 
@@ -61,8 +62,11 @@ const OFFLINE_ONLY_ENTRIES = 'the centre cannot be reached: only lottery entries
  */
 export class LotteryService {
   private state: SignInState = INACTIVE;
-  /** The PIN, held only while signed in offline (each offline entry seals it with its own id). */
-  private offlinePin: Buffer | null = null;
+  /**
+   * Signed in offline: the PIN sealed once for the hub at sign-in (the PIN itself is wiped at once), and
+   * the sign-in's id that each of its entries carries, so the hub counts one PIN attempt per sign-in.
+   */
+  private offlineSeal: { offlineSessionId: string; sealedPin: SealedPin } | null = null;
   /** The placed My Number card's certificate, held from its reading to the sign-in (then wiped). */
   private myNumberCertificate: Buffer | null = null;
   private readonly myNumber: MyNumberSignIn | null;
@@ -264,12 +268,13 @@ export class LotteryService {
         ack = await this.deps.hub.request('lottery.signIn', { userNumber, pin: pin.toString('ascii') });
       } catch (error) {
         if (!(error instanceof HubUnreachableError)) throw error;
-        if (this.deps.cache.offlineKey() === null) {
-          return this.dispatch({ type: 'sign-in-refused', attempt, refusal: { code: 'hub_unreachable' } });
-        }
-        // The hub checks this PIN when the entry arrives; until then it stays in this process only.
+        // The hub checks this PIN (once for this sign-in) when an entry arrives: sealed now, then wiped.
+        const key = this.deps.cache.offlineKey();
+        if (key === null) return this.dispatch({ type: 'sign-in-refused', attempt, refusal: { code: 'hub_unreachable' } });
+        const offlineSessionId = this.newId();
+        const sealedPin = sealSessionPin(key, pin, userNumber, offlineSessionId);
         this.dispatch({ type: 'signed-in-offline', attempt });
-        if (this.state.stage === 'signed-in' && this.state.mode === 'offline') this.offlinePin = Buffer.from(pin);
+        if (this.state.stage === 'signed-in' && this.state.mode === 'offline') this.offlineSeal = { offlineSessionId, sealedPin };
         this.deps.logger.info({}, 'lottery signed in offline (PIN to be checked by the hub)');
         return;
       }
@@ -348,9 +353,8 @@ export class LotteryService {
 
   /** Offline: checked against the cached round, committed to the outbox (sealed PIN), then printed. */
   private async submitOffline(userNumber: string, request: LotteryUiPayload<'lottery.entry.submit'>): Promise<LotteryUiAck<'lottery.entry.submit'>> {
-    const key = this.deps.cache.offlineKey();
-    const pin = this.offlinePin;
-    if (!key || !pin) return fail('hub_unreachable', 'offline entries are not possible on this terminal now');
+    const seal = this.offlineSeal;
+    if (!seal) return fail('hub_unreachable', 'offline entries are not possible on this terminal now');
     const facilities = this.cachedFacilities();
     const rounds: RoundView[] = this.deps.cache.rounds(this.municipality())?.value ?? [];
     const now = this.deps.clock.now();
@@ -374,7 +378,8 @@ export class LotteryService {
         roundId: unsent.roundId,
         firstSlotId: unsent.firstSlotId,
         secondSlotId: unsent.secondSlotId,
-        sealedPin: sealPin(key, pin, userNumber, clientEntryId),
+        sealedPin: seal.sealedPin,
+        offlineSessionId: seal.offlineSessionId,
       },
     });
     this.deps.logger.info({ clientEntryId, roundId: unsent.roundId }, 'provisional lottery entry committed to the outbox');
@@ -526,8 +531,7 @@ export class LotteryService {
 
   private wipeOfflinePin(): void {
     if (this.state.stage !== 'signed-in') this.unanswered = null;
-    this.offlinePin?.fill(0);
-    this.offlinePin = null;
+    this.offlineSeal = null;
   }
 
   private emit(): void {

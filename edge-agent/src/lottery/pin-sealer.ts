@@ -1,5 +1,5 @@
 import { constants, createHash, createPublicKey, publicEncrypt } from 'node:crypto';
-import { SealedPinPlaintextSchema, type OfflineEntryKey, type SealedPin } from '@kiosk/protocols';
+import { SealedPinPlaintextSchema, type OfflineEntryKey, type SealedPin, type SealedPinPlaintext } from '@kiosk/protocols';
 
 /** The hub's key as it was answered: its id must be the SHA-256 of the public key it names. */
 export function offlineKeyMatchesId(key: OfflineEntryKey): boolean {
@@ -12,7 +12,19 @@ export function offlineKeyMatchesId(key: OfflineEntryKey): boolean {
  * plaintext buffer is zeroed after encryption; the PIN itself is the caller's buffer to zero.
  */
 export function sealPin(key: OfflineEntryKey, pin: Buffer, userNumber: string, clientEntryId: string): SealedPin {
-  const plaintext = SealedPinPlaintextSchema.parse({ v: 1, pin: pin.toString('ascii'), userNumber, clientEntryId });
+  return seal(key, SealedPinPlaintextSchema.parse({ v: 1, pin: pin.toString('ascii'), userNumber, clientEntryId }));
+}
+
+/**
+ * Seals a PIN once for an offline sign-in (OFFLINE.md §2, v2): bound to the card and to the sign-in's
+ * `offlineSessionId`, which every entry of that sign-in carries with this same sealed PIN, so the hub
+ * counts one PIN attempt per sign-in however many entries were made (issue 15).
+ */
+export function sealSessionPin(key: OfflineEntryKey, pin: Buffer, userNumber: string, offlineSessionId: string): SealedPin {
+  return seal(key, SealedPinPlaintextSchema.parse({ v: 2, pin: pin.toString('ascii'), userNumber, offlineSessionId }));
+}
+
+function seal(key: OfflineEntryKey, plaintext: SealedPinPlaintext): SealedPin {
   const bytes = Buffer.from(JSON.stringify(plaintext), 'utf8');
   try {
     const publicKey = createPublicKey({ key: Buffer.from(key.publicKey, 'base64'), format: 'der', type: 'spki' });

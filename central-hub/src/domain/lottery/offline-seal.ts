@@ -46,7 +46,8 @@ export function openSealedPin(
   privateKey: KeyObject,
   keyId: string,
   sealed: Pick<SealedPin, 'keyId' | 'ciphertext'>,
-  expected: { userNumber: string; clientEntryId: string },
+  /** `offlineSessionId`: the entry's offline sign-in (a v2 seal must name it; a v1 seal names the entry). */
+  expected: { userNumber: string; clientEntryId: string; offlineSessionId?: string | null },
 ): OpenedPin {
   if (sealed.keyId !== keyId) return { ok: false, problem: 'unknown-key' };
   let plaintext: Buffer;
@@ -68,8 +69,8 @@ export function openSealedPin(
   }
   const parsed = SealedPinPlaintextSchema.safeParse(json);
   if (!parsed.success) return { ok: false, problem: 'malformed' };
-  if (parsed.data.userNumber !== expected.userNumber || parsed.data.clientEntryId !== expected.clientEntryId) {
-    return { ok: false, problem: 'not-this-entry' };
-  }
+  const opened = parsed.data;
+  const boundHere = opened.v === 1 ? opened.clientEntryId === expected.clientEntryId : opened.offlineSessionId === expected.offlineSessionId;
+  if (opened.userNumber !== expected.userNumber || !boundHere) return { ok: false, problem: 'not-this-entry' };
   return { ok: true, pin: parsed.data.pin };
 }

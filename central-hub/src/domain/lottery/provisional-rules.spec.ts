@@ -24,7 +24,23 @@ describe('judging a provisional entry', () => {
     expect(judgeProvisional(facts({ user: { pin: { failedAttempts: 3, lockedUntil: null }, expiresOn: '2029-01-01' } }))).toEqual({
       outcome: 'accept',
       pinNext: { failedAttempts: 0, lockedUntil: null },
+      pinChecked: 'right',
     });
+  });
+
+  it('counts one PIN attempt per offline sign-in: a later entry of the sign-in reuses its verdict (issue 15)', () => {
+    const tried = { pin: { failedAttempts: 1, lockedUntil: null }, expiresOn: '2029-01-01' };
+    // The sign-in's PIN was wrong: rejected, no new attempt, nothing recorded again.
+    expect(judgeProvisional(facts({ user: tried, pinMatches: false, sessionPin: 'wrong' }))).toEqual({
+      outcome: 'reject',
+      reason: 'wrong-pin',
+      message: 'the PIN typed at this offline sign-in was wrong',
+      pinNext: null,
+    });
+    // It was right: judged on, the PIN state left as it is.
+    expect(judgeProvisional(facts({ user: tried, sessionPin: 'right' }))).toEqual({ outcome: 'accept', pinNext: null, pinChecked: null });
+    // The first entry of a sign-in records its verdict.
+    expect(judgeProvisional(facts({ pinMatches: false, sessionPin: null }))).toMatchObject({ reason: 'wrong-pin', pinChecked: 'wrong', pinNext: { failedAttempts: 1 } });
   });
 
   it('checks the seal first, then the user, the lock, the PIN, before anything about the entry', () => {

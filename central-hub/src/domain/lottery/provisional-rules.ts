@@ -26,11 +26,18 @@ export interface ProvisionalFacts {
   clientEntry: { kind: 'new' } | { kind: 'same'; entryId: string } | { kind: 'other' };
   /** The caps and duplicate checks against the person's entries now (run last, only if needed). */
   entryRules: () => EntryRefusal | null;
+  /**
+   * The PIN verdict another entry of the same offline sign-in already recorded (null: none yet, or an
+   * older terminal's per-entry seal). One sign-in is one PIN attempt, however many entries it made.
+   */
+  sessionPin?: 'right' | 'wrong' | null;
 }
 
 export type ProvisionalVerdict = {
   /** The PIN attempt state to write, or null to leave it as it is. */
   pinNext: PinAttemptState | null;
+  /** The PIN's verdict when this judgement counted an attempt (recorded for its offline sign-in), else null. */
+  pinChecked?: 'right' | 'wrong' | null;
 } & (
   | { outcome: 'accept' }
   | { outcome: 'same-entry'; entryId: string }
@@ -61,15 +68,36 @@ export function judgeProvisional(facts: ProvisionalFacts): ProvisionalVerdict {
   if (!facts.sealOpened) return reject('sealed-pin-invalid', 'the PIN sent by the terminal could not be read; enter again');
   const { user } = facts;
   if (!user) return reject('unknown-user', 'no user is registered with this card number');
+  // Another entry of the same offline sign-in was judged: its PIN attempt was counted then, not again.
+  if (facts.sessionPin === 'wrong') return reject('wrong-pin', 'the PIN typed at this offline sign-in was wrong');
   if (isLocked(user.pin, facts.now)) return reject('account-locked', 'too many wrong PINs: the account was locked');
-  // Counted like a sign-in: the attempt first, then the PIN.
-  const begun = beginPinAttempt(user.pin, facts.now, facts.policy);
-  if (!begun.allowed) return reject('account-locked', 'too many wrong PINs: the account was locked', begun.next);
+  const verdict = facts.sessionPin === 'right' ? null : judgePin(user.pin, facts);
+  if (verdict !== null && verdict.outcome === 'reject') return verdict;
+  return withPinChecked(judgeEntry(user, facts, verdict === null ? null : PIN_STATE_CLEAR), verdict === null ? null : 'right');
+}
+
+/** Counted like a sign-in: the attempt first, then the PIN; `pin-right` when it matched (the entry checks follow). */
+function judgePin(pin: PinAttemptState, facts: ProvisionalFacts): ProvisionalVerdict | { outcome: 'pin-right' } {
+  const begun = beginPinAttempt(pin, facts.now, facts.policy);
+  if (!begun.allowed) return { pinNext: begun.next, pinChecked: null, outcome: 'reject', reason: 'account-locked', message: 'too many wrong PINs: the account was locked' };
   if (!facts.pinMatches) {
     const after = afterWrongPin(begun.next, facts.now, facts.policy);
-    return reject('wrong-pin', after.lockedUntil ? 'the PIN was wrong; the account is now locked' : 'the PIN was wrong', after);
+    const message = after.lockedUntil ? 'the PIN was wrong; the account is now locked' : 'the PIN was wrong';
+    return { pinNext: after, pinChecked: 'wrong', outcome: 'reject', reason: 'wrong-pin', message };
   }
-  const cleared = PIN_STATE_CLEAR;
+  return { outcome: 'pin-right' };
+}
+
+const withPinChecked = (verdict: ProvisionalVerdict, pinChecked: 'right' | null): ProvisionalVerdict => ({ ...verdict, pinChecked });
+
+/** The checks after the PIN; `cleared` is the PIN state to write (null: leave it, the attempt was counted before). */
+function judgeEntry(user: { expiresOn: string }, facts: ProvisionalFacts, cleared: PinAttemptState | null): ProvisionalVerdict {
+  const reject = (reason: ProvisionalRejection, message: string, pinNext: PinAttemptState | null = null): ProvisionalVerdict => ({
+    pinNext,
+    outcome: 'reject',
+    reason,
+    message,
+  });
   if (registrationExpired(user.expiresOn, facts.occurredAt)) {
     return reject('registration-expired', `the registration had expired (${user.expiresOn}); renew it at a counter`, cleared);
   }
