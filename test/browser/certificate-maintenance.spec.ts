@@ -2,7 +2,8 @@
  * Issue 18's browser proof, against the real hub and the certificate kiosk with its virtual devices: an
  * administrator opens the console's certificate page (fee table), makes today a maintenance day; the
  * kiosk then refuses before any card with "本日はメンテナンスのため休止" and the next open day; the day
- * is cancelled from the same page and the kiosk asks for the card again.
+ * is cancelled from the same page and the kiosk asks for the card again. Then the same for this kiosk
+ * only, picked in the console's kiosk list (the municipality stays open).
  */
 import type { Browser, Page } from 'playwright-core';
 import { ServiceAvailabilityAtSchema } from '@kiosk/protocols';
@@ -75,6 +76,36 @@ describe('maintenance days from the console to the kiosk', () => {
 
   it('cancelled from the console, the kiosk is open again', async () => {
     await consolePage.getByTestId(`maintenance-cancel-${hubToday()}`).click();
+    await consolePage.getByTestId('maintenance-empty').waitFor();
+    await kioskPage.getByTestId('tile-certificates').click();
+    await waitForCertificateScreen(kioskPage, 'insert-card', 60_000);
+    await kioskPage.getByTestId('cert-cancel').click();
+    await kioskPage.getByTestId('attract').waitFor({ timeout: 30_000 });
+  });
+
+  it('today for this kiosk only, picked in the console: the kiosk refuses, the municipality stays open; cancelled, it asks for the card', async () => {
+    const { kioskId } = system.identity();
+    const picker = consolePage.getByTestId('maintenance-kiosk');
+    await picker.locator(`option[value="${kioskId}"]`).waitFor({ state: 'attached' });
+    await picker.selectOption(kioskId);
+    await consolePage.getByTestId('maintenance-day').fill(hubToday());
+    await consolePage.getByTestId('maintenance-schedule').click();
+    await consolePage.getByTestId(`maintenance-${hubToday()}-${kioskId}`).waitFor();
+    expect(await seriousAccessibilityViolations(consolePage)).toEqual([]);
+    expect(await smallTouchTargets(consolePage)).toEqual([]);
+
+    const asked = await fetch(`${system.hubUrl}/api/certificates/availability?${new URLSearchParams({ municipality: '豊中市' }).toString()}`, {
+      headers: { authorization: `Bearer ${system.adminToken()}` },
+    });
+    expect(ServiceAvailabilityAtSchema.parse(await asked.json()).availability.open).toBe(true);
+    await kioskPage.getByTestId('tile-certificates').click();
+    await waitForCertificateScreen(kioskPage, 'unavailable', 60_000);
+    const lines = await kioskPage.getByTestId('cert-unavailable-line').allInnerTexts();
+    expect(lines.some((line) => line.startsWith('本日はメンテナンスのため休止'))).toBe(true);
+    await kioskPage.getByTestId('cert-finish').click();
+    await kioskPage.getByTestId('attract').waitFor({ timeout: 30_000 });
+
+    await consolePage.getByTestId(`maintenance-cancel-${hubToday()}-${kioskId}`).click();
     await consolePage.getByTestId('maintenance-empty').waitFor();
     await kioskPage.getByTestId('tile-certificates').click();
     await waitForCertificateScreen(kioskPage, 'insert-card', 60_000);
