@@ -1,11 +1,13 @@
 import type { CertificateViewState, Language } from '@kiosk/protocols';
+import { lotteryPinProgress, lotterySpeechScript, type LotterySpeechView } from './lottery-speech';
 import { attractScript, pinProgressScript, speechScript } from './speech-script';
 
 /** What the kiosk shows, as far as spoken guidance cares. */
 export type Shown =
   | { kind: 'attract'; language: Language; navigation: boolean }
   | { kind: 'certificates'; language: Language; state: CertificateViewState | null }
-  /** A screen without a script yet (the lottery): nothing is said. */
+  | { kind: 'lottery'; language: Language; view: LotterySpeechView }
+  /** A screen without a script (a service placeholder): nothing is said. */
   | { kind: 'other'; language: Language };
 
 /** The full guidance of a screen (what Repeat and the help key say), or null. */
@@ -15,6 +17,8 @@ export function screenScript(shown: Shown): string | null {
       return attractScript(shown.language, shown.navigation);
     case 'certificates':
       return shown.state === null ? null : speechScript(shown.state, shown.language);
+    case 'lottery':
+      return lotterySpeechScript(shown.view, shown.language);
     case 'other':
       return null;
   }
@@ -35,6 +39,11 @@ export function announcement(previous: Shown | null, next: Shown): string | null
     !next.state.wrongLength
   ) {
     return previous.state.digitsEntered === next.state.digitsEntered ? null : pinProgressScript(next.state.digitsEntered, next.state.pinLength, next.language);
+  }
+  if (previous?.kind === 'lottery' && next.kind === 'lottery' && previous.language === next.language) {
+    const progress = lotteryPinProgress(previous.view, next.view, next.language);
+    // The same PIN screen: a key says only "one digit entered" (or nothing when the count did not change).
+    if (progress !== null) return progress === '' ? null : progress;
   }
   const script = screenScript(next);
   return script !== null && script === (previous === null ? null : screenScript(previous)) ? null : script;
