@@ -9,9 +9,8 @@ module.exports = function jestPreset(packageDir, options = {}) {
   return {
     rootDir: packageDir,
     testEnvironment: 'node',
-    // A safety net, not a speed check: tests that hash PINs or start a hub take seconds on a loaded
-    // 2-core machine, and jest's 5 s default turned that load into failures. Speed is for `npm run bench`.
-    testTimeout: 30_000,
+    // A 30 s default test timeout (jest's `testTimeout` is a global option, ignored per project).
+    setupFilesAfterEnv: [path.join(__dirname, 'jest-timeout.cjs')],
     testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     transform: {

@@ -85,7 +85,7 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     expect(reference).toMatch(/^[0-9]{4}-[0-9]{4}$/);
     expect(await kiosk.getByTestId('lottery-provisional-ref').innerText()).not.toMatch(/[0-9a-f-]{36}/);
     expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
-    await waitForText(panel.getByTestId('panel-receipts'), /PROVISIONAL - confirmed when the/);
+    await waitForText(panel.getByTestId('panel-receipts'), /仮受付: 端末がセンターに再接続した/);
     const receipt = await panel.getByTestId('panel-receipts').innerText();
     expect(receipt).toContain(`仮受付番号 ${reference}`);
     // The receipt names the menu item as the menu does.
