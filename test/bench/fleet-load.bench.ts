@@ -129,7 +129,10 @@ async function main(): Promise<void> {
       for (let i = kiosks.length; i < STORM_KIOSKS; i += 50) {
         kiosks.push(...(await Promise.all(Array.from({ length: Math.min(50, STORM_KIOSKS - i) }, () => enrol(system)))));
       }
-      await reconnectStorm(system, kiosks.slice(0, STORM_KIOSKS), HUB_ENV, HUB_MAIN);
+      // BENCH_STORM_CPU_PROFILE=<file>: a CPU profile of the restarted hub, from its start to the storm's end.
+      const profile = process.env.BENCH_STORM_CPU_PROFILE;
+      await reconnectStorm(system, kiosks.slice(0, STORM_KIOSKS), profile ? { ...HUB_ENV, BENCH_HUB_START_PROFILE: profile } : HUB_ENV, HUB_MAIN);
+      if (profile && system.hub) await heapAfterGc(system.hub);
     }
   } finally {
     heartbeats.stop();

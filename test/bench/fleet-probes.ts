@@ -29,6 +29,8 @@ export const HUB_ENV = {
   NODE_OPTIONS: `--require ${path.join(repoRoot, 'test/bench/heap-probe-preload.cjs')}`,
   // Every simulated kiosk connects from 127.0.0.1; a real fleet comes from many addresses.
   HUB_PREAUTH_CONNECTS_PER_ADDRESS: '0',
+  // The bench signs in with the admin token; no demo administrator (an earlier build logs it differently).
+  HUB_DEMO_ADMIN: '0',
   ...(process.env.BENCH_HUB_CPU_PROFILE ? { BENCH_HUB_CPU_PROFILE: process.env.BENCH_HUB_CPU_PROFILE } : {}),
 };
 

@@ -17,7 +17,25 @@ const profileFile = process.env.BENCH_HUB_CPU_PROFILE;
 let session;
 let probe = 0;
 
+// BENCH_HUB_START_PROFILE=<file>: a CPU profile from the hub's start to the first probe (a reconnect storm).
+const startProfile = process.env.BENCH_HUB_START_PROFILE;
+if (startProfile) {
+  session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  session.post('Profiler.start');
+}
+
 process.on('SIGUSR2', () => {
+  if (startProfile && session && probe === 0) {
+    session.post('Profiler.stop', (error, result) => {
+      if (error) process.stderr.write(`bench cpu profile: ${error.message}\n`);
+      else fs.writeFileSync(startProfile, JSON.stringify(result.profile));
+    });
+    session.disconnect();
+    session = undefined;
+  }
   gc();
   gc();
   probe += 1;

@@ -110,7 +110,11 @@ export class WebsocketRepository {
   publishKiosks(summaries: readonly KioskSummary[]): void {
     if (!this.consoles || summaries.length === 0) return;
     const byMunicipality = new Map<string, KioskSummary[]>();
-    for (const summary of summaries) byMunicipality.set(summary.municipality, [...(byMunicipality.get(summary.municipality) ?? []), summary]);
+    for (const summary of summaries) {
+      const list = byMunicipality.get(summary.municipality);
+      if (list) list.push(summary);
+      else byMunicipality.set(summary.municipality, [summary]);
+    }
     this.consoles.to(ALL).emit('kiosks.updated', [...summaries]);
     for (const [municipality, kiosks] of byMunicipality) this.consoles.to(scopeRoom(municipality)).emit('kiosks.updated', kiosks);
   }

@@ -126,11 +126,6 @@ export class FleetService {
     void this.index?.then((index) => index.putAlert(alert));
   }
 
-  /** Drops the in-memory fleet (a test that wrote to the database behind the hub's back). */
-  forgetIndex(): void {
-    this.index = undefined;
-  }
-
   private indexKiosk(summary: KioskSummary): void {
     void this.index?.then((index) => index.putKiosk(summary));
   }

@@ -18,6 +18,25 @@ describe('KeyedQueue', () => {
     expect(order.indexOf('b2+')).toBeGreaterThan(order.indexOf('all-'));
   });
 
+  it('runs at most maxRunning pieces at once, the others in their order', async () => {
+    const queue = new KeyedQueue(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        queue.run(`k${i}`, async () => {
+          started.push(i);
+          most = Math.max(most, ++running);
+          await tick();
+          running--;
+        }),
+      ),
+    );
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('goes on after a failure', async () => {
     const queue = new KeyedQueue();
     await expect(queue.run('a', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
