@@ -35,7 +35,7 @@ import {
 const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 const FLEET_SIZES = process.env.BENCH_KIOSKS === 'none' ? [] : list(process.env.BENCH_KIOSKS, [1000, 2000]).sort((a, b) => a - b);
 const STORM_KIOSKS = Number(process.env.BENCH_STORM_KIOSKS ?? 1000);
-const HUB_MAIN = process.env.BENCH_HUB_MAIN;
+const HUB_MAIN = process.env.BENCH_HUB_MAIN || undefined;
 const EVENT_RATES = list(process.env.BENCH_EVENT_RATES, [500, 1000, 2000]);
 const EVENTS_PER_BATCH = Number(process.env.BENCH_EVENTS_PER_BATCH ?? 1);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 15_000);
