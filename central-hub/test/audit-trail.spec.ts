@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditPageSchema } from '@kiosk/protocols';
+import { DEFAULT_AUTH_CONFIG } from '../src/config';
 import { auditHash } from '../src/services/audit-chain.rules';
 import { TestHub } from './support/test-hub';
 import { enrolKiosk } from './support/agent-client';
@@ -31,7 +32,8 @@ describe('audit trail', () => {
   const copies: string[] = [];
 
   beforeAll(async () => {
-    hub = await TestHub.start();
+    // With the demo administrator (opt-in since issue 15): its creation by the hub is the first audited row.
+    hub = await TestHub.start({ config: { auth: { ...DEFAULT_AUTH_CONFIG, demoAdmin: true } } });
     await enrolKiosk(hub);
     const password = await hub.createUser('yamada', 'technician', '豊中市');
     await hub.api('POST', '/api/auth/login', { username: 'yamada', password: 'not it' }, null);

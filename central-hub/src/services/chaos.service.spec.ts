@@ -5,7 +5,7 @@ import type { ProcessControl } from '../repositories/process.repository';
 import { ChaosService } from './chaos.service';
 
 describe('ChaosService', () => {
-  const config = (chaos?: string) => ({ ...parseConfig({}, { repoRoot: '/r' }), chaos: parseChaos(chaos) });
+  const config = (chaos?: string) => ({ ...parseConfig({}, { repoRoot: '/r' }), chaos: parseChaos(chaos, true) });
 
   it('kills the process right after the N-th committed batch, and only then', () => {
     const processControl = strictMock<ProcessControl>('ProcessControl');
