@@ -6,10 +6,9 @@
  * back. Hoppers that run short during the payout: the last screen says how much change could not be paid
  * and what to do with the voucher (the receipt), and never "take your change" for it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -22,29 +21,16 @@ const FULL_HOPPERS = [
 
 describe('certificate payment when the machine cannot give change', () => {
   const system = new CertificateTestSystem();
-  let browser: Browser;
   let page: Page;
   let panel: DevicePanelClient;
+  let kiosk: CertificateKioskScreen | undefined;
 
   beforeAll(async () => {
-    await system.startCertificateKiosk();
-    panel = await DevicePanelClient.connect(system.agentUiUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
+    kiosk = await openCertificateKiosk(system);
+    ({ page, panel } = kiosk);
   });
 
-  afterAll(async () => {
-    panel?.close();
-    await browser?.close();
-    await system.close();
-  });
-
-  async function expectAccessible(): Promise<void> {
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(await smallTouchTargets(page)).toEqual([]);
-  }
+  afterAll(() => closeCertificateKiosk(system, kiosk));
 
   async function hoppersReport(what: string, check: (reasons: readonly string[], status: string) => boolean): Promise<void> {
     await panel.waitForState(what, (state) => state.devices.some((device) => device.kind === 'coin-hopper' && check(device.reasons, device.status)));
@@ -83,7 +69,7 @@ describe('certificate payment when the machine cannot give change', () => {
       await toPayScreen();
       expect(await page.getByTestId('pay-exact-only').innerText()).toBe('おつりが出ません。ちょうどの金額を入れてください。');
       expect(await page.getByTestId('pay-coins').innerText()).toBe('使える硬貨：10円・50円・100円（紙幣は使えません）');
-      await expectAccessible();
+      await expectAccessible(page);
 
       // The 500-yen coin falls back to the tray. Credits arrive in the order coins went in, so once the
       // 100-yen coin after it shows as 100 yen, the 500 was not taken.
@@ -100,7 +86,7 @@ describe('certificate payment when the machine cannot give change', () => {
       expect(await page.getByTestId('cert-take').locator('h2').innerText()).toBe('証明書をお取りください');
       expect(await page.getByTestId('reminder-change').count()).toBe(0);
       expect(await page.getByTestId('reminder-change-unpaid').count()).toBe(0);
-      await expectAccessible();
+      await expectAccessible(page);
       await finishToHome();
     } finally {
       await panel.send('panel.hopper.set', { empty: false });
@@ -135,7 +121,7 @@ describe('certificate payment when the machine cannot give change', () => {
       const text = await take.innerText();
       expect(text).not.toContain('おつり300円をお取りください');
       expect(text).not.toContain('おつり240円をお取りください');
-      await expectAccessible();
+      await expectAccessible(page);
 
       // The receipt printed before the screen said so is the voucher: it names the unpaid change.
       await panel.waitForState('the receipt names the unpaid change', (state) => state.receipts.some((receipt) => receipt.text.includes('未払いのおつり ¥240')));

@@ -14,9 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
-import { typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
 import { fileText, paperLeft, scanTexts, type PrintedJob, type Secret } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
@@ -38,6 +37,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
   let browser: Browser;
   let page: Page;
   let panel: DevicePanelClient;
+  let kiosk: CertificateKioskScreen | undefined;
   let resident: TestResident;
   /** The certificate's print job, for the privacy check. */
   let printedJob: PrintedJob | undefined;
@@ -45,25 +45,12 @@ describe('certificate issuance at the kiosk, end to end', () => {
   let sessionCompleted = false;
 
   beforeAll(async () => {
-    await system.startCertificateKiosk();
+    kiosk = await openCertificateKiosk(system);
+    ({ browser, page, panel } = kiosk);
     resident = system.resident('toyonaka-001');
-    panel = await DevicePanelClient.connect(system.agentUiUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
   });
 
-  afterAll(async () => {
-    panel?.close();
-    await browser?.close();
-    await system.close();
-  });
-
-  async function expectAccessible(): Promise<void> {
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(await smallTouchTargets(page)).toEqual([]);
-  }
+  afterAll(() => closeCertificateKiosk(system, kiosk));
 
   it('issues a residence certificate ×2 for a 500-yen coin, pays 100 yen change, prints it, and the hub verifies it', async () => {
     const hopperBefore = hopperYen(panel);
@@ -71,11 +58,11 @@ describe('certificate issuance at the kiosk, end to end', () => {
 
     await page.getByTestId('tile-certificates').click();
     await waitForCertificateScreen(page, 'insert-card', 60_000);
-    await expectAccessible();
+    await expectAccessible(page);
 
     await panel.send('panel.card.insert', { cardId: resident.id });
     await waitForCertificateScreen(page, 'pin', 60_000);
-    await expectAccessible();
+    await expectAccessible(page);
 
     // Wrong twice: each time the screen says how many tries are left (the card counts them).
     const wrong = wrongPin(resident.pin);
@@ -96,7 +83,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
     await typeOnPad(page, resident.pin);
     await page.getByTestId('pin-key-enter').click();
     await waitForCertificateScreen(page, 'choose', 60_000);
-    await expectAccessible();
+    await expectAccessible(page);
 
     // This resident has a seal registration: the seal certificate is offered.
     expect(await page.getByTestId('type-inkan').getAttribute('data-available')).not.toBe('false');
@@ -104,21 +91,21 @@ describe('certificate issuance at the kiosk, end to end', () => {
     await page.getByTestId('copies-increase').click();
     expect(await page.getByTestId('copies-value').innerText()).toBe('2通');
     expect(await page.getByTestId('fee-total').innerText()).toContain('400円');
-    await expectAccessible();
+    await expectAccessible(page);
     await page.getByTestId('cert-next').click();
 
     await waitForCertificateScreen(page, 'confirm');
     expect(await page.getByTestId('confirm-fee').innerText()).toBe('200円 × 2通 = 400円');
-    await expectAccessible();
+    await expectAccessible(page);
     await page.getByTestId('cert-confirm-button').click();
 
     // Card first: payment starts only once the card is out of the reader.
     await waitForCertificateScreen(page, 'remove-card');
-    await expectAccessible();
+    await expectAccessible(page);
     await panel.send('panel.card.remove', {});
     await waitForCertificateScreen(page, 'pay', 60_000);
     expect(await page.getByTestId('pay-remaining').innerText()).toBe('400円');
-    await expectAccessible();
+    await expectAccessible(page);
 
     // The screen asking for coins is enough: the acceptor was opened before it was shown.
     await panel.send('panel.coin.insert', { coinYen: 500 });
@@ -126,7 +113,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
     await waitForCertificateScreen(page, 'take-certificate', 300_000);
     expect(await page.getByTestId('reminder-certificate').innerText()).toContain('2通');
     expect(await page.getByTestId('reminder-change').innerText()).toContain('100円');
-    await expectAccessible();
+    await expectAccessible(page);
 
     // The hopper paid exactly 100 yen back.
     await panel.waitForState('the hopper paid the change', () => hopperBefore - hopperYen(panel) === 100);

@@ -7,9 +7,9 @@
  * English. Each screen is checked with axe-core and for 44 px touch targets.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
+import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -18,26 +18,14 @@ describe('certificate flow screens', () => {
   let browser: Browser;
   let page: Page;
   let panel: DevicePanelClient;
+  let kiosk: CertificateKioskScreen | undefined;
 
   beforeAll(async () => {
-    await system.startCertificateKiosk();
-    panel = await DevicePanelClient.connect(system.agentUiUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
+    kiosk = await openCertificateKiosk(system);
+    ({ browser, page, panel } = kiosk);
   });
 
-  afterAll(async () => {
-    panel?.close();
-    await browser?.close();
-    await system.close();
-  });
-
-  async function expectAccessible(): Promise<void> {
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(await smallTouchTargets(page)).toEqual([]);
-  }
+  afterAll(() => closeCertificateKiosk(system, kiosk));
 
   async function startFlow(): Promise<void> {
     await page.getByTestId('tile-certificates').click();
@@ -65,7 +53,7 @@ describe('certificate flow screens', () => {
   async function cancelWithCardIn(): Promise<void> {
     await page.getByTestId('cert-cancel').click();
     await waitForCertificateScreen(page, 'remove-card', 30_000);
-    await expectAccessible();
+    await expectAccessible(page);
     expect(await page.getByTestId('attract').count()).toBe(0);
     await panel.send('panel.card.remove', {});
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
@@ -90,7 +78,7 @@ describe('certificate flow screens', () => {
       await waitForCertificateScreen(page, 'unavailable', 60_000);
       const lines = await page.getByTestId('cert-unavailable-line').allInnerTexts();
       expect(lines).toContain('レシートプリンターが使用できません（用紙切れ）。');
-      await expectAccessible();
+      await expectAccessible(page);
       await finishToHome();
     } finally {
       await panel.send('panel.printer.set', { paper: 'ok' });
@@ -104,7 +92,7 @@ describe('certificate flow screens', () => {
     await startFlow();
     await panel.send('panel.card.insert', { cardId: 'not-my-number-card' });
     await waitForCertificateScreen(page, 'not-a-my-number-card', 60_000);
-    await expectAccessible();
+    await expectAccessible(page);
     await panel.send('panel.card.remove', {});
     await waitForCertificateScreen(page, 'insert-card', 30_000);
     await cancelToHome();
@@ -119,7 +107,7 @@ describe('certificate flow screens', () => {
     await page.getByTestId('pin-key-enter').click();
     await waitForCertificateScreen(page, 'card-refused', 60_000);
     expect(await page.getByTestId('cert-card-refused-line').innerText()).toContain('失効');
-    await expectAccessible();
+    await expectAccessible(page);
     await panel.send('panel.card.remove', {});
     await finishToHome();
   });
@@ -132,7 +120,7 @@ describe('certificate flow screens', () => {
     // The other certificates are there and priced from the hub's menu (family register 350 yen).
     await page.getByTestId('type-koseki').click();
     expect(await page.getByTestId('fee-total').innerText()).toContain('350円');
-    await expectAccessible();
+    await expectAccessible(page);
     await cancelWithCardIn();
   });
 
@@ -154,7 +142,7 @@ describe('certificate flow screens', () => {
     await page.getByTestId('cert-cancel').click();
     await waitForCertificateScreen(page, 'cancelled', 60_000);
     expect(await page.getByTestId('reminder-coins').innerText()).toContain('100円');
-    await expectAccessible();
+    await expectAccessible(page);
     await finishToHome();
   });
 
@@ -175,12 +163,12 @@ describe('certificate flow screens', () => {
     const text = (await page.getByTestId('cert-card-locked-line').allInnerTexts()).join('\n');
     expect(text).toContain('市区町村の窓口');
     expect(text).toContain('再設定');
-    await expectAccessible();
+    await expectAccessible(page);
     // Finish with the card still in the reader: "take your card" first, home only once it is out.
     await page.getByTestId('cert-finish').click();
     await waitForCertificateScreen(page, 'remove-card', 30_000);
     expect(await page.getByTestId('cert-remove-card-body').innerText()).toContain('カードが読み取り機に残っています');
-    await expectAccessible();
+    await expectAccessible(page);
     expect(await page.getByTestId('attract').count()).toBe(0);
     await panel.send('panel.card.remove', {});
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
@@ -235,7 +223,7 @@ describe('certificate flow screens', () => {
     await waitForCertificateScreen(page, 'card-left-behind', 60_000);
     const text = (await page.getByTestId('cert-card-left-behind-line').allInnerTexts()).join('\n');
     expect(text).toContain('職員');
-    await expectAccessible();
+    await expectAccessible(page);
     await panel.send('panel.card.remove', {});
     await waitForCertificateScreen(page, 'insert-card', 60_000);
     await cancelToHome();
@@ -245,15 +233,15 @@ describe('certificate flow screens', () => {
     await page.getByTestId('lang-en').click();
     await startFlow();
     expect(await page.getByTestId('cert-insert-card').innerText()).toContain('Place your My Number Card');
-    await expectAccessible();
+    await expectAccessible(page);
     await page.setViewportSize({ width: 1920, height: 1080 });
     try {
       await signIn('toyonaka-001');
       expect(await page.getByTestId('type-juminhyo').innerText()).toContain('Certificate of residence');
-      await expectAccessible();
+      await expectAccessible(page);
       await page.getByTestId('type-kazei').click();
       expect(await page.getByTestId('opt-year').innerText()).toMatch(/FY \d{4}/);
-      await expectAccessible();
+      await expectAccessible(page);
       await removeCardAndCancel();
     } finally {
       await page.setViewportSize({ width: 1080, height: 1920 });

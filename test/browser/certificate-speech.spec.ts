@@ -9,10 +9,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
-import { waitForAttribute, waitForCertificateScreen } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, waitForAttribute, waitForCertificateScreen } from '../support/certificate-screens';
 import { scanTexts, type Secret } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
@@ -24,29 +23,21 @@ interface Said {
 
 describe('spoken guidance and keypad navigation through the certificate flow', () => {
   const system = new CertificateTestSystem();
-  let browser: Browser;
   let page: Page;
   let panel: DevicePanelClient;
+  let kiosk: CertificateKioskScreen | undefined;
   let resident: TestResident;
   /** Everything the kiosk said in the session, for the privacy check. */
   const said: Said[] = [];
   let sessionCompleted = false;
 
   beforeAll(async () => {
-    await system.startCertificateKiosk();
+    kiosk = await openCertificateKiosk(system);
+    ({ page, panel } = kiosk);
     resident = system.resident('toyonaka-001');
-    panel = await DevicePanelClient.connect(system.agentUiUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
   });
 
-  afterAll(async () => {
-    panel?.close();
-    await browser?.close();
-    await system.close();
-  });
+  afterAll(() => closeCertificateKiosk(system, kiosk));
 
   /** Waits until the kiosk says something matching `pattern` and its audio is rendered; checks the WAV. */
   async function expectSaid(pattern: RegExp, timeoutMs = 60_000): Promise<Said> {

@@ -8,10 +8,9 @@
  * attempt, the confirm screen repeats the options, the card-out step has a cancel, relationships in
  * English, no Japanese line of one character.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
 
 jest.setTimeout(600_000);
@@ -22,24 +21,16 @@ const LANGUAGES = ['ja', 'en', 'ko', 'zh-Hans'] as const;
 
 describe('kiosk display settings and the walk’s findings on the certificate screens (issue 17)', () => {
   const system = new CertificateTestSystem();
-  let browser: Browser;
   let page: Page;
   let panel: DevicePanelClient;
+  let kiosk: CertificateKioskScreen | undefined;
 
   beforeAll(async () => {
-    await system.startCertificateKiosk();
-    panel = await DevicePanelClient.connect(system.agentUiUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.agentUiUrl);
-    await page.getByTestId('attract').waitFor();
+    kiosk = await openCertificateKiosk(system);
+    ({ page, panel } = kiosk);
   });
 
-  afterAll(async () => {
-    panel?.close();
-    await browser?.close();
-    await system.close();
-  });
+  afterAll(() => closeCertificateKiosk(system, kiosk));
 
   async function startFlow(language: 'ja' | 'en' | 'ko' | 'zh-Hans' = 'ja'): Promise<void> {
     await page.getByTestId(`lang-${language}`).click();

@@ -1,4 +1,44 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from './browser';
+import { DevicePanelClient, type CertificateTestSystem } from './certificate-system';
+
+/** A started certificate kiosk's device panel, and its screen in Chromium at 1080×1920. */
+export interface CertificateKioskScreen {
+  browser: Browser;
+  page: Page;
+  panel: DevicePanelClient;
+}
+
+/** Starts the certificate kiosk of `system` (hub, agent, virtual devices), its device panel and its screen, on the attract screen. */
+export async function openCertificateKiosk(system: CertificateTestSystem): Promise<CertificateKioskScreen> {
+  await system.startCertificateKiosk();
+  const panel = await DevicePanelClient.connect(system.agentUiUrl);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.agentUiUrl);
+    await page.getByTestId('attract').waitFor();
+    return { browser, page, panel };
+  } catch (error) {
+    panel.close();
+    await browser?.close();
+    throw error;
+  }
+}
+
+/** Stops what openCertificateKiosk started (whatever part of it did start) and the system. */
+export async function closeCertificateKiosk(system: CertificateTestSystem, screen: CertificateKioskScreen | undefined): Promise<void> {
+  screen?.panel.close();
+  await screen?.browser.close();
+  await system.close();
+}
+
+/** No serious or critical axe violation, and every touch target at least 44 px. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(await smallTouchTargets(page)).toEqual([]);
+}
 
 /**
  * Waits until the kiosk's certificate flow shows `screen` (its `data-screen`), or fails naming the screen
