@@ -24,9 +24,12 @@ describe('console cash reconciliation page', () => {
   let kioskId: string;
   let seq = 0;
 
+  // One kiosk instant for the whole scripted day: two collections at the same instant (a kiosk clock that
+  // did not move) once broke the page's rows, which were keyed by kiosk and collection time.
+  const occurredAt = new Date().toISOString();
   function event(type: OutboxEvent['type'], payload: unknown): OutboxEvent {
     seq += 1;
-    return OutboxEventSchema.parse({ id: uuidv7(), kioskId, seq, occurredAt: new Date().toISOString(), type, payload });
+    return OutboxEventSchema.parse({ id: uuidv7(), kioskId, seq, occurredAt, type, payload });
   }
 
   /** A payment the person cancelled: the coin credited, then paid back by the hopper. */
