@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -39,21 +39,10 @@ describe('certificate payment when the machine cannot give change', () => {
   /** 証明書の交付 → card → PIN → one seal registration certificate (200 yen) → card out → the pay screen. */
   async function toPayScreen(): Promise<void> {
     const resident = system.resident('toyonaka-001');
-    await page.getByTestId('tile-certificates').click();
     // Not refused: hoppers that are only empty still let a person pay the exact amount.
-    await waitForCertificateScreen(page, 'insert-card', 60_000);
-    await panel.send('panel.card.insert', { cardId: resident.id });
-    await waitForCertificateScreen(page, 'pin', 60_000);
-    await typeOnPad(page, resident.pin);
-    await page.getByTestId('pin-key-enter').click();
-    await waitForCertificateScreen(page, 'choose', 60_000);
-    await page.getByTestId('type-inkan').click();
-    await page.getByTestId('cert-next').click();
-    await waitForCertificateScreen(page, 'confirm');
-    await page.getByTestId('cert-confirm-button').click();
-    await waitForCertificateScreen(page, 'remove-card');
-    await panel.send('panel.card.remove', {});
-    await waitForCertificateScreen(page, 'pay', 60_000);
+    await startCertificateFlow(page);
+    await signInWithCard(page, panel, resident.id, resident.pin);
+    await orderOneToPayment(page, panel, 'type-inkan');
     expect(await page.getByTestId('pay-remaining').innerText()).toBe('200円');
   }
 

@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
 
 jest.setTimeout(600_000);
 
@@ -27,10 +27,7 @@ describe('certificate flow screens', () => {
 
   afterAll(() => closeCertificateKiosk(system, kiosk));
 
-  async function startFlow(): Promise<void> {
-    await page.getByTestId('tile-certificates').click();
-    await waitForCertificateScreen(page, 'insert-card', 60_000);
-  }
+  const startFlow = (): Promise<void> => startCertificateFlow(page);
 
   /** Leaves through the screen's own "finish" and waits for the attract screen. */
   async function finishToHome(): Promise<void> {
@@ -59,14 +56,7 @@ describe('certificate flow screens', () => {
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   }
 
-  /** Card in, PIN typed on the on-screen pad, on to the `choose` screen. */
-  async function signIn(residentId: string): Promise<void> {
-    await panel.send('panel.card.insert', { cardId: residentId });
-    await waitForCertificateScreen(page, 'pin', 60_000);
-    await typeOnPad(page, system.resident(residentId).pin);
-    await page.getByTestId('pin-key-enter').click();
-    await waitForCertificateScreen(page, 'choose', 60_000);
-  }
+  const signIn = (residentId: string): Promise<void> => signInWithCard(page, panel, residentId, system.resident(residentId).pin);
 
   it('says which check failed and why before any card or money: receipt paper out', async () => {
     await panel.send('panel.printer.set', { paper: 'out' });
@@ -127,13 +117,7 @@ describe('certificate flow screens', () => {
   it('cancelling a payment returns the coins inserted', async () => {
     await startFlow();
     await signIn('toyonaka-002');
-    await page.getByTestId('type-inkan').click();
-    await page.getByTestId('cert-next').click();
-    await waitForCertificateScreen(page, 'confirm');
-    await page.getByTestId('cert-confirm-button').click();
-    await waitForCertificateScreen(page, 'remove-card');
-    await panel.send('panel.card.remove', {});
-    await waitForCertificateScreen(page, 'pay', 60_000);
+    await orderOneToPayment(page, panel, 'type-inkan');
     // The screen asking for coins is enough: the acceptor was opened before it was shown.
     await panel.send('panel.coin.insert', { coinYen: 100 });
     await waitUntilText(page, 'pay-remaining', '100円');

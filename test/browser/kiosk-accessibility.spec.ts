@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
+import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
 
 jest.setTimeout(600_000);
@@ -32,19 +32,8 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
 
   afterAll(() => closeCertificateKiosk(system, kiosk));
 
-  async function startFlow(language: 'ja' | 'en' | 'ko' | 'zh-Hans' = 'ja'): Promise<void> {
-    await page.getByTestId(`lang-${language}`).click();
-    await page.getByTestId('tile-certificates').click();
-    await waitForCertificateScreen(page, 'insert-card', 60_000);
-  }
-
-  async function signIn(residentId: string): Promise<void> {
-    await panel.send('panel.card.insert', { cardId: residentId });
-    await waitForCertificateScreen(page, 'pin', 60_000);
-    await typeOnPad(page, system.resident(residentId).pin);
-    await page.getByTestId('pin-key-enter').click();
-    await waitForCertificateScreen(page, 'choose', 60_000);
-  }
+  const startFlow = (language: (typeof LANGUAGES)[number] = 'ja'): Promise<void> => startCertificateFlow(page, language);
+  const signIn = (residentId: string): Promise<void> => signInWithCard(page, panel, residentId, system.resident(residentId).pin);
 
   /** Cancel with the card in: the kiosk asks for it, and goes home once it is out. */
   async function cancelWithCardIn(): Promise<void> {
@@ -117,13 +106,7 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
   it('the payment screen fits and passes axe in every mode', async () => {
     await startFlow('ja');
     await signIn('toyonaka-001');
-    await page.getByTestId('type-juminhyo').click();
-    await page.getByTestId('cert-next').click();
-    await waitForCertificateScreen(page, 'confirm');
-    await page.getByTestId('cert-confirm-button').click();
-    await waitForCertificateScreen(page, 'remove-card');
-    await panel.send('panel.card.remove', {});
-    await waitForCertificateScreen(page, 'pay', 60_000);
+    await orderOneToPayment(page, panel, 'type-juminhyo');
     // With a coin in: what was inserted and what is left, and cancel says it returns the coins.
     await panel.send('panel.coin.insert', { coinYen: 100 });
     await waitUntilText(page, 'pay-remaining', '100円');

@@ -34,6 +34,33 @@ export async function closeCertificateKiosk(system: CertificateTestSystem, scree
   await system.close();
 }
 
+/** Taps 証明書の交付 (in `language` first, when given) and waits for the card prompt. */
+export async function startCertificateFlow(page: Page, language?: 'ja' | 'en' | 'ko' | 'zh-Hans'): Promise<void> {
+  if (language) await page.getByTestId(`lang-${language}`).click();
+  await page.getByTestId('tile-certificates').click();
+  await waitForCertificateScreen(page, 'insert-card', 60_000);
+}
+
+/** Card in on the device panel, PIN typed on the on-screen pad, on to the `choose` screen. */
+export async function signInWithCard(page: Page, panel: DevicePanelClient, cardId: string, pin: string): Promise<void> {
+  await panel.send('panel.card.insert', { cardId });
+  await waitForCertificateScreen(page, 'pin', 60_000);
+  await typeOnPad(page, pin);
+  await page.getByTestId('pin-key-enter').click();
+  await waitForCertificateScreen(page, 'choose', 60_000);
+}
+
+/** From `choose`: one copy of the certificate whose tile is `typeTestId`, confirmed, card out, on to `pay`. */
+export async function orderOneToPayment(page: Page, panel: DevicePanelClient, typeTestId: string): Promise<void> {
+  await page.getByTestId(typeTestId).click();
+  await page.getByTestId('cert-next').click();
+  await waitForCertificateScreen(page, 'confirm');
+  await page.getByTestId('cert-confirm-button').click();
+  await waitForCertificateScreen(page, 'remove-card');
+  await panel.send('panel.card.remove', {});
+  await waitForCertificateScreen(page, 'pay', 60_000);
+}
+
 /** No serious or critical axe violation, and every touch target at least 44 px. */
 export async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
