@@ -58,7 +58,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(runtime),
-        StorageModule.forRoot(runtime.config.dataDir),
+        StorageModule.forRoot(runtime.config.database, runtime.config.dataDir),
         AuthModule,
         FleetModule,
         LotteryModule,

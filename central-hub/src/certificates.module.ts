@@ -5,7 +5,7 @@ import { loadCertificateFacts } from './domain/certificates/facts';
 import { CertificatesAgentHandlers } from './gateways/certificates.handlers';
 import { LOGGER, type Logger } from './logger';
 import { CARD_AUTH_REPOSITORY, SqliteCardAuthRepository } from './repositories/card-auth.repository';
-import { DATABASE, SqliteDatabase } from './repositories/database.repository';
+import { SqliteDatabase } from './repositories/database.repository';
 import { ISSUANCE_REPOSITORY, SqliteIssuanceRepository } from './repositories/issuance.repository';
 import { MAINTENANCE_DAY_REPOSITORY, SqliteMaintenanceDayRepository } from './repositories/maintenance-day.repository';
 import { RESIDENT_RECORDS, SqliteResidentRecords } from './repositories/resident-records.repository';
@@ -71,8 +71,6 @@ export class CertificatesModule {
           },
         },
         { provide: TRUST_STORE, useFactory: (log: Logger) => new FileTrustStore(options.trust, log), inject: [LOGGER] },
-        // The storage module exports the database under its interface token; these repositories need the SQLite one.
-        { provide: SqliteDatabase, useExisting: DATABASE },
         { provide: RESIDENT_RECORDS, useClass: SqliteResidentRecords },
         { provide: CARD_AUTH_REPOSITORY, useClass: SqliteCardAuthRepository },
         { provide: ISSUANCE_REPOSITORY, useClass: SqliteIssuanceRepository },

@@ -4,11 +4,29 @@ import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_
 const repoRoot = '/srv/kiosk';
 
 describe('parseConfig', () => {
+  it('selects PostgreSQL by HUB_DATABASE_URL, with TLS checked unless the server is on loopback', () => {
+    expect(parseConfig({ HUB_DATABASE_URL: 'postgres://127.0.0.1/kiosk' }, { repoRoot }).database).toEqual({
+      engine: 'postgres',
+      url: 'postgres://127.0.0.1/kiosk',
+      poolSize: 10,
+      statementTimeoutMs: 30_000,
+      ssl: 'disable',
+      caFile: null,
+    });
+    const remote = parseConfig(
+      { HUB_DATABASE_URL: 'postgresql://hub@db.example.jp/kiosk', HUB_DATABASE_POOL_SIZE: '40', HUB_DATABASE_CA_FILE: '/etc/ca.pem' },
+      { repoRoot },
+    ).database;
+    expect(remote).toMatchObject({ engine: 'postgres', poolSize: 40, ssl: 'verify-full', caFile: '/etc/ca.pem' });
+    expect(() => parseConfig({ HUB_DATABASE_URL: 'mysql://x/y' }, { repoRoot })).toThrow(ConfigError);
+  });
+
   it('has loopback and repository-relative defaults', () => {
     expect(parseConfig({}, { repoRoot })).toEqual({
       host: '127.0.0.1',
       port: 7400,
       dataDir: path.join(repoRoot, 'data', 'hub'),
+      database: { engine: 'sqlite' },
       adminToken: undefined,
       consoleDir: path.join(repoRoot, 'kiosk-ui', 'dist', 'console'),
       handshakeWindowMs: 60_000,

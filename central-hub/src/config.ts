@@ -11,6 +11,8 @@ export interface HubConfig {
   /** 0 = an ephemeral port chosen by the OS (tests). */
   port: number;
   dataDir: string;
+  /** Where the hub's records live: the embedded SQLite file in `dataDir` (default), or PostgreSQL. */
+  database: DatabaseConfig;
   /** Undefined: generated on first start and kept in `<dataDir>/admin-token`. */
   adminToken: string | undefined;
   consoleDir: string;
@@ -28,6 +30,18 @@ export interface HubConfig {
   certificates: CertificateIssuanceConfig;
   lottery: LotteryConfig;
 }
+
+/** `HUB_DATABASE_URL=postgres://…` selects PostgreSQL (issue 13); absent, `<dataDir>/hub.sqlite`. */
+export type DatabaseConfig =
+  | { engine: 'sqlite' }
+  | {
+      engine: 'postgres';
+      url: string;
+      poolSize: number;
+      statementTimeoutMs: number;
+      ssl: 'disable' | 'require' | 'verify-full';
+      caFile: string | null;
+    };
 
 /** Fleet monitoring: status, alert thresholds, the sweep and telemetry retention. */
 export interface FleetConfig {
@@ -140,6 +154,11 @@ const EnvSchema = z.object({
   HUB_HOST: optional(z.string().min(1)),
   HUB_PORT: optional(z.coerce.number().int().min(0).max(65535)),
   HUB_DATA_DIR: optional(z.string().min(1)),
+  HUB_DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL (unset for the embedded SQLite file)')),
+  HUB_DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(500)),
+  HUB_DATABASE_STATEMENT_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
+  HUB_DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
+  HUB_DATABASE_CA_FILE: optional(z.string().min(1)),
   HUB_ADMIN_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
   HUB_CONSOLE_DIR: optional(z.string().min(1)),
   HUB_HANDSHAKE_WINDOW_MS: optional(z.coerce.number().int().min(1000).max(3_600_000)),
@@ -230,6 +249,18 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     host: e.HUB_HOST ?? '127.0.0.1',
     port: e.HUB_PORT ?? DEFAULT_PORT,
     dataDir,
+    database:
+      e.HUB_DATABASE_URL === undefined
+        ? { engine: 'sqlite' }
+        : {
+            engine: 'postgres',
+            url: e.HUB_DATABASE_URL,
+            poolSize: e.HUB_DATABASE_POOL_SIZE ?? 10,
+            statementTimeoutMs: e.HUB_DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
+            // Loopback needs no TLS; any other host is expected to be reached over checked TLS.
+            ssl: e.HUB_DATABASE_SSL ?? (isLoopbackUrl(e.HUB_DATABASE_URL) ? 'disable' : 'verify-full'),
+            caFile: e.HUB_DATABASE_CA_FILE === undefined ? null : path.resolve(e.HUB_DATABASE_CA_FILE),
+          },
     adminToken: e.HUB_ADMIN_TOKEN,
     consoleDir: path.resolve(e.HUB_CONSOLE_DIR ?? path.join(options.repoRoot, 'kiosk-ui', 'dist', 'console')),
     handshakeWindowMs: e.HUB_HANDSHAKE_WINDOW_MS ?? DEFAULT_HANDSHAKE_WINDOW_MS,
@@ -277,6 +308,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
   };
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.') || host === '';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LotteryAgentHandlers } from './gateways/lottery.handlers';
-import { DATABASE, SqliteDatabase, type DatabaseRepository } from './repositories/database.repository';
+import { SqliteDatabase } from './repositories/database.repository';
 import { FACILITY_BOOKING_REPOSITORY, SqliteFacilityBookingRepository } from './repositories/facility-booking.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, SqliteFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, SqliteFacilityUsersRepository } from './repositories/facility-users.repository';
@@ -21,11 +21,8 @@ import { LotteryService } from './services/lottery.service';
 /** Binds a lottery repository to the SQLite store the StorageModule opened (the only engine it has so far). */
 function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
   return {
-    useFactory: (database: DatabaseRepository) => {
-      if (!(database instanceof SqliteDatabase)) throw new Error('the lottery repositories need the SQLite store');
-      return new Repository(database);
-    },
-    inject: [DATABASE],
+    useFactory: (database: SqliteDatabase) => new Repository(database),
+    inject: [SqliteDatabase],
   };
 }
 
@@ -56,12 +53,11 @@ const lotteryServices = [
     { provide: OFFLINE_ENTRY_KEY, useFactory: (config: HubConfig) => new FileOfflineEntryKeys(config.dataDir), inject: [HUB_CONFIG] },
     {
       provide: LOTTERY_CLOCK,
-      useFactory: (clock: Clock, config: HubConfig, database: DatabaseRepository) => {
+      useFactory: (clock: Clock, config: HubConfig, database: SqliteDatabase) => {
         if (!config.lottery.seedDemoUsers) return clock;
-        if (!(database instanceof SqliteDatabase)) throw new Error('the demo lottery clock needs the SQLite store');
         return new DemoLotteryClock(clock, database.db);
       },
-      inject: [CLOCK, HUB_CONFIG, DATABASE],
+      inject: [CLOCK, HUB_CONFIG, SqliteDatabase],
     },
     ...lotteryServices,
   ],

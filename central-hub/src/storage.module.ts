@@ -1,10 +1,13 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from './logger';
 import { ALERT_REPOSITORY, SqliteAlertRepository } from './repositories/alert.repository';
 import { AUDIT_REPOSITORY, SqliteAuditRepository } from './repositories/audit.repository';
 import { CASH_RECONCILIATION_REPOSITORY, SqliteCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
 import { COMMAND_REPOSITORY, SqliteCommandRepository } from './repositories/command.repository';
-import { DATABASE, SqliteDatabase } from './repositories/database.repository';
+import { DATABASE, SqliteDatabase, legacySqlite } from './repositories/database.repository';
+import type { DatabaseConfig } from './config';
+import type { HubStore } from './storage/hub-store';
+import { openHubStore } from './storage/open-hub-store';
 import { ENROLMENT_REPOSITORY, SqliteEnrolmentRepository } from './repositories/enrolment.repository';
 import { EVENT_REPOSITORY, SqliteEventRepository } from './repositories/event.repository';
 import { KIOSK_REPOSITORY, SqliteKioskRepository } from './repositories/kiosk.repository';
@@ -17,8 +20,8 @@ import { SqliteUserRepository, USER_REPOSITORY } from './repositories/user.repos
 import { LOG_UPLOAD_REPOSITORY, SqliteLogUploadRepository } from './repositories/log-upload.repository';
 
 /**
- * Storage: each repository interface bound to its SQLite implementation. A PostgreSQL implementation
- * would be bound here instead (by configuration), and no service would change.
+ * Storage: the `HubStore` the configuration names (embedded SQLite or PostgreSQL, issue 13) and each
+ * repository interface bound to its implementation, written once against the store.
  */
 const REPOSITORIES = [
   { provide: KIOSK_REPOSITORY, useClass: SqliteKioskRepository },
@@ -37,18 +40,35 @@ const REPOSITORIES = [
   { provide: CASH_RECONCILIATION_REPOSITORY, useClass: SqliteCashReconciliationRepository },
 ];
 
+/** Closes the store after the HTTP and socket servers closed, so no request is cut mid-write. */
+class StoreCloser implements OnApplicationShutdown {
+  constructor(private readonly store: HubStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
 @Global()
 @Module({})
 export class StorageModule {
-  static forRoot(dataDir: string): DynamicModule {
+  static forRoot(database: DatabaseConfig, dataDir: string): DynamicModule {
     return {
       module: StorageModule,
       providers: [
-        { provide: SqliteDatabase, useFactory: (log: Logger) => new SqliteDatabase(dataDir, log), inject: [LOGGER] },
-        { provide: DATABASE, useExisting: SqliteDatabase },
+        { provide: DATABASE, useFactory: (log: Logger) => openHubStore(database, dataDir, log), inject: [LOGGER] },
+        {
+          provide: SqliteDatabase,
+          useFactory: (store: HubStore) => {
+            const legacy = legacySqlite(store);
+            if (!legacy) throw new Error('TRANSITIONAL: some repositories still need the SQLite store (issue 13)');
+            return legacy;
+          },
+          inject: [DATABASE],
+        },
+        { provide: StoreCloser, useFactory: (store: HubStore) => new StoreCloser(store), inject: [DATABASE] },
         ...REPOSITORIES,
       ],
-      exports: [DATABASE, ...REPOSITORIES.map((r) => r.provide)],
+      exports: [DATABASE, SqliteDatabase, ...REPOSITORIES.map((r) => r.provide)],
     };
   }
 }

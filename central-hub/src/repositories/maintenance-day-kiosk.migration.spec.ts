@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
-import { MIGRATIONS, migrate } from './migrations';
+import { MIGRATIONS, migrateSqlite as migrate } from './migrations';
 
 describe('maintenance days per kiosk (migration)', () => {
   const now = () => '2026-11-26T01:00:00.000Z';

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { MIGRATIONS, MigrationError, migrate } from './migrations';
+import { MIGRATIONS, MigrationError, migrateSqlite as migrate } from './migrations';
 
 describe('migrate', () => {
   const now = () => '2026-11-26T01:00:00.000Z';

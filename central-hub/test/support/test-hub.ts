@@ -6,6 +6,8 @@ import { parseConfig, type HubConfig } from '../../src/config';
 import { createHub, type HubHandle, type HubOverrides } from '../../src/create-hub';
 import { factsFile } from '../certificates/support/facts';
 import { LogCapture } from './log-capture';
+import { testDatabaseConfig } from './test-store';
+import type { DatabaseConfig } from '../../src/config';
 
 export interface TestHubOptions {
   config?: Partial<HubConfig>;
@@ -23,12 +25,18 @@ export class TestHub {
   private handle: HubHandle | undefined;
   private readers: Database.Database[] = [];
 
-  private constructor(dir: string) {
+  private constructor(
+    dir: string,
+    /** This run's engine (test-store.ts): the SQLite file in `dir`, or a PostgreSQL database of its own, kept across restarts. */
+    readonly database: DatabaseConfig,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {
     this.dir = dir;
   }
 
   static async start(options: TestHubOptions = {}): Promise<TestHub> {
-    const hub = new TestHub(options.dir ?? mkdtempSync(path.join(tmpdir(), 'central-hub-test-')));
+    const { database, drop } = await testDatabaseConfig();
+    const hub = new TestHub(options.dir ?? mkdtempSync(path.join(tmpdir(), 'central-hub-test-')), database, drop);
     await hub.listen(options);
     return hub;
   }
@@ -39,7 +47,7 @@ export class TestHub {
       { HUB_PORT: '0', HUB_DATA_DIR: this.dir, HUB_CONSOLE_DIR: path.join(this.dir, 'no-console'), HUB_FACTS_FILE: factsFile(), LOG_LEVEL: 'debug' },
       { repoRoot: this.dir },
     );
-    this.handle = await createHub({ ...defaults, ...options.config }, { ...options.overrides, logDestination: this.logs });
+    this.handle = await createHub({ ...defaults, database: this.database, ...options.config }, { ...options.overrides, logDestination: this.logs });
   }
 
   get hub(): HubHandle {
@@ -93,6 +101,7 @@ export class TestHub {
 
   async close(): Promise<void> {
     await this.stop();
+    await this.dropDatabase();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

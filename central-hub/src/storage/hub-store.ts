@@ -1,0 +1,143 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { HubSchema } from './hub-schema';
+import { isSerializationFailure } from './storage-errors';
+
+export type StorageEngine = 'sqlite' | 'postgres';
+
+/** The hub's database as the query builder sees it: the whole store, or one open transaction. */
+export type HubDb = Kysely<HubSchema>;
+/** An open transaction: repositories taking part in one business transaction all receive the same one. */
+export type Tx = Transaction<HubSchema>;
+
+/** How durable a piece of grouped work must be when its promise resolves. */
+export type Durability = 'full' | 'relaxed';
+
+export interface TransactionOptions {
+  /**
+   * PostgreSQL only (SQLite has one writer, so every transaction is serializable there). `serializable`
+   * (the default) makes a read-check-write sequence as safe as on SQLite; PostgreSQL may then refuse a
+   * transaction that raced another, and it is run again from the start, so `work` must do nothing but
+   * storage work. `read committed` for work whose correctness rests on unique keys and atomic statements.
+   */
+  isolation?: 'serializable' | 'read committed';
+}
+
+/**
+ * The hub's storage, whatever engine holds it (issue 13): the query builder, the unit of work, and
+ * group commit for the hot writes. Repositories write their queries once against `HubDb`/`Tx`.
+ *
+ * On SQLite the one connection is shared: inside `transaction(work)` use only the `tx` it gives you:
+ * a query on `db` from inside would wait for the transaction that waits for it.
+ */
+export interface HubStore {
+  readonly engine: StorageEngine;
+  readonly db: HubDb;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `work` in the transaction the caller already holds, or in a new one when it holds none: how a
+   * repository method takes part in a caller's unit of work and still stands alone.
+   */
+  within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Group commit (issue 12): the work submitted during one turn of the event loop runs in ONE
+   * transaction, each piece in its own savepoint; each promise settles only after that commit. A piece
+   * that throws is rolled back alone. `relaxed` pieces may be lost to a power cut (no fsync / no
+   * synchronous commit) unless they share the group with `full` ones.
+   */
+  grouped<T>(work: (tx: Tx) => Promise<T>, durability?: Durability): Promise<T>;
+  /** Resolves when a trivial query succeeds. */
+  ping(): Promise<void>;
+  /** Commits what is queued for group commit, then closes the connection(s). */
+  close(): Promise<void>;
+}
+
+interface Job {
+  work: (tx: Tx) => Promise<unknown>;
+  durability: Durability;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: Error };
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** What differs between the engines around a group's transaction. */
+export interface GroupTransaction {
+  /** Runs `body` in one transaction committed with full durability, or relaxed when `full` is false. */
+  run(full: boolean, body: (tx: Tx) => Promise<void>): Promise<void>;
+}
+
+/**
+ * Collects grouped work per turn of the event loop and runs it as one transaction, one savepoint per
+ * piece. Groups never overlap: work submitted while a group commits waits for the next one.
+ */
+export class GroupCommit {
+  private queue: Job[] = [];
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly transaction: GroupTransaction,
+    private readonly schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
+  ) {}
+
+  run<T>(work: (tx: Tx) => Promise<T>, durability: Durability): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, durability, resolve: resolve as (value: unknown) => void, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      this.schedule(() => void this.flush());
+    });
+  }
+
+  /** Runs and commits what is queued now (after any group still committing). */
+  flush(): Promise<void> {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    this.running = this.running.then(() => (jobs.length === 0 ? undefined : this.commit(jobs)));
+    return this.running;
+  }
+
+  private async commit(jobs: Job[]): Promise<void> {
+    try {
+      const full = jobs.some((job) => job.durability === 'full');
+      await this.transaction.run(full, async (tx) => {
+        for (const job of jobs) {
+          await sql`SAVEPOINT grouped_work`.execute(tx);
+          try {
+            job.outcome = { ok: true, value: await job.work(tx) };
+            await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
+          } catch (error) {
+            job.outcome = { ok: false, error: asError(error) };
+            // Rolls back this piece alone; the transaction and the pieces before it stand.
+            await sql`ROLLBACK TO SAVEPOINT grouped_work`.execute(tx);
+            await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
+          }
+        }
+      });
+    } catch (error) {
+      for (const job of jobs) job.reject(asError(error));
+      return;
+    }
+    for (const job of jobs) {
+      const outcome = job.outcome;
+      if (outcome?.ok) job.resolve(outcome.value);
+      else job.reject(outcome?.error ?? new Error('grouped work did not run'));
+    }
+  }
+}
+
+/** Runs `work` again when PostgreSQL refused it for racing another transaction (bounded, jittered). */
+export async function retryingSerialization<T>(attempt: () => Promise<T>, attempts = 30): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isSerializationFailure(error) || tried >= attempts) throw error;
+      const delayMs = Math.random() * Math.min(50, 2 * tried);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

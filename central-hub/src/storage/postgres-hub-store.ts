@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS, migratePostgres } from '../repositories/migrations';
+import type { HubSchema } from './hub-schema';
+import { GroupCommit, retryingSerialization, type Durability, type HubDb, type HubStore, type TransactionOptions, type Tx } from './hub-store';
+
+export interface PostgresStoreConfig {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  /** `disable`: plain TCP (loopback); `require`: TLS without checking the server; `verify-full`: TLS checked against `caFile` (or the system's CAs). */
+  ssl: 'disable' | 'require' | 'verify-full';
+  caFile: string | null;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Counts and sums come back from PostgreSQL as BIGINT/NUMERIC, which `pg` hands over as strings; the
+ * hub's values (counts, yen, epoch milliseconds, sequence numbers) are all far below 2^53, so they are
+ * read as numbers, the same as SQLite gives them. A value that would lose precision is refused.
+ */
+function parseSafeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) && !(Number.isFinite(value) && !/^-?\d+$/.test(text))) {
+    throw new Error(`database value ${text} does not fit a JavaScript number`);
+  }
+  return value;
+}
+
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID || oid === NUMERIC_OID ? parseSafeNumber : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function sslOptions(config: PostgresStoreConfig): pg.PoolConfig['ssl'] {
+  if (config.ssl === 'disable') return false;
+  if (config.ssl === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true, ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}) };
+}
+
+/** Refusal to start, with what the operator needs to know (never the password in the URL). */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+}
+
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * The hub on PostgreSQL (issue 13): a connection pool, serializable transactions retried when they
+ * raced another (so a read-check-write is as safe as on SQLite's single writer), and group commit
+ * with `synchronous_commit` left on for anything acked.
+ */
+export class PostgresHubStore implements HubStore {
+  readonly engine = 'postgres' as const;
+  private readonly groups: GroupCommit;
+  private closed = false;
+
+  private constructor(
+    readonly db: HubDb,
+    private readonly pool: pg.Pool,
+    /** The migrations this open applied (for the start-up log). */
+    readonly applied: number[],
+  ) {
+    this.groups = new GroupCommit({
+      run: (full, body) =>
+        this.db.transaction().execute(async (tx) => {
+          // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
+          if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
+          await body(tx);
+        }),
+    });
+  }
+
+  /** Connects, checks the server answers, applies the migrations; refuses with a clear message otherwise. */
+  static async open(config: PostgresStoreConfig): Promise<PostgresHubStore> {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      statement_timeout: config.statementTimeoutMs,
+      connectionTimeoutMillis: 10_000,
+      ssl: sslOptions(config),
+      types: typeParsers,
+    });
+    // An idle client losing its server must not crash the hub; the next query reports it.
+    pool.on('error', () => undefined);
+    let applied: number[];
+    try {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${redactedUrl(config.url)}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      try {
+        applied = await migratePostgres(client, MIGRATIONS, () => new Date().toISOString());
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), pool, applied);
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database closed'));
+    const isolation = options.isolation ?? 'serializable';
+    return retryingSerialization(() => this.db.transaction().setIsolationLevel(isolation).execute(work));
+  }
+
+  within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return tx ? work(tx) : this.transaction(work, options);
+  }
+
+  grouped<T>(work: (tx: Tx) => Promise<T>, durability: Durability = 'full'): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database closed'));
+    return this.groups.run(work, durability);
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.groups.flush();
+    await this.db.destroy();
+  }
+
+  /** For tests and tools that need the pool itself (e.g. to count connections). */
+  get poolForTools(): pg.Pool {
+    return this.pool;
+  }
+}

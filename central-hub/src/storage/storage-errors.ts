@@ -1,0 +1,33 @@
+/**
+ * Engine-neutral storage errors (issue 13). Repositories translate what SQLite (better-sqlite3's
+ * `SqliteError.code`) and PostgreSQL (SQLSTATE in `error.code`) report into one vocabulary, so no
+ * caller ever matches an engine's message text.
+ */
+export type StorageErrorKind = 'unique-violation' | 'foreign-key-violation' | 'check-violation' | 'serialization-failure';
+
+const SQLITE_CODES: Readonly<Record<string, StorageErrorKind>> = {
+  SQLITE_CONSTRAINT_UNIQUE: 'unique-violation',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique-violation',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key-violation',
+  SQLITE_CONSTRAINT_CHECK: 'check-violation',
+  SQLITE_BUSY: 'serialization-failure',
+};
+
+const POSTGRES_CODES: Readonly<Record<string, StorageErrorKind>> = {
+  '23505': 'unique-violation',
+  '23503': 'foreign-key-violation',
+  '23514': 'check-violation',
+  '40001': 'serialization-failure',
+  '40P01': 'serialization-failure',
+};
+
+/** The kind of a storage engine's error, or null when it is none of those (a bug, a lost connection…). */
+export function storageErrorKind(error: unknown): StorageErrorKind | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  const code = (error as { code: unknown }).code;
+  if (typeof code !== 'string') return null;
+  return SQLITE_CODES[code] ?? POSTGRES_CODES[code] ?? null;
+}
+
+export const isUniqueViolation = (error: unknown): boolean => storageErrorKind(error) === 'unique-violation';
+export const isSerializationFailure = (error: unknown): boolean => storageErrorKind(error) === 'serialization-failure';
