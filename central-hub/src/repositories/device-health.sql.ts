@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DeviceHealth } from '@kiosk/protocols';
+import { sql } from 'kysely';
+import type { Tx } from '../storage/hub-store';
 
 /**
  * Device health is written from two sources: `device.health.changed` events (exactly once, in seq
@@ -48,4 +50,34 @@ export function deviceFromRow(row: DeviceHealthRow): DeviceHealth {
   };
   if (row.detail !== null) device.detail = row.detail;
   return device;
+}
+
+/** The same upsert inside the caller's transaction (whichever `since` is newer wins). */
+export async function upsertDeviceHealth(tx: Tx, kioskId: string, device: DeviceHealth, updatedAt: string): Promise<void> {
+  await tx
+    .insertInto('device_health')
+    .values({
+      kiosk_id: kioskId,
+      device_id: device.deviceId,
+      kind: device.kind,
+      status: device.status,
+      reasons_json: JSON.stringify(device.reasons),
+      detail: device.detail ?? null,
+      since: new Date(device.since).toISOString(),
+      updated_at: updatedAt,
+    })
+    .onConflict((c) =>
+      c
+        .columns(['kiosk_id', 'device_id'])
+        .doUpdateSet({
+          kind: sql.ref('excluded.kind'),
+          status: sql.ref('excluded.status'),
+          reasons_json: sql.ref('excluded.reasons_json'),
+          detail: sql.ref('excluded.detail'),
+          since: sql.ref('excluded.since'),
+          updated_at: sql.ref('excluded.updated_at'),
+        })
+        .where(sql.ref('excluded.since'), '>=', sql.ref('device_health.since')),
+    )
+    .execute();
 }

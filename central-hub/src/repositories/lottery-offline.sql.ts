@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ProvisionalEntryPayload } from '@kiosk/protocols';
+import type { Tx } from '../storage/hub-store';
 
 /**
  * The intake of a `lottery.entry.provisional` outbox event, run by the event repository inside the
@@ -31,4 +32,33 @@ export function prepareProvisionalIntake(db: Database) {
     const { sealedPin, ...kept } = payload;
     redact.run(JSON.stringify({ ...kept, sealedPinKeyId: sealedPin.keyId }), kioskId, eventId);
   };
+}
+
+/** The same intake inside the caller's transaction (the one storing the event). */
+export async function takeInProvisionalEntry(tx: Tx, kioskId: string, eventId: string, occurredAt: string, payload: ProvisionalEntryPayload, receivedAt: string): Promise<void> {
+  await tx
+    .insertInto('lottery_provisional_entries')
+    .values({
+      kiosk_id: kioskId,
+      event_id: eventId,
+      client_entry_id: payload.clientEntryId,
+      user_number: payload.userNumber,
+      round_id: payload.roundId,
+      first_slot_id: payload.firstSlotId,
+      second_slot_id: payload.secondSlotId,
+      occurred_at: new Date(occurredAt).toISOString(),
+      received_at: receivedAt,
+      key_id: payload.sealedPin.keyId,
+      sealed_pin: payload.sealedPin.ciphertext,
+      offline_session_id: payload.offlineSessionId ?? null,
+      status: 'pending',
+    })
+    .execute();
+  const { sealedPin, ...kept } = payload;
+  await tx
+    .updateTable('events')
+    .set({ payload_json: JSON.stringify({ ...kept, sealedPinKeyId: sealedPin.keyId }) })
+    .where('kiosk_id', '=', kioskId)
+    .where('event_id', '=', eventId)
+    .execute();
 }

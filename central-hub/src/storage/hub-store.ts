@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { HubSchema } from './hub-schema';
 import { isSerializationFailure } from './storage-errors';
 
@@ -140,4 +140,12 @@ export async function retryingSerialization<T>(attempt: () => Promise<T>, attemp
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+/**
+ * Whether this connection is PostgreSQL's: for the few statements whose spelling differs (row locks:
+ * SQLite has one writer and no `FOR UPDATE`, which PostgreSQL needs to serialize read-then-write).
+ */
+export function onPostgres(db: HubDb | Tx): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
