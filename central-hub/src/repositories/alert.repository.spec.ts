@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { silentLogger } from '../../test/support/silent-logger';
+import { openTestStore } from '../../test/support/test-store';
 import { verifyAuditChain } from '../services/audit-chain.rules';
+import type { HubStore } from '../storage/hub-store';
+import { isUniqueViolation } from '../storage/storage-errors';
 import { SqliteAlertRepository, type NewAlert } from './alert.repository';
 import { SqliteAuditRepository } from './audit.repository';
 import { storedFromRow, type AuditDraft, type AuditRow } from './audit.sql';
-import { SqliteDatabase } from './database.repository';
 import { SqliteEnrolmentRepository } from './enrolment.repository';
 
-/** Alerts and the audit trail against a real SQLite file: the lifecycle's SQL and the invariants the schema holds. */
+/** Alerts and the audit trail against a real store (the run's engine): the lifecycle's SQL and the invariants the schema holds. */
 describe('SqliteAlertRepository and SqliteAuditRepository', () => {
-  let dir: string;
-  let database: SqliteDatabase;
+  let opened: { store: HubStore; close(): Promise<void> };
   let alerts: SqliteAlertRepository;
   let audit: SqliteAuditRepository;
   const kioskId = 'kiosk-abcd1234';
@@ -31,11 +28,10 @@ describe('SqliteAlertRepository and SqliteAuditRepository', () => {
   const ids = ['019abcde-f012-7345-8678-9abcdef01230', '019abcde-f012-7345-8678-9abcdef01231'] as const;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'hub-alerts-'));
-    database = new SqliteDatabase(dir, silentLogger());
-    alerts = new SqliteAlertRepository(database);
-    audit = new SqliteAuditRepository(database);
-    await new SqliteEnrolmentRepository(database).createCode({
+    opened = await openTestStore();
+    alerts = new SqliteAlertRepository(opened.store);
+    audit = new SqliteAuditRepository(opened.store);
+    await new SqliteEnrolmentRepository(opened.store).createCode({
       codeHash: 'h',
       kiosk: { kioskId, name: 'n', municipality: '豊中市', site: '豊島体育館', kind: 'certificate-kiosk' },
       createdAt: '2026-11-26T00:00:00.000Z',
@@ -43,16 +39,22 @@ describe('SqliteAlertRepository and SqliteAuditRepository', () => {
     });
   });
 
-  afterEach(() => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
+  afterEach(async () => {
+    await opened.close();
   });
+
+  const auditRows = async (): Promise<AuditRow[]> => (await opened.store.db.selectFrom('audit_log').selectAll().orderBy('seq').execute()) as AuditRow[];
 
   const empty = { open: [], clear: [], reactivate: [], resolve: [] };
 
   it('holds at most one unresolved alert per kiosk and condition, in the schema itself', async () => {
     await alerts.apply({ ...empty, open: [paperOut(ids[0])] }, '2026-11-26T01:00:00.000Z');
-    await expect(alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:01.000Z')).rejects.toThrow(/UNIQUE constraint failed: alerts.kiosk_id, alerts.alert_key/);
+    const duplicate = await alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:01.000Z').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isUniqueViolation(duplicate)).toBe(true);
+    expect((await alerts.unresolved(kioskId)).map((alert) => alert.alertId)).toEqual([ids[0]]);
     await alerts.apply({ ...empty, resolve: [ids[0]] }, '2026-11-26T01:00:02.000Z');
     const [reopened] = await alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:03.000Z');
     expect(reopened).toMatchObject({ alertId: ids[1], state: 'open', municipality: '豊中市', site: '豊島体育館' });
@@ -74,14 +76,13 @@ describe('SqliteAlertRepository and SqliteAuditRepository', () => {
     const done = await alerts.acknowledge(ids[0], 'tanaka', 'on my way', '2026-11-26T01:01:00.000Z', draft('alert.acknowledged'));
     expect(done).toMatchObject({ alert: { state: 'acknowledged', acknowledgedBy: 'tanaka', ackComment: 'on my way' }, entry: { seq: 1, action: 'alert.acknowledged' } });
     expect(await alerts.acknowledge(ids[0], 'suzuki', 'again', '2026-11-26T01:02:00.000Z', draft('alert.acknowledged'))).toBeUndefined();
-    expect(database.db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(1);
+    expect(await auditRows()).toHaveLength(1);
   });
 
   it('chains audit rows so that the chain verifies, and pages them newest first within a municipality', async () => {
     for (let i = 0; i < 5; i++) await audit.append({ ...draft('auth.login'), municipality: i % 2 === 0 ? '豊中市' : '吹田市' });
-    const rows = database.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[];
-    const head = database.db.prepare('SELECT seq, hash FROM audit_head').get() as { seq: number; hash: string };
-    expect(verifyAuditChain(rows.map(storedFromRow), head)).toMatchObject({ ok: true, rows: 5 });
+    const head = await opened.store.db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
+    expect(verifyAuditChain((await auditRows()).map(storedFromRow), head)).toMatchObject({ ok: true, rows: 5 });
     expect((await audit.page({ before: undefined, limit: 10, municipality: '豊中市' })).map((e) => e.seq)).toEqual([5, 3, 1]);
     expect((await audit.page({ before: 5, limit: 2, municipality: null })).map((e) => e.seq)).toEqual([4, 3]);
   });

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import type { Alert, AlertKind, AlertSeverity, AlertState, AuditEntry } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { prepareAuditAppend, type AuditDraft } from './audit.sql';
-import { settle } from './settle';
+import type { Selectable } from 'kysely';
+import type { AlertsTable } from '../storage/hub-schema';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { appendAudit, type AuditDraft } from './audit.sql';
 
 /** An alert with the condition key it stands for (`paper-out:printer-1`, `kiosk-offline`, …). */
 export interface AlertRecord extends Alert {
@@ -54,26 +55,9 @@ export interface AlertRepository {
 }
 export const ALERT_REPOSITORY = 'AlertRepository';
 
-interface AlertRow {
-  alert_id: string;
-  kiosk_id: string;
-  municipality: string;
-  site: string;
-  alert_key: string;
-  kind: AlertKind;
-  severity: AlertSeverity;
-  device_id: string | null;
-  message: string;
-  state: AlertState;
-  opened_at: string;
-  cleared_at: string | null;
-  flaps: number;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-  ack_comment: string | null;
-  resolved_at: string | null;
-}
+type AlertRow = Selectable<AlertsTable> & { municipality: string; site: string };
 
+/** The TEXT columns hold only what the hub wrote from the protocol's own values. */
 function alertFromRow(row: AlertRow): AlertRecord {
   return {
     alertId: row.alert_id,
@@ -81,11 +65,11 @@ function alertFromRow(row: AlertRow): AlertRecord {
     municipality: row.municipality,
     site: row.site,
     key: row.alert_key,
-    kind: row.kind,
-    severity: row.severity,
+    kind: row.kind as AlertKind,
+    severity: row.severity as AlertSeverity,
     deviceId: row.device_id,
     message: row.message,
-    state: row.state,
+    state: row.state as AlertState,
     openedAt: row.opened_at,
     clearedAt: row.cleared_at,
     flaps: row.flaps,
@@ -101,118 +85,164 @@ export function toAlert({ key: _key, ...alert }: AlertRecord): Alert {
   return alert;
 }
 
-interface ListParams {
-  states: string;
-  kioskId: string | null;
-  municipality: string | null;
-  limit: number;
+/** Alerts with their kiosk's municipality and site. */
+function selectAlerts(db: HubDb | Tx) {
+  return db.selectFrom('alerts as a').innerJoin('kiosks as k', 'k.kiosk_id', 'a.kiosk_id').selectAll('a').select(['k.municipality', 'k.site']);
 }
 
-const SELECT = `SELECT a.*, k.municipality, k.site FROM alerts a JOIN kiosks k ON k.kiosk_id = a.kiosk_id`;
+type AlertQuery = ReturnType<typeof selectAlerts>;
 
+function unresolvedOf(db: HubDb | Tx, kioskId: string | undefined): AlertQuery {
+  const unresolved = selectAlerts(db).where('a.state', '!=', 'resolved');
+  return (kioskId === undefined ? unresolved : unresolved.where('a.kiosk_id', '=', kioskId)).orderBy('a.opened_at').orderBy('a.alert_id');
+}
+
+function scoped(query: AlertQuery, kioskId: string | undefined, municipality: string | null): AlertQuery {
+  const ofKiosk = kioskId === undefined ? query : query.where('a.kiosk_id', '=', kioskId);
+  return municipality === null ? ofKiosk : ofKiosk.where('k.municipality', '=', municipality);
+}
+
+/**
+ * Every change is an atomic UPDATE guarded by the state it leaves, and the schema holds at most one
+ * unresolved alert per kiosk and condition (a partial unique index), so hubs evaluating the same kiosk
+ * at once cannot open it twice or resolve it twice.
+ */
 @Injectable()
 export class SqliteAlertRepository implements AlertRepository {
-  private readonly allUnresolved: Statement<[], AlertRow>;
-  private readonly unresolvedOf: Statement<[string], AlertRow>;
-  private readonly byId: Statement<[string], AlertRow>;
-  private readonly listActive: Statement<[ListParams], AlertRow>;
-  private readonly listResolved: Statement<[Omit<ListParams, 'states'>], AlertRow>;
-  private readonly resolvedOf: Statement<[string, number], AlertRow>;
-  private readonly counts: Statement<[], { state: AlertState; kind: AlertKind; count: number }>;
-  private readonly applyTx: (changes: AlertChangeSet, at: string) => AlertRecord[];
-  private readonly acknowledgeTx: (alertId: string, by: string, comment: string, at: string, audit: AuditDraft) => { alert: AlertRecord; entry: AuditEntry } | undefined;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
-    const { db } = database;
-    this.allUnresolved = db.prepare(`${SELECT} WHERE a.state != 'resolved' ORDER BY a.opened_at, a.alert_id`);
-    this.unresolvedOf = db.prepare(`${SELECT} WHERE a.kiosk_id = ? AND a.state != 'resolved' ORDER BY a.opened_at, a.alert_id`);
-    this.byId = db.prepare(`${SELECT} WHERE a.alert_id = ?`);
-    this.listActive = db.prepare(
-      `${SELECT} WHERE a.state IN (SELECT value FROM json_each(@states))
-         AND (@kioskId IS NULL OR a.kiosk_id = @kioskId) AND (@municipality IS NULL OR k.municipality = @municipality)
-       ORDER BY a.opened_at, a.alert_id LIMIT @limit`,
-    );
-    this.listResolved = db.prepare(
-      `${SELECT} WHERE a.state = 'resolved'
-         AND (@kioskId IS NULL OR a.kiosk_id = @kioskId) AND (@municipality IS NULL OR k.municipality = @municipality)
-       ORDER BY a.resolved_at DESC, a.alert_id DESC LIMIT @limit`,
-    );
-    this.resolvedOf = db.prepare(`${SELECT} WHERE a.kiosk_id = ? AND a.state = 'resolved' ORDER BY a.resolved_at DESC LIMIT ?`);
-    this.counts = db.prepare(`SELECT state, kind, count(*) AS count FROM alerts WHERE state != 'resolved' GROUP BY state, kind`);
-
-    const insert = db.prepare<[string, string, string, string, string, string | null, string, string]>(
-      `INSERT INTO alerts (alert_id, kiosk_id, alert_key, kind, severity, device_id, message, state, opened_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
-    );
-    const clear = db.prepare<[string, string]>(`UPDATE alerts SET cleared_at = ? WHERE alert_id = ? AND state != 'resolved' AND cleared_at IS NULL`);
-    const reactivate = db.prepare<[string]>(
-      `UPDATE alerts SET cleared_at = NULL, flaps = flaps + 1 WHERE alert_id = ? AND state != 'resolved' AND cleared_at IS NOT NULL`,
-    );
-    const resolve = db.prepare<[string, string, string]>(
-      `UPDATE alerts SET state = 'resolved', resolved_at = ?, cleared_at = coalesce(cleared_at, ?) WHERE alert_id = ? AND state != 'resolved'`,
-    );
-    this.applyTx = db.transaction((changes: AlertChangeSet, at: string) => {
-      const changed: string[] = [];
-      for (const alert of changes.open) {
-        insert.run(alert.alertId, alert.kioskId, alert.key, alert.kind, alert.severity, alert.deviceId, alert.message, at);
-        changed.push(alert.alertId);
-      }
-      for (const id of changes.clear) if (clear.run(at, id).changes === 1) changed.push(id);
-      for (const id of changes.reactivate) if (reactivate.run(id).changes === 1) changed.push(id);
-      for (const id of changes.resolve) if (resolve.run(at, at, id).changes === 1) changed.push(id);
-      return changed.flatMap((id) => {
-        const row = this.byId.get(id);
-        return row ? [alertFromRow(row)] : [];
-      });
-    });
-
-    const ack = db.prepare<[string, string, string, string]>(
-      `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, ack_comment = ? WHERE alert_id = ? AND state = 'open'`,
-    );
-    const appendAudit = prepareAuditAppend(db);
-    this.acknowledgeTx = db.transaction((alertId: string, by: string, comment: string, at: string, audit: AuditDraft) => {
-      if (ack.run(at, by, comment, alertId).changes !== 1) return undefined;
-      const row = this.byId.get(alertId);
-      if (!row) return undefined;
-      return { alert: alertFromRow(row), entry: appendAudit(audit) };
-    });
+  async unresolved(kioskId?: string): Promise<AlertRecord[]> {
+    return (await unresolvedOf(this.store.db, kioskId).execute()).map(alertFromRow);
   }
 
-  unresolved(kioskId?: string): Promise<AlertRecord[]> {
-    return settle(() => (kioskId === undefined ? this.allUnresolved.all() : this.unresolvedOf.all(kioskId)).map(alertFromRow));
-  }
-
-  /** Grouped with the other writes of this turn (issue 12). */
+  /** One transaction, grouped with the other writes of this turn (issue 12). */
   apply(changes: AlertChangeSet, at: string): Promise<AlertRecord[]> {
-    return this.database.grouped(() => this.applyTx(changes, at));
-  }
-
-  findById(alertId: string): Promise<AlertRecord | undefined> {
-    return settle(() => {
-      const row = this.byId.get(alertId);
-      return row ? alertFromRow(row) : undefined;
+    return this.store.grouped(async (tx) => {
+      const changed = [
+        ...(await this.open(tx, changes.open, at)),
+        ...(await this.clear(tx, changes.clear, at)),
+        ...(await this.reactivate(tx, changes.reactivate)),
+        ...(await this.resolve(tx, changes.resolve, at)),
+      ];
+      if (changed.length === 0) return [];
+      const rows = new Map((await selectAlerts(tx).where('a.alert_id', 'in', changed).execute()).map((row) => [row.alert_id, alertFromRow(row)]));
+      return changed.flatMap((id) => rows.get(id) ?? []);
     });
   }
 
-  list({ states, kioskId, municipality, limit }: AlertListFilter): Promise<AlertRecord[]> {
-    return settle(() => {
-      const rows =
-        states.length === 1 && states[0] === 'resolved'
-          ? this.listResolved.all({ kioskId: kioskId ?? null, municipality, limit })
-          : this.listActive.all({ states: JSON.stringify(states), kioskId: kioskId ?? null, municipality, limit });
-      return rows.map(alertFromRow);
-    });
+  async findById(alertId: string): Promise<AlertRecord | undefined> {
+    const row = await selectAlerts(this.store.db).where('a.alert_id', '=', alertId).executeTakeFirst();
+    return row ? alertFromRow(row) : undefined;
   }
 
-  forKiosk(kioskId: string, resolvedLimit: number): Promise<AlertRecord[]> {
-    return settle(() => [...this.unresolvedOf.all(kioskId), ...this.resolvedOf.all(kioskId, resolvedLimit)].map(alertFromRow));
+  async list({ states, kioskId, municipality, limit }: AlertListFilter): Promise<AlertRecord[]> {
+    if (states.length === 0) return [];
+    const matching = scoped(selectAlerts(this.store.db), kioskId, municipality);
+    const query =
+      states.length === 1 && states[0] === 'resolved'
+        ? matching.where('a.state', '=', 'resolved').orderBy('a.resolved_at', 'desc').orderBy('a.alert_id', 'desc')
+        : matching.where('a.state', 'in', states).orderBy('a.opened_at').orderBy('a.alert_id');
+    return (await query.limit(limit).execute()).map(alertFromRow);
+  }
+
+  async forKiosk(kioskId: string, resolvedLimit: number): Promise<AlertRecord[]> {
+    const { db } = this.store;
+    const [unresolved, resolved] = await Promise.all([
+      unresolvedOf(db, kioskId).execute(),
+      selectAlerts(db)
+        .where('a.kiosk_id', '=', kioskId)
+        .where('a.state', '=', 'resolved')
+        .orderBy('a.resolved_at', 'desc')
+        .orderBy('a.alert_id', 'desc')
+        .limit(resolvedLimit)
+        .execute(),
+    ]);
+    return [...unresolved, ...resolved].map(alertFromRow);
   }
 
   acknowledge(alertId: string, by: string, comment: string, at: string, audit: AuditDraft): Promise<{ alert: AlertRecord; entry: AuditEntry } | undefined> {
-    return settle(() => this.acknowledgeTx(alertId, by, comment, at, audit));
+    return this.store.transaction(
+      async (tx) => {
+        const acknowledged = await tx
+          .updateTable('alerts')
+          .set({ state: 'acknowledged', acknowledged_at: at, acknowledged_by: by, ack_comment: comment })
+          .where('alert_id', '=', alertId)
+          .where('state', '=', 'open')
+          .executeTakeFirst();
+        if (Number(acknowledged.numUpdatedRows) !== 1) return undefined;
+        const row = await selectAlerts(tx).where('a.alert_id', '=', alertId).executeTakeFirst();
+        if (!row) return undefined;
+        return { alert: alertFromRow(row), entry: await appendAudit(tx, audit) };
+      },
+      { isolation: 'read committed' },
+    );
   }
 
-  countUnresolved(): Promise<{ state: AlertState; kind: AlertKind; count: number }[]> {
-    return settle(() => this.counts.all());
+  async countUnresolved(): Promise<{ state: AlertState; kind: AlertKind; count: number }[]> {
+    const rows = await this.store.db
+      .selectFrom('alerts')
+      .select((eb) => ['state', 'kind', eb.fn.countAll<number>().as('count')])
+      .where('state', '!=', 'resolved')
+      .groupBy(['state', 'kind'])
+      .execute();
+    return rows.map((row) => ({ state: row.state as AlertState, kind: row.kind as AlertKind, count: Number(row.count) }));
   }
+
+  private async open(tx: Tx, alerts: readonly NewAlert[], at: string): Promise<string[]> {
+    for (const alert of alerts) {
+      await tx
+        .insertInto('alerts')
+        .values({
+          alert_id: alert.alertId,
+          kiosk_id: alert.kioskId,
+          alert_key: alert.key,
+          kind: alert.kind,
+          severity: alert.severity,
+          device_id: alert.deviceId,
+          message: alert.message,
+          state: 'open',
+          opened_at: at,
+        })
+        .execute();
+    }
+    return alerts.map((alert) => alert.alertId);
+  }
+
+  /** The condition is no longer seen: the hold time runs from `at`. */
+  private clear(tx: Tx, ids: readonly string[], at: string): Promise<string[]> {
+    return changedOf(ids, (id) =>
+      tx.updateTable('alerts').set({ cleared_at: at }).where('alert_id', '=', id).where('state', '!=', 'resolved').where('cleared_at', 'is', null).executeTakeFirst(),
+    );
+  }
+
+  /** Back within the hold time: the same alert goes on, one more flap. */
+  private reactivate(tx: Tx, ids: readonly string[]): Promise<string[]> {
+    return changedOf(ids, (id) =>
+      tx
+        .updateTable('alerts')
+        .set((eb) => ({ cleared_at: null, flaps: eb('flaps', '+', 1) }))
+        .where('alert_id', '=', id)
+        .where('state', '!=', 'resolved')
+        .where('cleared_at', 'is not', null)
+        .executeTakeFirst(),
+    );
+  }
+
+  private resolve(tx: Tx, ids: readonly string[], at: string): Promise<string[]> {
+    return changedOf(ids, (id) =>
+      tx
+        .updateTable('alerts')
+        .set((eb) => ({ state: 'resolved', resolved_at: at, cleared_at: eb.fn.coalesce('cleared_at', eb.val(at)) }))
+        .where('alert_id', '=', id)
+        .where('state', '!=', 'resolved')
+        .executeTakeFirst(),
+    );
+  }
+}
+
+/** The ids whose update changed a row, in order (one statement at a time: the transaction's one connection). */
+async function changedOf(ids: readonly string[], update: (id: string) => Promise<{ numUpdatedRows: bigint }>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const id of ids) if (Number((await update(id)).numUpdatedRows) === 1) changed.push(id);
+  return changed;
 }

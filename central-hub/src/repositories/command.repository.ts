@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import { HubCommandSchema, type AuditEntry, type CommandStatus, type HubCommand } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { prepareAuditAppend, type AuditDraft } from './audit.sql';
-import { settle } from './settle';
+import type { Selectable } from 'kysely';
+import type { CommandsTable } from '../storage/hub-schema';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { appendAudit, type AuditDraft } from './audit.sql';
 
 /**
  * queued → delivered (the agent's receipt said it recorded the command) → succeeded | failed (its
@@ -42,20 +43,7 @@ export interface CommandRepository {
 }
 export const COMMAND_REPOSITORY = 'CommandRepository';
 
-interface CommandRow {
-  command_id: string;
-  kiosk_id: string;
-  municipality: string;
-  type: string;
-  params_json: string;
-  issued_at: string;
-  expires_at: string;
-  issued_by: string | null;
-  status: CommandStatus;
-  delivered_at: string | null;
-  completed_at: string | null;
-  detail: string | null;
-}
+type CommandRow = Selectable<CommandsTable> & { municipality: string };
 
 /** Rows are re-parsed with the protocol schema: what leaves the hub is always a valid command. */
 function commandFromRow(row: CommandRow): HubCommand {
@@ -74,101 +62,128 @@ function recordFromRow(row: CommandRow): CommandRecord {
     municipality: row.municipality,
     command: commandFromRow(row),
     issuedBy: row.issued_by,
-    status: row.status,
+    // Only the repository writes the column, always one of the statuses.
+    status: row.status as CommandStatus,
     deliveredAt: row.delivered_at,
     completedAt: row.completed_at,
     detail: row.detail,
   };
 }
 
-const SELECT = 'SELECT c.*, k.municipality FROM commands c JOIN kiosks k ON k.kiosk_id = c.kiosk_id';
+/** Commands with their kiosk's municipality. */
+function selectCommands(db: HubDb | Tx) {
+  return db.selectFrom('commands as c').innerJoin('kiosks as k', 'k.kiosk_id', 'c.kiosk_id').selectAll('c').select('k.municipality');
+}
 
+/**
+ * Every state change is an atomic UPDATE guarded by the state it leaves (`status = 'queued'`), so two
+ * hubs delivering, refusing or expiring the same command at once change it once: the loser updates
+ * nothing (on PostgreSQL it waits for the winner's row lock and re-checks) and writes no audit row.
+ * Each change commits together with its audit row.
+ */
 @Injectable()
 export class SqliteCommandRepository implements CommandRepository {
-  private readonly byId: Statement<[string], CommandRow>;
-  private readonly byKiosk: Statement<[string, number], CommandRow>;
-  private readonly pending: Statement<[string, string], CommandRow>;
-  private readonly counts: Statement<[], { status: CommandStatus; n: number }>;
-  private readonly insertTx: (kioskId: string, command: HubCommand, issuedBy: string, audit: AuditDraft) => AuditEntry;
-  private readonly expireTx: (now: string, audit: (record: CommandRecord) => AuditDraft) => { record: CommandRecord; entry: AuditEntry }[];
-  private readonly deliverTx: (commandId: string, at: string, audit: AuditDraft) => AuditEntry | undefined;
-  private readonly refuseTx: (commandId: string, at: string, detail: string, audit: AuditDraft) => AuditEntry | undefined;
-
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    const appendAudit = prepareAuditAppend(db);
-    this.byId = db.prepare(`${SELECT} WHERE c.command_id = ?`);
-    this.byKiosk = db.prepare(`${SELECT} WHERE c.kiosk_id = ? ORDER BY c.issued_at DESC, c.command_id DESC LIMIT ?`);
-    this.pending = db.prepare(
-      `${SELECT} WHERE c.kiosk_id = ? AND c.status = 'queued' AND c.expires_at > ?
-       ORDER BY c.issued_at, c.command_id`,
-    );
-    this.counts = db.prepare('SELECT status, count(*) AS n FROM commands GROUP BY status');
-
-    const insert = db.prepare<[string, string, string, string, string, string, string]>(
-      `INSERT INTO commands (command_id, kiosk_id, type, params_json, issued_at, expires_at, issued_by, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')`,
-    );
-    this.insertTx = db.transaction((kioskId: string, command: HubCommand, issuedBy: string, audit: AuditDraft) => {
-      insert.run(command.commandId, kioskId, command.type, JSON.stringify(command.params), command.issuedAt, command.expiresAt, issuedBy);
-      return appendAudit(audit);
-    });
-
-    const due = db.prepare<[string], CommandRow>(`${SELECT} WHERE c.status = 'queued' AND c.expires_at <= ? ORDER BY c.issued_at`);
-    const expire = db.prepare<[string, string]>(`UPDATE commands SET status = 'expired', completed_at = ? WHERE command_id = ? AND status = 'queued'`);
-    this.expireTx = db.transaction((now: string, audit: (record: CommandRecord) => AuditDraft) =>
-      due.all(now).flatMap((row) => {
-        if (expire.run(now, row.command_id).changes !== 1) return [];
-        const record = { ...recordFromRow(row), status: 'expired' as const, completedAt: now };
-        return [{ record, entry: appendAudit(audit(record)) }];
-      }),
-    );
-
-    const deliver = db.prepare<[string, string]>(
-      `UPDATE commands SET status = 'delivered', delivered_at = ? WHERE command_id = ? AND status = 'queued'`,
-    );
-    this.deliverTx = db.transaction((commandId: string, at: string, audit: AuditDraft) =>
-      deliver.run(at, commandId).changes === 1 ? appendAudit(audit) : undefined,
-    );
-    const refuse = db.prepare<[string, string, string]>(
-      `UPDATE commands SET status = 'failed', completed_at = ?, detail = ? WHERE command_id = ? AND status = 'queued'`,
-    );
-    this.refuseTx = db.transaction((commandId: string, at: string, detail: string, audit: AuditDraft) =>
-      refuse.run(at, detail, commandId).changes === 1 ? appendAudit(audit) : undefined,
-    );
-  }
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   insert(kioskId: string, command: HubCommand, issuedBy: string, audit: AuditDraft): Promise<AuditEntry> {
-    return settle(() => this.insertTx(kioskId, command, issuedBy, audit));
+    return this.store.transaction(
+      async (tx) => {
+        await tx
+          .insertInto('commands')
+          .values({
+            command_id: command.commandId,
+            kiosk_id: kioskId,
+            type: command.type,
+            params_json: JSON.stringify(command.params),
+            issued_at: command.issuedAt,
+            expires_at: command.expiresAt,
+            issued_by: issuedBy,
+            status: 'queued',
+          })
+          .execute();
+        return appendAudit(tx, audit);
+      },
+      { isolation: 'read committed' },
+    );
   }
 
-  findById(commandId: string): Promise<CommandRecord | undefined> {
-    return settle(() => {
-      const row = this.byId.get(commandId);
-      return row ? recordFromRow(row) : undefined;
-    });
+  async findById(commandId: string): Promise<CommandRecord | undefined> {
+    const row = await selectCommands(this.store.db).where('c.command_id', '=', commandId).executeTakeFirst();
+    return row ? recordFromRow(row) : undefined;
   }
 
-  listForKiosk(kioskId: string, limit: number): Promise<CommandRecord[]> {
-    return settle(() => this.byKiosk.all(kioskId, limit).map(recordFromRow));
+  async listForKiosk(kioskId: string, limit: number): Promise<CommandRecord[]> {
+    const rows = await selectCommands(this.store.db)
+      .where('c.kiosk_id', '=', kioskId)
+      .orderBy('c.issued_at', 'desc')
+      .orderBy('c.command_id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(recordFromRow);
   }
 
-  pendingForKiosk(kioskId: string, now: string): Promise<HubCommand[]> {
-    return settle(() => this.pending.all(kioskId, now).map(commandFromRow));
+  async pendingForKiosk(kioskId: string, now: string): Promise<HubCommand[]> {
+    const rows = await selectCommands(this.store.db)
+      .where('c.kiosk_id', '=', kioskId)
+      .where('c.status', '=', 'queued')
+      .where('c.expires_at', '>', now)
+      .orderBy('c.issued_at')
+      .orderBy('c.command_id')
+      .execute();
+    return rows.map(commandFromRow);
   }
 
   expireDue(now: string, audit: (record: CommandRecord) => AuditDraft): Promise<{ record: CommandRecord; entry: AuditEntry }[]> {
-    return settle(() => this.expireTx(now, audit));
+    return this.store.transaction(
+      async (tx) => {
+        const due = await selectCommands(tx)
+          .where('c.status', '=', 'queued')
+          .where('c.expires_at', '<=', now)
+          .orderBy('c.issued_at')
+          .orderBy('c.command_id')
+          .execute();
+        const expired: { record: CommandRecord; entry: AuditEntry }[] = [];
+        for (const row of due) {
+          if (!(await this.leaveQueued(tx, row.command_id, { status: 'expired', completed_at: now }))) continue;
+          const record: CommandRecord = { ...recordFromRow(row), status: 'expired', completedAt: now };
+          expired.push({ record, entry: await appendAudit(tx, audit(record)) });
+        }
+        return expired;
+      },
+      { isolation: 'read committed' },
+    );
   }
 
   markDelivered(commandId: string, at: string, audit: AuditDraft): Promise<AuditEntry | undefined> {
-    return settle(() => this.deliverTx(commandId, at, audit));
+    return this.store.transaction(
+      async (tx) => ((await this.leaveQueued(tx, commandId, { status: 'delivered', delivered_at: at })) ? appendAudit(tx, audit) : undefined),
+      { isolation: 'read committed' },
+    );
   }
 
   markRefused(commandId: string, at: string, detail: string, audit: AuditDraft): Promise<AuditEntry | undefined> {
-    return settle(() => this.refuseTx(commandId, at, detail, audit));
+    return this.store.transaction(
+      async (tx) => ((await this.leaveQueued(tx, commandId, { status: 'failed', completed_at: at, detail })) ? appendAudit(tx, audit) : undefined),
+      { isolation: 'read committed' },
+    );
   }
 
-  countByStatus(): Promise<Map<CommandStatus, number>> {
-    return settle(() => new Map(this.counts.all().map((row) => [row.status, row.n])));
+  async countByStatus(): Promise<Map<CommandStatus, number>> {
+    const rows = await this.store.db
+      .selectFrom('commands')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    return new Map(rows.map((row) => [row.status as CommandStatus, Number(row.n)]));
+  }
+
+  /** Moves a still-queued command on; false when it had already left the queue (nothing written). */
+  private async leaveQueued(
+    tx: Tx,
+    commandId: string,
+    change: { status: Exclude<CommandStatus, 'queued'>; delivered_at?: string; completed_at?: string; detail?: string },
+  ): Promise<boolean> {
+    const result = await tx.updateTable('commands').set(change).where('command_id', '=', commandId).where('status', '=', 'queued').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }

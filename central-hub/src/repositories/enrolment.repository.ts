@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEntry } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { prepareAuditAppend, type AuditDraft } from './audit.sql';
-import { settle } from './settle';
+import type { HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { appendAudit, type AuditDraft } from './audit.sql';
 import type { KioskKind } from './kiosk.repository';
 
 export interface NewKiosk {
@@ -49,64 +49,69 @@ export interface EnrolmentRepository {
 }
 export const ENROLMENT_REPOSITORY = 'EnrolmentRepository';
 
+type EnrolmentAudit = (kiosk: { kioskId: string; municipality: string }) => AuditDraft;
+
 @Injectable()
 export class SqliteEnrolmentRepository implements EnrolmentRepository {
-  private readonly createTx: (code: NewEnrolmentCode, audit?: AuditDraft) => AuditEntry | undefined;
-  private readonly redeemTx: (
-    redemption: Redemption,
-    audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft,
-  ) => { kioskId: string; entry: AuditEntry | undefined } | undefined;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    const kioskExists = db.prepare<[string], number>('SELECT 1 FROM kiosks WHERE kiosk_id = ?').pluck();
-    const insertKiosk = db.prepare<[string, string, string, string, string, string]>(
-      'INSERT INTO kiosks (kiosk_id, name, municipality, site, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  /**
+   * The kiosk id is claimed by the insert itself (its primary key), so two hubs creating the same id at
+   * once cannot both succeed, whatever the isolation: the loser inserts nothing and is told so.
+   */
+  createCode(code: NewEnrolmentCode, audit?: AuditDraft): Promise<AuditEntry | undefined> {
+    return this.store.transaction(
+      async (tx) => {
+        const { kiosk } = code;
+        const inserted = await tx
+          .insertInto('kiosks')
+          .values({ kiosk_id: kiosk.kioskId, name: kiosk.name, municipality: kiosk.municipality, site: kiosk.site, kind: kiosk.kind, created_at: code.createdAt })
+          .onConflict((c) => c.column('kiosk_id').doNothing())
+          .returning('kiosk_id')
+          .executeTakeFirst();
+        if (!inserted) throw new KioskIdTakenError(kiosk.kioskId);
+        await tx
+          .insertInto('enrolment_codes')
+          .values({ code_hash: code.codeHash, kiosk_id: kiosk.kioskId, created_at: code.createdAt, expires_at: code.expiresAt })
+          .execute();
+        return audit ? appendAudit(tx, audit) : undefined;
+      },
+      { isolation: 'read committed' },
     );
-    const insertCode = db.prepare<[string, string, string, string]>(
-      'INSERT INTO enrolment_codes (code_hash, kiosk_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-    );
-    // The whole rule (unused and unexpired) is in the WHERE clause, so checking and using the code
-    // is one statement: two kiosks racing with the same code cannot both win.
-    const useCode = db
-      .prepare<[string, string, string], string>(
-        `UPDATE enrolment_codes SET used_at = ?
-         WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
-         RETURNING kiosk_id`,
-      )
-      .pluck();
-    const enrolKiosk = db.prepare<[string, string, string]>(
-      'UPDATE kiosks SET public_key = ?, enrolled_at = ? WHERE kiosk_id = ?',
-    );
+  }
 
-    const municipalityOf = db.prepare<[string], string>('SELECT municipality FROM kiosks WHERE kiosk_id = ?').pluck();
-    const appendAudit = prepareAuditAppend(db);
-
-    this.createTx = db.transaction((code: NewEnrolmentCode, audit?: AuditDraft) => {
-      const { kiosk } = code;
-      if (kioskExists.get(kiosk.kioskId) !== undefined) throw new KioskIdTakenError(kiosk.kioskId);
-      insertKiosk.run(kiosk.kioskId, kiosk.name, kiosk.municipality, kiosk.site, kiosk.kind, code.createdAt);
-      insertCode.run(code.codeHash, kiosk.kioskId, code.createdAt, code.expiresAt);
-      return audit ? appendAudit(audit) : undefined;
-    });
-    this.redeemTx = db.transaction(
-      ({ codeHash, publicKey, now }: Redemption, audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft) => {
-        const kioskId = useCode.get(now, codeHash, now);
+  redeem(redemption: Redemption, audit?: EnrolmentAudit): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined> {
+    return this.store.transaction(
+      async (tx) => {
+        const kioskId = await this.useCode(tx, redemption);
         if (kioskId === undefined) return undefined;
-        enrolKiosk.run(publicKey, now, kioskId);
-        const entry = audit ? appendAudit(audit({ kioskId, municipality: municipalityOf.get(kioskId) ?? '' })) : undefined;
+        const enrolled = await tx
+          .updateTable('kiosks')
+          .set({ public_key: redemption.publicKey, enrolled_at: redemption.now })
+          .where('kiosk_id', '=', kioskId)
+          .returning('municipality')
+          .executeTakeFirst();
+        const entry = audit ? await appendAudit(tx, audit({ kioskId, municipality: enrolled?.municipality ?? '' })) : undefined;
         return { kioskId, entry };
       },
+      { isolation: 'read committed' },
     );
   }
 
-  createCode(code: NewEnrolmentCode, audit?: AuditDraft): Promise<AuditEntry | undefined> {
-    return settle(() => this.createTx(code, audit));
-  }
-
-  redeem(
-    redemption: Redemption,
-    audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft,
-  ): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined> {
-    return settle(() => this.redeemTx(redemption, audit));
+  /**
+   * The whole rule (unused and unexpired) is in the WHERE clause, so checking and using the code is one
+   * statement: two kiosks (or two hubs) racing with the same code cannot both win. On PostgreSQL the
+   * loser waits for the winner's row lock, then re-checks the row, now used, and changes nothing.
+   */
+  private async useCode(tx: Tx, { codeHash, now }: Redemption): Promise<string | undefined> {
+    const used = await tx
+      .updateTable('enrolment_codes')
+      .set({ used_at: now })
+      .where('code_hash', '=', codeHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('kiosk_id')
+      .executeTakeFirst();
+    return used?.kiosk_id;
   }
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import type { Selectable } from 'kysely';
 import type { DeviceHealth, KioskStatus, KioskSummary } from '@kiosk/protocols';
 import type { CashCollectionOutcome } from '../services/alert.rules';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore } from '../storage/hub-store';
+import type { DeviceHealthTable, KioskTelemetryTable, KiosksTable } from '../storage/hub-schema';
+import { DATABASE } from './database.repository';
 import { deviceFromRow, type DeviceHealthRow } from './device-health.sql';
 
 export type KioskKind = KioskSummary['kind'];
@@ -55,46 +56,30 @@ export interface KioskRepository {
 }
 export const KIOSK_REPOSITORY = 'KioskRepository';
 
-interface KioskRow {
-  kiosk_id: string;
-  name: string;
-  municipality: string;
-  site: string;
-  kind: KioskKind;
-  public_key: string | null;
-  enrolled_at: string | null;
-  created_at: string;
-  acked_through_seq: number;
-  last_heartbeat_at: string | null;
-  agent_version: string | null;
-  status: KioskStatus | null;
-  status_since: string | null;
-}
+type KioskRow = Selectable<KiosksTable>;
+type TelemetryRow = Pick<
+  Selectable<KioskTelemetryTable>,
+  'kiosk_id' | 'received_at' | 'sent_at' | 'outbox_backlog' | 'outbox_oldest_occurred_at' | 'rss_bytes' | 'out_of_service'
+>;
 
-interface TelemetryRow {
-  kiosk_id: string;
-  received_at: string;
-  sent_at: string;
-  outbox_backlog: number;
-  outbox_oldest_occurred_at: string | null;
-  rss_bytes: number;
-  out_of_service: number;
-}
+const TELEMETRY_COLUMNS = ['kiosk_id', 'received_at', 'sent_at', 'outbox_backlog', 'outbox_oldest_occurred_at', 'rss_bytes', 'out_of_service'] as const;
+const DEVICE_COLUMNS = ['kiosk_id', 'device_id', 'kind', 'status', 'reasons_json', 'detail', 'since'] as const;
 
+/** The columns hold only what the hub wrote from the protocol's own values (the schema types them TEXT). */
 function kioskFromRow(row: KioskRow): KioskRecord {
   return {
     kioskId: row.kiosk_id,
     name: row.name,
     municipality: row.municipality,
     site: row.site,
-    kind: row.kind,
+    kind: row.kind as KioskKind,
     publicKey: row.public_key,
     enrolledAt: row.enrolled_at,
     createdAt: row.created_at,
     ackedThroughSeq: row.acked_through_seq,
     lastHeartbeatAt: row.last_heartbeat_at,
     agentVersion: row.agent_version,
-    status: row.status,
+    status: row.status as KioskStatus | null,
     statusSince: row.status_since,
   };
 }
@@ -110,86 +95,95 @@ function telemetryFromRow(row: TelemetryRow): TelemetryRecord {
   };
 }
 
+function deviceFromStored(row: Pick<Selectable<DeviceHealthTable>, (typeof DEVICE_COLUMNS)[number]>): DeviceHealth {
+  return deviceFromRow(row as DeviceHealthRow);
+}
+
+function collectionFromRow(row: { collected_at: string; discrepancy_yen: number }): CashCollectionOutcome {
+  return { collectedAt: row.collected_at, discrepancyYen: row.discrepancy_yen };
+}
+
 @Injectable()
 export class SqliteKioskRepository implements KioskRepository {
-  private readonly byId: Statement<[string], KioskRow>;
-  private readonly all: Statement<[], KioskRow>;
-  private readonly telemetryById: Statement<[string], TelemetryRow>;
-  private readonly allTelemetry: Statement<[], TelemetryRow>;
-  private readonly devicesById: Statement<[string], DeviceHealthRow>;
-  private readonly allDevices: Statement<[], DeviceHealthRow>;
-  private readonly updateAgentVersion: Statement<[string, string]>;
-  private readonly statusCounts: Statement<[], { status: KioskStatus; n: number }>;
-  private readonly lastCollection: Statement<[string], { collected_at: string; discrepancy_yen: number }>;
-  private readonly lastCollections: Statement<[], { kiosk_id: string; collected_at: string; discrepancy_yen: number }>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.byId = db.prepare('SELECT * FROM kiosks WHERE kiosk_id = ?');
-    this.all = db.prepare('SELECT * FROM kiosks ORDER BY kiosk_id');
-    this.telemetryById = db.prepare('SELECT * FROM kiosk_telemetry WHERE kiosk_id = ?');
-    this.allTelemetry = db.prepare('SELECT * FROM kiosk_telemetry');
-    this.devicesById = db.prepare('SELECT * FROM device_health WHERE kiosk_id = ? ORDER BY device_id');
-    this.allDevices = db.prepare('SELECT * FROM device_health ORDER BY kiosk_id, device_id');
-    this.lastCollection = db.prepare('SELECT collected_at, discrepancy_yen FROM cash_collections WHERE kiosk_id = ? ORDER BY seq DESC LIMIT 1');
-    // SQLite: with max(), the bare columns come from the row holding the maximum.
-    this.lastCollections = db.prepare('SELECT kiosk_id, max(seq) AS seq, collected_at, discrepancy_yen FROM cash_collections GROUP BY kiosk_id');
-    this.updateAgentVersion = db.prepare('UPDATE kiosks SET agent_version = ? WHERE kiosk_id = ?');
-    this.statusCounts = db.prepare(
-      `SELECT coalesce(status, 'offline') AS status, count(*) AS n FROM kiosks WHERE public_key IS NOT NULL GROUP BY 1`,
-    );
+  async findById(kioskId: string): Promise<KioskRecord | undefined> {
+    const row = await this.store.db.selectFrom('kiosks').selectAll().where('kiosk_id', '=', kioskId).executeTakeFirst();
+    return row ? kioskFromRow(row) : undefined;
   }
 
-  findById(kioskId: string): Promise<KioskRecord | undefined> {
-    return settle(() => {
-      const row = this.byId.get(kioskId);
-      return row ? kioskFromRow(row) : undefined;
-    });
-  }
-
-  findView(kioskId: string): Promise<KioskView | undefined> {
-    return settle(() => {
-      const row = this.byId.get(kioskId);
-      if (!row) return undefined;
-      const telemetry = this.telemetryById.get(kioskId);
-      const collection = this.lastCollection.get(kioskId);
-      return {
-        kiosk: kioskFromRow(row),
-        telemetry: telemetry ? telemetryFromRow(telemetry) : null,
-        devices: this.devicesById.all(kioskId).map(deviceFromRow),
-        cashCollection: collection ? { collectedAt: collection.collected_at, discrepancyYen: collection.discrepancy_yen } : null,
-      };
-    });
+  async findView(kioskId: string): Promise<KioskView | undefined> {
+    const { db } = this.store;
+    const [row, telemetry, devices, collection] = await Promise.all([
+      db.selectFrom('kiosks').selectAll().where('kiosk_id', '=', kioskId).executeTakeFirst(),
+      db.selectFrom('kiosk_telemetry').select(TELEMETRY_COLUMNS).where('kiosk_id', '=', kioskId).executeTakeFirst(),
+      db.selectFrom('device_health').select(DEVICE_COLUMNS).where('kiosk_id', '=', kioskId).orderBy('device_id').execute(),
+      db
+        .selectFrom('cash_collections')
+        .select(['collected_at', 'discrepancy_yen'])
+        .where('kiosk_id', '=', kioskId)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    if (!row) return undefined;
+    return {
+      kiosk: kioskFromRow(row),
+      telemetry: telemetry ? telemetryFromRow(telemetry) : null,
+      devices: devices.map(deviceFromStored),
+      cashCollection: collection ? collectionFromRow(collection) : null,
+    };
   }
 
   /** Four queries for the whole fleet, not four per kiosk. */
-  listViews(): Promise<KioskView[]> {
-    return settle(() => {
-      const telemetry = new Map(this.allTelemetry.all().map((row) => [row.kiosk_id, telemetryFromRow(row)]));
-      const devices = new Map<string, DeviceHealth[]>();
-      for (const row of this.allDevices.all()) {
-        const list = devices.get(row.kiosk_id) ?? [];
-        list.push(deviceFromRow(row));
-        devices.set(row.kiosk_id, list);
-      }
-      const collections = new Map(
-        this.lastCollections.all().map((row) => [row.kiosk_id, { collectedAt: row.collected_at, discrepancyYen: row.discrepancy_yen }]),
-      );
-      return this.all.all().map((row) => ({
-        kiosk: kioskFromRow(row),
-        telemetry: telemetry.get(row.kiosk_id) ?? null,
-        devices: devices.get(row.kiosk_id) ?? [],
-        cashCollection: collections.get(row.kiosk_id) ?? null,
-      }));
-    });
+  async listViews(): Promise<KioskView[]> {
+    const { db } = this.store;
+    const [kiosks, telemetryRows, deviceRows, collectionRows] = await Promise.all([
+      db.selectFrom('kiosks').selectAll().orderBy('kiosk_id').execute(),
+      db.selectFrom('kiosk_telemetry').select(TELEMETRY_COLUMNS).execute(),
+      db.selectFrom('device_health').select(DEVICE_COLUMNS).orderBy('kiosk_id').orderBy('device_id').execute(),
+      // Each kiosk's latest collection: the row holding its highest seq.
+      db
+        .selectFrom('cash_collections as c')
+        .select(['c.kiosk_id', 'c.collected_at', 'c.discrepancy_yen'])
+        .where('c.seq', '=', (eb) =>
+          eb.selectFrom('cash_collections as latest').select((inner) => inner.fn.max('latest.seq').as('seq')).whereRef('latest.kiosk_id', '=', 'c.kiosk_id'),
+        )
+        .execute(),
+    ]);
+    const telemetry = new Map(telemetryRows.map((row) => [row.kiosk_id, telemetryFromRow(row)]));
+    const devices = new Map<string, DeviceHealth[]>();
+    for (const row of deviceRows) {
+      const list = devices.get(row.kiosk_id) ?? [];
+      list.push(deviceFromStored(row));
+      devices.set(row.kiosk_id, list);
+    }
+    const collections = new Map(collectionRows.map((row) => [row.kiosk_id, collectionFromRow(row)]));
+    return kiosks.map((row) => ({
+      kiosk: kioskFromRow(row),
+      telemetry: telemetry.get(row.kiosk_id) ?? null,
+      devices: devices.get(row.kiosk_id) ?? [],
+      cashCollection: collections.get(row.kiosk_id) ?? null,
+    }));
   }
 
-  setAgentVersion(kioskId: string, agentVersion: string): Promise<void> {
-    return settle(() => {
-      this.updateAgentVersion.run(agentVersion, kioskId);
-    });
+  async setAgentVersion(kioskId: string, agentVersion: string): Promise<void> {
+    await this.store.db.updateTable('kiosks').set({ agent_version: agentVersion }).where('kiosk_id', '=', kioskId).execute();
   }
 
-  countByStatus(): Promise<Map<KioskStatus, number>> {
-    return settle(() => new Map(this.statusCounts.all().map((row) => [row.status, row.n])));
+  async countByStatus(): Promise<Map<KioskStatus, number>> {
+    const rows = await this.store.db
+      .selectFrom('kiosks')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('public_key', 'is not', null)
+      .groupBy('status')
+      .execute();
+    // A kiosk the hub has not evaluated yet counts as offline.
+    const counts = new Map<KioskStatus, number>();
+    for (const row of rows) {
+      const status = (row.status ?? 'offline') as KioskStatus;
+      counts.set(status, (counts.get(status) ?? 0) + Number(row.n));
+    }
+    return counts;
   }
 }
