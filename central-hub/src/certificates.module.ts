@@ -5,7 +5,7 @@ import { loadCertificateFacts } from './domain/certificates/facts';
 import { CertificatesAgentHandlers } from './gateways/certificates.handlers';
 import { LOGGER, type Logger } from './logger';
 import { CARD_AUTH_REPOSITORY, SqliteCardAuthRepository } from './repositories/card-auth.repository';
-import { SqliteDatabase } from './repositories/database.repository';
+import { DATABASE } from './repositories/database.repository';
 import { ISSUANCE_REPOSITORY, SqliteIssuanceRepository } from './repositories/issuance.repository';
 import { MAINTENANCE_DAY_REPOSITORY, SqliteMaintenanceDayRepository } from './repositories/maintenance-day.repository';
 import { RESIDENT_RECORDS, SqliteResidentRecords } from './repositories/resident-records.repository';
@@ -15,6 +15,7 @@ import { CERTIFICATE_RENDERER, NOTO_SANS_CJK, PdfCertificateRenderer, type Certi
 import { CardAuthService } from './services/card-auth.service';
 import { CERTIFICATES_CONFIG, DEFAULT_CHALLENGE_TTL_MS, DEFAULT_SESSION_TTL_MS, type CertificatesConfig } from './services/certificates.config';
 import { CertificatesService } from './services/certificates.service';
+import type { HubStore } from './storage/hub-store';
 
 export interface CertificatesModuleOptions {
   /** The shared facts file (certificate types, kiosk fees, hours, municipalities). */
@@ -43,7 +44,7 @@ const SEED = 'CertificatesResidentSeed';
  * Certificate issuance: card authentication, resident records, catalogue and fees, issuance and ledger,
  * PDF rendering, the agents' certificate messages and the public verify page. Needs the global
  * runtime (LOGGER, CLOCK, RANDOM) and storage (DATABASE, KIOSK_REPOSITORY) modules, and the
- * CERTIFICATES_MIGRATION (in MIGRATIONS: its repositories prepare their statements at start).
+ * CERTIFICATES_MIGRATION (in MIGRATIONS).
  */
 @Module({})
 export class CertificatesModule {
@@ -78,14 +79,14 @@ export class CertificatesModule {
         { provide: CERTIFICATE_RENDERER, useFactory: () => new PdfCertificateRenderer(options.fonts ?? NOTO_SANS_CJK) },
         {
           provide: SEED,
-          useFactory: (database: SqliteDatabase, trust: TrustStore, log: Logger) => {
+          useFactory: async (store: HubStore, trust: TrustStore, log: Logger): Promise<number> => {
             if (!options.seedSyntheticResidents) return 0;
             let added = 0;
-            for (const anchor of trust.anchors()) added += seedSyntheticResidents(database.db, { certificateIssuer: anchor.certificate.subject });
+            for (const anchor of trust.anchors()) added += await seedSyntheticResidents(store, { certificateIssuer: anchor.certificate.subject });
             log.child({ module: 'certificates' }).info({ added }, 'synthetic residents seeded');
             return added;
           },
-          inject: [SqliteDatabase, TRUST_STORE, LOGGER],
+          inject: [DATABASE, TRUST_STORE, LOGGER],
         },
         CardAuthService,
         CertificatesService,

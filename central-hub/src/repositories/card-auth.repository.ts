@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 export interface CardSessionRecord {
   sessionId: string;
@@ -31,66 +30,45 @@ export const CARD_AUTH_REPOSITORY = 'CardAuthRepository';
 const PRUNE_EVERY_MS = 60_000;
 const KEEP_EXPIRED_MS = 60 * 60_000;
 
-interface SessionRow {
-  session_id: string;
-  kiosk_id: string;
-  resident_id: string;
-  created_at: string;
-  expires_at_ms: number;
-}
-
 @Injectable()
 export class SqliteCardAuthRepository implements CardAuthRepository {
-  private readonly insertChallenge: Statement<[string, string, number]>;
-  private readonly deleteChallenge: Statement<[string, string], { expires_at_ms: number }>;
-  private readonly insertSession: Statement<[string, string, string, string, number]>;
-  private readonly selectSession: Statement<[string], SessionRow>;
-  private readonly prune: (beforeMs: number) => void;
   private lastPrunedMs = 0;
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.insertChallenge = db.prepare('INSERT INTO card_challenges (challenge, kiosk_id, expires_at_ms) VALUES (?, ?, ?)');
-    this.deleteChallenge = db.prepare('DELETE FROM card_challenges WHERE challenge = ? AND kiosk_id = ? RETURNING expires_at_ms');
-    this.insertSession = db.prepare('INSERT INTO card_sessions (session_id, kiosk_id, resident_id, created_at, expires_at_ms) VALUES (?, ?, ?, ?, ?)');
-    this.selectSession = db.prepare('SELECT * FROM card_sessions WHERE session_id = ?');
-    const pruneChallenges = db.prepare<[number]>('DELETE FROM card_challenges WHERE expires_at_ms < ?');
-    const pruneSessions = db.prepare<[number]>('DELETE FROM card_sessions WHERE expires_at_ms < ?');
-    this.prune = (beforeMs) => {
-      pruneChallenges.run(beforeMs);
-      pruneSessions.run(beforeMs);
-    };
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
+
+  async saveChallenge(kioskId: string, challengeHex: string, expiresAtMs: number, nowMs: number): Promise<void> {
+    await this.maybePrune(nowMs);
+    await this.store.db.insertInto('card_challenges').values({ challenge: challengeHex, kiosk_id: kioskId, expires_at_ms: expiresAtMs }).execute();
   }
 
-  saveChallenge(kioskId: string, challengeHex: string, expiresAtMs: number, nowMs: number): Promise<void> {
-    return settle(() => {
-      this.maybePrune(nowMs);
-      this.insertChallenge.run(challengeHex, kioskId, expiresAtMs);
-    });
+  async takeChallenge(kioskId: string, challengeHex: string): Promise<{ expiresAtMs: number } | undefined> {
+    // One statement deletes and returns: of two attempts with one challenge, only one gets it back.
+    const row = await this.store.db
+      .deleteFrom('card_challenges')
+      .where('challenge', '=', challengeHex)
+      .where('kiosk_id', '=', kioskId)
+      .returning('expires_at_ms')
+      .executeTakeFirst();
+    return row ? { expiresAtMs: row.expires_at_ms } : undefined;
   }
 
-  takeChallenge(kioskId: string, challengeHex: string): Promise<{ expiresAtMs: number } | undefined> {
-    return settle(() => {
-      const row = this.deleteChallenge.get(challengeHex, kioskId);
-      return row ? { expiresAtMs: row.expires_at_ms } : undefined;
-    });
+  async createSession(s: CardSessionRecord): Promise<void> {
+    await this.store.db
+      .insertInto('card_sessions')
+      .values({ session_id: s.sessionId, kiosk_id: s.kioskId, resident_id: s.residentId, created_at: s.createdAt, expires_at_ms: s.expiresAtMs })
+      .execute();
   }
 
-  createSession(s: CardSessionRecord): Promise<void> {
-    return settle(() => {
-      this.insertSession.run(s.sessionId, s.kioskId, s.residentId, s.createdAt, s.expiresAtMs);
-    });
+  async findSession(sessionId: string): Promise<CardSessionRecord | undefined> {
+    const row = await this.store.db.selectFrom('card_sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+    return row ? { sessionId: row.session_id, kioskId: row.kiosk_id, residentId: row.resident_id, createdAt: row.created_at, expiresAtMs: row.expires_at_ms } : undefined;
   }
 
-  findSession(sessionId: string): Promise<CardSessionRecord | undefined> {
-    return settle(() => {
-      const row = this.selectSession.get(sessionId);
-      return row ? { sessionId: row.session_id, kioskId: row.kiosk_id, residentId: row.resident_id, createdAt: row.created_at, expiresAtMs: row.expires_at_ms } : undefined;
-    });
-  }
-
-  private maybePrune(nowMs: number): void {
+  private async maybePrune(nowMs: number): Promise<void> {
     if (nowMs - this.lastPrunedMs < PRUNE_EVERY_MS) return;
     this.lastPrunedMs = nowMs;
-    this.prune(nowMs - KEEP_EXPIRED_MS);
+    const beforeMs = nowMs - KEEP_EXPIRED_MS;
+    await this.store.db.deleteFrom('card_challenges').where('expires_at_ms', '<', beforeMs).execute();
+    await this.store.db.deleteFrom('card_sessions').where('expires_at_ms', '<', beforeMs).execute();
   }
 }

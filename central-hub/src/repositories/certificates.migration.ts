@@ -134,3 +134,24 @@ export const CERTIFICATES_MIGRATION: Omit<Migration, 'version'> = {
     ) WITHOUT ROWID;
   `,
 };
+
+/**
+ * One serial counter per municipality and JST year (issue 13). `MAX(serial_seq) + 1` handed two writers
+ * the same number on PostgreSQL (the second failed on the unique serial after the resident had paid);
+ * the issuance now takes its number with one atomic upsert on this row, which also holds concurrent
+ * issuers of one municipality in line. Seeded with the highest serial each municipality issued so far.
+ * Listed in MIGRATIONS (migrations.ts) as version 10.
+ */
+export const CERTIFICATE_SERIAL_COUNTERS_MIGRATION: Omit<Migration, 'version'> = {
+  name: 'certificate serial counters',
+  sql: `
+    CREATE TABLE certificate_serial_counters (
+      municipality TEXT NOT NULL,
+      serial_year INTEGER NOT NULL,
+      last_seq INTEGER NOT NULL CHECK (last_seq >= 1),
+      PRIMARY KEY (municipality, serial_year)
+    ) WITHOUT ROWID;
+    INSERT INTO certificate_serial_counters (municipality, serial_year, last_seq)
+      SELECT municipality, serial_year, MAX(serial_seq) FROM certificate_issuances GROUP BY municipality, serial_year;
+  `,
+};

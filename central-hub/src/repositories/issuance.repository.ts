@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database, Statement } from 'better-sqlite3';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { CertificateOptionsSchema, type CertificateOptions, type CertificateType } from '@kiosk/protocols';
 import { formatSerial } from '../domain/certificates/codes';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { CertificateIssuancesTable, CertificateLedgerTable } from '../storage/hub-schema';
+import { onPostgres, type HubDb, type HubStore, type Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 export interface IssuanceRecord {
   issuanceId: string;
@@ -59,118 +60,170 @@ export interface IssuanceRepository {
 }
 export const ISSUANCE_REPOSITORY = 'IssuanceRepository';
 
-interface IssuanceRow {
-  issuance_id: string;
-  transaction_id: string;
-  request_hash: string;
-  kiosk_id: string;
-  municipality: string;
-  resident_id: string;
-  certificate_type: CertificateType;
-  options_json: string;
-  copies: number;
-  unit_fee_yen: number;
-  fee_yen: number;
-  serial: string;
-  verification_code: string;
-  issued_at: string;
-  voided_at: string | null;
-}
+type IssuanceRow = Selectable<CertificateIssuancesTable>;
+type LedgerRow = Insertable<CertificateLedgerTable>;
+
+/**
+ * Issuances and refunds of one transaction id wait for each other on PostgreSQL (a transaction-scoped
+ * advisory lock in this class of keys), so that "already issued?" and "already refunded?" are answered
+ * from what the other committed. SQLite has one writer: nothing to wait for.
+ */
+const TRANSACTION_KEY_LOCK_CLASS = 13;
 
 @Injectable()
 export class SqliteIssuanceRepository implements IssuanceRepository {
-  private readonly db: Database;
-  private readonly byTransaction: Statement<[string], IssuanceRow>;
-  private readonly byCode: Statement<[string], IssuanceRow>;
-  private readonly nextSeq: Statement<[string, number], number>;
-  private readonly insertIssuance: Statement<Record<string, unknown>>;
-  private readonly insertLedger: Statement<Record<string, unknown>>;
-  private readonly refundExists: Statement<[string], number>;
-  private readonly voidIssuance: Statement<[string, string]>;
-
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.db = db;
-    this.byTransaction = db.prepare('SELECT * FROM certificate_issuances WHERE transaction_id = ?');
-    this.byCode = db.prepare('SELECT * FROM certificate_issuances WHERE verification_code = ?');
-    this.nextSeq = db
-      .prepare<[string, number], number>('SELECT COALESCE(MAX(serial_seq), 0) + 1 FROM certificate_issuances WHERE municipality = ? AND serial_year = ?')
-      .pluck();
-    this.insertIssuance = db.prepare(`INSERT INTO certificate_issuances (issuance_id, transaction_id, request_hash, kiosk_id, municipality,
-        resident_id, certificate_type, options_json, copies, unit_fee_yen, fee_yen, serial, serial_year, serial_seq, verification_code, issued_at)
-      VALUES (@issuanceId, @transactionId, @requestHash, @kioskId, @municipality, @residentId, @certificateType, @optionsJson, @copies,
-        @unitFeeYen, @feeYen, @serial, @serialYear, @serialSeq, @verificationCode, @issuedAt)`);
-    this.insertLedger = db.prepare(`INSERT INTO certificate_ledger (kind, transaction_id, issuance_id, kiosk_id, municipality, certificate_type,
-        copies, amount_yen, serial, detail, occurred_at)
-      VALUES (@kind, @transactionId, @issuanceId, @kioskId, @municipality, @certificateType, @copies, @amountYen, @serial, @detail, @occurredAt)
-      ON CONFLICT (transaction_id, kind) DO NOTHING`);
-    this.refundExists = db.prepare<[string], number>("SELECT count(*) FROM certificate_ledger WHERE transaction_id = ? AND kind = 'refund'").pluck();
-    this.voidIssuance = db.prepare('UPDATE certificate_issuances SET voided_at = ? WHERE transaction_id = ? AND voided_at IS NULL');
-  }
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   findByTransaction(transactionId: string): Promise<IssuanceRecord | undefined> {
-    return settle(() => fromRow(this.byTransaction.get(transactionId)));
+    return this.issuanceOf(this.store.db, transactionId);
   }
 
-  findByVerificationCode(code: string): Promise<IssuanceRecord | undefined> {
-    return settle(() => fromRow(this.byCode.get(code)));
+  async findByVerificationCode(code: string): Promise<IssuanceRecord | undefined> {
+    return fromRow(await this.store.db.selectFrom('certificate_issuances').selectAll().where('verification_code', '=', code).executeTakeFirst());
   }
 
+  /**
+   * Read committed: what keeps two issuances apart is the transaction id's lock, the unique keys and
+   * the serial counter's atomic upsert (whose row lock holds one municipality's issuers in line), so
+   * a serializable transaction would only be refused and re-run on every concurrent issue.
+   */
   recordIssuance(draft: NewIssuance): Promise<IssuanceOutcome> {
-    return settle(() =>
-      this.db.transaction((): IssuanceOutcome => {
-        const existing = fromRow(this.byTransaction.get(draft.transactionId));
+    return this.store.transaction(
+      async (tx): Promise<IssuanceOutcome> => {
+        await lockTransactionKey(tx, draft.transactionId);
+        const existing = await this.issuanceOf(tx, draft.transactionId);
         if (existing) return { kind: 'existing', record: existing };
-        if (this.refundExists.get(draft.transactionId)) return { kind: 'refunded' };
-        const serialSeq = this.nextSeq.get(draft.municipality, draft.serialYear) ?? 1;
+        if (await refundRecorded(tx, draft.transactionId)) return { kind: 'refunded' };
+        const serialSeq = await nextSerialSeq(tx, draft.municipality, draft.serialYear);
         const serial = formatSerial(draft.serialPrefix, draft.serialYear, serialSeq);
-        const { serialPrefix: _prefix, options, ...fields } = draft;
-        this.insertIssuance.run({ ...fields, serial, serialSeq, optionsJson: JSON.stringify(options) });
-        const ledger = {
-          transactionId: draft.transactionId,
-          issuanceId: draft.issuanceId,
-          kioskId: draft.kioskId,
-          municipality: draft.municipality,
-          certificateType: draft.certificateType,
-          copies: draft.copies,
-          amountYen: draft.feeYen,
-          serial,
-          detail: null,
-          occurredAt: draft.issuedAt,
-        };
-        this.insertLedger.run({ ...ledger, kind: 'payment' });
-        this.insertLedger.run({ ...ledger, kind: 'issuance' });
-        const record = fromRow(this.byTransaction.get(draft.transactionId));
-        if (!record) throw new Error('issuance vanished inside its own transaction');
+        const row = await tx
+          .insertInto('certificate_issuances')
+          .values({
+            issuance_id: draft.issuanceId,
+            transaction_id: draft.transactionId,
+            request_hash: draft.requestHash,
+            kiosk_id: draft.kioskId,
+            municipality: draft.municipality,
+            resident_id: draft.residentId,
+            certificate_type: draft.certificateType,
+            options_json: JSON.stringify(draft.options),
+            copies: draft.copies,
+            unit_fee_yen: draft.unitFeeYen,
+            fee_yen: draft.feeYen,
+            serial,
+            serial_year: draft.serialYear,
+            serial_seq: serialSeq,
+            verification_code: draft.verificationCode,
+            issued_at: draft.issuedAt,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const record = fromRow(row);
+        if (!record) throw new Error('the issuance just inserted came back empty');
+        const ledger = ledgerOfIssuance(record);
+        await tx
+          .insertInto('certificate_ledger')
+          .values([
+            { ...ledger, kind: 'payment' },
+            { ...ledger, kind: 'issuance' },
+          ])
+          .execute();
         return { kind: 'created', record };
-      })(),
+      },
+      { isolation: 'read committed' },
     );
   }
 
+  /** Read committed, as `recordIssuance`: the transaction id's lock and the ledger's unique key keep it right. */
   recordRefund(refund: NewRefund): Promise<RefundOutcome> {
-    return settle(() =>
-      this.db.transaction((): RefundOutcome => {
-        const issuance = fromRow(this.byTransaction.get(refund.transactionId));
+    return this.store.transaction(
+      async (tx): Promise<RefundOutcome> => {
+        await lockTransactionKey(tx, refund.transactionId);
+        const issuance = await this.issuanceOf(tx, refund.transactionId);
         if (issuance && issuance.kioskId !== refund.kioskId) return { kind: 'refused', reason: 'idempotency-conflict' };
         if (issuance && refund.amountYen > issuance.feeYen) return { kind: 'refused', reason: 'refund-exceeds-payment' };
-        const inserted = this.insertLedger.run({
-          kind: 'refund',
-          transactionId: refund.transactionId,
-          issuanceId: issuance?.issuanceId ?? null,
-          kioskId: refund.kioskId,
-          municipality: issuance?.municipality ?? null,
-          certificateType: issuance?.certificateType ?? null,
-          copies: issuance?.copies ?? null,
-          amountYen: refund.amountYen,
-          serial: issuance?.serial ?? null,
-          detail: refund.detail,
-          occurredAt: refund.at,
-        });
-        if (inserted.changes === 0) return { kind: 'duplicate', voided: issuance ?? null };
-        this.voidIssuance.run(refund.at, refund.transactionId);
+        const inserted = await tx
+          .insertInto('certificate_ledger')
+          .values({
+            kind: 'refund',
+            transaction_id: refund.transactionId,
+            issuance_id: issuance?.issuanceId ?? null,
+            kiosk_id: refund.kioskId,
+            municipality: issuance?.municipality ?? null,
+            certificate_type: issuance?.certificateType ?? null,
+            copies: issuance?.copies ?? null,
+            amount_yen: refund.amountYen,
+            serial: issuance?.serial ?? null,
+            detail: refund.detail,
+            occurred_at: refund.at,
+          })
+          .onConflict((conflict) => conflict.columns(['transaction_id', 'kind']).doNothing())
+          .returning('entry_id')
+          .executeTakeFirst();
+        if (!inserted) return { kind: 'duplicate', voided: issuance ?? null };
+        await tx
+          .updateTable('certificate_issuances')
+          .set({ voided_at: refund.at })
+          .where('transaction_id', '=', refund.transactionId)
+          .where('voided_at', 'is', null)
+          .execute();
         return { kind: 'recorded', voided: issuance ? { ...issuance, voidedAt: refund.at } : null };
-      })(),
+      },
+      { isolation: 'read committed' },
     );
   }
+
+  private async issuanceOf(db: HubDb | Tx, transactionId: string): Promise<IssuanceRecord | undefined> {
+    return fromRow(await db.selectFrom('certificate_issuances').selectAll().where('transaction_id', '=', transactionId).executeTakeFirst());
+  }
+}
+
+/** PostgreSQL: waits for (and then holds, until commit) any other issue or refund of this transaction id. */
+async function lockTransactionKey(tx: Tx, transactionId: string): Promise<void> {
+  if (!onPostgres(tx)) return;
+  await sql`SELECT pg_advisory_xact_lock(${TRANSACTION_KEY_LOCK_CLASS}, hashtext(${transactionId}))`.execute(tx);
+}
+
+async function refundRecorded(tx: Tx, transactionId: string): Promise<boolean> {
+  const refund = await tx
+    .selectFrom('certificate_ledger')
+    .select('entry_id')
+    .where('transaction_id', '=', transactionId)
+    .where('kind', '=', 'refund')
+    .executeTakeFirst();
+  return refund !== undefined;
+}
+
+/**
+ * The municipality's next serial number of the year, in one atomic statement: the counter row is
+ * created at 1 or incremented, and stays locked until the issuance commits (a rolled-back issuance
+ * gives its number back), so two issuers never hold the same number.
+ */
+async function nextSerialSeq(tx: Tx, municipality: string, serialYear: number): Promise<number> {
+  const counter = await tx
+    .insertInto('certificate_serial_counters')
+    .values({ municipality, serial_year: serialYear, last_seq: 1 })
+    .onConflict((conflict) =>
+      conflict.columns(['municipality', 'serial_year']).doUpdateSet((eb) => ({ last_seq: eb('certificate_serial_counters.last_seq', '+', 1) })),
+    )
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return counter.last_seq;
+}
+
+function ledgerOfIssuance(record: IssuanceRecord): Omit<LedgerRow, 'kind'> {
+  return {
+    transaction_id: record.transactionId,
+    issuance_id: record.issuanceId,
+    kiosk_id: record.kioskId,
+    municipality: record.municipality,
+    certificate_type: record.certificateType,
+    copies: record.copies,
+    amount_yen: record.feeYen,
+    serial: record.serial,
+    detail: null,
+    occurred_at: record.issuedAt,
+  };
 }
 
 function fromRow(row: IssuanceRow | undefined): IssuanceRecord | undefined {
@@ -182,7 +235,8 @@ function fromRow(row: IssuanceRow | undefined): IssuanceRecord | undefined {
     kioskId: row.kiosk_id,
     municipality: row.municipality,
     residentId: row.resident_id,
-    certificateType: row.certificate_type,
+    // Written by this class from the protocol's own values (the schema types the column TEXT).
+    certificateType: row.certificate_type as CertificateType,
     // Written by this class from a parsed value; parsed again so a hand-edited row cannot smuggle options in.
     options: CertificateOptionsSchema.parse(JSON.parse(row.options_json)),
     copies: row.copies,

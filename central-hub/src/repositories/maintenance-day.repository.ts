@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { AuditEntry, MaintenanceDay } from '@kiosk/protocols';
-import { prepareAuditAppend, type AuditDraft } from './audit.sql';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore } from '../storage/hub-store';
+import { appendAudit, type AuditDraft } from './audit.sql';
+import { DATABASE } from './database.repository';
 
 /** A change of the maintenance days and its audit row, written in one transaction. */
 export interface MaintenanceDayChangeOutcome {
@@ -36,52 +36,55 @@ export const MAINTENANCE_DAY_REPOSITORY = 'MaintenanceDayRepository';
 
 @Injectable()
 export class SqliteMaintenanceDayRepository implements MaintenanceDayRepository {
-  private readonly list: Statement<[string, string], string>;
-  private readonly listForKiosk: Statement<[string, string, string], string>;
-  private readonly scheduled: Statement<[string, string], MaintenanceDay>;
-  private readonly setTx: (key: MaintenanceDayKey, setAt: string, audit: (changed: boolean) => AuditDraft) => MaintenanceDayChangeOutcome;
-  private readonly clearTx: (key: MaintenanceDayKey, audit: (changed: boolean) => AuditDraft) => MaintenanceDayChangeOutcome;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.list = db
-      .prepare<[string, string], string>('SELECT day FROM certificate_maintenance_days WHERE municipality = ? AND day >= ? AND kiosk_id IS NULL ORDER BY day')
-      .pluck();
-    this.listForKiosk = db
-      .prepare<[string, string, string], string>(
-        'SELECT DISTINCT day FROM certificate_maintenance_days WHERE municipality = ? AND day >= ? AND (kiosk_id IS NULL OR kiosk_id = ?) ORDER BY day',
-      )
-      .pluck();
-    this.scheduled = db.prepare<[string, string], MaintenanceDay>(
-      'SELECT day, kiosk_id AS kioskId, set_at AS setAt FROM certificate_maintenance_days WHERE municipality = ? AND day >= ? ORDER BY day, ifnull(kiosk_id, \'\')',
-    );
-    const insert = db.prepare<[string, string, string | null, string]>(
-      'INSERT INTO certificate_maintenance_days (municipality, day, kiosk_id, set_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    );
-    const remove = db.prepare<[string, string, string | null]>('DELETE FROM certificate_maintenance_days WHERE municipality = ? AND day = ? AND kiosk_id IS ?');
-    const appendAudit = prepareAuditAppend(db);
-    this.setTx = db.transaction((key: MaintenanceDayKey, setAt: string, audit: (changed: boolean) => AuditDraft) => {
-      const changed = insert.run(key.municipality, key.day, key.kioskId, setAt).changes === 1;
-      return { changed, entry: appendAudit(audit(changed)) };
-    });
-    this.clearTx = db.transaction((key: MaintenanceDayKey, audit: (changed: boolean) => AuditDraft) => {
-      const changed = remove.run(key.municipality, key.day, key.kioskId).changes === 1;
-      return { changed, entry: appendAudit(audit(changed)) };
-    });
-  }
-
-  listFrom(municipality: string, fromDay: string, kioskId?: string): Promise<string[]> {
-    return settle(() => (kioskId === undefined ? this.list.all(municipality, fromDay) : this.listForKiosk.all(municipality, fromDay, kioskId)));
+  async listFrom(municipality: string, fromDay: string, kioskId?: string): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('certificate_maintenance_days')
+      .select('day')
+      .distinct()
+      .where('municipality', '=', municipality)
+      .where('day', '>=', fromDay)
+      .where((eb) => (kioskId === undefined ? eb('kiosk_id', 'is', null) : eb.or([eb('kiosk_id', 'is', null), eb('kiosk_id', '=', kioskId)])))
+      .orderBy('day')
+      .execute();
+    return rows.map((row) => row.day);
   }
 
   listScheduled(municipality: string, fromDay: string): Promise<MaintenanceDay[]> {
-    return settle(() => this.scheduled.all(municipality, fromDay));
+    return this.store.db
+      .selectFrom('certificate_maintenance_days')
+      .select(['day', 'kiosk_id as kioskId', 'set_at as setAt'])
+      .where('municipality', '=', municipality)
+      .where('day', '>=', fromDay)
+      .orderBy('day')
+      .orderBy(sql`coalesce(kiosk_id, '')`)
+      .execute();
   }
 
   set(key: MaintenanceDayKey, setAt: string, audit: (changed: boolean) => AuditDraft): Promise<MaintenanceDayChangeOutcome> {
-    return settle(() => this.setTx(key, setAt, audit));
+    return this.store.transaction(async (tx) => {
+      // The unique index counts a NULL kiosk as one value, so a day is scheduled once per municipality and kiosk.
+      const inserted = await tx
+        .insertInto('certificate_maintenance_days')
+        .values({ municipality: key.municipality, day: key.day, kiosk_id: key.kioskId, set_at: setAt })
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      const changed = Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+      return { changed, entry: await appendAudit(tx, audit(changed)) };
+    });
   }
 
   clear(key: MaintenanceDayKey, audit: (changed: boolean) => AuditDraft): Promise<MaintenanceDayChangeOutcome> {
-    return settle(() => this.clearTx(key, audit));
+    return this.store.transaction(async (tx) => {
+      const deleted = await tx
+        .deleteFrom('certificate_maintenance_days')
+        .where('municipality', '=', key.municipality)
+        .where('day', '=', key.day)
+        .where((eb) => (key.kioskId === null ? eb('kiosk_id', 'is', null) : eb('kiosk_id', '=', key.kioskId)))
+        .executeTakeFirst();
+      const changed = Number(deleted.numDeletedRows) === 1;
+      return { changed, entry: await appendAudit(tx, audit(changed)) };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CASH_RECONCILIATION_MIGRATION } from './cash-reconciliation.migration';
-import { CERTIFICATES_MIGRATION } from './certificates.migration';
+import { CERTIFICATE_SERIAL_COUNTERS_MIGRATION, CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_MIGRATION } from './lottery.migration';
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
@@ -247,6 +247,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, ...CASH_RECONCILIATION_MIGRATION },
   { version: 8, ...LOTTERY_OFFLINE_SESSION_MIGRATION },
   { version: 9, ...MAINTENANCE_DAY_KIOSK_MIGRATION },
+  { version: 10, ...CERTIFICATE_SERIAL_COUNTERS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

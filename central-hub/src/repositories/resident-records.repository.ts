@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import type { Selectable } from 'kysely';
 import type { Gender, HouseholdMemberRecord, RegisterMemberRecord, ResidentDossier, TaxRecord } from '../domain/certificates/resident';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { ResidentsTable } from '../storage/hub-schema';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 /**
  * The municipal records behind the certificates: who a card belongs to, and what the certificates say
@@ -15,89 +16,61 @@ export interface ResidentRecords {
 }
 export const RESIDENT_RECORDS = 'ResidentRecords';
 
-interface ResidentRow {
-  resident_id: string;
-  municipality: string;
-  household_id: string;
-  name_ja: string;
-  name_kana: string;
-  birth_date: string;
-  gender: Gender;
-  household_relationship: string;
-  became_resident_on: string;
-  register_id: string | null;
-  register_relationship: string | null;
-  seal_registration_number: string | null;
-  seal_registered_on: string | null;
-}
-
-interface HouseholdRow {
-  household_id: string;
-  address: string;
-  head_name: string;
-}
-
-interface RegisterRow {
-  register_id: string;
-  honseki: string;
-  register_head: string;
-  held_here: number;
-}
+type ResidentRow = Selectable<ResidentsTable>;
 
 @Injectable()
 export class SqliteResidentRecords implements ResidentRecords {
-  private readonly byCertificate: Statement<[string, string], string>;
-  private readonly resident: Statement<[string], ResidentRow>;
-  private readonly household: Statement<[string], HouseholdRow>;
-  private readonly householdMembers: Statement<[string], ResidentRow>;
-  private readonly register: Statement<[string], RegisterRow>;
-  private readonly registerMembers: Statement<[string], ResidentRow>;
-  private readonly taxRecords: Statement<[string], { fiscal_year: number; total_income_yen: number; municipal_tax_yen: number; prefectural_tax_yen: number }>;
-  private readonly addresses: Statement<[string], { address: string; since: string }>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.byCertificate = db
-      .prepare<[string, string], string>('SELECT resident_id FROM resident_certificates WHERE cert_issuer = ? AND cert_serial = ?')
-      .pluck();
-    this.resident = db.prepare('SELECT * FROM residents WHERE resident_id = ?');
-    this.household = db.prepare('SELECT household_id, address, head_name FROM resident_households WHERE household_id = ?');
-    this.householdMembers = db.prepare('SELECT * FROM residents WHERE household_id = ? ORDER BY household_order');
-    this.register = db.prepare('SELECT * FROM resident_family_registers WHERE register_id = ?');
-    this.registerMembers = db.prepare('SELECT * FROM residents WHERE register_id = ? ORDER BY register_order');
-    this.taxRecords = db.prepare('SELECT * FROM resident_tax_records WHERE resident_id = ? ORDER BY fiscal_year');
-    this.addresses = db.prepare('SELECT address, since FROM resident_address_history WHERE resident_id = ? ORDER BY since');
+  async findResidentByCertificate(issuer: string, serialNumber: string): Promise<string | undefined> {
+    const row = await this.store.db
+      .selectFrom('resident_certificates')
+      .select('resident_id')
+      .where('cert_issuer', '=', issuer)
+      .where('cert_serial', '=', serialNumber)
+      .executeTakeFirst();
+    return row?.resident_id;
   }
 
-  findResidentByCertificate(issuer: string, serialNumber: string): Promise<string | undefined> {
-    return settle(() => this.byCertificate.get(issuer, serialNumber));
-  }
-
+  /** One read-only transaction, so the dossier is one state of the register (PostgreSQL: one snapshot). */
   loadDossier(residentId: string): Promise<ResidentDossier | undefined> {
-    return settle(() => {
-      const row = this.resident.get(residentId);
+    return this.store.transaction(async (tx): Promise<ResidentDossier | undefined> => {
+      const row = await tx.selectFrom('residents').selectAll().where('resident_id', '=', residentId).executeTakeFirst();
       if (!row) return undefined;
-      const household = this.household.get(row.household_id);
+      const household = await tx
+        .selectFrom('resident_households')
+        .select(['household_id', 'address', 'head_name'])
+        .where('household_id', '=', row.household_id)
+        .executeTakeFirst();
       if (!household) throw new Error(`resident ${residentId} has no household row`);
-      const register = row.register_id ? this.register.get(row.register_id) : undefined;
+      const householdMembers = await tx.selectFrom('residents').selectAll().where('household_id', '=', row.household_id).orderBy('household_order').execute();
+      const register = row.register_id
+        ? await tx.selectFrom('resident_family_registers').selectAll().where('register_id', '=', row.register_id).executeTakeFirst()
+        : undefined;
+      const registerMembers =
+        register && register.held_here === 1
+          ? await tx.selectFrom('residents').selectAll().where('register_id', '=', register.register_id).orderBy('register_order').execute()
+          : null;
+      const taxRecords = await tx.selectFrom('resident_tax_records').selectAll().where('resident_id', '=', residentId).orderBy('fiscal_year').execute();
+      const addressHistory = await tx
+        .selectFrom('resident_address_history')
+        .select(['address', 'since'])
+        .where('resident_id', '=', residentId)
+        .orderBy('since')
+        .execute();
       return {
         residentId: row.resident_id,
         municipality: row.municipality,
         address: household.address,
-        household: {
-          householdId: household.household_id,
-          headName: household.head_name,
-          members: this.householdMembers.all(row.household_id).map(toHouseholdMember),
-        },
+        household: { householdId: household.household_id, headName: household.head_name, members: householdMembers.map(toHouseholdMember) },
         domicile: register ? { honseki: register.honseki, registerHead: register.register_head } : null,
         familyRegister:
-          register && register.held_here === 1
-            ? { honseki: register.honseki, registerHead: register.register_head, members: this.registerMembers.all(register.register_id).map(toRegisterMember) }
-            : null,
+          register && registerMembers ? { honseki: register.honseki, registerHead: register.register_head, members: registerMembers.map(toRegisterMember) } : null,
         seal:
           row.seal_registration_number && row.seal_registered_on
             ? { registrationNumber: row.seal_registration_number, registeredOn: row.seal_registered_on }
             : null,
-        taxRecords: this.taxRecords.all(residentId).map(
+        taxRecords: taxRecords.map(
           (t): TaxRecord => ({
             fiscalYear: t.fiscal_year,
             totalIncomeYen: t.total_income_yen,
@@ -105,7 +78,7 @@ export class SqliteResidentRecords implements ResidentRecords {
             prefecturalTaxYen: t.prefectural_tax_yen,
           }),
         ),
-        addressHistory: this.addresses.all(residentId),
+        addressHistory,
       };
     });
   }
@@ -117,12 +90,15 @@ function toHouseholdMember(row: ResidentRow): HouseholdMemberRecord {
     nameJa: row.name_ja,
     nameKana: row.name_kana,
     birthDate: row.birth_date,
-    gender: row.gender,
+    gender: genderOf(row),
     relationship: row.household_relationship,
     becameResidentOn: row.became_resident_on,
   };
 }
 
 function toRegisterMember(row: ResidentRow): RegisterMemberRecord {
-  return { memberId: row.resident_id, nameJa: row.name_ja, birthDate: row.birth_date, gender: row.gender, relationship: row.register_relationship ?? '' };
+  return { memberId: row.resident_id, nameJa: row.name_ja, birthDate: row.birth_date, gender: genderOf(row), relationship: row.register_relationship ?? '' };
 }
+
+/** The column is CHECKed to 'male' or 'female' (the schema types it TEXT). */
+const genderOf = (row: ResidentRow): Gender => row.gender as Gender;

@@ -1,5 +1,7 @@
-import type { Database } from 'better-sqlite3';
+import type { Insertable } from 'kysely';
 import type { Gender } from '../domain/certificates/resident';
+import type { HubSchema } from '../storage/hub-schema';
+import type { HubStore } from '../storage/hub-store';
 
 /**
  * Synthetic residents of Toyonaka for tests and the demo: invented people, real town names, house
@@ -105,47 +107,79 @@ const HOUSEHOLDS: SeedHousehold[] = [
 /** Municipal tax (6 %) and prefectural tax (4 %) of a synthetic income, roughly as 住民税 is split. */
 const taxes = (income: number) => ({ municipal: Math.floor((income * 0.06) / 100) * 100, prefectural: Math.floor((income * 0.04) / 100) * 100 });
 
-/**
- * Inserts the synthetic residents unless they are there already; returns how many residents it added.
- * `certificateIssuer` is the issuer DN (as node:crypto prints it) of the CA that issued the cards.
- */
-export function seedSyntheticResidents(db: Database, options: { certificateIssuer: string }): number {
-  const insertRegister = db.prepare('INSERT OR IGNORE INTO resident_family_registers (register_id, honseki, register_head, held_here) VALUES (?, ?, ?, ?)');
-  const insertHousehold = db.prepare('INSERT OR IGNORE INTO resident_households (household_id, municipality, address, head_name) VALUES (?, ?, ?, ?)');
-  const insertResident = db.prepare(`INSERT OR IGNORE INTO residents (resident_id, municipality, household_id, household_order, name_ja, name_kana,
-      birth_date, gender, household_relationship, became_resident_on, register_id, register_order, register_relationship,
-      seal_registration_number, seal_registered_on) VALUES (?, '豊中市', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertCertificate = db.prepare('INSERT OR IGNORE INTO resident_certificates (cert_issuer, cert_serial, resident_id) VALUES (?, ?, ?)');
-  const insertAddress = db.prepare('INSERT OR IGNORE INTO resident_address_history (resident_id, since, address) VALUES (?, ?, ?)');
-  const insertTax = db.prepare(`INSERT OR IGNORE INTO resident_tax_records (resident_id, fiscal_year, total_income_yen, municipal_tax_yen, prefectural_tax_yen)
-      VALUES (?, ?, ?, ?, ?)`);
+type Rows<Table extends keyof HubSchema> = Insertable<HubSchema[Table]>[];
 
-  return db.transaction(() => {
-    let added = 0;
-    for (const r of REGISTERS) insertRegister.run(r.id, r.honseki, r.head, r.heldHere ? 1 : 0);
-    const registerOrder = new Map<string, number>();
-    for (const household of HOUSEHOLDS) {
-      const head = household.members[0];
-      insertHousehold.run(household.id, '豊中市', household.address, head?.name[0] ?? '');
-      household.members.forEach((p, index) => {
-        const order = p.register ? (registerOrder.get(p.register[0]) ?? 0) + 1 : null;
-        if (p.register) registerOrder.set(p.register[0], order ?? 1);
-        added += insertResident.run(
-          p.id, household.id, index + 1, p.name[0], p.name[1], p.birth, p.gender, p.relationship, p.since,
-          p.register?.[0] ?? null, order, p.register?.[1] ?? null, p.seal?.[0] ?? null, p.seal?.[1] ?? null,
-        ).changes;
-        if (p.certificateSerial) insertCertificate.run(options.certificateIssuer, p.certificateSerial, p.id);
-        if (p.previousAddress) insertAddress.run(p.id, p.previousAddress[1], p.previousAddress[0]);
-        insertAddress.run(p.id, p.since, household.address);
-        for (const year of p.taxYears ?? []) {
-          const income = p.income ?? 0;
-          const t = taxes(income);
-          insertTax.run(p.id, year, income, t.municipal, t.prefectural);
-        }
+/** The seed as rows of each table, in the order foreign keys need them. */
+interface SeedRows {
+  registers: Rows<'resident_family_registers'>;
+  households: Rows<'resident_households'>;
+  residents: Rows<'residents'>;
+  certificates: Rows<'resident_certificates'>;
+  addresses: Rows<'resident_address_history'>;
+  taxRecords: Rows<'resident_tax_records'>;
+}
+
+function seedRows(certificateIssuer: string): SeedRows {
+  const rows: SeedRows = {
+    registers: REGISTERS.map((r) => ({ register_id: r.id, honseki: r.honseki, register_head: r.head, held_here: r.heldHere ? 1 : 0 })),
+    households: [],
+    residents: [],
+    certificates: [],
+    addresses: [],
+    taxRecords: [],
+  };
+  const registerOrder = new Map<string, number>();
+  for (const household of HOUSEHOLDS) {
+    rows.households.push({ household_id: household.id, municipality: '豊中市', address: household.address, head_name: household.members[0]?.name[0] ?? '' });
+    household.members.forEach((p, index) => {
+      const order = p.register ? (registerOrder.get(p.register[0]) ?? 0) + 1 : null;
+      if (p.register) registerOrder.set(p.register[0], order ?? 1);
+      rows.residents.push({
+        resident_id: p.id,
+        municipality: '豊中市',
+        household_id: household.id,
+        household_order: index + 1,
+        name_ja: p.name[0],
+        name_kana: p.name[1],
+        birth_date: p.birth,
+        gender: p.gender,
+        household_relationship: p.relationship,
+        became_resident_on: p.since,
+        register_id: p.register?.[0] ?? null,
+        register_order: order,
+        register_relationship: p.register?.[1] ?? null,
+        seal_registration_number: p.seal?.[0] ?? null,
+        seal_registered_on: p.seal?.[1] ?? null,
       });
-    }
-    return added;
-  })();
+      if (p.certificateSerial) rows.certificates.push({ cert_issuer: certificateIssuer, cert_serial: p.certificateSerial, resident_id: p.id });
+      if (p.previousAddress) rows.addresses.push({ resident_id: p.id, since: p.previousAddress[1], address: p.previousAddress[0] });
+      rows.addresses.push({ resident_id: p.id, since: p.since, address: household.address });
+      for (const year of p.taxYears ?? []) {
+        const income = p.income ?? 0;
+        const t = taxes(income);
+        rows.taxRecords.push({ resident_id: p.id, fiscal_year: year, total_income_yen: income, municipal_tax_yen: t.municipal, prefectural_tax_yen: t.prefectural });
+      }
+    });
+  }
+  return rows;
+}
+
+/**
+ * Inserts the synthetic residents unless they are there already (one transaction); resolves to how
+ * many residents it added. `certificateIssuer` is the issuer DN (as node:crypto prints it) of the CA
+ * that issued the cards.
+ */
+export function seedSyntheticResidents(store: HubStore, options: { certificateIssuer: string }): Promise<number> {
+  const rows = seedRows(options.certificateIssuer);
+  return store.transaction(async (tx) => {
+    await tx.insertInto('resident_family_registers').values(rows.registers).onConflict((c) => c.doNothing()).execute();
+    await tx.insertInto('resident_households').values(rows.households).onConflict((c) => c.doNothing()).execute();
+    const added = await tx.insertInto('residents').values(rows.residents).onConflict((c) => c.doNothing()).returning('resident_id').execute();
+    await tx.insertInto('resident_certificates').values(rows.certificates).onConflict((c) => c.doNothing()).execute();
+    await tx.insertInto('resident_address_history').values(rows.addresses).onConflict((c) => c.doNothing()).execute();
+    await tx.insertInto('resident_tax_records').values(rows.taxRecords).onConflict((c) => c.doNothing()).execute();
+    return added.length;
+  });
 }
 
 /** Names and addresses of the seeded people, for privacy tests that grep stores and logs for them. */

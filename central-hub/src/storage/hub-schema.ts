@@ -124,6 +124,12 @@ export interface CertificateMaintenanceDaysTable {
   set_at: string;
 }
 
+export interface CertificateSerialCountersTable {
+  municipality: string;
+  serial_year: number;
+  last_seq: number;
+}
+
 export interface CommandsTable {
   command_id: string;
   kiosk_id: string;
@@ -483,6 +489,7 @@ export interface HubSchema {
   certificate_issuances: CertificateIssuancesTable;
   certificate_ledger: CertificateLedgerTable;
   certificate_maintenance_days: CertificateMaintenanceDaysTable;
+  certificate_serial_counters: CertificateSerialCountersTable;
   commands: CommandsTable;
   device_health: DeviceHealthTable;
   enrolment_codes: EnrolmentCodesTable;

@@ -5,28 +5,29 @@ import path from 'node:path';
 import type { CardAuthFailureReason } from '@kiosk/protocols';
 import { TrustConfigError } from '../../src/domain/certificates/card-verification';
 import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
-import type { SqliteDatabase } from '../../src/repositories/database.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
 import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
 import { seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { CardAuthService } from '../../src/services/card-auth.service';
 import { CertificateRefusal } from '../../src/services/certificate-refusal';
+import type { HubStore } from '../../src/storage/hub-store';
 import { ManualClock } from '../support/manual-clock';
 import { silentLogger } from '../support/silent-logger';
-import { insertKiosk, openCertificatesDatabase } from './support/db';
+import { insertKiosk, openCertificatesStore } from './support/db';
 import { createTestPki, type TestPki } from './support/test-pki';
 
 const DAY = 86_400_000;
 
 /**
- * Card authentication against real certificates and CRLs made by the openssl CLI, a real SQLite file
- * for challenges and resident records, and the real trust store reading its files.
+ * Card authentication against real certificates and CRLs made by the openssl CLI, the real store (SQLite, or
+ * PostgreSQL in the PostgreSQL run) for challenges and resident records, and the real trust store reading its files.
  */
 describe('CardAuthService', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'card-auth-'));
   let pki: TestPki;
-  let database: SqliteDatabase;
+  let store: HubStore;
+  let closeStore: (() => Promise<void>) | undefined;
   const now = Date.now();
   const clock = new ManualClock(new Date(now));
   const certs: Record<string, Buffer> = {};
@@ -35,8 +36,8 @@ describe('CardAuthService', () => {
 
   const service = (files: { anchorFiles: string[]; crlFiles: string[] } = { anchorFiles: [anchorFile], crlFiles: [crlFile] }) =>
     new CardAuthService(
-      new SqliteCardAuthRepository(database),
-      new SqliteResidentRecords(database),
+      new SqliteCardAuthRepository(store),
+      new SqliteResidentRecords(store),
       new FileTrustStore(files, silentLogger()),
       clock,
       new CryptoRandom(),
@@ -59,7 +60,7 @@ describe('CardAuthService', () => {
     }
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     pki = createTestPki(path.join(dir, 'pki'));
     const t = (offsetDays: number) => new Date(now + offsetDays * DAY);
     certs.hanako = pki.root.issue('1001', t(-1), t(365 * 5));
@@ -75,14 +76,14 @@ describe('CardAuthService', () => {
     writeFileSync(crlFile, pki.root.crl({ days: 30 }));
     // The CA and the CRL were made just now (thisUpdate and the root's notBefore are "now" to the second).
     clock.advance(Date.now() - clock.now().getTime() + 1000);
-    database = openCertificatesDatabase(path.join(dir, 'db'));
-    insertKiosk(database, 'kiosk-one');
-    insertKiosk(database, 'kiosk-two');
-    seedSyntheticResidents(database.db, { certificateIssuer: new X509Certificate(pki.root.rootDer).subject });
+    ({ store, close: closeStore } = await openCertificatesStore());
+    await insertKiosk(store, 'kiosk-one');
+    await insertKiosk(store, 'kiosk-two');
+    await seedSyntheticResidents(store, { certificateIssuer: new X509Certificate(pki.root.rootDer).subject });
   }, 60_000);
 
-  afterAll(() => {
-    database?.close();
+  afterAll(async () => {
+    await closeStore?.();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -3,13 +3,13 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { IssuanceSchema, type CertificateOrder } from '@kiosk/protocols';
 import { buildCatalogues, TOYONAKA } from '../../src/domain/certificates/catalogue';
 import { loadCertificateFacts } from '../../src/domain/certificates/facts';
 import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
-import type { SqliteDatabase } from '../../src/repositories/database.repository';
 import { SqliteIssuanceRepository } from '../../src/repositories/issuance.repository';
 import { SqliteKioskRepository } from '../../src/repositories/kiosk.repository';
 import type { AuditDraft } from '../../src/repositories/audit.sql';
@@ -19,28 +19,31 @@ import { SqliteResidentRecords } from '../../src/repositories/resident-records.r
 import { SEEDED_PERSONAL_STRINGS, seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { PdfCertificateRenderer } from '../../src/rendering/certificate-pdf';
+import type { HubStore } from '../../src/storage/hub-store';
 import { CardAuthService } from '../../src/services/card-auth.service';
 import { CertificateRefusal } from '../../src/services/certificate-refusal';
 import type { CertificatesConfig } from '../../src/services/certificates.config';
 import { CertificatesService } from '../../src/services/certificates.service';
 import { LogCapture } from '../support/log-capture';
 import { ManualClock } from '../support/manual-clock';
-import { insertKiosk, openCertificatesDatabase } from './support/db';
+import { countOf, insertKiosk, openCertificatesStore, rowsIn } from './support/db';
 import { factsFile } from './support/facts';
 import { createTestPki, type TestPki } from './support/test-pki';
 
 const JUMINHYO: CertificateOrder['options'] = { type: 'juminhyo', scope: 'household', includeDomicile: true, includeRelationship: true };
 
 /**
- * The certificate service end to end on the hub side: real SQLite file, real card certificates and CRL
- * from openssl, real PDF rendering. The clock stands at 12:00 JST on 2026-11-26 unless a test moves it.
+ * The certificate service end to end on the hub side: the real store (SQLite file, or PostgreSQL in the
+ * PostgreSQL run), real card certificates and CRL from openssl, real PDF rendering. The clock stands at
+ * 12:00 JST on 2026-11-26 unless a test moves it.
  */
-describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
+describe('CertificatesService (real store, real PKI, real PDF)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'issuance-'));
   const clock = new ManualClock('2026-11-26T03:00:00.000Z');
   const logs = new LogCapture();
   let pki: TestPki;
-  let database: SqliteDatabase;
+  let store: HubStore;
+  let closeStore: (() => Promise<void>) | undefined;
   let service: CertificatesService;
   let config: CertificatesConfig;
   const cards: Record<string, Buffer> = {};
@@ -62,9 +65,7 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     return service.verifyCard(kioskId, { challenge, certificate: card.toString('base64'), signature: signature.toString('base64') });
   };
 
-  const count = (sql: string, ...params: unknown[]) => database.db.prepare(sql).pluck().get(...params) as number;
-
-  beforeAll(() => {
+  beforeAll(async () => {
     // Every date fixed around the pinned clock, so the suite means the same on any day it runs.
     const from = new Date('2026-01-01T00:00:00Z');
     const to = new Date('2030-01-01T00:00:00Z');
@@ -74,12 +75,12 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     writeFileSync(anchorFile, pki.root.rootPem);
     const crlFile = path.join(dir, 'root.crl.pem');
     writeFileSync(crlFile, pki.root.crl({ from, days: 3650 }));
-    database = openCertificatesDatabase(path.join(dir, 'db'));
-    insertKiosk(database, 'kiosk-one');
-    insertKiosk(database, 'kiosk-two');
-    insertKiosk(database, 'terminal-one', { kind: 'street-terminal' });
-    insertKiosk(database, 'kiosk-ikeda', { municipality: '池田市' });
-    seedSyntheticResidents(database.db, { certificateIssuer: new X509Certificate(pki.root.rootDer).subject });
+    ({ store, close: closeStore } = await openCertificatesStore());
+    await insertKiosk(store, 'kiosk-one');
+    await insertKiosk(store, 'kiosk-two');
+    await insertKiosk(store, 'terminal-one', { kind: 'street-terminal' });
+    await insertKiosk(store, 'kiosk-ikeda', { municipality: '池田市' });
+    await seedSyntheticResidents(store, { certificateIssuer: new X509Certificate(pki.root.rootDer).subject });
     const log = pino({ level: 'trace' }, logs);
     config = {
       catalogues: buildCatalogues(loadCertificateFacts(factsFile()), [TOYONAKA]),
@@ -89,16 +90,16 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       demoServiceTime: null,
     };
     const random = new CryptoRandom();
-    const cardRepo = new SqliteCardAuthRepository(database);
-    const residents = new SqliteResidentRecords(database);
+    const cardRepo = new SqliteCardAuthRepository(store);
+    const residents = new SqliteResidentRecords(store);
     const cardAuth = new CardAuthService(cardRepo, residents, new FileTrustStore({ anchorFiles: [anchorFile], crlFiles: [crlFile] }, log), clock, random, config, log);
     service = new CertificatesService(
       cardAuth,
       cardRepo,
       residents,
-      new SqliteIssuanceRepository(database),
-      new SqliteMaintenanceDayRepository(database),
-      new SqliteKioskRepository(database),
+      new SqliteIssuanceRepository(store),
+      new SqliteMaintenanceDayRepository(store),
+      new SqliteKioskRepository(store),
       new PdfCertificateRenderer(),
       clock,
       random,
@@ -107,8 +108,8 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     );
   }, 60_000);
 
-  afterAll(() => {
-    database?.close();
+  afterAll(async () => {
+    await closeStore?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -137,7 +138,7 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
 
     it('closes on a maintenance day the operator sets, and reopens when cleared', async () => {
       // The operators' route (CertificateCalendarService, test/certificates/calendar-routes.spec.ts) writes these rows.
-      const days = new SqliteMaintenanceDayRepository(database);
+      const days = new SqliteMaintenanceDayRepository(store);
       const audit = (changed: boolean): AuditDraft => ({
         at: clock.now().toISOString(),
         actor: 'spec',
@@ -204,13 +205,13 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
   });
 
   describe('issuance', () => {
-    const issuances = () => count('SELECT count(*) FROM certificate_issuances');
+    const issuances = () => rowsIn(store, 'certificate_issuances');
 
     it('issues once per transaction id: a retry returns the same issuance, other content is a conflict', async () => {
       const { cardSessionId } = await placeCard(cards.hanako!);
       const transactionId = uuidv7();
       const request = { transactionId, cardSessionId, order: { options: JUMINHYO, copies: 2 }, paidFeeYen: 400 };
-      const before = issuances();
+      const before = await issuances();
 
       const first = await service.issue('kiosk-one', request);
       expect(IssuanceSchema.parse(first.issuance)).toEqual(first.issuance);
@@ -230,12 +231,12 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       const retry = await service.issue('kiosk-one', request);
       expect(retry.replayed).toBe(true);
       expect(retry.issuance).toEqual(first.issuance);
-      expect(issuances()).toBe(before + 1);
-      expect(count('SELECT count(*) FROM certificate_ledger WHERE transaction_id = ?', transactionId)).toBe(2);
+      expect(await issuances()).toBe(before + 1);
+      expect(await countOf(store, sql`SELECT count(*) AS n FROM certificate_ledger WHERE transaction_id = ${transactionId}`)).toBe(2);
 
       expect(await reasonOf(service.issue('kiosk-one', { ...request, order: { options: JUMINHYO, copies: 3 }, paidFeeYen: 600 }))).toBe('idempotency-conflict');
       expect(await reasonOf(service.issue('kiosk-two', request))).toBe('idempotency-conflict');
-      expect(issuances()).toBe(before + 1);
+      expect(await issuances()).toBe(before + 1);
     });
 
     it('gives each issuance the next serial and its own code', async () => {
@@ -249,8 +250,8 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
     });
 
     it('refuses, and records nothing, when the payment does not match, the order is not allowed or malformed', async () => {
-      const before = issuances();
-      const ledger = count('SELECT count(*) FROM certificate_ledger');
+      const before = await issuances();
+      const ledger = await rowsIn(store, 'certificate_ledger');
       const hanako = await placeCard(cards.hanako!);
       const misaki = await placeCard(cards.misaki!);
       const issue = (cardSessionId: string, order: unknown, paidFeeYen: unknown) => service.issue('kiosk-one', { transactionId: uuidv7(), cardSessionId, order, paidFeeYen });
@@ -259,8 +260,8 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       expect(await reasonOf(issue(hanako.cardSessionId, { options: { type: 'kazei', fiscalYear: 2020 }, copies: 1 }, 200))).toBe('fiscal-year-unavailable');
       expect(await reasonOf(issue(hanako.cardSessionId, { options: { type: 'inkan' }, copies: 0 }, 0))).toBe('invalid_message');
       expect(await reasonOf(service.issue('kiosk-one', { transactionId: 'not-a-uuid', cardSessionId: hanako.cardSessionId, order: { options: { type: 'inkan' }, copies: 1 }, paidFeeYen: 200 }))).toBe('invalid_message');
-      expect(issuances()).toBe(before);
-      expect(count('SELECT count(*) FROM certificate_ledger')).toBe(ledger);
+      expect(await issuances()).toBe(before);
+      expect(await rowsIn(store, 'certificate_ledger')).toBe(ledger);
     });
   });
 
@@ -296,7 +297,7 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       expect(await service.refund('kiosk-one', refund)).toEqual({ duplicate: false, voidedSerial: issued.issuance.serial });
       expect(await service.refund('kiosk-one', refund)).toEqual({ duplicate: true, voidedSerial: issued.issuance.serial });
       expect(await service.verify(issued.issuance.verificationCode)).toEqual({ valid: false, reason: 'voided' });
-      expect(count("SELECT count(*) FROM certificate_ledger WHERE transaction_id = ? AND kind = 'refund'", refund.transactionId)).toBe(1);
+      expect(await countOf(store, sql`SELECT count(*) AS n FROM certificate_ledger WHERE transaction_id = ${refund.transactionId} AND kind = 'refund'`)).toBe(1);
     });
 
     it('refuses to issue a transaction that was refunded before it was issued (hub lost mid-issue)', async () => {
@@ -304,16 +305,17 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
       const transactionId = uuidv7();
       expect(await service.refund('kiosk-one', { transactionId, amountYen: 200, reason: 'issue-failed', method: 'voucher' })).toEqual({ duplicate: false, voidedSerial: null });
       expect(await reasonOf(service.issue('kiosk-one', { transactionId, cardSessionId, order: { options: { type: 'inkan' }, copies: 1 }, paidFeeYen: 200 }))).toBe('transaction-refunded');
-      expect(count('SELECT count(*) FROM certificate_issuances WHERE transaction_id = ?', transactionId)).toBe(0);
+      expect(await countOf(store, sql`SELECT count(*) AS n FROM certificate_issuances WHERE transaction_id = ${transactionId}`)).toBe(0);
     });
   });
 
   describe('privacy', () => {
-    it('keeps names and addresses out of the ledger, the issuances and the logs', () => {
-      const ledger = JSON.stringify(database.db.prepare('SELECT * FROM certificate_ledger').all());
-      const issuanceRows = JSON.stringify(database.db.prepare('SELECT * FROM certificate_issuances').all());
+    it('keeps names and addresses out of the ledger, the issuances and the logs', async () => {
+      const ledgerRows = await store.db.selectFrom('certificate_ledger').selectAll().execute();
+      const ledger = JSON.stringify(ledgerRows);
+      const issuanceRows = JSON.stringify(await store.db.selectFrom('certificate_issuances').selectAll().execute());
       const logText = logs.text();
-      expect(count('SELECT count(*) FROM certificate_ledger')).toBeGreaterThan(5);
+      expect(ledgerRows.length).toBeGreaterThan(5);
       expect(logText).toContain('certificate issued');
       for (const personal of SEEDED_PERSONAL_STRINGS) {
         expect(ledger).not.toContain(personal);
@@ -321,7 +323,8 @@ describe('CertificatesService (real SQLite, real PKI, real PDF)', () => {
         expect(logText).not.toContain(personal);
       }
       // The ledger's columns are ids, types, amounts, serials, kiosk and time only.
-      const columns = database.db.prepare("SELECT name FROM pragma_table_info('certificate_ledger')").pluck().all();
+      // Read from a row as the engine returns it: in the table's column order on both engines.
+      const columns = Object.keys(ledgerRows[0] ?? {});
       expect(columns).toEqual(['entry_id', 'kind', 'transaction_id', 'issuance_id', 'kiosk_id', 'municipality', 'certificate_type', 'copies', 'amount_yen', 'serial', 'detail', 'occurred_at']);
     });
   });

@@ -23,14 +23,15 @@ import { CertificatesAgentHandlers } from '../../src/gateways/certificates.handl
 import { SOCKET_SERVER_OPTIONS } from '../../src/gateways/socket-options';
 import { LOGGER } from '../../src/logger';
 import { CLOCK } from '../../src/repositories/clock.repository';
-import { DATABASE, type SqliteDatabase } from '../../src/repositories/database.repository';
+import { DATABASE } from '../../src/repositories/database.repository';
 import { KIOSK_REPOSITORY, SqliteKioskRepository } from '../../src/repositories/kiosk.repository';
 import { CryptoRandom, RANDOM } from '../../src/repositories/random.repository';
 import { SEEDED_PERSONAL_STRINGS } from '../../src/repositories/resident-seed';
+import type { HubStore } from '../../src/storage/hub-store';
 import { LogCapture } from '../support/log-capture';
 import { ManualClock } from '../support/manual-clock';
 import pino from 'pino';
-import { insertKiosk, openCertificatesDatabase } from './support/db';
+import { insertKiosk, openCertificatesStore, rowsIn } from './support/db';
 import { factsFile } from './support/facts';
 import { createTestPki, type TestPki } from './support/test-pki';
 
@@ -62,13 +63,13 @@ class TestAgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<
 @Global()
 @Module({})
 class TestRuntime {
-  static forRoot(database: SqliteDatabase, logs: LogCapture, clock: ManualClock): DynamicModule {
+  static forRoot(store: HubStore, logs: LogCapture, clock: ManualClock): DynamicModule {
     const providers = [
       { provide: LOGGER, useValue: pino({ level: 'debug' }, logs) },
       { provide: CLOCK, useValue: clock },
       { provide: RANDOM, useValue: new CryptoRandom() },
-      { provide: DATABASE, useValue: database },
-      { provide: KIOSK_REPOSITORY, useFactory: () => new SqliteKioskRepository(database) },
+      { provide: DATABASE, useValue: store },
+      { provide: KIOSK_REPOSITORY, useFactory: () => new SqliteKioskRepository(store) },
     ];
     return { module: TestRuntime, providers: [...providers, TestAgentGateway], exports: providers.map((p) => p.provide) };
   }
@@ -80,7 +81,8 @@ describe('CertificatesModule', () => {
   const logs = new LogCapture();
   const clock = new ManualClock('2026-11-26T03:00:00.000Z');
   let pki: TestPki;
-  let database: SqliteDatabase;
+  let store: HubStore;
+  let closeStore: (() => Promise<void>) | undefined;
   let app: INestApplication;
   let url: string;
   let card: Buffer;
@@ -97,12 +99,12 @@ describe('CertificatesModule', () => {
     card = pki.root.issue('1001', new Date('2026-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
     writeFileSync(path.join(dir, 'anchor.pem'), pki.root.rootPem);
     writeFileSync(path.join(dir, 'root.crl.pem'), pki.root.crl({ from: new Date('2026-01-01T00:00:00Z'), days: 3650 }));
-    database = openCertificatesDatabase(path.join(dir, 'db'));
-    insertKiosk(database, 'kiosk-one');
+    ({ store, close: closeStore } = await openCertificatesStore());
+    await insertKiosk(store, 'kiosk-one');
 
     @Module({
       imports: [
-        TestRuntime.forRoot(database, logs, clock),
+        TestRuntime.forRoot(store, logs, clock),
         CertificatesModule.forRoot({
           factsFile: factsFile(),
           trust: { anchorFiles: [path.join(dir, 'anchor.pem')], crlFiles: [path.join(dir, 'root.crl.pem')] },
@@ -121,13 +123,13 @@ describe('CertificatesModule', () => {
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
     await app?.close();
-    database?.close();
+    await closeStore?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('seeds the synthetic residents linked to the configured anchor', () => {
+  it('seeds the synthetic residents linked to the configured anchor', async () => {
     expect(logs.find('synthetic residents seeded')?.added).toBe(8);
-    expect(database.db.prepare('SELECT count(*) FROM resident_certificates').pluck().get()).toBe(4);
+    expect(await rowsIn(store, 'resident_certificates')).toBe(4);
   });
 
   it('serves the whole flow to an agent over socket.io and the verify page over HTTP', async () => {

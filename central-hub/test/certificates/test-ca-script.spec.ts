@@ -3,16 +3,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
-import type { SqliteDatabase } from '../../src/repositories/database.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
 import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
 import { seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { CardAuthService } from '../../src/services/card-auth.service';
 import { CertificateRefusal } from '../../src/services/certificate-refusal';
+import type { HubStore } from '../../src/storage/hub-store';
 import { ManualClock } from '../support/manual-clock';
 import { silentLogger } from '../support/silent-logger';
-import { insertKiosk, openCertificatesDatabase } from './support/db';
+import { insertKiosk, openCertificatesStore } from './support/db';
 import { TEST_CA_SCRIPT, makeProjectTestCa, type ProjectTestCa } from './support/project-test-ca';
 
 /**
@@ -23,18 +23,19 @@ import { TEST_CA_SCRIPT, makeProjectTestCa, type ProjectTestCa } from './support
 (existsSync(TEST_CA_SCRIPT) ? describe : describe.skip)('the project TEST CA with the hub verifier', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'test-ca-script-'));
   const caDir = path.join(dir, 'ca');
-  let database: SqliteDatabase;
+  let store: HubStore;
+  let closeStore: (() => Promise<void>) | undefined;
   let auth: CardAuthService;
   let ca: ProjectTestCa;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ca = makeProjectTestCa(caDir);
-    database = openCertificatesDatabase(path.join(dir, 'db'));
-    insertKiosk(database, 'kiosk-one');
-    seedSyntheticResidents(database.db, { certificateIssuer: new X509Certificate(readFileSync(ca.rootFile)).subject });
+    ({ store, close: closeStore } = await openCertificatesStore());
+    await insertKiosk(store, 'kiosk-one');
+    await seedSyntheticResidents(store, { certificateIssuer: new X509Certificate(readFileSync(ca.rootFile)).subject });
     auth = new CardAuthService(
-      new SqliteCardAuthRepository(database),
-      new SqliteResidentRecords(database),
+      new SqliteCardAuthRepository(store),
+      new SqliteResidentRecords(store),
       new FileTrustStore({ anchorFiles: [ca.rootFile], crlFiles: [ca.crlFile] }, silentLogger()),
       new ManualClock(new Date()),
       new CryptoRandom(),
@@ -43,8 +44,8 @@ import { TEST_CA_SCRIPT, makeProjectTestCa, type ProjectTestCa } from './support
     );
   }, 120_000);
 
-  afterAll(() => {
-    database?.close();
+  afterAll(async () => {
+    await closeStore?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
