@@ -133,8 +133,8 @@ describe('enrolment', () => {
     expect(ttl).toBeGreaterThan(24 * 3600_000 - 60_000);
     expect(ttl).toBeLessThanOrEqual(24 * 3600_000 + 60_000);
     // Only the hash is stored.
-    expect(hub.count('SELECT count(*) FROM enrolment_codes WHERE code_hash = ?', response.code)).toBe(0);
-    expect(hub.count('SELECT count(*) FROM enrolment_codes WHERE kiosk_id = ?', response.kioskId)).toBe(1);
+    expect(await hub.count('SELECT count(*) FROM enrolment_codes WHERE code_hash = ?', response.code)).toBe(0);
+    expect(await hub.count('SELECT count(*) FROM enrolment_codes WHERE kiosk_id = ?', response.kioskId)).toBe(1);
     expect(hub.logs.text()).not.toContain(response.code);
   });
 
@@ -153,8 +153,7 @@ describe('enrolment', () => {
     const reused = await hub.api('POST', '/api/kiosks/enrol', { code, publicKey: newKey() }, null);
     expect(reused.status).toBe(400);
     expect(reused.body).toMatchObject({ ok: false, error: { code: 'invalid_enrolment_code' } });
-    const row = hub.db().prepare('SELECT public_key FROM kiosks WHERE kiosk_id = ?').get(kioskId) as { public_key: string };
-    expect(row.public_key).toBe(key);
+    expect(await hub.value('SELECT public_key FROM kiosks WHERE kiosk_id = ?', kioskId)).toBe(key);
   });
 
   it('accepts the code typed in lower case without dashes', async () => {

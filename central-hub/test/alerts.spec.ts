@@ -63,7 +63,7 @@ describe('fleet status and alerts', () => {
     clock.advance(15_000);
     await sendHeartbeat(agent, heartbeat(clock.now(), [printer(['paper-end'])]));
     await sendHeartbeat(agent, heartbeat(clock.now(), [printer(['paper-end'])]));
-    expect(hub.count('SELECT count(*) FROM alerts WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1);
+    expect(await hub.count('SELECT count(*) FROM alerts WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1);
     expect(technician.received('alert.updated', isPaperOut)).toHaveLength(1);
     await technician.waitFor('kiosk.updated', (k) => k.kioskId === kiosk.kioskId && k.status === 'degraded' && (k.activeAlerts ?? []).includes('paper-out'));
 
@@ -72,7 +72,7 @@ describe('fleet status and alerts', () => {
     expect(ack).toMatchObject({ ok: true, alert: { alertId: opened.alertId, state: 'acknowledged', acknowledgedBy: 'tanaka', ackComment: '用紙を補充に向かいます' } });
     const again = await technician.request('alert.ack', { alertId: opened.alertId, comment: 'again' });
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'alert.acknowledged' AND target = ? AND actor = 'tanaka'", opened.alertId)).toBe(1);
+    expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'alert.acknowledged' AND target = ? AND actor = 'tanaka'", opened.alertId)).toBe(1);
 
     // Refilled: clearing, not resolved. Out again within the hold: the same alert goes on (a flap).
     clock.advance(15_000);
@@ -82,7 +82,7 @@ describe('fleet status and alerts', () => {
     await sendHeartbeat(agent, heartbeat(clock.now(), [printer(['paper-end'])]));
     const flapped = await technician.waitFor('alert.updated', (a) => a.alertId === opened.alertId && a.flaps === 1);
     expect(flapped).toMatchObject({ state: 'acknowledged', clearedAt: null });
-    expect(hub.count('SELECT count(*) FROM alerts WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1);
+    expect(await hub.count('SELECT count(*) FROM alerts WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1);
 
     // Clear again; half the hold later the sweep leaves it be, after the hold it resolves it.
     clock.advance(5_000);
@@ -131,7 +131,7 @@ describe('fleet status and alerts', () => {
     const viewerToken = await hub.login('sato', await hub.createUser('sato', 'viewer', '豊中市'));
     const refused = await hub.api('POST', `/api/alerts/${hopper.alertId}/ack`, { comment: 'I saw it' }, viewerToken);
     expect(refused).toMatchObject({ status: 403, body: { ok: false, error: { code: 'forbidden' } } });
-    expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'alert.acknowledged' AND outcome = 'refused' AND actor = 'sato' AND target = ?", hopper.alertId)).toBe(1);
+    expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'alert.acknowledged' AND outcome = 'refused' AND actor = 'sato' AND target = ?", hopper.alertId)).toBe(1);
     const techToken = await hub.login('tanaka', 'tanaka-password-1');
     const acknowledged = await hub.api('POST', `/api/alerts/${hopper.alertId}/ack`, { comment: '釣銭を補充します' }, techToken);
     expect(acknowledged).toMatchObject({ status: 200, body: { alertId: hopper.alertId, state: 'acknowledged', acknowledgedBy: 'tanaka' } });

@@ -77,10 +77,10 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
     });
 
     it('keeps only hashes: no password or token is stored as such', async () => {
-      const stored = hub.db().prepare('SELECT password_hash FROM users WHERE username = ?').pluck().get('tech-t') as string;
+      const stored = await hub.value<string>('SELECT password_hash FROM users WHERE username = ?', 'tech-t');
       expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
       expect(stored).not.toContain('tech-t-password-1');
-      expect(hub.count('SELECT count(*) FROM sessions WHERE token_hash = ?', tokens['tech-t'])).toBe(0);
+      expect(await hub.count('SELECT count(*) FROM sessions WHERE token_hash = ?', tokens['tech-t'])).toBe(0);
     });
 
     it('refuses wrong credentials with the same answer for unknown users, and audits both', async () => {
@@ -88,8 +88,8 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
       const unknown = await hub.api('POST', '/api/auth/login', { username: 'nobody', password: 'nope' }, null);
       expect(wrong).toEqual({ status: 401, body: { ok: false, error: { code: 'unauthorized', message: 'wrong username or password' } } });
       expect(unknown).toEqual(wrong);
-      expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'auth.login' AND outcome = 'refused' AND actor = 'tech-t'")).toBeGreaterThanOrEqual(1);
-      expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'auth.login' AND outcome = 'refused' AND actor = '(unknown user)'")).toBeGreaterThanOrEqual(1);
+      expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'auth.login' AND outcome = 'refused' AND actor = 'tech-t'")).toBeGreaterThanOrEqual(1);
+      expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'auth.login' AND outcome = 'refused' AND actor = '(unknown user)'")).toBeGreaterThanOrEqual(1);
       expect(hub.logs.text()).not.toContain('"nope"');
     });
 
@@ -100,7 +100,7 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
       }
       const locked = await hub.api('POST', '/api/auth/login', { username: 'locked-t', password }, null);
       expect(locked).toMatchObject({ status: 429, body: { ok: false, error: { code: 'rate_limited' } } });
-      expect(hub.count("SELECT count(*) FROM audit_log WHERE actor = 'locked-t' AND detail_json LIKE '%\"reason\":\"locked\"%'")).toBe(1);
+      expect(await hub.count("SELECT count(*) FROM audit_log WHERE actor = 'locked-t' AND detail_json LIKE '%\"reason\":\"locked\"%'")).toBe(1);
       clock.advance(LOCK_MS);
       expect(await hub.login('locked-t', password)).toEqual(expect.any(String));
     });
@@ -168,11 +168,11 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
       expect(viewer).toMatchObject({ status: 403, body: { ok: false, error: { code: 'forbidden' } } });
       const foreign = await as('tech-s').post(`/api/kiosks/${toyonaka.kioskId}/commands`, { type: 'ping', params: {} });
       expect(foreign).toMatchObject({ status: 404, body: { ok: false, error: { code: 'not_found' } } });
-      expect(hub.count('SELECT count(*) FROM commands WHERE kiosk_id = ?', toyonaka.kioskId)).toBe(0);
-      const refusals = hub
-        .db()
-        .prepare("SELECT actor, detail_json FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused' AND kiosk_id = ? ORDER BY seq")
-        .all(toyonaka.kioskId) as { actor: string; detail_json: string }[];
+      expect(await hub.count('SELECT count(*) FROM commands WHERE kiosk_id = ?', toyonaka.kioskId)).toBe(0);
+      const refusals = await hub.rows<{ actor: string; detail_json: string }>(
+        "SELECT actor, detail_json FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused' AND kiosk_id = ? ORDER BY seq",
+        toyonaka.kioskId,
+      );
       expect(refusals.map((r) => [r.actor, (JSON.parse(r.detail_json) as { reason: string }).reason])).toEqual([
         ['viewer-t', 'role'],
         ['tech-s', 'municipality'],
@@ -187,7 +187,7 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
       expect((await as('admin-t').post('/api/enrolment-codes', request('吹田市'))).status).toBe(403);
       expect((await as('admin-t').post('/api/enrolment-codes', request('豊中市'))).status).toBe(201);
       expect((await hub.api('POST', '/api/enrolment-codes', request('吹田市'), null)).status).toBe(401);
-      expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'enrolment-code.created' AND outcome = 'refused'")).toBe(2);
+      expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'enrolment-code.created' AND outcome = 'refused'")).toBe(2);
     });
 
     it('keeps accounts and the audit trail to administrators, within their scope', async () => {
@@ -229,7 +229,7 @@ describe('technicians: sessions, locking, role and municipality scoping', () => 
       expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       const audited = await admin.waitFor('audit.appended', (e) => e.actor === 'viewer-t' && e.action === 'command.sent');
       expect(audited).toMatchObject({ outcome: 'refused', kioskId: toyonaka.kioskId, detail: { reason: 'role', type: 'device.test-print' } });
-      expect(hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'device.test-print'", toyonaka.kioskId)).toBe(0);
+      expect(await hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'device.test-print'", toyonaka.kioskId)).toBe(0);
 
       // A technician's goes through, and is pushed as a queued command.
       const tech = await consoleAs('tech-t');

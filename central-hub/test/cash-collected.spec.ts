@@ -59,13 +59,13 @@ describe('cash.collected', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const audited = await admin.waitFor('audit.appended', (entry) => entry.actor === 'viewer-cash' && entry.action === 'command.sent');
     expect(audited).toMatchObject({ outcome: 'refused', kioskId: kiosk.kioskId, detail: { reason: 'role', type: 'cash.collected' } });
-    expect(hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'cash.collected'", kiosk.kioskId)).toBe(0);
+    expect(await hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'cash.collected'", kiosk.kioskId)).toBe(0);
   });
 
   it('refuses a counted amount the protocol would refuse', async () => {
     const tech = await consoleAs('tech-cash');
     expect(await tech.request('command.send', { kioskId: kiosk.kioskId, type: 'cash.collected', params: { countedYen: -1 } })).toMatchObject({ ok: false });
-    expect(hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'cash.collected'", kiosk.kioskId)).toBe(0);
+    expect(await hub.count("SELECT count(*) FROM commands WHERE kiosk_id = ? AND type = 'cash.collected'", kiosk.kioskId)).toBe(0);
   });
 
   it('queues a technician’s, audits it, and stores the kiosk’s event once', async () => {
@@ -106,7 +106,7 @@ describe('cash.collected', () => {
     expect(await socket.timeout(5000).emitWithAck('events', { events })).toMatchObject({ ok: true, stored: 2, duplicates: 0 });
     // The agent resends when an ack is lost: nothing is stored twice.
     expect(await socket.timeout(5000).emitWithAck('events', { events })).toMatchObject({ ok: true, stored: 0, duplicates: 2 });
-    expect(stored()).toBe(1);
+    expect(await stored()).toBe(1);
     expect(await commandView(sent.commandId)).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('WARNING') as unknown });
   });
 });

@@ -209,7 +209,7 @@ describe('cash reconciliation', () => {
     const active = await alertsOf(b.kiosk.kioskId, 'active');
     expect(active).toMatchObject([{ kind: 'cash-discrepancy', state: 'open', severity: 'warning', message: expect.stringContaining('¥100 short') as unknown }]);
     expect(await alertsOf(b.kiosk.kioskId, 'resolved')).toMatchObject([{ kind: 'cash-box-full', state: 'resolved' }]);
-    expect(hub.count('SELECT count(*) FROM cash_collections WHERE kiosk_id = ? AND discrepancy_yen = -100', b.kiosk.kioskId)).toBe(1);
+    expect(await hub.count('SELECT count(*) FROM cash_collections WHERE kiosk_id = ? AND discrepancy_yen = -100', b.kiosk.kioskId)).toBe(1);
   }, 60_000);
 
   it('exports the report as CSV: a header row, yen integers, Japanese intact', async () => {

@@ -183,7 +183,7 @@ describe('commands', () => {
         detail: 'test page printed',
         issuedBy: 'admin-token',
       });
-      const trail = hub.db().prepare('SELECT action, actor FROM audit_log WHERE target = ? ORDER BY seq').all(commandId);
+      const trail = await hub.rows('SELECT action, actor FROM audit_log WHERE target = ? ORDER BY seq', commandId);
       expect(trail).toEqual([
         { action: 'command.sent', actor: 'admin-token' },
         { action: 'command.delivered', actor: `kiosk:${kiosk.kioskId}` },
@@ -201,7 +201,7 @@ describe('commands', () => {
       clock.advance(121_000);
       await scheduler.run(FLEET_SWEEP);
       expect(await admin.waitFor('command.updated', (c) => c.commandId === commandId && c.status === 'expired')).toMatchObject({ deliveredAt: null });
-      expect(hub.count("SELECT count(*) FROM audit_log WHERE action = 'command.expired' AND target = ? AND actor_kind = 'system'", commandId)).toBe(1);
+      expect(await hub.count("SELECT count(*) FROM audit_log WHERE action = 'command.expired' AND target = ? AND actor_kind = 'system'", commandId)).toBe(1);
 
       const agent = await connect();
       await agent.hello();
@@ -237,7 +237,7 @@ describe('commands', () => {
     expect(unknownType.body).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     const ttl = await hub.api('POST', `/api/kiosks/${kiosk.kioskId}/commands`, { type: 'ping', params: {}, ttlSeconds: 0 });
     expect(ttl.status).toBe(400);
-    expect(hub.count('SELECT count(*) FROM commands WHERE kiosk_id = ?', kiosk.kioskId)).toBe(0);
+    expect(await hub.count('SELECT count(*) FROM commands WHERE kiosk_id = ?', kiosk.kioskId)).toBe(0);
   });
 
   it('answers 404 for an unknown kiosk and 401 without a session or admin token', async () => {

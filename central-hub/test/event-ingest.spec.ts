@@ -49,10 +49,10 @@ describe('event ingest', () => {
 
   it('stores a batch and acks the highest contiguous seq', async () => {
     expect(await send(creditEvents(kiosk.kioskId, 1, 5))).toEqual({ ok: true, ackedThroughSeq: 5, stored: 5, duplicates: 0 });
-    expect(rows()).toBe(5);
-    expect(acked()).toBe(5);
+    expect(await rows()).toBe(5);
+    expect(await acked()).toBe(5);
     // The effect (a ledger row per coin) was applied in the same transaction.
-    expect(ledgerRows()).toBe(5);
+    expect(await ledgerRows()).toBe(5);
   });
 
   it('refuses a batch with one malformed event as a whole and stores nothing of it', async () => {
@@ -61,9 +61,9 @@ describe('event ingest', () => {
     const ack = await send([good[0], bad, good[2]]);
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     if (!ack.ok) expect(ack.error.issues?.map((issue) => issue.path)).toContain('events.1.payload.coinYen');
-    expect(rows()).toBe(0);
-    expect(ledgerRows()).toBe(0);
-    expect(acked()).toBe(0);
+    expect(await rows()).toBe(0);
+    expect(await ledgerRows()).toBe(0);
+    expect(await acked()).toBe(0);
   });
 
   it('absorbs duplicates: acked and counted, stored once, effects applied once', async () => {
@@ -72,8 +72,8 @@ describe('event ingest', () => {
     expect(await send(batch)).toEqual({ ok: true, ackedThroughSeq: 4, stored: 0, duplicates: 4 });
     const overlapping = [...batch.slice(2), ...creditEvents(kiosk.kioskId, 5, 2)];
     expect(await send(overlapping)).toEqual({ ok: true, ackedThroughSeq: 6, stored: 2, duplicates: 2 });
-    expect(rows()).toBe(6);
-    expect(ledgerRows()).toBe(6);
+    expect(await rows()).toBe(6);
+    expect(await ledgerRows()).toBe(6);
   });
 
   it('reports a gap instead of skipping it, and closes it when the missing event arrives', async () => {
@@ -94,7 +94,7 @@ describe('event ingest', () => {
       gap: { missingFromSeq: 4, nextHeldSeq: 5 },
     });
     expect(await send([creditEvent(kiosk.kioskId, 4)])).toEqual({ ok: true, ackedThroughSeq: 6, stored: 1, duplicates: 0 });
-    expect(acked()).toBe(6);
+    expect(await acked()).toBe(6);
   });
 
   it('refuses a batch reusing a stored seq under another event id, rolling back the whole batch', async () => {
@@ -102,9 +102,9 @@ describe('event ingest', () => {
     const ack = await send([creditEvent(kiosk.kioskId, 3), creditEvent(kiosk.kioskId, 2)]);
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     // seq 3 was inserted before the conflict on seq 2 and must have been rolled back with it.
-    expect(rows()).toBe(2);
-    expect(ledgerRows()).toBe(2);
-    expect(acked()).toBe(2);
+    expect(await rows()).toBe(2);
+    expect(await ledgerRows()).toBe(2);
+    expect(await acked()).toBe(2);
   });
 
   it('refuses a conflicting batch alone: batches of other kiosks sent at the same time are stored', async () => {
@@ -120,8 +120,8 @@ describe('event ingest', () => {
       ]);
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
       expect(BatchAckSchema.parse(stored)).toEqual({ ok: true, ackedThroughSeq: 2, stored: 2, duplicates: 0 });
-      expect(rows()).toBe(1);
-      expect(hub.count('SELECT count(*) FROM cash_ledger WHERE kiosk_id = ?', other.kioskId)).toBe(2);
+      expect(await rows()).toBe(1);
+      expect(await hub.count('SELECT count(*) FROM cash_ledger WHERE kiosk_id = ?', other.kioskId)).toBe(2);
     } finally {
       connection.socket.close();
     }
@@ -132,14 +132,14 @@ describe('event ingest', () => {
     expect(await send([first])).toMatchObject({ ok: true });
     const moved = OutboxEventSchema.parse({ ...first, seq: 2 });
     expect(await send([moved])).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
-    expect(rows()).toBe(1);
+    expect(await rows()).toBe(1);
   });
 
   it("refuses a batch carrying another kiosk's event and stores none of it", async () => {
     const ack = await send([creditEvent(kiosk.kioskId, 1), creditEvent('kiosk-someone1', 2)]);
     expect(ack).toMatchObject({ ok: false, error: { code: 'kiosk_mismatch' } });
-    expect(rows()).toBe(0);
-    expect(hub.count("SELECT count(*) FROM events WHERE kiosk_id = 'kiosk-someone1'")).toBe(0);
+    expect(await rows()).toBe(0);
+    expect(await hub.count("SELECT count(*) FROM events WHERE kiosk_id = 'kiosk-someone1'")).toBe(0);
   });
 
   it('answers malformed messages of every kind in the ack', async () => {
@@ -149,7 +149,7 @@ describe('event ingest', () => {
     expect(BatchAckSchema.parse(await raw('events', 'not a batch'))).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     expect(SimpleAckSchema.parse(await raw('telemetry', { sentAt: 'yesterday' }))).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     expect(await raw('hello', { protocolVersion: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it('answers an unknown message with a structured error rather than silence', async () => {
@@ -163,14 +163,14 @@ describe('event ingest', () => {
     untyped.emit('events', { events: creditEvents(kiosk.kioskId, 1, 3) });
     // The next message on the same socket is answered, so the first one has been handled by now.
     expect(await send(creditEvents(kiosk.kioskId, 1, 1))).toEqual({ ok: true, ackedThroughSeq: 1, stored: 1, duplicates: 0 });
-    expect(rows()).toBe(1);
+    expect(await rows()).toBe(1);
     expect(hub.logs.find('agent message without ack callback ignored', { kioskId: kiosk.kioskId, event: 'events' })).toBeDefined();
   });
 
   it('stores a full batch of 1000 events in one go', async () => {
     expect(await send(creditEvents(kiosk.kioskId, 1, 1000))).toEqual({ ok: true, ackedThroughSeq: 1000, stored: 1000, duplicates: 0 });
-    expect(rows()).toBe(1000);
-    expect(hub.count('SELECT count(DISTINCT seq) FROM events WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1000);
+    expect(await rows()).toBe(1000);
+    expect(await hub.count('SELECT count(DISTINCT seq) FROM events WHERE kiosk_id = ?', kiosk.kioskId)).toBe(1000);
   });
 
   it('projects device health, agent version and payouts from events', async () => {
@@ -188,13 +188,12 @@ describe('event ingest', () => {
       }),
     ];
     expect(await send(events)).toMatchObject({ ok: true, stored: 3 });
-    const db = hub.db();
-    expect(db.prepare('SELECT agent_version FROM kiosks WHERE kiosk_id = ?').pluck().get(kiosk.kioskId)).toBe('9.9.9');
-    expect(db.prepare('SELECT status, reasons_json FROM device_health WHERE kiosk_id = ?').get(kiosk.kioskId)).toEqual({
+    expect(await hub.value('SELECT agent_version FROM kiosks WHERE kiosk_id = ?', kiosk.kioskId)).toBe('9.9.9');
+    expect(await hub.row('SELECT status, reasons_json FROM device_health WHERE kiosk_id = ?', kiosk.kioskId)).toEqual({
       status: 'warning',
       reasons_json: '["paper-near-end"]',
     });
-    expect(db.prepare('SELECT direction, amount_yen, reason FROM cash_ledger WHERE kiosk_id = ?').get(kiosk.kioskId)).toEqual({
+    expect(await hub.row('SELECT direction, amount_yen, reason FROM cash_ledger WHERE kiosk_id = ?', kiosk.kioskId)).toEqual({
       direction: 'payout',
       amount_yen: 150,
       reason: 'change',
@@ -209,8 +208,7 @@ describe('event ingest', () => {
       agent: { version: '0.1.0', uptimeSeconds: 12.5, rssBytes: 50_000_000, outOfService: true },
     };
     expect(await socket.timeout(5000).emitWithAck('telemetry', telemetry)).toEqual({ ok: true });
-    const row = hub.db().prepare('SELECT outbox_backlog, out_of_service FROM kiosk_telemetry WHERE kiosk_id = ?').get(kiosk.kioskId);
-    expect(row).toEqual({ outbox_backlog: 7, out_of_service: 1 });
-    expect(hub.db().prepare('SELECT last_heartbeat_at FROM kiosks WHERE kiosk_id = ?').pluck().get(kiosk.kioskId)).not.toBeNull();
+    expect(await hub.row('SELECT outbox_backlog, out_of_service FROM kiosk_telemetry WHERE kiosk_id = ?', kiosk.kioskId)).toEqual({ outbox_backlog: 7, out_of_service: 1 });
+    expect(await hub.value('SELECT last_heartbeat_at FROM kiosks WHERE kiosk_id = ?', kiosk.kioskId)).not.toBeNull();
   });
 });

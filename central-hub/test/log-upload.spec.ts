@@ -91,21 +91,17 @@ describe('log upload', () => {
     });
   }
 
-  function auditOf(commandId: string): { action: string; outcome: string; actor: string }[] {
-    return hub.db().prepare('SELECT action, outcome, actor FROM audit_log WHERE target = ? ORDER BY seq').all(commandId) as {
-      action: string;
-      outcome: string;
-      actor: string;
-    }[];
+  function auditOf(commandId: string): Promise<{ action: string; outcome: string; actor: string }[]> {
+    return hub.rows('SELECT action, outcome, actor FROM audit_log WHERE target = ? ORDER BY seq', commandId);
   }
 
   it('refuses a logs.upload with N outside 1..60 minutes, and a viewer asking for one (audited)', async () => {
     expect((await create({ type: 'logs.upload', params: { minutes: 0 } })).status).toBe(400);
     expect((await create({ type: 'logs.upload', params: { minutes: 61 } })).status).toBe(400);
     expect((await create({ type: 'logs.upload', params: {} })).status).toBe(400);
-    const before = hub.count(`SELECT count(*) FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused'`);
+    const before = await hub.count(`SELECT count(*) FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused'`);
     expect((await create({ type: 'logs.upload', params: { minutes: 5 } }, 'viewer-toyonaka')).status).toBe(403);
-    expect(hub.count(`SELECT count(*) FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused'`)).toBe(before + 1);
+    expect(await hub.count(`SELECT count(*) FROM audit_log WHERE action = 'command.sent' AND outcome = 'refused'`)).toBe(before + 1);
   });
 
   it('stores the chunks of a running logs.upload once, serves them to a technician of the municipality, and audits it', async () => {
@@ -136,7 +132,7 @@ describe('log upload', () => {
     const lines = (await response.text()).trimEnd().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['line 1', 'line 2', 'line 3']);
 
-    expect(auditOf(commandId)).toEqual([
+    expect(await auditOf(commandId)).toEqual([
       { action: 'command.sent', outcome: 'ok', actor: 'tech-toyonaka' },
       { action: 'command.delivered', outcome: 'ok', actor: `kiosk:${kiosk.kioskId}` },
       { action: 'command.succeeded', outcome: 'ok', actor: `kiosk:${kiosk.kioskId}` },
@@ -155,7 +151,7 @@ describe('log upload', () => {
     const viewer = await download(commandId, 'viewer-toyonaka');
     expect(viewer.status).toBe(403);
     expect(await viewer.text()).not.toContain('only line');
-    expect(auditOf(commandId).filter((row) => row.action === 'logs.downloaded')).toEqual([
+    expect((await auditOf(commandId)).filter((row) => row.action === 'logs.downloaded')).toEqual([
       { action: 'logs.downloaded', outcome: 'refused', actor: 'tech-suita' },
       { action: 'logs.downloaded', outcome: 'refused', actor: 'viewer-toyonaka' },
     ]);
@@ -169,7 +165,7 @@ describe('log upload', () => {
     expect(received.find((c) => c.commandId === commandId)).toMatchObject({ type: 'agent.restart', params: {} });
     expect(await sendChunk(socket, { commandId, index: 0, final: true, lines: [] })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect((await download(commandId, null)).status).toBe(404);
-    expect(hub.count('SELECT count(*) FROM log_uploads WHERE command_id = ?', commandId)).toBe(0);
+    expect(await hub.count('SELECT count(*) FROM log_uploads WHERE command_id = ?', commandId)).toBe(0);
   });
 
   it('knows an upload is complete only with every chunk up to the final one', () => {

@@ -51,7 +51,7 @@ describe('telemetry activity', () => {
 
       clock.advance(8 * 24 * 3_600_000);
       await scheduler.run(TELEMETRY_PRUNE);
-      expect(hub.count('SELECT count(*) FROM telemetry_points WHERE kiosk_id = ?', kiosk.kioskId)).toBe(0);
+      expect(await hub.count('SELECT count(*) FROM telemetry_points WHERE kiosk_id = ?', kiosk.kioskId)).toBe(0);
     } finally {
       socket.close();
     }

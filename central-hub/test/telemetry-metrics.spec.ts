@@ -42,7 +42,7 @@ describe('telemetry and metrics', () => {
       if (second < 150) clock.advance(15_000);
     }
     const points = () => hub.count('SELECT count(*) FROM telemetry_points WHERE kiosk_id = ?', kiosk.kioskId);
-    expect(points()).toBe(5);
+    expect(await points()).toBe(5);
 
     const detail = await admin.request('kiosk.detail', { kioskId: kiosk.kioskId });
     if (!detail.ok) throw new Error(detail.error.message);
@@ -53,10 +53,10 @@ describe('telemetry and metrics', () => {
     // Six days later nothing is old enough; past seven days the job removes them (and says so).
     clock.advance(6 * DAY_MS);
     await scheduler.run(TELEMETRY_PRUNE);
-    expect(points()).toBe(5);
+    expect(await points()).toBe(5);
     clock.advance(DAY_MS + 1_000);
     await scheduler.run(TELEMETRY_PRUNE);
-    expect(points()).toBe(0);
+    expect(await points()).toBe(0);
     expect(hub.logs.find('telemetry pruned', { points: 5 })).toBeDefined();
     agent.close();
     await admin.waitFor('kiosk.updated', (k) => k.kioskId === kiosk.kioskId && k.status === 'offline');

@@ -85,9 +85,9 @@ async function main(): Promise<void> {
     const { lastSeq, backlog } = system.outboxStats();
     const started = performance.now();
     const agent = await system.startAgent({ AGENT_BATCH_SIZE: '1000' });
-    await waitUntil('the backlog is drained', () => system.storedEvents(kioskId).ackedThroughSeq >= lastSeq + 1, 600_000, 50);
+    await waitUntil('the backlog is drained', async () => (await system.storedEvents(kioskId)).ackedThroughSeq >= lastSeq + 1, 600_000, 50);
     const drainMs = performance.now() - started;
-    const stored = system.storedEvents(kioskId);
+    const stored = await system.storedEvents(kioskId);
     const drainRate = rate(backlog, drainMs);
     const rawBatched = rawSqlite(BACKLOG, 1000);
     const hubRss = system.hub ? peakRssMiB(system.hub.pid) : NaN;

@@ -9,7 +9,6 @@
  * its logs, nor the private CUPS spool and job history hold the PIN, the resident's name or address, and
  * no printed paper of the job is left in the tray or in the system's shared CUPS-PDF spool.
  */
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -119,7 +118,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
     await panel.waitForState('the hopper paid the change', () => hopperBefore - hopperYen(panel) === 100);
 
     // The hub recorded one issuance for this kiosk: residence certificate, 2 copies, 400 yen.
-    const issuance = latestIssuance(system);
+    const issuance = await latestIssuance(system);
     expect(issuance).toMatchObject({ certificate_type: 'juminhyo', copies: 2, fee_yen: 400 });
 
     // CUPS printed it: the PDF CUPS-PDF wrote has the Japanese title and the serial, one page per copy.
@@ -210,17 +209,13 @@ function hopperYen(panel: DevicePanelClient): number {
   return panel.state.hopper.coins.reduce((sum, entry) => sum + entry.coinYen * entry.count, 0);
 }
 
-function latestIssuance(system: CertificateTestSystem): IssuanceRow {
-  const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare('SELECT transaction_id, serial, verification_code, certificate_type, copies, fee_yen FROM certificate_issuances WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT 1')
-      .get(system.identity().kioskId) as IssuanceRow | undefined;
-    if (!row) throw new Error('the hub recorded no issuance for this kiosk');
-    return row;
-  } finally {
-    db.close();
-  }
+async function latestIssuance(system: CertificateTestSystem): Promise<IssuanceRow> {
+  const row = await system.hubRecords.row<IssuanceRow>(
+    'SELECT transaction_id, serial, verification_code, certificate_type, copies, fee_yen FROM certificate_issuances WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT 1',
+    system.identity().kioskId,
+  );
+  if (!row) throw new Error('the hub recorded no issuance for this kiosk');
+  return row;
 }
 
 /** The PDF CUPS-PDF wrote for a job in the agent's tray: `<job name>…-job_<id>.pdf`, the job name being the transaction id. */

@@ -5,8 +5,6 @@
  * followed to `succeeded` with the kiosk's count and the difference, and the hub holds one
  * `cash.collected` event for it.
  */
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CommandViewSchema } from '@kiosk/protocols';
 import { signInToConsole } from '../support/console';
@@ -44,15 +42,9 @@ describe('cash box emptied, from the console', () => {
       .filter((command) => command.type === 'cash.collected');
   }
 
-  function collectedEventsOnHub(): unknown[] {
-    const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare(`SELECT payload_json FROM events WHERE type = 'cash.collected' AND kiosk_id = ?`).all(kioskId) as { payload_json: string }[]).map(
-        (row) => JSON.parse(row.payload_json) as unknown,
-      );
-    } finally {
-      db.close();
-    }
+  async function collectedEventsOnHub(): Promise<unknown[]> {
+    const rows = await system.hubRecords.rows<{ payload_json: string }>(`SELECT payload_json FROM events WHERE type = 'cash.collected' AND kiosk_id = ?`, kioskId);
+    return rows.map((row) => JSON.parse(row.payload_json) as unknown);
   }
 
   it('asks first; cancel sends nothing; an amount that is not whole yen cannot be sent', async () => {
@@ -75,7 +67,7 @@ describe('cash box emptied, from the console', () => {
     const [sent] = await commandsOnHub();
     expect(sent).toMatchObject({ params: { countedYen: 100 }, status: 'succeeded', issuedBy: system.demoAdmin?.username });
     expect(sent?.detail).toMatch(/^WARNING: counted ¥100, ¥100 more than recorded; .*0 coins, ¥0$/);
-    expect(collectedEventsOnHub()).toEqual([{ commandId: sent?.commandId, countedYen: 100, recordedCoins: 0, recordedYen: 0 }]);
+    expect(await collectedEventsOnHub()).toEqual([{ commandId: sent?.commandId, countedYen: 100, recordedCoins: 0, recordedYen: 0 }]);
     expect(await smallTouchTargets(page)).toEqual([]);
   });
 });

@@ -31,32 +31,32 @@ describe('exactly-once delivery from agent outbox to hub', () => {
 
     await system.startHub();
     await drained(system);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 
   it('stores each event once when the agent is SIGKILLed between the hub commit and the ack', async () => {
     await system.agent?.stop();
-    const before = system.storedEvents(system.identity().kioskId).ackedThroughSeq;
+    const before = (await system.storedEvents(system.identity().kioskId)).ackedThroughSeq;
     system.enqueueSynthetic(300);
 
     const crashing = await system.startAgent({ KIOSK_CHAOS: 'agent-crash-on-ack:1', KIOSK_TEST_HOOKS: '1', AGENT_BATCH_SIZE: '100' }, { waitReady: false });
     expect((await crashing.exited).signal).toBe('SIGKILL');
 
     // The hub committed the first batch, but the agent died before deleting those rows: it still holds them.
-    const storedAfterCrash = system.storedEvents(system.identity().kioskId).ackedThroughSeq;
+    const storedAfterCrash = (await system.storedEvents(system.identity().kioskId)).ackedThroughSeq;
     expect(storedAfterCrash).toBeGreaterThan(before);
     const { lastSeq, backlog } = system.outboxStats();
     expect(backlog).toBe(lastSeq - before);
 
     await system.startAgent();
     await drained(system);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 
   it('stores each event once when the hub is SIGKILLed after its commit but before the ack', async () => {
     await system.agent?.stop();
     await system.hub?.stop();
-    const before = system.storedEvents(system.identity().kioskId).ackedThroughSeq;
+    const before = (await system.storedEvents(system.identity().kioskId)).ackedThroughSeq;
     system.enqueueSynthetic(300);
 
     const crashingHub = await system.startHub({ KIOSK_CHAOS: 'hub-crash-after-commit:1', KIOSK_TEST_HOOKS: '1' });
@@ -64,12 +64,12 @@ describe('exactly-once delivery from agent outbox to hub', () => {
     expect((await crashingHub.exited).signal).toBe('SIGKILL');
 
     // The batch is in the hub's database, yet unacked: the agent still holds it and will send it again.
-    expect(system.storedEvents(system.identity().kioskId).ackedThroughSeq).toBeGreaterThan(before);
+    expect((await system.storedEvents(system.identity().kioskId)).ackedThroughSeq).toBeGreaterThan(before);
     const { lastSeq, backlog } = system.outboxStats();
     expect(backlog).toBe(lastSeq - before);
 
     await system.startHub();
     await drained(system);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 });

@@ -5,8 +5,6 @@
  * starts it again, the new process reports the command succeeded, exactly once, and a replay of the
  * command does not restart it again.
  */
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { CommandViewSchema, type CommandView } from '@kiosk/protocols';
 import type { NodeProcess } from '../support/processes';
 import { waitUntil } from '../support/processes';
@@ -60,15 +58,13 @@ describe('fleet maintenance commands (real hub and agent processes)', () => {
   }
 
   /** The `command.result` events the hub holds for a command (exactly-once means one). */
-  function resultsOnHub(commandId: string): { status: string }[] {
-    const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      return db
-        .prepare(`SELECT json_extract(payload_json, '$.status') AS status FROM events WHERE type = 'command.result' AND json_extract(payload_json, '$.commandId') = ?`)
-        .all(commandId) as { status: string }[];
-    } finally {
-      db.close();
-    }
+  async function resultsOnHub(commandId: string): Promise<{ status: string }[]> {
+    // The payload is picked apart here, not in SQL: JSON functions differ between the engines.
+    const rows = await system.hubRecords.rows<{ payload_json: string }>(`SELECT payload_json FROM events WHERE type = 'command.result'`);
+    return rows
+      .map((row) => JSON.parse(row.payload_json) as { commandId: string; status: string })
+      .filter((payload) => payload.commandId === commandId)
+      .map(({ status }) => ({ status }));
   }
 
   it('uploads the last N minutes of the agent log, redacted, for a technician to download (audited)', async () => {
@@ -120,23 +116,18 @@ describe('fleet maintenance commands (real hub and agent processes)', () => {
 
     const done = await finished(commandId);
     expect(done).toMatchObject({ status: 'succeeded', detail: `agent restarted (now pid ${second.pid})` });
-    await waitUntil('the hub acked the result', () => resultsOnHub(commandId).length === 1);
+    await waitUntil('the hub acked the result', async () => (await resultsOnHub(commandId)).length === 1);
 
     // The hub lost the agent's receipt (simulated: its row is put back in the queue) and sends the
     // command again; the agent knows the id and does nothing.
-    const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { fileMustExist: true });
-    try {
-      db.prepare(`UPDATE commands SET status = 'queued', delivered_at = NULL, completed_at = NULL WHERE command_id = ?`).run(commandId);
-    } finally {
-      db.close();
-    }
+    await system.hubRecords.change(`UPDATE commands SET status = 'queued', delivered_at = NULL, completed_at = NULL WHERE command_id = ?`, commandId);
     const ping = await send('ping', {});
     await second.waitForLog((entry) => entry.msg === 'hub command received' && entry.commandId === commandId && entry.action === 'none');
     expect((await finished(ping)).status).toBe('succeeded');
     expect(second.running).toBe(true);
     expect(system.agentProcesses).toHaveLength(2);
     expect(second.logs.filter((entry) => entry.msg === 'agent restarting on a hub command')).toHaveLength(0);
-    expect(resultsOnHub(commandId)).toEqual([{ status: 'succeeded' }]);
+    expect(await resultsOnHub(commandId)).toEqual([{ status: 'succeeded' }]);
     expect(first.logs.filter((entry) => entry.msg === 'agent restarting on a hub command')).toHaveLength(1);
   });
 });

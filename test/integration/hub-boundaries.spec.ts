@@ -54,7 +54,7 @@ describe('hub boundaries (real hub process)', () => {
   describe('event batches', () => {
     it('refuses a batch with one malformed event as a whole, with a structured error, storing nothing', async () => {
       const socket = await connectAsKiosk();
-      const before = system.storedEvents(kioskId);
+      const before = await system.storedEvents(kioskId);
       const next = before.ackedThroughSeq + 1;
       const batch = [creditEvent(next, 100), creditEvent(next + 1, 30), creditEvent(next + 2, 500)];
 
@@ -65,7 +65,7 @@ describe('hub boundaries (real hub process)', () => {
       if (ack.ok) return;
       expect(ack.error.code).toBe('invalid_message');
       expect(ack.error.issues?.map((issue) => issue.path)).toContain('events.1.payload.coinYen');
-      expect(system.storedEvents(kioskId)).toEqual(before);
+      expect(await system.storedEvents(kioskId)).toEqual(before);
 
       // The same batch, corrected, is stored whole; sent again, it is absorbed as duplicates.
       const fixed = batch.map((event, index) =>
@@ -75,12 +75,12 @@ describe('hub boundaries (real hub process)', () => {
       expect(stored).toEqual({ ok: true, ackedThroughSeq: next + 2, stored: 3, duplicates: 0 });
       const again = BatchAckSchema.parse(await socket.timeout(5000).emitWithAck('events', { events: fixed }));
       expect(again).toEqual({ ok: true, ackedThroughSeq: next + 2, stored: 0, duplicates: 3 });
-      expect(system.storedEvents(kioskId).rows).toBe(before.rows + 3);
+      expect((await system.storedEvents(kioskId)).rows).toBe(before.rows + 3);
     });
 
     it('reports a gap instead of skipping it', async () => {
       const socket = await connectAsKiosk();
-      const acked = system.storedEvents(kioskId).ackedThroughSeq;
+      const acked = (await system.storedEvents(kioskId)).ackedThroughSeq;
       const ahead = OutboxEventSchema.parse(creditEvent(acked + 2, 10));
       const ack = BatchAckSchema.parse(await socket.timeout(5000).emitWithAck('events', { events: [ahead] }));
       expect(ack).toEqual({
@@ -98,12 +98,12 @@ describe('hub boundaries (real hub process)', () => {
 
     it("refuses events that carry another kiosk's id", async () => {
       const socket = await connectAsKiosk();
-      const before = system.storedEvents(kioskId);
+      const before = await system.storedEvents(kioskId);
       const foreign = OutboxEventSchema.parse({ ...(creditEvent(before.ackedThroughSeq + 1, 10) as object), kioskId: 'kiosk-someone-else' });
       const ack = BatchAckSchema.parse(await socket.timeout(5000).emitWithAck('events', { events: [foreign] }));
       expect(ack.ok).toBe(false);
       if (!ack.ok) expect(ack.error.code).toBe('kiosk_mismatch');
-      expect(system.storedEvents(kioskId)).toEqual(before);
+      expect(await system.storedEvents(kioskId)).toEqual(before);
     });
   });
 

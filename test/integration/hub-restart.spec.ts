@@ -42,7 +42,7 @@ describe('an agent after a hub restart at any point of its connect', () => {
     expect((await hub.exited).signal).toBe('SIGKILL');
     await system.startHub();
     await drained(system);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 
   it('gives up on a hub frozen in the namespace handshake at its deadline, and comes back', async () => {
@@ -54,7 +54,7 @@ describe('an agent after a hub restart at any point of its connect', () => {
     // The frozen connection never answers: only a new attempt, after the deadline, can deliver these.
     await drained(system);
     expect(proxy.connections).toBeGreaterThanOrEqual(before + 2);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 
   it('comes back after a plain SIGKILL and restart while connected', async () => {
@@ -65,6 +65,6 @@ describe('an agent after a hub restart at any point of its connect', () => {
     system.enqueueSynthetic(2);
     await system.startHub();
     await drained(system);
-    expectExactlyOnce(system);
+    await expectExactlyOnce(system);
   });
 });

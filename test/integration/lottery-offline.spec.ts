@@ -6,7 +6,6 @@
  * restarted (still offline, the entry still waits); the hub comes back; the entry is delivered, judged
  * and accepted exactly once, and shows as an accepted offline entry in "my entries".
  */
-import Database from 'better-sqlite3';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -248,13 +247,7 @@ describe('offline lottery entry: provisional, SIGKILL, reconnect, confirmed exac
     expect(accepted).toEqual([expect.objectContaining({ channel: 'offline', firstSlotId, status: 'active' })]);
 
     // Exactly once in the hub's own tables.
-    const db = new Database(path.join(system.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      const count = (sql: string): number => (db.prepare(sql).get(clientEntryId) as { n: number }).n;
-      expect(count('SELECT count(*) AS n FROM lottery_entries WHERE client_entry_id = ?')).toBe(1);
-      expect(count('SELECT count(*) AS n FROM lottery_provisional_entries WHERE client_entry_id = ?')).toBe(1);
-    } finally {
-      db.close();
-    }
+    expect(await system.hubRecords.count('SELECT count(*) FROM lottery_entries WHERE client_entry_id = ?', clientEntryId)).toBe(1);
+    expect(await system.hubRecords.count('SELECT count(*) FROM lottery_provisional_entries WHERE client_entry_id = ?', clientEntryId)).toBe(1);
   });
 });

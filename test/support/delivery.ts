@@ -2,10 +2,10 @@ import { waitUntil } from './processes';
 import type { TestSystem } from './system';
 
 /** The hub holds seqs 1..lastSeq, each once, and the agent holds nothing unacked. */
-export function expectExactlyOnce(system: TestSystem): void {
+export async function expectExactlyOnce(system: TestSystem): Promise<void> {
   const { kioskId } = system.identity();
   const { lastSeq, backlog } = system.outboxStats();
-  const stored = system.storedEvents(kioskId);
+  const stored = await system.storedEvents(kioskId);
   expect(backlog).toBe(0);
   expect(stored).toEqual({ rows: lastSeq, distinctIds: lastSeq, minSeq: 1, maxSeq: lastSeq, ackedThroughSeq: lastSeq });
 }
@@ -13,8 +13,8 @@ export function expectExactlyOnce(system: TestSystem): void {
 /** Waits until the agent's outbox is empty and the hub has acked through its last seq. */
 export async function drained(system: TestSystem): Promise<void> {
   const { kioskId } = system.identity();
-  await waitUntil('the agent has drained its outbox to the hub', () => {
+  await waitUntil('the agent has drained its outbox to the hub', async () => {
     const { lastSeq, backlog } = system.outboxStats();
-    return backlog === 0 && system.storedEvents(kioskId).ackedThroughSeq === lastSeq;
+    return backlog === 0 && (await system.storedEvents(kioskId)).ackedThroughSeq === lastSeq;
   }, 60_000, 250);
 }

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requestEnrolmentCode } from './enrolment';
+import { HUB_TEST_ENGINE, HubRecords, createTestPostgresDatabase, type HubDatabaseLocation } from './hub-records';
 import { NodeProcess, freePort, repoRoot, startNode } from './processes';
 
 export interface OutboxStats {
@@ -21,7 +21,9 @@ export interface StoredEventCounts {
 
 /**
  * One hub and one agent as real processes from the build, with their data in a fresh temporary
- * directory. Everything it starts, `close()` stops; then the directory is removed.
+ * directory; the hub stores on the run's engine (HUB_TEST_ENGINE, issue 13): its SQLite file there, or a
+ * PostgreSQL database of its own, created at the first start and kept across restarts. Everything it
+ * starts, `close()` stops; then the directory (and the database) is removed.
  */
 export class TestSystem {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'kiosk-system-'));
@@ -36,6 +38,9 @@ export class TestSystem {
   private closing = false;
   /** The console's demo administrator, read from the file of the hub that created it (kept across restarts). */
   demoAdmin: { username: string; password: string } | undefined;
+  /** The hub's own tables, read (and, to simulate a loss, changed) behind its back. */
+  readonly hubRecords = new HubRecords(() => this.hubDatabase());
+  private postgres: { url: string; drop(): Promise<void> } | undefined;
 
   get hubUrl(): string {
     return `http://127.0.0.1:${this.hubPort}`;
@@ -44,10 +49,12 @@ export class TestSystem {
   /** `main`: another build of the hub (a bench comparing against an earlier commit). */
   async startHub(env: Record<string, string> = {}, main = 'central-hub/dist/main.js'): Promise<NodeProcess> {
     if (this.hubPort === 0) this.hubPort = await freePort();
+    if (HUB_TEST_ENGINE === 'postgres') this.postgres ??= await createTestPostgresDatabase();
     const hub = startNode('hub', main, {
       HUB_PORT: String(this.hubPort),
       HUB_DATA_DIR: this.hubDataDir,
       HUB_DEMO_ADMIN: '1',
+      ...this.hubDatabaseEnv(),
       ...env,
     });
     this.hub = hub;
@@ -85,6 +92,18 @@ export class TestSystem {
     const ready = await agent.waitForLog((entry) => entry.msg === 'agent ui listening');
     this.agentUiUrl = String(ready.url);
     return agent;
+  }
+
+  /** Where the hub keeps its tables on this run's engine. */
+  hubDatabase(): HubDatabaseLocation {
+    if (HUB_TEST_ENGINE === 'sqlite') return { engine: 'sqlite', file: path.join(this.hubDataDir, 'hub.sqlite') };
+    if (!this.postgres) throw new Error('the hub has not been started: it has no PostgreSQL database yet');
+    return { engine: 'postgres', url: this.postgres.url };
+  }
+
+  /** The environment that points a hub process (or one of the hub's tools) at that storage. */
+  hubDatabaseEnv(): Record<string, string> {
+    return this.postgres ? { HUB_DATABASE_URL: this.postgres.url } : {};
   }
 
   adminToken(): string {
@@ -129,27 +148,23 @@ export class TestSystem {
     return this.outboxTool('stats') as OutboxStats;
   }
 
-  /** Reads the hub's own SQLite file (read-only) to count what it really stored. */
-  storedEvents(kioskId: string): StoredEventCounts {
-    const db = new Database(path.join(this.hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      const counts = db
-        .prepare(
-          'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinctIds, min(seq) AS minSeq, max(seq) AS maxSeq FROM events WHERE kiosk_id = ?',
-        )
-        .get(kioskId) as Omit<StoredEventCounts, 'ackedThroughSeq'>;
-      const kiosk = db.prepare('SELECT acked_through_seq AS ackedThroughSeq FROM kiosks WHERE kiosk_id = ?').get(kioskId) as
-        | { ackedThroughSeq: number }
-        | undefined;
-      return { ...counts, ackedThroughSeq: kiosk?.ackedThroughSeq ?? 0 };
-    } finally {
-      db.close();
-    }
+  /** What the hub really stored for a kiosk, read from its own tables. */
+  async storedEvents(kioskId: string): Promise<StoredEventCounts> {
+    // Aliases in double quotes: PostgreSQL folds unquoted ones to lower case.
+    const counts = await this.hubRecords.row<Omit<StoredEventCounts, 'ackedThroughSeq'>>(
+      'SELECT count(*) AS "rows", count(DISTINCT event_id) AS "distinctIds", min(seq) AS "minSeq", max(seq) AS "maxSeq" FROM events WHERE kiosk_id = ?',
+      kioskId,
+    );
+    if (!counts) throw new Error('an aggregate query returned no row');
+    const ackedThroughSeq = await this.hubRecords.value<number>('SELECT acked_through_seq FROM kiosks WHERE kiosk_id = ?', kioskId);
+    return { ...counts, ackedThroughSeq: ackedThroughSeq ?? 0 };
   }
 
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all([this.agent?.stop(), this.hub?.stop()]);
+    await this.hubRecords.close();
+    await this.postgres?.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

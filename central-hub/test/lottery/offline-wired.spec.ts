@@ -82,7 +82,7 @@ describe('offline entries and the demo draw, wired', () => {
     expect(listed.entries).toHaveLength(1);
     expect(listed.entries[0]).toMatchObject({ clientEntryId, channel: 'offline', result: 'pending', occurredAt: new Date(jst('2026-11-05 11:40')).toISOString() });
     expect(listed.provisional).toEqual([expect.objectContaining({ clientEntryId, status: 'accepted', entryId: listed.entries[0]?.entryId, rejection: null })]);
-    expect(hub.db().prepare('SELECT payload_json FROM events WHERE event_id = ?').pluck().get(event.id)).not.toContain(sealedPin.ciphertext.slice(0, 40));
+    expect(await hub.value('SELECT payload_json FROM events WHERE event_id = ?', event.id)).not.toContain(sealedPin.ciphertext.slice(0, 40));
 
     // The demo draw: an administrator moves the lottery's clock to the results; the draw runs at once.
     const before = DemoClockViewSchema.parse((await hub.api('GET', '/api/lottery/demo-clock')).body);

@@ -89,7 +89,7 @@ describe('the public draw (issue 18, item 2)', () => {
 
   it('publishes each round\'s commitment to anyone before any entry, keeps the document back until the results, and then publishes it for the script to re-run', async () => {
     // Before any entry: the rounds and their commitments, anonymously; no document yet.
-    expect(hub.count('SELECT COUNT(*) FROM lottery_entries')).toBe(0);
+    expect(await hub.count('SELECT COUNT(*) FROM lottery_entries')).toBe(0);
     const listed = await anonymous(hub, publicRoundsPath());
     expect(listed.status).toBe(200);
     expect(listed.headers.get('cache-control')).toBe('no-store');

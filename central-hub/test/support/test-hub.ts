@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type HubConfig } from '../../src/config';
 import { createHub, type HubHandle, type HubOverrides } from '../../src/create-hub';
+import { HubRecords, type HubDatabaseLocation } from '../../../test/support/hub-records';
 import { factsFile } from '../certificates/support/facts';
 import { LogCapture } from './log-capture';
 import { testDatabaseConfig } from './test-store';
@@ -16,14 +17,17 @@ export interface TestHubOptions {
 }
 
 /**
- * A real hub in this process: real SQLite file in a fresh temporary directory, real HTTP and socket.io
- * server on an ephemeral loopback port. `close()` stops it and removes the directory.
+ * A real hub in this process: its storage on the run's engine (a SQLite file in a fresh temporary
+ * directory, or a PostgreSQL database of its own), real HTTP and socket.io server on an ephemeral
+ * loopback port. `close()` stops it and removes the directory (and the database).
  */
 export class TestHub {
   readonly logs = new LogCapture();
   readonly dir: string;
   private handle: HubHandle | undefined;
   private readers: Database.Database[] = [];
+  /** Reads of the hub's own tables, through a connection of the test's own (the cross-package tests' reader). */
+  private readonly records = new HubRecords(() => this.location());
 
   private constructor(
     dir: string,
@@ -82,20 +86,45 @@ export class TestHub {
     return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   }
 
-  /** A read-only connection to the hub's own database file, as the cross-package tests use it. */
+  /** Rows of the hub's own tables, on either engine: portable SQL, `?` placeholders, mixed-case aliases double-quoted. */
+  rows<T extends object = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return this.records.rows<T>(sql, ...params);
+  }
+
+  /** The first row the query returns, or undefined. */
+  row<T extends object = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    return this.records.row<T>(sql, ...params);
+  }
+
+  /** The first column of the first row (undefined when there is no row). */
+  value<T = unknown>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    return this.records.value<T>(sql, ...params);
+  }
+
+  /** A number the query selects (`SELECT count(*) …`, or one numeric column). */
+  count(sql: string, ...params: unknown[]): Promise<number> {
+    return this.records.count(sql, ...params);
+  }
+
+  /**
+   * TRANSITIONAL (issue 13): a read-only better-sqlite3 handle on the hub's SQLite file, for the specs
+   * not yet moved to `rows`/`row`/`value`/`count`; SQLite runs only. Remove with its last caller.
+   */
   db(): Database.Database {
+    if (this.database.engine !== 'sqlite') throw new Error('TestHub.db() reads the SQLite file only: use rows/row/value/count');
     const db = new Database(path.join(this.dir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
     this.readers.push(db);
     return db;
   }
 
-  count(sql: string, ...params: unknown[]): number {
-    return this.db().prepare(sql).pluck().get(...params) as number;
+  private location(): HubDatabaseLocation {
+    return this.database.engine === 'sqlite' ? { engine: 'sqlite', file: path.join(this.dir, 'hub.sqlite') } : { engine: 'postgres', url: this.database.url };
   }
 
   /** Stops the hub but keeps its directory (for restart tests). */
   async stop(): Promise<void> {
     for (const reader of this.readers.splice(0)) reader.close();
+    await this.records.close();
     await this.handle?.close();
   }
 
