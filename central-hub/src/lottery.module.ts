@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LotteryAgentHandlers } from './gateways/lottery.handlers';
-import { SqliteDatabase } from './repositories/database.repository';
+import { DATABASE } from './repositories/database.repository';
 import { FACILITY_BOOKING_REPOSITORY, SqliteFacilityBookingRepository } from './repositories/facility-booking.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, SqliteFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, SqliteFacilityUsersRepository } from './repositories/facility-users.repository';
@@ -17,14 +17,7 @@ import { LotteryOfflineService } from './services/lottery-offline.service';
 import { LotteryRoundsService } from './services/lottery-rounds.service';
 import { LotteryScheduler } from './services/lottery-scheduler.service';
 import { LotteryService } from './services/lottery.service';
-
-/** Binds a lottery repository to the SQLite store the StorageModule opened (the only engine it has so far). */
-function onSqlite<T>(Repository: new (database: SqliteDatabase) => T) {
-  return {
-    useFactory: (database: SqliteDatabase) => new Repository(database),
-    inject: [SqliteDatabase],
-  };
-}
+import type { HubStore } from './storage/hub-store';
 
 /** The module's services and handlers: each one provided here and exported to the modules that import this one. */
 const lotteryServices = [
@@ -45,19 +38,17 @@ const lotteryServices = [
  */
 @Module({
   providers: [
-    { provide: LOTTERY_REPOSITORY, ...onSqlite(SqliteLotteryRepository) },
-    { provide: FACILITY_CATALOGUE_REPOSITORY, ...onSqlite(SqliteFacilityCatalogueRepository) },
-    { provide: FACILITY_BOOKING_REPOSITORY, ...onSqlite(SqliteFacilityBookingRepository) },
-    { provide: FACILITY_USERS_REPOSITORY, ...onSqlite(SqliteFacilityUsersRepository) },
-    { provide: LOTTERY_OFFLINE_REPOSITORY, ...onSqlite(SqliteLotteryOfflineRepository) },
+    { provide: LOTTERY_REPOSITORY, useClass: SqliteLotteryRepository },
+    { provide: FACILITY_CATALOGUE_REPOSITORY, useClass: SqliteFacilityCatalogueRepository },
+    { provide: FACILITY_BOOKING_REPOSITORY, useClass: SqliteFacilityBookingRepository },
+    { provide: FACILITY_USERS_REPOSITORY, useClass: SqliteFacilityUsersRepository },
+    { provide: LOTTERY_OFFLINE_REPOSITORY, useClass: SqliteLotteryOfflineRepository },
     { provide: OFFLINE_ENTRY_KEY, useFactory: (config: HubConfig) => new FileOfflineEntryKeys(config.dataDir), inject: [HUB_CONFIG] },
     {
       provide: LOTTERY_CLOCK,
-      useFactory: (clock: Clock, config: HubConfig, database: SqliteDatabase) => {
-        if (!config.lottery.seedDemoUsers) return clock;
-        return new DemoLotteryClock(clock, database.db);
-      },
-      inject: [CLOCK, HUB_CONFIG, SqliteDatabase],
+      useFactory: (clock: Clock, config: HubConfig, store: HubStore): Clock | Promise<Clock> =>
+        config.lottery.seedDemoUsers ? DemoLotteryClock.open(clock, store) : clock,
+      inject: [CLOCK, HUB_CONFIG, DATABASE],
     },
     ...lotteryServices,
   ],

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement, Transaction } from 'better-sqlite3';
+import type { Selectable } from 'kysely';
 import type { FacilityType, Municipality, Sport } from '@kiosk/protocols';
 import { LotterySettingsSchema, type LotterySettings } from '../domain/lottery/settings';
 import type { FacilitySpec, SlotTemplate } from '../domain/lottery/slots';
-import { SqliteDatabase } from './database.repository';
-import { SLOT_INFO_SELECT, slotFromRow, type SlotInfo, type SlotInfoRow } from './lottery.rows';
-import { settle } from './settle';
+import type { FacilitiesTable, FacilityUnitsTable } from '../storage/hub-schema';
+import type { HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { slotFromRow, slotInfoQuery, type SlotInfo } from './lottery.rows';
 
 export interface SlotAvailabilityRecord {
   slot: SlotInfo;
@@ -30,137 +31,178 @@ export interface FacilityCatalogueRepository {
 }
 export const FACILITY_CATALOGUE_REPOSITORY = 'FacilityCatalogueRepository';
 
-interface FacilityRow {
-  facility_id: string;
-  municipality: Municipality;
-  name: string;
-  name_en: string;
-  facility_type: FacilityType;
-  closed_weekdays_json: string;
-  cancel_deadline_days: number;
-}
-interface UnitRow {
-  unit_id: string;
-  facility_id: string;
-  name: string;
-  name_en: string;
-  sports_json: string;
-  slot_templates_json: string;
-}
+type FacilityRow = Selectable<FacilitiesTable>;
+type UnitRow = Selectable<FacilityUnitsTable>;
+
+/** Settings are re-validated on the way out: a hand-edited row that breaks the rules fails loudly. */
+const settingsFromJson = (json: string): LotterySettings => LotterySettingsSchema.parse(JSON.parse(json));
 
 @Injectable()
 export class SqliteFacilityCatalogueRepository implements FacilityCatalogueRepository {
-  private readonly upsertTx: Transaction<(facilities: readonly FacilitySpec[]) => void>;
-  private readonly facilitiesOf: Statement<[string], FacilityRow>;
-  private readonly facilityById: Statement<[string], FacilityRow>;
-  private readonly unitsOf: Statement<[string], UnitRow>;
-  private readonly settingsOf: Statement<[string], { settings_json: string }>;
-  private readonly allSettings: Statement<[], { settings_json: string }>;
-  private readonly writeSettings: Statement<[string, string, string]>;
-  private readonly slotById: Statement<[string], SlotInfoRow>;
-  private readonly slotsOf: Statement<[string, string, string], SlotInfoRow & { live: 'held' | 'confirmed' | null; live_confirm_by: string | null }>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
-    const facility = db.prepare(`
-      INSERT INTO facilities (facility_id, municipality, name, name_en, facility_type, closed_weekdays_json, cancel_deadline_days, sort_order)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (facility_id) DO UPDATE SET municipality = excluded.municipality, name = excluded.name,
-        name_en = excluded.name_en, facility_type = excluded.facility_type, closed_weekdays_json = excluded.closed_weekdays_json,
-        cancel_deadline_days = excluded.cancel_deadline_days, sort_order = excluded.sort_order`);
-    const unit = db.prepare(`
-      INSERT INTO facility_units (unit_id, facility_id, name, name_en, sports_json, slot_templates_json, sort_order)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (unit_id) DO UPDATE SET facility_id = excluded.facility_id, name = excluded.name, name_en = excluded.name_en,
-        sports_json = excluded.sports_json, slot_templates_json = excluded.slot_templates_json, sort_order = excluded.sort_order`);
-    this.upsertTx = db.transaction((facilities: readonly FacilitySpec[]) => {
-      facilities.forEach((f, i) => {
-        facility.run(f.facilityId, f.municipality, f.name, f.nameEn, f.facilityType, JSON.stringify(f.closedWeekdays), f.cancelDeadlineDays, i);
-        f.units.forEach((u, j) => unit.run(u.unitId, f.facilityId, u.name, u.nameEn, JSON.stringify(u.sports), JSON.stringify(u.slots), j));
-      });
-    });
-    this.facilitiesOf = db.prepare('SELECT * FROM facilities WHERE municipality = ? ORDER BY sort_order, facility_id');
-    this.facilityById = db.prepare('SELECT * FROM facilities WHERE facility_id = ?');
-    this.unitsOf = db.prepare('SELECT * FROM facility_units WHERE facility_id = ? ORDER BY sort_order, unit_id');
-    this.settingsOf = db.prepare('SELECT settings_json FROM lottery_settings WHERE municipality = ?');
-    this.allSettings = db.prepare('SELECT settings_json FROM lottery_settings ORDER BY municipality');
-    this.writeSettings = db.prepare(`INSERT INTO lottery_settings (municipality, settings_json, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT (municipality) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at`);
-    this.slotById = db.prepare(`${SLOT_INFO_SELECT} WHERE s.slot_id = ?`);
-    this.slotsOf = db.prepare(`
-      SELECT s.*, f.facility_id, f.facility_type, f.municipality, f.cancel_deadline_days,
-        (SELECT b.status FROM facility_bookings b WHERE b.slot_id = s.slot_id AND b.status IN ('held', 'confirmed')) AS live,
-        (SELECT b.confirm_by FROM facility_bookings b WHERE b.slot_id = s.slot_id AND b.status = 'held') AS live_confirm_by
-      FROM facility_slots s
-      JOIN facility_units u ON u.unit_id = s.unit_id
-      JOIN facilities f ON f.facility_id = u.facility_id
-      WHERE u.facility_id = ? AND s.use_date BETWEEN ? AND ?
-      ORDER BY s.use_date, s.start_time, u.sort_order`);
-  }
-
+  /** Keyed upserts only, so two hubs seeding the same catalogue at once both succeed with one result. */
   upsertFacilities(facilities: readonly FacilitySpec[]): Promise<void> {
-    return settle(() => this.upsertTx.immediate(facilities));
+    return this.store.transaction(
+      async (tx) => {
+        for (const [i, f] of facilities.entries()) {
+          await this.upsertFacility(tx, f, i);
+          for (const [j, u] of f.units.entries()) await this.upsertUnit(tx, f.facilityId, u, j);
+        }
+      },
+      { isolation: 'read committed' },
+    );
   }
 
-  listFacilities(municipality: Municipality): Promise<FacilitySpec[]> {
-    return settle(() => this.facilitiesOf.all(municipality).map((row) => this.facilityFromRow(row)));
+  async listFacilities(municipality: Municipality): Promise<FacilitySpec[]> {
+    const rows = await this.store.db
+      .selectFrom('facilities')
+      .selectAll()
+      .where('municipality', '=', municipality)
+      .orderBy('sort_order')
+      .orderBy('facility_id')
+      .execute();
+    const units = await this.unitsOf(rows.map((row) => row.facility_id));
+    return rows.map((row) => facilityFromRows(row, units.get(row.facility_id) ?? []));
   }
 
-  findFacility(facilityId: string): Promise<FacilitySpec | undefined> {
-    return settle(() => {
-      const row = this.facilityById.get(facilityId);
-      return row ? this.facilityFromRow(row) : undefined;
-    });
+  async findFacility(facilityId: string): Promise<FacilitySpec | undefined> {
+    const row = await this.store.db.selectFrom('facilities').selectAll().where('facility_id', '=', facilityId).executeTakeFirst();
+    if (!row) return undefined;
+    const units = await this.unitsOf([facilityId]);
+    return facilityFromRows(row, units.get(facilityId) ?? []);
   }
 
-  /** Settings are re-validated on the way out: a hand-edited row that breaks the rules fails loudly. */
-  getSettings(municipality: Municipality): Promise<LotterySettings | undefined> {
-    return settle(() => {
-      const row = this.settingsOf.get(municipality);
-      return row ? LotterySettingsSchema.parse(JSON.parse(row.settings_json)) : undefined;
-    });
+  async getSettings(municipality: Municipality): Promise<LotterySettings | undefined> {
+    const row = await this.store.db.selectFrom('lottery_settings').select('settings_json').where('municipality', '=', municipality).executeTakeFirst();
+    return row ? settingsFromJson(row.settings_json) : undefined;
   }
 
-  listSettings(): Promise<LotterySettings[]> {
-    return settle(() => this.allSettings.all().map((row) => LotterySettingsSchema.parse(JSON.parse(row.settings_json))));
+  async listSettings(): Promise<LotterySettings[]> {
+    const rows = await this.store.db.selectFrom('lottery_settings').select('settings_json').orderBy('municipality').execute();
+    return rows.map((row) => settingsFromJson(row.settings_json));
   }
 
-  saveSettings(settings: LotterySettings, at: string): Promise<void> {
-    return settle(() => {
-      this.writeSettings.run(settings.municipality, JSON.stringify(LotterySettingsSchema.parse(settings)), at);
-    });
+  async saveSettings(settings: LotterySettings, at: string): Promise<void> {
+    await this.store.db
+      .insertInto('lottery_settings')
+      .values({ municipality: settings.municipality, settings_json: JSON.stringify(LotterySettingsSchema.parse(settings)), updated_at: at })
+      .onConflict((c) => c.column('municipality').doUpdateSet((eb) => ({ settings_json: eb.ref('excluded.settings_json'), updated_at: eb.ref('excluded.updated_at') })))
+      .execute();
   }
 
-  findSlots(slotIds: readonly string[]): Promise<Map<string, SlotInfo>> {
-    return settle(() => {
-      const found = new Map<string, SlotInfo>();
-      for (const slotId of slotIds) {
-        const row = this.slotById.get(slotId);
-        if (row) found.set(slotId, slotFromRow(row));
-      }
-      return found;
-    });
+  async findSlots(slotIds: readonly string[]): Promise<Map<string, SlotInfo>> {
+    const found = new Map<string, SlotInfo>();
+    if (slotIds.length === 0) return found;
+    const rows = await slotInfoQuery(this.store.db).where('s.slot_id', 'in', [...new Set(slotIds)]).execute();
+    for (const row of rows) found.set(row.slot_id, slotFromRow(row));
+    return found;
   }
 
-  availability(facilityId: string, from: string, to: string): Promise<SlotAvailabilityRecord[]> {
-    return settle(() => this.slotsOf.all(facilityId, from, to).map((row) => ({ slot: slotFromRow(row), live: row.live, liveConfirmBy: row.live_confirm_by })));
+  async availability(facilityId: string, from: string, to: string): Promise<SlotAvailabilityRecord[]> {
+    // A slot has at most one live booking (unique index facility_bookings_one_live_per_slot).
+    const rows = await slotInfoQuery(this.store.db)
+      .leftJoin('facility_bookings as b', (join) => join.onRef('b.slot_id', '=', 's.slot_id').on('b.status', 'in', ['held', 'confirmed']))
+      .select(['b.status as live', 'b.confirm_by as live_confirm_by'])
+      .where('u.facility_id', '=', facilityId)
+      .where('s.use_date', '>=', from)
+      .where('s.use_date', '<=', to)
+      .orderBy('s.use_date')
+      .orderBy('s.start_time')
+      .orderBy('u.sort_order')
+      .execute();
+    return rows.map((row) => ({
+      slot: slotFromRow(row),
+      live: row.live as SlotAvailabilityRecord['live'],
+      // A confirmed booking has no deadline left.
+      liveConfirmBy: row.live === 'held' ? row.live_confirm_by : null,
+    }));
   }
 
-  private facilityFromRow(row: FacilityRow): FacilitySpec {
-    return {
-      facilityId: row.facility_id,
-      municipality: row.municipality,
-      name: row.name,
-      nameEn: row.name_en,
-      facilityType: row.facility_type,
-      closedWeekdays: JSON.parse(row.closed_weekdays_json) as number[],
-      cancelDeadlineDays: row.cancel_deadline_days,
-      units: this.unitsOf.all(row.facility_id).map((unit) => ({
-        unitId: unit.unit_id,
-        name: unit.name,
-        nameEn: unit.name_en,
-        sports: JSON.parse(unit.sports_json) as Sport[],
-        slots: JSON.parse(unit.slot_templates_json) as SlotTemplate[],
-      })),
-    };
+  private async upsertFacility(tx: Tx, f: FacilitySpec, sortOrder: number): Promise<void> {
+    await tx
+      .insertInto('facilities')
+      .values({
+        facility_id: f.facilityId,
+        municipality: f.municipality,
+        name: f.name,
+        name_en: f.nameEn,
+        facility_type: f.facilityType,
+        closed_weekdays_json: JSON.stringify(f.closedWeekdays),
+        cancel_deadline_days: f.cancelDeadlineDays,
+        sort_order: sortOrder,
+      })
+      .onConflict((c) =>
+        c.column('facility_id').doUpdateSet((eb) => ({
+          municipality: eb.ref('excluded.municipality'),
+          name: eb.ref('excluded.name'),
+          name_en: eb.ref('excluded.name_en'),
+          facility_type: eb.ref('excluded.facility_type'),
+          closed_weekdays_json: eb.ref('excluded.closed_weekdays_json'),
+          cancel_deadline_days: eb.ref('excluded.cancel_deadline_days'),
+          sort_order: eb.ref('excluded.sort_order'),
+        })),
+      )
+      .execute();
   }
+
+  private async upsertUnit(tx: Tx, facilityId: string, u: FacilitySpec['units'][number], sortOrder: number): Promise<void> {
+    await tx
+      .insertInto('facility_units')
+      .values({
+        unit_id: u.unitId,
+        facility_id: facilityId,
+        name: u.name,
+        name_en: u.nameEn,
+        sports_json: JSON.stringify(u.sports),
+        slot_templates_json: JSON.stringify(u.slots),
+        sort_order: sortOrder,
+      })
+      .onConflict((c) =>
+        c.column('unit_id').doUpdateSet((eb) => ({
+          facility_id: eb.ref('excluded.facility_id'),
+          name: eb.ref('excluded.name'),
+          name_en: eb.ref('excluded.name_en'),
+          sports_json: eb.ref('excluded.sports_json'),
+          slot_templates_json: eb.ref('excluded.slot_templates_json'),
+          sort_order: eb.ref('excluded.sort_order'),
+        })),
+      )
+      .execute();
+  }
+
+  /** The units of those facilities, each facility's in its order. */
+  private async unitsOf(facilityIds: readonly string[]): Promise<Map<string, UnitRow[]>> {
+    const byFacility = new Map<string, UnitRow[]>();
+    if (facilityIds.length === 0) return byFacility;
+    const rows = await this.store.db
+      .selectFrom('facility_units')
+      .selectAll()
+      .where('facility_id', 'in', [...facilityIds])
+      .orderBy('facility_id')
+      .orderBy('sort_order')
+      .orderBy('unit_id')
+      .execute();
+    for (const row of rows) byFacility.set(row.facility_id, [...(byFacility.get(row.facility_id) ?? []), row]);
+    return byFacility;
+  }
+}
+
+function facilityFromRows(row: FacilityRow, units: readonly UnitRow[]): FacilitySpec {
+  return {
+    facilityId: row.facility_id,
+    municipality: row.municipality as Municipality,
+    name: row.name,
+    nameEn: row.name_en,
+    facilityType: row.facility_type as FacilityType,
+    closedWeekdays: JSON.parse(row.closed_weekdays_json) as number[],
+    cancelDeadlineDays: row.cancel_deadline_days,
+    units: units.map((unit) => ({
+      unitId: unit.unit_id,
+      name: unit.name,
+      nameEn: unit.name_en,
+      sports: JSON.parse(unit.sports_json) as Sport[],
+      slots: JSON.parse(unit.slot_templates_json) as SlotTemplate[],
+    })),
+  };
 }

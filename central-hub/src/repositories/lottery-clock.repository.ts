@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { HubStore } from '../storage/hub-store';
 import type { Clock } from './clock.repository';
 
 /**
@@ -12,17 +12,16 @@ export type { Clock };
 
 /** The demo's shifted clock; the offset is kept in the hub's database so a restart keeps the demo's date. */
 export class DemoLotteryClock implements Clock {
-  private offsetMs: number;
-  private readonly save: Statement<[number, string]>;
-
-  constructor(
+  private constructor(
     private readonly base: Clock,
-    db: Database,
-  ) {
-    const row = db.prepare<[], { offset_ms: number }>('SELECT offset_ms FROM lottery_demo_clock WHERE id = 1').get();
-    this.offsetMs = row?.offset_ms ?? 0;
-    this.save = db.prepare(`INSERT INTO lottery_demo_clock (id, offset_ms, updated_at) VALUES (1, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET offset_ms = excluded.offset_ms, updated_at = excluded.updated_at`);
+    private readonly store: HubStore,
+    private offsetMs: number,
+  ) {}
+
+  /** The demo clock where it was left (no offset the first time). */
+  static async open(base: Clock, store: HubStore): Promise<DemoLotteryClock> {
+    const row = await store.db.selectFrom('lottery_demo_clock').select('offset_ms').where('id', '=', 1).executeTakeFirst();
+    return new DemoLotteryClock(base, store, row?.offset_ms ?? 0);
   }
 
   now(): Date {
@@ -34,11 +33,18 @@ export class DemoLotteryClock implements Clock {
   }
 
   /** Moves the lottery's time forward to `instant` (never back: the calendar only runs forwards). */
-  advanceTo(instant: Date): { from: Date; to: Date } {
+  async advanceTo(instant: Date): Promise<{ from: Date; to: Date }> {
     const from = this.now();
     if (instant.getTime() <= from.getTime()) return { from, to: from };
-    this.offsetMs = instant.getTime() - this.base.now().getTime();
-    this.save.run(this.offsetMs, this.base.now().toISOString());
+    const offsetMs = instant.getTime() - this.base.now().getTime();
+    const updatedAt = this.base.now().toISOString();
+    await this.store.db
+      .insertInto('lottery_demo_clock')
+      .values({ id: 1, offset_ms: offsetMs, updated_at: updatedAt })
+      .onConflict((c) => c.column('id').doUpdateSet({ offset_ms: offsetMs, updated_at: updatedAt }))
+      .execute();
+    // Moved only once stored: a failed write leaves the clock where the database says it is.
+    this.offsetMs = offsetMs;
     return { from, to: this.now() };
   }
 }

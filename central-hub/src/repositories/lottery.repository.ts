@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { FacilityType, Municipality } from '@kiosk/protocols';
 import type { EntryChoices, EntryRefusal } from '../domain/lottery/entry-rules';
 import type { SlotRecord } from '../domain/lottery/slots';
-import { SqliteDatabase } from './database.repository';
-import { prepareWinEnding } from './lottery-alternates.sql';
-import { roundFromRow, uniqueViolationOn, type RoundRecord, type RoundRow } from './lottery.rows';
-import { settle } from './settle';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { endWin } from './lottery-alternates.sql';
+import { ROUND_COLUMNS, roundFromRow, type RoundRecord } from './lottery.rows';
 
 export type EntryStatus = 'active' | 'cancelled' | 'void';
 export type EntryResult = 'won-first' | 'won-second' | 'lost';
@@ -37,10 +37,11 @@ export interface EntryRecord {
 
 export type NewEntry = Omit<EntryRecord, 'identityId' | 'status' | 'result' | 'wonSlotId' | 'bookingStatus' | 'confirmBy'>;
 
-export type InsertEntryOutcome =
-  | { ok: true }
-  | { ok: false; refusal: EntryRefusal }
-  | { ok: false; conflict: 'client-entry-id' | 'entry-number' };
+/** An entry written, or which of its unique keys another entry holds already (nothing written then). */
+export type InsertEntryOutcome = { ok: true } | { ok: false; conflict: 'client-entry-id' | 'entry-number' };
+
+/** What admitting an entry came to: the service's rules refused it, or the insert's outcome. */
+export type EntryAdmission = InsertEntryOutcome | { ok: false; refusal: EntryRefusal };
 
 /** An active entry of the round as the draw sees it, oldest first. */
 export interface DrawSnapshotEntry {
@@ -79,15 +80,26 @@ export interface LotteryRepository {
   findEntry(entryId: string): Promise<EntryRecord | undefined>;
   findEntryByClientId(clientEntryId: string): Promise<EntryRecord | undefined>;
   /**
-   * Inserts an entry if `check` accepts it against the person's active entries in the round (every
-   * card of their identity), all in one write transaction, so two terminals cannot both pass a cap.
+   * Runs `work` as one transaction: the repository calls given its `tx` commit or roll back together,
+   * so a decision the service makes between a read and a write (the entry caps) holds when it commits;
+   * on PostgreSQL a transaction that raced another is run again from the start. `work` must therefore
+   * do nothing but repository calls and pure decisions (no logging, no sockets).
    */
-  insertEntry(entry: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null): Promise<InsertEntryOutcome>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The person's active choices in the round over every card of their identity: what the entry rules need. */
+  activeChoices(roundId: string, userNumber: string, tx?: Tx): Promise<EntryChoices[]>;
+  /** Inserts an active entry, or tells which unique key (client entry id, entry number or id) is taken. */
+  insertEntry(entry: NewEntry, tx?: Tx): Promise<InsertEntryOutcome>;
   /** Every entry of every card of the identity `userNumber` belongs to, newest first. */
   listEntriesForIdentity(userNumber: string): Promise<EntryRecord[]>;
   cancelEntry(entryId: string, at: string): Promise<boolean>;
 
   drawSnapshot(roundId: string): Promise<DrawSnapshotEntry[]>;
+  /**
+   * Writes a draw once: the round is claimed by `drawn_at` going from NULL to set, so of two draws
+   * racing (two ticks, two hubs) exactly one records; the other is told 'already-drawn'. Nothing is
+   * written when the round's active entries are no longer those the draw was computed over.
+   */
   recordDraw(record: DrawRecord): Promise<'recorded' | 'already-drawn' | 'entries-changed'>;
   /**
    * held → confirmed | declined for the win of `entryId`; false if it was not held. A decline passes
@@ -102,7 +114,8 @@ export interface LotteryRepository {
 }
 export const LOTTERY_REPOSITORY = 'LotteryRepository';
 
-interface EntryRow {
+
+type EntryRow = {
   entry_id: string;
   entry_number: string;
   client_entry_id: string;
@@ -111,17 +124,18 @@ interface EntryRow {
   identity_id: string;
   first_slot_id: string;
   second_slot_id: string | null;
-  channel: 'online' | 'offline';
+  channel: string;
   kiosk_id: string | null;
   occurred_at: string;
   accepted_at: string;
-  status: EntryStatus;
-  result: EntryResult | null;
+  status: string;
+  result: string | null;
   won_slot_id: string | null;
-  booking_status: BookingStatus | null;
+  booking_status: string | null;
   booking_confirm_by: string | null;
-}
+};
 
+// The schema's CHECK constraints keep channel, status, result and a booking's status to their unions.
 const entryFromRow = (row: EntryRow): EntryRecord => ({
   entryId: row.entry_id,
   entryNumber: row.entry_number,
@@ -131,256 +145,387 @@ const entryFromRow = (row: EntryRow): EntryRecord => ({
   identityId: row.identity_id,
   firstSlotId: row.first_slot_id,
   secondSlotId: row.second_slot_id,
-  channel: row.channel,
+  channel: row.channel as EntryRecord['channel'],
   kioskId: row.kiosk_id,
   occurredAt: row.occurred_at,
   acceptedAt: row.accepted_at,
-  status: row.status,
-  result: row.result,
+  status: row.status as EntryStatus,
+  result: row.result as EntryResult | null,
   wonSlotId: row.won_slot_id,
-  bookingStatus: row.booking_status,
+  bookingStatus: row.booking_status as BookingStatus | null,
   confirmBy: row.booking_confirm_by,
 });
 
-const SELECT_ENTRY = `
-  SELECT e.*, u.identity_id, (SELECT b.status FROM facility_bookings b WHERE b.entry_id = e.entry_id) AS booking_status,
-    (SELECT b.confirm_by FROM facility_bookings b WHERE b.entry_id = e.entry_id) AS booking_confirm_by
-  FROM lottery_entries e JOIN facility_users u ON u.user_number = e.user_number`;
-const SAME_IDENTITY = `e.user_number IN (SELECT o.user_number FROM facility_users o
-  WHERE o.identity_id = (SELECT identity_id FROM facility_users WHERE user_number = ?))`;
-
-interface ChoiceRow {
-  f_id: string; f_unit: string; f_date: string; f_start: string; f_end: string;
-  s_id: string | null; s_unit: string | null; s_date: string | null; s_start: string | null; s_end: string | null;
+/** Entries with their person (`u`) and the booking their win created, if any (`b`: one per entry at most). */
+function entryQuery(db: HubDb) {
+  return db
+    .selectFrom('lottery_entries as e')
+    .innerJoin('facility_users as u', 'u.user_number', 'e.user_number')
+    .leftJoin('facility_bookings as b', 'b.entry_id', 'e.entry_id')
+    .select([
+      'e.entry_id', 'e.entry_number', 'e.client_entry_id', 'e.round_id', 'e.user_number', 'u.identity_id', 'e.first_slot_id',
+      'e.second_slot_id', 'e.channel', 'e.kiosk_id', 'e.occurred_at', 'e.accepted_at', 'e.status', 'e.result', 'e.won_slot_id',
+      'b.status as booking_status', 'b.confirm_by as booking_confirm_by',
+    ]);
 }
 
 /**
- * The two statements every path that creates an entry needs (online, offline), so they share one SQL:
- * the person's active choices in a round (every card of their identity) and the insert.
+ * The person's active choices in a round over every card of their identity (what the entry rules
+ * need), inside the caller's transaction: shared by every path that creates an entry (online, offline).
  */
-export function prepareEntryWrites(db: Database): {
-  existingChoices: (roundId: string, userNumber: string) => EntryChoices[];
-  insert: (entry: NewEntry) => void;
-} {
-  const choicesOfIdentity: Statement<[string, string], ChoiceRow> = db.prepare(`
-    SELECT f.slot_id AS f_id, f.unit_id AS f_unit, f.use_date AS f_date, f.start_time AS f_start, f.end_time AS f_end,
-      s.slot_id AS s_id, s.unit_id AS s_unit, s.use_date AS s_date, s.start_time AS s_start, s.end_time AS s_end
-    FROM lottery_entries e
-    JOIN facility_slots f ON f.slot_id = e.first_slot_id
-    LEFT JOIN facility_slots s ON s.slot_id = e.second_slot_id
-    WHERE e.round_id = ? AND e.status = 'active' AND ${SAME_IDENTITY}`);
-  const insertEntry = db.prepare(`
-    INSERT INTO lottery_entries (entry_id, entry_number, client_entry_id, round_id, user_number, first_slot_id, second_slot_id,
-      channel, kiosk_id, occurred_at, accepted_at, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`);
-  return {
-    existingChoices: (roundId, userNumber) =>
-      choicesOfIdentity.all(roundId, userNumber).map((row) => ({
-        first: { slotId: row.f_id, unitId: row.f_unit, date: row.f_date, start: row.f_start, end: row.f_end },
-        second: row.s_id
-          ? { slotId: row.s_id, unitId: row.s_unit ?? '', date: row.s_date ?? '', start: row.s_start ?? '', end: row.s_end ?? '' }
-          : null,
-      })),
-    insert: (e) => {
-      insertEntry.run(e.entryId, e.entryNumber, e.clientEntryId, e.roundId, e.userNumber, e.firstSlotId, e.secondSlotId,
-        e.channel, e.kioskId, e.occurredAt, e.acceptedAt);
-    },
-  };
+export async function activeChoicesOf(tx: Tx, roundId: string, userNumber: string): Promise<EntryChoices[]> {
+  const rows = await tx
+    .selectFrom('lottery_entries as e')
+    .innerJoin('facility_users as o', 'o.user_number', 'e.user_number')
+    .innerJoin('facility_users as me', 'me.identity_id', 'o.identity_id')
+    .innerJoin('facility_slots as f', 'f.slot_id', 'e.first_slot_id')
+    .leftJoin('facility_slots as s', 's.slot_id', 'e.second_slot_id')
+    .select([
+      'f.slot_id as f_id', 'f.unit_id as f_unit', 'f.use_date as f_date', 'f.start_time as f_start', 'f.end_time as f_end',
+      's.slot_id as s_id', 's.unit_id as s_unit', 's.use_date as s_date', 's.start_time as s_start', 's.end_time as s_end',
+    ])
+    .where('e.round_id', '=', roundId)
+    .where('e.status', '=', 'active')
+    .where('me.user_number', '=', userNumber)
+    .orderBy('e.accepted_at')
+    .orderBy('e.entry_id')
+    .execute();
+  return rows.map((row) => ({
+    first: { slotId: row.f_id, unitId: row.f_unit, date: row.f_date, start: row.f_start, end: row.f_end },
+    second: row.s_id ? { slotId: row.s_id, unitId: row.s_unit ?? '', date: row.s_date ?? '', start: row.s_start ?? '', end: row.s_end ?? '' } : null,
+  }));
 }
+
+/**
+ * Inserts an active entry inside the caller's transaction, shared by the online and offline paths.
+ * A taken key inserts nothing (`ON CONFLICT DO NOTHING`, so the transaction goes on, on PostgreSQL
+ * too) and a read tells which: the client entry id (the same entry delivered again), or else the
+ * entry number or id (drawn at random: the caller draws again). Racing a transaction not yet visible
+ * to this one, PostgreSQL refuses it as a serialization failure instead and the transaction re-runs.
+ */
+export async function insertEntryRow(tx: Tx, e: NewEntry): Promise<InsertEntryOutcome> {
+  const inserted = await tx
+    .insertInto('lottery_entries')
+    .values({
+      entry_id: e.entryId,
+      entry_number: e.entryNumber,
+      client_entry_id: e.clientEntryId,
+      round_id: e.roundId,
+      user_number: e.userNumber,
+      first_slot_id: e.firstSlotId,
+      second_slot_id: e.secondSlotId,
+      channel: e.channel,
+      kiosk_id: e.kioskId,
+      occurred_at: e.occurredAt,
+      accepted_at: e.acceptedAt,
+      status: 'active',
+    })
+    .onConflict((c) => c.doNothing())
+    .returning('entry_id')
+    .executeTakeFirst();
+  if (inserted) return { ok: true };
+  const sameClientId = await tx.selectFrom('lottery_entries').select('entry_id').where('client_entry_id', '=', e.clientEntryId).executeTakeFirst();
+  return { ok: false, conflict: sameClientId ? 'client-entry-id' : 'entry-number' };
+}
+
+/** Thrown inside `recordDraw`'s transaction to roll back the round it claimed. */
+class EntriesChanged extends Error {
+  override readonly name = 'EntriesChanged';
+}
+
+// Rows per multi-row INSERT, under SQLite's 32766 bound parameters (and PostgreSQL's 65535).
+const SLOT_CHUNK = 500;
+const RANK_CHUNK = 1000;
+const HOLD_CHUNK = 500;
 
 @Injectable()
 export class SqliteLotteryRepository implements LotteryRepository {
-  private readonly roundById: Statement<[string], RoundRow>;
-  private readonly roundFor: Statement<[string, string, string], RoundRow>;
-  private readonly roundsOf: Statement<[string], RoundRow>;
-  private readonly dueRounds: Statement<[string], RoundRow>;
-  private readonly published: Statement<[string], { published_json: string | null }>;
-  private readonly entryById: Statement<[string], EntryRow>;
-  private readonly entryByClientId: Statement<[string], EntryRow>;
-  private readonly entriesOfIdentity: Statement<[string], EntryRow>;
-  private readonly cancel: Statement<[string, string]>;
-  private readonly snapshot: Statement<[string], { entry_id: string; entry_number: string; user_number: string; identity_id: string; first_slot_id: string; second_slot_id: string | null }>;
-  private readonly decideTx: Transaction<(entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string) => boolean>;
-  private readonly releaseTx: Transaction<(now: string, newBookingId: () => string) => { released: number; promoted: number }>;
-  private readonly createRoundTx: Transaction<(round: RoundRecord, slots: readonly SlotRecord[]) => boolean>;
-  private readonly insertEntryTx: Transaction<(entry: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null) => InsertEntryOutcome>;
-  private readonly recordDrawTx: Transaction<(record: DrawRecord) => 'recorded' | 'already-drawn' | 'entries-changed'>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
-    this.roundById = db.prepare('SELECT * FROM lottery_rounds WHERE round_id = ?');
-    this.roundFor = db.prepare('SELECT * FROM lottery_rounds WHERE municipality = ? AND facility_type = ? AND use_month = ?');
-    this.roundsOf = db.prepare('SELECT * FROM lottery_rounds WHERE municipality = ? ORDER BY use_month, facility_type');
-    this.dueRounds = db.prepare(`SELECT * FROM lottery_rounds WHERE kind = 'lottery' AND drawn_at IS NULL AND draw_at <= ? ORDER BY draw_at, round_id`);
-    this.published = db.prepare('SELECT published_json FROM lottery_rounds WHERE round_id = ?');
-    this.entryById = db.prepare(`${SELECT_ENTRY} WHERE e.entry_id = ?`);
-    this.entryByClientId = db.prepare(`${SELECT_ENTRY} WHERE e.client_entry_id = ?`);
-    this.entriesOfIdentity = db.prepare(`${SELECT_ENTRY} WHERE ${SAME_IDENTITY} ORDER BY e.accepted_at DESC, e.entry_id DESC`);
-    this.cancel = db.prepare(`UPDATE lottery_entries SET status = 'cancelled', closed_at = ? WHERE entry_id = ? AND status = 'active' AND result IS NULL`);
-    this.snapshot = db.prepare(`
-      SELECT e.entry_id, e.entry_number, e.user_number, u.identity_id, e.first_slot_id, e.second_slot_id
-      FROM lottery_entries e JOIN facility_users u ON u.user_number = e.user_number
-      WHERE e.round_id = ? AND e.status = 'active' ORDER BY e.accepted_at, e.entry_id`);
-    const decide = db.prepare<[string, string, string]>(`UPDATE facility_bookings SET status = ?, updated_at = ? WHERE entry_id = ? AND status = 'held'`);
-    const slotOfEntryBooking = db.prepare<[string], string>('SELECT slot_id FROM facility_bookings WHERE entry_id = ?').pluck();
-    const endWin = prepareWinEnding(db);
-    this.decideTx = db.transaction((entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string) => {
-      if (decide.run(decision, at, entryId).changes !== 1) return false;
-      const slotId = slotOfEntryBooking.get(entryId);
-      if (decision === 'declined' && slotId) endWin(slotId, new Date(at), newBookingId);
-      return true;
-    });
-    const expiredHolds = db.prepare<[string], { booking_id: string; slot_id: string }>(`
-      SELECT b.booking_id, b.slot_id FROM facility_bookings b
-      JOIN facility_slots s ON s.slot_id = b.slot_id JOIN lottery_rounds r ON r.round_id = s.round_id
-      WHERE b.status = 'held' AND b.source = 'lottery' AND coalesce(b.confirm_by, r.confirm_closes_at) <= ?
-      ORDER BY coalesce(b.confirm_by, r.confirm_closes_at), b.booking_id`);
-    const releaseHold = db.prepare<[string, string]>(`UPDATE facility_bookings SET status = 'released', updated_at = ? WHERE booking_id = ? AND status = 'held'`);
-    this.releaseTx = db.transaction((now: string, newBookingId: () => string) => {
-      let released = 0;
-      let promoted = 0;
-      // A promotion's deadline is always after `now`, so one pass releases everything that is due.
-      for (const hold of expiredHolds.all(now)) {
-        if (releaseHold.run(now, hold.booking_id).changes !== 1) continue;
-        released += 1;
-        if (endWin(hold.slot_id, new Date(now), newBookingId)?.action === 'promote') promoted += 1;
-      }
-      return { released, promoted };
-    });
-
-    const insertRound = db.prepare(`
-      INSERT INTO lottery_rounds (round_id, municipality, facility_type, use_month, kind, entry_opens_at, entry_closes_at,
-        draw_at, results_at, confirm_closes_at, first_come_opens_at, ends_at, offline_grace_ms, caps_json, seed_hex,
-        commitment_hex, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO NOTHING`);
-    const insertSlot = db.prepare(`
-      INSERT INTO facility_slots (slot_id, unit_id, round_id, use_date, start_time, end_time, starts_at, ends_at, fee_yen)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slot_id) DO NOTHING`);
-    this.createRoundTx = db.transaction((r: RoundRecord, slots: readonly SlotRecord[]) => {
-      const t = r.timetable;
-      const created = insertRound.run(
-        r.roundId, r.municipality, r.facilityType, r.useMonth, r.kind, t.entryOpensAt.toISOString(), t.entryClosesAt.toISOString(),
-        t.drawAt.toISOString(), t.resultsAt.toISOString(), t.confirmClosesAt.toISOString(), t.firstComeOpensAt.toISOString(),
-        t.endsAt.toISOString(), r.offlineGraceMs, JSON.stringify(r.caps), r.seedHex, r.commitmentHex, r.createdAt,
-      ).changes === 1;
-      if (!created) return false;
-      for (const s of slots) insertSlot.run(s.slotId, s.unitId, r.roundId, s.date, s.start, s.end, s.startsAt, s.endsAt, s.feeYen);
-      return true;
-    });
-
-    const entryWrites = prepareEntryWrites(db);
-    this.insertEntryTx = db.transaction((e: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null): InsertEntryOutcome => {
-      const refusal = check(entryWrites.existingChoices(e.roundId, e.userNumber));
-      if (refusal) return { ok: false, refusal };
-      try {
-        entryWrites.insert(e);
-      } catch (error) {
-        if (uniqueViolationOn(error, 'client_entry_id')) return { ok: false, conflict: 'client-entry-id' };
-        if (uniqueViolationOn(error, 'entry_number')) return { ok: false, conflict: 'entry-number' };
-        throw error;
-      }
-      return { ok: true };
-    });
-
-    const markDrawn = db.prepare(`UPDATE lottery_rounds SET drawn_at = ?, result_digest = ?, published_json = ? WHERE round_id = ? AND drawn_at IS NULL`);
-    const activeIds = db.prepare<[string], string>(`SELECT entry_id FROM lottery_entries WHERE round_id = ? AND status = 'active'`).pluck();
-    const voidEntry = db.prepare(`UPDATE lottery_entries SET status = 'void', closed_at = ? WHERE entry_id = ?`);
-    const setResult = db.prepare(`UPDATE lottery_entries SET result = ?, won_slot_id = ? WHERE entry_id = ?`);
-    const insertRank = db.prepare(`INSERT INTO lottery_ranks (round_id, slot_id, position, entry_id, choice, won) VALUES (?, ?, ?, ?, ?, ?)`);
-    const insertHold = db.prepare(`
-      INSERT INTO facility_bookings (booking_id, booking_number, client_booking_id, slot_id, user_number, source, entry_id, status,
-        fee_yen, created_at, updated_at)
-      VALUES (?, ?, NULL, ?, ?, 'lottery', ?, 'held', ?, ?, ?)`);
-    this.recordDrawTx = db.transaction((d: DrawRecord) => {
-      const active = new Set(activeIds.all(d.roundId));
-      if (active.size !== d.entryIds.length || d.entryIds.some((id) => !active.has(id))) return 'entries-changed' as const;
-      if (markDrawn.run(d.drawnAt, d.resultDigest, d.publishedJson, d.roundId).changes !== 1) return 'already-drawn' as const;
-      for (const id of d.voidedEntryIds) voidEntry.run(d.drawnAt, id);
-      for (const r of d.results) setResult.run(r.result, r.wonSlotId, r.entryId);
-      for (const r of d.ranks) insertRank.run(d.roundId, r.slotId, r.position, r.entryId, r.choice, r.won ? 1 : 0);
-      for (const h of d.holds) insertHold.run(h.bookingId, h.bookingNumber, h.slotId, h.userNumber, h.entryId, h.feeYen, d.drawnAt, d.drawnAt);
-      return 'recorded' as const;
-    });
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.store.transaction(work);
   }
 
-  createRound(round: RoundRecord, slots: readonly SlotRecord[]): Promise<boolean> {
-    return settle(() => this.createRoundTx.immediate(round, slots));
-  }
-
-  findRound(roundId: string): Promise<RoundRecord | undefined> {
-    return settle(() => {
-      const row = this.roundById.get(roundId);
-      return row ? roundFromRow(row) : undefined;
-    });
-  }
-
-  findRoundFor(municipality: Municipality, facilityType: FacilityType, useMonth: string): Promise<RoundRecord | undefined> {
-    return settle(() => {
-      const row = this.roundFor.get(municipality, facilityType, useMonth);
-      return row ? roundFromRow(row) : undefined;
-    });
-  }
-
-  listRounds(municipality: Municipality): Promise<RoundRecord[]> {
-    return settle(() => this.roundsOf.all(municipality).map(roundFromRow));
-  }
-
-  roundsDueForDraw(now: string): Promise<RoundRecord[]> {
-    return settle(() => this.dueRounds.all(now).map(roundFromRow));
-  }
-
-  publishedDraw(roundId: string): Promise<string | undefined> {
-    return settle(() => this.published.get(roundId)?.published_json ?? undefined);
-  }
-
-  findEntry(entryId: string): Promise<EntryRecord | undefined> {
-    return settle(() => {
-      const row = this.entryById.get(entryId);
-      return row ? entryFromRow(row) : undefined;
-    });
-  }
-
-  findEntryByClientId(clientEntryId: string): Promise<EntryRecord | undefined> {
-    return settle(() => {
-      const row = this.entryByClientId.get(clientEntryId);
-      return row ? entryFromRow(row) : undefined;
-    });
-  }
-
-  insertEntry(entry: NewEntry, check: (existing: EntryChoices[]) => EntryRefusal | null): Promise<InsertEntryOutcome> {
-    return settle(() => this.insertEntryTx.immediate(entry, check));
-  }
-
-  listEntriesForIdentity(userNumber: string): Promise<EntryRecord[]> {
-    return settle(() => this.entriesOfIdentity.all(userNumber).map(entryFromRow));
-  }
-
-  cancelEntry(entryId: string, at: string): Promise<boolean> {
-    return settle(() => this.cancel.run(at, entryId).changes === 1);
-  }
-
-  drawSnapshot(roundId: string): Promise<DrawSnapshotEntry[]> {
-    return settle(() =>
-      this.snapshot.all(roundId).map((row) => ({
-        entryId: row.entry_id,
-        entryNumber: row.entry_number,
-        userNumber: row.user_number,
-        identityId: row.identity_id,
-        first: row.first_slot_id,
-        second: row.second_slot_id,
-      })),
+  /**
+   * The round and its slots together. The round's keys (id; municipality, type and month) are claimed
+   * by the insert itself, so of two hubs creating it at once one creates it and the other is told so.
+   */
+  createRound(r: RoundRecord, slots: readonly SlotRecord[]): Promise<boolean> {
+    const t = r.timetable;
+    return this.store.transaction(
+      async (tx) => {
+        const created = await tx
+          .insertInto('lottery_rounds')
+          .values({
+            round_id: r.roundId,
+            municipality: r.municipality,
+            facility_type: r.facilityType,
+            use_month: r.useMonth,
+            kind: r.kind,
+            entry_opens_at: t.entryOpensAt.toISOString(),
+            entry_closes_at: t.entryClosesAt.toISOString(),
+            draw_at: t.drawAt.toISOString(),
+            results_at: t.resultsAt.toISOString(),
+            confirm_closes_at: t.confirmClosesAt.toISOString(),
+            first_come_opens_at: t.firstComeOpensAt.toISOString(),
+            ends_at: t.endsAt.toISOString(),
+            offline_grace_ms: r.offlineGraceMs,
+            caps_json: JSON.stringify(r.caps),
+            seed_hex: r.seedHex,
+            commitment_hex: r.commitmentHex,
+            created_at: r.createdAt,
+          })
+          .onConflict((c) => c.doNothing())
+          .returning('round_id')
+          .executeTakeFirst();
+        if (!created) return false;
+        // One statement per chunk: a month of slots is a few hundred rows (and bound parameters are limited).
+        for (let i = 0; i < slots.length; i += SLOT_CHUNK) {
+          await tx
+            .insertInto('facility_slots')
+            .values(
+              slots.slice(i, i + SLOT_CHUNK).map((s) => ({
+                slot_id: s.slotId,
+                unit_id: s.unitId,
+                round_id: r.roundId,
+                use_date: s.date,
+                start_time: s.start,
+                end_time: s.end,
+                starts_at: s.startsAt,
+                ends_at: s.endsAt,
+                fee_yen: s.feeYen,
+              })),
+            )
+            .onConflict((c) => c.column('slot_id').doNothing())
+            .execute();
+        }
+        return true;
+      },
+      { isolation: 'read committed' },
     );
   }
 
-  recordDraw(record: DrawRecord): Promise<'recorded' | 'already-drawn' | 'entries-changed'> {
-    return settle(() => this.recordDrawTx.immediate(record));
+  async findRound(roundId: string): Promise<RoundRecord | undefined> {
+    const row = await this.store.db.selectFrom('lottery_rounds').select(ROUND_COLUMNS).where('round_id', '=', roundId).executeTakeFirst();
+    return row ? roundFromRow(row) : undefined;
+  }
+
+  async findRoundFor(municipality: Municipality, facilityType: FacilityType, useMonth: string): Promise<RoundRecord | undefined> {
+    const row = await this.store.db
+      .selectFrom('lottery_rounds')
+      .select(ROUND_COLUMNS)
+      .where('municipality', '=', municipality)
+      .where('facility_type', '=', facilityType)
+      .where('use_month', '=', useMonth)
+      .executeTakeFirst();
+    return row ? roundFromRow(row) : undefined;
+  }
+
+  async listRounds(municipality: Municipality): Promise<RoundRecord[]> {
+    const rows = await this.store.db
+      .selectFrom('lottery_rounds')
+      .select(ROUND_COLUMNS)
+      .where('municipality', '=', municipality)
+      .orderBy('use_month')
+      .orderBy('facility_type')
+      .execute();
+    return rows.map(roundFromRow);
+  }
+
+  async roundsDueForDraw(now: string): Promise<RoundRecord[]> {
+    const rows = await this.store.db
+      .selectFrom('lottery_rounds')
+      .select(ROUND_COLUMNS)
+      .where('kind', '=', 'lottery')
+      .where('drawn_at', 'is', null)
+      .where('draw_at', '<=', now)
+      .orderBy('draw_at')
+      .orderBy('round_id')
+      .execute();
+    return rows.map(roundFromRow);
+  }
+
+  async publishedDraw(roundId: string): Promise<string | undefined> {
+    const row = await this.store.db.selectFrom('lottery_rounds').select('published_json').where('round_id', '=', roundId).executeTakeFirst();
+    return row?.published_json ?? undefined;
+  }
+
+  async findEntry(entryId: string): Promise<EntryRecord | undefined> {
+    const row = await entryQuery(this.store.db).where('e.entry_id', '=', entryId).executeTakeFirst();
+    return row ? entryFromRow(row) : undefined;
+  }
+
+  async findEntryByClientId(clientEntryId: string): Promise<EntryRecord | undefined> {
+    const row = await entryQuery(this.store.db).where('e.client_entry_id', '=', clientEntryId).executeTakeFirst();
+    return row ? entryFromRow(row) : undefined;
+  }
+
+  activeChoices(roundId: string, userNumber: string, tx?: Tx): Promise<EntryChoices[]> {
+    return this.store.within(tx, (tx) => activeChoicesOf(tx, roundId, userNumber));
+  }
+
+  insertEntry(entry: NewEntry, tx?: Tx): Promise<InsertEntryOutcome> {
+    return this.store.within(tx, (tx) => insertEntryRow(tx, entry));
+  }
+
+  async listEntriesForIdentity(userNumber: string): Promise<EntryRecord[]> {
+    const rows = await entryQuery(this.store.db)
+      .innerJoin('facility_users as me', 'me.identity_id', 'u.identity_id')
+      .where('me.user_number', '=', userNumber)
+      .orderBy('e.accepted_at', 'desc')
+      .orderBy('e.entry_id', 'desc')
+      .execute();
+    return rows.map(entryFromRow);
+  }
+
+  async cancelEntry(entryId: string, at: string): Promise<boolean> {
+    const { numUpdatedRows } = await this.store.db
+      .updateTable('lottery_entries')
+      .set({ status: 'cancelled', closed_at: at })
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'active')
+      .where('result', 'is', null)
+      .executeTakeFirst();
+    return Number(numUpdatedRows) === 1;
+  }
+
+  async drawSnapshot(roundId: string): Promise<DrawSnapshotEntry[]> {
+    const rows = await this.store.db
+      .selectFrom('lottery_entries as e')
+      .innerJoin('facility_users as u', 'u.user_number', 'e.user_number')
+      .select(['e.entry_id', 'e.entry_number', 'e.user_number', 'u.identity_id', 'e.first_slot_id', 'e.second_slot_id'])
+      .where('e.round_id', '=', roundId)
+      .where('e.status', '=', 'active')
+      .orderBy('e.accepted_at')
+      .orderBy('e.entry_id')
+      .execute();
+    return rows.map((row) => ({
+      entryId: row.entry_id,
+      entryNumber: row.entry_number,
+      userNumber: row.user_number,
+      identityId: row.identity_id,
+      first: row.first_slot_id,
+      second: row.second_slot_id,
+    }));
+  }
+
+  async recordDraw(d: DrawRecord): Promise<'recorded' | 'already-drawn' | 'entries-changed'> {
+    try {
+      return await this.store.transaction(async (tx) => {
+        // Claimed first: a racing draw that committed makes this one 'already-drawn' (on PostgreSQL it
+        // waits for the winner's row lock, fails to serialize and re-runs), never 'entries-changed'
+        // because of the entries the winner voided.
+        const claimed = await tx
+          .updateTable('lottery_rounds')
+          .set({ drawn_at: d.drawnAt, result_digest: d.resultDigest, published_json: d.publishedJson })
+          .where('round_id', '=', d.roundId)
+          .where('drawn_at', 'is', null)
+          .returning('round_id')
+          .executeTakeFirst();
+        if (!claimed) return 'already-drawn' as const;
+        if (!(await this.sameActiveEntries(tx, d))) throw new EntriesChanged();
+        await this.writeDraw(tx, d);
+        return 'recorded' as const;
+      });
+    } catch (error) {
+      if (error instanceof EntriesChanged) return 'entries-changed';
+      throw error;
+    }
   }
 
   decideWin(entryId: string, decision: 'confirmed' | 'declined', at: string, newBookingId: () => string): Promise<boolean> {
-    return settle(() => this.decideTx.immediate(entryId, decision, at, newBookingId));
+    return this.store.transaction(async (tx) => {
+      const decided = await tx
+        .updateTable('facility_bookings')
+        .set({ status: decision, updated_at: at })
+        .where('entry_id', '=', entryId)
+        .where('status', '=', 'held')
+        .returning('slot_id')
+        .executeTakeFirst();
+      if (!decided) return false;
+      if (decision === 'declined') await endWin(tx, decided.slot_id, new Date(at), newBookingId);
+      return true;
+    });
   }
 
   releaseExpiredHolds(now: string, newBookingId: () => string): Promise<{ released: number; promoted: number }> {
-    return settle(() => this.releaseTx.immediate(now, newBookingId));
+    return this.store.transaction(async (tx) => {
+      let released = 0;
+      let promoted = 0;
+      // A promotion's deadline is always after `now`, so one pass releases everything that is due.
+      for (const hold of await this.expiredHolds(tx, now)) {
+        const freed = await tx
+          .updateTable('facility_bookings')
+          .set({ status: 'released', updated_at: now })
+          .where('booking_id', '=', hold.booking_id)
+          .where('status', '=', 'held')
+          .executeTakeFirst();
+        if (Number(freed.numUpdatedRows) !== 1) continue;
+        released += 1;
+        if ((await endWin(tx, hold.slot_id, new Date(now), newBookingId))?.action === 'promote') promoted += 1;
+      }
+      return { released, promoted };
+    });
+  }
+
+  /** Held lottery wins whose deadline (their own, or their round's confirmation close) is at or before `now`. */
+  private expiredHolds(tx: Tx, now: string): Promise<{ booking_id: string; slot_id: string }[]> {
+    const deadline = sql<string>`coalesce(b.confirm_by, r.confirm_closes_at)`;
+    return tx
+      .selectFrom('facility_bookings as b')
+      .innerJoin('facility_slots as s', 's.slot_id', 'b.slot_id')
+      .innerJoin('lottery_rounds as r', 'r.round_id', 's.round_id')
+      .select(['b.booking_id', 'b.slot_id'])
+      .where('b.status', '=', 'held')
+      .where('b.source', '=', 'lottery')
+      .where(deadline, '<=', now)
+      .orderBy(deadline)
+      .orderBy('b.booking_id')
+      .execute();
+  }
+
+  /** Whether the round's active entries are exactly those the draw was computed over. */
+  private async sameActiveEntries(tx: Tx, d: DrawRecord): Promise<boolean> {
+    const rows = await tx.selectFrom('lottery_entries').select('entry_id').where('round_id', '=', d.roundId).where('status', '=', 'active').execute();
+    const active = new Set(rows.map((row) => row.entry_id));
+    return active.size === d.entryIds.length && d.entryIds.every((id) => active.has(id));
+  }
+
+  /** The draw's outcome: voided duplicates, each entry's result, the slots' rankings, a held booking per win. */
+  private async writeDraw(tx: Tx, d: DrawRecord): Promise<void> {
+    if (d.voidedEntryIds.length > 0) {
+      await tx.updateTable('lottery_entries').set({ status: 'void', closed_at: d.drawnAt }).where('entry_id', 'in', d.voidedEntryIds).execute();
+    }
+    for (const r of d.results) {
+      await tx.updateTable('lottery_entries').set({ result: r.result, won_slot_id: r.wonSlotId }).where('entry_id', '=', r.entryId).execute();
+    }
+    for (let i = 0; i < d.ranks.length; i += RANK_CHUNK) {
+      const ranks = d.ranks.slice(i, i + RANK_CHUNK);
+      await tx
+        .insertInto('lottery_ranks')
+        .values(ranks.map((r) => ({ round_id: d.roundId, slot_id: r.slotId, position: r.position, entry_id: r.entryId, choice: r.choice, won: r.won ? 1 : 0 })))
+        .execute();
+    }
+    for (let i = 0; i < d.holds.length; i += HOLD_CHUNK) {
+      const holds = d.holds.slice(i, i + HOLD_CHUNK);
+      await tx
+        .insertInto('facility_bookings')
+        .values(
+          holds.map((h) => ({
+            booking_id: h.bookingId,
+            booking_number: h.bookingNumber,
+            client_booking_id: null,
+            slot_id: h.slotId,
+            user_number: h.userNumber,
+            source: 'lottery',
+            entry_id: h.entryId,
+            status: 'held',
+            fee_yen: h.feeYen,
+            created_at: d.drawnAt,
+            updated_at: d.drawnAt,
+          })),
+        )
+        .execute();
+    }
   }
 }

@@ -1,6 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { FacilityType, Municipality, RoundCaps } from '@kiosk/protocols';
 import type { RoundTimetable } from '../domain/lottery/schedule';
 import type { SlotRecord } from '../domain/lottery/slots';
+import type { FacilitySlotsTable, LotteryRoundsTable } from '../storage/hub-schema';
+import type { HubDb } from '../storage/hub-store';
 
 /** Records the lottery repositories hand to services, and how their rows map to them. */
 
@@ -34,35 +37,24 @@ export interface SlotInfo extends SlotRecord {
   firstComeFrom?: string | null;
 }
 
-export interface RoundRow {
-  round_id: string;
-  municipality: Municipality;
-  facility_type: FacilityType;
-  use_month: string;
-  kind: RoundKind;
-  entry_opens_at: string;
-  entry_closes_at: string;
-  draw_at: string;
-  results_at: string;
-  confirm_closes_at: string;
-  first_come_opens_at: string;
-  ends_at: string;
-  offline_grace_ms: number;
-  caps_json: string;
-  seed_hex: string | null;
-  commitment_hex: string | null;
-  created_at: string;
-  drawn_at: string | null;
-  result_digest: string | null;
-}
+/** A round's row (its published draw is read on its own: it is large). */
+export type RoundRow = Omit<Selectable<LotteryRoundsTable>, 'published_json'>;
+
+/** The columns of `RoundRow`, for `select(ROUND_COLUMNS)`. */
+export const ROUND_COLUMNS = [
+  'round_id', 'municipality', 'facility_type', 'use_month', 'kind', 'entry_opens_at', 'entry_closes_at', 'draw_at',
+  'results_at', 'confirm_closes_at', 'first_come_opens_at', 'ends_at', 'offline_grace_ms', 'caps_json', 'seed_hex',
+  'commitment_hex', 'created_at', 'drawn_at', 'result_digest',
+] as const satisfies readonly (keyof RoundRow)[];
 
 export function roundFromRow(row: RoundRow): RoundRecord {
   return {
     roundId: row.round_id,
-    municipality: row.municipality,
-    facilityType: row.facility_type,
+    // The schema's CHECK constraints and the writers keep these columns to their unions.
+    municipality: row.municipality as Municipality,
+    facilityType: row.facility_type as FacilityType,
     useMonth: row.use_month,
-    kind: row.kind,
+    kind: row.kind as RoundKind,
     timetable: {
       entryOpensAt: new Date(row.entry_opens_at),
       entryClosesAt: new Date(row.entry_closes_at),
@@ -82,29 +74,23 @@ export function roundFromRow(row: RoundRow): RoundRecord {
   };
 }
 
-export interface SlotInfoRow {
-  slot_id: string;
-  unit_id: string;
-  round_id: string;
-  use_date: string;
-  start_time: string;
-  end_time: string;
-  starts_at: string;
-  ends_at: string;
-  fee_yen: number;
+/** A slot's row with its facility's columns, as `slotInfoQuery` selects it. */
+export type SlotInfoRow = Selectable<FacilitySlotsTable> & {
   facility_id: string;
-  facility_type: FacilityType;
-  municipality: Municipality;
+  facility_type: string;
+  municipality: string;
   cancel_deadline_days: number;
-  first_come_from?: string | null;
-}
+};
 
-/** Columns for `SlotInfoRow`: `FROM facility_slots s JOIN facility_units u ... JOIN facilities f ...`. */
-export const SLOT_INFO_SELECT = `
-  SELECT s.*, f.facility_id, f.facility_type, f.municipality, f.cancel_deadline_days
-  FROM facility_slots s
-  JOIN facility_units u ON u.unit_id = s.unit_id
-  JOIN facilities f ON f.facility_id = u.facility_id`;
+/** Every slot with where it belongs (`s` the slot, `u` its unit, `f` its facility): add the WHERE. */
+export function slotInfoQuery(db: HubDb) {
+  return db
+    .selectFrom('facility_slots as s')
+    .innerJoin('facility_units as u', 'u.unit_id', 's.unit_id')
+    .innerJoin('facilities as f', 'f.facility_id', 'u.facility_id')
+    .selectAll('s')
+    .select(['f.facility_id', 'f.facility_type', 'f.municipality', 'f.cancel_deadline_days']);
+}
 
 export function slotFromRow(row: SlotInfoRow): SlotInfo {
   return {
@@ -117,21 +103,10 @@ export function slotFromRow(row: SlotInfoRow): SlotInfo {
     endsAt: row.ends_at,
     feeYen: row.fee_yen,
     facilityId: row.facility_id,
-    facilityType: row.facility_type,
-    municipality: row.municipality,
+    facilityType: row.facility_type as FacilityType,
+    municipality: row.municipality as Municipality,
     roundId: row.round_id,
     cancelDeadlineDays: row.cancel_deadline_days,
-    firstComeFrom: row.first_come_from ?? null,
+    firstComeFrom: row.first_come_from,
   };
-}
-
-/**
- * better-sqlite3 names the violated unique key in the message ("UNIQUE constraint failed: t.col").
- * Checked by shape, not `instanceof Error`: the addon keeps the SqliteError class of the first realm
- * that loaded it (a jest worker running several test files has several).
- */
-export function uniqueViolationOn(error: unknown, column: string): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column);
 }

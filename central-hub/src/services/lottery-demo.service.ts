@@ -58,7 +58,7 @@ export class LotteryDemoService {
     const clock = this.demoClock(principal);
     const next = nextMilestone(await this.rounds(), target, clock.now());
     if (!next) throw notFound(`no round has a "${target}" milestone ahead of ${clock.now().toISOString()}`);
-    const moved = clock.advanceTo(new Date(next.at));
+    const moved = await clock.advanceTo(new Date(next.at));
     const { drawn } = await this.scheduler.tick();
     this.log.info({ by: principal.username, target, from: moved.from.toISOString(), to: moved.to.toISOString(), drawn }, 'demo lottery clock advanced');
     return { from: moved.from.toISOString(), to: moved.to.toISOString(), drawn, clock: await this.viewOf(clock) };

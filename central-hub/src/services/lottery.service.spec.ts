@@ -7,6 +7,7 @@ import type { FacilityCatalogueRepository } from '../repositories/facility-catal
 import type { EntryRecord, LotteryRepository } from '../repositories/lottery.repository';
 import type { RoundRecord, SlotInfo } from '../repositories/lottery.rows';
 import type { Random } from '../repositories/random.repository';
+import type { Tx } from '../storage/hub-store';
 import { LotteryService } from './lottery.service';
 
 const round: RoundRecord = {
@@ -81,6 +82,9 @@ describe('LotteryService', () => {
     random.uuidv7.mockReturnValue(entryId);
     random.bytes.mockReturnValue(Buffer.from([0, 0, 0, 0, 1]));
     lottery.findRound.mockResolvedValue(round);
+    // The unit of work runs the service's work at once, on a transaction the mocks never look into.
+    lottery.transaction.mockImplementation((work) => work({} as Tx));
+    lottery.activeChoices.mockResolvedValue([]);
   });
 
   it('answers a retried entry with the stored one, touching nothing else', async () => {
@@ -110,6 +114,24 @@ describe('LotteryService', () => {
     await service.submitEntry(principal, { clientEntryId, firstSlotId: FIRST });
     expect(lottery.insertEntry).toHaveBeenCalledTimes(2);
     expect(lottery.insertEntry.mock.calls[0]?.[0]).toMatchObject({ entryNumber: '1000000001', channel: 'online', occurredAt: '2026-11-02T00:00:00.000Z' });
+  });
+
+  it('checks the caps against the person\'s entries inside the transaction that writes the entry', async () => {
+    const tx = { unitOfWork: 'entry' } as unknown as Tx;
+    lottery.transaction.mockImplementation((work) => work(tx));
+    lottery.findEntryByClientId.mockResolvedValue(undefined);
+    catalogue.findSlots.mockResolvedValue(new Map([[FIRST, slot(FIRST)]]));
+    const held = slot(FIRST);
+    lottery.activeChoices.mockResolvedValue([{ first: { slotId: FIRST, unitId: held.unitId, date: held.date, start: held.start, end: held.end }, second: null }]);
+    expect(await codeOf(service.submitEntry(principal, { clientEntryId, firstSlotId: FIRST }))).toBe('duplicate_entry');
+    expect(lottery.activeChoices).toHaveBeenCalledWith(round.roundId, principal.userNumber, tx);
+    expect(lottery.insertEntry).not.toHaveBeenCalled();
+
+    lottery.activeChoices.mockResolvedValue([]);
+    lottery.insertEntry.mockResolvedValue({ ok: true });
+    lottery.findEntry.mockResolvedValue(stored);
+    await service.submitEntry(principal, { clientEntryId, firstSlotId: FIRST });
+    expect(lottery.insertEntry).toHaveBeenCalledWith(expect.objectContaining({ clientEntryId, roundId: round.roundId }), tx);
   });
 
   it.each([

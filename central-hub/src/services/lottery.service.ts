@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
-import { LOTTERY_REPOSITORY, type EntryRecord, type LotteryRepository } from '../repositories/lottery.repository';
+import { LOTTERY_REPOSITORY, type EntryAdmission, type EntryRecord, type LotteryRepository, type NewEntry } from '../repositories/lottery.repository';
 import type { RoundRecord, SlotInfo } from '../repositories/lottery.rows';
 import { RANDOM, type Random } from '../repositories/random.repository';
 import type { FacilityPrincipal } from './facility-users.service';
@@ -103,24 +103,27 @@ export class LotteryService {
     const candidate = { first, second: second ?? null };
     for (let attempt = 0; attempt < 10; attempt++) {
       const entryId = this.random.uuidv7(now);
-      const outcome = await this.lottery.insertEntry(
-        {
-          entryId,
-          entryNumber: newEntryNumber(this.random),
-          clientEntryId: request.clientEntryId,
-          roundId: round.roundId,
-          userNumber: principal.userNumber,
-          firstSlotId: first.slotId,
-          secondSlotId: second?.slotId ?? null,
-          channel: offlineAt ? 'offline' : 'online',
-          kioskId: request.kioskId ?? null,
-          occurredAt: (offlineAt ?? now).toISOString(),
-          acceptedAt: now.toISOString(),
-        },
-        (existing) => checkEntryRules(existing, candidate, round.caps),
-      );
+      const entry: NewEntry = {
+        entryId,
+        entryNumber: newEntryNumber(this.random),
+        clientEntryId: request.clientEntryId,
+        roundId: round.roundId,
+        userNumber: principal.userNumber,
+        firstSlotId: first.slotId,
+        secondSlotId: second?.slotId ?? null,
+        channel: offlineAt ? 'offline' : 'online',
+        kioskId: request.kioskId ?? null,
+        occurredAt: (offlineAt ?? now).toISOString(),
+        acceptedAt: now.toISOString(),
+      };
+      // The caps are checked against the person's entries and the entry written in one transaction,
+      // so two terminals entering for the same person at once cannot both pass a cap.
+      const outcome = await this.lottery.transaction(async (tx): Promise<EntryAdmission> => {
+        const refusal = checkEntryRules(await this.lottery.activeChoices(round.roundId, principal.userNumber, tx), candidate, round.caps);
+        return refusal ? { ok: false, refusal } : this.lottery.insertEntry(entry, tx);
+      });
       if (outcome.ok) {
-        this.log.info({ entryId, roundId: round.roundId, channel: offlineAt ? 'offline' : 'online', kioskId: request.kioskId }, 'lottery entry accepted');
+        this.log.info({ entryId, roundId: round.roundId, channel: entry.channel, kioskId: request.kioskId }, 'lottery entry accepted');
         return this.view(await this.mustFind(entryId), now);
       }
       if ('refusal' in outcome) {

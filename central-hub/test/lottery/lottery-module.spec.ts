@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,17 +12,20 @@ import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
 import { LOGGER } from '../../src/logger';
 import { LotteryModule } from '../../src/lottery.module';
 import { CLOCK } from '../../src/repositories/clock.repository';
-import { DATABASE, type SqliteDatabase } from '../../src/repositories/database.repository';
+import { DATABASE } from '../../src/repositories/database.repository';
 import { RANDOM } from '../../src/repositories/random.repository';
 import { SCHEDULER } from '../../src/repositories/scheduler.repository';
 import { FacilityUsersService } from '../../src/services/facility-users.service';
+import type { HubStore } from '../../src/storage/hub-store';
 import { ManualScheduler } from '../support/manual-scheduler';
-import { SeededRandom, SettableClock, jst, openLotteryDatabase } from './support';
+import { openTestStore } from '../support/test-store';
+import { SeededRandom, SettableClock, jst } from './support';
 
 /** The Nest module as the hub will import it: its providers resolve, and bootstrap seeds and ticks. */
 describe('LotteryModule', () => {
   let dir: string;
-  let database: SqliteDatabase;
+  let store: HubStore;
+  let closeStore: () => Promise<void>;
   let app: INestApplicationContext;
   const clock = new SettableClock(jst('2026-11-03 10:00'));
   const scheduler = new ManualScheduler();
@@ -29,14 +33,14 @@ describe('LotteryModule', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hub-lottery-module-'));
     const logger = pino({ level: 'silent' });
-    database = openLotteryDatabase(dir, logger);
+    ({ store, close: closeStore } = await openTestStore());
 
     /** What the hub's RuntimeModule and StorageModule provide, with the test's clock and scheduler. */
     @Global()
     @Module({
       providers: [
         { provide: HUB_CONFIG, useValue: parseConfig({ HUB_SEED_FACILITIES: '1' }, { repoRoot: dir }) },
-        { provide: DATABASE, useValue: database },
+        { provide: DATABASE, useValue: store },
         { provide: CLOCK, useValue: clock },
         { provide: RANDOM, useValue: new SeededRandom('module') },
         { provide: LOGGER, useValue: logger },
@@ -55,18 +59,25 @@ describe('LotteryModule', () => {
 
   afterAll(async () => {
     await app.close();
-    database.close();
+    await closeStore();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('seeds Toyonaka (HUB_SEED_FACILITIES), creates the rounds at bootstrap, and registers its tick', async () => {
-    const count = (sql: string) => database.db.prepare(sql).pluck().get() as number;
-    expect(count('SELECT count(*) FROM facilities')).toBe(11);
-    expect(count(`SELECT count(*) FROM lottery_settings WHERE municipality = '豊中市'`)).toBe(1);
-    const lotteryRounds = count(`SELECT count(*) FROM lottery_rounds WHERE kind = 'lottery'`);
+    const count = async (table: 'facilities' | 'lottery_settings' | 'lottery_rounds', column: 'municipality' | 'kind', value: string) => {
+      const row = await store.db
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .where(column, '=', value)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    expect(await count('facilities', 'municipality', '豊中市')).toBe(11);
+    expect(await count('lottery_settings', 'municipality', '豊中市')).toBe(1);
+    const lotteryRounds = await count('lottery_rounds', 'kind', 'lottery');
     expect(lotteryRounds).toBe(12); // January (window open now) and February, 6 facility types each
     await scheduler.run('lottery');
-    expect(count(`SELECT count(*) FROM lottery_rounds WHERE kind = 'lottery'`)).toBe(lotteryRounds);
+    expect(await count('lottery_rounds', 'kind', 'lottery')).toBe(lotteryRounds);
   });
 
   it('answers a terminal: sign in, then enter the lottery', async () => {

@@ -21,6 +21,7 @@ import { FacilityUsersService } from '../../src/services/facility-users.service'
 import { LotteryOfflineService } from '../../src/services/lottery-offline.service';
 import { LotteryRoundsService } from '../../src/services/lottery-rounds.service';
 import { LotteryService } from '../../src/services/lottery.service';
+import type { HubStore } from '../../src/storage/hub-store';
 import { LogCapture } from '../support/log-capture';
 
 /** A clock the test sets to any instant (Japan-time helpers make the instants readable). */
@@ -76,7 +77,9 @@ export function openLotteryDatabase(dir: string, log: Logger): SqliteDatabase {
 
 export interface LotteryWorld {
   dir: string;
+  /** The hub's SQLite file as the repositories see it (`store`) and as the specs read it (`database.db`). */
   database: SqliteDatabase;
+  store: HubStore;
   clock: SettableClock;
   random: SeededRandom;
   logs: LogCapture;
@@ -87,7 +90,7 @@ export interface LotteryWorld {
   offline: LotteryOfflineService;
   offlineKey: OfflineEntryKeyPair;
   handlers: LotteryAgentHandlers;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The lottery's services on real repositories over a real SQLite file in a fresh temporary directory. */
@@ -98,21 +101,23 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
   const database = openLotteryDatabase(dir, logger);
   const clock = new SettableClock(start);
   const random = new SeededRandom(options.seed ?? 'lottery-test');
-  const lotteryRepo = new SqliteLotteryRepository(database);
-  const catalogue = new SqliteFacilityCatalogueRepository(database);
-  const bookings = new SqliteFacilityBookingRepository(database);
-  const usersRepo = new SqliteFacilityUsersRepository(database);
+  const { store } = database;
+  const lotteryRepo = new SqliteLotteryRepository(store);
+  const catalogue = new SqliteFacilityCatalogueRepository(store);
+  const bookings = new SqliteFacilityBookingRepository(store);
+  const usersRepo = new SqliteFacilityUsersRepository(store);
   const users = new FacilityUsersService(usersRepo, catalogue, clock, random, logger);
   const lottery = new LotteryService(lotteryRepo, catalogue, clock, random, logger);
   const rounds = new LotteryRoundsService(lotteryRepo, catalogue, clock, random, logger);
   const booking = new FacilityBookingService(bookings, catalogue, lotteryRepo, clock, random, logger);
   const offlineKey = testOfflineKey();
-  const offline = new LotteryOfflineService(new SqliteLotteryOfflineRepository(database), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
+  const offline = new LotteryOfflineService(new SqliteLotteryOfflineRepository(store), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
   const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, offline, logger);
   let closed = false;
   return {
     dir,
     database,
+    store,
     clock,
     random,
     logs,
@@ -123,10 +128,10 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
     offline,
     offlineKey,
     handlers,
-    close: () => {
+    close: async () => {
       if (closed) return;
       closed = true;
-      database.close();
+      await database.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

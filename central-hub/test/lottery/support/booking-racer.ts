@@ -5,17 +5,15 @@
  *
  *   node -r register-ts.cjs booking-racer.ts <dataDir> <principal json> <now iso> <go file> <slot ids…>
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { HUB_DB_FILE } from '../../../src/repositories/database.repository';
 import { SqliteFacilityBookingRepository } from '../../../src/repositories/facility-booking.repository';
 import { SqliteFacilityCatalogueRepository } from '../../../src/repositories/facility-catalogue.repository';
 import { SqliteLotteryRepository } from '../../../src/repositories/lottery.repository';
 import { FacilityBookingService } from '../../../src/services/facility-booking.service';
 import type { FacilityPrincipal } from '../../../src/services/facility-users.service';
+import { SqliteHubStore } from '../../../src/storage/sqlite-hub-store';
 import { SeededRandom, SettableClock } from '../support';
 
 async function main(): Promise<void> {
@@ -23,15 +21,12 @@ async function main(): Promise<void> {
   if (!dir || !principalJson || !now || !goFile) throw new Error('usage: booking-racer <dir> <principal> <now> <go> <slots…>');
   const principal = JSON.parse(principalJson) as FacilityPrincipal;
   const log = pino({ level: 'silent' });
-  // Its own connection to the file the test's hub made (schema already there), set up as the hub's is.
-  const db = new BetterSqlite3(path.join(dir, HUB_DB_FILE));
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  const database = { db };
+  // Its own store on the file the test's hub made (schema already there), opened as the hub opens it.
+  const store = new SqliteHubStore(dir);
   const service = new FacilityBookingService(
-    new SqliteFacilityBookingRepository(database),
-    new SqliteFacilityCatalogueRepository(database),
-    new SqliteLotteryRepository(database),
+    new SqliteFacilityBookingRepository(store),
+    new SqliteFacilityCatalogueRepository(store),
+    new SqliteLotteryRepository(store),
     new SettableClock(now),
     new SeededRandom(`racer/${principal.userNumber}/${process.pid}`),
     log,
@@ -45,7 +40,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${JSON.stringify({ slotId, outcome })}\n`);
   }
-  db.close();
+  await store.close();
 }
 
 main().catch((error: unknown) => {
