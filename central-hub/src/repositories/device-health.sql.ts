@@ -1,34 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
 import type { DeviceHealth } from '@kiosk/protocols';
 import { sql } from 'kysely';
 import type { Tx } from '../storage/hub-store';
-
-/**
- * Device health is written from two sources: `device.health.changed` events (exactly once, in seq
- * order) and telemetry snapshots (latest wins). Whichever says the newer `since` wins, so a late
- * replay can never turn a device's state back.
- */
-export function prepareDeviceHealthUpsert(db: Database): (kioskId: string, device: DeviceHealth, updatedAt: string) => void {
-  const statement: Statement<[string, string, string, string, string, string | null, string, string]> = db.prepare(`
-    INSERT INTO device_health (kiosk_id, device_id, kind, status, reasons_json, detail, since, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (kiosk_id, device_id) DO UPDATE SET
-      kind = excluded.kind, status = excluded.status, reasons_json = excluded.reasons_json,
-      detail = excluded.detail, since = excluded.since, updated_at = excluded.updated_at
-    WHERE excluded.since >= device_health.since`);
-  return (kioskId, device, updatedAt) => {
-    statement.run(
-      kioskId,
-      device.deviceId,
-      device.kind,
-      device.status,
-      JSON.stringify(device.reasons),
-      device.detail ?? null,
-      new Date(device.since).toISOString(),
-      updatedAt,
-    );
-  };
-}
 
 export interface DeviceHealthRow {
   kiosk_id: string;
@@ -52,7 +24,11 @@ export function deviceFromRow(row: DeviceHealthRow): DeviceHealth {
   return device;
 }
 
-/** The same upsert inside the caller's transaction (whichever `since` is newer wins). */
+/**
+ * Device health is written from two sources: `device.health.changed` events (exactly once, in seq
+ * order) and telemetry snapshots (latest wins). Whichever says the newer `since` wins, so a late
+ * replay can never turn a device's state back. Runs inside the caller's transaction.
+ */
 export async function upsertDeviceHealth(tx: Tx, kioskId: string, device: DeviceHealth, updatedAt: string): Promise<void> {
   await tx
     .insertInto('device_health')

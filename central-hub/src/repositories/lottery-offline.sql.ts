@@ -1,40 +1,12 @@
-import type { Database } from 'better-sqlite3';
 import type { ProvisionalEntryPayload } from '@kiosk/protocols';
 import type { Tx } from '../storage/hub-store';
 
 /**
  * The intake of a `lottery.entry.provisional` outbox event, run by the event repository inside the
  * transaction that stores the event (and only when the event is new): the entry is recorded as
- * pending with its sealed PIN, and the event log's copy of the payload keeps only the key id of the sealed PIN, so the
- * sealed PIN lives in one place that is erased once the entry is judged.
+ * pending with its sealed PIN, and the event log's copy of the payload keeps only the key id of the
+ * sealed PIN, so the sealed PIN lives in one place that is erased once the entry is judged.
  */
-export function prepareProvisionalIntake(db: Database) {
-  const insert = db.prepare<[string, string, string, string, string, string, string | null, string, string, string, string, string | null]>(`
-    INSERT INTO lottery_provisional_entries (kiosk_id, event_id, client_entry_id, user_number, round_id, first_slot_id,
-      second_slot_id, occurred_at, received_at, key_id, sealed_pin, offline_session_id, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`);
-  const redact = db.prepare<[string, string, string]>('UPDATE events SET payload_json = ? WHERE kiosk_id = ? AND event_id = ?');
-  return (kioskId: string, eventId: string, occurredAt: string, payload: ProvisionalEntryPayload, receivedAt: string): void => {
-    insert.run(
-      kioskId,
-      eventId,
-      payload.clientEntryId,
-      payload.userNumber,
-      payload.roundId,
-      payload.firstSlotId,
-      payload.secondSlotId,
-      new Date(occurredAt).toISOString(),
-      receivedAt,
-      payload.sealedPin.keyId,
-      payload.sealedPin.ciphertext,
-      payload.offlineSessionId ?? null,
-    );
-    const { sealedPin, ...kept } = payload;
-    redact.run(JSON.stringify({ ...kept, sealedPinKeyId: sealedPin.keyId }), kioskId, eventId);
-  };
-}
-
-/** The same intake inside the caller's transaction (the one storing the event). */
 export async function takeInProvisionalEntry(tx: Tx, kioskId: string, eventId: string, occurredAt: string, payload: ProvisionalEntryPayload, receivedAt: string): Promise<void> {
   await tx
     .insertInto('lottery_provisional_entries')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { SqliteDatabase } from './database.repository';
+import type { HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 export interface NonceRepository {
   /**
@@ -17,26 +17,27 @@ const PRUNE_EVERY_MS = 60_000;
 
 @Injectable()
 export class SqliteNonceRepository implements NonceRepository {
-  private readonly insert: Statement<[string, string, number]>;
-  private readonly prune: Statement<[number]>;
   private lastPrunedMs = 0;
 
-  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
-    const { db } = database;
-    this.insert = db.prepare<[string, string, number]>(
-      'INSERT INTO auth_nonces (kiosk_id, nonce, expires_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    );
-    this.prune = db.prepare<[number]>('DELETE FROM auth_nonces WHERE expires_at_ms < ?');
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
+
+  /** Grouped with the other handshakes (and batches) of this turn: one commit for a reconnect storm's burst. */
+  claim(kioskId: string, nonce: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    const prune = nowMs - this.lastPrunedMs >= PRUNE_EVERY_MS;
+    // Decided here, not in the grouped work: that work does storage work only.
+    if (prune) this.lastPrunedMs = nowMs;
+    return this.store.grouped((tx) => this.claimIn(tx, kioskId, nonce, expiresAtMs, prune ? nowMs : null));
   }
 
-  /** Grouped with the other handshakes (and batches) of this turn: one fsync for a reconnect storm's burst. */
-  claim(kioskId: string, nonce: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
-    return this.database.grouped(() => {
-      if (nowMs - this.lastPrunedMs >= PRUNE_EVERY_MS) {
-        this.prune.run(nowMs);
-        this.lastPrunedMs = nowMs;
-      }
-      return this.insert.run(kioskId, nonce, expiresAtMs).changes === 1;
-    });
+  private async claimIn(tx: Tx, kioskId: string, nonce: string, expiresAtMs: number, pruneBeforeMs: number | null): Promise<boolean> {
+    if (pruneBeforeMs !== null) await tx.deleteFrom('auth_nonces').where('expires_at_ms', '<', pruneBeforeMs).execute();
+    // A nonce the kiosk already used (committed by any hub process) is skipped, never an error.
+    const claimed = await tx
+      .insertInto('auth_nonces')
+      .values({ kiosk_id: kioskId, nonce, expires_at_ms: expiresAtMs })
+      .onConflict((c) => c.doNothing())
+      .returning('nonce')
+      .executeTakeFirst();
+    return claimed !== undefined;
   }
 }

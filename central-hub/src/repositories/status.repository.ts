@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import type { KioskStatus, StatusChange } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 export interface StatusTransition {
   kioskId: string;
@@ -19,38 +18,32 @@ export interface StatusRepository {
 }
 export const STATUS_REPOSITORY = 'StatusRepository';
 
-interface HistoryRow {
-  status: KioskStatus;
-  started_at: string;
-  ended_at: string | null;
-}
-
 @Injectable()
 export class SqliteStatusRepository implements StatusRepository {
-  private readonly transitionTx: (transitions: readonly StatusTransition[]) => void;
-  private readonly historyOf: Statement<[string, number], HistoryRow>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
-    const { db } = database;
-    const close = db.prepare<[string, string]>('UPDATE kiosk_status_history SET ended_at = ? WHERE kiosk_id = ? AND ended_at IS NULL');
-    const open = db.prepare<[string, string, string]>('INSERT INTO kiosk_status_history (kiosk_id, status, started_at) VALUES (?, ?, ?)');
-    const current = db.prepare<[string, string, string]>('UPDATE kiosks SET status = ?, status_since = ? WHERE kiosk_id = ?');
-    this.transitionTx = db.transaction((transitions: readonly StatusTransition[]) => {
-      for (const { kioskId, status, at } of transitions) {
-        close.run(at, kioskId);
-        open.run(kioskId, status, at);
-        current.run(status, at, kioskId);
-      }
-    });
-    this.historyOf = db.prepare('SELECT status, started_at, ended_at FROM kiosk_status_history WHERE kiosk_id = ? ORDER BY id DESC LIMIT ?');
-  }
-
-  /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share fsyncs: issue 12). */
+  /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits: issue 12). */
   transition(transitions: readonly StatusTransition[]): Promise<void> {
-    return this.database.grouped(() => this.transitionTx(transitions));
+    return this.store.grouped((tx) => this.applyTransitions(tx, transitions));
   }
 
-  history(kioskId: string, limit: number): Promise<StatusChange[]> {
-    return settle(() => this.historyOf.all(kioskId, limit).map((row) => ({ status: row.status, since: row.started_at, until: row.ended_at })));
+  async history(kioskId: string, limit: number): Promise<StatusChange[]> {
+    const rows = await this.store.db
+      .selectFrom('kiosk_status_history')
+      .select(['status', 'started_at', 'ended_at'])
+      .where('kiosk_id', '=', kioskId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ status: row.status as KioskStatus, since: row.started_at, until: row.ended_at }));
+  }
+
+  /** In order: a kiosk named twice closes the interval its first transition opened. */
+  private async applyTransitions(tx: Tx, transitions: readonly StatusTransition[]): Promise<void> {
+    for (const { kioskId, status, at } of transitions) {
+      await tx.updateTable('kiosk_status_history').set({ ended_at: at }).where('kiosk_id', '=', kioskId).where('ended_at', 'is', null).execute();
+      await tx.insertInto('kiosk_status_history').values({ kiosk_id: kioskId, status, started_at: at }).execute();
+      await tx.updateTable('kiosks').set({ status, status_since: at }).where('kiosk_id', '=', kioskId).execute();
+    }
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import { KioskActivitySchema, type Telemetry, type TelemetryPoint } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { prepareDeviceHealthUpsert } from './device-health.sql';
-import { settle } from './settle';
+import type { HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { upsertDeviceHealth } from './device-health.sql';
 
 export interface TelemetryRepository {
   /**
@@ -57,93 +56,88 @@ function pointFromRow(row: PointRow): TelemetryPoint {
 
 @Injectable()
 export class SqliteTelemetryRepository implements TelemetryRepository {
-  private readonly recordHeartbeat: (kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean) => void;
-  private readonly recentOf: Statement<[string, string, number], PointRow>;
-  private readonly pruneBatch: Statement<[string, number]>;
-
-  constructor(@Inject(SqliteDatabase) private readonly database: SqliteDatabase) {
-    const { db } = database;
-    const upsertLatest: Statement<[string, string, string, number, string | null, number | null, number, string, number, number, number]> =
-      db.prepare(`
-      INSERT INTO kiosk_telemetry (kiosk_id, received_at, sent_at, outbox_backlog, outbox_oldest_occurred_at,
-        outbox_quarantined, outbox_last_seq, agent_version, uptime_seconds, rss_bytes, out_of_service)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (kiosk_id) DO UPDATE SET
-        received_at = excluded.received_at, sent_at = excluded.sent_at,
-        outbox_backlog = excluded.outbox_backlog, outbox_oldest_occurred_at = excluded.outbox_oldest_occurred_at,
-        outbox_quarantined = excluded.outbox_quarantined,
-        outbox_last_seq = excluded.outbox_last_seq, agent_version = excluded.agent_version,
-        uptime_seconds = excluded.uptime_seconds, rss_bytes = excluded.rss_bytes,
-        out_of_service = excluded.out_of_service`);
-    const heartbeat: Statement<[string, string, string]> = db.prepare(
-      'UPDATE kiosks SET last_heartbeat_at = ?, agent_version = ? WHERE kiosk_id = ?',
-    );
-    const insertPoint: Statement<[string, string, string, number, string | null, number | null, number, number, number, string, string | null]> =
-      db.prepare(`
-      INSERT INTO telemetry_points (kiosk_id, at, sent_at, outbox_backlog, outbox_oldest_occurred_at, outbox_quarantined,
-        rss_bytes, uptime_seconds, out_of_service, devices_json, activity_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const upsertDevice = prepareDeviceHealthUpsert(db);
-    // Runs in the group transaction, in its own savepoint (SqliteDatabase.grouped).
-    this.recordHeartbeat = (kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean): void => {
-      const outOfService = t.agent.outOfService ? 1 : 0;
-      const quarantined = t.outbox.quarantined ?? null;
-      upsertLatest.run(
-        kioskId,
-        receivedAt,
-        t.sentAt,
-        t.outbox.backlog,
-        t.outbox.oldestOccurredAt,
-        quarantined,
-        t.outbox.lastSeq,
-        t.agent.version,
-        t.agent.uptimeSeconds,
-        t.agent.rssBytes,
-        outOfService,
-      );
-      heartbeat.run(receivedAt, t.agent.version, kioskId);
-      for (const device of t.devices) upsertDevice(kioskId, device, receivedAt);
-      if (!storePoint) return;
-      const devices = t.devices.map(({ deviceId, kind, status, reasons }) => ({ deviceId, kind, status, reasons }));
-      insertPoint.run(
-        kioskId,
-        receivedAt,
-        t.sentAt,
-        t.outbox.backlog,
-        t.outbox.oldestOccurredAt,
-        quarantined,
-        t.agent.rssBytes,
-        t.agent.uptimeSeconds,
-        outOfService,
-        JSON.stringify(devices),
-        t.activity === undefined ? null : JSON.stringify(t.activity),
-      );
-    };
-    this.recentOf = db.prepare(
-      `SELECT * FROM (SELECT * FROM telemetry_points WHERE kiosk_id = ? AND at >= ? ORDER BY at DESC LIMIT ?) ORDER BY at`,
-    );
-    this.pruneBatch = db.prepare(
-      'DELETE FROM telemetry_points WHERE rowid IN (SELECT rowid FROM telemetry_points WHERE at < ? LIMIT ?)',
-    );
-  }
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   record(kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {
     // Heartbeats are "latest wins" and come every 15 s from every kiosk: losing the last ones to a power
-    // cut costs nothing, so a group of heartbeats alone commits without an fsync (WAL keeps the file
-    // consistent either way); grouped with events, they share the events' one fsync.
-    return this.database.grouped(() => this.recordHeartbeat(kioskId, telemetry, receivedAt, storePoint), 'relaxed');
+    // cut costs nothing, so a group of heartbeats alone commits without waiting for the disk; grouped
+    // with events, they share the events' one durable commit.
+    return this.store.grouped((tx) => this.recordHeartbeat(tx, kioskId, telemetry, receivedAt, storePoint), 'relaxed');
   }
 
-  recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]> {
-    return settle(() => this.recentOf.all(kioskId, since, limit).map(pointFromRow));
+  private async recordHeartbeat(tx: Tx, kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {
+    const outOfService = t.agent.outOfService ? 1 : 0;
+    const quarantined = t.outbox.quarantined ?? null;
+    const latest = {
+      received_at: receivedAt,
+      sent_at: t.sentAt,
+      outbox_backlog: t.outbox.backlog,
+      outbox_oldest_occurred_at: t.outbox.oldestOccurredAt,
+      outbox_quarantined: quarantined,
+      outbox_last_seq: t.outbox.lastSeq,
+      agent_version: t.agent.version,
+      uptime_seconds: t.agent.uptimeSeconds,
+      rss_bytes: t.agent.rssBytes,
+      out_of_service: outOfService,
+    };
+    await tx
+      .insertInto('kiosk_telemetry')
+      .values({ kiosk_id: kioskId, ...latest })
+      .onConflict((c) => c.column('kiosk_id').doUpdateSet(latest))
+      .execute();
+    await tx.updateTable('kiosks').set({ last_heartbeat_at: receivedAt, agent_version: t.agent.version }).where('kiosk_id', '=', kioskId).execute();
+    for (const device of t.devices) await upsertDeviceHealth(tx, kioskId, device, receivedAt);
+    if (!storePoint) return;
+    const devices = t.devices.map(({ deviceId, kind, status, reasons }) => ({ deviceId, kind, status, reasons }));
+    await tx
+      .insertInto('telemetry_points')
+      .values({
+        kiosk_id: kioskId,
+        at: receivedAt,
+        sent_at: t.sentAt,
+        outbox_backlog: t.outbox.backlog,
+        outbox_oldest_occurred_at: t.outbox.oldestOccurredAt,
+        outbox_quarantined: quarantined,
+        rss_bytes: t.agent.rssBytes,
+        uptime_seconds: t.agent.uptimeSeconds,
+        out_of_service: outOfService,
+        devices_json: JSON.stringify(devices),
+        activity_json: t.activity === undefined ? null : JSON.stringify(t.activity),
+      })
+      .execute();
+  }
+
+  async recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]> {
+    const newestFirst = await this.store.db
+      .selectFrom('telemetry_points')
+      .selectAll()
+      .where('kiosk_id', '=', kioskId)
+      .where('at', '>=', since)
+      .orderBy('at', 'desc')
+      .limit(limit)
+      .execute();
+    return newestFirst.reverse().map(pointFromRow);
   }
 
   async prune(before: string): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await settle(() => this.pruneBatch.run(before, PRUNE_BATCH).changes);
-      total += deleted;
-      if (deleted < PRUNE_BATCH) return total;
+      // The table has no key to batch by (and PostgreSQL has no rowid): each step deletes up to the
+      // instant of the PRUNE_BATCH-th oldest point (a few more when points share that instant).
+      const cutoff = await this.store.db
+        .selectFrom('telemetry_points')
+        .select('at')
+        .where('at', '<', before)
+        .orderBy('at')
+        .limit(1)
+        .offset(PRUNE_BATCH)
+        .executeTakeFirst();
+      const deleted = await this.store.db
+        .deleteFrom('telemetry_points')
+        .where('at', cutoff ? '<=' : '<', cutoff?.at ?? before)
+        .executeTakeFirst();
+      total += Number(deleted.numDeletedRows);
+      if (!cutoff) return total;
       // Let heartbeats in between two batches.
       await new Promise((resolve) => setImmediate(resolve));
     }

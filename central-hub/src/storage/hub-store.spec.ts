@@ -1,0 +1,184 @@
+import { sql } from 'kysely';
+import { TEST_ENGINE, openTestStore } from '../../test/support/test-store';
+import { GroupCommit, type HubDb, type HubStore, type Tx } from './hub-store';
+import { isUniqueViolation } from './storage-errors';
+
+/** Tables of this spec only, beside the hub's schema (a type alias: `withTables` wants an index signature). */
+type ScratchTables = {
+  scratch: { id: number };
+  counter: { id: number; n: number };
+};
+
+/**
+ * The unit of work and group commit on the run's engine (issue 13): the same spec runs on SQLite and,
+ * through jest.postgres.config.cjs, on PostgreSQL.
+ */
+describe(`HubStore on ${TEST_ENGINE}`, () => {
+  let opened: Awaited<ReturnType<typeof openTestStore>>;
+  let store: HubStore;
+
+  const scratch = (db: HubDb | Tx) => db.withTables<ScratchTables>();
+  const insert = (tx: Tx, id: number) => scratch(tx).insertInto('scratch').values({ id }).execute();
+  const committed = async () => (await scratch(store.db).selectFrom('scratch').select('id').orderBy('id').execute()).map(({ id }) => id);
+
+  beforeEach(async () => {
+    opened = await openTestStore();
+    store = opened.store;
+    await sql`CREATE TABLE scratch (id INTEGER PRIMARY KEY)`.execute(store.db);
+    await sql`CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`.execute(store.db);
+  });
+
+  afterEach(() => opened.close());
+
+  describe('grouped', () => {
+    it('rolls a piece that throws back alone; the other pieces of its group commit', async () => {
+      // Submitted in one turn of the event loop: one group, one savepoint per piece.
+      const first = store.grouped((tx) => insert(tx, 1));
+      const clashing = store.grouped(async (tx) => {
+        await insert(tx, 2);
+        await insert(tx, 1); // primary-key clash after a write of its own
+      });
+      const refused = store.grouped(async (tx) => {
+        await insert(tx, 4);
+        throw new Error('refused');
+      });
+      const last = store.grouped(async (tx) => {
+        await insert(tx, 3);
+        return 'stored';
+      });
+      await expect(first).resolves.toBeDefined();
+      const clash = await clashing.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isUniqueViolation(clash)).toBe(true);
+      await expect(refused).rejects.toThrow('refused');
+      await expect(last).resolves.toBe('stored');
+      expect(await committed()).toEqual([1, 3]);
+    });
+
+    it('settles every piece only after its group committed', async () => {
+      const settled: string[] = [];
+      const turns: Array<() => void> = [];
+      const groups = new GroupCommit(
+        {
+          run: async (_full, body) => {
+            await store.transaction(body);
+            settled.push('committed');
+          },
+        },
+        (flush) => turns.push(flush),
+      );
+      const stored = groups.run((tx) => insert(tx, 1), 'full').then(() => settled.push('stored'));
+      const refused = groups
+        .run(async () => {
+          throw new Error('refused');
+        }, 'full')
+        .catch(() => settled.push('refused'));
+      expect(turns).toHaveLength(1);
+      turns[0]?.();
+      await Promise.all([stored, refused]);
+      expect(settled).toEqual(['committed', 'stored', 'refused']);
+      expect(await committed()).toEqual([1]);
+    });
+
+    it('rejects every piece of a group whose transaction fails, and keeps none of it', async () => {
+      const turns: Array<() => void> = [];
+      const groups = new GroupCommit(
+        {
+          run: (_full, body) =>
+            store.transaction(async (tx) => {
+              await body(tx);
+              throw new Error('commit failed');
+            }),
+        },
+        (flush) => turns.push(flush),
+      );
+      const pieces = [groups.run((tx) => insert(tx, 1), 'full'), groups.run((tx) => insert(tx, 2), 'relaxed')];
+      turns[0]?.();
+      for (const piece of pieces) await expect(piece).rejects.toThrow('commit failed');
+      expect(await committed()).toEqual([]);
+    });
+
+    it('runs work submitted while a group commits in the next group', async () => {
+      const turns: Array<() => void> = [];
+      const groups = new GroupCommit({ run: (_full, body) => store.transaction(body) }, (flush) => turns.push(flush));
+      const first = groups.run((tx) => insert(tx, 1), 'full');
+      turns[0]?.();
+      const second = groups.run((tx) => insert(tx, 2), 'full');
+      expect(turns).toHaveLength(2);
+      await first;
+      turns[1]?.();
+      await second;
+      expect(await committed()).toEqual([1, 2]);
+    });
+
+    it('commits a group of relaxed pieces only without waiting for the disk, and any other group durably', async () => {
+      const durability = async (tx: Tx): Promise<string> => {
+        if (store.engine === 'sqlite') {
+          const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(tx);
+          return rows[0]?.synchronous === 2 ? 'durable' : 'relaxed';
+        }
+        const { rows } = await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(tx);
+        return rows[0]?.synchronous_commit === 'off' ? 'relaxed' : 'durable';
+      };
+      const mixed = [store.grouped(durability, 'relaxed'), store.grouped(durability, 'full')];
+      expect(await Promise.all(mixed)).toEqual(['durable', 'durable']);
+      expect(await store.grouped(durability, 'relaxed')).toBe('relaxed');
+      expect(await store.grouped(durability)).toBe('durable');
+    });
+  });
+
+  describe('transaction', () => {
+    it('commits when the work resolves and rolls everything back when it throws', async () => {
+      await store.transaction((tx) => insert(tx, 1));
+      await expect(
+        store.transaction(async (tx) => {
+          await insert(tx, 2);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await committed()).toEqual([1]);
+    });
+
+    it('within(tx) joins the caller’s transaction; within(undefined) is a transaction of its own', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          const joined = await store.within(tx, async (inner) => {
+            await insert(inner, 1);
+            return inner === tx;
+          });
+          expect(joined).toBe(true);
+          throw new Error('caller rolls back');
+        }),
+      ).rejects.toThrow('caller rolls back');
+      expect(await committed()).toEqual([]);
+      await store.within(undefined, (tx) => insert(tx, 2));
+      expect(await committed()).toEqual([2]);
+    });
+  });
+
+  (TEST_ENGINE === 'postgres' ? it : it.skip)('re-runs a serializable transaction that raced another (PostgreSQL)', async () => {
+    await scratch(store.db).insertInto('counter').values({ id: 1, n: 0 }).execute();
+    let runs = 0;
+    let arrived = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    // Read-then-write: both read 0 before either writes, so one of them must be refused and re-run.
+    const increment = () =>
+      store.transaction(async (tx) => {
+        runs++;
+        const { n } = await scratch(tx).selectFrom('counter').select('n').where('id', '=', 1).executeTakeFirstOrThrow();
+        if (++arrived === 2) bothRead();
+        await barrier;
+        await scratch(tx)
+          .updateTable('counter')
+          .set({ n: n + 1 })
+          .where('id', '=', 1)
+          .execute();
+      });
+    await Promise.all([increment(), increment()]);
+    expect((await scratch(store.db).selectFrom('counter').select('n').executeTakeFirstOrThrow()).n).toBe(2);
+    expect(runs).toBe(3);
+  });
+});
