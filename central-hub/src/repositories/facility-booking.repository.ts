@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement, Transaction } from 'better-sqlite3';
-import { SqliteDatabase } from './database.repository';
+import { firstComeHeldUntil, holdHasExpired } from '../services/facility-booking.rules';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
+import { isUniqueViolation } from '../storage/storage-errors';
+import { DATABASE } from './database.repository';
 import type { BookingStatus } from './lottery.repository';
-import { uniqueViolationOn } from './lottery.rows';
-import { prepareWinEnding } from './lottery-alternates.sql';
-import { settle } from './settle';
+import { endWin } from './lottery-alternates.sql';
 
 export interface BookingRecord {
   bookingId: string;
@@ -45,7 +45,8 @@ export type CreateBookingOutcome =
 
 /**
  * Bookings. No double booking rests on the database, not on this code: a partial unique index allows
- * one live (held or confirmed) booking per slot, and the insert runs in a write transaction.
+ * one live (held or confirmed) booking per slot, and the checks and the insert run in one transaction
+ * that holds the slot's row (so concurrent bookings of one slot take turns, on either engine).
  */
 export interface FacilityBookingRepository {
   /**
@@ -69,9 +70,9 @@ interface BookingRow {
   slot_id: string;
   user_number: string;
   identity_id: string;
-  source: 'lottery' | 'first-come';
+  source: string;
   entry_id: string | null;
-  status: BookingStatus;
+  status: string;
   fee_yen: number;
   charge_yen: number | null;
   confirm_by: string | null;
@@ -86,9 +87,9 @@ const bookingFromRow = (row: BookingRow): BookingRecord => ({
   slotId: row.slot_id,
   userNumber: row.user_number,
   identityId: row.identity_id,
-  source: row.source,
+  source: row.source as BookingRecord['source'],
   entryId: row.entry_id,
-  status: row.status,
+  status: row.status as BookingStatus,
   feeYen: row.fee_yen,
   chargeYen: row.charge_yen,
   confirmBy: row.confirm_by,
@@ -96,80 +97,132 @@ const bookingFromRow = (row: BookingRow): BookingRecord => ({
   updatedAt: row.updated_at,
 });
 
-const SELECT_BOOKING = `SELECT b.*, u.identity_id FROM facility_bookings b JOIN facility_users u ON u.user_number = b.user_number`;
+/** Bookings with the identity their card belongs to now. */
+function selectBookings(db: HubDb) {
+  return db.selectFrom('facility_bookings as b').innerJoin('facility_users as u', 'u.user_number', 'b.user_number').selectAll('b').select('u.identity_id');
+}
+
+/** How often a booking is tried again after a unique key refused it (its checks then see what raced it). */
+const UNIQUE_RACE_RETRIES = 3;
 
 @Injectable()
 export class SqliteFacilityBookingRepository implements FacilityBookingRepository {
-  private readonly byId: Statement<[string], BookingRow>;
-  private readonly byClientId: Statement<[string], BookingRow>;
-  private readonly ofIdentity: Statement<[string], BookingRow>;
-  private readonly cancelStatement: Statement<[number, string, string]>;
-  private readonly createTx: Transaction<(booking: NewFirstComeBooking) => CreateBookingOutcome>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
-    this.byId = db.prepare(`${SELECT_BOOKING} WHERE b.booking_id = ?`);
-    this.byClientId = db.prepare(`${SELECT_BOOKING} WHERE b.client_booking_id = ?`);
-    this.ofIdentity = db.prepare(`${SELECT_BOOKING}
-      WHERE b.user_number IN (SELECT o.user_number FROM facility_users o
-        WHERE o.identity_id = (SELECT identity_id FROM facility_users WHERE user_number = ?))
-      ORDER BY b.created_at DESC, b.booking_id DESC`);
-    this.cancelStatement = db.prepare(`
-      UPDATE facility_bookings SET status = 'cancelled', charge_yen = ?, updated_at = ? WHERE booking_id = ? AND status = 'confirmed'`);
-    // A win whose deadline passed but that the lottery tick has not ended yet is ended here, the same
-    // way (domain/lottery/alternates.ts): its slot may go to an alternate, or be held a little longer.
-    const expiredHold = db.prepare<[string, string], string>(`
-      SELECT b.booking_id FROM facility_bookings b JOIN facility_slots s ON s.slot_id = b.slot_id JOIN lottery_rounds r ON r.round_id = s.round_id
-      WHERE b.slot_id = ? AND b.status = 'held' AND b.source = 'lottery' AND coalesce(b.confirm_by, r.confirm_closes_at) <= ?`).pluck();
-    const releaseHold = db.prepare<[string, string]>(`UPDATE facility_bookings SET status = 'released', updated_at = ? WHERE booking_id = ?`);
-    const endWin = prepareWinEnding(db);
-    const insert = db.prepare(`
-      INSERT INTO facility_bookings (booking_id, booking_number, client_booking_id, slot_id, user_number, source, entry_id, status,
-        fee_yen, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, 'first-come', NULL, 'confirmed', ?, ?, ?)`);
-    this.createTx = db.transaction((b: NewFirstComeBooking): CreateBookingOutcome => {
-      const expired = expiredHold.get(b.slotId, b.createdAt);
-      if (expired) {
-        releaseHold.run(b.createdAt, expired);
-        const after = endWin(b.slotId, new Date(b.createdAt), () => b.promotionBookingId);
-        if (after?.action === 'release' && after.firstComeFrom.getTime() > Date.parse(b.createdAt)) {
-          return { ok: false, conflict: 'held-until', until: after.firstComeFrom.toISOString() };
-        }
-      }
+  async createFirstCome(booking: NewFirstComeBooking): Promise<CreateBookingOutcome> {
+    for (let attempt = 0; ; attempt++) {
       try {
-        insert.run(b.bookingId, b.bookingNumber, b.clientBookingId, b.slotId, b.userNumber, b.feeYen, b.createdAt, b.createdAt);
+        return await this.store.transaction((tx) => bookFirstCome(tx, booking));
       } catch (error) {
-        if (uniqueViolationOn(error, 'client_booking_id')) return { ok: false, conflict: 'client-booking-id' };
-        if (uniqueViolationOn(error, 'booking_number')) return { ok: false, conflict: 'booking-number' };
-        if (uniqueViolationOn(error, 'slot_id')) return { ok: false, conflict: 'slot-taken' };
-        throw error;
+        // Only a booking that committed after this one's checks can trip the index: run it again.
+        if (!isUniqueViolation(error) || attempt >= UNIQUE_RACE_RETRIES) throw error;
       }
-      return { ok: true };
-    });
+    }
   }
 
-  createFirstCome(booking: NewFirstComeBooking): Promise<CreateBookingOutcome> {
-    return settle(() => this.createTx.immediate(booking));
+  async findBooking(bookingId: string): Promise<BookingRecord | undefined> {
+    const row = await selectBookings(this.store.db).where('b.booking_id', '=', bookingId).executeTakeFirst();
+    return row ? bookingFromRow(row) : undefined;
   }
 
-  findBooking(bookingId: string): Promise<BookingRecord | undefined> {
-    return settle(() => {
-      const row = this.byId.get(bookingId);
-      return row ? bookingFromRow(row) : undefined;
-    });
+  async findBookingByClientId(clientBookingId: string): Promise<BookingRecord | undefined> {
+    const row = await selectBookings(this.store.db).where('b.client_booking_id', '=', clientBookingId).executeTakeFirst();
+    return row ? bookingFromRow(row) : undefined;
   }
 
-  findBookingByClientId(clientBookingId: string): Promise<BookingRecord | undefined> {
-    return settle(() => {
-      const row = this.byClientId.get(clientBookingId);
-      return row ? bookingFromRow(row) : undefined;
-    });
+  async listBookingsForIdentity(userNumber: string): Promise<BookingRecord[]> {
+    const rows = await selectBookings(this.store.db)
+      .where('b.user_number', 'in', (eb) =>
+        eb
+          .selectFrom('facility_users as o')
+          .select('o.user_number')
+          .where('o.identity_id', '=', (inner) => inner.selectFrom('facility_users').select('identity_id').where('user_number', '=', userNumber)),
+      )
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.booking_id', 'desc')
+      .execute();
+    return rows.map(bookingFromRow);
   }
 
-  listBookingsForIdentity(userNumber: string): Promise<BookingRecord[]> {
-    return settle(() => this.ofIdentity.all(userNumber).map(bookingFromRow));
+  async cancel(bookingId: string, chargeYen: number, at: string): Promise<boolean> {
+    const result = await this.store.db
+      .updateTable('facility_bookings')
+      .set({ status: 'cancelled', charge_yen: chargeYen, updated_at: at })
+      .where('booking_id', '=', bookingId)
+      .where('status', '=', 'confirmed')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
+}
 
-  cancel(bookingId: string, chargeYen: number, at: string): Promise<boolean> {
-    return settle(() => this.cancelStatement.run(chargeYen, at, bookingId).changes === 1);
+/**
+ * One first-come booking, inside its transaction. A win whose deadline passed but that the lottery
+ * tick has not ended yet is ended here, the same way (domain/lottery/alternates.ts): its slot may go
+ * to an alternate, or be held a little longer (facility-booking.rules.ts decides both).
+ */
+async function bookFirstCome(tx: Tx, b: NewFirstComeBooking): Promise<CreateBookingOutcome> {
+  await holdSlot(tx, b.slotId);
+  const now = new Date(b.createdAt);
+  const held = await tx
+    .selectFrom('facility_bookings as b')
+    .innerJoin('facility_slots as s', 's.slot_id', 'b.slot_id')
+    .innerJoin('lottery_rounds as r', 'r.round_id', 's.round_id')
+    .select(['b.booking_id', 'b.confirm_by', 'r.confirm_closes_at'])
+    .where('b.slot_id', '=', b.slotId)
+    .where('b.status', '=', 'held')
+    .where('b.source', '=', 'lottery')
+    .executeTakeFirst();
+  if (held && holdHasExpired({ confirmBy: held.confirm_by, roundConfirmClosesAt: held.confirm_closes_at }, now)) {
+    await tx.updateTable('facility_bookings').set({ status: 'released', updated_at: b.createdAt }).where('booking_id', '=', held.booking_id).execute();
+    const until = firstComeHeldUntil(await endWin(tx, b.slotId, now, () => b.promotionBookingId), now);
+    // The release (and the slot's hold) commit with this answer: the win has ended either way.
+    if (until) return { ok: false, conflict: 'held-until', until: until.toISOString() };
   }
+  const conflict = await bookingConflict(tx, b);
+  if (conflict) return { ok: false, conflict };
+  await tx
+    .insertInto('facility_bookings')
+    .values({
+      booking_id: b.bookingId,
+      booking_number: b.bookingNumber,
+      client_booking_id: b.clientBookingId,
+      slot_id: b.slotId,
+      user_number: b.userNumber,
+      source: 'first-come',
+      entry_id: null,
+      status: 'confirmed',
+      fee_yen: b.feeYen,
+      created_at: b.createdAt,
+      updated_at: b.createdAt,
+    })
+    .execute();
+  return { ok: true };
+}
+
+/**
+ * Takes the slot's row first (a write that changes nothing): on PostgreSQL a concurrent booking of
+ * the same slot waits for this transaction and is then run again, seeing this booking; on SQLite it
+ * makes this transaction the writer from its first statement, so another process's booking waits
+ * (busy timeout) instead of failing on a read snapshot this one made stale.
+ */
+async function holdSlot(tx: Tx, slotId: string): Promise<void> {
+  await tx.updateTable('facility_slots').set((eb) => ({ first_come_from: eb.ref('first_come_from') })).where('slot_id', '=', slotId).execute();
+}
+
+/** What keeps this booking from being inserted, as the unique keys of facility_bookings would say it. */
+async function bookingConflict(tx: Tx, b: NewFirstComeBooking): Promise<'client-booking-id' | 'booking-number' | 'slot-taken' | null> {
+  const clashes = await tx
+    .selectFrom('facility_bookings')
+    .select(['client_booking_id', 'booking_number', 'slot_id', 'status'])
+    .where((eb) =>
+      eb.or([
+        eb('client_booking_id', '=', b.clientBookingId),
+        eb('booking_number', '=', b.bookingNumber),
+        eb.and([eb('slot_id', '=', b.slotId), eb('status', 'in', ['held', 'confirmed'])]),
+      ]),
+    )
+    .execute();
+  if (clashes.some((row) => row.client_booking_id === b.clientBookingId)) return 'client-booking-id';
+  if (clashes.some((row) => row.booking_number === b.bookingNumber)) return 'booking-number';
+  return clashes.length > 0 ? 'slot-taken' : null;
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement, Transaction } from 'better-sqlite3';
 import type { Municipality } from '@kiosk/protocols';
 import type { PinAttemptState } from '../domain/lottery/user-rules';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import { onPostgres, type HubDb, type HubStore, type Tx } from '../storage/hub-store';
+import { isUniqueViolation } from '../storage/storage-errors';
+import { DATABASE } from './database.repository';
 
 export interface FacilityUserRecord {
   userNumber: string;
@@ -32,14 +32,24 @@ export interface SessionRecord {
   expiresAt: string;
 }
 
+/**
+ * One step of the PIN-attempt state machine (domain/lottery/user-rules.ts): the next state from the
+ * stored one, and what the caller learns. It must be pure: PostgreSQL may run the transaction that
+ * calls it again after a race, so it can be called more than once per `transitionPin`.
+ */
+export type PinStep<T> = (state: PinAttemptState) => { next: PinAttemptState; outcome: T };
+
 export interface FacilityUsersRepository {
   /** Creates the user (and its identity, or joins the identity its certificate is linked to). */
   create(user: NewFacilityUser): Promise<{ created: true; identityId: string } | { created: false }>;
   findByNumber(userNumber: string): Promise<FacilityUserRecord | undefined>;
   /** The user of `municipality` whose identity holds the certificate (the latest expiry if several). */
   findByCertificate(fingerprint: string, municipality: Municipality): Promise<FacilityUserRecord | undefined>;
-  /** Read-modify-write of the PIN attempt state in one transaction; undefined for an unknown user. */
-  transitionPin<T>(userNumber: string, step: (state: PinAttemptState) => { next: PinAttemptState; outcome: T }): Promise<T | undefined>;
+  /**
+   * Reads the PIN attempt state, applies the pure `step` and writes the next state, in one transaction
+   * (concurrent attempts on one user are applied one after another); undefined for an unknown user.
+   */
+  transitionPin<T>(userNumber: string, step: PinStep<T>): Promise<T | undefined>;
   /** Links a certificate; if it belongs to another identity already, this user's identity is merged into it. */
   linkCertificate(userNumber: string, fingerprint: string, at: string): Promise<{ identityId: string; merged: boolean } | undefined>;
   renew(userNumber: string, expiresOn: string): Promise<boolean>;
@@ -52,155 +62,159 @@ export const FACILITY_USERS_REPOSITORY = 'FacilityUsersRepository';
 
 interface UserRow {
   user_number: string;
-  municipality: Municipality;
+  municipality: string;
   identity_id: string;
   pin_hash: string;
   registered_at: string;
   expires_on: string;
   failed_pin_attempts: number;
   locked_until: string | null;
-  certificate_linked: number;
+  certificate_linked: number | boolean;
 }
 
 const userFromRow = (row: UserRow): FacilityUserRecord => ({
   userNumber: row.user_number,
-  municipality: row.municipality,
+  municipality: row.municipality as Municipality,
   identityId: row.identity_id,
   pinHash: row.pin_hash,
   registeredAt: row.registered_at,
   expiresOn: row.expires_on,
   pin: { failedAttempts: row.failed_pin_attempts, lockedUntil: row.locked_until },
-  certificateLinked: row.certificate_linked === 1,
+  // EXISTS is 0/1 on SQLite and a boolean on PostgreSQL.
+  certificateLinked: Number(row.certificate_linked) === 1,
 });
 
-const SELECT_USER = `
-  SELECT u.*, EXISTS (SELECT 1 FROM identity_certificates c WHERE c.identity_id = u.identity_id) AS certificate_linked
-  FROM facility_users u`;
+/** Users with whether their identity holds a linked certificate. */
+function selectUsers(db: HubDb | Tx) {
+  return db
+    .selectFrom('facility_users as u')
+    .selectAll('u')
+    .select((eb) =>
+      eb.exists(eb.selectFrom('identity_certificates as c').select('c.fingerprint').whereRef('c.identity_id', '=', 'u.identity_id')).as('certificate_linked'),
+    );
+}
+
+async function certificateIdentity(tx: Tx, fingerprint: string): Promise<string | undefined> {
+  const row = await tx.selectFrom('identity_certificates').select('identity_id').where('fingerprint', '=', fingerprint).executeTakeFirst();
+  return row?.identity_id;
+}
 
 @Injectable()
 export class SqliteFacilityUsersRepository implements FacilityUsersRepository {
-  private readonly byNumber: Statement<[string], UserRow>;
-  private readonly byCertificate: Statement<[string, string], UserRow>;
-  private readonly certificateIdentity: Statement<[string], { identity_id: string }>;
-  private readonly insertIdentity: Statement<[string, string]>;
-  private readonly insertUser: Statement<[string, string, string, string, string, string]>;
-  private readonly insertCertificate: Statement<[string, string, string]>;
-  private readonly writePin: Statement<[number, string | null, string]>;
-  private readonly moveUsers: Statement<[string, string]>;
-  private readonly moveCertificates: Statement<[string, string]>;
-  private readonly deleteIdentity: Statement<[string]>;
-  private readonly renewStatement: Statement<[string, string]>;
-  private readonly insertSession: Statement<[string, string, string, string]>;
-  private readonly sessionByHash: Statement<[string], { user_number: string; expires_at: string }>;
-  private readonly deleteSessionStatement: Statement<[string]>;
-  private readonly purge: Statement<[string]>;
-  private readonly createTx: Transaction<(user: NewFacilityUser) => { created: true; identityId: string } | { created: false }>;
-  private readonly pinTx: Transaction<(userNumber: string, step: (state: PinAttemptState) => { next: PinAttemptState; outcome: unknown }) => unknown>;
-  private readonly linkTx: Transaction<(userNumber: string, fingerprint: string, at: string) => { identityId: string; merged: boolean } | undefined>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
-    this.byNumber = db.prepare(`${SELECT_USER} WHERE u.user_number = ?`);
-    this.byCertificate = db.prepare(`${SELECT_USER}
-      WHERE u.identity_id = (SELECT identity_id FROM identity_certificates WHERE fingerprint = ?) AND u.municipality = ?
-      ORDER BY u.expires_on DESC, u.user_number LIMIT 1`);
-    this.certificateIdentity = db.prepare('SELECT identity_id FROM identity_certificates WHERE fingerprint = ?');
-    this.insertIdentity = db.prepare('INSERT INTO facility_identities (identity_id, created_at) VALUES (?, ?)');
-    this.insertUser = db.prepare(`INSERT INTO facility_users (user_number, municipality, identity_id, pin_hash, registered_at, expires_on)
-      VALUES (?, ?, ?, ?, ?, ?)`);
-    this.insertCertificate = db.prepare('INSERT INTO identity_certificates (fingerprint, identity_id, linked_at) VALUES (?, ?, ?)');
-    this.writePin = db.prepare('UPDATE facility_users SET failed_pin_attempts = ?, locked_until = ? WHERE user_number = ?');
-    this.moveUsers = db.prepare('UPDATE facility_users SET identity_id = ? WHERE identity_id = ?');
-    this.moveCertificates = db.prepare('UPDATE identity_certificates SET identity_id = ? WHERE identity_id = ?');
-    this.deleteIdentity = db.prepare('DELETE FROM facility_identities WHERE identity_id = ?');
-    this.renewStatement = db.prepare('UPDATE facility_users SET expires_on = ? WHERE user_number = ?');
-    this.insertSession = db.prepare('INSERT INTO facility_sessions (token_hash, user_number, created_at, expires_at) VALUES (?, ?, ?, ?)');
-    this.sessionByHash = db.prepare('SELECT user_number, expires_at FROM facility_sessions WHERE token_hash = ?');
-    this.deleteSessionStatement = db.prepare('DELETE FROM facility_sessions WHERE token_hash = ?');
-    this.purge = db.prepare('DELETE FROM facility_sessions WHERE expires_at <= ?');
+  async create(user: NewFacilityUser): Promise<{ created: true; identityId: string } | { created: false }> {
+    try {
+      return await this.store.transaction(async (tx) => {
+        const taken = await tx.selectFrom('facility_users').select('user_number').where('user_number', '=', user.userNumber).executeTakeFirst();
+        if (taken) return { created: false as const };
+        const linked = user.certificateFingerprint ? await certificateIdentity(tx, user.certificateFingerprint) : undefined;
+        const identityId = linked ?? user.newIdentityId;
+        if (!linked) await tx.insertInto('facility_identities').values({ identity_id: identityId, created_at: user.registeredAt }).execute();
+        await tx
+          .insertInto('facility_users')
+          .values({
+            user_number: user.userNumber,
+            municipality: user.municipality,
+            identity_id: identityId,
+            pin_hash: user.pinHash,
+            registered_at: user.registeredAt,
+            expires_on: user.expiresOn,
+          })
+          .execute();
+        if (user.certificateFingerprint && !linked) {
+          await tx
+            .insertInto('identity_certificates')
+            .values({ fingerprint: user.certificateFingerprint, identity_id: identityId, linked_at: user.registeredAt })
+            .execute();
+        }
+        return { created: true as const, identityId };
+      });
+    } catch (error) {
+      // A registration that raced this one took the number (or linked the certificate) first: the
+      // service draws another number, and then finds the certificate linked.
+      if (isUniqueViolation(error)) return { created: false };
+      throw error;
+    }
+  }
 
-    this.createTx = db.transaction((user: NewFacilityUser) => {
-      if (this.byNumber.get(user.userNumber)) return { created: false as const };
-      const linked = user.certificateFingerprint ? this.certificateIdentity.get(user.certificateFingerprint) : undefined;
-      const identityId = linked?.identity_id ?? user.newIdentityId;
-      if (!linked) this.insertIdentity.run(identityId, user.registeredAt);
-      this.insertUser.run(user.userNumber, user.municipality, identityId, user.pinHash, user.registeredAt, user.expiresOn);
-      if (user.certificateFingerprint && !linked) this.insertCertificate.run(user.certificateFingerprint, identityId, user.registeredAt);
-      return { created: true as const, identityId };
-    });
-    this.pinTx = db.transaction((userNumber: string, step: (state: PinAttemptState) => { next: PinAttemptState; outcome: unknown }) => {
-      const row = this.byNumber.get(userNumber);
+  async findByNumber(userNumber: string): Promise<FacilityUserRecord | undefined> {
+    const row = await selectUsers(this.store.db).where('u.user_number', '=', userNumber).executeTakeFirst();
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async findByCertificate(fingerprint: string, municipality: Municipality): Promise<FacilityUserRecord | undefined> {
+    const row = await selectUsers(this.store.db)
+      .where('u.identity_id', '=', (eb) => eb.selectFrom('identity_certificates').select('identity_id').where('fingerprint', '=', fingerprint))
+      .where('u.municipality', '=', municipality)
+      .orderBy('u.expires_on', 'desc')
+      .orderBy('u.user_number')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? userFromRow(row) : undefined;
+  }
+
+  /**
+   * Serializable: two attempts racing on PostgreSQL cannot both start from the same count (one is run
+   * again, from the state the other wrote); the row lock makes the later one wait rather than fail.
+   */
+  transitionPin<T>(userNumber: string, step: PinStep<T>): Promise<T | undefined> {
+    return this.store.transaction(async (tx) => {
+      let read = tx.selectFrom('facility_users').select(['failed_pin_attempts', 'locked_until']).where('user_number', '=', userNumber);
+      if (onPostgres(tx)) read = read.forUpdate();
+      const row = await read.executeTakeFirst();
       if (!row) return undefined;
       const { next, outcome } = step({ failedAttempts: row.failed_pin_attempts, lockedUntil: row.locked_until });
-      this.writePin.run(next.failedAttempts, next.lockedUntil, userNumber);
+      await tx
+        .updateTable('facility_users')
+        .set({ failed_pin_attempts: next.failedAttempts, locked_until: next.lockedUntil })
+        .where('user_number', '=', userNumber)
+        .execute();
       return outcome;
     });
-    this.linkTx = db.transaction((userNumber: string, fingerprint: string, at: string) => {
-      const user = this.byNumber.get(userNumber);
-      if (!user) return undefined;
-      const linked = this.certificateIdentity.get(fingerprint);
-      if (!linked) {
-        this.insertCertificate.run(fingerprint, user.identity_id, at);
-        return { identityId: user.identity_id, merged: false };
-      }
-      if (linked.identity_id === user.identity_id) return { identityId: user.identity_id, merged: false };
-      // The certificate says these cards are one person: everything of this identity joins that one.
-      this.moveUsers.run(linked.identity_id, user.identity_id);
-      this.moveCertificates.run(linked.identity_id, user.identity_id);
-      this.deleteIdentity.run(user.identity_id);
-      return { identityId: linked.identity_id, merged: true };
-    });
-  }
-
-  create(user: NewFacilityUser): Promise<{ created: true; identityId: string } | { created: false }> {
-    return settle(() => this.createTx.immediate(user));
-  }
-
-  findByNumber(userNumber: string): Promise<FacilityUserRecord | undefined> {
-    return settle(() => {
-      const row = this.byNumber.get(userNumber);
-      return row ? userFromRow(row) : undefined;
-    });
-  }
-
-  findByCertificate(fingerprint: string, municipality: Municipality): Promise<FacilityUserRecord | undefined> {
-    return settle(() => {
-      const row = this.byCertificate.get(fingerprint, municipality);
-      return row ? userFromRow(row) : undefined;
-    });
-  }
-
-  transitionPin<T>(userNumber: string, step: (state: PinAttemptState) => { next: PinAttemptState; outcome: T }): Promise<T | undefined> {
-    return settle(() => this.pinTx.immediate(userNumber, step) as T | undefined);
   }
 
   linkCertificate(userNumber: string, fingerprint: string, at: string): Promise<{ identityId: string; merged: boolean } | undefined> {
-    return settle(() => this.linkTx.immediate(userNumber, fingerprint, at));
-  }
-
-  renew(userNumber: string, expiresOn: string): Promise<boolean> {
-    return settle(() => this.renewStatement.run(expiresOn, userNumber).changes === 1);
-  }
-
-  createSession(tokenHash: string, userNumber: string, createdAt: string, expiresAt: string): Promise<void> {
-    return settle(() => {
-      this.insertSession.run(tokenHash, userNumber, createdAt, expiresAt);
+    return this.store.transaction(async (tx) => {
+      const user = await tx.selectFrom('facility_users').select('identity_id').where('user_number', '=', userNumber).executeTakeFirst();
+      if (!user) return undefined;
+      const linked = await certificateIdentity(tx, fingerprint);
+      if (!linked) {
+        await tx.insertInto('identity_certificates').values({ fingerprint, identity_id: user.identity_id, linked_at: at }).execute();
+        return { identityId: user.identity_id, merged: false };
+      }
+      if (linked === user.identity_id) return { identityId: user.identity_id, merged: false };
+      // The certificate says these cards are one person: everything of this identity joins that one.
+      await tx.updateTable('facility_users').set({ identity_id: linked }).where('identity_id', '=', user.identity_id).execute();
+      await tx.updateTable('identity_certificates').set({ identity_id: linked }).where('identity_id', '=', user.identity_id).execute();
+      await tx.deleteFrom('facility_identities').where('identity_id', '=', user.identity_id).execute();
+      return { identityId: linked, merged: true };
     });
   }
 
-  findSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    return settle(() => {
-      const row = this.sessionByHash.get(tokenHash);
-      return row ? { userNumber: row.user_number, expiresAt: row.expires_at } : undefined;
-    });
+  async renew(userNumber: string, expiresOn: string): Promise<boolean> {
+    const result = await this.store.db.updateTable('facility_users').set({ expires_on: expiresOn }).where('user_number', '=', userNumber).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  deleteSession(tokenHash: string): Promise<void> {
-    return settle(() => {
-      this.deleteSessionStatement.run(tokenHash);
-    });
+  async createSession(tokenHash: string, userNumber: string, createdAt: string, expiresAt: string): Promise<void> {
+    await this.store.db
+      .insertInto('facility_sessions')
+      .values({ token_hash: tokenHash, user_number: userNumber, created_at: createdAt, expires_at: expiresAt })
+      .execute();
   }
 
-  purgeSessions(now: string): Promise<number> {
-    return settle(() => this.purge.run(now).changes);
+  async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.store.db.selectFrom('facility_sessions').select(['user_number', 'expires_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row ? { userNumber: row.user_number, expiresAt: row.expires_at } : undefined;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.store.db.deleteFrom('facility_sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async purgeSessions(now: string): Promise<number> {
+    const result = await this.store.db.deleteFrom('facility_sessions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement, Transaction } from 'better-sqlite3';
 import type { ProvisionalRejection } from '@kiosk/protocols';
 import type { EntryChoices } from '../domain/lottery/entry-rules';
 import type { ProvisionalVerdict } from '../domain/lottery/provisional-rules';
 import type { PinAttemptState } from '../domain/lottery/user-rules';
-import { SqliteDatabase } from './database.repository';
-import { prepareEntryWrites, type NewEntry } from './lottery.repository';
-import { uniqueViolationOn } from './lottery.rows';
-import { settle } from './settle';
+import { onPostgres, type HubDb, type HubStore, type Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { activeChoicesOf, insertEntryRow, type NewEntry } from './lottery.repository';
 
 /** A provisional entry as recorded at intake (lottery-offline.sql.ts). */
 export interface ProvisionalRecord {
@@ -36,7 +34,8 @@ export interface ProvisionalRecord {
 export interface ProvisionalState {
   user: { pin: PinAttemptState; expiresOn: string } | null;
   clientEntry: { kind: 'new' } | { kind: 'same'; entryId: string } | { kind: 'other' };
-  existingChoices: () => EntryChoices[];
+  /** The person's active choices in the entry's round (every card of their identity). */
+  existingChoices: EntryChoices[];
   /** The PIN verdict already recorded for this entry's offline sign-in by another of its entries. */
   sessionPin: 'right' | 'wrong' | null;
 }
@@ -47,10 +46,11 @@ export interface LotteryOfflineRepository {
   /** Pending provisional entries, oldest received first. */
   pending(limit: number): Promise<ProvisionalRecord[]>;
   /**
-   * Judges one pending entry in one write transaction: reads the user's PIN state and the entries as
-   * they are now, asks `verdict`, and writes its PIN state, the entry (when accepted: `entry`) and the
-   * outcome, erasing the sealed PIN. Nothing is written when it was decided already or the entry
-   * number is taken (then call again with another number).
+   * Judges one pending entry in one transaction: claims it (so it is judged exactly once, however many
+   * judges race), reads the user's PIN state and the entries as they are now, asks `verdict`, and
+   * writes its PIN state, the entry (when accepted: `entry`) and the outcome, erasing the sealed PIN.
+   * Nothing is written when it was decided already or the entry number is taken (then call again
+   * with another number). `verdict` must be pure: PostgreSQL may run the transaction again after a race.
    */
   decide(
     key: { kioskId: string; eventId: string },
@@ -76,10 +76,10 @@ interface ProvisionalRow {
   key_id: string | null;
   sealed_pin: string | null;
   offline_session_id: string | null;
-  status: 'pending' | 'accepted' | 'rejected';
+  status: string;
   entry_id: string | null;
   entry_number: string | null;
-  reason: ProvisionalRejection | null;
+  reason: string | null;
   message: string | null;
   decided_at: string | null;
 }
@@ -94,120 +94,169 @@ const fromRow = (row: ProvisionalRow): ProvisionalRecord => ({
   secondSlotId: row.second_slot_id,
   occurredAt: row.occurred_at,
   receivedAt: row.received_at,
-  status: row.status,
+  status: row.status as ProvisionalRecord['status'],
   sealed: row.sealed_pin !== null ? { keyId: row.key_id ?? '', ciphertext: row.sealed_pin } : null,
   offlineSessionId: row.offline_session_id,
   entryId: row.entry_id,
   entryNumber: row.entry_number,
-  reason: row.reason,
+  reason: row.reason as ProvisionalRejection | null,
   message: row.message,
   decidedAt: row.decided_at,
 });
 
-const SELECT_PROVISIONAL = `
-  SELECT p.*, e.entry_number FROM lottery_provisional_entries p LEFT JOIN lottery_entries e ON e.entry_id = p.entry_id`;
+/** Provisional entries with the number of the entry each was accepted as. */
+function selectProvisional(db: HubDb) {
+  return db
+    .selectFrom('lottery_provisional_entries as p')
+    .leftJoin('lottery_entries as e', 'e.entry_id', 'p.entry_id')
+    .select([
+      'p.kiosk_id', 'p.event_id', 'p.client_entry_id', 'p.user_number', 'p.round_id', 'p.first_slot_id', 'p.second_slot_id',
+      'p.occurred_at', 'p.received_at', 'p.key_id', 'p.sealed_pin', 'p.offline_session_id', 'p.status', 'p.entry_id',
+      'e.entry_number', 'p.reason', 'p.message', 'p.decided_at',
+    ]);
+}
 
-class EntryNumberTaken extends Error {}
+type Key = { kioskId: string; eventId: string };
+
+/** Thrown inside the judging transaction to roll it back (the PIN state too) when the entry's number was taken. */
+class EntryNumberTaken extends Error {
+  override readonly name = 'EntryNumberTaken';
+}
 
 @Injectable()
 export class SqliteLotteryOfflineRepository implements LotteryOfflineRepository {
-  private readonly pendingRows: Statement<[number], ProvisionalRow>;
-  private readonly ofIdentity: Statement<[string], ProvisionalRow>;
-  private readonly decideTx: Transaction<
-    (key: { kioskId: string; eventId: string }, entry: NewEntry, verdict: (state: ProvisionalState) => ProvisionalVerdict, at: string) => DecideOutcome
-  >;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: Pick<SqliteDatabase, 'db'>) {
-    this.pendingRows = db.prepare(`${SELECT_PROVISIONAL} WHERE p.status = 'pending' ORDER BY p.received_at, p.kiosk_id, p.event_id LIMIT ?`);
-    this.ofIdentity = db.prepare(`${SELECT_PROVISIONAL}
-      WHERE p.user_number IN (SELECT o.user_number FROM facility_users o
-        WHERE o.identity_id = (SELECT identity_id FROM facility_users WHERE user_number = ?))
-      ORDER BY p.occurred_at DESC, p.event_id DESC`);
-    const stillPending = db.prepare<[string, string], ProvisionalRow>(
-      `SELECT * , NULL AS entry_number FROM lottery_provisional_entries WHERE kiosk_id = ? AND event_id = ? AND status = 'pending'`,
-    );
-    const userState = db.prepare<[string], { failed_pin_attempts: number; locked_until: string | null; expires_on: string }>(
-      'SELECT failed_pin_attempts, locked_until, expires_on FROM facility_users WHERE user_number = ?',
-    );
-    const writePin = db.prepare<[number, string | null, string]>('UPDATE facility_users SET failed_pin_attempts = ?, locked_until = ? WHERE user_number = ?');
-    const byClientId = db.prepare<[string], { entry_id: string; user_number: string; first_slot_id: string; second_slot_id: string | null }>(
-      'SELECT entry_id, user_number, first_slot_id, second_slot_id FROM lottery_entries WHERE client_entry_id = ?',
-    );
-    const sessionPin = db.prepare<[string, string], { pin_ok: 0 | 1 }>(`
-      SELECT pin_ok FROM lottery_provisional_entries
-      WHERE user_number = ? AND offline_session_id = ? AND pin_ok IS NOT NULL ORDER BY pin_ok LIMIT 1`);
-    const writePinOk = db.prepare<[0 | 1, string, string]>('UPDATE lottery_provisional_entries SET pin_ok = ? WHERE kiosk_id = ? AND event_id = ?');
-    const markAccepted = db.prepare<[string, string, string, string]>(`
-      UPDATE lottery_provisional_entries SET status = 'accepted', entry_id = ?, decided_at = ?, sealed_pin = NULL
-      WHERE kiosk_id = ? AND event_id = ? AND status = 'pending'`);
-    const markRejected = db.prepare<[string, string, string, string, string]>(`
-      UPDATE lottery_provisional_entries SET status = 'rejected', reason = ?, message = ?, decided_at = ?, sealed_pin = NULL
-      WHERE kiosk_id = ? AND event_id = ? AND status = 'pending'`);
-    const entryWrites = prepareEntryWrites(db);
-
-    const decideOnce = (key: { kioskId: string; eventId: string }, entry: NewEntry, verdict: (state: ProvisionalState) => ProvisionalVerdict, at: string) => {
-      const row = stillPending.get(key.kioskId, key.eventId);
-      if (!row) return 'already-decided' as const;
-      const user = userState.get(row.user_number);
-      const existing = byClientId.get(row.client_entry_id);
-      const same =
-        existing &&
-        existing.user_number === row.user_number &&
-        existing.first_slot_id === row.first_slot_id &&
-        existing.second_slot_id === row.second_slot_id;
-      const earlier = row.offline_session_id === null ? undefined : sessionPin.get(row.user_number, row.offline_session_id);
-      const v = verdict({
-        user: user ? { pin: { failedAttempts: user.failed_pin_attempts, lockedUntil: user.locked_until }, expiresOn: user.expires_on } : null,
-        clientEntry: !existing ? { kind: 'new' } : same ? { kind: 'same', entryId: existing.entry_id } : { kind: 'other' },
-        existingChoices: () => entryWrites.existingChoices(row.round_id, row.user_number),
-        sessionPin: earlier === undefined ? null : earlier.pin_ok === 1 ? 'right' : 'wrong',
-      });
-      if (v.pinChecked !== null && row.offline_session_id !== null) writePinOk.run(v.pinChecked === 'right' ? 1 : 0, key.kioskId, key.eventId);
-      if (v.pinNext && user) writePin.run(v.pinNext.failedAttempts, v.pinNext.lockedUntil, row.user_number);
-      switch (v.outcome) {
-        case 'accept':
-          try {
-            entryWrites.insert(entry);
-          } catch (error) {
-            // Rolls the whole transaction back (the PIN state too): the caller retries with another number.
-            if (uniqueViolationOn(error, 'entry_number')) throw new EntryNumberTaken();
-            throw error;
-          }
-          markAccepted.run(entry.entryId, at, key.kioskId, key.eventId);
-          break;
-        case 'same-entry':
-          markAccepted.run(v.entryId, at, key.kioskId, key.eventId);
-          break;
-        case 'reject':
-          markRejected.run(v.reason, v.message, at, key.kioskId, key.eventId);
-          break;
-      }
-      return 'decided' as const;
-    };
-    this.decideTx = db.transaction(decideOnce);
+  async pending(limit: number): Promise<ProvisionalRecord[]> {
+    const rows = await selectProvisional(this.store.db)
+      .where('p.status', '=', 'pending')
+      .orderBy('p.received_at')
+      .orderBy('p.kiosk_id')
+      .orderBy('p.event_id')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
   }
 
-  pending(limit: number): Promise<ProvisionalRecord[]> {
-    return settle(() => this.pendingRows.all(limit).map(fromRow));
+  async decide(key: Key, entry: NewEntry, verdict: (state: ProvisionalState) => ProvisionalVerdict, decidedAt: string): Promise<DecideOutcome> {
+    try {
+      return await this.store.transaction((tx) => decideOnce(tx, key, entry, verdict, decidedAt));
+    } catch (error) {
+      if (error instanceof EntryNumberTaken) return 'entry-number-taken';
+      throw error;
+    }
   }
 
-  decide(
-    key: { kioskId: string; eventId: string },
-    entry: NewEntry,
-    verdict: (state: ProvisionalState) => ProvisionalVerdict,
-    decidedAt: string,
-  ): Promise<DecideOutcome> {
-    return settle(() => {
-      try {
-        return this.decideTx.immediate(key, entry, verdict, decidedAt);
-      } catch (error) {
-        if (error instanceof EntryNumberTaken) return 'entry-number-taken' as const;
-        throw error;
-      }
-    });
+  async listForIdentity(userNumber: string): Promise<ProvisionalRecord[]> {
+    const rows = await selectProvisional(this.store.db)
+      .innerJoin('facility_users as o', 'o.user_number', 'p.user_number')
+      .innerJoin('facility_users as me', 'me.identity_id', 'o.identity_id')
+      .where('me.user_number', '=', userNumber)
+      .orderBy('p.occurred_at', 'desc')
+      .orderBy('p.event_id', 'desc')
+      .execute();
+    return rows.map(fromRow);
   }
+}
 
-  listForIdentity(userNumber: string): Promise<ProvisionalRecord[]> {
-    return settle(() => this.ofIdentity.all(userNumber).map(fromRow));
+/**
+ * Claims the entry if it is still pending, with a write that changes nothing as the transaction's
+ * first statement: of two judges racing, the second waits on the row (PostgreSQL then runs it again,
+ * SQLite makes it the next writer) and finds the entry decided. Exactly one judges it.
+ */
+function claimPending(tx: Tx, key: Key) {
+  return tx
+    .updateTable('lottery_provisional_entries')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('kiosk_id', '=', key.kioskId)
+    .where('event_id', '=', key.eventId)
+    .where('status', '=', 'pending')
+    .returning(['user_number', 'client_entry_id', 'round_id', 'first_slot_id', 'second_slot_id', 'offline_session_id'])
+    .executeTakeFirst();
+}
+
+async function decideOnce(tx: Tx, key: Key, entry: NewEntry, verdict: (state: ProvisionalState) => ProvisionalVerdict, at: string): Promise<DecideOutcome> {
+  const row = await claimPending(tx, key);
+  if (!row) return 'already-decided';
+  let userRead = tx.selectFrom('facility_users').select(['failed_pin_attempts', 'locked_until', 'expires_on']).where('user_number', '=', row.user_number);
+  // The PIN state is read, then written: on PostgreSQL an online sign-in racing this one waits for it.
+  if (onPostgres(tx)) userRead = userRead.forUpdate();
+  const user = await userRead.executeTakeFirst();
+  const existing = await tx
+    .selectFrom('lottery_entries')
+    .select(['entry_id', 'user_number', 'first_slot_id', 'second_slot_id'])
+    .where('client_entry_id', '=', row.client_entry_id)
+    .executeTakeFirst();
+  const same =
+    existing &&
+    existing.user_number === row.user_number &&
+    existing.first_slot_id === row.first_slot_id &&
+    existing.second_slot_id === row.second_slot_id;
+  const v = verdict({
+    user: user ? { pin: { failedAttempts: user.failed_pin_attempts, lockedUntil: user.locked_until }, expiresOn: user.expires_on } : null,
+    clientEntry: !existing ? { kind: 'new' } : same ? { kind: 'same', entryId: existing.entry_id } : { kind: 'other' },
+    existingChoices: await activeChoicesOf(tx, row.round_id, row.user_number),
+    sessionPin: row.offline_session_id === null ? null : await sessionPinOf(tx, row.user_number, row.offline_session_id),
+  });
+  if (v.pinChecked !== null && row.offline_session_id !== null) {
+    await tx
+      .updateTable('lottery_provisional_entries')
+      .set({ pin_ok: v.pinChecked === 'right' ? 1 : 0 })
+      .where('kiosk_id', '=', key.kioskId)
+      .where('event_id', '=', key.eventId)
+      .execute();
   }
+  if (v.pinNext && user) {
+    await tx
+      .updateTable('facility_users')
+      .set({ failed_pin_attempts: v.pinNext.failedAttempts, locked_until: v.pinNext.lockedUntil })
+      .where('user_number', '=', row.user_number)
+      .execute();
+  }
+  switch (v.outcome) {
+    case 'accept': {
+      const inserted = await insertEntryRow(tx, entry);
+      // Rolls the whole transaction back (the PIN state too): the caller tries again with another number.
+      // (A client entry id taken since the read above cannot be: the read and the insert are one serializable unit.)
+      if (!inserted.ok) throw new EntryNumberTaken();
+      await markAccepted(tx, key, entry.entryId, at);
+      break;
+    }
+    case 'same-entry':
+      await markAccepted(tx, key, v.entryId, at);
+      break;
+    case 'reject':
+      await tx
+        .updateTable('lottery_provisional_entries')
+        .set({ status: 'rejected', reason: v.reason, message: v.message, decided_at: at, sealed_pin: null })
+        .where('kiosk_id', '=', key.kioskId)
+        .where('event_id', '=', key.eventId)
+        .execute();
+      break;
+  }
+  return 'decided';
+}
+
+/** The PIN verdict another entry of the same offline sign-in already recorded (a wrong one wins). */
+async function sessionPinOf(tx: Tx, userNumber: string, offlineSessionId: string): Promise<'right' | 'wrong' | null> {
+  const earlier = await tx
+    .selectFrom('lottery_provisional_entries')
+    .select('pin_ok')
+    .where('user_number', '=', userNumber)
+    .where('offline_session_id', '=', offlineSessionId)
+    .where('pin_ok', 'is not', null)
+    .orderBy('pin_ok')
+    .limit(1)
+    .executeTakeFirst();
+  if (!earlier) return null;
+  return earlier.pin_ok === 1 ? 'right' : 'wrong';
+}
+
+async function markAccepted(tx: Tx, key: Key, entryId: string, at: string): Promise<void> {
+  await tx
+    .updateTable('lottery_provisional_entries')
+    .set({ status: 'accepted', entry_id: entryId, decided_at: at, sealed_pin: null })
+    .where('kiosk_id', '=', key.kioskId)
+    .where('event_id', '=', key.eventId)
+    .execute();
 }

@@ -129,8 +129,10 @@ export class FacilityUsersService {
       throw new SignInRefusedException('account_locked', 'too many wrong PINs: the account is locked for now', 0, begun?.next.lockedUntil ?? undefined);
     }
     if (!(await verifyPin(pin, user.pinHash))) {
+      // Read once, outside the step: the step is pure, and may run twice if the transaction is re-run.
+      const checkedAt = this.clock.now();
       const after = await this.users.transitionPin(userNumber, (state) => {
-        const next = afterWrongPin(state, this.clock.now(), settings.pin);
+        const next = afterWrongPin(state, checkedAt, settings.pin);
         return { next, outcome: next };
       });
       if (after?.lockedUntil) {

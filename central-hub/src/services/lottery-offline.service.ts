@@ -166,7 +166,7 @@ export class LotteryOfflineService {
             clientEntry: state.clientEntry,
             sessionPin: state.sessionPin,
             entryRules: () =>
-              choiceOk && first && second !== undefined ? checkEntryRules(state.existingChoices(), { first, second }, round.caps) : null,
+              choiceOk && first && second !== undefined ? checkEntryRules(state.existingChoices, { first, second }, round.caps) : null,
           });
           return verdictSeen;
         },

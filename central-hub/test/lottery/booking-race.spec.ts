@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FacilityPrincipal } from '../../src/services/facility-users.service';
+import { isUniqueViolation } from '../../src/storage/storage-errors';
+import { TEST_ENGINE } from '../support/test-store';
 import { clientId, jst, seededWorld, type LotteryWorld } from './support';
 
 const hubRoot = path.resolve(__dirname, '..', '..');
@@ -44,7 +46,10 @@ function racer(dir: string, principal: FacilityPrincipal, goFile: string): Racer
   return { child, ready, done };
 }
 
-/** No double booking: two racers for the same slots, on real separate connections to one SQLite file. */
+/** Two processes on one SQLite file race only on SQLite; PostgreSQL's races run in-process on its pool. */
+const itOnSqlite = TEST_ENGINE === 'sqlite' ? it : it.skip;
+
+/** No double booking: two racers for the same slots, on real separate connections, or at once in one process. */
 describe('first-come booking race', () => {
   let world: LotteryWorld;
   let a: FacilityPrincipal;
@@ -62,10 +67,18 @@ describe('first-come booking race', () => {
   afterAll(async () => {
     for (const r of racers) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
     await Promise.all(racers.map((r) => r.done));
-    world.close();
+    await world.close();
   });
 
-  it('two processes racing for the same 20 slots: each slot is booked exactly once', async () => {
+  const liveBookingsPerSlot = () =>
+    world.store.db
+      .selectFrom('facility_bookings')
+      .select((eb) => ['slot_id', eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['held', 'confirmed'])
+      .groupBy('slot_id')
+      .execute();
+
+  itOnSqlite('two processes racing for the same 20 slots: each slot is booked exactly once', async () => {
     const goFile = path.join(world.dir, 'go');
     racers.push(racer(world.dir, a, goFile), racer(world.dir, b, goFile));
     await Promise.all(racers.map((r) => r.ready));
@@ -78,11 +91,9 @@ describe('first-come booking race', () => {
       const outcomes = [ra, rb].map((r) => r?.lines.find((line) => line.slotId === slotId)?.outcome).sort();
       expect(outcomes).toEqual(['booked', 'slot_unavailable']);
     }
-    const live = world.database.db
-      .prepare(`SELECT slot_id, count(*) AS n FROM facility_bookings WHERE status IN ('held', 'confirmed') GROUP BY slot_id`)
-      .all() as { slot_id: string; n: number }[];
+    const live = await liveBookingsPerSlot();
     expect(live).toHaveLength(slots.length);
-    expect(live.every((row) => row.n === 1)).toBe(true);
+    expect(live.every((row) => Number(row.n) === 1)).toBe(true);
   }, 60_000);
 
   it('two requests at once in one process: exactly one wins', async () => {
@@ -98,13 +109,16 @@ describe('first-come booking race', () => {
     expect(outcomes.sort()).toEqual(['booked', 'slot_unavailable']);
   });
 
-  it('the database itself refuses a second live booking of a slot, whatever code writes it', () => {
+  it('the database itself refuses a second live booking of a slot, whatever code writes it', async () => {
     const slotId = 'toyonaka-nobata-tennis-c1@2026-12-06T0900';
-    const insert = world.database.db.prepare(`
-      INSERT INTO facility_bookings (booking_id, booking_number, slot_id, user_number, source, status, fee_yen, created_at, updated_at)
-      VALUES (?, ?, ?, ?, 'first-come', ?, 1200, ?, ?)`);
-    expect(() => insert.run('01900000-0000-7000-8000-00000000000a', '9000000001', slotId, a.userNumber, 'confirmed', NOW, NOW)).toThrow(/UNIQUE/);
+    const insert = (bookingId: string, bookingNumber: string, status: 'confirmed' | 'cancelled') =>
+      world.store.db
+        .insertInto('facility_bookings')
+        .values({ booking_id: bookingId, booking_number: bookingNumber, slot_id: slotId, user_number: a.userNumber, source: 'first-come', status, fee_yen: 1200, created_at: NOW, updated_at: NOW })
+        .execute();
+    const refused = await insert('01900000-0000-7000-8000-00000000000a', '9000000001', 'confirmed').then(() => null, (error: unknown) => error);
+    expect(isUniqueViolation(refused)).toBe(true);
     // A cancelled booking does not hold the slot.
-    expect(() => insert.run('01900000-0000-7000-8000-00000000000b', '9000000002', slotId, a.userNumber, 'cancelled', NOW, NOW)).not.toThrow();
+    await expect(insert('01900000-0000-7000-8000-00000000000b', '9000000002', 'cancelled')).resolves.toBeDefined();
   });
 });

@@ -4,7 +4,7 @@ import { ProtocolException } from '../../src/errors';
 import { SignInRefusedException } from '../../src/services/lottery.errors';
 import { jst, seededWorld, type LotteryWorld } from './support';
 
-/** Users, PINs, lock-out, linked My Number cards and sessions, on a real SQLite file. */
+/** Users, PINs, lock-out, linked My Number cards and sessions, on the lottery world's real store. */
 describe('facility users', () => {
   let world: LotteryWorld;
   const PIN = '7391';
@@ -19,12 +19,12 @@ describe('facility users', () => {
     const { userNumber, expiresOn } = await world.users.register({ municipality: '豊中市', pin: PIN });
     expect(isWellFormedUserNumber(userNumber)).toBe(true);
     expect(expiresOn).toBe('2029-11-04');
-    const row = world.database.db.prepare('SELECT * FROM facility_users WHERE user_number = ?').get(userNumber) as Record<string, unknown>;
+    const row = await world.store.db.selectFrom('facility_users').selectAll().where('user_number', '=', userNumber).executeTakeFirstOrThrow();
     expect(row.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(Object.values(row).some((value) => value === PIN)).toBe(false);
     const other = await world.users.register({ municipality: '豊中市', pin: PIN });
-    const otherHash = world.database.db.prepare('SELECT pin_hash FROM facility_users WHERE user_number = ?').pluck().get(other.userNumber);
-    expect(otherHash).not.toBe(row.pin_hash);
+    const otherRow = await world.store.db.selectFrom('facility_users').select('pin_hash').where('user_number', '=', other.userNumber).executeTakeFirstOrThrow();
+    expect(otherRow.pin_hash).not.toBe(row.pin_hash);
   });
 
   it('signs in with the right PIN and opens a session that expires', async () => {
@@ -35,7 +35,7 @@ describe('facility users', () => {
     const principal = await world.users.resolveSession(signedIn.sessionToken);
     expect(principal.userNumber).toBe(userNumber);
     // The token itself is not stored, only its hash.
-    expect(world.database.db.prepare('SELECT count(*) FROM facility_sessions WHERE token_hash = ?').pluck().get(signedIn.sessionToken)).toBe(0);
+    expect(await world.store.db.selectFrom('facility_sessions').select('token_hash').where('token_hash', '=', signedIn.sessionToken).execute()).toEqual([]);
 
     world.clock.set(new Date(Date.parse(signedIn.expiresAt)));
     await expect(world.users.resolveSession(signedIn.sessionToken)).rejects.toMatchObject({ code: 'session_expired' });
@@ -60,7 +60,7 @@ describe('facility users', () => {
     expect(await refusal(world.users.signIn(userNumber, PIN))).toMatchObject({ code: 'account_locked', lockedUntil: jst('2026-11-05 10:30') });
     world.clock.set(jst('2026-11-05 10:30'));
     await expect(world.users.signIn(userNumber, PIN)).resolves.toMatchObject({ user: { municipality: '豊中市' } });
-    expect(world.database.db.prepare('SELECT failed_pin_attempts FROM facility_users WHERE user_number = ?').pluck().get(userNumber)).toBe(0);
+    expect(await world.store.db.selectFrom('facility_users').select('failed_pin_attempts').where('user_number', '=', userNumber).executeTakeFirst()).toEqual({ failed_pin_attempts: 0 });
   });
 
   it('checks at most 5 PINs when guesses arrive all at once', async () => {
@@ -103,7 +103,7 @@ describe('facility users', () => {
     expect(await world.users.linkCertificate(first.userNumber, fingerprint)).toEqual({ identityId: first.identityId, merged: false });
     expect(await world.users.linkCertificate(second.userNumber, fingerprint)).toEqual({ identityId: first.identityId, merged: true });
     expect((await world.users.verifyCredentials(second.userNumber, '2468')).identityId).toBe(first.identityId);
-    expect(world.database.db.prepare('SELECT count(*) FROM facility_identities WHERE identity_id = ?').pluck().get(second.identityId)).toBe(0);
+    expect(await world.store.db.selectFrom('facility_identities').select('identity_id').where('identity_id', '=', second.identityId).execute()).toEqual([]);
     // A third card registered with the same certificate joins at once.
     const third = await world.users.register({ municipality: '吹田市', pin: '1357', certificateFingerprint: fingerprint });
     expect(third.identityId).toBe(first.identityId);

@@ -25,10 +25,11 @@ describe('offline lottery entries', () => {
 
   beforeAll(async () => {
     world = await seededWorld(jst('2026-11-05 12:00'));
-    world.database.db
-      .prepare(`INSERT INTO kiosks (kiosk_id, name, municipality, site, kind, created_at) VALUES (?, 'street terminal', '豊中市', '野畑庭球場', 'street-terminal', ?)`)
-      .run(KIOSK, world.clock.now().toISOString());
-    events = new SqliteEventRepository(world.database);
+    await world.store.db
+      .insertInto('kiosks')
+      .values({ kiosk_id: KIOSK, name: 'street terminal', municipality: '豊中市', site: '野畑庭球場', kind: 'street-terminal', created_at: world.clock.now().toISOString() })
+      .execute();
+    events = new SqliteEventRepository(world.store);
     for (const [name, pin] of [['ann', '1111'], ['ben', '2222'], ['cat', '3333'], ['dan', '4444'], ['eve', '5555']] as const) {
       const { userNumber } = await world.users.register({ municipality: '豊中市', pin });
       people[name] = { userNumber, pin };
@@ -96,8 +97,13 @@ describe('offline lottery entries', () => {
   }
 
   const clientEntryIdOf = (event: OutboxEvent) => (event.type === 'lottery.entry.provisional' ? event.payload.clientEntryId : '');
-  const entriesWith = (clientEntryId: string) =>
-    world.database.db.prepare<[string], number>('SELECT count(*) FROM lottery_entries WHERE client_entry_id = ?').pluck().get(clientEntryId);
+  const entriesWith = async (clientEntryId: string) =>
+    (await world.store.db.selectFrom('lottery_entries').select('entry_id').where('client_entry_id', '=', clientEntryId).execute()).length;
+  const provisionalRow = (clientEntryId: string) =>
+    world.store.db.selectFrom('lottery_provisional_entries').select(['reason', 'message', 'sealed_pin']).where('client_entry_id', '=', clientEntryId).executeTakeFirst();
+  const reasonOf = async (event: OutboxEvent) => (await provisionalRow(clientEntryIdOf(event)))?.reason;
+  const pinState = (userNumber: string) =>
+    world.store.db.selectFrom('facility_users').select(['failed_pin_attempts', 'locked_until']).where('user_number', '=', userNumber).executeTakeFirst();
 
   it('accepts an entry whose sealed PIN is right: a normal entry, channel offline, at the terminal time', async () => {
     const takenAt = jst('2026-11-05 10:30');
@@ -128,9 +134,8 @@ describe('offline lottery entries', () => {
     expect(ack).toMatchObject({ ok: true, entries: [{ channel: 'offline' }], provisional: [{ status: 'accepted' }] });
 
     // The sealed PIN is erased once judged, and was never kept in the event log.
-    const db = world.database.db;
-    expect(db.prepare('SELECT sealed_pin FROM lottery_provisional_entries WHERE client_entry_id = ?').pluck().get(clientEntryIdOf(event))).toBeNull();
-    const logged = db.prepare<[string], string>('SELECT payload_json FROM events WHERE event_id = ?').pluck().get(event.id) ?? '';
+    expect((await provisionalRow(clientEntryIdOf(event)))?.sealed_pin).toBeNull();
+    const logged = (await world.store.db.selectFrom('events').select('payload_json').where('event_id', '=', event.id).executeTakeFirst())?.payload_json ?? '';
     expect(logged).toContain(clientEntryIdOf(event));
     expect(logged).not.toContain(event.type === 'lottery.entry.provisional' ? event.payload.sealedPin.ciphertext.slice(0, 40) : '?');
   });
@@ -150,7 +155,7 @@ describe('offline lottery entries', () => {
     // The agent re-enqueued the same entry under a new event: the same entry again, not a second one.
     const again = provisional(people.ben!, { first: court(3, '2027-01-09', '0900') }, { clientEntryId: clientEntryIdOf(event) });
     expect(await deliver(again)).toMatchObject({ stored: 1, decided: 1 });
-    expect(entriesWith(clientEntryIdOf(event))).toBe(1);
+    expect(await entriesWith(clientEntryIdOf(event))).toBe(1);
     const views = (await world.offline.listProvisional(await principal(people.ben!))).filter((p) => p.clientEntryId === clientEntryIdOf(event));
     expect(views).toHaveLength(2);
     expect(new Set(views.map((v) => v.entryId)).size).toBe(1);
@@ -162,7 +167,7 @@ describe('offline lottery entries', () => {
     await events.ingest(KIOSK, [{ event, effects: effectsOf(event) }], world.clock.now().toISOString());
     const counts = await Promise.all([world.offline.judgePending(), world.offline.judgePending(), world.offline.judgePending()]);
     expect(counts.reduce((a, b) => Math.max(a, b), 0)).toBe(1);
-    expect(entriesWith(clientEntryIdOf(event))).toBe(1);
+    expect(await entriesWith(clientEntryIdOf(event))).toBe(1);
   });
 
   it('rejects a wrong PIN and counts it toward the lock-out; the 5th locks, then even the right PIN is refused', async () => {
@@ -173,9 +178,7 @@ describe('offline lottery entries', () => {
     for (let i = 0; i < 5; i++) {
       const event = provisional(wrong, { first: court(1, '2027-01-16', '0900') });
       await deliver(event);
-      const row = world.database.db
-        .prepare<[string], { reason: string; message: string }>('SELECT reason, message FROM lottery_provisional_entries WHERE client_entry_id = ?')
-        .get(clientEntryIdOf(event));
+      const row = await provisionalRow(clientEntryIdOf(event));
       reasons.push(row?.reason ?? '');
       messages.push(row?.message ?? '');
     }
@@ -183,11 +186,9 @@ describe('offline lottery entries', () => {
     expect(messages[4]).toMatch(/locked/);
     const right = provisional(cat, { first: court(1, '2027-01-16', '0900') });
     await deliver(right);
-    expect(world.database.db.prepare('SELECT reason FROM lottery_provisional_entries WHERE client_entry_id = ?').pluck().get(clientEntryIdOf(right))).toBe(
-      'account-locked',
-    );
+    expect(await reasonOf(right)).toBe('account-locked');
     await expect(world.users.verifyCredentials(cat.userNumber, cat.pin)).rejects.toMatchObject({ code: 'account_locked' });
-    expect(entriesWith(clientEntryIdOf(right))).toBe(0);
+    expect(await entriesWith(clientEntryIdOf(right))).toBe(0);
 
     // After the lock period the right PIN works again and the rejections are visible to the person.
     world.clock.set(jst('2026-11-05 13:00'));
@@ -202,10 +203,6 @@ describe('offline lottery entries', () => {
     const offlineSessionId = clientId();
     return { offlineSessionId, sealedPin: sealPin(world.offlineKey.published, { v: 2, pin, userNumber: who.userNumber, offlineSessionId }) };
   }
-  const pinState = (userNumber: string) =>
-    world.database.db.prepare('SELECT failed_pin_attempts, locked_until FROM facility_users WHERE user_number = ?').get(userNumber);
-  const reasonOf = (event: OutboxEvent) =>
-    world.database.db.prepare('SELECT reason FROM lottery_provisional_entries WHERE client_entry_id = ?').pluck().get(clientEntryIdOf(event));
 
   it('counts one PIN attempt per offline sign-in: one typo and five entries cost one attempt, not a lock-out (issue 15)', async () => {
     const { userNumber } = await world.users.register({ municipality: '豊中市', pin: '6161' });
@@ -214,16 +211,16 @@ describe('offline lottery entries', () => {
     const five = [1, 2, 3, 4, 5].map((n) => provisional(fay, { first: court(n, '2027-01-23', '0900') }, { session: typo }));
     await deliver(...five.slice(0, 3));
     await deliver(...five.slice(3)); // later batches of the same sign-in reuse its verdict too
-    expect(five.map(reasonOf)).toEqual(['wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin']);
-    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 1, locked_until: null });
+    expect(await Promise.all(five.map(reasonOf))).toEqual(['wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin']);
+    expect(await pinState(userNumber)).toEqual({ failed_pin_attempts: 1, locked_until: null });
     // Not locked: the right PIN signs in, and a new offline sign-in with it has its entries accepted.
     await expect(world.users.verifyCredentials(fay.userNumber, fay.pin)).resolves.toMatchObject({ userNumber });
     const right = offlineSignIn(fay, fay.pin);
     const two = [1, 2].map((n) => provisional(fay, { first: court(n, '2027-01-23', '1100') }, { session: right }));
     await deliver(...two);
-    expect(two.map(reasonOf)).toEqual([null, null]);
-    expect(two.map((event) => entriesWith(clientEntryIdOf(event)))).toEqual([1, 1]);
-    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
+    expect(await Promise.all(two.map(reasonOf))).toEqual([null, null]);
+    expect(await Promise.all(two.map((event) => entriesWith(clientEntryIdOf(event))))).toEqual([1, 1]);
+    expect(await pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
   });
 
   it('refuses a sign-in seal carried by an entry of another sign-in, without counting an attempt (issue 15)', async () => {
@@ -231,8 +228,8 @@ describe('offline lottery entries', () => {
     const session = offlineSignIn({ userNumber }, '7117');
     const moved = provisional({ userNumber, pin: '7117' }, { first: court(1, '2027-01-23', '1300') }, { session: { ...session, offlineSessionId: clientId() } });
     await deliver(moved);
-    expect(reasonOf(moved)).toBe('sealed-pin-invalid');
-    expect(pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
+    expect(await reasonOf(moved)).toBe('sealed-pin-invalid');
+    expect(await pinState(userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
   });
 
   it('refuses a backdated online entry: offlineOccurredAt is not accepted from a terminal\'s request (issue 15)', async () => {
@@ -241,7 +238,7 @@ describe('offline lottery entries', () => {
     const clientEntryId = clientId();
     const backdated = { sessionToken: signIn.sessionToken, clientEntryId, firstSlotId: court(3, '2027-01-23', '0900'), offlineOccurredAt: jst('2026-11-01 00:01') };
     expect(await world.handlers.handle(KIOSK, 'lottery.entry.submit', backdated)).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
-    expect(entriesWith(clientEntryId)).toBe(0);
+    expect(await entriesWith(clientEntryId)).toBe(0);
     const { offlineOccurredAt: _dropped, ...online } = backdated;
     expect(await world.handlers.handle(KIOSK, 'lottery.entry.submit', online)).toMatchObject({ ok: true, entry: { channel: 'online' } });
   });
@@ -251,9 +248,8 @@ describe('offline lottery entries', () => {
     for (let i = 0; i < 4; i++) await deliver(provisional({ ...dan, pin: '0000' }, { first: court(2, '2027-01-16', '0900') }));
     const ok = provisional(dan, { first: court(2, '2027-01-16', '0900') });
     await deliver(ok);
-    expect(entriesWith(clientEntryIdOf(ok))).toBe(1);
-    const state = world.database.db.prepare('SELECT failed_pin_attempts, locked_until FROM facility_users WHERE user_number = ?').get(dan.userNumber);
-    expect(state).toEqual({ failed_pin_attempts: 0, locked_until: null });
+    expect(await entriesWith(clientEntryIdOf(ok))).toBe(1);
+    expect(await pinState(dan.userNumber)).toEqual({ failed_pin_attempts: 0, locked_until: null });
   });
 
   it('rejects a tampered or replayed sealed PIN clearly, without counting a PIN attempt', async () => {
@@ -277,10 +273,9 @@ describe('offline lottery entries', () => {
         status: 'rejected',
         rejection: { reason: 'sealed-pin-invalid', message: expect.stringMatching(/could not be read/) },
       });
-      expect(entriesWith(clientEntryIdOf(e))).toBe(0);
+      expect(await entriesWith(clientEntryIdOf(e))).toBe(0);
     }
-    const state = world.database.db.prepare('SELECT failed_pin_attempts FROM facility_users WHERE user_number = ?').pluck().get(eve.userNumber);
-    expect(state).toBe(0);
+    expect((await pinState(eve.userNumber))?.failed_pin_attempts).toBe(0);
     expect(world.logs.lines.some((l) => l.msg === 'sealed PIN of an offline entry refused')).toBe(true);
   });
 
@@ -290,9 +285,7 @@ describe('offline lottery entries', () => {
     const sameTwice = provisional(people.eve!, { first: court(1, '2027-01-23', '0900'), second: court(1, '2027-01-23', '0900') });
     const duplicate = provisional(people.ann!, { first: court(1, '2027-01-09', '0900') });
     await deliver(unknown, sameTwice, duplicate);
-    const reasonOf = (e: OutboxEvent) =>
-      world.database.db.prepare('SELECT reason FROM lottery_provisional_entries WHERE client_entry_id = ?').pluck().get(clientEntryIdOf(e));
-    expect([reasonOf(unknown), reasonOf(sameTwice), reasonOf(duplicate)]).toEqual(['unknown-user', 'invalid-choice', 'duplicate-slot']);
+    expect([await reasonOf(unknown), await reasonOf(sameTwice), await reasonOf(duplicate)]).toEqual(['unknown-user', 'invalid-choice', 'duplicate-slot']);
   });
 
   describe('the entry window, by the terminal time within the grace', () => {
@@ -315,7 +308,7 @@ describe('offline lottery entries', () => {
       expect(await outcomeOf(people.ben!, clientEntryIdOf(late))).toMatchObject({ status: 'rejected', rejection: { reason: 'window-closed' } });
       expect(await outcomeOf(people.ben!, clientEntryIdOf(afterClose))).toMatchObject({ status: 'rejected', rejection: { reason: 'window-closed' } });
       expect(await outcomeOf(people.ben!, clientEntryIdOf(ahead))).toMatchObject({ status: 'rejected', rejection: { reason: 'clock-ahead' } });
-      for (const e of [late, afterClose, ahead]) expect(entriesWith(clientEntryIdOf(e))).toBe(0);
+      for (const e of [late, afterClose, ahead]) expect(await entriesWith(clientEntryIdOf(e))).toBe(0);
     });
   });
 
