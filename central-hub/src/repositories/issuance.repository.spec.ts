@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { insertKiosk } from '../../test/certificates/support/db';
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
+import { storageErrorKind } from '../storage/storage-errors';
 import { SqliteIssuanceRepository, type IssuanceOutcome, type NewIssuance } from './issuance.repository';
 import { seedSyntheticResidents } from './resident-seed';
 
@@ -69,7 +70,8 @@ describe('SqliteIssuanceRepository', () => {
     expect(seqOf(await issuances.recordIssuance(draft({ kioskId: 'kiosk-ikeda', municipality: '池田市', serialPrefix: '27207' })))).toBe(1);
     expect(seqOf(await issuances.recordIssuance(draft({ serialYear: 2027 })))).toBe(1);
     // A unique verification code taken twice fails the insert after the number was drawn.
-    await expect(issuances.recordIssuance(draft({ verificationCode: 'CODE-0001-TEST' }))).rejects.toThrow();
+    const refused = await issuances.recordIssuance(draft({ verificationCode: 'CODE-0001-TEST' })).then(() => 'issued', storageErrorKind);
+    expect(refused).toBe('unique-violation');
     expect(seqOf(await issuances.recordIssuance(draft()))).toBe(2);
   });
 
