@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Municipality } from '@kiosk/protocols';
 import type { PinAttemptState } from '../domain/lottery/user-rules';
-import { onPostgres, type HubDb, type HubStore, type Tx } from '../storage/hub-store';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
 import { isUniqueViolation } from '../storage/storage-errors';
 import { DATABASE } from './database.repository';
 
@@ -155,14 +155,19 @@ export class SqliteFacilityUsersRepository implements FacilityUsersRepository {
   }
 
   /**
-   * Serializable: two attempts racing on PostgreSQL cannot both start from the same count (one is run
-   * again, from the state the other wrote); the row lock makes the later one wait rather than fail.
+   * The state is read by a write that changes nothing (UPDATE ... RETURNING), so the transaction holds
+   * the user's row from its first statement: a racing attempt waits for it (PostgreSQL then runs that
+   * one again, from the state this one wrote; on SQLite it is the next writer) and no two attempts
+   * start from the same count.
    */
   transitionPin<T>(userNumber: string, step: PinStep<T>): Promise<T | undefined> {
     return this.store.transaction(async (tx) => {
-      let read = tx.selectFrom('facility_users').select(['failed_pin_attempts', 'locked_until']).where('user_number', '=', userNumber);
-      if (onPostgres(tx)) read = read.forUpdate();
-      const row = await read.executeTakeFirst();
+      const row = await tx
+        .updateTable('facility_users')
+        .set((eb) => ({ failed_pin_attempts: eb.ref('failed_pin_attempts') }))
+        .where('user_number', '=', userNumber)
+        .returning(['failed_pin_attempts', 'locked_until'])
+        .executeTakeFirst();
       if (!row) return undefined;
       const { next, outcome } = step({ failedAttempts: row.failed_pin_attempts, lockedUntil: row.locked_until });
       await tx
