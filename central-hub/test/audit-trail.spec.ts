@@ -1,35 +1,57 @@
 /**
- * The audit trail against a real hub and its real SQLite file: technician actions land in it, pages
- * come newest first, the hub cannot change a row, and the verification command (run as its own
- * process, as an operator would) finds a row edited or deleted behind the hub's back and says which.
+ * The audit trail against a real hub and its real database (this run's engine): technician actions
+ * land in it, pages come newest first, the hub cannot change a row, and the verification command (run
+ * as its own process, as an operator would, against the SQLite file or HUB_DATABASE_URL) finds a row
+ * edited or deleted behind the hub's back and says which.
  */
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { AuditPageSchema } from '@kiosk/protocols';
 import { DEFAULT_AUTH_CONFIG } from '../src/config';
 import { auditHash } from '../src/services/audit-chain.rules';
+import { HubRecords, type HubDatabaseLocation } from '../../test/support/hub-records';
 import { TestHub } from './support/test-hub';
+import { TEST_POSTGRES_ADMIN_URL } from './support/test-store';
 import { enrolKiosk } from './support/agent-client';
 
 const hubRoot = path.resolve(__dirname, '..');
 
-/** `node central-hub/dist/tools/verify-audit.js --data-dir DIR`, run from the sources. */
-function verifyAudit(dataDir: string): { code: number | null; verdict: Record<string, unknown> } {
-  const run = spawnSync(
-    process.execPath,
-    ['-r', path.join(__dirname, 'support', 'register-ts.cjs'), path.join(hubRoot, 'src', 'tools', 'verify-audit.ts'), '--data-dir', dataDir],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+/** `node central-hub/dist/tools/verify-audit.js`, run from the sources, on the database at `where`. */
+function verifyAudit(where: HubDatabaseLocation): { code: number | null; verdict: Record<string, unknown> } {
+  const { HUB_DATABASE_URL: _inherited, ...env } = process.env;
+  const args = where.engine === 'sqlite' ? ['--data-dir', path.dirname(where.file)] : [];
+  const run = spawnSync(process.execPath, ['-r', path.join(__dirname, 'support', 'register-ts.cjs'), path.join(hubRoot, 'src', 'tools', 'verify-audit.ts'), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: where.engine === 'postgres' ? { ...env, HUB_DATABASE_URL: where.url } : env,
+  });
   const line = (run.stdout.trim() || run.stderr.trim()).split('\n').pop() ?? '{}';
   return { code: run.status, verdict: JSON.parse(line) as Record<string, unknown> };
 }
 
+async function asPostgresAdmin(statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A copy of the stopped hub's database to tamper with: its file, or a PostgreSQL database made from it. */
+interface TrailCopy {
+  where: HubDatabaseLocation;
+  records: HubRecords;
+  remove(): Promise<void>;
+}
+
 describe('audit trail', () => {
   let hub: TestHub;
-  const copies: string[] = [];
+  const copies: TrailCopy[] = [];
 
   beforeAll(async () => {
     // With the demo administrator (opt-in since issue 15): its creation by the hub is the first audited row.
@@ -41,30 +63,58 @@ describe('audit trail', () => {
   });
 
   afterAll(async () => {
-    for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+    for (const copy of copies) await copy.remove();
     await hub.close();
   });
 
-  /** A copy of the stopped hub's data directory, to tamper with. */
-  function copy(): string {
-    const dir = mkdtempSync(path.join(tmpdir(), 'hub-audit-copy-'));
-    copies.push(dir);
-    copyFileSync(path.join(hub.dir, 'hub.sqlite'), path.join(dir, 'hub.sqlite'));
-    return dir;
+  const hubLocation = (): HubDatabaseLocation =>
+    hub.database.engine === 'sqlite' ? { engine: 'sqlite', file: path.join(hub.dir, 'hub.sqlite') } : { engine: 'postgres', url: hub.database.url };
+
+  let copied = 0;
+  async function copy(): Promise<TrailCopy> {
+    const source = hubLocation();
+    let where: HubDatabaseLocation;
+    let dropDatabase: () => Promise<void>;
+    if (source.engine === 'sqlite') {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hub-audit-copy-'));
+      copyFileSync(source.file, path.join(dir, 'hub.sqlite'));
+      where = { engine: 'sqlite', file: path.join(dir, 'hub.sqlite') };
+      dropDatabase = async () => {
+        rmSync(dir, { recursive: true, force: true });
+      };
+    } else {
+      // The hub is stopped, so nothing is connected to its database: it can be a template.
+      const url = new URL(source.url);
+      const original = url.pathname.slice(1);
+      const name = `${original}_copy${++copied}`;
+      await asPostgresAdmin(`CREATE DATABASE "${name}" TEMPLATE "${original}"`);
+      url.pathname = `/${name}`;
+      where = { engine: 'postgres', url: url.toString() };
+      dropDatabase = () => asPostgresAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+    const records = new HubRecords(() => where);
+    const trail: TrailCopy = {
+      where,
+      records,
+      remove: async () => {
+        await records.close();
+        await dropDatabase();
+      },
+    };
+    copies.push(trail);
+    return trail;
   }
 
-  function tamper(dir: string, sql: string): void {
-    const db = new Database(path.join(dir, 'hub.sqlite'));
-    try {
-      db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
+  /** What an intruder with database access does: lift the append-only guard, then change the trail. */
+  async function tamper(trail: TrailCopy, change: string): Promise<void> {
+    const on = trail.where.engine === 'postgres' ? ' ON audit_log' : '';
+    await trail.records.change(`DROP TRIGGER audit_log_no_update${on}`);
+    await trail.records.change(`DROP TRIGGER audit_log_no_delete${on}`);
+    await trail.records.change(change);
   }
 
   it('records what technicians and kiosks did, in order, and pages it newest first', async () => {
-    const actions = hub.db().prepare('SELECT action, outcome, actor FROM audit_log ORDER BY seq').all();
+    const actions = await hub.rows('SELECT action, outcome, actor FROM audit_log ORDER BY seq');
     expect(actions).toEqual([
       { action: 'user.created', outcome: 'ok', actor: 'hub' },
       { action: 'enrolment-code.created', outcome: 'ok', actor: 'admin-token' },
@@ -82,52 +132,52 @@ describe('audit trail', () => {
     expect((await hub.api('GET', '/api/audit?limit=0')).status).toBe(400);
   });
 
-  it('cannot be changed through SQLite by the hub’s own code path (append-only triggers)', () => {
-    const db = new Database(path.join(hub.dir, 'hub.sqlite'));
+  it('cannot be changed in the database by the hub’s own code path (append-only triggers)', async () => {
+    const records = new HubRecords(hubLocation);
+    // Matched on the message: better-sqlite3's error is not an Error of the test's realm (toThrow would not see it).
+    const refused = { message: expect.stringContaining('append-only') as unknown };
     try {
-      expect(() => db.prepare("UPDATE audit_log SET actor = 'x' WHERE seq = 1").run()).toThrow('append-only');
-      expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow('append-only');
+      await expect(records.change("UPDATE audit_log SET actor = 'x' WHERE seq = 1")).rejects.toMatchObject(refused);
+      await expect(records.change('DELETE FROM audit_log WHERE seq = 1')).rejects.toMatchObject(refused);
     } finally {
-      db.close();
+      await records.close();
     }
   });
 
   it('verifies an intact chain (exit 0) and names the row edited, re-hashed or deleted (exit 1)', async () => {
     await hub.stop();
-    expect(verifyAudit(hub.dir)).toEqual({ code: 0, verdict: { ok: true, rows: 6, head: { seq: 6, hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string } } });
+    expect(verifyAudit(hubLocation())).toEqual({ code: 0, verdict: { ok: true, rows: 6, head: { seq: 6, hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string } } });
 
-    const edited = copy();
-    tamper(edited, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 5");
-    expect(verifyAudit(edited)).toMatchObject({ code: 1, verdict: { ok: false, seq: 5, problem: 'edited' } });
+    const edited = await copy();
+    await tamper(edited, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 5");
+    expect(verifyAudit(edited.where)).toMatchObject({ code: 1, verdict: { ok: false, seq: 5, problem: 'edited' } });
 
     // Re-hashing the edited row moves the break to the next row, which no longer follows it.
-    const rehashed = copy();
-    const db = new Database(path.join(rehashed, 'hub.sqlite'));
-    const row = db.prepare('SELECT * FROM audit_log WHERE seq = 4').get() as Record<string, string | number | null>;
-    db.close();
-    const forged = auditHash(String(row.prev_hash), {
+    const rehashed = await copy();
+    const row = await rehashed.records.row<Record<string, string | number | null>>('SELECT * FROM audit_log WHERE seq = 4');
+    const forged = auditHash(String(row?.prev_hash), {
       seq: 4,
-      at: String(row.at),
-      actor: String(row.actor),
+      at: String(row?.at),
+      actor: String(row?.actor),
       actorKind: 'token',
       action: 'user.created',
       outcome: 'ok',
       municipality: '吹田市',
       kioskId: null,
-      target: row.target === null ? null : String(row.target),
-      detailJson: String(row.detail_json),
+      target: row?.target === null ? null : String(row?.target),
+      detailJson: String(row?.detail_json),
     });
-    tamper(rehashed, `UPDATE audit_log SET municipality = '吹田市', hash = '${forged}' WHERE seq = 4`);
-    expect(verifyAudit(rehashed)).toMatchObject({ code: 1, verdict: { ok: false, seq: 5, problem: 'broken-link' } });
+    await tamper(rehashed, `UPDATE audit_log SET municipality = '吹田市', hash = '${forged}' WHERE seq = 4`);
+    expect(verifyAudit(rehashed.where)).toMatchObject({ code: 1, verdict: { ok: false, seq: 5, problem: 'broken-link' } });
 
-    const deleted = copy();
-    tamper(deleted, 'DELETE FROM audit_log WHERE seq = 2');
-    expect(verifyAudit(deleted)).toMatchObject({ code: 1, verdict: { ok: false, seq: 2, problem: 'missing-row' } });
+    const deleted = await copy();
+    await tamper(deleted, 'DELETE FROM audit_log WHERE seq = 2');
+    expect(verifyAudit(deleted.where)).toMatchObject({ code: 1, verdict: { ok: false, seq: 2, problem: 'missing-row' } });
 
-    const truncated = copy();
-    tamper(truncated, 'DELETE FROM audit_log WHERE seq = 6');
-    expect(verifyAudit(truncated)).toMatchObject({ code: 1, verdict: { ok: false, seq: 6, problem: 'head-mismatch' } });
+    const truncated = await copy();
+    await tamper(truncated, 'DELETE FROM audit_log WHERE seq = 6');
+    expect(verifyAudit(truncated.where)).toMatchObject({ code: 1, verdict: { ok: false, seq: 6, problem: 'head-mismatch' } });
 
-    expect(verifyAudit(path.join(tmpdir(), 'no-such-hub-dir'))).toMatchObject({ code: 2 });
+    expect(verifyAudit({ engine: 'sqlite', file: path.join(tmpdir(), 'no-such-hub-dir', 'hub.sqlite') })).toMatchObject({ code: 2 });
   });
 });

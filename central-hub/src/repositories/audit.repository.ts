@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import type { AuditEntry } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { entryFromRow, prepareAuditAppend, type AuditAppender, type AuditDraft, type AuditRow } from './audit.sql';
-import { settle } from './settle';
+import type { Selectable } from 'kysely';
+import { AuditEntrySchema, type AuditEntry } from '@kiosk/protocols';
+import type { AuditLogTable } from '../storage/hub-schema';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
+import { appendAudit, entryFromRow, type AuditDraft, type AuditRow } from './audit.sql';
 
 export interface AuditPageRequest {
   /** Entries with a seq below this; undefined: from the newest. */
@@ -22,26 +23,36 @@ export const AUDIT_REPOSITORY = 'AuditRepository';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
+/** A stored row with its enumerated columns checked (the schema types them as plain text). */
+export function auditRowFrom(row: Selectable<AuditLogTable>): AuditRow {
+  return {
+    ...row,
+    actor_kind: AuditEntrySchema.shape.actorKind.parse(row.actor_kind),
+    action: AuditEntrySchema.shape.action.parse(row.action),
+    outcome: AuditEntrySchema.shape.outcome.parse(row.outcome),
+  };
+}
+
 @Injectable()
 export class SqliteAuditRepository implements AuditRepository {
-  private readonly appendRow: AuditAppender;
-  private readonly pageAll: Statement<[number, number], AuditRow>;
-  private readonly pageOf: Statement<[string, number, number], AuditRow>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.appendRow = prepareAuditAppend(db);
-    this.pageAll = db.prepare('SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?');
-    this.pageOf = db.prepare('SELECT * FROM audit_log WHERE municipality = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
-  }
-
+  /**
+   * A row on its own (what changes nothing else: logins, refusals). Read committed is enough: the head
+   * row is locked before it is read (audit.sql.ts) and `seq` is the key, so concurrent appends queue on
+   * the lock instead of being refused and re-run as serializable transactions would be.
+   */
   append(draft: AuditDraft): Promise<AuditEntry> {
-    return settle(() => this.appendRow(draft));
+    return this.store.transaction((tx) => appendAudit(tx, draft), { isolation: 'read committed' });
   }
 
-  page({ before, limit, municipality }: AuditPageRequest): Promise<AuditEntry[]> {
-    return settle(() => {
-      const rows = municipality === null ? this.pageAll.all(before ?? MAX_SEQ, limit) : this.pageOf.all(municipality, before ?? MAX_SEQ, limit);
-      return rows.map(entryFromRow);
-    });
+  async page({ before, limit, municipality }: AuditPageRequest): Promise<AuditEntry[]> {
+    let query = this.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '<', before ?? MAX_SEQ);
+    if (municipality !== null) query = query.where('municipality', '=', municipality);
+    const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map((row) => entryFromRow(auditRowFrom(row)));
   }
 }

@@ -1,4 +1,3 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { onPostgres, type Tx } from '../storage/hub-store';
 import type { AuditEntry } from '@kiosk/protocols';
 import { GENESIS_HASH, auditHash, canonicalDetail, type AuditDetail, type ChainHead, type StoredAuditRow } from '../services/audit-chain.rules';
@@ -63,59 +62,6 @@ export function entryFromRow(row: AuditRow): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-export type AuditAppender = (draft: AuditDraft) => AuditEntry;
-
-/**
- * Appends one row to the chain. It is a transaction of its own, and nests (as a savepoint) inside a
- * caller's transaction, so an action and its audit row commit together: a command is never queued,
- * delivered or completed without its row, and the row never exists without the change.
- */
-export function prepareAuditAppend(db: Database): AuditAppender {
-  const headOf: Statement<[], ChainHead> = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
-  const insert: Statement<[number, string, string, string, string, string, string | null, string | null, string | null, string, string, string]> =
-    db.prepare(
-      `INSERT INTO audit_log (seq, at, actor, actor_kind, action, outcome, municipality, kiosk_id, target, detail_json, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  const setHead: Statement<[number, string]> = db.prepare(
-    'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-  );
-  return db.transaction((draft: AuditDraft): AuditEntry => {
-    const head = headOf.get() ?? { seq: 0, hash: GENESIS_HASH };
-    const content = { ...draft, seq: head.seq + 1, detailJson: canonicalDetail(draft.detail) };
-    const hash = auditHash(head.hash, content);
-    insert.run(
-      content.seq,
-      content.at,
-      content.actor,
-      content.actorKind,
-      content.action,
-      content.outcome,
-      content.municipality,
-      content.kioskId,
-      content.target,
-      content.detailJson,
-      head.hash,
-      hash,
-    );
-    setHead.run(content.seq, hash);
-    return {
-      seq: content.seq,
-      at: draft.at,
-      actor: draft.actor,
-      actorKind: draft.actorKind,
-      action: draft.action,
-      outcome: draft.outcome,
-      municipality: draft.municipality,
-      kioskId: draft.kioskId,
-      target: draft.target,
-      detail: JSON.parse(content.detailJson) as AuditDetail,
-      prevHash: head.hash,
-      hash,
-    };
-  });
 }
 
 /**

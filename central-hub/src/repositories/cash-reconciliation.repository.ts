@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import type { ExpressionBuilder } from 'kysely';
 import { EventPayloadSchemas } from '@kiosk/protocols';
 import type { CashMovement, CashPeriodInput, TransactionFee } from '../services/cash-reconciliation.rules';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubSchema } from '../storage/hub-schema';
+import type { HubDb, HubStore, Tx } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 /** A kiosk as the report names it. */
 export interface CashKiosk {
@@ -67,10 +68,9 @@ interface MovementRow {
   payload_json: string;
 }
 
-const PREVIOUS = `(SELECT p.seq FROM events p WHERE p.kiosk_id = e.kiosk_id AND p.type = 'cash.collected' AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1)`;
-const COLLECTION_COLUMNS = `k.kiosk_id, k.municipality, k.site, e.seq, e.event_id, e.occurred_at, e.payload_json,
-  ${PREVIOUS} AS previous_seq,
-  (SELECT p.occurred_at FROM events p WHERE p.kiosk_id = e.kiosk_id AND p.type = 'cash.collected' AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_at`;
+const CASH_MOVEMENT_TYPES = ['cash.credit', 'cash.payout', 'cash.voucher'];
+/** Transactions looked up per statement (well below either engine's limit on bound parameters). */
+const LOOKUP_CHUNK = 500;
 
 function collectionFromRow(row: CollectionRow): CollectionRecord {
   const payload = EventPayloadSchemas['cash.collected'].parse(JSON.parse(row.payload_json));
@@ -109,103 +109,185 @@ function movementFromRow(row: MovementRow): CashMovement {
   }
 }
 
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let at = 0; at < items.length; at += size) chunks.push(items.slice(at, at + size));
+  return chunks;
+}
+
+type CollectionScope = ExpressionBuilder<HubSchema & { k: HubSchema['kiosks']; e: HubSchema['events'] }, 'k' | 'e'>;
+
+/** The `cash.collected` event before `e` at the same kiosk (the start of e's period). */
+const previousCollection = (eb: CollectionScope) =>
+  eb
+    .selectFrom('events as p')
+    .whereRef('p.kiosk_id', '=', 'e.kiosk_id')
+    .where('p.type', '=', 'cash.collected')
+    .whereRef('p.seq', '<', 'e.seq')
+    .orderBy('p.seq', 'desc')
+    .limit(1);
+
+/** Each kiosk's `cash.collected` events with the collection before each. */
+function collectionsQuery(db: HubDb | Tx) {
+  return db
+    .selectFrom('kiosks as k')
+    .innerJoin('events as e', (join) => join.onRef('e.kiosk_id', '=', 'k.kiosk_id').on('e.type', '=', 'cash.collected'))
+    .select((eb) => [
+      'k.kiosk_id',
+      'k.municipality',
+      'k.site',
+      'e.seq',
+      'e.event_id',
+      'e.occurred_at',
+      'e.payload_json',
+      previousCollection(eb).select('p.seq').as('previous_seq'),
+      previousCollection(eb).select('p.occurred_at').as('previous_at'),
+    ]);
+}
+
 @Injectable()
 export class SqliteCashReconciliationRepository implements CashReconciliationRepository {
-  private readonly inRange: Statement<[string | null, string | null, string, string], CollectionRow>;
-  private readonly lastPerKiosk: Statement<[string | null, string | null], CashKiosk & { afterSeq: number | null; startedAt: string | null }>;
-  private readonly movements: Statement<[string, number, number], MovementRow>;
-  private readonly firstCredit: Statement<[string], number | null>;
-  private readonly feesOf: Statement<[string], { kind: 'payment' | 'refund'; amount_yen: number }>;
-  private readonly pending: Statement<[string], CollectionRow>;
-  private readonly insertSettled: Statement<[string, number, string, string, number, number, number | null, number, string]>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.inRange = db.prepare(
-      `SELECT ${COLLECTION_COLUMNS} FROM kiosks k JOIN events e ON e.kiosk_id = k.kiosk_id AND e.type = 'cash.collected'
-       WHERE (? IS NULL OR k.municipality = ?) AND e.occurred_at >= ? AND e.occurred_at < ?
-       ORDER BY k.kiosk_id, e.seq`,
-    );
-    this.lastPerKiosk = db.prepare(
-      `SELECT k.kiosk_id AS kioskId, k.municipality, k.site,
-         (SELECT max(e.seq) FROM events e WHERE e.kiosk_id = k.kiosk_id AND e.type = 'cash.collected') AS afterSeq,
-         (SELECT e.occurred_at FROM events e WHERE e.kiosk_id = k.kiosk_id AND e.type = 'cash.collected' ORDER BY e.seq DESC LIMIT 1) AS startedAt
-       FROM kiosks k WHERE k.public_key IS NOT NULL AND (? IS NULL OR k.municipality = ?) ORDER BY k.kiosk_id`,
-    );
-    this.movements = db.prepare(
-      `SELECT type, payload_json FROM events WHERE kiosk_id = ? AND seq > ? AND seq < ?
-       AND type IN ('cash.credit', 'cash.payout', 'cash.voucher') ORDER BY seq`,
-    );
-    this.firstCredit = db
-      .prepare<[string], number | null>(
-        `SELECT min(e.seq) FROM cash_ledger c JOIN events e ON e.kiosk_id = c.kiosk_id AND e.event_id = c.event_id
-         WHERE c.transaction_id = ? AND c.direction = 'credit'`,
-      )
-      .pluck();
-    this.feesOf = db.prepare(`SELECT kind, amount_yen FROM certificate_ledger WHERE transaction_id = ? AND kind IN ('payment', 'refund')`);
-    this.pending = db.prepare(
-      `SELECT ${COLLECTION_COLUMNS} FROM kiosks k JOIN events e ON e.kiosk_id = k.kiosk_id AND e.type = 'cash.collected'
-       WHERE k.kiosk_id = ? AND e.seq <= k.acked_through_seq
-         AND NOT EXISTS (SELECT 1 FROM cash_collections c WHERE c.kiosk_id = e.kiosk_id AND c.seq = e.seq)
-       ORDER BY e.seq`,
-    );
-    this.insertSettled = db.prepare(
-      `INSERT INTO cash_collections (kiosk_id, seq, event_id, collected_at, expected_yen, recorded_yen, counted_yen, discrepancy_yen, settled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk_id, seq) DO NOTHING`,
-    );
+  async collections(municipality: string | null, fromIso: string, toIso: string): Promise<CollectionRecord[]> {
+    // Kiosks send UTC instants, but the schema allows an offset: narrow by text a day wide, then exactly.
+    const from = Date.parse(fromIso);
+    const to = Date.parse(toIso);
+    const wide = (ms: number) => new Date(ms).toISOString();
+    let query = collectionsQuery(this.store.db).where('e.occurred_at', '>=', wide(from - 86_400_000)).where('e.occurred_at', '<', wide(to + 86_400_000));
+    if (municipality !== null) query = query.where('k.municipality', '=', municipality);
+    const rows = await query.orderBy('k.kiosk_id').orderBy('e.seq').execute();
+    return rows
+      .map(collectionFromRow)
+      .filter((collection) => Date.parse(collection.collectedAt) >= from && Date.parse(collection.collectedAt) < to);
   }
 
-  collections(municipality: string | null, fromIso: string, toIso: string): Promise<CollectionRecord[]> {
-    return settle(() => {
-      // Kiosks send UTC instants, but the schema allows an offset: narrow by text a day wide, then exactly.
-      const from = Date.parse(fromIso);
-      const to = Date.parse(toIso);
-      const wide = (ms: number) => new Date(ms).toISOString();
-      return this.inRange
-        .all(municipality, municipality, wide(from - 86_400_000), wide(to + 86_400_000))
-        .map(collectionFromRow)
-        .filter((collection) => Date.parse(collection.collectedAt) >= from && Date.parse(collection.collectedAt) < to);
-    });
+  async openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null }>> {
+    const lastCollection = (eb: ExpressionBuilder<HubSchema & { k: HubSchema['kiosks'] }, 'k'>) =>
+      eb.selectFrom('events as e').whereRef('e.kiosk_id', '=', 'k.kiosk_id').where('e.type', '=', 'cash.collected');
+    let query = this.store.db
+      .selectFrom('kiosks as k')
+      .select((eb) => [
+        'k.kiosk_id',
+        'k.municipality',
+        'k.site',
+        lastCollection(eb)
+          .select((inner) => inner.fn.max('e.seq').as('seq'))
+          .as('after_seq'),
+        lastCollection(eb).select('e.occurred_at').orderBy('e.seq', 'desc').limit(1).as('started_at'),
+      ])
+      .where('k.public_key', 'is not', null);
+    if (municipality !== null) query = query.where('k.municipality', '=', municipality);
+    const rows = await query.orderBy('k.kiosk_id').execute();
+    return rows.map((row) => ({
+      kioskId: row.kiosk_id,
+      municipality: row.municipality,
+      site: row.site,
+      afterSeq: row.after_seq ?? 0,
+      startedAt: row.started_at === null ? null : new Date(row.started_at).toISOString(),
+    }));
   }
 
-  openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null }>> {
-    return settle(() =>
-      this.lastPerKiosk.all(municipality, municipality).map((row) => ({
-        ...row,
-        afterSeq: row.afterSeq ?? 0,
-        startedAt: row.startedAt === null ? null : new Date(row.startedAt).toISOString(),
-      })),
-    );
-  }
-
+  /** One transaction: the movements, the transactions they open and those fees are read as of one instant. */
   periodInput(kioskId: string, afterSeq: number, beforeSeq: number | null): Promise<Omit<CashPeriodInput, 'count'>> {
-    return settle(() => {
-      const movements = this.movements.all(kioskId, afterSeq, beforeSeq ?? Number.MAX_SAFE_INTEGER).map(movementFromRow);
-      const opened = new Set<string>();
-      for (const movement of movements) {
-        if (movement.type !== 'credit' || opened.has(movement.transactionId)) continue;
-        const first = this.firstCredit.get(movement.transactionId) ?? null;
-        if (first === null || first > afterSeq) opened.add(movement.transactionId);
-      }
-      const fees: TransactionFee[] = [...opened].map((transactionId) => {
-        const fee: TransactionFee = { transactionId, paidYen: 0, refundedYen: 0 };
-        for (const row of this.feesOf.all(transactionId)) {
-          if (row.kind === 'payment') fee.paidYen += row.amount_yen;
-          else fee.refundedYen += row.amount_yen;
-        }
-        return fee;
-      });
-      return { movements, fees };
+    return this.store.transaction(async (tx) => {
+      const rows = await tx
+        .selectFrom('events')
+        .select(['type', 'payload_json'])
+        .where('kiosk_id', '=', kioskId)
+        .where('seq', '>', afterSeq)
+        .where('seq', '<', beforeSeq ?? Number.MAX_SAFE_INTEGER)
+        .where('type', 'in', CASH_MOVEMENT_TYPES)
+        .orderBy('seq')
+        .execute();
+      const movements = rows.map(movementFromRow);
+      const opened = await this.openedAfter(tx, movements, afterSeq);
+      return { movements, fees: await this.feesOf(tx, opened) };
     });
   }
 
-  unsettled(kioskId: string): Promise<CollectionRecord[]> {
-    return settle(() => this.pending.all(kioskId).map(collectionFromRow));
+  async unsettled(kioskId: string): Promise<CollectionRecord[]> {
+    const rows = await collectionsQuery(this.store.db)
+      .where('k.kiosk_id', '=', kioskId)
+      .whereRef('e.seq', '<=', 'k.acked_through_seq')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('cash_collections as c')
+              .select('c.seq')
+              .whereRef('c.kiosk_id', '=', 'e.kiosk_id')
+              .whereRef('c.seq', '=', 'e.seq'),
+          ),
+        ),
+      )
+      .orderBy('e.seq')
+      .execute();
+    return rows.map(collectionFromRow);
   }
 
-  recordSettled(s: SettledCollection): Promise<boolean> {
-    return settle(
-      () =>
-        this.insertSettled.run(s.kioskId, s.seq, s.eventId, s.collectedAt, s.expectedYen, s.recordedYen, s.countedYen, s.discrepancyYen, s.settledAt).changes === 1,
-    );
+  async recordSettled(s: SettledCollection): Promise<boolean> {
+    const inserted = await this.store.db
+      .insertInto('cash_collections')
+      .values({
+        kiosk_id: s.kioskId,
+        seq: s.seq,
+        event_id: s.eventId,
+        collected_at: s.collectedAt,
+        expected_yen: s.expectedYen,
+        recorded_yen: s.recordedYen,
+        counted_yen: s.countedYen,
+        discrepancy_yen: s.discrepancyYen,
+        settled_at: s.settledAt,
+      })
+      .onConflict((conflict) => conflict.columns(['kiosk_id', 'seq']).doNothing())
+      .returning('seq')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  /**
+   * The transactions whose coins this period holds and whose first credit falls in it (after
+   * `afterSeq`, or none recorded in the ledger): their fees belong to this period. In the order the
+   * period first credits them.
+   */
+  private async openedAfter(tx: Tx, movements: readonly CashMovement[], afterSeq: number): Promise<string[]> {
+    const credited = [...new Set(movements.filter((movement) => movement.type === 'credit').map((movement) => movement.transactionId))];
+    const firstCredit = new Map<string, number>();
+    for (const transactionIds of chunked(credited, LOOKUP_CHUNK)) {
+      const rows = await tx
+        .selectFrom('cash_ledger as c')
+        .innerJoin('events as e', (join) => join.onRef('e.kiosk_id', '=', 'c.kiosk_id').onRef('e.event_id', '=', 'c.event_id'))
+        .select((eb) => ['c.transaction_id', eb.fn.min('e.seq').as('first_seq')])
+        .where('c.transaction_id', 'in', transactionIds)
+        .where('c.direction', '=', 'credit')
+        .groupBy('c.transaction_id')
+        .execute();
+      for (const row of rows) firstCredit.set(row.transaction_id, row.first_seq);
+    }
+    return credited.filter((transactionId) => {
+      const first = firstCredit.get(transactionId);
+      return first === undefined || first > afterSeq;
+    });
+  }
+
+  /** What each transaction was charged and refunded (certificate fees), in the order given. */
+  private async feesOf(tx: Tx, transactionIds: readonly string[]): Promise<TransactionFee[]> {
+    const fees = new Map<string, TransactionFee>(transactionIds.map((transactionId) => [transactionId, { transactionId, paidYen: 0, refundedYen: 0 }]));
+    for (const chunk of chunked(transactionIds, LOOKUP_CHUNK)) {
+      const rows = await tx
+        .selectFrom('certificate_ledger')
+        .select(['transaction_id', 'kind', 'amount_yen'])
+        .where('transaction_id', 'in', chunk)
+        .where('kind', 'in', ['payment', 'refund'])
+        .execute();
+      for (const row of rows) {
+        const fee = fees.get(row.transaction_id);
+        if (!fee) continue;
+        if (row.kind === 'payment') fee.paidYen += row.amount_yen;
+        else fee.refundedYen += row.amount_yen;
+      }
+    }
+    return [...fees.values()];
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 /** One stored chunk of a `logs.upload` answer. */
 export interface LogChunkRecord {
@@ -22,50 +21,46 @@ export interface LogUploadRepository {
 }
 export const LOG_UPLOAD_REPOSITORY = 'LogUploadRepository';
 
-interface ChunkRow {
-  chunk_index: number;
-  final: number;
-  lines_json: string;
-  received_at: string;
-}
-
 const StoredLinesSchema = z.array(z.string());
 
 @Injectable()
 export class SqliteLogUploadRepository implements LogUploadRepository {
-  private readonly insert: Statement<[string, number, number, number, string, string]>;
-  private readonly byCommand: Statement<[string], ChunkRow>;
-  private readonly pruneOld: Statement<[string]>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.insert = db.prepare(
-      `INSERT INTO log_uploads (command_id, chunk_index, final, line_count, lines_json, received_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (command_id, chunk_index) DO NOTHING`,
-    );
-    this.byCommand = db.prepare('SELECT chunk_index, final, lines_json, received_at FROM log_uploads WHERE command_id = ? ORDER BY chunk_index');
-    this.pruneOld = db.prepare('DELETE FROM log_uploads WHERE received_at < ?');
+  async addChunk(commandId: string, chunk: Omit<LogChunkRecord, 'receivedAt'>, receivedAt: string): Promise<'stored' | 'duplicate'> {
+    const inserted = await this.store.db
+      .insertInto('log_uploads')
+      .values({
+        command_id: commandId,
+        chunk_index: chunk.index,
+        final: chunk.final ? 1 : 0,
+        line_count: chunk.lines.length,
+        lines_json: JSON.stringify(chunk.lines),
+        received_at: receivedAt,
+      })
+      .onConflict((conflict) => conflict.columns(['command_id', 'chunk_index']).doNothing())
+      .returning('chunk_index')
+      .executeTakeFirst();
+    return inserted ? 'stored' : 'duplicate';
   }
 
-  addChunk(commandId: string, chunk: Omit<LogChunkRecord, 'receivedAt'>, receivedAt: string): Promise<'stored' | 'duplicate'> {
-    return settle(() =>
-      this.insert.run(commandId, chunk.index, chunk.final ? 1 : 0, chunk.lines.length, JSON.stringify(chunk.lines), receivedAt).changes === 1
-        ? 'stored'
-        : 'duplicate',
-    );
+  async chunks(commandId: string): Promise<LogChunkRecord[]> {
+    const rows = await this.store.db
+      .selectFrom('log_uploads')
+      .select(['chunk_index', 'final', 'lines_json', 'received_at'])
+      .where('command_id', '=', commandId)
+      .orderBy('chunk_index')
+      .execute();
+    return rows.map((row) => ({
+      index: row.chunk_index,
+      final: row.final === 1,
+      lines: StoredLinesSchema.parse(JSON.parse(row.lines_json)),
+      receivedAt: row.received_at,
+    }));
   }
 
-  chunks(commandId: string): Promise<LogChunkRecord[]> {
-    return settle(() =>
-      this.byCommand.all(commandId).map((row) => ({
-        index: row.chunk_index,
-        final: row.final === 1,
-        lines: StoredLinesSchema.parse(JSON.parse(row.lines_json)),
-        receivedAt: row.received_at,
-      })),
-    );
-  }
-
-  prune(before: string): Promise<number> {
-    return settle(() => this.pruneOld.run(before).changes);
+  async prune(before: string): Promise<number> {
+    const result = await this.store.db.deleteFrom('log_uploads').where('received_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Reservation, ThrottlePolicy } from '../services/login-throttle.rules';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 /**
  * Login-attempt counters (login-throttle.rules.ts), kept in the database so that restarting the hub
  * does not unlock an account under attack, and changed only by single atomic statements, so that
- * concurrent attempts (in one process or several) cannot each read the same count. Keys are
- * `user:<username>` (any name tried) and `addr:<client address>`.
+ * concurrent attempts (in one process or several, on either engine) cannot each read the same count.
+ * Keys are `user:<username>` (any name tried) and `addr:<client address>`.
  */
 export interface LoginThrottleRepository {
   /** Counts one try against the key unless it is locked at `nowMs` (then counts nothing). */
@@ -20,64 +20,54 @@ export interface LoginThrottleRepository {
 }
 export const LOGIN_THROTTLE_REPOSITORY = 'LoginThrottleRepository';
 
-interface ReserveParams {
-  key: string;
-  now: number;
-  max: number;
-  windowMs: number;
-  lockMs: number;
-}
-
-/**
- * A window starts afresh when the last one is older than the window or ended in a lock that has passed.
- * The WHERE of the upsert refuses a locked key: then no row is returned and nothing changes. Plain SQL
- * (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING) that PostgreSQL runs as well.
- */
-const FRESH = '(login_throttle.locked_until_ms > 0 OR @now - login_throttle.window_started_at_ms >= @windowMs)';
-const NEXT = `(CASE WHEN ${FRESH} THEN 1 ELSE login_throttle.failures + 1 END)`;
-const RESERVE = `
-  INSERT INTO login_throttle (throttle_key, failures, window_started_at_ms, locked_until_ms)
-  VALUES (@key, 1, @now, CASE WHEN 1 >= @max THEN @now + @lockMs ELSE 0 END)
-  ON CONFLICT (throttle_key) DO UPDATE SET
-    failures = ${NEXT},
-    window_started_at_ms = CASE WHEN ${FRESH} THEN @now ELSE login_throttle.window_started_at_ms END,
-    locked_until_ms = CASE WHEN ${NEXT} >= @max THEN @now + @lockMs ELSE 0 END
-  WHERE login_throttle.locked_until_ms <= @now
-  RETURNING locked_until_ms`;
-const RELEASE = `
-  UPDATE login_throttle SET
-    failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
-    locked_until_ms = CASE WHEN failures - 1 < @max THEN 0 ELSE locked_until_ms END
-  WHERE throttle_key = @key`;
-
 @Injectable()
 export class SqliteLoginThrottleRepository implements LoginThrottleRepository {
-  private readonly reserveTry: Statement<[ReserveParams], { locked_until_ms: number }>;
-  private readonly releaseTry: Statement<[{ key: string; max: number }]>;
-  private readonly remove: Statement<[string]>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.reserveTry = db.prepare(RESERVE);
-    this.releaseTry = db.prepare(RELEASE);
-    this.remove = db.prepare('DELETE FROM login_throttle WHERE throttle_key = ?');
+  /**
+   * One upsert (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING), outside any transaction: the
+   * engine serializes concurrent upserts of one key on the row itself (PostgreSQL re-evaluates the
+   * WHERE and the SET on the latest row version), so no two tries read the same count. A window starts
+   * afresh when the last one is older than the window or ended in a lock that has passed. The WHERE
+   * refuses a locked key: then no row is returned and nothing changes. Instants are computed here, so
+   * the statement never adds two parameters (PostgreSQL could not type `$1 + $2`); the lock instant is
+   * cast because PostgreSQL would otherwise type it as the `0` beside it (a 32-bit integer).
+   */
+  async reserve(key: string, nowMs: number, policy: ThrottlePolicy): Promise<Reservation> {
+    const lockedUntil = nowMs + policy.lockMs;
+    const fresh = sql<boolean>`(login_throttle.locked_until_ms > 0 OR login_throttle.window_started_at_ms <= ${nowMs - policy.windowMs})`;
+    const next = sql<number>`(CASE WHEN ${fresh} THEN 1 ELSE login_throttle.failures + 1 END)`;
+    const row = await this.store.db
+      .insertInto('login_throttle')
+      .values({ throttle_key: key, failures: 1, window_started_at_ms: nowMs, locked_until_ms: policy.maxFailures <= 1 ? lockedUntil : 0 })
+      .onConflict((conflict) =>
+        conflict
+          .column('throttle_key')
+          .doUpdateSet({
+            failures: next,
+            window_started_at_ms: sql<number>`CASE WHEN ${fresh} THEN ${nowMs} ELSE login_throttle.window_started_at_ms END`,
+            locked_until_ms: sql<number>`CASE WHEN ${next} >= ${policy.maxFailures} THEN CAST(${lockedUntil} AS BIGINT) ELSE 0 END`,
+          })
+          .where('login_throttle.locked_until_ms', '<=', nowMs),
+      )
+      .returning('locked_until_ms')
+      .executeTakeFirst();
+    return row ? { allowed: true, lockedUntilMs: Number(row.locked_until_ms) } : { allowed: false };
   }
 
-  reserve(key: string, nowMs: number, policy: ThrottlePolicy): Promise<Reservation> {
-    return settle(() => {
-      const row = this.reserveTry.get({ key, now: nowMs, max: policy.maxFailures, windowMs: policy.windowMs, lockMs: policy.lockMs });
-      return row ? { allowed: true, lockedUntilMs: row.locked_until_ms } : { allowed: false };
-    });
+  /** One UPDATE: the decrement and the lock it lifts read the same row version. */
+  async release(key: string, policy: ThrottlePolicy): Promise<void> {
+    await this.store.db
+      .updateTable('login_throttle')
+      .set({
+        failures: sql<number>`CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END`,
+        locked_until_ms: sql<number>`CASE WHEN failures - 1 < ${policy.maxFailures} THEN 0 ELSE locked_until_ms END`,
+      })
+      .where('throttle_key', '=', key)
+      .execute();
   }
 
-  release(key: string, policy: ThrottlePolicy): Promise<void> {
-    return settle(() => {
-      this.releaseTry.run({ key, max: policy.maxFailures });
-    });
-  }
-
-  reset(key: string): Promise<void> {
-    return settle(() => {
-      this.remove.run(key);
-    });
+  async reset(key: string): Promise<void> {
+    await this.store.db.deleteFrom('login_throttle').where('throttle_key', '=', key).execute();
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import type { Role } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { settle } from './settle';
+import { RoleSchema, type Role } from '@kiosk/protocols';
+import type { HubStore } from '../storage/hub-store';
+import { DATABASE } from './database.repository';
 
 export interface NewSession {
   /** SHA-256 (hex) of the token; the token itself is never stored. */
@@ -32,59 +31,43 @@ export interface SessionRepository {
 }
 export const SESSION_REPOSITORY = 'SessionRepository';
 
-interface SessionRow {
-  token_hash: string;
-  expires_at: string;
-  user_id: string;
-  username: string;
-  role: Role;
-  municipality: string | null;
-}
-
 @Injectable()
 export class SqliteSessionRepository implements SessionRepository {
-  private readonly insert: Statement<[string, string, string, string]>;
-  private readonly live: Statement<[string, string], SessionRow>;
-  private readonly remove: Statement<[string]>;
-  private readonly removeExpired: Statement<[string]>;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.insert = db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
-    this.live = db.prepare(
-      `SELECT s.token_hash, s.expires_at, u.user_id, u.username, u.role, u.municipality
-       FROM sessions s JOIN users u ON u.user_id = s.user_id
-       WHERE s.token_hash = ? AND s.expires_at > ?`,
-    );
-    this.remove = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
-    this.removeExpired = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+  async create(session: NewSession): Promise<void> {
+    await this.store.db
+      .insertInto('sessions')
+      .values({ token_hash: session.tokenHash, user_id: session.userId, created_at: session.createdAt, expires_at: session.expiresAt })
+      .execute();
   }
 
-  create(session: NewSession): Promise<void> {
-    return settle(() => {
-      this.insert.run(session.tokenHash, session.userId, session.createdAt, session.expiresAt);
-    });
+  async findLive(tokenHash: string, now: string): Promise<SessionRecord | undefined> {
+    const row = await this.store.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.user_id', 's.user_id')
+      .select(['s.token_hash', 's.expires_at', 'u.user_id', 'u.username', 'u.role', 'u.municipality'])
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.expires_at', '>', now)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      tokenHash: row.token_hash,
+      expiresAt: row.expires_at,
+      userId: row.user_id,
+      username: row.username,
+      role: RoleSchema.parse(row.role),
+      municipality: row.municipality,
+    };
   }
 
-  findLive(tokenHash: string, now: string): Promise<SessionRecord | undefined> {
-    return settle(() => {
-      const row = this.live.get(tokenHash, now);
-      if (!row) return undefined;
-      return {
-        tokenHash: row.token_hash,
-        expiresAt: row.expires_at,
-        userId: row.user_id,
-        username: row.username,
-        role: row.role,
-        municipality: row.municipality,
-      };
-    });
+  async delete(tokenHash: string): Promise<boolean> {
+    const result = await this.store.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
-  delete(tokenHash: string): Promise<boolean> {
-    return settle(() => this.remove.run(tokenHash).changes === 1);
-  }
-
-  deleteExpired(now: string): Promise<number> {
-    return settle(() => this.removeExpired.run(now).changes);
+  async deleteExpired(now: string): Promise<number> {
+    const result = await this.store.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

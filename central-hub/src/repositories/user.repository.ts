@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import type { Role } from '@kiosk/protocols';
-import { SqliteDatabase } from './database.repository';
-import { prepareAuditAppend, type AuditAppender, type AuditDraft } from './audit.sql';
-import { settle } from './settle';
-import type { AuditEntry } from '@kiosk/protocols';
+import type { Selectable } from 'kysely';
+import { RoleSchema, type AuditEntry, type Role } from '@kiosk/protocols';
+import type { HubStore, Tx } from '../storage/hub-store';
+import type { UsersTable } from '../storage/hub-schema';
+import { DATABASE } from './database.repository';
+import { appendAudit, type AuditDraft } from './audit.sql';
 
 export interface UserRecord {
   userId: string;
@@ -28,26 +28,17 @@ export interface UserRepository {
   findByUsername(username: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
-  /** Creates the account and its audit row together. Throws UsernameTakenError. */
-  create(user: UserRecord, audit: AuditDraft): Promise<AuditEntry>;
+  /** Creates the account and its audit row together (in the caller's transaction when given). Throws UsernameTakenError. */
+  create(user: UserRecord, audit: AuditDraft, tx?: Tx): Promise<AuditEntry>;
 }
 export const USER_REPOSITORY = 'UserRepository';
 
-interface UserRow {
-  user_id: string;
-  username: string;
-  password_hash: string;
-  role: Role;
-  municipality: string | null;
-  created_at: string;
-}
-
-function userFromRow(row: UserRow): UserRecord {
+function userFromRow(row: Selectable<UsersTable>): UserRecord {
   return {
     userId: row.user_id,
     username: row.username,
     passwordHash: row.password_hash,
-    role: row.role,
+    role: RoleSchema.parse(row.role),
     municipality: row.municipality,
     createdAt: row.created_at,
   };
@@ -55,42 +46,42 @@ function userFromRow(row: UserRow): UserRecord {
 
 @Injectable()
 export class SqliteUserRepository implements UserRepository {
-  private readonly byUsername: Statement<[string], UserRow>;
-  private readonly all: Statement<[], UserRow>;
-  private readonly countAll: Statement<[], number>;
-  private readonly createTx: (user: UserRecord, audit: AuditDraft) => AuditEntry;
+  constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  constructor(@Inject(SqliteDatabase) { db }: SqliteDatabase) {
-    this.byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
-    this.all = db.prepare('SELECT * FROM users ORDER BY username');
-    this.countAll = db.prepare<[], number>('SELECT count(*) FROM users').pluck();
-    const insert = db.prepare<[string, string, string, string, string | null, string]>(
-      'INSERT INTO users (user_id, username, password_hash, role, municipality, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const appendAudit: AuditAppender = prepareAuditAppend(db);
-    this.createTx = db.transaction((user: UserRecord, audit: AuditDraft) => {
-      if (this.byUsername.get(user.username) !== undefined) throw new UsernameTakenError(user.username);
-      insert.run(user.userId, user.username, user.passwordHash, user.role, user.municipality, user.createdAt);
-      return appendAudit(audit);
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    const rows = await this.store.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(userFromRow);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('users')).executeTakeFirstOrThrow();
+    return Number(row.users);
+  }
+
+  async create(user: UserRecord, audit: AuditDraft, tx?: Tx): Promise<AuditEntry> {
+    return this.store.within(tx, async (tx) => {
+      // The unique username decides between two requests (or hub processes) creating one name at once;
+      // DO NOTHING leaves the caller's transaction usable (a failed INSERT would abort it on PostgreSQL).
+      const inserted = await tx
+        .insertInto('users')
+        .values({
+          user_id: user.userId,
+          username: user.username,
+          password_hash: user.passwordHash,
+          role: user.role,
+          municipality: user.municipality,
+          created_at: user.createdAt,
+        })
+        .onConflict((conflict) => conflict.column('username').doNothing())
+        .returning('user_id')
+        .executeTakeFirst();
+      if (!inserted) throw new UsernameTakenError(user.username);
+      return appendAudit(tx, audit);
     });
-  }
-
-  findByUsername(username: string): Promise<UserRecord | undefined> {
-    return settle(() => {
-      const row = this.byUsername.get(username);
-      return row ? userFromRow(row) : undefined;
-    });
-  }
-
-  list(): Promise<UserRecord[]> {
-    return settle(() => this.all.all().map(userFromRow));
-  }
-
-  count(): Promise<number> {
-    return settle(() => this.countAll.get() ?? 0);
-  }
-
-  create(user: UserRecord, audit: AuditDraft): Promise<AuditEntry> {
-    return settle(() => this.createTx(user, audit));
   }
 }

@@ -72,10 +72,27 @@ export type ChainVerdict =
  * finally a head that does not match the last row (rows deleted at the end).
  */
 export function verifyAuditChain(rows: Iterable<StoredAuditRow>, head: ChainHead | undefined): ChainVerdict {
-  let count = 0;
-  let previous: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  const walk = new AuditChainWalk();
   for (const row of rows) {
-    count++;
+    const broken = walk.next(row);
+    if (broken) return broken;
+  }
+  return walk.end(head);
+}
+
+/**
+ * The same walk one row at a time, for a reader that fetches the rows in pages (tools/verify-audit.ts
+ * reads the database asynchronously, on either engine): `next` for each row in seq order until it
+ * returns a verdict, then `end` with the stored head.
+ */
+export class AuditChainWalk {
+  private count = 0;
+  private previous: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+  /** Undefined while the chain holds; the verdict on the first row that does not fit. */
+  next(row: StoredAuditRow): ChainVerdict | undefined {
+    const count = ++this.count;
+    const previous = this.previous;
     const expected = previous.seq + 1;
     if (row.seq !== expected) {
       return { ok: false, rows: count, seq: expected, problem: 'missing-row', message: `row ${expected} is missing (next row is ${row.seq})` };
@@ -92,19 +109,25 @@ export function verifyAuditChain(rows: Iterable<StoredAuditRow>, head: ChainHead
         message: `row ${row.seq} does not follow row ${previous.seq} (an earlier row was changed or replaced)`,
       };
     }
-    previous = { seq: row.seq, hash: row.hash };
+    this.previous = { seq: row.seq, hash: row.hash };
+    return undefined;
   }
-  const last = count === 0 ? null : previous;
-  const headMatches = last === null ? head === undefined : head !== undefined && head.seq === last.seq && head.hash === last.hash;
-  if (!headMatches) {
-    const seq = (last?.seq ?? 0) + 1;
-    return {
-      ok: false,
-      rows: count,
-      seq,
-      problem: 'head-mismatch',
-      message: `the chain ends at row ${last?.seq ?? 0} but its head says ${head ? `row ${head.seq}` : 'nothing was written'} (rows removed at the end?)`,
-    };
+
+  /** The verdict once every row passed: the stored head must name the last row. */
+  end(head: ChainHead | undefined): ChainVerdict {
+    const count = this.count;
+    const last = count === 0 ? null : this.previous;
+    const headMatches = last === null ? head === undefined : head !== undefined && head.seq === last.seq && head.hash === last.hash;
+    if (!headMatches) {
+      const seq = (last?.seq ?? 0) + 1;
+      return {
+        ok: false,
+        rows: count,
+        seq,
+        problem: 'head-mismatch',
+        message: `the chain ends at row ${last?.seq ?? 0} but its head says ${head ? `row ${head.seq}` : 'nothing was written'} (rows removed at the end?)`,
+      };
+    }
+    return { ok: true, rows: count, head: last };
   }
-  return { ok: true, rows: count, head: last };
 }

@@ -4,8 +4,8 @@
  * deleted account: the console is told why and disconnected by the next check (every second, here run
  * by hand after moving the hub's clock), and any request it sends in between is refused.
  */
-import Database from 'better-sqlite3';
 import path from 'node:path';
+import { HubRecords } from '../../../test/support/hub-records';
 import { CONSOLE_SESSIONS } from '../../src/services/sweep.service';
 import { hashToken } from '../../src/services/session-token.rules';
 import { ConsoleClient } from '../support/console-client';
@@ -22,20 +22,22 @@ describe('live consoles end with their session', () => {
   const scheduler = new ManualScheduler();
   const clients: ConsoleClient[] = [];
   let hub: TestHub;
-  let writer: Database.Database;
+  let writer: HubRecords;
 
   beforeAll(async () => {
     hub = await TestHub.start({
       overrides: { clock, scheduler },
       config: { auth: { sessionTtlMs: SESSION_MS, maxFailuresPerAccount: 5, maxFailuresPerAddress: 100, lockMs: 60_000, demoAdmin: false } },
     });
-    // What another hub process (or an administrator's tool) does to the shared store.
-    writer = new Database(path.join(hub.dir, 'hub.sqlite'));
+    // What another hub process (or an administrator's tool) does to the shared store, on this run's engine.
+    writer = new HubRecords(() =>
+      hub.database.engine === 'sqlite' ? { engine: 'sqlite', file: path.join(hub.dir, 'hub.sqlite') } : { engine: 'postgres', url: hub.database.url },
+    );
   });
 
   afterAll(async () => {
     for (const client of clients) client.close();
-    writer.close();
+    await writer.close();
     await hub.close();
   });
 
@@ -64,7 +66,7 @@ describe('live consoles end with their session', () => {
     const { client: asking, token } = await signedInConsole('logout-elsewhere');
     const watching = await ConsoleClient.connect(hub.url, token);
     clients.push(watching);
-    writer.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token));
+    await writer.change('DELETE FROM sessions WHERE token_hash = ?', hashToken(token));
     expect(await asking.raw('session.me')).toMatchObject({ ok: false, error: { code: 'not_authenticated' } });
     await disconnected(asking);
     await scheduler.run(CONSOLE_SESSIONS);
@@ -85,9 +87,9 @@ describe('live consoles end with their session', () => {
   it('disconnects when the account’s role is changed or the account deleted', async () => {
     const { client: demoted } = await signedInConsole('demoted', 'technician');
     const { client: removed } = await signedInConsole('removed', 'viewer');
-    writer.prepare("UPDATE users SET role = 'viewer' WHERE username = 'demoted'").run();
-    writer.prepare("DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = 'removed')").run();
-    writer.prepare("DELETE FROM users WHERE username = 'removed'").run();
+    await writer.change("UPDATE users SET role = 'viewer' WHERE username = 'demoted'");
+    await writer.change("DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = 'removed')");
+    await writer.change("DELETE FROM users WHERE username = 'removed'");
     await scheduler.run(CONSOLE_SESSIONS);
     await Promise.all([disconnected(demoted), disconnected(removed)]);
     expect(demoted.received('session.ended')).toEqual([{ reason: 'expired' }]);
