@@ -97,6 +97,10 @@ describe('SqliteEventRepository', () => {
     const first = credit(1);
     await repository.ingest(kioskId, items([first]), 'now');
     await expect(repository.ingest(kioskId, items([{ ...first, seq: 2 }]), 'now')).rejects.toMatchObject({ reason: 'id-under-other-seq' });
+    // Within one batch too, whichever of the two the insert kept.
+    const twice = credit(3);
+    await expect(repository.ingest(kioskId, items([twice, { ...twice, seq: 4 }]), 'now')).rejects.toEqual(new SeqConflictError('id-under-other-seq', 4));
+    await expect(repository.ingest(kioskId, items([{ ...twice, seq: 1 }, twice]), 'now')).rejects.toEqual(new SeqConflictError('id-under-other-seq', 1));
     expect(await count('events')).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { AuditEntry, DeviceHealth, OutboxEvent, ProvisionalEntryPayload } from '@kiosk/protocols';
 import type { HubStore, Tx } from '../storage/hub-store';
 import type { CashLedgerTable, EventsTable } from '../storage/hub-schema';
@@ -68,40 +68,33 @@ const ROWS_PER_STATEMENT = 500;
 /** Seqs read per step of the walk to the contiguous acked-through seq. */
 const SEQ_WALK_PAGE = 1024;
 
-/** The events of a batch the kiosk's log already holds: event id → seq, and seq → event id. */
-interface HeldEvents {
-  seqById: Map<string, number>;
-  idBySeq: Map<number, string>;
-}
-
 function chunked<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
 }
 
+const keyOf = (eventId: string, seq: number): string => `${seq}:${eventId}`;
+
 /**
- * Splits a batch into the events to store and the re-sent ones, in order, as storing them one by one
- * would: an id held under the same seq is a duplicate; an id held under another seq, or a seq held by
- * another id, refuses the batch. `held` grows with the batch's own new events.
+ * Splits a batch by what its insert stored: an event is stored the first time its (id, seq) appears
+ * among the inserted rows; every other one (a re-send, a repeat within the batch, a conflict) was
+ * skipped and is checked against what the kiosk's log holds.
  */
-function sortOut(items: readonly IngestItem[], held: HeldEvents): { fresh: IngestItem[]; duplicates: number } {
-  const fresh: IngestItem[] = [];
-  let duplicates = 0;
+function splitByInsert(items: readonly IngestItem[], inserted: ReadonlySet<string>): { stored: IngestItem[]; skipped: IngestItem[] } {
+  const stored: IngestItem[] = [];
+  const skipped: IngestItem[] = [];
+  const taken = new Set<string>();
   for (const item of items) {
-    const { id, seq } = item.event;
-    const heldSeq = held.seqById.get(id);
-    if (heldSeq !== undefined) {
-      if (heldSeq !== seq) throw new SeqConflictError('id-under-other-seq', seq);
-      duplicates++;
-      continue;
+    const key = keyOf(item.event.id, item.event.seq);
+    if (inserted.has(key) && !taken.has(key)) {
+      taken.add(key);
+      stored.push(item);
+    } else {
+      skipped.push(item);
     }
-    if (held.idBySeq.has(seq)) throw new SeqConflictError('seq-taken', seq);
-    held.seqById.set(id, seq);
-    held.idBySeq.set(seq, id);
-    fresh.push(item);
   }
-  return { fresh, duplicates };
+  return { stored, skipped };
 }
 
 /** What the effects of one batch gather while they are applied. */
@@ -125,10 +118,11 @@ export class SqliteEventRepository implements EventRepository {
   }
 
   private async ingestBatch(tx: Tx, kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome> {
-    // Duplicates are found by reading, never by catching a unique-key error: on PostgreSQL an error
-    // aborts the transaction, and with it every batch of the group.
-    const { fresh, duplicates } = sortOut(items, await this.heldEvents(tx, kioskId, items));
-    const stored = await this.insertEvents(tx, kioskId, fresh, receivedAt);
+    // The insert itself finds what the hub already holds: ON CONFLICT DO NOTHING skips it (never a
+    // unique-key error, which on PostgreSQL would abort the whole group's transaction), RETURNING names
+    // what was stored, and only the skipped events are read back, to tell a re-send from a corrupt outbox.
+    const { stored, skipped } = splitByInsert(items, await this.insertEvents(tx, kioskId, items, receivedAt));
+    if (skipped.length > 0) await this.refuseConflicts(tx, kioskId, skipped);
     const applied: Applied = { kinds: new Set(), cash: [], completedCommands: [], auditEntries: [] };
     for (const item of stored) {
       for (const effect of item.effects) {
@@ -140,7 +134,7 @@ export class SqliteEventRepository implements EventRepository {
     const { ackedThroughSeq, nextHeldSeq } = await this.advanceAckedThrough(tx, kioskId);
     return {
       stored: stored.length,
-      duplicates: duplicates + fresh.length - stored.length,
+      duplicates: skipped.length,
       ackedThroughSeq,
       nextHeldSeq,
       appliedEffects: applied.kinds,
@@ -149,32 +143,14 @@ export class SqliteEventRepository implements EventRepository {
     };
   }
 
-  /** The kiosk's events that share an id or a seq with the batch (one read per chunk). */
-  private async heldEvents(tx: Tx, kioskId: string, items: readonly IngestItem[]): Promise<HeldEvents> {
-    const held: HeldEvents = { seqById: new Map(), idBySeq: new Map() };
-    for (const chunk of chunked(items, ROWS_PER_STATEMENT)) {
-      const rows = await tx
-        .selectFrom('events')
-        .select(['event_id', 'seq'])
-        .where('kiosk_id', '=', kioskId)
-        .where((eb) => eb.or([eb('event_id', 'in', chunk.map(({ event }) => event.id)), eb('seq', 'in', chunk.map(({ event }) => event.seq))]))
-        .execute();
-      for (const row of rows) {
-        held.seqById.set(row.event_id, row.seq);
-        held.idBySeq.set(row.seq, row.event_id);
-      }
-    }
-    return held;
-  }
-
   /**
-   * Inserts the new events in few statements and returns those it stored. An event another hub process
-   * committed since the read (PostgreSQL) is skipped by `ON CONFLICT DO NOTHING` and sorted out again:
-   * a duplicate if it is the same event, else the batch is refused.
+   * Inserts the batch in few statements; returns the (seq, id) keys of the rows it stored. A row whose
+   * id or seq the kiosk's log holds (committed, by this batch, or by another hub process, whose commit
+   * PostgreSQL waits for) is skipped.
    */
-  private async insertEvents(tx: Tx, kioskId: string, fresh: readonly IngestItem[], receivedAt: string): Promise<IngestItem[]> {
+  private async insertEvents(tx: Tx, kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<Set<string>> {
     const inserted = new Set<string>();
-    for (const chunk of chunked(fresh, ROWS_PER_STATEMENT)) {
+    for (const chunk of chunked(items, ROWS_PER_STATEMENT)) {
       const rows: Insertable<EventsTable>[] = chunk.map(({ event }) => ({
         kiosk_id: kioskId,
         event_id: event.id,
@@ -188,16 +164,34 @@ export class SqliteEventRepository implements EventRepository {
         .insertInto('events')
         .values(rows)
         .onConflict((c) => c.doNothing())
-        .returning('event_id')
+        .returning(['event_id', 'seq'])
         .execute();
-      for (const { event_id } of returned) inserted.add(event_id);
+      for (const row of returned) inserted.add(keyOf(row.event_id, row.seq));
     }
-    if (inserted.size === fresh.length) return [...fresh];
-    const raced = fresh.filter(({ event }) => !inserted.has(event.id));
-    const { fresh: stillNew } = sortOut(raced, await this.heldEvents(tx, kioskId, raced));
-    // Skipped yet not held: cannot happen (a conflict means a row is there); refuse rather than ack it.
-    if (stillNew.length > 0) throw new SeqConflictError('seq-taken', stillNew[0]!.event.seq);
-    return fresh.filter(({ event }) => inserted.has(event.id));
+    return inserted;
+  }
+
+  /**
+   * A skipped event is a duplicate when the log holds its id under its seq. Otherwise the outbox is
+   * corrupt and the whole batch is refused (the first such event, in batch order, is named): its id is
+   * held under another seq, or (id not held) its seq belongs to another event.
+   */
+  private async refuseConflicts(tx: Tx, kioskId: string, skipped: readonly IngestItem[]): Promise<void> {
+    const seqById = new Map<string, number>();
+    for (const chunk of chunked(skipped, ROWS_PER_STATEMENT)) {
+      const rows = await tx
+        .selectFrom('events')
+        .select(['event_id', 'seq'])
+        .where('kiosk_id', '=', kioskId)
+        .where('event_id', 'in', chunk.map(({ event }) => event.id))
+        .execute();
+      for (const row of rows) seqById.set(row.event_id, row.seq);
+    }
+    for (const { event } of skipped) {
+      const heldSeq = seqById.get(event.id);
+      if (heldSeq === undefined) throw new SeqConflictError('seq-taken', event.seq);
+      if (heldSeq !== event.seq) throw new SeqConflictError('id-under-other-seq', event.seq);
+    }
   }
 
   /** Applies one effect of a newly stored event; a completed command is audited here, in its transaction. */
@@ -264,30 +258,32 @@ export class SqliteEventRepository implements EventRepository {
   }
 
   /**
-   * Walks from the kiosk's acked-through seq over the seqs it holds without a hole (a page of seqs per
-   * read), and records the new value. It only ever rises, whatever another hub process wrote meanwhile.
+   * Walks from the kiosk's acked-through seq over the seqs it holds without a hole, and records the new
+   * value (which only ever rises, whatever another hub process wrote meanwhile). The first page of seqs
+   * comes with the stored value in one read; a kiosk catching up on more than a page reads more.
    */
   private async advanceAckedThrough(tx: Tx, kioskId: string): Promise<{ ackedThroughSeq: number; nextHeldSeq: number | null }> {
-    const from = (await tx.selectFrom('kiosks').select('acked_through_seq').where('kiosk_id', '=', kioskId).executeTakeFirst())?.acked_through_seq ?? 0;
+    // Written with the `sql` tag: the query builder's join costs several times the statement itself here.
+    const { rows: first } = await sql<{ acked: number; seq: number | null }>`
+      SELECT k.acked_through_seq AS acked, e.seq AS seq
+      FROM kiosks AS k LEFT JOIN events AS e ON e.kiosk_id = k.kiosk_id AND e.seq > k.acked_through_seq
+      WHERE k.kiosk_id = ${kioskId}
+      ORDER BY e.seq
+      LIMIT ${SEQ_WALK_PAGE}`.execute(tx);
+    const from = first[0]?.acked ?? 0;
+    let page = first.flatMap(({ seq }) => (seq === null ? [] : [seq]));
     let acked = from;
     let nextHeldSeq: number | null = null;
     for (;;) {
-      const seqs = await tx
-        .selectFrom('events')
-        .select('seq')
-        .where('kiosk_id', '=', kioskId)
-        .where('seq', '>', acked)
-        .orderBy('seq')
-        .limit(SEQ_WALK_PAGE)
-        .execute();
-      const hole = seqs.findIndex(({ seq }, index) => seq !== acked + 1 + index);
+      const hole = page.findIndex((seq, index) => seq !== acked + 1 + index);
       if (hole >= 0) {
         acked += hole;
-        nextHeldSeq = seqs[hole]!.seq;
+        nextHeldSeq = page[hole] ?? null;
         break;
       }
-      acked += seqs.length;
-      if (seqs.length < SEQ_WALK_PAGE) break;
+      acked += page.length;
+      if (page.length < SEQ_WALK_PAGE) break;
+      page = await this.heldSeqsAbove(tx, kioskId, acked);
     }
     if (acked > from) {
       await tx
@@ -298,5 +294,10 @@ export class SqliteEventRepository implements EventRepository {
         .execute();
     }
     return { ackedThroughSeq: acked, nextHeldSeq };
+  }
+
+  private async heldSeqsAbove(tx: Tx, kioskId: string, seq: number): Promise<number[]> {
+    const rows = await tx.selectFrom('events').select('seq').where('kiosk_id', '=', kioskId).where('seq', '>', seq).orderBy('seq').limit(SEQ_WALK_PAGE).execute();
+    return rows.map((row) => row.seq);
   }
 }
