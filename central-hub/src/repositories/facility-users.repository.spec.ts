@@ -22,12 +22,18 @@ describe('FacilityUsersRepository', () => {
 
   /** A wrong PIN as the service handles it: the attempt counted first, the lock decided after the check. */
   const wrongPin = async (userNumber: string): Promise<boolean> => {
-    const begun = await users.transitionPin(userNumber, (state) => {
-      const step = beginPinAttempt(state, NOW, policy);
-      return { next: step.next, outcome: step.allowed };
+    const allowed = await users.transaction(async (tx) => {
+      const held = await users.holdPinState(userNumber, tx);
+      if (!held) return false;
+      const step = beginPinAttempt(held.pin, NOW, policy);
+      await users.writePinState(userNumber, step.next, tx);
+      return step.allowed;
     });
-    if (!begun) return false;
-    await users.transitionPin(userNumber, (state) => ({ next: afterWrongPin(state, NOW, policy), outcome: undefined }));
+    if (!allowed) return false;
+    await users.transaction(async (tx) => {
+      const held = await users.holdPinState(userNumber, tx);
+      if (held) await users.writePinState(userNumber, afterWrongPin(held.pin, NOW, policy), tx);
+    });
     return true;
   };
 
@@ -40,7 +46,7 @@ describe('FacilityUsersRepository', () => {
     await opened.close();
   });
 
-  it('creates a user once per number, and finds it', async () => {
+  it('creates a user once per number, finds it, and reads and writes its PIN attempt state', async () => {
     expect(await users.create(user('12345678'))).toEqual({ created: true, identityId: 'identity-12345678' });
     expect(await users.create(user('12345678', { newIdentityId: 'other' }))).toEqual({ created: false });
     expect(await users.findByNumber('12345678')).toMatchObject({
@@ -51,7 +57,14 @@ describe('FacilityUsersRepository', () => {
       certificateLinked: false,
     });
     expect(await users.findByNumber('87654321')).toBeUndefined();
-    expect(await users.transitionPin('87654321', () => ({ next: PIN_STATE_CLEAR, outcome: 'seen' }))).toBeUndefined();
+    expect(await users.transaction((tx) => users.holdPinState('87654321', tx))).toBeUndefined();
+    await users.transaction((tx) => users.writePinState('12345678', { failedAttempts: 3, lockedUntil: '2026-11-05T01:30:00.000Z' }, tx));
+    expect(await users.transaction((tx) => users.holdPinState('12345678', tx))).toEqual({
+      pin: { failedAttempts: 3, lockedUntil: '2026-11-05T01:30:00.000Z' },
+      expiresOn: '2029-11-04',
+    });
+    await users.transaction((tx) => users.writePinState('12345678', PIN_STATE_CLEAR, tx));
+    expect((await users.findByNumber('12345678'))?.pin).toEqual(PIN_STATE_CLEAR);
   });
 
   it('joins a new card to the identity its certificate is linked to, and merges identities when a certificate says so', async () => {

@@ -27,17 +27,16 @@ export interface NewFacilityUser {
   certificateFingerprint: string | null;
 }
 
+/** What a PIN check reads of a user inside its transaction. */
+export interface HeldPinState {
+  pin: PinAttemptState;
+  expiresOn: string;
+}
+
 export interface SessionRecord {
   userNumber: string;
   expiresAt: string;
 }
-
-/**
- * One step of the PIN-attempt state machine (domain/lottery/user-rules.ts): the next state from the
- * stored one, and what the caller learns. It must be pure: PostgreSQL may run the transaction that
- * calls it again after a race, so it can be called more than once per `transitionPin`.
- */
-export type PinStep<T> = (state: PinAttemptState) => { next: PinAttemptState; outcome: T };
 
 export interface FacilityUsersRepository {
   /** Creates the user (and its identity, or joins the identity its certificate is linked to). */
@@ -46,10 +45,19 @@ export interface FacilityUsersRepository {
   /** The user of `municipality` whose identity holds the certificate (the latest expiry if several). */
   findByCertificate(fingerprint: string, municipality: Municipality): Promise<FacilityUserRecord | undefined>;
   /**
-   * Reads the PIN attempt state, applies the pure `step` and writes the next state, in one transaction
-   * (concurrent attempts on one user are applied one after another); undefined for an unknown user.
+   * Runs `work` as one transaction: the calls given its `tx` commit or roll back together, so a
+   * decision the service takes between a read and a write (the PIN attempt state machine) holds when
+   * it commits; on PostgreSQL a transaction that raced another is run again from the start, so `work`
+   * must do nothing but repository calls and pure decisions.
    */
-  transitionPin<T>(userNumber: string, step: PinStep<T>): Promise<T | undefined>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The user's PIN attempt state (and registration expiry), holding the user's row for the rest of
+   * `tx`: a concurrent attempt on the same user waits for it, so no two start from the same count.
+   * Undefined for an unknown user.
+   */
+  holdPinState(userNumber: string, tx: Tx): Promise<HeldPinState | undefined>;
+  writePinState(userNumber: string, state: PinAttemptState, tx: Tx): Promise<void>;
   /** Links a certificate; if it belongs to another identity already, this user's identity is merged into it. */
   linkCertificate(userNumber: string, fingerprint: string, at: string): Promise<{ identityId: string; merged: boolean } | undefined>;
   renew(userNumber: string, expiresOn: string): Promise<boolean>;
@@ -154,29 +162,31 @@ export class SqliteFacilityUsersRepository implements FacilityUsersRepository {
     return row ? userFromRow(row) : undefined;
   }
 
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.store.transaction(work);
+  }
+
   /**
-   * The state is read by a write that changes nothing (UPDATE ... RETURNING), so the transaction holds
-   * the user's row from its first statement: a racing attempt waits for it (PostgreSQL then runs that
-   * one again, from the state this one wrote; on SQLite it is the next writer) and no two attempts
-   * start from the same count.
+   * Read by a write that changes nothing (UPDATE ... RETURNING), so the transaction holds the row
+   * from this statement on: a racing attempt waits for it (PostgreSQL then runs that one again, from
+   * the state this one wrote; on SQLite it is the next writer, even from another process).
    */
-  transitionPin<T>(userNumber: string, step: PinStep<T>): Promise<T | undefined> {
-    return this.store.transaction(async (tx) => {
-      const row = await tx
-        .updateTable('facility_users')
-        .set((eb) => ({ failed_pin_attempts: eb.ref('failed_pin_attempts') }))
-        .where('user_number', '=', userNumber)
-        .returning(['failed_pin_attempts', 'locked_until'])
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const { next, outcome } = step({ failedAttempts: row.failed_pin_attempts, lockedUntil: row.locked_until });
-      await tx
-        .updateTable('facility_users')
-        .set({ failed_pin_attempts: next.failedAttempts, locked_until: next.lockedUntil })
-        .where('user_number', '=', userNumber)
-        .execute();
-      return outcome;
-    });
+  async holdPinState(userNumber: string, tx: Tx): Promise<HeldPinState | undefined> {
+    const row = await tx
+      .updateTable('facility_users')
+      .set((eb) => ({ failed_pin_attempts: eb.ref('failed_pin_attempts') }))
+      .where('user_number', '=', userNumber)
+      .returning(['failed_pin_attempts', 'locked_until', 'expires_on'])
+      .executeTakeFirst();
+    return row ? { pin: { failedAttempts: row.failed_pin_attempts, lockedUntil: row.locked_until }, expiresOn: row.expires_on } : undefined;
+  }
+
+  async writePinState(userNumber: string, state: PinAttemptState, tx: Tx): Promise<void> {
+    await tx
+      .updateTable('facility_users')
+      .set({ failed_pin_attempts: state.failedAttempts, locked_until: state.lockedUntil })
+      .where('user_number', '=', userNumber)
+      .execute();
   }
 
   linkCertificate(userNumber: string, fingerprint: string, at: string): Promise<{ identityId: string; merged: boolean } | undefined> {

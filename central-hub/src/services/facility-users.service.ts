@@ -11,6 +11,7 @@ import {
   registrationExpired,
   registrationExpiry,
   userNumberFrom,
+  type PinAttemptState,
 } from '../domain/lottery/user-rules';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
@@ -120,7 +121,7 @@ export class FacilityUsersService {
     }
     const settings = await this.settingsOf(user.municipality);
     const now = this.clock.now();
-    const begun = await this.users.transitionPin(userNumber, (state) => {
+    const begun = await this.stepPin(userNumber, (state) => {
       const step = beginPinAttempt(state, now, settings.pin);
       return { next: step.next, outcome: step };
     });
@@ -131,7 +132,7 @@ export class FacilityUsersService {
     if (!(await verifyPin(pin, user.pinHash))) {
       // Read once, outside the step: the step is pure, and may run twice if the transaction is re-run.
       const checkedAt = this.clock.now();
-      const after = await this.users.transitionPin(userNumber, (state) => {
+      const after = await this.stepPin(userNumber, (state) => {
         const next = afterWrongPin(state, checkedAt, settings.pin);
         return { next, outcome: next };
       });
@@ -142,7 +143,7 @@ export class FacilityUsersService {
       this.log.info({ code: 'invalid_credentials' }, 'facility sign-in refused');
       throw new SignInRefusedException('invalid_credentials', 'user number or PIN is wrong', after ? attemptsLeft(after, settings.pin) : undefined);
     }
-    await this.users.transitionPin(userNumber, () => ({ next: PIN_STATE_CLEAR, outcome: undefined }));
+    await this.stepPin(userNumber, () => ({ next: PIN_STATE_CLEAR, outcome: undefined }));
     // Told only to someone who knew the PIN, so expiry does not reveal which numbers exist.
     if (registrationExpired(user.expiresOn, now)) {
       throw new SignInRefusedException('registration_expired', `the registration expired on ${user.expiresOn}; renew it at a counter`);
@@ -220,6 +221,21 @@ export class FacilityUsersService {
       expiresAt,
       user: { municipality: user.municipality, expiresOn: user.expiresOn, certificateLinked: user.certificateLinked },
     };
+  }
+
+  /**
+   * One step of the PIN attempt state machine (user-rules.ts) in one transaction: the stored state
+   * read with the user's row held, the pure `step`, its next state written. Undefined for an unknown
+   * user. `step` must be pure: PostgreSQL may run the transaction again after a race.
+   */
+  private stepPin<T>(userNumber: string, step: (state: PinAttemptState) => { next: PinAttemptState; outcome: T }): Promise<T | undefined> {
+    return this.users.transaction(async (tx) => {
+      const held = await this.users.holdPinState(userNumber, tx);
+      if (!held) return undefined;
+      const { next, outcome } = step(held.pin);
+      await this.users.writePinState(userNumber, next, tx);
+      return outcome;
+    });
   }
 
   private async settingsOf(municipality: Municipality): Promise<LotterySettings> {

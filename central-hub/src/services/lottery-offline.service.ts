@@ -3,16 +3,23 @@ import type { OfflineEntryKey, ProvisionalEntryView } from '@kiosk/protocols';
 import { checkEntryRules, checkEntryWindow } from '../domain/lottery/entry-rules';
 import { openSealedPin } from '../domain/lottery/offline-seal';
 import { verifyPin } from '../domain/lottery/pin-hash';
-import { judgeProvisional } from '../domain/lottery/provisional-rules';
+import { judgeProvisional, type ProvisionalFacts, type ProvisionalVerdict } from '../domain/lottery/provisional-rules';
 import { defaultLotterySettings } from '../domain/lottery/settings';
 import { LOGGER, type Logger } from '../logger';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, type FacilityUsersRepository } from '../repositories/facility-users.repository';
 import { DemoLotteryClock, LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
-import { LOTTERY_OFFLINE_REPOSITORY, type LotteryOfflineRepository, type ProvisionalRecord } from '../repositories/lottery-offline.repository';
+import {
+  LOTTERY_OFFLINE_REPOSITORY,
+  type ClientEntryHolder,
+  type LotteryOfflineRepository,
+  type ProvisionalKey,
+  type ProvisionalRecord,
+} from '../repositories/lottery-offline.repository';
 import { OFFLINE_ENTRY_KEY, type OfflineEntryKeys } from '../repositories/lottery-offline-key.repository';
-import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
+import { LOTTERY_REPOSITORY, type LotteryRepository, type NewEntry } from '../repositories/lottery.repository';
 import { RANDOM, type Random } from '../repositories/random.repository';
+import type { Tx } from '../storage/hub-store';
 import type { FacilityPrincipal } from './facility-users.service';
 import { newEntryNumber } from './lottery.service';
 
@@ -136,49 +143,86 @@ export class LotteryOfflineService {
 
     for (let attempt = 0; attempt < 10; attempt++) {
       const now = this.clock.now();
-      const entryId = this.random.uuidv7(now);
-      let verdictSeen: ReturnType<typeof judgeProvisional> | undefined;
-      const outcome = await this.offline.decide(
-        key,
-        {
-          entryId,
-          entryNumber: newEntryNumber(this.random),
-          clientEntryId: record.clientEntryId,
-          roundId: record.roundId,
-          userNumber: record.userNumber,
-          firstSlotId: record.firstSlotId,
-          secondSlotId: record.secondSlotId,
-          channel: 'offline',
-          kioskId: record.kioskId,
-          occurredAt: occurredAt.toISOString(),
-          acceptedAt: now.toISOString(),
-        },
-        (state) => {
-          verdictSeen = judgeProvisional({
+      const entry: NewEntry = {
+        entryId: this.random.uuidv7(now),
+        entryNumber: newEntryNumber(this.random),
+        clientEntryId: record.clientEntryId,
+        roundId: record.roundId,
+        userNumber: record.userNumber,
+        firstSlotId: record.firstSlotId,
+        secondSlotId: record.secondSlotId,
+        channel: 'offline',
+        kioskId: record.kioskId,
+        occurredAt: occurredAt.toISOString(),
+        acceptedAt: now.toISOString(),
+      };
+      let verdict: ProvisionalVerdict | null;
+      try {
+        // Claim, reads, the pure verdict and its writes in one transaction: the entry is judged once,
+        // and the PIN attempt state it counts is the one it read.
+        verdict = await this.offline.transaction(async (tx) => {
+          if (!(await this.offline.claimPending(key, tx))) return null;
+          const held = await this.users.holdPinState(record.userNumber, tx);
+          const holder = await this.offline.entryWithClientId(record.clientEntryId, tx);
+          const existingChoices = choiceOk ? await this.lottery.activeChoices(record.roundId, record.userNumber, tx) : [];
+          const v = judgeProvisional({
             sealOpened: opened.ok,
-            user: state.user,
+            user: held ?? null,
             pinMatches,
             policy,
             now,
             occurredAt,
             choiceProblem,
             windowProblem,
-            clientEntry: state.clientEntry,
-            sessionPin: state.sessionPin,
-            entryRules: () =>
-              choiceOk && first && second !== undefined ? checkEntryRules(state.existingChoices, { first, second }, round.caps) : null,
+            clientEntry: clientEntryOf(holder, record),
+            sessionPin: record.offlineSessionId === null ? null : await this.offline.sessionPin(record.userNumber, record.offlineSessionId, tx),
+            entryRules: () => (choiceOk && first && second !== undefined ? checkEntryRules(existingChoices, { first, second }, round.caps) : null),
           });
-          return verdictSeen;
-        },
-        now.toISOString(),
-      );
-      if (outcome === 'entry-number-taken') continue;
-      if (outcome === 'already-decided' || !verdictSeen) return 0;
-      const v: ReturnType<typeof judgeProvisional> = verdictSeen;
-      if (v.outcome === 'reject') this.log.info({ kioskId: record.kioskId, roundId: record.roundId, reason: v.reason }, 'offline lottery entry rejected');
-      else this.log.info({ kioskId: record.kioskId, roundId: record.roundId, entryId: v.outcome === 'accept' ? entryId : v.entryId }, 'offline lottery entry accepted');
+          await this.record(key, record, v, entry, held !== undefined, now.toISOString(), tx);
+          return v;
+        });
+      } catch (error) {
+        if (error instanceof EntryNumberTaken) continue;
+        throw error;
+      }
+      if (!verdict) return 0;
+      if (verdict.outcome === 'reject') this.log.info({ kioskId: record.kioskId, roundId: record.roundId, reason: verdict.reason }, 'offline lottery entry rejected');
+      else this.log.info({ kioskId: record.kioskId, roundId: record.roundId, entryId: verdict.outcome === 'accept' ? entry.entryId : verdict.entryId }, 'offline lottery entry accepted');
       return 1;
     }
     throw new Error('could not allocate an entry number');
   }
+
+  /** Writes a verdict inside the judging transaction; a taken entry number rolls it all back (PIN state too). */
+  private async record(key: ProvisionalKey, record: ProvisionalRecord, v: ProvisionalVerdict, entry: NewEntry, userKnown: boolean, at: string, tx: Tx): Promise<void> {
+    if (v.pinChecked && record.offlineSessionId !== null) await this.offline.recordSessionPin(key, v.pinChecked, tx);
+    if (v.pinNext && userKnown) await this.users.writePinState(record.userNumber, v.pinNext, tx);
+    switch (v.outcome) {
+      case 'accept': {
+        // The client entry id was read free in this same transaction, so only the random number (or id) can be taken.
+        const inserted = await this.lottery.insertEntry(entry, tx);
+        if (!inserted.ok) throw new EntryNumberTaken();
+        await this.offline.markAccepted(key, entry.entryId, at, tx);
+        return;
+      }
+      case 'same-entry':
+        await this.offline.markAccepted(key, v.entryId, at, tx);
+        return;
+      case 'reject':
+        await this.offline.markRejected(key, { reason: v.reason, message: v.message }, at, tx);
+        return;
+    }
+  }
+}
+
+/** Thrown inside the judging transaction to roll it back when the entry's random number was taken. */
+class EntryNumberTaken extends Error {
+  override readonly name = 'EntryNumberTaken';
+}
+
+/** What the entry's client id already names: nothing, this very entry (delivered again), or another one. */
+function clientEntryOf(holder: ClientEntryHolder | undefined, record: ProvisionalRecord): ProvisionalFacts['clientEntry'] {
+  if (!holder) return { kind: 'new' };
+  const same = holder.userNumber === record.userNumber && holder.firstSlotId === record.firstSlotId && holder.secondSlotId === record.secondSlotId;
+  return same ? { kind: 'same', entryId: holder.entryId } : { kind: 'other' };
 }
