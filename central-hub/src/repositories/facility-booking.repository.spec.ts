@@ -2,11 +2,12 @@ import { liveBookings, seedEntry, seedRound, seedSlot, seedUser } from '../../te
 import { openTestStore } from '../../test/support/test-store';
 import { SqliteFacilityBookingRepository, type NewFirstComeBooking } from './facility-booking.repository';
 
-/** First-come booking against a real store on this run's engine: the slot goes to exactly one booking. */
+/** The booking repository's reads and writes against a real store on this run's engine. */
 describe('FacilityBookingRepository', () => {
   const SLOT = 'toyonaka-nobata-tennis-c1@2026-12-05T0900';
+  const OTHER_SLOT = 'toyonaka-nobata-tennis-c1@2026-12-05T1100';
   const NOW = '2026-11-20T03:00:00.000Z';
-  const users = Array.from({ length: 8 }, (_, i) => `1000000${i}`);
+  const users = ['10000000', '10000001', '10000002'];
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let bookings: SqliteFacilityBookingRepository;
 
@@ -18,15 +19,16 @@ describe('FacilityBookingRepository', () => {
     userNumber: users[i % users.length] ?? '10000000',
     feeYen: 1200,
     createdAt: NOW,
-    promotionBookingId: `promotion-${i}`,
     ...overrides,
   });
+  const insert = (b: NewFirstComeBooking) => bookings.transaction((tx) => bookings.insertFirstCome(b, tx));
 
   beforeEach(async () => {
     opened = await openTestStore();
     const { db } = opened.store;
     await seedRound(db, { confirmClosesAt: '2026-10-20T15:00:00.000Z', firstComeOpensAt: '2026-10-21T03:00:00.000Z' });
     await seedSlot(db, SLOT);
+    await seedSlot(db, OTHER_SLOT, '2026-12-05', '11:00', '13:00');
     for (const user of users) await seedUser(db, user);
     bookings = new SqliteFacilityBookingRepository(opened.store);
   });
@@ -35,42 +37,42 @@ describe('FacilityBookingRepository', () => {
     await opened.close();
   });
 
-  it('of 8 concurrent first-come bookings of one slot, exactly one wins and the others hear slot-taken', async () => {
-    const outcomes = await Promise.all(users.map((_, i) => bookings.createFirstCome(booking(i))));
-    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
-    expect(outcomes.filter((outcome) => !outcome.ok)).toEqual(Array.from({ length: 7 }, () => ({ ok: false, conflict: 'slot-taken' })));
+  it('inserts a first-come booking, or tells which key keeps it out (client booking id first, then number, then slot)', async () => {
+    expect(await insert(booking(0))).toEqual({ ok: true });
+    expect(await insert(booking(1, { clientBookingId: 'client-0' }))).toEqual({ ok: false, conflict: 'client-booking-id' });
+    expect(await insert(booking(1, { slotId: OTHER_SLOT, bookingNumber: booking(0).bookingNumber }))).toEqual({ ok: false, conflict: 'booking-number' });
+    expect(await insert(booking(1))).toEqual({ ok: false, conflict: 'slot-taken' });
+    expect(await insert(booking(1, { slotId: OTHER_SLOT }))).toEqual({ ok: true });
+    expect((await bookings.findBookingByClientId('client-1'))?.slotId).toBe(OTHER_SLOT);
     expect(await liveBookings(opened.store.db, SLOT)).toBe(1);
   });
 
-  it('tells a client booking id or a booking number already used apart from a taken slot', async () => {
-    await seedSlot(opened.store.db, 'toyonaka-nobata-tennis-c1@2026-12-05T1100', '2026-12-05', '11:00', '13:00');
-    expect(await bookings.createFirstCome(booking(0))).toEqual({ ok: true });
-    const elsewhere = { slotId: 'toyonaka-nobata-tennis-c1@2026-12-05T1100' };
-    expect(await bookings.createFirstCome(booking(1, { ...elsewhere, clientBookingId: 'client-0' }))).toEqual({ ok: false, conflict: 'client-booking-id' });
-    expect(await bookings.createFirstCome(booking(1, { ...elsewhere, bookingNumber: booking(0).bookingNumber }))).toEqual({ ok: false, conflict: 'booking-number' });
-    expect(await bookings.createFirstCome(booking(1, elsewhere))).toEqual({ ok: true });
-    expect((await bookings.findBookingByClientId('client-1'))?.slotId).toBe(elsewhere.slotId);
-  });
-
-  it('ends a lottery win whose deadline passed: the slot is released but held until noon the next day', async () => {
+  it('finds a slot\'s held lottery win and ends it: released, and the slot held until noon the next day when no alternate may take it', async () => {
     const { db } = opened.store;
-    await seedEntry(db, { entryId: 'entry-w', entryNumber: '1000000001', userNumber: users[7] ?? '', slotId: SLOT });
+    await seedEntry(db, { entryId: 'entry-w', entryNumber: '1000000001', userNumber: users[2] ?? '', slotId: SLOT });
     await db
       .insertInto('facility_bookings')
       .values({
-        booking_id: 'win', booking_number: '1000000001', client_booking_id: null, slot_id: SLOT, user_number: users[7] ?? '', source: 'lottery',
+        booking_id: 'win', booking_number: '1000000001', client_booking_id: null, slot_id: SLOT, user_number: users[2] ?? '', source: 'lottery',
         entry_id: 'entry-w', status: 'held', fee_yen: 1200, confirm_by: null, created_at: '2026-10-11T15:00:00.000Z', updated_at: '2026-10-11T15:00:00.000Z',
       })
       .execute();
-    // Nov 20 12:00 JST: the round's confirmation closed on Oct 21; the release job has not run.
-    expect(await bookings.createFirstCome(booking(0))).toEqual({ ok: false, conflict: 'held-until', until: '2026-11-21T03:00:00.000Z' });
+    const ended = await bookings.transaction(async (tx) => {
+      await bookings.holdSlot(SLOT, tx);
+      const held = await bookings.heldWinOf(SLOT, tx);
+      expect(held).toEqual({ bookingId: 'win', confirmBy: null, roundConfirmClosesAt: '2026-10-20T15:00:00.000Z' });
+      expect(await bookings.heldWinOf(OTHER_SLOT, tx)).toBeUndefined();
+      return bookings.endHeldWin({ bookingId: 'win', slotId: SLOT }, new Date(NOW), 'promotion-1', tx);
+    });
+    expect(ended).toEqual({ action: 'release', reason: 'no-alternate', firstComeFrom: new Date('2026-11-21T03:00:00.000Z') });
     expect((await bookings.findBooking('win'))?.status).toBe('released');
+    const slot = await db.selectFrom('facility_slots').select('first_come_from').where('slot_id', '=', SLOT).executeTakeFirstOrThrow();
+    expect(slot.first_come_from).toBe('2026-11-21T03:00:00.000Z');
     expect(await liveBookings(db, SLOT)).toBe(0);
-    expect(await bookings.createFirstCome(booking(0, { createdAt: '2026-11-21T03:00:00.000Z' }))).toEqual({ ok: true });
   });
 
   it('lists the bookings of every card of the identity and cancels a confirmed one once', async () => {
-    expect(await bookings.createFirstCome(booking(0))).toEqual({ ok: true });
+    expect(await insert(booking(0))).toEqual({ ok: true });
     expect((await bookings.listBookingsForIdentity(users[0] ?? '')).map((b) => b.bookingId)).toEqual(['booking-0']);
     expect(await bookings.listBookingsForIdentity(users[1] ?? '')).toEqual([]);
     expect(await bookings.cancel('booking-0', 0, NOW)).toBe(true);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { firstComeHeldUntil, holdHasExpired } from '../services/facility-booking.rules';
+import type { AfterWinEnded } from '../domain/lottery/alternates';
+import type { HeldWin } from '../services/facility-booking.rules';
 import type { HubDb, HubStore, Tx } from '../storage/hub-store';
-import { isUniqueViolation } from '../storage/storage-errors';
 import { DATABASE } from './database.repository';
 import type { BookingStatus } from './lottery.repository';
 import { endWin } from './lottery-alternates.sql';
@@ -33,27 +33,40 @@ export interface NewFirstComeBooking {
   userNumber: string;
   feeYen: number;
   createdAt: string;
-  /** Used only if ending an expired win here promotes an alternate (its held booking's id). */
-  promotionBookingId: string;
 }
 
-export type CreateBookingOutcome =
-  | { ok: true }
-  | { ok: false; conflict: 'slot-taken' | 'client-booking-id' | 'booking-number' }
-  /** The slot's win just ended and the slot is held until `until` before first-come booking. */
-  | { ok: false; conflict: 'held-until'; until: string };
+/** Which unique key kept a booking out. */
+export type BookingConflict = 'slot-taken' | 'client-booking-id' | 'booking-number';
+export type InsertBookingOutcome = { ok: true } | { ok: false; conflict: BookingConflict };
+
+/** A slot's held lottery win, with what decides when it stops holding the slot (facility-booking.rules.ts). */
+export interface HeldWinRecord extends HeldWin {
+  bookingId: string;
+}
 
 /**
  * Bookings. No double booking rests on the database, not on this code: a partial unique index allows
- * one live (held or confirmed) booking per slot, and the checks and the insert run in one transaction
- * that holds the slot's row (so concurrent bookings of one slot take turns, on either engine).
+ * one live (held or confirmed) booking per slot. A first-come booking is a unit of work the service
+ * runs (`transaction`): hold the slot's row, end its expired win if the rules say so, insert.
  */
 export interface FacilityBookingRepository {
   /**
-   * First-come: releases the slot's expired lottery hold (if the release job has not run yet), then
-   * inserts; `slot-taken` if the slot has a live booking.
+   * Runs `work` as one transaction; on PostgreSQL one that raced another is run again from the start,
+   * so `work` must do nothing but repository calls and pure decisions.
    */
-  createFirstCome(booking: NewFirstComeBooking): Promise<CreateBookingOutcome>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Holds the slot's row until `tx` ends: concurrent bookings of one slot take turns. */
+  holdSlot(slotId: string, tx: Tx): Promise<void>;
+  /** The slot's held lottery win, if any (whether or not its deadline has passed). */
+  heldWinOf(slotId: string, tx: Tx): Promise<HeldWinRecord | undefined>;
+  /**
+   * Releases the held win and passes its slot on as alternates.ts says (the next alternate's hold,
+   * or the slot held a while before first-come booking). `promotionBookingId`: the id of a promoted
+   * alternate's held booking.
+   */
+  endHeldWin(win: { bookingId: string; slotId: string }, now: Date, promotionBookingId: string, tx: Tx): Promise<AfterWinEnded | null>;
+  /** Inserts a confirmed first-come booking, or tells which unique key keeps it out. */
+  insertFirstCome(booking: NewFirstComeBooking, tx: Tx): Promise<InsertBookingOutcome>;
   findBooking(bookingId: string): Promise<BookingRecord | undefined>;
   findBookingByClientId(clientBookingId: string): Promise<BookingRecord | undefined>;
   /** Every booking of every card of the identity `userNumber` belongs to, newest first. */
@@ -102,22 +115,70 @@ function selectBookings(db: HubDb) {
   return db.selectFrom('facility_bookings as b').innerJoin('facility_users as u', 'u.user_number', 'b.user_number').selectAll('b').select('u.identity_id');
 }
 
-/** How often a booking is tried again after a unique key refused it (its checks then see what raced it). */
-const UNIQUE_RACE_RETRIES = 3;
-
 @Injectable()
 export class SqliteFacilityBookingRepository implements FacilityBookingRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  async createFirstCome(booking: NewFirstComeBooking): Promise<CreateBookingOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.store.transaction((tx) => bookFirstCome(tx, booking));
-      } catch (error) {
-        // Only a booking that committed after this one's checks can trip the index: run it again.
-        if (!isUniqueViolation(error) || attempt >= UNIQUE_RACE_RETRIES) throw error;
-      }
-    }
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.store.transaction(work);
+  }
+
+  /**
+   * A write that changes nothing: on PostgreSQL a concurrent booking of the same slot waits for this
+   * transaction and is then run again, seeing this booking; on SQLite it makes this transaction the
+   * writer from here on, so another process's booking waits (busy timeout) instead of failing on a
+   * read snapshot this one made stale.
+   */
+  async holdSlot(slotId: string, tx: Tx): Promise<void> {
+    await tx.updateTable('facility_slots').set((eb) => ({ first_come_from: eb.ref('first_come_from') })).where('slot_id', '=', slotId).execute();
+  }
+
+  async heldWinOf(slotId: string, tx: Tx): Promise<HeldWinRecord | undefined> {
+    const row = await tx
+      .selectFrom('facility_bookings as b')
+      .innerJoin('facility_slots as s', 's.slot_id', 'b.slot_id')
+      .innerJoin('lottery_rounds as r', 'r.round_id', 's.round_id')
+      .select(['b.booking_id', 'b.confirm_by', 'r.confirm_closes_at'])
+      .where('b.slot_id', '=', slotId)
+      .where('b.status', '=', 'held')
+      .where('b.source', '=', 'lottery')
+      .executeTakeFirst();
+    return row ? { bookingId: row.booking_id, confirmBy: row.confirm_by, roundConfirmClosesAt: row.confirm_closes_at } : undefined;
+  }
+
+  async endHeldWin(win: { bookingId: string; slotId: string }, now: Date, promotionBookingId: string, tx: Tx): Promise<AfterWinEnded | null> {
+    await tx.updateTable('facility_bookings').set({ status: 'released', updated_at: now.toISOString() }).where('booking_id', '=', win.bookingId).execute();
+    return endWin(tx, win.slotId, now, () => promotionBookingId);
+  }
+
+  /**
+   * A taken key inserts nothing (ON CONFLICT DO NOTHING, so the transaction goes on, on PostgreSQL
+   * too) and a read tells which. Racing a booking not yet visible to this transaction, PostgreSQL
+   * refuses it as a serialization failure instead, and the transaction is run again.
+   */
+  async insertFirstCome(b: NewFirstComeBooking, tx: Tx): Promise<InsertBookingOutcome> {
+    const inserted = await tx
+      .insertInto('facility_bookings')
+      .values({
+        booking_id: b.bookingId,
+        booking_number: b.bookingNumber,
+        client_booking_id: b.clientBookingId,
+        slot_id: b.slotId,
+        user_number: b.userNumber,
+        source: 'first-come',
+        entry_id: null,
+        status: 'confirmed',
+        fee_yen: b.feeYen,
+        created_at: b.createdAt,
+        updated_at: b.createdAt,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('booking_id')
+      .executeTakeFirst();
+    if (inserted) return { ok: true };
+    const conflict = await bookingConflict(tx, b);
+    if (!conflict) throw new Error(`booking ${b.bookingId} was refused by a key no visible booking holds`);
+    return { ok: false, conflict };
   }
 
   async findBooking(bookingId: string): Promise<BookingRecord | undefined> {
@@ -155,62 +216,8 @@ export class SqliteFacilityBookingRepository implements FacilityBookingRepositor
   }
 }
 
-/**
- * One first-come booking, inside its transaction. A win whose deadline passed but that the lottery
- * tick has not ended yet is ended here, the same way (domain/lottery/alternates.ts): its slot may go
- * to an alternate, or be held a little longer (facility-booking.rules.ts decides both).
- */
-async function bookFirstCome(tx: Tx, b: NewFirstComeBooking): Promise<CreateBookingOutcome> {
-  await holdSlot(tx, b.slotId);
-  const now = new Date(b.createdAt);
-  const held = await tx
-    .selectFrom('facility_bookings as b')
-    .innerJoin('facility_slots as s', 's.slot_id', 'b.slot_id')
-    .innerJoin('lottery_rounds as r', 'r.round_id', 's.round_id')
-    .select(['b.booking_id', 'b.confirm_by', 'r.confirm_closes_at'])
-    .where('b.slot_id', '=', b.slotId)
-    .where('b.status', '=', 'held')
-    .where('b.source', '=', 'lottery')
-    .executeTakeFirst();
-  if (held && holdHasExpired({ confirmBy: held.confirm_by, roundConfirmClosesAt: held.confirm_closes_at }, now)) {
-    await tx.updateTable('facility_bookings').set({ status: 'released', updated_at: b.createdAt }).where('booking_id', '=', held.booking_id).execute();
-    const until = firstComeHeldUntil(await endWin(tx, b.slotId, now, () => b.promotionBookingId), now);
-    // The release (and the slot's hold) commit with this answer: the win has ended either way.
-    if (until) return { ok: false, conflict: 'held-until', until: until.toISOString() };
-  }
-  const conflict = await bookingConflict(tx, b);
-  if (conflict) return { ok: false, conflict };
-  await tx
-    .insertInto('facility_bookings')
-    .values({
-      booking_id: b.bookingId,
-      booking_number: b.bookingNumber,
-      client_booking_id: b.clientBookingId,
-      slot_id: b.slotId,
-      user_number: b.userNumber,
-      source: 'first-come',
-      entry_id: null,
-      status: 'confirmed',
-      fee_yen: b.feeYen,
-      created_at: b.createdAt,
-      updated_at: b.createdAt,
-    })
-    .execute();
-  return { ok: true };
-}
-
-/**
- * Takes the slot's row first (a write that changes nothing): on PostgreSQL a concurrent booking of
- * the same slot waits for this transaction and is then run again, seeing this booking; on SQLite it
- * makes this transaction the writer from its first statement, so another process's booking waits
- * (busy timeout) instead of failing on a read snapshot this one made stale.
- */
-async function holdSlot(tx: Tx, slotId: string): Promise<void> {
-  await tx.updateTable('facility_slots').set((eb) => ({ first_come_from: eb.ref('first_come_from') })).where('slot_id', '=', slotId).execute();
-}
-
-/** What keeps this booking from being inserted, as the unique keys of facility_bookings would say it. */
-async function bookingConflict(tx: Tx, b: NewFirstComeBooking): Promise<'client-booking-id' | 'booking-number' | 'slot-taken' | null> {
+/** Which unique key of facility_bookings this booking collides with, in the order the service asks. */
+async function bookingConflict(tx: Tx, b: NewFirstComeBooking): Promise<BookingConflict | null> {
   const clashes = await tx
     .selectFrom('facility_bookings')
     .select(['client_booking_id', 'booking_number', 'slot_id', 'status'])

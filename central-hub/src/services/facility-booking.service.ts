@@ -6,13 +6,24 @@ import { toBookingView, toFacilityView } from '../dtos/lottery.dto';
 import { badRequest, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
-import { FACILITY_BOOKING_REPOSITORY, type BookingRecord, type FacilityBookingRepository } from '../repositories/facility-booking.repository';
+import {
+  FACILITY_BOOKING_REPOSITORY,
+  type BookingRecord,
+  type FacilityBookingRepository,
+  type InsertBookingOutcome,
+  type NewFirstComeBooking,
+} from '../repositories/facility-booking.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
 import type { RoundRecord, SlotInfo } from '../repositories/lottery.rows';
 import { RANDOM, type Random } from '../repositories/random.repository';
+import type { Tx } from '../storage/hub-store';
+import { firstComeHeldUntil, holdHasExpired } from './facility-booking.rules';
 import type { FacilityPrincipal } from './facility-users.service';
 import { refused } from './lottery.errors';
+
+/** A first-come booking's answer: booked, a key taken, or the slot's just-ended win holds it until `until`. */
+type FirstComeOutcome = InsertBookingOutcome | { ok: false; conflict: 'held-until'; until: string };
 
 /** The longest availability range one request may ask for. */
 export const MAX_AVAILABILITY_DAYS = 62;
@@ -89,20 +100,20 @@ export class FacilityBookingService {
       throw refused('outside_window', `this slot was released and opens for first-come booking at ${slot.firstComeFrom}`);
     }
     for (let attempt = 0; attempt < 10; attempt++) {
-      const bookingId = this.random.uuidv7(now);
-      const outcome = await this.bookings.createFirstCome({
-        bookingId,
+      const booking: NewFirstComeBooking = {
+        bookingId: this.random.uuidv7(now),
         bookingNumber: this.bookingNumber(),
         clientBookingId: request.clientBookingId,
         slotId: slot.slotId,
         userNumber: principal.userNumber,
         feeYen: slot.feeYen,
         createdAt: now.toISOString(),
-        promotionBookingId: this.random.uuidv7(now),
-      });
+      };
+      const promotionBookingId = this.random.uuidv7(now);
+      const outcome = await this.bookings.transaction((tx) => this.bookFirstCome(booking, promotionBookingId, now, tx));
       if (outcome.ok) {
-        this.log.info({ bookingId, slotId: slot.slotId }, 'facility slot booked');
-        return toBookingView(await this.mustBooking(bookingId));
+        this.log.info({ bookingId: booking.bookingId, slotId: slot.slotId }, 'facility slot booked');
+        return toBookingView(await this.mustBooking(booking.bookingId));
       }
       if (outcome.conflict === 'held-until') {
         throw refused('outside_window', `this slot was released and opens for first-come booking at ${outcome.until}`);
@@ -117,6 +128,24 @@ export class FacilityBookingService {
       }
     }
     throw new Error('could not allocate a booking number');
+  }
+
+  /**
+   * One first-come booking as one unit of work: the slot's row held (concurrent bookings of it take
+   * turns), a win whose deadline passed but that the lottery tick has not ended yet ended here the
+   * same way (its slot may go to an alternate, or be held a little longer), then the insert. Storage
+   * calls and pure rules only: PostgreSQL may run it again after a race.
+   */
+  private async bookFirstCome(booking: NewFirstComeBooking, promotionBookingId: string, now: Date, tx: Tx): Promise<FirstComeOutcome> {
+    await this.bookings.holdSlot(booking.slotId, tx);
+    const held = await this.bookings.heldWinOf(booking.slotId, tx);
+    if (held && holdHasExpired(held, now)) {
+      const ended = await this.bookings.endHeldWin({ bookingId: held.bookingId, slotId: booking.slotId }, now, promotionBookingId, tx);
+      const until = firstComeHeldUntil(ended, now);
+      // Committed with this answer: the win has ended either way.
+      if (until) return { ok: false, conflict: 'held-until', until: until.toISOString() };
+    }
+    return this.bookings.insertFirstCome(booking, tx);
   }
 
   /** What cancelling would cost now; shown to the person before they cancel. */
