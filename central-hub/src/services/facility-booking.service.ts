@@ -232,6 +232,6 @@ export class FacilityBookingService {
  * passed is no longer held, whether or not the release job has run.
  */
 function effectiveLive(live: LiveBooking, confirmBy: string | null, round: RoundRecord, now: Date): LiveBooking {
-  const deadline = confirmBy ? Date.parse(confirmBy) : round.timetable.confirmClosesAt.getTime();
-  return live === 'held' && now.getTime() >= deadline ? null : live;
+  const expired = holdHasExpired({ confirmBy, roundConfirmClosesAt: round.timetable.confirmClosesAt.toISOString() }, now);
+  return live === 'held' && expired ? null : live;
 }
