@@ -6,6 +6,15 @@ module.exports = {
   ...base,
   displayName: 'central-hub on PostgreSQL',
   setupFiles: [require.resolve('./test/support/postgres-engine.cjs')],
-  // Pure rules and the SQLite-only transitional pieces have nothing engine-specific to prove.
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/src/domain/', '\\.rules\\.spec\\.ts$'],
+  // What has nothing engine-specific to prove: pure rules, the SQLite file's own modes and migrations,
+  // tools that read a SQLite file, and the process tests that race hubs on one SQLite file.
+  testPathIgnorePatterns: [
+    ...base.testPathIgnorePatterns,
+    '/src/domain/',
+    '\\.rules\\.spec\\.ts$',
+    '/test/security/file-modes\\.spec\\.ts$',
+    '/src/repositories/maintenance-day-kiosk\\.migration\\.spec\\.ts$',
+    '/test/lottery/booking-race\\.spec\\.ts$',
+    '/test/storage/migrate-to-postgres\\.spec\\.ts$',
+  ],
 };

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The hub suite runs on both engines (issue 13): PostgreSQL on loopback, installed and started if needed.
+bash scripts/ensure-postgres.sh
 
 echo "== lint"
 npx eslint .

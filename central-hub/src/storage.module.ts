@@ -4,7 +4,7 @@ import { ALERT_REPOSITORY, SqliteAlertRepository } from './repositories/alert.re
 import { AUDIT_REPOSITORY, SqliteAuditRepository } from './repositories/audit.repository';
 import { CASH_RECONCILIATION_REPOSITORY, SqliteCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
 import { COMMAND_REPOSITORY, SqliteCommandRepository } from './repositories/command.repository';
-import { DATABASE, SqliteDatabase, legacySqlite } from './repositories/database.repository';
+import { DATABASE } from './repositories/database.repository';
 import type { DatabaseConfig } from './config';
 import type { HubStore } from './storage/hub-store';
 import { openHubStore } from './storage/open-hub-store';
@@ -56,19 +56,10 @@ export class StorageModule {
       module: StorageModule,
       providers: [
         { provide: DATABASE, useFactory: (log: Logger) => openHubStore(database, dataDir, log), inject: [LOGGER] },
-        {
-          provide: SqliteDatabase,
-          useFactory: (store: HubStore) => {
-            const legacy = legacySqlite(store);
-            if (!legacy) throw new Error('TRANSITIONAL: some repositories still need the SQLite store (issue 13)');
-            return legacy;
-          },
-          inject: [DATABASE],
-        },
         { provide: StoreCloser, useFactory: (store: HubStore) => new StoreCloser(store), inject: [DATABASE] },
         ...REPOSITORIES,
       ],
-      exports: [DATABASE, SqliteDatabase, ...REPOSITORIES.map((r) => r.provide)],
+      exports: [DATABASE, ...REPOSITORIES.map((r) => r.provide)],
     };
   }
 }

@@ -119,7 +119,7 @@ async function connect(url: string): Promise<pg.Client> {
 }
 
 /** A PostgreSQL database of its own for one hub, so test files run in parallel; `drop` removes it and any connection left to it. */
-export async function createTestPostgresDatabase(prefix = 'hub_system'): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestPostgresDatabase(prefix = 'hub_test'): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   await asAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(TEST_POSTGRES_ADMIN_URL);

@@ -60,7 +60,13 @@ interface Job {
   outcome?: { ok: true; value: unknown } | { ok: false; error: Error };
 }
 
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+/**
+ * Engine errors pass through as they are (their `code` is what storage-errors.ts reads); only a thrown
+ * non-object becomes an Error. (`instanceof Error` is not enough: a native module's error may come from
+ * another realm, e.g. under jest.)
+ */
+const asError = (error: unknown): Error =>
+  typeof error === 'object' && error !== null && 'message' in error ? (error as Error) : new Error(String(error));
 
 /** What differs between the engines around a group's transaction. */
 export interface GroupTransaction {

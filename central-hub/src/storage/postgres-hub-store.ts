@@ -41,6 +41,18 @@ function sslOptions(config: PostgresStoreConfig): pg.PoolConfig['ssl'] {
   return { rejectUnauthorized: true, ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}) };
 }
 
+/** The pool settings the hub uses for a configuration (shared with the tools that read its database). */
+export function postgresPoolOptions(config: PostgresStoreConfig, max = config.poolSize): pg.PoolConfig {
+  return {
+    connectionString: config.url,
+    max,
+    statement_timeout: config.statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+    ssl: sslOptions(config),
+    types: typeParsers,
+  };
+}
+
 /** Refusal to start, with what the operator needs to know (never the password in the URL). */
 export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
@@ -84,14 +96,7 @@ export class PostgresHubStore implements HubStore {
 
   /** Connects, checks the server answers, applies the migrations; refuses with a clear message otherwise. */
   static async open(config: PostgresStoreConfig): Promise<PostgresHubStore> {
-    const pool = new pg.Pool({
-      connectionString: config.url,
-      max: config.poolSize,
-      statement_timeout: config.statementTimeoutMs,
-      connectionTimeoutMillis: 10_000,
-      ssl: sslOptions(config),
-      types: typeParsers,
-    });
+    const pool = new pg.Pool(postgresPoolOptions(config));
     // An idle client losing its server must not crash the hub; the next query reports it.
     pool.on('error', () => undefined);
     let applied: number[];

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, migrateSqlite } from '../repositories/migrations';
 import type { HubSchema } from './hub-schema';
-import { GroupCommit, type Durability, type HubDb, type HubStore, type Tx } from './hub-store';
+import { GroupCommit, retryingSerialization, type Durability, type HubDb, type HubStore, type Tx } from './hub-store';
 
 export const HUB_DB_FILE = 'hub.sqlite';
 
@@ -59,9 +59,14 @@ export class SqliteHubStore implements HubStore {
     });
   }
 
+  /**
+   * In this process the one connection serializes transactions; another process writing the same file
+   * (an operator tool, a test's second hub) can still make a read-then-write transaction fail with
+   * SQLITE_BUSY_SNAPSHOT, and it is run again, as PostgreSQL's serialization failures are.
+   */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('database closed'));
-    return this.db.transaction().execute(work);
+    return retryingSerialization(() => this.db.transaction().execute(work));
   }
 
   within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -10,7 +10,9 @@ const SQLITE_CODES: Readonly<Record<string, StorageErrorKind>> = {
   SQLITE_CONSTRAINT_PRIMARYKEY: 'unique-violation',
   SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key-violation',
   SQLITE_CONSTRAINT_CHECK: 'check-violation',
+  // Another process holds the file's write lock, or wrote since this transaction's snapshot: run it again.
   SQLITE_BUSY: 'serialization-failure',
+  SQLITE_BUSY_SNAPSHOT: 'serialization-failure',
 };
 
 const POSTGRES_CODES: Readonly<Record<string, StorageErrorKind>> = {

@@ -15,7 +15,7 @@
  * the head and the rows are read from one snapshot, so rows appended meanwhile are not half seen.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -26,6 +26,7 @@ import { storedFromRow } from '../repositories/audit.sql';
 import { AuditChainWalk, type ChainVerdict } from '../services/audit-chain.rules';
 import type { HubSchema } from '../storage/hub-schema';
 import type { HubDb, Tx } from '../storage/hub-store';
+import { postgresPoolOptions } from '../storage/postgres-hub-store';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -63,21 +64,6 @@ export function sourceFrom(argv: readonly string[], env: Record<string, string |
   return { engine: 'sqlite', file: path.join(dataDirFrom(argv, env), HUB_DB_FILE) };
 }
 
-const INT8_OID = 20;
-
-/** BIGINT columns (seq) as numbers, as the hub reads them; a value beyond 2^53 is refused, not rounded. */
-function int8(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new Error(`database value ${text} does not fit a JavaScript number`);
-  return value;
-}
-
-function postgresSsl(source: Extract<AuditSource, { engine: 'postgres' }>): pg.PoolConfig['ssl'] {
-  if (source.ssl === 'disable') return false;
-  if (source.ssl === 'require') return { rejectUnauthorized: false };
-  return { rejectUnauthorized: true, ...(source.caFile ? { ca: readFileSync(source.caFile, 'utf8') } : {}) };
-}
-
 /** A query builder on the source that cannot write (read-only file; PostgreSQL transactions below are read-only). */
 function openReader(source: AuditSource): HubDb {
   if (source.engine === 'sqlite') {
@@ -85,14 +71,7 @@ function openReader(source: AuditSource): HubDb {
     const database = new BetterSqlite3(source.file, { readonly: true, fileMustExist: true });
     return new Kysely<HubSchema>({ dialect: new SqliteDialect({ database }) });
   }
-  const pool = new pg.Pool({
-    connectionString: source.url,
-    max: 1,
-    statement_timeout: source.statementTimeoutMs,
-    connectionTimeoutMillis: 10_000,
-    ssl: postgresSsl(source),
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? int8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
-  });
+  const pool = new pg.Pool(postgresPoolOptions(source, 1));
   return new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 /**
  * Ranked alternates on the real repositories: a declined or expired win passes its slot to the next
  * alternate in the published ranking, with a deadline of its own; when none is left the slot is
@@ -40,11 +41,9 @@ describe('ranked alternates', () => {
     world.clock.set(jst('2026-11-12 09:00'));
     await world.rounds.tick();
     world.clock.set(jst('2026-11-13 09:00'));
-    const ranks = world.database.db
-      .prepare<[string], { entry_id: string; user_number: string }>(
-        `SELECT k.entry_id, e.user_number FROM lottery_ranks k JOIN lottery_entries e ON e.entry_id = k.entry_id WHERE k.slot_id = ? ORDER BY k.position`,
-      )
-      .all(CONTESTED);
+    const { rows: ranks } = await sql<{ entry_id: string; user_number: string }>`
+      SELECT k.entry_id, e.user_number FROM lottery_ranks k JOIN lottery_entries e ON e.entry_id = k.entry_id
+      WHERE k.slot_id = ${CONTESTED} ORDER BY k.position`.execute(world.store.db);
     ranking = ranks.map((r) => ({ entryId: r.entry_id, person: people.find((p) => p.userNumber === r.user_number) as FacilityPrincipal }));
   });
   afterAll(() => world.close());
@@ -103,11 +102,8 @@ describe('ranked alternates', () => {
 
   it('a slot released after the round opened first-come stays held until 12:00 the next day', async () => {
     // LATE's drawn winner did not confirm: at the round close (the 21st, 00:00) it went to the alternate, until the end of the 24th.
-    const late = world.database.db
-      .prepare<[string], { status: string; confirm_by: string | null; entry_id: string }>(
-        `SELECT status, confirm_by, entry_id FROM facility_bookings WHERE slot_id = ? ORDER BY created_at`,
-      )
-      .all(LATE);
+    const { rows: late } = await sql<{ status: string; confirm_by: string | null; entry_id: string }>`
+      SELECT status, confirm_by, entry_id FROM facility_bookings WHERE slot_id = ${LATE} ORDER BY created_at`.execute(world.store.db);
     expect(late.map((b) => b.status)).toEqual(['released', 'held']);
     expect(late[1]?.confirm_by).toBe(jst('2026-11-25 00:00'));
     expect(await stateOf(LATE)).toBe('held');

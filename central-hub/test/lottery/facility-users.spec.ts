@@ -65,12 +65,12 @@ describe('facility users', () => {
 
   it('checks at most 5 PINs when guesses arrive all at once', async () => {
     const { userNumber } = await world.users.register({ municipality: '豊中市', pin: PIN });
-    const guesses = ['0001', '0002', '0003', '0004', '0005', '0006', '0007', PIN];
+    // Eight wrong guesses at once: whatever order the store serializes them in (PostgreSQL runs them
+    // truly concurrently), five are checked and the other three are refused unchecked.
+    const guesses = ['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008'];
     const outcomes = await Promise.all(guesses.map((pin) => refusal(world.users.signIn(userNumber, pin))));
-    // The right PIN was among the guesses, but only if it was among the first five checked could it
-    // pass; all eight were started before any finished, so the last three were refused unchecked.
     expect(outcomes.filter((e) => e?.code === 'account_locked').length).toBeGreaterThanOrEqual(3);
-    expect(outcomes.at(-1)?.code).toBe('account_locked');
+    expect(outcomes.filter((e) => e?.code !== 'account_locked').length).toBeLessThanOrEqual(5);
     expect(await refusal(world.users.signIn(userNumber, PIN))).toMatchObject({ code: 'account_locked' });
   });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -206,9 +207,8 @@ describe('facility lottery, end to end', () => {
       return { unitId, date: when.slice(0, 10), start, end: `${String(Number(when.slice(11, 13)) + 2).padStart(2, '0')}:${when.slice(13)}` };
     });
     expect(countBlocks(spans)).toBe(2);
-    const live = world.database.db
-      .prepare(`SELECT slot_id, count(*) AS n FROM facility_bookings WHERE status IN ('held', 'confirmed') GROUP BY slot_id HAVING n > 1`)
-      .all();
+    const { rows: live } = await sql`
+      SELECT slot_id, count(*) AS n FROM facility_bookings WHERE status IN ('held', 'confirmed') GROUP BY slot_id HAVING count(*) > 1`.execute(world.store.db);
     expect(live).toEqual([]);
     for (const person of Object.values(people)) {
       for (const entry of await world.lottery.listEntries(person.principal)) {
@@ -273,7 +273,8 @@ describe('facility lottery, end to end', () => {
     expect((await world.booking.quoteCancellation(people.bob.principal, bobs.bookingId)).chargeYen).toBe(1200);
     expect(await code(world.booking.cancel(people.bob.principal, bobs.bookingId, 0))).toBe('stale_quote');
     expect((await world.booking.cancel(people.bob.principal, bobs.bookingId, 1200)).status).toBe('cancelled');
-    expect(world.database.db.prepare('SELECT charge_yen FROM facility_bookings WHERE booking_id = ?').pluck().get(bobs.bookingId)).toBe(1200);
+    const charged = await world.store.db.selectFrom('facility_bookings').select('charge_yen').where('booking_id', '=', bobs.bookingId).executeTakeFirst();
+    expect(charged?.charge_yen).toBe(1200);
   });
 
   it('never logged a PIN or a user number', () => {

@@ -8,7 +8,8 @@ import { TOYONAKA_FACILITIES } from '../../src/domain/lottery/catalogue.toyonaka
 import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
 import type { Logger } from '../../src/logger';
 import type { Clock } from '../../src/repositories/clock.repository';
-import { SqliteDatabase } from '../../src/repositories/database.repository';
+import { SqliteHubStore } from '../../src/storage/sqlite-hub-store';
+import { TEST_ENGINE, openTestStore } from '../support/test-store';
 import { SqliteFacilityBookingRepository } from '../../src/repositories/facility-booking.repository';
 import { SqliteFacilityCatalogueRepository } from '../../src/repositories/facility-catalogue.repository';
 import { SqliteFacilityUsersRepository } from '../../src/repositories/facility-users.repository';
@@ -70,15 +71,9 @@ export function testOfflineKey(): OfflineEntryKeyPair {
   return offlineKey;
 }
 
-/** Opens the hub's real SQLite file in `dir`, migrated as the hub migrates it (the lottery schema included). */
-export function openLotteryDatabase(dir: string, log: Logger): SqliteDatabase {
-  return new SqliteDatabase(dir, log);
-}
-
 export interface LotteryWorld {
   dir: string;
-  /** The hub's SQLite file as the repositories see it (`store`) and as the specs read it (`database.db`). */
-  database: SqliteDatabase;
+  /** The hub's store on this run's engine (SQLite: the file in `dir`; PostgreSQL: a database of its own). */
   store: HubStore;
   clock: SettableClock;
   random: SeededRandom;
@@ -93,15 +88,22 @@ export interface LotteryWorld {
   close(): Promise<void>;
 }
 
-/** The lottery's services on real repositories over a real SQLite file in a fresh temporary directory. */
-export function lotteryWorld(start: string, options: { dir?: string; seed?: string } = {}): LotteryWorld {
+/** Opens the hub's store on this run's engine; on SQLite, the real file in `dir`, migrated as the hub migrates it. */
+async function openWorldStore(dir: string): Promise<{ store: HubStore; close(): Promise<void> }> {
+  if (TEST_ENGINE === 'postgres') return openTestStore();
+  const store = new SqliteHubStore(dir);
+  return { store, close: () => store.close() };
+}
+
+/** The lottery's services on real repositories over a real store (a SQLite file in a fresh temporary directory, or PostgreSQL). */
+export async function lotteryWorld(start: string, options: { dir?: string; seed?: string } = {}): Promise<LotteryWorld> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'hub-lottery-'));
   const logs = new LogCapture();
   const logger = pino({ level: 'debug' }, logs);
-  const database = openLotteryDatabase(dir, logger);
+  const opened = await openWorldStore(dir);
+  const { store } = opened;
   const clock = new SettableClock(start);
   const random = new SeededRandom(options.seed ?? 'lottery-test');
-  const { store } = database;
   const lotteryRepo = new SqliteLotteryRepository(store);
   const catalogue = new SqliteFacilityCatalogueRepository(store);
   const bookings = new SqliteFacilityBookingRepository(store);
@@ -116,7 +118,6 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
   let closed = false;
   return {
     dir,
-    database,
     store,
     clock,
     random,
@@ -131,14 +132,14 @@ export function lotteryWorld(start: string, options: { dir?: string; seed?: stri
     close: async () => {
       if (closed) return;
       closed = true;
-      await database.close();
+      await opened.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 export async function seededWorld(start: string, options: { dir?: string; seed?: string } = {}): Promise<LotteryWorld> {
-  const world = lotteryWorld(start, options);
+  const world = await lotteryWorld(start, options);
   await world.rounds.seedCatalogue(TOYONAKA_FACILITIES);
   await world.rounds.ensureRounds();
   return world;
