@@ -6,7 +6,6 @@ import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { TOYONAKA_FACILITIES } from '../../src/domain/lottery/catalogue.toyonaka';
 import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
-import type { Logger } from '../../src/logger';
 import type { Clock } from '../../src/repositories/clock.repository';
 import { SqliteHubStore } from '../../src/storage/sqlite-hub-store';
 import { TEST_ENGINE, openTestStore } from '../support/test-store';

@@ -12,7 +12,7 @@ export { HUB_TEST_ENGINE as TEST_ENGINE, TEST_POSTGRES_ADMIN_URL, createTestPost
 
 /** The hub configuration's database part for a test hub on this run's engine. */
 export async function testDatabaseConfig(): Promise<{ database: DatabaseConfig; drop(): Promise<void> }> {
-  if (TEST_ENGINE === 'sqlite') return { database: { engine: 'sqlite' }, drop: async () => undefined };
+  if (TEST_ENGINE === 'sqlite') return { database: { engine: 'sqlite' }, drop: () => Promise.resolve() };
   const created = await createTestPostgresDatabase();
   return {
     database: { engine: 'postgres', url: created.url, poolSize: 5, statementTimeoutMs: 30_000, ssl: 'disable', caFile: null },
