@@ -4,11 +4,11 @@ import { buildCatalogues, TOYONAKA, type MunicipalityProfile } from './domain/ce
 import { loadCertificateFacts } from './domain/certificates/facts';
 import { CertificatesAgentHandlers } from './gateways/certificates.handlers';
 import { LOGGER, type Logger } from './logger';
-import { CARD_AUTH_REPOSITORY, SqliteCardAuthRepository } from './repositories/card-auth.repository';
+import { CARD_AUTH_REPOSITORY, KyselyCardAuthRepository } from './repositories/card-auth.repository';
 import { DATABASE } from './repositories/database.repository';
-import { ISSUANCE_REPOSITORY, SqliteIssuanceRepository } from './repositories/issuance.repository';
-import { MAINTENANCE_DAY_REPOSITORY, SqliteMaintenanceDayRepository } from './repositories/maintenance-day.repository';
-import { RESIDENT_RECORDS, SqliteResidentRecords } from './repositories/resident-records.repository';
+import { ISSUANCE_REPOSITORY, KyselyIssuanceRepository } from './repositories/issuance.repository';
+import { MAINTENANCE_DAY_REPOSITORY, KyselyMaintenanceDayRepository } from './repositories/maintenance-day.repository';
+import { RESIDENT_RECORDS, KyselyResidentRecords } from './repositories/resident-records.repository';
 import { seedSyntheticResidents } from './repositories/resident-seed';
 import { FileTrustStore, TRUST_STORE, type TrustFiles, type TrustStore } from './repositories/trust-store.repository';
 import { CERTIFICATE_RENDERER, NOTO_SANS_CJK, PdfCertificateRenderer, type CertificateFonts } from './rendering/certificate-pdf';
@@ -72,10 +72,10 @@ export class CertificatesModule {
           },
         },
         { provide: TRUST_STORE, useFactory: (log: Logger) => new FileTrustStore(options.trust, log), inject: [LOGGER] },
-        { provide: RESIDENT_RECORDS, useClass: SqliteResidentRecords },
-        { provide: CARD_AUTH_REPOSITORY, useClass: SqliteCardAuthRepository },
-        { provide: ISSUANCE_REPOSITORY, useClass: SqliteIssuanceRepository },
-        { provide: MAINTENANCE_DAY_REPOSITORY, useClass: SqliteMaintenanceDayRepository },
+        { provide: RESIDENT_RECORDS, useClass: KyselyResidentRecords },
+        { provide: CARD_AUTH_REPOSITORY, useClass: KyselyCardAuthRepository },
+        { provide: ISSUANCE_REPOSITORY, useClass: KyselyIssuanceRepository },
+        { provide: MAINTENANCE_DAY_REPOSITORY, useClass: KyselyMaintenanceDayRepository },
         { provide: CERTIFICATE_RENDERER, useFactory: () => new PdfCertificateRenderer(options.fonts ?? NOTO_SANS_CJK) },
         {
           provide: SEED,

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { LotteryAgentHandlers } from './gateways/lottery.handlers';
 import { DATABASE } from './repositories/database.repository';
-import { FACILITY_BOOKING_REPOSITORY, SqliteFacilityBookingRepository } from './repositories/facility-booking.repository';
-import { FACILITY_CATALOGUE_REPOSITORY, SqliteFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
-import { FACILITY_USERS_REPOSITORY, SqliteFacilityUsersRepository } from './repositories/facility-users.repository';
+import { FACILITY_BOOKING_REPOSITORY, KyselyFacilityBookingRepository } from './repositories/facility-booking.repository';
+import { FACILITY_CATALOGUE_REPOSITORY, KyselyFacilityCatalogueRepository } from './repositories/facility-catalogue.repository';
+import { FACILITY_USERS_REPOSITORY, KyselyFacilityUsersRepository } from './repositories/facility-users.repository';
 import { HUB_CONFIG, type HubConfig } from './config';
 import { CLOCK, type Clock } from './repositories/clock.repository';
 import { DemoLotteryClock, LOTTERY_CLOCK } from './repositories/lottery-clock.repository';
-import { LOTTERY_OFFLINE_REPOSITORY, SqliteLotteryOfflineRepository } from './repositories/lottery-offline.repository';
+import { LOTTERY_OFFLINE_REPOSITORY, KyselyLotteryOfflineRepository } from './repositories/lottery-offline.repository';
 import { FileOfflineEntryKeys, OFFLINE_ENTRY_KEY } from './repositories/lottery-offline-key.repository';
-import { LOTTERY_REPOSITORY, SqliteLotteryRepository } from './repositories/lottery.repository';
+import { LOTTERY_REPOSITORY, KyselyLotteryRepository } from './repositories/lottery.repository';
 import { FacilityBookingService } from './services/facility-booking.service';
 import { FacilityUsersService } from './services/facility-users.service';
 import { LotteryCardSignInService } from './services/lottery-card-sign-in.service';
@@ -38,11 +38,11 @@ const lotteryServices = [
  */
 @Module({
   providers: [
-    { provide: LOTTERY_REPOSITORY, useClass: SqliteLotteryRepository },
-    { provide: FACILITY_CATALOGUE_REPOSITORY, useClass: SqliteFacilityCatalogueRepository },
-    { provide: FACILITY_BOOKING_REPOSITORY, useClass: SqliteFacilityBookingRepository },
-    { provide: FACILITY_USERS_REPOSITORY, useClass: SqliteFacilityUsersRepository },
-    { provide: LOTTERY_OFFLINE_REPOSITORY, useClass: SqliteLotteryOfflineRepository },
+    { provide: LOTTERY_REPOSITORY, useClass: KyselyLotteryRepository },
+    { provide: FACILITY_CATALOGUE_REPOSITORY, useClass: KyselyFacilityCatalogueRepository },
+    { provide: FACILITY_BOOKING_REPOSITORY, useClass: KyselyFacilityBookingRepository },
+    { provide: FACILITY_USERS_REPOSITORY, useClass: KyselyFacilityUsersRepository },
+    { provide: LOTTERY_OFFLINE_REPOSITORY, useClass: KyselyLotteryOfflineRepository },
     { provide: OFFLINE_ENTRY_KEY, useFactory: (config: HubConfig) => new FileOfflineEntryKeys(config.dataDir), inject: [HUB_CONFIG] },
     {
       provide: LOTTERY_CLOCK,

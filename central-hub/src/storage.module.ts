@@ -1,43 +1,43 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from './logger';
-import { ALERT_REPOSITORY, SqliteAlertRepository } from './repositories/alert.repository';
-import { AUDIT_REPOSITORY, SqliteAuditRepository } from './repositories/audit.repository';
-import { CASH_RECONCILIATION_REPOSITORY, SqliteCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
-import { COMMAND_REPOSITORY, SqliteCommandRepository } from './repositories/command.repository';
+import { ALERT_REPOSITORY, KyselyAlertRepository } from './repositories/alert.repository';
+import { AUDIT_REPOSITORY, KyselyAuditRepository } from './repositories/audit.repository';
+import { CASH_RECONCILIATION_REPOSITORY, KyselyCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
+import { COMMAND_REPOSITORY, KyselyCommandRepository } from './repositories/command.repository';
 import { DATABASE } from './repositories/database.repository';
 import type { DatabaseConfig } from './config';
 import type { HubStore } from './storage/hub-store';
 import { openHubStore } from './storage/open-hub-store';
-import { ENROLMENT_REPOSITORY, SqliteEnrolmentRepository } from './repositories/enrolment.repository';
-import { EVENT_REPOSITORY, SqliteEventRepository } from './repositories/event.repository';
-import { KIOSK_REPOSITORY, SqliteKioskRepository } from './repositories/kiosk.repository';
-import { LOGIN_THROTTLE_REPOSITORY, SqliteLoginThrottleRepository } from './repositories/login-throttle.repository';
-import { NONCE_REPOSITORY, SqliteNonceRepository } from './repositories/nonce.repository';
-import { SESSION_REPOSITORY, SqliteSessionRepository } from './repositories/session.repository';
-import { STATUS_REPOSITORY, SqliteStatusRepository } from './repositories/status.repository';
-import { SqliteTelemetryRepository, TELEMETRY_REPOSITORY } from './repositories/telemetry.repository';
-import { SqliteUserRepository, USER_REPOSITORY } from './repositories/user.repository';
-import { LOG_UPLOAD_REPOSITORY, SqliteLogUploadRepository } from './repositories/log-upload.repository';
+import { ENROLMENT_REPOSITORY, KyselyEnrolmentRepository } from './repositories/enrolment.repository';
+import { EVENT_REPOSITORY, KyselyEventRepository } from './repositories/event.repository';
+import { KIOSK_REPOSITORY, KyselyKioskRepository } from './repositories/kiosk.repository';
+import { LOGIN_THROTTLE_REPOSITORY, KyselyLoginThrottleRepository } from './repositories/login-throttle.repository';
+import { NONCE_REPOSITORY, KyselyNonceRepository } from './repositories/nonce.repository';
+import { SESSION_REPOSITORY, KyselySessionRepository } from './repositories/session.repository';
+import { STATUS_REPOSITORY, KyselyStatusRepository } from './repositories/status.repository';
+import { KyselyTelemetryRepository, TELEMETRY_REPOSITORY } from './repositories/telemetry.repository';
+import { KyselyUserRepository, USER_REPOSITORY } from './repositories/user.repository';
+import { LOG_UPLOAD_REPOSITORY, KyselyLogUploadRepository } from './repositories/log-upload.repository';
 
 /**
  * Storage: the `HubStore` the configuration names (embedded SQLite or PostgreSQL, issue 13) and each
  * repository interface bound to its implementation, written once against the store.
  */
 const REPOSITORIES = [
-  { provide: KIOSK_REPOSITORY, useClass: SqliteKioskRepository },
-  { provide: EVENT_REPOSITORY, useClass: SqliteEventRepository },
-  { provide: ENROLMENT_REPOSITORY, useClass: SqliteEnrolmentRepository },
-  { provide: NONCE_REPOSITORY, useClass: SqliteNonceRepository },
-  { provide: COMMAND_REPOSITORY, useClass: SqliteCommandRepository },
-  { provide: STATUS_REPOSITORY, useClass: SqliteStatusRepository },
-  { provide: TELEMETRY_REPOSITORY, useClass: SqliteTelemetryRepository },
-  { provide: ALERT_REPOSITORY, useClass: SqliteAlertRepository },
-  { provide: USER_REPOSITORY, useClass: SqliteUserRepository },
-  { provide: SESSION_REPOSITORY, useClass: SqliteSessionRepository },
-  { provide: LOGIN_THROTTLE_REPOSITORY, useClass: SqliteLoginThrottleRepository },
-  { provide: AUDIT_REPOSITORY, useClass: SqliteAuditRepository },
-  { provide: LOG_UPLOAD_REPOSITORY, useClass: SqliteLogUploadRepository },
-  { provide: CASH_RECONCILIATION_REPOSITORY, useClass: SqliteCashReconciliationRepository },
+  { provide: KIOSK_REPOSITORY, useClass: KyselyKioskRepository },
+  { provide: EVENT_REPOSITORY, useClass: KyselyEventRepository },
+  { provide: ENROLMENT_REPOSITORY, useClass: KyselyEnrolmentRepository },
+  { provide: NONCE_REPOSITORY, useClass: KyselyNonceRepository },
+  { provide: COMMAND_REPOSITORY, useClass: KyselyCommandRepository },
+  { provide: STATUS_REPOSITORY, useClass: KyselyStatusRepository },
+  { provide: TELEMETRY_REPOSITORY, useClass: KyselyTelemetryRepository },
+  { provide: ALERT_REPOSITORY, useClass: KyselyAlertRepository },
+  { provide: USER_REPOSITORY, useClass: KyselyUserRepository },
+  { provide: SESSION_REPOSITORY, useClass: KyselySessionRepository },
+  { provide: LOGIN_THROTTLE_REPOSITORY, useClass: KyselyLoginThrottleRepository },
+  { provide: AUDIT_REPOSITORY, useClass: KyselyAuditRepository },
+  { provide: LOG_UPLOAD_REPOSITORY, useClass: KyselyLogUploadRepository },
+  { provide: CASH_RECONCILIATION_REPOSITORY, useClass: KyselyCashReconciliationRepository },
 ];
 
 /** Closes the store after the HTTP and socket servers closed, so no request is cut mid-write. */

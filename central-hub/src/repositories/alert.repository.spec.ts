@@ -2,16 +2,16 @@ import { openTestStore } from '../../test/support/test-store';
 import { verifyAuditChain } from '../services/audit-chain.rules';
 import type { HubStore } from '../storage/hub-store';
 import { isUniqueViolation } from '../storage/storage-errors';
-import { SqliteAlertRepository, type NewAlert } from './alert.repository';
-import { SqliteAuditRepository } from './audit.repository';
+import { KyselyAlertRepository, type NewAlert } from './alert.repository';
+import { KyselyAuditRepository } from './audit.repository';
 import { storedFromRow, type AuditDraft, type AuditRow } from './audit.sql';
-import { SqliteEnrolmentRepository } from './enrolment.repository';
+import { KyselyEnrolmentRepository } from './enrolment.repository';
 
 /** Alerts and the audit trail against a real store (the run's engine): the lifecycle's SQL and the invariants the schema holds. */
-describe('SqliteAlertRepository and SqliteAuditRepository', () => {
+describe('KyselyAlertRepository and KyselyAuditRepository', () => {
   let opened: { store: HubStore; close(): Promise<void> };
-  let alerts: SqliteAlertRepository;
-  let audit: SqliteAuditRepository;
+  let alerts: KyselyAlertRepository;
+  let audit: KyselyAuditRepository;
   const kioskId = 'kiosk-abcd1234';
   const paperOut = (alertId: string): NewAlert => ({ alertId, kioskId, key: 'paper-out:p1', kind: 'paper-out', severity: 'critical', deviceId: 'p1', message: 'm' });
   const draft = (action: AuditDraft['action']): AuditDraft => ({
@@ -29,9 +29,9 @@ describe('SqliteAlertRepository and SqliteAuditRepository', () => {
 
   beforeEach(async () => {
     opened = await openTestStore();
-    alerts = new SqliteAlertRepository(opened.store);
-    audit = new SqliteAuditRepository(opened.store);
-    await new SqliteEnrolmentRepository(opened.store).createCode({
+    alerts = new KyselyAlertRepository(opened.store);
+    audit = new KyselyAuditRepository(opened.store);
+    await new KyselyEnrolmentRepository(opened.store).createCode({
       codeHash: 'h',
       kiosk: { kioskId, name: 'n', municipality: '豊中市', site: '豊島体育館', kind: 'certificate-kiosk' },
       createdAt: '2026-11-26T00:00:00.000Z',

@@ -108,7 +108,7 @@ function scoped(query: AlertQuery, kioskId: string | undefined, municipality: st
  * at once cannot open it twice or resolve it twice.
  */
 @Injectable()
-export class SqliteAlertRepository implements AlertRepository {
+export class KyselyAlertRepository implements AlertRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async unresolved(kioskId?: string): Promise<AlertRecord[]> {

@@ -1,6 +1,6 @@
 import { openTestStore } from '../../test/support/test-store';
 import { verifyAuditChain } from '../services/audit-chain.rules';
-import { SqliteAuditRepository, auditRowFrom } from './audit.repository';
+import { KyselyAuditRepository, auditRowFrom } from './audit.repository';
 import { storedFromRow, type AuditDraft } from './audit.sql';
 
 function draft(municipality: string | null, target: string): AuditDraft {
@@ -8,13 +8,13 @@ function draft(municipality: string | null, target: string): AuditDraft {
 }
 
 /** The hash-chained audit trail on a real store of this run's engine. */
-describe('SqliteAuditRepository', () => {
+describe('KyselyAuditRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let audit: SqliteAuditRepository;
+  let audit: KyselyAuditRepository;
 
   beforeEach(async () => {
     opened = await openTestStore();
-    audit = new SqliteAuditRepository(opened.store);
+    audit = new KyselyAuditRepository(opened.store);
   });
 
   afterEach(async () => {

@@ -34,7 +34,7 @@ export function auditRowFrom(row: Selectable<AuditLogTable>): AuditRow {
 }
 
 @Injectable()
-export class SqliteAuditRepository implements AuditRepository {
+export class KyselyAuditRepository implements AuditRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   /**

@@ -31,7 +31,7 @@ const PRUNE_EVERY_MS = 60_000;
 const KEEP_EXPIRED_MS = 60 * 60_000;
 
 @Injectable()
-export class SqliteCardAuthRepository implements CardAuthRepository {
+export class KyselyCardAuthRepository implements CardAuthRepository {
   private lastPrunedMs = 0;
 
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}

@@ -1,5 +1,5 @@
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteCashReconciliationRepository } from './cash-reconciliation.repository';
+import { KyselyCashReconciliationRepository } from './cash-reconciliation.repository';
 
 const txA = '019abcde-f012-7345-8678-9abcdef0a001';
 const txB = '019abcde-f012-7345-8678-9abcdef0b002';
@@ -19,13 +19,13 @@ const EVENTS: Array<{ seq: number; type: string; at: string; payload: object }> 
 ];
 
 /** The cash report's reads on a real store of this run's engine. */
-describe('SqliteCashReconciliationRepository', () => {
+describe('KyselyCashReconciliationRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let cash: SqliteCashReconciliationRepository;
+  let cash: KyselyCashReconciliationRepository;
 
   beforeEach(async () => {
     opened = await openTestStore();
-    cash = new SqliteCashReconciliationRepository(opened.store);
+    cash = new KyselyCashReconciliationRepository(opened.store);
     const db = opened.store.db;
     const kiosk = (kioskId: string, municipality: string, publicKey: string | null) => ({
       kiosk_id: kioskId, name: kioskId, municipality, site: `${municipality}役所`, kind: 'certificate-kiosk', public_key: publicKey, created_at: '2026-11-30T00:00:00.000Z',

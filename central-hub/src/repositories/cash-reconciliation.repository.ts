@@ -146,7 +146,7 @@ function collectionsQuery(db: HubDb | Tx) {
 }
 
 @Injectable()
-export class SqliteCashReconciliationRepository implements CashReconciliationRepository {
+export class KyselyCashReconciliationRepository implements CashReconciliationRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async collections(municipality: string | null, fromIso: string, toIso: string): Promise<CollectionRecord[]> {

@@ -82,7 +82,7 @@ function selectCommands(db: HubDb | Tx) {
  * Each change commits together with its audit row.
  */
 @Injectable()
-export class SqliteCommandRepository implements CommandRepository {
+export class KyselyCommandRepository implements CommandRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   insert(kioskId: string, command: HubCommand, issuedBy: string, audit: AuditDraft): Promise<AuditEntry> {

@@ -52,7 +52,7 @@ export const ENROLMENT_REPOSITORY = 'EnrolmentRepository';
 type EnrolmentAudit = (kiosk: { kioskId: string; municipality: string }) => AuditDraft;
 
 @Injectable()
-export class SqliteEnrolmentRepository implements EnrolmentRepository {
+export class KyselyEnrolmentRepository implements EnrolmentRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   /**

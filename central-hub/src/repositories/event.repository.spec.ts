@@ -3,19 +3,19 @@ import { OutboxEventSchema, type OutboxEvent } from '@kiosk/protocols';
 import { TEST_ENGINE, openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
 import { effectsOf } from '../services/event-projection.rules';
-import { SeqConflictError, SqliteEventRepository } from './event.repository';
+import { SeqConflictError, KyselyEventRepository } from './event.repository';
 
 /** The repository against a real store (the run's engine): the transaction, the unique keys and the seq walk. */
-describe('SqliteEventRepository', () => {
+describe('KyselyEventRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let store: HubStore;
-  let repository: SqliteEventRepository;
+  let repository: KyselyEventRepository;
   const kioskId = 'kiosk-abcd1234';
 
   beforeEach(async () => {
     opened = await openTestStore();
     store = opened.store;
-    repository = new SqliteEventRepository(store);
+    repository = new KyselyEventRepository(store);
     await store.db
       .insertInto('kiosks')
       .values({ kiosk_id: kioskId, name: 'n', municipality: 'm', site: 's', kind: 'certificate-kiosk', created_at: '2026-11-26T00:00:00.000Z' })

@@ -108,7 +108,7 @@ interface Applied {
 }
 
 @Injectable()
-export class SqliteEventRepository implements EventRepository {
+export class KyselyEventRepository implements EventRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   ingest(kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome> {

@@ -1,6 +1,6 @@
 import { liveBookings, seedEntry, seedRound, seedSlot, seedUser } from '../../test/lottery/support/store-seed';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityBookingRepository, type NewFirstComeBooking } from './facility-booking.repository';
+import { KyselyFacilityBookingRepository, type NewFirstComeBooking } from './facility-booking.repository';
 
 /** The booking repository's reads and writes against a real store on this run's engine. */
 describe('FacilityBookingRepository', () => {
@@ -9,7 +9,7 @@ describe('FacilityBookingRepository', () => {
   const NOW = '2026-11-20T03:00:00.000Z';
   const users = ['10000000', '10000001', '10000002'];
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let bookings: SqliteFacilityBookingRepository;
+  let bookings: KyselyFacilityBookingRepository;
 
   const booking = (i: number, overrides: Partial<NewFirstComeBooking> = {}): NewFirstComeBooking => ({
     bookingId: `booking-${i}`,
@@ -30,7 +30,7 @@ describe('FacilityBookingRepository', () => {
     await seedSlot(db, SLOT);
     await seedSlot(db, OTHER_SLOT, '2026-12-05', '11:00', '13:00');
     for (const user of users) await seedUser(db, user);
-    bookings = new SqliteFacilityBookingRepository(opened.store);
+    bookings = new KyselyFacilityBookingRepository(opened.store);
   });
 
   afterEach(async () => {

@@ -116,7 +116,7 @@ function selectBookings(db: HubDb) {
 }
 
 @Injectable()
-export class SqliteFacilityBookingRepository implements FacilityBookingRepository {
+export class KyselyFacilityBookingRepository implements FacilityBookingRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -38,7 +38,7 @@ type UnitRow = Selectable<FacilityUnitsTable>;
 const settingsFromJson = (json: string): LotterySettings => LotterySettingsSchema.parse(JSON.parse(json));
 
 @Injectable()
-export class SqliteFacilityCatalogueRepository implements FacilityCatalogueRepository {
+export class KyselyFacilityCatalogueRepository implements FacilityCatalogueRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   /** Keyed upserts only, so two hubs seeding the same catalogue at once both succeed with one result. */

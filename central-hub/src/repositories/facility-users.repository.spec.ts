@@ -1,13 +1,13 @@
 import { afterWrongPin, beginPinAttempt, PIN_STATE_CLEAR, type PinPolicy } from '../domain/lottery/user-rules';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityUsersRepository, type NewFacilityUser } from './facility-users.repository';
+import { KyselyFacilityUsersRepository, type NewFacilityUser } from './facility-users.repository';
 
 /** Users, linked certificates, the PIN attempt state and sessions against a real store on this run's engine. */
 describe('FacilityUsersRepository', () => {
   const NOW = new Date('2026-11-05T01:00:00.000Z');
   const policy: PinPolicy = { maxAttempts: 5, lockMinutes: 30 };
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let users: SqliteFacilityUsersRepository;
+  let users: KyselyFacilityUsersRepository;
 
   const user = (userNumber: string, overrides: Partial<NewFacilityUser> = {}): NewFacilityUser => ({
     userNumber,
@@ -39,7 +39,7 @@ describe('FacilityUsersRepository', () => {
 
   beforeEach(async () => {
     opened = await openTestStore();
-    users = new SqliteFacilityUsersRepository(opened.store);
+    users = new KyselyFacilityUsersRepository(opened.store);
   });
 
   afterEach(async () => {

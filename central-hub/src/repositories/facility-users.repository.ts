@@ -108,7 +108,7 @@ async function certificateIdentity(tx: Tx, fingerprint: string): Promise<string 
 }
 
 @Injectable()
-export class SqliteFacilityUsersRepository implements FacilityUsersRepository {
+export class KyselyFacilityUsersRepository implements FacilityUsersRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async create(user: NewFacilityUser): Promise<{ created: true; identityId: string } | { created: false }> {

@@ -2,9 +2,9 @@ import type { HubCommand } from '@kiosk/protocols';
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
 import type { AuditDraft } from './audit.sql';
-import { SqliteCommandRepository } from './command.repository';
-import { KioskIdTakenError, SqliteEnrolmentRepository, type NewEnrolmentCode } from './enrolment.repository';
-import { SqliteKioskRepository } from './kiosk.repository';
+import { KyselyCommandRepository } from './command.repository';
+import { KioskIdTakenError, KyselyEnrolmentRepository, type NewEnrolmentCode } from './enrolment.repository';
+import { KyselyKioskRepository } from './kiosk.repository';
 
 /**
  * Kiosks, enrolment codes and commands against a real store (the run's engine, issue 13): each state
@@ -12,9 +12,9 @@ import { SqliteKioskRepository } from './kiosk.repository';
  */
 describe('fleet records (kiosks, enrolment, commands)', () => {
   let opened: { store: HubStore; close(): Promise<void> };
-  let enrolment: SqliteEnrolmentRepository;
-  let kiosks: SqliteKioskRepository;
-  let commands: SqliteCommandRepository;
+  let enrolment: KyselyEnrolmentRepository;
+  let kiosks: KyselyKioskRepository;
+  let commands: KyselyCommandRepository;
   const kioskId = 'kiosk-abcd1234';
   const code = (id: string, codeHash: string): NewEnrolmentCode => ({
     codeHash,
@@ -44,9 +44,9 @@ describe('fleet records (kiosks, enrolment, commands)', () => {
 
   beforeEach(async () => {
     opened = await openTestStore();
-    enrolment = new SqliteEnrolmentRepository(opened.store);
-    kiosks = new SqliteKioskRepository(opened.store);
-    commands = new SqliteCommandRepository(opened.store);
+    enrolment = new KyselyEnrolmentRepository(opened.store);
+    kiosks = new KyselyKioskRepository(opened.store);
+    commands = new KyselyCommandRepository(opened.store);
     await enrolment.createCode(code(kioskId, 'h1'));
   });
 

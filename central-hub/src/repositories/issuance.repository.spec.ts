@@ -3,7 +3,7 @@ import { insertKiosk } from '../../test/certificates/support/db';
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
 import { storageErrorKind } from '../storage/storage-errors';
-import { SqliteIssuanceRepository, type IssuanceOutcome, type NewIssuance } from './issuance.repository';
+import { KyselyIssuanceRepository, type IssuanceOutcome, type NewIssuance } from './issuance.repository';
 import { seedSyntheticResidents } from './resident-seed';
 
 /**
@@ -11,10 +11,10 @@ import { seedSyntheticResidents } from './resident-seed';
  * truly at once: the serial counter, the idempotency key and the refund race are proven there; on
  * SQLite (one writer) the same calls must come out the same.
  */
-describe('SqliteIssuanceRepository', () => {
+describe('KyselyIssuanceRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let store: HubStore;
-  let issuances: SqliteIssuanceRepository;
+  let issuances: KyselyIssuanceRepository;
   let drafts = 0;
 
   const draft = (overrides: Partial<NewIssuance> = {}): NewIssuance => {
@@ -47,7 +47,7 @@ describe('SqliteIssuanceRepository', () => {
     drafts = 0;
     opened = await openTestStore();
     store = opened.store;
-    issuances = new SqliteIssuanceRepository(store);
+    issuances = new KyselyIssuanceRepository(store);
     await insertKiosk(store, 'kiosk-one');
     await insertKiosk(store, 'kiosk-ikeda', { municipality: '池田市' });
     await seedSyntheticResidents(store, { certificateIssuer: 'CN=test' });

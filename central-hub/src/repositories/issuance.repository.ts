@@ -71,7 +71,7 @@ type LedgerRow = Insertable<CertificateLedgerTable>;
 const TRANSACTION_KEY_LOCK_CLASS = 13;
 
 @Injectable()
-export class SqliteIssuanceRepository implements IssuanceRepository {
+export class KyselyIssuanceRepository implements IssuanceRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   findByTransaction(transactionId: string): Promise<IssuanceRecord | undefined> {

@@ -104,7 +104,7 @@ function collectionFromRow(row: { collected_at: string; discrepancy_yen: number 
 }
 
 @Injectable()
-export class SqliteKioskRepository implements KioskRepository {
+export class KyselyKioskRepository implements KioskRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async findById(kioskId: string): Promise<KioskRecord | undefined> {

@@ -1,14 +1,14 @@
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteLogUploadRepository } from './log-upload.repository';
+import { KyselyLogUploadRepository } from './log-upload.repository';
 
 /** Uploaded log chunks on a real store of this run's engine. */
-describe('SqliteLogUploadRepository', () => {
+describe('KyselyLogUploadRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let uploads: SqliteLogUploadRepository;
+  let uploads: KyselyLogUploadRepository;
 
   beforeEach(async () => {
     opened = await openTestStore();
-    uploads = new SqliteLogUploadRepository(opened.store);
+    uploads = new KyselyLogUploadRepository(opened.store);
     // Chunks belong to a logs.upload command of a kiosk.
     await opened.store.db
       .insertInto('kiosks')

@@ -24,7 +24,7 @@ export const LOG_UPLOAD_REPOSITORY = 'LogUploadRepository';
 const StoredLinesSchema = z.array(z.string());
 
 @Injectable()
-export class SqliteLogUploadRepository implements LogUploadRepository {
+export class KyselyLogUploadRepository implements LogUploadRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async addChunk(commandId: string, chunk: Omit<LogChunkRecord, 'receivedAt'>, receivedAt: string): Promise<'stored' | 'duplicate'> {

@@ -1,16 +1,16 @@
 import { openTestStore } from '../../test/support/test-store';
 import type { ThrottlePolicy } from '../services/login-throttle.rules';
-import { SqliteLoginThrottleRepository } from './login-throttle.repository';
+import { KyselyLoginThrottleRepository } from './login-throttle.repository';
 
 /** The throttle's atomic statements against a real store on this run's engine (login-throttle.rules.ts). */
 describe('LoginThrottleRepository', () => {
   const policy: ThrottlePolicy = { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 };
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let throttle: SqliteLoginThrottleRepository;
+  let throttle: KyselyLoginThrottleRepository;
 
   beforeEach(async () => {
     opened = await openTestStore();
-    throttle = new SqliteLoginThrottleRepository(opened.store);
+    throttle = new KyselyLoginThrottleRepository(opened.store);
   });
 
   afterEach(async () => {

@@ -21,7 +21,7 @@ export interface LoginThrottleRepository {
 export const LOGIN_THROTTLE_REPOSITORY = 'LoginThrottleRepository';
 
 @Injectable()
-export class SqliteLoginThrottleRepository implements LoginThrottleRepository {
+export class KyselyLoginThrottleRepository implements LoginThrottleRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   /**

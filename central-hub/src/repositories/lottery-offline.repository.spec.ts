@@ -1,8 +1,8 @@
 import { SEED_ROUND_ID, seedRound, seedSlot, seedUser } from '../../test/lottery/support/store-seed';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityUsersRepository } from './facility-users.repository';
-import { SqliteLotteryRepository, type NewEntry } from './lottery.repository';
-import { SqliteLotteryOfflineRepository, type ProvisionalKey } from './lottery-offline.repository';
+import { KyselyFacilityUsersRepository } from './facility-users.repository';
+import { KyselyLotteryRepository, type NewEntry } from './lottery.repository';
+import { KyselyLotteryOfflineRepository, type ProvisionalKey } from './lottery-offline.repository';
 
 /** Provisional entries against a real store on this run's engine: each is claimed for judging exactly once. */
 describe('LotteryOfflineRepository', () => {
@@ -11,9 +11,9 @@ describe('LotteryOfflineRepository', () => {
   const KEY: ProvisionalKey = { kioskId: 'kiosk-1', eventId: 'event-1' };
   const AT = '2026-10-05T02:00:00.000Z';
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let offline: SqliteLotteryOfflineRepository;
-  let users: SqliteFacilityUsersRepository;
-  let lottery: SqliteLotteryRepository;
+  let offline: KyselyLotteryOfflineRepository;
+  let users: KyselyFacilityUsersRepository;
+  let lottery: KyselyLotteryRepository;
 
   const entry = (i: number): NewEntry => ({
     entryId: `entry-${i}`,
@@ -48,9 +48,9 @@ describe('LotteryOfflineRepository', () => {
     await seedSlot(db, SLOT);
     await seedUser(db, USER, { failedAttempts: 2, lockedUntil: null });
     await addPending(KEY, 'session-1');
-    offline = new SqliteLotteryOfflineRepository(opened.store);
-    users = new SqliteFacilityUsersRepository(opened.store);
-    lottery = new SqliteLotteryRepository(opened.store);
+    offline = new KyselyLotteryOfflineRepository(opened.store);
+    users = new KyselyFacilityUsersRepository(opened.store);
+    lottery = new KyselyLotteryRepository(opened.store);
   });
 
   afterEach(async () => {

@@ -126,7 +126,7 @@ function selectProvisional(db: HubDb) {
 }
 
 @Injectable()
-export class SqliteLotteryOfflineRepository implements LotteryOfflineRepository {
+export class KyselyLotteryOfflineRepository implements LotteryOfflineRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async pending(limit: number): Promise<ProvisionalRecord[]> {

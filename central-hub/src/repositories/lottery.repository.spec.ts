@@ -4,9 +4,9 @@ import { DEFAULT_SCHEDULE, lotteryTimetable } from '../domain/lottery/schedule';
 import { defaultLotterySettings } from '../domain/lottery/settings';
 import { generateSlots, type FacilitySpec, type SlotRecord } from '../domain/lottery/slots';
 import type { HubStore } from '../storage/hub-store';
-import { SqliteFacilityCatalogueRepository } from './facility-catalogue.repository';
+import { KyselyFacilityCatalogueRepository } from './facility-catalogue.repository';
 import { DemoLotteryClock } from './lottery-clock.repository';
-import { SqliteLotteryRepository, type DrawRecord, type EntryAdmission, type NewEntry } from './lottery.repository';
+import { KyselyLotteryRepository, type DrawRecord, type EntryAdmission, type NewEntry } from './lottery.repository';
 import type { RoundRecord } from './lottery.rows';
 
 /** The lottery's storage on the run's engine (HUB_TEST_ENGINE): the same expectations on SQLite and PostgreSQL. */
@@ -54,8 +54,8 @@ const uuid = (): string => `01900000-0000-7000-8000-${(++sequence).toString(16).
 describe('lottery storage', () => {
   let store: HubStore;
   let close: () => Promise<void>;
-  let lottery: SqliteLotteryRepository;
-  let catalogue: SqliteFacilityCatalogueRepository;
+  let lottery: KyselyLotteryRepository;
+  let catalogue: KyselyFacilityCatalogueRepository;
 
   /** A person with one card per user number (several: cards linked to one identity). */
   async function person(identityId: string, ...userNumbers: string[]): Promise<void> {
@@ -100,8 +100,8 @@ describe('lottery storage', () => {
 
   beforeEach(async () => {
     ({ store, close } = await openTestStore());
-    lottery = new SqliteLotteryRepository(store);
-    catalogue = new SqliteFacilityCatalogueRepository(store);
+    lottery = new KyselyLotteryRepository(store);
+    catalogue = new KyselyFacilityCatalogueRepository(store);
     await catalogue.upsertFacilities([TENNIS]);
     expect(await lottery.createRound(ROUND, SLOTS)).toBe(true);
   });

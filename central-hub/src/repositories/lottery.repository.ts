@@ -239,7 +239,7 @@ const RANK_CHUNK = 1000;
 const HOLD_CHUNK = 500;
 
 @Injectable()
-export class SqliteLotteryRepository implements LotteryRepository {
+export class KyselyLotteryRepository implements LotteryRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -35,7 +35,7 @@ export interface MaintenanceDayRepository {
 export const MAINTENANCE_DAY_REPOSITORY = 'MaintenanceDayRepository';
 
 @Injectable()
-export class SqliteMaintenanceDayRepository implements MaintenanceDayRepository {
+export class KyselyMaintenanceDayRepository implements MaintenanceDayRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async listFrom(municipality: string, fromDay: string, kioskId?: string): Promise<string[]> {

@@ -1,18 +1,18 @@
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
-import { SqliteNonceRepository } from './nonce.repository';
+import { KyselyNonceRepository } from './nonce.repository';
 
 /** Handshake nonces against a real store (the run's engine). */
-describe('SqliteNonceRepository', () => {
+describe('KyselyNonceRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let store: HubStore;
-  let repository: SqliteNonceRepository;
+  let repository: KyselyNonceRepository;
   const kioskId = 'kiosk-abcd1234';
 
   beforeEach(async () => {
     opened = await openTestStore();
     store = opened.store;
-    repository = new SqliteNonceRepository(store);
+    repository = new KyselyNonceRepository(store);
     await store.db
       .insertInto('kiosks')
       .values({ kiosk_id: kioskId, name: 'n', municipality: 'm', site: 's', kind: 'certificate-kiosk', created_at: '2026-11-26T00:00:00.000Z' })

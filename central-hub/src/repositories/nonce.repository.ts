@@ -16,7 +16,7 @@ export const NONCE_REPOSITORY = 'NonceRepository';
 const PRUNE_EVERY_MS = 60_000;
 
 @Injectable()
-export class SqliteNonceRepository implements NonceRepository {
+export class KyselyNonceRepository implements NonceRepository {
   private lastPrunedMs = 0;
 
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}

@@ -19,7 +19,7 @@ export const RESIDENT_RECORDS = 'ResidentRecords';
 type ResidentRow = Selectable<ResidentsTable>;
 
 @Injectable()
-export class SqliteResidentRecords implements ResidentRecords {
+export class KyselyResidentRecords implements ResidentRecords {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async findResidentByCertificate(issuer: string, serialNumber: string): Promise<string | undefined> {

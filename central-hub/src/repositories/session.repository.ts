@@ -32,7 +32,7 @@ export interface SessionRepository {
 export const SESSION_REPOSITORY = 'SessionRepository';
 
 @Injectable()
-export class SqliteSessionRepository implements SessionRepository {
+export class KyselySessionRepository implements SessionRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async create(session: NewSession): Promise<void> {

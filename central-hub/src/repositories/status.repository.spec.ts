@@ -1,18 +1,18 @@
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
-import { SqliteStatusRepository } from './status.repository';
+import { KyselyStatusRepository } from './status.repository';
 
 /** Status intervals against a real store (the run's engine). */
-describe('SqliteStatusRepository', () => {
+describe('KyselyStatusRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let store: HubStore;
-  let repository: SqliteStatusRepository;
+  let repository: KyselyStatusRepository;
   const kioskId = 'kiosk-abcd1234';
 
   beforeEach(async () => {
     opened = await openTestStore();
     store = opened.store;
-    repository = new SqliteStatusRepository(store);
+    repository = new KyselyStatusRepository(store);
     await store.db
       .insertInto('kiosks')
       .values({ kiosk_id: kioskId, name: 'n', municipality: 'm', site: 's', kind: 'certificate-kiosk', created_at: '2026-11-26T00:00:00.000Z' })

@@ -19,7 +19,7 @@ export interface StatusRepository {
 export const STATUS_REPOSITORY = 'StatusRepository';
 
 @Injectable()
-export class SqliteStatusRepository implements StatusRepository {
+export class KyselyStatusRepository implements StatusRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits: issue 12). */

@@ -1,19 +1,19 @@
 import { TelemetrySchema, type Telemetry } from '@kiosk/protocols';
 import { openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
-import { SqliteTelemetryRepository } from './telemetry.repository';
+import { KyselyTelemetryRepository } from './telemetry.repository';
 
 /** Heartbeats against a real store (the run's engine): the latest row, the device snapshot, the series. */
-describe('SqliteTelemetryRepository', () => {
+describe('KyselyTelemetryRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let store: HubStore;
-  let repository: SqliteTelemetryRepository;
+  let repository: KyselyTelemetryRepository;
   const kioskId = 'kiosk-abcd1234';
 
   beforeEach(async () => {
     opened = await openTestStore();
     store = opened.store;
-    repository = new SqliteTelemetryRepository(store);
+    repository = new KyselyTelemetryRepository(store);
     await store.db
       .insertInto('kiosks')
       .values({ kiosk_id: kioskId, name: 'n', municipality: 'm', site: 's', kind: 'certificate-kiosk', created_at: '2026-11-26T00:00:00.000Z' })

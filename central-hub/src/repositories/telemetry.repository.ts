@@ -55,7 +55,7 @@ function pointFromRow(row: PointRow): TelemetryPoint {
 }
 
 @Injectable()
-export class SqliteTelemetryRepository implements TelemetryRepository {
+export class KyselyTelemetryRepository implements TelemetryRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   record(kioskId: string, telemetry: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {

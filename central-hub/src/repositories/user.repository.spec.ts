@@ -1,7 +1,7 @@
 import type { AuditDraft } from './audit.sql';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteSessionRepository, type SessionRepository } from './session.repository';
-import { SqliteUserRepository, UsernameTakenError, type UserRecord } from './user.repository';
+import { KyselySessionRepository, type SessionRepository } from './session.repository';
+import { KyselyUserRepository, UsernameTakenError, type UserRecord } from './user.repository';
 
 const NOW = '2026-12-07T01:00:00.000Z';
 const LATER = '2026-12-07T09:00:00.000Z';
@@ -15,15 +15,15 @@ function created(username: string): AuditDraft {
 }
 
 /** Accounts and their sessions on a real store of this run's engine. */
-describe('SqliteUserRepository and SqliteSessionRepository', () => {
+describe('KyselyUserRepository and KyselySessionRepository', () => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
-  let users: SqliteUserRepository;
+  let users: KyselyUserRepository;
   let sessions: SessionRepository;
 
   beforeEach(async () => {
     opened = await openTestStore();
-    users = new SqliteUserRepository(opened.store);
-    sessions = new SqliteSessionRepository(opened.store);
+    users = new KyselyUserRepository(opened.store);
+    sessions = new KyselySessionRepository(opened.store);
   });
 
   afterEach(async () => {

@@ -45,7 +45,7 @@ function userFromRow(row: Selectable<UsersTable>): UserRecord {
 }
 
 @Injectable()
-export class SqliteUserRepository implements UserRepository {
+export class KyselyUserRepository implements UserRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {

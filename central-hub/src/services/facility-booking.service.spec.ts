@@ -2,9 +2,9 @@ import pino from 'pino';
 import { SeededRandom, SettableClock } from '../../test/lottery/support';
 import { liveBookings, seedEntry, seedRound, seedSlot, seedUser } from '../../test/lottery/support/store-seed';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityBookingRepository } from '../repositories/facility-booking.repository';
-import { SqliteFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
-import { SqliteLotteryRepository } from '../repositories/lottery.repository';
+import { KyselyFacilityBookingRepository } from '../repositories/facility-booking.repository';
+import { KyselyFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
+import { KyselyLotteryRepository } from '../repositories/lottery.repository';
 import { FacilityBookingService } from './facility-booking.service';
 import type { FacilityPrincipal } from './facility-users.service';
 
@@ -31,9 +31,9 @@ describe('FacilityBookingService first-come booking', () => {
     for (const who of people) await seedUser(db, who.userNumber);
     clock = new SettableClock(NOW);
     service = new FacilityBookingService(
-      new SqliteFacilityBookingRepository(opened.store),
-      new SqliteFacilityCatalogueRepository(opened.store),
-      new SqliteLotteryRepository(opened.store),
+      new KyselyFacilityBookingRepository(opened.store),
+      new KyselyFacilityCatalogueRepository(opened.store),
+      new KyselyLotteryRepository(opened.store),
       clock,
       new SeededRandom('facility-booking-service'),
       pino({ level: 'silent' }),

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { SeededRandom, SettableClock } from '../../test/lottery/support';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
-import { SqliteFacilityUsersRepository } from '../repositories/facility-users.repository';
+import { KyselyFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
+import { KyselyFacilityUsersRepository } from '../repositories/facility-users.repository';
 import { FacilityUsersService } from './facility-users.service';
 import type { SignInRefusedException } from './lottery.errors';
 
@@ -15,8 +15,8 @@ describe('FacilityUsersService PIN attempts', () => {
   beforeEach(async () => {
     opened = await openTestStore();
     users = new FacilityUsersService(
-      new SqliteFacilityUsersRepository(opened.store),
-      new SqliteFacilityCatalogueRepository(opened.store),
+      new KyselyFacilityUsersRepository(opened.store),
+      new KyselyFacilityCatalogueRepository(opened.store),
       new SettableClock(NOW),
       new SeededRandom('facility-users-service'),
       pino({ level: 'silent' }),

@@ -3,11 +3,11 @@ import { sealPin } from '../domain/lottery/offline-seal';
 import { SeededRandom, SettableClock, clientId, testOfflineKey } from '../../test/lottery/support';
 import { SEED_ROUND_ID, seedRound, seedSlot } from '../../test/lottery/support/store-seed';
 import { openTestStore } from '../../test/support/test-store';
-import { SqliteFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
-import { SqliteFacilityUsersRepository } from '../repositories/facility-users.repository';
+import { KyselyFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
+import { KyselyFacilityUsersRepository } from '../repositories/facility-users.repository';
 import { fixedOfflineEntryKeys } from '../repositories/lottery-offline-key.repository';
-import { SqliteLotteryOfflineRepository } from '../repositories/lottery-offline.repository';
-import { SqliteLotteryRepository } from '../repositories/lottery.repository';
+import { KyselyLotteryOfflineRepository } from '../repositories/lottery-offline.repository';
+import { KyselyLotteryRepository } from '../repositories/lottery.repository';
 import type { HubStore } from '../storage/hub-store';
 import { FacilityUsersService } from './facility-users.service';
 import { LotteryOfflineService } from './lottery-offline.service';
@@ -26,10 +26,10 @@ describe('LotteryOfflineService judging on two hubs at once', () => {
 
   const hub = (store: HubStore, seed: string) =>
     new LotteryOfflineService(
-      new SqliteLotteryOfflineRepository(store),
-      new SqliteLotteryRepository(store),
-      new SqliteFacilityCatalogueRepository(store),
-      new SqliteFacilityUsersRepository(store),
+      new KyselyLotteryOfflineRepository(store),
+      new KyselyLotteryRepository(store),
+      new KyselyFacilityCatalogueRepository(store),
+      new KyselyFacilityUsersRepository(store),
       fixedOfflineEntryKeys(testOfflineKey()),
       new SettableClock(NOW),
       new SeededRandom(seed),
@@ -60,8 +60,8 @@ describe('LotteryOfflineService judging on two hubs at once', () => {
     await seedRound(db, { confirmClosesAt: '2026-10-20T15:00:00.000Z', firstComeOpensAt: '2026-10-21T03:00:00.000Z' });
     for (const [n, slotId] of SLOTS.entries()) await seedSlot(db, slotId, `2026-12-0${n + 1}`);
     const users = new FacilityUsersService(
-      new SqliteFacilityUsersRepository(opened.store),
-      new SqliteFacilityCatalogueRepository(opened.store),
+      new KyselyFacilityUsersRepository(opened.store),
+      new KyselyFacilityCatalogueRepository(opened.store),
       new SettableClock(NOW),
       new SeededRandom(`offline-service-${engine}`),
       pino({ level: 'silent' }),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TEST_ENGINE, createTestPostgresDatabase } from '../../test/support/test-store';
-import { SqliteAuditRepository } from '../repositories/audit.repository';
+import { KyselyAuditRepository } from '../repositories/audit.repository';
 import type { AuditDraft } from '../repositories/audit.sql';
 import type { HubStore } from '../storage/hub-store';
 import { PostgresHubStore } from '../storage/postgres-hub-store';
@@ -48,7 +48,7 @@ describe('verify-audit', () => {
 
   beforeEach(async () => {
     hub = await openHubAndSource();
-    const audit = new SqliteAuditRepository(hub.store);
+    const audit = new KyselyAuditRepository(hub.store);
     for (let n = 1; n <= 7; n++) await audit.append(draft(n));
   });
 

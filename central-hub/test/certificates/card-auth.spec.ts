@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CardAuthFailureReason } from '@kiosk/protocols';
 import { TrustConfigError } from '../../src/domain/certificates/card-verification';
-import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
+import { KyselyCardAuthRepository } from '../../src/repositories/card-auth.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
-import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
+import { KyselyResidentRecords } from '../../src/repositories/resident-records.repository';
 import { seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { CardAuthService } from '../../src/services/card-auth.service';
@@ -36,8 +36,8 @@ describe('CardAuthService', () => {
 
   const service = (files: { anchorFiles: string[]; crlFiles: string[] } = { anchorFiles: [anchorFile], crlFiles: [crlFile] }) =>
     new CardAuthService(
-      new SqliteCardAuthRepository(store),
-      new SqliteResidentRecords(store),
+      new KyselyCardAuthRepository(store),
+      new KyselyResidentRecords(store),
       new FileTrustStore(files, silentLogger()),
       clock,
       new CryptoRandom(),

@@ -9,13 +9,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { IssuanceSchema, type CertificateOrder } from '@kiosk/protocols';
 import { buildCatalogues, TOYONAKA } from '../../src/domain/certificates/catalogue';
 import { loadCertificateFacts } from '../../src/domain/certificates/facts';
-import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
-import { SqliteIssuanceRepository } from '../../src/repositories/issuance.repository';
-import { SqliteKioskRepository } from '../../src/repositories/kiosk.repository';
+import { KyselyCardAuthRepository } from '../../src/repositories/card-auth.repository';
+import { KyselyIssuanceRepository } from '../../src/repositories/issuance.repository';
+import { KyselyKioskRepository } from '../../src/repositories/kiosk.repository';
 import type { AuditDraft } from '../../src/repositories/audit.sql';
-import { SqliteMaintenanceDayRepository } from '../../src/repositories/maintenance-day.repository';
+import { KyselyMaintenanceDayRepository } from '../../src/repositories/maintenance-day.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
-import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
+import { KyselyResidentRecords } from '../../src/repositories/resident-records.repository';
 import { SEEDED_PERSONAL_STRINGS, seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { PdfCertificateRenderer } from '../../src/rendering/certificate-pdf';
@@ -90,16 +90,16 @@ describe('CertificatesService (real store, real PKI, real PDF)', () => {
       demoServiceTime: null,
     };
     const random = new CryptoRandom();
-    const cardRepo = new SqliteCardAuthRepository(store);
-    const residents = new SqliteResidentRecords(store);
+    const cardRepo = new KyselyCardAuthRepository(store);
+    const residents = new KyselyResidentRecords(store);
     const cardAuth = new CardAuthService(cardRepo, residents, new FileTrustStore({ anchorFiles: [anchorFile], crlFiles: [crlFile] }, log), clock, random, config, log);
     service = new CertificatesService(
       cardAuth,
       cardRepo,
       residents,
-      new SqliteIssuanceRepository(store),
-      new SqliteMaintenanceDayRepository(store),
-      new SqliteKioskRepository(store),
+      new KyselyIssuanceRepository(store),
+      new KyselyMaintenanceDayRepository(store),
+      new KyselyKioskRepository(store),
       new PdfCertificateRenderer(),
       clock,
       random,
@@ -138,7 +138,7 @@ describe('CertificatesService (real store, real PKI, real PDF)', () => {
 
     it('closes on a maintenance day the operator sets, and reopens when cleared', async () => {
       // The operators' route (CertificateCalendarService, test/certificates/calendar-routes.spec.ts) writes these rows.
-      const days = new SqliteMaintenanceDayRepository(store);
+      const days = new KyselyMaintenanceDayRepository(store);
       const audit = (changed: boolean): AuditDraft => ({
         at: clock.now().toISOString(),
         actor: 'spec',

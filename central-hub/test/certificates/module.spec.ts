@@ -24,7 +24,7 @@ import { SOCKET_SERVER_OPTIONS } from '../../src/gateways/socket-options';
 import { LOGGER } from '../../src/logger';
 import { CLOCK } from '../../src/repositories/clock.repository';
 import { DATABASE } from '../../src/repositories/database.repository';
-import { KIOSK_REPOSITORY, SqliteKioskRepository } from '../../src/repositories/kiosk.repository';
+import { KIOSK_REPOSITORY, KyselyKioskRepository } from '../../src/repositories/kiosk.repository';
 import { CryptoRandom, RANDOM } from '../../src/repositories/random.repository';
 import { SEEDED_PERSONAL_STRINGS } from '../../src/repositories/resident-seed';
 import type { HubStore } from '../../src/storage/hub-store';
@@ -69,7 +69,7 @@ class TestRuntime {
       { provide: CLOCK, useValue: clock },
       { provide: RANDOM, useValue: new CryptoRandom() },
       { provide: DATABASE, useValue: store },
-      { provide: KIOSK_REPOSITORY, useFactory: () => new SqliteKioskRepository(store) },
+      { provide: KIOSK_REPOSITORY, useFactory: () => new KyselyKioskRepository(store) },
     ];
     return { module: TestRuntime, providers: [...providers, TestAgentGateway], exports: providers.map((p) => p.provide) };
   }

@@ -2,9 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SqliteCardAuthRepository } from '../../src/repositories/card-auth.repository';
+import { KyselyCardAuthRepository } from '../../src/repositories/card-auth.repository';
 import { CryptoRandom } from '../../src/repositories/random.repository';
-import { SqliteResidentRecords } from '../../src/repositories/resident-records.repository';
+import { KyselyResidentRecords } from '../../src/repositories/resident-records.repository';
 import { seedSyntheticResidents } from '../../src/repositories/resident-seed';
 import { FileTrustStore } from '../../src/repositories/trust-store.repository';
 import { CardAuthService } from '../../src/services/card-auth.service';
@@ -34,8 +34,8 @@ import { TEST_CA_SCRIPT, makeProjectTestCa, type ProjectTestCa } from './support
     await insertKiosk(store, 'kiosk-one');
     await seedSyntheticResidents(store, { certificateIssuer: new X509Certificate(readFileSync(ca.rootFile)).subject });
     auth = new CardAuthService(
-      new SqliteCardAuthRepository(store),
-      new SqliteResidentRecords(store),
+      new KyselyCardAuthRepository(store),
+      new KyselyResidentRecords(store),
       new FileTrustStore({ anchorFiles: [ca.rootFile], crlFiles: [ca.crlFile] }, silentLogger()),
       new ManualClock(new Date()),
       new CryptoRandom(),

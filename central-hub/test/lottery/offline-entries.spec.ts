@@ -8,7 +8,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { OutboxEventSchema, lotteryHubAckSchemas, type OutboxEvent, type ProvisionalEntryView, type SealedPin } from '@kiosk/protocols';
 import { sealPin } from '../../src/domain/lottery/offline-seal';
-import { SqliteEventRepository } from '../../src/repositories/event.repository';
+import { KyselyEventRepository } from '../../src/repositories/event.repository';
 import { effectsOf } from '../../src/services/event-projection.rules';
 import type { FacilityPrincipal } from '../../src/services/facility-users.service';
 import { clientId, jst, seededWorld, type LotteryWorld } from './support';
@@ -19,7 +19,7 @@ const court = (n: number, date: string, hhmm: string) => `toyonaka-nobata-tennis
 
 describe('offline lottery entries', () => {
   let world: LotteryWorld;
-  let events: SqliteEventRepository;
+  let events: KyselyEventRepository;
   let seq = 0;
   const people: Record<string, { userNumber: string; pin: string }> = {};
 
@@ -29,7 +29,7 @@ describe('offline lottery entries', () => {
       .insertInto('kiosks')
       .values({ kiosk_id: KIOSK, name: 'street terminal', municipality: '豊中市', site: '野畑庭球場', kind: 'street-terminal', created_at: world.clock.now().toISOString() })
       .execute();
-    events = new SqliteEventRepository(world.store);
+    events = new KyselyEventRepository(world.store);
     for (const [name, pin] of [['ann', '1111'], ['ben', '2222'], ['cat', '3333'], ['dan', '4444'], ['eve', '5555']] as const) {
       const { userNumber } = await world.users.register({ municipality: '豊中市', pin });
       people[name] = { userNumber, pin };

@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { SqliteFacilityBookingRepository } from '../../../src/repositories/facility-booking.repository';
-import { SqliteFacilityCatalogueRepository } from '../../../src/repositories/facility-catalogue.repository';
-import { SqliteLotteryRepository } from '../../../src/repositories/lottery.repository';
+import { KyselyFacilityBookingRepository } from '../../../src/repositories/facility-booking.repository';
+import { KyselyFacilityCatalogueRepository } from '../../../src/repositories/facility-catalogue.repository';
+import { KyselyLotteryRepository } from '../../../src/repositories/lottery.repository';
 import { FacilityBookingService } from '../../../src/services/facility-booking.service';
 import type { FacilityPrincipal } from '../../../src/services/facility-users.service';
 import { SqliteHubStore } from '../../../src/storage/sqlite-hub-store';
@@ -24,9 +24,9 @@ async function main(): Promise<void> {
   // Its own store on the file the test's hub made (schema already there), opened as the hub opens it.
   const store = new SqliteHubStore(dir);
   const service = new FacilityBookingService(
-    new SqliteFacilityBookingRepository(store),
-    new SqliteFacilityCatalogueRepository(store),
-    new SqliteLotteryRepository(store),
+    new KyselyFacilityBookingRepository(store),
+    new KyselyFacilityCatalogueRepository(store),
+    new KyselyLotteryRepository(store),
     new SettableClock(now),
     new SeededRandom(`racer/${principal.userNumber}/${process.pid}`),
     log,
