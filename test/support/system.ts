@@ -94,11 +94,27 @@ export class TestSystem {
     return agent;
   }
 
-  /** Where the hub keeps its tables on this run's engine. */
+  /**
+   * From now on the hub stores in this PostgreSQL database (its next start gets HUB_DATABASE_URL) and the
+   * tests read its tables there; `close()` drops it. For a hub moved off its SQLite file (issue 13's
+   * migration tool); a system that already has a PostgreSQL database refuses.
+   */
+  async usePostgres(database: { url: string; drop(): Promise<void> }): Promise<void> {
+    if (this.postgres) throw new Error('the hub already stores in a PostgreSQL database');
+    await this.hubRecords.close();
+    this.postgres = database;
+  }
+
+  /** Where the hub keeps its tables on this run's engine (or the PostgreSQL database it was moved to). */
   hubDatabase(): HubDatabaseLocation {
-    if (HUB_TEST_ENGINE === 'sqlite') return { engine: 'sqlite', file: path.join(this.hubDataDir, 'hub.sqlite') };
-    if (!this.postgres) throw new Error('the hub has not been started: it has no PostgreSQL database yet');
-    return { engine: 'postgres', url: this.postgres.url };
+    if (this.postgres) return { engine: 'postgres', url: this.postgres.url };
+    if (HUB_TEST_ENGINE === 'sqlite') return { engine: 'sqlite', file: this.hubSqliteFile };
+    throw new Error('the hub has not been started: it has no PostgreSQL database yet');
+  }
+
+  /** The hub's embedded SQLite file (where it stores unless it is on PostgreSQL). */
+  get hubSqliteFile(): string {
+    return path.join(this.hubDataDir, 'hub.sqlite');
   }
 
   /** The environment that points a hub process (or one of the hub's tools) at that storage. */
