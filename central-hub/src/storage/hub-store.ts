@@ -155,3 +155,49 @@ export async function retryingSerialization<T>(attempt: () => Promise<T>, attemp
 export function onPostgres(db: HubDb | Tx): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
+
+/**
+ * What both engines share: the closed check, `within`, group commit, `ping` and an orderly `close` (work
+ * already accepted is committed, and its submitters answered, before the connections close). An engine
+ * supplies how it runs one transaction and one group's transaction.
+ */
+export abstract class EngineStore implements HubStore {
+  abstract readonly engine: StorageEngine;
+  private readonly groups: GroupCommit;
+  private closed = false;
+
+  protected constructor(
+    readonly db: HubDb,
+    groupTransaction: GroupTransaction,
+  ) {
+    this.groups = new GroupCommit(groupTransaction);
+  }
+
+  /** Runs `work` in one transaction the engine's way (isolation, re-runs on serialization failure). */
+  protected abstract runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T>;
+
+  transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database closed'));
+    return this.runTransaction(work, options);
+  }
+
+  within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return tx ? work(tx) : this.transaction(work, options);
+  }
+
+  grouped<T>(work: (tx: Tx) => Promise<T>, durability: Durability = 'full'): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database closed'));
+    return this.groups.run(work, durability);
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.groups.flush();
+    await this.db.destroy();
+  }
+}

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS, migratePostgres } from '../repositories/migrations';
 import type { HubSchema } from './hub-schema';
-import { GroupCommit, retryingSerialization, type Durability, type HubDb, type HubStore, type TransactionOptions, type Tx } from './hub-store';
+import { EngineStore, retryingSerialization, type HubDb, type TransactionOptions, type Tx } from './hub-store';
 
 export interface PostgresStoreConfig {
   url: string;
@@ -73,20 +73,17 @@ export function redactedUrl(url: string): string {
  * raced another (so a read-check-write is as safe as on SQLite's single writer), and group commit
  * with `synchronous_commit` left on for anything acked.
  */
-export class PostgresHubStore implements HubStore {
+export class PostgresHubStore extends EngineStore {
   readonly engine = 'postgres' as const;
-  private readonly groups: GroupCommit;
-  private closed = false;
 
   private constructor(
-    readonly db: HubDb,
-    private readonly pool: pg.Pool,
+    db: HubDb,
     /** The migrations this open applied (for the start-up log). */
     readonly applied: number[],
   ) {
-    this.groups = new GroupCommit({
+    super(db, {
       run: (full, body) =>
-        this.db.transaction().execute(async (tx) => {
+        db.transaction().execute(async (tx) => {
           // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
           if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
           await body(tx);
@@ -113,37 +110,11 @@ export class PostgresHubStore implements HubStore {
       await pool.end();
       throw error;
     }
-    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), pool, applied);
+    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), applied);
   }
 
-  transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('database closed'));
+  protected runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T> {
     const isolation = options.isolation ?? 'serializable';
     return retryingSerialization(() => this.db.transaction().setIsolationLevel(isolation).execute(work));
-  }
-
-  within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return tx ? work(tx) : this.transaction(work, options);
-  }
-
-  grouped<T>(work: (tx: Tx) => Promise<T>, durability: Durability = 'full'): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('database closed'));
-    return this.groups.run(work, durability);
-  }
-
-  async ping(): Promise<void> {
-    await sql`SELECT 1`.execute(this.db);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.groups.flush();
-    await this.db.destroy();
-  }
-
-  /** For tests and tools that need the pool itself (e.g. to count connections). */
-  get poolForTools(): pg.Pool {
-    return this.pool;
   }
 }
