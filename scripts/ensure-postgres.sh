@@ -9,22 +9,7 @@ PGHOST_ADDR=127.0.0.1
 PGPORT_NUM=5432
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "PostgreSQL is not installed. Run: sudo apt-get install -y --no-install-recommends postgresql" >&2
-    exit 1
-  fi
-  echo "Installing Debian package: postgresql"
-  policy=/usr/sbin/policy-rc.d
-  created_policy=0
-  if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy"
-    chmod +x "$policy"
-    created_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
-  [[ $created_policy -eq 1 ]] && rm -f "$policy"
+  bash "$(dirname "$0")/ensure-system.sh" postgresql
   version=$(ls /etc/postgresql | sort -V | tail -1)
   hba=/etc/postgresql/$version/main/pg_hba.conf
   # Tests connect as postgres over loopback without a password; nothing else is opened.
@@ -44,8 +29,13 @@ if ! pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM"; then
 fi
 pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" || { echo "PostgreSQL did not come up on $PGHOST_ADDR:$PGPORT_NUM" >&2; exit 1; }
 
-# Databases a killed test run could not drop (each test file makes its own: hub_test_<pid>_<n>).
+# Databases a killed test run could not drop (each test file makes its own: hub_test_<pid>_<time>_<random>).
+# Only those whose test process is gone: another run may be using its own right now (a second test run, or
+# a test run while `HUB_DATABASE_URL=… npm start` calls this script).
 stale=$(psql -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'hub\_test\_%'")
 for db in $stale; do
+  if [[ $db =~ _([0-9]+)_[0-9a-z]+_[0-9a-z]+$ ]] && [[ -d /proc/${BASH_REMATCH[1]} ]]; then
+    continue
+  fi
   psql -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
 done

@@ -8,6 +8,10 @@ set -euo pipefail
 # espeak-ng: the kiosk's spoken guidance, synthesized offline (issue 17).
 PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkg-config socat cups printer-driver-cups-pdf poppler-utils
   fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools espeak-ng)
+# Other scripts name their own packages (ensure-postgres.sh: postgresql): `ensure-system.sh pkg…`.
+if [[ $# -gt 0 ]]; then
+  PACKAGES=("$@")
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
