@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The hub suite runs on both engines (issue 13): PostgreSQL on loopback, installed and started if needed.
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-redis.sh
 
 echo "== lint"
 npx eslint .
