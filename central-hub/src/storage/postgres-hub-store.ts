@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS, migratePostgres } from '../repositories/migrations';
@@ -41,10 +42,21 @@ function sslOptions(config: PostgresStoreConfig): pg.PoolConfig['ssl'] {
   return { rejectUnauthorized: true, ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}) };
 }
 
+/**
+ * A URL without a user (postgres://127.0.0.1/kiosk) means the operating-system user, as psql and libpq
+ * take it; `pg` looks only at $PGUSER and $USER, which a service manager may not set.
+ */
+export function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username !== '' || process.env.PGUSER) return url;
+  parsed.username = userInfo().username;
+  return parsed.toString();
+}
+
 /** The pool settings the hub uses for a configuration (shared with the tools that read its database). */
 export function postgresPoolOptions(config: PostgresStoreConfig, max = config.poolSize): pg.PoolConfig {
   return {
-    connectionString: config.url,
+    connectionString: withDefaultUser(config.url),
     max,
     statement_timeout: config.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,

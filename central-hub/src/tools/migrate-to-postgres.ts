@@ -17,7 +17,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { MIGRATIONS, migratePostgres } from '../repositories/migrations';
 import type { ChainVerdict } from '../services/audit-chain.rules';
-import { redactedUrl } from '../storage/postgres-hub-store';
+import { redactedUrl, withDefaultUser } from '../storage/postgres-hub-store';
 import { HUB_DB_FILE, SqliteHubStore } from '../storage/sqlite-hub-store';
 import { verifyAuditSource } from './verify-audit';
 
@@ -145,7 +145,7 @@ export async function migrateToPostgres(options: MigrateOptions): Promise<Migrat
   // Opening it as the hub would brings an older file up to this hub's schema first.
   await new SqliteHubStore(options.dataDir).close();
   const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  const client = new pg.Client({ connectionString: options.targetUrl });
+  const client = new pg.Client({ connectionString: withDefaultUser(options.targetUrl) });
   try {
     await client.connect().catch((error: unknown) => {
       throw new MigrationRefused(`cannot reach PostgreSQL at ${redactedUrl(options.targetUrl)}: ${error instanceof Error ? error.message : String(error)}`);
