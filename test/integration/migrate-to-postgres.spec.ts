@@ -91,7 +91,7 @@ describeOnSqlite('a hub moved from SQLite to PostgreSQL with migrate-to-postgres
     expect(existsSync(system.hubSqliteFile)).toBe(true);
 
     // From here the hub (its next start) and the test's reads use the new database; close() drops it.
-    await system.usePostgres(await createTestPostgresDatabase('hub_migrate'));
+    await system.usePostgres(await createTestPostgresDatabase('hub_test_migrate'));
     const url = system.hubDatabaseEnv().HUB_DATABASE_URL;
     if (url === undefined) throw new Error('no PostgreSQL target');
 
