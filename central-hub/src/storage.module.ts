@@ -7,6 +7,7 @@ import { COMMAND_REPOSITORY, KyselyCommandRepository } from './repositories/comm
 import { DATABASE } from './repositories/database.repository';
 import type { DatabaseConfig } from './config';
 import type { HubStore } from './storage/hub-store';
+import { JOB_LEADERSHIP, openJobLeadership, type JobLeadership } from './storage/job-leadership';
 import { openHubStore } from './storage/open-hub-store';
 import { ENROLMENT_REPOSITORY, KyselyEnrolmentRepository } from './repositories/enrolment.repository';
 import { EVENT_REPOSITORY, KyselyEventRepository } from './repositories/event.repository';
@@ -40,10 +41,17 @@ const REPOSITORIES = [
   { provide: CASH_RECONCILIATION_REPOSITORY, useClass: KyselyCashReconciliationRepository },
 ];
 
-/** Closes the store after the HTTP and socket servers closed, so no request is cut mid-write. */
+/**
+ * Closes the store after the HTTP and socket servers closed, so no request is cut mid-write; and gives
+ * up the process's job leadership (the scheduler stopped before, in SweepService.onModuleDestroy).
+ */
 class StoreCloser implements OnApplicationShutdown {
-  constructor(private readonly store: HubStore) {}
+  constructor(
+    private readonly store: HubStore,
+    private readonly leadership: JobLeadership,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.leadership.close();
     await this.store.close();
   }
 }
@@ -56,10 +64,12 @@ export class StorageModule {
       module: StorageModule,
       providers: [
         { provide: DATABASE, useFactory: (log: Logger) => openHubStore(database, dataDir, log), inject: [LOGGER] },
-        { provide: StoreCloser, useFactory: (store: HubStore) => new StoreCloser(store), inject: [DATABASE] },
+        // Which once-only jobs this process runs (issue 14): all of them on SQLite; on PostgreSQL one process each.
+        { provide: JOB_LEADERSHIP, useFactory: (log: Logger) => openJobLeadership(database, log), inject: [LOGGER] },
+        { provide: StoreCloser, useFactory: (store: HubStore, leadership: JobLeadership) => new StoreCloser(store, leadership), inject: [DATABASE, JOB_LEADERSHIP] },
         ...REPOSITORIES,
       ],
-      exports: [DATABASE, ...REPOSITORIES.map((r) => r.provide)],
+      exports: [DATABASE, JOB_LEADERSHIP, ...REPOSITORIES.map((r) => r.provide)],
     };
   }
 }

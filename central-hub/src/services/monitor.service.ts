@@ -66,6 +66,14 @@ export class MonitorService {
     await Promise.all(due.map((kioskId) => this.evaluate(kioskId)));
   }
 
+  /**
+   * The next sweep evaluates the whole fleet again, as after a start: for a hub process that takes the
+   * sweep over from another (issue 14), whose deadlines miss what that process saw meanwhile.
+   */
+  reindex(): void {
+    this.indexed = false;
+  }
+
   private sweepAll(): Promise<void> {
     return this.queue.exclusive(async () => {
       const [views, live] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);

@@ -17,6 +17,7 @@ import { RANDOM } from '../../src/repositories/random.repository';
 import { SCHEDULER } from '../../src/repositories/scheduler.repository';
 import { FacilityUsersService } from '../../src/services/facility-users.service';
 import type { HubStore } from '../../src/storage/hub-store';
+import { JOB_LEADERSHIP, SoleLeadership } from '../../src/storage/job-leadership';
 import { ManualScheduler } from '../support/manual-scheduler';
 import { openTestStore } from '../support/test-store';
 import { SeededRandom, SettableClock, jst } from './support';
@@ -45,8 +46,9 @@ describe('LotteryModule', () => {
         { provide: RANDOM, useValue: new SeededRandom('module') },
         { provide: LOGGER, useValue: logger },
         { provide: SCHEDULER, useValue: scheduler },
+        { provide: JOB_LEADERSHIP, useValue: new SoleLeadership() },
       ],
-      exports: [HUB_CONFIG, DATABASE, CLOCK, RANDOM, LOGGER, SCHEDULER],
+      exports: [HUB_CONFIG, DATABASE, CLOCK, RANDOM, LOGGER, SCHEDULER, JOB_LEADERSHIP],
     })
     class Runtime {}
 
