@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth.module';
 import { CertificateCalendarModule } from './certificate-calendar.module';
 import { CertificatesModule } from './certificates.module';
+import { ClusterModule } from './cluster.module';
 import { ADMIN_TOKEN, HUB_CONFIG, type HubConfig } from './config';
 import { FleetModule } from './fleet.module';
 import { LOGGER, type Logger } from './logger';
@@ -58,6 +59,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(runtime),
+        ClusterModule.forRoot(runtime.config.redis),
         StorageModule.forRoot(runtime.config.database, runtime.config.dataDir),
         AuthModule,
         FleetModule,

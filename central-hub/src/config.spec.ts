@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, parseChaos, parseConfig } from './config';
+import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, DEFAULT_REDIS_KEY_PREFIX, parseChaos, parseConfig, redactedRedisUrl } from './config';
 
 const repoRoot = '/srv/kiosk';
 
@@ -21,12 +21,23 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ HUB_DATABASE_URL: 'mysql://x/y' }, { repoRoot })).toThrow(ConfigError);
   });
 
+  it('selects several-process mode by HUB_REDIS_URL (issue 14), and logs its URL without the password', () => {
+    expect(parseConfig({ HUB_REDIS_URL: 'redis://127.0.0.1:6379' }, { repoRoot }).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: DEFAULT_REDIS_KEY_PREFIX });
+    expect(parseConfig({ HUB_REDIS_URL: '' }, { repoRoot }).redis).toBeNull();
+    expect(() => parseConfig({ HUB_REDIS_URL: 'http://127.0.0.1:6379' }, { repoRoot })).toThrow(ConfigError);
+    expect(() => parseConfig({ HUB_REDIS_URL: 'redis://' }, { repoRoot })).toThrow(ConfigError);
+    expect(redactedRedisUrl('rediss://hub:s3cret@cache.example.jp:6380/2')).toBe('rediss://hub:redacted@cache.example.jp:6380/2');
+    expect(redactedRedisUrl('redis://:s3cret@127.0.0.1:6379')).not.toContain('s3cret');
+    expect(redactedRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+
   it('has loopback and repository-relative defaults', () => {
     expect(parseConfig({}, { repoRoot })).toEqual({
       host: '127.0.0.1',
       port: 7400,
       dataDir: path.join(repoRoot, 'data', 'hub'),
       database: { engine: 'sqlite' },
+      redis: null,
       adminToken: undefined,
       consoleDir: path.join(repoRoot, 'kiosk-ui', 'dist', 'console'),
       handshakeWindowMs: 60_000,

@@ -13,6 +13,8 @@ export interface HubConfig {
   dataDir: string;
   /** Where the hub's records live: the embedded SQLite file in `dataDir` (default), or PostgreSQL. */
   database: DatabaseConfig;
+  /** Several hub processes (issue 14): socket.io across processes and kiosk presence in Redis. Null: one process. */
+  redis: RedisConfig | null;
   /** Undefined: generated on first start and kept in `<dataDir>/admin-token`. */
   adminToken: string | undefined;
   consoleDir: string;
@@ -42,6 +44,21 @@ export type DatabaseConfig =
       ssl: 'disable' | 'require' | 'verify-full';
       caFile: string | null;
     };
+
+/**
+ * `HUB_REDIS_URL=redis://…` (issue 14): the hub runs as one of several processes behind one address;
+ * socket.io packets travel between them through a Redis stream, and which process holds which kiosk is
+ * a lease in Redis. Absent: the single-process hub, everything in memory.
+ */
+export interface RedisConfig {
+  url: string;
+  /**
+   * Prefix of every key, stream and channel the hub uses in Redis: the processes of one hub share it,
+   * two hubs on one Redis must not. Not an environment variable: tests give each hub pair its own.
+   */
+  keyPrefix: string;
+}
+export const DEFAULT_REDIS_KEY_PREFIX = 'kiosk-hub:';
 
 /** Fleet monitoring: status, alert thresholds, the sweep and telemetry retention. */
 export interface FleetConfig {
@@ -159,6 +176,7 @@ const EnvSchema = z.object({
   HUB_DATABASE_STATEMENT_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
   HUB_DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
   HUB_DATABASE_CA_FILE: optional(z.string().min(1)),
+  HUB_REDIS_URL: optional(z.string().regex(/^rediss?:\/\/[^/?#]/, 'a redis:// or rediss:// URL (unset for a single hub process)')),
   HUB_ADMIN_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
   HUB_CONSOLE_DIR: optional(z.string().min(1)),
   HUB_HANDSHAKE_WINDOW_MS: optional(z.coerce.number().int().min(1000).max(3_600_000)),
@@ -261,6 +279,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
             ssl: e.HUB_DATABASE_SSL ?? (isLoopbackUrl(e.HUB_DATABASE_URL) ? 'disable' : 'verify-full'),
             caFile: e.HUB_DATABASE_CA_FILE === undefined ? null : path.resolve(e.HUB_DATABASE_CA_FILE),
           },
+    redis: e.HUB_REDIS_URL === undefined ? null : { url: e.HUB_REDIS_URL, keyPrefix: DEFAULT_REDIS_KEY_PREFIX },
     adminToken: e.HUB_ADMIN_TOKEN,
     consoleDir: path.resolve(e.HUB_CONSOLE_DIR ?? path.join(options.repoRoot, 'kiosk-ui', 'dist', 'console')),
     handshakeWindowMs: e.HUB_HANDSHAKE_WINDOW_MS ?? DEFAULT_HANDSHAKE_WINDOW_MS,
@@ -308,6 +327,18 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
   };
+}
+
+/** The Redis URL as it may be logged: without its password (or user name). */
+export function redactedRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = 'redacted';
+    else if (parsed.username !== '') parsed.username = 'redacted';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
 }
 
 function isLoopbackUrl(url: string): boolean {

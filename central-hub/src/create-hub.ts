@@ -7,9 +7,11 @@ import { AppModule } from './app.module';
 import type { HubConfig } from './config';
 import { ProtocolExceptionFilter } from './controllers/exception.filter';
 import { securityHeaders } from './controllers/security-headers';
+import { ClusteredIoAdapter } from './gateways/cluster-io-adapter';
 import { GuardedIoAdapter, SocketGuard } from './gateways/socket-guard';
 import { PinoNestLogger, createRootLogger, type Logger } from './logger';
 import { AdminTokenFile } from './repositories/admin-token.repository';
+import { HUB_CLUSTER, type HubCluster } from './repositories/cluster.repository';
 import { SystemClock, type Clock } from './repositories/clock.repository';
 import { NodeProcessControl, type ProcessControl } from './repositories/process.repository';
 import { PromMetrics } from './repositories/metrics.repository';
@@ -74,7 +76,10 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ProtocolExceptionFilter(logger));
-  app.useWebSocketAdapter(new GuardedIoAdapter(app, new SocketGuard(config.limits, logger)));
+  const guard = new SocketGuard(config.limits, logger);
+  // Several processes (HUB_REDIS_URL, issue 14): socket.io through Redis; else the one in-memory server.
+  const cluster = app.get<string, HubCluster | null>(HUB_CLUSTER);
+  app.useWebSocketAdapter(cluster ? new ClusteredIoAdapter(app, guard, cluster) : new GuardedIoAdapter(app, guard));
   app.disable('x-powered-by');
   app.use(securityHeaders());
   // Console files first; what is not a file falls through to ConsoleController (SPA routes, 503).

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { AGENT_NAMESPACE, agentToHubSchemas, failure, parseMessage, type Failure } from '@kiosk/protocols';
 import { LOGGER, type Logger } from '../logger';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
-import type { AgentNamespace, AgentSocket } from '../repositories/websocket.repository';
+import { WebsocketRepository, type AgentNamespace, type AgentSocket } from '../repositories/websocket.repository';
 import { AgentAuthService } from '../services/agent-auth.service';
 import { runInBackground } from '../services/background';
 import { CommandService } from '../services/command.service';
@@ -50,6 +50,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     @Inject(LotteryAgentHandlers) private readonly lottery: LotteryAgentHandlers,
     @Inject(LogUploadService) private readonly logUploads: LogUploadService,
     @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
     @Inject(LOGGER) root: Logger,
     /** Absent where the hub is assembled without the certificates module: `certificates.*` are then unknown. */
     @Optional() @Inject(CertificatesAgentHandlers) private readonly certificates?: CertificatesAgentHandlers,
@@ -58,6 +59,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   }
 
   afterInit(namespace: AgentNamespace): void {
+    this.sockets.bindAgents(namespace);
     namespace.use((socket, next) => {
       this.auth.authenticate(socket.handshake.auth, socket.handshake.address).then(
         (result) => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
 import type {
   AgentToHubEvents,
@@ -14,6 +14,16 @@ import type {
   SessionEnded,
 } from '@kiosk/protocols';
 import type { Principal } from '../services/access.rules';
+import {
+  PRESENCE_RENEW_INTERVAL_MS,
+  decodeLease,
+  encodeLease,
+  judgePresence,
+  pickReceipt,
+  planAfterRenewal,
+  type KioskConnection,
+} from '../services/presence.rules';
+import { HUB_CLUSTER, type HubCluster } from './cluster.repository';
 
 /** What the hub keeps on an authenticated agent socket (set by the handshake middleware). */
 export interface AgentSocketData {
@@ -48,50 +58,138 @@ const ALL = 'scope:all';
 const scopeRoom = (municipality: string) => `scope:m:${municipality}`;
 const AUDIT_ALL = 'audit:all';
 const auditRoom = (municipality: string) => `audit:m:${municipality}`;
+/** Agent room of one kiosk (several processes, issue 14): a command reaches its socket on whichever process holds it. */
+const kioskRoom = (kioskId: string) => `kiosk:${kioskId}`;
 
 /**
  * The live socket.io side of the hub: which kiosk is connected on which socket, sending to an agent,
  * publishing to consoles. Services use this instead of touching socket.io, so their rules can be tested
  * without a server. One socket per kiosk: a newer connection replaces an older one.
+ *
+ * With several hub processes (HUB_REDIS_URL, issue 14) socket.io's Redis adapter carries every room
+ * broadcast to the other processes (console pushes reach every console), a command goes to the kiosk's
+ * room with an ack (it reaches the kiosk wherever it is connected), and each kiosk this process holds
+ * has a lease in Redis (presence.rules.ts), renewed while its socket lasts: `connections` reads the
+ * leases, so every process sees every kiosk's connection. Without Redis, everything is this map.
  */
 @Injectable()
 export class WebsocketRepository {
   private readonly agents = new Map<string, AgentSocket>();
+  /** Several processes: the lease this process wrote for each kiosk it holds (its exact stored text). */
+  private readonly leases = new Map<string, string>();
+  private agentNamespace: AgentNamespace | undefined;
   private consoles: ConsoleNamespace | undefined;
 
-  /** Registers the socket as its kiosk's current one; returns the socket it replaces, if any. */
-  attachAgent(socket: AgentSocket): AgentSocket | undefined {
+  constructor(@Optional() @Inject(HUB_CLUSTER) private readonly cluster: HubCluster | null = null) {
+    this.cluster?.keepRenewing(PRESENCE_RENEW_INTERVAL_MS, () => this.renewLeases());
+  }
+
+  bindAgents(namespace: AgentNamespace): void {
+    this.agentNamespace = namespace;
+  }
+
+  /**
+   * Registers the socket as its kiosk's current one; resolves with the socket it replaces here, if any.
+   * Several processes: also takes the kiosk's lease and room, and closes the kiosk's older socket on
+   * any other process.
+   */
+  async attachAgent(socket: AgentSocket): Promise<AgentSocket | undefined> {
     const kioskId = socket.data.kioskId;
     const previous = this.agents.get(kioskId);
     this.agents.set(kioskId, socket);
+    if (this.cluster) {
+      const lease = encodeLease({ owner: this.cluster.processId, socketId: socket.id, connectedAt: socket.data.connectedAt });
+      this.leases.set(kioskId, lease);
+      const room = kioskRoom(kioskId);
+      socket.nsp.in(room).except(socket.id).disconnectSockets(true);
+      await socket.join(room);
+      await this.cluster.claim(kioskId, lease);
+    }
     return previous === socket ? undefined : previous;
   }
 
-  /** Forgets the socket; true when it was its kiosk's current one (the kiosk is now offline). */
-  detachAgent(socket: AgentSocket): boolean {
+  /** Forgets the socket; true when it was its kiosk's current one here (several processes: its lease is given back). */
+  async detachAgent(socket: AgentSocket): Promise<boolean> {
     const kioskId = socket.data.kioskId;
     if (this.agents.get(kioskId) !== socket) return false;
     this.agents.delete(kioskId);
+    const lease = this.leases.get(kioskId);
+    this.leases.delete(kioskId);
+    if (this.cluster && lease !== undefined) await this.cluster.release(kioskId, lease);
     return true;
+  }
+
+  /**
+   * The connected ones among these kiosks, each with when its connection was accepted: this process's
+   * sockets, and with several processes the leases of the others (one Redis read for the batch).
+   */
+  async connections(kioskIds: readonly string[]): Promise<Map<string, KioskConnection>> {
+    const found = new Map<string, KioskConnection>();
+    if (!this.cluster) {
+      for (const kioskId of kioskIds) {
+        const socket = this.agents.get(kioskId);
+        if (socket) found.set(kioskId, { where: 'here', connectedAt: socket.data.connectedAt });
+      }
+      return found;
+    }
+    const leases = await this.cluster.read(kioskIds);
+    for (const kioskId of kioskIds) {
+      const socket = this.agents.get(kioskId);
+      const connection = judgePresence(socket && { connectedAt: socket.data.connectedAt }, decodeLease(leases.get(kioskId)), this.cluster.processId);
+      if (connection) found.set(kioskId, connection);
+    }
+    return found;
+  }
+
+  /** Whether the kiosk is connected (to any hub process). */
+  async isConnected(kioskId: string): Promise<boolean> {
+    if (!this.cluster) return this.agents.has(kioskId);
+    return (await this.connections([kioskId])).has(kioskId);
+  }
+
+  /** Renews the leases of the kiosks held here; closes the sockets whose kiosk another process holds now. */
+  private async renewLeases(): Promise<void> {
+    if (!this.cluster || this.leases.size === 0) return;
+    const held = [...this.leases.entries()];
+    const { taken } = planAfterRenewal(
+      held.map(([kioskId]) => kioskId),
+      await this.cluster.renew(held),
+    );
+    for (const kioskId of taken) {
+      // Only if it is still the socket whose lease was found taken.
+      if (this.leases.get(kioskId) !== held.find(([id]) => id === kioskId)?.[1]) continue;
+      this.agents.get(kioskId)?.disconnect(true);
+    }
   }
 
   isCurrent(socket: AgentSocket): boolean {
     return this.agents.get(socket.data.kioskId) === socket;
   }
 
+  /** Whether the kiosk's socket is on this process (`connections` knows the other processes' too). */
   isOnline(kioskId: string): boolean {
     return this.agents.has(kioskId);
   }
 
-  /** When the kiosk's current connection was accepted; undefined when it is not connected. */
+  /** When the kiosk's current connection here was accepted; undefined when it is not connected here. */
   connectedAt(kioskId: string): string | undefined {
     return this.agents.get(kioskId)?.data.connectedAt;
   }
 
-  /** Sends a command and resolves with the agent's (unvalidated) receipt; rejects on timeout/offline. */
-  sendCommand(kioskId: string, command: HubCommand, timeoutMs: number): Promise<unknown> {
+  /**
+   * Sends a command and resolves with the agent's (unvalidated) receipt; rejects on timeout/offline.
+   * Several processes: to the kiosk's room, so that the process holding its socket delivers it and the
+   * ack comes back here.
+   */
+  async sendCommand(kioskId: string, command: HubCommand, timeoutMs: number): Promise<unknown> {
+    if (this.cluster && this.agentNamespace) {
+      const responses: unknown[] = await this.agentNamespace.to(kioskRoom(kioskId)).timeout(timeoutMs).emitWithAck('command', command);
+      const picked = pickReceipt(responses);
+      if (!picked.delivered) throw new AgentOfflineError(kioskId);
+      return picked.receipt;
+    }
     const socket = this.agents.get(kioskId);
-    if (!socket) return Promise.reject(new AgentOfflineError(kioskId));
+    if (!socket) throw new AgentOfflineError(kioskId);
     return socket.timeout(timeoutMs).emitWithAck('command', command);
   }
 

@@ -55,7 +55,7 @@ describe('CommandService', () => {
 
   it('builds the full command (id, issuedAt, expiresAt from ttl), queues it with its audit row, and pushes it', async () => {
     expectQueued();
-    sockets.isOnline.mockReturnValue(false);
+    sockets.isConnected.mockResolvedValue(false);
 
     expect(await service.create(technician, kioskId, { type: 'ping', params: {}, ttlSeconds: 90 })).toEqual({ commandId });
     const command = { commandId, type: 'ping', params: {}, issuedAt: '2026-11-26T01:00:00.000Z', expiresAt: '2026-11-26T01:01:30.000Z' };
@@ -107,7 +107,7 @@ describe('CommandService', () => {
     commands.expireDue.mockResolvedValue([]);
     kiosks.findById.mockResolvedValue(kiosk);
     commands.pendingForKiosk.mockResolvedValue([pending]);
-    sockets.isOnline.mockReturnValue(true);
+    sockets.isConnected.mockResolvedValue(true);
     audit.systemDraft.mockReturnValue(draft);
     audit.published.mockReturnValue(undefined);
     sockets.publishCommand.mockReturnValue(undefined);

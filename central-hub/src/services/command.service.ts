@@ -103,7 +103,7 @@ export class CommandService {
       detail: null,
     };
     this.sockets.publishCommand(toCommandView(queued), kiosk.municipality);
-    if (this.sockets.isOnline(kioskId)) {
+    if (await this.sockets.isConnected(kioskId)) {
       runInBackground(this.log, 'deliver commands', () => this.deliverPending(kioskId));
     }
     return { commandId: command.commandId };
@@ -154,7 +154,7 @@ export class CommandService {
     const kiosk = await this.kiosks.findById(kioskId);
     if (!kiosk) return;
     for (const command of await this.commands.pendingForKiosk(kioskId, this.clock.now().toISOString())) {
-      if (!this.sockets.isOnline(kioskId)) return;
+      if (!(await this.sockets.isConnected(kioskId))) return;
       await this.deliver(kiosk, command);
     }
   }

@@ -77,6 +77,9 @@ describe('FleetService', () => {
     kiosks.listViews.mockResolvedValue([view('kiosk-a0000001'), view('kiosk-b0000002', '吹田市')]);
     alerts.unresolved.mockResolvedValue([]);
     sockets.isOnline.mockReturnValue(true);
+    sockets.connections.mockImplementation((ids) =>
+      Promise.resolve(new Map(ids.filter((id) => sockets.isOnline(id)).map((id) => [id, { where: 'here' as const, connectedAt: NOW }]))),
+    );
     sockets.publishKiosks.mockReturnValue(undefined);
   });
 

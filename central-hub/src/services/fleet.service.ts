@@ -90,15 +90,16 @@ export class FleetService {
     const view = await this.kiosks.findView(kioskId);
     if (!view || !inScope(principal, view.kiosk.municipality)) throw notFound(`no kiosk ${kioskId}`);
     const since = new Date(this.clock.now().getTime() - DETAIL_TELEMETRY_WINDOW_MS).toISOString();
-    const [statusHistory, telemetry, alerts, commands] = await Promise.all([
+    const [statusHistory, telemetry, alerts, commands, connections] = await Promise.all([
       this.statuses.history(kioskId, DETAIL_HISTORY),
       this.telemetry.recent(kioskId, since, DETAIL_TELEMETRY_POINTS),
       this.alerts.forKiosk(kioskId, DETAIL_RESOLVED_ALERTS),
       this.commands.listForKiosk(kioskId, DETAIL_COMMANDS),
+      this.sockets.connections([kioskId]),
     ]);
     const active = alerts.filter((alert) => alert.state !== 'resolved').map((alert) => alert.kind);
     return {
-      kiosk: toKioskSummary(view, this.sockets.isOnline(kioskId), active),
+      kiosk: toKioskSummary(view, connections.has(kioskId), active),
       statusHistory,
       telemetry,
       alerts: alerts.map(toAlert),
@@ -145,10 +146,11 @@ export class FleetService {
 
   private async loadIndex(): Promise<FleetIndex> {
     const [views, alerts] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
+    const connections = await this.sockets.connections(views.map((view) => view.kiosk.kioskId));
     const kinds = kindsByKiosk(alerts);
     const index = new FleetIndex();
     index.load(
-      views.map((view) => toKioskSummary(view, this.sockets.isOnline(view.kiosk.kioskId), kinds.get(view.kiosk.kioskId))),
+      views.map((view) => toKioskSummary(view, connections.has(view.kiosk.kioskId), kinds.get(view.kiosk.kioskId))),
       alerts.map((alert) => ({ alertId: alert.alertId, municipality: alert.municipality, state: alert.state })),
     );
     this.log.info({ kiosks: views.length, alerts: alerts.length }, 'fleet index built');

@@ -36,7 +36,7 @@ export class HeartbeatService {
   /** A newly authenticated socket becomes its kiosk's only one; an older one is disconnected. */
   async agentConnected(socket: AgentSocket): Promise<void> {
     socket.data.connectedAt = this.clock.now().toISOString();
-    const previous = this.sockets.attachAgent(socket);
+    const previous = await this.sockets.attachAgent(socket);
     const kioskId = socket.data.kioskId;
     if (previous) {
       this.log.warn({ kioskId }, 'kiosk connected again; closing its older connection');
@@ -48,7 +48,7 @@ export class HeartbeatService {
 
   async agentDisconnected(socket: AgentSocket, reason: string): Promise<void> {
     const kioskId = socket.data.kioskId;
-    if (!this.sockets.detachAgent(socket)) return;
+    if (!(await this.sockets.detachAgent(socket))) return;
     this.log.info({ kioskId, reason }, 'agent disconnected');
     await this.monitor.evaluate(kioskId);
   }

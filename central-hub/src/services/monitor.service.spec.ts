@@ -84,6 +84,10 @@ describe('MonitorService', () => {
     random = strictMock<Random>('Random');
     service = new MonitorService(kiosks, statuses, alerts, fleet, sockets, clock, random, config, silentLogger());
     sockets.connectedAt.mockReturnValue('2026-11-26T00:30:00.000Z');
+    // The connections the tests' isOnline / connectedAt stubs describe (all on this process).
+    sockets.connections.mockImplementation((ids) =>
+      Promise.resolve(new Map(ids.filter((id) => sockets.isOnline(id)).map((id) => [id, { where: 'here' as const, connectedAt: sockets.connectedAt(id) ?? '' }]))),
+    );
     fleet.publishSummary.mockReturnValue(undefined);
     fleet.alertChanged.mockReturnValue(undefined);
   });

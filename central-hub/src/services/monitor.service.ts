@@ -104,12 +104,15 @@ export class MonitorService {
     const changes: AlertChangeSet = { open: [], clear: [], reactivate: [], resolve: [] };
     const touched = new Set<string>();
     const summaries = new Map<string, KioskSummary>();
+    // Connected to this process or, with several processes, to another (its lease in Redis, issue 14).
+    const connections = await this.sockets.connections(views.map((view) => view.kiosk.kioskId));
     for (const view of views) {
       const { kiosk, telemetry, devices, cashCollection } = view;
       const { kioskId } = kiosk;
       const enrolled = kiosk.publicKey !== null;
-      const connected = this.sockets.isOnline(kioskId);
-      const lastContactAt = latest(kiosk.lastHeartbeatAt, this.sockets.connectedAt(kioskId));
+      const connection = connections.get(kioskId);
+      const connected = connection !== undefined;
+      const lastContactAt = latest(kiosk.lastHeartbeatAt, connection?.connectedAt);
       const status = deriveStatus(
         {
           enrolled,
@@ -142,7 +145,7 @@ export class MonitorService {
       const deadlineInput = { enrolled, status, statusSince, connected, lastContactAt, telemetry, offlineAlerted, clearingSince };
       this.deadlines.set(kioskId, nextDeadline(deadlineInput, nowMs, offlineAfterMs, thresholds));
       const current = enrolled ? { ...kiosk, status, statusSince } : kiosk;
-      summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, this.sockets.isOnline(kioskId), activeKinds));
+      summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, connected, activeKinds));
       if (isEmptyPlan(plan)) continue;
       touched.add(kioskId);
       changes.open.push(...plan.open.map((condition) => ({ ...condition, alertId: this.random.uuidv7(now), kioskId })));
