@@ -144,6 +144,15 @@ describeOnPostgres('two hub processes on one PostgreSQL and one Redis', () => {
     const alert = AlertSchema.parse(await technicianOnA.waitFor('alert.updated', (x) => x.kioskId === kiosk.kioskId && x.kind === 'paper-out'));
     expect(alert).toMatchObject({ state: 'open', municipality: '豊中市' });
     expect(await a.count("SELECT count(*) FROM alerts WHERE kiosk_id = ? AND kind = 'paper-out'", kiosk.kioskId)).toBe(1);
+    // A's own fleet index (its REST list, its consoles' overview) has learnt of it from B too.
+    await eventually("A's kiosk list shows the kiosk degraded", async () => {
+      const { body } = await a.api('GET', '/api/kiosks');
+      return (body as { kioskId: string; status: string }[]).some((k) => k.kioskId === kiosk.kioskId && k.status === 'degraded');
+    });
+    await technicianOnA.waitFor('fleet.overview', (overview) => (overview.counts.degraded ?? 0) >= 1);
+    const answer = await technicianOnA.request('fleet.overview');
+    if (!answer.ok) throw new Error(answer.error.code);
+    expect(answer.overview.counts.degraded).toBeGreaterThanOrEqual(1);
   });
 
   it("never marks B's kiosks offline from A's sweep, nor a crashed process's while their lease lasts", async () => {

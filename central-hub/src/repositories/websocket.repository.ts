@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
+import { AlertSchema, KioskSummarySchema } from '@kiosk/protocols';
 import type {
   AgentToHubEvents,
   Alert,
@@ -35,12 +36,25 @@ export interface AgentSocketData {
 export interface ConsoleSocketData {
   principal: Principal;
 }
-// socket.io's own generic parameter for inter-server events; we have none.
+// socket.io's own generic parameter for inter-server events: none on /agent.
 type NoServerEvents = Record<string, never>;
+/**
+ * Between hub processes on /console (several processes, issue 14): what one process pushed to consoles,
+ * so that the others keep their fleet index (the REST list and the overview counts) up to date too.
+ */
+interface PeerEvents {
+  'fleet.kiosks': (summaries: KioskSummary[]) => void;
+  'fleet.alert': (alert: Alert) => void;
+}
+/** What a process hears from the others (FleetService keeps its index with it). */
+export interface PeerListener {
+  kiosks(summaries: KioskSummary[]): void;
+  alert(alert: Alert): void;
+}
 export type AgentNamespace = Namespace<AgentToHubEvents, HubToAgentEvents, NoServerEvents, AgentSocketData>;
 export type AgentSocket = Socket<AgentToHubEvents, HubToAgentEvents, NoServerEvents, AgentSocketData>;
-export type ConsoleNamespace = Namespace<ConsoleToHubEvents, HubToConsoleEvents, NoServerEvents, ConsoleSocketData>;
-export type ConsoleSocket = Socket<ConsoleToHubEvents, HubToConsoleEvents, NoServerEvents, ConsoleSocketData>;
+export type ConsoleNamespace = Namespace<ConsoleToHubEvents, HubToConsoleEvents, PeerEvents, ConsoleSocketData>;
+export type ConsoleSocket = Socket<ConsoleToHubEvents, HubToConsoleEvents, PeerEvents, ConsoleSocketData>;
 
 export class AgentOfflineError extends Error {
   override readonly name = 'AgentOfflineError';
@@ -79,6 +93,7 @@ export class WebsocketRepository {
   private readonly leases = new Map<string, string>();
   private agentNamespace: AgentNamespace | undefined;
   private consoles: ConsoleNamespace | undefined;
+  private peerListener: PeerListener | undefined;
 
   constructor(@Optional() @Inject(HUB_CLUSTER) private readonly cluster: HubCluster | null = null) {
     this.cluster?.keepRenewing(PRESENCE_RENEW_INTERVAL_MS, () => this.renewLeases());
@@ -195,6 +210,21 @@ export class WebsocketRepository {
 
   bindConsoles(namespace: ConsoleNamespace): void {
     this.consoles = namespace;
+    if (!this.cluster) return;
+    // From the other processes (their own Redis channel; a malformed one, e.g. from another version, is dropped).
+    namespace.on('fleet.kiosks', (raw: unknown) => {
+      const parsed = KioskSummarySchema.array().safeParse(raw);
+      if (parsed.success) this.peerListener?.kiosks(parsed.data);
+    });
+    namespace.on('fleet.alert', (raw: unknown) => {
+      const parsed = AlertSchema.safeParse(raw);
+      if (parsed.success) this.peerListener?.alert(parsed.data);
+    });
+  }
+
+  /** Several processes: what the other processes push to consoles, for this one's fleet index. */
+  onPeerChanges(listener: PeerListener): void {
+    this.peerListener = listener;
   }
 
   /** Puts an authenticated console into the rooms of what its user may see. */
@@ -215,10 +245,12 @@ export class WebsocketRepository {
     }
     this.consoles.to(ALL).emit('kiosks.updated', [...summaries]);
     for (const [municipality, kiosks] of byMunicipality) this.consoles.to(scopeRoom(municipality)).emit('kiosks.updated', kiosks);
+    if (this.cluster) this.consoles.serverSideEmit('fleet.kiosks', [...summaries]);
   }
 
   publishAlert(alert: Alert): void {
     this.consoles?.to([ALL, scopeRoom(alert.municipality)]).emit('alert.updated', alert);
+    if (this.cluster) this.consoles?.serverSideEmit('fleet.alert', alert);
   }
 
   publishCommand(command: CommandView, municipality: string): void {
@@ -242,8 +274,10 @@ export class WebsocketRepository {
     return audiences;
   }
 
+  /** To this process's consoles only: with several processes, each pushes its own consoles the overview from its own index. */
   publishOverview(scope: string | null, overview: FleetOverview): void {
-    this.consoles?.to(scope === null ? ALL : scopeRoom(scope)).emit('fleet.overview', overview);
+    const consoles = this.cluster ? this.consoles?.local : this.consoles;
+    consoles?.to(scope === null ? ALL : scopeRoom(scope)).emit('fleet.overview', overview);
   }
 
   /** The principals of the connected consoles that hold a session, one per session. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Alert, AlertKind, FleetOverview, KioskDetail, KioskQuery, KioskSummary } from '@kiosk/protocols';
 import { toCommandView } from '../dtos/command.dto';
 import { notFound } from '../errors';
@@ -45,7 +45,7 @@ function kindsByKiosk(alerts: readonly AlertRecord[]): Map<string, AlertKind[]> 
  * MonitorService; this service reads what it stored.
  */
 @Injectable()
-export class FleetService {
+export class FleetService implements OnModuleInit {
   private readonly log: Logger;
   private readonly published = new Map<string, Published>();
   /** Summaries waiting for the next console push (the latest per kiosk). */
@@ -65,6 +65,23 @@ export class FleetService {
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'fleet' });
+  }
+
+  /**
+   * Several hub processes (issue 14): the kiosks and alerts another process changed (and pushed to the
+   * consoles) go into this process's index too, and this process's consoles get the overview again.
+   */
+  onModuleInit(): void {
+    this.sockets.onPeerChanges({
+      kiosks: (summaries) => {
+        for (const summary of summaries) this.indexKiosk(summary);
+        this.requestOverviewPush();
+      },
+      alert: (alert) => {
+        this.alertChanged(alert);
+        this.requestOverviewPush();
+      },
+    });
   }
 
   /** The kiosks the principal may see, filtered, in kiosk id order; a page when `limit` is given. */
