@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
@@ -8,6 +9,8 @@ import type { HubConfig } from './config';
 import { ProtocolExceptionFilter } from './controllers/exception.filter';
 import { securityHeaders } from './controllers/security-headers';
 import { ClusteredIoAdapter } from './gateways/cluster-io-adapter';
+import { AgentGateway } from './gateways/agent.gateway';
+import type { DrainReport } from './gateways/socket-drain';
 import { GuardedIoAdapter, SocketGuard } from './gateways/socket-guard';
 import { PinoNestLogger, createRootLogger, type Logger } from './logger';
 import { AdminTokenFile } from './repositories/admin-token.repository';
@@ -27,7 +30,18 @@ export interface HubHandle {
   logger: Logger;
   /** Stops accepting, disconnects every socket, closes the database. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * The graceful stop (SIGTERM, issue 14): stops accepting connections, lets every kiosk's message in
+   * flight finish and be acked (an event batch is committed, then acked), disconnects each kiosk once it
+   * has nothing in flight (its agent reconnects with its backoff: to the next hub of its HUB_URL list, or
+   * through the load balancer to another process), then closes as `close()` does. The wait for answers
+   * in flight is bounded by `drainMs` (default 8 s); kiosks still busy then are cut off (what they had
+   * sent is resent and deduplicated by event id). Logged; safe to call twice.
+   */
+  shutdown(options?: { drainMs?: number }): Promise<DrainReport>;
 }
+
+export const DEFAULT_DRAIN_MS = 8_000;
 
 /** Seams for tests; production passes none of them. */
 export interface HubOverrides {
@@ -97,11 +111,38 @@ export async function createHub(config: HubConfig, overrides: HubOverrides = {})
   logger.info({ url, port, publicUrl: publicUrl() }, 'hub listening');
 
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= app.close());
+  let shuttingDown: Promise<DrainReport> | undefined;
+  const shutdown = async (drainMs: number): Promise<DrainReport> => {
+    const started = Date.now();
+    const server = app.getHttpServer() as HttpServer;
+    // Stop accepting: new TCP connections are refused (a load balancer's health check fails, an agent
+    // moves to its next hub); established connections, the kiosks' websockets among them, stay open.
+    server.close();
+    server.closeIdleConnections();
+    logger.info({ drainMs }, 'hub draining: no new connections; kiosks leave once their messages in flight are answered');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+    let report: DrainReport = { sockets: 0, waitedFor: 0, cutOff: 0 };
+    try {
+      report = await app.get(AgentGateway).drain(deadline);
+    } catch (error) {
+      // Never a reason not to close: the sockets go with the servers below.
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'hub drain failed; closing');
+    } finally {
+      clearTimeout(timer);
+    }
+    const log = report.cutOff > 0 ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ ...report, ms: Date.now() - started }, report.cutOff > 0 ? 'hub drained at its deadline: kiosks cut off mid-message' : 'hub drained: every kiosk disconnected after its acks');
+    await close();
+    return report;
+  };
   return {
     url,
     port,
     adminToken,
     logger,
-    close: () => (closing ??= app.close()),
+    close,
+    shutdown: ({ drainMs = DEFAULT_DRAIN_MS } = {}) => (shuttingDown ??= shutdown(drainMs)),
   };
 }

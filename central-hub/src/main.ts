@@ -4,6 +4,14 @@ import { parseConfig } from './config';
 import { createHub, type HubHandle } from './create-hub';
 import { createRootLogger } from './logger';
 
+/**
+ * The whole stop, drain included, is bounded by this (then the process exits anyway); the wait for the
+ * kiosks' messages in flight gets most of it, closing the servers and the database the rest. Under the
+ * 10 s a systemd unit or a container runtime gives by default before SIGKILL.
+ */
+const SHUTDOWN_DEADLINE_MS = 9_500;
+const DRAIN_MS = 7_000;
+
 /** The repository root: the nearest parent holding the workspace's package.json. */
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -18,12 +26,21 @@ async function main(): Promise<void> {
   const hub: HubHandle = await createHub(config);
   const log = hub.logger.child({ module: 'main' });
 
+  // SIGTERM / SIGINT: the graceful drain (issue 14), bounded. A second signal, or the deadline passing,
+  // ends the process at once: a supervisor's stop timeout must never be what ends it.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'hub stopping now: second signal during the drain');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'hub stopping');
-    hub.close().then(
+    log.info({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'hub stopping');
+    setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'hub did not stop within its deadline; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    hub.shutdown({ drainMs: DRAIN_MS }).then(
       () => {
         log.info('hub stopped');
         process.exit(0);

@@ -93,7 +93,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const identity = await ensureIdentity({
     file: new IdentityFile(config.identityFile),
     enrolmentCode: config.enrolmentCode,
-    hubUrl: config.hubUrl,
+    hubUrl: config.hubUrls,
     fetch: deps.fetch ?? fetch,
     backoff,
     logger: logger.child({ module: 'identity' }),
@@ -278,7 +278,11 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const signer = new KioskSigner(kioskId, identity.privateKeyPem, clock);
     const makeFactory = deps.socketFactory ?? hubSocketFactory;
     const link = new HubLink({
-      socketFactory: certificates.hub.tap(lottery.hub.tap(makeFactory(config.hubUrl, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)))),
+      // One factory per hub of HUB_URL's list (issue 14); the link picks which one each attempt uses.
+      hubs: config.hubUrls.map((url) => ({
+        url,
+        socketFactory: certificates.hub.tap(lottery.hub.tap(makeFactory(url, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)))),
+      })),
       backoff,
       ackTimeoutMs: config.ackTimeoutMs,
       logger: syncLogger,

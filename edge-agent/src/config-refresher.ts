@@ -4,7 +4,7 @@ import type { Logger } from './logger';
 
 /** Settings that take effect only when the agent restarts (they shape sockets, files and timers at start). */
 const RESTART_ONLY = [
-  'hubUrl',
+  'hubUrls',
   'dataDir',
   'uiPort',
   'uiDir',

@@ -7,7 +7,7 @@ describe('parseConfig', () => {
   it('fills every default from an empty environment', () => {
     const config = parseConfig({}, root);
     expect(config).toEqual({
-      hubUrl: 'http://127.0.0.1:7400',
+      hubUrls: ['http://127.0.0.1:7400'],
       dataDir: path.join(root, 'data/agent'),
       databaseFile: path.join(root, 'data/agent/agent.sqlite'),
       identityFile: path.join(root, 'data/agent/identity.json'),
@@ -41,6 +41,29 @@ describe('parseConfig', () => {
       chaos: null,
       speech: { cacheDir: path.join(root, 'data/agent/speech'), jaVoice: null },
     });
+  });
+
+  it('reads HUB_URL as one hub or a list of hubs, in order (issue 14)', () => {
+    expect(parseConfig({ HUB_URL: 'https://hub.example.jp//' }, root).hubUrls).toEqual(['https://hub.example.jp']);
+    expect(parseConfig({ HUB_URL: 'https://hub-a.example.jp:8443/, http://10.0.0.12:7400' }, root).hubUrls).toEqual([
+      'https://hub-a.example.jp:8443',
+      'http://10.0.0.12:7400',
+    ]);
+  });
+
+  it('refuses a HUB_URL list with an empty, non-http or repeated entry, naming each', () => {
+    try {
+      parseConfig({ HUB_URL: 'https://a.example.jp,,ftp://b.example.jp,https://a.example.jp/' }, root);
+      throw new Error('parsed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([
+        { path: 'HUB_URL', message: 'entry 2: empty' },
+        { path: 'HUB_URL', message: 'entry 3: not an http(s) URL' },
+        { path: 'HUB_URL', message: 'entry 4: https://a.example.jp is listed twice' },
+      ]);
+    }
+    expect(() => parseConfig({ HUB_URL: 'hub.example.jp' }, root)).toThrow('HUB_URL: not an http(s) URL');
   });
 
   it('speaks Japanese with an Open JTalk voice file when one is named, and refuses anything else', () => {
@@ -137,7 +160,7 @@ describe('parseConfig', () => {
       root,
     );
     expect(config).toMatchObject({
-      hubUrl: 'https://hub.example.jp:8443',
+      hubUrls: ['https://hub.example.jp:8443'],
       databaseFile: '/var/lib/agent/agent.sqlite',
       enrolmentCode: 'ABCD-1234-EFGH',
       uiPort: 0,

@@ -15,7 +15,12 @@ import { LOG_LEVELS, type LogLevel } from './logger';
 
 /** Everything the agent reads from its environment, parsed once at start (and on `config.refresh`). */
 export interface AgentConfig {
-  hubUrl: string;
+  /**
+   * The hub's address, or several (`HUB_URL=https://a,https://b`: hub processes of one site without a
+   * load balancer, issue 14). The link tries them in this order, moving to the next after each failed
+   * connect (sync/hub-endpoints.ts); enrolment too. Always at least one, no duplicates, no trailing slash.
+   */
+  hubUrls: string[];
   dataDir: string;
   databaseFile: string;
   identityFile: string;
@@ -60,12 +65,39 @@ export class ConfigError extends Error {
 
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+const HubUrlSchema = z.url({ protocol: /^https?$/ });
+
+/**
+ * `HUB_URL`: one http(s) URL or a comma-separated list of them, in the order the link tries them. Each
+ * loses its trailing slashes; an empty entry, a non-http(s) one or the same hub twice is refused (each
+ * named), since a list with a typo would quietly leave the kiosk with one hub fewer than the site has.
+ */
+function parseHubUrls(value: string, context: z.RefinementCtx): string[] {
+  const urls: string[] = [];
+  value.split(',').forEach((raw, index) => {
+    const entry = raw.trim();
+    const where = value.includes(',') ? `entry ${index + 1}: ` : '';
+    if (entry === '') {
+      context.addIssue({ code: 'custom', message: `${where}empty` });
+      return;
+    }
+    if (!HubUrlSchema.safeParse(entry).success) {
+      context.addIssue({ code: 'custom', message: `${where}not an http(s) URL` });
+      return;
+    }
+    const url = entry.replace(/\/+$/, '');
+    if (urls.includes(url)) context.addIssue({ code: 'custom', message: `${where}${url} is listed twice` });
+    else urls.push(url);
+  });
+  return urls;
+}
+
 const EnvSchema = z
   .object({
     HUB_URL: z
-      .url({ protocol: /^https?$/ })
+      .string()
       .default('http://127.0.0.1:7400')
-      .transform((url) => url.replace(/\/+$/, '')),
+      .transform((value, context) => parseHubUrls(value, context)),
     AGENT_DATA_DIR: z.string().min(1).optional(),
     AGENT_ENROLMENT_CODE: z.string().min(1).optional(),
     AGENT_UI_PORT: int(7401, 0, 65535),
@@ -118,7 +150,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   const hardware = parseHardware(e);
   const dataDir = path.resolve(e.AGENT_DATA_DIR ?? path.join(repoRoot, 'data', 'agent'));
   return {
-    hubUrl: e.HUB_URL,
+    hubUrls: e.HUB_URL,
     dataDir,
     databaseFile: path.join(dataDir, 'agent.sqlite'),
     identityFile: path.join(dataDir, 'identity.json'),

@@ -13,6 +13,7 @@ import { IngestService } from '../services/ingest.service';
 import { LogUploadService } from '../services/log-upload.service';
 import { CertificatesAgentHandlers } from './certificates.handlers';
 import { LotteryAgentHandlers } from './lottery.handlers';
+import { SocketDrain, type DrainReport } from './socket-drain';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 
 type FleetEvent = keyof typeof agentToHubSchemas;
@@ -20,6 +21,16 @@ type FleetEvent = keyof typeof agentToHubSchemas;
 type Reply = (result: object) => void;
 /** Answers one message through `reply` (a refusal too); never throws. */
 type Handler = (kioskId: string, body: unknown, reply: Reply) => Promise<void>;
+
+/** After the drain, how long the kiosks get to close their own connections before the hub closes the rest. */
+const DRAIN_LINGER_MS = 1_000;
+
+/** Resolves when the socket's underlying connection is closed (at once if it already is). */
+function connectionClosed(socket: AgentSocket): Promise<void> {
+  const conn = socket.conn;
+  if (conn.readyState === 'closed') return Promise.resolve();
+  return new Promise((resolve) => conn.once('close', () => resolve()));
+}
 
 /** A refused handshake; socket.io hands `data` to the client's `connect_error` as `err.data`. */
 export class HandshakeRefusedError extends Error {
@@ -41,6 +52,9 @@ export class HandshakeRefusedError extends Error {
 @WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
 export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket> {
   private readonly log: Logger;
+  /** Messages in flight per socket, for the graceful drain on SIGTERM (issue 14). */
+  private readonly drainer = new SocketDrain<AgentSocket>();
+  private namespace: AgentNamespace | undefined;
 
   constructor(
     @Inject(AgentAuthService) private readonly auth: AgentAuthService,
@@ -60,6 +74,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
 
   afterInit(namespace: AgentNamespace): void {
     this.sockets.bindAgents(namespace);
+    this.namespace = namespace;
     namespace.use((socket, next) => {
       this.auth.authenticate(socket.handshake.auth, socket.handshake.address).then(
         (result) => {
@@ -84,15 +99,38 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
    * per connected kiosk (issue 12). A connection costs what socket.io costs plus these two closures.
    */
   handleConnection(socket: AgentSocket): void {
+    // Authenticated just as the hub began to drain: sent on to another hub at once.
+    if (!this.drainer.admit(socket)) return;
     runInBackground(this.log, 'agent connected', () => this.heartbeats.agentConnected(socket));
-    socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket.data.kioskId, event, args));
+    socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket, event, args));
     socket.once('disconnect', (reason) => {
       runInBackground(this.log, 'agent disconnected', () => this.heartbeats.agentDisconnected(socket, reason));
     });
   }
 
+  /**
+   * Graceful drain (SIGTERM, issue 14): every kiosk is disconnected (server side, so its agent reconnects
+   * elsewhere with its backoff) as soon as it has no message in flight; a batch being committed is acked
+   * first. Resolves when every kiosk is gone, or at `deadline` (the rest are then cut off: their agents
+   * resend what was not acked, and the hub absorbs duplicates by event id).
+   */
+  async drain(deadline: Promise<unknown>, lingerMs = DRAIN_LINGER_MS): Promise<DrainReport> {
+    const sockets = [...(this.namespace?.sockets.values() ?? [])];
+    const report = await this.drainer.drain(sockets, deadline);
+    // Each agent closes its connection once it has read the disconnect; the hub closing it first could
+    // overtake that packet (the agent would then retry this hub before its next one). A short, bounded wait.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(sockets.map((socket) => connectionClosed(socket))),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, lingerMs))),
+    ]);
+    clearTimeout(timer);
+    return report;
+  }
+
   /** Finds the handler of `event`, and answers in the ack whatever happens (an unknown event too). */
-  private dispatch(kioskId: string, event: unknown, args: unknown[]): void {
+  private dispatch(socket: AgentSocket, event: unknown, args: unknown[]): void {
+    const kioskId = socket.data.kioskId;
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as Reply) : undefined;
     const params = ack ? args.slice(0, -1) : args;
@@ -109,7 +147,9 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       this.log.warn({ kioskId, event: name, code: 'invalid_message' }, 'agent message without ack callback ignored');
       return;
     }
-    runInBackground(this.log, name, () => handler(kioskId, body, ack));
+    // Counted in flight from now, before the handler runs, so a drain that starts meanwhile waits for its ack.
+    const answered = this.drainer.track(socket, () => handler(kioskId, body, ack));
+    runInBackground(this.log, name, () => answered);
   }
 
   private handlerOf(event: string): Handler | undefined {

@@ -12,7 +12,8 @@ export class NotEnrolledError extends Error {
 export interface EnsureIdentityDeps {
   file: IdentityFile;
   enrolmentCode: string | null;
-  hubUrl: string;
+  /** The hub, or the hubs of HUB_URL's list: each retry asks the next one (issue 14). */
+  hubUrl: string | readonly string[];
   fetch: FetchLike;
   backoff: BackoffPolicy;
   logger: Logger;
@@ -38,9 +39,12 @@ export async function ensureIdentity(deps: EnsureIdentityDeps): Promise<Identity
     );
   }
   const keys = generateKioskKeyPair();
+  const hubs = typeof deps.hubUrl === 'string' ? [deps.hubUrl] : deps.hubUrl;
   for (let attempt = 1; ; attempt++) {
     try {
-      const kioskId = await enrolWithHub(deps.fetch, deps.hubUrl, { code: deps.enrolmentCode, publicKey: keys.publicKeySpkiBase64 }, deps.signal);
+      const hubUrl = hubs[(attempt - 1) % hubs.length];
+      if (hubUrl === undefined) throw new Error('no hub to enrol with');
+      const kioskId = await enrolWithHub(deps.fetch, hubUrl, { code: deps.enrolmentCode, publicKey: keys.publicKeySpkiBase64 }, deps.signal);
       const identity: Identity = { kioskId, ...keys };
       deps.file.save(identity);
       deps.logger.info({ kioskId }, 'enrolled with the hub');

@@ -1,11 +1,22 @@
 import { FailureSchema, ReconnectLoop, systemSchedule, type Failure, type LinkFailure, type Schedule } from '@kiosk/protocols';
 import type { Logger } from '../logger';
 import type { BackoffPolicy } from './backoff';
+import { HUB_CLOSED_REASON, nextHubIndex, type AttemptOutcome } from './hub-endpoints';
 import { HubSession, type AgentSocket } from './hub-session';
 import type { HubSocketFactory } from './socket-factory';
 
-export interface HubLinkDeps {
+/** One hub the link may connect to: its URL (for the logs) and the factory of sockets to it. */
+export interface HubTarget {
+  url: string;
   socketFactory: HubSocketFactory;
+}
+
+export interface HubLinkDeps {
+  /**
+   * The hubs, in the order `HUB_URL` lists them (at least one). Each failed connect moves to the next;
+   * an established session stays on its hub (hub-endpoints.ts).
+   */
+  hubs: readonly HubTarget[];
   backoff: BackoffPolicy;
   ackTimeoutMs: number;
   /**
@@ -34,13 +45,18 @@ export interface HubLinkDeps {
  */
 export class HubLink {
   private readonly loop: ReconnectLoop<AgentSocket>;
+  /** The hub the next attempt goes to (index into `deps.hubs`). */
+  private hub = 0;
+  /** The hub the last socket was opened to (-1: none yet), so a change of hub is logged once. */
+  private openedTo = -1;
 
   constructor(private readonly deps: HubLinkDeps) {
+    if (deps.hubs.length === 0) throw new Error('HubLink: no hub to connect to');
     this.loop = new ReconnectLoop<AgentSocket>({
       timing: { connectDeadlineMs: deps.connectDeadlineMs ?? Math.max(deps.ackTimeoutMs, 5000) + deps.ackTimeoutMs, backoff: deps.backoff },
       schedule: deps.schedule ?? systemSchedule,
       random: deps.random ?? Math.random,
-      openSocket: () => deps.socketFactory(),
+      openSocket: () => this.openSocket(),
       runSession: (socket, established) => this.runSession(socket, established),
       onFailure: (failure) => this.failed(failure),
     });
@@ -55,18 +71,57 @@ export class HubLink {
     return this.loop.stop();
   }
 
-  private async runSession(socket: AgentSocket, established: () => void): Promise<void> {
+  /** The URL the next attempt goes to (tests, logs). */
+  get currentHubUrl(): string {
+    return this.target().url;
+  }
+
+  private target(): HubTarget {
+    const target = this.deps.hubs[this.hub];
+    if (!target) throw new Error(`HubLink: no hub at position ${this.hub}`);
+    return target;
+  }
+
+  private openSocket(): AgentSocket {
+    const target = this.target();
+    if (this.deps.hubs.length > 1 && this.openedTo !== this.hub) {
+      this.deps.logger.info({ hub: target.url, position: this.hub + 1, of: this.deps.hubs.length }, 'connecting to hub');
+    }
+    this.openedTo = this.hub;
+    return target.socketFactory();
+  }
+
+  private moveOn(outcome: AttemptOutcome): void {
+    this.hub = nextHubIndex(this.hub, this.deps.hubs.length, outcome);
+  }
+
+  private async runSession(socket: AgentSocket, onEstablished: () => void): Promise<void> {
+    let wasEstablished = false;
+    const established = (): void => {
+      wasEstablished = true;
+      onEstablished();
+    };
     const session = new HubSession(socket, this.deps.ackTimeoutMs, established);
     try {
       await this.deps.onSession(session);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'hub session ended with an error');
     } finally {
+      // Read before our own close: '' if the session returned while the socket was still up.
+      const reason = session.endReason;
       session.close('session ended');
+      // A session that never got established was a failed attempt: `failed` already moved on.
+      if (wasEstablished) {
+        const closedByHub = reason === HUB_CLOSED_REASON;
+        if (closedByHub && this.deps.hubs.length > 1) this.deps.logger.info({ hub: this.target().url }, 'the hub closed the session; trying the next hub');
+        this.moveOn({ kind: 'session_ended', closedByHub });
+      }
     }
   }
 
   private failed({ failures, retryInMs, cause }: LinkFailure): void {
+    const hub = this.target().url;
+    this.moveOn({ kind: 'failed' });
     let refusal: Failure | null = null;
     let reason: string;
     switch (cause.kind) {
@@ -89,6 +144,7 @@ export class HubLink {
     this.deps.onConnectFailed?.(refusal);
     // Loud for the first failures, then once in a while: a long outage must not flood the log.
     const level = failures <= 3 || failures % 20 === 0 ? 'warn' : 'debug';
-    this.deps.logger[level]({ attempt: failures, retryInMs, code: refusal?.error.code, reason }, 'hub connection failed');
+    const where = this.deps.hubs.length > 1 ? { hub, next: this.target().url } : {};
+    this.deps.logger[level]({ attempt: failures, retryInMs, code: refusal?.error.code, reason, ...where }, 'hub connection failed');
   }
 }

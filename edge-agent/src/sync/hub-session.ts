@@ -57,6 +57,11 @@ export class HubSession {
     return this.isOpen && this.socket.connected;
   }
 
+  /** Why the connection ended (socket.io's disconnect reason, or the agent's own); '' while it is open. */
+  get endReason(): string {
+    return this.isOpen ? '' : this.closeReason;
+  }
+
   /** The hub accepted this kiosk's hello: the connect is complete. */
   markEstablished(): void {
     this.onEstablished();
