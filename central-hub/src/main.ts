@@ -26,13 +26,14 @@ async function main(): Promise<void> {
   const hub: HubHandle = await createHub(config);
   const log = hub.logger.child({ module: 'main' });
 
-  // SIGTERM / SIGINT: the graceful drain (issue 14), bounded. A second signal, or the deadline passing,
-  // ends the process at once: a supervisor's stop timeout must never be what ends it.
+  // SIGTERM / SIGINT: the graceful drain (issue 14), bounded by its own deadline, so a supervisor's stop
+  // timeout is never what ends it. A second signal changes nothing: Ctrl-C on `npm start` sends SIGINT to
+  // the whole process group and the run script then sends SIGTERM; the drain already under way goes on.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      log.warn({ signal }, 'hub stopping now: second signal during the drain');
-      process.exit(1);
+      log.info({ signal }, 'hub already stopping');
+      return;
     }
     stopping = true;
     log.info({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'hub stopping');
