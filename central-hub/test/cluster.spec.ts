@@ -155,6 +155,23 @@ describeOnPostgres('two hub processes on one PostgreSQL and one Redis', () => {
     expect(answer.overview.counts.degraded).toBeGreaterThanOrEqual(1);
   });
 
+  it('closes the older connection on A when the kiosk connects again through B, and delivers to the new one', async () => {
+    const kiosk = await enrol();
+    const onA: HubCommand[] = [];
+    const first = await connectTo(a, kiosk, onA);
+    const closed = new Promise<string>((resolve) => first.once('disconnect', resolve));
+    const onB: HubCommand[] = [];
+    await connectTo(b, kiosk, onB);
+    expect(await closed).toBe('io server disconnect');
+    await eventually('A sees the kiosk connected (to B)', async () => (await detailOn(a, kiosk.kioskId)).kiosk.online);
+
+    const created = await a.api('POST', `/api/kiosks/${kiosk.kioskId}/commands`, { type: 'ping', params: {} });
+    const { commandId } = created.body as { commandId: string };
+    await eventually('A records the receipt', async () => (await commandOn(a, kiosk.kioskId, commandId))?.status === 'delivered');
+    expect(onB.map((c) => c.commandId)).toContain(commandId);
+    expect(onA.map((c) => c.commandId)).not.toContain(commandId);
+  });
+
   it("never marks B's kiosks offline from A's sweep, nor a crashed process's while their lease lasts", async () => {
     const onB = await enrol();
     const agent = await connectTo(b, onB);

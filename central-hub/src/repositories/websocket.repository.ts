@@ -115,10 +115,11 @@ export class WebsocketRepository {
     if (this.cluster) {
       const lease = encodeLease({ owner: this.cluster.processId, socketId: socket.id, connectedAt: socket.data.connectedAt });
       this.leases.set(kioskId, lease);
+      // The lease first: the process whose older socket is closed next then finds the kiosk here.
+      await this.cluster.claim(kioskId, lease);
       const room = kioskRoom(kioskId);
       socket.nsp.in(room).except(socket.id).disconnectSockets(true);
-      await socket.join(room);
-      await this.cluster.claim(kioskId, lease);
+      if (socket.connected) await socket.join(room);
     }
     return previous === socket ? undefined : previous;
   }
