@@ -1,49 +1,33 @@
 /**
  * `npm run bench`: figures for the spine, printed, never asserted.
  * - the outbox's durable enqueue rate (one event per transaction, synchronous=FULL) against raw SQLite
- *   doing the same, as a ratio;
- * - draining a 100,000-event backlog from a real agent to a real hub until every event is acked:
- *   events/s, duplicates, peak RSS of both processes; against raw SQLite inserting the same rows in
- *   batches, as the ceiling.
+ *   doing the same, as a ratio (the agent's store: SQLite whatever the hub's engine);
+ * - for each of the hub's engines (issue 13; `BENCH_ENGINES`, default sqlite,postgres): draining a
+ *   100,000-event backlog (`BENCH_BACKLOG`) from a real agent to a real hub until every event is acked:
+ *   events/s, duplicates, peak RSS of both processes; against that engine's raw batched insert ceiling
+ *   (engines.ts) measured in the same run, as a ratio (goal ≥ 0.5). PostgreSQL gets a database of its own,
+ *   dropped afterwards, and is skipped with a line saying so when the server cannot be reached.
+ * `BENCH_HUB_MAIN=<another build's central-hub/dist/main.js>` drains into that build (an earlier commit;
+ * SQLite only unless BENCH_ENGINES says otherwise).
  */
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { TestSystem } from '../support/system';
 import { repoRoot, waitUntil } from '../support/processes';
+import { CEILING_METHOD, benchEngines, postgresUnreachable, rawCeiling, rawSqliteCeiling, type HubEngine } from './engines';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const DURABLE_SAMPLE = Number(process.env.BENCH_DURABLE_SAMPLE ?? 2_000);
+const BATCH = 1000;
+const HUB_MAIN = process.env.BENCH_HUB_MAIN || undefined;
+const ENGINES = benchEngines(HUB_MAIN ? ['sqlite'] : undefined);
 
 function rate(count: number, ms: number): number {
   return Math.round((count / ms) * 1000);
 }
 
-function rawSqlite(rows: number, perTransaction: number): number {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-raw-'));
-  const db = new Database(path.join(dir, 'raw.sqlite'));
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY, event_id TEXT UNIQUE, type TEXT, occurred_at TEXT, payload_json TEXT)');
-    const insert = db.prepare('INSERT INTO events (event_id, type, occurred_at, payload_json) VALUES (?, ?, ?, ?)');
-    const payload = JSON.stringify({ deviceId: 'synthetic-load', kind: 'receipt-printer', status: 'ok', reasons: [], since: new Date().toISOString() });
-    const batch = db.transaction((count: number) => {
-      for (let i = 0; i < count; i++) insert.run(randomUUID(), 'device.health.changed', new Date().toISOString(), payload);
-    });
-    const started = performance.now();
-    for (let done = 0; done < rows; done += perTransaction) batch(Math.min(perTransaction, rows - done));
-    return rate(rows, performance.now() - started);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function timeTool(system: TestSystem, args: string[]): number {
+function outboxTool(system: TestSystem, args: string[]): number {
   const started = performance.now();
   execFileSync(process.execPath, [path.join(repoRoot, 'edge-agent/dist/tools/outbox-tool.js'), ...args, '--data-dir', system.agentDataDir], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' },
@@ -61,44 +45,80 @@ function peakRssMiB(pid: number): number {
   }
 }
 
-async function main(): Promise<void> {
-  const system = new TestSystem();
+/** The agent's durable enqueue, one event per commit, against raw SQLite doing the same. */
+function durableEnqueue(system: TestSystem): void {
+  // The tool's own start-up is measured with `stats` and taken off.
+  const startup = outboxTool(system, ['stats']);
+  const enqueueMs = outboxTool(system, ['enqueue-synthetic', '--count', String(DURABLE_SAMPLE)]) - startup;
+  const durableRate = rate(DURABLE_SAMPLE, enqueueMs);
+  const rawDurable = rawSqliteCeiling(DURABLE_SAMPLE, 1);
+  console.log(`outbox durable enqueue: ${durableRate} events/s (one commit each, synchronous=FULL)`);
+  console.log(`raw SQLite, one row per commit: ${rawDurable} rows/s  → outbox/raw ratio ${(durableRate / rawDurable).toFixed(2)}`);
+}
+
+interface DrainFigures {
+  engine: HubEngine;
+  drainRate: number;
+  ceiling: number;
+}
+
+/**
+ * One agent's backlog of BACKLOG events drained into a hub storing on `engine`, agent start to last
+ * ack, then the engine's raw ceiling; `first` also measures the agent's durable enqueue on the way.
+ */
+async function drain(engine: HubEngine, first: boolean): Promise<DrainFigures> {
+  const system = new TestSystem(engine);
   try {
-    await system.startHub();
+    await system.startHub({}, HUB_MAIN);
     await system.startAgent();
     const { kioskId } = system.identity();
     await system.agent?.stop();
+    if (first) durableEnqueue(system);
 
-    // 1. Durable enqueue: the tool's own start-up is measured with `stats` and taken off.
-    const startup = timeTool(system, ['stats']);
-    const enqueueMs = timeTool(system, ['enqueue-synthetic', '--count', String(DURABLE_SAMPLE)]) - startup;
-    const durableRate = rate(DURABLE_SAMPLE, enqueueMs);
-    const rawDurable = rawSqlite(DURABLE_SAMPLE, 1);
-    console.log(`outbox durable enqueue: ${durableRate} events/s (one commit each, synchronous=FULL)`);
-    console.log(`raw SQLite, one row per commit: ${rawDurable} rows/s  → outbox/raw ratio ${(durableRate / rawDurable).toFixed(2)}`);
-
-    // 2. Drain a backlog of BACKLOG events end to end.
     const remaining = BACKLOG - system.outboxStats().backlog;
-    execFileSync(process.execPath, [path.join(repoRoot, 'edge-agent/dist/tools/outbox-tool.js'), 'enqueue-synthetic', '--count', String(remaining), '--per-transaction', '1000', '--data-dir', system.agentDataDir], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' },
-    });
+    outboxTool(system, ['enqueue-synthetic', '--count', String(remaining), '--per-transaction', String(BATCH)]);
     const { lastSeq, backlog } = system.outboxStats();
     const started = performance.now();
-    const agent = await system.startAgent({ AGENT_BATCH_SIZE: '1000' });
-    await waitUntil('the backlog is drained', async () => (await system.storedEvents(kioskId)).ackedThroughSeq >= lastSeq + 1, 600_000, 50);
+    const agent = await system.startAgent({ AGENT_BATCH_SIZE: String(BATCH) });
+    // Only the kiosk's acked-through seq is polled (one indexed row), so the poll costs the hub little.
+    const ackedThrough = async () => (await system.hubRecords.value<number>('SELECT acked_through_seq FROM kiosks WHERE kiosk_id = ?', kioskId)) ?? 0;
+    await waitUntil('the backlog is drained', async () => (await ackedThrough()) >= lastSeq + 1, 600_000, 50);
     const drainMs = performance.now() - started;
-    const stored = await system.storedEvents(kioskId);
-    const drainRate = rate(backlog, drainMs);
-    const rawBatched = rawSqlite(BACKLOG, 1000);
     const hubRss = system.hub ? peakRssMiB(system.hub.pid) : NaN;
     const agentRss = peakRssMiB(agent.pid);
-    console.log(`drain of ${backlog} events to the hub (agent start → all acked): ${drainRate} events/s in ${(drainMs / 1000).toFixed(1)} s`);
-    console.log(`stored rows ${stored.rows}, distinct ids ${stored.distinctIds}, duplicates ${stored.rows - stored.distinctIds}, acked through seq ${stored.ackedThroughSeq}`);
-    console.log(`peak RSS: agent ${agentRss} MiB, hub ${hubRss} MiB`);
-    console.log(`raw SQLite, 1000 rows per commit: ${rawBatched} rows/s  → drain/raw ratio ${(drainRate / rawBatched).toFixed(2)}`);
-    console.log(`target: drain ≥ 5000 events/s with 0 duplicates → ${drainRate >= 5000 && stored.rows === stored.distinctIds ? 'met' : 'NOT met'}`);
+    const stored = await system.storedEvents(kioskId);
+    await system.agent?.stop();
+    await system.hub?.stop();
+    const drainRate = rate(backlog, drainMs);
+    const ceiling = await rawCeiling(engine, BACKLOG, BATCH);
+    console.log(`[${engine}] drain of ${backlog} events to the hub (agent start → all acked): ${drainRate} events/s in ${(drainMs / 1000).toFixed(1)} s`);
+    console.log(`[${engine}] stored rows ${stored.rows}, distinct ids ${stored.distinctIds}, duplicates ${stored.rows - stored.distinctIds}, acked through seq ${stored.ackedThroughSeq}`);
+    console.log(`[${engine}] peak RSS: agent ${agentRss} MiB, hub ${hubRss} MiB`);
+    console.log(`[${engine}] raw ceiling (${CEILING_METHOD[engine]}; ${BATCH} rows per transaction, events' columns and unique keys): ${ceiling} rows/s`);
+    console.log(`[${engine}] → drain/raw ratio ${(drainRate / ceiling).toFixed(2)} (goal ≥ 0.5); drain ≥ 5000 events/s with 0 duplicates: ${drainRate >= 5000 && stored.rows === stored.distinctIds ? 'met' : 'NOT met'}`);
+    return { engine, drainRate, ceiling };
   } finally {
     await system.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (HUB_MAIN) console.log(`hub build: ${HUB_MAIN}`);
+  const figures: DrainFigures[] = [];
+  for (const [index, engine] of ENGINES.entries()) {
+    if (engine === 'postgres') {
+      const unreachable = await postgresUnreachable();
+      if (unreachable) {
+        console.log(`[postgres] skipped: ${unreachable}`);
+        continue;
+      }
+    }
+    figures.push(await drain(engine, index === 0));
+  }
+  if (figures.length > 1) {
+    console.log(
+      `drain/raw by engine: ${figures.map(({ engine, drainRate, ceiling }) => `${engine} ${(drainRate / ceiling).toFixed(2)} (${drainRate} of ${ceiling}/s)`).join('; ')}`,
+    );
   }
 }
 

@@ -5,7 +5,10 @@ import pg from 'pg';
  * Which engine this run's hubs store in (issue 13): the PostgreSQL runs (`test/jest.postgres.config.cjs`,
  * `central-hub/jest.postgres.config.cjs`) set HUB_TEST_ENGINE=postgres; otherwise the embedded SQLite file.
  */
-export const HUB_TEST_ENGINE: 'sqlite' | 'postgres' = process.env.HUB_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const HUB_TEST_ENGINE: HubEngine = process.env.HUB_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The hub's storage engines. */
+export type HubEngine = 'sqlite' | 'postgres';
 
 /** The server the PostgreSQL runs use (the machine's own, on loopback with trust auth). */
 export const TEST_POSTGRES_ADMIN_URL = process.env.HUB_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

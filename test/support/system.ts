@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requestEnrolmentCode } from './enrolment';
-import { HUB_TEST_ENGINE, HubRecords, createTestPostgresDatabase, type HubDatabaseLocation } from './hub-records';
+import { HUB_TEST_ENGINE, HubRecords, createTestPostgresDatabase, type HubDatabaseLocation, type HubEngine } from './hub-records';
 import { NodeProcess, freePort, repoRoot, startNode } from './processes';
 
 export interface OutboxStats {
@@ -23,7 +23,8 @@ export interface StoredEventCounts {
  * One hub and one agent as real processes from the build, with their data in a fresh temporary
  * directory; the hub stores on the run's engine (HUB_TEST_ENGINE, issue 13): its SQLite file there, or a
  * PostgreSQL database of its own, created at the first start and kept across restarts. Everything it
- * starts, `close()` stops; then the directory (and the database) is removed.
+ * starts, `close()` stops; then the directory (and the database) is removed. `engine` overrides the
+ * run's engine for this system (a bench comparing both in one process).
  */
 export class TestSystem {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'kiosk-system-'));
@@ -42,6 +43,8 @@ export class TestSystem {
   readonly hubRecords = new HubRecords(() => this.hubDatabase());
   private postgres: { url: string; drop(): Promise<void> } | undefined;
 
+  constructor(readonly engine: HubEngine = HUB_TEST_ENGINE) {}
+
   get hubUrl(): string {
     return `http://127.0.0.1:${this.hubPort}`;
   }
@@ -49,7 +52,7 @@ export class TestSystem {
   /** `main`: another build of the hub (a bench comparing against an earlier commit). */
   async startHub(env: Record<string, string> = {}, main = 'central-hub/dist/main.js'): Promise<NodeProcess> {
     if (this.hubPort === 0) this.hubPort = await freePort();
-    if (HUB_TEST_ENGINE === 'postgres') this.postgres ??= await createTestPostgresDatabase();
+    if (this.engine === 'postgres') this.postgres ??= await createTestPostgresDatabase();
     const hub = startNode('hub', main, {
       HUB_PORT: String(this.hubPort),
       HUB_DATA_DIR: this.hubDataDir,
@@ -108,7 +111,7 @@ export class TestSystem {
   /** Where the hub keeps its tables on this run's engine (or the PostgreSQL database it was moved to). */
   hubDatabase(): HubDatabaseLocation {
     if (this.postgres) return { engine: 'postgres', url: this.postgres.url };
-    if (HUB_TEST_ENGINE === 'sqlite') return { engine: 'sqlite', file: this.hubSqliteFile };
+    if (this.engine === 'sqlite') return { engine: 'sqlite', file: this.hubSqliteFile };
     throw new Error('the hub has not been started: it has no PostgreSQL database yet');
   }
 
