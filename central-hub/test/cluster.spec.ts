@@ -205,4 +205,26 @@ describeOnPostgres('two hub processes on one PostgreSQL and one Redis', () => {
     expect((await detailOn(a, orphan.kioskId)).kiosk.online).toBe(false);
     expect((await detailOn(a, onB.kioskId)).kiosk).toMatchObject({ online: true, status: 'online' });
   });
+  // Last: B stops here.
+  it("keeps B's kiosks connected while B stops, until their leases run out", async () => {
+    const kiosk = await enrol();
+    const agent = await connectTo(b, kiosk);
+    await sendHeartbeat(agent, heartbeat(clock.now()));
+    const offlineRows = () => a.count("SELECT count(*) FROM kiosk_status_history WHERE kiosk_id = ? AND status = 'offline'", kiosk.kioskId);
+    const offlineBefore = await offlineRows();
+    const closed = new Promise<string>((resolve) => agent.once('disconnect', resolve));
+    await b.stop();
+    await closed;
+    // B closed the connection itself: the kiosk is reconnecting (to A, in production), its lease still stands.
+    expect(await inspector.exists(`${redis.keyPrefix}presence:${kiosk.kioskId}`)).toBe(1);
+    await schedulerA.run(FLEET_SWEEP);
+    expect((await detailOn(a, kiosk.kioskId)).kiosk).toMatchObject({ online: true, status: 'online' });
+    expect(await offlineRows()).toBe(offlineBefore);
+    // It reconnects to A, which takes the lease over.
+    const again = await connectTo(a, kiosk);
+    await sendHeartbeat(again, heartbeat(clock.now()));
+    expect(JSON.parse((await inspector.get(`${redis.keyPrefix}presence:${kiosk.kioskId}`)) ?? '{}')).toMatchObject({ s: again.id });
+    expect((await detailOn(a, kiosk.kioskId)).kiosk).toMatchObject({ online: true, status: 'online' });
+    expect(await offlineRows()).toBe(offlineBefore);
+  });
 });

@@ -22,6 +22,7 @@ import {
   judgePresence,
   pickReceipt,
   planAfterRenewal,
+  releasesLease,
   type KioskConnection,
 } from '../services/presence.rules';
 import { HUB_CLUSTER, type HubCluster } from './cluster.repository';
@@ -124,14 +125,17 @@ export class WebsocketRepository {
     return previous === socket ? undefined : previous;
   }
 
-  /** Forgets the socket; true when it was its kiosk's current one here (several processes: its lease is given back). */
-  async detachAgent(socket: AgentSocket): Promise<boolean> {
+  /**
+   * Forgets the socket; true when it was its kiosk's current one here. Several processes: its lease is
+   * given back when the kiosk lost the connection, left to run out when this process closed it.
+   */
+  async detachAgent(socket: AgentSocket, reason = 'transport close'): Promise<boolean> {
     const kioskId = socket.data.kioskId;
     if (this.agents.get(kioskId) !== socket) return false;
     this.agents.delete(kioskId);
     const lease = this.leases.get(kioskId);
     this.leases.delete(kioskId);
-    if (this.cluster && lease !== undefined) await this.cluster.release(kioskId, lease);
+    if (this.cluster && lease !== undefined && releasesLease(reason)) await this.cluster.release(kioskId, lease);
     return true;
   }
 

@@ -48,7 +48,7 @@ export class HeartbeatService {
 
   async agentDisconnected(socket: AgentSocket, reason: string): Promise<void> {
     const kioskId = socket.data.kioskId;
-    if (!(await this.sockets.detachAgent(socket))) return;
+    if (!(await this.sockets.detachAgent(socket, reason))) return;
     this.log.info({ kioskId, reason }, 'agent disconnected');
     await this.monitor.evaluate(kioskId);
   }

@@ -7,6 +7,7 @@ import {
   judgePresence,
   pickReceipt,
   planAfterRenewal,
+  releasesLease,
   renewalOutcome,
   type Lease,
 } from './presence.rules';
@@ -54,8 +55,13 @@ describe('presence rules (several hub processes, issue 14)', () => {
     });
   });
 
-  it('ignores a leftover lease of this process without a socket here', () => {
-    expect(judgePresence(undefined, lease(self), self)).toBeUndefined();
+  it('counts a kiosk this process sent away (drain, stop) connected while its lease runs out', () => {
+    expect(judgePresence(undefined, lease(self), self)).toEqual({ where: 'handed-off', connectedAt: '2026-11-26T01:00:00.000Z' });
+  });
+
+  it('gives the lease back when the kiosk lost the connection, not when this process closed it', () => {
+    for (const reason of ['transport close', 'transport error', 'ping timeout', 'client namespace disconnect', 'parse error']) expect(releasesLease(reason)).toBe(true);
+    for (const reason of ['server namespace disconnect', 'server shutting down']) expect(releasesLease(reason)).toBe(false);
   });
 
   it('reads the renewal answers: a lease taken by another process closes the stale socket here', () => {

@@ -22,8 +22,11 @@ export interface Lease {
 
 /** A kiosk's connection as the hub sees it. */
 export interface KioskConnection {
-  /** `here`: on this process; `elsewhere`: on another process (its lease says so). */
-  where: 'here' | 'elsewhere';
+  /**
+   * `here`: on this process; `elsewhere`: on another process (its lease says so); `handed-off`: this
+   * process closed its connection and the lease has not run out yet (the kiosk is reconnecting).
+   */
+  where: 'here' | 'elsewhere' | 'handed-off';
   connectedAt: string;
 }
 
@@ -53,12 +56,25 @@ export function decodeLease(raw: string | null | undefined): Lease | undefined {
  *   connected here.
  * - A lease of another process: connected there, even when a socket here is still open (the kiosk has
  *   reconnected elsewhere since, and ours is a stale connection the renewal will close).
- * - A lease of ours with no socket here: a leftover of a connection that has ended; not connected.
+ * - A lease of ours with no socket here: this process closed the connection itself (a drain, a stop)
+ *   and left the lease to run out, so that the kiosk counts as connected while it reconnects to another
+ *   process (which then takes the lease over). A connection the kiosk lost gives its lease back.
  */
 export function judgePresence(local: { connectedAt: string } | undefined, lease: Lease | undefined, self: string): KioskConnection | undefined {
   if (lease && lease.owner !== self) return { where: 'elsewhere', connectedAt: lease.connectedAt };
   if (local) return { where: 'here', connectedAt: local.connectedAt };
+  if (lease) return { where: 'handed-off', connectedAt: lease.connectedAt };
   return undefined;
+}
+
+/**
+ * Whether a socket that has just closed gives its kiosk's lease back: yes when the kiosk lost or closed
+ * the connection (it is not connected anywhere now); no when this hub process closed it (socket.io's
+ * reasons for a server-side disconnect or a server shutting down): the kiosk is reconnecting, to another
+ * process if this one is stopping, and its lease runs out by itself within the TTL if it does not.
+ */
+export function releasesLease(reason: string): boolean {
+  return reason !== 'server namespace disconnect' && reason !== 'server shutting down';
 }
 
 /** What one renewal found for a lease this process holds (the renewal script's answer per key). */
