@@ -9,6 +9,13 @@ export const HUB_CLUSTER = 'HubCluster';
 
 type RedisClient = ReturnType<typeof createClient>;
 
+/**
+ * While Redis is unreachable the client queues commands until it reconnects; a presence command still
+ * unsent after this long fails instead (an evaluation then fails and changes nothing, rather than
+ * waiting, or judging a kiosk without knowing where it is connected).
+ */
+const PRESENCE_COMMAND_TIMEOUT_MS = 3_000;
+
 /** Keys per Redis round trip when reading or renewing leases (a process may hold 10,000 kiosks). */
 const BATCH = 500;
 
@@ -71,6 +78,8 @@ export class HubCluster {
   /** Graceful closes of those copies the adapter has ended. */
   private readonly closing: Promise<void>[] = [];
   private renewTimer: NodeJS.Timeout | undefined;
+  /** The client, for presence commands: with PRESENCE_COMMAND_TIMEOUT_MS. */
+  private readonly presence: RedisClient;
   private closed = false;
 
   private constructor(
@@ -79,6 +88,7 @@ export class HubCluster {
     root: Logger,
   ) {
     this.log = root.child({ module: 'cluster' });
+    this.presence = client.withCommandOptions({ timeout: PRESENCE_COMMAND_TIMEOUT_MS }) as unknown as RedisClient;
   }
 
   /** Connects (the hub does not start without its Redis). */
@@ -124,20 +134,20 @@ export class HubCluster {
 
   /** Takes the kiosk's lease for this process's new connection (the newest connection wins). */
   async claim(kioskId: string, lease: string): Promise<void> {
-    await this.client.set(this.presenceKey(kioskId), lease, { PX: PRESENCE_LEASE_TTL_MS });
+    await this.presence.set(this.presenceKey(kioskId), lease, { PX: PRESENCE_LEASE_TTL_MS });
   }
 
   /** Gives the lease back if it is still `lease`. */
   async release(kioskId: string, lease: string): Promise<void> {
     if (this.closed) return;
-    await this.client.eval(RELEASE_SCRIPT, { keys: [this.presenceKey(kioskId)], arguments: [lease] });
+    await this.presence.eval(RELEASE_SCRIPT, { keys: [this.presenceKey(kioskId)], arguments: [lease] });
   }
 
   /** The stored leases of these kiosks (absent: none). */
   async read(kioskIds: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (const batch of chunks(kioskIds, BATCH)) {
-      const values = await this.client.mGet(batch.map((kioskId) => this.presenceKey(kioskId)));
+      const values = await this.presence.mGet(batch.map((kioskId) => this.presenceKey(kioskId)));
       batch.forEach((kioskId, i) => {
         const value = values[i];
         if (typeof value === 'string') found.set(kioskId, value);
@@ -150,7 +160,7 @@ export class HubCluster {
   async renew(leases: readonly (readonly [kioskId: string, lease: string])[]): Promise<unknown[]> {
     const codes: unknown[] = [];
     for (const batch of chunks(leases, BATCH)) {
-      const answer = await this.client.eval(RENEW_SCRIPT, {
+      const answer = await this.presence.eval(RENEW_SCRIPT, {
         keys: batch.map(([kioskId]) => this.presenceKey(kioskId)),
         arguments: [String(PRESENCE_LEASE_TTL_MS), ...batch.map(([, lease]) => lease)],
       });
