@@ -16,6 +16,9 @@ type RedisClient = ReturnType<typeof createClient>;
  */
 const PRESENCE_COMMAND_TIMEOUT_MS = 3_000;
 
+/** How long the hub waits for Redis at start-up before it refuses to start. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Keys per Redis round trip when reading or renewing leases (a process may hold 10,000 kiosks). */
 const BATCH = 500;
 
@@ -113,11 +116,18 @@ export class HubCluster {
       };
       return copy;
     }) as RedisClient['duplicate'];
+    // The client retries a refused connection forever: the hub gives up starting after a while instead.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    });
     try {
-      await client.connect();
+      await Promise.race([client.connect(), deadline]);
     } catch (error) {
       client.destroy();
       throw new Error(`cannot reach Redis at ${redactedRedisUrl(config.url)}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
     cluster.log.info({ url: redactedRedisUrl(config.url), processId: cluster.processId, keyPrefix: config.keyPrefix }, 'cluster ready');
     return cluster;
