@@ -198,11 +198,12 @@ export class WebsocketRepository {
 
   /**
    * Sends a command and resolves with the agent's (unvalidated) receipt; rejects on timeout/offline.
-   * Several processes: to the kiosk's room, so that the process holding its socket delivers it and the
-   * ack comes back here.
+   * Several processes: a kiosk connected to another process is sent to through its room, so that the
+   * process holding its socket delivers it and the ack comes back here.
    */
   async sendCommand(kioskId: string, command: HubCommand, timeoutMs: number): Promise<unknown> {
-    if (this.cluster && this.agentNamespace) {
+    // A kiosk connected here is sent to directly, as by a single process (no round trip through Redis).
+    if (this.cluster && this.agentNamespace && !this.agents.has(kioskId)) {
       const responses: unknown[] = await this.agentNamespace.to(kioskRoom(kioskId)).timeout(timeoutMs).emitWithAck('command', command);
       const picked = pickReceipt(responses);
       if (!picked.delivered) throw new AgentOfflineError(kioskId);
