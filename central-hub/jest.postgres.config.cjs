@@ -14,7 +14,6 @@ module.exports = {
     '\\.rules\\.spec\\.ts$',
     '/test/security/file-modes\\.spec\\.ts$',
     '/src/repositories/maintenance-day-kiosk\\.migration\\.spec\\.ts$',
-    '/test/lottery/booking-race\\.spec\\.ts$',
     '/test/storage/migrate-to-postgres\\.spec\\.ts$',
     // Its hub processes run on their SQLite file (the crash-after-commit proof on PostgreSQL is
     // test/integration/exactly-once in the cross-package PostgreSQL run).
