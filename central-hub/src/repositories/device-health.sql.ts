@@ -1,6 +1,5 @@
 import type { DeviceHealth } from '@kiosk/protocols';
-import { sql } from 'kysely';
-import type { Tx } from '../storage/hub-store';
+import { HotRowsStatement, type Tx } from '../storage/hub-store';
 
 export interface DeviceHealthRow {
   kiosk_id: string;
@@ -24,36 +23,49 @@ export function deviceFromRow(row: DeviceHealthRow): DeviceHealth {
   return device;
 }
 
+/** Written once for both engines and compiled once: the builder's ON CONFLICT costs several times the statement on the hot path. */
+const UPSERT = new HotRowsStatement(
+  'INSERT INTO device_health (kiosk_id, device_id, kind, status, reasons_json, detail, since, updated_at)',
+  8,
+  `ON CONFLICT (kiosk_id, device_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+     reasons_json = excluded.reasons_json, detail = excluded.detail, since = excluded.since, updated_at = excluded.updated_at
+   WHERE excluded.since >= device_health.since`,
+);
+
+/** Rows per multi-row upsert: 8 parameters a row, far below either engine's bound. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Which of `devices` (in the order they happened) would still stand after upserting them one by one:
+ * per device, the last of those saying the newest `since`. The engines refuse one statement touching a
+ * row twice, and applying only that one is the same as applying them all in order under the rule below.
+ */
+function winners(devices: readonly DeviceHealth[]): Array<{ device: DeviceHealth; since: string }> {
+  const byId = new Map<string, { device: DeviceHealth; since: string }>();
+  for (const device of devices) {
+    const since = new Date(device.since).toISOString();
+    const held = byId.get(device.deviceId);
+    // ISO-8601 instants in one format compare as strings, as the statement compares them.
+    if (held === undefined || since >= held.since) byId.set(device.deviceId, { device, since });
+  }
+  return [...byId.values()];
+}
+
 /**
  * Device health is written from two sources: `device.health.changed` events (exactly once, in seq
  * order) and telemetry snapshots (latest wins). Whichever says the newer `since` wins, so a late
- * replay can never turn a device's state back. Runs inside the caller's transaction.
+ * replay can never turn a device's state back. Writes `devices` (in the order they happened; the same
+ * device may come more than once) in one statement per few hundred devices, inside the caller's
+ * transaction.
  */
-export async function upsertDeviceHealth(tx: Tx, kioskId: string, device: DeviceHealth, updatedAt: string): Promise<void> {
-  await tx
-    .insertInto('device_health')
-    .values({
-      kiosk_id: kioskId,
-      device_id: device.deviceId,
-      kind: device.kind,
-      status: device.status,
-      reasons_json: JSON.stringify(device.reasons),
-      detail: device.detail ?? null,
-      since: new Date(device.since).toISOString(),
-      updated_at: updatedAt,
-    })
-    .onConflict((c) =>
-      c
-        .columns(['kiosk_id', 'device_id'])
-        .doUpdateSet({
-          kind: sql.ref('excluded.kind'),
-          status: sql.ref('excluded.status'),
-          reasons_json: sql.ref('excluded.reasons_json'),
-          detail: sql.ref('excluded.detail'),
-          since: sql.ref('excluded.since'),
-          updated_at: sql.ref('excluded.updated_at'),
-        })
-        .where(sql.ref('excluded.since'), '>=', sql.ref('device_health.since')),
-    )
-    .execute();
+export async function upsertDeviceHealth(tx: Tx, kioskId: string, devices: readonly DeviceHealth[], updatedAt: string): Promise<void> {
+  const rows = winners(devices);
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await UPSERT.execute(
+      tx,
+      rows
+        .slice(start, start + ROWS_PER_STATEMENT)
+        .map(({ device, since }) => [kioskId, device.deviceId, device.kind, device.status, JSON.stringify(device.reasons), device.detail ?? null, since, updatedAt]),
+    );
+  }
 }

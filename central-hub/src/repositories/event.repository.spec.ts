@@ -171,4 +171,29 @@ describe('KyselyEventRepository', () => {
     expect(await repository.ingest(kioskId, batch, 'later')).toMatchObject({ stored: 0, duplicates: 3, completedCommands: [], auditEntries: [] });
     expect(await count('audit_log')).toBe(1);
   });
+
+  it('writes a batch\'s reports of one device as if one by one: the last saying the newest since stands', async () => {
+    const health = (seq: number, deviceId: string, status: string, since: string) =>
+      event(seq, 'device.health.changed', { deviceId, kind: 'receipt-printer', status, reasons: [], since });
+    const devices = async () =>
+      (await store.db.selectFrom('device_health').select(['device_id', 'status', 'since']).orderBy('device_id').execute()).map((row) => ({ ...row }));
+    await repository.ingest(kioskId, items([health(1, 'scanner', 'ok', '2026-11-26T00:00:05.000Z')]), 'now');
+    await repository.ingest(
+      kioskId,
+      items([
+        health(2, 'printer', 'warning', '2026-11-26T00:00:02.000Z'),
+        // Older than the report before it (a kiosk's clock stepped back): it does not turn the device back.
+        health(3, 'printer', 'error', '2026-11-26T00:00:01.000Z'),
+        health(4, 'scanner', 'error', '2026-11-26T00:00:04.000Z'),
+        // Same instant as the report before it: the later one wins, as one by one.
+        health(5, 'printer', 'ok', '2026-11-26T09:00:02.000+09:00'),
+      ]),
+      'now',
+    );
+    expect(await devices()).toEqual([
+      { device_id: 'printer', status: 'ok', since: '2026-11-26T00:00:02.000Z' },
+      // The stored report of the scanner is newer than the batch's.
+      { device_id: 'scanner', status: 'ok', since: '2026-11-26T00:00:05.000Z' },
+    ]);
+  });
 });

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Insertable } from 'kysely';
 import type { AuditEntry, DeviceHealth, OutboxEvent, ProvisionalEntryPayload } from '@kiosk/protocols';
-import type { HubStore, Tx } from '../storage/hub-store';
-import type { CashLedgerTable, EventsTable } from '../storage/hub-schema';
+import { HotRowsStatement, HotStatement, type HubStore, type Tx } from '../storage/hub-store';
+import type { CashLedgerTable } from '../storage/hub-schema';
 import { DATABASE } from './database.repository';
 import { appendAudit } from './audit.sql';
 import { upsertDeviceHealth } from './device-health.sql';
@@ -74,6 +73,24 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+// The ingest path's statements, written once for both engines and compiled once (issue 12).
+const INSERT_EVENTS = new HotRowsStatement<{ event_id: string; seq: number }>(
+  'INSERT INTO events (kiosk_id, event_id, seq, type, occurred_at, payload_json, received_at)',
+  7,
+  'ON CONFLICT DO NOTHING RETURNING event_id, seq',
+);
+const INSERT_LEDGER = new HotRowsStatement('INSERT INTO cash_ledger (kiosk_id, event_id, transaction_id, direction, amount_yen, reason, occurred_at)', 7);
+/** The stored acked-through seq with the first page of seqs held above it (a LEFT JOIN: a kiosk holding none still gives its row). */
+const FIRST_SEQS_PAGE = new HotStatement<{ acked: number; seq: number | null }>(
+  `SELECT k.acked_through_seq AS acked, e.seq AS seq
+   FROM kiosks AS k LEFT JOIN events AS e ON e.kiosk_id = k.kiosk_id AND e.seq > k.acked_through_seq
+   WHERE k.kiosk_id = ?
+   ORDER BY e.seq
+   LIMIT ?`,
+);
+/** Only ever rises, whatever another hub process wrote meanwhile. */
+const RAISE_ACKED_THROUGH = new HotStatement('UPDATE kiosks SET acked_through_seq = ? WHERE kiosk_id = ? AND acked_through_seq < ?');
+
 const keyOf = (eventId: string, seq: number): string => `${seq}:${eventId}`;
 
 /**
@@ -100,7 +117,9 @@ function splitByInsert(items: readonly IngestItem[], inserted: ReadonlySet<strin
 /** What the effects of one batch gather while they are applied. */
 interface Applied {
   kinds: Set<Effect['kind']>;
-  cash: Insertable<CashLedgerTable>[];
+  cash: CashLedgerTable[];
+  /** Device reports of the batch's events, in seq order, upserted in one statement once every effect has run. */
+  devices: DeviceHealth[];
   completedCommands: string[];
   auditEntries: AuditEntry[];
   /** The kiosk's municipality, read once per batch when a command completes. */
@@ -123,14 +142,20 @@ export class KyselyEventRepository implements EventRepository {
     // what was stored, and only the skipped events are read back, to tell a re-send from a corrupt outbox.
     const { stored, skipped } = splitByInsert(items, await this.insertEvents(tx, kioskId, items, receivedAt));
     if (skipped.length > 0) await this.refuseConflicts(tx, kioskId, skipped);
-    const applied: Applied = { kinds: new Set(), cash: [], completedCommands: [], auditEntries: [] };
+    const applied: Applied = { kinds: new Set(), cash: [], devices: [], completedCommands: [], auditEntries: [] };
     for (const item of stored) {
       for (const effect of item.effects) {
         await this.apply(tx, kioskId, item.event, effect, receivedAt, applied);
         applied.kinds.add(effect.kind);
       }
     }
-    for (const rows of chunked(applied.cash, ROWS_PER_STATEMENT)) await tx.insertInto('cash_ledger').values(rows).execute();
+    await upsertDeviceHealth(tx, kioskId, applied.devices, receivedAt);
+    for (const rows of chunked(applied.cash, ROWS_PER_STATEMENT)) {
+      await INSERT_LEDGER.execute(
+        tx,
+        rows.map((row) => [row.kiosk_id, row.event_id, row.transaction_id, row.direction, row.amount_yen, row.reason, row.occurred_at]),
+      );
+    }
     const { ackedThroughSeq, nextHeldSeq } = await this.advanceAckedThrough(tx, kioskId);
     return {
       stored: stored.length,
@@ -151,21 +176,10 @@ export class KyselyEventRepository implements EventRepository {
   private async insertEvents(tx: Tx, kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<Set<string>> {
     const inserted = new Set<string>();
     for (const chunk of chunked(items, ROWS_PER_STATEMENT)) {
-      const rows: Insertable<EventsTable>[] = chunk.map(({ event }) => ({
-        kiosk_id: kioskId,
-        event_id: event.id,
-        seq: event.seq,
-        type: event.type,
-        occurred_at: event.occurredAt,
-        payload_json: JSON.stringify(event.payload),
-        received_at: receivedAt,
-      }));
-      const returned = await tx
-        .insertInto('events')
-        .values(rows)
-        .onConflict((c) => c.doNothing())
-        .returning(['event_id', 'seq'])
-        .execute();
+      const returned = await INSERT_EVENTS.execute(
+        tx,
+        chunk.map(({ event }) => [kioskId, event.id, event.seq, event.type, event.occurredAt, JSON.stringify(event.payload), receivedAt]),
+      );
       for (const row of returned) inserted.add(keyOf(row.event_id, row.seq));
     }
     return inserted;
@@ -198,7 +212,9 @@ export class KyselyEventRepository implements EventRepository {
   private async apply(tx: Tx, kioskId: string, event: OutboxEvent, effect: Effect, receivedAt: string, applied: Applied): Promise<void> {
     switch (effect.kind) {
       case 'device-health':
-        return upsertDeviceHealth(tx, kioskId, effect.device, receivedAt);
+        // Written with the batch's other device reports in one statement once every effect has run.
+        applied.devices.push(effect.device);
+        return;
       case 'cash':
         // Written with the batch's other ledger rows in one statement once every effect has run.
         applied.cash.push({
@@ -263,13 +279,7 @@ export class KyselyEventRepository implements EventRepository {
    * comes with the stored value in one read; a kiosk catching up on more than a page reads more.
    */
   private async advanceAckedThrough(tx: Tx, kioskId: string): Promise<{ ackedThroughSeq: number; nextHeldSeq: number | null }> {
-    // Written with the `sql` tag: the query builder's join costs several times the statement itself here.
-    const { rows: first } = await sql<{ acked: number; seq: number | null }>`
-      SELECT k.acked_through_seq AS acked, e.seq AS seq
-      FROM kiosks AS k LEFT JOIN events AS e ON e.kiosk_id = k.kiosk_id AND e.seq > k.acked_through_seq
-      WHERE k.kiosk_id = ${kioskId}
-      ORDER BY e.seq
-      LIMIT ${SEQ_WALK_PAGE}`.execute(tx);
+    const first = await FIRST_SEQS_PAGE.execute(tx, [kioskId, SEQ_WALK_PAGE]);
     const from = first[0]?.acked ?? 0;
     let page = first.flatMap(({ seq }) => (seq === null ? [] : [seq]));
     let acked = from;
@@ -286,12 +296,7 @@ export class KyselyEventRepository implements EventRepository {
       page = await this.heldSeqsAbove(tx, kioskId, acked);
     }
     if (acked > from) {
-      await tx
-        .updateTable('kiosks')
-        .set({ acked_through_seq: acked })
-        .where('kiosk_id', '=', kioskId)
-        .where('acked_through_seq', '<', acked)
-        .execute();
+      await RAISE_ACKED_THROUGH.execute(tx, [acked, kioskId, acked]);
     }
     return { ackedThroughSeq: acked, nextHeldSeq };
   }

@@ -86,7 +86,7 @@ export class KyselyTelemetryRepository implements TelemetryRepository {
       .onConflict((c) => c.column('kiosk_id').doUpdateSet(latest))
       .execute();
     await tx.updateTable('kiosks').set({ last_heartbeat_at: receivedAt, agent_version: t.agent.version }).where('kiosk_id', '=', kioskId).execute();
-    for (const device of t.devices) await upsertDeviceHealth(tx, kioskId, device, receivedAt);
+    await upsertDeviceHealth(tx, kioskId, t.devices, receivedAt);
     if (!storePoint) return;
     const devices = t.devices.map(({ deviceId, kind, status, reasons }) => ({ deviceId, kind, status, reasons }));
     await tx

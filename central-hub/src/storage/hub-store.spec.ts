@@ -55,6 +55,25 @@ describe(`HubStore on ${TEST_ENGINE}`, () => {
       expect(await committed()).toEqual([1, 3]);
     });
 
+    it('runs a group with a failing piece again, each piece in a savepoint, so the others commit once', async () => {
+      await sql`INSERT INTO counter (id, n) VALUES (1, 0)`.execute(store.db);
+      const bump = (tx: Tx) => sql`UPDATE counter SET n = n + 1 WHERE id = 1`.execute(tx);
+      const pieces = [
+        store.grouped(async (tx) => bump(tx)),
+        store.grouped(async (tx) => {
+          await bump(tx);
+          throw new Error('refused');
+        }),
+        store.grouped(async (tx) => bump(tx)),
+      ];
+      const outcomes = await Promise.allSettled(pieces);
+      expect(outcomes.map(({ status }) => status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await scratch(store.db).selectFrom('counter').select('n').executeTakeFirstOrThrow()).n).toBe(2);
+      // A group of one failing piece: rolled back whole, nothing else to keep.
+      await expect(store.grouped(async (tx) => bump(tx).then(() => Promise.reject(new Error('alone'))))).rejects.toThrow('alone');
+      expect((await scratch(store.db).selectFrom('counter').select('n').executeTakeFirstOrThrow()).n).toBe(2);
+    });
+
     it('settles every piece only after its group committed', async () => {
       const settled: string[] = [];
       const turns: Array<() => void> = [];

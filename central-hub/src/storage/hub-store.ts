@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { HubSchema } from './hub-schema';
 import { isSerializationFailure } from './storage-errors';
 
@@ -41,9 +41,10 @@ export interface HubStore {
   within<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Group commit (issue 12): the work submitted during one turn of the event loop runs in ONE
-   * transaction, each piece in its own savepoint; each promise settles only after that commit. A piece
-   * that throws is rolled back alone. `relaxed` pieces may be lost to a power cut (no fsync / no
-   * synchronous commit) unless they share the group with `full` ones.
+   * transaction; each promise settles only after that commit. A piece that throws is rolled back alone
+   * (the group is then run again, each piece in its own savepoint), so `work` must do nothing but
+   * storage work. `relaxed` pieces may be lost to a power cut (no fsync / no synchronous commit) unless
+   * they share the group with `full` ones.
    */
   grouped<T>(work: (tx: Tx) => Promise<T>, durability?: Durability): Promise<T>;
   /** Resolves when a trivial query succeeds. */
@@ -68,6 +69,9 @@ interface Job {
 const asError = (error: unknown): Error =>
   typeof error === 'object' && error !== null && 'message' in error ? (error as Error) : new Error(String(error));
 
+/** Thrown out of a group's first run when one of its pieces failed, to roll that run back. */
+const PIECE_FAILED = new Error('a grouped piece failed');
+
 /** What differs between the engines around a group's transaction. */
 export interface GroupTransaction {
   /** Runs `body` in one transaction committed with full durability, or relaxed when `full` is false. */
@@ -75,8 +79,8 @@ export interface GroupTransaction {
 }
 
 /**
- * Collects grouped work per turn of the event loop and runs it as one transaction, one savepoint per
- * piece. Groups never overlap: work submitted while a group commits waits for the next one.
+ * Collects grouped work per turn of the event loop and runs it as one transaction (see `commit` for how
+ * a failing piece is rolled back alone). Groups never overlap: work submitted while a group commits waits for the next one.
  */
 export class GroupCommit {
   private queue: Job[] = [];
@@ -106,30 +110,60 @@ export class GroupCommit {
     return this.running;
   }
 
+  /**
+   * Runs the group without savepoints first (two statements, on PostgreSQL two round trips, saved per
+   * piece: issue 12). When a piece throws, that transaction is rolled back and the group runs again with
+   * one savepoint per piece, so the failing piece is rolled back alone; a group of one piece has nothing
+   * to keep and is not run again. Pieces do storage work only, so running one twice is safe.
+   */
   private async commit(jobs: Job[]): Promise<void> {
+    const full = jobs.some((job) => job.durability === 'full');
+    let failed = false;
     try {
-      const full = jobs.some((job) => job.durability === 'full');
       await this.transaction.run(full, async (tx) => {
         for (const job of jobs) {
-          await sql`SAVEPOINT grouped_work`.execute(tx);
           try {
             job.outcome = { ok: true, value: await job.work(tx) };
-            await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
           } catch (error) {
             job.outcome = { ok: false, error: asError(error) };
-            // Rolls back this piece alone; the transaction and the pieces before it stand.
-            await sql`ROLLBACK TO SAVEPOINT grouped_work`.execute(tx);
-            await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
+            failed = true;
+            throw PIECE_FAILED;
           }
         }
       });
     } catch (error) {
-      for (const job of jobs) job.reject(asError(error));
-      return;
+      if (!failed) return this.settle(jobs, asError(error));
+      if (jobs.length === 1) return this.settle(jobs);
+      try {
+        await this.transaction.run(full, (tx) => this.runIsolated(tx, jobs));
+      } catch (retryError) {
+        return this.settle(jobs, asError(retryError));
+      }
     }
+    this.settle(jobs);
+  }
+
+  private async runIsolated(tx: Tx, jobs: Job[]): Promise<void> {
+    for (const job of jobs) {
+      await sql`SAVEPOINT grouped_work`.execute(tx);
+      try {
+        job.outcome = { ok: true, value: await job.work(tx) };
+        await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
+      } catch (error) {
+        job.outcome = { ok: false, error: asError(error) };
+        // Rolls back this piece alone; the transaction and the pieces before it stand.
+        await sql`ROLLBACK TO SAVEPOINT grouped_work`.execute(tx);
+        await sql`RELEASE SAVEPOINT grouped_work`.execute(tx);
+      }
+    }
+  }
+
+  /** Answers every piece: with `failure` when the group's transaction failed, else with its own outcome. */
+  private settle(jobs: Job[], failure?: Error): void {
     for (const job of jobs) {
       const outcome = job.outcome;
-      if (outcome?.ok) job.resolve(outcome.value);
+      if (failure) job.reject(failure);
+      else if (outcome?.ok) job.resolve(outcome.value);
       else job.reject(outcome?.error ?? new Error('grouped work did not run'));
     }
   }
@@ -154,6 +188,55 @@ export async function retryingSerialization<T>(attempt: () => Promise<T>, attemp
  */
 export function onPostgres(db: HubDb | Tx): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * A hot statement written once, with `?` for its parameters (never inside a literal), compiled once per
+ * engine (PostgreSQL numbers them `$1`, `$2`…) and run without building a query (issue 12: the builder
+ * and even the `sql` tag cost more than the hub's small statements themselves on the ingest path).
+ */
+export class HotStatement<R = Record<string, unknown>> {
+  private readonly postgresText: string;
+
+  constructor(readonly text: string) {
+    let parameter = 0;
+    this.postgresText = text.replace(/\?/g, () => `$${++parameter}`);
+  }
+
+  async execute(db: HubDb | Tx, parameters: readonly unknown[]): Promise<R[]> {
+    const { rows } = await db.executeQuery<R>(CompiledQuery.raw(onPostgres(db) ? this.postgresText : this.text, [...parameters]));
+    return rows;
+  }
+}
+
+/** Row counts whose multi-row statement is kept compiled (a batch of a few events is the common case). */
+const KEPT_ROW_COUNTS = 16;
+
+/**
+ * A multi-row statement `head VALUES (?, …), (?, …) tail`, one text per row count; `rows` are the
+ * parameters of each row, in the order of the columns.
+ */
+export class HotRowsStatement<R = Record<string, unknown>> {
+  private readonly kept = new Map<number, HotStatement<R>>();
+
+  constructor(
+    private readonly head: string,
+    private readonly columns: number,
+    private readonly tail = '',
+  ) {}
+
+  execute(db: HubDb | Tx, rows: ReadonlyArray<readonly unknown[]>): Promise<R[]> {
+    return this.forRows(rows.length).execute(db, rows.flat());
+  }
+
+  private forRows(count: number): HotStatement<R> {
+    const kept = this.kept.get(count);
+    if (kept) return kept;
+    const row = `(${Array.from({ length: this.columns }, () => '?').join(', ')})`;
+    const statement = new HotStatement<R>(`${this.head} VALUES ${Array.from({ length: count }, () => row).join(', ')}${this.tail ? ` ${this.tail}` : ''}`);
+    if (count <= KEPT_ROW_COUNTS) this.kept.set(count, statement);
+    return statement;
+  }
 }
 
 /**

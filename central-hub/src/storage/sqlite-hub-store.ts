@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, migrateSqlite } from '../repositories/migrations';
@@ -26,7 +26,7 @@ export class SqliteHubStore extends EngineStore {
 
   constructor(dataDir: string) {
     const { file, connection, applied } = openMigrated(dataDir);
-    const db = new Kysely<HubSchema>({ dialect: new SqliteDialect({ database: connection }) });
+    const db = new Kysely<HubSchema>({ dialect: new SqliteDialect({ database: cachingStatements(connection) }) });
     super(db, {
       run: (full, body) =>
         full
@@ -54,6 +54,36 @@ export class SqliteHubStore extends EngineStore {
   protected runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return retryingSerialization(() => this.db.transaction().execute(work));
   }
+}
+
+/** Distinct statement texts kept prepared: the hub's queries are a few hundred texts, each reused. */
+export const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, preparing each distinct SQL text once (issue 12):
+ * the driver prepares every query it runs, and preparing costs more than running the hub's small
+ * statements. Least recently used texts are dropped beyond `size` (a Map keeps insertion order; a hit
+ * moves its text to the end). A statement still being iterated (a streamed query) is busy, and a second
+ * use of its text gets a statement of its own.
+ */
+export function cachingStatements(connection: BetterSqlite3.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare: (text: string) => {
+      const cached = cache.get(text);
+      if (cached !== undefined) {
+        if (cached.busy) return connection.prepare(text);
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = connection.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+  };
 }
 
 function openMigrated(dataDir: string): { file: string; connection: BetterSqlite3.Database; applied: number[] } {
