@@ -130,6 +130,34 @@ describe(`HubStore on ${TEST_ENGINE}`, () => {
       expect(await committed()).toEqual([1, 2]);
     });
 
+    it('gathers the work of several turns that arrives while a group commits into one next group', async () => {
+      const turns: Array<() => void> = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let groupsRun = 0;
+      const groups = new GroupCommit(
+        {
+          run: async (_full, body) => {
+            groupsRun++;
+            if (groupsRun === 1) await held;
+            await store.transaction(body);
+          },
+        },
+        (flush) => turns.push(flush),
+      );
+      const first = groups.run((tx) => insert(tx, 1), 'full');
+      turns[0]?.();
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = groups.run((tx) => insert(tx, 2), 'full');
+      turns[1]?.();
+      const third = groups.run((tx) => insert(tx, 3), 'full');
+      turns[2]?.();
+      release();
+      await Promise.all([first, second, third]);
+      expect(groupsRun).toBe(2);
+      expect(await committed()).toEqual([1, 2, 3]);
+    });
+
     it('commits a group of relaxed pieces only without waiting for the disk, and any other group durably', async () => {
       const durability = async (tx: Tx): Promise<string> => {
         if (store.engine === 'sqlite') {
