@@ -38,6 +38,12 @@ const pinOf = (id: string): string => {
 };
 
 /** The production socket factory, with one fault a test can switch on: a lost `certificates.issue` ack. */
+/** Every coin hopper says it is empty (the panel empties them all; each reports on its own). */
+function allHoppersEmpty(health: ReturnType<RunningAgent['devices']['health']>): boolean {
+  const hoppers = health.filter((d) => d.kind === 'coin-hopper');
+  return hoppers.length > 0 && hoppers.every((d) => d.reasons.includes('hopper-empty'));
+}
+
 function lossySocketFactory(hubUrl: string, handshake: Parameters<typeof hubSocketFactory>[1], timeoutMs: number): HubSocketFactory {
   const make = hubSocketFactory(hubUrl, handshake, timeoutMs);
   return () => {
@@ -358,7 +364,7 @@ describe('certificate issuance at the kiosk', () => {
     try {
       await waitUntil('printer out of paper and hopper empty', () => {
         const health = agent.devices.health();
-        return health.some((d) => d.kind === 'document-printer' && d.status === 'error') && health.some((d) => d.kind === 'coin-hopper' && d.reasons.includes('hopper-empty'));
+        return health.some((d) => d.kind === 'document-printer' && d.status === 'error') && allHoppersEmpty(health);
       }, 30_000);
       // No change can be given: the exact 200 yen (a 500-yen coin would drop back).
       await waitUntil('the pay screen asks for the exact amount', () => (kiosk.latest() as { exactAmountOnly?: boolean }).exactAmountOnly === true);
@@ -368,7 +374,8 @@ describe('certificate issuance at the kiosk', () => {
     } finally {
       await cups.setStateReasons([]);
       await kiosk.setHopperEmpty(false);
-      await waitUntil('devices back', () => ['document-printer', 'coin-hopper'].every((kind) => agent.devices.health().some((d) => d.kind === kind && d.status === 'ok')), 30_000);
+      // Every hopper back, not just one: the next test's "hoppers empty" must not see this one's leftovers.
+      await waitUntil('devices back', () => ['document-printer', 'coin-hopper'].every((kind) => agent.devices.health().filter((d) => d.kind === kind).every((d) => d.status === 'ok')), 30_000);
     }
     const vouchers = (agent.hardware.bench?.peripherals.printer.receipts() ?? []).slice(receiptsBefore);
     expect(vouchers.filter((receipt) => receipt.text.includes('返金引換券'))).toHaveLength(1);
@@ -391,7 +398,7 @@ describe('certificate issuance at the kiosk', () => {
     if (!coins) throw new Error('no virtual coin machine');
     await kiosk.setHopperEmpty(true);
     try {
-      await waitUntil('the agent sees the hoppers empty', () => agent.devices.health().some((d) => d.kind === 'coin-hopper' && d.reasons.includes('hopper-empty')), 30_000);
+      await waitUntil('the agent sees the hoppers empty', () => allHoppersEmpty(agent.devices.health()), 30_000);
       const sessionId = await kiosk.toPayment('toyonaka-002', pinOf('toyonaka-002'), INKAN_X1);
       const pay = await kiosk.waitScreen('pay', 60_000);
       expect(pay).toMatchObject({ insertedYen: 0, acceptedCoins: [10, 50, 100], exactAmountOnly: true });
