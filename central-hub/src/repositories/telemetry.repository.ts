@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KioskActivitySchema, type Telemetry, type TelemetryPoint } from '@kiosk/protocols';
+import type { Selectable } from 'kysely';
+import type { TelemetryPointsTable } from '../storage/hub-schema';
 import type { HubStore, Tx } from '../storage/hub-store';
 import { DATABASE } from './database.repository';
 import { upsertDeviceHealth } from './device-health.sql';
@@ -19,18 +21,8 @@ export const TELEMETRY_REPOSITORY = 'TelemetryRepository';
 
 const PRUNE_BATCH = 5000;
 
-interface PointRow {
-  at: string;
-  sent_at: string;
-  outbox_backlog: number;
-  outbox_oldest_occurred_at: string | null;
-  outbox_quarantined: number | null;
-  rss_bytes: number;
-  uptime_seconds: number;
-  out_of_service: number;
-  devices_json: string;
-  activity_json: string | null;
-}
+/** A stored point as the queries read it (its kiosk is the query's). */
+type PointRow = Omit<Selectable<TelemetryPointsTable>, 'kiosk_id'>;
 
 /** A stored activity that no longer parses is left out of the point rather than failing the page. */
 function activityFromJson(json: string | null): Pick<TelemetryPoint, 'activity'> {
