@@ -22,10 +22,10 @@ describe('KyselyStatusRepository', () => {
   afterEach(() => opened.close());
 
   it('closes the current interval and opens the next, newest first in the history', async () => {
-    await repository.transition([{ kioskId, status: 'online', at: 't1' }]);
+    expect(await repository.transition([{ kioskId, from: { status: null, since: null }, status: 'online', at: 't1' }])).toEqual([]);
     await repository.transition([
-      { kioskId, status: 'degraded', at: 't2' },
-      { kioskId, status: 'offline', at: 't3' },
+      { kioskId, from: { status: 'online', since: 't1' }, status: 'degraded', at: 't2' },
+      { kioskId, from: { status: 'degraded', since: 't2' }, status: 'offline', at: 't3' },
     ]);
     expect(await repository.history(kioskId, 10)).toEqual([
       { status: 'offline', since: 't3', until: null },
@@ -34,5 +34,32 @@ describe('KyselyStatusRepository', () => {
     ]);
     expect(await repository.history(kioskId, 1)).toHaveLength(1);
     expect(await store.db.selectFrom('kiosks').select(['status', 'status_since']).executeTakeFirst()).toEqual({ status: 'offline', status_since: 't3' });
+  });
+
+  it('writes nothing for a transition from a status that no longer stands (a stale evaluation), and says which kiosk', async () => {
+    await repository.transition([{ kioskId, from: { status: null, since: null }, status: 'online', at: 't1' }]);
+    // Another process moved it to degraded at t2; this one, having read "online since t1" before that, would say offline.
+    await repository.transition([{ kioskId, from: { status: 'online', since: 't1' }, status: 'degraded', at: 't2' }]);
+    expect(await repository.transition([{ kioskId, from: { status: 'online', since: 't1' }, status: 'offline', at: 't3' }])).toEqual([kioskId]);
+    // The same status again but since another time is stale too (an interval that has since been replaced).
+    expect(await repository.transition([{ kioskId, from: { status: 'degraded', since: 't1' }, status: 'offline', at: 't3' }])).toEqual([kioskId]);
+    expect(await repository.history(kioskId, 10)).toEqual([
+      { status: 'degraded', since: 't2', until: null },
+      { status: 'online', since: 't1', until: 't2' },
+    ]);
+    expect(await store.db.selectFrom('kiosks').select(['status', 'status_since']).executeTakeFirst()).toEqual({ status: 'degraded', status_since: 't2' });
+  });
+
+  it('of two evaluations from the same status written at once, exactly one writes', async () => {
+    await repository.transition([{ kioskId, from: { status: null, since: null }, status: 'online', at: 't1' }]);
+    const from = { status: 'online' as const, since: 't1' };
+    const outcomes = await Promise.all([
+      repository.transition([{ kioskId, from, status: 'degraded', at: 't2' }]),
+      repository.transition([{ kioskId, from, status: 'offline', at: 't2' }]),
+    ]);
+    expect(outcomes.map((stale) => stale.length).sort()).toEqual([0, 1]);
+    const history = await repository.history(kioskId, 10);
+    expect(history).toHaveLength(2);
+    expect(history.filter((interval) => interval.until === null)).toHaveLength(1);
   });
 });

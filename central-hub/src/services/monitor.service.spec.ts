@@ -106,7 +106,7 @@ describe('MonitorService', () => {
     kiosks.findView.mockResolvedValue(view({}, [paperOut]));
     alerts.unresolved.mockResolvedValue([]);
     sockets.isOnline.mockReturnValue(true);
-    statuses.transition.mockResolvedValue(undefined);
+    statuses.transition.mockResolvedValue([]);
     random.uuidv7.mockReturnValue('019abcde-f012-7345-8678-9abcdef01234');
     const opened = alertRecord({});
     alerts.apply.mockResolvedValue([opened]);
@@ -114,7 +114,7 @@ describe('MonitorService', () => {
     fleet.requestOverviewPush.mockReturnValue(undefined);
 
     await service.evaluate(kioskId);
-    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'degraded', at: NOW }]);
+    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, from: { status: 'online', since: '2026-11-26T00:00:00.000Z' }, status: 'degraded', at: NOW }]);
     expect(alerts.apply).toHaveBeenCalledWith(
       { open: [expect.objectContaining({ alertId: opened.alertId, kioskId, key: 'paper-out:p1', kind: 'paper-out' })], clear: [], reactivate: [], resolve: [] },
       NOW,
@@ -134,11 +134,11 @@ describe('MonitorService', () => {
     kiosks.listViews.mockResolvedValue([silent, other]);
     alerts.unresolved.mockResolvedValue([]);
     sockets.isOnline.mockImplementation((id) => id === kioskId);
-    statuses.transition.mockResolvedValue(undefined);
+    statuses.transition.mockResolvedValue([]);
     fleet.requestOverviewPush.mockReturnValue(undefined);
 
     await service.sweep();
-    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'offline', at: NOW }]);
+    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, from: { status: 'online', since: '2026-11-26T00:00:00.000Z' }, status: 'offline', at: NOW }]);
     expect(fleet.publishSummary.mock.calls.map(([summary]) => [summary.kioskId, summary.status])).toEqual([[kioskId, 'offline']]);
   });
 
@@ -149,7 +149,7 @@ describe('MonitorService', () => {
     sockets.isOnline.mockImplementation((id) => id === kioskId);
     kiosks.listViews.mockResolvedValue([silent, away]);
     alerts.unresolved.mockResolvedValue([]);
-    statuses.transition.mockResolvedValue(undefined);
+    statuses.transition.mockResolvedValue([]);
     fleet.requestOverviewPush.mockReturnValue(undefined);
     await service.sweep();
     expect(statuses.transition).not.toHaveBeenCalled();
@@ -166,7 +166,9 @@ describe('MonitorService', () => {
     await service.sweep();
     expect(kiosks.listViews).not.toHaveBeenCalled();
     expect(kiosks.findView.mock.calls).toEqual([[kioskId]]);
-    expect(statuses.transition).toHaveBeenCalledWith([{ kioskId, status: 'offline', at: clock.now().toISOString() }]);
+    expect(statuses.transition).toHaveBeenCalledWith([
+      { kioskId, from: { status: 'online', since: '2026-11-26T00:00:00.000Z' }, status: 'offline', at: clock.now().toISOString() },
+    ]);
   });
 
   it('resolves an alert once its condition has stayed clear for the hold time', async () => {
@@ -198,5 +200,23 @@ describe('MonitorService', () => {
     });
     await Promise.all([service.evaluate(kioskId), service.evaluate(kioskId)]);
     expect(order).toEqual(['read', 'publish', 'read', 'publish']);
+  });
+
+  it('drops a stale evaluation (another process wrote the status meanwhile) and evaluates the kiosk again from the stored row', async () => {
+    // This process read "online"; another process has since written "degraded" with the paper-out alert.
+    const written = alertRecord({});
+    kiosks.findView.mockResolvedValueOnce(view({}, [paperOut])).mockResolvedValueOnce(view({ status: 'degraded', statusSince: NOW }, [paperOut]));
+    alerts.unresolved.mockResolvedValueOnce([]).mockResolvedValueOnce([written]);
+    sockets.isOnline.mockReturnValue(true);
+    statuses.transition.mockResolvedValue([kioskId]);
+    random.uuidv7.mockReturnValue('019abcde-f012-7345-8678-aaaaaaaaaaaa');
+
+    await service.evaluate(kioskId);
+    // One compare-and-set, refused; the alert this evaluation planned is not opened, its summary not pushed.
+    expect(statuses.transition).toHaveBeenCalledTimes(1);
+    expect(alerts.apply).not.toHaveBeenCalled();
+    // The second evaluation reads what the other process wrote, and finds nothing to change.
+    expect(kiosks.findView).toHaveBeenCalledTimes(2);
+    expect(fleet.publishSummary.mock.calls.map(([summary]) => [summary.status, summary.activeAlerts])).toEqual([['degraded', ['paper-out']]]);
   });
 });

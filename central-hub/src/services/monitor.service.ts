@@ -16,6 +16,9 @@ import { nextDeadline } from './fleet-deadline.rules';
 import { KeyedQueue } from './keyed-queue';
 import { deriveStatus, latest } from './status.rules';
 
+/** How many times one kiosk is evaluated in a row when another process keeps changing its status. */
+const MAX_EVALUATIONS = 3;
+
 /**
  * Fleet monitoring: re-derives kiosks' status and alerts from what the hub knows now, records status
  * transitions and alert lifecycle steps, and pushes what changed. Runs for one kiosk whenever
@@ -46,13 +49,21 @@ export class MonitorService {
     this.log = root.child({ module: 'monitor' });
   }
 
-  /** One kiosk, after something happened to it; its summary is pushed (if it changed). */
+  /**
+   * One kiosk, after something happened to it; its summary is pushed (if it changed). When another hub
+   * process changed the kiosk's status between this one's read and write, what this one decided is
+   * dropped and the kiosk is evaluated again from what is stored now (a bounded number of times).
+   */
   evaluate(kioskId: string): Promise<void> {
     return this.queue.run(kioskId, async () => {
-      const view = await this.kiosks.findView(kioskId);
-      if (!view) return;
-      const { summaries } = await this.run([view], await this.alerts.unresolved(kioskId));
-      for (const summary of summaries.values()) this.fleet.publishSummary(summary);
+      for (let attempt = 1; attempt <= MAX_EVALUATIONS; attempt++) {
+        const view = await this.kiosks.findView(kioskId);
+        if (!view) return;
+        const { summaries, stale } = await this.run([view], await this.alerts.unresolved(kioskId));
+        for (const summary of summaries.values()) this.fleet.publishSummary(summary);
+        if (stale.size === 0) return;
+      }
+      this.log.warn({ kioskId, attempts: MAX_EVALUATIONS }, 'kiosk status kept changing under its evaluation; left to the next one');
     });
   }
 
@@ -74,25 +85,31 @@ export class MonitorService {
     this.indexed = false;
   }
 
-  private sweepAll(): Promise<void> {
-    return this.queue.exclusive(async () => {
+  private async sweepAll(): Promise<void> {
+    const stale = await this.queue.exclusive(async () => {
       const [views, live] = await Promise.all([this.kiosks.listViews(), this.alerts.unresolved()]);
-      const { summaries, touched } = await this.run(views, live);
+      const { summaries, touched, stale } = await this.run(views, live);
       for (const kioskId of touched) {
         const summary = summaries.get(kioskId);
         if (summary) this.fleet.publishSummary(summary);
       }
       this.indexed = true;
       this.log.info({ kiosks: views.length, deadlines: this.deadlines.size }, 'fleet deadlines indexed');
+      return stale;
     });
+    await Promise.all([...stale].map((kioskId) => this.evaluate(kioskId)));
   }
 
   /**
    * Evaluates, writes, pushes alerts. Resolves with every evaluated kiosk's summary as it is now (built
-   * from what was read and decided, without reading it back) and the kiosks whose status or alerts
-   * changed.
+   * from what was read and decided, without reading it back), the kiosks whose status or alerts changed,
+   * and the stale ones: their status had changed since it was read (another process wrote it), so
+   * nothing was written or pushed for them and they need evaluating again.
    */
-  private async run(views: readonly KioskView[], live: readonly AlertRecord[]): Promise<{ summaries: Map<string, KioskSummary>; touched: Set<string> }> {
+  private async run(
+    views: readonly KioskView[],
+    live: readonly AlertRecord[],
+  ): Promise<{ summaries: Map<string, KioskSummary>; touched: Set<string>; stale: Set<string> }> {
     const now = this.clock.now();
     const nowMs = now.getTime();
     const at = now.toISOString();
@@ -101,7 +118,7 @@ export class MonitorService {
     for (const alert of live) liveByKiosk.set(alert.kioskId, [...(liveByKiosk.get(alert.kioskId) ?? []), alert]);
 
     const transitions: StatusTransition[] = [];
-    const changes: AlertChangeSet = { open: [], clear: [], reactivate: [], resolve: [] };
+    const plans = new Map<string, AlertChangeSet>();
     const touched = new Set<string>();
     const summaries = new Map<string, KioskSummary>();
     // Connected to this process or, with several processes, to another (its lease in Redis, issue 14).
@@ -126,7 +143,7 @@ export class MonitorService {
       );
       let statusSince = kiosk.statusSince;
       if (enrolled && status !== kiosk.status) {
-        transitions.push({ kioskId, status, at });
+        transitions.push({ kioskId, from: { status: kiosk.status, since: kiosk.statusSince }, status, at });
         statusSince = at;
         touched.add(kioskId);
         this.log.info({ kioskId, from: kiosk.status, to: status }, 'kiosk status changed');
@@ -148,13 +165,23 @@ export class MonitorService {
       summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, connected, activeKinds));
       if (isEmptyPlan(plan)) continue;
       touched.add(kioskId);
-      changes.open.push(...plan.open.map((condition) => ({ ...condition, alertId: this.random.uuidv7(now), kioskId })));
+      plans.set(kioskId, { ...plan, open: plan.open.map((condition) => ({ ...condition, alertId: this.random.uuidv7(now), kioskId })) });
+    }
+
+    const stale = new Set(transitions.length > 0 ? await this.statuses.transition(transitions) : []);
+    for (const kioskId of stale) {
+      this.log.info({ kioskId }, 'kiosk status changed by another evaluation; evaluating it again');
+      summaries.delete(kioskId);
+      touched.delete(kioskId);
+      plans.delete(kioskId);
+    }
+    const changes: AlertChangeSet = { open: [], clear: [], reactivate: [], resolve: [] };
+    for (const plan of plans.values()) {
+      changes.open.push(...plan.open);
       changes.clear.push(...plan.clear);
       changes.reactivate.push(...plan.reactivate);
       changes.resolve.push(...plan.resolve);
     }
-
-    if (transitions.length > 0) await this.statuses.transition(transitions);
     const changed = isEmptyPlan(changes) ? [] : await this.alerts.apply(changes, at);
     const opened = new Set(changes.open.map((alert) => alert.alertId));
     for (const alert of changed) {
@@ -165,7 +192,7 @@ export class MonitorService {
       this.sockets.publishAlert(view);
       this.fleet.alertChanged(view);
     }
-    if (transitions.length > 0 || changed.length > 0) this.fleet.requestOverviewPush();
-    return { summaries, touched };
+    if (transitions.length > stale.size || changed.length > 0) this.fleet.requestOverviewPush();
+    return { summaries, touched, stale };
   }
 }
