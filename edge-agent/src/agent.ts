@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { KioskAuth, LogChunk } from '@kiosk/protocols';
+import type { KioskAuth, LogChunk, LotteryStage } from '@kiosk/protocols';
 import { chaosHooks } from './chaos';
 import { systemClock, type Clock } from './clock';
 import { CommandExecutor, type ConfigRefresher } from './commands/command-executor';
@@ -15,6 +15,7 @@ import type { VirtualBench } from './hardware/virtual-bench';
 import type { FetchLike } from './identity/enrolment';
 import { ensureIdentity } from './identity/ensure-identity';
 import { IdentityFile } from './identity/identity-file';
+import { attachKeypadUi } from './input/keypad-ui';
 import { KioskSigner } from './identity/kiosk-keys';
 import type { Logger } from './logger';
 import { agentVersion, repoRoot } from './paths';
@@ -223,6 +224,11 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       options: { issueRetryMs: config.issueRetryMs, ...deps.certificateOptions },
     });
     undo.push(() => certificates.stop());
+    // The PIN pad's keys stay PIN keys while a flow asks for a PIN (keypad navigation or not).
+    undo.push(
+      deviceServices.keypad.watchPinStep(() => certificates.flow.view().screen === 'pin'),
+      deviceServices.keypad.watchPinStep(() => LOTTERY_PIN_STAGES.has(lottery.service.uiState().stage)),
+    );
 
     const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
     if (panel) undo.push(() => panel.stop());
@@ -233,7 +239,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       state,
       sessions,
       backlog: () => store.outbox.stats().backlog,
-      uiFeatures: [lottery.uiFeature, certificates.uiFeature, speech.uiFeature],
+      uiFeatures: [lottery.uiFeature, certificates.uiFeature, speech.uiFeature, (namespace) => attachKeypadUi(namespace, deviceServices.keypad)],
       routes: [(request, response, pathname) => speech.serve(request, response, pathname)],
       ...(panel ? { panel: { dir: config.panelDir, attach: (namespace) => attachPanelNamespace(namespace, panel, logger.child({ module: 'panel-socket' })) } } : {}),
       logger: logger.child({ module: 'ui-server' }),
@@ -325,6 +331,9 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     throw error;
   }
 }
+
+/** The lottery's sign-in stages that take PIN digits (lottery-service.ts `pinPress`). */
+const LOTTERY_PIN_STAGES: ReadonlySet<LotteryStage> = new Set<LotteryStage>(['awaiting-card', 'awaiting-pin', 'awaiting-card-pin']);
 
 /** The demo's device panel over the virtual bench (AGENT_DEVICES=virtual only). */
 function startPanel(bench: VirtualBench, drivers: KioskDrivers, devices: DeviceRegistry, logger: Logger): DevicePanel {

@@ -4,9 +4,11 @@ import { DeviceHealthSchema } from './devices';
 import { resultSchema } from './errors';
 import { lotteryAgentToUiSchemas, type LotteryAgentToUiEvents, type LotteryUiToAgentEvents } from './ui-lottery';
 import { agentToUiCertificateSchemas, type AgentToUiCertificateEvents, type UiToAgentCertificateEvents } from './ui-certificates';
+import { agentToUiKeypadSchemas, type AgentToUiKeypadEvents } from './ui-keypad';
 import { uiToAgentSpeechSchemas, type UiToAgentSpeechEvents } from './ui-speech';
 
 export * from './ui-speech';
+export * from './ui-keypad';
 
 /** socket.io namespace of the agent's local server (127.0.0.1 only) for the kiosk UI. */
 export const UI_NAMESPACE = '/ui';
@@ -39,7 +41,7 @@ export interface UiToAgentEvents extends LotteryUiToAgentEvents, UiToAgentCertif
   'session.begin': (request: SessionBegin, ack: (result: SessionBeginAck) => void) => void;
   'session.end': (request: SessionEnd, ack: (result: SessionEndAck) => void) => void;
 }
-export interface AgentToUiEvents extends LotteryAgentToUiEvents, AgentToUiCertificateEvents {
+export interface AgentToUiEvents extends LotteryAgentToUiEvents, AgentToUiCertificateEvents, AgentToUiKeypadEvents {
   status: (status: AgentStatus) => void;
 }
 
@@ -52,4 +54,5 @@ export const agentToUiSchemas = {
   status: AgentStatusSchema,
   ...lotteryAgentToUiSchemas,
   ...agentToUiCertificateSchemas,
+  ...agentToUiKeypadSchemas,
 } as const satisfies Record<keyof AgentToUiEvents, z.ZodType>;

@@ -3,6 +3,7 @@ import type { CashDesk } from '../cash/cash-desk';
 import { KIOSK_COINS } from '../cash/change-rules';
 import { CoinGate } from '../cash/coin-gate';
 import { BarcodeInput } from '../input/barcode-input';
+import { PadRouter } from '../input/pad-router';
 import { PinEntry } from '../input/pin-entry';
 import type { Logger } from '../logger';
 import type { KioskSessions } from '../server/kiosk-sessions';
@@ -11,6 +12,8 @@ import type { KioskDrivers } from './kiosk-drivers';
 
 export interface DeviceServices {
   pinEntry: PinEntry;
+  /** Where each PIN-pad key goes: the PIN entry, or (keypad navigation on) the screen as a navigation action. */
+  keypad: PadRouter;
   barcodes: BarcodeInput;
   /** Resolves once the coin acceptor's inhibit matches the payment step, session and service state: true when it takes coins. */
   coinGateSettled(): Promise<boolean>;
@@ -51,10 +54,11 @@ export interface CashPolicy {
 export async function startDeviceServices(deps: DeviceServicesDeps): Promise<DeviceServices> {
   const { drivers, sessions, state, logger } = deps;
   const pinEntry = new PinEntry();
+  const keypad = new PadRouter(pinEntry, sessions);
   const barcodes = new BarcodeInput(deps.now, logger.child({ module: 'scanner' }));
   const detach = [
     deps.cashDesk.attach(drivers.coinAcceptor, drivers.coinDispenser),
-    drivers.pinPad ? pinEntry.attach(drivers.pinPad) : undefined,
+    drivers.pinPad ? keypad.attach(drivers.pinPad) : undefined,
     drivers.barcodeScanner ? barcodes.attach(drivers.barcodeScanner) : undefined,
     sessions.onChange(() => {
       pinEntry.reset();
@@ -78,11 +82,13 @@ export async function startDeviceServices(deps: DeviceServicesDeps): Promise<Dev
   if (gate) deps.cashPolicy?.useGate(() => gate.settle());
   return {
     pinEntry,
+    keypad,
     barcodes,
     coinGateSettled: () => gate?.settle() ?? Promise.resolve(false),
     stop: async () => {
       await gate?.stop();
       for (const stop of detach) stop?.();
+      keypad.stop();
       pinEntry.reset();
     },
   };

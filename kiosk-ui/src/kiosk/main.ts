@@ -9,6 +9,7 @@ import { KioskController } from './kiosk-controller';
 import { kioskState } from './kiosk-state.svelte';
 import { LotteryLink } from './lottery/lottery-link';
 import { HtmlAudioOut } from './speech/audio-out';
+import { KeypadLink } from './speech/keypad-link';
 import { SpeechGuide } from './speech/speech-guide.svelte';
 import { SpeechLink } from './speech/speech-link';
 
@@ -36,5 +37,7 @@ if (!target) throw new Error('kiosk: #app element missing from index.html');
 const lottery = new LotteryLink(socket, problems.report);
 lottery.start();
 const speech = new SpeechGuide(new SpeechLink(socket), new HtmlAudioOut(), problems.report);
-mount(App, { target, props: { controller, lottery, speech } });
+const keypad = new KeypadLink(socket, problems.report);
+keypad.start();
+mount(App, { target, props: { controller, lottery, speech, keypad } });
 link.start();

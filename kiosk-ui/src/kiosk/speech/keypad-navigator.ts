@@ -1,11 +1,17 @@
 import { isPrivateChoice, type FocusTarget } from './speech-script';
-import { navAction, startsNavigation } from './keypad-keys';
+import { backChoice, navAction, padStep, startsNavigation, type PadStep } from './keypad-keys';
 import type { SpeechGuide } from './speech-guide.svelte';
 
 /** The choices of the screen, in reading order: the enabled buttons of the kiosk's main area. */
 function choices(root: ParentNode): HTMLButtonElement[] {
   return [...root.querySelectorAll<HTMLButtonElement>('main button:not([disabled])')];
 }
+
+/**
+ * Dispatched on the window for each PIN-pad action: the pad's keys never reach the page as key presses, yet
+ * they are a person at the kiosk (the idle timers listen for it as they do for touches and keys).
+ */
+export const KEYPAD_ACTIVITY = 'keypadactivity';
 
 /** Screens whose finish button reads "I have taken them" (the paper or the money is in the tray). */
 const TAKEN_SCREENS = new Set(['take-certificate', 'refunded']);
@@ -58,6 +64,9 @@ export class KeypadNavigator {
       case 'select':
         this.#select();
         return true;
+      case 'back':
+        this.#back();
+        return true;
       case 'help':
       case 'louder':
       case 'softer':
@@ -68,6 +77,43 @@ export class KeypadNavigator {
         this.root.querySelector<HTMLButtonElement>(`main button[data-testid="pin-key-${action.key}"]:not([disabled])`)?.click();
         return true;
     }
+  }
+
+  /**
+   * A hardware PIN-pad action the agent pushed (the agent keeps PIN keys to itself in a PIN step): moves,
+   * chooses, repeats the guidance or goes back, as the keyboard's keys do.
+   */
+  pad(action: PadStep, onAttract: boolean, language: Parameters<SpeechGuide['startNavigation']>[0]): void {
+    this.root.defaultView?.dispatchEvent(new Event(KEYPAD_ACTIVITY));
+    switch (padStep(action, this.guide.navigation, onAttract)) {
+      case null:
+        return;
+      case 'start':
+        this.guide.startNavigation(language);
+        return;
+      case 'previous':
+        this.#move(-1);
+        return;
+      case 'next':
+        this.#move(1);
+        return;
+      case 'select':
+        this.#select();
+        return;
+      case 'help':
+        this.guide.help();
+        return;
+      case 'back':
+        this.#back();
+        return;
+    }
+  }
+
+  /** Presses the screen's way back (backChoice), if it has one. */
+  #back(): void {
+    const list = choices(this.root);
+    const testid = backChoice(list.map((button) => button.dataset['testid'] ?? ''));
+    list.find((button) => testid !== null && button.dataset['testid'] === testid)?.click();
   }
 
   #move(step: 1 | -1): void {

@@ -75,7 +75,7 @@ export const en: SpeechLines = {
     navigation
       ? 'Choose a service. Certificates, or facility lottery.'
       : 'Welcome. Choose a service on the screen. For spoken guidance with the keypad, press Enter.',
-  keys: 'Keys: 4 or 2 moves back, 6 or 8 moves forward, Enter or 5 chooses, 0 repeats the guidance.',
+  keys: 'Keys: 4 or 2 moves back, 6 or 8 moves forward, Enter or 5 chooses, 0 repeats the guidance, Cancel goes back.',
   service: { certificates: 'Certificates', lottery: 'Facility lottery' },
   choice: {
     language: 'Language',

@@ -85,7 +85,7 @@ export const ko: SpeechLines = {
   pinProgress: (digits, length) => (digits === 0 ? '입력을 지웠습니다.' : `한 자리 입력했습니다. ${length}자리 중 ${digits}자리.`),
   attract: (navigation) =>
     navigation ? '서비스를 선택하세요. 증명서 발급, 또는 시설 추첨.' : '어서 오세요. 화면에서 서비스를 선택하세요. 키패드 음성 안내는 확인 키를 누르세요.',
-  keys: '키 사용법. 4나 2는 이전, 6이나 8은 다음, 확인이나 5는 선택, 0은 안내를 다시 듣습니다.',
+  keys: '키 사용법. 4나 2는 이전, 6이나 8은 다음, 확인이나 5는 선택, 0은 안내를 다시 듣습니다. 취소는 뒤로 갑니다.',
   service: { certificates: '증명서 발급', lottery: '시설 추첨' },
   choice: {
     language: '언어',

@@ -81,7 +81,7 @@ export const zhHans: SpeechLines = {
   },
   pinProgress: (digits, length) => (digits === 0 ? '输入已清除。' : `已输入一位。${length}位中的${digits}位。`),
   attract: (navigation) => (navigation ? '请选择服务。证明书发行，或设施抽签。' : '欢迎光临。请在屏幕上选择服务。如需键盘语音引导，请按确定键。'),
-  keys: '按键说明。4或2向前，6或8向后，确定或5选择，0重听引导。',
+  keys: '按键说明。4或2向前，6或8向后，确定或5选择，0重听引导，取消返回。',
   service: { certificates: '证明书发行', lottery: '设施抽签' },
   choice: {
     language: '语言',
