@@ -8,7 +8,7 @@ describe('config.refresh', () => {
   it('lists the restart-only settings that changed', () => {
     expect(restartOnlyChanges(running, running)).toEqual([]);
     const reread = parseConfig({ LOG_LEVEL: 'debug', AGENT_BATCH_SIZE: '100', HUB_URL: 'http://hub:7400' }, '/srv/kiosk');
-    expect(restartOnlyChanges(running, reread)).toEqual(['hubUrls', 'batchSize']);
+    expect(restartOnlyChanges(running, reread)).toEqual(['hubUrls', 'hubPublicUrl', 'batchSize']);
   });
 
   it('applies the log level at once and reports the rest', () => {

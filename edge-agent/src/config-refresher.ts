@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 /** Settings that take effect only when the agent restarts (they shape sockets, files and timers at start). */
 const RESTART_ONLY = [
   'hubUrls',
+  'hubPublicUrl',
   'dataDir',
   'uiPort',
   'uiDir',

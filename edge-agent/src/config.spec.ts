@@ -8,6 +8,7 @@ describe('parseConfig', () => {
     const config = parseConfig({}, root);
     expect(config).toEqual({
       hubUrls: ['http://127.0.0.1:7400'],
+      hubPublicUrl: 'http://127.0.0.1:7400',
       dataDir: path.join(root, 'data/agent'),
       databaseFile: path.join(root, 'data/agent/agent.sqlite'),
       identityFile: path.join(root, 'data/agent/identity.json'),
@@ -49,6 +50,12 @@ describe('parseConfig', () => {
       'https://hub-a.example.jp:8443',
       'http://10.0.0.12:7400',
     ]);
+  });
+
+  it('reads the hub’s public address for citizens (HUB_PUBLIC_URL), else the first hub of HUB_URL (issue 18)', () => {
+    expect(parseConfig({ HUB_URL: 'http://10.0.0.11:7400,http://10.0.0.12:7400' }, root).hubPublicUrl).toBe('http://10.0.0.11:7400');
+    expect(parseConfig({ HUB_URL: 'http://10.0.0.11:7400', HUB_PUBLIC_URL: 'https://shisetsu.city.example.jp/' }, root).hubPublicUrl).toBe('https://shisetsu.city.example.jp');
+    expect(() => parseConfig({ HUB_PUBLIC_URL: 'shisetsu.city.example.jp' }, root)).toThrow(/HUB_PUBLIC_URL/);
   });
 
   it('refuses a HUB_URL list with an empty, non-http or repeated entry, naming each', () => {

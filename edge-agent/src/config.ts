@@ -21,6 +21,11 @@ export interface AgentConfig {
    * connect (sync/hub-endpoints.ts); enrolment too. Always at least one, no duplicates, no trailing slash.
    */
   hubUrls: string[];
+  /**
+   * The hub's address as a citizen types it elsewhere (`HUB_PUBLIC_URL`, default the first `HUB_URL`): the
+   * kiosk's 抽選結果の検証 screen shows where the public draw record is. No trailing slash.
+   */
+  hubPublicUrl: string;
   dataDir: string;
   databaseFile: string;
   identityFile: string;
@@ -98,6 +103,7 @@ const EnvSchema = z
       .string()
       .default('http://127.0.0.1:7400')
       .transform((value, context) => parseHubUrls(value, context)),
+    HUB_PUBLIC_URL: HubUrlSchema.transform((url) => url.replace(/\/+$/, '')).optional(),
     AGENT_DATA_DIR: z.string().min(1).optional(),
     AGENT_ENROLMENT_CODE: z.string().min(1).optional(),
     AGENT_UI_PORT: int(7401, 0, 65535),
@@ -151,6 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   const dataDir = path.resolve(e.AGENT_DATA_DIR ?? path.join(repoRoot, 'data', 'agent'));
   return {
     hubUrls: e.HUB_URL,
+    hubPublicUrl: e.HUB_PUBLIC_URL ?? e.HUB_URL[0] ?? 'http://127.0.0.1:7400',
     dataDir,
     databaseFile: path.join(dataDir, 'agent.sqlite'),
     identityFile: path.join(dataDir, 'identity.json'),

@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import path from 'node:path';
 import { encodeReceipt, renderEscPos, type Receipt, type ReceiptPrinter } from '@kiosk/devices';
-import { ProvisionalEntryPayloadSchema, type LotteryEvent, type OfflineEntryKey } from '@kiosk/protocols';
+import { ProvisionalEntryPayloadSchema, type LotteryEvent, type OfflineEntryKey, type RoundView } from '@kiosk/protocols';
 import { BarcodeInput } from '../src/input/barcode-input';
 import { PinEntry } from '../src/input/pin-entry';
 import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type LotteryHubRequest } from '../src/lottery/hub-client';
@@ -54,6 +54,8 @@ class ScriptedHub implements LotteryHub {
   readonly asked: Array<{ event: string; body: unknown }> = [];
   /** The hub's lottery clock, when it runs ahead of real time (the demo clock); absent: an older hub. */
   lotteryNow: string | undefined;
+  /** The rounds the hub lists. */
+  rounds: RoundView[] = [round];
   async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
     this.asked.push({ event, body });
     if (!this.reachable) throw new HubUnreachableError('down');
@@ -69,7 +71,7 @@ class ScriptedHub implements LotteryHub {
       'lottery.signOut': { ok: true },
       'lottery.offlineKey': { ok: true, key: offlineKey },
       'lottery.facilities': { ok: true, facilities: [facility] },
-      'lottery.rounds': { ok: true, rounds: [round], ...(this.lotteryNow ? { now: this.lotteryNow } : {}) },
+      'lottery.rounds': { ok: true, rounds: this.rounds, ...(this.lotteryNow ? { now: this.lotteryNow } : {}) },
       'lottery.availability': { ok: true, facilityId: facility.facilityId, asOf: now.toISOString(), slots: [slot] },
       'lottery.entry.submit': { ok: true, entry: entryView((body as { clientEntryId: string }).clientEntryId) },
       // A promoted alternate (who saw 落選 at the draw) confirms the win that came to them.
@@ -304,6 +306,48 @@ describe('LotteryService', () => {
     // Back to the real clock: an answer within transit time of the known offset is not a move.
     hub.reachable = true;
     hub.lotteryNow = now.toISOString();
+    expect(await service.facilities()).toMatchObject({ ok: true, lotteryNow: now.toISOString() });
+    sessions.set(null);
+  });
+
+  it('stamps an offline entry with the hub’s lottery clock, not this machine’s, and checks the window by it (issue 20)', async () => {
+    const { hub, barcodes, sessions, service, printer, type } = setUp();
+    // The demo clock moved the lottery to 1 January 2027 (09:00 JST); this machine's clock says 5 December,
+    // before the window of this round opens.
+    const januaryRound: RoundView = { ...round, entryOpensAt: '2026-12-31T15:00:00Z', entryClosesAt: '2027-01-10T15:00:00Z' };
+    hub.rounds = [januaryRound];
+    hub.lotteryNow = '2027-01-01T00:00:00.000Z';
+    await service.refreshOfflineKey();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a63', service: 'lottery' });
+    barcodes.scanned('10000016');
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
+    expect(await service.facilities()).toMatchObject({ ok: true, lotteryNow: '2027-01-01T00:00:00.000Z' });
+    expect(await service.signOut()).toEqual({ ok: true });
+
+    hub.reachable = false;
+    barcodes.scanned('10000016');
+    type('2345');
+    await waitFor('signed in offline', () => service.uiState().stage === 'signed-in');
+    const before = store.outbox.stats().lastSeq;
+    const ack = await service.submitEntry({ firstSlotId: slot.slotId });
+    expect(ack).toMatchObject({ ok: true, outcome: { kind: 'provisional', entry: { occurredAt: '2027-01-01T00:00:00.000Z' } } });
+    const [event] = store.outbox.peek(1000).filter((candidate) => candidate.seq > before);
+    expect(event).toMatchObject({ type: 'lottery.entry.provisional', occurredAt: '2027-01-01T00:00:00.000Z' });
+    expect(lastPaper(printer)).toContain('2027-01-01 09:00');
+    const listed = await service.entries();
+    const clientEntryId = ProvisionalEntryPayloadSchema.parse(event?.payload).clientEntryId;
+    expect(listed.ok && listed.unsent.find((entry) => entry.clientEntryId === clientEntryId)?.occurredAt).toBe('2027-01-01T00:00:00.000Z');
+    sessions.set(null);
+
+    // Back to the real clock and the usual round for the tests after this one.
+    hub.reachable = true;
+    hub.rounds = [round];
+    hub.lotteryNow = now.toISOString();
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a64', service: 'lottery' });
+    barcodes.scanned('10000008');
+    type('1234');
+    await waitFor('signed in', () => service.uiState().stage === 'signed-in');
     expect(await service.facilities()).toMatchObject({ ok: true, lotteryNow: now.toISOString() });
     sessions.set(null);
   });

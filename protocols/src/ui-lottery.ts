@@ -110,6 +110,11 @@ export const LotteryUiStateSchema = z.strictObject({
    * person starts; entries and bookings still work and their numbers are shown on screen.
    */
   receiptPrinterReady: z.boolean().optional(),
+  /**
+   * The hub's public address (the agent's `HUB_PUBLIC_URL`), which the 抽選結果の検証 screen shows in full
+   * so that a citizen can type it on another device to read the public draw record.
+   */
+  hubPublicUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type LotteryUiState = z.infer<typeof LotteryUiStateSchema>;
 

@@ -134,9 +134,11 @@ export class LotteryOfflineService {
       (second === null || (second.roundId === round.roundId && second.slotId !== first.slotId)) &&
       (user === undefined || first.municipality === user.municipality);
     const choiceProblem = !choiceOk ? ('invalid-choice' as const) : round.kind !== 'lottery' ? ('no-lottery' as const) : null;
-    // The terminal's time and the receipt are real instants; the demo's lottery clock may run ahead of them.
+    // The terminal stamps an offline entry with the lottery's time as it last heard it from the hub (its
+    // receipt says the same), so it is taken as it is. Receipt is this hub's real time: the demo's lottery
+    // clock may run ahead of it.
     const shift = this.clock instanceof DemoLotteryClock ? this.clock.offset : 0;
-    const occurredAt = new Date(Date.parse(record.occurredAt) + shift);
+    const occurredAt = new Date(Date.parse(record.occurredAt));
     // Judged as of receipt: a hub that was down or busy does not make an entry late.
     const receivedAt = new Date(Date.parse(record.receivedAt) + shift);
     const windowProblem = choiceOk ? checkEntryWindow(round.timetable, receivedAt, occurredAt, round.offlineGraceMs) : null;

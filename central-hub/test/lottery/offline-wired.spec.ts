@@ -106,7 +106,7 @@ describe('offline entries and the demo draw, wired', () => {
     await terminal('庄内体育館');
   });
 
-  it('judges offline entries on the lottery clock in the demo: an entry made "now" after the clock moved is in the open window', async () => {
+  it('judges offline entries on the lottery clock in the demo: an entry stamped with the lottery’s "now" after the clock moved is in the open window, its time kept', async () => {
     const moved = DemoClockAdvanceResultSchema.parse((await hub.api('POST', '/api/lottery/demo-clock', { to: 'entry-opens' })).body);
     expect(moved.to).toBe(new Date(jst('2026-12-01 00:00')).toISOString());
     const street = await terminal('野畑テニスコート');
@@ -117,8 +117,9 @@ describe('offline entries and the demo draw, wired', () => {
       id: uuidv7(),
       kioskId: street.kioskId,
       seq: 1,
-      // The terminal's real clock: weeks before the lottery's time.
-      occurredAt: clock.now().toISOString(),
+      // The terminal stamps it with the lottery's time it heard from the hub (issue 20), not its own clock
+      // (weeks before the lottery's time here); the hub takes it as it is.
+      occurredAt: moved.to,
       type: 'lottery.entry.provisional',
       payload: {
         clientEntryId,
@@ -133,6 +134,7 @@ describe('offline entries and the demo draw, wired', () => {
     await hub.logs.waitFor('offline lottery entry accepted', { roundId: 'toyonaka-tennis-2027-02' });
     const listed = lotteryHubAckSchemas['lottery.entries'].parse(await send(street.socket, 'lottery.entries', { sessionToken: await signIn(street.socket) }));
     expect(listed.ok && listed.provisional.find((p) => p.clientEntryId === clientEntryId)).toMatchObject({ status: 'accepted' });
+    expect(listed.ok && listed.entries.find((entry) => entry.clientEntryId === clientEntryId)?.occurredAt).toBe(moved.to);
   });
 
   it('lets only administrators of every municipality move the clock, and validates the target', async () => {

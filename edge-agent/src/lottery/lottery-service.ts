@@ -48,6 +48,8 @@ export interface LotteryServiceDeps {
   clock: Clock;
   logger: Logger;
   newId?: () => string;
+  /** The hub's public address, shown on the 抽選結果の検証 screen (absent: the screen shows the page's path only). */
+  hubPublicUrl?: string;
 }
 
 type Failure = LotteryUiFailure;
@@ -133,7 +135,11 @@ export class LotteryService {
   }
 
   uiState(): LotteryUiState {
-    return { ...toUiState(this.state, this.deps.pinEntry.state().digits, this.deps.cache.offlineKey() !== null), receiptPrinterReady: this.receiptPrinterReady() };
+    return {
+      ...toUiState(this.state, this.deps.pinEntry.state().digits, this.deps.cache.offlineKey() !== null),
+      receiptPrinterReady: this.receiptPrinterReady(),
+      ...(this.deps.hubPublicUrl ? { hubPublicUrl: this.deps.hubPublicUrl } : {}),
+    };
   }
 
   /** Whether a receipt could be printed now (told to the person before they start, not after). */
@@ -357,7 +363,9 @@ export class LotteryService {
     if (!seal) return fail('hub_unreachable', 'offline entries are not possible on this terminal now');
     const facilities = this.cachedFacilities();
     const rounds: RoundView[] = this.deps.cache.rounds(this.municipality())?.value ?? [];
-    const now = this.deps.clock.now();
+    // The lottery's time, as every lottery screen shows it: the cached round's window, the entry's
+    // stamp and its receipt all go by it (the demo's lottery clock may run ahead of this machine's).
+    const now = this.lotteryNow();
     const check = checkOfflineEntry(request, facilities, rounds, now);
     if (!check.ok) return fail(check.code, check.message);
     const clientEntryId = this.newId();
@@ -407,7 +415,7 @@ export class LotteryService {
   ): Promise<LotteryUiAck<'lottery.entry.cancel'>> {
     const ack = await this.withSession((sessionToken) => this.deps.hub.request(event, { sessionToken, entryId: request.entryId }));
     if (!ack.ok || event !== 'lottery.entry.confirm') return ack;
-    const receipt = await this.print(confirmedWinReceipt(ack.entry, this.cachedFacilities(), this.deps.clock.now(), request.language), request.language);
+    const receipt = await this.print(confirmedWinReceipt(ack.entry, this.cachedFacilities(), this.lotteryNow(), request.language), request.language);
     return { ...ack, receipt };
   }
 
@@ -517,8 +525,12 @@ export class LotteryService {
    * The lottery's time: the hub's lottery clock as last heard (it may run ahead of real time in the demo),
    * carried on by this terminal's clock while the hub cannot be reached. Every lottery screen uses it.
    */
+  private lotteryNow(): Date {
+    return new Date(this.deps.clock.now().getTime() + this.deps.cache.lotteryClockOffsetMs());
+  }
+
   private now(): string {
-    return new Date(this.deps.clock.now().getTime() + this.deps.cache.lotteryClockOffsetMs()).toISOString();
+    return this.lotteryNow().toISOString();
   }
 
   private heardLotteryClock(hubNow: string | undefined): void {

@@ -23,6 +23,8 @@ export interface LotteryDeps {
   /** Sign-in with a linked My Number card (the same reader as certificate issuance). */
   cardReader?: CardReaderDriver | null;
   ackTimeoutMs: number;
+  /** The hub's public address for citizens (config `hubPublicUrl`), shown on 抽選結果の検証. */
+  hubPublicUrl?: string;
   clock: Clock;
   logger: Logger;
 }
@@ -51,6 +53,7 @@ export function startLottery(deps: LotteryDeps): RunningLottery {
     cardReader: deps.cardReader ?? null,
     clock: deps.clock,
     logger: deps.logger,
+    ...(deps.hubPublicUrl ? { hubPublicUrl: deps.hubPublicUrl } : {}),
   });
   service.start();
   let wasConnected = false;
