@@ -201,6 +201,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       receiptPrinter: hardware.drivers.receiptPrinter,
       cardReader: hardware.drivers.cardReader,
       ackTimeoutMs: config.ackTimeoutMs,
+      hubPublicUrl: config.hubPublicUrl,
       clock,
       logger: logger.child({ module: 'lottery' }),
     });
