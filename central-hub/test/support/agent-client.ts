@@ -26,7 +26,7 @@ export interface EnrolledKiosk {
 }
 
 /** Creates a code as the operator and enrols a fresh Ed25519 key with it, over the real REST API. */
-export async function enrolKiosk(hub: TestHub, where: { municipality?: string; site?: string; name?: string } = {}): Promise<EnrolledKiosk> {
+export async function enrolKiosk(hub: Pick<TestHub, 'api'>, where: { municipality?: string; site?: string; name?: string } = {}): Promise<EnrolledKiosk> {
   const created = await hub.api('POST', '/api/enrolment-codes', {
     name: where.name ?? '豊中市役所 1F',
     municipality: where.municipality ?? '豊中市',
