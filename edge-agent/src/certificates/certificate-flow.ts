@@ -457,8 +457,10 @@ export class CertificateFlow {
       return;
     }
     if ((this.state.kind !== 'pay' && this.state.kind !== 'opening-payment') || transactionId !== this.sessionId) {
-      // Settled with the rest at the end (change or refund): the ledger already counts it.
+      // An open transaction settles it with the rest (change or refund: the ledger counts it); a closed one
+      // pays it back now.
       this.deps.logger.warn({ transactionId, coinYen, screen: this.state.kind }, 'coin credited after payment');
+      void this.track('pay back a coin after the close', () => this.money.coinAfterClose(ledger, coinYen));
       return;
     }
     const { transaction } = ledger;

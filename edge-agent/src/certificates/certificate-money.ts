@@ -4,9 +4,10 @@ import type { CashDesk, PayoutOutcome } from '../cash/cash-desk';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { CertificateHub } from './hub-certificates';
+import { FINAL_STATES } from './ledger-rules';
 import { refundVoucher, type VoucherReason } from './receipt';
 import { owedYen, recoveryPlan } from './recovery-plan';
-import type { CertificateCredit, CertificateTransactions } from './transaction-store';
+import type { CertificateCredit, CertificateTransaction, CertificateTransactions } from './transaction-store';
 
 export interface CertificateMoneyDeps {
   kioskId: string;
@@ -42,8 +43,20 @@ export class CertificateMoney {
   async returnCoins(transactionId: string, amountYen: number): Promise<PayoutOutcome> {
     const outcome = await this.deps.desk.payOut(transactionId, amountYen, 'refund');
     if (outcome.unpaidYen > 0) await this.printVoucher(transactionId, outcome.unpaidYen, 'cancelled');
-    this.deps.transactions.apply(transactionId, { type: 'cancel' });
+    await this.closed(this.deps.transactions.apply(transactionId, { type: 'cancel' }));
     return outcome;
+  }
+
+  /**
+   * A coin the cash desk committed to a transaction that is already closed (a coin on its way through the
+   * acceptor when it was inhibited): nothing would settle it later, so it goes back at once (hopper, then a
+   * voucher), recorded like any payout. Coins of a transaction still open are settled with the rest.
+   */
+  async coinAfterClose(credit: CertificateCredit, coinYen: number): Promise<void> {
+    const { transaction } = credit;
+    if (!FINAL_STATES.has(transaction.state)) return;
+    this.deps.logger.warn({ transactionId: transaction.transactionId, coinYen, state: transaction.state }, 'coin credited after the transaction closed: paying it back');
+    await this.payBack(transaction, coinYen);
   }
 
   /** Change by hopper; what it could not pay stays owed in the ledger (credited − fee − paid out). */
@@ -67,6 +80,7 @@ export class CertificateMoney {
       if (unpaidYen > 0) voucherPrinted = await this.printVoucher(transactionId, unpaidYen, 'change');
     }
     const settled = this.deps.transactions.apply(transactionId, { type: 'complete' });
+    await this.closed(settled);
     return { paidOutYen: settled.paidOutYen, voucherYen: settled.voucherYen, voucherPrinted };
   }
 
@@ -75,7 +89,7 @@ export class CertificateMoney {
     const ledger = this.deps.transactions.apply(transactionId, { type: 'refund', reason });
     const { paidYen, unpaidYen } = await this.deps.desk.payOut(transactionId, owedYen(ledger), 'refund');
     if (unpaidYen > 0) await this.printVoucher(transactionId, unpaidYen, reason);
-    this.deps.transactions.apply(transactionId, { type: 'refund-settled' });
+    await this.closed(this.deps.transactions.apply(transactionId, { type: 'refund-settled' }));
     this.deps.logger.info({ transactionId, reason, hopperYen: paidYen, voucherYen: unpaidYen }, 'certificate fee refunded');
     await this.reportRefund(transactionId).catch((error: unknown) => this.deps.logger.warn({ err: error, transactionId }, 'refund not reported yet; will retry'));
     return { hopperYen: paidYen, voucherYen: unpaidYen };
@@ -133,6 +147,24 @@ export class CertificateMoney {
     this.deps.logger.info({ transactionId, duplicate: answer.duplicate, voidedSerial: answer.voidedSerial }, 'refund recorded at the hub');
   }
 
+  /**
+   * The transaction just closed: coins credited while it was being settled (after what was owed had been
+   * counted) are owed still, and nothing else will pay them. Every later coin is `coinAfterClose`'s.
+   */
+  private async closed(transaction: CertificateTransaction): Promise<void> {
+    const left = owedYen(transaction);
+    if (left > 0) {
+      this.deps.logger.warn({ transactionId: transaction.transactionId, owedYen: left, state: transaction.state }, 'coins credited while the transaction was settled: paying them back');
+      await this.payBack(transaction, left);
+    }
+  }
+
+  /** `amountYen` of a closed transaction back to the person: hopper, then a voucher for what it could not pay. */
+  private async payBack(transaction: CertificateTransaction, amountYen: number): Promise<void> {
+    const { unpaidYen } = await this.deps.desk.payOut(transaction.transactionId, amountYen, transaction.state === 'completed' ? 'change' : 'refund');
+    if (unpaidYen > 0) await this.printVoucher(transaction.transactionId, unpaidYen, voucherReasonOf(transaction));
+  }
+
   /** Records the voucher in the ledger (through the desk), then prints it; true when it printed. */
   private async printVoucher(transactionId: string, amountYen: number, reason: VoucherReason): Promise<boolean> {
     this.deps.desk.voucher(transactionId, amountYen, reason === 'change' ? 'change' : 'refund');
@@ -156,4 +188,10 @@ export class CertificateMoney {
       await this.deps.wait(200);
     }
   }
+}
+
+/** What a voucher for money of a closed transaction says it is for. */
+function voucherReasonOf(transaction: CertificateTransaction): VoucherReason {
+  if (transaction.state === 'completed') return 'change';
+  return transaction.refundReason ?? 'cancelled';
 }

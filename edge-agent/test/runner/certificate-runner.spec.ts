@@ -266,3 +266,50 @@ describe('the certificate runner: leaving', () => {
     await reach(kiosk, 'idle');
   });
 });
+
+describe('the certificate runner: a coin after the transaction closed', () => {
+  it('after the certificate came out: the coin goes straight back by hopper, recorded; the kiosk keeps only the fee', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X2);
+    await insert(kiosk, 500);
+    await reach(kiosk, 'take-certificate');
+    kiosk.acceptor.creditInFlight(100); // on its way through when the acceptor was inhibited
+    await until('the late coin paid back', () => kiosk.hoppers.trayYen() === 200);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'completed', creditedYen: 600, paidOutYen: 200, voucherYen: 0 });
+    expect(moneyOf(kiosk, transactionId)).toEqual({ creditedYen: 600, paidOutYen: 200, voucherYen: 0, feeKeptYen: 400 });
+  });
+
+  it('after a cancel returned the coins: the late coin goes back too', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X2);
+    await insert(kiosk, 100);
+    expect(kiosk.flow.cancel()).toEqual({ ok: true });
+    await reach(kiosk, 'cancelled');
+    kiosk.acceptor.creditInFlight(50);
+    await until('the late coin paid back', () => kiosk.hoppers.trayYen() === 150);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'cancelled', creditedYen: 150, paidOutYen: 150 });
+  });
+
+  it('while the coins are being returned: the coin that came in meanwhile is returned as well', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X2);
+    await insert(kiosk, 100);
+    expect(kiosk.flow.cancel()).toEqual({ ok: true });
+    kiosk.acceptor.creditInFlight(10); // before the return of the 100 has started
+    await reach(kiosk, 'cancelled');
+    await until('every coin back', () => kiosk.hoppers.trayYen() === 110);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'cancelled', creditedYen: 110, paidOutYen: 110 });
+    expect(moneyOf(kiosk, transactionId).feeKeptYen).toBe(0);
+  });
+
+  it('after a refund, with the hoppers empty: the late coin is owed on a printed voucher, recorded for the hub', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X1);
+    kiosk.printer.paperOut();
+    await insert(kiosk, 100, 100);
+    await reach(kiosk, 'refunded');
+    kiosk.hoppers.empty();
+    kiosk.acceptor.creditInFlight(100);
+    await until('the late coin on a voucher', () => ledger(kiosk, transactionId).voucherYen === 100);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'refunded', creditedYen: 300, paidOutYen: 200, voucherYen: 100 });
+    expect(cashEvents(kiosk, transactionId).at(-1)).toEqual({ type: 'cash.voucher', yen: 100 });
+    expect(kiosk.receipts.receipts).toHaveLength(1);
+    expect(moneyOf(kiosk, transactionId).feeKeptYen).toBe(0);
+  });
+});
