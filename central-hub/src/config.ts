@@ -28,6 +28,7 @@ export interface HubConfig {
   chaos: ChaosConfig;
   fleet: FleetConfig;
   auth: AuthConfig;
+  audit: AuditConfig;
   limits: LimitsConfig;
   certificates: CertificateIssuanceConfig;
   lottery: LotteryConfig;
@@ -69,6 +70,8 @@ export interface FleetConfig {
   /** At most one stored telemetry point per kiosk per interval (plus one on every device change). */
   telemetryPointIntervalMs: number;
   telemetryRetentionMs: number;
+  /** Kiosks' closed status intervals older than this are deleted by the same job (issue 15). */
+  statusHistoryRetentionMs: number;
   telemetryPruneIntervalMs: number;
   alerts: AlertThresholds;
 }
@@ -90,6 +93,16 @@ export interface AuthConfig {
   lockMs: number;
   /** Create the demo administrator (`admin`, random password logged once) when there is no account. */
   demoAdmin: boolean;
+}
+
+/** Signed checkpoints of the audit trail's head (issue 15, audit-checkpoint.service.ts). */
+export interface AuditConfig {
+  /** The Ed25519 signing key (PKCS#8 PEM, made on the first start); null: `<dataDir>/audit-key.pem`. */
+  keyFile: string | null;
+  /** A checkpoint once this many rows were appended since the last one… */
+  checkpointEvery: number;
+  /** …and at least this often while rows were appended (and at a clean shutdown). */
+  checkpointIntervalMs: number;
 }
 
 /**
@@ -187,6 +200,10 @@ const EnvSchema = z.object({
   HUB_TELEMETRY_POINT_INTERVAL_MS: optional(ms(0)),
   HUB_TELEMETRY_RETENTION_DAYS: optional(z.coerce.number().positive().max(3650)),
   HUB_TELEMETRY_PRUNE_INTERVAL_MS: optional(ms(1000)),
+  HUB_STATUS_HISTORY_RETENTION_DAYS: optional(z.coerce.number().positive().max(3650)),
+  HUB_AUDIT_KEY_FILE: optional(z.string().min(1)),
+  HUB_AUDIT_CHECKPOINT_EVERY: optional(z.coerce.number().int().min(1).max(1_000_000)),
+  HUB_AUDIT_CHECKPOINT_INTERVAL_MS: optional(ms(1000)),
   HUB_ALERT_OFFLINE_AFTER_MS: optional(ms(0)),
   HUB_ALERT_BACKLOG_MAX: optional(z.coerce.number().int().min(1)),
   HUB_ALERT_BACKLOG_AGE_MS: optional(ms(1000)),
@@ -223,6 +240,7 @@ export const DEFAULT_FLEET_CONFIG: FleetConfig = {
   sweepIntervalMs: 5_000,
   telemetryPointIntervalMs: 60_000,
   telemetryRetentionMs: 7 * DAY_MS,
+  statusHistoryRetentionMs: 90 * DAY_MS,
   telemetryPruneIntervalMs: 3_600_000,
   alerts: {
     offlineAfterMs: 5 * 60_000,
@@ -240,6 +258,12 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   maxFailuresPerAddress: 20,
   lockMs: 15 * 60_000,
   demoAdmin: false,
+};
+
+export const DEFAULT_AUDIT_CONFIG: AuditConfig = {
+  keyFile: null,
+  checkpointEvery: 100,
+  checkpointIntervalMs: 5 * 60_000,
 };
 
 export const DEFAULT_LIMITS_CONFIG: LimitsConfig = {
@@ -292,6 +316,10 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       telemetryPointIntervalMs: e.HUB_TELEMETRY_POINT_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.telemetryPointIntervalMs,
       telemetryRetentionMs:
         e.HUB_TELEMETRY_RETENTION_DAYS === undefined ? DEFAULT_FLEET_CONFIG.telemetryRetentionMs : Math.round(e.HUB_TELEMETRY_RETENTION_DAYS * DAY_MS),
+      statusHistoryRetentionMs:
+        e.HUB_STATUS_HISTORY_RETENTION_DAYS === undefined
+          ? DEFAULT_FLEET_CONFIG.statusHistoryRetentionMs
+          : Math.round(e.HUB_STATUS_HISTORY_RETENTION_DAYS * DAY_MS),
       telemetryPruneIntervalMs: e.HUB_TELEMETRY_PRUNE_INTERVAL_MS ?? DEFAULT_FLEET_CONFIG.telemetryPruneIntervalMs,
       alerts: {
         offlineAfterMs: e.HUB_ALERT_OFFLINE_AFTER_MS ?? DEFAULT_FLEET_CONFIG.alerts.offlineAfterMs,
@@ -307,6 +335,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       maxFailuresPerAddress: e.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS ?? DEFAULT_AUTH_CONFIG.maxFailuresPerAddress,
       lockMs: e.HUB_LOGIN_LOCK_MS ?? DEFAULT_AUTH_CONFIG.lockMs,
       demoAdmin: e.HUB_DEMO_ADMIN ?? DEFAULT_AUTH_CONFIG.demoAdmin,
+    },
+    audit: {
+      keyFile: e.HUB_AUDIT_KEY_FILE === undefined ? null : path.resolve(e.HUB_AUDIT_KEY_FILE),
+      checkpointEvery: e.HUB_AUDIT_CHECKPOINT_EVERY ?? DEFAULT_AUDIT_CONFIG.checkpointEvery,
+      checkpointIntervalMs: e.HUB_AUDIT_CHECKPOINT_INTERVAL_MS ?? DEFAULT_AUDIT_CONFIG.checkpointIntervalMs,
     },
     limits: {
       preAuthSocketBytes: e.HUB_PREAUTH_SOCKET_BYTES ?? DEFAULT_LIMITS_CONFIG.preAuthSocketBytes,

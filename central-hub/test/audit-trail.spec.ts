@@ -4,50 +4,15 @@
  * as its own process, as an operator would, against the SQLite file or HUB_DATABASE_URL) finds a row
  * edited or deleted behind the hub's back and says which.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { tmpdir } from 'node:os';
 import { AuditPageSchema } from '@kiosk/protocols';
 import { DEFAULT_AUTH_CONFIG } from '../src/config';
 import { auditHash } from '../src/services/audit-chain.rules';
 import { HubRecords, type HubDatabaseLocation } from '../../test/support/hub-records';
 import { TestHub } from './support/test-hub';
-import { TEST_POSTGRES_ADMIN_URL } from './support/test-store';
+import { copyTrail, tamper, verifyAudit, type TrailCopy } from './support/audit-trail-copy';
 import { enrolKiosk } from './support/agent-client';
-
-const hubRoot = path.resolve(__dirname, '..');
-
-/** `node central-hub/dist/tools/verify-audit.js`, run from the sources, on the database at `where`. */
-function verifyAudit(where: HubDatabaseLocation): { code: number | null; verdict: Record<string, unknown> } {
-  const { HUB_DATABASE_URL: _inherited, ...env } = process.env;
-  const args = where.engine === 'sqlite' ? ['--data-dir', path.dirname(where.file)] : [];
-  const run = spawnSync(process.execPath, ['-r', path.join(__dirname, 'support', 'register-ts.cjs'), path.join(hubRoot, 'src', 'tools', 'verify-audit.ts'), ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: where.engine === 'postgres' ? { ...env, HUB_DATABASE_URL: where.url } : env,
-  });
-  const line = (run.stdout.trim() || run.stderr.trim()).split('\n').pop() ?? '{}';
-  return { code: run.status, verdict: JSON.parse(line) as Record<string, unknown> };
-}
-
-async function asPostgresAdmin(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** A copy of the stopped hub's database to tamper with: its file, or a PostgreSQL database made from it. */
-interface TrailCopy {
-  where: HubDatabaseLocation;
-  records: HubRecords;
-  remove(): Promise<void>;
-}
 
 describe('audit trail', () => {
   let hub: TestHub;
@@ -70,47 +35,10 @@ describe('audit trail', () => {
   const hubLocation = (): HubDatabaseLocation =>
     hub.database.engine === 'sqlite' ? { engine: 'sqlite', file: path.join(hub.dir, 'hub.sqlite') } : { engine: 'postgres', url: hub.database.url };
 
-  let copied = 0;
   async function copy(): Promise<TrailCopy> {
-    const source = hubLocation();
-    let where: HubDatabaseLocation;
-    let dropDatabase: () => Promise<void>;
-    if (source.engine === 'sqlite') {
-      const dir = mkdtempSync(path.join(tmpdir(), 'hub-audit-copy-'));
-      copyFileSync(source.file, path.join(dir, 'hub.sqlite'));
-      where = { engine: 'sqlite', file: path.join(dir, 'hub.sqlite') };
-      dropDatabase = async () => {
-        rmSync(dir, { recursive: true, force: true });
-      };
-    } else {
-      // The hub is stopped, so nothing is connected to its database: it can be a template.
-      const url = new URL(source.url);
-      const original = url.pathname.slice(1);
-      const name = `${original}_copy${++copied}`;
-      await asPostgresAdmin(`CREATE DATABASE "${name}" TEMPLATE "${original}"`);
-      url.pathname = `/${name}`;
-      where = { engine: 'postgres', url: url.toString() };
-      dropDatabase = () => asPostgresAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }
-    const records = new HubRecords(() => where);
-    const trail: TrailCopy = {
-      where,
-      records,
-      remove: async () => {
-        await records.close();
-        await dropDatabase();
-      },
-    };
+    const trail = await copyTrail(hubLocation());
     copies.push(trail);
     return trail;
-  }
-
-  /** What an intruder with database access does: lift the append-only guard, then change the trail. */
-  async function tamper(trail: TrailCopy, change: string): Promise<void> {
-    const on = trail.where.engine === 'postgres' ? ' ON audit_log' : '';
-    await trail.records.change(`DROP TRIGGER audit_log_no_update${on}`);
-    await trail.records.change(`DROP TRIGGER audit_log_no_delete${on}`);
-    await trail.records.change(change);
   }
 
   it('records what technicians and kiosks did, in order, and pages it newest first', async () => {

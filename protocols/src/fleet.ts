@@ -225,3 +225,26 @@ export const AuditPageSchema = z.strictObject({
   nextBefore: z.int().positive().nullable(),
 });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+/**
+ * A signed checkpoint of the audit trail's head (issue 15): the hub signs `auditCheckpointMessage` with
+ * an Ed25519 key kept outside the database and appends the line to `audit-checkpoints.jsonl`, so that a
+ * trail cut or rewritten below a checkpoint no longer matches it (`verify-audit --checkpoints`).
+ */
+export const AuditCheckpointSchema = z.strictObject({
+  /** The head's row: the chain held `seq` rows, the last with `hash`. */
+  seq: z.int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** When the hub signed it. */
+  at: InstantSchema,
+  /** First 16 hex digits of SHA-256 of the signing key's SPKI DER: which key to check it with. */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** Ed25519 over `auditCheckpointMessage`, base64. */
+  signature: z.base64().length(88),
+});
+export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
+
+/** The exact bytes a checkpoint's signature covers (a fixed label, so it can never pass for another signed text). */
+export function auditCheckpointMessage(checkpoint: Pick<AuditCheckpoint, 'seq' | 'hash' | 'at'>): string {
+  return `kiosk-hub audit checkpoint v1\n${checkpoint.seq}\n${checkpoint.hash}\n${checkpoint.at}`;
+}

@@ -4,7 +4,8 @@ import { AuditEntrySchema, type AuditEntry } from '@kiosk/protocols';
 import type { AuditLogTable } from '../storage/hub-schema';
 import type { HubStore } from '../storage/hub-store';
 import { DATABASE } from './database.repository';
-import { appendAudit, entryFromRow, type AuditDraft, type AuditRow } from './audit.sql';
+import type { ChainHead, StoredAuditRow } from '../services/audit-chain.rules';
+import { appendAudit, entryFromRow, storedFromRow, type AuditDraft, type AuditRow } from './audit.sql';
 
 export interface AuditPageRequest {
   /** Entries with a seq below this; undefined: from the newest. */
@@ -18,6 +19,10 @@ export interface AuditRepository {
   append(draft: AuditDraft): Promise<AuditEntry>;
   /** Newest first. */
   page(request: AuditPageRequest): Promise<AuditEntry[]>;
+  /** The chain's head as committed; undefined before the first row. */
+  head(): Promise<ChainHead | undefined>;
+  /** Up to `limit` stored rows with a seq above `after` and at most `through`, in seq order (a checkpoint's walk). */
+  rowsBetween(after: number, through: number, limit: number): Promise<StoredAuditRow[]>;
 }
 export const AUDIT_REPOSITORY = 'AuditRepository';
 
@@ -54,5 +59,14 @@ export class KyselyAuditRepository implements AuditRepository {
     if (municipality !== null) query = query.where('municipality', '=', municipality);
     const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
     return rows.map((row) => entryFromRow(auditRowFrom(row)));
+  }
+
+  head(): Promise<ChainHead | undefined> {
+    return this.store.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  }
+
+  async rowsBetween(after: number, through: number, limit: number): Promise<StoredAuditRow[]> {
+    const rows = await this.store.db.selectFrom('audit_log').selectAll().where('seq', '>', after).where('seq', '<=', through).orderBy('seq').limit(limit).execute();
+    return rows.map((row) => storedFromRow(auditRowFrom(row)));
   }
 }

@@ -1,12 +1,14 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN_TOKEN_FILE } from './admin-token.repository';
+import { AUDIT_CHECKPOINTS_FILE } from './audit-checkpoint-file.repository';
+import { AUDIT_KEY_FILE } from './audit-key.repository';
 import { HUB_DB_FILE } from './database.repository';
 import { DEMO_ADMIN_FILE } from './demo-admin-file';
 import { OFFLINE_KEY_FILE } from './lottery-offline-key.repository';
 
 /** Files of the data directory that hold secrets or people's data; SQLite's WAL and SHM included. */
-const PRIVATE_FILES = [HUB_DB_FILE, `${HUB_DB_FILE}-wal`, `${HUB_DB_FILE}-shm`, ADMIN_TOKEN_FILE, OFFLINE_KEY_FILE, DEMO_ADMIN_FILE];
+const PRIVATE_FILES = [HUB_DB_FILE, `${HUB_DB_FILE}-wal`, `${HUB_DB_FILE}-shm`, ADMIN_TOKEN_FILE, OFFLINE_KEY_FILE, DEMO_ADMIN_FILE, AUDIT_KEY_FILE, AUDIT_CHECKPOINTS_FILE];
 
 /**
  * Makes the hub's data directory its user's alone, before anything is written to it: the directory

@@ -59,10 +59,22 @@ export function auditHash(prevHash: string, row: AuditContent): string {
   return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(content, 'utf8').digest('hex');
 }
 
-export type ChainProblem = 'edited' | 'broken-link' | 'missing-row' | 'head-mismatch';
+/**
+ * What a walk finds wrong. The last three come from the signed checkpoints (audit-checkpoint.rules.ts):
+ * `truncated`, rows a checkpoint vouched for are gone (the head was moved back with them); `rewritten`,
+ * a checkpointed row's hash is not the one signed (rows changed and every later hash recomputed);
+ * `bad-checkpoint`, a checkpoint that no trusted key signed (a forged or damaged line).
+ */
+export type ChainProblem = 'edited' | 'broken-link' | 'missing-row' | 'head-mismatch' | 'truncated' | 'rewritten' | 'bad-checkpoint';
+
+/** With checkpoints: how many were checked, and the highest row they vouch for. */
+export interface Anchoring {
+  checkpoints: number;
+  throughSeq: number;
+}
 
 export type ChainVerdict =
-  | { ok: true; rows: number; head: ChainHead | null }
+  | { ok: true; rows: number; head: ChainHead | null; anchored?: Anchoring }
   | { ok: false; rows: number; seq: number; problem: ChainProblem; message: string };
 
 /**
@@ -87,7 +99,12 @@ export function verifyAuditChain(rows: Iterable<StoredAuditRow>, head: ChainHead
  */
 export class AuditChainWalk {
   private count = 0;
-  private previous: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  private previous: ChainHead;
+
+  /** `from`: a row already trusted (a checkpoint's), the walk then starts with the row after it. */
+  constructor(from: ChainHead = { seq: 0, hash: GENESIS_HASH }) {
+    this.previous = from;
+  }
 
   /** Undefined while the chain holds; the verdict on the first row that does not fit. */
   next(row: StoredAuditRow): ChainVerdict | undefined {
@@ -116,7 +133,7 @@ export class AuditChainWalk {
   /** The verdict once every row passed: the stored head must name the last row. */
   end(head: ChainHead | undefined): ChainVerdict {
     const count = this.count;
-    const last = count === 0 ? null : this.previous;
+    const last = this.previous.seq === 0 ? null : this.previous;
     const headMatches = last === null ? head === undefined : head !== undefined && head.seq === last.seq && head.hash === last.hash;
     if (!headMatches) {
       const seq = (last?.seq ?? 0) + 1;

@@ -8,6 +8,7 @@ import { CLOCK, type Clock } from '../repositories/clock.repository';
 import { WebsocketRepository } from '../repositories/websocket.repository';
 import { hasRole, type Principal } from './access.rules';
 import type { AuditDetail } from './audit-chain.rules';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 
 export const DEFAULT_AUDIT_PAGE = 50;
 
@@ -39,6 +40,7 @@ export class AuditService {
     @Inject(AUDIT_REPOSITORY) private readonly audit: AuditRepository,
     @Inject(WebsocketRepository) private readonly sockets: WebsocketRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AuditCheckpointService) private readonly checkpoints: AuditCheckpointService,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'audit' });
@@ -74,7 +76,15 @@ export class AuditService {
       if (!entry) continue;
       this.log.debug({ seq: entry.seq, action: entry.action, outcome: entry.outcome }, 'audit row written');
       this.sockets.publishAudit(entry);
+      this.checkpoints.appended(entry.seq);
     }
+  }
+
+  /** The signed checkpoints this hub process exported (`audit-checkpoints.jsonl`), for administrators. */
+  checkpointExport(principal: Principal): { checkpoints: string; publicKeyPem: string } {
+    // Heads and signatures only (no row's content): every administrator may keep a copy.
+    if (!hasRole(principal, 'read-audit')) throw forbidden('only administrators may download the audit checkpoints');
+    return this.checkpoints.exported();
   }
 
   /** Newest first; an administrator of one municipality sees that municipality's rows. */

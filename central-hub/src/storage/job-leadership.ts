@@ -7,7 +7,7 @@ import { PostgresJobLeadership } from './postgres-job-leadership';
  * each is led by one process at a time. Work every process does for its own sockets (checking live
  * consoles, pushing to them) is not here.
  */
-export type LeaderJob = 'fleet-sweep' | 'telemetry-prune' | 'lottery';
+export type LeaderJob = 'fleet-sweep' | 'telemetry-prune' | 'lottery' | 'audit-checkpoint';
 
 export interface JobLeadership {
   /**

@@ -12,6 +12,7 @@ const JOB_LOCK_KEYS: Readonly<Record<LeaderJob, number>> = {
   'fleet-sweep': 1,
   'telemetry-prune': 2,
   lottery: 3,
+  'audit-checkpoint': 4,
 };
 /** "KHUB": the first integer of every job lock, apart from other applications' two-integer locks. */
 export const JOB_LOCK_NAMESPACE = 0x4b48_5542;
