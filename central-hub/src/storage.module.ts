@@ -19,6 +19,7 @@ import { STATUS_REPOSITORY, KyselyStatusRepository } from './repositories/status
 import { KyselyTelemetryRepository, TELEMETRY_REPOSITORY } from './repositories/telemetry.repository';
 import { KyselyUserRepository, USER_REPOSITORY } from './repositories/user.repository';
 import { LOG_UPLOAD_REPOSITORY, KyselyLogUploadRepository } from './repositories/log-upload.repository';
+import { KyselyRetentionRepository, RETENTION_REPOSITORY } from './repositories/retention.repository';
 
 /**
  * Storage: the `HubStore` the configuration names (embedded SQLite or PostgreSQL, issue 13) and each
@@ -39,6 +40,7 @@ const REPOSITORIES = [
   { provide: AUDIT_REPOSITORY, useClass: KyselyAuditRepository },
   { provide: LOG_UPLOAD_REPOSITORY, useClass: KyselyLogUploadRepository },
   { provide: CASH_RECONCILIATION_REPOSITORY, useClass: KyselyCashReconciliationRepository },
+  { provide: RETENTION_REPOSITORY, useClass: KyselyRetentionRepository },
 ];
 
 /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { HUB_CONFIG, type HubConfig } from '../config';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
+import { RETENTION_REPOSITORY, type RetentionRepository } from '../repositories/retention.repository';
 import { SCHEDULER, type Scheduler } from '../repositories/scheduler.repository';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../repositories/telemetry.repository';
 import { JOB_LEADERSHIP, type JobLeadership, type LeaderJob } from '../storage/job-leadership';
@@ -20,7 +21,8 @@ export const CONSOLE_SESSION_CHECK_MS = 1000;
 
 /**
  * The hub's periodic work, on the injected scheduler: the fleet sweep (status from silence, alert
- * thresholds and hold times, command expiry, session expiry), the telemetry retention job, and the
+ * thresholds and hold times, command expiry, session expiry), the retention job (telemetry, uploaded
+ * logs, kiosk status history, stale login-throttle counters), and the
  * check of live consoles against their sessions. With several hub processes on one database (issue 14)
  * the sweep and the pruning run in the process that leads them; every process checks its own consoles.
  */
@@ -38,6 +40,7 @@ export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(LogUploadService) private readonly logUploads: LogUploadService,
+    @Inject(RETENTION_REPOSITORY) private readonly retention: RetentionRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(JOB_LEADERSHIP) private readonly leadership: JobLeadership,
@@ -90,5 +93,12 @@ export class SweepService implements OnApplicationBootstrap, OnModuleDestroy {
     if (points > 0) this.log.info({ points, before }, 'telemetry pruned');
     const logChunks = await this.logUploads.prune(before);
     if (logChunks > 0) this.log.info({ logChunks, before }, 'uploaded kiosk logs pruned');
+    const nowMs = this.clock.now().getTime();
+    const historyBefore = new Date(nowMs - this.config.fleet.statusHistoryRetentionMs).toISOString();
+    const intervals = await this.retention.pruneStatusHistory(historyBefore);
+    if (intervals > 0) this.log.info({ intervals, before: historyBefore }, 'kiosk status history pruned');
+    // A login-throttle window lasts the lock time (auth.service.ts); rows past it count for nothing.
+    const throttles = await this.retention.pruneLoginThrottle(nowMs, this.config.auth.lockMs);
+    if (throttles > 0) this.log.info({ throttles }, 'stale login-throttle counters pruned');
   }
 }
