@@ -30,14 +30,20 @@ const GIVE_UP_MS = Number(process.env.BENCH_STORM_GIVE_UP_MS ?? 240_000);
 
 type FailureKind = LinkFailureCause['kind'];
 
-/** One kiosk's link and outbox, as the agent keeps them. */
-class StormKiosk {
+/**
+ * One kiosk's link and outbox, as the agent keeps them. With several hubs (`HUB_URL=a,b`, issue 14) it
+ * follows the agent's rule (edge-agent sync/hub-endpoints.ts): a failed attempt moves to the next hub, an
+ * established session stays on its hub unless the hub itself closed it.
+ */
+export class StormKiosk {
   connected = false;
   outbox: OutboxEvent[] = [];
+  /** Which of the hubs the current or next attempt goes to. */
+  hub = 0;
   private readonly loop: ReconnectLoop<AgentSocket>;
 
   constructor(
-    hubUrl: string,
+    private readonly hubUrls: readonly string[],
     readonly kiosk: SimulatedKiosk,
     failures: Map<FailureKind, number>,
   ) {
@@ -46,7 +52,7 @@ class StormKiosk {
       schedule: systemSchedule,
       random: Math.random,
       openSocket: () =>
-        io(`${hubUrl}${AGENT_NAMESPACE}`, {
+        io(`${this.hubUrls[this.hub] ?? ''}${AGENT_NAMESPACE}`, {
           transports: ['websocket'],
           reconnection: false,
           forceNew: true,
@@ -55,8 +61,15 @@ class StormKiosk {
           timeout: AGENT_TIMING.connectDeadlineMs,
         }),
       runSession: (socket, established) => this.session(socket, established),
-      onFailure: ({ cause }) => failures.set(cause.kind, (failures.get(cause.kind) ?? 0) + 1),
+      onFailure: ({ cause }) => {
+        failures.set(cause.kind, (failures.get(cause.kind) ?? 0) + 1);
+        this.nextHub();
+      },
     });
+  }
+
+  private nextHub(): void {
+    this.hub = (this.hub + 1) % this.hubUrls.length;
   }
 
   get done(): boolean {
@@ -72,7 +85,12 @@ class StormKiosk {
   }
 
   private async session(socket: AgentSocket, established: () => void): Promise<void> {
-    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      socket.once('disconnect', (reason) => {
+        if (reason === 'io server disconnect') this.nextHub();
+        resolve();
+      }),
+    );
     try {
       const hello = HelloAckSchema.parse(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: 'bench' }));
       if (!hello.ok) throw new Error(hello.error.code);
@@ -127,7 +145,7 @@ class HealthWatch {
   }
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<number | null> {
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<number | null> {
   const started = performance.now();
   while (!check()) {
     if (performance.now() - started > timeoutMs) return null;
@@ -142,7 +160,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<number 
  */
 export async function reconnectStorm(system: TestSystem, kiosks: readonly SimulatedKiosk[], env: Record<string, string>, main?: string): Promise<void> {
   const failures = new Map<FailureKind, number>();
-  const storm = kiosks.map((kiosk) => new StormKiosk(system.hubUrl, kiosk, failures));
+  const storm = kiosks.map((kiosk) => new StormKiosk([system.hubUrl], kiosk, failures));
   try {
     // Connect the fleet first, in waves (this is not the storm being measured).
     for (let i = 0; i < storm.length; i += 250) {
