@@ -6,23 +6,28 @@
 //   node verify-draw.mjs https://<hub>/api/public/lottery/rounds/<roundId>/draw
 //   node verify-draw.mjs draw.json --entry 1234567890    also says what became of that entry number
 //
-// It checks that SHA-256(seed) is the commitment published before the entry window, re-runs the draw
-// exactly as the written specification says (central-hub/src/domain/lottery/DRAW.md,
-// "kiosk-lottery-draw/v1"), prints each slot's winners and alternates and the SHA-256 of that output,
-// and compares it with the digest the hub published.
+// It checks that SHA-256(seed) is the commitment published before the entry window and, for a draw with
+// a witness (format v2), that the draw seed is SHA-256(seed || witness value); re-runs the draw exactly
+// as the written specification says (central-hub/src/domain/lottery/DRAW.md, "kiosk-lottery-draw/v2",
+// and v1 for rounds drawn before witnesses), prints each slot's winners and alternates and the SHA-256
+// of that output, and compares it with the digest the hub published.
 // Exit codes: 0 same result; 1 a different result; 2 bad usage or an unreadable or invalid document;
-// 3 the seed does not match its commitment.
+// 3 the seed does not match its commitment, or the draw seed does not match the seed and the witness.
 
 import { createHash, createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-const FORMAT = 'kiosk-lottery-draw/v1';
+const FORMAT_V1 = 'kiosk-lottery-draw/v1';
+const FORMAT_V2 = 'kiosk-lottery-draw/v2';
 const DOMAIN = 'kiosk-lottery/draw/v1';
 const TWO_32 = 0x100000000;
 
 class InvalidDocument extends Error {}
 
 const sha256 = (data) => createHash('sha256').update(data).digest();
+
+// v2: the draw's random numbers are keyed by SHA-256(seed (32 bytes) || UTF-8(witness value)) (DRAW.md, "The witness").
+const drawSeedOf = (doc) => sha256(Buffer.concat([Buffer.from(doc.seed, 'hex'), Buffer.from(doc.witness.value, 'utf8')])).toString('hex');
 
 // ---- Random numbers: SHA-256 in counter mode (DRAW.md, "Random numbers") ----
 
@@ -96,9 +101,17 @@ function check(condition, message) {
 
 function validate(doc) {
   check(typeof doc === 'object' && doc !== null, 'not a JSON object');
-  check(doc.format === FORMAT, `format is not "${FORMAT}"`);
+  check(doc.format === FORMAT_V1 || doc.format === FORMAT_V2, `format is neither "${FORMAT_V2}" nor "${FORMAT_V1}"`);
   check(typeof doc.roundId === 'string' && /^[a-z0-9][a-z0-9-]{2,63}$/.test(doc.roundId), 'roundId');
-  for (const field of ['commitment', 'seed', 'resultDigest']) check(typeof doc[field] === 'string' && HEX64.test(doc[field]), `${field}: 64 lowercase hex digits`);
+  const hexFields = doc.format === FORMAT_V2 ? ['commitment', 'seed', 'drawSeed', 'resultDigest'] : ['commitment', 'seed', 'resultDigest'];
+  for (const field of hexFields) check(typeof doc[field] === 'string' && HEX64.test(doc[field]), `${field}: 64 lowercase hex digits`);
+  if (doc.format === FORMAT_V2) {
+    const w = doc.witness;
+    check(typeof w === 'object' && w !== null && typeof w.value === 'string' && w.value.length > 0, 'witness.value: a non-empty text');
+    check(typeof w.source === 'string' && typeof w.enteredAt === 'string', 'witness.source, witness.enteredAt: texts');
+  } else {
+    check(doc.witness === undefined && doc.drawSeed === undefined, `a "${FORMAT_V1}" document has no witness`);
+  }
   const max = doc.rules?.maxWinsPerEntrant;
   check(max === null || (Number.isInteger(max) && max > 0), 'rules.maxWinsPerEntrant: a positive integer or null');
   check(Array.isArray(doc.slots) && Array.isArray(doc.entries), 'slots and entries: arrays');
@@ -124,7 +137,7 @@ function validate(doc) {
 // ---- The draw (DRAW.md, "Algorithm") and its output (DRAW.md, "Output") ----
 
 function rerun(doc) {
-  const seed = Buffer.from(doc.seed, 'hex');
+  const seed = Buffer.from(doc.format === FORMAT_V2 ? drawSeedOf(doc) : doc.seed, 'hex');
   const slots = [...doc.slots].sort((a, b) => byString(a.slotId, b.slotId));
   const slotById = new Map(slots.map((s) => [s.slotId, s]));
   const entries = [...doc.entries].sort((a, b) => byString(a.ref, b.ref));
@@ -168,7 +181,9 @@ function rerun(doc) {
   pass(1);
   pass(2);
 
-  const lines = [FORMAT, `round ${doc.roundId}`, `commitment ${doc.commitment}`, `seed ${doc.seed}`, `entries ${doc.entries.length}`];
+  const lines = [doc.format, `round ${doc.roundId}`, `commitment ${doc.commitment}`, `seed ${doc.seed}`];
+  if (doc.format === FORMAT_V2) lines.push(`witness ${Buffer.from(doc.witness.value, 'utf8').toString('hex')}`, `draw-seed ${drawSeedOf(doc)}`);
+  lines.push(`entries ${doc.entries.length}`);
   for (const { slotId, capacity } of slots) {
     if (!hadCandidates.has(slotId)) continue;
     const list = (refs) => refs.join(',') || '-';
@@ -207,6 +222,11 @@ async function main(args) {
     process.stderr.write(`COMMITMENT MISMATCH: SHA-256(seed) = ${actual}, published commitment = ${doc.commitment}\n`);
     return 3;
   }
+  if (doc.format === FORMAT_V2 && drawSeedOf(doc) !== doc.drawSeed) {
+    process.stderr.write(`DRAW SEED MISMATCH: SHA-256(seed || witness) = ${drawSeedOf(doc)}, published draw seed = ${doc.drawSeed}\n`);
+    return 3;
+  }
+  if (doc.format === FORMAT_V2) process.stderr.write(`witness "${doc.witness.value}" (${doc.witness.source}), entered ${doc.witness.enteredAt}\n`);
   const result = rerun(doc);
   process.stdout.write(`${result.text}digest ${result.digest}\n`);
   if (entry !== undefined) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InstantSchema } from './common';
 import {
+  DrawWitnessSchema,
   FacilityTypeSchema,
   MunicipalitySchema,
   RoundIdSchema,
@@ -40,7 +41,7 @@ export const PublicCommitmentSchema = z.strictObject({
   entryOpensAt: InstantSchema,
   entryClosesAt: InstantSchema,
   drawAt: InstantSchema,
-  /** The draw document is public from here on. */
+  /** The draw document, its seed and its witness are public from here on, and nowhere before (DRAW.md). */
   resultsAt: InstantSchema,
 });
 export type PublicCommitment = z.infer<typeof PublicCommitmentSchema>;
@@ -48,7 +49,10 @@ export type PublicCommitment = z.infer<typeof PublicCommitmentSchema>;
 /** What is known of a round's draw once its results are announced; the full document is at `documentPath`. */
 export const PublicDrawSummarySchema = z.strictObject({
   drawnAt: InstantSchema,
+  /** The committed seed (SHA-256(seed) = commitment). */
   seed: Sha256HexSchema,
+  /** The value the draw officer entered at the draw (null: a round drawn before witnesses, format v1). */
+  witness: DrawWitnessSchema.nullable(),
   resultDigest: Sha256HexSchema,
   documentPath: z.string().startsWith(`${PUBLIC_LOTTERY_PATH}/rounds/`),
 });

@@ -120,7 +120,7 @@ export const RoundViewSchema = z.strictObject({
   caps: RoundCapsSchema,
   /** SHA-256 of the seed, public from the round's creation (null for first-come-only rounds). */
   commitment: Sha256HexSchema.nullable(),
-  /** Revealed at the draw. */
+  /** The committed seed, revealed with the results (`resultsAt`), as is the draw document. */
   seed: Sha256HexSchema.nullable(),
   resultDigest: Sha256HexSchema.nullable(),
 });
@@ -405,15 +405,51 @@ export type LotteryBookingsAck = z.infer<typeof LotteryBookingsAckSchema>;
  * The public record of one draw: with it anyone can check SHA-256(seed) = commitment and re-run the
  * draw (central-hub/src/domain/lottery/DRAW.md specifies the algorithm byte for byte). Entrants are
  * per-round pseudonyms; no name, user number or card appears.
+ *
+ * v1: the committed seed alone decided (rounds drawn before the witness existed; still re-runnable).
+ * v2: the draw's randomness is `drawSeed = SHA-256(seed || UTF-8(witness.value))`, the witness value
+ * being entered by the round's draw officer at the draw, so nobody holding the seed (a hub insider)
+ * knows the result while entries are open (issue 15, item 8).
  */
-export const PUBLISHED_DRAW_FORMAT = 'kiosk-lottery-draw/v1' as const;
-export const PublishedDrawSchema = z.strictObject({
-  format: z.literal(PUBLISHED_DRAW_FORMAT),
+export const PUBLISHED_DRAW_FORMAT_V1 = 'kiosk-lottery-draw/v1' as const;
+export const PUBLISHED_DRAW_FORMAT_V2 = 'kiosk-lottery-draw/v2' as const;
+
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A witness value as the officer types it: 1 to 200 characters (a public value fixed after entries
+ * closed, e.g. the winning numbers of a public lottery), no control characters, no white space at either
+ * end, in Unicode NFC, so that the same text typed again gives the same bytes.
+ */
+export const DrawWitnessValueSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !CONTROL_CHARACTER.test(v), 'witness: no control characters')
+  .refine((v) => v.trim() === v, 'witness: no white space at either end')
+  .refine((v) => v.normalize('NFC') === v, 'witness: Unicode NFC');
+/** Where the witness value comes from, so anyone can check it (e.g. "ロト6 第1950回 本数字"). */
+export const DrawWitnessSourceSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => v.trim() === v && !CONTROL_CHARACTER.test(v), 'source: one trimmed line, no control characters');
+export const DrawWitnessSchema = z.strictObject({
+  value: DrawWitnessValueSchema,
+  source: DrawWitnessSourceSchema,
+  /** When the officer entered it (ISO-8601, UTC, lottery clock): never before the round's `drawAt`. */
+  enteredAt: InstantSchema,
+});
+export type DrawWitness = z.infer<typeof DrawWitnessSchema>;
+
+const drawnRoundFields = {
   roundId: RoundIdSchema,
   municipality: MunicipalitySchema,
   facilityType: FacilityTypeSchema,
   useMonth: UseMonthSchema,
   commitment: Sha256HexSchema,
+  /** The committed seed: SHA-256(seed) = commitment. */
   seed: Sha256HexSchema,
   drawnAt: InstantSchema,
   rules: z.strictObject({ maxWinsPerEntrant: z.int().positive().nullable() }),
@@ -437,8 +473,30 @@ export const PublishedDrawSchema = z.strictObject({
   ),
   /** SHA-256 of the draw's canonical text output (DRAW.md), so a re-run can be compared bit for bit. */
   resultDigest: Sha256HexSchema,
+};
+export const PublishedDrawV1Schema = z.strictObject({ format: z.literal(PUBLISHED_DRAW_FORMAT_V1), ...drawnRoundFields });
+export const PublishedDrawV2Schema = z.strictObject({
+  format: z.literal(PUBLISHED_DRAW_FORMAT_V2),
+  ...drawnRoundFields,
+  witness: DrawWitnessSchema,
+  /** SHA-256(seed bytes || UTF-8(witness.value)): what the draw's random numbers are keyed by. */
+  drawSeed: Sha256HexSchema,
 });
+export const PublishedDrawSchema = z.discriminatedUnion('format', [PublishedDrawV1Schema, PublishedDrawV2Schema]);
+export type PublishedDrawV1 = z.infer<typeof PublishedDrawV1Schema>;
+export type PublishedDrawV2 = z.infer<typeof PublishedDrawV2Schema>;
 export type PublishedDraw = z.infer<typeof PublishedDrawSchema>;
+
+/** The draw officer enters the witness at the draw (`POST /api/lottery/rounds/:roundId/witness`). */
+export const DrawWitnessRequestSchema = z.strictObject({ value: DrawWitnessValueSchema, source: DrawWitnessSourceSchema });
+export type DrawWitnessRequest = z.infer<typeof DrawWitnessRequestSchema>;
+export const DrawWitnessResultSchema = z.strictObject({
+  roundId: RoundIdSchema,
+  witness: DrawWitnessSchema,
+  /** Whether the round is drawn now (false: the draw failed and the scheduler retries with this witness). */
+  drawn: z.boolean(),
+});
+export type DrawWitnessResult = z.infer<typeof DrawWitnessResultSchema>;
 export const LotteryDrawRequestSchema = z.strictObject({ roundId: RoundIdSchema });
 export const LotteryDrawAckSchema = resultSchema({ draw: PublishedDrawSchema });
 export type LotteryDrawAck = z.infer<typeof LotteryDrawAckSchema>;

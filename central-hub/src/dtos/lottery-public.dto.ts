@@ -9,7 +9,10 @@ export interface CommittedRound extends RoundRecord {
 
 export const isCommitted = (round: RoundRecord): round is CommittedRound => round.kind === 'lottery' && round.commitmentHex !== null;
 
-/** The draw document is public once the results are announced, not at the draw itself (DRAW.md, "Publication"). */
+/**
+ * The draw document, the seed and the witness are public once the results are announced, not at the draw
+ * itself (DRAW.md, "Publication"): the one rule every route and the terminals' socket go by.
+ */
 export const isAnnounced = (round: RoundRecord, now: Date): boolean =>
   round.drawnAt !== null && now.getTime() >= round.timetable.resultsAt.getTime();
 
@@ -33,13 +36,13 @@ export function toPublicCommitment(round: CommittedRound): PublicCommitment {
 /** The seed and digest only once announced; before that the round shows its commitment alone. */
 export function toPublicRound(round: CommittedRound, now: Date): PublicRound {
   const { format: _format, ...commitment } = toPublicCommitment(round);
-  const { drawnAt, seedHex, resultDigest } = round;
+  const { drawnAt, seedHex, resultDigest, witness } = round;
   const announced = isAnnounced(round, now) && drawnAt !== null && seedHex !== null && resultDigest !== null;
   return {
     ...commitment,
     phase: roundPhase(round.timetable, now),
     draw: announced
-      ? { drawnAt: new Date(drawnAt).toISOString(), seed: seedHex, resultDigest, documentPath: publicDrawPath(round.roundId) }
+      ? { drawnAt: new Date(drawnAt).toISOString(), seed: seedHex, witness, resultDigest, documentPath: publicDrawPath(round.roundId) }
       : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { BookingView, EntryView, FacilityView, RoundView } from '@kiosk/protocols';
 import { roundPhase } from '../domain/lottery/schedule';
+import { isAnnounced } from './lottery-public.dto';
 import type { FacilitySpec } from '../domain/lottery/slots';
 import type { BookingRecord } from '../repositories/facility-booking.repository';
 import type { EntryRecord } from '../repositories/lottery.repository';
@@ -19,7 +20,7 @@ export function toFacilityView(facility: FacilitySpec): FacilityView {
   };
 }
 
-/** The seed is shown only once the round is drawn; before that, only its commitment. */
+/** The seed and digest are shown only once the results are announced, as on the public route; before, only the commitment. */
 export function toRoundView(round: RoundRecord, now: Date): RoundView {
   const t = round.timetable;
   return {
@@ -38,8 +39,8 @@ export function toRoundView(round: RoundRecord, now: Date): RoundView {
     endsAt: t.endsAt.toISOString(),
     caps: round.caps,
     commitment: round.commitmentHex,
-    seed: round.drawnAt ? round.seedHex : null,
-    resultDigest: round.drawnAt ? round.resultDigest : null,
+    seed: isAnnounced(round, now) ? round.seedHex : null,
+    resultDigest: isAnnounced(round, now) ? round.resultDigest : null,
   };
 }
 
@@ -48,7 +49,7 @@ export function toRoundView(round: RoundRecord, now: Date): RoundView {
  * win whose confirmation window has closed as released even if the release job has not run yet.
  */
 export function toEntryView(entry: EntryRecord, round: RoundRecord, now: Date): EntryView {
-  const published = round.drawnAt !== null && now.getTime() >= round.timetable.resultsAt.getTime();
+  const published = isAnnounced(round, now);
   // A promoted alternate has its own deadline; a drawn winner the round's.
   const deadline = entry.confirmBy ? new Date(entry.confirmBy) : round.timetable.confirmClosesAt;
   const confirmOpen = now.getTime() < deadline.getTime();

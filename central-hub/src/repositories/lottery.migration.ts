@@ -174,3 +174,18 @@ export const LOTTERY_MIGRATION: Omit<Migration, 'version'> = {
   name: 'facility lottery and booking',
   sql: LOTTERY_SCHEMA_SQL,
 };
+
+/**
+ * The draw's witness (issue 15, item 8): the value a draw officer enters at the draw, on which the draw's
+ * randomness depends besides the seed committed at the round's creation (DRAW.md, format v2). Set once,
+ * never changed; the scheduler draws a due round only once it has one.
+ */
+export const LOTTERY_DRAW_WITNESS_MIGRATION: Omit<Migration, 'version'> = {
+  name: 'lottery draw witness',
+  sql: `
+    ALTER TABLE lottery_rounds ADD COLUMN witness_value TEXT NULL;
+    ALTER TABLE lottery_rounds ADD COLUMN witness_source TEXT NULL;
+    ALTER TABLE lottery_rounds ADD COLUMN witness_entered_at TEXT NULL;
+    ALTER TABLE lottery_rounds ADD COLUMN witness_entered_by TEXT NULL;
+  `,
+};

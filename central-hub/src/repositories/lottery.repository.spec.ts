@@ -45,6 +45,7 @@ const ROUND: RoundRecord = {
   createdAt: '2026-10-20T00:00:00.000Z',
   drawnAt: null,
   resultDigest: null,
+  witness: null,
 };
 const DRAWN_AT = ROUND.timetable.drawAt.toISOString();
 
@@ -115,10 +116,23 @@ describe('lottery storage', () => {
     expect(await lottery.listRounds('豊中市')).toEqual([ROUND]);
     expect(await lottery.listRounds('吹田市')).toEqual([]);
     expect(await lottery.roundsDueForDraw(new Date(ROUND.timetable.drawAt.getTime() - 1).toISOString())).toEqual([]);
-    expect(await lottery.roundsDueForDraw(DRAWN_AT)).toEqual([ROUND]);
+    // Without its witness a round is not due: its draw waits for the officer.
+    expect(await lottery.roundsDueForDraw(DRAWN_AT)).toEqual([]);
     const found = await catalogue.findSlots([slotOn('c1', '09').slotId, slotOn('c2', '09').slotId, 'no-such-slot']);
     expect([...found.keys()].sort()).toEqual([slotOn('c1', '09').slotId, slotOn('c2', '09').slotId]);
     expect(found.get(slotOn('c2', '09').slotId)).toMatchObject({ ...slotOn('c2', '09'), facilityId: TENNIS.facilityId, roundId: ROUND.roundId, firstComeFrom: null });
+  });
+
+  it('keeps a round\'s witness once: due for its draw from then on, never changed', async () => {
+    const witness = { value: 'ロト6 第1950回 03 11 19 24 37 42', source: 'みずほ銀行 ロト6 当せん番号', enteredAt: DRAWN_AT };
+    expect(await lottery.enterWitness(ROUND.roundId, witness, 'officer')).toBe('entered');
+    expect(await lottery.enterWitness(ROUND.roundId, { ...witness, value: 'another value' }, 'officer')).toBe('refused');
+    expect(await lottery.enterWitness('no-such-round', witness, 'officer')).toBe('refused');
+    expect(await lottery.findRound(ROUND.roundId)).toEqual({ ...ROUND, witness });
+    expect(await lottery.roundsDueForDraw(new Date(ROUND.timetable.drawAt.getTime() - 1).toISOString())).toEqual([]);
+    expect(await lottery.roundsDueForDraw(DRAWN_AT)).toEqual([{ ...ROUND, witness }]);
+    const row = await store.db.selectFrom('lottery_rounds').select('witness_entered_by').where('round_id', '=', ROUND.roundId).executeTakeFirst();
+    expect(row?.witness_entered_by).toBe('officer');
   });
 
   it('keeps the catalogue and settings, updated in place', async () => {

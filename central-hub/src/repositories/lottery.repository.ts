@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import type { FacilityType, Municipality } from '@kiosk/protocols';
+import type { DrawWitness, FacilityType, Municipality } from '@kiosk/protocols';
 import type { EntryChoices, EntryRefusal } from '../domain/lottery/entry-rules';
 import type { SlotRecord } from '../domain/lottery/slots';
 import type { HubDb, HubStore, Tx } from '../storage/hub-store';
@@ -74,7 +74,13 @@ export interface LotteryRepository {
   findRound(roundId: string): Promise<RoundRecord | undefined>;
   findRoundFor(municipality: Municipality, facilityType: FacilityType, useMonth: string): Promise<RoundRecord | undefined>;
   listRounds(municipality: Municipality): Promise<RoundRecord[]>;
+  /** Lottery rounds not drawn whose draw time has come and that have their witness (a round without one waits). */
   roundsDueForDraw(now: string): Promise<RoundRecord[]>;
+  /**
+   * Records a round's witness, once, before its draw: 'entered', or 'refused' when the round already has
+   * one or is drawn (nothing is changed then: a witness never changes once entered).
+   */
+  enterWitness(roundId: string, witness: DrawWitness, enteredBy: string): Promise<'entered' | 'refused'>;
   publishedDraw(roundId: string): Promise<string | undefined>;
 
   findEntry(entryId: string): Promise<EntryRecord | undefined>;
@@ -339,10 +345,24 @@ export class KyselyLotteryRepository implements LotteryRepository {
       .where('kind', '=', 'lottery')
       .where('drawn_at', 'is', null)
       .where('draw_at', '<=', now)
+      .where('witness_value', 'is not', null)
       .orderBy('draw_at')
       .orderBy('round_id')
       .execute();
     return rows.map(roundFromRow);
+  }
+
+  async enterWitness(roundId: string, witness: DrawWitness, enteredBy: string): Promise<'entered' | 'refused'> {
+    const row = await this.store.db
+      .updateTable('lottery_rounds')
+      .set({ witness_value: witness.value, witness_source: witness.source, witness_entered_at: witness.enteredAt, witness_entered_by: enteredBy })
+      .where('round_id', '=', roundId)
+      .where('kind', '=', 'lottery')
+      .where('witness_value', 'is', null)
+      .where('drawn_at', 'is', null)
+      .returning('round_id')
+      .executeTakeFirst();
+    return row ? 'entered' : 'refused';
   }
 
   async publishedDraw(roundId: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { FacilityType, Municipality, RoundCaps } from '@kiosk/protocols';
+import type { DrawWitness, FacilityType, Municipality, RoundCaps } from '@kiosk/protocols';
 import type { RoundTimetable } from '../domain/lottery/schedule';
 import type { SlotRecord } from '../domain/lottery/slots';
 import type { FacilitySlotsTable, LotteryRoundsTable } from '../storage/hub-schema';
@@ -18,12 +18,14 @@ export interface RoundRecord {
   timetable: RoundTimetable;
   offlineGraceMs: number;
   caps: RoundCaps;
-  /** Secret until the draw: services never show it before `drawnAt`. */
+  /** Secret until the results: services never show it before `resultsAt` (DRAW.md, "Publication"). */
   seedHex: string | null;
   commitmentHex: string | null;
   createdAt: string;
   drawnAt: string | null;
   resultDigest: string | null;
+  /** Entered by a draw officer at the draw (format v2); null before, and for rounds drawn without one (v1). */
+  witness: DrawWitness | null;
 }
 
 /** A slot with where it belongs (facility, round), as entry and booking rules need it. */
@@ -44,7 +46,7 @@ export type RoundRow = Omit<Selectable<LotteryRoundsTable>, 'published_json'>;
 export const ROUND_COLUMNS = [
   'round_id', 'municipality', 'facility_type', 'use_month', 'kind', 'entry_opens_at', 'entry_closes_at', 'draw_at',
   'results_at', 'confirm_closes_at', 'first_come_opens_at', 'ends_at', 'offline_grace_ms', 'caps_json', 'seed_hex',
-  'commitment_hex', 'created_at', 'drawn_at', 'result_digest',
+  'commitment_hex', 'created_at', 'drawn_at', 'result_digest', 'witness_value', 'witness_source', 'witness_entered_at', 'witness_entered_by',
 ] as const satisfies readonly (keyof RoundRow)[];
 
 export function roundFromRow(row: RoundRow): RoundRecord {
@@ -71,6 +73,10 @@ export function roundFromRow(row: RoundRow): RoundRecord {
     createdAt: row.created_at,
     drawnAt: row.drawn_at,
     resultDigest: row.result_digest,
+    witness:
+      row.witness_value !== null && row.witness_source !== null && row.witness_entered_at !== null
+        ? { value: row.witness_value, source: row.witness_source, enteredAt: row.witness_entered_at }
+        : null,
   };
 }
 

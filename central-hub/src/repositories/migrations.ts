@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { CASH_RECONCILIATION_MIGRATION } from './cash-reconciliation.migration';
 import { CERTIFICATE_SERIAL_COUNTERS_MIGRATION, CERTIFICATES_MIGRATION } from './certificates.migration';
-import { LOTTERY_MIGRATION } from './lottery.migration';
+import { LOTTERY_DRAW_WITNESS_MIGRATION, LOTTERY_MIGRATION } from './lottery.migration';
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
 import { LOTTERY_OFFLINE_MIGRATION, LOTTERY_OFFLINE_SESSION_MIGRATION } from './lottery-offline.migration';
@@ -248,6 +248,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, ...LOTTERY_OFFLINE_SESSION_MIGRATION },
   { version: 9, ...MAINTENANCE_DAY_KIOSK_MIGRATION },
   { version: 10, ...CERTIFICATE_SERIAL_COUNTERS_MIGRATION },
+  { version: 11, ...LOTTERY_DRAW_WITNESS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

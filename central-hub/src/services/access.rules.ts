@@ -17,7 +17,7 @@ export interface Principal {
   expiresAt: string | null;
 }
 
-export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash';
+export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash' | 'run-draw';
 
 const RANK: Record<Role, number> = { viewer: 0, technician: 1, administrator: 2 };
 
@@ -33,6 +33,8 @@ const NEEDS: Record<Permission, Role> = {
   'schedule-maintenance': 'administrator',
   /** Cash reconciliation and its CSV export (issue 18). */
   'read-cash': 'technician',
+  /** The facility lottery's draw officer: enters a round's witness at its draw (issue 15, item 8). */
+  'run-draw': 'administrator',
 };
 
 export const BOOTSTRAP_PRINCIPAL: Principal = {

@@ -6,6 +6,7 @@ import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from 
 import { DemoLotteryClock, LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
 import type { RoundRecord } from '../repositories/lottery.rows';
+import { RANDOM, type Random } from '../repositories/random.repository';
 import { hasRole, type Principal } from './access.rules';
 import { LotteryScheduler } from './lottery-scheduler.service';
 
@@ -32,9 +33,16 @@ export function nextMilestone(rounds: readonly RoundRecord[], target: DemoClockT
 }
 
 /**
+ * Where the demo's witnesses come from, said in every document drawn with one: random bytes of the hub,
+ * not a public value (a real draw's officer enters one, DRAW.md "The witness").
+ */
+export const DEMO_WITNESS_SOURCE = 'demo clock (HUB_SEED_DEMO_USERS=1): random bytes of the hub, not a public value';
+
+/**
  * The demo's lottery clock (HUB_SEED_DEMO_USERS=1 only): shows where the lottery's time stands and
  * moves it forward to the next results, confirmation close or first-come opening, then runs the
- * lottery's tick at once so draws and releases happen before the answer.
+ * lottery's tick at once so draws and releases happen before the answer. The administrator moving it
+ * stands in for the draw officer: each round whose draw time it passes gets a demo witness.
  */
 @Injectable()
 export class LotteryDemoService {
@@ -45,6 +53,7 @@ export class LotteryDemoService {
     @Inject(LOTTERY_REPOSITORY) private readonly lottery: LotteryRepository,
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
     @Inject(LotteryScheduler) private readonly scheduler: LotteryScheduler,
+    @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'lottery-demo' });
@@ -59,9 +68,19 @@ export class LotteryDemoService {
     const next = nextMilestone(await this.rounds(), target, clock.now());
     if (!next) throw notFound(`no round has a "${target}" milestone ahead of ${clock.now().toISOString()}`);
     const moved = await clock.advanceTo(new Date(next.at));
+    await this.witnessDueRounds(principal, moved.to);
     const { drawn } = await this.scheduler.tick();
     this.log.info({ by: principal.username, target, from: moved.from.toISOString(), to: moved.to.toISOString(), drawn }, 'demo lottery clock advanced');
     return { from: moved.from.toISOString(), to: moved.to.toISOString(), drawn, clock: await this.viewOf(clock) };
+  }
+
+  /** A demo witness for each round whose draw time has come and that has none yet, so the tick draws it. */
+  private async witnessDueRounds(principal: Principal, now: Date): Promise<void> {
+    for (const round of await this.rounds()) {
+      if (round.kind !== 'lottery' || round.drawnAt !== null || round.witness !== null || round.timetable.drawAt.getTime() > now.getTime()) continue;
+      const witness = { value: this.random.bytes(16).toString('hex'), source: DEMO_WITNESS_SOURCE, enteredAt: now.toISOString() };
+      await this.lottery.enterWitness(round.roundId, witness, principal.username);
+    }
   }
 
   private demoClock(principal: Principal): DemoLotteryClock {

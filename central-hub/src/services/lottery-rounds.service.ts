@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PUBLISHED_DRAW_FORMAT, PublishedDrawSchema, type Municipality, type PublishedDraw, type RoundView } from '@kiosk/protocols';
+import { PUBLISHED_DRAW_FORMAT_V2, PublishedDrawSchema, type Municipality, type PublishedDraw, type RoundView } from '@kiosk/protocols';
 import { roundIdOf } from '../domain/lottery/catalogue.toyonaka';
-import { commitmentOf, entrantPseudonym, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
+import { commitmentOf, drawSeedOf, entrantPseudonym, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
 import { voidMergedDuplicates } from '../domain/lottery/entry-rules';
 import { jstMonth } from '../domain/jst';
 import { firstComeOnlyTimetable, lotteryTimetable, useMonthsToPrepare } from '../domain/lottery/schedule';
 import { defaultLotterySettings } from '../domain/lottery/settings';
 import { generateSlots, type FacilitySpec } from '../domain/lottery/slots';
+import { isAnnounced } from '../dtos/lottery-public.dto';
 import { toRoundView } from '../dtos/lottery.dto';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
@@ -101,6 +102,7 @@ export class LotteryRoundsService {
             createdAt: now.toISOString(),
             drawnAt: null,
             resultDigest: null,
+            witness: null,
           };
           const slots = facilities.filter((f) => f.facilityType === facilityType).flatMap((f) => generateSlots(f, useMonth));
           if (await this.lottery.createRound(round, slots)) {
@@ -113,7 +115,10 @@ export class LotteryRoundsService {
     return created;
   }
 
-  /** Draws every round that is due; one that fails is logged and retried next tick, the others go on. */
+  /**
+   * Draws every round that is due and has its witness (a round without one waits for its draw officer:
+   * DRAW.md, "The witness"); one that fails is logged and retried next tick, the others go on.
+   */
   async runDueDraws(): Promise<string[]> {
     const drawn: string[] = [];
     for (const round of await this.lottery.roundsDueForDraw(this.clock.now().toISOString())) {
@@ -128,20 +133,24 @@ export class LotteryRoundsService {
   }
 
   /**
-   * Draws a round (once: a second call returns the published draw). Entries of one person through
-   * cards linked after they entered are de-duplicated first (the later entry is voided); then the pure
-   * draw runs over pseudonymous entries, and its results, ranks, held wins and public document are
-   * written in one transaction.
+   * Draws a round (once: a second call returns the published draw), from its draw time and once its
+   * officer has entered the witness. Entries of one person through cards linked after they entered are
+   * de-duplicated first (the later entry is voided); then the pure draw runs over pseudonymous entries,
+   * keyed by SHA-256(seed || witness), and its results, ranks, held wins and public document are written
+   * in one transaction.
    */
   async draw(roundId: string): Promise<PublishedDraw> {
     const round = await this.lottery.findRound(roundId);
     if (!round || round.kind !== 'lottery' || !round.seedHex || !round.commitmentHex) throw notFound(`no lottery round ${roundId}`);
-    if (round.drawnAt) return this.publishedDraw(roundId);
+    if (round.drawnAt) return this.storedDraw(roundId);
     const now = this.clock.now();
     if (now.getTime() < round.timetable.drawAt.getTime()) {
       throw refused('outside_window', `the draw is at ${round.timetable.drawAt.toISOString()}`);
     }
+    const witness = round.witness;
+    if (!witness) throw conflict(`the draw of ${roundId} waits for its witness, entered by a draw officer`);
     const seed = round.seedHex;
+    const drawSeed = drawSeedOf(seed, witness.value);
     const snapshot = await this.lottery.drawSnapshot(roundId);
     const { kept, voided } = voidMergedDuplicates(snapshot);
     const slotIds = [...new Set(kept.flatMap((e) => (e.second ? [e.first, e.second] : [e.first])))].sort(byString);
@@ -152,18 +161,20 @@ export class LotteryRoundsService {
       return { slotId, unitId: s.unitId, date: s.date, start: s.start, end: s.end, capacity: 1 };
     });
     const entries: DrawEntry[] = kept
-      .map((e) => ({ ref: e.entryNumber, entrant: entrantPseudonym(seed, e.identityId), first: e.first, second: e.second }))
+      .map((e) => ({ ref: e.entryNumber, entrant: entrantPseudonym(drawSeed, e.identityId), first: e.first, second: e.second }))
       .sort((a, b) => byString(a.ref, b.ref));
-    const outcome = runDraw({ roundId, seed, commitment: round.commitmentHex, maxWinsPerEntrant: round.caps.maxWins, slots, entries });
+    const outcome = runDraw({ roundId, seed, witness: witness.value, commitment: round.commitmentHex, maxWinsPerEntrant: round.caps.maxWins, slots, entries });
 
     const published = PublishedDrawSchema.parse({
-      format: PUBLISHED_DRAW_FORMAT,
+      format: PUBLISHED_DRAW_FORMAT_V2,
       roundId,
       municipality: round.municipality,
       facilityType: round.facilityType,
       useMonth: round.useMonth,
       commitment: round.commitmentHex,
       seed,
+      witness,
+      drawSeed,
       drawnAt: now.toISOString(),
       rules: { maxWinsPerEntrant: round.caps.maxWins },
       slots,
@@ -206,7 +217,7 @@ export class LotteryRoundsService {
       ),
     };
     const written = await this.lottery.recordDraw(record);
-    if (written === 'already-drawn') return this.publishedDraw(roundId);
+    if (written === 'already-drawn') return this.storedDraw(roundId);
     if (written === 'entries-changed') throw new DrawAbortedError('entries-changed');
     this.log.info(
       { roundId, entries: entries.length, voided: voided.length, wins: record.holds.length, digest: outcome.digest },
@@ -215,7 +226,21 @@ export class LotteryRoundsService {
     return published;
   }
 
+  /**
+   * The draw document as a terminal may show it: from the round's results time, like the public route
+   * (DRAW.md, "Publication"): the seed and the result are revealed nowhere before.
+   */
   async publishedDraw(roundId: string): Promise<PublishedDraw> {
+    const round = await this.lottery.findRound(roundId);
+    if (!round?.drawnAt) throw notFound(`round ${roundId} has not been drawn`);
+    if (!isAnnounced(round, this.clock.now())) {
+      throw conflict(`the draw of ${roundId} is published with its results, at ${round.timetable.resultsAt.toISOString()}`);
+    }
+    return this.storedDraw(roundId);
+  }
+
+  /** The document as recorded at the draw, whenever asked (the draw itself and its officer). */
+  private async storedDraw(roundId: string): Promise<PublishedDraw> {
     const json = await this.lottery.publishedDraw(roundId);
     if (!json) throw notFound(`round ${roundId} has not been drawn`);
     return PublishedDrawSchema.parse(JSON.parse(json));

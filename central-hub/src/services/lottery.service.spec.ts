@@ -24,6 +24,7 @@ const round: RoundRecord = {
   createdAt: '2026-10-20T00:00:00.000Z',
   drawnAt: null,
   resultDigest: null,
+  witness: null,
 };
 const slot = (id: string, over: Partial<SlotInfo> = {}): SlotInfo => ({
   slotId: id,

@@ -381,6 +381,10 @@ export interface LotteryRoundsTable {
   drawn_at: string | null;
   result_digest: string | null;
   published_json: string | null;
+  witness_value: string | null;
+  witness_source: string | null;
+  witness_entered_at: string | null;
+  witness_entered_by: string | null;
 }
 
 export interface LotterySettingsTable {

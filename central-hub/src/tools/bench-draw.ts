@@ -8,8 +8,8 @@
  *   node central-hub/dist/tools/bench-draw.js [entries] [slots]
  */
 import { createHash } from 'node:crypto';
-import { PUBLISHED_DRAW_FORMAT, PublishedDrawSchema, type PublishedDraw } from '@kiosk/protocols';
-import { commitmentOf, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
+import { PUBLISHED_DRAW_FORMAT_V2, PublishedDrawSchema, type PublishedDraw } from '@kiosk/protocols';
+import { commitmentOf, drawInputOf, drawSeedOf, runDraw, type DrawEntry, type DrawSlot } from '../domain/lottery/draw';
 
 function workload(entryCount: number, slotCount: number): { slots: DrawSlot[]; entries: DrawEntry[] } {
   const units = Math.ceil(slotCount / 20);
@@ -52,17 +52,20 @@ if (require.main === module) {
   const slotCount = Number(process.argv[3] ?? 10_000);
   const seed = createHash('sha256').update('bench').digest('hex');
   const { slots, entries } = workload(entryCount, slotCount);
-  const input = { roundId: 'bench', seed, commitment: commitmentOf(seed), maxWinsPerEntrant: 2, slots, entries };
+  const witness = { value: '03 11 19 24 37 42', source: 'bench', enteredAt: new Date(0).toISOString() };
+  const input = { roundId: 'bench', seed, witness: witness.value, commitment: commitmentOf(seed), maxWinsPerEntrant: 2, slots, entries };
   const draw = timed(() => runDraw(input));
   const rerun = timed(() => runDraw({ ...input, entries: [...entries].reverse() }));
   const published: PublishedDraw = {
-    format: PUBLISHED_DRAW_FORMAT,
+    format: PUBLISHED_DRAW_FORMAT_V2,
     roundId: 'bench-2027-01',
     municipality: '豊中市',
     facilityType: 'tennis',
     useMonth: '2027-01',
     commitment: input.commitment,
     seed,
+    witness,
+    drawSeed: drawSeedOf(seed, witness.value),
     drawnAt: new Date(0).toISOString(),
     rules: { maxWinsPerEntrant: input.maxWinsPerEntrant },
     slots,
@@ -72,7 +75,7 @@ if (require.main === module) {
   const json = JSON.stringify(published);
   const fromDocument = timed(() => {
     const document = PublishedDrawSchema.parse(JSON.parse(json));
-    return runDraw({ ...document, roundId: 'bench', maxWinsPerEntrant: document.rules.maxWinsPerEntrant });
+    return runDraw({ ...drawInputOf(document), roundId: 'bench' });
   });
   const same = (other: { digest: string; text: string }) => draw.value.digest === other.digest && draw.value.text === other.text;
   const line = (what: string, t: { wallMs: number; cpuMs: number }) =>

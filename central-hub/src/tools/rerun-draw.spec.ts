@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PUBLISHED_DRAW_FORMAT, type PublishedDraw } from '@kiosk/protocols';
-import { commitmentOf, runDraw } from '../domain/lottery/draw';
+import { PUBLISHED_DRAW_FORMAT_V1, PUBLISHED_DRAW_FORMAT_V2, type PublishedDraw } from '@kiosk/protocols';
+import { commitmentOf, drawSeedOf, runDraw } from '../domain/lottery/draw';
 import { rerunDraw } from './rerun-draw';
 
 const seed = createHash('sha256').update('rerun').digest('hex');
@@ -20,7 +20,7 @@ const entries = ['1000000001', '1000000002', '1000000003'].map((ref, i) => ({
 }));
 const base = { roundId: 'toyonaka-tennis-2027-01', seed, commitment: commitmentOf(seed), maxWinsPerEntrant: 2, slots, entries };
 const document: PublishedDraw = {
-  format: PUBLISHED_DRAW_FORMAT,
+  format: PUBLISHED_DRAW_FORMAT_V1,
   roundId: base.roundId,
   municipality: '豊中市',
   facilityType: 'tennis',
@@ -35,7 +35,24 @@ const document: PublishedDraw = {
 };
 const run = (doc: unknown, args = ['--published', 'draw.json']) => rerunDraw(args, () => JSON.stringify(doc));
 
+const witness = { value: '03 11 19 24 37 42', source: 'test', enteredAt: '2026-11-12T00:00:05.000Z' };
+const witnessed: PublishedDraw = {
+  ...document,
+  format: PUBLISHED_DRAW_FORMAT_V2,
+  witness,
+  drawSeed: drawSeedOf(seed, witness.value),
+  resultDigest: runDraw({ ...base, witness: witness.value }).digest,
+};
+
 describe('rerun-draw', () => {
+  it('re-runs a draw with a witness (v2), and refuses a draw seed that is not SHA-256(seed || witness)', () => {
+    const result = run(witnessed);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`witness ${Buffer.from(witness.value).toString('hex')}\ndraw-seed ${drawSeedOf(seed, witness.value)}\n`);
+    expect(run({ ...witnessed, drawSeed: seed }).exitCode).toBe(3);
+    expect(run({ ...witnessed, witness: { ...witness, value: 'another' }, drawSeed: drawSeedOf(seed, 'another') }).exitCode).toBe(1);
+  });
+
   it('prints the winners and the digest and exits 0 when they match the published digest', () => {
     const result = run(document);
     expect(result.exitCode).toBe(0);

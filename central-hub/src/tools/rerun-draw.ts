@@ -3,15 +3,16 @@
  *
  *   node central-hub/dist/tools/rerun-draw.js --published <draw.json>
  *
- * Checks that SHA-256(seed) equals the commitment published before the entry window closed, re-runs
- * the draw (DRAW.md) from the seed and the pseudonymous entries, prints the canonical text and its
- * digest, and compares the digest with the one the hub published.
+ * Checks that SHA-256(seed) equals the commitment published before the entry window closed and, for a
+ * draw with a witness (format v2), that the draw seed is SHA-256(seed || witness); re-runs the draw
+ * (DRAW.md) from them and the pseudonymous entries, prints the canonical text and its digest, and
+ * compares the digest with the one the hub published. Documents of both formats are re-run.
  * Exit codes: 0 the same result; 1 a different result; 2 bad usage or an unreadable document;
- * 3 the seed does not match its commitment.
+ * 3 the seed does not match its commitment, or the draw seed its seed and witness.
  */
 import { readFileSync } from 'node:fs';
 import { PublishedDrawSchema, toIssues } from '@kiosk/protocols';
-import { DrawInputError, commitmentOf, runDraw } from '../domain/lottery/draw';
+import { DrawInputError, commitmentOf, drawInputOf, drawSeedOf, runDraw } from '../domain/lottery/draw';
 
 const USAGE = 'usage: rerun-draw --published <draw.json>\n';
 
@@ -46,15 +47,15 @@ export function rerunDraw(args: readonly string[], readFile: (path: string) => s
       stderr: `commitment mismatch: SHA-256(seed) = ${actual}, published commitment = ${draw.commitment}\n`,
     };
   }
+  if (draw.format === 'kiosk-lottery-draw/v2' && drawSeedOf(draw.seed, draw.witness.value) !== draw.drawSeed) {
+    return {
+      exitCode: 3,
+      stdout: '',
+      stderr: `draw seed mismatch: SHA-256(seed || witness) = ${drawSeedOf(draw.seed, draw.witness.value)}, published draw seed = ${draw.drawSeed}\n`,
+    };
+  }
   try {
-    const outcome = runDraw({
-      roundId: draw.roundId,
-      seed: draw.seed,
-      commitment: draw.commitment,
-      maxWinsPerEntrant: draw.rules.maxWinsPerEntrant,
-      slots: draw.slots,
-      entries: draw.entries,
-    });
+    const outcome = runDraw(drawInputOf(draw));
     const same = outcome.digest === draw.resultDigest;
     const verdict = same
       ? `commitment ok; result digest matches the published one\n`

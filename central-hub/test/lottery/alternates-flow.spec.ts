@@ -39,6 +39,7 @@ describe('ranked alternates', () => {
     await world.lottery.submitEntry(people[4] as FacilityPrincipal, { clientEntryId: clientId(), firstSlotId: SOLO });
     for (const p of people.slice(4, 6)) await world.lottery.submitEntry(p, { clientEntryId: clientId(), firstSlotId: LATE });
     world.clock.set(jst('2026-11-12 09:00'));
+    await world.witness('toyonaka-tennis-2027-01');
     await world.rounds.tick();
     world.clock.set(jst('2026-11-13 09:00'));
     const { rows: ranks } = await sql<{ entry_id: string; user_number: string }>`

@@ -151,17 +151,38 @@ describe('facility lottery, end to end', () => {
     expect(await code(world.lottery.cancelEntry(people.alice.principal, entries.alice23?.entryId ?? ''))).toBe('outside_window');
   });
 
-  it('draws at the draw time, reveals the seed, and publishes a document that re-runs to the same result', async () => {
+  it('draws once its officer entered the witness at the draw time, and reveals it all only with the results', async () => {
     world.clock.set(jst('2026-11-12 08:59'));
     expect(await world.rounds.runDueDraws()).toEqual([]);
     expect(await code(world.rounds.draw(TENNIS))).toBe('outside_window');
+    // Nobody fixes the draw's randomness while entries could still count: no witness before the draw time.
+    expect(await code(world.witness(TENNIS))).toBe('outside_window');
     world.clock.set(jst('2026-11-12 09:00'));
+    // Due, but the draw waits for its witness (issue 15, item 8).
     await world.rounds.tick();
+    expect(await world.rounds.runDueDraws()).toEqual([]);
+    expect(await code(world.rounds.draw(TENNIS))).toBe('conflict');
+    await world.witness(TENNIS, 'ロト6 第1950回 03 11 19 24 37 42');
+    // Entered once, never changed; the same entry again is answered as before.
+    expect(await code(world.witness(TENNIS, 'another value'))).toBe('conflict');
+    await world.witness(TENNIS, 'ロト6 第1950回 03 11 19 24 37 42');
+
+    // Drawn, yet neither the seed nor the document reaches anyone before the results (issue 18, item 2): not the terminals either.
+    const drawn = (await world.rounds.listRounds('豊中市')).find((r) => r.roundId === TENNIS);
+    expect(drawn).toMatchObject({ seed: null, resultDigest: null });
+    expect(await code(world.rounds.publishedDraw(TENNIS))).toBe('conflict');
+    const early = await world.handlers.handle('test-kiosk', 'lottery.draw.published', { roundId: TENNIS });
+    expect(early).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    world.clock.set(drawn?.resultsAt ?? '');
     const round = (await world.rounds.listRounds('豊中市')).find((r) => r.roundId === TENNIS);
     expect(round?.seed).toMatch(/^[0-9a-f]{64}$/);
     expect(createHash('sha256').update(Buffer.from(round?.seed ?? '', 'hex')).digest('hex')).toBe(round?.commitment);
+    const answered = await world.handlers.handle('test-kiosk', 'lottery.draw.published', { roundId: TENNIS });
+    expect(answered).toMatchObject({ ok: true, draw: { roundId: TENNIS, seed: round?.seed } });
 
     published = await world.rounds.publishedDraw(TENNIS);
+    expect(published).toMatchObject({ format: 'kiosk-lottery-draw/v2', witness: { value: 'ロト6 第1950回 03 11 19 24 37 42' } });
     expect(published.entries).toHaveLength(11);
     const text = JSON.stringify(published);
     for (const person of Object.values(people)) {
@@ -188,6 +209,8 @@ describe('facility lottery, end to end', () => {
     const tampered = await runCli(['--published', file]);
     expect(tampered.code).toBe(3);
     expect(tampered.stderr).toContain('commitment mismatch');
+    // Back to the draw day for what follows.
+    world.clock.set(jst('2026-11-12 09:00'));
   });
 
   it('keeps the results hidden until they are published', async () => {

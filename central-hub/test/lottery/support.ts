@@ -18,6 +18,8 @@ import { KyselyLotteryRepository } from '../../src/repositories/lottery.reposito
 import type { Random } from '../../src/repositories/random.repository';
 import { FacilityBookingService } from '../../src/services/facility-booking.service';
 import { FacilityUsersService } from '../../src/services/facility-users.service';
+import { BOOTSTRAP_PRINCIPAL } from '../../src/services/access.rules';
+import { LotteryDrawOfficerService } from '../../src/services/lottery-draw-officer.service';
 import { LotteryOfflineService } from '../../src/services/lottery-offline.service';
 import { LotteryRoundsService } from '../../src/services/lottery-rounds.service';
 import { LotteryService } from '../../src/services/lottery.service';
@@ -80,6 +82,9 @@ export interface LotteryWorld {
   users: FacilityUsersService;
   lottery: LotteryService;
   rounds: LotteryRoundsService;
+  officer: LotteryDrawOfficerService;
+  /** Stands in for the draw officer: enters a witness for the round (at its draw time), which draws it. */
+  witness(roundId: string, value?: string): Promise<void>;
   booking: FacilityBookingService;
   offline: LotteryOfflineService;
   offlineKey: OfflineEntryKeyPair;
@@ -114,6 +119,7 @@ export async function lotteryWorld(start: string, options: { dir?: string; seed?
   const offlineKey = testOfflineKey();
   const offline = new LotteryOfflineService(new KyselyLotteryOfflineRepository(store), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
   const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, offline, logger);
+  const officer = new LotteryDrawOfficerService(lotteryRepo, rounds, clock, logger);
   let closed = false;
   return {
     dir,
@@ -124,6 +130,10 @@ export async function lotteryWorld(start: string, options: { dir?: string; seed?
     users,
     lottery,
     rounds,
+    officer,
+    witness: async (roundId, value = `test witness for ${roundId}`) => {
+      await officer.enterWitness(BOOTSTRAP_PRINCIPAL, roundId, { value, source: 'test: entered by the test as the draw officer' });
+    },
     booking,
     offline,
     offlineKey,

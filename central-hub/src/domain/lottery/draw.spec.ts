@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DrawInputError, commitmentOf, entrantPseudonym, runDraw, type DrawEntry, type DrawInput, type DrawSlot } from './draw';
+import { DrawInputError, commitmentOf, drawSeedOf, entrantPseudonym, runDraw, type DrawEntry, type DrawInput, type DrawSlot } from './draw';
 
 const SEED = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex');
 const COMMITMENT = '630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd';
@@ -62,6 +62,28 @@ describe('runDraw', () => {
       ].join('\n'),
     );
     expect(outcome.digest).toBe('ae7d3bc6c5bc911cd2cd3554973aa311b1c76fb6247d3377886a2d0e78e0ccf6');
+  });
+
+  it('keys a v2 draw by SHA-256(seed || witness): the witness decides, and the text names both', () => {
+    const witness = '03 11 19 24 37 42';
+    expect(drawSeedOf(SEED, witness)).toBe(createHash('sha256').update(Buffer.concat([Buffer.from(SEED, 'hex'), Buffer.from(witness)])).digest('hex'));
+    const outcome = runDraw({ ...golden, witness });
+    expect(outcome.text.split('\n').slice(0, 7)).toEqual([
+      'kiosk-lottery-draw/v2',
+      'round toyonaka-tennis-2027-01',
+      `commitment ${COMMITMENT}`,
+      `seed ${SEED}`,
+      `witness ${Buffer.from(witness).toString('hex')}`,
+      `draw-seed ${drawSeedOf(SEED, witness)}`,
+      'entries 7',
+    ]);
+    // The same as a v1 draw keyed by the draw seed, body for body: only the seed of the streams changes.
+    const keyed = drawSeedOf(SEED, witness);
+    const asV1 = runDraw({ ...golden, seed: keyed, commitment: commitmentOf(keyed) });
+    expect(outcome.text.split('\n').slice(7)).toEqual(asV1.text.split('\n').slice(5));
+    // Over a few witnesses the contested slot goes to different people.
+    const contested = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((w) => runDraw({ ...golden, witness: w }).slots[0]?.winners.join()));
+    expect(contested.size).toBeGreaterThan(1);
   });
 
   it('applies the wins cap, counting back-to-back wins of one court once', () => {

@@ -1,10 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
-import { PUBLISHED_DRAW_FORMAT } from '@kiosk/protocols';
+import { PUBLISHED_DRAW_FORMAT_V1, PUBLISHED_DRAW_FORMAT_V2, type PublishedDraw } from '@kiosk/protocols';
 import { Sha256CounterStream, shuffleInPlace } from './drbg';
 import { countBlocks, type SlotSpan } from './slots';
 
 /**
- * The lottery draw: a pure function of the revealed seed and the round's entries, specified in DRAW.md
+ * The lottery draw: a pure function of the revealed seed, the witness value and the round's entries, specified in DRAW.md
  * so that anyone can re-run it from the published document and get the same text, byte for byte.
  * Nothing but the seed decides: entries are grouped and put in canonical order (by entry number) before
  * anything is shuffled, so the order they arrived in cannot matter, and past wins are not an input.
@@ -26,8 +26,14 @@ export interface DrawEntry {
 
 export interface DrawInput {
   roundId: string;
+  /** The committed seed: SHA-256 of its bytes is `commitment`. */
   seed: string;
   commitment: string;
+  /**
+   * The witness value the draw officer entered at the draw (format v2): the random numbers are keyed by
+   * `drawSeedOf(seed, witness)`. Absent: a v1 draw (before witnesses), keyed by the seed itself.
+   */
+  witness?: string;
   maxWinsPerEntrant: number | null;
   slots: readonly DrawSlot[];
   entries: readonly DrawEntry[];
@@ -72,6 +78,16 @@ export function commitmentOf(seedHex: string): string {
 }
 
 /**
+ * The draw's own seed in format v2: SHA-256(seed bytes || UTF-8(witness)). The seed is fixed and
+ * committed when the round is created, the witness only at the draw, so whoever holds the seed before
+ * (a hub insider) cannot know the result while entries are open. The seed has a fixed length (32
+ * bytes), so the concatenation is unambiguous.
+ */
+export function drawSeedOf(seedHex: string, witness: string): string {
+  return sha256Hex(Buffer.concat([seedBytes(seedHex), Buffer.from(witness, 'utf8')]));
+}
+
+/**
  * A person's pseudonym in one round: HMAC-SHA-256 keyed by the seed over "entrant/" + their internal
  * identity id, first 16 bytes in hex. It links a person's entries within the round (the wins cap needs
  * that) and nothing else: another round has another seed, so another pseudonym.
@@ -83,6 +99,19 @@ export function entrantPseudonym(seedHex: string, identityId: string): string {
 function seedBytes(seedHex: string): Buffer {
   if (!/^[0-9a-f]{64}$/.test(seedHex)) throw new DrawInputError('bad-seed', 'the seed must be 64 lowercase hex digits');
   return Buffer.from(seedHex, 'hex');
+}
+
+/** What a published document, of either format, gives the draw to re-run it. */
+export function drawInputOf(document: PublishedDraw): DrawInput {
+  return {
+    roundId: document.roundId,
+    seed: document.seed,
+    commitment: document.commitment,
+    maxWinsPerEntrant: document.rules.maxWinsPerEntrant,
+    slots: document.slots,
+    entries: document.entries,
+    ...(document.format === PUBLISHED_DRAW_FORMAT_V2 ? { witness: document.witness.value } : {}),
+  };
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -123,10 +152,10 @@ function groupBySlot(order: Uint32Array, slotOf: Int32Array, slotCount: number):
 }
 
 export function runDraw(input: DrawInput): DrawOutcome {
-  const seed = seedBytes(input.seed);
   if (commitmentOf(input.seed) !== input.commitment) {
     throw new DrawInputError('commitment-mismatch', 'SHA-256(seed) does not equal the published commitment');
   }
+  const seed = seedBytes(input.witness === undefined ? input.seed : drawSeedOf(input.seed, input.witness));
   const slots = [...input.slots].sort((a, b) => byString(a.slotId, b.slotId));
   const indexOf = new Map<string, number>();
   slots.forEach((slot, i) => {
@@ -218,13 +247,19 @@ export function runDraw(input: DrawInput): DrawOutcome {
  * draw. The text itself is joined only when someone reads it (the re-run command prints it).
  */
 function canonicalOutput(input: DrawInput, outcomes: readonly SlotOutcome[]): { digest: string; lines: string[] } {
-  const lines = [
-    `${PUBLISHED_DRAW_FORMAT}\n`,
-    `round ${input.roundId}\n`,
-    `commitment ${input.commitment}\n`,
-    `seed ${input.seed}\n`,
-    `entries ${input.entries.length}\n`,
-  ];
+  const head =
+    input.witness === undefined
+      ? [`${PUBLISHED_DRAW_FORMAT_V1}\n`, `round ${input.roundId}\n`, `commitment ${input.commitment}\n`, `seed ${input.seed}\n`]
+      : [
+          `${PUBLISHED_DRAW_FORMAT_V2}\n`,
+          `round ${input.roundId}\n`,
+          `commitment ${input.commitment}\n`,
+          `seed ${input.seed}\n`,
+          // In hex: the witness is free text, the output stays one line per field whatever it holds.
+          `witness ${Buffer.from(input.witness, 'utf8').toString('hex')}\n`,
+          `draw-seed ${drawSeedOf(input.seed, input.witness)}\n`,
+        ];
+  const lines = [...head, `entries ${input.entries.length}\n`];
   for (const o of outcomes) {
     lines.push(`slot ${o.slotId} capacity ${o.capacity} winners ${o.winners.join(',') || '-'} alternates ${o.alternates.join(',') || '-'}\n`);
   }
