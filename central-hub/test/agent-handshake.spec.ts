@@ -44,17 +44,18 @@ describe('agent handshake', () => {
     expect(ack).toEqual({ ok: true, kioskId: kiosk.kioskId, ackedThroughSeq: 0, serverTime: expect.any(String) as string });
   });
 
-  it('refuses an unknown kiosk', async () => {
+  it('refuses an unknown kiosk as it refuses a wrong key (a stranger learns no kiosk id: issue 15), and logs why', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    expect(await attempt(signedAuth('kiosk-nobody00', privateKey))).toBe('unknown_kiosk');
-    expect(refusalLogged('unknown_kiosk', 'kiosk-nobody00')).toBe(true);
+    expect(await attempt(signedAuth('kiosk-nobody00', privateKey))).toBe('bad_signature');
+    expect(hub.logs.find('agent handshake refused', { code: 'bad_signature', kioskId: 'kiosk-nobody00', reason: 'unknown_kiosk' })).toBeDefined();
   });
 
   it('refuses a kiosk whose code was created but never used (not enrolled)', async () => {
     const created = await hub.api('POST', '/api/enrolment-codes', { name: 'n', municipality: '豊中市', site: 's', kind: 'street-terminal' });
     const { kioskId } = EnrolmentCodeResponseSchema.parse(created.body);
     const { privateKey } = generateKeyPairSync('ed25519');
-    expect(await attempt(signedAuth(kioskId, privateKey))).toBe('unknown_kiosk');
+    expect(await attempt(signedAuth(kioskId, privateKey))).toBe('bad_signature');
+    expect(hub.logs.find('agent handshake refused', { kioskId, reason: 'unknown_kiosk' })).toBeDefined();
   });
 
   it('refuses a handshake signed with another key', async () => {

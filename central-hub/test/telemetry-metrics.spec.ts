@@ -76,7 +76,7 @@ describe('telemetry and metrics', () => {
   it('exposes Prometheus metrics: kiosks by status, alerts, events, refusals, commands, process', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const refused = await connectAgent(hub.url, signedAuth('kiosk-nobody00', privateKey, { timestamp: clock.now().getTime() }));
-    expect(refused.refusal?.code).toBe('unknown_kiosk');
+    expect(refused.refusal?.code).toBe('bad_signature');
 
     const response = await fetch(`${hub.url}/metrics`);
     expect(response.status).toBe(200);
@@ -86,7 +86,7 @@ describe('telemetry and metrics', () => {
     expect(text).toMatch(/^hub_kiosks\{status="offline"\} 1$/m);
     expect(text).toMatch(/^hub_kiosks\{status="out-of-service"\} 0$/m);
     expect(text).toMatch(/^hub_alerts\{state="open",kind="clock-drift"\} 1$/m);
-    expect(text).toMatch(/^hub_handshake_refusals_total\{namespace="agent",code="unknown_kiosk"\} 1$/m);
+    expect(text).toMatch(/^hub_handshake_refusals_total\{namespace="agent",code="bad_signature"\} 1$/m);
     expect(text).toMatch(/^hub_telemetry_received_total 12$/m);
     expect(text).toMatch(/^hub_socket_connections\{namespace="console"\} 1$/m);
     expect(text).toMatch(/^hub_commands\{status="queued"\} 0$/m);

@@ -37,7 +37,7 @@ export class AgentAuthService {
     const now = this.clock.now().getTime();
     const kiosk = await this.kiosks.findById(auth.kioskId);
     const refusal = checkHandshake(auth, kiosk, now, this.config.handshakeWindowMs);
-    if (refusal) return this.refuse(failure(refusal.code, refusal.message), auth.kioskId, peer);
+    if (refusal) return this.refuse(failure(refusal.code, refusal.message), auth.kioskId, peer, refusal.reason);
 
     // Kept until the timestamp leaves the window; after that the freshness check refuses it anyway.
     const fresh = await this.nonces.claim(auth.kioskId, auth.nonce, auth.timestamp + this.config.handshakeWindowMs, now);
@@ -45,8 +45,8 @@ export class AgentAuthService {
     return { ok: true, kioskId: auth.kioskId };
   }
 
-  private refuse(result: Failure, kioskId: string | undefined, peer: string): Failure {
-    this.log.warn({ kioskId, code: result.error.code, peer }, 'agent handshake refused');
+  private refuse(result: Failure, kioskId: string | undefined, peer: string, reason?: string): Failure {
+    this.log.warn({ kioskId, code: result.error.code, peer, ...(reason ? { reason } : {}) }, 'agent handshake refused');
     return result;
   }
 }

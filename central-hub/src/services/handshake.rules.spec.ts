@@ -16,14 +16,22 @@ describe('handshake rules', () => {
     expect(checkHandshake(signed(privateKey), enrolled, 1_000_000 + window, window)).toBeNull();
   });
 
-  it('refuses, in order: protocol, unknown or unenrolled kiosk, staleness, signature', () => {
+  it('refuses, in order: protocol, staleness, signature', () => {
     const other = generateKeyPairSync('ed25519').privateKey;
     expect(checkHandshake(signed(privateKey, { protocolVersion: 2 }), enrolled, 1_000_000, window)?.code).toBe('unsupported_protocol');
-    expect(checkHandshake(signed(privateKey), undefined, 1_000_000, window)?.code).toBe('unknown_kiosk');
-    expect(checkHandshake(signed(privateKey), { publicKey: null }, 1_000_000, window)?.code).toBe('unknown_kiosk');
     // A stale handshake signed by a stranger is reported as stale: freshness is checked first.
     expect(checkHandshake(signed(other), enrolled, 1_000_000 + window + 1, window)?.code).toBe('stale_handshake');
-    expect(checkHandshake(signed(other), enrolled, 1_000_000, window)?.code).toBe('bad_signature');
+    expect(checkHandshake(signed(other), undefined, 1_000_000 + window + 1, window)?.code).toBe('stale_handshake');
+    expect(checkHandshake(signed(other), enrolled, 1_000_000, window)).toEqual({ code: 'bad_signature', message: expect.any(String) as string });
+  });
+
+  it('answers an unknown or unenrolled kiosk id exactly as a wrong key, so a stranger learns no kiosk id (issue 15)', () => {
+    const other = generateKeyPairSync('ed25519').privateKey;
+    const wrongKey = checkHandshake(signed(other), enrolled, 1_000_000, window);
+    for (const kiosk of [undefined, { publicKey: null }]) {
+      const refusal = checkHandshake(signed(privateKey), kiosk, 1_000_000, window);
+      expect(refusal).toEqual({ ...wrongKey, reason: 'unknown_kiosk' });
+    }
   });
 
   it('judges freshness symmetrically, inclusive of the window edge', () => {

@@ -1,9 +1,11 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { PROTOCOL_VERSION, kioskAuthMessage, type ErrorCode, type KioskAuth } from '@kiosk/protocols';
 
 export interface HandshakeRefusal {
   code: ErrorCode;
   message: string;
+  /** For the hub's log only, never the peer: the refusal a stranger must not tell apart (no such kiosk). */
+  reason?: 'unknown_kiosk';
 }
 
 /**
@@ -37,9 +39,20 @@ export function hasValidSignature(auth: KioskAuth, publicKeySpkiBase64: string):
 }
 
 /**
- * The checks that need no storage, in the order that tells a legitimate peer the most useful reason:
- * who (enrolled kiosk), when (fresh), proof (signature). The replay check comes after, in the service,
- * because it writes: an unsigned handshake must not be able to burn a nonce.
+ * Stands in for the key of a kiosk id that is not enrolled, so that such a handshake costs the same
+ * signature check as one with a wrong key (made once per process; nothing is signed with it).
+ */
+const DECOY_KEY = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+
+/** The one answer to "no kiosk enrolled this id" and "not this kiosk's key" (issue 15). */
+const NOT_PROVEN = 'the signature does not verify with the key of an enrolled kiosk of this id';
+
+/**
+ * The checks that need no storage: protocol, freshness, then proof (the signature, with the enrolled
+ * key). A kiosk id that is unknown or not enrolled yet gets the same answer as a wrong signature, after
+ * the same work (a decoy key), so a stranger cannot learn which kiosk ids exist (issue 15); the hub's
+ * log keeps the difference (`reason`). The replay check comes after, in the service, because it
+ * writes: an unsigned handshake must not be able to burn a nonce.
  */
 export function checkHandshake(
   auth: KioskAuth,
@@ -50,10 +63,12 @@ export function checkHandshake(
   if (auth.protocolVersion !== PROTOCOL_VERSION) {
     return { code: 'unsupported_protocol', message: `this hub speaks protocol ${PROTOCOL_VERSION}, not ${auth.protocolVersion}` };
   }
-  if (!kiosk || kiosk.publicKey === null) return { code: 'unknown_kiosk', message: 'no enrolled kiosk has this id' };
   if (!isFresh(auth.timestamp, nowMs, windowMs)) {
     return { code: 'stale_handshake', message: `handshake timestamp is more than ${windowMs} ms away from the hub's clock` };
   }
-  if (!hasValidSignature(auth, kiosk.publicKey)) return { code: 'bad_signature', message: 'signature does not verify' };
+  const enrolledKey = kiosk?.publicKey ?? null;
+  const verified = hasValidSignature(auth, enrolledKey ?? DECOY_KEY);
+  if (enrolledKey === null) return { code: 'bad_signature', message: NOT_PROVEN, reason: 'unknown_kiosk' };
+  if (!verified) return { code: 'bad_signature', message: NOT_PROVEN };
   return null;
 }
