@@ -1,5 +1,6 @@
-import { openTestStore } from '../../test/support/test-store';
+import { TEST_ENGINE, createTestPostgresDatabase, openTestStore } from '../../test/support/test-store';
 import type { HubStore } from '../storage/hub-store';
+import { PostgresHubStore } from '../storage/postgres-hub-store';
 import { KyselyStatusRepository } from './status.repository';
 
 /** Status intervals against a real store (the run's engine). */
@@ -61,5 +62,35 @@ describe('KyselyStatusRepository', () => {
     const history = await repository.history(kioskId, 10);
     expect(history).toHaveLength(2);
     expect(history.filter((interval) => interval.until === null)).toHaveLength(1);
+  });
+
+  // Two hub processes are two stores (two pools) on one database: their transactions really run at once.
+  (TEST_ENGINE === 'postgres' ? it : it.skip)('of two hub processes writing one kiosk\'s transition from the same status at once, one writes', async () => {
+    const database = await createTestPostgresDatabase('status_race');
+    const settings = { url: database.url, poolSize: 2, statementTimeoutMs: 30_000, ssl: 'disable' as const, caFile: null };
+    const first = await PostgresHubStore.open(settings);
+    const second = await PostgresHubStore.open(settings);
+    try {
+      const processes = [new KyselyStatusRepository(first), new KyselyStatusRepository(second)];
+      await first.db
+        .insertInto('kiosks')
+        .values({ kiosk_id: kioskId, name: 'n', municipality: 'm', site: 's', kind: 'certificate-kiosk', created_at: '2026-11-26T00:00:00.000Z' })
+        .execute();
+      let from: { status: 'online' | 'offline' | null; since: string | null } = { status: null, since: null };
+      for (let round = 1; round <= 20; round++) {
+        const at = `t${String(round).padStart(2, '0')}`;
+        const status = round % 2 === 0 ? ('online' as const) : ('offline' as const);
+        const stale = await Promise.all(processes.map((repository) => repository.transition([{ kioskId, from, status, at }])));
+        expect(stale.map((kiosks) => kiosks.length).sort()).toEqual([0, 1]);
+        from = { status, since: at };
+      }
+      const intervals = await first.db.selectFrom('kiosk_status_history').select(['status', 'started_at', 'ended_at']).where('kiosk_id', '=', kioskId).execute();
+      expect(intervals).toHaveLength(20);
+      expect(intervals.filter((interval) => interval.ended_at === null)).toEqual([{ status: 'online', started_at: 't20', ended_at: null }]);
+    } finally {
+      await first.close();
+      await second.close();
+      await database.drop();
+    }
   });
 });
