@@ -8,6 +8,7 @@ import { USER_REPOSITORY, UsernameTakenError, type UserRecord, type UserReposito
 import { can, inScope, type Principal } from './access.rules';
 import { AuditService } from './audit.service';
 import { SALT_BYTES, hashPassword } from './password.rules';
+import { passwordWeakness } from './password-strength.rules';
 
 function view(user: UserRecord): UserView {
   return { userId: user.userId, username: user.username, role: user.role, municipality: user.municipality };
@@ -40,6 +41,8 @@ export class UserService {
         { path: 'municipality', message: 'required for viewers and technicians' },
       ]);
     }
+    const weakness = passwordWeakness(request.password, [request.username, ...(request.municipality === null ? [] : [request.municipality])]);
+    if (weakness) throw badRequest('invalid_message', `password ${weakness.message}`, [{ path: 'password', message: weakness.message }]);
     const user = await this.newUser(request.username, request.password, request.role, request.municipality);
     try {
       const entry = await this.users.create(
