@@ -197,6 +197,12 @@ export const IssueRequestSchema = z.strictObject({
   order: CertificateOrderSchema,
   /** What the kiosk collected for this order; must equal the quote. */
   paidFeeYen: YenSchema,
+  /**
+   * When the kiosk's payment step for it began (its clock). The service-hours rule: no payment step starts
+   * at or after closing time, and one that began before it is completed (or refunded). The hub judges the
+   * hours at this instant, bounded by the card session's opening and its own now; absent, at its now.
+   */
+  paymentOpenedAt: InstantSchema.optional(),
 });
 export type IssueRequest = z.infer<typeof IssueRequestSchema>;
 

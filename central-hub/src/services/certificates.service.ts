@@ -20,7 +20,7 @@ import { quoteFee } from '../domain/certificates/fees';
 import { jstDate, jstParts } from '../domain/jst';
 import { certificateTitle } from '../domain/certificates/options';
 import type { ResidentDossier } from '../domain/certificates/resident';
-import { serviceAvailability, serviceHoursInstant } from '../domain/certificates/service-hours';
+import { issuanceJudgedAt, serviceAvailability, serviceHoursInstant } from '../domain/certificates/service-hours';
 import { LOGGER, type Logger } from '../logger';
 import { CARD_AUTH_REPOSITORY, type CardAuthRepository, type CardSessionRecord } from '../repositories/card-auth.repository';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
@@ -110,6 +110,8 @@ export class CertificatesService {
   async quote(kioskId: string, raw: unknown): Promise<Ok<QuoteResponse>> {
     const request = parse(QuoteRequestSchema, raw, 'quote request');
     const { dossier, catalogue } = await this.sessionContext(kioskId, request.cardSessionId);
+    // The quote opens the way to the payment step: none after closing time.
+    await this.requireOpen(catalogue, kioskId);
     return this.price(dossier, catalogue, request.order);
   }
 
@@ -123,7 +125,13 @@ export class CertificatesService {
     const existing = await this.issuances.findByTransaction(request.transactionId);
     if (existing) return this.replay(existing, kioskId, requestHash);
 
-    const { dossier, catalogue } = await this.sessionContext(kioskId, request.cardSessionId);
+    const { dossier, catalogue, session } = await this.sessionContext(kioskId, request.cardSessionId);
+    // A payment step that began before closing time is completed; one that began at or after it is refused (the kiosk refunds).
+    await this.requireOpen(
+      catalogue,
+      kioskId,
+      issuanceJudgedAt({ now: this.clock.now(), cardSessionOpenedAt: new Date(session.createdAt), paymentOpenedAt: request.paymentOpenedAt }),
+    );
     const price = this.price(dossier, catalogue, request.order);
     if (request.paidFeeYen !== price.feeYen) throw refuse('fee-mismatch');
     const issuedAt = this.clock.now();
@@ -231,13 +239,13 @@ export class CertificatesService {
     return { unitFeeYen: quote.unitFeeYen, copies: quote.copies, feeYen: quote.feeYen };
   }
 
-  private async sessionContext(kioskId: string, sessionId: string): Promise<{ dossier: ResidentDossier; catalogue: MunicipalityCatalogue }> {
+  private async sessionContext(kioskId: string, sessionId: string): Promise<{ dossier: ResidentDossier; catalogue: MunicipalityCatalogue; session: CardSessionRecord }> {
     const session = await this.sessions.findSession(sessionId);
     // Another kiosk's session is "unknown" here: a session id is only good where the card was.
     if (!session || session.kioskId !== kioskId) throw refuse('session-unknown');
     if (this.clock.now().getTime() >= session.expiresAtMs) throw refuse('session-expired');
     const dossier = await this.dossier(session.residentId);
-    return { dossier, catalogue: this.catalogueOf(dossier.municipality) };
+    return { dossier, catalogue: this.catalogueOf(dossier.municipality), session };
   }
 
   private async dossier(residentId: string): Promise<ResidentDossier> {
@@ -258,9 +266,9 @@ export class CertificatesService {
     return catalogue;
   }
 
-  /** `kioskId`: the kiosk asking, closed by its municipality's maintenance days and by its own. */
-  private availabilityOf(catalogue: MunicipalityCatalogue, kioskId?: string): Promise<ServiceAvailability> {
-    return this.availabilityAt(catalogue, serviceHoursInstant(this.clock.now(), this.config.demoServiceTime), kioskId);
+  /** `kioskId`: the kiosk asking, closed by its municipality's maintenance days and by its own. `at`: judged then (default now). */
+  private availabilityOf(catalogue: MunicipalityCatalogue, kioskId?: string, at: Date = this.clock.now()): Promise<ServiceAvailability> {
+    return this.availabilityAt(catalogue, serviceHoursInstant(at, this.config.demoServiceTime), kioskId);
   }
 
   private async availabilityAt(catalogue: MunicipalityCatalogue, now: Date, kioskId?: string): Promise<ServiceAvailability> {
@@ -269,8 +277,8 @@ export class CertificatesService {
     return serviceAvailability(now, { ...catalogue.hours, maintenanceDays: new Set(days) });
   }
 
-  private async requireOpen(catalogue: MunicipalityCatalogue, kioskId: string): Promise<void> {
-    const availability = await this.availabilityOf(catalogue, kioskId);
+  private async requireOpen(catalogue: MunicipalityCatalogue, kioskId: string, at?: Date): Promise<void> {
+    const availability = await this.availabilityOf(catalogue, kioskId, at);
     if (!availability.open) throw refuse(availability.reason);
   }
 }

@@ -265,6 +265,51 @@ describe('CertificatesService (real store, real PKI, real PDF)', () => {
     });
   });
 
+  describe('service hours at the issuance (no payment step starts at or after 23:00; one begun before is completed)', () => {
+    /** Moves the pinned clock (12:00 JST) to `time` JST that day. */
+    const standAt = (time: string): void => clock.advance(new Date(`2026-11-26T${time}+09:00`).getTime() - clock.now().getTime());
+    const noon = '12:00:00';
+
+    it('the session opened at 22:59:41: its payment begun at 22:59:55 is issued at 23:00:06; one begun at 23:00:02, or not said, is refused', async () => {
+      try {
+        standAt('22:59:41');
+        const { cardSessionId } = await placeCard(cards.hanako!);
+        standAt('22:59:50');
+        const order = { options: { type: 'inkan' as const }, copies: 1 };
+        expect(await service.quote('kiosk-one', { cardSessionId, order })).toMatchObject({ feeYen: 200 });
+        standAt('23:00:00');
+        expect(await reasonOf(service.quote('kiosk-one', { cardSessionId, order }))).toBe('after-hours');
+        standAt('23:00:06');
+        const before = await rowsIn(store, 'certificate_issuances');
+        const request = { transactionId: uuidv7(), cardSessionId, order, paidFeeYen: 200, paymentOpenedAt: '2026-11-26T22:59:55+09:00' };
+        const issued = await service.issue('kiosk-one', request);
+        expect(issued.replayed).toBe(false);
+        expect(await reasonOf(service.issue('kiosk-one', { ...request, transactionId: uuidv7(), paymentOpenedAt: '2026-11-26T23:00:02+09:00' }))).toBe('after-hours');
+        const { paymentOpenedAt: _unsaid, ...fromAnOlderKiosk } = request;
+        expect(await reasonOf(service.issue('kiosk-one', { ...fromAnOlderKiosk, transactionId: uuidv7() }))).toBe('after-hours');
+        // Said to have begun in the future: judged at the hub's now (closed).
+        expect(await reasonOf(service.issue('kiosk-one', { ...request, transactionId: uuidv7(), paymentOpenedAt: '2026-11-26T23:30:00+09:00' }))).toBe('after-hours');
+        // The accepted one, asked again after closing (its answer lost): the same issuance.
+        expect(await service.issue('kiosk-one', request)).toMatchObject({ replayed: true, issuance: issued.issuance });
+        expect(await rowsIn(store, 'certificate_issuances')).toBe(before + 1);
+      } finally {
+        standAt(noon);
+      }
+    });
+
+    it('a payment said to have begun before the card was checked is judged at the card check (06:31 session, claimed 06:00)', async () => {
+      try {
+        standAt('06:31:00');
+        const { cardSessionId } = await placeCard(cards.hanako!);
+        standAt('06:32:00');
+        const request = { transactionId: uuidv7(), cardSessionId, order: { options: { type: 'inkan' as const }, copies: 1 }, paidFeeYen: 200, paymentOpenedAt: '2026-11-26T06:00:00+09:00' };
+        expect(await service.issue('kiosk-one', request)).toMatchObject({ replayed: false });
+      } finally {
+        standAt(noon);
+      }
+    });
+  });
+
   describe('verification and refunds', () => {
     let issued: Awaited<ReturnType<CertificatesService['issue']>>;
 

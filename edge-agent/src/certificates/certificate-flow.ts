@@ -28,6 +28,7 @@ import { transition, type FlowEffect, type FlowEvent, type FlowState } from './f
 import { paymentOffer, viewOf } from './flow-view';
 import type { CertificateHub } from './hub-certificates';
 import { preflight } from './preflight';
+import { paymentMayStart } from './service-hours-rule';
 import type { PrintJobHistory } from './print-job-history';
 import { CardAndHubAuth, hubFailure, refusal } from './card-and-hub-auth';
 import { IssueAndPrint } from './issue-and-print';
@@ -112,6 +113,8 @@ export class CertificateFlow {
   private order: CertificateOrder | null = null;
   /** The municipality the hub serves at this kiosk (from the preflight), for the receipt. */
   private kioskMunicipality: string | null = null;
+  /** Today's closing time as the hub told it at the preflight: no payment step starts at or after it. */
+  private closesAt: string | null = null;
   private quoteWaiter: ((ack: CertificatesQuoteAck) => void) | null = null;
   private recovering: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
@@ -333,6 +336,10 @@ export class CertificateFlow {
         this.deps.pinEntry.reset();
         return;
       case 'open-payment':
+        if (!paymentMayStart(this.deps.clock.now(), this.closesAt)) {
+          void this.track('refuse a payment after closing time', async () => feed(await this.paymentClosed()));
+          return;
+        }
         this.openPayment(effect.quote);
         void this.track('open the coin acceptor', async () => feed(await this.acceptorOpened()));
         return;
@@ -379,6 +386,7 @@ export class CertificateFlow {
     const outcome = preflight({ hub, outOfService: this.deps.state.isOutOfService(), devices: this.deps.deviceHealth() });
     if (!outcome.ok) return { type: 'preflight-failed', problems: outcome.problems };
     this.kioskMunicipality = outcome.municipality;
+    this.closesAt = hub.kind === 'answered' && hub.availability.open ? hub.availability.closesAt : null;
     return { type: 'preflight-passed', municipality: outcome.municipality, cardPresent: this.cardPresent() };
   }
 
@@ -434,6 +442,14 @@ export class CertificateFlow {
     this.deps.transactions.open({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen });
     this.deps.logger.info({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen }, 'certificate payment opened');
     this.updateCashPolicy();
+  }
+
+  /** Closing time came before the payment step: nothing is opened; the screen says when it reopens (the hub says, if it can). */
+  private async paymentClosed(): Promise<FlowEvent> {
+    this.deps.logger.info({ transactionId: this.sessionId, closesAt: this.closesAt }, 'payment refused: the service closed');
+    const hub = await this.auth.availability();
+    if (hub.kind === 'answered' && !hub.availability.open) return { type: 'payment-closed', reason: hub.availability.reason, reopensAt: hub.availability.reopensAt };
+    return { type: 'payment-closed', reason: 'after-hours', reopensAt: null };
   }
 
   /** Waits until the acceptor takes coins (the policy opened it): only then may `pay` ask for coins. */

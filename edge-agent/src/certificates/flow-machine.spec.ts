@@ -67,6 +67,7 @@ const EVENTS: Record<FlowEventType, FlowEvent> = {
   confirm: { type: 'confirm', cardPresent: true },
   'payment-opened': { type: 'payment-opened' },
   'payment-unavailable': { type: 'payment-unavailable' },
+  'payment-closed': { type: 'payment-closed', reason: 'after-hours', reopensAt: '2026-12-08T06:30:00+09:00' },
   credit: { type: 'credit', insertedYen: 200 },
   cancel: { type: 'cancel', cardPresent: false },
   'session-ended': { type: 'session-ended', cardPresent: false },
@@ -122,6 +123,7 @@ const ALLOWED: Partial<Record<FlowStateKind, Partial<Record<FlowEventType, FlowS
   'opening-payment': {
     'payment-opened': 'pay',
     'payment-unavailable': 'error',
+    'payment-closed': 'unavailable',
     credit: 'opening-payment',
     cancel: 'done',
     'session-ended': 'done',
@@ -225,6 +227,13 @@ describe('certificate flow machine: the rules', () => {
     expect(step(early.state, EVENTS['payment-opened']).state).toEqual({ kind: 'pay', quote, insertedYen: 100 });
     expect(step(early.state, EVENTS['payment-unavailable']).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
     expect(step(early.state, { type: 'cancel', cardPresent: false }).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
+  });
+
+  it('closing time before the payment step: the service-closed screen, nothing opened; a coin that slipped in goes back', () => {
+    const closed = step(STATES['opening-payment'], EVENTS['payment-closed']);
+    expect(closed).toEqual({ ok: true, state: { kind: 'unavailable', problems: [{ kind: 'service-closed', reason: 'after-hours', reopensAt: '2026-12-08T06:30:00+09:00' }] }, effects: [] });
+    const early = step(STATES['opening-payment'], { type: 'credit', insertedYen: 100 });
+    expect(step(early.state, EVENTS['payment-closed']).effects).toEqual([{ kind: 'return-coins', amountYen: 100 }]);
   });
 
   it('card first on cancel: with the card in the reader, wipe now and end only once it is out', () => {

@@ -10,6 +10,7 @@ import type {
   CertificateType,
   EligibilityReason,
   HouseholdMember,
+  ServiceClosedReason,
 } from '@kiosk/protocols';
 
 /**
@@ -28,7 +29,8 @@ import type {
  * (nothing of the earlier person: it was wiped) and goes on to the normal flow once the reader is empty.
  *
  * Payment rule: the `pay` screen is shown only once the coin acceptor is open (`opening-payment` waits
- * for it), so a coin inserted when the screen says "insert coins" is always taken.
+ * for it), so a coin inserted when the screen says "insert coins" is always taken. No payment step starts
+ * at or after closing time (`payment-closed`: the person is told the service closed, nothing is taken).
  *
  * Change rule: change the hopper could not pay (all or part) is owed to the end of the flow
  * (`unpaidChangeYen` on `take-certificate`): the receipt is its voucher and the screen says so; nothing
@@ -102,6 +104,8 @@ export type FlowEvent =
   | { type: 'payment-opened' }
   /** The coin acceptor could not be opened: nothing can be paid. */
   | { type: 'payment-unavailable' }
+  /** The service closed before the payment step could start (service-hours-rule.ts): nothing is taken. */
+  | { type: 'payment-closed'; reason: ServiceClosedReason; reopensAt: string | null }
   | { type: 'credit'; insertedYen: number }
   | { type: 'cancel'; cardPresent: boolean }
   | { type: 'session-ended'; cardPresent: boolean }
@@ -287,6 +291,10 @@ export function transition(state: FlowState, event: FlowEvent): Transition {
     case 'opening-payment': {
       const { quote } = state;
       if (event.type === 'payment-opened') return go({ kind: 'pay', quote, insertedYen: state.insertedYen });
+      if (event.type === 'payment-closed') {
+        if (state.insertedYen > 0) return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });
+        return go({ kind: 'unavailable', problems: [{ kind: 'service-closed', reason: event.reason, reopensAt: event.reopensAt }] });
+      }
       if (event.type === 'payment-unavailable') {
         // A coin that slipped in while it was being opened goes back; otherwise nothing was taken.
         if (state.insertedYen > 0) return go({ kind: 'returning-coins', amountYen: state.insertedYen }, { kind: 'return-coins', amountYen: state.insertedYen });

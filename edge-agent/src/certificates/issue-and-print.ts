@@ -55,7 +55,9 @@ export class IssueAndPrint {
    * same id (the hub returns the same issuance) until `issueRetryMs` on the injected clock has passed.
    */
   async issue(transactionId: string, cardSessionId: string, quote: CertificateQuoteView): Promise<FlowEvent> {
-    const request = { transactionId, cardSessionId, order: quote.order, paidFeeYen: quote.feeYen };
+    // The ledger row was opened when the payment step began: the hub judges the service hours at that instant.
+    const paymentOpenedAt = this.deps.transactions.get(transactionId)?.createdAt;
+    const request = { transactionId, cardSessionId, order: quote.order, paidFeeYen: quote.feeYen, ...(paymentOpenedAt ? { paymentOpenedAt } : {}) };
     const deadline = this.deps.clock.now().getTime() + this.deps.issueRetryMs;
     for (;;) {
       try {

@@ -313,3 +313,55 @@ describe('the certificate runner: a coin after the transaction closed', () => {
     expect(moneyOf(kiosk, transactionId).feeKeptYen).toBe(0);
   });
 });
+
+describe('the certificate runner: closing time (23:00 JST)', () => {
+  const at = (time: string): Date => new Date(`2026-12-07T${time}+09:00`);
+
+  it('a session opened at 22:59:41 that reaches the payment at 23:00:02: told the service closed, nothing opened or taken', async () => {
+    kiosk.clock.set(at('22:59:41'));
+    const transactionId = await toConfirm(kiosk, RESIDENCE_X1);
+    expect(kiosk.flow.confirm()).toEqual({ ok: true });
+    await reach(kiosk, 'remove-card');
+    kiosk.clock.set(at('23:00:02'));
+    kiosk.reader.remove();
+    await reach(kiosk, 'unavailable');
+    expect(kiosk.flow.view()).toEqual({ screen: 'unavailable', problems: [{ kind: 'service-closed', reason: 'after-hours', reopensAt: null }] });
+    expect(kiosk.transactions.get(transactionId)).toBeNull();
+    expect(kiosk.acceptor.takes()).toEqual([]);
+    expect(kiosk.acceptor.insert(100)).toBe(false);
+    expect(kiosk.hub.count('certificates.issue')).toBe(0);
+    await leave('done');
+  });
+
+  it('a payment step that began at 22:59:55 is completed after closing: the hub is told when it began', async () => {
+    kiosk.clock.set(at('22:59:30'));
+    const transactionId = await toConfirm(kiosk, RESIDENCE_X1);
+    kiosk.clock.set(at('22:59:55'));
+    expect(kiosk.flow.confirm()).toEqual({ ok: true });
+    kiosk.reader.remove();
+    await reach(kiosk, 'pay');
+    kiosk.clock.set(at('23:00:03'));
+    await insert(kiosk, 100, 100);
+    await reach(kiosk, 'take-certificate');
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'completed', createdAt: at('22:59:55').toISOString() });
+    expect(kiosk.hub.requests.find((request) => request.event === 'certificates.issue')?.body).toMatchObject({ paymentOpenedAt: at('22:59:55').toISOString() });
+  });
+
+  it('paid, and the hub refuses the issuance for its hours: the fee goes back, never stranded', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X1);
+    kiosk.hub.refuseIssue = 'after-hours';
+    await insert(kiosk, 100, 100);
+    await reach(kiosk, 'refunded');
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'refunded', refundReason: 'issue-failed', refundReported: true, paidOutYen: 200 });
+    expect(kiosk.hub.issued.size).toBe(0);
+  });
+
+  it('a quote at or after closing time is refused by the hub: no payment can follow', async () => {
+    kiosk.clock.set(at('22:59:50'));
+    await toChoose(kiosk);
+    kiosk.clock.set(at('23:00:00'));
+    await expect(kiosk.flow.quote(RESIDENCE_X1)).resolves.toMatchObject({ ok: false, error: { code: 'after-hours' } });
+    await reach(kiosk, 'error');
+    expect(kiosk.transactions.unfinished()).toEqual([]);
+  });
+});

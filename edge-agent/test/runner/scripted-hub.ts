@@ -56,6 +56,8 @@ export class ScriptedHub implements CertificateHub {
   up = true;
   /** The next `issue` answers this many times with "no answer" after the hub committed (lost acks). */
   loseIssueAnswers = 0;
+  /** The next new issue is refused for this reason (the hub's own judgement, e.g. its service hours). */
+  refuseIssue: 'after-hours' | null = null;
   /** Closing time of today's service (open before it). */
   closesAt: Date;
   private readonly cards = new Map<string, KnownCard>();
@@ -141,6 +143,7 @@ export class ScriptedHub implements CertificateHub {
 
   quote(request: QuoteRequest): Promise<QuoteResponse> {
     return this.answer('certificates.quote', request, QuoteResponseSchema, () => {
+      if (!this.open()) return { ok: false, error: { code: 'after-hours', message: 'closed' } };
       const item = MENU.find((entry) => entry.type === request.order.options.type);
       if (!item) return { ok: false, error: { code: 'certificate-not-offered', message: 'not offered' } };
       return { ok: true, unitFeeYen: item.unitFeeYen, copies: request.order.copies, feeYen: item.unitFeeYen * request.order.copies };
@@ -150,6 +153,7 @@ export class ScriptedHub implements CertificateHub {
   issue(request: IssueRequest): Promise<IssueResponse> {
     return this.answer('certificates.issue', request, IssueResponseSchema, () => {
       const existing = this.issued.get(request.transactionId);
+      if (!existing && this.refuseIssue) return { ok: false, error: { code: this.refuseIssue, message: this.refuseIssue } };
       if (existing?.voided) return { ok: false, error: { code: 'transaction-refunded', message: 'refunded' } };
       const serial = existing?.serial ?? `TYN-2026-${String(++this.serials).padStart(6, '0')}`;
       this.issued.set(request.transactionId, { serial, voided: false });

@@ -1,4 +1,4 @@
-import { serviceAvailability, serviceDays, serviceHoursInstant, type ServiceCalendar } from './service-hours';
+import { issuanceJudgedAt, serviceAvailability, serviceDays, serviceHoursInstant, type ServiceCalendar } from './service-hours';
 
 /** Instants are written in JST (+09:00) so the edges read as the kiosk's clock shows them. */
 const at = (jst: string) => new Date(`${jst}+09:00`);
@@ -95,5 +95,19 @@ describe('serviceDays', () => {
       { day: '2026-12-31', open: true, opensAt: at('2026-12-31T06:30:00').toISOString(), closesAt: at('2026-12-31T23:00:00').toISOString() },
     ]);
     expect(serviceDays('2026-12-31', '2026-12-30', calendar)).toEqual([]);
+  });
+});
+
+describe('issuanceJudgedAt: when the hours of an issuance are judged', () => {
+  const now = at('2026-11-26T23:00:06');
+  const cardSessionOpenedAt = at('2026-11-26T22:59:41');
+
+  it.each([
+    ['when the kiosk says its payment step began', '2026-11-26T22:59:55+09:00', '2026-11-26T22:59:55'],
+    ['not before the card session opened', '2026-11-26T22:00:00+09:00', '2026-11-26T22:59:41'],
+    ['not after the hub\'s now', '2026-11-26T23:30:00+09:00', '2026-11-26T23:00:06'],
+    ['now when the kiosk does not say', undefined, '2026-11-26T23:00:06'],
+  ])('%s', (_case, paymentOpenedAt, judged) => {
+    expect(issuanceJudgedAt({ now, cardSessionOpenedAt, paymentOpenedAt })).toEqual(at(judged));
   });
 });

@@ -75,3 +75,17 @@ function nextOpening(day: string, fromOffset: number, calendar: ServiceCalendar)
 export function serviceHoursInstant(now: Date, demoServiceTime: LocalTime | null): Date {
   return demoServiceTime === null ? now : jstInstant(jstDate(now), demoServiceTime);
 }
+
+/**
+ * The instant an issuance's service hours are judged at. The rule: no payment step starts at or after
+ * closing time, and one that began before it is completed (or refunded), never stranded. So the hub judges
+ * the hours when the kiosk's payment step began (`paymentOpenedAt`, the kiosk's word), believed only between
+ * the card session's opening (no payment comes before the card check) and the hub's now (none comes from
+ * the future). A kiosk that does not say is judged now: closed then, it refunds.
+ */
+export function issuanceJudgedAt(input: { now: Date; cardSessionOpenedAt: Date; paymentOpenedAt: string | undefined }): Date {
+  if (input.paymentOpenedAt === undefined) return input.now;
+  const claimed = Date.parse(input.paymentOpenedAt);
+  if (Number.isNaN(claimed)) return input.now;
+  return new Date(Math.min(input.now.getTime(), Math.max(input.cardSessionOpenedAt.getTime(), claimed)));
+}
