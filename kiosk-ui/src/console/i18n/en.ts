@@ -1,8 +1,10 @@
 import type { ConsoleMessages } from './ja';
+import { drawWitnessEn } from './draw-witness.en';
 import { publicLotteryEn } from './public-lottery.en';
 
 export const consoleEn: ConsoleMessages = {
   ...publicLotteryEn,
+  ...drawWitnessEn,
   'console.pageTitle': 'Kiosk console',
   'console.heading': 'Kiosk console',
   'console.none': '—',

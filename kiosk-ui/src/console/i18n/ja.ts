@@ -1,3 +1,4 @@
+import { drawWitnessJa } from './draw-witness.ja';
 import { publicLotteryJa } from './public-lottery.ja';
 
 /**
@@ -9,6 +10,7 @@ import { publicLotteryJa } from './public-lottery.ja';
  */
 export const consoleJa = {
   ...publicLotteryJa,
+  ...drawWitnessJa,
   'console.pageTitle': '端末管理コンソール',
   'console.heading': '端末管理コンソール',
   'console.none': '—',

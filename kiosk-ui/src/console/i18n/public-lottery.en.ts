@@ -5,7 +5,7 @@ export const publicLotteryEn = {
   'console.publicLottery.link': 'Lottery draws (public)',
   'console.publicLottery.heading': 'Facility lottery draws: public record and check',
   'console.publicLottery.intro':
-    'Anyone can re-run a facility lottery and get the same result. The hash of the draw\'s secret seed (the commitment) is published before entries open; after the draw, the seed and the list of entries (entry numbers and per-round pseudonyms only: no names, no user numbers) are published. This page needs no sign-in.',
+    'Anyone can re-run a facility lottery and get the same result. The hash of the draw\'s secret seed (the commitment) is published before entries open; the draw depends on the seed and on a witness value the draw officer enters after entries close (a public value fixed after the close); with the results, the seed, the witness and the list of entries (entry numbers and per-round pseudonyms only: no names, no user numbers) are published. This page needs no sign-in.',
   'console.publicLottery.loading': 'Loading.',
   'console.publicLottery.failed': 'Could not load: {reason}',
   'console.publicLottery.empty': 'No lottery is published.',
@@ -21,6 +21,7 @@ export const publicLotteryEn = {
   'console.publicLottery.download': 'Download the draw record (JSON)',
   'console.publicLottery.downloadLabel': 'Download the draw record of {round}',
   'console.publicLottery.digest': 'Result digest: ',
+  'console.publicLottery.witness': 'Witness: {value} ({source})',
   'console.publicLottery.how.heading': 'Check it yourself',
   'console.publicLottery.how.step1': 'Install Node.js (version 18 or later) and download the check script (one file, nothing else needed).',
   'console.publicLottery.how.script': 'Download the check script verify-draw.mjs',

@@ -6,7 +6,7 @@ export const publicLotteryJa = {
   'console.publicLottery.link': '抽選の公開記録',
   'console.publicLottery.heading': '施設抽選の公開記録と検証',
   'console.publicLottery.intro':
-    '施設の抽選は、誰でも同じ結果を再現できます。抽選の種（シード）のハッシュ値（コミットメント）を申込受付の前に公開し、抽選後に種と申込の一覧（受付番号と回ごとの仮名のみ。氏名や利用者番号は含みません）を公開します。このページはログインなしで見られます。',
+    '施設の抽選は、誰でも同じ結果を再現できます。抽選の種（シード）のハッシュ値（コミットメント）を申込受付の前に公開し、抽選は種と、受付締切の後に抽選担当が入力する立会値（締切後に決まった公の値）の両方から決まります。結果発表のときに種、立会値と申込の一覧（受付番号と回ごとの仮名のみ。氏名や利用者番号は含みません）を公開します。このページはログインなしで見られます。',
   'console.publicLottery.loading': '読み込んでいます。',
   'console.publicLottery.failed': '読み込めませんでした：{reason}',
   'console.publicLottery.empty': '公開中の抽選はありません。',
@@ -22,6 +22,7 @@ export const publicLotteryJa = {
   'console.publicLottery.download': '抽選の記録（JSON）をダウンロード',
   'console.publicLottery.downloadLabel': '{round}の抽選の記録をダウンロード',
   'console.publicLottery.digest': '結果のハッシュ値：',
+  'console.publicLottery.witness': '立会値：{value}（{source}）',
   'console.publicLottery.how.heading': '自分で検証する方法',
   'console.publicLottery.how.step1': 'Node.js（バージョン18以降）を用意し、検証用スクリプト（1ファイル、ほかに何も要りません）をダウンロードします。',
   'console.publicLottery.how.script': '検証用スクリプト verify-draw.mjs をダウンロード',
