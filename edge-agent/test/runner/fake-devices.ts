@@ -35,43 +35,17 @@ import {
 } from '@kiosk/devices';
 import type { CoinYen, DeviceHealth, DeviceKind, DeviceReason, DeviceStatus } from '@kiosk/protocols';
 import type { Clock } from '../../src/clock';
+import { ScriptedDevice } from '../support/scripted-device';
 
 const READER = 'Fake Reader 00 00';
 
-/** Health that the test sets, with the listeners the agent subscribes (the `Peripheral` part of every contract). */
-class FakeHealth {
-  private current: DeviceHealth;
-  private readonly listeners = new Set<(health: DeviceHealth) => void>();
-
-  constructor(
-    readonly id: string,
-    readonly kind: DeviceKind,
-    private readonly clock: Clock,
-  ) {
-    this.current = { deviceId: id, kind, status: 'ok', reasons: [], since: clock.now().toISOString() };
-  }
-
-  health(): DeviceHealth {
-    return this.current;
-  }
-
-  set(status: DeviceStatus, reasons: DeviceReason[] = []): void {
-    this.current = { deviceId: this.id, kind: this.kind, status, reasons, since: this.clock.now().toISOString() };
-    for (const listener of [...this.listeners]) listener(this.current);
-  }
-
-  onHealthChange(listener: (health: DeviceHealth) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-}
-
 /** What every fake peripheral shares: id, kind, health, no-op start/stop, no malformed frames. */
 abstract class FakePeripheral {
-  protected readonly state: FakeHealth;
+  /** The health part: a device whose health the test sets (shared with the agent's other suites). */
+  protected readonly state: ScriptedDevice;
 
   constructor(id: string, kind: DeviceKind, clock: Clock) {
-    this.state = new FakeHealth(id, kind, clock);
+    this.state = new ScriptedDevice(id, kind, clock);
   }
 
   get id(): string {
@@ -95,7 +69,7 @@ abstract class FakePeripheral {
   }
 
   setHealth(status: DeviceStatus, reasons: DeviceReason[] = []): void {
-    this.state.set(status, reasons);
+    this.state.setHealth(status, reasons);
   }
 
   onHealthChange(listener: (health: DeviceHealth) => void): () => void {
@@ -136,11 +110,11 @@ class FakeCardSession implements CardSession {
 /** A card reader with one slot; the test inserts and removes emulated cards. */
 export class FakeCardReader extends EventEmitter<CardReaderEvents> implements CardReaderDriver {
   private card: VirtualJpkiCard | null = null;
-  private readonly state: FakeHealth;
+  private readonly state: ScriptedDevice;
 
   constructor(clock: Clock) {
     super();
-    this.state = new FakeHealth('card-reader', 'card-reader', clock);
+    this.state = new ScriptedDevice('card-reader', 'card-reader', clock);
   }
 
   get id(): string {

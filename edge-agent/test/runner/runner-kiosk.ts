@@ -65,26 +65,15 @@ export interface RunnerKioskOptions {
   flow?: Partial<CertificateFlowOptions>;
 }
 
-/** The devices, hub and clock a test plays, and the agent parts it looks at. */
-export interface RunnerKiosk {
-  clock: ManualClock;
-  reader: FakeCardReader;
-  acceptor: FakeCoinAcceptor;
-  hoppers: FakeHoppers;
-  printer: FakeDocumentPrinter;
-  receipts: FakeReceiptPrinter;
-  hub: ScriptedHub;
+/** The devices, hub and clock a test plays (`Parts`), and the agent parts it looks at. */
+export interface RunnerKiosk extends Parts {
   state: AgentState;
   sessions: KioskSessions;
   store: AgentStore;
   transactions: CertificateTransactions;
   flow: CertificateFlow;
-  /** The resident's card (PIN `PIN`), known to the hub. */
-  card: VirtualJpkiCard;
   /** Every screen the flow published, in order. */
   screens: CertificateScreen[];
-  /** A fresh card the hub knows, refusing it for `refusal` when given (revoked, …). */
-  newCard(refusal?: CardAuthFailureReason): VirtualJpkiCard;
   /** Stops the flow and the device services, closes the database, removes the files. */
   close(): Promise<void>;
   /** Restarts the agent on the same database file and devices (the previous runner stopped first). */
@@ -164,7 +153,6 @@ export async function openRunnerKiosk(options: RunnerKioskOptions = {}, reuse?: 
     transactions: cash.transactions,
     flow,
     screens,
-    newCard: (refusal) => parts.newCard(refusal),
     close: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -185,7 +173,9 @@ interface Parts {
   printer: FakeDocumentPrinter;
   receipts: FakeReceiptPrinter;
   hub: ScriptedHub;
+  /** The resident's card (PIN `PIN`), known to the hub. */
   card: VirtualJpkiCard;
+  /** A fresh card the hub knows, refusing it for `refusal` when given (revoked, …). */
   newCard(refusal?: CardAuthFailureReason): VirtualJpkiCard;
 }
 
