@@ -99,6 +99,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     backoff,
     logger: logger.child({ module: 'identity' }),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    redeemed: () => chaosHooks(config.chaos, logger.child({ module: 'chaos' }), deps.chaosKill).enrolmentRedeemed(),
   });
   const { kioskId } = identity;
 
@@ -193,6 +194,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     });
     undo.push(() => deviceServices.stop());
     const lottery = startLottery({
+      municipality: config.municipality,
       databaseFile: config.databaseFile,
       outbox: store.outbox,
       deviceServices,

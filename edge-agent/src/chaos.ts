@@ -9,6 +9,8 @@
  *   KIOSK_CHAOS=agent-crash-before-print    SIGKILL once a certificate is issued (before printing).
  *   KIOSK_CHAOS=agent-crash-after-credit:N  SIGKILL right after the N-th coin's commit (its outbox event and
  *                                      ledger credit), before any flow is told of it.
+ *   KIOSK_CHAOS=agent-crash-after-enrol     SIGKILL once the hub redeemed the enrolment code, before
+ *                                      identity.json is saved (issue 15: the enrolment must be recoverable).
  *
  * Values that do not start with `agent-` belong to other processes (the hub has its own) and are ignored.
  * An agent fault is refused at start-up unless KIOSK_TEST_HOOKS=1 and the devices are not real
@@ -23,7 +25,9 @@ export type ChaosMode =
   /** SIGKILL once a certificate is issued, before it is printed. */
   | { kind: 'agent-crash-before-print' }
   /** SIGKILL right after the N-th coin of this process was committed (cash/cash-desk.ts), before a flow hears of it. */
-  | { kind: 'agent-crash-after-credit'; coinNumber: number };
+  | { kind: 'agent-crash-after-credit'; coinNumber: number }
+  /** SIGKILL once the hub answered the enrolment, before the identity is saved (identity/ensure-identity.ts). */
+  | { kind: 'agent-crash-after-enrol' };
 
 export class ChaosConfigError extends Error {
   readonly code = 'bad_chaos_mode';
@@ -37,7 +41,10 @@ export function parseChaos(value: string | undefined): ChaosMode | null {
   if (afterCredit?.[1] !== undefined) return { kind: 'agent-crash-after-credit', coinNumber: Number(afterCredit[1]) };
   if (value.trim() === 'agent-crash-after-payment') return { kind: 'agent-crash-after-payment' };
   if (value.trim() === 'agent-crash-before-print') return { kind: 'agent-crash-before-print' };
-  throw new ChaosConfigError(`KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print, agent-crash-after-credit:N)`);
+  if (value.trim() === 'agent-crash-after-enrol') return { kind: 'agent-crash-after-enrol' };
+  throw new ChaosConfigError(
+    `KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print, agent-crash-after-credit:N, agent-crash-after-enrol)`,
+  );
 }
 
 /** The points in the agent where a fault can be injected. The default does nothing. */
@@ -50,9 +57,17 @@ export interface ChaosHooks {
   certificateIssued(): void;
   /** The N-th coin of this process was committed (outbox event and ledger credit together). */
   coinCommitted(coinNumber: number): void;
+  /** The hub redeemed the enrolment code for our key (identity.json not saved yet). */
+  enrolmentRedeemed(): void;
 }
 
-export const noChaos: ChaosHooks = { batchAcked: () => undefined, certificatePaid: () => undefined, certificateIssued: () => undefined, coinCommitted: () => undefined };
+export const noChaos: ChaosHooks = {
+  batchAcked: () => undefined,
+  certificatePaid: () => undefined,
+  certificateIssued: () => undefined,
+  coinCommitted: () => undefined,
+  enrolmentRedeemed: () => undefined,
+};
 
 export function chaosHooks(
   mode: ChaosMode | null,
@@ -75,6 +90,11 @@ export function chaosHooks(
     coinCommitted(coinNumber) {
       if (mode.kind !== 'agent-crash-after-credit' || coinNumber !== mode.coinNumber) return;
       logger.warn({ coinNumber }, 'chaos: SIGKILL right after a coin was committed');
+      kill();
+    },
+    enrolmentRedeemed() {
+      if (mode.kind !== 'agent-crash-after-enrol') return;
+      logger.warn('chaos: SIGKILL after the hub redeemed the enrolment code, before the identity is saved');
       kill();
     },
     batchAcked(ackNumber) {

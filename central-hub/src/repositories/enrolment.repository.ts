@@ -27,6 +27,13 @@ export interface Redemption {
   now: string;
 }
 
+export interface RedeemedCode {
+  kioskId: string;
+  entry: AuditEntry | undefined;
+  /** The code had already enrolled this key: nothing was changed. */
+  repeated: boolean;
+}
+
 export class KioskIdTakenError extends Error {
   override readonly name = 'KioskIdTakenError';
   constructor(readonly kioskId: string) {
@@ -42,10 +49,12 @@ export interface EnrolmentRepository {
   createCode(code: NewEnrolmentCode, audit?: AuditDraft): Promise<AuditEntry | undefined>;
   /**
    * Atomically marks an unused, unexpired code as used and gives its kiosk the public key, with the
-   * audit row `audit` builds. Resolves with the kiosk id, or undefined when no such code can be
-   * redeemed (unknown, used or expired).
+   * audit row `audit` builds. The same code presented again with the key it enrolled is answered again
+   * (`repeated`, nothing written): the agent that sent it may have died before it saved its identity.
+   * Resolves with the kiosk id, or undefined when no such code can be redeemed (unknown, expired, or
+   * used by another key).
    */
-  redeem(redemption: Redemption, audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined>;
+  redeem(redemption: Redemption, audit?: (kiosk: { kioskId: string; municipality: string }) => AuditDraft): Promise<RedeemedCode | undefined>;
 }
 export const ENROLMENT_REPOSITORY = 'EnrolmentRepository';
 
@@ -80,11 +89,14 @@ export class KyselyEnrolmentRepository implements EnrolmentRepository {
     );
   }
 
-  redeem(redemption: Redemption, audit?: EnrolmentAudit): Promise<{ kioskId: string; entry: AuditEntry | undefined } | undefined> {
+  redeem(redemption: Redemption, audit?: EnrolmentAudit): Promise<RedeemedCode | undefined> {
     return this.store.transaction(
       async (tx) => {
         const kioskId = await this.useCode(tx, redemption);
-        if (kioskId === undefined) return undefined;
+        if (kioskId === undefined) {
+          const repeated = await this.enrolledBy(tx, redemption);
+          return repeated === undefined ? undefined : { kioskId: repeated, entry: undefined, repeated: true };
+        }
         const enrolled = await tx
           .updateTable('kiosks')
           .set({ public_key: redemption.publicKey, enrolled_at: redemption.now })
@@ -92,10 +104,26 @@ export class KyselyEnrolmentRepository implements EnrolmentRepository {
           .returning('municipality')
           .executeTakeFirst();
         const entry = audit ? await appendAudit(tx, audit({ kioskId, municipality: enrolled?.municipality ?? '' })) : undefined;
-        return { kioskId, entry };
+        return { kioskId, entry, repeated: false };
       },
       { isolation: 'read committed' },
     );
+  }
+
+  /**
+   * The kiosk a used code enrolled, when it enrolled this very key (and the kiosk still has it): only
+   * the agent holding the code and that key's enrolment asks this; anyone else is refused as before.
+   */
+  private async enrolledBy(tx: Tx, { codeHash, publicKey }: Redemption): Promise<string | undefined> {
+    const row = await tx
+      .selectFrom('enrolment_codes')
+      .innerJoin('kiosks', 'kiosks.kiosk_id', 'enrolment_codes.kiosk_id')
+      .select('kiosks.kiosk_id')
+      .where('enrolment_codes.code_hash', '=', codeHash)
+      .where('enrolment_codes.used_at', 'is not', null)
+      .where('kiosks.public_key', '=', publicKey)
+      .executeTakeFirst();
+    return row?.kiosk_id;
   }
 
   /**

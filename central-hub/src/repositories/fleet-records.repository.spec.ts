@@ -63,9 +63,13 @@ describe('fleet records (kiosks, enrolment, commands)', () => {
     const redemption = { codeHash: 'h1', publicKey: 'key', now: '2026-11-26T00:10:00.000Z' };
     const audit = (kiosk: { kioskId: string; municipality: string }): AuditDraft => ({ ...draft('kiosk.enrolled'), kioskId: kiosk.kioskId, municipality: kiosk.municipality });
     const results = await Promise.all([1, 2, 3, 4].map(() => enrolment.redeem(redemption, audit)));
-    expect(results.filter((result) => result !== undefined)).toMatchObject([{ kioskId, entry: { seq: 1, municipality: '豊中市' } }]);
+    expect(results.filter((result) => result?.repeated === false)).toMatchObject([{ kioskId, entry: { seq: 1, municipality: '豊中市' } }]);
+    // The same code with the same key (an agent that died before saving its identity) is answered again, writing nothing.
+    expect(results.filter((result) => result?.repeated === true)).toEqual(Array.from({ length: 3 }, () => ({ kioskId, entry: undefined, repeated: true })));
     expect(await auditCount()).toBe(1);
     expect(await kiosks.findById(kioskId)).toMatchObject({ publicKey: 'key', enrolledAt: redemption.now });
+    // With another key the used code is refused.
+    expect(await enrolment.redeem({ ...redemption, publicKey: 'other-key' })).toBeUndefined();
 
     await enrolment.createCode(code('kiosk-other', 'h2'));
     expect(await enrolment.redeem({ codeHash: 'h2', publicKey: 'key2', now: '2026-11-27T00:00:00.000Z' })).toBeUndefined();

@@ -100,6 +100,11 @@ export class EnrolmentService {
       throw badRequest('invalid_enrolment_code', 'enrolment code is unknown, expired or already used');
     }
     const { kioskId, entry } = redeemed;
+    if (redeemed.repeated) {
+      // The kiosk's agent did not hear the first answer, or died before saving it: same key, same answer.
+      this.log.info({ kioskId }, 'kiosk enrolment repeated with the key it enrolled');
+      return { kioskId };
+    }
     this.audit.published(entry);
     this.log.info({ kioskId }, 'kiosk enrolled');
     runInBackground(this.log, 'publish enrolled kiosk', () => this.monitor.evaluate(kioskId));

@@ -2,7 +2,7 @@ import { backoffDelay, type BackoffPolicy } from '../sync/backoff';
 import { sleep } from '../clock';
 import type { Logger } from '../logger';
 import { EnrolmentError, enrolWithHub, type FetchLike } from './enrolment';
-import type { Identity, IdentityFile } from './identity-file';
+import { PendingKeyFile, type Identity, type IdentityFile } from './identity-file';
 import { generateKioskKeyPair } from './kiosk-keys';
 
 export class NotEnrolledError extends Error {
@@ -20,11 +20,16 @@ export interface EnsureIdentityDeps {
   random?: () => number;
   /** Aborting stops waiting for an unreachable hub (shutdown during first start). */
   signal?: AbortSignal;
+  /** Test-only fault injection: called once the hub redeemed the code, before the identity is saved. */
+  redeemed?: () => void;
 }
 
 /**
- * The identity on file, or a new one: an Ed25519 key pair generated here, enrolled with the one-time
- * code, then saved. An unreachable hub is waited for (the run script may start us first); a refused or
+ * The identity on file, or a new one: an Ed25519 key pair generated here and saved (0600) before it is
+ * sent, enrolled with the one-time code, then saved as the identity. An agent killed between the hub's
+ * redemption and that save finds its pending key at the next start and presents it again with the same
+ * code: the hub answers the same key and code with the same kiosk id (issue 15), so neither the key nor
+ * the code is lost. An unreachable hub is waited for (the run script may start us first); a refused or
  * missing code is fatal, because only a person with a new code can fix it.
  */
 export async function ensureIdentity(deps: EnsureIdentityDeps): Promise<Identity> {
@@ -38,15 +43,24 @@ export async function ensureIdentity(deps: EnsureIdentityDeps): Promise<Identity
       `no identity at ${deps.file.file} and no AGENT_ENROLMENT_CODE: create an enrolment code on the hub and start the agent with it`,
     );
   }
-  const keys = generateKioskKeyPair();
+  const pending = PendingKeyFile.besides(deps.file);
+  let keys = pending.load();
+  if (keys) {
+    deps.logger.info('enrolment: presenting the key of an enrolment that did not finish');
+  } else {
+    keys = generateKioskKeyPair();
+    pending.save(keys);
+  }
   const hubs = typeof deps.hubUrl === 'string' ? [deps.hubUrl] : deps.hubUrl;
   for (let attempt = 1; ; attempt++) {
     try {
       const hubUrl = hubs[(attempt - 1) % hubs.length];
       if (hubUrl === undefined) throw new Error('no hub to enrol with');
       const kioskId = await enrolWithHub(deps.fetch, hubUrl, { code: deps.enrolmentCode, publicKey: keys.publicKeySpkiBase64 }, deps.signal);
+      deps.redeemed?.();
       const identity: Identity = { kioskId, ...keys };
       deps.file.save(identity);
+      pending.remove();
       deps.logger.info({ kioskId }, 'enrolled with the hub');
       return identity;
     } catch (error) {
