@@ -14,6 +14,8 @@ export interface Spoken {
   language: Language;
   /** Set once the agent rendered it. */
   audioUrl: string | null;
+  /** Counts every script said, the same text again too (a browser test waits for the next one). */
+  sequence: number;
 }
 
 /**
@@ -100,11 +102,11 @@ export class SpeechGuide {
     const language = this.#shown?.language ?? 'ja';
     this.#sequence += 1;
     const sequence = this.#sequence;
-    this.spoken = { text, language, audioUrl: null };
+    this.spoken = { text, language, audioUrl: null, sequence };
     this.port.render(language, text).then(
       (rendered) => {
         if (sequence !== this.#sequence) return;
-        this.spoken = { text, language, audioUrl: rendered.audioUrl };
+        this.spoken = { text, language, audioUrl: rendered.audioUrl, sequence };
         this.audio.play(rendered.audioUrl, this.volume);
       },
       (error: unknown) => this.report('speech.render', error),
