@@ -13,11 +13,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { OutboxEventSchema, PROTOCOL_VERSION, type OutboxEvent, type Telemetry } from '@kiosk/protocols';
 import type { RedisConfig } from '../src/config';
 import { FLEET_SWEEP } from '../src/services/sweep.service';
+import { waitUntil } from '../../test/support/processes';
 import { ConsoleClient } from './support/console-client';
 import { ManualClock } from './support/manual-clock';
 import { ManualScheduler } from './support/manual-scheduler';
 import { TEST_ENGINE } from './support/test-store';
 import { TestHub } from './support/test-hub';
+import { deleteKeysUnder } from './support/redis-keys';
 import { connectAgent, enrolKiosk, heartbeat, sendHeartbeat, signedAuth, type AgentClientSocket, type EnrolledKiosk } from './support/agent-client';
 
 jest.setTimeout(120_000);
@@ -25,15 +27,6 @@ jest.setTimeout(120_000);
 const REDIS_URL = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KIOSKS = 20;
 const describeOnPostgres = TEST_ENGINE === 'postgres' ? describe : describe.skip;
-
-/** Polls `probe` until it holds (each step waits on I/O, never on a fixed delay); fails after 20 s. */
-async function eventually(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks over both', () => {
   const clock = new ManualClock(new Date());
@@ -56,9 +49,7 @@ describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks
     for (const socket of sockets) socket.close();
     await b?.close();
     await a?.close();
-    const keys: string[] = [];
-    for await (const batch of inspector.scanIterator({ MATCH: `${redis.keyPrefix}*`, COUNT: 1000 })) keys.push(...batch);
-    if (keys.length > 0) await inspector.del(keys);
+    await deleteKeysUnder(inspector, redis.keyPrefix);
     inspector.destroy();
   });
 
@@ -120,7 +111,7 @@ describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks
         `SELECT kiosk_id AS "kioskId", count(*) AS "alerts" FROM alerts WHERE kind = 'paper-out' AND kiosk_id IN (${inKiosks}) GROUP BY kiosk_id ORDER BY kiosk_id`,
         ...ids,
       );
-    await eventually('every kiosk has its paper-out alert', async () => (await paperOutAlerts()).length === KIOSKS);
+    await waitUntil('every kiosk has its paper-out alert', async () => (await paperOutAlerts()).length === KIOSKS, 20_000, 20);
     // Both processes have evaluated every kiosk with the paper out: the last evaluation each ran finds the alert open.
     await schedulers.a.run(FLEET_SWEEP);
     await Promise.all(movedSockets.map((socket) => sendHeartbeat(socket, paperOut())));

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { KioskSummarySchema } from '@kiosk/protocols';
 import { HubRecords, createTestPostgresDatabase } from '../../test/support/hub-records';
+import { waitUntil } from '../../test/support/processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../src/config';
 import { FLEET_SWEEP } from '../src/services/sweep.service';
 import { creditEvents, enrolKiosk } from './support/agent-client';
@@ -36,15 +37,6 @@ interface RunningHub {
   name: string;
   process: HubProcess;
   url: string;
-}
-
-/** Polls `probe` until it holds, every 100 ms; fails after `ms`. */
-async function eventually(what: string, probe: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const leadsSweep = (line: ProcessLogLine): boolean => line.msg === 'job leadership gained' && line.job === FLEET_SWEEP;
@@ -145,18 +137,22 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
     // Every kiosk connected and online before the drain: the offline intervals from before (a kiosk is
     // offline from its enrolment until it connects) are the baseline.
     for (const kiosk of kiosks) kiosk.start();
-    await eventually('every kiosk online', async () => {
-      const seen = await statuses(b);
-      return ids.every((id) => seen.get(id)?.status === 'online');
-    });
+    await waitUntil(
+      'every kiosk online',
+      async () => {
+        const seen = await statuses(b);
+        return ids.every((id) => seen.get(id)?.status === 'online');
+      },
+      60_000,
+    );
     const offlineIntervals = () => records?.count(`SELECT count(*) FROM kiosk_status_history WHERE status = 'offline' AND kiosk_id IN (${inKiosks})`, ...ids) ?? Promise.resolve(-1);
     const offlineBefore = await offlineIntervals();
 
     // The kill: once well into the drain, the process that leads the fleet sweep.
-    await eventually('a process leads the fleet sweep', () => hubs.some((hub) => hub.process.lines.some(leadsSweep)));
+    await waitUntil('a process leads the fleet sweep', () => hubs.some((hub) => hub.process.lines.some(leadsSweep)), 60_000);
     const victim = a.process.lines.some(leadsSweep) ? a : b;
     const survivor = victim === a ? b : a;
-    await eventually(`${KILL_AFTER_ACKED} events acked`, () => acked() >= KILL_AFTER_ACKED, 120_000);
+    await waitUntil(`${KILL_AFTER_ACKED} events acked`, () => acked() >= KILL_AFTER_ACKED, 120_000);
     expect(acked()).toBeLessThan(KIOSKS * EVENTS_PER_KIOSK);
     const linesBeforeKill = survivor.process.lines.length;
     victim.process.signal('SIGKILL');
@@ -190,8 +186,8 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
 
     // The survivor took the sweep over (after the kill) and swept the whole fleet, then kept sweeping.
     const afterKill = () => survivor.process.lines.slice(linesBeforeKill);
-    await eventually('the survivor leads the sweep', () => afterKill().some(leadsSweep), 30_000);
-    await eventually('the survivor swept the whole fleet', () => afterKill().some((line) => line.msg === 'fleet deadlines indexed'), 30_000);
+    await waitUntil('the survivor leads the sweep', () => afterKill().some(leadsSweep), 30_000);
+    await waitUntil('the survivor swept the whole fleet', () => afterKill().some((line) => line.msg === 'fleet deadlines indexed'), 30_000);
 
     // Nobody was judged offline or alerted for the failover, and every kiosk is online on the survivor.
     const seen = await statuses(survivor);

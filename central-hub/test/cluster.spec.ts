@@ -16,11 +16,13 @@ import type { RedisConfig } from '../src/config';
 import type { CommandView } from '../src/dtos/command.dto';
 import { FLEET_SWEEP } from '../src/services/sweep.service';
 import { encodeLease } from '../src/services/presence.rules';
+import { waitUntil } from '../../test/support/processes';
 import { ConsoleClient } from './support/console-client';
 import { ManualClock } from './support/manual-clock';
 import { ManualScheduler } from './support/manual-scheduler';
 import { TEST_ENGINE } from './support/test-store';
 import { TestHub } from './support/test-hub';
+import { deleteKeysUnder } from './support/redis-keys';
 import { connectAgent, enrolKiosk, heartbeat, sendHeartbeat, signedAuth, type AgentClientSocket, type EnrolledKiosk } from './support/agent-client';
 
 const REDIS_URL = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -31,12 +33,8 @@ function printer(reasons: DeviceHealth['reasons']) {
 }
 
 /** Polls `probe` until it holds (each step waits on I/O, never on a fixed delay); fails after 10 s. */
-async function eventually(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function eventually(what: string, probe: () => Promise<boolean>): Promise<void> {
+  return waitUntil(what, probe, 10_000, 20);
 }
 
 describeOnPostgres('two hub processes on one PostgreSQL and one Redis', () => {
@@ -65,9 +63,7 @@ describeOnPostgres('two hub processes on one PostgreSQL and one Redis', () => {
     await b?.close();
     await a?.close();
     // Everything these two hubs wrote in Redis: leases, the adapter's stream.
-    const keys: string[] = [];
-    for await (const batch of inspector.scanIterator({ MATCH: `${redis.keyPrefix}*`, COUNT: 1000 })) keys.push(...batch);
-    if (keys.length > 0) await inspector.del(keys);
+    await deleteKeysUnder(inspector, redis.keyPrefix);
     inspector.destroy();
   });
 
