@@ -86,6 +86,17 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await kiosk.getByTestId('attract').waitFor();
   });
 
+  it('shows the hub’s full public address on 抽選結果の検証, for a citizen to type elsewhere (issue 18)', async () => {
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-verify-open').click();
+    // The agent's HUB_PUBLIC_URL, here its first HUB_URL: the hub this test started.
+    expect(await kiosk.getByTestId('lottery-verify-url').innerText()).toBe(`${system.hubUrl}/console/#/public/lottery`);
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    await kiosk.getByTestId('lottery-verify-back').click();
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
+  });
+
   it('greets the next person in Japanese after an English session signs out (item 9)', async () => {
     await kiosk.getByTestId('lang-en').click();
     await signInToLottery(terminal, A.card, A.pin);
@@ -174,10 +185,19 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await signOut();
   });
 
-  it('marks the promoted alternate’s changed result on the results list and on the receipt when they confirm (items 7, 8)', async () => {
+  it('tells the promoted alternate at sign-in that their result changed and what to do by when; marks it on the results list and on the receipt when they confirm (items 7, 8)', async () => {
     const loser = winner === A ? B : A;
     await signInToLottery(terminal, loser.card, loser.pin);
-    await kiosk.getByTestId('lottery-menu-entries').click();
+    // The first screen after sign-in says what changed and what they must do by when (item 7).
+    const notice = kiosk.getByTestId('lottery-result-changes');
+    await notice.waitFor({ timeout: 20_000 });
+    const change = await kiosk.getByTestId(`lottery-result-change-${loserEntryNumber}`).innerText();
+    expect(change).toContain(`受付番号 ${loserEntryNumber}`);
+    expect(change).toContain('「落選」から「当選」（繰り上げ当選）に変わりました');
+    expect(change).toMatch(/[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）(?: [0-9]{2}:[0-9]{2})?までに利用を確定してください/);
+    expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    expect(await smallTouchTargets(kiosk)).toEqual([]);
+    await kiosk.getByTestId('lottery-result-changes-open').click();
     const row = kiosk.getByTestId(`lottery-entry-${loserEntryNumber}`);
     await row.waitFor({ timeout: 20_000 });
     expect(await row.getAttribute('data-result')).toBe('won-first');
@@ -190,6 +210,9 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     const receipts = terminal.panel.getByTestId('panel-receipts');
     await waitForText(receipts, new RegExp(`当選確定 受付票\\n繰り上げ当選[^]*受付番号 ${loserEntryNumber}`));
     await kiosk.getByTestId('lottery-back').click();
+    // Confirmed: nothing is left to tell.
+    await kiosk.getByTestId('lottery-menu-entries').waitFor();
+    expect(await notice.count()).toBe(0);
   });
 
   it('reviews a booking with fee, end time and cancellation rule; the race loser is back on the calendar with the slot taken (item 6)', async () => {

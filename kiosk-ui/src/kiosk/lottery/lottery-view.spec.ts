@@ -4,6 +4,7 @@ import {
   canCancel,
   canCancelBooking,
   canConfirm,
+  changedResults,
   entryStatusKey,
   facilityName,
   leadingBlanks,
@@ -129,6 +130,20 @@ describe('lottery screens', () => {
   it('offers the lottery clock’s month and the next two in Japan time, across the year end', () => {
     expect(calendarMonths(new Date('2026-12-31T15:30:00Z'))).toEqual(['2027-01', '2027-02', '2027-03']);
     expect(calendarMonths(new Date('2026-12-05T01:00:00Z'))).toEqual(['2026-12', '2027-01', '2027-02']);
+  });
+
+  it('tells at sign-in only the results that changed and still wait for the person: a promoted win to confirm (issue 20, item 7)', () => {
+    const now = new Date('2026-12-15T00:00:00Z');
+    const promoted = entry({ entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70', result: 'won-first', wonSlotId: 'nobata-court-1@2027-02-09T0900', confirmation: 'pending', confirmBy: '2026-12-20T15:00:00Z', promoted: true });
+    const drawnWin = { ...promoted, entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a71', promoted: undefined };
+    const confirmed = { ...promoted, entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a72', confirmation: 'confirmed' as const };
+    const late = { ...promoted, entryId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a73', confirmBy: '2026-12-14T00:00:00Z' };
+    expect(changedResults([entry({}), drawnWin, confirmed, late, promoted], now)).toEqual([promoted]);
+    const t = lotteryTranslator('en');
+    expect(t('lot.changes.confirmBy', { date: deadlineLabel('2026-12-20T15:00:00Z', 'en') })).toBe(
+      'Please confirm no later than Sun, Dec 20. If you do not confirm by then, the win passes to the next person.',
+    );
+    expect(lotteryTranslator('ja')('lot.changes.confirmBy', { date: deadlineLabel('2026-12-20T15:00:00Z', 'ja') })).toMatch(/^12月20日（日）までに利用を確定してください。/);
   });
 
   it('offers confirm only for a won entry awaiting confirmation before its deadline, cancel only before the draw', () => {

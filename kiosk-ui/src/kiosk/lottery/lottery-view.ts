@@ -156,6 +156,15 @@ export function canConfirm(entry: EntryView, now: Date): boolean {
   );
 }
 
+/**
+ * Results that changed after the draw and now wait for the person: a promoted alternate's win (they may
+ * have seen 落選) still to be confirmed before its deadline. Told on the first screen after sign-in
+ * (issue 20, item 7) until confirmed, declined or past its deadline.
+ */
+export function changedResults(entries: readonly EntryView[], now: Date): EntryView[] {
+  return entries.filter((entry) => entry.promoted === true && canConfirm(entry, now));
+}
+
 /** An active entry can be cancelled until its draw (result still pending). */
 export function canCancel(entry: EntryView): boolean {
   return entry.status === 'active' && entry.result === 'pending';

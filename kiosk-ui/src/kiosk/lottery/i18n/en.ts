@@ -1,8 +1,10 @@
 import type { LotteryMessages } from './ja';
+import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
 export const lotteryEn: LotteryMessages = {
   ...verifyDrawTables.en,
+  ...resultChangesTables.en,
   'lot.heading': 'Facility booking and lottery',
   'lot.signIn.scan': 'Hold the barcode of your user card to the barcode reader',
   'lot.signIn.card': 'Card ending in {hint} read',

@@ -1,8 +1,10 @@
 import type { LotteryMessages } from './ja';
+import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
 export const lotteryZhHans: LotteryMessages = {
   ...verifyDrawTables['zh-Hans'],
+  ...resultChangesTables['zh-Hans'],
   'lot.heading': '设施预约·抽签',
   'lot.signIn.scan': '请将用户卡的条形码对准条码读取器',
   'lot.signIn.card': '已读取卡片（尾号 {hint}）',
