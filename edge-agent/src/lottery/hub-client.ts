@@ -25,9 +25,16 @@ export interface LotteryHub {
 type Emitter = { emitWithAck(event: string, body: unknown): Promise<unknown> };
 
 /**
+ * How often a request that found the link mid-connect looks again whether the hub has greeted us: the
+ * hello ack reaches this client only as `ready()`, and a failed attempt's socket is closed without an event.
+ */
+const CONNECTING_POLL_MS = 20;
+
+/**
  * `lottery.*` requests over the agent's own `/agent` connection: the sync link makes a fresh socket for
  * every connection attempt, and `tap` keeps the latest one. A request goes out only while the hub has
  * greeted us (`ready`), waits at most the ack timeout, and its reply is parsed with the protocol schema.
+ * A request made while an attempt is under way waits for that attempt (see `attemptSettled`).
  */
 export class LotteryHubClient implements LotteryHub {
   private socket: AgentSocket | null = null;
@@ -51,6 +58,7 @@ export class LotteryHubClient implements LotteryHub {
   }
 
   async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
+    await this.attemptSettled();
     const socket = this.socket;
     if (!socket?.connected || !this.ready()) throw new HubUnreachableError('the hub cannot be reached');
     let reply: unknown;
@@ -62,5 +70,20 @@ export class LotteryHubClient implements LotteryHub {
     const parsed = lotteryHubAckSchemas[event].safeParse(reply);
     if (!parsed.success) throw new InvalidReplyError(`${event} ack`, toIssues(parsed.error));
     return parsed.data as LotteryHubReply<E>;
+  }
+
+  /**
+   * Waits, at most one ack timeout, while a connection attempt is under way: its socket open (the link
+   * closes the socket of every attempt that fails) and the hub's hello ack not yet in. Without this a
+   * person who signed in just as the terminal (re)connected was refused as `hub_unreachable` (no
+   * offline key yet) or signed in offline with the hub a moment away (issue 13: on PostgreSQL the
+   * hub's greeting takes long enough for the first sign-in after a start to meet it). Between failed
+   * attempts (the hub down) nothing is awaited, so an offline sign-in is as quick as before.
+   */
+  private async attemptSettled(): Promise<void> {
+    const deadline = Date.now() + this.ackTimeoutMs;
+    while (!this.isConnected() && this.socket?.active === true && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CONNECTING_POLL_MS));
+    }
   }
 }
