@@ -32,6 +32,8 @@ export class AuditCheckpointService implements OnApplicationBootstrap, BeforeApp
   private readonly log: Logger;
   /** The head of this process's last checkpoint (from its file at start). */
   private last: ChainHead | undefined;
+  /** Whether this process led the job when it last asked. */
+  private leading = false;
   /** One checkpoint at a time in this process. */
   private running: Promise<AuditCheckpoint | undefined> = Promise.resolve(undefined);
 
@@ -61,8 +63,12 @@ export class AuditCheckpointService implements OnApplicationBootstrap, BeforeApp
     });
   }
 
-  /** The last words of a clean stop: the database is still open (it closes at application shutdown). */
+  /**
+   * The last words of a clean stop (the database is still open: it closes at application shutdown), by
+   * the process that leads the job; one that never led does not reach for the lock on its way out.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.leadership.alone && !this.leading) return;
     try {
       await this.checkpointIfLeading();
     } catch (error) {
@@ -85,7 +91,10 @@ export class AuditCheckpointService implements OnApplicationBootstrap, BeforeApp
 
   /** Signs the current head if this process leads the job and rows were appended since its last checkpoint. */
   checkpointIfLeading(): Promise<AuditCheckpoint | undefined> {
-    const next = this.running.then(async () => ((await this.leadership.leads(AUDIT_CHECKPOINT)) ? this.checkpoint() : undefined));
+    const next = this.running.then(async () => {
+      this.leading = await this.leadership.leads(AUDIT_CHECKPOINT);
+      return this.leading ? this.checkpoint() : undefined;
+    });
     this.running = next.catch(() => undefined);
     return next;
   }

@@ -9,28 +9,15 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuditCheckpointSchema } from '@kiosk/protocols';
 import { DEFAULT_AUDIT_CONFIG } from '../../src/config';
-import { auditHash, type AuditContent } from '../../src/services/audit-chain.rules';
+import type { AuditRow } from '../../src/repositories/audit.sql';
+import { auditHash } from '../../src/services/audit-chain.rules';
 import { AUDIT_CHECKPOINT } from '../../src/services/audit-checkpoint.service';
 import { signCheckpoint } from '../../src/services/audit-checkpoint.rules';
 import type { HubDatabaseLocation } from '../../../test/support/hub-records';
 import { copyTrail, tamper, verifyAudit, type TrailCopy } from '../support/audit-trail-copy';
 import { ManualScheduler } from '../support/manual-scheduler';
 import { TestHub } from '../support/test-hub';
-
-interface StoredRow {
-  seq: number;
-  at: string;
-  actor: string;
-  actor_kind: AuditContent['actorKind'];
-  action: AuditContent['action'];
-  outcome: AuditContent['outcome'];
-  municipality: string | null;
-  kiosk_id: string | null;
-  target: string | null;
-  detail_json: string;
-  prev_hash: string;
-  hash: string;
-}
+import { TEST_ENGINE } from '../support/test-store';
 
 describe('audit checkpoints (issue 15, item 4)', () => {
   const scheduler = new ManualScheduler();
@@ -100,7 +87,7 @@ describe('audit checkpoints (issue 15, item 4)', () => {
 
   it('catches a tail cut off with the head moved back, which the chain alone takes for whole', async () => {
     const trail = await copy();
-    const row5 = await trail.records.row<StoredRow>('SELECT * FROM audit_log WHERE seq = 5');
+    const row5 = await trail.records.row<AuditRow>('SELECT * FROM audit_log WHERE seq = 5');
     await tamper(trail, 'DELETE FROM audit_log WHERE seq > 5', `UPDATE audit_head SET seq = 5, hash = '${row5?.hash}' WHERE id = 1`);
     expect(verifyAudit(trail.where)).toMatchObject({ code: 0, verdict: { ok: true, rows: 5 } });
     expect(verifyAudit(trail.where, anchored())).toMatchObject({ code: 1, verdict: { ok: false, seq: 6, problem: 'truncated' } });
@@ -108,7 +95,7 @@ describe('audit checkpoints (issue 15, item 4)', () => {
 
   it('catches a row changed with every later hash recomputed, which the chain alone takes for whole', async () => {
     const trail = await copy();
-    const rows = await trail.records.rows<StoredRow>('SELECT * FROM audit_log ORDER BY seq');
+    const rows = await trail.records.rows<AuditRow>('SELECT * FROM audit_log ORDER BY seq');
     const changes: string[] = [];
     let prevHash = rows[0]?.prev_hash ?? '';
     for (const row of rows) {
@@ -135,5 +122,54 @@ describe('audit checkpoints (issue 15, item 4)', () => {
     expect(verifyAudit(location(), anchored(forged))).toMatchObject({ code: 1, verdict: { problem: 'bad-checkpoint' } });
     writeFileSync(forged, 'not a checkpoint\n');
     expect(verifyAudit(location(), anchored(forged))).toMatchObject({ code: 2 });
+  });
+});
+
+/** Several hub processes on one PostgreSQL database (issue 14): one signs at a time, each in its own file. */
+(TEST_ENGINE === 'postgres' ? describe : describe.skip)('audit checkpoints with two hub processes', () => {
+  const schedulerA = new ManualScheduler();
+  const schedulerB = new ManualScheduler();
+  let a: TestHub;
+  let b: TestHub;
+
+  beforeAll(async () => {
+    a = await TestHub.start({ overrides: { scheduler: schedulerA } });
+    b = await TestHub.start({ overrides: { scheduler: schedulerB }, config: { database: a.database } });
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const seqs = (hub: TestHub) => {
+    try {
+      return readFileSync(path.join(hub.dir, 'audit-checkpoints.jsonl'), 'utf8').trim().split('\n').map((line) => AuditCheckpointSchema.parse(JSON.parse(line)).seq);
+    } catch {
+      return [];
+    }
+  };
+
+  it('signs in the process leading the job only, and in the next one once it stops; the verifier takes both files and keys', async () => {
+    await a.createUser('tech-a', 'technician', '豊中市');
+    await b.createUser('tech-b', 'technician', '豊中市');
+    await schedulerA.run(AUDIT_CHECKPOINT);
+    await schedulerB.run(AUDIT_CHECKPOINT);
+    await schedulerA.run(AUDIT_CHECKPOINT);
+    expect([seqs(a), seqs(b)]).toEqual([[2], []]);
+
+    await b.createUser('tech-c', 'technician', '豊中市');
+    await schedulerB.run(AUDIT_CHECKPOINT);
+    expect(seqs(b)).toEqual([]);
+    // A stops (signing row 3 at its clean stop) and gives up the job: B leads from its next run.
+    await a.stop();
+    expect(seqs(a)).toEqual([2, 3]);
+    await b.createUser('tech-d', 'technician', '豊中市');
+    await schedulerB.run(AUDIT_CHECKPOINT);
+    expect(seqs(b)).toEqual([4]);
+
+    const url = a.database.engine === 'postgres' ? a.database.url : '';
+    const files = [a, b].flatMap((hub) => ['--checkpoints', path.join(hub.dir, 'audit-checkpoints.jsonl'), '--public-key', path.join(hub.dir, 'audit-key.pub.pem')]);
+    expect(verifyAudit({ engine: 'postgres', url }, files)).toMatchObject({ code: 0, verdict: { ok: true, rows: 4, anchored: { checkpoints: 3, throughSeq: 4 } } });
   });
 });
