@@ -62,7 +62,7 @@ function httpUrl(host: string, port: number): string {
 export async function createHub(config: HubConfig, overrides: HubOverrides = {}): Promise<HubHandle> {
   const logger = createRootLogger(config.logLevel, overrides.logDestination);
   const random = overrides.random ?? new CryptoRandom();
-  makeDataDirPrivate(config.dataDir);
+  makeDataDirPrivate(config.dataDir, config.database.engine);
   let adminToken = config.adminToken;
   if (adminToken === undefined) {
     const tokenFile = new AdminTokenFile(config.dataDir);
