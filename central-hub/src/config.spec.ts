@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, DEFAULT_REDIS_KEY_PREFIX, parseChaos, parseConfig, redactedRedisUrl } from './config';
+import { ConfigError, DEFAULT_AUDIT_CONFIG, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, DEFAULT_REDIS_KEY_PREFIX, parseChaos, parseConfig, redactedRedisUrl } from './config';
 
 const repoRoot = '/srv/kiosk';
 
@@ -46,6 +46,7 @@ describe('parseConfig', () => {
       chaos: { hubCrashAfterCommit: undefined },
       fleet: DEFAULT_FLEET_CONFIG,
       auth: DEFAULT_AUTH_CONFIG,
+      audit: DEFAULT_AUDIT_CONFIG,
       limits: DEFAULT_LIMITS_CONFIG,
       certificates: {
         factsFile: path.join(repoRoot, 'central-hub', 'facts', 'toyonaka-facts.json'),
@@ -58,6 +59,16 @@ describe('parseConfig', () => {
     });
     expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
     expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: false });
+    expect(DEFAULT_AUDIT_CONFIG).toEqual({ keyFile: null, checkpointEvery: 100, checkpointIntervalMs: 300_000 });
+  });
+
+  it('reads the audit checkpoint variables (issue 15)', () => {
+    expect(parseConfig({ HUB_AUDIT_KEY_FILE: 'rel/audit.pem', HUB_AUDIT_CHECKPOINT_EVERY: '10', HUB_AUDIT_CHECKPOINT_INTERVAL_MS: '60000' }, { repoRoot }).audit).toEqual({
+      keyFile: path.resolve('rel/audit.pem'),
+      checkpointEvery: 10,
+      checkpointIntervalMs: 60_000,
+    });
+    expect(() => parseConfig({ HUB_AUDIT_CHECKPOINT_EVERY: '0' }, { repoRoot })).toThrow(ConfigError);
   });
 
   it('reads the fleet and auth variables', () => {
@@ -68,6 +79,7 @@ describe('parseConfig', () => {
         HUB_TELEMETRY_POINT_INTERVAL_MS: '0',
         HUB_TELEMETRY_RETENTION_DAYS: '0.5',
         HUB_TELEMETRY_PRUNE_INTERVAL_MS: '60000',
+        HUB_STATUS_HISTORY_RETENTION_DAYS: '30',
         HUB_ALERT_OFFLINE_AFTER_MS: '120000',
         HUB_ALERT_BACKLOG_MAX: '50',
         HUB_ALERT_BACKLOG_AGE_MS: '300000',
@@ -86,6 +98,7 @@ describe('parseConfig', () => {
       sweepIntervalMs: 1000,
       telemetryPointIntervalMs: 0,
       telemetryRetentionMs: 12 * 3_600_000,
+      statusHistoryRetentionMs: 30 * 24 * 3_600_000,
       telemetryPruneIntervalMs: 60_000,
       alerts: { offlineAfterMs: 120_000, outboxBacklogMax: 50, outboxOldestAgeMs: 300_000, clockDriftMs: 10_000, resolveHoldMs: 0 },
     });
