@@ -28,6 +28,8 @@ module.exports = function jestPreset(packageDir, options = {}) {
     },
     moduleNameMapper: {
       '^@kiosk/(protocols|devices)$': path.join(root, '$1/src/index.ts'),
+      // The emulators' own entry point (devices/src/virtual.ts), for tests and the virtual bench.
+      '^@kiosk/devices/virtual$': path.join(root, 'devices/src/virtual.ts'),
     },
   };
 };

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunningAgent } from '../src/agent';
-import { CUPS_PDF_ANONYMOUS_DIR } from '@kiosk/devices';
+import { CUPS_PDF_ANONYMOUS_DIR } from '@kiosk/devices/virtual';
 import { CupsCompletedJobs } from '../src/panel/cups-jobs';
 import type { HubSocketFactory } from '../src/sync/socket-factory';
 import { hubSocketFactory } from '../src/sync/socket-factory';

@@ -23,7 +23,8 @@ import {
   type PanelToAgentEvents,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
-import { CUPS_PDF_ANONYMOUS_DIR, JpkiCard, NotMyNumberCardError } from '@kiosk/devices';
+import { JpkiCard, NotMyNumberCardError } from '@kiosk/devices';
+import { CUPS_PDF_ANONYMOUS_DIR } from '@kiosk/devices/virtual';
 import { startAgent, type RunningAgent } from '../src/agent';
 import { EnvConfigRefresher } from '../src/config-refresher';
 import { MiniHub } from './support/mini-hub';

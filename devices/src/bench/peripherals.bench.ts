@@ -9,7 +9,6 @@ import {
   CcTalkHeader,
   EscPosParser,
   KeyboardReportDecoder,
-  VirtualCoinMachine,
   decodeIppMessage,
   encodeCcTalkFrame,
   encodeIppMessage,
@@ -17,6 +16,7 @@ import {
   encodeTextReports,
   splitReports,
 } from '../peripherals';
+import { VirtualCoinMachine } from '../virtual';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -1,5 +1,6 @@
 // My Number card stack: the PC/SC reader driver, the JPKI user-authentication application on top of any
-// APDU transport, and the virtual card (emulator behind the real pcscd via vpcd) for tests and the demo.
+// APDU transport. The virtual card (emulator behind the real pcscd via vpcd) for tests and the demo is in
+// `@kiosk/devices/virtual` (src/virtual.ts), which production code cannot import (lint).
 // See README.md in this directory.
 
 export * from './errors';
@@ -19,8 +20,4 @@ export { parseDerHeader } from './jpki/responses';
 export type { CardReaderDriver, CardReaderEvents, CardSession, PcscCardReaderOptions, ReaderInfo } from './pcsc/card-reader';
 export { PcscCardReader } from './pcsc/pcsc-card-reader';
 
-export { VirtualJpkiCard, type VirtualJpkiCardOptions } from './virtual/jpki-emulator';
-export { PcscdProcess, type PcscdProcessOptions, VPCD_SLOTS } from './virtual/pcscd-process';
-export { createForeignCard, createResidentCard, loadVirtualResidents, type VirtualResident, type VirtualResidentsFile } from './virtual/residents';
-export { VirtualCardStack, type VirtualCardStackOptions } from './virtual/virtual-card-stack';
-export { type VirtualCard, VirtualCardSlot } from './virtual/virtual-card-slot';
+// The virtual card (emulator, pcscd with vpcd, test residents) is not exported here: `@kiosk/devices/virtual`.

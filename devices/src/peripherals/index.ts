@@ -1,5 +1,6 @@
 // Peripherals: receipt and A4 printers, coin acceptor and hoppers, barcode scanner and PIN pad. Each is a
-// small interface (contracts.ts), a real driver, and a virtual device on the same OS stack (virtual/).
+// small interface (contracts.ts), a real driver, and a virtual device on the same OS stack (virtual/, exported
+// only through `@kiosk/devices/virtual`).
 // Explicit exports, with protocol prefixes on generic names, so this never collides with card/.
 
 // Contracts, errors, health, wiring
@@ -109,29 +110,5 @@ export { HidBarcodeScanner } from './hid/barcode-scanner';
 export { HidPinPad } from './hid/pin-pad';
 export type { HidKeyboardOptions } from './hid/hid-keyboard-device';
 
-// Virtual devices on the real stacks
-export { SocatPtyPair, type SocatPtyPairOptions } from './virtual/socat';
-export { SerialDeviceHost, type SerialDeviceHostOptions } from './virtual/serial-device-host';
-export { VirtualPrinterEngine, type CapturedReceipt, type VirtualPrinterSnapshot, type VirtualPrinterState } from './virtual/escpos-engine';
-export { VirtualReceiptPrinter, type VirtualReceiptPrinterOptions } from './virtual/virtual-receipt-printer';
-export { SimCoinAcceptor, SimHopper, type InsertOutcome } from './virtual/cctalk-devices';
-export { CcTalkBusSimulator } from './virtual/cctalk-bus-sim';
-export {
-  DEFAULT_HOPPERS,
-  VirtualCoinMachine,
-  type VirtualCoinMachineOptions,
-  type VirtualCoinMachineSnapshot,
-  type VirtualHopperSpec,
-} from './virtual/virtual-coin-machine';
-export { CUPS_PDF_ANONYMOUS_DIR, PrivateCups, type PrivateCupsOptions } from './virtual/private-cups';
-export { PaperTray, type TrayDocument } from './virtual/paper-tray';
-export {
-  VIRTUAL_PINPAD_ID,
-  VIRTUAL_SCANNER_ID,
-  VirtualBarcodeScannerDevice,
-  VirtualHidDevice,
-  VirtualHidSource,
-  VirtualPinPadDevice,
-} from './virtual/virtual-hid';
-export { BOOT_KEYBOARD_DESCRIPTOR, umockdevRunArgs, writeUmockdevScanner, type UmockdevScannerFiles } from './virtual/umockdev-scanner';
-export { startVirtualPeripherals, type VirtualPeripherals, type VirtualPeripheralsOptions } from './virtual/virtual-peripherals';
+// The virtual devices on the real stacks (simulators, private CUPS, socat, umockdev) are not exported here:
+// `@kiosk/devices/virtual` (src/virtual.ts), which production code cannot import (lint).

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadVirtualResidents, VirtualCardStack, type VirtualResident, type VirtualResidentsFile } from '../../src/card';
+import { loadVirtualResidents, VirtualCardStack, type VirtualResident, type VirtualResidentsFile } from '../../src/virtual';
 import { CapturingLogger, makeTestCa, pinTraces } from './support';
 
 /**

@@ -8,18 +8,14 @@ import {
   CardRemovedError,
   JpkiCard,
   NoCardError,
-  PcscdProcess,
   NotMyNumberCardError,
   PcscCardReader,
   PcscUnavailableError,
   PinIncorrectError,
   PinLockedError,
   ReaderGoneError,
-  VirtualCardStack,
-  VirtualJpkiCard,
-  loadVirtualResidents,
-  type VirtualResidentsFile,
 } from '../../src/card';
+import { PcscdProcess, VirtualCardStack, VirtualJpkiCard, loadVirtualResidents, type VirtualResidentsFile } from '../../src/virtual';
 import { readBinary } from '../../src/card/jpki/commands';
 import { CapturingLogger, makeTestCa, nextEvent, pinTraces, settle } from './support';
 

@@ -6,11 +6,11 @@ import {
   FrameParseError,
   LostCreditError,
   PayoutIncompleteError,
-  VirtualCoinMachine,
   type CoinCredit,
   type CoinRejection,
   type PayoutResult,
 } from '../../src/peripherals';
+import { VirtualCoinMachine } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
 jest.setTimeout(15_000);

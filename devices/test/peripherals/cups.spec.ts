@@ -3,15 +3,8 @@ import net from 'node:net';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  IppClient,
-  IppDocumentPrinter,
-  InvalidArgumentError,
-  IppJobState,
-  PrintJobFailedError,
-  PrivateCups,
-  CUPS_PDF_ANONYMOUS_DIR,
-} from '../../src/peripherals';
+import { IppClient, IppDocumentPrinter, InvalidArgumentError, IppJobState, PrintJobFailedError } from '../../src/peripherals';
+import { PrivateCups, CUPS_PDF_ANONYMOUS_DIR } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
 jest.setTimeout(30_000);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { umockdevRunArgs, writeUmockdevScanner } from '../../src/peripherals';
+import { umockdevRunArgs, writeUmockdevScanner } from '../../src/virtual';
 import { makeTempDir } from './support/wait';
 
 jest.setTimeout(30_000);

@@ -1,13 +1,7 @@
 import { readlink, rm, symlink } from 'node:fs/promises';
 import type { DeviceHealth } from '@kiosk/protocols';
-import {
-  EscPosReceiptPrinter,
-  FrameParseError,
-  PaperOutError,
-  PrinterNotReadyError,
-  VirtualReceiptPrinter,
-  type Receipt,
-} from '../../src/peripherals';
+import { EscPosReceiptPrinter, FrameParseError, PaperOutError, PrinterNotReadyError, type Receipt } from '../../src/peripherals';
+import { VirtualReceiptPrinter } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
 const receipt: Receipt = {

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type { CoinCredit, PinPadKey } from '../../src/peripherals';
-import { CUPS_PDF_ANONYMOUS_DIR, createPeripherals, startVirtualPeripherals, type PeripheralSet, type VirtualPeripherals } from '../../src/peripherals';
+import { createPeripherals, type PeripheralSet } from '../../src/peripherals';
+import { CUPS_PDF_ANONYMOUS_DIR, startVirtualPeripherals, type VirtualPeripherals } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
 jest.setTimeout(30_000);

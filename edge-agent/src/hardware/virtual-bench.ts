@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startVirtualPeripherals, VirtualCardStack, type VirtualPeripherals } from '@kiosk/devices';
+import { startVirtualPeripherals, VirtualCardStack, type VirtualPeripherals } from '@kiosk/devices/virtual';
 import type { Logger } from '../logger';
 import type { DeviceWiring } from './device-wiring';
 import { ensureTestCa } from './test-ca';

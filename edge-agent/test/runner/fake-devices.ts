@@ -14,7 +14,6 @@ import {
   PaperOutError,
   PayoutIncompleteError,
   PrintJobFailedError,
-  VirtualJpkiCard,
   type CardReaderDriver,
   type CardReaderEvents,
   type CardSession,
@@ -33,6 +32,7 @@ import {
   type ReceiptPrinter,
   type ResponseApdu,
 } from '@kiosk/devices';
+import { VirtualJpkiCard } from '@kiosk/devices/virtual';
 import type { CoinYen, DeviceHealth, DeviceKind, DeviceReason, DeviceStatus } from '@kiosk/protocols';
 import type { Clock } from '../../src/clock';
 import { ScriptedDevice } from '../support/scripted-device';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import type { VirtualJpkiCard } from '@kiosk/devices';
+import type { VirtualJpkiCard } from '@kiosk/devices/virtual';
 import type { CardAuthFailureReason, CertificateOrder, CertificateScreen } from '@kiosk/protocols';
 import { CertificateCashPolicy } from '../../src/certificates/cash-policy';
 import { CertificateFlow, noCertificateChaos, type CertificateFlowOptions } from '../../src/certificates/certificate-flow';

@@ -1,6 +1,7 @@
 // Runs inside `umockdev-run`: the real node-hid source and the real scanner driver read the recorded
 // scanner, and each decoded code is printed as one JSON line for the parent test.
-import { HidBarcodeScanner, NodeHidSource, VIRTUAL_SCANNER_ID } from '../../../src/peripherals';
+import { HidBarcodeScanner, NodeHidSource } from '../../../src/peripherals';
+import { VIRTUAL_SCANNER_ID } from '../../../src/virtual';
 
 const emit = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
