@@ -1,3 +1,4 @@
+import { readsOwnText } from './lottery-choices';
 import { isPrivateChoice, type FocusTarget } from './speech-script';
 import { backChoice, navAction, padStep, startsNavigation, type PadStep } from './keypad-keys';
 import type { SpeechGuide } from './speech-guide.svelte';
@@ -29,7 +30,14 @@ function targetOf(list: readonly HTMLButtonElement[], index: number): FocusTarge
     total: list.length,
     pressed: button?.getAttribute('aria-pressed') === 'true',
     memberPosition: group === null || button === undefined ? null : members.indexOf(button) + 1,
+    text: button !== undefined && readsOwnText(testid) ? shownText(button) : null,
   };
+}
+
+/** A choice's text as it is shown, its parts (a slot's time, place, fee, state) read as a list. */
+function shownText(button: HTMLElement): string {
+  const parts = [...button.querySelectorAll('span')].map((part) => part.textContent?.trim() ?? '').filter((part) => part !== '');
+  return parts.length > 0 ? parts.join(', ') : (button.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /**

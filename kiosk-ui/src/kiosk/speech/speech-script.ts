@@ -4,12 +4,14 @@ import { ja } from './lines/ja';
 import { ko } from './lines/ko';
 import type { SpeechLines } from './lines/speech-lines';
 import { zhHans } from './lines/zh-Hans';
+import { lotteryChoiceName } from './lottery-choices';
 
 /**
  * The kiosk's spoken guidance as pure functions of what the screen shows: the certificate view state the
  * agent pushes, the attract screen, the PIN count, the focused choice. Nothing personal can be spoken: the
  * scripts read only screen names, amounts, counts and reasons, and a choice is named from an allowlist by
- * its test id, never from its text (a household member is "member 2", never a name).
+ * its test id, never from its text (a household member is "member 2", never a name); only a lottery facility,
+ * month, day or slot, public timetable data, is read from its text (lottery-choices.ts).
  */
 
 export const SPEECH_LINES: Record<Language, SpeechLines> = { ja, en, ko, 'zh-Hans': zhHans };
@@ -43,6 +45,8 @@ export interface FocusTarget {
   pressed: boolean;
   /** For a household member's button: its place among the members (the name is never read). */
   memberPosition: number | null;
+  /** For a lottery facility, month, day or slot: its text on the screen, public timetable data (lottery-choices.ts). */
+  text?: string | null;
 }
 
 const PRIVATE_GROUPS = ['opt-member-', 'opt-koseki-member-'] as const;
@@ -53,10 +57,12 @@ export function isPrivateChoice(testid: string): boolean {
 }
 
 /** The name of a choice, from the allowlist; an unknown one is just "button". */
-export function choiceName(testid: string, language: Language, memberPosition: number | null = null): string {
+export function choiceName(testid: string, language: Language, memberPosition: number | null = null, text: string | null = null): string {
   const lines = SPEECH_LINES[language];
   const { choice } = lines;
   if (isPrivateChoice(testid)) return choice.member(memberPosition ?? 1);
+  const lottery = lotteryChoiceName(testid, language, text);
+  if (lottery !== null) return lottery;
   const fixed: Record<string, string> = {
     'cert-cancel': choice.cancel,
     'cert-next': choice.next,
@@ -97,5 +103,5 @@ export function choiceName(testid: string, language: Language, memberPosition: n
 /** What keypad navigation says on landing on a choice: its name, "selected" when it is, its place in the list. */
 export function focusScript(target: FocusTarget, language: Language): string {
   const lines = SPEECH_LINES[language];
-  return lines.sentences([`${choiceName(target.testid, language, target.memberPosition)}${lines.period}`, target.pressed ? lines.selected : '', lines.position(target.position, target.total)]);
+  return lines.sentences([`${choiceName(target.testid, language, target.memberPosition, target.text ?? null)}${lines.period}`, target.pressed ? lines.selected : '', lines.position(target.position, target.total)]);
 }
