@@ -62,7 +62,8 @@ export class CheckpointCheck {
       if (seen !== undefined && seen !== checkpoint.hash) this.conflict ??= checkpoint;
       this.expected.set(checkpoint.seq, checkpoint.hash);
     }
-    this.throughSeq = Math.max(0, ...checkpoints.map((checkpoint) => checkpoint.seq));
+    // A loop, not Math.max(...): a long-lived hub's file holds more checkpoints than a call takes arguments.
+    this.throughSeq = checkpoints.reduce((highest, checkpoint) => Math.max(highest, checkpoint.seq), 0);
   }
 
   /** The first checkpoint no trusted key signed, or two signed checkpoints that disagree. */
