@@ -18,5 +18,7 @@ module.exports = {
     // Its hub processes run on their SQLite file (the crash-after-commit proof on PostgreSQL is
     // test/integration/exactly-once in the cross-package PostgreSQL run).
     '/test/hub-process\\.spec\\.ts$',
+    // The socket fuzzer's hub process runs on its SQLite file too (its frames reach the same handlers).
+    '/test/fuzz/socket-frames\\.fuzz\\.spec\\.ts$',
   ],
 };

@@ -26,11 +26,14 @@ export function peerAddress(request: IncomingMessage): string {
  *   an authenticated connection gives its point back, so a fleet behind one address that reconnects
  *   in turn is not throttled, while a stranger opening connections is refused at the upgrade (HTTP 403).
  * - the default namespace `/` (which has no middleware) is closed.
+ * - a connection whose client left its last namespace is closed.
  */
 export class SocketGuard {
   private readonly log: Logger;
   private readonly connects: RateLimiterMemory | undefined;
   private readonly authenticated = new WeakSet<EngineSocket>();
+  /** How many namespaces each connection has joined and not left. */
+  private readonly namespaces = new WeakMap<EngineSocket, number>();
 
   constructor(
     private readonly limits: LimitsConfig,
@@ -61,7 +64,10 @@ export class SocketGuard {
     io.of('/').use((_socket, next) => next(new Error('no such namespace')));
     io.engine.on('connection', (conn: EngineSocket) => this.watch(conn));
     io.on('new_namespace', (namespace) => {
-      namespace.on('connection', (socket: Socket) => this.admit(socket.conn));
+      namespace.on('connection', (socket: Socket) => {
+        this.admit(socket.conn);
+        this.closeWhenLeft(socket);
+      });
     });
   }
 
@@ -81,6 +87,21 @@ export class SocketGuard {
       tcp.destroy();
     };
     tcp.on('data', count);
+  }
+
+  /**
+   * A client that leaves its last namespace (a DISCONNECT packet) has its connection closed: socket.io
+   * would keep it open with no namespace, and drop whatever the client sends on it unanswered (the
+   * fuzzer found a console probe left without an answer or a close). A real client closes the connection
+   * itself when its last socket disconnects, so nothing legitimate is cut.
+   */
+  private closeWhenLeft(socket: Socket): void {
+    this.namespaces.set(socket.conn, (this.namespaces.get(socket.conn) ?? 0) + 1);
+    socket.once('disconnect', (reason) => {
+      const left = (this.namespaces.get(socket.conn) ?? 1) - 1;
+      this.namespaces.set(socket.conn, left);
+      if (left === 0 && reason === 'client namespace disconnect') socket.conn.close();
+    });
   }
 
   private admit(conn: EngineSocket): void {
