@@ -4,8 +4,10 @@
  * listing A first and five B first, drain 2,000 events each. The process that leads the fleet sweep is
  * SIGKILLed mid-drain. Its kiosks reconnect to the other with their backoff and send again what was not
  * acked; every event is stored exactly once (per kiosk: 2,000 rows, 2,000 event ids, seqs 1..2,000);
- * no kiosk is marked offline or alerted for the failover (the dead process's presence leases hold them
- * online until they are connected again); and the sweep goes on in the survivor.
+ * no kiosk is marked offline or alerted for the failover: the survivor takes the sweep over and judges
+ * the whole fleet while the dead process's kiosks cannot reach it yet (each kiosk's second hub is behind
+ * a gate the test opens after that sweep), and their presence leases hold them online; the sweep then
+ * goes on in the survivor (it expires a command). Without the leases this test fails.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { waitUntil } from '../../test/support/processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../src/config';
 import { FLEET_SWEEP } from '../src/services/sweep.service';
 import { creditEvents, enrolKiosk } from './support/agent-client';
+import { GatedProxy } from './support/gated-proxy';
 import { HubProcess, type ProcessLogLine } from './support/hub-process';
 import { ScriptedKiosk } from './support/scripted-kiosk';
 import { TEST_ENGINE } from './support/test-store';
@@ -30,6 +33,7 @@ const EVENTS_PER_KIOSK = 2_000;
 const BATCH = 50;
 /** The kill comes once this many events are acked in all: well into the drain, far from its end. */
 const KILL_AFTER_ACKED = 5_000;
+const RECONNECT_BACKOFF = { minMs: 500, maxMs: 5_000 };
 
 const describeOnPostgres = TEST_ENGINE === 'postgres' ? describe : describe.skip;
 
@@ -47,6 +51,7 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
   const offlineKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const hubs: RunningHub[] = [];
   const kiosks: ScriptedKiosk[] = [];
+  const proxies: GatedProxy[] = [];
   let database: { url: string; drop(): Promise<void> } | undefined;
   let records: HubRecords | undefined;
 
@@ -97,6 +102,7 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
 
   afterAll(async () => {
     await Promise.all(kiosks.map((kiosk) => kiosk.stop()));
+    await Promise.all(proxies.map((proxy) => proxy.close()));
     await Promise.all(hubs.map((hub) => hub.process.kill()));
     // The leases the processes left for these kiosks (they would expire by themselves within 15 s).
     if (kiosks.length > 0) {
@@ -116,18 +122,23 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
     const a = await startHub('hub-a', database.url);
     const b = await startHub('hub-b', database.url);
 
+    // Each kiosk's second hub is reached through a gate, shut until the test opens it: a victim's kiosks
+    // are then connected nowhere for as long as the survivor takes to lead the sweep and judge the fleet.
+    const gateTo = { a: new GatedProxy({ host: '127.0.0.1', port: Number(new URL(a.url).port) }), b: new GatedProxy({ host: '127.0.0.1', port: Number(new URL(b.url).port) }) };
+    proxies.push(gateTo.a, gateTo.b);
+    await Promise.all(proxies.map((proxy) => proxy.start()));
     for (let i = 0; i < KIOSKS; i++) {
       const enrolled = await enrolKiosk({ api: (method, route, body) => api(a, method, route, body) }, { name: `端末 ${i + 1}` });
       kiosks.push(
         new ScriptedKiosk({
-          hubUrls: i % 2 === 0 ? [a.url, b.url] : [b.url, a.url],
+          hubUrls: i % 2 === 0 ? [a.url, gateTo.b.url] : [b.url, gateTo.a.url],
           kiosk: enrolled,
           events: creditEvents(enrolled.kioskId, 1, EVENTS_PER_KIOSK),
           batchSize: BATCH,
           heartbeatMs: 1_000,
           ackTimeoutMs: 10_000,
-          // The agent's own reconnect settings in the cross-package tests (AGENT_RECONNECT_MIN/MAX_MS).
-          backoff: { minMs: 200, maxMs: 1_000 },
+          // The agent's default reconnect backoff (AGENT_RECONNECT_MIN_MS / AGENT_RECONNECT_MAX_MS).
+          backoff: RECONNECT_BACKOFF,
         }),
       );
     }
@@ -158,6 +169,13 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
     victim.process.signal('SIGKILL');
     expect(await victim.process.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
+    // The survivor takes the sweep over and judges the whole fleet while the victim's kiosks cannot reach
+    // it yet; then they get through, and the drain goes on.
+    const gate = victim === a ? gateTo.b : gateTo.a;
+    const afterKill = () => survivor.process.lines.slice(linesBeforeKill);
+    await waitUntil('the survivor leads the sweep', () => afterKill().some(leadsSweep), 30_000);
+    await waitUntil('the survivor swept the whole fleet', () => afterKill().some((line) => line.msg === 'fleet deadlines indexed'), 30_000);
+    gate.openGate();
     await Promise.all(kiosks.map((kiosk) => kiosk.drained()));
 
     // Exactly once: per kiosk every seq and every event id, once.
@@ -176,20 +194,26 @@ describeOnPostgres('SIGKILL of one hub process during a 20,000-event drain from 
     const victims = kiosks.filter((kiosk) => kiosk.sessions[0]?.hubUrl === victim.url);
     expect(victims).toHaveLength(KIOSKS / 2);
     for (const kiosk of victims) {
-      expect(kiosk.sessions.at(-1)?.hubUrl).toBe(survivor.url);
+      expect(kiosk.sessions.at(-1)?.hubUrl).toBe(gate.url);
       // Its first try after the kill went to the same hub (a session that just ended is retried there),
       // which was gone: a failed attempt, a backoff, then the next hub of its list.
       expect(kiosk.failures.length).toBeGreaterThanOrEqual(1);
-      expect(kiosk.failures.every((failure) => failure.retryInMs <= 1_000)).toBe(true);
+      expect(kiosk.failures.every((failure) => failure.retryInMs <= RECONNECT_BACKOFF.maxMs)).toBe(true);
     }
     for (const kiosk of kiosks.filter((k) => !victims.includes(k))) expect(kiosk.sessions.map((s) => s.hubUrl)).toEqual([survivor.url]);
 
-    // The survivor took the sweep over (after the kill) and swept the whole fleet, then kept sweeping.
-    const afterKill = () => survivor.process.lines.slice(linesBeforeKill);
-    await waitUntil('the survivor leads the sweep', () => afterKill().some(leadsSweep), 30_000);
-    await waitUntil('the survivor swept the whole fleet', () => afterKill().some((line) => line.msg === 'fleet deadlines indexed'), 30_000);
+    // The survivor goes on sweeping (it alone leads the sweep now): a command queued through it for a kiosk
+    // that is not connected, living one second, is marked expired by the sweep (the only other thing
+    // that expires commands, listing them, is not asked here).
+    const absent = await enrolKiosk({ api: (method, route, body) => api(survivor, method, route, body) }, { name: '未接続の端末' });
+    const queued = await api(survivor, 'POST', `/api/kiosks/${absent.kioskId}/commands`, { type: 'ping', params: {}, ttlSeconds: 1 });
+    expect(queued.status).toBe(201);
+    const { commandId } = queued.body as { commandId: string };
+    await waitUntil('the sweep expires the command', async () => (await records?.value<string>('SELECT status FROM commands WHERE command_id = ?', commandId)) === 'expired', 30_000);
+    expect(await records.count("SELECT count(*) FROM audit_log WHERE action = 'command.expired' AND target = ?", commandId)).toBe(1);
 
-    // Nobody was judged offline or alerted for the failover, and every kiosk is online on the survivor.
+    // Nobody was judged offline or alerted for the failover (the dead process's leases held its kiosks
+    // while they were connected nowhere): every kiosk is online.
     const seen = await statuses(survivor);
     for (const id of ids) expect(seen.get(id)).toEqual({ status: 'online', online: true });
     expect(await offlineIntervals()).toBe(offlineBefore);
