@@ -194,6 +194,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     });
     undo.push(() => deviceServices.stop());
     const lottery = startLottery({
+      municipality: config.municipality,
       databaseFile: config.databaseFile,
       outbox: store.outbox,
       deviceServices,

@@ -9,6 +9,7 @@ describe('parseConfig', () => {
     expect(config).toEqual({
       hubUrls: ['http://127.0.0.1:7400'],
       hubPublicUrl: 'http://127.0.0.1:7400',
+      municipality: '豊中市',
       dataDir: path.join(root, 'data/agent'),
       databaseFile: path.join(root, 'data/agent/agent.sqlite'),
       identityFile: path.join(root, 'data/agent/identity.json'),
@@ -50,6 +51,11 @@ describe('parseConfig', () => {
       'https://hub-a.example.jp:8443',
       'http://10.0.0.12:7400',
     ]);
+  });
+
+  it('reads the municipality the kiosk serves (KIOSK_MUNICIPALITY), one that shares the facility system (issue 15, item 7)', () => {
+    expect(parseConfig({ KIOSK_MUNICIPALITY: '吹田市' }, root).municipality).toBe('吹田市');
+    expect(() => parseConfig({ KIOSK_MUNICIPALITY: '横浜市' }, root)).toThrow(/KIOSK_MUNICIPALITY/);
   });
 
   it('reads the hub’s public address for citizens (HUB_PUBLIC_URL), else the first hub of HUB_URL (issue 18)', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { MAX_EVENT_BATCH, toIssues, type ErrorIssue } from '@kiosk/protocols';
+import { MAX_EVENT_BATCH, MunicipalitySchema, toIssues, type ErrorIssue, type Municipality } from '@kiosk/protocols';
 import { parseChaos, type ChaosMode } from './chaos';
 import {
   DEFAULT_COIN_ACCEPTOR_ADDRESS,
@@ -26,6 +26,12 @@ export interface AgentConfig {
    * kiosk's 抽選結果の検証 screen shows where the public draw record is. No trailing slash.
    */
   hubPublicUrl: string;
+  /**
+   * The participating municipality the kiosk serves (`KIOSK_MUNICIPALITY`, one of toyonaka-facts.json's
+   * `participants`; default 豊中市, the demo's): a street terminal shows its facilities and rounds before
+   * anyone signs in. It should be the municipality the kiosk was enrolled for at the hub.
+   */
+  municipality: Municipality;
   dataDir: string;
   databaseFile: string;
   identityFile: string;
@@ -104,6 +110,7 @@ const EnvSchema = z
       .default('http://127.0.0.1:7400')
       .transform((value, context) => parseHubUrls(value, context)),
     HUB_PUBLIC_URL: HubUrlSchema.transform((url) => url.replace(/\/+$/, '')).optional(),
+    KIOSK_MUNICIPALITY: MunicipalitySchema.default('豊中市'),
     AGENT_DATA_DIR: z.string().min(1).optional(),
     AGENT_ENROLMENT_CODE: z.string().min(1).optional(),
     AGENT_UI_PORT: int(7401, 0, 65535),
@@ -158,6 +165,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   return {
     hubUrls: e.HUB_URL,
     hubPublicUrl: e.HUB_PUBLIC_URL ?? e.HUB_URL[0] ?? 'http://127.0.0.1:7400',
+    municipality: e.KIOSK_MUNICIPALITY,
     dataDir,
     databaseFile: path.join(dataDir, 'agent.sqlite'),
     identityFile: path.join(dataDir, 'identity.json'),

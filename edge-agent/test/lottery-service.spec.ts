@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import path from 'node:path';
 import { encodeReceipt, renderEscPos, type Receipt, type ReceiptPrinter } from '@kiosk/devices';
-import { ProvisionalEntryPayloadSchema, type LotteryEvent, type OfflineEntryKey, type RoundView } from '@kiosk/protocols';
+import { ProvisionalEntryPayloadSchema, type LotteryEvent, type Municipality, type OfflineEntryKey, type RoundView } from '@kiosk/protocols';
 import { BarcodeInput } from '../src/input/barcode-input';
 import { PinEntry } from '../src/input/pin-entry';
 import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type LotteryHubRequest } from '../src/lottery/hub-client';
@@ -103,7 +103,7 @@ describe('LotteryService', () => {
     tmp.cleanup();
   });
 
-  function setUp() {
+  function setUp(municipality: Municipality = '豊中市') {
     const hub = new ScriptedHub();
     const pinEntry = new PinEntry();
     const barcodes = new BarcodeInput(() => now, silentLogger);
@@ -119,6 +119,7 @@ describe('LotteryService', () => {
     };
     const printer = new CapturingPrinter();
     const service = new LotteryService({
+      municipality,
       hub,
       cache: new LotteryCache(db),
       outbox: store.outbox,
@@ -148,6 +149,21 @@ describe('LotteryService', () => {
 
   /** The last receipt as the paper reads it: through the printer's encoder and back. */
   const lastPaper = (printer: CapturingPrinter): string => renderEscPos(encodeReceipt(printer.printed.at(-1) ?? { lines: [] })).receipts[0] ?? '';
+
+  it('shows and caches the facilities and rounds of the municipality it is configured for (issue 15, item 7)', async () => {
+    // 吹田市 shares the facility system (toyonaka-facts.json participants): its terminal asks for its own.
+    const { hub, service, sessions } = setUp('吹田市');
+    await service.refreshAfterConnect();
+    const asked = (event: string) => hub.asked.filter((a) => a.event === event).map((a) => a.body);
+    expect(asked('lottery.facilities')).toEqual([{ municipality: '吹田市' }]);
+    expect(asked('lottery.rounds')).toEqual([{ municipality: '吹田市' }]);
+    // Before anyone signs in, and with the centre unreachable: from what was cached for 吹田市.
+    sessions.set({ sessionId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', service: 'lottery' });
+    hub.reachable = false;
+    expect(await service.facilities()).toMatchObject({ ok: true, source: 'cache', facilities: [facility] });
+    expect(asked('lottery.facilities').at(-1)).toEqual({ municipality: '吹田市' });
+    sessions.set(null);
+  });
 
   it('signs in with the scanned card and the typed PIN, and forgets it all when the session ends', async () => {
     const { hub, barcodes, sessions, service, type } = setUp();

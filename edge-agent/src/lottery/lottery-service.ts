@@ -31,10 +31,12 @@ import { offlineKeyMatchesId, sealSessionPin } from './pin-sealer';
 import { bookingReceipt, confirmedWinReceipt, entryReceipt, provisionalEntryReceipt, receiptLanguage } from './receipts';
 import { INACTIVE, reduceSignIn, toUiState, unsentEntriesOwner, type SignInEffect, type SignInEvent, type SignInState } from './sign-in-model';
 
-/** Street terminals browse their own municipality's facilities until someone signs in (Toyonaka in the demo). */
-export const DEFAULT_MUNICIPALITY: Municipality = '豊中市';
-
 export interface LotteryServiceDeps {
+  /**
+   * The participating municipality this terminal serves (the agent's `KIOSK_MUNICIPALITY`): whose
+   * facilities and rounds it shows and caches until someone signs in, and which offline entries go by.
+   */
+  municipality: Municipality;
   hub: LotteryHub;
   cache: LotteryCache;
   outbox: Outbox;
@@ -160,7 +162,7 @@ export class LotteryService {
   async refreshAfterConnect(): Promise<void> {
     try {
       await this.refreshOfflineKey();
-      const municipality = DEFAULT_MUNICIPALITY;
+      const municipality = this.deps.municipality;
       const facilities = await this.deps.hub.request('lottery.facilities', { municipality });
       if (facilities.ok) this.deps.cache.putFacilities(municipality, facilities.facilities, this.now());
       const rounds = await this.deps.hub.request('lottery.rounds', { municipality });
@@ -514,7 +516,7 @@ export class LotteryService {
   }
 
   private municipality(): Municipality {
-    return this.state.stage === 'signed-in' && this.state.mode === 'online' ? this.state.user.municipality : DEFAULT_MUNICIPALITY;
+    return this.state.stage === 'signed-in' && this.state.mode === 'online' ? this.state.user.municipality : this.deps.municipality;
   }
 
   private cachedFacilities(): FacilityView[] {

@@ -1,4 +1,5 @@
 import type { CardReaderDriver, ReceiptPrinter } from '@kiosk/devices';
+import type { Municipality } from '@kiosk/protocols';
 import type { Clock } from '../clock';
 import type { DeviceServices } from '../hardware/device-services';
 import { runDetached, type Logger } from '../logger';
@@ -13,6 +14,8 @@ import { attachLotteryUi } from './lottery-namespace';
 import { LotteryService } from './lottery-service';
 
 export interface LotteryDeps {
+  /** The municipality the terminal serves (AgentConfig.municipality). */
+  municipality: Municipality;
   /** The agent's SQLite file: the lottery opens its own connection for its cache (WAL: no blocking). */
   databaseFile: string;
   outbox: Outbox;
@@ -43,6 +46,7 @@ export function startLottery(deps: LotteryDeps): RunningLottery {
   const db = openDatabase(deps.databaseFile);
   const hub = new LotteryHubClient(() => deps.state.connection().hubConnected, deps.ackTimeoutMs);
   const service = new LotteryService({
+    municipality: deps.municipality,
     hub,
     cache: new LotteryCache(db),
     outbox: deps.outbox,
