@@ -30,6 +30,8 @@ const STORM_KIOSKS = Number(process.env.BENCH_CLUSTER_STORM_KIOSKS ?? 5000);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 15_000);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 15_000);
 const STORM_GIVE_UP_MS = Number(process.env.BENCH_STORM_GIVE_UP_MS ?? 240_000);
+/** How long a hub may take, after a fleet connected, to answer a heartbeat promptly before it is measured anyway. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 300_000);
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 const p50p99 = (sorted: readonly number[]) => `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`;
@@ -45,6 +47,24 @@ interface Hub {
   /** Its heap with no kiosk connected, after GC (read again before each configuration). */
   heapEmpty: number;
 }
+
+/**
+ * The hubs' warnings and errors (log level 40 and up) since the last call, most frequent first: what a
+ * phase with failed heartbeats or timeouts must be read with.
+ */
+function newWarnings(hubs: readonly Hub[], seen: Map<Hub, number>): string {
+  const counts = new Map<string, number>();
+  for (const hub of hubs) {
+    const from = seen.get(hub) ?? 0;
+    for (const entry of hub.process.logs.slice(from)) {
+      if (entry.level >= 40) counts.set(`${hub.name}: ${entry.msg}`, (counts.get(`${hub.name}: ${entry.msg}`) ?? 0) + 1);
+    }
+    seen.set(hub, hub.process.logs.length);
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 4);
+  return top.length === 0 ? '' : `\n    hub warnings: ${top.map(([msg, n]) => `${n}× ${msg}`).join('; ')}`;
+}
+const warningsSeen = new Map<Hub, number>();
 
 /** What one phase measured, for the ratios. */
 interface Figures {
@@ -86,7 +106,9 @@ async function connectRange(kiosks: readonly SimulatedKiosk[], hubs: readonly Hu
 
 /** One fleet size against `hubs` (kiosks 0..size-1 connected, evenly spread), heartbeating. */
 async function measure(hubs: readonly Hub[], kiosks: readonly SimulatedKiosk[], size: number, heartbeats: Heartbeats): Promise<Figures> {
-  await sleep(2000);
+  // Each hub works off what the connections queued (status evaluations, leases) before it answers promptly.
+  const settled = await Promise.all(hubs.map((_, h) => (kiosks[h] ? quiesce(kiosks[h], SETTLE_MS) : Promise.resolve(0))));
+  const settledS = settled.map((seconds) => (seconds === null ? `busy after ${SETTLE_MS / 1000} s` : `${seconds.toFixed(1)} s`));
   const heaps = await Promise.all(hubs.map((hub) => heapAfterGc(hub.process)));
   const perConnection = hubs.map((hub, i) => ((heaps[i] ?? 0) - hub.heapEmpty) / (size / hubs.length));
   const rss = hubs.map((hub) => rssMiB(hub.process.pid, 'VmRSS'));
@@ -100,6 +122,7 @@ async function measure(hubs: readonly Hub[], kiosks: readonly SimulatedKiosk[], 
     events: new Map(),
   };
   const each = (values: readonly string[]) => (hubs.length > 1 ? ` (${hubs.map((hub, i) => `${hub.name} ${values[i]}`).join(', ')})` : '');
+  console.log(`${label}: answering heartbeats within 50 ms after ${settledS.join(' / ')}`);
   console.log(`${label}: heap ${kib(figures.heapPerConnection)} per connection${each(perConnection.map(kib))}; RSS ${figures.rssMiB} MiB${each(rss.map((mib) => `${mib} MiB`))}`);
   for (const rate of [0, ...EVENT_RATES]) {
     if (kiosks[0]) await quiesce(kiosks[0]);
@@ -109,9 +132,10 @@ async function measure(hubs: readonly Hub[], kiosks: readonly SimulatedKiosk[], 
     const cpu = meters.map((meter) => meter.read());
     const beats = heartbeats.take();
     const hubCpu = cpu.reduce((sum, reading) => sum + reading.hub, 0);
+    const open = kiosks.slice(0, size).filter((kiosk) => kiosk.socket?.connected).length;
     const events = run ? ` event ack ${p50p99(run.latencies)} (${run.ackedPerSecond.toFixed(0)}/s acked, ${run.timeouts} timed out, ${run.refused} refused);` : '';
     console.log(
-      `  ${rate === 0 ? 'heartbeats only' : `${rate} events/s`}:${events} heartbeat ack ${p50p99(beats.latencies)} (${beats.failed} failed); hub CPU ${percent(hubCpu)}${each(cpu.map((reading) => percent(reading.hub)))}, driver ${percent(cpu[0]?.driver ?? 0)}`,
+      `  ${rate === 0 ? 'heartbeats only' : `${rate} events/s`}:${events} heartbeat ack ${p50p99(beats.latencies)} (${beats.failed} failed); hub CPU ${percent(hubCpu)}${each(cpu.map((reading) => percent(reading.hub)))}, driver ${percent(cpu[0]?.driver ?? 0)}; ${open} of ${size} sockets open${newWarnings(hubs, warningsSeen)}`,
     );
     if (rate === 0) {
       figures.cpu = hubCpu;
@@ -134,7 +158,7 @@ async function runFleet(hubs: readonly Hub[], kiosks: readonly SimulatedKiosk[])
     for (const size of FLEET_SIZES) {
       const started = performance.now();
       const retries = await connectRange(kiosks, hubs, connected, size);
-      console.log(`${hubs.length} process${hubs.length > 1 ? 'es' : ''}: ${size - connected} kiosks connected + hello in ${((performance.now() - started) / 1000).toFixed(1)} s (${retries} connect retries)`);
+      console.log(`${hubs.length} process${hubs.length > 1 ? 'es' : ''}: ${size - connected} kiosks connected + hello in ${((performance.now() - started) / 1000).toFixed(1)} s (${retries} connect retries)${newWarnings(hubs, warningsSeen)}`);
       for (const kiosk of kiosks.slice(connected, size)) heartbeats.start(kiosk);
       connected = size;
       results.set(size, await measure(hubs, kiosks, size, heartbeats));
@@ -208,6 +232,8 @@ async function storm(system: TestSystem, hubs: readonly [Hub, Hub], kiosks: read
     const seconds = (value: number | null) => (value === null ? `not within ${STORM_GIVE_UP_MS / 1000} s` : `${value.toFixed(1)} s`);
     console.log(`  B SIGKILLed with ${stranded.length} kiosks; every kiosk connected to A again after ${seconds(connectedS)}; every queued event acked after ${seconds(allDoneS)}`);
     console.log(`  ${queued.length} events queued during the storm (2 per kiosk of B): ${stored?.rows ?? 0} stored (${stored?.distinct ?? 0} distinct ids, ${(stored?.rows ?? 0) - (stored?.distinct ?? 0)} twice); ${undelivered} undelivered, ${behind} kiosks never came back; failed attempts: ${causes}`);
+    const warnings = newWarnings(hubs, warningsSeen);
+    if (warnings) console.log(`  during the storm, ${warnings.trimStart()}`);
     console.log(`  A afterwards: RSS ${rssMiB(hubA.process.pid, 'VmRSS')} MiB (peak ${rssMiB(hubA.process.pid, 'VmHWM')} MiB), CPU ${percent(cpu.read().hub)} with ${fleet.length} kiosks idle`);
   } finally {
     await Promise.all(fleet.map((kiosk) => kiosk.stop()));

@@ -101,7 +101,7 @@ export async function enrol(system: TestSystem): Promise<SimulatedKiosk> {
 export async function connectKiosk(hubUrl: string, kiosk: SimulatedKiosk): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const { socket, refusal } = await connectAgentSocket(hubUrl, signedAuth(kiosk.kioskId, kiosk.privateKey));
-    if (refusal?.code === 'transport' && attempt < 10) {
+    if ((refusal?.code === 'transport' || refusal?.code === 'timeout') && attempt < 10) {
       await sleep(500 * attempt);
       continue;
     }
@@ -174,21 +174,23 @@ export class Heartbeats {
 }
 
 /**
- * Waits until the hub answers a heartbeat within 50 ms (at most 60 s), so work still queued from an
- * overloaded phase (acks the driver already gave up on) does not count against the next one.
+ * Waits until the hub answers a heartbeat within 50 ms (at most `timeoutMs`), so work still queued from an
+ * overloaded phase (acks the driver already gave up on) does not count against the next one. Resolves
+ * with the seconds it waited, or null when the hub was still busy at the end.
  */
-export async function quiesce(kiosk: SimulatedKiosk): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
+export async function quiesce(kiosk: SimulatedKiosk, timeoutMs = 60_000): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() < started + timeoutMs) {
     const sent = performance.now();
     const answered = await kiosk.socket
       ?.timeout(60_000)
       .emitWithAck('telemetry', telemetry())
       .then(() => true)
       .catch(() => false);
-    if (answered && performance.now() - sent < 50) return;
+    if (answered && performance.now() - sent < 50) return (performance.now() - started) / 1000;
     await sleep(500);
   }
+  return null;
 }
 
 export function cashCredit(kiosk: SimulatedKiosk): OutboxEvent {
