@@ -38,6 +38,9 @@ describe('retention of status history and login throttles (issue 15, item 9)', (
 
   it('deletes closed status intervals past the retention, keeps recent ones and every kiosk’s open one', async () => {
     const { kioskId } = await enrolKiosk(hub);
+    // The hub records the new kiosk's first status in the background: wait for it, then set the history aside.
+    const statusRows = () => records.count('SELECT count(*) FROM kiosk_status_history WHERE kiosk_id = ?', kioskId);
+    while ((await statusRows()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     await records.change('DELETE FROM kiosk_status_history WHERE kiosk_id = ?', kioskId);
     const intervals: [string, string, string | null][] = [
       ['online', daysAgo(60), daysAgo(59)],
