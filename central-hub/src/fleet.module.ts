@@ -13,6 +13,7 @@ import { LotteryModule } from './lottery.module';
 import { AgentAuthService } from './services/agent-auth.service';
 import { AlertService } from './services/alert.service';
 import { CashReconciliationService } from './services/cash-reconciliation.service';
+import { CashVoucherService } from './services/cash-vouchers.service';
 import { ChaosService } from './services/chaos.service';
 import { CommandService } from './services/command.service';
 import { EnrolmentService } from './services/enrolment.service';
@@ -39,6 +40,7 @@ import { SweepService } from './services/sweep.service';
     AgentAuthService,
     AlertService,
     CashReconciliationService,
+    CashVoucherService,
     ChaosService,
     CommandService,
     EnrolmentService,

@@ -3,6 +3,7 @@ import { LOGGER, type Logger } from './logger';
 import { ALERT_REPOSITORY, KyselyAlertRepository } from './repositories/alert.repository';
 import { AUDIT_REPOSITORY, KyselyAuditRepository } from './repositories/audit.repository';
 import { CASH_RECONCILIATION_REPOSITORY, KyselyCashReconciliationRepository } from './repositories/cash-reconciliation.repository';
+import { CASH_VOUCHER_REPOSITORY, KyselyCashVoucherRepository } from './repositories/cash-vouchers.repository';
 import { COMMAND_REPOSITORY, KyselyCommandRepository } from './repositories/command.repository';
 import { DATABASE } from './repositories/database.repository';
 import type { DatabaseConfig } from './config';
@@ -40,6 +41,7 @@ const REPOSITORIES = [
   { provide: AUDIT_REPOSITORY, useClass: KyselyAuditRepository },
   { provide: LOG_UPLOAD_REPOSITORY, useClass: KyselyLogUploadRepository },
   { provide: CASH_RECONCILIATION_REPOSITORY, useClass: KyselyCashReconciliationRepository },
+  { provide: CASH_VOUCHER_REPOSITORY, useClass: KyselyCashVoucherRepository },
   { provide: RETENTION_REPOSITORY, useClass: KyselyRetentionRepository },
 ];
 

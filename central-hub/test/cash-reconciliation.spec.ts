@@ -3,7 +3,10 @@
  * partly on a voucher and a cancelled payment, each fee issued by the hub with the TEST CA's card and each
  * coin, payout and voucher sent as outbox events on `/agent`, then a collection: the report balances to
  * the yen. A second kiosk's technician counts a coin short: flagged, and a `cash-discrepancy` alert is
- * raised; its "cash box full" alert resolves with the collection. The CSV route and the access rules.
+ * raised; its "cash box full" alert resolves with the collection. The hoppers counted at collections:
+ * what the last one left, less what they paid, against what the technician found (a coin missing raises
+ * the alert too). A voucher redeemed at the office, once, audited, shown against those issued. The CSV
+ * route and the access rules.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +20,9 @@ import {
   IssueResponseSchema,
   OutboxEventSchema,
   RefundResponseSchema,
+  VoucherRedemptionSchema,
   type CashPeriod,
+  type HopperCount,
   type OutboxEvent,
 } from '@kiosk/protocols';
 import { addDays, jstDate, jstInstant } from '../src/domain/jst';
@@ -66,8 +71,13 @@ class ScriptedKiosk {
   credit = (transactionId: string, coinYen: number) => this.event('cash.credit', { transactionId, coinYen });
   payout = (transactionId: string, amountYen: number, reason: 'change' | 'refund') => this.event('cash.payout', { transactionId, amountYen, reason });
   voucher = (transactionId: string, amountYen: number, reason: 'change' | 'refund') => this.event('cash.voucher', { transactionId, amountYen, reason });
-  collected = (countedYen: number, recordedCoins: number, recordedYen: number) =>
-    this.event('cash.collected', { commandId: uuidv7(), countedYen, recordedCoins, recordedYen });
+  collected = (countedYen: number, recordedCoins: number, recordedYen: number, hoppers?: HopperCount[]) =>
+    this.event('cash.collected', { commandId: uuidv7(), countedYen, ...(hoppers ? { hoppers } : {}), recordedCoins, recordedYen });
+}
+
+/** Hopper counts as a technician writes them: 10-, 50- and 100-yen hoppers, found and left. */
+function hoppers(found: [number, number, number], left: [number, number, number] = [100, 100, 100]): HopperCount[] {
+  return ([10, 50, 100] as const).map((coinYen, index) => ({ coinYen, foundCoins: found[index] ?? 0, leftCoins: left[index] ?? 0 }));
 }
 
 describe('cash reconciliation', () => {
@@ -79,7 +89,9 @@ describe('cash reconciliation', () => {
   let hub: TestHub;
   let a: ScriptedKiosk;
   let b: ScriptedKiosk;
-  const tokens: Record<'tech-cash' | 'viewer-cash' | 'tech-other', string> = { 'tech-cash': '', 'viewer-cash': '', 'tech-other': '' };
+  const tokens: Record<'tech-cash' | 'viewer-cash' | 'tech-other' | 'admin-cash', string> = { 'tech-cash': '', 'viewer-cash': '', 'tech-other': '', 'admin-cash': '' };
+  /** A's third transaction: its ¥100 voucher is redeemed at the office. */
+  let voucherTransaction = '';
 
   beforeAll(async () => {
     ca = makeProjectTestCa(path.join(dir, 'test-ca'));
@@ -108,6 +120,7 @@ describe('cash reconciliation', () => {
       ['tech-cash', 'technician', '豊中市'],
       ['viewer-cash', 'viewer', '豊中市'],
       ['tech-other', 'technician', '吹田市'],
+      ['admin-cash', 'administrator', '豊中市'],
     ] as const) {
       tokens[username] = await hub.login(username, await hub.createUser(username, role, municipality));
     }
@@ -151,6 +164,7 @@ describe('cash reconciliation', () => {
 
   it('a day of sales, a refund, change on a voucher and a cancelled payment, then a collection: balances to the yen', async () => {
     const [t1, t2, t3, t4] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    voucherTransaction = t3;
     // T1: ¥500 for a ¥200 certificate, ¥300 change from the hopper.
     await a.send([a.credit(t1, 500)]);
     await issue(a.agent, t1);
@@ -169,8 +183,8 @@ describe('cash reconciliation', () => {
     // The open period shows what the box should hold before anyone empties it.
     expect(await periodsOf(a.kiosk.kioskId)).toMatchObject([{ status: 'open', cashBox: { expectedYen: 1300, countedYen: null }, unsettledYen: 0, flags: [] }]);
 
-    // Evening: the technician empties the box and counts ¥1,300.
-    const collection = [a.collected(1300, 5, 1300)];
+    // Evening: the technician empties the box and counts ¥1,300, counts the hoppers and fills them to 100 coins each.
+    const collection = [a.collected(1300, 5, 1300, hoppers([60, 90, 95]))];
     await a.send(collection);
     await a.send(collection); // an ack lost: resent, stored once
     const [period, ...others] = await periodsOf(a.kiosk.kioskId);
@@ -183,8 +197,9 @@ describe('cash reconciliation', () => {
       startedAt: null,
       collectedAt: collection[0]?.occurredAt,
       cashBox: { coins: 5, expectedYen: 1300, recordedYen: 1300, countedYen: 1300, differenceYen: 0 },
-      hoppers: { changePaidYen: 500, refundsPaidYen: 300, paidYen: 800 },
-      vouchers: { changeYen: 100, refundYen: 0, issuedYen: 100 },
+      // The first counted collection: nothing to compare its hoppers with; what it left starts the next period.
+      hoppers: { changePaidYen: 500, refundsPaidYen: 300, paidYen: 800, startYen: null, expectedYen: null, countedYen: 14_600, differenceYen: null, leftYen: 16_000, counts: hoppers([60, 90, 95]) },
+      vouchers: { changeYen: 100, refundYen: 0, issuedYen: 100, redeemedYen: 0, outstandingYen: 100 },
       fees: { paidYen: 600, refundedYen: 200, earnedYen: 400, issuances: 3 },
       unsettledYen: 0,
       flags: [],
@@ -219,6 +234,53 @@ describe('cash reconciliation', () => {
     expect(await hub.count('SELECT count(*) FROM cash_collections WHERE kiosk_id = ? AND discrepancy_yen = -100', b.kiosk.kioskId)).toBe(1);
   }, 60_000);
 
+  it('reconciles the hoppers from one collection to the next: a coin missing is flagged and raises a cash-discrepancy alert (issue 18)', async () => {
+    const t6 = uuidv7();
+    // ¥500 for ¥200: ¥300 change from the hoppers, which the last collection left holding ¥16,000.
+    await a.send([a.credit(t6, 500)]);
+    await issue(a.agent, t6);
+    await a.send([a.payout(t6, 300, 'change')]);
+    // The box balances; the hoppers should hold ¥15,700 but the technician finds ¥15,600 (a ¥100 coin short).
+    await a.send([a.collected(500, 1, 500, hoppers([100, 100, 96]))]);
+    const [, second] = await periodsOf(a.kiosk.kioskId);
+    expect(second).toMatchObject({
+      status: 'collected',
+      cashBox: { expectedYen: 500, countedYen: 500, differenceYen: 0 },
+      hoppers: { paidYen: 300, startYen: 16_000, expectedYen: 15_700, countedYen: 15_600, differenceYen: -100, leftYen: 16_000 },
+      flags: ['hoppers-short'],
+    });
+    expect(await alertsOf(a.kiosk.kioskId, 'active')).toMatchObject([{ kind: 'cash-discrepancy', message: expect.stringContaining('¥100 short') as unknown }]);
+  }, 60_000);
+
+  it('records a voucher redeemed at the office once, audited, and shows it against the vouchers issued (issue 18)', async () => {
+    const redeem = (body: unknown, token: string) => hub.api('POST', '/api/cash/vouchers/redemptions', body, token);
+    const request = { kioskId: a.kiosk.kioskId, transactionId: voucherTransaction, amountYen: 100, note: '窓口 No.12' };
+    const audited = (outcome: 'ok' | 'refused') => hub.count("SELECT count(*) FROM audit_log WHERE action = 'cash-voucher.redeemed' AND outcome = ?", outcome);
+
+    // Field technicians do not pay vouchers: refused, and the refusal is in the audit trail.
+    expect((await redeem(request, tokens['tech-cash'])).status).toBe(403);
+    expect(await audited('refused')).toBe(1);
+    // Not the amount printed, or no such voucher: refused with what is wrong, nothing recorded.
+    const wrongAmount = await redeem({ ...request, amountYen: 300 }, tokens['admin-cash']);
+    expect(wrongAmount).toMatchObject({ status: 400, body: { error: { code: 'invalid_message', message: expect.stringContaining('¥100') as unknown } } });
+    expect((await redeem({ ...request, transactionId: uuidv7() }, tokens['admin-cash'])).status).toBe(404);
+    expect((await redeem({ ...request, amountYen: -5 }, tokens['admin-cash'])).status).toBe(400);
+    expect(await hub.count('SELECT count(*) FROM cash_voucher_redemptions')).toBe(0);
+
+    const paid = await redeem(request, tokens['admin-cash']);
+    expect(paid.status).toBe(201);
+    expect(VoucherRedemptionSchema.parse(paid.body)).toMatchObject({ kioskId: a.kiosk.kioskId, transactionId: voucherTransaction, amountYen: 100, reason: 'change', redeemedBy: 'admin-cash', note: '窓口 No.12' });
+    expect(await audited('ok')).toBe(1);
+    // The same voucher brought twice: refused, audited, still one redemption.
+    const twice = await redeem(request, tokens['admin-cash']);
+    expect(twice).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: expect.stringContaining('already redeemed') as unknown } } });
+    expect(await audited('refused')).toBe(2);
+    expect(await hub.count('SELECT count(*) FROM cash_voucher_redemptions')).toBe(1);
+
+    const [first] = await periodsOf(a.kiosk.kioskId);
+    expect(first?.vouchers).toEqual({ changeYen: 100, refundYen: 0, issuedYen: 100, redeemedYen: 100, outstandingYen: 0 });
+  }, 60_000);
+
   it('exports the report as CSV: a header row, yen integers, Japanese intact', async () => {
     const response = await fetch(`${hub.url}/api/cash/reconciliation.csv?municipality=${encodeURIComponent('豊中市')}&from=${day}&to=${day}`, {
       headers: { authorization: `Bearer ${tokens['tech-cash']}` },
@@ -237,6 +299,15 @@ describe('cash reconciliation', () => {
     const rowB = rows.find((row) => row[0] === b.kiosk.kioskId);
     expect([column(rowA, 'municipality'), column(rowA, 'site'), column(rowA, 'cash_box_expected_yen'), column(rowA, 'cash_box_counted_yen'), column(rowA, 'fees_earned_yen'), column(rowA, 'unsettled_yen')]).toEqual(['豊中市', '豊中市役所', '1300', '1300', '400', '0']);
     expect([column(rowB, 'cash_box_difference_yen'), column(rowB, 'flags')]).toEqual(['-100', 'counted-short']);
+    expect([column(rowA, 'hopper_counted_yen'), column(rowA, 'hopper_left_yen'), column(rowA, 'hopper_counts'), column(rowA, 'voucher_redeemed_yen'), column(rowA, 'voucher_outstanding_yen')]).toEqual([
+      '14600',
+      '16000',
+      '10:60/100 50:90/100 100:95/100',
+      '100',
+      '0',
+    ]);
+    const secondA = rows.filter((row) => row[0] === a.kiosk.kioskId)[1];
+    expect([column(secondA, 'hopper_expected_yen'), column(secondA, 'hopper_difference_yen'), column(secondA, 'flags')]).toEqual(['15700', '-100', 'hoppers-short']);
   });
 
   it('answers technicians and administrators of the municipality only', async () => {

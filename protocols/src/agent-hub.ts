@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentToHubCertificateEvents } from './certificates';
 import type { LotteryAgentToHubEvents } from './lottery';
 import { CommandIdSchema, InstantSchema, KioskIdSchema, SeqSchema } from './common';
+import { HopperCountsSchema } from './hopper-count';
 import { DeviceHealthSchema } from './devices';
 import { FailureSchema, resultSchema } from './errors';
 import { OutboxEventSchema } from './outbox-events';
@@ -156,11 +157,14 @@ export const HubCommandSchema = z.discriminatedUnion('type', [
     params: z.strictObject({ minutes: z.int().min(1).max(MAX_LOG_UPLOAD_MINUTES) }),
   }),
   z.strictObject({ ...commandBase, type: z.literal('agent.restart'), params: z.strictObject({}) }),
-  /** A technician emptied the cash box: the agent records what it had counted and starts again from zero. */
+  /**
+   * A technician emptied the cash box: the agent records what it had counted and starts again from zero.
+   * `hoppers`: what they found in each hopper and left in it after refilling (the hub reconciles them).
+   */
   z.strictObject({
     ...commandBase,
     type: z.literal('cash.collected'),
-    params: z.strictObject({ countedYen: z.int().nonnegative().max(MAX_CASH_BOX_YEN).optional() }),
+    params: z.strictObject({ countedYen: z.int().nonnegative().max(MAX_CASH_BOX_YEN).optional(), hoppers: HopperCountsSchema.optional() }),
   }),
 ]);
 export type HubCommand = z.infer<typeof HubCommandSchema>;

@@ -192,6 +192,8 @@ export const AuditActionSchema = z.enum([
   /** An administrator scheduled or cancelled a certificate-service maintenance day (issue 18). */
   'maintenance-day.scheduled',
   'maintenance-day.cancelled',
+  /** The municipal office paid a voucher a kiosk printed, or was refused (already redeemed) (issue 18). */
+  'cash-voucher.redeemed',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

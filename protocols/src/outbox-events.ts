@@ -9,6 +9,7 @@ import {
   YenSchema,
 } from './common';
 import { DeviceHealthSchema } from './devices';
+import { HopperCountsSchema } from './hopper-count';
 import { ProvisionalEntryPayloadSchema } from './lottery';
 
 /**
@@ -61,11 +62,13 @@ export const EventPayloadSchemas = {
   }),
   /**
    * A technician emptied the cash box (`cash.collected` command): what the kiosk had counted in it, what
-   * the technician counted (if they said), and the count starts again from zero.
+   * the technician counted (if they said), and the count starts again from zero. `hoppers`: what the
+   * technician counted in each hopper, as the command carried it.
    */
   'cash.collected': z.strictObject({
     commandId: CommandIdSchema,
     countedYen: YenSchema.optional(),
+    hoppers: HopperCountsSchema.optional(),
     recordedCoins: z.int().nonnegative(),
     recordedYen: YenSchema,
   }),

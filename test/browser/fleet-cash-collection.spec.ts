@@ -3,7 +3,8 @@
  * the kiosk has a coin acceptor and a cash-box count): the button asks first (cancel sends nothing), an
  * amount that is not whole yen keeps it disabled, and confirmed with a counted amount the command is
  * followed to `succeeded` with the kiosk's count and the difference, and the hub holds one
- * `cash.collected` event for it.
+ * `cash.collected` event for it, with the hoppers the technician counted (issue 18): a hopper row with
+ * only one of its two numbers keeps it disabled too.
  */
 import type { Browser, Page } from 'playwright-core';
 import { CommandViewSchema } from '@kiosk/protocols';
@@ -58,16 +59,28 @@ describe('cash box emptied, from the console', () => {
     expect(await commandsOnHub()).toEqual([]);
   });
 
-  it('confirmed with a counted amount: succeeded with the kiosk’s count and the difference, one event on the hub', async () => {
+  it('confirmed with a counted amount and the hoppers: succeeded with the kiosk’s count and the difference, one event on the hub with the hopper counts', async () => {
     await page.getByTestId('command-cash-counted').fill('１００');
+    await page.getByTestId('command-hopper-found-10').fill('40');
+    await page.getByTestId('command-cash-invalid').waitFor();
+    expect(await page.getByTestId('command-cash.collected').isDisabled()).toBe(true);
+    await page.getByTestId('command-hopper-left-10').fill('200');
+    await page.getByTestId('command-hopper-found-100').fill('7');
+    await page.getByTestId('command-hopper-left-100').fill('100');
+    await page.getByTestId('command-cash-invalid').waitFor({ state: 'detached' });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByTestId('command-cash.collected').click();
     await page.getByTestId('command-cash.collected-confirm').click();
     const row = page.locator('[data-testid^="command-row-"][data-type="cash.collected"]').first();
     await row.locator('[data-testid="command-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
     const [sent] = await commandsOnHub();
-    expect(sent).toMatchObject({ params: { countedYen: 100 }, status: 'succeeded', issuedBy: system.demoAdmin?.username });
+    const counts = [
+      { coinYen: 10, foundCoins: 40, leftCoins: 200 },
+      { coinYen: 100, foundCoins: 7, leftCoins: 100 },
+    ];
+    expect(sent).toMatchObject({ params: { countedYen: 100, hoppers: counts }, status: 'succeeded', issuedBy: system.demoAdmin?.username });
     expect(sent?.detail).toMatch(/^WARNING: counted ¥100, ¥100 more than recorded; .*0 coins, ¥0$/);
-    expect(await collectedEventsOnHub()).toEqual([{ commandId: sent?.commandId, countedYen: 100, recordedCoins: 0, recordedYen: 0 }]);
+    expect(await collectedEventsOnHub()).toEqual([{ commandId: sent?.commandId, countedYen: 100, hoppers: counts, recordedCoins: 0, recordedYen: 0 }]);
     expect(await smallTouchTargets(page)).toEqual([]);
   });
 });

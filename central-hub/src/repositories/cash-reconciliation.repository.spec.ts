@@ -63,8 +63,8 @@ describe('KyselyCashReconciliationRepository', () => {
 
   it('opens a period after each enrolled kiosk’s last collection', async () => {
     expect(await cash.openPeriods(null)).toEqual([
-      { kioskId: 'kiosk-a', municipality: '豊中市', site: '豊中市役所', afterSeq: 7, startedAt: '2026-12-02T02:00:00.000Z' },
-      { kioskId: 'kiosk-b', municipality: '吹田市', site: '吹田市役所', afterSeq: 0, startedAt: null },
+      { kioskId: 'kiosk-a', municipality: '豊中市', site: '豊中市役所', afterSeq: 7, startedAt: '2026-12-02T02:00:00.000Z', startHoppers: null },
+      { kioskId: 'kiosk-b', municipality: '吹田市', site: '吹田市役所', afterSeq: 0, startedAt: null, startHoppers: null },
     ]);
     expect((await cash.openPeriods('吹田市')).map((p) => p.kioskId)).toEqual(['kiosk-b']);
   });
@@ -80,7 +80,7 @@ describe('KyselyCashReconciliationRepository', () => {
         { type: 'credit', transactionId: txA, yen: 100 },
         { type: 'credit', transactionId: txB, yen: 500 },
         { type: 'payout', transactionId: txB, yen: 200, reason: 'change' },
-        { type: 'voucher', transactionId: txB, yen: 100, reason: 'change' },
+        { type: 'voucher', transactionId: txB, yen: 100, reason: 'change', redeemed: false },
       ],
       fees: [{ transactionId: txB, paidYen: 300, refundedYen: 50 }],
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExpressionBuilder } from 'kysely';
-import { EventPayloadSchemas } from '@kiosk/protocols';
+import { EventPayloadSchemas, type HopperCount } from '@kiosk/protocols';
 import type { CashMovement, CashPeriodInput, TransactionFee } from '../services/cash-reconciliation.rules';
 import type { HubSchema } from '../storage/hub-schema';
 import type { HubDb, HubStore, Tx } from '../storage/hub-store';
@@ -20,8 +20,12 @@ export interface CollectionRecord extends CashKiosk {
   collectedAt: string;
   recordedYen: number;
   countedYen: number | null;
+  /** What the technician counted in each hopper (null: not counted). */
+  hoppers: HopperCount[] | null;
   previousSeq: number;
   previousCollectedAt: string | null;
+  /** The previous collection's hopper counts: what it left in them is this period's start (null: none). */
+  previousHoppers: HopperCount[] | null;
 }
 
 /** A collection's cash box outcome, kept once its period is complete. */
@@ -41,7 +45,7 @@ export interface CashReconciliationRepository {
   /** Collections that happened in [fromIso, toIso) on kiosks of `municipality` (null: every one), by kiosk then seq. */
   collections(municipality: string | null, fromIso: string, toIso: string): Promise<CollectionRecord[]>;
   /** Kiosks of `municipality` (null: every one) with the seq and time of their last collection (0 / null: none yet). */
-  openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null }>>;
+  openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null; startHoppers: HopperCount[] | null }>>;
   /** The rule's input for the period (afterSeq, beforeSeq) of a kiosk (beforeSeq null: up to now). */
   periodInput(kioskId: string, afterSeq: number, beforeSeq: number | null): Promise<Omit<CashPeriodInput, 'count'>>;
   /** The kiosk's collections not settled yet whose periods are complete (seq at or below `acked_through_seq`). */
@@ -61,16 +65,24 @@ interface CollectionRow {
   payload_json: string;
   previous_seq: number | null;
   previous_at: string | null;
+  previous_payload: string | null;
 }
 
 interface MovementRow {
   type: string;
+  event_id: string;
   payload_json: string;
 }
 
 const CASH_MOVEMENT_TYPES = ['cash.credit', 'cash.payout', 'cash.voucher'];
 /** Transactions looked up per statement (well below either engine's limit on bound parameters). */
 const LOOKUP_CHUNK = 500;
+
+/** The hopper counts a stored `cash.collected` payload carries (null: none). */
+function hoppersOf(payloadJson: string | null): HopperCount[] | null {
+  if (payloadJson === null) return null;
+  return EventPayloadSchemas['cash.collected'].parse(JSON.parse(payloadJson)).hoppers ?? null;
+}
 
 function collectionFromRow(row: CollectionRow): CollectionRecord {
   const payload = EventPayloadSchemas['cash.collected'].parse(JSON.parse(row.payload_json));
@@ -83,13 +95,15 @@ function collectionFromRow(row: CollectionRow): CollectionRecord {
     collectedAt: new Date(row.occurred_at).toISOString(),
     recordedYen: payload.recordedYen,
     countedYen: payload.countedYen ?? null,
+    hoppers: payload.hoppers ?? null,
     previousSeq: row.previous_seq ?? 0,
     previousCollectedAt: row.previous_at === null ? null : new Date(row.previous_at).toISOString(),
+    previousHoppers: hoppersOf(row.previous_payload),
   };
 }
 
 /** An event row of the period as the rule's movement (payloads parsed: the events table holds JSON). */
-function movementFromRow(row: MovementRow): CashMovement {
+function movementFromRow(row: MovementRow, redeemed: ReadonlySet<string>): CashMovement {
   const json: unknown = JSON.parse(row.payload_json);
   switch (row.type) {
     case 'cash.credit': {
@@ -102,7 +116,7 @@ function movementFromRow(row: MovementRow): CashMovement {
     }
     case 'cash.voucher': {
       const payload = EventPayloadSchemas['cash.voucher'].parse(json);
-      return { type: 'voucher', transactionId: payload.transactionId, yen: payload.amountYen, reason: payload.reason };
+      return { type: 'voucher', transactionId: payload.transactionId, yen: payload.amountYen, reason: payload.reason, redeemed: redeemed.has(row.event_id) };
     }
     default:
       throw new Error(`not a cash movement: ${row.type}`);
@@ -142,6 +156,7 @@ function collectionsQuery(db: HubDb | Tx) {
       'e.payload_json',
       previousCollection(eb).select('p.seq').as('previous_seq'),
       previousCollection(eb).select('p.occurred_at').as('previous_at'),
+      previousCollection(eb).select('p.payload_json').as('previous_payload'),
     ]);
 }
 
@@ -162,7 +177,7 @@ export class KyselyCashReconciliationRepository implements CashReconciliationRep
       .filter((collection) => Date.parse(collection.collectedAt) >= from && Date.parse(collection.collectedAt) < to);
   }
 
-  async openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null }>> {
+  async openPeriods(municipality: string | null): Promise<Array<CashKiosk & { afterSeq: number; startedAt: string | null; startHoppers: HopperCount[] | null }>> {
     const lastCollection = (eb: ExpressionBuilder<HubSchema & { k: HubSchema['kiosks'] }, 'k'>) =>
       eb.selectFrom('events as e').whereRef('e.kiosk_id', '=', 'k.kiosk_id').where('e.type', '=', 'cash.collected');
     let query = this.store.db
@@ -175,6 +190,7 @@ export class KyselyCashReconciliationRepository implements CashReconciliationRep
           .select((inner) => inner.fn.max('e.seq').as('seq'))
           .as('after_seq'),
         lastCollection(eb).select('e.occurred_at').orderBy('e.seq', 'desc').limit(1).as('started_at'),
+        lastCollection(eb).select('e.payload_json').orderBy('e.seq', 'desc').limit(1).as('last_payload'),
       ])
       .where('k.public_key', 'is not', null);
     if (municipality !== null) query = query.where('k.municipality', '=', municipality);
@@ -185,6 +201,7 @@ export class KyselyCashReconciliationRepository implements CashReconciliationRep
       site: row.site,
       afterSeq: row.after_seq ?? 0,
       startedAt: row.started_at === null ? null : new Date(row.started_at).toISOString(),
+      startHoppers: hoppersOf(row.last_payload),
     }));
   }
 
@@ -193,14 +210,16 @@ export class KyselyCashReconciliationRepository implements CashReconciliationRep
     return this.store.transaction(async (tx) => {
       const rows = await tx
         .selectFrom('events')
-        .select(['type', 'payload_json'])
+        .select(['type', 'event_id', 'payload_json'])
         .where('kiosk_id', '=', kioskId)
         .where('seq', '>', afterSeq)
         .where('seq', '<', beforeSeq ?? Number.MAX_SAFE_INTEGER)
         .where('type', 'in', CASH_MOVEMENT_TYPES)
         .orderBy('seq')
         .execute();
-      const movements = rows.map(movementFromRow);
+      const vouchers = rows.filter((row) => row.type === 'cash.voucher').map((row) => row.event_id);
+      const redeemed = await this.redeemedVouchers(tx, kioskId, vouchers);
+      const movements = rows.map((row) => movementFromRow(row, redeemed));
       const opened = await this.openedAfter(tx, movements, afterSeq);
       return { movements, fees: await this.feesOf(tx, opened) };
     });
@@ -244,6 +263,21 @@ export class KyselyCashReconciliationRepository implements CashReconciliationRep
       .returning('seq')
       .executeTakeFirst();
     return inserted !== undefined;
+  }
+
+  /** Which of these `cash.voucher` events of the kiosk the office has recorded as redeemed. */
+  private async redeemedVouchers(tx: Tx, kioskId: string, eventIds: readonly string[]): Promise<Set<string>> {
+    const redeemed = new Set<string>();
+    for (const chunk of chunked(eventIds, LOOKUP_CHUNK)) {
+      const rows = await tx
+        .selectFrom('cash_voucher_redemptions')
+        .select('voucher_event_id')
+        .where('kiosk_id', '=', kioskId)
+        .where('voucher_event_id', 'in', chunk)
+        .execute();
+      for (const row of rows) redeemed.add(row.voucher_event_id);
+    }
+    return redeemed;
   }
 
   /**

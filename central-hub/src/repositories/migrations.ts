@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CASH_VOUCHERS_MIGRATION } from './cash-vouchers.migration';
 import { CASH_RECONCILIATION_MIGRATION } from './cash-reconciliation.migration';
 import { CERTIFICATE_SERIAL_COUNTERS_MIGRATION, CERTIFICATES_MIGRATION } from './certificates.migration';
 import { LOTTERY_DRAW_WITNESS_MIGRATION, LOTTERY_MIGRATION } from './lottery.migration';
@@ -249,6 +250,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, ...MAINTENANCE_DAY_KIOSK_MIGRATION },
   { version: 10, ...CERTIFICATE_SERIAL_COUNTERS_MIGRATION },
   { version: 11, ...LOTTERY_DRAW_WITNESS_MIGRATION },
+  { version: 12, ...CASH_VOUCHERS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

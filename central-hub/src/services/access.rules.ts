@@ -17,7 +17,7 @@ export interface Principal {
   expiresAt: string | null;
 }
 
-export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash' | 'run-draw';
+export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash' | 'run-draw' | 'redeem-voucher';
 
 const RANK: Record<Role, number> = { viewer: 0, technician: 1, administrator: 2 };
 
@@ -35,6 +35,8 @@ const NEEDS: Record<Permission, Role> = {
   'read-cash': 'technician',
   /** The facility lottery's draw officer: enters a round's witness at its draw (issue 15, item 8). */
   'run-draw': 'administrator',
+  /** Records a kiosk's voucher paid at the municipal office (issue 18): office staff, not field technicians. */
+  'redeem-voucher': 'administrator',
 };
 
 export const BOOTSTRAP_PRINCIPAL: Principal = {

@@ -110,9 +110,48 @@ describe('reconcileCashPeriod', () => {
       count: { recordedYen: 1000, countedYen: 1000 },
     });
     expect(result.cashBox).toEqual({ coins: 2, expectedYen: 1000, recordedYen: 1000, countedYen: 1000, differenceYen: 0 });
-    expect(result.hoppers).toEqual({ changePaidYen: 150, refundsPaidYen: 350, paidYen: 500 });
-    expect(result.vouchers).toEqual({ changeYen: 150, refundYen: 150, issuedYen: 300 });
+    expect(result.hoppers).toMatchObject({ changePaidYen: 150, refundsPaidYen: 350, paidYen: 500, startYen: null, countedYen: null, differenceYen: null, counts: [] });
+    expect(result.vouchers).toEqual({ changeYen: 150, refundYen: 150, issuedYen: 300, redeemedYen: 0, outstandingYen: 300 });
     expect(result.fees).toEqual({ paidYen: 550, refundedYen: 350, earnedYen: 200, issuances: 2 });
     expect(result.unsettledYen).toBe(0);
+  });
+
+  it('reconciles the hoppers: what the last collection left, less what they paid, against what the technician found (issue 18)', () => {
+    const left = [
+      { coinYen: 10 as const, foundCoins: 0, leftCoins: 100 },
+      { coinYen: 50 as const, foundCoins: 0, leftCoins: 100 },
+      { coinYen: 100 as const, foundCoins: 0, leftCoins: 100 },
+    ];
+    // 16,000 yen left in the hoppers; 300 change and 200 refund paid since: 15,500 should be there.
+    const movements = [credit(T1, 500), payout(T1, 300, 'change'), credit(T2, 200), payout(T2, 200, 'refund')];
+    const found = (hundreds: number) => [
+      { coinYen: 10 as const, foundCoins: 100, leftCoins: 100 },
+      { coinYen: 50 as const, foundCoins: 100, leftCoins: 100 },
+      { coinYen: 100 as const, foundCoins: hundreds, leftCoins: 100 },
+    ];
+    const balanced = reconcileCashPeriod({ movements, fees: [fee(T1, 200), fee(T2, 200, 200)], count: { recordedYen: 700, countedYen: 700, hoppers: found(95) }, hoppersStart: left });
+    expect(balanced.hoppers).toEqual({ changePaidYen: 300, refundsPaidYen: 200, paidYen: 500, startYen: 16_000, expectedYen: 15_500, countedYen: 15_500, differenceYen: 0, leftYen: 16_000, counts: found(95) });
+    expect(balanced.flags).toEqual([]);
+    expect(cashDiscrepancyYen(balanced)).toBe(0);
+
+    // A 100-yen coin missing from a hopper: flagged, and the alert reports it (the box balances).
+    const short = reconcileCashPeriod({ movements, fees: [fee(T1, 200), fee(T2, 200, 200)], count: { recordedYen: 700, countedYen: 700, hoppers: found(94) }, hoppersStart: left });
+    expect(short.hoppers.differenceYen).toBe(-100);
+    expect(short.flags).toEqual(['hoppers-short']);
+    expect(cashDiscrepancyYen(short)).toBe(-100);
+
+    // The first counted collection has no start: its counts are the next period's start, nothing to compare.
+    const first = reconcileCashPeriod({ movements, fees: [], count: { recordedYen: 700, countedYen: 700, hoppers: found(94) } });
+    expect(first.hoppers).toMatchObject({ startYen: null, expectedYen: null, countedYen: 15_400, differenceYen: null, leftYen: 16_000 });
+    expect(first.flags).not.toContain('hoppers-short');
+  });
+
+  it('counts vouchers redeemed at the office against those issued (issue 18)', () => {
+    const result = reconcileCashPeriod({
+      movements: [credit(T1, 500), { type: 'voucher', transactionId: T1, yen: 300, reason: 'change', redeemed: true }, credit(T2, 500), voucher(T2, 500, 'refund')],
+      fees: [fee(T1, 200)],
+      count: { recordedYen: 1000, countedYen: 1000 },
+    });
+    expect(result.vouchers).toEqual({ changeYen: 300, refundYen: 500, issuedYen: 800, redeemedYen: 300, outstandingYen: 500 });
   });
 });

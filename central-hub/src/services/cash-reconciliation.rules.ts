@@ -1,10 +1,11 @@
-import type { CashFlag, CashPeriod } from '@kiosk/protocols';
+import type { CashFlag, CashPeriod, HopperCount } from '@kiosk/protocols';
 
 /** One money event of a collection period, as the kiosk's outbox stored it on the hub. */
 export type CashMovement =
   | { type: 'credit'; transactionId: string; yen: number }
   | { type: 'payout'; transactionId: string; yen: number; reason: 'change' | 'refund' }
-  | { type: 'voucher'; transactionId: string; yen: number; reason: 'change' | 'refund' };
+  /** `redeemed`: the office has recorded paying it (issue 18). */
+  | { type: 'voucher'; transactionId: string; yen: number; reason: 'change' | 'refund'; redeemed?: boolean };
 
 /** The certificate ledger of one transaction: the fee the hub recorded as paid, and what it recorded refunded. */
 export interface TransactionFee {
@@ -17,6 +18,8 @@ export interface TransactionFee {
 export interface CashCount {
   recordedYen: number;
   countedYen: number | null;
+  /** What the technician counted in each hopper (null or absent: not counted). */
+  hoppers?: readonly HopperCount[] | null;
 }
 
 export interface CashPeriodInput {
@@ -27,6 +30,8 @@ export interface CashPeriodInput {
    */
   fees: readonly TransactionFee[];
   count: CashCount | null;
+  /** What the previous collection left in the hoppers (null or absent: no previous collection, or it did not count them). */
+  hoppersStart?: readonly HopperCount[] | null;
 }
 
 export type CashReconciliation = Pick<CashPeriod, 'cashBox' | 'hoppers' | 'vouchers' | 'fees' | 'unsettledYen' | 'flags'>;
@@ -37,7 +42,9 @@ export type CashReconciliation = Pick<CashPeriod, 'cashBox' | 'hoppers' | 'vouch
  * - the cash box should hold every coin credited (`expectedYen`), against the technician's count and the
  *   kiosk's own count;
  * - every yen credited is a fee kept, paid back by a hopper or owed on a voucher; what is left is
- *   `unsettledYen` (0 for a period whose transactions all ended inside it).
+ *   `unsettledYen` (0 for a period whose transactions all ended inside it);
+ * - the hoppers should hold what the previous collection left in them less what they paid out, against
+ *   what the technician found in them now (each side known only when a technician counted them).
  * Pure: inputs are the period's events and the count; the caller finds them.
  */
 export function reconcileCashPeriod(input: CashPeriodInput): CashReconciliation {
@@ -47,6 +54,7 @@ export function reconcileCashPeriod(input: CashPeriodInput): CashReconciliation 
   let refundsPaidYen = 0;
   let changeVoucherYen = 0;
   let refundVoucherYen = 0;
+  let redeemedVoucherYen = 0;
   const credited = new Set<string>();
   for (const movement of input.movements) {
     switch (movement.type) {
@@ -62,6 +70,7 @@ export function reconcileCashPeriod(input: CashPeriodInput): CashReconciliation 
       case 'voucher':
         if (movement.reason === 'change') changeVoucherYen += movement.yen;
         else refundVoucherYen += movement.yen;
+        if (movement.redeemed === true) redeemedVoucherYen += movement.yen;
         break;
     }
   }
@@ -89,22 +98,62 @@ export function reconcileCashPeriod(input: CashPeriodInput): CashReconciliation 
   if (count !== null && count.recordedYen !== creditedYen) flags.push('recorded-mismatch');
   if (count !== null && countedYen === null) flags.push('not-counted');
   if (unsettledYen !== 0) flags.push('unsettled');
+
+  const hoppers = reconcileHoppers(input.hoppersStart ?? null, count?.hoppers ?? null, hopperPaidYen);
+  if (hoppers.differenceYen !== null && hoppers.differenceYen < 0) flags.push('hoppers-short');
+  if (hoppers.differenceYen !== null && hoppers.differenceYen > 0) flags.push('hoppers-over');
   return {
     cashBox: { coins, expectedYen: creditedYen, recordedYen: count?.recordedYen ?? null, countedYen, differenceYen },
-    hoppers: { changePaidYen, refundsPaidYen, paidYen: hopperPaidYen },
-    vouchers: { changeYen: changeVoucherYen, refundYen: refundVoucherYen, issuedYen: voucherYen },
+    hoppers: { changePaidYen, refundsPaidYen, paidYen: hopperPaidYen, ...hoppers },
+    vouchers: {
+      changeYen: changeVoucherYen,
+      refundYen: refundVoucherYen,
+      issuedYen: voucherYen,
+      redeemedYen: redeemedVoucherYen,
+      outstandingYen: voucherYen - redeemedVoucherYen,
+    },
     fees: { paidYen, refundedYen, earnedYen, issuances },
     unsettledYen,
     flags,
   };
 }
 
+/** The yen value of hopper counts, found or left. */
+function hopperYen(counts: readonly HopperCount[], side: 'foundCoins' | 'leftCoins'): number {
+  return counts.reduce((sum, count) => sum + count.coinYen * count[side], 0);
+}
+
+/** The hoppers from one collection to the next: what was left then, less what they paid, against what was found now. */
+function reconcileHoppers(
+  start: readonly HopperCount[] | null,
+  counted: readonly HopperCount[] | null,
+  paidYen: number,
+): Omit<CashPeriod['hoppers'], 'changePaidYen' | 'refundsPaidYen' | 'paidYen'> {
+  const startYen = start === null ? null : hopperYen(start, 'leftCoins');
+  const expectedYen = startYen === null ? null : startYen - paidYen;
+  const countedYen = counted === null ? null : hopperYen(counted, 'foundCoins');
+  return {
+    startYen,
+    expectedYen,
+    countedYen,
+    differenceYen: countedYen === null || expectedYen === null ? null : countedYen - expectedYen,
+    leftYen: counted === null ? null : hopperYen(counted, 'leftCoins'),
+    counts: counted === null ? [] : [...counted],
+  };
+}
+
 /** Flags that mean money is missing or unaccounted for at the box (an alert); `not-counted` and `unsettled` are notes. */
 const DISCREPANCIES: ReadonlySet<CashFlag> = new Set(['counted-short', 'counted-over', 'recorded-mismatch']);
+const HOPPER_DISCREPANCIES: ReadonlySet<CashFlag> = new Set(['hoppers-short', 'hoppers-over']);
 
-/** The discrepancy an alert reports: counted (or, when not counted, the kiosk's own count) − expected; 0 when none. */
-export function cashDiscrepancyYen(reconciliation: Pick<CashReconciliation, 'cashBox' | 'flags'>): number {
-  if (!reconciliation.flags.some((flag) => DISCREPANCIES.has(flag))) return 0;
+/**
+ * The discrepancy an alert reports: counted (or, when not counted, the kiosk's own count) − expected at
+ * the cash box; when the box balances, the hoppers' counted − expected; 0 when none.
+ */
+export function cashDiscrepancyYen(reconciliation: Pick<CashReconciliation, 'cashBox' | 'hoppers' | 'flags'>): number {
+  if (!reconciliation.flags.some((flag) => DISCREPANCIES.has(flag))) {
+    return reconciliation.flags.some((flag) => HOPPER_DISCREPANCIES.has(flag)) ? (reconciliation.hoppers.differenceYen ?? 0) : 0;
+  }
   const { countedYen, recordedYen, expectedYen } = reconciliation.cashBox;
   const difference = (countedYen ?? recordedYen ?? expectedYen) - expectedYen;
   // Counted equals the ledger but the kiosk's own count does not: report the kiosk's difference.

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CashPeriod, CashReconciliationQuery, CashReconciliationReport } from '@kiosk/protocols';
+import type { CashPeriod, CashReconciliationQuery, CashReconciliationReport, HopperCount } from '@kiosk/protocols';
 import { addDays, jstDate, jstInstant } from '../domain/jst';
 import { forbidden, notFound } from '../errors';
 import { LOGGER, type Logger } from '../logger';
@@ -42,12 +42,12 @@ export class CashReconciliationService {
     const periods: CashPeriod[] = [];
     for (const collection of await this.cash.collections(municipality, fromIso, toIso)) {
       if (!inScope(principal, collection.municipality)) continue;
-      periods.push(await this.period(collection, collection.previousSeq, collection.seq, collection.previousCollectedAt, collection));
+      periods.push(await this.period(collection, collection.previousSeq, collection.seq, collection.previousCollectedAt, collection, collection.previousHoppers));
     }
     if (query.to >= jstDate(now)) {
       for (const open of await this.cash.openPeriods(municipality)) {
         if (!inScope(principal, open.municipality)) continue;
-        const period = await this.period(open, open.afterSeq, null, open.startedAt, null);
+        const period = await this.period(open, open.afterSeq, null, open.startedAt, null, open.startHoppers);
         if (period.cashBox.coins > 0 || period.hoppers.paidYen > 0 || period.vouchers.issuedYen > 0) periods.push(period);
       }
     }
@@ -67,8 +67,7 @@ export class CashReconciliationService {
     let kept = 0;
     for (const collection of await this.cash.unsettled(kioskId)) {
       const input = await this.cash.periodInput(kioskId, collection.previousSeq, collection.seq);
-      const count: CashCount = { recordedYen: collection.recordedYen, countedYen: collection.countedYen };
-      const result = reconcileCashPeriod({ ...input, count });
+      const result = reconcileCashPeriod({ ...input, count: countOf(collection), hoppersStart: collection.previousHoppers });
       const discrepancyYen = cashDiscrepancyYen(result);
       const stored = await this.cash.recordSettled({
         kioskId,
@@ -90,9 +89,16 @@ export class CashReconciliationService {
     if (kept > 0) await this.monitor.evaluate(kioskId);
   }
 
-  private async period(kiosk: CashKiosk, afterSeq: number, beforeSeq: number | null, startedAt: string | null, collection: CollectionRecord | null): Promise<CashPeriod> {
+  private async period(
+    kiosk: CashKiosk,
+    afterSeq: number,
+    beforeSeq: number | null,
+    startedAt: string | null,
+    collection: CollectionRecord | null,
+    hoppersStart: HopperCount[] | null,
+  ): Promise<CashPeriod> {
     const input = await this.cash.periodInput(kiosk.kioskId, afterSeq, beforeSeq);
-    const count: CashCount | null = collection ? { recordedYen: collection.recordedYen, countedYen: collection.countedYen } : null;
+    const count: CashCount | null = collection ? countOf(collection) : null;
     return {
       kioskId: kiosk.kioskId,
       municipality: kiosk.municipality,
@@ -100,7 +106,7 @@ export class CashReconciliationService {
       status: collection ? 'collected' : 'open',
       startedAt,
       collectedAt: collection?.collectedAt ?? null,
-      ...reconcileCashPeriod({ ...input, count }),
+      ...reconcileCashPeriod({ ...input, count, hoppersStart }),
     };
   }
 
@@ -110,6 +116,11 @@ export class CashReconciliationService {
     if (!hasRole(principal, 'read-cash')) throw forbidden(`a ${principal.role} cannot read the cash reconciliation`);
     return municipality ?? principal.municipality;
   }
+}
+
+/** What the collection recorded: the kiosk's count, the technician's, and the hoppers'. */
+function countOf(collection: CollectionRecord): CashCount {
+  return { recordedYen: collection.recordedYen, countedYen: collection.countedYen, hoppers: collection.hoppers };
 }
 
 /** Collected periods before the open one. */

@@ -82,6 +82,16 @@ export interface CashLedgerTable {
   occurred_at: string;
 }
 
+export interface CashVoucherRedemptionsTable {
+  voucher_event_id: string;
+  kiosk_id: string;
+  transaction_id: string;
+  amount_yen: number;
+  redeemed_at: string;
+  redeemed_by: string;
+  note: string | null;
+}
+
 export interface CertificateIssuancesTable {
   issuance_id: string;
   transaction_id: string;
@@ -490,6 +500,7 @@ export interface HubSchema {
   card_sessions: CardSessionsTable;
   cash_collections: CashCollectionsTable;
   cash_ledger: CashLedgerTable;
+  cash_voucher_redemptions: CashVoucherRedemptionsTable;
   certificate_issuances: CertificateIssuancesTable;
   certificate_ledger: CertificateLedgerTable;
   certificate_maintenance_days: CertificateMaintenanceDaysTable;

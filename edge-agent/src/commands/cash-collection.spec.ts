@@ -32,4 +32,14 @@ describe('reportCashCollection', () => {
     expect(report.differenceYen).toBe(50);
     expect(report.detail).toMatch(/^WARNING: counted ¥50, ¥50 more than recorded/);
   });
+
+  it('puts the technician’s hopper counts into the event as the command carried them (issue 18)', () => {
+    const hoppers = [
+      { coinYen: 10 as const, foundCoins: 40, leftCoins: 200 },
+      { coinYen: 100 as const, foundCoins: 7, leftCoins: 100 },
+    ];
+    const report = reportCashCollection(commandId, { coins: 2, valueYen: 600 }, 600, hoppers);
+    expect(report.event).toEqual({ commandId, countedYen: 600, hoppers, recordedCoins: 2, recordedYen: 600 });
+    expect(EventPayloadSchemas['cash.collected'].parse(report.event)).toEqual(report.event);
+  });
 });

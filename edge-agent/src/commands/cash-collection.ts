@@ -1,4 +1,4 @@
-import type { EventPayload } from '@kiosk/protocols';
+import type { EventPayload, HopperCount } from '@kiosk/protocols';
 
 /** What the cash box held by the agent's count when a technician emptied it. */
 export interface RecordedCashBox {
@@ -17,12 +17,15 @@ export interface CashCollectionReport {
 /**
  * Pure rule for a `cash.collected` command: the outbox event and the technician-readable result. A
  * difference is not a failure (the box was emptied and the count is reset either way) but it is called
- * out, because it means coins went missing or the count missed some.
+ * out, because it means coins went missing or the count missed some. The technician's hopper counts
+ * (the kiosk cannot count its hoppers) go into the event as the command carried them, for the hub to
+ * reconcile against what the hoppers paid out.
  */
-export function reportCashCollection(commandId: string, recorded: RecordedCashBox, countedYen: number | undefined): CashCollectionReport {
+export function reportCashCollection(commandId: string, recorded: RecordedCashBox, countedYen: number | undefined, hoppers?: HopperCount[]): CashCollectionReport {
   const event: EventPayload<'cash.collected'> = {
     commandId,
     ...(countedYen === undefined ? {} : { countedYen }),
+    ...(hoppers === undefined ? {} : { hoppers }),
     recordedCoins: recorded.coins,
     recordedYen: recorded.valueYen,
   };

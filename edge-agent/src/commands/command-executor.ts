@@ -5,6 +5,8 @@ import type { AgentSettings } from '../store/agent-settings';
 import { reportCashCollection } from './cash-collection';
 import type { LogUploader } from './log-upload';
 
+type CashCollectedParams = Extract<HubCommand, { type: 'cash.collected' }>['params'];
+
 export interface CommandOutcome {
   /**
    * `restarting`: the agent is about to exit for its supervisor to start it again; the command stays
@@ -67,11 +69,11 @@ export class CommandExecutor {
   recoverInterrupted(command: HubCommand): CommandOutcome | null {
     if (command.type !== 'cash.collected') return null;
     const recorded = this.deps.cashBox?.collectedBy(command.commandId);
-    return recorded ? this.cashCollectedOutcome(command.commandId, recorded, command.params.countedYen) : null;
+    return recorded ? this.cashCollectedOutcome(command.commandId, recorded, command.params) : null;
   }
 
-  private cashCollectedOutcome(commandId: string, recorded: { coins: number; valueYen: number }, countedYen: number | undefined): CommandOutcome {
-    const report = reportCashCollection(commandId, recorded, countedYen);
+  private cashCollectedOutcome(commandId: string, recorded: { coins: number; valueYen: number }, params: CashCollectedParams): CommandOutcome {
+    const report = reportCashCollection(commandId, recorded, params.countedYen, params.hoppers);
     return { status: 'succeeded', detail: report.detail, events: [{ type: 'cash.collected', payload: report.event }] };
   }
 
@@ -108,7 +110,7 @@ export class CommandExecutor {
       case 'cash.collected': {
         if (!this.deps.cashBox) return { status: 'failed', detail: 'this kiosk has no coin acceptor, so no cash box count' };
         const recorded = this.deps.cashBox.collect(command.commandId);
-        return this.cashCollectedOutcome(command.commandId, recorded, command.params.countedYen);
+        return this.cashCollectedOutcome(command.commandId, recorded, command.params);
       }
     }
   }

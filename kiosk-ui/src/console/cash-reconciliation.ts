@@ -1,5 +1,15 @@
-import { CashReconciliationReportSchema, FailureSchema, type CashPeriod, type CashReconciliationReport } from '@kiosk/protocols';
+import {
+  CashReconciliationReportSchema,
+  FailureSchema,
+  VoucherRedemptionRequestSchema,
+  VoucherRedemptionSchema,
+  type CashPeriod,
+  type CashReconciliationReport,
+  type VoucherRedemption,
+  type VoucherRedemptionRequest,
+} from '@kiosk/protocols';
 import type { Fetch } from './auth-client';
+import { wholeNumber } from './commands';
 
 /**
  * The cash reconciliation's REST routes (central-hub README "REST", `/api/cash/reconciliation` and its
@@ -31,17 +41,51 @@ export class CashReconciliationClient {
     return (await this.get('/api/cash/reconciliation.csv', from, to)).blob();
   }
 
+  /** Records a voucher paid at the office (administrators; 409 when it already was). */
+  async redeemVoucher(request: VoucherRedemptionRequest): Promise<VoucherRedemption> {
+    const response = await this.fetch('/api/cash/vouchers/redemptions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) throw await refusal(response);
+    return VoucherRedemptionSchema.parse(await response.json());
+  }
+
   private async get(path: string, from: string, to: string): Promise<Response> {
     const response = await this.fetch(`${path}?${new URLSearchParams({ from, to }).toString()}`, { method: 'GET', headers: { authorization: `Bearer ${this.token}` } });
-    if (!response.ok) {
-      const failure = FailureSchema.safeParse(await response.json().catch(() => null));
-      throw new CashReconciliationError(response.status, failure.success ? failure.data.error.message : `HTTP ${response.status}`);
-    }
+    if (!response.ok) throw await refusal(response);
     return response;
   }
 }
 
-/** A period needs a look when money at the box is missing or over, or the kiosk's count disagrees. */
+async function refusal(response: Response): Promise<CashReconciliationError> {
+  const failure = FailureSchema.safeParse(await response.json().catch(() => null));
+  return new CashReconciliationError(response.status, failure.success ? failure.data.error.message : `HTTP ${response.status}`);
+}
+
+/** What the voucher form holds, as typed (the kiosk and transaction as printed on the voucher). */
+export interface VoucherForm {
+  kioskId: string;
+  transactionId: string;
+  amount: string;
+  note: string;
+}
+
+/** The redemption request from the form, or null when something typed cannot be one. */
+export function voucherRedemptionDraft(form: VoucherForm): VoucherRedemptionRequest | null {
+  const amountYen = wholeNumber(form.amount, 'yen');
+  const note = form.note.trim();
+  const parsed = VoucherRedemptionRequestSchema.safeParse({
+    kioskId: form.kioskId.trim(),
+    transactionId: form.transactionId.trim().toLowerCase(),
+    amountYen,
+    ...(note === '' ? {} : { note }),
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+/** A period needs a look when money at the box or in the hoppers is missing or over, or the kiosk's count disagrees. */
 export function hasDiscrepancy(period: CashPeriod): boolean {
-  return period.flags.some((flag) => flag === 'counted-short' || flag === 'counted-over' || flag === 'recorded-mismatch');
+  return period.flags.some((flag) => flag === 'counted-short' || flag === 'counted-over' || flag === 'recorded-mismatch' || flag === 'hoppers-short' || flag === 'hoppers-over');
 }

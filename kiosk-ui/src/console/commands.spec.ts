@@ -8,6 +8,8 @@ import {
   isFinished,
   serviceDraft,
   cashCollectedDraft,
+  hopperCountsDraft,
+  noHopperCounts,
   upsertCommand,
   type CommandDraft,
 } from './commands';
@@ -126,6 +128,20 @@ describe('cashCollectedDraft', () => {
     expect(cashCollectedDraft('-100')).toBeNull();
     expect(cashCollectedDraft('abc')).toBeNull();
     expect(cashCollectedDraft('999999999')).toBeNull();
+  });
+
+  it('adds the hoppers counted: a row needs what was found and what was left; blank rows are not sent (issue 18)', () => {
+    const hoppers = noHopperCounts();
+    expect(cashCollectedDraft('1200', hoppers)).toEqual({ type: 'cash.collected', params: { countedYen: 1200 } });
+    hoppers[10] = { found: '４０', left: '200枚' };
+    hoppers[100] = { found: '7', left: '100' };
+    expect(cashCollectedDraft('', hoppers)).toEqual({
+      type: 'cash.collected',
+      params: { hoppers: [{ coinYen: 10, foundCoins: 40, leftCoins: 200 }, { coinYen: 100, foundCoins: 7, leftCoins: 100 }] },
+    });
+    expect(cashCollectedDraft('1200', { ...hoppers, 50: { found: '3', left: '' } })).toBeNull();
+    expect(cashCollectedDraft('1200', { ...hoppers, 50: { found: '3.5', left: '10' } })).toBeNull();
+    expect(hopperCountsDraft(noHopperCounts())).toBeUndefined();
   });
 
   it('builds a request the protocol accepts', () => {

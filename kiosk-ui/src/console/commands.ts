@@ -2,10 +2,12 @@ import {
   ConsoleCommandRequestSchema,
   HubCommandSchema,
   MAX_CASH_BOX_YEN,
+  MAX_HOPPER_COINS,
   type CommandStatus,
   type CommandView,
   type ConsoleCommandRequest,
   type DeviceHealth,
+  type HopperCount,
   type HubCommand,
   type HubCommandType,
   type Role,
@@ -111,21 +113,55 @@ export function hasLogDownload(command: Pick<CommandView, 'type' | 'status'>): b
   return command.type === 'logs.upload' && command.status === 'succeeded';
 }
 
-/**
- * `cash.collected` from the amount field: blank means "not counted" (no amount sent); otherwise whole yen
- * (half-width or full-width digits, commas allowed). null when what was typed is not an amount.
- */
-export function cashCollectedDraft(counted: string): CommandDraft | null {
-  if (counted.trim() === '') return { type: 'cash.collected', params: {} };
-  const text = counted
+/** Whole numbers as people type them: half- or full-width digits, commas; yen with a yen sign or 円, coins with 枚. */
+export function wholeNumber(typed: string, unit: 'yen' | 'coins'): number | null {
+  const trimmed = typed
     .trim()
     .replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
-    .replace(/[,，]/g, '')
-    .replace(/^[¥￥]/, '')
-    .replace(/円$/, '');
-  if (!/^\d{1,9}$/.test(text)) return null;
-  const countedYen = Number(text);
-  return countedYen <= MAX_CASH_BOX_YEN ? { type: 'cash.collected', params: { countedYen } } : null;
+    .replace(/[,，]/g, '');
+  const text = unit === 'yen' ? trimmed.replace(/^[¥￥]/, '').replace(/円$/, '') : trimmed.replace(/枚$/, '');
+  return /^\d{1,9}$/.test(text) ? Number(text) : null;
+}
+
+/** The hoppers the collection form offers, by coin (a kiosk has some of them; blank rows are not sent). */
+export const HOPPER_COINS = [10, 50, 100, 500] as const satisfies readonly HopperCount['coinYen'][];
+export type HopperCoin = (typeof HOPPER_COINS)[number];
+/** What was typed for each hopper: the coins found in it, and the coins left after refilling or emptying. */
+export type HopperCountText = Record<HopperCoin, { found: string; left: string }>;
+
+export function noHopperCounts(): HopperCountText {
+  return { 10: { found: '', left: '' }, 50: { found: '', left: '' }, 100: { found: '', left: '' }, 500: { found: '', left: '' } };
+}
+
+/**
+ * The hopper counts typed at a collection: a row left blank is not sent; a row needs both numbers (whole
+ * coins). `undefined`: nothing typed (the hoppers were not counted); null: something typed is not a count.
+ */
+export function hopperCountsDraft(text: HopperCountText): HopperCount[] | null | undefined {
+  const counts: HopperCount[] = [];
+  for (const coinYen of HOPPER_COINS) {
+    const { found, left } = text[coinYen];
+    if (found.trim() === '' && left.trim() === '') continue;
+    const foundCoins = wholeNumber(found, 'coins');
+    const leftCoins = wholeNumber(left, 'coins');
+    if (foundCoins === null || leftCoins === null || foundCoins > MAX_HOPPER_COINS || leftCoins > MAX_HOPPER_COINS) return null;
+    counts.push({ coinYen, foundCoins, leftCoins });
+  }
+  return counts.length === 0 ? undefined : counts;
+}
+
+/**
+ * `cash.collected` from the amount field: blank means "not counted" (no amount sent); otherwise whole yen
+ * (half-width or full-width digits, commas allowed). With the hoppers counted, their counts too. null
+ * when what was typed is not an amount or not a count.
+ */
+export function cashCollectedDraft(counted: string, hoppers: HopperCountText = noHopperCounts()): CommandDraft | null {
+  const hopperCounts = hopperCountsDraft(hoppers);
+  if (hopperCounts === null) return null;
+  const withHoppers = hopperCounts === undefined ? {} : { hoppers: hopperCounts };
+  if (counted.trim() === '') return { type: 'cash.collected', params: { ...withHoppers } };
+  const countedYen = wholeNumber(counted, 'yen');
+  return countedYen !== null && countedYen <= MAX_CASH_BOX_YEN ? { type: 'cash.collected', params: { countedYen, ...withHoppers } } : null;
 }
 
 /** Out of service with a reason only when one was typed (the protocol's reason is optional, ≤ 200 chars). */

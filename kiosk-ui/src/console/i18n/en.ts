@@ -1,10 +1,12 @@
 import type { ConsoleMessages } from './ja';
+import { cashCountsEn } from './cash-counts.en';
 import { drawWitnessEn } from './draw-witness.en';
 import { publicLotteryEn } from './public-lottery.en';
 
 export const consoleEn: ConsoleMessages = {
   ...publicLotteryEn,
   ...drawWitnessEn,
+  ...cashCountsEn,
   'console.pageTitle': 'Kiosk console',
   'console.heading': 'Kiosk console',
   'console.none': '—',
@@ -174,7 +176,7 @@ export const consoleEn: ConsoleMessages = {
   'console.command.cash': 'Cash box emptied',
   'console.command.cash.help': 'After emptying the cash box: the kiosk records what it had counted and starts again from zero. The result in the history shows its count and any difference.',
   'console.command.cash.counted': 'Amount counted, yen (optional)',
-  'console.command.cash.invalid': 'Enter whole yen, or leave it blank.',
+  'console.command.cash.invalid': 'Enter whole yen or leave it blank, and for each hopper counted both the coins found and the coins left, in whole coins.',
   'console.command.cash.confirm': 'Record the cash box as emptied? The kiosk resets its count to zero.',
   'console.command.cash.yes': 'Record emptying',
   'console.command.cash.cancel': 'Cancel',

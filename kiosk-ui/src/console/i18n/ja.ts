@@ -1,3 +1,4 @@
+import { cashCountsJa } from './cash-counts.ja';
 import { drawWitnessJa } from './draw-witness.ja';
 import { publicLotteryJa } from './public-lottery.ja';
 
@@ -11,6 +12,7 @@ import { publicLotteryJa } from './public-lottery.ja';
 export const consoleJa = {
   ...publicLotteryJa,
   ...drawWitnessJa,
+  ...cashCountsJa,
   'console.pageTitle': '端末管理コンソール',
   'console.heading': '端末管理コンソール',
   'console.none': '—',
@@ -180,7 +182,7 @@ export const consoleJa = {
   'console.command.cash': '金庫回収を記録',
   'console.command.cash.help': '金庫（硬貨）を回収した後に送ります。端末は数えていた枚数・金額を記録し、0 から数え直します。結果は履歴に差額とともに表示されます。',
   'console.command.cash.counted': '回収して数えた金額（円・任意）',
-  'console.command.cash.invalid': '円単位の整数を入力するか、空欄のままにしてください。',
+  'console.command.cash.invalid': '金額は円単位の整数で入力するか空欄に、数えたホッパーは「あった枚数」と「残した枚数」を両方とも整数で入力してください。',
   'console.command.cash.confirm': '金庫を回収済みとして記録しますか？ 端末の集計は 0 に戻ります。',
   'console.command.cash.yes': '回収を記録する',
   'console.command.cash.cancel': 'やめる',
