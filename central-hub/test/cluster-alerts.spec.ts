@@ -5,7 +5,9 @@
  * connected to, then moves to the other process and reports it there again (the event resent, as an
  * agent resends what it has no ack for), while the sweep leader evaluates the whole fleet: both processes
  * evaluate every kiosk, at the same time, with the paper out. Each kiosk gets one paper-out alert, opened
- * once; both processes' consoles list it once; and the kiosk has one current status interval.
+ * once, and every heartbeat is answered ok (the process that comes second finds the alert open; it once
+ * failed the heartbeat on the alerts' unique key instead); both processes' consoles list it once; and
+ * the kiosk has one current status interval.
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
@@ -61,7 +63,15 @@ describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks
     return socket;
   }
 
-  const paperOut = (): Telemetry => heartbeat(clock.now(), [{ deviceId: 'receipt-printer', kind: 'receipt-printer', status: 'error', reasons: ['paper-end'] }]);
+  /** A second printer with its cover open: a kiosk degraded before the paper runs out. */
+  const coverOpen = { deviceId: 'second-printer', kind: 'receipt-printer' as const, status: 'error' as const, reasons: ['cover-open' as const] };
+  const paperEnd = { deviceId: 'receipt-printer', kind: 'receipt-printer' as const, status: 'error' as const, reasons: ['paper-end' as const] };
+  /**
+   * Three kiosks in four are degraded already: for them the paper-out changes no status, so the status
+   * compare-and-set does not order the two processes' evaluations; only the alerts' unique key does.
+   */
+  const degradedBefore = (i: number) => i % 4 !== 0;
+  const paperOut = (i: number): Telemetry => heartbeat(clock.now(), degradedBefore(i) ? [coverOpen, paperEnd] : [paperEnd]);
   const deviceReport = (kioskId: string): OutboxEvent =>
     OutboxEventSchema.parse({
       id: uuidv7(),
@@ -84,27 +94,35 @@ describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks
     const home = (i: number) => (i % 2 === 0 ? a : b);
     const away = (i: number) => (i % 2 === 0 ? b : a);
     const homeSockets = await Promise.all(kiosks.map((kiosk, i) => connectTo(home(i), kiosk)));
-    await Promise.all(homeSockets.map((socket) => sendHeartbeat(socket, heartbeat(clock.now()))));
+    await Promise.all(homeSockets.map((socket, i) => sendHeartbeat(socket, heartbeat(clock.now(), degradedBefore(i) ? [coverOpen] : []))));
 
     // All at once: A's first sweep (the whole fleet), and every kiosk reporting the paper out to its
     // process, then moving to the other process and reporting it there again.
     const reports = ids.map(deviceReport);
     const movedSockets: AgentClientSocket[] = [];
+    const answers: unknown[] = [];
     await Promise.all([
       schedulers.a.run(FLEET_SWEEP),
       ...kiosks.map(async (kiosk, i) => {
         const first = homeSockets[i] as AgentClientSocket;
         const report = reports[i] as OutboxEvent;
         // Not waited for: the move below closes this connection, maybe before they are answered.
-        const unacked = [first.timeout(5000).emitWithAck('events', { events: [report] }), sendHeartbeat(first, paperOut())].map((sent) => sent.catch(() => undefined));
+        // Answered or cut off by the move; an answer, when one comes, must be ok.
+        const unacked = [first.timeout(5000).emitWithAck('events', { events: [report] }), first.timeout(5000).emitWithAck('telemetry', paperOut(i))].map((sent) =>
+          sent.then(
+            (answer) => answers.push(answer),
+            () => undefined,
+          ),
+        );
         const moved = await connectTo(away(i), kiosk);
         movedSockets[i] = moved;
         expect(await moved.timeout(5000).emitWithAck('events', { events: [report] })).toMatchObject({ ok: true, ackedThroughSeq: 1 });
-        await sendHeartbeat(moved, paperOut());
+        await sendHeartbeat(moved, paperOut(i));
         await Promise.all(unacked);
       }),
     ]);
     expect(a.logs.find('fleet deadlines indexed')).toBeDefined();
+    expect(answers.filter((answer) => (answer as { ok?: unknown }).ok !== true)).toEqual([]);
 
     const paperOutAlerts = () =>
       a.rows<{ kioskId: string; alerts: number }>(
@@ -114,7 +132,7 @@ describeOnPostgres('a paper-out reported to two hub processes at once, 20 kiosks
     await waitUntil('every kiosk has its paper-out alert', async () => (await paperOutAlerts()).length === KIOSKS, 20_000, 20);
     // Both processes have evaluated every kiosk with the paper out: the last evaluation each ran finds the alert open.
     await schedulers.a.run(FLEET_SWEEP);
-    await Promise.all(movedSockets.map((socket) => sendHeartbeat(socket, paperOut())));
+    await Promise.all(movedSockets.map((socket, i) => sendHeartbeat(socket, paperOut(i))));
 
     expect((await paperOutAlerts()).map((row) => ({ ...row, alerts: Number(row.alerts) }))).toEqual([...ids].sort().map((kioskId) => ({ kioskId, alerts: 1 })));
     expect(await a.count(`SELECT count(*) FROM alerts WHERE state <> 'open' AND kiosk_id IN (${inKiosks})`, ...ids)).toBe(0);

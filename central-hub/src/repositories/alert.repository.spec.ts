@@ -49,12 +49,24 @@ describe('KyselyAlertRepository and KyselyAuditRepository', () => {
 
   it('holds at most one unresolved alert per kiosk and condition, in the schema itself', async () => {
     await alerts.apply({ ...empty, open: [paperOut(ids[0])] }, '2026-11-26T01:00:00.000Z');
-    const duplicate = await alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:01.000Z').then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    // The schema refuses a second one outright.
+    const duplicate = await opened.store.db
+      .insertInto('alerts')
+      .values({ alert_id: ids[1], kiosk_id: kioskId, alert_key: 'paper-out:p1', kind: 'paper-out', severity: 'critical', device_id: 'p1', message: 'm', state: 'open', opened_at: 't' })
+      .execute()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(isUniqueViolation(duplicate)).toBe(true);
-    expect((await alerts.unresolved(kioskId)).map((alert) => alert.alertId)).toEqual([ids[0]]);
+    // What another hub process's evaluation of the same moment asks for (issue 14): nothing is opened,
+    // nothing fails, and the other changes of the same set still apply.
+    await alerts.apply({ ...empty, open: [{ ...paperOut(ids[0]), alertId: '019abcde-f012-7345-8678-9abcdef0123a', key: 'printer-cover-open:p1', kind: 'printer-cover-open' }] }, '2026-11-26T01:00:00.500Z');
+    expect(
+      await alerts.apply({ ...empty, open: [paperOut(ids[1])], clear: ['019abcde-f012-7345-8678-9abcdef0123a'] }, '2026-11-26T01:00:01.000Z'),
+    ).toMatchObject([{ alertId: '019abcde-f012-7345-8678-9abcdef0123a', clearedAt: '2026-11-26T01:00:01.000Z' }]);
+    expect((await alerts.unresolved(kioskId)).map((alert) => alert.alertId)).toEqual([ids[0], '019abcde-f012-7345-8678-9abcdef0123a']);
+    await alerts.apply({ ...empty, resolve: ['019abcde-f012-7345-8678-9abcdef0123a'] }, '2026-11-26T01:00:01.500Z');
     await alerts.apply({ ...empty, resolve: [ids[0]] }, '2026-11-26T01:00:02.000Z');
     const [reopened] = await alerts.apply({ ...empty, open: [paperOut(ids[1])] }, '2026-11-26T01:00:03.000Z');
     expect(reopened).toMatchObject({ alertId: ids[1], state: 'open', municipality: '豊中市', site: '豊島体育館' });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Alert, AlertKind, AlertSeverity, AlertState, AuditEntry } from '@kiosk/protocols';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { AlertsTable } from '../storage/hub-schema';
 import type { HubDb, HubStore, Tx } from '../storage/hub-store';
 import { DATABASE } from './database.repository';
@@ -42,7 +42,10 @@ export interface AlertListFilter {
 export interface AlertRepository {
   /** Open and acknowledged alerts, of one kiosk or of all. */
   unresolved(kioskId?: string): Promise<AlertRecord[]>;
-  /** Applies the changes; resolves with every alert it changed, as it is now. */
+  /**
+   * Applies the changes; resolves with every alert it changed, as it is now. An alert to open whose
+   * condition already has an unresolved alert is not opened (and not in the answer).
+   */
   apply(changes: AlertChangeSet, at: string): Promise<AlertRecord[]>;
   findById(alertId: string): Promise<AlertRecord | undefined>;
   /** Unresolved states oldest first; `resolved` alone newest first. */
@@ -188,9 +191,16 @@ export class KyselyAlertRepository implements AlertRepository {
     return rows.map((row) => ({ state: row.state as AlertState, kind: row.kind as AlertKind, count: Number(row.count) }));
   }
 
+  /**
+   * Opens each alert unless its condition already has an unresolved one: another hub process evaluating
+   * the kiosk at the same moment opened it first (issue 14). That one stands and this open changes
+   * nothing, rather than failing the whole evaluation (and the heartbeat that asked for it) on the
+   * partial unique index. Resolves with the alerts it did open.
+   */
   private async open(tx: Tx, alerts: readonly NewAlert[], at: string): Promise<string[]> {
+    const opened: string[] = [];
     for (const alert of alerts) {
-      await tx
+      const inserted = await tx
         .insertInto('alerts')
         .values({
           alert_id: alert.alertId,
@@ -203,9 +213,13 @@ export class KyselyAlertRepository implements AlertRepository {
           state: 'open',
           opened_at: at,
         })
-        .execute();
+        // The partial index's own predicate, as a literal: SQLite matches the conflict target to the index by its text.
+        .onConflict((conflict) => conflict.columns(['kiosk_id', 'alert_key']).where('state', '!=', sql.lit('resolved')).doNothing())
+        .returning('alert_id')
+        .executeTakeFirst();
+      if (inserted) opened.push(inserted.alert_id);
     }
-    return alerts.map((alert) => alert.alertId);
+    return opened;
   }
 
   /** The condition is no longer seen: the hold time runs from `at`. */
