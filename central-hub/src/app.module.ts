@@ -73,6 +73,7 @@ export class AppModule {
           verifyBaseUrl: runtime.publicUrl,
           seedSyntheticResidents: certificates.seedResidents,
           demoServiceTime: certificates.demoServiceTime,
+          specimen: certificates.specimen ?? certificates.seedResidents,
         }),
       ],
     };

@@ -36,6 +36,8 @@ export interface CertificatesModuleOptions {
   /** Demo only (`HUB_DEMO_SERVICE_TIME`): judge service hours at this Japan time of day. */
   demoServiceTime?: string | null;
   fonts?: CertificateFonts;
+  /** Print every certificate as a specimen (見本); default: when the synthetic residents are seeded (config.ts). */
+  specimen?: boolean;
 }
 
 const SEED = 'CertificatesResidentSeed';
@@ -76,7 +78,7 @@ export class CertificatesModule {
         { provide: CARD_AUTH_REPOSITORY, useClass: KyselyCardAuthRepository },
         { provide: ISSUANCE_REPOSITORY, useClass: KyselyIssuanceRepository },
         { provide: MAINTENANCE_DAY_REPOSITORY, useClass: KyselyMaintenanceDayRepository },
-        { provide: CERTIFICATE_RENDERER, useFactory: () => new PdfCertificateRenderer(options.fonts ?? NOTO_SANS_CJK) },
+        { provide: CERTIFICATE_RENDERER, useFactory: () => new PdfCertificateRenderer(options.fonts ?? NOTO_SANS_CJK, { specimen: options.specimen ?? options.seedSyntheticResidents ?? false }) },
         {
           provide: SEED,
           useFactory: async (store: HubStore, trust: TrustStore, log: Logger): Promise<number> => {

@@ -54,6 +54,7 @@ describe('parseConfig', () => {
         crlFiles: [],
         seedResidents: false,
         demoServiceTime: null,
+        specimen: false,
       },
       lottery: { seedFacilities: false, seedDemoUsers: false },
     });
@@ -153,7 +154,11 @@ describe('parseConfig', () => {
       crlFiles: ['/etc/kiosk/ca-1.crl'],
       seedResidents: true,
       demoServiceTime: '12:00',
+      specimen: true,
     });
+    // Specimen certificates (issue 17): on with the synthetic residents unless turned off, and on request.
+    expect(parseConfig({ HUB_SEED_RESIDENTS: '1', HUB_CERTIFICATE_SPECIMEN: '0' }, { repoRoot }).certificates.specimen).toBe(false);
+    expect(parseConfig({ HUB_CERTIFICATE_SPECIMEN: '1' }, { repoRoot }).certificates.specimen).toBe(true);
     expect(() => parseConfig({ HUB_DEMO_SERVICE_TIME: '25:00' }, { repoRoot })).toThrow(/HUB_DEMO_SERVICE_TIME/);
     expect(config.lottery).toEqual({ seedFacilities: true, seedDemoUsers: true });
   });

@@ -133,6 +133,13 @@ export interface CertificateIssuanceConfig {
   seedResidents: boolean;
   /** Demo only: judge service hours at this Japan time of day (`HH:MM`) instead of now (service-hours.ts). */
   demoServiceTime: string | null;
+  /**
+   * Print every certificate as a specimen (見本 watermark, "not an official document"): demo and test hubs,
+   * so that no paper from them can pass for a real one. `HUB_CERTIFICATE_SPECIMEN`; default: on exactly
+   * when the synthetic residents are seeded (`HUB_SEED_RESIDENTS`, as `npm start` and the tests do).
+   * Optional only so that older literal configurations stay valid; absent means `seedResidents`.
+   */
+  specimen?: boolean;
 }
 
 /** The facility lottery (lottery.module.ts). */
@@ -226,6 +233,7 @@ const EnvSchema = z.object({
   HUB_CARD_TRUST_ANCHORS: fileList(),
   HUB_CARD_CRLS: fileList(),
   HUB_SEED_RESIDENTS: flag(),
+  HUB_CERTIFICATE_SPECIMEN: flag(),
   HUB_SEED_FACILITIES: flag(),
   HUB_SEED_DEMO_USERS: flag(),
   HUB_DEMO_SERVICE_TIME: optional(z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'a Japan time of day, HH:MM')),
@@ -354,6 +362,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       crlFiles,
       seedResidents: e.HUB_SEED_RESIDENTS ?? false,
       demoServiceTime: e.HUB_DEMO_SERVICE_TIME ?? null,
+      specimen: e.HUB_CERTIFICATE_SPECIMEN ?? e.HUB_SEED_RESIDENTS ?? false,
     },
     lottery: {
       seedFacilities: e.HUB_SEED_FACILITIES ?? false,

@@ -253,6 +253,9 @@ export const VerificationResultSchema = z.discriminatedUnion('valid', [
     issuedAt: InstantSchema,
     municipality: z.string(),
     kioskId: KioskIdSchema,
+    /** The serial (発行番号) and the number of copies printed, so a checker can match the paper (issue 17). */
+    serial: z.string(),
+    copies: z.number().int().min(1),
   }),
   z.strictObject({ valid: z.literal(false), reason: z.enum(['unknown', 'voided']) }),
 ]);

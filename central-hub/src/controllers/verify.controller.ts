@@ -45,6 +45,8 @@ export function verifyPage(result: VerificationResult): string {
        <dl>
          <dt>証明書 / Certificate</dt><dd>${escape(result.certificateNameJa)}</dd>
          <dt>発行日時 / Issued</dt><dd>${escape(warekiDateTime(new Date(result.issuedAt)))}（日本時間） <span>${escape(result.issuedAt)}</span></dd>
+         <dt>発行番号 / Serial</dt><dd class="serial">${escape(result.serial)}</dd>
+         <dt>通数 / Copies</dt><dd>${result.copies}通 <span>${result.copies === 1 ? '1 copy' : `${result.copies} copies, each marked 「${result.copies}通のうちN通目」`}</span></dd>
          <dt>発行元 / Issued by</dt><dd>${escape(result.municipality)}</dd>
          <dt>発行端末 / Kiosk</dt><dd>${escape(result.kioskId)}</dd>
        </dl>`

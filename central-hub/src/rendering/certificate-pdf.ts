@@ -43,6 +43,20 @@ const MARGIN = 56;
 const INK = '#1a1a1a';
 const RULE = '#555555';
 const SEAL_RED = '#c8161d';
+/**
+ * The header line (serial, "2通のうち1通目"): below the top micro-text band (security-pattern.ts, y 44–47)
+ * and above the title, so that nothing overprints the band a checker reads with a loupe.
+ */
+const HEADER_Y = 52;
+
+/** How the renderer marks what it prints. */
+export interface CertificateRendererOptions {
+  /**
+   * A demo or test hub: every page carries a large 見本 (specimen) watermark and says that it is not an
+   * official document, so that no paper from a demo can pass for a real certificate.
+   */
+  specimen: boolean;
+}
 
 /**
  * A4 certificates with pdfkit: one page per copy, each with the security background, the title, the
@@ -55,7 +69,10 @@ export class PdfCertificateRenderer implements CertificateRenderer {
   /** The collections are ~20 MB each: read once per renderer, not once per certificate. */
   private fontData: { regular: Buffer; bold: Buffer } | undefined;
 
-  constructor(private readonly fonts: CertificateFonts = NOTO_SANS_CJK) {}
+  constructor(
+    private readonly fonts: CertificateFonts = NOTO_SANS_CJK,
+    private readonly options: CertificateRendererOptions = { specimen: false },
+  ) {}
 
   render(input: CertificateRenderInput): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
@@ -82,6 +99,7 @@ export class PdfCertificateRenderer implements CertificateRenderer {
           for (const block of content.blocks) y = drawBlock(doc, block, y);
           drawAttestation(doc, content.attestation, input, y);
           drawFooter(doc, input);
+          if (this.options.specimen) drawSpecimenMark(doc);
         }
         doc.end();
       } catch (error) {
@@ -93,8 +111,8 @@ export class PdfCertificateRenderer implements CertificateRenderer {
 
 function drawHeader(doc: PDFKit.PDFDocument, input: CertificateRenderInput, copy: number): void {
   doc.font('jp').fontSize(8).fillColor(INK);
-  doc.text(`発行番号 ${input.serial}`, MARGIN, MARGIN - 20, { width: A4.width - 2 * MARGIN, align: 'right', lineBreak: false });
-  if (input.copies > 1) doc.text(`${input.copies}通のうち${copy}通目`, MARGIN, MARGIN - 20, { lineBreak: false });
+  doc.text(`発行番号 ${input.serial}`, MARGIN, HEADER_Y, { width: A4.width - 2 * MARGIN, align: 'right', lineBreak: false });
+  if (input.copies > 1) doc.text(`${input.copies}通のうち${copy}通目`, MARGIN, HEADER_Y, { lineBreak: false });
 }
 
 function drawTitle(doc: PDFKit.PDFDocument, title: string): number {
@@ -201,6 +219,27 @@ function drawFooter(doc: PDFKit.PDFDocument, input: CertificateRenderInput): voi
     boxY + 80,
     { width: width - qrSize - 36 },
   );
+}
+
+/**
+ * Over everything else, so that it cannot be covered or cut out: a large diagonal 見本 in translucent
+ * red across the page, and a plain line that says the paper is a specimen and not an official document.
+ */
+function drawSpecimenMark(doc: PDFKit.PDFDocument): void {
+  doc.save();
+  doc.rotate(-35, { origin: [A4.width / 2, A4.height / 2] });
+  doc.font('jp-bold').fontSize(190).fillColor(SEAL_RED).fillOpacity(0.22);
+  doc.text('見本', 0, A4.height / 2 - 130, { width: A4.width, align: 'center', lineBreak: false });
+  doc.restore();
+  doc.save();
+  const notice = '見本（SPECIMEN）デモ・テスト用の見本で、公的な証明書ではありません。Not an official document.';
+  doc.font('jp-bold').fontSize(9);
+  const width = A4.width - 2 * MARGIN;
+  // Just above the footer box (drawFooter), clear of the attestation and the mayor's seal.
+  const y = A4.height - MARGIN - 112 - 26;
+  doc.rect(MARGIN, y - 5, width, 22).fillOpacity(0.85).fill('#ffffff');
+  doc.fillColor(SEAL_RED).fillOpacity(1).text(notice, MARGIN, y, { width, align: 'center', lineBreak: false });
+  doc.restore();
 }
 
 function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {

@@ -195,6 +195,8 @@ export class CertificatesService {
       issuedAt: record.issuedAt,
       municipality: record.municipality,
       kioskId: record.kioskId,
+      serial: record.serial,
+      copies: record.copies,
     };
   }
 

@@ -327,6 +327,8 @@ describe('CertificatesService (real store, real PKI, real PDF)', () => {
         issuedAt: issued.issuance.issuedAt,
         municipality: '豊中市',
         kioskId: 'kiosk-one',
+        serial: issued.issuance.serial,
+        copies: 1,
       });
       const text = JSON.stringify(result);
       for (const personal of SEEDED_PERSONAL_STRINGS) expect(text).not.toContain(personal);

@@ -164,6 +164,10 @@ describe('CertificatesModule', () => {
     const html = await page.text();
     expect(html).toContain('有効な証明書です');
     expect(html).toContain('住民票の写し');
+    // The serial and the number of copies, as printed on the paper (issue 17).
+    expect(html).toContain(`<dd class="serial">${issued.issuance.serial}</dd>`);
+    expect(issued.issuance.copies).toBe(2);
+    expect(html).toContain('<dd>2通 <span>2 copies');
     for (const personal of SEEDED_PERSONAL_STRINGS) expect(html).not.toContain(personal);
     expect(await (await fetch(`${url}/verify/${'A'.repeat(100)}`)).text()).toContain('見つかりません');
 

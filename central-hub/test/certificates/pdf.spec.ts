@@ -7,6 +7,25 @@ import { certificateTitle } from '../../src/domain/certificates/options';
 import { PdfCertificateRenderer, type CertificateRenderInput } from '../../src/rendering/certificate-pdf';
 import { hanakoDossier } from './support/dossiers';
 
+interface WordBox {
+  page: number;
+  text: string;
+  yMin: number;
+  yMax: number;
+}
+
+/** Every word of the PDF with its box, from poppler's `pdftotext -bbox` (XHTML, one <word> per word). */
+function boundingBoxes(file: string): WordBox[] {
+  const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  const words: WordBox[] = [];
+  html.split('<page ').slice(1).forEach((page, index) => {
+    for (const m of page.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+      words.push({ page: index + 1, yMin: Number(m[1]), yMax: Number(m[2]), text: m[3] ?? '' });
+    }
+  });
+  return words;
+}
+
 /**
  * Renders real PDFs with pdfkit and Noto Sans CJK and reads them back with poppler (pdftotext, pdfinfo),
  * the way a person (or CUPS) would get them. Set KEEP_CERTIFICATE_PNG=<dir> to keep PNG previews.
@@ -30,8 +49,8 @@ describe('certificate PDF', () => {
     kioskId: 'kiosk-abcd1234',
   });
 
-  const write = async (name: string, options: CertificateOptions, copies = 1) => {
-    const pdf = await renderer.render(input(options, copies));
+  const write = async (name: string, options: CertificateOptions, copies = 1, with_ = renderer) => {
+    const pdf = await with_.render(input(options, copies));
     const file = path.join(dir, `${name}.pdf`);
     writeFileSync(file, pdf);
     return { pdf, file, text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }) };
@@ -60,7 +79,33 @@ describe('certificate PDF', () => {
     expect(text).toContain('豊中市長');
     expect(text).toContain('2通のうち1通目');
     expect(text).toContain('この写しは、世帯全員の住民票の原本と相違ないことを証明する。');
+    expect(text).not.toContain('見本');
     preview(file);
+  });
+
+  it('marks every page of a demo or test hub\'s certificate as a specimen (見本), not an official document (issue 17)', async () => {
+    const specimen = new PdfCertificateRenderer(undefined, { specimen: true });
+    const { file, text } = await write('juminhyo-specimen', { type: 'juminhyo', scope: 'household', includeDomicile: true, includeRelationship: true }, 2, specimen);
+    const pages = text.split('\f').filter((page) => page.trim() !== '');
+    expect(pages).toHaveLength(2);
+    for (const page of pages) {
+      expect(page).toContain('見本');
+      expect(page).toContain('公的な証明書ではありません');
+    }
+    preview(file);
+  });
+
+  it('keeps the header ("2通のうち1通目", serial) off the micro-text band (issue 17)', async () => {
+    const { file } = await write('juminhyo-layout', { type: 'juminhyo', scope: 'household', includeDomicile: false, includeRelationship: false }, 2);
+    const words = boundingBoxes(file).filter((w) => w.page === 1);
+    // The top band: the micro-text words (2.2 pt) in the upper part of the page.
+    const band = words.filter((w) => /CERTIFICATE|ORIGINAL/.test(w.text) && w.yMax < 200);
+    expect(band.length).toBeGreaterThan(0);
+    const bandTop = Math.min(...band.map((w) => w.yMin));
+    const bandBottom = Math.max(...band.map((w) => w.yMax));
+    const header = words.filter((w) => (w.text.includes('2通のうち1通目') || w.text === '27203-2026-000042') && w.yMax < 200);
+    expect(header.map((w) => w.text).sort()).toEqual(['27203-2026-000042', '2通のうち1通目']);
+    for (const word of header) expect(word.yMin >= bandBottom || word.yMax <= bandTop).toBe(true);
   });
 
   it('leaves out the domicile and relationship when not chosen, and lists only the selected members', async () => {
