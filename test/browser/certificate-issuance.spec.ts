@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient, type TestResident } from '../support/certificate-system';
 import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, typeOnPad, waitForAttribute, waitForCertificateScreen, wrongPin } from '../support/certificate-screens';
-import { fileText, paperLeft, scanTexts, type PrintedJob, type Secret } from '../support/privacy-scan';
+import { fileText, paperLeft, residentSecrets, scanTexts, type PrintedJob } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
 
@@ -178,13 +178,7 @@ describe('certificate issuance at the kiosk, end to end', () => {
 
   it('leaves no PIN, name or address in the agent database, its logs, or the CUPS spool and job history, and no paper in any tray', async () => {
     if (!sessionCompleted || !printedJob) throw new Error('no certificate session completed: nothing to check');
-    const secrets: Secret[] = [
-      { label: 'PIN', value: resident.pin, kind: 'number' },
-      { label: 'name', value: resident.nameJa, kind: 'text' },
-      { label: 'name without space', value: resident.nameJa.replace(/\s/g, ''), kind: 'text' },
-      { label: 'name in kana', value: resident.nameKana, kind: 'text' },
-      { label: 'address', value: resident.address, kind: 'text' },
-    ];
+    const secrets = residentSecrets(resident);
     const agent = system.agent;
     if (!agent) throw new Error('agent not running');
     const sources = [

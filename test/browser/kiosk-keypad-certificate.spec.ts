@@ -8,11 +8,12 @@
  * espeak-ng rendered for it. Then the session reset: navigation is off for the next person, on the screen
  * and in the agent.
  */
+import type { PanelPinKey } from '@kiosk/protocols';
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, type TestResident } from '../support/certificate-system';
 import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, waitForAttribute, waitForCertificateScreen } from '../support/certificate-screens';
-import { HardwarePad, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
-import { scanTexts, type Secret } from '../support/privacy-scan';
+import { expectNavigationOffForNextPerson, HardwarePad, KeypadUser, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
+import { residentSecrets, scanTexts } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
 
@@ -23,6 +24,7 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
   let resident: TestResident;
   let pad: HardwarePad;
   let speech: SpokenGuidance;
+  let user: KeypadUser;
   let pushes: NavigationPushes | undefined;
   let sessionCompleted = false;
 
@@ -31,6 +33,7 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
     page = kiosk.page;
     pad = new HardwarePad(kiosk.panel);
     speech = new SpokenGuidance(page, system.agentUiUrl);
+    user = new KeypadUser(pad, speech);
     pushes = await NavigationPushes.connect(system.agentUiUrl);
     resident = system.resident('toyonaka-001');
   });
@@ -40,40 +43,22 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
     await closeCertificateKiosk(system, kiosk);
   });
 
-  /** Presses 6 on the pad until keypad navigation focuses `testid`, each focus spoken; at most `limit` presses. */
-  async function focusOn(testid: string, limit = 30): Promise<void> {
-    for (let press = 0; press < limit; press += 1) {
-      const before = await speech.sequence();
-      await pad.press('6');
-      await speech.expectSaid(/\d/, { after: before });
-      if ((await speech.focused()) === testid) return;
-    }
-    throw new Error(`keypad navigation never reached ${testid}`);
-  }
-
-  /** Presses `key` on the pad and waits for the kiosk to say `pattern` (a script said after the press). */
-  async function pressAndHear(key: Parameters<HardwarePad['press']>[0], pattern: RegExp): Promise<void> {
-    const before = await speech.sequence();
-    await pad.press(key);
-    await speech.expectSaid(pattern, { after: before });
-  }
-
   it('issues a residence certificate with the PIN pad and the spoken guidance alone', async () => {
     // The attract screen's script tells a person how to turn keypad guidance on.
     await speech.expectSaid(/けっていキーを おして ください/);
     expect(await speech.navigation()).toBe('false');
 
-    await pressAndHear('enter', /^キーの つかいかた。.*とりけしで もどります。.*サービスを えらんで ください/);
+    await user.pressAndHear('enter', /^キーの つかいかた。.*とりけしで もどります。.*サービスを えらんで ください/);
     await waitForAttribute(page, 'speech-text', 'data-navigation', 'true');
 
-    await focusOn('tile-certificates');
+    await user.focusOn('tile-certificates');
     await speech.expectSaid(/^しょうめいしょの はっこう。 \d+こ ちゅう \d+ばんめ。$/);
     await pad.press('5');
     await waitForCertificateScreen(page, 'insert-card', 60_000);
     await speech.expectSaid(/^しょうめいしょの はっこう。 マイナンバーカードを/);
 
     // The help key (0) says the screen again, then the keys.
-    await pressAndHear('0', /マイナンバーカードを.*キーの つかいかた/);
+    await user.pressAndHear('0', /マイナンバーカードを.*キーの つかいかた/);
 
     await kiosk?.panel.send('panel.card.insert', { cardId: resident.id });
     await waitForCertificateScreen(page, 'pin', 60_000);
@@ -82,7 +67,7 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
     const pushedBeforePin = pushes?.actions.length ?? 0;
     const focusBeforePin = await speech.focused();
     for (const [index, digit] of [...resident.pin].entries()) {
-      await pressAndHear(digit as Parameters<HardwarePad['press']>[0], new RegExp(`^いっけた にゅうりょく しました。 4けたのうち ${index + 1}けた。$`));
+      await user.pressAndHear(digit as PanelPinKey, new RegExp(`^いっけた にゅうりょく しました。 4けたのうち ${index + 1}けた。$`));
       await waitForAttribute(page, 'pin-dots', 'data-count', String(index + 1));
       expect(await speech.focused()).toBe(focusBeforePin);
     }
@@ -92,11 +77,11 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
     expect(pushes?.actions.length).toBe(pushedBeforePin);
     await speech.expectSaid(/^しょうめいしょの しゅるいを えらんで ください。 じゅうみんひょうの うつし、 いっつう 200えん。/);
 
-    await focusOn('type-juminhyo');
+    await user.focusOn('type-juminhyo');
     await speech.expectSaid(/^じゅうみんひょうの うつし。/);
     await pad.press('5');
     await waitForAttribute(page, 'type-juminhyo', 'aria-pressed', 'true');
-    await focusOn('cert-next');
+    await user.focusOn('cert-next');
     await speech.expectSaid(/^つぎへ。/);
     await pad.press('5');
     await waitForCertificateScreen(page, 'confirm');
@@ -106,15 +91,15 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
     await pad.press('cancel');
     await waitForCertificateScreen(page, 'choose');
     await speech.expectSaid(/^しょうめいしょの しゅるいを えらんで ください。/);
-    await focusOn('type-juminhyo');
+    await user.focusOn('type-juminhyo');
     if ((await page.getByTestId('type-juminhyo').getAttribute('aria-pressed')) !== 'true') await pad.press('5');
     await waitForAttribute(page, 'type-juminhyo', 'aria-pressed', 'true');
-    await focusOn('cert-next');
+    await user.focusOn('cert-next');
     await pad.press('5');
     await waitForCertificateScreen(page, 'confirm');
     await speech.expectSaid(/^ごちゅうもんを おたしかめ ください。/);
 
-    await focusOn('cert-confirm-button');
+    await user.focusOn('cert-confirm-button');
     await speech.expectSaid(/^しはらいへ すすむ。/);
     await pad.press('5');
 
@@ -133,7 +118,7 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
       throw error;
     });
     await speech.expectSaid(/^しょうめいしょを とりだしぐちから おとりください。/);
-    await focusOn('cert-finish');
+    await user.focusOn('cert-finish');
     await speech.expectSaid(/^うけとりました。/);
     await pad.press('5');
 
@@ -143,29 +128,13 @@ describe('keypad navigation with the hardware PIN pad through the certificate fl
 
   it('starts the next session with keypad navigation off, on the screen and in the agent', async () => {
     if (!sessionCompleted) throw new Error('no session completed: nothing to check');
-    await waitForAttribute(page, 'speech-text', 'data-navigation', 'false');
-    await speech.expectSaid(/けっていキーを おして ください/);
-
-    // With navigation off, 6 is no navigation key (the agent keeps it as a PIN key, outside any PIN step);
-    // 5 turns navigation on again: the agent's first push is that `start`, not a `next` and not a `select`.
-    const pushed = pushes?.actions.length ?? 0;
-    await pad.press('6');
-    await pressAndHear('5', /^キーの つかいかた。/);
-    await pushes?.waitForCount(pushed + 1);
-    expect(pushes?.actions.slice(pushed)).toEqual(['start']);
-    expect(await speech.focused()).toBe('');
-    await waitForAttribute(page, 'speech-text', 'data-navigation', 'true');
+    if (pushes === undefined) throw new Error('not listening to the agent');
+    await expectNavigationOffForNextPerson(page, speech, pad, pushes);
   });
 
   it('never said a name, an address or the PIN', () => {
     if (!sessionCompleted) throw new Error('no session completed: nothing to check');
-    const secrets: Secret[] = [
-      { label: 'PIN', value: resident.pin, kind: 'number' },
-      { label: 'name', value: resident.nameJa, kind: 'text' },
-      { label: 'name without space', value: resident.nameJa.replace(/\s/g, ''), kind: 'text' },
-      { label: 'name in kana', value: resident.nameKana, kind: 'text' },
-      { label: 'address', value: resident.address, kind: 'text' },
-    ];
+    const secrets = residentSecrets(resident);
     expect(speech.said.length).toBeGreaterThan(20);
     expect(scanTexts(speech.said.map((entry, index) => ({ source: `script ${index}`, text: entry.text })), secrets)).toEqual([]);
   });

@@ -7,9 +7,10 @@
  * asserted and its espeak-ng WAV checked. The PIN's keys never reach the screen. Signing out ends the
  * session, and with it keypad navigation, on the screen and in the agent.
  */
+import type { PanelPinKey } from '@kiosk/protocols';
 import type { Page } from 'playwright-core';
 import { DevicePanelClient } from '../support/certificate-system';
-import { HardwarePad, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
+import { expectNavigationOffForNextPerson, HardwarePad, KeypadUser, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
 import { openLotteryTerminal, waitForAttribute, type LotteryTerminal } from '../support/lottery-terminal';
 import { TestSystem } from '../support/system';
 
@@ -24,6 +25,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
   let panel: DevicePanelClient | undefined;
   let pad: HardwarePad;
   let speech: SpokenGuidance;
+  let user: KeypadUser;
   let pushes: NavigationPushes | undefined;
   let entered = false;
 
@@ -33,6 +35,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     panel = await DevicePanelClient.connect(system.agentUiUrl);
     pad = new HardwarePad(panel);
     speech = new SpokenGuidance(kiosk, system.agentUiUrl);
+    user = new KeypadUser(pad, speech);
     pushes = await NavigationPushes.connect(system.agentUiUrl);
   });
 
@@ -43,42 +46,25 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     await system.close();
   });
 
-  /** Presses 6 on the pad until keypad navigation focuses `testid`, each focus spoken; returns what was said for it. */
-  async function focusOn(testid: string, limit = 80): Promise<string> {
-    for (let press = 0; press < limit; press += 1) {
-      const before = await speech.sequence();
-      await pad.press('6');
-      const said = await speech.expectSaid(/\S/, { after: before });
-      if ((await speech.focused()) === testid) return said.text;
-    }
-    throw new Error(`keypad navigation never reached ${testid}`);
-  }
-
-  async function pressAndHear(key: Parameters<HardwarePad['press']>[0], pattern: RegExp): Promise<void> {
-    const before = await speech.sequence();
-    await pad.press(key);
-    await speech.expectSaid(pattern, { after: before });
-  }
-
   async function testids(selector: string): Promise<string[]> {
     return kiosk.locator(selector).evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset['testid'] ?? ''));
   }
 
   /** On the calendar: picks the first day with a slot open for the lottery and that slot; false when the month has none. */
   async function chooseSlotInMonth(month: string): Promise<boolean> {
-    await focusOn(month);
+    await user.focusOn(month);
     await pad.press('5');
     await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', month.replace('lottery-month-', ''));
     const [day] = await testids('[data-testid^="lottery-day-"]:not([disabled])');
     if (day === undefined) return false;
-    expect(await focusOn(day)).toMatch(/^\d+, .+\. \d+ of \d+\.$/);
+    expect(await user.focusOn(day)).toMatch(/^\d+, .+\. \d+ of \d+\.$/);
     await pad.press('5');
     const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]:not([disabled])');
     await open.first().waitFor({ timeout: 20_000 });
     const [slot] = await testids('[data-testid^="lottery-slot-"][data-state="lottery-open"]:not([disabled])');
     if (slot === undefined) return false;
     // A slot is read as the timetable shows it: its time, place, fee and state.
-    expect(await focusOn(slot)).toMatch(/^\d{1,2}:\d{2}.*\. \d+ of \d+\.$/);
+    expect(await user.focusOn(slot)).toMatch(/^\d{1,2}:\d{2}.*\. \d+ of \d+\.$/);
     await pad.press('5');
     await kiosk.getByTestId('lottery-review-entry').and(kiosk.locator(':not([disabled])')).waitFor();
     return true;
@@ -86,15 +72,15 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
 
   it('enters a facility lottery with the PIN pad and the spoken guidance alone', async () => {
     await speech.expectSaid(/けっていキーを おして ください/);
-    await pressAndHear('enter', /^キーの つかいかた。/);
+    await user.pressAndHear('enter', /^キーの つかいかた。/);
     await waitForAttribute(kiosk.getByTestId('speech-text'), 'data-navigation', 'true');
 
     // English, chosen on the attract screen with the pad.
-    expect(await focusOn('lang-en')).toMatch(/^ことば: Language。/);
+    expect(await user.focusOn('lang-en')).toMatch(/^ことば: Language。/);
     await pad.press('5');
     await waitForAttribute(kiosk.locator('html'), 'lang', 'en');
 
-    expect(await focusOn('tile-lottery')).toMatch(/^Facility lottery\. \d of \d\.$/);
+    expect(await user.focusOn('tile-lottery')).toMatch(/^Facility lottery\. \d of \d\.$/);
     await pad.press('5');
     await kiosk.getByTestId('lottery-scan-prompt').waitFor();
     await speech.expectSaid(/^Facility booking and lottery\. Hold the barcode/);
@@ -104,7 +90,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     await speech.expectSaid(/^Enter your 4-digit PIN/);
     const pushedBeforePin = pushes?.actions.length ?? 0;
     for (const [index, digit] of [...USER.pin].entries()) {
-      await pressAndHear(digit as Parameters<HardwarePad['press']>[0], new RegExp(`^One digit entered\\. ${index + 1} of 4\\.$`));
+      await user.pressAndHear(digit as PanelPinKey, new RegExp(`^One digit entered\\. ${index + 1} of 4\\.$`));
       await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', String(index + 1));
     }
     expect(await kiosk.locator('#app').innerHTML()).not.toContain(USER.pin);
@@ -113,7 +99,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     expect(pushes?.actions.length).toBe(pushedBeforePin);
     await speech.expectSaid(/lottery menu\. Choose:/);
 
-    expect(await focusOn('lottery-menu-enter')).toMatch(/^Enter a lottery\. \d of \d\.$/);
+    expect(await user.focusOn('lottery-menu-enter')).toMatch(/^Enter a lottery\. \d of \d\.$/);
     await pad.press('5');
     await kiosk.locator('[data-testid^="lottery-facility-"]').first().waitFor();
     await speech.expectSaid(/^Choose a facility\./);
@@ -121,7 +107,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     // Facility by facility, month by month, as a person listening to the timetable would.
     let chosen = false;
     for (const facility of await testids('[data-testid^="lottery-facility-"]')) {
-      expect(await focusOn(facility)).toMatch(/\S\. \d+ of \d+\.$/);
+      expect(await user.focusOn(facility)).toMatch(/\S\. \d+ of \d+\.$/);
       await pad.press('5');
       await kiosk.getByTestId('lottery-days').waitFor();
       await speech.expectSaid(/^Choose a day, then a time slot\./);
@@ -133,14 +119,14 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
       }
       if (chosen) break;
       // Cancel goes back to the facility list.
-      await pressAndHear('cancel', /^Choose a facility\./);
+      await user.pressAndHear('cancel', /^Choose a facility\./);
     }
     expect(chosen).toBe(true);
 
-    expect(await focusOn('lottery-review-entry')).toMatch(/^Next\. \d+ of \d+\.$/);
+    expect(await user.focusOn('lottery-review-entry')).toMatch(/^Next\. \d+ of \d+\.$/);
     await pad.press('5');
     await speech.expectSaid(/^Check your lottery entry\./);
-    expect(await focusOn('lottery-submit-entry')).toMatch(/^Enter\. \d of \d\.$/);
+    expect(await user.focusOn('lottery-submit-entry')).toMatch(/^Enter\. \d of \d\.$/);
     await pad.press('5');
     await kiosk.getByTestId('lottery-entry-number').waitFor({ timeout: 30_000 });
     await speech.expectSaid(/^Done\. Check the number on the screen and on the receipt\./);
@@ -150,17 +136,10 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
 
   it('ends keypad navigation with the session: signing out, the next person starts without it', async () => {
     if (!entered) throw new Error('no entry made: nothing to check');
-    expect(await focusOn('lottery-sign-out')).toMatch(/^Log out\./);
+    expect(await user.focusOn('lottery-sign-out')).toMatch(/^Log out\./);
     await pad.press('5');
-    await kiosk.getByTestId('attract').waitFor({ timeout: 30_000 });
-    await waitForAttribute(kiosk.getByTestId('speech-text'), 'data-navigation', 'false');
-    await speech.expectSaid(/けっていキーを おして ください/);
-
-    const pushed = pushes?.actions.length ?? 0;
-    await pad.press('6');
-    await pressAndHear('5', /^キーの つかいかた。/);
-    await pushes?.waitForCount(pushed + 1);
-    expect(pushes?.actions.slice(pushed)).toEqual(['start']);
+    if (pushes === undefined) throw new Error('not listening to the agent');
+    await expectNavigationOffForNextPerson(kiosk, speech, pad, pushes);
   });
 
   it('never said the card number or the PIN', () => {

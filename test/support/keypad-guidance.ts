@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Page } from 'playwright-core';
 import { agentToUiSchemas, UI_NAMESPACE, type AgentToUiEvents, type KeypadAction, type PanelPinKey, type UiToAgentEvents } from '@kiosk/protocols';
 import type { DevicePanelClient } from './certificate-system';
+import { waitForAttribute } from './certificate-screens';
 
 export interface Said {
   text: string;
@@ -97,6 +98,30 @@ export class HardwarePad {
   }
 }
 
+/** A person at the kiosk with the PIN pad and their ears: moves to a choice hearing each focus, presses and listens. */
+export class KeypadUser {
+  constructor(
+    readonly pad: HardwarePad,
+    readonly speech: SpokenGuidance,
+  ) {}
+
+  /** Presses 6 until keypad navigation focuses `testid`, each focus spoken; returns what was said for it. */
+  async focusOn(testid: string, limit = 80): Promise<string> {
+    for (let press = 0; press < limit; press += 1) {
+      const said = await this.pressAndHear('6', /\S/);
+      if ((await this.speech.focused()) === testid) return said.text;
+    }
+    throw new Error(`keypad navigation never reached ${testid}`);
+  }
+
+  /** Presses `key` and waits for the kiosk to say `pattern` (a script said after the press). */
+  async pressAndHear(key: PanelPinKey, pattern: RegExp): Promise<Said> {
+    const before = await this.speech.sequence();
+    await this.pad.press(key);
+    return this.speech.expectSaid(pattern, { after: before });
+  }
+}
+
 /** Every `keypad.navigate` the agent pushes to its screens, as a second screen on `/ui` hears them. */
 export class NavigationPushes {
   readonly actions: KeypadAction[] = [];
@@ -129,4 +154,25 @@ export class NavigationPushes {
   close(): void {
     this.socket.close();
   }
+}
+
+/**
+ * Back on the attract screen after a session: keypad navigation is off on the screen (and its script says
+ * how to turn it on) and in the agent. With navigation off 6 is no navigation key (the agent keeps it as a
+ * PIN key, outside any PIN step) and 5 turns navigation on again: the agent's first push is that `start`,
+ * not a `next` (navigation left on) nor a `select`.
+ */
+export async function expectNavigationOffForNextPerson(page: Page, speech: SpokenGuidance, pad: HardwarePad, pushes: NavigationPushes): Promise<void> {
+  await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+  await waitForAttribute(page, 'speech-text', 'data-navigation', 'false');
+  await speech.expectSaid(/けっていキーを おして ください/);
+  const pushed = pushes.actions.length;
+  const before = await speech.sequence();
+  await pad.press('6');
+  await pad.press('5');
+  await speech.expectSaid(/^キーの つかいかた。/, { after: before });
+  await pushes.waitForCount(pushed + 1);
+  expect(pushes.actions.slice(pushed)).toEqual(['start']);
+  expect(await speech.focused()).toBe('');
+  await waitForAttribute(page, 'speech-text', 'data-navigation', 'true');
 }

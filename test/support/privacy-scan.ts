@@ -11,6 +11,17 @@ export interface Secret {
   kind: 'number' | 'text';
 }
 
+/** What a test resident must never leave behind: the PIN, the name (as written, without its space, in kana), the address. */
+export function residentSecrets(resident: { pin: string; nameJa: string; nameKana: string; address: string }): Secret[] {
+  return [
+    { label: 'PIN', value: resident.pin, kind: 'number' },
+    { label: 'name', value: resident.nameJa, kind: 'text' },
+    { label: 'name without space', value: resident.nameJa.replace(/\s/g, ''), kind: 'text' },
+    { label: 'name in kana', value: resident.nameKana, kind: 'text' },
+    { label: 'address', value: resident.address, kind: 'text' },
+  ];
+}
+
 export interface Finding {
   source: string;
   secret: string;
