@@ -113,6 +113,22 @@ describe('CertificateController', () => {
     expect(ended).toEqual(['idle-timeout', 'done']);
   });
 
+  it('counts a digit typed on the hardware PIN pad (seen only as the count) as the person still there', () => {
+    const { port, store, time, ended } = setup();
+    port.push(pin(0));
+    time.advance(50_000);
+    port.push(pin(1));
+    time.advance(50_000);
+    port.push(pin(2));
+    time.advance(59_000);
+    expect(store.idleSeconds).toBeNull();
+    // The same count again (a repeated push) is nobody's key.
+    port.push(pin(2));
+    time.advance(1_000);
+    expect(store.idleSeconds).toBe(30);
+    expect(ended).toEqual([]);
+  });
+
   it('after the idle expiry, a card left in the reader is asked for until it is out, then home', () => {
     const { port, store, time, ended } = setup();
     port.push(pin(0));

@@ -116,6 +116,9 @@ export class CertificateController {
       return;
     }
     if (state.screen === 'done') return;
+    // A key on the hardware PIN pad never reaches the page (the PIN stays in the agent): the count it
+    // changed is the person at the kiosk, as a touch would be.
+    if (previous?.screen === 'pin' && state.screen === 'pin' && previous.digitsEntered !== state.digitsEntered) this.#idle.activity();
     this.#show(state);
   }
 
