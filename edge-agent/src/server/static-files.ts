@@ -60,6 +60,31 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.pdf': 'application/pdf',
 };
 
+/** Content codings the build writes next to a file (`app.js.br`, `app.js.gz`), best first. */
+export const PRECOMPRESSED = [
+  { coding: 'br', suffix: '.br' },
+  { coding: 'gzip', suffix: '.gz' },
+] as const;
+export type Precompressed = (typeof PRECOMPRESSED)[number];
+
+/**
+ * Pure: the precompressed variants a request's `Accept-Encoding` allows, best first (brotli, then gzip).
+ * A coding is accepted when named (or `*`) with a non-zero q; `identity` is always left as the fallback.
+ */
+export function acceptedPrecompressed(acceptEncoding: string | undefined): Precompressed[] {
+  if (acceptEncoding === undefined) return [];
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (name === '') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  const accepted = (coding: string) => (weights.get(coding) ?? weights.get('*') ?? 0) > 0;
+  return PRECOMPRESSED.filter((variant) => accepted(variant.coding));
+}
+
 export function contentTypeFor(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

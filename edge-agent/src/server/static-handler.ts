@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { cacheControlFor, contentTypeFor, resolveStaticPath } from './static-files';
+import { acceptedPrecompressed, cacheControlFor, contentTypeFor, PRECOMPRESSED, resolveStaticPath } from './static-files';
 
 function notBuiltPage(what: string): string {
   return `<!doctype html>
@@ -43,9 +43,9 @@ export class StaticFiles {
       // A symlink inside the build must not lead outside it either.
       const real = await realpath(target.file);
       if (!real.startsWith(root + path.sep)) return plain(response, 403, 'outside the UI directory');
-      return send(request, response, real, found.size);
+      return sendBest(request, response, root, real, found.size);
     }
-    if (target.spaFallback) return send(request, response, path.join(root, 'index.html'), index.size);
+    if (target.spaFallback) return sendBest(request, response, root, path.join(root, 'index.html'), index.size);
     return plain(response, 404, 'not found');
   }
 }
@@ -59,19 +59,51 @@ async function regularFile(file: string): Promise<{ size: number } | null> {
   }
 }
 
-function send(request: IncomingMessage, response: ServerResponse, file: string, size: number): Promise<void> {
+/**
+ * Sends `file`, or the precompressed variant the build wrote next to it (`.br`, `.gz`; kiosk-ui's
+ * vite.config.ts) when the browser accepts that coding: the kiosk's JS crosses the wire at a quarter of
+ * its size without compressing on every request. `Vary` tells caches the answer depends on the request.
+ */
+async function sendBest(request: IncomingMessage, response: ServerResponse, root: string, file: string, size: number): Promise<void> {
+  const hasVariants = (await Promise.all(PRECOMPRESSED.map((v) => regularFile(file + v.suffix)))).some((found) => found !== null);
+  if (!hasVariants) return send(request, response, { file, body: file, size, vary: false });
+  for (const variant of acceptedPrecompressed(request.headers['accept-encoding'])) {
+    const compressed = await regularFile(file + variant.suffix);
+    if (compressed === null) continue;
+    const real = await realpath(file + variant.suffix);
+    if (!real.startsWith(root + path.sep)) continue;
+    return send(request, response, { file, body: real, size: compressed.size, coding: variant.coding, vary: true });
+  }
+  return send(request, response, { file, body: file, size, vary: true });
+}
+
+interface Answer {
+  /** Names the content (its type, its caching). */
+  file: string;
+  /** What is read: the file itself or a precompressed variant of it. */
+  body: string;
+  size: number;
+  /** The variant's Content-Encoding. */
+  coding?: string;
+  /** The file has variants, so the answer depends on the request's Accept-Encoding. */
+  vary: boolean;
+}
+
+function send(request: IncomingMessage, response: ServerResponse, { file, body, size, coding, vary }: Answer): Promise<void> {
   response.writeHead(200, {
     'content-type': contentTypeFor(file),
     'content-length': size,
     'cache-control': cacheControlFor(file),
     'x-content-type-options': 'nosniff',
+    ...(coding === undefined ? {} : { 'content-encoding': coding }),
+    ...(vary ? { vary: 'accept-encoding' } : {}),
   });
   if (request.method === 'HEAD') {
     response.end();
     return Promise.resolve();
   }
   return new Promise((resolve) => {
-    const stream = createReadStream(file);
+    const stream = createReadStream(body);
     stream.once('error', () => {
       response.destroy();
       resolve();
