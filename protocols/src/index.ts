@@ -18,3 +18,4 @@ export * from './ui-lottery';
 export * from './ui-certificates';
 export * from './reconnect-machine';
 export * from './reconnect-loop';
+export * from './release';
