@@ -2,7 +2,9 @@
  * The lottery's part of the agent's `/ui` socket, on the real agent composition (no devices, a minimal
  * hub that knows nothing of the lottery): the state is pushed on connect and on every change, every
  * request is parsed with its protocol schema (malformed → `invalid_message`, naming where, never echoing
- * the value), and nothing is done for a person outside a lottery session.
+ * the value), and nothing is done for a person outside a lottery session. The state carries the hub's
+ * public address for citizens (HUB_PUBLIC_URL, set here apart from the agent's HUB_URL link so the test
+ * tells the two apart) for the 抽選結果の検証 screen.
  */
 import { io, type Socket } from 'socket.io-client';
 import { LotteryUiStateSchema, UI_NAMESPACE, type AgentToUiEvents, type LotteryUiState, type UiToAgentEvents } from '@kiosk/protocols';
@@ -21,11 +23,12 @@ describe('lottery on /ui', () => {
   let agent: RunningAgent;
   let socket: UiSocket;
   const states: LotteryUiState[] = [];
+  const hubPublicUrl = 'https://shisetsu.city.example.jp';
   const send = (event: string, ...args: unknown[]): Promise<unknown> => (socket.timeout(10_000) as unknown as Loose).emitWithAck(event, ...args);
 
   beforeAll(async () => {
     await hub.start();
-    agent = await startTestAgent(hub, testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-lottery-ui') }));
+    agent = await startTestAgent(hub, testConfig(tmp.dir, hub, { AGENT_ENROLMENT_CODE: hub.createEnrolmentCode('kiosk-lottery-ui'), HUB_PUBLIC_URL: hubPublicUrl }));
     socket = io(`${agent.ui.url.replace(/\/$/, '')}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true });
     socket.on('lottery.state', (raw) => states.push(LotteryUiStateSchema.parse(raw)));
     await waitFor('first lottery state', () => states.length > 0);
@@ -39,7 +42,7 @@ describe('lottery on /ui', () => {
   });
 
   it('pushes the state on connect and answers lottery.state.get', async () => {
-    expect(states[0]).toEqual({ stage: 'inactive', pinDigits: 0, cardHint: null, mode: null, user: null, refusal: null, offlineEntryAvailable: false, receiptPrinterReady: false });
+    expect(states[0]).toEqual({ stage: 'inactive', pinDigits: 0, cardHint: null, mode: null, user: null, refusal: null, offlineEntryAvailable: false, receiptPrinterReady: false, hubPublicUrl });
     expect(LotteryUiStateSchema.parse(await send('lottery.state.get'))).toEqual(states[0]);
   });
 
