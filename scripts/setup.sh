@@ -26,7 +26,7 @@ npx tsc -b
 # The UI is rebuilt only when its sources changed: a rebuild empties kiosk-ui/dist, which a running demo
 # or a browser test may be serving at that moment.
 ui_stamp=kiosk-ui/dist/.source-hash
-ui_hash=$(find kiosk-ui/src protocols/src kiosk-ui/vite.config.ts kiosk-ui/svelte.config.js kiosk-ui/package.json \
+ui_hash=$(find kiosk-ui/src protocols/src kiosk-ui/vite.config.ts kiosk-ui/precompress.ts kiosk-ui/scripts kiosk-ui/svelte.config.js kiosk-ui/package.json \
   package-lock.json -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 if [[ ! -f $ui_stamp || "$(cat "$ui_stamp")" != "$ui_hash" ]]; then
   npm run --silent build -w @kiosk/kiosk-ui >/dev/null

@@ -12,6 +12,9 @@ echo "== lint"
 npx eslint .
 echo "== svelte-check"
 npm run --silent check -w @kiosk/kiosk-ui
+# The kiosk's JS weight (issue 17): the build checks it too; printed here so every run shows the figure.
+echo "== kiosk JS budget"
+npm run --silent budget -w @kiosk/kiosk-ui
 
 echo "== jest (all packages and cross-package suites)"
 mkdir -p .tmp
