@@ -6,7 +6,6 @@ import {
   IssueResponseSchema,
   QuoteResponseSchema,
   RefundResponseSchema,
-  toIssues,
   type AgentToHubCertificateEvents,
   type AvailabilityResponse,
   type CardVerifyRequest,
@@ -19,9 +18,8 @@ import {
   type RefundRequest,
   type RefundResponse,
 } from '@kiosk/protocols';
-import type { AgentSocket } from '../sync/hub-session';
 import type { HubSocketFactory } from '../sync/socket-factory';
-import { InvalidReplyError } from '../sync/errors';
+import { HubRequests } from '../sync/hub-requests';
 
 /**
  * The hub could not be asked or did not answer in time. For `issue` whether the hub committed is then
@@ -39,37 +37,37 @@ export interface CertificateHub {
   quote(request: QuoteRequest): Promise<QuoteResponse>;
   issue(request: IssueRequest): Promise<IssueResponse>;
   refund(request: RefundRequest): Promise<RefundResponse>;
-  /** Whether the hub link is up now (the preflight asks before any card or money). */
+  /**
+   * Whether a request can reach the hub: the link is up, or a connection attempt is under way that a
+   * request waits for (issue 13: the first card check after the agent started). False: the hub is down
+   * and the preflight (before any card or money) says so at once.
+   */
   connected(): boolean;
 }
 
-type Emitter = { emitWithAck(event: string, body: unknown): Promise<unknown> };
-
 /**
- * `certificates.*` over the agent's own authenticated `/agent` connection: the sync link makes a fresh
- * socket per connection attempt and `tap` keeps the latest. A request goes out only while the hub has
- * greeted us, waits at most its timeout, and its reply is parsed with the protocol schema.
+ * `certificates.*` over the agent's own authenticated `/agent` connection (`HubRequests`: the latest
+ * attempt's socket, requests once the hub has greeted us or after the attempt under way, replies
+ * parsed with the protocol schema).
  */
 export class CertificateHubClient implements CertificateHub {
-  private socket: AgentSocket | null = null;
+  private readonly requests: HubRequests;
 
   constructor(
-    private readonly ready: () => boolean,
+    ready: () => boolean,
     private readonly ackTimeoutMs: number,
     /** Issuing renders a PDF of up to 10 pages: it may take longer than a plain ack. */
     private readonly issueTimeoutMs: number = Math.max(ackTimeoutMs, 30_000),
-  ) {}
+  ) {
+    this.requests = new HubRequests(ready, ackTimeoutMs, (message) => new CertificateHubUnreachableError(message));
+  }
 
   tap(factory: HubSocketFactory): HubSocketFactory {
-    return () => {
-      const socket = factory();
-      this.socket = socket;
-      return socket;
-    };
+    return this.requests.tap(factory);
   }
 
   connected(): boolean {
-    return Boolean(this.socket?.connected) && this.ready();
+    return this.requests.isConnected() || this.requests.isConnecting();
   }
 
   availability(): Promise<AvailabilityResponse> {
@@ -96,17 +94,7 @@ export class CertificateHubClient implements CertificateHub {
     return this.request('certificates.refund', request, RefundResponseSchema);
   }
 
-  private async request<S extends z.ZodType>(event: keyof AgentToHubCertificateEvents, body: unknown, schema: S, timeoutMs = this.ackTimeoutMs): Promise<z.infer<S>> {
-    const socket = this.socket;
-    if (!socket?.connected || !this.ready()) throw new CertificateHubUnreachableError('the hub cannot be reached');
-    let reply: unknown;
-    try {
-      reply = await (socket.timeout(timeoutMs) as unknown as Emitter).emitWithAck(event, body);
-    } catch {
-      throw new CertificateHubUnreachableError(`no answer from the hub to ${event}`);
-    }
-    const parsed = schema.safeParse(reply);
-    if (!parsed.success) throw new InvalidReplyError(`${event} ack`, toIssues(parsed.error));
-    return parsed.data;
+  private request<S extends z.ZodType>(event: keyof AgentToHubCertificateEvents, body: unknown, schema: S, timeoutMs = this.ackTimeoutMs): Promise<z.infer<S>> {
+    return this.requests.request(event, body, schema, timeoutMs);
   }
 }
