@@ -1,7 +1,7 @@
 import type { Fetch } from './auth-client';
 import { command, telemetryPoint } from './spec-fixtures';
 import { commandRequest, hasLogDownload, InvalidCommandError, LOG_UPLOAD_MINUTES } from './commands';
-import { downloadName, fetchKioskLogs, LogDownloadError, logsPath } from './logs-download';
+import { downloadName, fetchAuditCheckpoints, fetchKioskLogs, LogDownloadError, logsPath } from './logs-download';
 import { activitySeries } from './telemetry';
 
 const KIOSK = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -91,5 +91,39 @@ describe('log download', () => {
   it('falls back to a safe file name', () => {
     expect(downloadName(null, 'k', 'c')).toBe('kiosk-k-logs-c.ndjson');
     expect(downloadName('attachment; filename="../../etc/passwd"', 'k', 'c')).toBe('kiosk-k-logs-c.ndjson');
+  });
+});
+
+describe('audit checkpoint download (issue 17)', () => {
+  const seen: { url: string; authorization: string | null }[] = [];
+  /** The hub's answers: the checkpoints for an administrator's token, 403 for anyone else. */
+  const hub: Fetch = (input, init) => {
+    const authorization = new Headers(init?.headers).get('authorization');
+    seen.push({ url: input, authorization });
+    if (authorization !== 'Bearer admin') {
+      return Promise.resolve(
+        new Response(JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'administrators only' } }), {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    }
+    return Promise.resolve(
+      new Response('{"seq":100,"signature":"…"}\n', {
+        status: 200,
+        headers: { 'content-type': 'application/x-ndjson', 'content-disposition': 'attachment; filename="audit-checkpoints.jsonl"' },
+      }),
+    );
+  };
+
+  it("fetches GET /api/audit/checkpoints with the session's token and names the file as the hub says", async () => {
+    const { filename, blob } = await fetchAuditCheckpoints(hub, 'admin', 'http://hub.test');
+    expect(filename).toBe('audit-checkpoints.jsonl');
+    expect(await blob.text()).toBe('{"seq":100,"signature":"…"}\n');
+    expect(seen.at(-1)).toEqual({ url: 'http://hub.test/api/audit/checkpoints', authorization: 'Bearer admin' });
+  });
+
+  it("turns the hub's refusal of a non-administrator into an error with its status", async () => {
+    await expect(fetchAuditCheckpoints(hub, 'viewer')).rejects.toEqual(new LogDownloadError(403, 'audit checkpoints: forbidden: administrators only'));
   });
 });

@@ -273,6 +273,10 @@ export const consoleEn: ConsoleMessages = {
   'console.audit.intro':
     'Technicians’ actions and command results, recorded with a hash chain that reveals any edited row. Newest first.',
   'console.audit.forbidden': 'Only administrators can read the audit trail.',
+  'console.audit.downloadCheckpoints': 'Download checkpoints',
+  'console.audit.checkpointsDownloading': 'Downloading…',
+  'console.audit.checkpointsHint': 'The signed checkpoints (JSON lines): kept elsewhere, they later show whether the audit trail was altered.',
+  'console.audit.checkpointsFailed': 'The checkpoints could not be downloaded.',
   'console.audit.empty': 'No entries.',
   'console.audit.newest': 'Newest entries',
   'console.audit.newer': 'Newer entries',
