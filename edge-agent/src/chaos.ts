@@ -9,6 +9,10 @@
  *   KIOSK_CHAOS=agent-crash-before-print    SIGKILL once a certificate is issued (before printing).
  *   KIOSK_CHAOS=agent-crash-after-credit:N  SIGKILL right after the N-th coin's commit (its outbox event and
  *                                      ledger credit), before any flow is told of it.
+ *   KIOSK_CHAOS=agent-crash-at-money-step:N  SIGKILL right after the N-th money step of this process (any
+ *                                      commit of the certificate ledger or the cash desk, or a hub answer,
+ *                                      print or receipt not yet recorded: `MoneyStep`), wherever it falls:
+ *                                      a payment, its issue and print, a refund, or the recovery at start.
  *   KIOSK_CHAOS=agent-crash-after-enrol     SIGKILL once the hub redeemed the enrolment code, before
  *                                      identity.json is saved (issue 15: the enrolment must be recoverable).
  *
@@ -16,6 +20,7 @@
  * An agent fault is refused at start-up unless KIOSK_TEST_HOOKS=1 and the devices are not real
  * (config.ts `chaosRefusal`, issue 15).
  */
+import type { LedgerEventType } from './certificates/ledger-rules';
 import type { Logger } from './logger';
 
 export type ChaosMode =
@@ -26,6 +31,8 @@ export type ChaosMode =
   | { kind: 'agent-crash-before-print' }
   /** SIGKILL right after the N-th coin of this process was committed (cash/cash-desk.ts), before a flow hears of it. */
   | { kind: 'agent-crash-after-credit'; coinNumber: number }
+  /** SIGKILL right after the N-th money step of this process (certificates' ledger, cash desk, issue and print). */
+  | { kind: 'agent-crash-at-money-step'; stepNumber: number }
   /** SIGKILL once the hub answered the enrolment, before the identity is saved (identity/ensure-identity.ts). */
   | { kind: 'agent-crash-after-enrol' };
 
@@ -39,13 +46,32 @@ export function parseChaos(value: string | undefined): ChaosMode | null {
   if (crash?.[1] !== undefined) return { kind: 'agent-crash-on-ack', ackNumber: Number(crash[1]) };
   const afterCredit = /^agent-crash-after-credit:([1-9][0-9]{0,8})$/.exec(value.trim());
   if (afterCredit?.[1] !== undefined) return { kind: 'agent-crash-after-credit', coinNumber: Number(afterCredit[1]) };
+  const atMoneyStep = /^agent-crash-at-money-step:([1-9][0-9]{0,8})$/.exec(value.trim());
+  if (atMoneyStep?.[1] !== undefined) return { kind: 'agent-crash-at-money-step', stepNumber: Number(atMoneyStep[1]) };
   if (value.trim() === 'agent-crash-after-payment') return { kind: 'agent-crash-after-payment' };
   if (value.trim() === 'agent-crash-before-print') return { kind: 'agent-crash-before-print' };
   if (value.trim() === 'agent-crash-after-enrol') return { kind: 'agent-crash-after-enrol' };
   throw new ChaosConfigError(
-    `KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print, agent-crash-after-credit:N, agent-crash-after-enrol)`,
+    `KIOSK_CHAOS: unknown agent fault "${value}" (known: agent-crash-on-ack:N, agent-crash-after-payment, agent-crash-before-print, agent-crash-after-credit:N, agent-crash-at-money-step:N, agent-crash-after-enrol)`,
   );
 }
+
+/**
+ * A money boundary of a certificate transaction: every commit of its ledger or of the cash desk (named for
+ * what was committed), and the instants where something happened outside that the ledger does not hold yet
+ * (the hub issued, the certificate or the receipt printed). A crash right after any of them must leave the
+ * money recoverable: what the drivers took, less what they paid out, is owed, and settled once.
+ */
+export type MoneyStep =
+  | 'cash.credit'
+  | 'cash.payout'
+  | 'cash.voucher'
+  | 'ledger:open'
+  | `ledger:${LedgerEventType}`
+  | 'ledger:refund-reported'
+  | 'hub-issued-unrecorded'
+  | 'certificate-printed-unrecorded'
+  | 'receipt-printed';
 
 /** The points in the agent where a fault can be injected. The default does nothing. */
 export interface ChaosHooks {
@@ -57,6 +83,8 @@ export interface ChaosHooks {
   certificateIssued(): void;
   /** The N-th coin of this process was committed (outbox event and ledger credit together). */
   coinCommitted(coinNumber: number): void;
+  /** A money step just happened (committed, or done outside and not yet committed). */
+  moneyStep(step: MoneyStep): void;
   /** The hub redeemed the enrolment code for our key (identity.json not saved yet). */
   enrolmentRedeemed(): void;
 }
@@ -66,6 +94,7 @@ export const noChaos: ChaosHooks = {
   certificatePaid: () => undefined,
   certificateIssued: () => undefined,
   coinCommitted: () => undefined,
+  moneyStep: () => undefined,
   enrolmentRedeemed: () => undefined,
 };
 
@@ -76,7 +105,15 @@ export function chaosHooks(
 ): ChaosHooks {
   if (mode === null) return noChaos;
   logger.warn({ chaos: mode }, 'KIOSK_CHAOS fault injection is on (test only)');
+  let moneySteps = 0;
   return {
+    moneyStep(step) {
+      if (mode.kind !== 'agent-crash-at-money-step') return;
+      moneySteps += 1;
+      if (moneySteps !== mode.stepNumber) return;
+      logger.warn({ stepNumber: moneySteps, step }, 'chaos: SIGKILL right after a money step');
+      kill();
+    },
     certificatePaid() {
       if (mode.kind !== 'agent-crash-after-payment') return;
       logger.warn('chaos: SIGKILL after a certificate fee was paid');

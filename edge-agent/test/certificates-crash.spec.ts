@@ -7,57 +7,17 @@
  * And right after a coin's commit (the cash desk writes its outbox event and ledger credit in one
  * transaction): the refund then counts every coin the hub knows of.
  */
-import { cpSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { CoinYen } from '@kiosk/protocols';
-import { repoRoot } from '../src/paths';
-import { ensureTestCa } from '../src/hardware/test-ca';
-import { processes } from './support/processes';
-import { tempDir, writeUiBuild } from './support/agent-harness';
-import { DIST_AGENT, KioskDriver, LoggedProcess, RESIDENCE_X2, TestHub, residents, shiftedClockEnv, waitUntil } from './certificate-support';
+import { CrashBench, endOrphansOf, type StartedAgent } from './support/agent-process';
+import { KioskDriver, RESIDENCE_X2, type TestHub, waitUntil } from './certificate-support';
 
 jest.setTimeout(240_000);
 
-let tmp: ReturnType<typeof tempDir>;
+let bench: CrashBench;
 let hub: TestHub;
-let caDir: string;
-let uiDir: string;
-const started: LoggedProcess[] = [];
 
-/** The bench processes (socat, cupsd, pcscd sandbox) a killed agent left behind, ended by pid. */
-function endOrphansOf(agent: LoggedProcess): void {
-  const dirs = agent.lines.flatMap((line) => (typeof line.peripheralsDir === 'string' ? [line.peripheralsDir] : []));
-  for (const dir of dirs) {
-    for (const info of processes()) {
-      if (info.pid !== process.pid && info.cmdline.includes(dir)) {
-        try {
-          process.kill(info.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-  }
-}
-
-async function startAgentProcess(dataDir: string, env: Record<string, string>): Promise<{ agent: LoggedProcess; url: string }> {
-  const agent = new LoggedProcess(DIST_AGENT, {
-    HUB_URL: hub.url,
-    AGENT_DATA_DIR: dataDir,
-    AGENT_UI_DIR: uiDir,
-    AGENT_UI_PORT: '0',
-    AGENT_DEVICES: 'virtual',
-    AGENT_HEARTBEAT_MS: '500',
-    AGENT_RECONNECT_MIN_MS: '50',
-    AGENT_RECONNECT_MAX_MS: '300',
-    LOG_LEVEL: 'info',
-    ...shiftedClockEnv(),
-    ...env,
-  });
-  started.push(agent);
-  const ready = await agent.waitFor('agent ui listening', 90_000);
-  await agent.waitFor('hub connected', 30_000);
-  return { agent, url: String(ready.url) };
+function startAgent(dataDir: string, env: Record<string, string>): Promise<StartedAgent> {
+  return bench.startAgent(dataDir, env);
 }
 
 /** A person pays for a residence certificate ×2 (fee 400) with these coins; returns the transaction id. */
@@ -74,31 +34,19 @@ function cash(kioskId: string, transactionId: string) {
 }
 
 beforeAll(async () => {
-  tmp = tempDir('certificates-crash');
-  caDir = path.join(tmp.dir, 'test-ca');
-  await ensureTestCa(repoRoot, caDir);
-  uiDir = path.join(tmp.dir, 'ui');
-  writeUiBuild(uiDir);
-  hub = new TestHub(path.join(tmp.dir, 'hub'), caDir);
-  await hub.start();
+  bench = await CrashBench.start('certificates-crash');
+  hub = bench.hub;
 });
 
 afterAll(async () => {
-  for (const agent of started) {
-    await agent.stop();
-    endOrphansOf(agent);
-  }
-  await hub?.stop();
-  tmp?.cleanup();
+  await bench?.stop();
 });
 
 async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash-before-print' | 'agent-crash-after-credit:2', name: string, coins: CoinYen[] = [500]) {
-  const dataDir = path.join(tmp.dir, name);
-  mkdirSync(dataDir, { recursive: true });
-  cpSync(caDir, path.join(dataDir, 'test-ca'), { recursive: true });
-  const pin = residents(caDir).find((resident) => resident.id === 'toyonaka-001')?.pin ?? '';
+  const dataDir = bench.agentDir(name);
+  const pin = bench.pinOf('toyonaka-001');
 
-  const first = await startAgentProcess(dataDir, { AGENT_ENROLMENT_CODE: await hub.enrolmentCode(), KIOSK_CHAOS: chaos, KIOSK_TEST_HOOKS: '1' });
+  const first = await startAgent(dataDir, { AGENT_ENROLMENT_CODE: await hub.enrolmentCode(), KIOSK_CHAOS: chaos, KIOSK_TEST_HOOKS: '1' });
   const kioskId = String(first.agent.lines.find((line) => line.msg === 'agent ui listening')?.kioskId);
   const kiosk = new KioskDriver(first.url);
   let transactionId: string;
@@ -112,7 +60,7 @@ async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash
   }
 
   // Restart on the same data: the unfinished transaction is found and settled.
-  const second = await startAgentProcess(dataDir, {});
+  const second = await startAgent(dataDir, {});
   await second.agent.waitFor('certificate fee refunded', 60_000);
   await second.agent.waitFor('refund recorded at the hub', 60_000);
   await waitUntil('the refund payout reached the hub', () => cash(kioskId, transactionId).some((event) => event.type === 'cash.payout' && event.reason === 'refund'), 30_000);
@@ -120,7 +68,7 @@ async function crashAndRecover(chaos: 'agent-crash-after-payment' | 'agent-crash
   endOrphansOf(second.agent);
 
   // A second restart finds nothing to settle: nothing is paid twice.
-  const third = await startAgentProcess(dataDir, {});
+  const third = await startAgent(dataDir, {});
   await waitUntil('the third run reported its start', () => hub.events(kioskId).filter((event) => event.type === 'agent.started').length === 3, 30_000);
   expect(third.agent.lines.filter((line) => line.msg === 'settling an unfinished certificate transaction')).toEqual([]);
   await third.agent.stop();

@@ -28,9 +28,10 @@ export interface MoneyOwner {
   paymentStep(): boolean;
 }
 
-/** Test-only: the chaos hook after a coin's commit (chaos.ts, KIOSK_CHAOS=agent-crash-after-credit:N). */
+/** Test-only: the chaos hooks after a coin's commit and after every money commit (chaos.ts, KIOSK_CHAOS). */
 export interface CashDeskChaos {
   coinCommitted(coinNumber: number): void;
+  moneyStep?(step: 'cash.credit' | 'cash.payout' | 'cash.voucher'): void;
 }
 
 /** What the desk uses of the drivers. */
@@ -126,6 +127,7 @@ export class CashDesk<Credit> {
       this.deps.ledger.voucher(transactionId, amountYen);
     });
     this.deps.logger.info({ type: 'cash.voucher', transactionId, amountYen, reason }, 'cash event recorded');
+    this.deps.chaos?.moneyStep?.('cash.voucher');
   }
 
   private async payOutNow(transactionId: string, amountYen: number, reason: PayoutReason): Promise<PayoutOutcome> {
@@ -159,6 +161,7 @@ export class CashDesk<Credit> {
     if (!committed.ok) return;
     this.coinsCommitted += 1;
     this.deps.chaos?.coinCommitted(this.coinsCommitted);
+    this.deps.chaos?.moneyStep?.('cash.credit');
     const event: CreditCommitted<Credit> = { transactionId, coinYen: credit.coinYen, ledger: committed.value };
     for (const listener of [...this.creditListeners]) listener(event);
   }
@@ -167,11 +170,12 @@ export class CashDesk<Credit> {
     if (payout.paidYen === 0) return; // nothing left the machine; the flow records what it still owes
     const { transactionId, outsideTransaction } = creditTransaction(this.owner(), this.newId);
     if (outsideTransaction) this.deps.logger.warn({ transactionId, amountYen: payout.paidYen }, 'payout outside a transaction');
-    this.commit(
+    const committed = this.commit(
       { type: 'cash.payout', transactionId, amountYen: payout.paidYen },
       () => this.deps.store.outbox.enqueue({ type: 'cash.payout', payload: { transactionId, amountYen: payout.paidYen, reason: payout.reason } }),
       () => (outsideTransaction ? undefined : this.deps.ledger.paidOut(transactionId, payout.paidYen)),
     );
+    if (committed.ok) this.deps.chaos?.moneyStep?.('cash.payout');
   }
 
   /**

@@ -1,91 +1,15 @@
-import {
-  type CertificateOrder,
-  type CertificateQuoteView,
-  type CertificateRefundReason,
-  type CertificatesQuoteAck,
-  type CertificateViewState,
-  type CoinYen,
-  type DeviceHealth,
-  EligibilityReasonSchema,
-} from '@kiosk/protocols';
-import {
-  type CardReaderDriver,
-  type CoinAcceptor,
-  type CoinDispenser,
-  type DocumentPrinter,
-  type ReceiptPrinter,
-} from '@kiosk/devices';
-import type { CashDesk } from '../cash/cash-desk';
-import { sleep, type Clock } from '../clock';
-import type { PinEntry } from '../input/pin-entry';
-import type { Logger } from '../logger';
-import type { KioskSessions, CurrentSession } from '../server/kiosk-sessions';
-import type { AgentState } from '../status/agent-state';
-import type { Outbox } from '../store/outbox';
-import type { CertificateCashPolicy } from './cash-policy';
-import { CertificateMoney } from './certificate-money';
+import type { CertificateOrder, CertificatesQuoteAck, CertificateViewState, CoinYen } from '@kiosk/protocols';
+import { sleep } from '../clock';
+import type { CurrentSession } from '../server/kiosk-sessions';
+import { DEFAULT_FLOW_OPTIONS, type CertificateFlowDeps, type CommandAck } from './certificate-flow-deps';
+import { FlowEffects, type HandedOverEffect } from './flow-effects';
 import { transition, type FlowEffect, type FlowEvent, type FlowState } from './flow-machine';
 import { paymentOffer, viewOf } from './flow-view';
-import type { CertificateHub } from './hub-certificates';
-import { preflight } from './preflight';
-import { paymentMayStart } from './service-hours-rule';
-import type { PrintJobHistory } from './print-job-history';
-import { CardAndHubAuth, hubFailure, refusal } from './card-and-hub-auth';
-import { IssueAndPrint } from './issue-and-print';
-import type { CertificateCredit, CertificateTransactions } from './transaction-store';
+import { purgeAndRecordWipe, type SessionEndReason } from './session-wipe';
+import type { CertificateCredit } from './transaction-store';
 
-/** Test-only fault injection points (chaos.ts: KIOSK_CHAOS=agent-crash-after-payment / agent-crash-before-print). */
-export interface CertificateChaos {
-  /** The fee is recorded as paid; nothing was issued yet. */
-  certificatePaid(): void;
-  /** The hub issued; nothing was printed yet. */
-  certificateIssued(): void;
-}
-
-export interface CertificateDrivers {
-  cardReader: CardReaderDriver | null;
-  coinAcceptor: CoinAcceptor | null;
-  coinDispenser: CoinDispenser | null;
-  documentPrinter: DocumentPrinter | null;
-  receiptPrinter: ReceiptPrinter | null;
-}
-
-export interface CertificateFlowOptions {
-  /** How long an issue whose answer was lost is retried (same transaction id) before the fee is refunded. */
-  issueRetryMs: number;
-  /** How long one A4 print may take before it counts as failed. */
-  printTimeoutMs: number;
-  /** How long a restarted agent waits for the hopper before settling what it owes. */
-  hopperWaitMs: number;
-}
-
-export const DEFAULT_FLOW_OPTIONS: CertificateFlowOptions = { issueRetryMs: 60_000, printTimeoutMs: 300_000, hopperWaitMs: 15_000 };
-
-export interface CertificateFlowDeps {
-  kioskId: string;
-  sessions: KioskSessions;
-  state: AgentState;
-  deviceHealth: () => DeviceHealth[];
-  drivers: CertificateDrivers;
-  pinEntry: PinEntry;
-  hub: CertificateHub;
-  transactions: CertificateTransactions;
-  /** The one owner of money: coins come from it, change and refunds go through it. */
-  cashDesk: CashDesk<CertificateCredit>;
-  outbox: Outbox;
-  cashPolicy: CertificateCashPolicy;
-  printJobs: PrintJobHistory | null;
-  chaos: CertificateChaos;
-  clock: Clock;
-  /** Waits `ms` (injected with the clock; the real one by default). */
-  wait?: (ms: number) => Promise<void>;
-  logger: Logger;
-  options?: Partial<CertificateFlowOptions>;
-}
-
-export type CommandAck = { ok: true } | { ok: false; error: { code: 'conflict' | 'not_found' | 'out_of_service' | 'internal'; message: string } };
-
-type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'agent-stopped';
+// agent.ts names the options from here.
+export type { CertificateFlowOptions } from './certificate-flow-deps';
 
 /**
  * The certificate flow's runner: holds the state of the pure machine (flow-machine.ts), turns device,
@@ -95,11 +19,7 @@ type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'ag
  */
 export class CertificateFlow {
   private state: FlowState = { kind: 'idle' };
-  private readonly options: CertificateFlowOptions;
-  private readonly wait: (ms: number) => Promise<void>;
-  private readonly money: CertificateMoney;
-  private readonly output: IssueAndPrint;
-  private readonly auth: CardAndHubAuth;
+  private readonly effects: FlowEffects;
   private readonly listeners = new Set<(view: CertificateViewState) => void>();
   private readonly detach: Array<() => void> = [];
   /** The kiosk session (= transaction) the flow runs in; null when idle. */
@@ -109,49 +29,21 @@ export class CertificateFlow {
   private endReason: SessionEndReason = 'done';
   /** Bumped on every start and wipe: results of effects from an earlier flow are dropped. */
   private generation = 0;
-  /** The resident's order (card data: `auth`; the certificate itself: `output`); dropped on wipe. */
-  private order: CertificateOrder | null = null;
-  /** The municipality the hub serves at this kiosk (from the preflight), for the receipt. */
-  private kioskMunicipality: string | null = null;
-  /** Today's closing time as the hub told it at the preflight: no payment step starts at or after it. */
-  private closesAt: string | null = null;
   private quoteWaiter: ((ack: CertificatesQuoteAck) => void) | null = null;
   private recovering: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly deps: CertificateFlowDeps) {
-    this.options = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
-    this.wait = deps.wait ?? ((ms) => sleep(ms));
-    this.money = new CertificateMoney({
-      kioskId: deps.kioskId,
-      desk: deps.cashDesk,
-      transactions: deps.transactions,
-      hub: deps.hub,
-      coinDispenser: deps.drivers.coinDispenser,
-      receiptPrinter: deps.drivers.receiptPrinter,
-      clock: deps.clock,
-      wait: this.wait,
-      hopperWaitMs: this.options.hopperWaitMs,
+    this.effects = new FlowEffects({
+      ...deps,
+      options: { ...DEFAULT_FLOW_OPTIONS, ...deps.options },
+      wait: deps.wait ?? ((ms) => sleep(ms)),
+      transactionId: () => this.sessionId,
+      flowState: () => this.state,
+      recovered: () => this.recovering,
+      answerQuote: (ack) => this.answerQuote(ack),
       stopped: () => this.stopped,
-      logger: deps.logger,
-    });
-    this.auth = new CardAndHubAuth({ hub: deps.hub, cardReader: deps.drivers.cardReader, pinEntry: deps.pinEntry, logger: deps.logger });
-    this.output = new IssueAndPrint({
-      kioskId: deps.kioskId,
-      hub: deps.hub,
-      transactions: deps.transactions,
-      money: this.money,
-      documentPrinter: deps.drivers.documentPrinter,
-      receiptPrinter: deps.drivers.receiptPrinter,
-      chaos: deps.chaos,
-      clock: deps.clock,
-      wait: this.wait,
-      issueRetryMs: this.options.issueRetryMs,
-      printTimeoutMs: this.options.printTimeoutMs,
-      stopped: () => this.stopped,
-      municipality: () => this.kioskMunicipality ?? '',
-      logger: deps.logger,
     });
   }
 
@@ -186,17 +78,17 @@ export class CertificateFlow {
       // Deferred a turn: the screen's `session.end` names its reason in the same turn (noteSessionEnd).
       sessions.onChange((session) => setImmediate(() => this.sessionChanged(session))),
       state.onConnection((connection) => {
-        if (connection.hubConnected) void this.track('report refunds', () => this.money.reportRefunds());
+        if (connection.hubConnected) void this.track('report refunds', () => this.effects.money.reportRefunds());
       }),
     );
-    this.recovering = this.track('recover unfinished transactions', () => this.money.recover());
+    this.recovering = this.track('recover unfinished transactions', () => this.effects.money.recover());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const stop of this.detach.splice(0)) stop();
     await Promise.allSettled([...this.running]);
-    this.dropPersonalData();
+    this.effects.wipe();
     this.deps.cashPolicy.set(null, false);
   }
 
@@ -258,7 +150,7 @@ export class CertificateFlow {
   }
 
   confirm(): CommandAck {
-    return this.requireSession() ?? this.command({ type: 'confirm', cardPresent: this.cardPresent() });
+    return this.requireSession() ?? this.command({ type: 'confirm', cardPresent: this.effects.cardPresent() });
   }
 
   back(): CommandAck {
@@ -267,12 +159,12 @@ export class CertificateFlow {
 
   cancel(): CommandAck {
     this.endReason = 'cancelled';
-    return this.requireSession() ?? this.command({ type: 'cancel', cardPresent: this.cardPresent() });
+    return this.requireSession() ?? this.command({ type: 'cancel', cardPresent: this.effects.cardPresent() });
   }
 
   finish(): CommandAck {
     if (this.state.kind === 'cancelled') this.endReason = 'cancelled';
-    return this.requireSession() ?? this.command({ type: 'finish', cardPresent: this.cardPresent() });
+    return this.requireSession() ?? this.command({ type: 'finish', cardPresent: this.effects.cardPresent() });
   }
 
   // ---- the machine ------------------------------------------------------------------------------------
@@ -302,7 +194,7 @@ export class CertificateFlow {
     this.publish();
     // A person who left while money was committed is not there to press "finish".
     if (this.sessionGone && ['cancelled', 'take-certificate', 'refunded', 'error', 'unavailable', 'card-locked', 'card-refused'].includes(this.state.kind)) {
-      setImmediate(() => this.dispatch({ type: 'finish', cardPresent: this.cardPresent() }));
+      setImmediate(() => this.dispatch({ type: 'finish', cardPresent: this.effects.cardPresent() }));
     }
     // The card left behind was taken out after the session ended: the flow is over.
     if (this.sessionGone && this.state.kind === 'done') setImmediate(() => this.sessionChanged(this.deps.sessions.current()));
@@ -336,12 +228,13 @@ export class CertificateFlow {
         this.deps.pinEntry.reset();
         return;
       case 'open-payment':
-        if (!paymentMayStart(this.deps.clock.now(), this.closesAt)) {
-          void this.track('refuse a payment after closing time', async () => feed(await this.paymentClosed()));
+        if (!this.effects.paymentMayStart()) {
+          void this.track('refuse a payment after closing time', async () => feed(await this.effects.paymentClosed()));
           return;
         }
-        this.openPayment(effect.quote);
-        void this.track('open the coin acceptor', async () => feed(await this.acceptorOpened()));
+        this.effects.openPayment(effect.quote);
+        this.updateCashPolicy();
+        void this.track('open the coin acceptor', async () => feed(await this.effects.acceptorOpened()));
         return;
       case 'wipe':
         this.wipe();
@@ -351,117 +244,19 @@ export class CertificateFlow {
     }
   }
 
-  private async runAsync(effect: Exclude<FlowEffect, { kind: 'reset-pin' | 'open-payment' | 'wipe' }>, feed: (event: FlowEvent) => void): Promise<void> {
+  private async runAsync(effect: HandedOverEffect, feed: (event: FlowEvent) => void): Promise<void> {
     // Effects start on a later turn: the transition that asked for them has been published first.
     await Promise.resolve();
-    switch (effect.kind) {
-      case 'run-preflight':
-        return feed(await this.preflight());
-      case 'read-card':
-        return feed(await this.auth.readCard());
-      case 'authenticate-card':
-        return feed(await this.auth.authenticate());
-      case 'request-quote':
-        return this.requestQuote(effect.order, feed);
-      case 'return-coins':
-        return feed(await this.returnCoins(effect.amountYen));
-      case 'pay-change':
-        return feed(await this.payChange(effect.amountYen));
-      case 'issue':
-        return feed(await this.issue(effect.quote));
-      case 'print-certificate':
-        return feed(await this.printCertificate());
-      case 'print-receipt':
-        return feed(await this.printReceipt(effect.quote, effect.changeYen, effect.unpaidChangeYen));
-      case 'refund':
-        return feed(await this.refund(effect.reason));
-    }
+    await this.effects.perform(effect, feed);
   }
 
-  // ---- effects ----------------------------------------------------------------------------------------
-
-  private async preflight(): Promise<FlowEvent> {
-    await this.recovering;
-    const hub = await this.auth.availability();
-    const outcome = preflight({ hub, outOfService: this.deps.state.isOutOfService(), devices: this.deps.deviceHealth() });
-    if (!outcome.ok) return { type: 'preflight-failed', problems: outcome.problems };
-    this.kioskMunicipality = outcome.municipality;
-    this.closesAt = hub.kind === 'answered' && hub.availability.open ? hub.availability.closesAt : null;
-    return { type: 'preflight-passed', municipality: outcome.municipality, cardPresent: this.cardPresent() };
+  private answerQuote(ack: CertificatesQuoteAck): void {
+    const waiter = this.quoteWaiter;
+    this.quoteWaiter = null;
+    waiter?.(ack);
   }
 
-  private cardPresent(): boolean {
-    return this.deps.drivers.cardReader?.selectedReader()?.cardPresent ?? false;
-  }
-
-  private async requestQuote(order: CertificateOrder, feed: (event: FlowEvent) => void): Promise<void> {
-    const answer = (ack: CertificatesQuoteAck): void => {
-      const waiter = this.quoteWaiter;
-      this.quoteWaiter = null;
-      waiter?.(ack);
-    };
-    const state = this.state;
-    const cardSessionId = this.auth.cardSessionId();
-    if (state.kind !== 'choose' || !cardSessionId) {
-      answer({ ok: false, error: { code: 'conflict', message: 'no card session to quote for' } });
-      return;
-    }
-    let quote;
-    try {
-      quote = await this.deps.hub.quote({ cardSessionId, order });
-    } catch (error) {
-      answer({ ok: false, error: { code: 'internal', message: 'the hub cannot be reached' } });
-      feed(hubFailure(error, this.deps.logger));
-      return;
-    }
-    if (!quote.ok) {
-      const eligibility = EligibilityReasonSchema.safeParse(quote.error.code);
-      answer(quote);
-      if (eligibility.success) feed({ type: 'quote-refused', certificateType: order.options.type, reason: eligibility.data });
-      else feed(refusal(quote));
-      return;
-    }
-    const item = state.resident.menu.find((entry) => entry.type === order.options.type);
-    this.order = order;
-    const view: CertificateQuoteView = {
-      order,
-      certificateType: order.options.type,
-      nameJa: item?.nameJa ?? order.options.type,
-      nameEn: item?.nameEn ?? order.options.type,
-      unitFeeYen: quote.unitFeeYen,
-      copies: quote.copies,
-      feeYen: quote.feeYen,
-    };
-    feed({ type: 'quoted', quote: view });
-    answer({ ok: true, unitFeeYen: quote.unitFeeYen, copies: quote.copies, feeYen: quote.feeYen });
-  }
-
-  private openPayment(quote: CertificateQuoteView): void {
-    const transactionId = this.sessionId;
-    if (!transactionId) return;
-    this.deps.transactions.open({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen });
-    this.deps.logger.info({ transactionId, certificateType: quote.certificateType, copies: quote.copies, feeYen: quote.feeYen }, 'certificate payment opened');
-    this.updateCashPolicy();
-  }
-
-  /** Closing time came before the payment step: nothing is opened; the screen says when it reopens (the hub says, if it can). */
-  private async paymentClosed(): Promise<FlowEvent> {
-    this.deps.logger.info({ transactionId: this.sessionId, closesAt: this.closesAt }, 'payment refused: the service closed');
-    const hub = await this.auth.availability();
-    if (hub.kind === 'answered' && !hub.availability.open) return { type: 'payment-closed', reason: hub.availability.reason, reopensAt: hub.availability.reopensAt };
-    return { type: 'payment-closed', reason: 'after-hours', reopensAt: null };
-  }
-
-  /** Waits until the acceptor takes coins (the policy opened it): only then may `pay` ask for coins. */
-  private async acceptorOpened(): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    const opened = await this.deps.cashPolicy.acceptorSettled();
-    const health = this.deps.drivers.coinAcceptor?.health().status;
-    if (opened && (health === 'ok' || health === 'warning')) return { type: 'payment-opened' };
-    this.deps.logger.warn({ transactionId, opened, health }, 'coin acceptor could not be opened for the payment');
-    if (transactionId) this.money.cancelIfNothingTaken(transactionId);
-    return { type: 'payment-unavailable' };
-  }
+  // ---- money ------------------------------------------------------------------------------------------
 
   /**
    * A coin the cash desk committed: its `cash.credit` event and, when the ledger holds the transaction, its
@@ -476,7 +271,7 @@ export class CertificateFlow {
       // An open transaction settles it with the rest (change or refund: the ledger counts it); a closed one
       // pays it back now.
       this.deps.logger.warn({ transactionId, coinYen, screen: this.state.kind }, 'coin credited after payment');
-      void this.track('pay back a coin after the close', () => this.money.coinAfterClose(ledger, coinYen));
+      void this.track('pay back a coin after the close', () => this.effects.money.coinAfterClose(ledger, coinYen));
       return;
     }
     const { transaction } = ledger;
@@ -485,44 +280,6 @@ export class CertificateFlow {
       this.deps.chaos.certificatePaid();
     }
     this.dispatch({ type: 'credit', insertedYen: transaction.creditedYen });
-  }
-
-  private async returnCoins(amountYen: number): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'coins-returned', returnedYen: 0, unreturnedYen: amountYen };
-    const { paidYen, unpaidYen } = await this.money.returnCoins(transactionId, amountYen);
-    return { type: 'coins-returned', returnedYen: paidYen, unreturnedYen: unpaidYen };
-  }
-
-  private async payChange(changeYen: number): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'change-paid', unpaidYen: changeYen };
-    const { unpaidYen } = await this.money.payChange(transactionId, changeYen);
-    // Still owed (the ledger says so to a restart): on the receipt and the last screen, or paid back with a refund.
-    return { type: 'change-paid', unpaidYen };
-  }
-
-  private async issue(quote: CertificateQuoteView): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    const cardSessionId = this.auth.cardSessionId();
-    if (!transactionId || !cardSessionId) return { type: 'issue-failed' };
-    return this.output.issue(transactionId, cardSessionId, quote);
-  }
-
-  private printCertificate(): Promise<FlowEvent> {
-    return this.sessionId ? this.output.printCertificate(this.sessionId) : Promise.resolve({ type: 'print-failed' });
-  }
-
-  private printReceipt(quote: CertificateQuoteView, changeYen: number, unpaidChangeYen: number): Promise<FlowEvent> {
-    if (!this.sessionId) return Promise.resolve({ type: 'receipt-done', printed: false, changePaidYen: changeYen - unpaidChangeYen, changeUnpaidYen: unpaidChangeYen, voucherPrinted: false });
-    return this.output.printReceipt(this.sessionId, quote, changeYen, unpaidChangeYen);
-  }
-
-  private async refund(reason: CertificateRefundReason): Promise<FlowEvent> {
-    const transactionId = this.sessionId;
-    if (!transactionId) return { type: 'refund-done', hopperYen: 0, voucherYen: 0 };
-    const { hopperYen, voucherYen } = await this.money.refund(transactionId, reason);
-    return { type: 'refund-done', hopperYen, voucherYen };
   }
 
   // ---- the end of a session ---------------------------------------------------------------------------
@@ -540,44 +297,25 @@ export class CertificateFlow {
       return;
     }
     // Refused when money is committed: the flow then runs to its end screen and finishes itself there.
-    this.dispatch({ type: 'session-ended', cardPresent: this.cardPresent() });
+    this.dispatch({ type: 'session-ended', cardPresent: this.effects.cardPresent() });
   }
 
   private wipe(): void {
     const sessionId = this.sessionId;
     const reason = this.endReason;
-    const jobs = this.output.wipe();
-    this.dropPersonalData();
+    const printJobs = this.effects.wipe();
     this.deps.pinEntry.reset();
     this.generation += 1;
-    const answerQuote = this.quoteWaiter;
-    this.quoteWaiter = null;
-    answerQuote?.({ ok: false, error: { code: 'conflict', message: 'the flow ended' } });
+    this.answerQuote({ ok: false, error: { code: 'conflict', message: 'the flow ended' } });
     if (!this.deps.sessions.current() || this.deps.sessions.current()?.sessionId !== sessionId) {
       // The session is already over: nothing more will happen on this flow.
       setImmediate(() => this.sessionChanged(this.deps.sessions.current()));
     }
     if (!sessionId) return;
     // Cancelled on the payment step before any coin: the transaction ends with nothing owed.
-    this.money.cancelIfNothingTaken(sessionId);
-    void this.track('wipe', async () => {
-      let purged = 0;
-      for (const jobId of jobs) {
-        try {
-          if (this.deps.printJobs && (await this.deps.printJobs.purge(jobId))) purged += 1;
-        } catch (error) {
-          this.deps.logger.error({ err: error, jobId }, 'could not purge a print job');
-        }
-      }
-      this.deps.outbox.enqueue({ type: 'session.wiped', payload: { sessionId, service: 'certificates', reason, printJobsPurged: purged } });
-      this.deps.logger.info({ sessionId, reason, printJobsPurged: purged }, 'certificate session wiped');
-    });
-  }
-
-  private dropPersonalData(): void {
-    this.auth.wipe();
-    this.order = null;
-    this.output.wipe();
+    this.effects.money.cancelIfNothingTaken(sessionId);
+    const { printJobs: history, outbox, logger } = this.deps;
+    void this.track('wipe', () => purgeAndRecordWipe({ printJobs: history, outbox, logger }, { sessionId, reason, printJobs }));
   }
 
   private track(what: string, task: () => Promise<void>): Promise<void> {
@@ -589,6 +327,3 @@ export class CertificateFlow {
     return running;
   }
 }
-
-/** No fault injection (production, and tests that do not crash the agent). */
-export const noCertificateChaos: CertificateChaos = { certificatePaid: () => undefined, certificateIssued: () => undefined };

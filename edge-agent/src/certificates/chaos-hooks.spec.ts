@@ -27,4 +27,20 @@ describe('KIOSK_CHAOS certificate faults (test only)', () => {
     onAck.batchAcked(1);
     expect(kills).toEqual(['paid', 'issued', 'ack']);
   });
+
+  it('kills at the N-th money step of the process, whatever step it is, and only there', () => {
+    expect(parseChaos('agent-crash-at-money-step:3')).toEqual({ kind: 'agent-crash-at-money-step', stepNumber: 3 });
+    expect(() => parseChaos('agent-crash-at-money-step:0')).toThrow(/unknown agent fault/);
+    const kills: string[] = [];
+    const atThird = chaosHooks({ kind: 'agent-crash-at-money-step', stepNumber: 3 }, logger, () => kills.push('third'));
+    atThird.certificatePaid();
+    atThird.coinCommitted(1);
+    atThird.moneyStep('ledger:open');
+    atThird.moneyStep('cash.credit');
+    expect(kills).toEqual([]);
+    atThird.moneyStep('cash.payout');
+    expect(kills).toEqual(['third']);
+    atThird.moneyStep('ledger:issue');
+    expect(kills).toEqual(['third']);
+  });
 });

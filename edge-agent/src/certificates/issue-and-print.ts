@@ -1,5 +1,6 @@
 import { PrintJobFailedError, type DocumentPrinter, type ReceiptPrinter } from '@kiosk/devices';
 import type { CertificateQuoteView } from '@kiosk/protocols';
+import type { ChaosHooks } from '../chaos';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { CertificateMoney } from './certificate-money';
@@ -18,8 +19,8 @@ export interface IssueAndPrintDeps {
   money: Pick<CertificateMoney, 'complete'>;
   documentPrinter: DocumentPrinter | null;
   receiptPrinter: ReceiptPrinter | null;
-  /** Test-only: the chaos hook once the hub issued, before printing. */
-  chaos: { certificateIssued(): void };
+  /** Test-only: the chaos hooks once the hub issued, before printing, and at each money step outside the ledger. */
+  chaos: Pick<ChaosHooks, 'certificateIssued' | 'moneyStep'>;
   clock: Clock;
   wait: (ms: number) => Promise<void>;
   issueRetryMs: number;
@@ -66,6 +67,7 @@ export class IssueAndPrint {
           this.deps.logger.warn({ transactionId, code: result.error.code }, 'hub refused the issue');
           return { type: 'issue-failed' };
         }
+        this.deps.chaos.moneyStep('hub-issued-unrecorded');
         this.pdf = Buffer.from(result.pdf, 'base64');
         this.serial = result.issuance.serial;
         this.deps.transactions.apply(transactionId, { type: 'issue', serial: result.issuance.serial });
@@ -97,6 +99,7 @@ export class IssueAndPrint {
     try {
       const job = await printer.printPdf(pdf, { jobName: transactionId, timeoutMs: this.deps.printTimeoutMs });
       this.printJobIds.push(job.jobId);
+      this.deps.chaos.moneyStep('certificate-printed-unrecorded');
       this.deps.transactions.apply(transactionId, { type: 'print' });
       return { type: 'certificate-printed' };
     } catch (error) {
@@ -129,6 +132,7 @@ export class IssueAndPrint {
         }),
       );
       printed = true;
+      this.deps.chaos.moneyStep('receipt-printed');
     } catch (error) {
       this.deps.logger.warn({ err: error, transactionId }, 'receipt could not be printed');
     }

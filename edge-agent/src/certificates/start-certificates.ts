@@ -9,7 +9,8 @@ import type { UiFeature } from '../server/ui-namespace';
 import type { AgentState } from '../status/agent-state';
 import type { AgentStore } from '../store/agent-store';
 import type { CertificateCashPolicy } from './cash-policy';
-import { CertificateFlow, type CertificateDrivers, type CertificateFlowOptions } from './certificate-flow';
+import { CertificateFlow } from './certificate-flow';
+import type { CertificateDrivers, CertificateFlowOptions } from './certificate-flow-deps';
 import { attachCertificatesUi } from './certificates-namespace';
 import { CertificateHubClient } from './hub-certificates';
 import { CupsJobHistory, type PaperTray } from './print-job-history';
@@ -29,11 +30,11 @@ export function openCertificateCash(deps: {
   store: AgentStore;
   cashPolicy: CertificateCashPolicy;
   activeSession: () => string | null;
-  chaos: Pick<ChaosHooks, 'coinCommitted'>;
+  chaos: Pick<ChaosHooks, 'coinCommitted' | 'moneyStep'>;
   clock: Clock;
   logger: Logger;
 }): CertificateCash {
-  const transactions = deps.store.repository((db) => new CertificateTransactions(db, deps.clock));
+  const transactions = deps.store.repository((db) => new CertificateTransactions(db, deps.clock, deps.chaos));
   const desk = new CashDesk<CertificateCredit>({
     store: deps.store,
     ledger: transactions,

@@ -50,6 +50,11 @@ export interface CertificateCredit {
   feeReached: boolean;
 }
 
+/** Test-only: told after each commit of a ledger step of its own (chaos.ts, KIOSK_CHAOS=agent-crash-at-money-step:N). */
+export interface LedgerChaos {
+  moneyStep(step: 'ledger:open' | `ledger:${LedgerEvent['type']}` | 'ledger:refund-reported'): void;
+}
+
 export class UnknownTransactionError extends Error {
   readonly code = 'unknown_transaction';
 }
@@ -66,6 +71,7 @@ export class CertificateTransactions implements CashLedger<CertificateCredit> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: Clock,
+    private readonly chaos: LedgerChaos | null = null,
   ) {
     this.statements = {
       insert: db.prepare(
@@ -91,6 +97,7 @@ export class CertificateTransactions implements CashLedger<CertificateCredit> {
   open(input: { transactionId: string; certificateType: CertificateType; copies: number; feeYen: number }): CertificateTransaction {
     const now = this.now();
     this.statements.insert.run(input.transactionId, input.certificateType, input.copies, input.feeYen, now, now);
+    this.committed('ledger:open');
     return this.require(input.transactionId);
   }
 
@@ -138,7 +145,7 @@ export class CertificateTransactions implements CashLedger<CertificateCredit> {
    * written nothing.
    */
   apply(transactionId: string, event: LedgerEvent): CertificateTransaction {
-    return this.db.transaction((): CertificateTransaction => {
+    const applied = this.db.transaction((): CertificateTransaction => {
       const current = this.require(transactionId);
       const next = ledgerTransition(current.state, event);
       if (!next.ok) throw new IllegalLedgerTransitionError(transactionId, next.refusal);
@@ -147,11 +154,19 @@ export class CertificateTransactions implements CashLedger<CertificateCredit> {
       if (event.type === 'refund') this.statements.refundReason.run(event.reason, transactionId);
       return this.update(this.statements.state, next.state, transactionId);
     })();
+    this.committed(`ledger:${event.type}`);
+    return applied;
   }
 
   refundReported(transactionId: string): CertificateTransaction {
     this.statements.reported.run(this.now(), transactionId);
+    this.committed('ledger:refund-reported');
     return this.require(transactionId);
+  }
+
+  /** A step of the ledger's own reached the disk (inside the cash desk's commit it has not yet: the desk tells). */
+  private committed(step: Parameters<LedgerChaos['moneyStep']>[0]): void {
+    if (!this.db.inTransaction) this.chaos?.moneyStep(step);
   }
 
   private update(statement: { run(...args: unknown[]): unknown }, value: unknown, transactionId: string): CertificateTransaction {

@@ -14,7 +14,8 @@ import pino from 'pino';
 import type { VirtualJpkiCard } from '@kiosk/devices/virtual';
 import type { CardAuthFailureReason, CertificateOrder, CertificateScreen } from '@kiosk/protocols';
 import { CertificateCashPolicy } from '../../src/certificates/cash-policy';
-import { CertificateFlow, noCertificateChaos, type CertificateFlowOptions } from '../../src/certificates/certificate-flow';
+import { CertificateFlow } from '../../src/certificates/certificate-flow';
+import { noCertificateChaos, type CertificateFlowOptions } from '../../src/certificates/certificate-flow-deps';
 import { openCertificateCash } from '../../src/certificates/start-certificates';
 import type { CertificateTransactions } from '../../src/certificates/transaction-store';
 import type { Clock } from '../../src/clock';
@@ -96,7 +97,7 @@ export async function openRunnerKiosk(options: RunnerKioskOptions = {}, reuse?: 
     store,
     cashPolicy,
     activeSession: () => sessions.current()?.sessionId ?? null,
-    chaos: { coinCommitted: () => undefined },
+    chaos: { coinCommitted: () => undefined, moneyStep: () => undefined },
     clock,
     logger,
   });
