@@ -94,6 +94,9 @@ describe('certificates wired into the hub', () => {
     writeFileSync(pdfFile, Buffer.from(issued.pdf, 'base64'));
     const text = execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain(`${hub.url}/verify/${issued.issuance.verificationCode}`);
+    // A hub that seeds the synthetic residents is a demo or test hub: its paper says it is a specimen (issue 17).
+    expect(text).toContain('見本');
+    expect(text).toContain('公的な証明書ではありません');
     const check = await fetch(`${hub.url}/api/verify/${issued.issuance.verificationCode}`);
     expect(VerificationResultSchema.parse(await check.json())).toMatchObject({ valid: true, certificateType: 'juminhyo', municipality: '豊中市' });
 
