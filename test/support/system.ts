@@ -6,6 +6,9 @@ import { requestEnrolmentCode } from './enrolment';
 import { HUB_TEST_ENGINE, HubRecords, createTestPostgresDatabase, type HubDatabaseLocation, type HubEngine } from './hub-records';
 import { NodeProcess, freePort, repoRoot, startNode } from './processes';
 
+/** How long a start-up may take before a spec gives up on a hub or an agent (readiness, not a target). */
+const START_WAIT_MS = 60_000;
+
 export interface OutboxStats {
   backlog: number;
   lastSeq: number;
@@ -61,7 +64,10 @@ export class TestSystem {
       ...env,
     });
     this.hub = hub;
-    await hub.waitForLog((entry) => entry.msg === 'hub listening');
+    // A whole hub start (Nest, migrations, the first lottery tick's round seeding) took 10-14 s on
+    // PostgreSQL with the 2-core machine loaded: 20 s was too close. This waits for readiness; it
+    // asserts no duration.
+    await hub.waitForLog((entry) => entry.msg === 'hub listening', START_WAIT_MS);
     // The demo administrator's password is never logged: the hub keeps it in a 0600 file (issue 15).
     const created = hub.logs.find((entry) => entry.msg === 'demo administrator created');
     if (created) this.demoAdmin = JSON.parse(readFileSync(String(created.file), 'utf8')) as { username: string; password: string };
@@ -92,7 +98,7 @@ export class TestSystem {
       });
     }
     if (options.waitReady === false) return agent;
-    const ready = await agent.waitForLog((entry) => entry.msg === 'agent ui listening');
+    const ready = await agent.waitForLog((entry) => entry.msg === 'agent ui listening', START_WAIT_MS);
     this.agentUiUrl = String(ready.url);
     return agent;
   }
