@@ -9,6 +9,7 @@ import { LOGGER, type Logger } from './logger';
 import { LotteryDemoModule } from './lottery-demo.module';
 import { LotteryModule } from './lottery.module';
 import { LotteryPublicModule } from './lottery-public.module';
+import { ReleasesModule } from './releases.module';
 import { CLOCK, type Clock } from './repositories/clock.repository';
 import { METRICS, type Metrics } from './repositories/metrics.repository';
 import { PROCESS_CONTROL, type ProcessControl } from './repositories/process.repository';
@@ -67,6 +68,7 @@ export class AppModule {
         LotteryDemoModule,
         LotteryPublicModule,
         CertificateCalendarModule,
+        ReleasesModule,
         CertificatesModule.forRoot({
           factsFile: certificates.factsFile,
           trust: { anchorFiles: certificates.trustAnchorFiles, crlFiles: certificates.crlFiles },

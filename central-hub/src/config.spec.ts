@@ -57,6 +57,7 @@ describe('parseConfig', () => {
         specimen: false,
       },
       lottery: { seedFacilities: false, seedDemoUsers: false },
+      releases: { publicKeyFile: null },
     });
     expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
     expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: false });
@@ -104,6 +105,10 @@ describe('parseConfig', () => {
       alerts: { offlineAfterMs: 120_000, outboxBacklogMax: 50, outboxOldestAgeMs: 300_000, clockDriftMs: 10_000, resolveHoldMs: 0 },
     });
     expect(config.auth).toEqual({ sessionTtlMs: 3_600_000, maxFailuresPerAccount: 3, maxFailuresPerAddress: 10, lockMs: 60_000, demoAdmin: false });
+  });
+
+  it('resolves the release public key file (issue 19)', () => {
+    expect(parseConfig({ HUB_RELEASE_PUBLIC_KEY_FILE: 'keys/release.pub.pem' }, { repoRoot }).releases).toEqual({ publicKeyFile: path.resolve('keys/release.pub.pem') });
   });
 
   it('reads every variable', () => {

@@ -32,6 +32,16 @@ export interface HubConfig {
   limits: LimitsConfig;
   certificates: CertificateIssuanceConfig;
   lottery: LotteryConfig;
+  releases: ReleasesConfig;
+}
+
+/** Agent releases (issue 19, releases.module.ts). */
+export interface ReleasesConfig {
+  /**
+   * The Ed25519 release public key (SPKI PEM, `generate-release-key`'s `.pub.pem`): only releases it
+   * verifies are accepted. Null: no key configured, so every upload is refused.
+   */
+  publicKeyFile: string | null;
 }
 
 /** `HUB_DATABASE_URL=postgres://…` selects PostgreSQL (issue 13); absent, `<dataDir>/hub.sqlite`. */
@@ -236,6 +246,7 @@ const EnvSchema = z.object({
   HUB_CERTIFICATE_SPECIMEN: flag(),
   HUB_SEED_FACILITIES: flag(),
   HUB_SEED_DEMO_USERS: flag(),
+  HUB_RELEASE_PUBLIC_KEY_FILE: optional(z.string().min(1)),
   HUB_DEMO_SERVICE_TIME: optional(z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'a Japan time of day, HH:MM')),
 });
 
@@ -368,6 +379,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       seedFacilities: e.HUB_SEED_FACILITIES ?? false,
       seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
+    releases: { publicKeyFile: e.HUB_RELEASE_PUBLIC_KEY_FILE === undefined ? null : path.resolve(e.HUB_RELEASE_PUBLIC_KEY_FILE) },
   };
 }
 

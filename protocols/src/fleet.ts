@@ -194,6 +194,8 @@ export const AuditActionSchema = z.enum([
   'maintenance-day.cancelled',
   /** The municipal office paid a voucher a kiosk printed, or was refused (already redeemed) (issue 18). */
   'cash-voucher.redeemed',
+  /** An administrator uploaded an agent release; refused when its signature or a file hash did not verify (issue 19). */
+  'release.uploaded',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

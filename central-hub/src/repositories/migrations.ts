@@ -6,6 +6,7 @@ import { LOTTERY_DRAW_WITNESS_MIGRATION, LOTTERY_MIGRATION } from './lottery.mig
 import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
 import { LOTTERY_OFFLINE_MIGRATION, LOTTERY_OFFLINE_SESSION_MIGRATION } from './lottery-offline.migration';
+import { RELEASES_MIGRATION } from './releases.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -251,6 +252,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, ...CERTIFICATE_SERIAL_COUNTERS_MIGRATION },
   { version: 11, ...LOTTERY_DRAW_WITNESS_MIGRATION },
   { version: 12, ...CASH_VOUCHERS_MIGRATION },
+  { version: 13, ...RELEASES_MIGRATION },
 ];
 
 export class MigrationError extends Error {

@@ -17,7 +17,7 @@ export interface Principal {
   expiresAt: string | null;
 }
 
-export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash' | 'run-draw' | 'redeem-voucher';
+export type Permission = 'view' | 'command' | 'acknowledge' | 'enrol' | 'read-audit' | 'manage-users' | 'read-certificate-service' | 'schedule-maintenance' | 'read-cash' | 'run-draw' | 'redeem-voucher' | 'upload-release';
 
 const RANK: Record<Role, number> = { viewer: 0, technician: 1, administrator: 2 };
 
@@ -37,6 +37,8 @@ const NEEDS: Record<Permission, Role> = {
   'run-draw': 'administrator',
   /** Records a kiosk's voucher paid at the municipal office (issue 18): office staff, not field technicians. */
   'redeem-voucher': 'administrator',
+  /** Adds a signed agent release to the hub (issue 19): what every kiosk may end up running. */
+  'upload-release': 'administrator',
 };
 
 export const BOOTSTRAP_PRINCIPAL: Principal = {

@@ -2,11 +2,13 @@ import type { ConsoleMessages } from './ja';
 import { cashCountsEn } from './cash-counts.en';
 import { drawWitnessEn } from './draw-witness.en';
 import { publicLotteryEn } from './public-lottery.en';
+import { releasesEn } from './releases.en';
 
 export const consoleEn: ConsoleMessages = {
   ...publicLotteryEn,
   ...drawWitnessEn,
   ...cashCountsEn,
+  ...releasesEn,
   'console.pageTitle': 'Kiosk console',
   'console.heading': 'Kiosk console',
   'console.none': '—',

@@ -1,6 +1,7 @@
 import { cashCountsJa } from './cash-counts.ja';
 import { drawWitnessJa } from './draw-witness.ja';
 import { publicLotteryJa } from './public-lottery.ja';
+import { releasesJa } from './releases.ja';
 
 /**
  * The technician console's own texts, Japanese first (the reference table: English is typed against these
@@ -13,6 +14,7 @@ export const consoleJa = {
   ...publicLotteryJa,
   ...drawWitnessJa,
   ...cashCountsJa,
+  ...releasesJa,
   'console.pageTitle': '端末管理コンソール',
   'console.heading': '端末管理コンソール',
   'console.none': '—',

@@ -1,0 +1,123 @@
+/**
+ * Agent releases on a real hub (issue 19): an administrator uploads an artefact packed by the release
+ * tool (central-hub/src/tools/release-pack.ts); the hub keeps it, file and row, only when its signature
+ * verifies against HUB_RELEASE_PUBLIC_KEY_FILE and every file matches the signed manifest. A release
+ * signed with another key, a file changed after signing, a cut-off artefact, the same version twice and
+ * a technician are refused with a clear status and code, audited, and change nothing.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { FailureSchema, ReleaseListSchema, ReleaseSummarySchema, decodeReleaseContainer, encodeReleaseContainer, type NativeModule } from '@kiosk/protocols';
+import { RELEASES_DIR } from '../src/repositories/release-files.repository';
+import { packRelease, type ReleaseInput } from '../src/tools/release-pack';
+import { TestHub } from './support/test-hub';
+
+const FILES: ReleaseInput[] = [
+  { path: 'edge-agent/dist/main.js', bytes: Buffer.from('require("./agent").start();\n') },
+  { path: 'kiosk-ui/dist/kiosk/index.html', bytes: Buffer.from('<!doctype html><title>kiosk</title>\n') },
+  { path: 'package-lock.json', bytes: Buffer.from('{"lockfileVersion":3}\n') },
+];
+const NATIVE: NativeModule[] = [{ name: 'better-sqlite3', version: '12.11.1', platform: 'linux', arch: 'x64' }];
+
+function pack(version: string, privateKey: KeyObject, files: readonly ReleaseInput[] = FILES): Buffer {
+  return packRelease(files, { version, createdAt: new Date('2026-12-07T05:00:00Z'), minProtocolVersion: 1, nativeModules: NATIVE, privateKey }).artefact;
+}
+
+describe('agent releases (POST/GET /api/releases)', () => {
+  const releaseKey = generateKeyPairSync('ed25519');
+  const otherKey = generateKeyPairSync('ed25519');
+  let hub: TestHub;
+  let admin: string;
+  let technician: string;
+
+  beforeAll(async () => {
+    hub = await TestHub.start();
+    const keyFile = path.join(hub.dir, 'release-key.pub.pem');
+    writeFileSync(keyFile, releaseKey.publicKey.export({ format: 'pem', type: 'spki' }));
+    await hub.stop();
+    await hub.listen({ config: { releases: { publicKeyFile: keyFile } } });
+    admin = await hub.login('rel-admin', await hub.createUser('rel-admin', 'administrator', null));
+    technician = await hub.login('rel-tech', await hub.createUser('rel-tech', 'technician', '豊中市'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  const upload = async (artefact: Uint8Array, token: string): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${hub.url}/api/releases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: artefact,
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+  const listed = async () => ReleaseListSchema.parse((await hub.api('GET', '/api/releases', undefined, admin)).body).releases.map((release) => release.version);
+  const storedFiles = () => (existsSync(path.join(hub.dir, RELEASES_DIR)) ? readdirSync(path.join(hub.dir, RELEASES_DIR)).sort() : []);
+  const auditRows = (outcome: 'ok' | 'refused') =>
+    hub.rows<{ target: string | null; detail_json: string }>("SELECT target, detail_json FROM audit_log WHERE action = 'release.uploaded' AND outcome = ? ORDER BY seq", outcome);
+  const refusalReasons = async () => (await auditRows('refused')).map((row) => (JSON.parse(row.detail_json) as { reason: string }).reason);
+  const errorOf = (body: unknown) => FailureSchema.parse(body).error;
+
+  it('accepts a release signed with the release key, keeps it 0600 and lists it', async () => {
+    const artefact = pack('1.2.0', releaseKey.privateKey);
+    const answer = await upload(artefact, admin);
+    expect(answer.status).toBe(201);
+    const summary = ReleaseSummarySchema.parse(answer.body);
+    expect(summary).toMatchObject({ version: '1.2.0', minProtocolVersion: 1, fileCount: 3, nativeModules: NATIVE, artefactBytes: artefact.length, uploadedBy: 'rel-admin' });
+
+    expect(await listed()).toEqual(['1.2.0']);
+    const file = path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel');
+    expect(readFileSync(file).equals(artefact)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect((await auditRows('ok')).map((row) => row.target)).toEqual(['1.2.0']);
+  });
+
+  it('refuses a release signed with another key: 422 bad_signature, nothing stored', async () => {
+    const answer = await upload(pack('1.3.0', otherKey.privateKey), admin);
+    expect(answer.status).toBe(422);
+    expect(errorOf(answer.body)).toMatchObject({ code: 'bad_signature', message: expect.stringMatching(/does not verify against the hub's release key/) });
+    expect(await listed()).toEqual(['1.2.0']);
+    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect(await refusalReasons()).toEqual(['signature']);
+  });
+
+  it('refuses a file changed after signing (422, the file named) and a cut-off artefact (400)', async () => {
+    const container = decodeReleaseContainer(gunzipSync(pack('1.4.0', releaseKey.privateKey)));
+    const tampered = container.files.map((bytes, i) => (i === 0 ? Buffer.from('require("./evil").start();\n') : bytes));
+    const answer = await upload(gzipSync(encodeReleaseContainer({ ...container, files: tampered })), admin);
+    expect(answer.status).toBe(422);
+    expect(errorOf(answer.body)).toMatchObject({ code: 'invalid_message', issues: [{ path: 'edge-agent/dist/main.js', message: expect.stringMatching(/differs from the manifest/) }] });
+
+    const good = pack('1.4.0', releaseKey.privateKey);
+    const cut = await upload(good.subarray(0, good.length - 40), admin);
+    expect(cut.status).toBe(400);
+    expect(errorOf(cut.body)).toMatchObject({ code: 'invalid_message', message: expect.stringMatching(/not a kiosk release artefact/) });
+
+    expect(await listed()).toEqual(['1.2.0']);
+    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect(await refusalReasons()).toEqual(['signature', 'hashes', 'malformed']);
+  });
+
+  it('never replaces a version: the same version again is 409 and the first artefact stays', async () => {
+    const first = readFileSync(path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel'));
+    const again = await upload(pack('1.2.0', releaseKey.privateKey, [...FILES, { path: 'extra.txt', bytes: Buffer.from('x') }]), admin);
+    expect(again.status).toBe(409);
+    expect(readFileSync(path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel')).equals(first)).toBe(true);
+    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+  });
+
+  it('refuses a technician (403) and no session (401); a technician may list', async () => {
+    const answer = await upload(pack('1.5.0', releaseKey.privateKey), technician);
+    expect(answer.status).toBe(403);
+    expect(errorOf(answer.body).code).toBe('forbidden');
+    const anonymous = await fetch(`${hub.url}/api/releases`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: pack('1.5.0', releaseKey.privateKey) });
+    expect(anonymous.status).toBe(401);
+    expect((await hub.api('GET', '/api/releases', undefined, technician)).status).toBe(200);
+    expect(await listed()).toEqual(['1.2.0']);
+    expect((await refusalReasons()).slice(-2)).toEqual(['version-exists', 'role']);
+  });
+});
