@@ -23,13 +23,13 @@ jest.setTimeout(Math.max(300_000, FRAMES * 3 * 20));
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-function report(figures: readonly NamespaceFigures[], rss: { baseline: number; peak: number; after: number }, errors: readonly string[]): string {
+function report(figures: readonly NamespaceFigures[], rss: { baseline: number; peak: number; after: number; perNamespace: number[] }, errors: readonly string[]): string {
   const lines = [`hub socket fuzz: ${FRAMES} frames per namespace, seed ${SEED}, ${WORKERS} connections at a time`];
   for (const f of figures) {
     const rate = f.frames / (f.wallMs / 1000);
     lines.push(
       `  ${f.namespace}: ${f.frames} frames, ${f.answered} answered, ${f.closed} closed by the hub, ${f.silent} unanswered; ` +
-        `${f.connections} connections; ${(f.wallMs / 1000).toFixed(1)} s (${rate.toFixed(0)} frames/s)`,
+        `${f.connections} connections; ${(f.wallMs / 1000).toFixed(1)} s (${rate.toFixed(0)} frames/s); hub RSS then ${mb(rss.perNamespace[figures.indexOf(f)] ?? 0)}`,
     );
     for (const frame of f.silentFrames) lines.push(`    unanswered: ${JSON.stringify(frame)}`);
   }
@@ -59,10 +59,12 @@ describe('the hub\'s socket frames, fuzzed (issue 15)', () => {
       if (running.alive) peak = Math.max(peak, running.rssBytes());
     }, 250);
     const figures: NamespaceFigures[] = [];
+    const perNamespace: number[] = [];
     try {
       for (const [i, target] of targets(running, kiosks).entries()) {
         figures.push(await fuzzTarget(target, FRAMES, WORKERS, SEED + i * 1_000_003));
         expect(running.alive).toBe(true);
+        perNamespace.push(running.rssBytes());
       }
     } finally {
       clearInterval(sampler);
@@ -70,7 +72,7 @@ describe('the hub\'s socket frames, fuzzed (issue 15)', () => {
     // Idle a moment for the hub to release what the run held (timers of closed connections, buffers).
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const after = running.rssBytes();
-    process.stdout.write(report(figures, { baseline, peak, after }, running.errors));
+    process.stdout.write(report(figures, { baseline, peak, after, perNamespace }, running.errors));
 
     for (const f of figures) {
       expect(f).toMatchObject({ frames: FRAMES, silent: 0, silentFrames: [] });
