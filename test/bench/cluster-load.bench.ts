@@ -57,7 +57,11 @@ function newWarnings(hubs: readonly Hub[], seen: Map<Hub, number>): string {
   for (const hub of hubs) {
     const from = seen.get(hub) ?? 0;
     for (const entry of hub.process.logs.slice(from)) {
-      if (entry.level >= 40) counts.set(`${hub.name}: ${entry.msg}`, (counts.get(`${hub.name}: ${entry.msg}`) ?? 0) + 1);
+      if (entry.level < 40) continue;
+      // What failed and why, when the line says (a background task's name, its error's message).
+      const detail = [entry.what, (entry.err as { message?: unknown } | undefined)?.message ?? entry.err].filter((part) => typeof part === 'string').join(': ');
+      const key = `${hub.name}: ${entry.msg}${detail ? ` (${detail.slice(0, 160)})` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     seen.set(hub, hub.process.logs.length);
   }
