@@ -7,9 +7,9 @@
  * printed). Each run draws its purchases (paid exactly, with change, or cancelled after a coin) and its
  * N from a seeded generator, N within the first purchase's steps plus one (a run that buys and finishes a
  * whole certificate before its kill costs an A4 print through CUPS for nothing), and buys until it is
- * killed; its restart first settles what the kill left, so kill points fall in recoveries too. Two kiosks
- * (two agent processes on their own data, one hub) take 50 kill points each side by side: most of a run is
- * waiting for the hub's PDF and CUPS, which the other kiosk's run uses. After the kills a last run of each
+ * killed; its restart first settles what the kill left, so kill points fall in recoveries too. Three kiosks
+ * (three agent processes on their own data, one hub) take a third of the kill points each, side by side: most of a run is
+ * waiting for the hub's PDF and CUPS, time the other kiosks' runs use. After the kills a last run of each
  * kiosk without the hook settles everything, and then
  * for every transaction: the agent owes exactly what the acceptor took less what the hoppers paid out and
  * the vouchers cover, the refund was made once, and the hub's ledger and cash events balance to zero
@@ -26,8 +26,9 @@ import { KioskDriver, RESIDENCE_X2, type TestHub, sleep, waitUntil } from './cer
 /** 100 in all (KIOSK_CRASH_POINTS changes it, to replay a short seed while debugging). */
 const KILL_POINTS = Number(process.env.KIOSK_CRASH_POINTS ?? 100);
 const SEED = Number(process.env.KIOSK_CRASH_SEED ?? Date.now() % 1_000_000);
-/** Kiosks killed side by side, each its own chain of kill points. */
-const KIOSKS = 2;
+/** Kiosks killed side by side, each its own chain of kill points, each with its own resident's card. */
+const RESIDENTS = ['toyonaka-001', 'toyonaka-002', 'toyonaka-003'];
+const KIOSKS = RESIDENTS.length;
 /** Purchases one run may make before it must have been killed. */
 const MAX_PURCHASES = 3;
 
@@ -196,7 +197,9 @@ async function runUntilKilled(kiosk: Kiosk, stepNumber: number, plans: readonly 
     await Promise.race([shopping, killed]);
   } catch (error) {
     // The screen's socket closes a moment before the process's exit is seen.
-    await Promise.race([killed, sleep(10_000)]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([killed, new Promise((resolve) => (grace = setTimeout(resolve, 10_000)))]);
+    clearTimeout(grace);
     if (!dead) throw error;
   }
   if (!dead) {
@@ -303,8 +306,8 @@ describe('SIGKILL at every money boundary, then restart', () => {
     const kiosks: Kiosk[] = Array.from({ length: KIOSKS }, (_, index) => ({
       name: `kiosk ${String.fromCharCode(65 + index)}`,
       dataDir: bench.agentDir(`agent-${index}`),
-      cardId: `toyonaka-00${index + 1}`,
-      pin: bench.pinOf(`toyonaka-00${index + 1}`),
+      cardId: RESIDENTS[index] ?? '',
+      pin: bench.pinOf(RESIDENTS[index] ?? ''),
       random: seeded(SEED * KIOSKS + index),
       inserted: new Map(),
     }));
