@@ -169,8 +169,9 @@ export function decodeReleaseContainer(bytes: Uint8Array): ReleaseContainer {
  */
 export async function verifyReleaseSignature(manifestBytes: Uint8Array, signature: Uint8Array, publicKeySpki: Uint8Array): Promise<boolean> {
   try {
-    const key = await globalThis.crypto.subtle.importKey('spki', publicKeySpki, { name: 'Ed25519' }, false, ['verify']);
-    return await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, key, signature, manifestBytes);
+    // Copies: WebCrypto's DOM typing takes only ArrayBuffer-backed views (never a SharedArrayBuffer's).
+    const key = await globalThis.crypto.subtle.importKey('spki', new Uint8Array(publicKeySpki), { name: 'Ed25519' }, false, ['verify']);
+    return await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, key, new Uint8Array(signature), new Uint8Array(manifestBytes));
   } catch {
     return false;
   }

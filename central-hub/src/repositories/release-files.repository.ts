@@ -1,7 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { TrustedReleaseKey } from '../services/release-inspection';
+import { releaseKeyIdOf, type TrustedReleaseKey } from '../services/release-inspection';
 
 /** Where accepted artefacts live, inside the hub's data directory (0700). */
 export const RELEASES_DIR = 'releases';
@@ -66,6 +66,6 @@ export function loadTrustedReleaseKey(file: string): TrustedReleaseKey {
     throw new Error(`HUB_RELEASE_PUBLIC_KEY_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`HUB_RELEASE_PUBLIC_KEY_FILE ${file}: not an Ed25519 public key`);
-  const spki = key.export({ format: 'der', type: 'spki' });
-  return { spki: new Uint8Array(spki), keyId: createHash('sha256').update(spki).digest('hex') };
+  const spki = new Uint8Array(key.export({ format: 'der', type: 'spki' }));
+  return { spki, keyId: releaseKeyIdOf(spki) };
 }

@@ -17,6 +17,11 @@ export interface TrustedReleaseKey {
   keyId: string;
 }
 
+/** A release key's name: SHA-256 (hex) of its SPKI DER, as manifests carry it (`keyId`) and refusals show it. */
+export function releaseKeyIdOf(spki: Uint8Array): string {
+  return createHash('sha256').update(spki).digest('hex');
+}
+
 /** What a release container may unpack to at most: far above any agent, far below the hub's memory. */
 export const MAX_UNPACKED_RELEASE_BYTES = 1024 * 1024 * 1024;
 

@@ -46,7 +46,7 @@ function main(argv: string[]): number {
     process.stdout.write(`${JSON.stringify({ out, version, bytes: artefact.length, files: manifest.files.length, keyId: manifest.keyId, nativeModules: manifest.nativeModules })}\n`);
     return 0;
   }
-  process.stderr.write(`${'usage: pack-release.js generate-release-key --out release-key.pem | pack --key release-key.pem [--version X.Y.Z] [--out FILE]'}\n`);
+  process.stderr.write('usage: pack-release.js generate-release-key --out release-key.pem | pack --key release-key.pem [--version X.Y.Z] [--out FILE]\n');
   return 2;
 }
 

@@ -9,6 +9,7 @@ import {
   type NativeModule,
   type ReleaseManifest,
 } from '@kiosk/protocols';
+import { releaseKeyIdOf } from '../services/release-inspection';
 
 /**
  * Packing an agent release (issue 19; the command is pack-release.ts). A release is what a kiosk runs:
@@ -87,9 +88,9 @@ export function packRelease(files: readonly ReleaseInput[], options: PackOptions
   return { artefact: gzipSync(container, { level: 9 }), manifest };
 }
 
-/** SHA-256 (hex) of the public key's SPKI DER: the `keyId` a manifest names and the hub logs. */
+/** The `keyId` a manifest names: SHA-256 (hex) of the public key's SPKI DER. */
 export function releaseKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex');
+  return releaseKeyIdOf(publicKey.export({ format: 'der', type: 'spki' }));
 }
 
 /**
