@@ -11,7 +11,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FailureSchema, ReleaseListSchema, ReleaseSummarySchema, decodeReleaseContainer, encodeReleaseContainer, type NativeModule } from '@kiosk/protocols';
 import { RELEASES_DIR } from '../src/repositories/release-files.repository';
-import { packRelease, type ReleaseInput } from '../src/tools/release-pack';
+import { collectReleaseFiles, nativeModulesOf, packRelease, type ReleaseInput } from '../src/tools/release-pack';
 import { TestHub } from './support/test-hub';
 
 const FILES: ReleaseInput[] = [
@@ -119,5 +119,38 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect((await hub.api('GET', '/api/releases', undefined, technician)).status).toBe(200);
     expect(await listed()).toEqual(['1.2.0']);
     expect((await refusalReasons()).slice(-2)).toEqual(['version-exists', 'role']);
+  });
+
+  it('accepts the release the tool packs from this built checkout', async () => {
+    const repoRoot = path.resolve(__dirname, '..', '..');
+    const files = collectReleaseFiles(repoRoot);
+    const { artefact } = packRelease(files, { version: '2.0.0-rc.1', createdAt: new Date(), minProtocolVersion: 1, nativeModules: nativeModulesOf(repoRoot), privateKey: releaseKey.privateKey });
+    const answer = await upload(artefact, admin);
+    expect(answer.status).toBe(201);
+    const summary = ReleaseSummarySchema.parse(answer.body);
+    expect(summary.fileCount).toBe(files.length);
+    expect(summary.nativeModules.map((module) => module.name)).toEqual(expect.arrayContaining(['better-sqlite3', 'pcsclite']));
+    expect(await listed()).toEqual(expect.arrayContaining(['1.2.0', '2.0.0-rc.1']));
+  }, 60_000);
+});
+
+describe('a hub without a release key', () => {
+  let hub: TestHub;
+  beforeAll(async () => (hub = await TestHub.start()), 60_000);
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('refuses every release (409) and stores nothing', async () => {
+    const artefact = pack('1.0.0', generateKeyPairSync('ed25519').privateKey);
+    const response = await fetch(`${hub.url}/api/releases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hub.hub.adminToken}`, 'content-type': 'application/octet-stream' },
+      body: artefact,
+    });
+    expect(response.status).toBe(409);
+    expect(FailureSchema.parse(await response.json()).error.message).toMatch(/HUB_RELEASE_PUBLIC_KEY_FILE/);
+    expect(ReleaseListSchema.parse((await hub.api('GET', '/api/releases')).body).releases).toEqual([]);
+    expect(existsSync(path.join(hub.dir, RELEASES_DIR))).toBe(false);
   });
 });
