@@ -196,6 +196,8 @@ export const AuditActionSchema = z.enum([
   'cash-voucher.redeemed',
   /** An administrator uploaded an agent release; refused when its signature or a file hash did not verify (issue 19). */
   'release.uploaded',
+  /** A draw officer entered a round's witness value (the draw follows), or was refused (issue 15, item 8). */
+  'lottery.witness.entered',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

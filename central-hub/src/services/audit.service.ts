@@ -26,6 +26,23 @@ export function actorOf(principal: Principal): Pick<AuditDraft, 'actor' | 'actor
   return { actor: principal.username, actorKind: principal.kind === 'token' ? 'token' : 'user' };
 }
 
+/** The row `actor` would write for `facts` at `at`. */
+export function auditDraftOf(actor: Pick<AuditDraft, 'actor' | 'actorKind'>, facts: AuditFacts, at: Date): AuditDraft {
+  return {
+    at: at.toISOString(),
+    ...actor,
+    action: facts.action,
+    outcome: facts.outcome,
+    municipality: facts.municipality,
+    kioskId: facts.kioskId ?? null,
+    target: facts.target ?? null,
+    detail: facts.detail ?? {},
+  };
+}
+
+/** What a service needs of the audit trail to record what it did (AuditService, or a store's own trail in tests). */
+export type AuditRecorder = Pick<AuditService, 'draft' | 'record'>;
+
 /**
  * The audit trail: who did what, when, with what outcome. Rows are written by the repositories in the
  * same transaction as the change they describe whenever there is one (commands, alerts, enrolment,
@@ -52,16 +69,7 @@ export class AuditService {
   }
 
   systemDraft(actor: Pick<AuditDraft, 'actor' | 'actorKind'>, facts: AuditFacts): AuditDraft {
-    return {
-      at: this.clock.now().toISOString(),
-      ...actor,
-      action: facts.action,
-      outcome: facts.outcome,
-      municipality: facts.municipality,
-      kioskId: facts.kioskId ?? null,
-      target: facts.target ?? null,
-      detail: facts.detail ?? {},
-    };
+    return auditDraftOf(actor, facts, this.clock.now());
   }
 
   async record(draft: AuditDraft): Promise<AuditEntry> {

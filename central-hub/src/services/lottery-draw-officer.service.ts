@@ -5,6 +5,7 @@ import { LOGGER, type Logger } from '../logger';
 import { LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
 import { LOTTERY_REPOSITORY, type LotteryRepository } from '../repositories/lottery.repository';
 import { refusal, type Principal } from './access.rules';
+import { AuditService, type AuditRecorder } from './audit.service';
 import { refused } from './lottery.errors';
 import { LotteryRoundsService } from './lottery-rounds.service';
 
@@ -21,6 +22,7 @@ export class LotteryDrawOfficerService {
     @Inject(LOTTERY_REPOSITORY) private readonly lottery: LotteryRepository,
     @Inject(LotteryRoundsService) private readonly rounds: LotteryRoundsService,
     @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
+    @Inject(AuditService) private readonly audit: AuditRecorder,
     @Inject(LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'lottery-draw-officer' });
@@ -36,19 +38,28 @@ export class LotteryDrawOfficerService {
     const refusedFor = round ? refusal(principal, 'run-draw', round.municipality) : 'municipality';
     // A round outside the officer's municipality is "not found" to them, not a hint that it exists.
     if (!round || round.kind !== 'lottery' || refusedFor === 'municipality') throw notFound(`no lottery round ${roundId}`);
-    if (refusedFor === 'role') throw forbidden(`a ${principal.role} cannot enter a draw's witness`);
+    // The witness value itself stays out of the trail: it is published with the results, not before.
+    const facts = { action: 'lottery.witness.entered' as const, municipality: round.municipality, target: roundId };
+    const refuse = async (reason: string, error: Error): Promise<never> => {
+      await this.audit.record(this.audit.draft(principal, { ...facts, outcome: 'refused', detail: { reason, source: request.source } }));
+      throw error;
+    };
+    if (refusedFor === 'role') return refuse('role', forbidden(`a ${principal.role} cannot enter a draw's witness`));
     const now = this.clock.now();
     if (now.getTime() < round.timetable.drawAt.getTime()) {
-      throw refused('outside_window', `the witness is entered at the draw, from ${round.timetable.drawAt.toISOString()}`);
+      return refuse('before-draw-time', refused('outside_window', `the witness is entered at the draw, from ${round.timetable.drawAt.toISOString()}`));
     }
-    if (round.witness === null && round.drawnAt !== null) throw conflict(`round ${roundId} was drawn without a witness (format v1)`);
+    if (round.witness === null && round.drawnAt !== null) return refuse('drawn-without-witness', conflict(`round ${roundId} was drawn without a witness (format v1)`));
     const entered: DrawWitness = { value: request.value, source: request.source, enteredAt: now.toISOString() };
     const outcome = round.witness === null ? await this.lottery.enterWitness(roundId, entered, principal.username) : 'refused';
     const witness = outcome === 'entered' ? entered : (await this.lottery.findRound(roundId))?.witness;
     if (!witness || witness.value !== request.value || witness.source !== request.source) {
-      throw conflict(`round ${roundId} already has its witness; a witness never changes`);
+      return refuse('witness-kept', conflict(`round ${roundId} already has its witness; a witness never changes`));
     }
-    if (outcome === 'entered') this.log.info({ roundId, by: principal.username, source: witness.source }, 'lottery draw witness entered');
+    if (outcome === 'entered') {
+      await this.audit.record(this.audit.draft(principal, { ...facts, outcome: 'ok', detail: { source: witness.source } }));
+      this.log.info({ roundId, by: principal.username, source: witness.source }, 'lottery draw witness entered');
+    }
     let drawn = true;
     try {
       await this.rounds.draw(roundId);

@@ -93,6 +93,18 @@ describe('the draw witness (issue 15, item 8)', () => {
     // Once only: the same again is answered the same, another value is refused.
     expect((await witness(WITNESS, officer)).status).toBe(200);
     expect((await witness({ ...WITNESS, value: '01 02 03 04 05 06' }, officer)).status).toBe(409);
+    // Audited: the early try, the technician, the entry once (a retry writes nothing), the other value;
+    // the witness value is not in the trail (it is published with the results, not before).
+    const trail = await hub.rows<{ actor: string; outcome: string; detail_json: string }>(
+      "SELECT actor, outcome, detail_json FROM audit_log WHERE action = 'lottery.witness.entered' ORDER BY seq",
+    );
+    expect(trail.map((row) => [row.actor, row.outcome, (JSON.parse(row.detail_json) as { reason?: string }).reason ?? null])).toEqual([
+      [expect.any(String), 'refused', 'before-draw-time'],
+      ['tech-toyonaka', 'refused', 'role'],
+      ['officer-toyonaka', 'ok', null],
+      ['officer-toyonaka', 'refused', 'witness-kept'],
+    ]);
+    expect(trail.map((row) => row.detail_json).join()).not.toContain('ロト6 第1950回');
 
     // Drawn, but revealed nowhere before the results: the public route, the terminals' rounds and document.
     expect((await publicDraw()).status).toBe(409);

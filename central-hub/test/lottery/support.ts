@@ -20,6 +20,8 @@ import { FacilityBookingService } from '../../src/services/facility-booking.serv
 import { FacilityUsersService } from '../../src/services/facility-users.service';
 import { BOOTSTRAP_PRINCIPAL } from '../../src/services/access.rules';
 import { LotteryDrawOfficerService } from '../../src/services/lottery-draw-officer.service';
+import { KyselyAuditRepository } from '../../src/repositories/audit.repository';
+import { actorOf, auditDraftOf, type AuditRecorder } from '../../src/services/audit.service';
 import { LotteryOfflineService } from '../../src/services/lottery-offline.service';
 import { LotteryRoundsService } from '../../src/services/lottery-rounds.service';
 import { LotteryService } from '../../src/services/lottery.service';
@@ -119,7 +121,12 @@ export async function lotteryWorld(start: string, options: { dir?: string; seed?
   const offlineKey = testOfflineKey();
   const offline = new LotteryOfflineService(new KyselyLotteryOfflineRepository(store), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
   const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, offline, logger);
-  const officer = new LotteryDrawOfficerService(lotteryRepo, rounds, clock, logger);
+  const auditRepo = new KyselyAuditRepository(store);
+  const trail: AuditRecorder = {
+    draft: (principal, facts) => auditDraftOf(actorOf(principal), facts, clock.now()),
+    record: (draft) => auditRepo.append(draft),
+  };
+  const officer = new LotteryDrawOfficerService(lotteryRepo, rounds, clock, trail, logger);
   let closed = false;
   return {
     dir,

@@ -1,5 +1,6 @@
 /** The draw officer's witness panel (central-hub DRAW.md, "The witness"), in Japanese: the reference table. */
 export const drawWitnessJa = {
+  'console.auditAction.lottery.witness.entered': '抽選の立会値の入力',
   'console.drawWitness.heading': '抽選の立会値（抽選担当）',
   'console.drawWitness.intro':
     '抽選時刻を過ぎた回は、立会値を入力すると抽選されます。立会値は受付締切の後に決まった公の値（例：締切後のロト6の当せん番号）を公表どおりに入力し、その出所を書いてください。一度入力すると変更できず、結果発表のときに抽選記録とともに公開されます。',
