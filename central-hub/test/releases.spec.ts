@@ -5,7 +5,7 @@
  * signed with another key, a file changed after signing, a cut-off artefact, the same version twice and
  * a technician are refused with a clear status and code, audited, and change nothing.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -132,6 +132,24 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect(summary.nativeModules.map((module) => module.name)).toEqual(expect.arrayContaining(['better-sqlite3', 'pcsclite']));
     expect(await listed()).toEqual(expect.arrayContaining(['1.2.0', '2.0.0-rc.1']));
   }, 60_000);
+
+  it('of two uploads of one version at once, stores one, its file with its row', async () => {
+    const a = pack('3.0.0', releaseKey.privateKey);
+    const b = pack('3.0.0', releaseKey.privateKey, [...FILES, { path: 'extra.txt', bytes: Buffer.from('b') }]);
+    const answers = await Promise.all([upload(a, admin), upload(b, admin)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    const kept = ReleaseSummarySchema.parse(answers.find((answer) => answer.status === 201)?.body);
+    const file = readFileSync(path.join(hub.dir, RELEASES_DIR, '3.0.0.kioskrel'));
+    expect(createHash('sha256').update(file).digest('hex')).toBe(kept.artefactSha256);
+  });
+
+  it('replaces a file an interrupted upload left without its row', async () => {
+    writeFileSync(path.join(hub.dir, RELEASES_DIR, '3.1.0.kioskrel'), 'half an artefact');
+    const artefact = pack('3.1.0', releaseKey.privateKey);
+    expect((await upload(artefact, admin)).status).toBe(201);
+    expect(readFileSync(path.join(hub.dir, RELEASES_DIR, '3.1.0.kioskrel')).equals(artefact)).toBe(true);
+    expect(storedFiles().filter((name) => name.startsWith('.incoming-'))).toEqual([]);
+  });
 });
 
 describe('a hub without a release key', () => {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { releaseKeyIdOf, type TrustedReleaseKey } from '../services/release-inspection';
@@ -29,7 +29,7 @@ export class ReleaseFiles {
   /** Writes the artefact under its version; ReleaseFileExistsError when that version's file exists. */
   write(version: string, artefact: Uint8Array): string {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(this.dir, `.incoming-${process.pid}-${createHash('sha256').update(artefact).digest('hex').slice(0, 16)}`);
+    const temp = path.join(this.dir, `.incoming-${randomUUID()}`);
     const fd = openSync(temp, 'w', 0o600);
     try {
       writeSync(fd, artefact);

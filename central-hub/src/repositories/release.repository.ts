@@ -13,6 +13,7 @@ export interface StoredRelease {
 
 export interface ReleaseRepository {
   list(): Promise<ReleaseSummary[]>;
+  has(version: string): Promise<boolean>;
   /**
    * Stores the release's row with its audit row, in one transaction; `stored` false (nothing written but
    * the audit row the caller makes of it) when the version is already there.
@@ -41,6 +42,11 @@ export class KyselyReleaseRepository implements ReleaseRepository {
       uploadedAt: row.uploaded_at,
       uploadedBy: row.uploaded_by,
     }));
+  }
+
+  async has(version: string): Promise<boolean> {
+    const row = await this.store.db.selectFrom('agent_releases').select('version').where('version', '=', version).executeTakeFirst();
+    return row !== undefined;
   }
 
   insert(release: StoredRelease, audit: (stored: boolean) => AuditDraft): Promise<{ stored: boolean; entry: AuditEntry }> {

@@ -7,7 +7,8 @@ import { ReleaseFileExistsError, type ReleaseFiles } from '../repositories/relea
 import { RELEASE_REPOSITORY, type ReleaseRepository } from '../repositories/release.repository';
 import { hasRole, type Principal } from './access.rules';
 import { AuditService } from './audit.service';
-import { inspectRelease, type TrustedReleaseKey } from './release-inspection';
+import { KeyedQueue } from './keyed-queue';
+import { inspectRelease, type ReleaseInspection, type TrustedReleaseKey } from './release-inspection';
 
 export const RELEASE_FILES = 'ReleaseFiles';
 /** The configured release public key, or null when HUB_RELEASE_PUBLIC_KEY_FILE is unset. */
@@ -21,6 +22,7 @@ export const TRUSTED_RELEASE_KEY = 'TrustedReleaseKey';
 @Injectable()
 export class ReleaseService {
   private readonly log: Logger;
+  private readonly perVersion = new KeyedQueue(4);
 
   constructor(
     @Inject(RELEASE_REPOSITORY) private readonly releases: ReleaseRepository,
@@ -55,6 +57,16 @@ export class ReleaseService {
           : new ProtocolException(HttpStatus.UNPROCESSABLE_ENTITY, inspection.reason === 'signature' ? 'bad_signature' : 'invalid_message', inspection.message, inspection.issues);
       return refuse(inspection.reason, error);
     }
+    // One upload of a version at a time in this process: the check, the file and the row go together.
+    return this.perVersion.run(inspection.manifest.version, () => this.keep(principal, artefact, inspection, refuse));
+  }
+
+  private async keep(
+    principal: Principal,
+    artefact: Uint8Array,
+    inspection: Extract<ReleaseInspection, { ok: true }>,
+    refuse: (reason: string, error: ProtocolException, version: string | null) => Promise<never>,
+  ): Promise<ReleaseSummary> {
     const { manifest } = inspection;
     const summary: ReleaseSummary = {
       version: manifest.version,
@@ -69,11 +81,15 @@ export class ReleaseService {
       uploadedBy: principal.username,
     };
     const exists = conflict(`release ${manifest.version} is already on the hub: a version is never replaced, pack a new one`);
+    if (await this.releases.has(manifest.version)) return refuse('version-exists', exists, manifest.version);
     try {
       this.files.write(manifest.version, artefact);
     } catch (error) {
-      if (error instanceof ReleaseFileExistsError) return refuse('version-exists', exists, manifest.version);
-      throw error;
+      if (!(error instanceof ReleaseFileExistsError)) throw error;
+      // A file without its row: an upload cut off between the two (a crash), never accepted. Replaced.
+      this.log.warn({ version: manifest.version }, 'release file without its row (an interrupted upload): replaced');
+      this.files.remove(manifest.version);
+      this.files.write(manifest.version, artefact);
     }
     let outcome;
     try {
