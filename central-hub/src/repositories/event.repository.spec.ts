@@ -139,11 +139,13 @@ describe('KyselyEventRepository', () => {
   (TEST_ENGINE === 'postgres' ? it : it.skip)('refuses a batch whose seq another transaction took meanwhile (PostgreSQL)', async () => {
     const elsewhere = heldElsewhere(credit(1));
     await settleSoon();
-    const ingesting = repository.ingest(kioskId, items([credit(1), credit(2)]), 'now');
+    // The refusal is awaited from the start: it can come while the other transaction is still finishing,
+    // and a rejection nobody awaits yet fails the test on its own.
+    const refused = expect(repository.ingest(kioskId, items([credit(1), credit(2)]), 'now')).rejects.toEqual(new SeqConflictError('seq-taken', 1));
     await settleSoon();
     elsewhere.release();
     await elsewhere.done;
-    await expect(ingesting).rejects.toEqual(new SeqConflictError('seq-taken', 1));
+    await refused;
     expect(await count('events')).toBe(1);
     expect(await count('cash_ledger')).toBe(0);
   });
