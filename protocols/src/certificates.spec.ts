@@ -44,7 +44,7 @@ describe('certificate messages', () => {
   });
 
   it('has no room for personal data in a verification result', () => {
-    const valid = { valid: true, certificateType: 'inkan', certificateNameJa: '印鑑登録証明書', issuedAt: '2026-11-26T01:00:00.000Z', municipality: '豊中市', kioskId: 'kiosk-abcd1234' };
+    const valid = { valid: true, certificateType: 'inkan', certificateNameJa: '印鑑登録証明書', issuedAt: '2026-11-26T01:00:00.000Z', municipality: '豊中市', kioskId: 'kiosk-abcd1234', serial: '27203-2026-000001', copies: 2 };
     expect(VerificationResultSchema.parse(valid)).toEqual(valid);
     expect(VerificationResultSchema.safeParse({ ...valid, nameJa: '豊中 花子' }).success).toBe(false);
   });

@@ -66,12 +66,15 @@ describe('CertificatesService (rules, with strict mocks)', () => {
     const random = strictMock<Random>('Random');
     random.bytes.mockImplementation((n: number) => Buffer.alloc(n, 7));
     random.uuidv7.mockImplementation(() => uuidv7());
+    // The issuance is judged against service hours and maintenance days (issue 16): none scheduled here.
+    const maintenance = strictMock<MaintenanceDayRepository>('MaintenanceDayRepository');
+    maintenance.listFrom.mockResolvedValue([]);
     service = new CertificatesService(
       strictMock<CardAuthService>('CardAuthService'),
       sessions,
       residents,
       issuances,
-      strictMock<MaintenanceDayRepository>('MaintenanceDayRepository'),
+      maintenance,
       strictMock<KioskRepository>('KioskRepository'),
       renderer,
       clock,
@@ -130,6 +133,6 @@ describe('CertificatesService (rules, with strict mocks)', () => {
     issuances.findByVerificationCode.mockResolvedValue(record);
     const result = await service.verify('aaaa bbbb cccc');
     expect(issuances.findByVerificationCode).toHaveBeenCalledWith('AAAA-BBBB-CCCC');
-    expect(Object.keys(result).sort()).toEqual(['certificateNameJa', 'certificateType', 'issuedAt', 'kioskId', 'municipality', 'valid']);
+    expect(Object.keys(result).sort()).toEqual(['certificateNameJa', 'certificateType', 'copies', 'issuedAt', 'kioskId', 'municipality', 'serial', 'valid']);
   });
 });
