@@ -279,3 +279,19 @@ export const agentToHubCertificateSchemas = {
   'certificates.issue': IssueRequestSchema,
   'certificates.refund': RefundRequestSchema,
 } as const satisfies Record<keyof AgentToHubCertificateEvents, z.ZodType>;
+
+/** What the hub acks to `certificates.*` request `E`. */
+export type CertificateResponseOf<E extends keyof AgentToHubCertificateEvents> = Parameters<Parameters<AgentToHubCertificateEvents[E]>[1]>[0];
+
+/**
+ * The schema of each answer, typed by its event (a mapped type, so a request made with a generic event
+ * still gets its own answer's type): the agent's client and its test double parse with these.
+ */
+export const certificateResponseSchemas: { [E in keyof AgentToHubCertificateEvents]: z.ZodType<CertificateResponseOf<E>> } = {
+  'certificates.availability': AvailabilityResponseSchema,
+  'certificates.challenge': ChallengeResponseSchema,
+  'certificates.verify': CardVerifyResponseSchema,
+  'certificates.quote': QuoteResponseSchema,
+  'certificates.issue': IssueResponseSchema,
+  'certificates.refund': RefundResponseSchema,
+};

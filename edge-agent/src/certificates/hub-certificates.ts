@@ -1,12 +1,7 @@
-import type { z } from 'zod';
 import {
-  AvailabilityResponseSchema,
-  CardVerifyResponseSchema,
-  ChallengeResponseSchema,
-  IssueResponseSchema,
-  QuoteResponseSchema,
-  RefundResponseSchema,
+  certificateResponseSchemas,
   type AgentToHubCertificateEvents,
+  type CertificateResponseOf,
   type AvailabilityResponse,
   type CardVerifyRequest,
   type CardVerifyResponse,
@@ -71,30 +66,30 @@ export class CertificateHubClient implements CertificateHub {
   }
 
   availability(): Promise<AvailabilityResponse> {
-    return this.request('certificates.availability', {}, AvailabilityResponseSchema);
+    return this.request('certificates.availability', {});
   }
 
   challenge(): Promise<ChallengeResponse> {
-    return this.request('certificates.challenge', {}, ChallengeResponseSchema);
+    return this.request('certificates.challenge', {});
   }
 
   verify(request: CardVerifyRequest): Promise<CardVerifyResponse> {
-    return this.request('certificates.verify', request, CardVerifyResponseSchema);
+    return this.request('certificates.verify', request);
   }
 
   quote(request: QuoteRequest): Promise<QuoteResponse> {
-    return this.request('certificates.quote', request, QuoteResponseSchema);
+    return this.request('certificates.quote', request);
   }
 
   issue(request: IssueRequest): Promise<IssueResponse> {
-    return this.request('certificates.issue', request, IssueResponseSchema, this.issueTimeoutMs);
+    return this.request('certificates.issue', request, this.issueTimeoutMs);
   }
 
   refund(request: RefundRequest): Promise<RefundResponse> {
-    return this.request('certificates.refund', request, RefundResponseSchema);
+    return this.request('certificates.refund', request);
   }
 
-  private request<S extends z.ZodType>(event: keyof AgentToHubCertificateEvents, body: unknown, schema: S, timeoutMs = this.ackTimeoutMs): Promise<z.infer<S>> {
-    return this.requests.request(event, body, schema, timeoutMs);
+  private request<E extends keyof AgentToHubCertificateEvents>(event: E, body: unknown, timeoutMs = this.ackTimeoutMs): Promise<CertificateResponseOf<E>> {
+    return this.requests.request(event, body, certificateResponseSchemas[event], timeoutMs);
   }
 }

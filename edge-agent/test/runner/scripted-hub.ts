@@ -6,27 +6,16 @@
  * had the card sign. Service hours come from the injected clock and a closing time the test sets.
  */
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
-import type { z } from 'zod';
 import {
-  AvailabilityResponseSchema,
-  CardVerifyResponseSchema,
-  ChallengeResponseSchema,
-  IssueResponseSchema,
-  QuoteResponseSchema,
-  RefundResponseSchema,
   agentToHubCertificateSchemas,
-  type AvailabilityResponse,
+  certificateResponseSchemas,
   type CardAuthFailureReason,
   type CardVerifyRequest,
-  type CardVerifyResponse,
   type CertificateMenuItem,
-  type ChallengeResponse,
+  type CertificateResponseOf,
   type IssueRequest,
-  type IssueResponse,
   type QuoteRequest,
-  type QuoteResponse,
   type RefundRequest,
-  type RefundResponse,
 } from '@kiosk/protocols';
 import type { Clock } from '../../src/clock';
 import { CertificateHubUnreachableError, type CertificateHub } from '../../src/certificates/hub-certificates';
@@ -105,16 +94,16 @@ export class ScriptedHub implements CertificateHub {
     return this.requests.filter((request) => request.event === event).length;
   }
 
-  availability(): Promise<AvailabilityResponse> {
-    return this.answer('certificates.availability', {}, AvailabilityResponseSchema, () =>
+  availability(): Promise<CertificateResponseOf<'certificates.availability'>> {
+    return this.answer('certificates.availability', {}, () =>
       this.open()
         ? { ok: true, municipality: MUNICIPALITY, availability: { open: true, closesAt: this.closesAt.toISOString() } }
         : { ok: true, municipality: MUNICIPALITY, availability: { open: false, reason: 'after-hours', reopensAt: null } },
     );
   }
 
-  challenge(): Promise<ChallengeResponse> {
-    return this.answer('certificates.challenge', {}, ChallengeResponseSchema, () => {
+  challenge(): Promise<CertificateResponseOf<'certificates.challenge'>> {
+    return this.answer('certificates.challenge', {}, () => {
       if (!this.open()) return { ok: false, error: { code: 'after-hours', message: 'closed' } };
       const challenge = randomBytes(32).toString('base64');
       this.challenges.add(challenge);
@@ -122,8 +111,8 @@ export class ScriptedHub implements CertificateHub {
     });
   }
 
-  verify(request: CardVerifyRequest): Promise<CardVerifyResponse> {
-    return this.answer('certificates.verify', request, CardVerifyResponseSchema, () => {
+  verify(request: CardVerifyRequest): Promise<CertificateResponseOf<'certificates.verify'>> {
+    return this.answer('certificates.verify', request, () => {
       if (!this.challenges.delete(request.challenge)) return { ok: false, error: { code: 'challenge-unknown', message: 'unknown challenge' } };
       const card = this.cards.get(request.certificate);
       if (!card) return { ok: false, error: { code: 'unknown-resident', message: 'no resident for this card' } };
@@ -141,8 +130,8 @@ export class ScriptedHub implements CertificateHub {
     });
   }
 
-  quote(request: QuoteRequest): Promise<QuoteResponse> {
-    return this.answer('certificates.quote', request, QuoteResponseSchema, () => {
+  quote(request: QuoteRequest): Promise<CertificateResponseOf<'certificates.quote'>> {
+    return this.answer('certificates.quote', request, () => {
       if (!this.open()) return { ok: false, error: { code: 'after-hours', message: 'closed' } };
       const item = MENU.find((entry) => entry.type === request.order.options.type);
       if (!item) return { ok: false, error: { code: 'certificate-not-offered', message: 'not offered' } };
@@ -150,8 +139,8 @@ export class ScriptedHub implements CertificateHub {
     });
   }
 
-  issue(request: IssueRequest): Promise<IssueResponse> {
-    return this.answer('certificates.issue', request, IssueResponseSchema, () => {
+  issue(request: IssueRequest): Promise<CertificateResponseOf<'certificates.issue'>> {
+    return this.answer('certificates.issue', request, () => {
       const existing = this.issued.get(request.transactionId);
       if (!existing && this.refuseIssue) return { ok: false, error: { code: this.refuseIssue, message: this.refuseIssue } };
       if (existing?.voided) return { ok: false, error: { code: 'transaction-refunded', message: 'refunded' } };
@@ -180,8 +169,8 @@ export class ScriptedHub implements CertificateHub {
     });
   }
 
-  refund(request: RefundRequest): Promise<RefundResponse> {
-    return this.answer('certificates.refund', request, RefundResponseSchema, () => {
+  refund(request: RefundRequest): Promise<CertificateResponseOf<'certificates.refund'>> {
+    return this.answer('certificates.refund', request, () => {
       const duplicate = this.refunds.has(request.transactionId);
       this.refunds.set(request.transactionId, request);
       const issuance = this.issued.get(request.transactionId);
@@ -195,13 +184,13 @@ export class ScriptedHub implements CertificateHub {
   }
 
   /** Parses the request, answers from `script` (parsed too), or throws as the real client does when the link is down. */
-  private async answer<T>(event: Request, body: unknown, schema: z.ZodType<T>, script: () => NoInfer<T>): Promise<T> {
+  private async answer<E extends Request>(event: E, body: unknown, script: () => NoInfer<CertificateResponseOf<E>>): Promise<CertificateResponseOf<E>> {
     if (!this.up) throw new CertificateHubUnreachableError('the hub cannot be reached');
     const parsed = agentToHubCertificateSchemas[event].parse(body);
     this.requests.push({ event, body: parsed });
     await this.held.get(event)?.answered;
     // The link went down while the request waited: its answer never comes.
     if (!this.up) throw new CertificateHubUnreachableError(`no answer from the hub to ${event}`);
-    return schema.parse(script());
+    return certificateResponseSchemas[event].parse(script());
   }
 }
