@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_AUDIT_CONFIG, DEFAULT_AUTH_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, DEFAULT_REDIS_KEY_PREFIX, parseChaos, parseConfig, redactedRedisUrl } from './config';
+import { ConfigError, DEFAULT_AUDIT_CONFIG, DEFAULT_AUTH_CONFIG, DEFAULT_DRAIN_CONFIG, DEFAULT_FLEET_CONFIG, DEFAULT_LIMITS_CONFIG, DEFAULT_REDIS_KEY_PREFIX, parseChaos, parseConfig, redactedRedisUrl } from './config';
 
 const repoRoot = '/srv/kiosk';
 
@@ -10,6 +10,7 @@ describe('parseConfig', () => {
       url: 'postgres://127.0.0.1/kiosk',
       poolSize: 10,
       statementTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
       ssl: 'disable',
       caFile: null,
     });
@@ -18,6 +19,11 @@ describe('parseConfig', () => {
       { repoRoot },
     ).database;
     expect(remote).toMatchObject({ engine: 'postgres', poolSize: 40, ssl: 'verify-full', caFile: '/etc/ca.pem' });
+    // The wait for a free pooled connection before a request is answered 503 busy (issue 14).
+    expect(parseConfig({ HUB_DATABASE_URL: 'postgres://127.0.0.1/kiosk', HUB_DATABASE_CONNECT_TIMEOUT_MS: '250' }, { repoRoot }).database).toMatchObject({
+      connectTimeoutMs: 250,
+    });
+    expect(() => parseConfig({ HUB_DATABASE_URL: 'postgres://127.0.0.1/kiosk', HUB_DATABASE_CONNECT_TIMEOUT_MS: '0' }, { repoRoot })).toThrow(ConfigError);
     expect(() => parseConfig({ HUB_DATABASE_URL: 'mysql://x/y' }, { repoRoot })).toThrow(ConfigError);
   });
 
@@ -58,10 +64,21 @@ describe('parseConfig', () => {
       },
       lottery: { seedFacilities: false, seedDemoUsers: false },
       releases: { publicKeyFile: null },
+      drain: DEFAULT_DRAIN_CONFIG,
     });
+    expect(DEFAULT_DRAIN_CONFIG).toEqual({ deadlineMs: 9_500, inFlightMs: 7_000 });
     expect(DEFAULT_FLEET_CONFIG).toMatchObject({ offlineAfterMs: 60_000, telemetryRetentionMs: 7 * 24 * 3_600_000 });
     expect(DEFAULT_AUTH_CONFIG).toMatchObject({ maxFailuresPerAccount: 5, demoAdmin: false });
     expect(DEFAULT_AUDIT_CONFIG).toEqual({ keyFile: null, checkpointEvery: 100, checkpointIntervalMs: 300_000 });
+  });
+
+  it('reads the graceful drain timings (issue 14), the wait for kiosks inside the whole stop', () => {
+    expect(parseConfig({ HUB_DRAIN_DEADLINE_MS: '28000', HUB_DRAIN_IN_FLIGHT_MS: '25000' }, { repoRoot }).drain).toEqual({ deadlineMs: 28_000, inFlightMs: 25_000 });
+    expect(parseConfig({ HUB_DRAIN_IN_FLIGHT_MS: '0' }, { repoRoot }).drain).toEqual({ deadlineMs: 9_500, inFlightMs: 0 });
+    expect(() => parseConfig({ HUB_DRAIN_IN_FLIGHT_MS: '9500' }, { repoRoot })).toThrow(/HUB_DRAIN_IN_FLIGHT_MS: must be less than HUB_DRAIN_DEADLINE_MS \(9500\)/);
+    expect(() => parseConfig({ HUB_DRAIN_DEADLINE_MS: '5000' }, { repoRoot })).toThrow(ConfigError);
+    expect(() => parseConfig({ HUB_DRAIN_DEADLINE_MS: '50' }, { repoRoot })).toThrow(ConfigError);
+    expect(() => parseConfig({ HUB_DRAIN_IN_FLIGHT_MS: 'soon' }, { repoRoot })).toThrow(ConfigError);
   });
 
   it('reads the audit checkpoint variables (issue 15)', () => {

@@ -33,7 +33,21 @@ export interface HubConfig {
   certificates: CertificateIssuanceConfig;
   lottery: LotteryConfig;
   releases: ReleasesConfig;
+  drain: DrainConfig;
 }
+
+/**
+ * SIGTERM/SIGINT (main.ts, issue 14): the whole stop is bounded by `deadlineMs` (then the process exits
+ * anyway); the wait for the kiosks' messages in flight gets `inFlightMs` of it, closing the servers and
+ * the database the rest. The default stays under the 10 s a systemd unit or a container runtime gives
+ * before SIGKILL; raise both with the supervisor's stop timeout.
+ */
+export interface DrainConfig {
+  deadlineMs: number;
+  inFlightMs: number;
+}
+
+export const DEFAULT_DRAIN_CONFIG: DrainConfig = { deadlineMs: 9_500, inFlightMs: 7_000 };
 
 /** Agent releases (issue 19, releases.module.ts). */
 export interface ReleasesConfig {
@@ -44,6 +58,9 @@ export interface ReleasesConfig {
   publicKeyFile: string | null;
 }
 
+/** How long a query waits for a free pooled PostgreSQL connection by default (`HUB_DATABASE_CONNECT_TIMEOUT_MS`). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** `HUB_DATABASE_URL=postgres://…` selects PostgreSQL (issue 13); absent, `<dataDir>/hub.sqlite`. */
 export type DatabaseConfig =
   | { engine: 'sqlite' }
@@ -52,6 +69,8 @@ export type DatabaseConfig =
       url: string;
       poolSize: number;
       statementTimeoutMs: number;
+      /** How long a query waits for a free pooled connection before it is answered `busy` (503); absent: the default. */
+      connectTimeoutMs?: number;
       ssl: 'disable' | 'require' | 'verify-full';
       caFile: string | null;
     };
@@ -204,6 +223,7 @@ const EnvSchema = z.object({
   HUB_DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL (unset for the embedded SQLite file)')),
   HUB_DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(500)),
   HUB_DATABASE_STATEMENT_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
+  HUB_DATABASE_CONNECT_TIMEOUT_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   HUB_DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
   HUB_DATABASE_CA_FILE: optional(z.string().min(1)),
   HUB_REDIS_URL: optional(z.string().regex(/^rediss?:\/\/[^/?#]/, 'a redis:// or rediss:// URL (unset for a single hub process)')),
@@ -230,6 +250,8 @@ const EnvSchema = z.object({
   HUB_LOGIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
   HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)),
   HUB_LOGIN_LOCK_MS: optional(ms(1000)),
+  HUB_DRAIN_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(600_000)),
+  HUB_DRAIN_IN_FLIGHT_MS: optional(z.coerce.number().int().min(0).max(600_000)),
   HUB_DEMO_ADMIN: flag(),
   /** Test hooks (KIOSK_CHAOS fault injection) are refused unless this is set: never in production. */
   KIOSK_TEST_HOOKS: flag(),
@@ -305,6 +327,14 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
   if (crlFiles.length > 0 && trustAnchorFiles.length === 0) {
     throw new ConfigError('HUB_CARD_CRLS', 'set HUB_CARD_TRUST_ANCHORS too: a CRL counts only when signed by a trust anchor');
   }
+  const drain: DrainConfig = {
+    deadlineMs: e.HUB_DRAIN_DEADLINE_MS ?? DEFAULT_DRAIN_CONFIG.deadlineMs,
+    inFlightMs: e.HUB_DRAIN_IN_FLIGHT_MS ?? DEFAULT_DRAIN_CONFIG.inFlightMs,
+  };
+  // Closing the servers and the database needs time after the kiosks' wait, inside the deadline.
+  if (drain.inFlightMs >= drain.deadlineMs) {
+    throw new ConfigError('HUB_DRAIN_IN_FLIGHT_MS', `must be less than HUB_DRAIN_DEADLINE_MS (${drain.deadlineMs})`);
+  }
   const dataDir = path.resolve(e.HUB_DATA_DIR ?? path.join(options.repoRoot, 'data', 'hub'));
   return {
     host: e.HUB_HOST ?? '127.0.0.1',
@@ -318,6 +348,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
             url: e.HUB_DATABASE_URL,
             poolSize: e.HUB_DATABASE_POOL_SIZE ?? 10,
             statementTimeoutMs: e.HUB_DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
+            connectTimeoutMs: e.HUB_DATABASE_CONNECT_TIMEOUT_MS ?? DEFAULT_CONNECT_TIMEOUT_MS,
             // Loopback needs no TLS; any other host is expected to be reached over checked TLS.
             ssl: e.HUB_DATABASE_SSL ?? (isLoopbackUrl(e.HUB_DATABASE_URL) ? 'disable' : 'verify-full'),
             caFile: e.HUB_DATABASE_CA_FILE === undefined ? null : path.resolve(e.HUB_DATABASE_CA_FILE),
@@ -380,6 +411,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       seedDemoUsers: e.HUB_SEED_DEMO_USERS ?? false,
     },
     releases: { publicKeyFile: e.HUB_RELEASE_PUBLIC_KEY_FILE === undefined ? null : path.resolve(e.HUB_RELEASE_PUBLIC_KEY_FILE) },
+    drain,
   };
 }
 

@@ -1,5 +1,12 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { failure, type ErrorCode, type ErrorIssue, type Failure } from '@kiosk/protocols';
+import { isStorageBusy } from './storage/storage-errors';
+
+/**
+ * How long a client is asked to wait before sending a `busy` request again (REST `Retry-After`): a
+ * burst that took every database connection is over in about this long.
+ */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
 
 /**
  * What hub services throw: a Nest exception whose response body is already the wire `Failure`, so the
@@ -30,6 +37,9 @@ export const rateLimited = (message: string) => new ProtocolException(HttpStatus
 /** Maps any error to the wire form without leaking internals (no stack, no driver message). */
 export function toFailure(error: unknown): { status: number; body: Failure } {
   if (error instanceof ProtocolException) return { status: error.getStatus(), body: error.failure };
+  // The database could not take the request now (every connection busy, a statement timed out):
+  // nothing was written and the same request may be sent again, which `internal` would not say.
+  if (isStorageBusy(error)) return { status: HttpStatus.SERVICE_UNAVAILABLE, body: busyFailure() };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, body: failure(codeForStatus(status), messageForStatus(status, error)) };
@@ -50,6 +60,8 @@ function exposedClientStatus(error: unknown): number | undefined {
   const { status, expose } = error as { status?: unknown; expose?: unknown };
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : undefined;
 }
+
+export const busyFailure = (): Failure => failure('busy', 'the hub is busy; nothing was changed, try again shortly');
 
 function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'unauthorized';

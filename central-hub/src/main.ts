@@ -4,14 +4,6 @@ import { parseConfig } from './config';
 import { createHub, type HubHandle } from './create-hub';
 import { createRootLogger } from './logger';
 
-/**
- * The whole stop, drain included, is bounded by this (then the process exits anyway); the wait for the
- * kiosks' messages in flight gets most of it, closing the servers and the database the rest. Under the
- * 10 s a systemd unit or a container runtime gives by default before SIGKILL.
- */
-const SHUTDOWN_DEADLINE_MS = 9_500;
-const DRAIN_MS = 7_000;
-
 /** The repository root: the nearest parent holding the workspace's package.json. */
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -25,6 +17,8 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env, { repoRoot: findRepoRoot(__dirname) });
   const hub: HubHandle = await createHub(config);
   const log = hub.logger.child({ module: 'main' });
+  // The whole stop is bounded by HUB_DRAIN_DEADLINE_MS; the kiosks' messages in flight get HUB_DRAIN_IN_FLIGHT_MS of it.
+  const { deadlineMs, inFlightMs } = config.drain;
 
   // SIGTERM / SIGINT: the graceful drain (issue 14), bounded by its own deadline, so a supervisor's stop
   // timeout is never what ends it. A second signal changes nothing: Ctrl-C on `npm start` sends SIGINT to
@@ -36,12 +30,12 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    log.info({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'hub stopping');
+    log.info({ signal, deadlineMs }, 'hub stopping');
     setTimeout(() => {
-      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'hub did not stop within its deadline; exiting anyway');
+      log.error({ deadlineMs }, 'hub did not stop within its deadline; exiting anyway');
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    hub.shutdown({ drainMs: DRAIN_MS }).then(
+    }, deadlineMs).unref();
+    hub.shutdown({ drainMs: inFlightMs }).then(
       () => {
         log.info('hub stopped');
         process.exit(0);

@@ -42,6 +42,11 @@ export const ErrorCodeSchema = z.enum([
   'slot_unavailable',
   /** The charge shown to the person is no longer the charge. */
   'stale_quote',
+  /**
+   * The hub is overloaded right now (its database connections are all taken, a statement ran past its
+   * timeout): nothing was changed, the same request may be sent again later (REST adds `Retry-After`).
+   */
+  'busy',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

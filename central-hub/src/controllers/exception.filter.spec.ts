@@ -1,15 +1,19 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { LogCapture } from '../../test/support/log-capture';
 import pino from 'pino';
-import { notFound } from '../errors';
+import { BUSY_RETRY_AFTER_SECONDS, notFound } from '../errors';
 import { refuse } from '../services/certificate-refusal';
 import { ProtocolExceptionFilter } from './exception.filter';
 
 /** The response side of an HTTP host, recording what the filter sends. */
 function httpHost() {
-  const sent: { status?: number; body?: unknown } = {};
+  const sent: { status?: number; body?: unknown; headers?: Record<string, string> } = {};
   const response = {
     headersSent: false,
+    setHeader(name: string, value: string) {
+      sent.headers = { ...sent.headers, [name]: value };
+      return this;
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -42,5 +46,16 @@ describe('ProtocolExceptionFilter', () => {
     filter.catch(new Error('SQLITE_BUSY: database is locked'), unknown.host);
     expect(unknown.sent).toEqual({ status: 500, body: { ok: false, error: { code: 'internal', message: 'internal error' } } });
     expect(logs.find('request failed')).toMatchObject({ status: 500 });
+  });
+
+  it('answers a busy database 503 busy with Retry-After, logged as a refusal, not a failure', () => {
+    const { host, sent } = httpHost();
+    filter.catch(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), host);
+    expect(sent).toEqual({
+      status: 503,
+      headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+      body: { ok: false, error: { code: 'busy', message: 'the hub is busy; nothing was changed, try again shortly' } },
+    });
+    expect(logs.find('request refused: database busy')).toMatchObject({ status: 503 });
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Optional } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { z } from 'zod';
 import { AGENT_NAMESPACE, agentToHubSchemas, failure, parseMessage, type Failure } from '@kiosk/protocols';
+import { busyFailure } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { METRICS, type Metrics } from '../repositories/metrics.repository';
 import { WebsocketRepository, type AgentNamespace, type AgentSocket } from '../repositories/websocket.repository';
@@ -15,6 +16,7 @@ import { CertificatesAgentHandlers } from './certificates.handlers';
 import { LotteryAgentHandlers } from './lottery.handlers';
 import { SocketDrain, type DrainReport } from './socket-drain';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
+import { isStorageBusy } from '../storage/storage-errors';
 
 type FleetEvent = keyof typeof agentToHubSchemas;
 /** The ack callback socket.io hands a listener. */
@@ -201,7 +203,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
         result = await work(parsed.value);
       } catch (error) {
         this.log.error({ kioskId, event, err: error instanceof Error ? error.message : String(error) }, 'agent message failed');
-        result = failure('internal', 'internal error');
+        // A busy database is retryable (the agent sends again from its outbox); anything else is internal.
+        result = isStorageBusy(error) ? busyFailure() : failure('internal', 'internal error');
       }
     }
     reply(result);

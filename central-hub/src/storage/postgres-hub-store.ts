@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../config';
 import { MIGRATIONS, migratePostgres } from '../repositories/migrations';
 import type { HubSchema } from './hub-schema';
 import { EngineStore, retryingSerialization, type HubDb, type TransactionOptions, type Tx } from './hub-store';
@@ -10,6 +11,11 @@ export interface PostgresStoreConfig {
   url: string;
   poolSize: number;
   statementTimeoutMs: number;
+  /**
+   * How long a query waits for a free pooled connection before it fails as `busy` (503 + Retry-After
+   * over REST); default 10 s.
+   */
+  connectTimeoutMs?: number;
   /** `disable`: plain TCP (loopback); `require`: TLS without checking the server; `verify-full`: TLS checked against `caFile` (or the system's CAs). */
   ssl: 'disable' | 'require' | 'verify-full';
   caFile: string | null;
@@ -59,7 +65,7 @@ export function postgresPoolOptions(config: PostgresStoreConfig, max = config.po
     connectionString: withDefaultUser(config.url),
     max,
     statement_timeout: config.statementTimeoutMs,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     ssl: sslOptions(config),
     types: typeParsers,
   };

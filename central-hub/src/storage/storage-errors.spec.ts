@@ -1,5 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { storageErrorKind } from './storage-errors';
+import pg from 'pg';
+import { TEST_POSTGRES_ADMIN_URL } from '../../test/support/test-store';
+import { isStorageBusy, storageErrorKind } from './storage-errors';
 
 describe('storageErrorKind', () => {
   it('names what SQLite reports by its extended code', () => {
@@ -29,5 +31,31 @@ describe('storageErrorKind', () => {
     expect(storageErrorKind({ code: '40P01' })).toBe('serialization-failure');
     expect(storageErrorKind({ code: '42P01' })).toBeNull();
     expect(storageErrorKind(new Error('plain'))).toBeNull();
+  });
+
+  it('names an overloaded database busy: no connection free in the pool, a statement past its timeout, no server slot', async () => {
+    expect(storageErrorKind({ code: '57014' })).toBe('busy');
+    expect(storageErrorKind({ code: '53300' })).toBe('busy');
+    // The real pg-pool's wait for a connection, with the one connection taken.
+    const pool = new pg.Pool({ connectionString: TEST_POSTGRES_ADMIN_URL, max: 1, connectionTimeoutMillis: 50 });
+    const held = await pool.connect();
+    try {
+      const waited = await pool.connect().then(
+        (client) => {
+          client.release();
+          return 'connected';
+        },
+        (error: unknown) => error,
+      );
+      expect(isStorageBusy(waited)).toBe(true);
+      // The real server's statement timeout.
+      await held.query('SET statement_timeout = 50');
+      const timedOut = await held.query('SELECT pg_sleep(5)').then(() => 'finished', (error: unknown) => error);
+      expect(storageErrorKind(timedOut)).toBe('busy');
+    } finally {
+      held.release();
+      await pool.end();
+    }
+    expect(isStorageBusy(new Error('timeout exceeded'))).toBe(false);
   });
 });

@@ -46,6 +46,8 @@ const BY_CODE: Readonly<Record<LotteryUiErrorCode, LotteryMessageKey>> = {
   idempotency_conflict: 'lot.fail.idempotency_conflict',
   slot_unavailable: 'lot.fail.slot_unavailable',
   stale_quote: 'lot.fail.stale_quote',
+  // Retryable, and "try again later" is what the internal-error message already says.
+  busy: 'lot.fail.internal',
   internal: 'lot.fail.internal',
   hub_unreachable: 'lot.fail.hub_unreachable',
   not_signed_in: 'lot.fail.not_signed_in',
