@@ -178,7 +178,7 @@ export class ConsoleGateway implements OnGatewayInit<ConsoleNamespace>, OnGatewa
       principal = await this.live(socket, reply);
     } catch (error) {
       this.log.error({ event, err: error instanceof Error ? error.message : String(error) }, 'console session check failed');
-      return reply(failure('internal', 'internal error'));
+      return reply(toFailure(error).body);
     }
     if (!principal) return;
     // Payload-less events have the ack as their only argument, which Nest also hands in as the body.

@@ -8,7 +8,7 @@ import {
   type LotteryAgentToHubEvents,
   type LotteryEvent,
 } from '@kiosk/protocols';
-import { ProtocolException } from '../errors';
+import { ProtocolException, busyFailure } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { FacilityBookingService } from '../services/facility-booking.service';
 import { FacilityUsersService } from '../services/facility-users.service';
@@ -17,6 +17,7 @@ import { LotteryOfflineService } from '../services/lottery-offline.service';
 import { LotteryRoundsService } from '../services/lottery-rounds.service';
 import { SignInRefusedException } from '../services/lottery.errors';
 import { LotteryService } from '../services/lottery.service';
+import { isStorageBusy } from '../storage/storage-errors';
 
 /** The ack type of a lottery event, from the protocol's event map. */
 export type LotteryAck<E extends LotteryEvent> = Parameters<Parameters<LotteryAgentToHubEvents[E]>[1]>[0];
@@ -109,7 +110,8 @@ export class LotteryAgentHandlers {
       if (error instanceof SignInRefusedException) return error.ack;
       if (error instanceof ProtocolException) return error.failure;
       this.log.error({ kioskId, event, err: error instanceof Error ? error.message : String(error) }, 'lottery message failed');
-      return failure('internal', 'internal error');
+      // A busy database is worth trying again (the kiosk says so); anything else is internal.
+      return isStorageBusy(error) ? busyFailure() : failure('internal', 'internal error');
     }
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { parseConfig } from '../../src/config';
+import { ConsoleClient } from '../support/console-client';
 import { ManualScheduler } from '../support/manual-scheduler';
 import { TestHub } from '../support/test-hub';
 import { TEST_ENGINE } from '../support/test-store';
@@ -12,6 +13,7 @@ import { TEST_ENGINE } from '../support/test-store';
 (TEST_ENGINE === 'postgres' ? describe : describe.skip)('a hub whose database connections are all taken (PostgreSQL)', () => {
   let hub: TestHub;
   let holder: pg.Client | undefined;
+  let consoleClient: ConsoleClient | undefined;
 
   beforeEach(async () => {
     hub = await TestHub.start({ overrides: { scheduler: new ManualScheduler() } });
@@ -27,21 +29,32 @@ import { TEST_ENGINE } from '../support/test-store';
   }, 60_000);
 
   afterEach(async () => {
+    consoleClient?.close();
+    consoleClient = undefined;
     await holder?.end();
     holder = undefined;
     await hub.close();
   });
 
-  it('answers 503 busy with Retry-After while the one connection is held, writes nothing, and takes the same request later', async () => {
+  /**
+   * The test's own transaction locks the alerts table: the hub's one connection, serving a list of
+   * alerts, waits on that lock, so the pool has nothing left for the next request. Resolves with that
+   * request's answer once `release` rolls the lock back.
+   */
+  async function holdTheOneConnection(): Promise<{ held: Promise<{ status: number }>; release(): Promise<void> }> {
     if (hub.database.engine !== 'postgres') throw new Error('PostgreSQL run expected');
-    holder = new pg.Client({ connectionString: hub.database.url });
-    await holder.connect();
-    // The test's own transaction locks the alerts table: the hub's one connection, serving a list of
-    // alerts, waits on that lock, so the pool has nothing left for the next request.
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE alerts IN ACCESS EXCLUSIVE MODE');
+    const client = new pg.Client({ connectionString: hub.database.url });
+    holder = client;
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE alerts IN ACCESS EXCLUSIVE MODE');
     const held = hub.api('GET', '/api/alerts');
-    await waitForLockWaiter(holder);
+    await waitForLockWaiter(client);
+    return { held, release: async () => void (await client.query('ROLLBACK')) };
+  }
+
+  it('answers 503 busy with Retry-After while the one connection is held, writes nothing, and takes the same request later', async () => {
+    const { held, release } = await holdTheOneConnection();
 
     const user = { username: 'busy-tech', password: 'busy-tech-password-1', role: 'technician', municipality: '豊中市' };
     const refused = await fetch(`${hub.url}/api/users`, {
@@ -54,13 +67,22 @@ import { TEST_ENGINE } from '../support/test-store';
     expect(await refused.json()).toEqual({ ok: false, error: { code: 'busy', message: expect.any(String) as string } });
     expect(hub.logs.find('request failed')).toBeUndefined();
 
-    await holder.query('ROLLBACK');
+    await release();
     expect((await held).status).toBe(200);
     expect(await hub.count('SELECT count(*) FROM users WHERE username = ?', user.username)).toBe(0);
 
     // Retryable: the same request once the burst is over is taken.
     expect((await hub.api('POST', '/api/users', user)).status).toBe(201);
     expect(await hub.count('SELECT count(*) FROM users WHERE username = ?', user.username)).toBe(1);
+  }, 60_000);
+
+  it('answers a console socket request busy in its ack, and the same request later', async () => {
+    consoleClient = await ConsoleClient.connect(hub.url, hub.hub.adminToken);
+    const { held, release } = await holdTheOneConnection();
+    expect(await consoleClient.raw('alerts.list', {})).toEqual({ ok: false, error: { code: 'busy', message: expect.any(String) as string } });
+    await release();
+    expect((await held).status).toBe(200);
+    expect(await consoleClient.raw('alerts.list', {})).toMatchObject({ ok: true });
   }, 60_000);
 });
 

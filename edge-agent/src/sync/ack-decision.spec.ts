@@ -54,6 +54,8 @@ describe('decideBatchAck', () => {
   it('reconnects when the hub no longer knows the session, and otherwise keeps rows and retries', () => {
     expect(decideBatchAck(batch, { ok: false, error: { code: 'not_authenticated', message: 'who are you' } }).kind).toBe('reconnect');
     expect(decideBatchAck(batch, { ok: false, error: { code: 'internal', message: 'disk full' } }).kind).toBe('retry');
+    // The hub's database had no connection free (issue 14): nothing stored, the same rows go again.
+    expect(decideBatchAck(batch, { ok: false, error: { code: 'busy', message: 'the hub is busy' } }).kind).toBe('retry');
     expect(decideBatchAck(batch, { ok: false, error: { code: 'kiosk_mismatch', message: 'not yours' } }).kind).toBe('retry');
   });
 });
