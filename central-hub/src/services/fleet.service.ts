@@ -141,11 +141,12 @@ export class FleetService implements OnModuleInit {
 
   /** An alert changed (opened, acknowledged, clearing, resolved): the overview's counts follow. */
   alertChanged(alert: Alert): void {
-    void this.index?.then((index) => index.putAlert(alert));
+    // A build that fails meanwhile is dropped; the next one reads this change from the database.
+    void this.index?.then((index) => index.putAlert(alert), () => undefined);
   }
 
   private indexKiosk(summary: KioskSummary): void {
-    void this.index?.then((index) => index.putKiosk(summary));
+    void this.index?.then((index) => index.putKiosk(summary), () => undefined);
   }
 
   private pushSummaries(): void {
@@ -155,9 +156,19 @@ export class FleetService implements OnModuleInit {
     this.sockets.publishKiosks(pending);
   }
 
-  /** Built from the database once (two reads of the whole fleet), then kept up to date as kiosks change. */
+  /**
+   * Built from the database once (two reads of the whole fleet), then kept up to date as kiosks change.
+   * A build that failed (the database busy or unreachable) is not kept: the next caller builds it again,
+   * so a `busy` answer is worth retrying.
+   */
   private fleetIndex(): Promise<FleetIndex> {
-    this.index ??= this.loadIndex();
+    if (!this.index) {
+      const loading = this.loadIndex();
+      this.index = loading;
+      loading.catch(() => {
+        if (this.index === loading) this.index = undefined;
+      });
+    }
     return this.index;
   }
 
