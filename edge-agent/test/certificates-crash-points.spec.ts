@@ -19,7 +19,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { CertificateScreen, CoinYen } from '@kiosk/protocols';
+import { mulberry32, type CertificateScreen, type CoinYen } from '@kiosk/protocols';
 import { CrashBench, endOrphansOf } from './support/agent-process';
 import { KioskDriver, RESIDENCE_X2, type TestHub, sleep, waitUntil } from './certificate-support';
 
@@ -33,18 +33,6 @@ const KIOSKS = RESIDENTS.length;
 const MAX_PURCHASES = 3;
 
 jest.setTimeout(1_200_000);
-
-/** mulberry32: a small seeded generator, so a failing sequence of kill points can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Plan {
   name: string;
@@ -308,7 +296,7 @@ describe('SIGKILL at every money boundary, then restart', () => {
       dataDir: bench.agentDir(`agent-${index}`),
       cardId: RESIDENTS[index] ?? '',
       pin: bench.pinOf(RESIDENTS[index] ?? ''),
-      random: seeded(SEED * KIOSKS + index),
+      random: mulberry32(SEED * KIOSKS + index),
       inserted: new Map(),
     }));
     const share = (index: number) => Math.floor(KILL_POINTS / KIOSKS) + (index < KILL_POINTS % KIOSKS ? 1 : 0);

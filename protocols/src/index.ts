@@ -19,3 +19,4 @@ export * from './ui-certificates';
 export * from './reconnect-machine';
 export * from './reconnect-loop';
 export * from './release';
+export * from './seeded-random';

@@ -3,18 +3,7 @@
  * packets at three levels (the frame's text, the packet's header, the event's JSON arguments). Pure and
  * reproducible: the same seed gives the same frames, so a crash can be replayed.
  */
-
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@kiosk/protocols';
 
 /** One websocket message: text (engine.io's text packets) or binary. */
 export type Frame = { kind: 'text'; data: string } | { kind: 'binary'; data: Buffer };
@@ -37,7 +26,7 @@ export class FrameGenerator {
     private readonly namespace: string,
     private readonly templates: readonly EventTemplate[],
   ) {
-    this.random = prng(seed);
+    this.random = mulberry32(seed);
   }
 
   int(max: number): number {
