@@ -26,7 +26,8 @@ const ACK_TIMEOUT_MS = 10_000;
  * line; `BENCH_HUB_CPU_PROFILE=<file>`: a CPU profile of the first fleet size's load phases).
  */
 export const HUB_ENV = {
-  NODE_OPTIONS: `--require ${path.join(repoRoot, 'test/bench/heap-probe-preload.cjs')}`,
+  // BENCH_HUB_NODE_OPTIONS: more options for the hub's node (e.g. `--require <repo>/test/bench/hub-load-probe.cjs`: CPU wait, GC, event-loop delay, slowest SQL).
+  NODE_OPTIONS: [`--require ${path.join(repoRoot, 'test/bench/heap-probe-preload.cjs')}`, process.env.BENCH_HUB_NODE_OPTIONS ?? ''].join(' ').trim(),
   // Every simulated kiosk connects from 127.0.0.1; a real fleet comes from many addresses.
   HUB_PREAUTH_CONNECTS_PER_ADDRESS: '0',
   // The bench signs in with the admin token; no demo administrator (an earlier build logs it differently).
