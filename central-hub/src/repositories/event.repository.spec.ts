@@ -35,13 +35,15 @@ describe('KyselyEventRepository', () => {
 
   it('stores new events with their effects and walks the contiguous seq', async () => {
     const outcome = await repository.ingest(kioskId, items([credit(1), credit(2), credit(4)]), 'now');
-    expect(outcome).toMatchObject({ stored: 3, duplicates: 0, ackedThroughSeq: 2, nextHeldSeq: 4 });
+    expect(outcome).toMatchObject({ stored: 3, duplicates: 0, ackedThroughSeq: 2, nextHeldSeq: 4, ackedPastBatch: false });
     expect([...outcome.appliedEffects]).toEqual(['cash']);
     expect(await count('cash_ledger')).toBe(3);
     // Instants in the ledger are normalised to UTC.
     expect((await store.db.selectFrom('cash_ledger').select('occurred_at').executeTakeFirstOrThrow()).occurred_at).toBe('2026-11-25T16:00:00.000Z');
-    expect(await repository.ingest(kioskId, items([credit(3)]), 'now')).toMatchObject({ ackedThroughSeq: 4, nextHeldSeq: null });
+    // Seq 3 fills the hole: seq 4, stored before, is acked with it.
+    expect(await repository.ingest(kioskId, items([credit(3)]), 'now')).toMatchObject({ ackedThroughSeq: 4, nextHeldSeq: null, ackedPastBatch: true });
     expect(await ackedThrough()).toBe(4);
+    expect(await repository.ingest(kioskId, items([credit(5)]), 'now')).toMatchObject({ ackedThroughSeq: 5, ackedPastBatch: false });
   });
 
   it('walks the acked-through seq over more than one page of held seqs', async () => {
@@ -51,7 +53,7 @@ describe('KyselyEventRepository', () => {
       ackedThroughSeq: 0,
       nextHeldSeq: 2,
     });
-    expect(await repository.ingest(kioskId, items([credit(1)]), 'now')).toMatchObject({ stored: 1, ackedThroughSeq: 2001, nextHeldSeq: null });
+    expect(await repository.ingest(kioskId, items([credit(1)]), 'now')).toMatchObject({ stored: 1, ackedThroughSeq: 2001, nextHeldSeq: null, ackedPastBatch: true });
     expect(await count('cash_ledger')).toBe(2001);
   });
 

@@ -31,6 +31,11 @@ export interface IngestOutcome {
   ackedThroughSeq: number;
   /** Lowest seq held above `ackedThroughSeq + 1`, i.e. beyond a hole; null when there is no hole. */
   nextHeldSeq: number | null;
+  /**
+   * The acked-through seq rose over an event stored before this batch (the batch filled a hole), so
+   * events held beyond that hole are now acknowledged too.
+   */
+  ackedPastBatch: boolean;
   /** Kinds of effect applied by newly stored events (so the caller knows what to publish). */
   appliedEffects: ReadonlySet<Effect['kind']>;
   /** Commands this batch completed (each with its audit row, written in the batch's transaction). */
@@ -156,12 +161,14 @@ export class KyselyEventRepository implements EventRepository {
         rows.map((row) => [row.kiosk_id, row.event_id, row.transaction_id, row.direction, row.amount_yen, row.reason, row.occurred_at]),
       );
     }
-    const { ackedThroughSeq, nextHeldSeq } = await this.advanceAckedThrough(tx, kioskId);
+    const { ackedFromSeq, ackedThroughSeq, nextHeldSeq } = await this.advanceAckedThrough(tx, kioskId);
+    const newlyAckedOfBatch = stored.filter(({ event }) => event.seq > ackedFromSeq && event.seq <= ackedThroughSeq).length;
     return {
       stored: stored.length,
       duplicates: skipped.length,
       ackedThroughSeq,
       nextHeldSeq,
+      ackedPastBatch: ackedThroughSeq - ackedFromSeq > newlyAckedOfBatch,
       appliedEffects: applied.kinds,
       completedCommands: applied.completedCommands,
       auditEntries: applied.auditEntries,
@@ -278,7 +285,7 @@ export class KyselyEventRepository implements EventRepository {
    * value (which only ever rises, whatever another hub process wrote meanwhile). The first page of seqs
    * comes with the stored value in one read; a kiosk catching up on more than a page reads more.
    */
-  private async advanceAckedThrough(tx: Tx, kioskId: string): Promise<{ ackedThroughSeq: number; nextHeldSeq: number | null }> {
+  private async advanceAckedThrough(tx: Tx, kioskId: string): Promise<{ ackedFromSeq: number; ackedThroughSeq: number; nextHeldSeq: number | null }> {
     const first = await FIRST_SEQS_PAGE.execute(tx, [kioskId, SEQ_WALK_PAGE]);
     const from = first[0]?.acked ?? 0;
     let page = first.flatMap(({ seq }) => (seq === null ? [] : [seq]));
@@ -298,7 +305,7 @@ export class KyselyEventRepository implements EventRepository {
     if (acked > from) {
       await RAISE_ACKED_THROUGH.execute(tx, [acked, kioskId, acked]);
     }
-    return { ackedThroughSeq: acked, nextHeldSeq };
+    return { ackedFromSeq: from, ackedThroughSeq: acked, nextHeldSeq };
   }
 
   private async heldSeqsAbove(tx: Tx, kioskId: string, seq: number): Promise<number[]> {

@@ -5,6 +5,7 @@ import { silentLogger } from '../../test/support/silent-logger';
 import { strictMock } from '../../test/support/strict-mock';
 import { SeqConflictError, type EventRepository, type IngestOutcome } from '../repositories/event.repository';
 import type { Metrics } from '../repositories/metrics.repository';
+import type { CashReconciliationService } from './cash-reconciliation.service';
 import type { ChaosService } from './chaos.service';
 import type { CommandService } from './command.service';
 import { IngestService } from './ingest.service';
@@ -23,11 +24,23 @@ function credit(seq: number, kiosk = kioskId): OutboxEvent {
   });
 }
 
+function collected(seq: number): OutboxEvent {
+  return OutboxEventSchema.parse({
+    id: uuidv7(),
+    kioskId,
+    seq,
+    occurredAt: '2026-11-26T01:00:00.000Z',
+    type: 'cash.collected',
+    payload: { commandId: uuidv7(), recordedCoins: 1, recordedYen: 100 },
+  });
+}
+
 const outcome = (over: Partial<IngestOutcome>): IngestOutcome => ({
   stored: 0,
   duplicates: 0,
   ackedThroughSeq: 0,
   nextHeldSeq: null,
+  ackedPastBatch: false,
   appliedEffects: new Set(),
   completedCommands: [],
   auditEntries: [],
@@ -120,5 +133,41 @@ describe('IngestService', () => {
     commands.completed.mockResolvedValue(undefined);
     await service.ingest(kioskId, { events: [credit(1)] });
     expect(commands.completed).toHaveBeenCalledWith(['c1'], [entry]);
+  });
+
+  describe('settling cash collections (issue 12: only after a batch that may have completed one)', () => {
+    let cash: ReturnType<typeof strictMock<CashReconciliationService>>;
+
+    beforeEach(() => {
+      cash = strictMock<CashReconciliationService>('CashReconciliationService');
+      service = new IngestService(events, monitor, commands, chaos, metrics, clock, silentLogger(), undefined, cash);
+      expectStored();
+    });
+
+    const send = (batch: OutboxEvent[], over: Partial<IngestOutcome> = {}) => {
+      events.ingest.mockResolvedValueOnce(outcome({ stored: batch.length, ackedThroughSeq: batch.at(-1)?.seq ?? 0, ...over }));
+      return service.ingest(kioskId, { events: batch });
+    };
+
+    it('settles on the kiosk’s first cash batch since the start, then only for a collection or a filled hole', async () => {
+      cash.settle.mockResolvedValue(undefined);
+      await send([credit(1)]);
+      expect(cash.settle).toHaveBeenCalledTimes(1);
+      await send([credit(2)]);
+      expect(cash.settle).toHaveBeenCalledTimes(1);
+      await send([collected(3)]);
+      expect(cash.settle).toHaveBeenCalledTimes(2);
+      await send([credit(4)], { ackedThroughSeq: 6, ackedPastBatch: true });
+      expect(cash.settle).toHaveBeenCalledTimes(3);
+      expect(cash.settle).toHaveBeenLastCalledWith(kioskId);
+    });
+
+    it('settles again on the next cash batch when settling failed', async () => {
+      cash.settle.mockRejectedValueOnce(new Error('disk I/O error')).mockResolvedValue(undefined);
+      expect(await send([collected(1)])).toMatchObject({ ok: true, ackedThroughSeq: 1 });
+      await send([credit(2)]);
+      await send([credit(3)]);
+      expect(cash.settle).toHaveBeenCalledTimes(2);
+    });
   });
 });

@@ -19,6 +19,12 @@ import { MonitorService } from './monitor.service';
 @Injectable()
 export class IngestService {
   private readonly log: Logger;
+  /**
+   * Kiosks whose collections this process has settled (issue 12: the unsettled query after every cash
+   * batch cost more than storing the batch). A kiosk's first cash batch after a start settles whatever
+   * an earlier process left unsettled; a failed settle drops the kiosk, so its next cash batch retries.
+   */
+  private readonly cashSettled = new Set<string>();
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
@@ -63,13 +69,25 @@ export class IngestService {
     if (completedCommands.length > 0 || auditEntries.length > 0) await this.commands.completed(completedCommands, auditEntries);
     if (appliedEffects.has('device-health') || appliedEffects.has('agent-version')) await this.monitor.evaluate(kioskId);
     // A collection whose period is now complete is settled (its cash box outcome kept, its alert raised).
-    if (this.cash && events.some((event) => event.type.startsWith('cash.'))) {
-      await this.cash.settle(kioskId).catch((error: unknown) => this.log.error({ err: error, kioskId }, 'cash collection not settled; the next cash batch retries'));
+    if (this.cash && events.some((event) => event.type.startsWith('cash.')) && this.mayCompleteCollection(kioskId, events, outcome.ackedPastBatch)) {
+      this.cashSettled.add(kioskId);
+      await this.cash.settle(kioskId).catch((error: unknown) => {
+        this.cashSettled.delete(kioskId);
+        this.log.error({ err: error, kioskId }, 'cash collection not settled; the next cash batch retries');
+      });
     }
     // Recorded as pending in the batch's transaction; judged now, after the ack is decided (and at every lottery tick).
     if (appliedEffects.has('lottery-provisional')) this.lotteryOffline?.judgeSoon();
     if (nextHeldSeq === null) return { ok: true, ackedThroughSeq, stored, duplicates };
     this.log.warn({ kioskId, missingFromSeq: ackedThroughSeq + 1, nextHeldSeq }, 'gap in kiosk event sequence');
     return { ok: true, ackedThroughSeq, stored, duplicates, gap: { missingFromSeq: ackedThroughSeq + 1, nextHeldSeq } };
+  }
+
+  /**
+   * Whether a collection may have become complete (acknowledged) with this batch: it holds one, or it
+   * filled a hole beyond which one may be held, or this process has not settled the kiosk yet.
+   */
+  private mayCompleteCollection(kioskId: string, events: EventBatch['events'], ackedPastBatch: boolean): boolean {
+    return ackedPastBatch || !this.cashSettled.has(kioskId) || events.some((event) => event.type === 'cash.collected');
   }
 }
