@@ -33,6 +33,7 @@ export const HUB_ENV = {
   // The bench signs in with the admin token; no demo administrator (an earlier build logs it differently).
   HUB_DEMO_ADMIN: '0',
   ...(process.env.BENCH_HUB_CPU_PROFILE ? { BENCH_HUB_CPU_PROFILE: process.env.BENCH_HUB_CPU_PROFILE } : {}),
+  ...(process.env.BENCH_HUB_PROBE_OUT ? { BENCH_HUB_PROBE_OUT: process.env.BENCH_HUB_PROBE_OUT } : {}),
 };
 
 export interface SimulatedKiosk {
