@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentToHubCertificateEvents } from './certificates';
 import type { LotteryAgentToHubEvents } from './lottery';
+import { AgentUpdateParamsSchema, type AgentToHubUpdateEvents } from './update';
 import { CommandIdSchema, InstantSchema, KioskIdSchema, SeqSchema } from './common';
 import { HopperCountsSchema } from './hopper-count';
 import { DeviceHealthSchema } from './devices';
@@ -166,6 +167,11 @@ export const HubCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('cash.collected'),
     params: z.strictObject({ countedYen: z.int().nonnegative().max(MAX_CASH_BOX_YEN).optional(), hoppers: HopperCountsSchema.optional() }),
   }),
+  /**
+   * Offer of a release (issue 19, update.ts): the agent fetches it with `release.chunk`, reports with
+   * `update.report`, and switches when idle. Sent only by the hub's rollouts, never typed by a technician.
+   */
+  z.strictObject({ ...commandBase, type: z.literal('agent.update'), params: AgentUpdateParamsSchema }),
 ]);
 export type HubCommand = z.infer<typeof HubCommandSchema>;
 export type HubCommandType = HubCommand['type'];
@@ -183,17 +189,18 @@ export interface AgentToHubFleetEvents {
 }
 /**
  * socket.io event maps for `/agent`: both ends are typed with these. Everything an agent may send:
- * the fleet's messages, certificate issuance (certificates.ts) and the facility lottery (lottery.ts),
- * each feature keeping its own map and runtime schemas.
+ * the fleet's messages, certificate issuance (certificates.ts), the facility lottery (lottery.ts) and
+ * agent updates (update.ts), each feature keeping its own map and runtime schemas.
  */
-export interface AgentToHubEvents extends AgentToHubFleetEvents, AgentToHubCertificateEvents, LotteryAgentToHubEvents {}
+export interface AgentToHubEvents extends AgentToHubFleetEvents, AgentToHubCertificateEvents, LotteryAgentToHubEvents, AgentToHubUpdateEvents {}
 export interface HubToAgentEvents {
   command: (command: HubCommand, ack: (receipt: CommandReceipt) => void) => void;
 }
 
 /**
  * Runtime schemas of what each side receives, keyed like the event maps (the fleet's part of
- * `AgentToHubEvents`; the features' parts are `agentToHubCertificateSchemas` and `lotteryAgentToHubSchemas`).
+ * `AgentToHubEvents`; the features' parts are `agentToHubCertificateSchemas`, `lotteryAgentToHubSchemas` and
+ * `agentToHubUpdateSchemas`).
  */
 export const agentToHubSchemas = {
   hello: HelloSchema,

@@ -19,4 +19,5 @@ export * from './ui-certificates';
 export * from './reconnect-machine';
 export * from './reconnect-loop';
 export * from './release';
+export * from './update';
 export * from './seeded-random';

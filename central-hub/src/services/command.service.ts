@@ -61,6 +61,8 @@ export class CommandService {
       throw refused === 'municipality' ? notFound(`no kiosk ${kioskId}`) : forbidden(`a ${principal.role} cannot send commands`);
     }
 
+    // An update is offered by a rollout (its stages, its audit trail), never sent to one kiosk by hand.
+    if (request.type === 'agent.update') throw badRequest('invalid_message', 'agent.update is sent by rollouts only (POST /api/rollouts)');
     const now = this.clock.now();
     const ttlMs = (request.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS) * 1000;
     const parsed = parseMessage(

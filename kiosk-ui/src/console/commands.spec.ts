@@ -92,6 +92,7 @@ describe('commandRequest', () => {
       'logs.upload': { type: 'logs.upload', params: { minutes: 15 } },
       'agent.restart': { type: 'agent.restart', params: {} },
       'cash.collected': { type: 'cash.collected', params: { countedYen: 12_340 } },
+      'agent.update': { type: 'agent.update', params: { version: '1.4.0', artefactSha256: 'a'.repeat(64), artefactBytes: 1000, chunkBytes: 1000 } },
     };
     for (const type of HubCommandTypeSchema.options) {
       const draft = drafts[type];
