@@ -1,8 +1,12 @@
 /**
  * One config, three apps: `vite build --mode kiosk|console|panel`. The kiosk is served by the edge agent
  * at `/`, the console by the hub under `/console/`, and the demo's virtual device panel by the agent
- * (demo mode only) under `/panel/`. `@kiosk/protocols` is compiled from its TypeScript source (zod runs
- * in the browser), never from a stale build.
+ * (demo mode only) under `/panel/`. `@kiosk/protocols` is compiled from its TypeScript source, never from
+ * a stale build. The kiosk takes the protocol's types (erased) and its zod-free values only
+ * (protocols/src/ui-values.ts): zod and the schemas stay out of the screen's bundle (issue 17's JS budget;
+ * kiosk/agent-messages.ts says why the screen need not re-parse what its agent sends). A kiosk module that
+ * imports a schema at run time fails this build ("… is not exported by ui-values.ts"). The console and the
+ * panel keep the whole package (they parse with the schemas).
  */
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +39,7 @@ export default defineConfig(({ mode }): UserConfig => {
     // The kiosk's JS budget (scripts/js-budget.mjs) is checked after the kiosk build (package.json).
     plugins: [svelte({ configFile: `${here}svelte.config.js` }), precompress()],
     resolve: {
-      alias: { '@kiosk/protocols': `${here}../protocols/src/index.ts` },
+      alias: { '@kiosk/protocols': `${here}../protocols/src/${app === 'kiosk' ? 'ui-values' : 'index'}.ts` },
     },
     build: {
       outDir: `${here}dist/${app}`,

@@ -3,6 +3,9 @@ import { CARD_CHECK_FAILURES, CardSignedChallengeSchema } from './card-auth';
 import { InstantSchema, KioskIdSchema, YenSchema } from './common';
 import { ErrorCodeSchema, ErrorIssueSchema } from './errors';
 import { TransactionIdSchema } from './outbox-events';
+import { CERTIFICATE_TYPES, MAX_COPIES, MAX_SELECTED_MEMBERS } from './ui-values';
+
+export { MAX_COPIES, MAX_SELECTED_MEMBERS };
 
 /**
  * Certificate issuance between the edge agent and the hub (socket.io `/agent`, acked requests) and the
@@ -10,10 +13,9 @@ import { TransactionIdSchema } from './outbox-events';
  * only through the card session the hub opened after checking the card's signature.
  */
 
-export const CertificateTypeSchema = z.enum(['juminhyo', 'inkan', 'koseki', 'koseki-fuhyo', 'kazei']);
+export const CertificateTypeSchema = z.enum(CERTIFICATE_TYPES);
 export type CertificateType = z.infer<typeof CertificateTypeSchema>;
 
-export const MAX_COPIES = 10;
 export const CopiesSchema = z.int().min(1).max(MAX_COPIES);
 
 /** A person in the resident's household or family register, as the hub identifies them (opaque). */
@@ -27,7 +29,7 @@ export const CertificateOptionsSchema = z.discriminatedUnion('type', [
     type: z.literal('juminhyo'),
     scope: z.enum(['household', 'selected']),
     /** Required with `selected`, forbidden with `household`. */
-    memberIds: z.array(MemberIdSchema).min(1).max(20).optional(),
+    memberIds: z.array(MemberIdSchema).min(1).max(MAX_SELECTED_MEMBERS).optional(),
     /** 本籍・筆頭者 */
     includeDomicile: z.boolean(),
     /** 続柄 */

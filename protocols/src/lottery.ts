@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { provisionalReference } from './ui-values';
 import { CARD_CHECK_FAILURES, CardSignedChallengeSchema } from './card-auth';
 import { InstantSchema, YenSchema } from './common';
 import { FacilityUserNumberSchema } from './device-panel';
@@ -152,16 +153,7 @@ export const EntryViewSchema = z.strictObject({
 });
 export type EntryView = z.infer<typeof EntryViewSchema>;
 
-/**
- * The short reference of an offline (provisional) entry, derived from its client entry id: 8 digits a
- * person can read out (`1234-5678`), printed on the provisional receipt and shown with the entry the hub
- * made of it (which keeps its `clientEntryId`), at any terminal.
- */
-export function provisionalReference(clientEntryId: string): string {
-  const tail = clientEntryId.replace(/-/g, '').slice(-10);
-  const digits = (Number.parseInt(tail, 16) % 100_000_000).toString().padStart(8, '0');
-  return `${digits.slice(0, 4)}-${digits.slice(4)}`;
-}
+export { provisionalReference };
 
 export const BookingViewSchema = z.strictObject({
   bookingId: z.uuidv7(),

@@ -6,14 +6,14 @@ import { lotteryAgentToUiSchemas, type LotteryAgentToUiEvents, type LotteryUiToA
 import { agentToUiCertificateSchemas, type AgentToUiCertificateEvents, type UiToAgentCertificateEvents } from './ui-certificates';
 import { agentToUiKeypadSchemas, type AgentToUiKeypadEvents } from './ui-keypad';
 import { uiToAgentSpeechSchemas, type UiToAgentSpeechEvents } from './ui-speech';
+import { SERVICES, UI_NAMESPACE } from './ui-values';
 
 export * from './ui-speech';
 export * from './ui-keypad';
 
-/** socket.io namespace of the agent's local server (127.0.0.1 only) for the kiosk UI. */
-export const UI_NAMESPACE = '/ui';
+export { UI_NAMESPACE };
 
-export const ServiceSchema = z.enum(['certificates', 'lottery']);
+export const ServiceSchema = z.enum(SERVICES);
 export type Service = z.infer<typeof ServiceSchema>;
 
 /** Everything the kiosk screen needs to know about the kiosk itself. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEYPAD_ACTIONS } from './ui-values';
 
 /**
  * Keypad navigation with the hardware PIN pad (issue 17, the Section 508 way), agent → kiosk screen on
@@ -10,20 +11,14 @@ import { z } from 'zod';
  * keys inside the agent: the screen hears only the digit count of the flow's state ("one digit entered").
  * A key is never sent as itself: only what it does.
  */
-export const KeypadActionSchema = z.enum([
-  /** Navigation was turned on (a key on the attract screen): say the keys, then the choices. */
-  'start',
-  /** The choice before the focused one (2 or 4). */
-  'previous',
-  /** The choice after the focused one (6 or 8). */
-  'next',
-  /** Press the focused choice (5 or Enter). */
-  'select',
-  /** Say the screen's guidance again, and the keys (0). */
-  'help',
-  /** The screen's back or cancel choice (cancel or clear; cancel on an empty PIN). */
-  'back',
-]);
+/**
+ * What a PIN-pad key does (the members in ui-values.ts KEYPAD_ACTIONS): `start` navigation was turned on
+ * (a key on the attract screen): say the keys, then the choices; `previous` the choice before the focused
+ * one (2 or 4); `next` the choice after it (6 or 8); `select` press the focused choice (5 or Enter); `help`
+ * say the screen's guidance again, and the keys (0); `back` the screen's back or cancel choice (cancel or
+ * clear; cancel on an empty PIN).
+ */
+export const KeypadActionSchema = z.enum(KEYPAD_ACTIONS);
 export type KeypadAction = z.infer<typeof KeypadActionSchema>;
 
 export const KeypadNavigationSchema = z.strictObject({ action: KeypadActionSchema });

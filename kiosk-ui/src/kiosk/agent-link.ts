@@ -1,17 +1,17 @@
 import {
-  agentToUiSchemas,
-  SessionBeginAckSchema,
-  SessionEndAckSchema,
   UI_NAMESPACE,
   type AgentStatus,
   type AgentToUiEvents,
   type SessionBegin,
+  type SessionBeginAck,
   type SessionEnd,
+  type SessionEndAck,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
 import { io, type Socket } from 'socket.io-client';
 import { LinkError } from '../shared/link-errors';
 import { SocketLink } from '../shared/socket-link';
+import { agentMessage, isResult, resultWith } from './agent-messages';
 import type { ReportProblem } from '../shared/background';
 import type { Timers } from '../shared/timers';
 import type { AgentLinkState } from './kiosk-model';
@@ -44,9 +44,13 @@ export function agentSocket(url: string = UI_NAMESPACE): UiSocket {
   });
 }
 
+const statusMessage = agentMessage<AgentStatus>((fields) => typeof fields['hubConnected'] === 'boolean' && Array.isArray(fields['devices']));
+const beginAck = agentMessage<SessionBeginAck>(resultWith('sessionId'));
+const endAck = agentMessage<SessionEndAck>(isResult);
+
 /**
- * The kiosk's socket to its edge agent. Everything that arrives is parsed with the protocol schemas
- * (a malformed status is reported and ignored); requests are refused at once while disconnected instead
+ * The kiosk's socket to its edge agent. Everything that arrives is checked by shape (agent-messages.ts
+ * says why that is enough on this loopback socket; a malformed status is reported and ignored); requests are refused at once while disconnected instead
  * of being buffered by socket.io and delivered later, out of context.
  */
 export class AgentLink implements AgentPort {
@@ -86,7 +90,7 @@ export class AgentLink implements AgentPort {
 
   async beginSession(request: SessionBegin): Promise<string> {
     const raw = await this.#link.request('session.begin', (socket) => socket.emitWithAck('session.begin', request));
-    const ack = SessionBeginAckSchema.safeParse(raw);
+    const ack = beginAck.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', 'session.begin: malformed ack');
     if (!ack.data.ok) throw new LinkError('rejected', `session.begin: ${ack.data.error.code}: ${ack.data.error.message}`);
     return ack.data.sessionId;
@@ -94,7 +98,7 @@ export class AgentLink implements AgentPort {
 
   async endSession(request: SessionEnd): Promise<void> {
     const raw = await this.#link.request('session.end', (socket) => socket.emitWithAck('session.end', request));
-    const ack = SessionEndAckSchema.safeParse(raw);
+    const ack = endAck.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', 'session.end: malformed ack');
     if (!ack.data.ok) throw new LinkError('rejected', `session.end: ${ack.data.error.code}: ${ack.data.error.message}`);
   }
@@ -108,6 +112,6 @@ export class AgentLink implements AgentPort {
   }
 
   #acceptStatus(raw: unknown, what: string): void {
-    this.#link.accept(what, agentToUiSchemas.status, 'AgentStatusSchema', raw, (status) => this.events.status(status));
+    this.#link.accept(what, statusMessage, 'AgentStatusSchema', raw, (status) => this.events.status(status));
   }
 }

@@ -1,17 +1,20 @@
-import {
-  agentToUiCertificateSchemas,
-  CertificatesCommandAckSchema,
-  CertificatesQuoteAckSchema,
-  type AgentToUiEvents,
-  type CertificateOrder,
-  type CertificatesPinKey,
-  type CertificatesQuoteAck,
-  type CertificateViewState,
-  type UiToAgentEvents,
+import type {
+  AgentToUiEvents,
+  CertificateOrder,
+  CertificatesCommandAck,
+  CertificatesPinKey,
+  CertificatesQuoteAck,
+  CertificateViewState,
+  UiToAgentEvents,
 } from '@kiosk/protocols';
 import type { Socket } from 'socket.io-client';
 import type { ReportProblem } from '../../shared/background';
 import { asLinkError, LinkError } from '../../shared/link-errors';
+import { agentMessage, isResult, resultWith } from '../agent-messages';
+
+const viewState = agentMessage<CertificateViewState>((fields) => typeof fields['screen'] === 'string');
+const commandAck = agentMessage<CertificatesCommandAck>(isResult);
+const quoteAck = agentMessage<CertificatesQuoteAck>(resultWith('feeYen', 'unitFeeYen', 'copies'));
 
 type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 
@@ -31,8 +34,8 @@ export interface CertificatePort {
 
 /**
  * The certificate half of the kiosk's socket to its agent. The agent owns the flow and pushes one view
- * state after every change; this parses each push with the protocol schema (a malformed one is reported
- * and dropped), asks for the current state after every (re)connect, and sends the person's actions as
+ * state after every change; this checks each push by shape (agent-messages.ts says why; a malformed one is
+ * reported and dropped), asks for the current state after every (re)connect, and sends the person's actions as
  * acked commands, refused at once while disconnected. PIN keys pass through one at a time: nothing here
  * keeps them.
  */
@@ -83,13 +86,13 @@ export class CertificateLink implements CertificatePort {
 
   async quote(order: CertificateOrder): Promise<CertificatesQuoteAck> {
     const raw = await this.#request('certificates.quote', (socket) => socket.emitWithAck('certificates.quote', { order }));
-    const ack = CertificatesQuoteAckSchema.safeParse(raw);
+    const ack = quoteAck.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', 'certificates.quote: malformed ack');
     return ack.data;
   }
 
   #checkAck(what: string, raw: unknown): void {
-    const ack = CertificatesCommandAckSchema.safeParse(raw);
+    const ack = commandAck.safeParse(raw);
     if (!ack.success) throw new LinkError('malformed', `${what}: malformed ack`);
     if (!ack.data.ok) throw new LinkError('rejected', `${what}: ${ack.data.error.code}: ${ack.data.error.message}`);
   }
@@ -104,7 +107,7 @@ export class CertificateLink implements CertificatePort {
   }
 
   #accept(raw: unknown, what: string): void {
-    const parsed = agentToUiCertificateSchemas['certificates.state'].safeParse(raw);
+    const parsed = viewState.safeParse(raw);
     if (!parsed.success) {
       this.report(what, new LinkError('malformed', `${what}: does not match CertificateViewStateSchema`));
       return;

@@ -1,5 +1,6 @@
 import {
-  CertificateOrderSchema,
+  MAX_COPIES,
+  MAX_SELECTED_MEMBERS,
   type CertificateMenuItem,
   type CertificateOrder,
   type CertificateType,
@@ -10,7 +11,7 @@ import { clampCopies, feeFor } from './money';
 /**
  * The "choose" screen's form as a pure reducer: the certificate type, its options and the copies. The
  * draft holds only what the person picked (member ids are the hub's opaque ids, never names) and lives
- * only as long as the screen; the order it yields is checked with the protocol schema before it is sent.
+ * only as long as the screen; the order it yields is checked against the protocol's limits before it is sent.
  */
 
 export interface ChoiceDraft {
@@ -99,10 +100,26 @@ export function membersForChoice(household: readonly HouseholdMember[]): Househo
 export function orderFor(draft: ChoiceDraft, menu: readonly CertificateMenuItem[]): CertificateOrder | null {
   const item = menuItem(menu, draft.type);
   if (item === null || !item.available) return null;
-  const candidate = { options: optionsFor(draft, item), copies: draft.copies };
-  if (candidate.options === null) return null;
-  const parsed = CertificateOrderSchema.safeParse(candidate);
-  return parsed.success ? parsed.data : null;
+  const options = optionsFor(draft, item);
+  if (options === null) return null;
+  const order: CertificateOrder = { options, copies: draft.copies };
+  return withinProtocolLimits(order) ? order : null;
+}
+
+/**
+ * The rules of CertificateOrderSchema that the order's type cannot say: 1 to MAX_COPIES whole copies, and
+ * selected members named 1 to MAX_SELECTED_MEMBERS times, none twice (member ids are the hub's own). This
+ * screen does not run the schema itself (zod stays out of its bundle, issue 17): the agent parses every
+ * order with it before quoting (certificates.quote), and what is charged is the hub's quote, never a fee
+ * computed here. This check keeps 次へ off for an order the agent would refuse.
+ */
+export function withinProtocolLimits(order: CertificateOrder): boolean {
+  const { copies, options } = order;
+  if (!Number.isInteger(copies) || copies < 1 || copies > MAX_COPIES) return false;
+  if (options.type !== 'juminhyo') return true;
+  const ids = options.memberIds;
+  if (options.scope === 'household') return ids === undefined;
+  return ids !== undefined && ids.length >= 1 && ids.length <= MAX_SELECTED_MEMBERS && new Set(ids).size === ids.length;
 }
 
 function optionsFor(draft: ChoiceDraft, item: CertificateMenuItem): CertificateOrder['options'] | null {

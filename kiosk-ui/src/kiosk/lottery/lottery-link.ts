@@ -1,16 +1,10 @@
-import {
-  lotteryAgentToUiSchemas,
-  lotteryAgentUiAckSchemas,
-  type AgentToUiEvents,
-  type LotteryUiAck,
-  type LotteryUiPayload,
-  type LotteryUiRequest,
-  type LotteryUiState,
-  type UiToAgentEvents,
-} from '@kiosk/protocols';
+import type { AgentToUiEvents, LotteryUiAck, LotteryUiPayload, LotteryUiRequest, LotteryUiState, UiToAgentEvents } from '@kiosk/protocols';
 import type { Socket } from 'socket.io-client';
 import type { ReportProblem } from '../../shared/background';
 import { asLinkError, LinkError } from '../../shared/link-errors';
+import { agentMessage, isResult } from '../agent-messages';
+
+const lotteryState = agentMessage<LotteryUiState>((fields) => typeof fields['stage'] === 'string');
 
 type UiSocket = Socket<AgentToUiEvents, UiToAgentEvents>;
 type Emitter = { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
@@ -19,13 +13,14 @@ type Emitter = { emitWithAck(event: string, ...args: unknown[]): Promise<unknown
 export interface LotteryPort {
   readonly latest: LotteryUiState | null;
   subscribe(listener: (state: LotteryUiState) => void): () => void;
-  /** One request; the answer (an ok value or the agent's refusal) is parsed with the protocol schema. */
+  /** One request; the answer (an ok value or the agent's refusal) is checked by shape (agent-messages.ts). */
   request<R extends LotteryUiRequest>(event: R, payload: LotteryUiPayload<R>): Promise<LotteryUiAck<R>>;
 }
 
 /**
- * The lottery half of the kiosk's socket to its agent: `lottery.state` pushes (parsed; a malformed one is
- * reported and dropped), a state request after every (re)connect, and the requests, refused at once while
+ * The lottery half of the kiosk's socket to its agent: `lottery.state` pushes (checked by shape, as
+ * agent-messages.ts says why; a malformed one is reported and dropped), a state request after every
+ * (re)connect, and the requests, refused at once while
  * disconnected. PIN keys pass through one at a time and are not kept; nothing here logs a payload.
  */
 export class LotteryLink implements LotteryPort {
@@ -62,9 +57,9 @@ export class LotteryLink implements LotteryPort {
 
   async request<R extends LotteryUiRequest>(event: R, payload: LotteryUiPayload<R>): Promise<LotteryUiAck<R>> {
     const raw = await this.#emit(event, [payload]);
-    const parsed = lotteryAgentUiAckSchemas[event].safeParse(raw);
+    const parsed = agentMessage<LotteryUiAck<R>>(isResult).safeParse(raw);
     if (!parsed.success) throw new LinkError('malformed', `${event}: malformed ack`);
-    return parsed.data as LotteryUiAck<R>;
+    return parsed.data;
   }
 
   async #emit(what: string, args: unknown[]): Promise<unknown> {
@@ -77,7 +72,7 @@ export class LotteryLink implements LotteryPort {
   }
 
   #accept(raw: unknown, what: string): void {
-    const parsed = lotteryAgentToUiSchemas['lottery.state'].safeParse(raw);
+    const parsed = lotteryState.safeParse(raw);
     if (!parsed.success) {
       this.report(what, new LinkError('malformed', `${what}: does not match LotteryUiStateSchema`));
       return;

@@ -1,5 +1,8 @@
-import { SpeechRenderAckSchema, type AgentToUiEvents, type Language, type UiToAgentEvents } from '@kiosk/protocols';
+import type { AgentToUiEvents, Language, SpeechRenderAck, UiToAgentEvents } from '@kiosk/protocols';
 import type { Socket } from 'socket.io-client';
+import { agentMessage, resultWith } from '../agent-messages';
+
+const renderAck = agentMessage<SpeechRenderAck>(resultWith('audioUrl', 'durationMs', 'bytes'));
 
 export interface RenderedScript {
   audioUrl: string;
@@ -19,7 +22,7 @@ export class SpeechError extends Error {
   }
 }
 
-/** `speech.render` over the kiosk's `/ui` socket; the answer is parsed, never trusted. */
+/** `speech.render` over the kiosk's `/ui` socket; the answer is checked by shape (agent-messages.ts says why). */
 export class SpeechLink implements SpeechPort {
   constructor(
     private readonly socket: Socket<AgentToUiEvents, UiToAgentEvents>,
@@ -29,7 +32,7 @@ export class SpeechLink implements SpeechPort {
 
   async render(language: Language, text: string): Promise<RenderedScript> {
     const raw: unknown = await this.socket.timeout(this.ackTimeoutMs).emitWithAck('speech.render', { language, text });
-    const parsed = SpeechRenderAckSchema.safeParse(raw);
+    const parsed = renderAck.safeParse(raw);
     if (!parsed.success) throw new SpeechError('malformed');
     if (!parsed.data.ok) throw new SpeechError('refused');
     return { audioUrl: parsed.data.audioUrl, durationMs: parsed.data.durationMs, bytes: parsed.data.bytes };

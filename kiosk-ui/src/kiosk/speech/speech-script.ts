@@ -1,4 +1,4 @@
-import { CertificateTypeSchema, LanguageSchema, ServiceSchema, type CertificateViewState, type Language } from '@kiosk/protocols';
+import { CERTIFICATE_TYPES, isMember, LANGUAGES, SERVICES, type CertificateViewState, type Language } from '@kiosk/protocols';
 import { en } from './lines/en';
 import { ja } from './lines/ja';
 import { ko } from './lines/ko';
@@ -84,14 +84,11 @@ export function choiceName(testid: string, language: Language, memberPosition: n
   const known = fixed[testid];
   if (known !== undefined) return known;
   const [, service] = /^tile-(.+)$/.exec(testid) ?? [];
-  const parsedService = ServiceSchema.safeParse(service);
-  if (parsedService.success) return lines.service[parsedService.data];
+  if (isMember(SERVICES, service)) return lines.service[service];
   const [, languageCode] = /^lang-(.+)$/.exec(testid) ?? [];
-  const parsedLanguage = LanguageSchema.safeParse(languageCode);
-  if (parsedLanguage.success) return `${choice.language}: ${SPEECH_LINES[parsedLanguage.data].choice.language}`;
+  if (isMember(LANGUAGES, languageCode)) return `${choice.language}: ${SPEECH_LINES[languageCode].choice.language}`;
   const [, type] = /^type-(.+)$/.exec(testid) ?? [];
-  const parsedType = CertificateTypeSchema.safeParse(type);
-  if (parsedType.success) return lines.certificate[parsedType.data];
+  if (isMember(CERTIFICATE_TYPES, type)) return lines.certificate[type];
   if (/^opt-(domicile|relationship|fuhyo-domicile)-include$/.test(testid)) return choice.include;
   if (/^opt-(domicile|relationship|fuhyo-domicile)-omit$/.test(testid)) return choice.omit;
   const [, year] = /^opt-year-(\d{4})$/.exec(testid) ?? [];

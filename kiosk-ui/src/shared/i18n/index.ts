@@ -1,4 +1,4 @@
-import { LanguageSchema, type Language } from '@kiosk/protocols';
+import { LANGUAGES as PROTOCOL_LANGUAGES, type Language } from '@kiosk/protocols';
 import { en } from './en';
 import { ja, type MessageKey, type Messages } from './ja';
 import { ko } from './ko';
@@ -7,7 +7,7 @@ import { zhHans } from './zh-Hans';
 export type { MessageKey, Messages };
 
 /** The kiosk's languages, in picker order (the protocol's order: Japanese first). */
-export const LANGUAGES: readonly Language[] = LanguageSchema.options;
+export const LANGUAGES: readonly Language[] = PROTOCOL_LANGUAGES;
 
 export const DEFAULT_LANGUAGE: Language = 'ja';
 
