@@ -69,9 +69,10 @@ export const ReleaseManifestSchema = z
     nativeModules: z.array(NativeModuleSchema).max(200),
     /**
      * `lockfile`: node_modules is not in the artefact; the kiosk installs exactly the lock file's versions
-     * (`npm ci --omit=dev`). The only value until bundled dependencies are built.
+     * (`npm ci --omit=dev`). `bundled`: the artefact carries the run-time node_modules (lock-file exact,
+     * native modules built for the `nativeModules` platform and architecture); the kiosk installs nothing.
      */
-    dependencies: z.literal('lockfile'),
+    dependencies: z.enum(['lockfile', 'bundled']),
   })
   .refine((manifest) => new Set(manifest.files.map((file) => file.path)).size === manifest.files.length, {
     message: 'a path is listed twice',

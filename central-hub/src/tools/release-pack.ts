@@ -10,13 +10,15 @@ import {
   type ReleaseManifest,
 } from '@kiosk/protocols';
 import { releaseKeyIdOf } from '../services/release-inspection';
+import { bundledDependencyFiles, runtimeClosure, type LockPackages } from './release-dependencies';
 
 /**
  * Packing an agent release (issue 19; the command is pack-release.ts). A release is what a kiosk runs:
  * the built agent and the packages it loads at run time, the kiosk UI it serves, and the package
- * manifests with the lock file, so that the kiosk installs exactly the locked dependencies. node_modules
- * is NOT in the artefact yet (`dependencies: 'lockfile'`); the native modules are named in the manifest
- * with the platform and architecture they were built for here.
+ * manifests with the lock file. `dependencies: 'lockfile'`: node_modules is not in the artefact and the
+ * kiosk installs exactly the locked versions (`npm ci --omit=dev`). `bundled`: the artefact carries the
+ * run-time node_modules as installed here (release-dependencies.ts), so the kiosk installs nothing; its
+ * native modules are then built for this machine's platform and architecture, which the manifest names.
  */
 
 /** One file of a release: its path inside the release and its bytes. */
@@ -35,8 +37,10 @@ export class ReleasePackError extends Error {
   override readonly name = 'ReleasePackError';
 }
 
-/** The files of a release from a built checkout at `repoRoot`, sorted by path. */
-export function collectReleaseFiles(repoRoot: string): ReleaseInput[] {
+export type ReleaseDependencies = ReleaseManifest['dependencies'];
+
+/** The files of a release from a built checkout at `repoRoot`, sorted by path (`bundled`: node_modules too). */
+export function collectReleaseFiles(repoRoot: string, dependencies: ReleaseDependencies = 'lockfile'): ReleaseInput[] {
   const paths: string[] = [];
   for (const dir of BUILT_DIRS) {
     if (!existsSync(path.join(repoRoot, dir))) throw new ReleasePackError(`${dir} is missing: build first (npx tsc -b; npm run build -w @kiosk/kiosk-ui)`);
@@ -46,15 +50,25 @@ export function collectReleaseFiles(repoRoot: string): ReleaseInput[] {
     if (!existsSync(path.join(repoRoot, file))) throw new ReleasePackError(`${file} is missing`);
     paths.push(file);
   }
-  return paths.sort().map((file) => ({ path: file, bytes: readFileSync(path.join(repoRoot, file)) }));
+  const sources = paths.map((file) => ({ path: file, source: path.join(repoRoot, file) }));
+  if (dependencies === 'bundled') sources.push(...bundledDependencyFiles(repoRoot));
+  return sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((file) => ({ path: file.path, bytes: readFileSync(file.source) }));
 }
 
-/** The lock file's run-time packages with an install script (compiled code), as installed here. */
-export function nativeModulesOf(repoRoot: string, platform: string = process.platform, arch: string = process.arch): NativeModule[] {
-  const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
-    packages?: Record<string, { version?: string; hasInstallScript?: boolean; dev?: boolean }>;
-  };
-  return Object.entries(lock.packages ?? {})
+/**
+ * The run-time packages with an install script (compiled code), as installed here: of the whole lock
+ * file (`lockfile`), or of the agent's run-time closure, the ones a bundled release carries.
+ */
+export function nativeModulesOf(
+  repoRoot: string,
+  platform: string = process.platform,
+  arch: string = process.arch,
+  dependencies: ReleaseDependencies = 'lockfile',
+): NativeModule[] {
+  const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as LockPackages;
+  const bundled = dependencies === 'bundled' ? new Set(runtimeClosure(lock).packages) : null;
+  return Object.entries(lock.packages)
+    .filter(([key]) => bundled === null || bundled.has(key))
     .filter(([key, entry]) => key.startsWith('node_modules/') && entry.hasInstallScript === true && entry.dev !== true && entry.version !== undefined)
     .map(([key, entry]) => ({ name: key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length), version: entry.version ?? '', platform, arch }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -67,6 +81,10 @@ export interface PackOptions {
   nativeModules: NativeModule[];
   /** The release key (Ed25519 private key). */
   privateKey: KeyObject;
+  /** Default `lockfile`. */
+  dependencies?: ReleaseDependencies;
+  /** gzip level (default 9); tests pack faster with less. */
+  gzipLevel?: number;
 }
 
 /** The signed artefact (gzip of the release container) and its manifest. */
@@ -80,12 +98,12 @@ export function packRelease(files: readonly ReleaseInput[], options: PackOptions
     keyId: releaseKeyId(createPublicKey(options.privateKey)),
     files: files.map((file) => ({ path: file.path, size: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex') })),
     nativeModules: options.nativeModules,
-    dependencies: 'lockfile',
+    dependencies: options.dependencies ?? 'lockfile',
   } satisfies ReleaseManifest);
   const manifestBytes = Buffer.from(JSON.stringify(manifest), 'utf8');
   const signature = sign(null, manifestBytes, options.privateKey);
   const container = encodeReleaseContainer({ manifestBytes, signature, files: files.map((file) => file.bytes) });
-  return { artefact: gzipSync(container, { level: 9 }), manifest };
+  return { artefact: gzipSync(container, { level: options.gzipLevel ?? 9 }), manifest };
 }
 
 /** The `keyId` a manifest names: SHA-256 (hex) of the public key's SPKI DER. */
