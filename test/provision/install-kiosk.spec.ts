@@ -1,0 +1,363 @@
+/**
+ * Provisioning a kiosk (issue 19, first proof): scripts/install-kiosk.sh run as root inside a Debian 12
+ * root built with debootstrap (test/provision/build-debian-root.sh), where systemd is not running, the
+ * way an image build or a chroot install sees it. The script installs the agent from this built
+ * checkout and enrols it with a real hub (a one-time code made by the hub's administrator). Checked:
+ * every unit, rule and setting in place with its owner and mode, `systemd-analyze verify` clean on the
+ * units, the users without login shell or home, the virtual stack gone, the agent's identity saved by
+ * the agent's own enrolment (0600, the kiosk user's) and known to the hub; then a run with device ids
+ * written into /etc/kiosk/kiosk.conf, and a last run that reports every step "unchanged" and changes no
+ * file (content, mode, owner or mtime) anywhere in the root.
+ *
+ * Slow on purpose, for one reason: a whole Debian root. The root with the kiosk's packages (chromium,
+ * cage, CUPS, pcscd: about 1 GB) is built once per package list and cached under
+ * /var/cache/kiosk-provision-test; each run mounts an overlay on it, so the cache is never changed.
+ * Measured on the 2-core machine (other helpers' work running): cold, the root built from Debian's
+ * mirror, 275 s (debootstrap about 110 s, the packages the rest) plus the warm part; warm, about 85 s
+ * (three runs of the script, the first enrolling; each stages and compares the 28 MB release). It runs
+ * beside the other suites in one jest worker, mostly waiting on the disk. Needs root, mount (overlay,
+ * bind) and debootstrap (`npm test` installs it); skipped with the reason printed otherwise.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { KioskSummarySchema } from '@kiosk/protocols';
+import { repoRoot } from '../support/processes';
+import { TestSystem } from '../support/system';
+
+const COLD_BUILD_MS = 40 * 60_000;
+const RUN_MS = 10 * 60_000;
+
+function unavailableReason(): string | null {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root (debootstrap, chroot and mount need root)';
+  if (spawnSync('debootstrap', ['--version']).error) return 'debootstrap is not installed (apt-get install debootstrap)';
+  if (!existsSync('/etc/debian_version')) return 'not a Debian machine';
+  return null;
+}
+const unavailable = unavailableReason();
+if (unavailable !== null) console.warn(`install-kiosk.sh provisioning test skipped: ${unavailable}`);
+const describeWhenRoot = unavailable === null ? describe : describe.skip;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One file's state as the second-run check compares it. */
+interface FileState {
+  kind: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs?: number;
+  digest?: string;
+}
+
+const describeWithShellcheck = spawnSync('shellcheck', ['--version']).error ? describe.skip : describe;
+describeWithShellcheck('the provisioning scripts', () => {
+  it('are shellcheck-clean', () => {
+    const scripts = ['scripts/install-kiosk.sh', 'deploy/kiosk/ensure-printer-queue', 'deploy/kiosk/wait-for-ui', 'test/provision/build-debian-root.sh'];
+    const check = spawnSync('shellcheck', ['--severity=info', ...scripts], { cwd: repoRoot, encoding: 'utf8' });
+    expect({ status: check.status, output: check.stdout }).toEqual({ status: 0, output: '' });
+  });
+});
+
+describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'kiosk-provision-'));
+  const upper = path.join(work, 'upper');
+  const root = path.join(work, 'root');
+  const mounts: string[] = [];
+  const system = new TestSystem('sqlite');
+
+  const mount = (args: string[], at: string): void => {
+    execFileSync('mount', [...args, at]);
+    mounts.push(at);
+  };
+  const inRoot = (command: string, args: string[], input?: string): Run => {
+    const result = spawnSync('chroot', [root, command, ...args], {
+      encoding: 'utf8',
+      input,
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+      timeout: RUN_MS,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  /** The script in the root, asynchronously: the hub in this process keeps answering meanwhile. */
+  const install = async (...extra: string[]): Promise<Run> => {
+    const args = ['/mnt/kiosk-src/scripts/install-kiosk.sh', '--from', '/mnt/kiosk-src', '--node', '/root/node', '--hub', system.hubUrl, ...extra];
+    const child = spawn('chroot', [root, ...args], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run: Run = { status: null, stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString('utf8')));
+    run.status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    if (run.status !== 0) throw new Error(`install-kiosk.sh exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
+    return run;
+  };
+  const file = (inside: string): string => path.join(root, inside);
+  const modeOf = (inside: string): string => (statSync(file(inside)).mode & 0o7777).toString(8).padStart(4, '0');
+  const ownerOf = (inside: string): string => {
+    const stat = lstatSync(file(inside));
+    return `${userName(stat.uid)}:${groupName(stat.gid)}`;
+  };
+  const userName = (uid: number): string => readFileSync(file('etc/passwd'), 'utf8').split('\n').find((line) => line.split(':')[2] === String(uid))?.split(':')[0] ?? String(uid);
+  const groupName = (gid: number): string => readFileSync(file('etc/group'), 'utf8').split('\n').find((line) => line.split(':')[2] === String(gid))?.split(':')[0] ?? String(gid);
+  const passwdEntry = (name: string): string[] => {
+    const line = readFileSync(file('etc/passwd'), 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`));
+    if (!line) throw new Error(`no user ${name}`);
+    return line.split(':');
+  };
+  const installedPackage = (name: string): boolean => inRoot('dpkg-query', ['-W', '-f=${db:Status-Status}', name]).stdout === 'installed';
+
+  /** Every file the script's runs wrote (the overlay's upper layer), with content, mode, owner and mtime. */
+  const snapshot = (): Map<string, FileState> => {
+    const states = new Map<string, FileState>();
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name);
+        const relative = path.relative(upper, full);
+        if (/^(tmp|var\/tmp|root)(\/|$)/.test(relative)) continue;
+        const stat = lstatSync(full);
+        const base = { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+        if (stat.isDirectory()) {
+          // A directory's mtime moves with a temporary file made and removed in it: owner and mode only.
+          states.set(relative, { kind: 'dir', ...base });
+          walk(full);
+        } else if (stat.isSymbolicLink()) {
+          states.set(relative, { kind: 'link', ...base, digest: readlinkSync(full) });
+        } else {
+          const digest = stat.isFile() ? createHash('sha256').update(readFileSync(full)).digest('hex') : 'special';
+          states.set(relative, { kind: 'file', ...base, mtimeMs: stat.mtimeMs, digest });
+        }
+      }
+    };
+    walk(upper);
+    return states;
+  };
+
+  beforeAll(async () => {
+    const cached = execFileSync('bash', [path.join(repoRoot, 'test/provision/build-debian-root.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: COLD_BUILD_MS,
+    }).trim().split('\n').pop() ?? '';
+    for (const dir of [upper, path.join(work, 'overlay-work'), root]) mkdirSync(dir);
+    mount(['-t', 'overlay', 'overlay', '-o', `lowerdir=${cached},upperdir=${upper},workdir=${path.join(work, 'overlay-work')}`], root);
+    mount(['-t', 'proc', 'proc'], file('proc'));
+    mount(['--bind', '/sys'], file('sys'));
+    mount(['--bind', '/dev'], file('dev'));
+    mkdirSync(file('mnt/kiosk-src'), { recursive: true });
+    mount(['--bind', repoRoot], file('mnt/kiosk-src'));
+    execFileSync('mount', ['-o', 'remount,bind,ro', file('mnt/kiosk-src')]);
+    // The kiosk's Node.js: Debian 12 ships 18, so the agent's runtime comes with --node (this machine's).
+    copyFileSync(process.execPath, file('root/node'));
+    await system.startHub();
+  }, COLD_BUILD_MS + 120_000);
+
+  afterAll(async () => {
+    await system.close();
+    for (const at of mounts.reverse()) spawnSync('umount', ['-l', at]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('provisions the kiosk and enrols it with the one-time code', async () => {
+    const code = await system.createEnrolmentCode();
+    const releaseKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    writeFileSync(file('root/release-key.pub.pem'), releaseKey);
+    const first = await install('--municipality', '豊中市', '--enrol', code, '--release-key', '/root/release-key.pub.pem');
+    expect(readFileSync(file('etc/kiosk/release-key.pub.pem'), 'utf8')).toBe(releaseKey);
+    expect(first.stdout).toMatch(/^changed +no virtual devices/m);
+    expect(first.stdout).toMatch(/^changed +enrolment$/m);
+
+    // The identity, saved by the agent's own enrolment in the data dir, the kiosk user's alone.
+    expect(ownerOf('var/lib/kiosk')).toBe('kiosk:kiosk');
+    expect(modeOf('var/lib/kiosk')).toBe('0700');
+    expect(ownerOf('var/lib/kiosk/identity.json')).toBe('kiosk:kiosk');
+    expect(modeOf('var/lib/kiosk/identity.json')).toBe('0600');
+    expect(existsSync(file('var/lib/kiosk/enrolment-key.json'))).toBe(false);
+    const { kioskId } = JSON.parse(readFileSync(file('var/lib/kiosk/identity.json'), 'utf8')) as { kioskId: string };
+    const response = await fetch(`${system.hubUrl}/api/kiosks`, { headers: { authorization: `Bearer ${system.adminToken()}` } });
+    const kiosks = KioskSummarySchema.array().parse(await response.json());
+    expect(kiosks.map((kiosk) => kiosk.kioskId)).toContain(kioskId);
+  }, RUN_MS);
+
+  it('leaves nothing of the virtual stack', () => {
+    for (const name of ['vsmartcard-vpcd', 'socat', 'printer-driver-cups-pdf']) expect(installedPackage(name)).toBe(false);
+    for (const name of ['cage', 'chromium', 'pcscd', 'libccid', 'cups', 'systemd-timesyncd']) expect(installedPackage(name)).toBe(true);
+  });
+
+  it('makes unprivileged users without a login shell or a home', () => {
+    for (const name of ['kiosk', 'kiosk-screen']) {
+      const [, , uid, , , home, shell] = passwdEntry(name);
+      expect(Number(uid)).toBeLessThan(1000);
+      expect(home).toBe('/nonexistent');
+      expect(shell).toBe('/usr/sbin/nologin');
+      expect(inRoot('passwd', ['-S', name]).stdout.split(' ')[1]).toBe('L');
+    }
+    expect(existsSync(file('nonexistent'))).toBe(false);
+    // The browser's user holds nothing of the agent's: not in its group.
+    expect(inRoot('id', ['-nG', 'kiosk-screen']).stdout.trim()).toBe('kiosk-screen');
+  });
+
+  it('installs the agent in the A/B layout, read-only to the kiosk user', () => {
+    expect(readlinkSync(file('opt/kiosk/current'))).toBe('releases/0.1.0');
+    for (const inside of ['opt/kiosk/releases/0.1.0/edge-agent/dist/main.js', 'opt/kiosk/releases/0.1.0/kiosk-ui/dist/kiosk/index.html']) {
+      expect(ownerOf(inside)).toBe('root:root');
+      expect(modeOf(inside)).toBe('0644');
+    }
+    expect(modeOf('opt/kiosk/releases/0.1.0')).toBe('0755');
+    expect(modeOf('opt/kiosk/node/bin/node')).toBe('0755');
+    // Run-time dependencies only: no compiler, test runner or the hub's packages on a kiosk.
+    const modules = readdirSync(file('opt/kiosk/releases/0.1.0/node_modules'));
+    expect(modules).toEqual(expect.arrayContaining(['better-sqlite3', 'pcsclite', 'serialport', 'socket.io-client', 'zod']));
+    for (const devOnly of ['typescript', 'jest', '@nestjs', 'playwright-core', 'svelte']) expect(modules).not.toContain(devOnly);
+    expect(existsSync(file('opt/kiosk/releases/0.1.0/edge-agent/src'))).toBe(false);
+  });
+
+  it('installs the units, enabled, with the restart code honoured and the agent confined', () => {
+    const agent = readFileSync(file('etc/systemd/system/kiosk-agent.service'), 'utf8');
+    // The agent itself, or the A/B update supervisor that runs it when the release has one.
+    const entry = /^ExecStart=\/opt\/kiosk\/node\/bin\/node (\/opt\/kiosk\/current\/edge-agent\/dist\/(update\/supervisor-main|main)\.js)$/m.exec(agent);
+    expect(entry).not.toBeNull();
+    expect(existsSync(file(entry?.[1] ?? ''))).toBe(true);
+    const env = readFileSync(file('etc/kiosk/agent.env'), 'utf8');
+    if (entry?.[2] === 'update/supervisor-main') {
+      expect(env).toContain('AGENT_INSTALL_ROOT=/var/lib/kiosk/install\n');
+      expect([ownerOf('var/lib/kiosk/install'), modeOf('var/lib/kiosk/install')]).toEqual(['kiosk:kiosk', '0700']);
+    } else {
+      expect(env).not.toContain('AGENT_INSTALL_ROOT');
+    }
+    expect(env).toContain('AGENT_RELEASE_PUBLIC_KEY_FILE=/etc/kiosk/release-key.pub.pem\n');
+    for (const line of [
+      'User=kiosk',
+      'EnvironmentFile=/etc/kiosk/agent.env',
+      'Restart=always',
+      'RestartForceExitStatus=75',
+      'SuccessExitStatus=75',
+      'ProtectSystem=strict',
+      'ProtectHome=yes',
+      'PrivateTmp=yes',
+      'NoNewPrivileges=yes',
+      'StateDirectory=kiosk',
+      'StateDirectoryMode=0700',
+      'ReadWritePaths=/var/lib/kiosk',
+      'CapabilityBoundingSet=',
+      'DevicePolicy=closed',
+      'KillMode=mixed',
+    ]) {
+      expect(agent.split('\n')).toContain(line);
+    }
+    const screen = readFileSync(file('etc/systemd/system/kiosk-screen.service'), 'utf8');
+    expect(screen).toMatch(/^ExecStart=\/usr\/bin\/cage -d -- \/usr\/bin\/chromium --kiosk .*\$\{KIOSK_UI_URL\}$/m);
+    expect(screen.split('\n')).toEqual(expect.arrayContaining(['User=kiosk-screen', 'TTYPath=/dev/tty1', 'Restart=always']));
+    expect(readFileSync(file('etc/kiosk/screen.env'), 'utf8')).toContain('KIOSK_UI_URL=http://127.0.0.1:7401/\n');
+
+    const links: Array<[string, string]> = [
+      ['etc/systemd/system/multi-user.target.wants/kiosk-agent.service', '/etc/systemd/system/kiosk-agent.service'],
+      ['etc/systemd/system/multi-user.target.wants/kiosk-printer.service', '/etc/systemd/system/kiosk-printer.service'],
+      ['etc/systemd/system/graphical.target.wants/kiosk-screen.service', '/etc/systemd/system/kiosk-screen.service'],
+      ['etc/systemd/system/display-manager.service', '/etc/systemd/system/kiosk-screen.service'],
+      ['etc/systemd/system/getty@tty1.service', '/dev/null'],
+    ];
+    for (const [link, target] of links) expect([link, readlinkSync(file(link))]).toEqual([link, target]);
+    expect(inRoot('systemctl', ['get-default']).stdout.trim()).toBe('graphical.target');
+    for (const unit of ['pcscd.socket', 'cups.service', 'systemd-timesyncd.service']) {
+      expect([unit, inRoot('systemctl', ['is-enabled', unit]).stdout.trim()]).toEqual([unit, 'enabled']);
+    }
+  });
+
+  it('passes systemd-analyze verify on every unit it installs', () => {
+    const units = ['kiosk-agent.service', 'kiosk-screen.service', 'kiosk-printer.service'].map((unit) => `/etc/systemd/system/${unit}`);
+    const verify = inRoot('systemd-analyze', ['verify', ...units]);
+    expect({ status: verify.status, output: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+  });
+
+  it('writes the agent settings the installed agent accepts, and the screen lockdown', () => {
+    const env = readFileSync(file('etc/kiosk/agent.env'), 'utf8');
+    expect(env).toContain(`HUB_URL=${system.hubUrl}\n`);
+    expect(env).toContain('AGENT_DATA_DIR=/var/lib/kiosk\n');
+    expect(env).toContain('AGENT_DEVICES=real\n');
+    expect(env).toContain('KIOSK_MUNICIPALITY=豊中市\n');
+    expect(modeOf('etc/kiosk/kiosk.conf')).toBe('0644');
+    const policy = JSON.parse(readFileSync(file('etc/chromium/policies/managed/kiosk.json'), 'utf8')) as Record<string, unknown>;
+    expect(policy).toMatchObject({ URLBlocklist: ['*'], URLAllowlist: ['http://127.0.0.1:7401/*'], DeveloperToolsAvailability: 2 });
+    expect(readFileSync(file('etc/pam.d/kiosk-screen'), 'utf8')).toMatch(/^session +required +pam_systemd\.so$/m);
+    expect(readFileSync(file('etc/systemd/logind.conf.d/kiosk.conf'), 'utf8')).toContain('NAutoVTs=0');
+  });
+
+  it('derives udev rules, device settings, the printer queue and time servers from kiosk.conf', async () => {
+    const conf = file('etc/kiosk/kiosk.conf');
+    const edits: Record<string, string> = {
+      RECEIPT_PRINTER_USB: '0416:5011',
+      CASH_BUS_USB: '0403:6001:CCT0042',
+      BARCODE_SCANNER_USB: '05E0:1200',
+      PIN_PAD_USB: '0b57:8001',
+      CARD_READER_PATTERN: 'SCR3310',
+      DOCUMENT_PRINTER_URI: 'usb://Brother/HL-L5100DN%20series?serial=E7X000001',
+      NTP_SERVERS: 'ntp.nict.jp',
+    };
+    const edited = readFileSync(conf, 'utf8')
+      .split('\n')
+      .map((line) => {
+        const key = line.split('=')[0] ?? '';
+        return key in edits ? `${key}=${edits[key]}` : line;
+      })
+      .join('\n');
+    writeFileSync(conf, edited);
+    const second = await install();
+    expect(second.stdout).toMatch(/^changed +udev rules/m);
+
+    const rules = readFileSync(file('etc/udev/rules.d/70-kiosk-devices.rules'), 'utf8');
+    expect(rules).toContain('SUBSYSTEM=="tty", ATTRS{idVendor}=="0416", ATTRS{idProduct}=="5011", SYMLINK+="kiosk-receipt-printer", OWNER="root", GROUP="kiosk", MODE="0660"');
+    expect(rules).toContain('SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="CCT0042", SYMLINK+="kiosk-cash-bus"');
+    expect(rules).toContain('SUBSYSTEM=="hidraw", ATTRS{idVendor}=="05e0", ATTRS{idProduct}=="1200", SYMLINK+="kiosk-barcode-scanner"');
+    expect(rules).toContain('SUBSYSTEM=="input", ATTRS{idVendor}=="0b57", ATTRS{idProduct}=="8001", ENV{LIBINPUT_IGNORE_DEVICE}="1"');
+    const env = readFileSync(file('etc/kiosk/agent.env'), 'utf8');
+    for (const line of [
+      'AGENT_RECEIPT_PRINTER=/dev/kiosk-receipt-printer',
+      'AGENT_CASH_BUS=/dev/kiosk-cash-bus',
+      'AGENT_BARCODE_SCANNER=hid:05e0:1200',
+      'AGENT_PIN_PAD=hid:0b57:8001',
+      'AGENT_CARD_READER_PATTERN=SCR3310',
+      'AGENT_DOCUMENT_PRINTER_URI=ipp://localhost:631/printers/kiosk-a4',
+    ]) {
+      expect(env.split('\n')).toContain(line);
+    }
+    expect(readFileSync(file('etc/kiosk/printer.env'), 'utf8')).toContain(`DOCUMENT_PRINTER_URI=${edits.DOCUMENT_PRINTER_URI}\n`);
+    expect(readFileSync(file('etc/systemd/timesyncd.conf.d/kiosk.conf'), 'utf8')).toContain('NTP=ntp.nict.jp\n');
+    expect(second.stdout).toMatch(/^changed +\/etc\/kiosk\/agent\.env/m);
+
+    // The installed agent's own configuration parser accepts what was written (every device setting).
+    const parse = inRoot('/opt/kiosk/node/bin/node', [
+      '-e',
+      `const env = Object.fromEntries(require('fs').readFileSync('/etc/kiosk/agent.env', 'utf8').split('\\n')
+         .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+       const config = require('/opt/kiosk/current/edge-agent/dist/config.js').parseConfig(env, '/opt/kiosk/current');
+       process.stdout.write(JSON.stringify({ devices: config.devices, dataDir: config.dataDir, ui: config.uiDir, hw: config.hardware }));`,
+    ]);
+    expect(parse.stderr).toBe('');
+    expect(JSON.parse(parse.stdout)).toMatchObject({
+      devices: 'real',
+      dataDir: '/var/lib/kiosk',
+      ui: '/opt/kiosk/current/kiosk-ui/dist/kiosk',
+      hw: { receiptPrinter: { path: '/dev/kiosk-receipt-printer' }, barcodeScanner: { vendorId: 0x05e0, productId: 0x1200 } },
+    });
+  }, RUN_MS);
+
+  it('changes nothing when run again', async () => {
+    const before = snapshot();
+    const again = await install('--enrol', await system.createEnrolmentCode());
+    const steps = again.stdout.split('\n').filter((line) => /^(changed|unchanged) /.test(line));
+    expect(steps.length).toBeGreaterThan(10);
+    expect(steps.filter((line) => line.startsWith('changed'))).toEqual([]);
+    expect(again.stdout).toContain('already enrolled: the code was not used');
+    const after = snapshot();
+    const differences = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (key) => JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key)),
+    );
+    expect(differences).toEqual([]);
+  }, RUN_MS);
+});
