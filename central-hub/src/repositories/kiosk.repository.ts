@@ -167,8 +167,15 @@ export class KyselyKioskRepository implements KioskRepository {
     }));
   }
 
-  async setAgentVersion(kioskId: string, agentVersion: string): Promise<void> {
-    await this.store.db.updateTable('kiosks').set({ agent_version: agentVersion }).where('kiosk_id', '=', kioskId).execute();
+  /**
+   * Grouped with the other writes of this turn and not waited to disk: each hello of a reconnect storm
+   * committing (and syncing) alone was the storm's costliest statement (issue 12); a version lost to a
+   * power cut is written again at the kiosk's next hello, which differs from the stored one.
+   */
+  setAgentVersion(kioskId: string, agentVersion: string): Promise<void> {
+    return this.store.grouped(async (tx) => {
+      await tx.updateTable('kiosks').set({ agent_version: agentVersion }).where('kiosk_id', '=', kioskId).execute();
+    }, 'relaxed');
   }
 
   async countByStatus(): Promise<Map<KioskStatus, number>> {

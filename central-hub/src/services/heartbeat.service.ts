@@ -12,7 +12,8 @@ import { pointKey, shouldStorePoint, type LastPoint } from './telemetry.rules';
 
 /**
  * The agents' side of the fleet: connections, hellos and heartbeats. Each is a few indexed writes and
- * one evaluation of that kiosk, so a thousand kiosks heartbeating every 15 s cost the hub little.
+ * one evaluation of that kiosk (for a heartbeat that changes nothing, not even that: monitor.heartbeat),
+ * so ten thousand kiosks heartbeating every 15 s cost the hub little.
  */
 @Injectable()
 export class HeartbeatService {
@@ -73,7 +74,7 @@ export class HeartbeatService {
     await this.telemetryStore.record(kioskId, telemetry, now.toISOString(), storePoint);
     if (storePoint) this.lastPoints.set(kioskId, { atMs: now.getTime(), key });
     this.metrics.telemetryReceived();
-    await this.monitor.evaluate(kioskId);
+    await this.monitor.heartbeat(kioskId, telemetry, now.toISOString());
     return { ok: true };
   }
 }

@@ -1,4 +1,4 @@
-import type { DeviceHealth } from '@kiosk/protocols';
+import type { DeviceHealth, Telemetry } from '@kiosk/protocols';
 import { parseConfig } from '../config';
 import { ManualClock } from '../../test/support/manual-clock';
 import { silentLogger } from '../../test/support/silent-logger';
@@ -35,6 +35,17 @@ function view(over: Partial<KioskRecord> = {}, devices: DeviceHealth[] = []): Ki
     telemetry: null,
     devices,
     cashCollection: null,
+  };
+}
+
+/** A heartbeat as the kiosk sends it (its clock in step with the hub's). */
+function heartbeat(sentAt: string, over: Partial<Telemetry> = {}): Telemetry {
+  return {
+    sentAt,
+    outbox: { backlog: 0, oldestOccurredAt: null, lastSeq: 7 },
+    devices: [],
+    agent: { version: '1', uptimeSeconds: 100, rssBytes: 50_000_000, outOfService: false },
+    ...over,
   };
 }
 
@@ -218,5 +229,80 @@ describe('MonitorService', () => {
     // The second evaluation reads what the other process wrote, and finds nothing to change.
     expect(kiosks.findView).toHaveBeenCalledTimes(2);
     expect(fleet.publishSummary.mock.calls.map(([summary]) => [summary.status, summary.activeAlerts])).toEqual([['degraded', ['paper-out']]]);
+  });
+  describe('heartbeats of a quiet kiosk (issue 12)', () => {
+    beforeEach(() => {
+      kiosks.findView.mockImplementation(() => Promise.resolve(view({ lastHeartbeatAt: clock.now().toISOString() })));
+      alerts.unresolved.mockResolvedValue([]);
+      sockets.isOnline.mockReturnValue(true);
+    });
+
+    /** Advances the clock by one heartbeat interval and sends one more heartbeat; resolves with it. */
+    async function nextHeartbeat(over: Partial<Telemetry> = {}): Promise<string> {
+      clock.advance(15_000);
+      const at = clock.now().toISOString();
+      await service.heartbeat(kioskId, heartbeat(at, over), at);
+      return at;
+    }
+
+    it('reads the kiosk once; later heartbeats that repeat it refresh its summary and deadline without reading it', async () => {
+      kiosks.listViews.mockResolvedValue([]);
+      await service.sweep(); // the first sweep after a start indexes the fleet's deadlines
+      await nextHeartbeat();
+      expect(kiosks.findView).toHaveBeenCalledTimes(1);
+      const second = await nextHeartbeat();
+      const third = await nextHeartbeat();
+      expect(kiosks.findView).toHaveBeenCalledTimes(1);
+      expect(alerts.unresolved.mock.calls.filter(([id]) => id === kioskId)).toHaveLength(1);
+      expect(fleet.publishSummary.mock.calls.map(([summary]) => summary.lastHeartbeatAt)).toEqual([expect.any(String), second, third]);
+      expect(fleet.publishSummary).toHaveBeenLastCalledWith(expect.objectContaining({ kioskId, status: 'online', online: true, activeAlerts: [] }));
+
+      // Silence: nothing is due before the deadline the last heartbeat set, and at it the kiosk is read again.
+      clock.advance(config.fleet.offlineAfterMs);
+      await service.sweep();
+      expect(kiosks.findView).toHaveBeenCalledTimes(1);
+      clock.advance(1);
+      kiosks.findView.mockResolvedValue(view({ lastHeartbeatAt: third }));
+      statuses.transition.mockResolvedValue([]);
+      fleet.requestOverviewPush.mockReturnValue(undefined);
+      await service.sweep();
+      expect(kiosks.findView).toHaveBeenCalledTimes(2);
+      expect(statuses.transition).toHaveBeenCalledWith([expect.objectContaining({ kioskId, status: 'offline' })]);
+    });
+
+    it('is read again when the heartbeat differs from what it read: a device changed, the clock drifted, the service flag', async () => {
+      await nextHeartbeat();
+      await nextHeartbeat({ devices: [{ ...paperOut, status: 'ok', reasons: [] }] });
+      expect(kiosks.findView).toHaveBeenCalledTimes(2);
+      clock.advance(15_000);
+      const at = clock.now().toISOString();
+      const drifted = new Date(Date.parse(at) + config.fleet.alerts.clockDriftMs + 1).toISOString();
+      await service.heartbeat(kioskId, heartbeat(drifted, { devices: [{ ...paperOut, status: 'ok', reasons: [] }] }), at);
+      expect(kiosks.findView).toHaveBeenCalledTimes(3);
+      await nextHeartbeat({ agent: { version: '1', uptimeSeconds: 1, rssBytes: 1, outOfService: true } });
+      expect(kiosks.findView).toHaveBeenCalledTimes(4);
+    });
+
+    it('is read again after anything else asked for its evaluation, and at least every few minutes', async () => {
+      await nextHeartbeat();
+      await service.evaluate(kioskId); // a device event, a disconnect, a settled collection…
+      await nextHeartbeat();
+      expect(kiosks.findView).toHaveBeenCalledTimes(3);
+      await nextHeartbeat();
+      expect(kiosks.findView).toHaveBeenCalledTimes(3);
+      for (let i = 0; i < 20; i++) await nextHeartbeat(); // five minutes of identical heartbeats
+      expect(kiosks.findView.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(kiosks.findView.mock.calls.length).toBeLessThanOrEqual(5);
+    });
+
+    it('a kiosk with an unresolved alert is never quiet: each heartbeat is evaluated', async () => {
+      alerts.unresolved.mockResolvedValue([alertRecord({ state: 'acknowledged' })]);
+      kiosks.findView.mockImplementation(() => Promise.resolve(view({ lastHeartbeatAt: clock.now().toISOString() }, [paperOut])));
+      statuses.transition.mockResolvedValue([]);
+      fleet.requestOverviewPush.mockReturnValue(undefined);
+      await nextHeartbeat({ devices: [paperOut] });
+      await nextHeartbeat({ devices: [paperOut] });
+      expect(kiosks.findView).toHaveBeenCalledTimes(2);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertKind, KioskSummary } from '@kiosk/protocols';
+import type { AlertKind, KioskSummary, Telemetry } from '@kiosk/protocols';
 import { HUB_CONFIG, type HubConfig } from '../config';
 import { LOGGER, type Logger } from '../logger';
 import { ALERT_REPOSITORY, toAlert, type AlertChangeSet, type AlertRecord, type AlertRepository } from '../repositories/alert.repository';
@@ -13,6 +13,7 @@ import { FleetService } from './fleet.service';
 import { toKioskSummary } from './kiosk-summary.rules';
 import { DeadlineIndex } from './deadline-index';
 import { nextDeadline } from './fleet-deadline.rules';
+import { afterQuietHeartbeat, heartbeatKey, staysQuiet, type QuietKiosk } from './quiet-heartbeat.rules';
 import { KeyedQueue } from './keyed-queue';
 import { deriveStatus, latest } from './status.rules';
 
@@ -34,6 +35,11 @@ export class MonitorService {
   private readonly queue = new KeyedQueue();
   private readonly deadlines = new DeadlineIndex();
   private indexed = false;
+  /** Kiosks whose last evaluation, after a heartbeat, found nothing to watch (quiet-heartbeat.rules.ts). */
+  private readonly quiet = new Map<string, QuietKiosk>();
+  /** Per kiosk, the number of the latest evaluation asked for: only the latest may leave a quiet memo. */
+  private readonly latestAsked = new Map<string, number>();
+  private asked = 0;
 
   constructor(
     @Inject(KIOSK_REPOSITORY) private readonly kiosks: KioskRepository,
@@ -55,12 +61,43 @@ export class MonitorService {
    * dropped and the kiosk is evaluated again from what is stored now (a bounded number of times).
    */
   evaluate(kioskId: string): Promise<void> {
+    return this.evaluateOne(kioskId, null);
+  }
+
+  /**
+   * After a heartbeat has been stored: a quiet kiosk whose heartbeat repeats what its last evaluation
+   * read only has its deadline and summary refreshed, without reading it back (issue 12); any other is
+   * evaluated in full, and may become quiet.
+   */
+  heartbeat(kioskId: string, telemetry: Telemetry, receivedAt: string): Promise<void> {
+    const key = heartbeatKey(telemetry);
+    const quiet = this.quiet.get(kioskId);
+    const { offlineAfterMs, alerts: thresholds } = this.config.fleet;
+    if (quiet && staysQuiet(quiet, key, telemetry.sentAt, Date.parse(receivedAt), thresholds)) {
+      const after = afterQuietHeartbeat(quiet, receivedAt, offlineAfterMs, thresholds);
+      this.quiet.set(kioskId, after.quiet);
+      this.deadlines.set(kioskId, after.deadlineMs);
+      this.fleet.publishSummary(after.quiet.summary);
+      return Promise.resolve();
+    }
+    return this.evaluateOne(kioskId, key);
+  }
+
+  private evaluateOne(kioskId: string, heartbeatKeyOf: string | null): Promise<void> {
+    // Asking for an evaluation ends the kiosk's quiet: whatever prompted it may have changed what it read.
+    this.quiet.delete(kioskId);
+    const asked = ++this.asked;
+    this.latestAsked.set(kioskId, asked);
     return this.queue.run(kioskId, async () => {
       for (let attempt = 1; attempt <= MAX_EVALUATIONS; attempt++) {
         const view = await this.kiosks.findView(kioskId);
         if (!view) return;
-        const { summaries, stale } = await this.run([view], await this.alerts.unresolved(kioskId));
+        const { summaries, stale, quiet } = await this.run([view], await this.alerts.unresolved(kioskId));
         for (const summary of summaries.values()) this.fleet.publishSummary(summary);
+        const found = quiet.get(kioskId);
+        if (found && heartbeatKeyOf !== null && this.latestAsked.get(kioskId) === asked) {
+          this.quiet.set(kioskId, { ...found, key: heartbeatKeyOf });
+        }
         if (stale.size === 0) return;
       }
       this.log.warn({ kioskId, attempts: MAX_EVALUATIONS }, 'kiosk status kept changing under its evaluation; left to the next one');
@@ -83,6 +120,7 @@ export class MonitorService {
    */
   reindex(): void {
     this.indexed = false;
+    this.quiet.clear();
   }
 
   private async sweepAll(): Promise<void> {
@@ -109,7 +147,7 @@ export class MonitorService {
   private async run(
     views: readonly KioskView[],
     live: readonly AlertRecord[],
-  ): Promise<{ summaries: Map<string, KioskSummary>; touched: Set<string>; stale: Set<string> }> {
+  ): Promise<{ summaries: Map<string, KioskSummary>; touched: Set<string>; stale: Set<string>; quiet: Map<string, Omit<QuietKiosk, 'key'>> }> {
     const now = this.clock.now();
     const nowMs = now.getTime();
     const at = now.toISOString();
@@ -121,6 +159,7 @@ export class MonitorService {
     const plans = new Map<string, AlertChangeSet>();
     const touched = new Set<string>();
     const summaries = new Map<string, KioskSummary>();
+    const quiet = new Map<string, Omit<QuietKiosk, 'key'>>();
     // Connected to this process or, with several processes, to another (its lease in Redis, issue 14).
     const connections = await this.sockets.connections(views.map((view) => view.kiosk.kioskId));
     for (const view of views) {
@@ -162,8 +201,14 @@ export class MonitorService {
       const deadlineInput = { enrolled, status, statusSince, connected, lastContactAt, telemetry, offlineAlerted, clearingSince };
       this.deadlines.set(kioskId, nextDeadline(deadlineInput, nowMs, offlineAfterMs, thresholds));
       const current = enrolled ? { ...kiosk, status, statusSince } : kiosk;
-      summaries.set(kioskId, toKioskSummary({ ...view, kiosk: current }, connected, activeKinds));
-      if (isEmptyPlan(plan)) continue;
+      const summary = toKioskSummary({ ...view, kiosk: current }, connected, activeKinds);
+      summaries.set(kioskId, summary);
+      if (isEmptyPlan(plan)) {
+        if (enrolled && connected && status === 'online' && kioskLive.length === 0) {
+          quiet.set(kioskId, { evaluatedAtMs: nowMs, summary, deadline: deadlineInput });
+        }
+        continue;
+      }
       touched.add(kioskId);
       plans.set(kioskId, { ...plan, open: plan.open.map((condition) => ({ ...condition, alertId: this.random.uuidv7(now), kioskId })) });
     }
@@ -174,6 +219,7 @@ export class MonitorService {
       summaries.delete(kioskId);
       touched.delete(kioskId);
       plans.delete(kioskId);
+      quiet.delete(kioskId);
     }
     const changes: AlertChangeSet = { open: [], clear: [], reactivate: [], resolve: [] };
     for (const plan of plans.values()) {
@@ -193,6 +239,6 @@ export class MonitorService {
       this.fleet.alertChanged(view);
     }
     if (transitions.length > stale.size || changed.length > 0) this.fleet.requestOverviewPush();
-    return { summaries, touched, stale };
+    return { summaries, touched, stale, quiet };
   }
 }
