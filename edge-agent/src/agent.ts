@@ -32,6 +32,7 @@ import { startSpeech } from './speech/start-speech';
 import { AgentState } from './status/agent-state';
 import { AgentStore } from './store/agent-store';
 import { HubLink } from './sync/hub-link';
+import { HubRequests } from './sync/hub-requests';
 import type { HubSession } from './sync/hub-session';
 import { OutboxDrain } from './sync/outbox-drain';
 import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
@@ -193,10 +194,12 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       logger,
     });
     undo.push(() => deviceServices.stop());
+    // The one typed request API of the hub session: every feature's hub client asks through it.
+    const hubRequests = new HubRequests(() => state.connection().hubConnected, config.ackTimeoutMs);
     const lottery = startLottery({
       municipality: config.municipality,
-      databaseFile: config.databaseFile,
-      outbox: store.outbox,
+      store,
+      hubRequests,
       deviceServices,
       sessions,
       state,
@@ -220,6 +223,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       cashPolicy,
       documentPrinterUri: hardware.bench ? (hardware.bench.peripherals.cups?.printerUri ?? null) : config.devices === 'real' ? config.hardware.documentPrinterUri : null,
       paperTray: hardware.bench?.peripherals.cups?.tray ?? null,
+      hubRequests,
       ackTimeoutMs: config.ackTimeoutMs,
       chaos,
       clock,
@@ -230,7 +234,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     // The PIN pad's keys stay PIN keys while a flow asks for a PIN (keypad navigation or not).
     undo.push(
       deviceServices.keypad.watchPinStep(() => certificates.flow.view().screen === 'pin'),
-      deviceServices.keypad.watchPinStep(() => LOTTERY_PIN_STAGES.has(lottery.service.uiState().stage)),
+      deviceServices.keypad.watchPinStep(() => LOTTERY_PIN_STAGES.has(lottery.flow.uiState().stage)),
     );
 
     const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
@@ -290,7 +294,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       // One factory per hub of HUB_URL's list (issue 14); the link picks which one each attempt uses.
       hubs: config.hubUrls.map((url) => ({
         url,
-        socketFactory: certificates.hub.tap(lottery.hub.tap(makeFactory(url, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)))),
+        socketFactory: hubRequests.tap(makeFactory(url, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000))),
       })),
       backoff,
       ackTimeoutMs: config.ackTimeoutMs,
@@ -305,6 +309,8 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       },
       onConnectFailed: (refusal) => sync.connectFailed(refusal),
     });
+    // A request made mid-connect waits for this link's attempt (its reconnect machine settles the outcome).
+    hubRequests.follow(link);
     link.start();
 
     let stopped: Promise<void> | null = null;
@@ -335,7 +341,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   }
 }
 
-/** The lottery's sign-in stages that take PIN digits (lottery-service.ts `pinPress`). */
+/** The lottery's sign-in stages that take PIN digits (lottery-flow.ts `pinPress`). */
 const LOTTERY_PIN_STAGES: ReadonlySet<LotteryStage> = new Set<LotteryStage>(['awaiting-card', 'awaiting-pin', 'awaiting-card-pin']);
 
 /** The demo's device panel over the virtual bench (AGENT_DEVICES=virtual only). */
