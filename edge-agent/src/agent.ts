@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { KioskAuth, LogChunk, LotteryStage } from '@kiosk/protocols';
+import type { AgentUpdateParams, KioskAuth, LogChunk, LotteryStage } from '@kiosk/protocols';
 import { chaosHooks } from './chaos';
 import { systemClock, type Clock } from './clock';
 import { CommandExecutor, type ConfigRefresher } from './commands/command-executor';
@@ -42,6 +42,7 @@ import { RecentLogStore } from './commands/recent-log-store';
 import { ActivityInstants } from './sync/activity-store';
 import { observeActivity } from './sync/telemetry-activity';
 import { WakeSignal } from './sync/wake-signal';
+import { startUpdates } from './update/start-updates';
 
 export interface AgentDeps {
   config: AgentConfig;
@@ -139,6 +140,8 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
 
     // The connection a `logs.upload` answer goes out on: the current one, if any.
     let hubSession: HubSession | null = null;
+    // `agent.update` offers go to the update service, made once sessions and the ledger exist (below).
+    let offerUpdate: ((params: AgentUpdateParams) => { status: 'succeeded' | 'failed'; detail: string }) | null = null;
     const sendLogChunk = (chunk: LogChunk) =>
       hubSession?.open === true ? hubSession.sendLogChunk(chunk) : Promise.reject(new LogUploadError('not connected to the hub'));
     const commands = new CommandService(
@@ -151,6 +154,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
         logs: deps.recentLogs ? new LogUploader(deps.recentLogs, sendLogChunk, () => clock.now().getTime()) : null,
         canRestart: deps.requestRestart !== undefined,
         cashBox: activity.cashBox,
+        updates: { offer: (params) => offerUpdate?.(params) ?? { status: 'failed', detail: 'the agent is still starting' } },
       }),
       clock,
       logger.child({ module: 'commands' }),
@@ -255,6 +259,21 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     undo.push(() => server.stop());
     logger.info({ port: ui.port, url: ui.url, kioskId, uiDir: config.uiDir }, 'agent ui listening');
 
+    const updates = startUpdates({
+      config,
+      state,
+      sessions,
+      transactions: certificates.transactions,
+      devices,
+      hubRequests,
+      backlog: () => store.outbox.stats().backlog,
+      requestRestart: deps.requestRestart ?? null,
+      clock,
+      logger: logger.child({ module: 'update' }),
+    });
+    offerUpdate = (params) => updates.offer(params);
+    undo.push(() => updates.stop());
+
     const wake = new WakeSignal();
     const stopWake = store.outbox.onEnqueued(() => wake.notify());
     const syncLogger = logger.child({ module: 'sync' });
@@ -312,6 +331,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     // A request made mid-connect waits for this link's attempt (its reconnect machine settles the outcome).
     hubRequests.follow(link);
     link.start();
+    updates.resume();
 
     let stopped: Promise<void> | null = null;
     return {
