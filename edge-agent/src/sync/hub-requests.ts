@@ -48,8 +48,6 @@ export class HubRequests {
     private readonly ready: () => boolean,
     /** The longest a request waits for the attempt under way: one ack timeout. */
     private readonly attemptWaitMs: number,
-    /** What a request throws, unless its options say otherwise. */
-    private readonly unreachable: UnreachableError = (message) => new Error(message),
   ) {}
 
   /** Wraps the sync link's socket factory so the features' requests share its connection. */
@@ -77,8 +75,7 @@ export class HubRequests {
   }
 
   /** Request `event` with its body as the protocols event map types it; the answer parsed with `schema`. */
-  async request<E extends FeatureRequest, T>(event: E, body: FeatureRequestBody<E>, schema: z.ZodType<T>, timeout: number | RequestOptions): Promise<T> {
-    const options = typeof timeout === 'number' ? { timeoutMs: timeout, unreachable: this.unreachable } : timeout;
+  async request<E extends FeatureRequest, T>(event: E, body: FeatureRequestBody<E>, schema: z.ZodType<T>, options: RequestOptions): Promise<T> {
     await this.attemptSettled();
     const socket = this.socket;
     if (!socket?.connected || !this.ready()) throw options.unreachable('the hub cannot be reached');
