@@ -49,6 +49,31 @@ export type CreateRolloutRequest = z.infer<typeof CreateRolloutRequestSchema>;
 export const RolloutStateSchema = z.enum(['running', 'paused', 'aborted', 'halted', 'completed']);
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
+/** Technicians pause, resume and abort; the hub halts, advances and completes. */
+export type RolloutAction = 'pause' | 'resume' | 'abort' | 'halt' | 'advance' | 'complete';
+
+/**
+ * The state an action leads to, or null when it may not be taken now (the hub's rule, and what the
+ * console offers). A halted rollout is not resumed (its failed kiosk would never report healthy): it
+ * is aborted, and a fixed release rolled out anew.
+ */
+export function nextRolloutState(current: RolloutState, action: RolloutAction): RolloutState | null {
+  switch (action) {
+    case 'pause':
+      return current === 'running' ? 'paused' : null;
+    case 'resume':
+      return current === 'paused' ? 'running' : null;
+    case 'abort':
+      return current === 'running' || current === 'paused' || current === 'halted' ? 'aborted' : null;
+    case 'halt':
+      return current === 'running' || current === 'paused' ? 'halted' : null;
+    case 'advance':
+      return current === 'running' ? 'running' : null;
+    case 'complete':
+      return current === 'running' ? 'completed' : null;
+  }
+}
+
 /** A kiosk's update in a rollout: `pending` until its stage starts, `offered` once the command is queued, then what its agent reported. */
 export const RolloutKioskStateSchema = z.enum(['pending', 'offered', ...UpdateReportStateSchema.options]);
 export type RolloutKioskState = z.infer<typeof RolloutKioskStateSchema>;

@@ -81,29 +81,8 @@ export function haltsRollout(state: UpdateReportState): boolean {
   return state === 'failed' || state === 'rolled-back';
 }
 
-/** Technicians pause, resume and abort; the hub halts, advances and completes. */
-export type RolloutAction = 'pause' | 'resume' | 'abort' | 'halt' | 'advance' | 'complete';
-
-/**
- * The state an action leads to, or null when it may not be taken now. A halted rollout is not resumed
- * (its failed kiosk would never report healthy): it is aborted, and a fixed release rolled out anew.
- */
-export function nextRolloutState(current: RolloutState, action: RolloutAction): RolloutState | null {
-  switch (action) {
-    case 'pause':
-      return current === 'running' ? 'paused' : null;
-    case 'resume':
-      return current === 'paused' ? 'running' : null;
-    case 'abort':
-      return current === 'running' || current === 'paused' || current === 'halted' ? 'aborted' : null;
-    case 'halt':
-      return current === 'running' || current === 'paused' ? 'halted' : null;
-    case 'advance':
-      return current === 'running' ? 'running' : null;
-    case 'complete':
-      return current === 'running' ? 'completed' : null;
-  }
-}
+/** Pause, resume, abort, halt, advance, complete: one rule for the hub and the console (protocols). */
+export { nextRolloutState, type RolloutAction } from '@kiosk/protocols';
 
 /** States in which a rollout still holds its kiosks (a kiosk is in at most one such rollout). */
 export const ACTIVE_ROLLOUT_STATES: readonly RolloutState[] = ['running', 'paused', 'halted'];
