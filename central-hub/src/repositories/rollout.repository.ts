@@ -17,6 +17,7 @@ import type { RolloutKiosksTable, RolloutsTable } from '../storage/hub-schema';
 import type { HubDb, HubStore, Tx } from '../storage/hub-store';
 import { ACTIVE_ROLLOUT_STATES } from '../services/rollout.rules';
 import { appendAudit, type AuditDraft } from './audit.sql';
+import { queueCommand } from './command.repository';
 import { DATABASE } from './database.repository';
 
 export interface RolloutRecord {
@@ -308,19 +309,7 @@ export class KyselyRolloutRepository implements RolloutRepository {
           .where('state', '=', 'pending')
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) return undefined;
-        await tx
-          .insertInto('commands')
-          .values({
-            command_id: command.commandId,
-            kiosk_id: kioskId,
-            type: command.type,
-            params_json: JSON.stringify(command.params),
-            issued_at: command.issuedAt,
-            expires_at: command.expiresAt,
-            issued_by: issuedBy,
-            status: 'queued',
-          })
-          .execute();
+        await queueCommand(tx, kioskId, command, issuedBy);
         return appendAudit(tx, audit);
       },
       { isolation: 'read committed' },
