@@ -17,7 +17,6 @@ const RESTART_ONLY = [
   'devices',
   'hardware',
   'panelDir',
-  'updates',
 ] as const satisfies ReadonlyArray<keyof AgentConfig>;
 
 /** Pure: which restart-only settings differ between the running and the re-read configuration. */

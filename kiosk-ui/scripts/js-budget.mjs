@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**
- * The ceiling enforced today: the figure when the check was added (133.5 KB, rounded up with a little
- * headroom), so the kiosk cannot grow further unnoticed. Issue 17's target is TARGET_KB; lower the
- * ceiling as the bundle shrinks (the validation of agent messages with zod is ~26 KB gzipped of it).
+ * The ceiling enforced: issue 17's target. The kiosk loaded 133.5 KB when the check was added; without zod
+ * and the schemas (protocols/src/ui-values.ts), with the languages other than Japanese and the lottery's
+ * screens in chunks of their own, it loads about 62 KB at start. Lower the ceiling further as it shrinks.
  */
-const BUDGET_KB = 140;
+const BUDGET_KB = 80;
 const TARGET_KB = 80;
 
 const distDir = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kiosk');

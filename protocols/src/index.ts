@@ -20,5 +20,4 @@ export * from './reconnect-machine';
 export * from './reconnect-loop';
 export * from './release';
 export * from './update';
-export * from './rollout';
 export * from './seeded-random';

@@ -28,13 +28,9 @@ export const STATUS_REPOSITORY = 'StatusRepository';
 export class KyselyStatusRepository implements StatusRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  /**
-   * Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits:
-   * issue 12); one kiosk's transition takes that kiosk's commit lane, a sweep's many the first lane.
-   */
+  /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits: issue 12). */
   transition(transitions: readonly StatusTransition[]): Promise<string[]> {
-    const kiosks = new Set(transitions.map((transition) => transition.kioskId));
-    return this.store.grouped((tx) => this.applyTransitions(tx, transitions), 'full', kiosks.size === 1 ? [...kiosks][0] : undefined);
+    return this.store.grouped((tx) => this.applyTransitions(tx, transitions));
   }
 
   async history(kioskId: string, limit: number): Promise<StatusChange[]> {

@@ -10,8 +10,6 @@ import { EngineStore, retryingSerialization, type HubDb, type TransactionOptions
 export interface PostgresStoreConfig {
   url: string;
   poolSize: number;
-  /** Group-commit lanes committing in parallel (default 1: one group after the other). */
-  commitLanes?: number;
   statementTimeoutMs: number;
   /**
    * How long a query waits for a free pooled connection before it fails as `busy` (503 + Retry-After
@@ -100,20 +98,15 @@ export class PostgresHubStore extends EngineStore {
     db: HubDb,
     /** The migrations this open applied (for the start-up log). */
     readonly applied: number[],
-    commitLanes: number,
   ) {
-    super(
-      db,
-      {
-        run: (full, body) =>
-          db.transaction().execute(async (tx) => {
-            // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
-            if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
-            await body(tx);
-          }),
-      },
-      commitLanes,
-    );
+    super(db, {
+      run: (full, body) =>
+        db.transaction().execute(async (tx) => {
+          // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
+          if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
+          await body(tx);
+        }),
+    });
   }
 
   /** Connects, checks the server answers, applies the migrations; refuses with a clear message otherwise. */
@@ -135,7 +128,7 @@ export class PostgresHubStore extends EngineStore {
       await pool.end();
       throw error;
     }
-    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), applied, config.commitLanes ?? 1);
+    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), applied);
   }
 
   protected runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T> {

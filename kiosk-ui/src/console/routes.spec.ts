@@ -14,7 +14,6 @@ describe('parseRoute', () => {
     ['/audit/', { page: 'audit' }],
     ['#/certificates', { page: 'certificates' }],
     ['#/cash', { page: 'cash' }],
-    ['#/rollouts', { page: 'rollouts' }],
     ['#/public/lottery', { page: 'public-lottery' }],
   ] as [string, Route][])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -54,7 +53,6 @@ describe('routeHash', () => {
     { page: 'audit' },
     { page: 'certificates' },
     { page: 'cash' },
-    { page: 'rollouts' },
     { page: 'public-lottery' },
   ] as Route[])('round-trips %j', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);

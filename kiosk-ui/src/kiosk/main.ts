@@ -7,6 +7,7 @@ import App from './App.svelte';
 import { parseKioskConfig } from './config';
 import { KioskController } from './kiosk-controller';
 import { kioskState } from './kiosk-state.svelte';
+import { loadLotteryScreen } from './lottery/lottery-chunk';
 import { LotteryLink } from './lottery/lottery-link';
 import { HtmlAudioOut } from './speech/audio-out';
 import { KeypadLink } from './speech/keypad-link';
@@ -41,3 +42,5 @@ const keypad = new KeypadLink(socket, problems.report);
 keypad.start();
 mount(App, { target, props: { controller, lottery, speech, keypad } });
 link.start();
+// After the first screen: the lottery's chunk, so a tap on its tile does not wait for it (lottery-chunk.ts).
+setTimeout(() => loadLotteryScreen().catch((error: unknown) => problems.report('lottery.load', error)), 0);

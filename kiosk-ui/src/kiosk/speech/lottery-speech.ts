@@ -155,7 +155,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
 /** What to say when a lottery screen appears (and again on Repeat): never a number, a name or a PIN digit. */
 export function lotterySpeechScript(view: LotterySpeechView, language: Language): string {
   const lines = LOTTERY_LINES[language];
-  const speech = SPEECH_LINES[language];
+  const speech = SPEECH_LINES.get(language);
   const main = view.screen === 'sign-in' ? lines.signIn[signInStage(view.stage)] : lines.screens[view.screen];
   return speech.sentences([view.refused && view.screen === 'sign-in' ? lines.refused : '', view.error ? lines.error : '', view.offline ? lines.offline : '', main]);
 }
@@ -171,5 +171,5 @@ export function lotteryPinProgress(previous: LotterySpeechView, next: LotterySpe
     previous.error === next.error &&
     previous.offline === next.offline;
   if (!sameScreen) return null;
-  return previous.pinDigits === next.pinDigits ? '' : SPEECH_LINES[language].pinProgress(next.pinDigits, LOTTERY_PIN_LENGTH);
+  return previous.pinDigits === next.pinDigits ? '' : SPEECH_LINES.get(language).pinProgress(next.pinDigits, LOTTERY_PIN_LENGTH);
 }

@@ -60,7 +60,7 @@ export class SpeechGuide {
   /** The help key: the screen's guidance, then which keys do what. */
   help(): void {
     if (this.#shown === null) return;
-    const lines = SPEECH_LINES[this.#shown.language];
+    const lines = SPEECH_LINES.get(this.#shown.language);
     this.say(lines.sentences([screenScript(this.#shown) ?? '', keysScript(this.#shown.language)]));
   }
 
@@ -73,7 +73,7 @@ export class SpeechGuide {
     const next: Shown = { kind: 'attract', language, navigation: true };
     this.#shown = next;
     this.navigation = true;
-    this.say(SPEECH_LINES[language].sentences([keysScript(language), screenScript(next) ?? '']));
+    this.say(SPEECH_LINES.get(language).sentences([keysScript(language), screenScript(next) ?? '']));
   }
 
   louder(): void {

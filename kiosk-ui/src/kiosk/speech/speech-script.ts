@@ -1,9 +1,8 @@
 import { CERTIFICATE_TYPES, isMember, LANGUAGES, SERVICES, type CertificateViewState, type Language } from '@kiosk/protocols';
-import { en } from './lines/en';
+import { LanguageTable } from '../languages/language-packs';
 import { ja } from './lines/ja';
-import { ko } from './lines/ko';
+import { LANGUAGE_WORDS } from './lines/language-words';
 import type { SpeechLines } from './lines/speech-lines';
-import { zhHans } from './lines/zh-Hans';
 import { lotteryChoiceName } from './lottery-choices';
 
 /**
@@ -14,27 +13,28 @@ import { lotteryChoiceName } from './lottery-choices';
  * month, day or slot, public timetable data, is read from its text (lottery-choices.ts).
  */
 
-export const SPEECH_LINES: Record<Language, SpeechLines> = { ja, en, ko, 'zh-Hans': zhHans };
+/** The spoken lines: Japanese from the start, the others loaded with their language (kiosk/languages/). */
+export const SPEECH_LINES = new LanguageTable<SpeechLines>(ja, (pack) => pack.speech);
 
 /** What to say when a certificate screen appears (and again on Repeat). */
 export function speechScript(state: CertificateViewState, language: Language): string {
   // Each screen's script takes that screen's state: the table is keyed by the same discriminant.
-  const say = SPEECH_LINES[language].screens[state.screen] as (view: CertificateViewState) => string;
+  const say = SPEECH_LINES.get(language).screens[state.screen] as (view: CertificateViewState) => string;
   return say(state);
 }
 
 /** Said for each PIN key: how many digits are in, never which. */
 export function pinProgressScript(digits: number, length: number, language: Language): string {
-  return SPEECH_LINES[language].pinProgress(digits, length);
+  return SPEECH_LINES.get(language).pinProgress(digits, length);
 }
 
 export function attractScript(language: Language, navigation: boolean): string {
-  return SPEECH_LINES[language].attract(navigation);
+  return SPEECH_LINES.get(language).attract(navigation);
 }
 
 /** Which keys do what in keypad navigation (said when it is turned on, and by the help key). */
 export function keysScript(language: Language): string {
-  return SPEECH_LINES[language].keys;
+  return SPEECH_LINES.get(language).keys;
 }
 
 /** A choice keypad navigation landed on: its test id, where it is in the screen's list, whether it is chosen. */
@@ -58,7 +58,7 @@ export function isPrivateChoice(testid: string): boolean {
 
 /** The name of a choice, from the allowlist; an unknown one is just "button". */
 export function choiceName(testid: string, language: Language, memberPosition: number | null = null, text: string | null = null): string {
-  const lines = SPEECH_LINES[language];
+  const lines = SPEECH_LINES.get(language);
   const { choice } = lines;
   if (isPrivateChoice(testid)) return choice.member(memberPosition ?? 1);
   const lottery = lotteryChoiceName(testid, language, text);
@@ -86,7 +86,7 @@ export function choiceName(testid: string, language: Language, memberPosition: n
   const [, service] = /^tile-(.+)$/.exec(testid) ?? [];
   if (isMember(SERVICES, service)) return lines.service[service];
   const [, languageCode] = /^lang-(.+)$/.exec(testid) ?? [];
-  if (isMember(LANGUAGES, languageCode)) return `${choice.language}: ${SPEECH_LINES[languageCode].choice.language}`;
+  if (isMember(LANGUAGES, languageCode)) return `${choice.language}: ${LANGUAGE_WORDS[languageCode]}`;
   const [, type] = /^type-(.+)$/.exec(testid) ?? [];
   if (isMember(CERTIFICATE_TYPES, type)) return lines.certificate[type];
   if (/^opt-(domicile|relationship|fuhyo-domicile)-include$/.test(testid)) return choice.include;
@@ -99,6 +99,6 @@ export function choiceName(testid: string, language: Language, memberPosition: n
 
 /** What keypad navigation says on landing on a choice: its name, "selected" when it is, its place in the list. */
 export function focusScript(target: FocusTarget, language: Language): string {
-  const lines = SPEECH_LINES[language];
+  const lines = SPEECH_LINES.get(language);
   return lines.sentences([`${choiceName(target.testid, language, target.memberPosition, target.text ?? null)}${lines.period}`, target.pressed ? lines.selected : '', lines.position(target.position, target.total)]);
 }

@@ -5,9 +5,14 @@ import {
   EligibilityReasonSchema,
   LanguageSchema,
   ServiceClosedReasonSchema,
+  type Language,
 } from '@kiosk/protocols';
 import { placeholders, tables } from '../../../shared/i18n/index';
-import { certTables, certTranslate, formatYen, isCertKey, type CertMessageKey } from './index';
+import { LANGUAGE_PACKS } from '../../languages/all-languages';
+import { certTranslate, formatYen, isCertKey, type CertMessageKey, type CertMessages } from './index';
+
+/** Every language's table as the packs hold them (the kiosk loads all but Japanese on demand). */
+const certTables = Object.fromEntries(LanguageSchema.options.map((language) => [language, LANGUAGE_PACKS[language].cert])) as Record<Language, CertMessages>;
 
 describe('certificate flow translation tables', () => {
   const reference = Object.keys(certTables.ja).sort();

@@ -1,14 +1,12 @@
 import type { Language } from '@kiosk/protocols';
 import { fill, tables, type MessageKey, type Params } from '../../../shared/i18n/index';
-import { certEn } from './en';
+import { LanguageTable } from '../../languages/language-packs';
 import { certJa, type CertMessageKey, type CertMessages } from './ja';
-import { certKo } from './ko';
-import { certZhHans } from './zh-Hans';
 
 export type { CertMessageKey, CertMessages };
 
-/** The certificate flow speaks every kiosk language. */
-export const certTables: Readonly<Record<Language, CertMessages>> = { ja: certJa, en: certEn, 'zh-Hans': certZhHans, ko: certKo };
+/** The certificate flow speaks every kiosk language: Japanese from the start, the others loaded on demand (kiosk/languages/). */
+export const certTables = new LanguageTable<CertMessages>(certJa, (pack) => pack.cert);
 
 /** Any text the flow shows: its own keys, or the shared kiosk ones (device names, language picker). */
 export type CertKey = CertMessageKey | MessageKey;
@@ -21,7 +19,7 @@ export function isCertKey(key: string): key is CertMessageKey {
 }
 
 export function certTranslate(language: Language, key: CertKey, params?: Params): string {
-  return fill(isCertKey(key) ? certTables[language][key] : tables[language][key], params);
+  return fill(isCertKey(key) ? certTables.get(language)[key] : tables[language][key], params);
 }
 
 export function certTranslator(language: Language): CertTranslate {

@@ -1,6 +1,10 @@
-import { EntryResultSchema, LanguageSchema, SlotStateSchema } from '@kiosk/protocols';
+import { EntryResultSchema, LanguageSchema, SlotStateSchema, type Language } from '@kiosk/protocols';
 import { placeholders } from '../../../shared/i18n/index';
-import { isLotteryKey, lotteryTables, lotteryTranslate, type LotteryMessageKey } from './index';
+import { LANGUAGE_PACKS } from '../../languages/all-languages';
+import { isLotteryKey, lotteryTranslate, type LotteryMessageKey, type LotteryMessages } from './index';
+
+/** Every language's table as the packs hold them (the kiosk loads all but Japanese on demand). */
+const lotteryTables = Object.fromEntries(LanguageSchema.options.map((language) => [language, LANGUAGE_PACKS[language].lottery])) as Record<Language, LotteryMessages>;
 
 describe('lottery translation tables', () => {
   const reference = Object.keys(lotteryTables.ja).sort();

@@ -1,14 +1,12 @@
 import type { Language } from '@kiosk/protocols';
 import { fill, type Params } from '../../../shared/i18n/index';
-import { lotteryEn } from './en';
+import { LanguageTable } from '../../languages/language-packs';
 import { lotteryJa, type LotteryMessageKey, type LotteryMessages } from './ja';
-import { lotteryKo } from './ko';
-import { lotteryZhHans } from './zh-Hans';
 
 export type { LotteryMessageKey, LotteryMessages };
 
-/** The lottery flow speaks every kiosk language. */
-export const lotteryTables: Readonly<Record<Language, LotteryMessages>> = { ja: lotteryJa, en: lotteryEn, 'zh-Hans': lotteryZhHans, ko: lotteryKo };
+/** The lottery flow speaks every kiosk language: Japanese from the start, the others loaded on demand (kiosk/languages/). */
+export const lotteryTables = new LanguageTable<LotteryMessages>(lotteryJa, (pack) => pack.lottery);
 
 export type LotteryTranslate = (key: LotteryMessageKey, params?: Params) => string;
 
@@ -17,7 +15,7 @@ export function isLotteryKey(key: string): key is LotteryMessageKey {
 }
 
 export function lotteryTranslate(language: Language, key: LotteryMessageKey, params?: Params): string {
-  return fill(lotteryTables[language][key], params);
+  return fill(lotteryTables.get(language)[key], params);
 }
 
 export function lotteryTranslator(language: Language): LotteryTranslate {

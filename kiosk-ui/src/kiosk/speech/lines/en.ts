@@ -1,3 +1,4 @@
+import { LANGUAGE_WORDS } from './language-words';
 import type { SpeechLines } from './speech-lines';
 
 const yen = (amount: number): string => `${amount} yen`;
@@ -78,7 +79,7 @@ export const en: SpeechLines = {
   keys: 'Keys: 4 or 2 moves back, 6 or 8 moves forward, Enter or 5 chooses, 0 repeats the guidance, Cancel goes back.',
   service: { certificates: 'Certificates', lottery: 'Facility lottery' },
   choice: {
-    language: 'Language',
+    language: LANGUAGE_WORDS.en,
     cancel: 'Cancel',
     next: 'Next',
     back: 'Back',

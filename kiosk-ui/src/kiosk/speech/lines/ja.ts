@@ -1,3 +1,4 @@
+import { LANGUAGE_WORDS } from './language-words';
 import type { SpeechLines } from './speech-lines';
 
 // Kana only: espeak-ng's Japanese voice cannot read kanji. Numbers stay digits (it reads them).
@@ -96,7 +97,7 @@ export const ja: SpeechLines = {
   keys: 'キーの つかいかた。 4か 2で まえへ、 6か 8で つぎへ、 けっていか 5で えらびます。 0で あんないを もういちど ききます。 とりけしで もどります。',
   service: { certificates: 'しょうめいしょの はっこう', lottery: 'しせつの ちゅうせん' },
   choice: {
-    language: 'ことば',
+    language: LANGUAGE_WORDS.ja,
     cancel: 'やめる',
     next: 'つぎへ',
     back: 'もどる',

@@ -1,3 +1,4 @@
+import { LANGUAGE_WORDS } from './language-words';
 import type { SpeechLines } from './speech-lines';
 
 const yen = (amount: number): string => `${amount}엔`;
@@ -88,7 +89,7 @@ export const ko: SpeechLines = {
   keys: '키 사용법. 4나 2는 이전, 6이나 8은 다음, 확인이나 5는 선택, 0은 안내를 다시 듣습니다. 취소는 뒤로 갑니다.',
   service: { certificates: '증명서 발급', lottery: '시설 추첨' },
   choice: {
-    language: '언어',
+    language: LANGUAGE_WORDS.ko,
     cancel: '취소',
     next: '다음',
     back: '뒤로',

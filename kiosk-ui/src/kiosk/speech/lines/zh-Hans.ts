@@ -1,3 +1,4 @@
+import { LANGUAGE_WORDS } from './language-words';
 import type { SpeechLines } from './speech-lines';
 
 const yen = (amount: number): string => `${amount}日元`;
@@ -84,7 +85,7 @@ export const zhHans: SpeechLines = {
   keys: '按键说明。4或2向前，6或8向后，确定或5选择，0重听引导，取消返回。',
   service: { certificates: '证明书发行', lottery: '设施抽签' },
   choice: {
-    language: '语言',
+    language: LANGUAGE_WORDS['zh-Hans'],
     cancel: '取消',
     next: '下一步',
     back: '返回',
