@@ -6,7 +6,7 @@ import { FACILITY_CATALOGUE_REPOSITORY, KyselyFacilityCatalogueRepository } from
 import { FACILITY_USERS_REPOSITORY, KyselyFacilityUsersRepository } from './repositories/facility-users.repository';
 import { HUB_CONFIG, type HubConfig } from './config';
 import { CLOCK, type Clock } from './repositories/clock.repository';
-import { DemoLotteryClock, LOTTERY_CLOCK } from './repositories/lottery-clock.repository';
+import { DemoLotteryClock, HubLotteryClock, LOTTERY_CLOCK, type LotteryClock } from './repositories/lottery-clock.repository';
 import { LOTTERY_OFFLINE_REPOSITORY, KyselyLotteryOfflineRepository } from './repositories/lottery-offline.repository';
 import { FileOfflineEntryKeys, OFFLINE_ENTRY_KEY } from './repositories/lottery-offline-key.repository';
 import { LOTTERY_REPOSITORY, KyselyLotteryRepository } from './repositories/lottery.repository';
@@ -46,8 +46,8 @@ const lotteryServices = [
     { provide: OFFLINE_ENTRY_KEY, useFactory: (config: HubConfig) => new FileOfflineEntryKeys(config.dataDir), inject: [HUB_CONFIG] },
     {
       provide: LOTTERY_CLOCK,
-      useFactory: (clock: Clock, config: HubConfig, store: HubStore): Clock | Promise<Clock> =>
-        config.lottery.seedDemoUsers ? DemoLotteryClock.open(clock, store) : clock,
+      useFactory: (clock: Clock, config: HubConfig, store: HubStore): LotteryClock | Promise<LotteryClock> =>
+        config.lottery.seedDemoUsers ? DemoLotteryClock.open(clock, store) : new HubLotteryClock(clock),
       inject: [CLOCK, HUB_CONFIG, DATABASE],
     },
     ...lotteryServices,

@@ -10,8 +10,27 @@ import type { Clock } from './clock.repository';
 export const LOTTERY_CLOCK = 'LotteryClock';
 export type { Clock };
 
+/** The lottery's "now", and its time at an instant read on the hub's own clock. */
+export interface LotteryClock extends Clock {
+  /** The lottery's time at `hubInstant` (a time of the hub's real clock, e.g. when it received something). */
+  at(hubInstant: Date): Date;
+}
+
+/** The lottery on the hub's own time: everywhere but the demo. */
+export class HubLotteryClock implements LotteryClock {
+  constructor(private readonly base: Clock) {}
+
+  now(): Date {
+    return this.base.now();
+  }
+
+  at(hubInstant: Date): Date {
+    return hubInstant;
+  }
+}
+
 /** The demo's shifted clock; the offset is kept in the hub's database so a restart keeps the demo's date. */
-export class DemoLotteryClock implements Clock {
+export class DemoLotteryClock implements LotteryClock {
   private constructor(
     private readonly base: Clock,
     private readonly store: HubStore,
@@ -26,6 +45,10 @@ export class DemoLotteryClock implements Clock {
 
   now(): Date {
     return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+
+  at(hubInstant: Date): Date {
+    return new Date(hubInstant.getTime() + this.offsetMs);
   }
 
   get offset(): number {

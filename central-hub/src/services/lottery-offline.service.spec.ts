@@ -5,6 +5,7 @@ import { SEED_ROUND_ID, seedRound, seedSlot } from '../../test/lottery/support/s
 import { openTestStore } from '../../test/support/test-store';
 import { KyselyFacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { KyselyFacilityUsersRepository } from '../repositories/facility-users.repository';
+import { HubLotteryClock } from '../repositories/lottery-clock.repository';
 import { fixedOfflineEntryKeys } from '../repositories/lottery-offline-key.repository';
 import { KyselyLotteryOfflineRepository } from '../repositories/lottery-offline.repository';
 import { KyselyLotteryRepository } from '../repositories/lottery.repository';
@@ -31,7 +32,7 @@ describe('LotteryOfflineService judging on two hubs at once', () => {
       new KyselyFacilityCatalogueRepository(store),
       new KyselyFacilityUsersRepository(store),
       fixedOfflineEntryKeys(testOfflineKey()),
-      new SettableClock(NOW),
+      new HubLotteryClock(new SettableClock(NOW)),
       new SeededRandom(seed),
       pino({ level: 'silent' }),
     );

@@ -8,7 +8,7 @@ import { defaultLotterySettings } from '../domain/lottery/settings';
 import { LOGGER, type Logger } from '../logger';
 import { FACILITY_CATALOGUE_REPOSITORY, type FacilityCatalogueRepository } from '../repositories/facility-catalogue.repository';
 import { FACILITY_USERS_REPOSITORY, type FacilityUsersRepository } from '../repositories/facility-users.repository';
-import { DemoLotteryClock, LOTTERY_CLOCK, type Clock } from '../repositories/lottery-clock.repository';
+import { LOTTERY_CLOCK, type LotteryClock } from '../repositories/lottery-clock.repository';
 import {
   LOTTERY_OFFLINE_REPOSITORY,
   type ClientEntryHolder,
@@ -43,7 +43,7 @@ export class LotteryOfflineService {
     @Inject(FACILITY_CATALOGUE_REPOSITORY) private readonly catalogue: FacilityCatalogueRepository,
     @Inject(FACILITY_USERS_REPOSITORY) private readonly users: FacilityUsersRepository,
     @Inject(OFFLINE_ENTRY_KEY) private readonly keys: OfflineEntryKeys,
-    @Inject(LOTTERY_CLOCK) private readonly clock: Clock,
+    @Inject(LOTTERY_CLOCK) private readonly clock: LotteryClock,
     @Inject(RANDOM) private readonly random: Random,
     @Inject(LOGGER) root: Logger,
   ) {
@@ -135,12 +135,11 @@ export class LotteryOfflineService {
       (user === undefined || first.municipality === user.municipality);
     const choiceProblem = !choiceOk ? ('invalid-choice' as const) : round.kind !== 'lottery' ? ('no-lottery' as const) : null;
     // The terminal stamps an offline entry with the lottery's time as it last heard it from the hub (its
-    // receipt says the same), so it is taken as it is. Receipt is this hub's real time: the demo's lottery
-    // clock may run ahead of it.
-    const shift = this.clock instanceof DemoLotteryClock ? this.clock.offset : 0;
+    // receipt says the same), so it is taken as it is. Receipt is this hub's real time, on the lottery's
+    // clock (the demo's runs ahead of it).
     const occurredAt = new Date(Date.parse(record.occurredAt));
     // Judged as of receipt: a hub that was down or busy does not make an entry late.
-    const receivedAt = new Date(Date.parse(record.receivedAt) + shift);
+    const receivedAt = this.clock.at(new Date(Date.parse(record.receivedAt)));
     const windowProblem = choiceOk ? checkEntryWindow(round.timetable, receivedAt, occurredAt, round.offlineGraceMs) : null;
 
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { TOYONAKA_FACILITIES } from '../../src/domain/lottery/catalogue.toyonaka';
 import { LotteryAgentHandlers } from '../../src/gateways/lottery.handlers';
 import type { Clock } from '../../src/repositories/clock.repository';
+import { HubLotteryClock } from '../../src/repositories/lottery-clock.repository';
 import { SqliteHubStore } from '../../src/storage/sqlite-hub-store';
 import { TEST_ENGINE, openTestStore } from '../support/test-store';
 import { KyselyFacilityBookingRepository } from '../../src/repositories/facility-booking.repository';
@@ -119,7 +120,7 @@ export async function lotteryWorld(start: string, options: { dir?: string; seed?
   const rounds = new LotteryRoundsService(lotteryRepo, catalogue, clock, random, logger);
   const booking = new FacilityBookingService(bookings, catalogue, lotteryRepo, clock, random, logger);
   const offlineKey = testOfflineKey();
-  const offline = new LotteryOfflineService(new KyselyLotteryOfflineRepository(store), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), clock, random, logger);
+  const offline = new LotteryOfflineService(new KyselyLotteryOfflineRepository(store), lotteryRepo, catalogue, usersRepo, fixedOfflineEntryKeys(offlineKey), new HubLotteryClock(clock), random, logger);
   const handlers = new LotteryAgentHandlers(users, lottery, rounds, booking, offline, logger);
   const auditRepo = new KyselyAuditRepository(store);
   const trail: AuditRecorder = {
