@@ -13,12 +13,19 @@
 // sets both up). Hub A starts alone (it migrates the database and makes the admin token), the offline
 // lottery key is made before it starts, and hub B gets copies of both before it starts. The agent takes
 // both hubs (HUB_URL=a,b) and moves to the other when one goes away; `npm run hub:stop -- a` stops one.
+//
+// Updates (issue 19): the agent runs under its update supervisor (edge-agent/dist/update/supervisor-main.js,
+// install root <data dir>/agent-install), which plays systemd's part for updates and rollbacks; the hub
+// and the agent trust the demo release key (<data dir>/release-key, made on first start, never committed).
+// DEMO_RELEASE=1 (or a version) also packs a demo release signed with it and uploads it to the hub, for
+// the console to roll out to the demo kiosk (scripts/demo-release.mjs; `npm run release:demo` later).
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, createWriteStream, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDemoRelease, demoReleaseKey } from './demo-release.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? path.join(root, 'data'));
@@ -260,6 +267,7 @@ async function main() {
   // setting to look elsewhere yet, so the hub is pointed there; made here first, the agent finds it done.
   const testCaDir = path.join(agentDataDir, 'test-ca');
   ensureTestCa(testCaDir);
+  const releaseKey = demoReleaseKey(dataDir);
 
   for (const hub of hubs) {
     hub.url = `http://127.0.0.1:${hub.port}`;
@@ -273,6 +281,7 @@ async function main() {
       HUB_SEED_FACILITIES: '1',
       HUB_SEED_DEMO_USERS: '1',
       HUB_DEMO_ADMIN: '1',
+      HUB_RELEASE_PUBLIC_KEY_FILE: process.env.HUB_RELEASE_PUBLIC_KEY_FILE ?? releaseKey.publicKeyFile,
       // Certificates are issued 06:30–23:00 Japan time, as on a real kiosk; `DEMO_SERVICE_TIME=12:00 npm start`
       // lets the demo judge the hours at that time of day instead, to try the flow at night.
       ...(process.env.DEMO_SERVICE_TIME ? { HUB_DEMO_SERVICE_TIME: process.env.DEMO_SERVICE_TIME } : {}),
@@ -303,6 +312,8 @@ async function main() {
     AGENT_DATA_DIR: agentDataDir,
     AGENT_UI_PORT: String(uiPort),
     AGENT_DEVICES: 'virtual',
+    AGENT_INSTALL_ROOT: path.join(dataDir, 'agent-install'),
+    AGENT_RELEASE_PUBLIC_KEY_FILE: process.env.AGENT_RELEASE_PUBLIC_KEY_FILE ?? releaseKey.publicKeyFile,
   };
   if (!existsSync(path.join(agentDataDir, 'identity.json'))) {
     console.log('Enrolling the demo kiosk...');
@@ -317,10 +328,22 @@ async function main() {
   }
 
   console.log('Starting the edge agent with virtual devices...');
-  const agentReady = await startProcess('agent', path.join(root, 'edge-agent/dist/main.js'), agentEnv, 'agent ui listening');
+  // The supervisor starts the active version (the build, or a release the console rolled out) and
+  // restarts it on the restart code itself; the check in startProcess stays for an agent run without it.
+  const agentReady = await startProcess('agent', path.join(root, 'edge-agent/dist/update/supervisor-main.js'), agentEnv, 'agent ui listening');
 
   demoReady = true;
   listenForControl();
+  let demoRelease = null;
+  if (process.env.DEMO_RELEASE) {
+    console.log('Packing and uploading a demo release...');
+    demoRelease = await buildDemoRelease({
+      dataDir,
+      hubUrl,
+      adminToken,
+      ...(process.env.DEMO_RELEASE === '1' ? {} : { version: process.env.DEMO_RELEASE }),
+    });
+  }
   const kioskUrl = new URL(agentReady.url ?? `http://127.0.0.1:${uiPort}/`);
   const demoAdminFile = demoAdminFiles.find((file) => existsSync(file));
   const demoAdmin = demoAdminFile ? JSON.parse(readFileSync(demoAdminFile, 'utf8')) : null;
@@ -338,6 +361,7 @@ Kiosk system is running${cluster ? ` with ${hubs.length} hub processes on Postgr
   Hub health:                            ${perHub((hub) => `${hub.url}/health`)}
 Hub admin token (for the REST API):      ${adminToken}
 Logs: ${logDir}
+${demoRelease ? `Demo release ${demoRelease.version} is on the hub: roll it out to the kiosk from the console.\n` : ''}Agent updates: DEMO_RELEASE=1 npm start (or npm run release:demo while it runs) uploads a demo release signed with ${releaseKey.publicKeyFile.replace(/\.pub\.pem$/, '.pem')}.
 ${
   cluster
     ? `Database: ${redactUrl(process.env.HUB_DATABASE_URL)}, Redis: ${redactUrl(process.env.HUB_REDIS_URL)}; the kiosk's agent has HUB_URL=${agentEnv.HUB_URL}
