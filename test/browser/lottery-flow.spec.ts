@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
-import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -43,9 +43,9 @@ describe('facility lottery at the street terminal, in Chromium', () => {
     await kiosk.getByTestId('lottery-menu-book').click();
     const booked = await walkOpenMonths(kiosk, async () => {
       await openDays(kiosk).first().click();
-      const open = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]');
-      await open.first().waitFor();
-      await open.first().click();
+      const open = await findSlotOnPages(kiosk, 'available');
+      if (open === null) return false;
+      await open.click();
       return true;
     });
     expect(booked).toBe(true);

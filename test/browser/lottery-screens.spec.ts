@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { lotteryAgentUiAckSchemas, UI_NAMESPACE } from '@kiosk/protocols';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
-import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, turnFacilityPage, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot, waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -118,8 +118,8 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
       const days = openDays(kiosk);
       const day = (await days.first().getAttribute('data-testid')) ?? '';
       await days.first().click();
-      const slot = kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]').first();
-      await slot.waitFor();
+      const slot = await findSlotOnPages(kiosk, 'lottery-open');
+      if (slot === null) return false;
       Object.assign(chosen, { facility: facilityTestId, month: monthTestId, day, slot: (await slot.getAttribute('data-testid')) ?? '' });
       await slot.click();
       return true;
@@ -131,10 +131,15 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     // A second user enters for the same slot, so the draw leaves an alternate.
     await signInToLottery(terminal, B.card, B.pin);
     await kiosk.getByTestId('lottery-menu-enter').click();
+    await kiosk.locator('[data-testid^="lottery-facility-"]').first().waitFor();
+    // The lists are paged: to the page holding A's facility, and A's slot.
+    while ((await kiosk.getByTestId(chosen.facility).count()) === 0) expect(await turnFacilityPage(kiosk, 'next')).toBe(true);
     await kiosk.getByTestId(chosen.facility).click();
     await kiosk.getByTestId(chosen.month).click();
     await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', chosen.month.replace('lottery-month-', ''));
     await kiosk.getByTestId(chosen.day).click();
+    await kiosk.locator('[data-testid^="lottery-slot-"]').first().waitFor();
+    for (let turned = 0; (await kiosk.getByTestId(chosen.slot).count()) === 0 && turned < 20; turned += 1) await kiosk.getByTestId('lottery-slots-page-next').click();
     await kiosk.getByTestId(chosen.slot).click();
     entryNumbers.b = await enterChosenSlot();
     await signOut();
@@ -221,8 +226,8 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     let end = '';
     const found = await walkOpenMonths(kiosk, async () => {
       await openDays(kiosk).first().click();
-      const slot = kiosk.locator('[data-testid^="lottery-slot-"][data-state="available"]').first();
-      await slot.waitFor();
+      const slot = await findSlotOnPages(kiosk, 'available');
+      if (slot === null) return false;
       slotId = ((await slot.getAttribute('data-testid')) ?? '').replace('lottery-slot-', '');
       end = /–([0-9]{2}:[0-9]{2})/.exec(await slot.innerText())?.[1] ?? '';
       await slot.click();
@@ -256,7 +261,8 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
     await facilities.first().waitFor();
     let noInfo = false;
-    // From the end of the list: the walks above began at its start.
+    // From the end of the list (its last page): the walks above began at its start.
+    while (await turnFacilityPage(kiosk, 'next'));
     for (let f = (await facilities.count()) - 1; f >= 0 && !noInfo; f -= 1) {
       await facilities.nth(f).click();
       const months = kiosk.locator('[data-testid^="lottery-month-"]');

@@ -59,31 +59,65 @@ export interface OpenMonth {
 }
 
 /**
- * From the facility list, walks the calendar the way a person would: facility by facility, month by
- * month; for each month with a day open, calls `visit` (with that month's days shown) until it returns
- * true. Returns whether one did.
+ * From the facility list, walks the calendar the way a person would: facility by facility (page by page
+ * of the list: it is paged, never scrolled), month by month; for each month with a day open, calls
+ * `visit` (with that month's days shown) until it returns true. Returns whether one did.
  */
 export async function walkOpenMonths(kiosk: Page, visit: (month: OpenMonth) => Promise<boolean>): Promise<boolean> {
   const facilities = kiosk.locator('[data-testid^="lottery-facility-"]');
   await facilities.first().waitFor();
-  for (let f = 0; f < (await facilities.count()); f += 1) {
-    if (f > 0) {
-      await kiosk.getByTestId('lottery-back').click();
-      await facilities.first().waitFor();
+  for (;;) {
+    for (let f = 0; f < (await facilities.count()); f += 1) {
+      if (f > 0) {
+        // Back to the list: it shows the page the facility was on.
+        await kiosk.getByTestId('lottery-back').click();
+        await facilities.first().waitFor();
+      }
+      const facilityTestId = (await facilities.nth(f).getAttribute('data-testid')) ?? '';
+      await facilities.nth(f).click();
+      const months = kiosk.locator('[data-testid^="lottery-month-"]');
+      await months.first().waitFor();
+      for (let m = 0; m < (await months.count()); m += 1) {
+        const monthTestId = (await months.nth(m).getAttribute('data-testid')) ?? '';
+        await months.nth(m).click();
+        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
+        if ((await openDays(kiosk).count()) === 0) continue;
+        if (await visit({ facilityTestId, monthTestId })) return true;
+      }
     }
-    const facilityTestId = (await facilities.nth(f).getAttribute('data-testid')) ?? '';
-    await facilities.nth(f).click();
-    const months = kiosk.locator('[data-testid^="lottery-month-"]');
-    await months.first().waitFor();
-    for (let m = 0; m < (await months.count()); m += 1) {
-      const monthTestId = (await months.nth(m).getAttribute('data-testid')) ?? '';
-      await months.nth(m).click();
-      await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
-      if ((await openDays(kiosk).count()) === 0) continue;
-      if (await visit({ facilityTestId, monthTestId })) return true;
-    }
+    await kiosk.getByTestId('lottery-back').click();
+    await facilities.first().waitFor();
+    if (!(await turnFacilityPage(kiosk, 'next'))) return false;
   }
-  return false;
+}
+
+/** Turns the facility list one page on (`next`) or back; false when there is no such page. */
+export async function turnFacilityPage(kiosk: Page, direction: 'next' | 'previous'): Promise<boolean> {
+  const button = kiosk.getByTestId(`lottery-facilities-page-${direction}`);
+  if ((await button.count()) === 0 || (await button.isDisabled())) return false;
+  const pager = kiosk.getByTestId('lottery-facilities-pager');
+  const before = Number(await pager.getAttribute('data-page'));
+  await button.click();
+  await waitForAttribute(pager, 'data-page', String(before + (direction === 'next' ? 1 : -1)));
+  return true;
+}
+
+/**
+ * The picked day's first time slot in `state` that can be tapped, turning the day's slot pages as a
+ * person would (the list is paged, never scrolled); null when the day has none.
+ */
+export async function findSlotOnPages(kiosk: Page, state: string): Promise<Locator | null> {
+  await kiosk.locator('[data-testid^="lottery-slot-"]').first().waitFor();
+  for (;;) {
+    const slot = kiosk.locator(`[data-testid^="lottery-slot-"][data-state="${state}"]:not([disabled])`);
+    if ((await slot.count()) > 0) return slot.first();
+    const next = kiosk.getByTestId('lottery-slots-page-next');
+    if ((await next.count()) === 0 || (await next.isDisabled())) return null;
+    const pager = kiosk.getByTestId('lottery-slots-pager');
+    const before = Number(await pager.getAttribute('data-page'));
+    await next.click();
+    await waitForAttribute(pager, 'data-page', String(before + 1));
+  }
 }
 
 /** The days of the shown month that can be picked. */

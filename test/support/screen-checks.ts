@@ -70,11 +70,22 @@ export function orphanedCharacters(page: Page): Promise<string[]> {
     const elements = Array.from(document.querySelectorAll<HTMLElement>('h1, h2, h3, button, p, dd, dt, li > span'));
     for (const element of elements) {
       if (!element.closest(':lang(ja)') || element.getClientRects().length === 0) continue;
-      const lines = new Map<number, string>();
+      // Lines are counted per block box: parts laid out as separate boxes on purpose (a calendar day's
+      // number above its "空き 3", flex items) are not one text broken across lines.
+      const lines = new Map<string, string>();
+      const boxes = new Map<Element, number>();
+      const boxOf = (node: Node): number => {
+        let box: Element | null = node.parentElement;
+        while (box && box !== element && /^(inline|ruby|contents)/.test(getComputedStyle(box).display)) box = box.parentElement;
+        const key = box ?? element;
+        if (!boxes.has(key)) boxes.set(key, boxes.size);
+        return boxes.get(key) ?? 0;
+      };
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         // Icons beside the words (aria-hidden) are not text that wraps.
         if (node.parentElement?.closest('[aria-hidden="true"]')) continue;
+        const box = boxOf(node);
         const text = node.textContent ?? '';
         for (let index = 0; index < text.length; index += 1) {
           const range = document.createRange();
@@ -82,14 +93,16 @@ export function orphanedCharacters(page: Page): Promise<string[]> {
           range.setEnd(node, index + 1);
           const rect = range.getClientRects()[0];
           if (!rect || rect.width === 0 || /\s/.test(text[index] ?? '')) continue;
-          const top = Math.round(rect.top / 4);
-          lines.set(top, (lines.get(top) ?? '') + text[index]);
+          const line = `${box}:${Math.round(rect.top / 4)}`;
+          lines.set(line, (lines.get(line) ?? '') + text[index]);
         }
       }
-      if (lines.size < 2) continue;
-      for (const line of lines.values()) {
+      for (const [line, characters] of lines) {
+        // A box with one line is not broken.
+        const box = line.split(':')[0];
+        if ([...lines.keys()].filter((other) => other.split(':')[0] === box).length < 2) continue;
         // A line of one character, punctuation not counted: 「い。」 is one character.
-        if (line.replace(/[、。，．！？）」』・：:.,!?)]/g, '').length <= 1) found.push(`${element.tagName.toLowerCase()} "${element.innerText.replace(/\s+/g, ' ')}" line "${line}"`);
+        if (characters.replace(/[、。，．！？）」』・：:.,!?)]/g, '').length <= 1) found.push(`${element.tagName.toLowerCase()} "${element.innerText.replace(/\s+/g, ' ')}" line "${characters}"`);
       }
     }
     return found;

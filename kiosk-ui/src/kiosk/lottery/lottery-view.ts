@@ -228,3 +228,17 @@ export function winOf(booking: BookingView, entries: readonly EntryView[], now: 
   if (booking.status !== 'held' || booking.source !== 'lottery') return null;
   return entries.find((entry) => entry.wonSlotId === booking.slotId && canConfirm(entry, now)) ?? null;
 }
+
+/**
+ * The month as the calendar draws it: weeks of seven cells from Sunday, null before the 1st and after
+ * the last day (so a page of weeks is a block of whole rows).
+ */
+export function calendarWeeks(month: string, days: readonly CalendarDay[]): Array<Array<CalendarDay | null>> {
+  const cells: Array<CalendarDay | null> = [...Array.from({ length: leadingBlanks(month) }, () => null), ...days];
+  const weeks: Array<Array<CalendarDay | null>> = [];
+  for (let start = 0; start < cells.length; start += 7) {
+    const week = cells.slice(start, start + 7);
+    weeks.push([...week, ...Array.from({ length: 7 - week.length }, () => null)]);
+  }
+  return weeks;
+}

@@ -18,6 +18,8 @@ const LOTTERY_CHOICES: Record<Language, Readonly<Record<string, string>>> = {
     'lottery-submit-booking': 'よやくする',
     'lottery-back': 'もどる',
     'lottery-sign-out': 'ログアウト',
+    'lottery-page-previous': 'まえの ページ',
+    'lottery-page-next': 'つぎの ページ',
   },
   en: {
     'lottery-menu-enter': 'Enter a lottery',
@@ -29,6 +31,8 @@ const LOTTERY_CHOICES: Record<Language, Readonly<Record<string, string>>> = {
     'lottery-submit-booking': 'Book',
     'lottery-back': 'Back',
     'lottery-sign-out': 'Log out',
+    'lottery-page-previous': 'Previous page',
+    'lottery-page-next': 'Next page',
   },
   ko: {
     'lottery-menu-enter': '추첨 신청',
@@ -40,6 +44,8 @@ const LOTTERY_CHOICES: Record<Language, Readonly<Record<string, string>>> = {
     'lottery-submit-booking': '예약',
     'lottery-back': '뒤로',
     'lottery-sign-out': '로그아웃',
+    'lottery-page-previous': '이전 쪽',
+    'lottery-page-next': '다음 쪽',
   },
   'zh-Hans': {
     'lottery-menu-enter': '申请抽签',
@@ -51,6 +57,8 @@ const LOTTERY_CHOICES: Record<Language, Readonly<Record<string, string>>> = {
     'lottery-submit-booking': '预约',
     'lottery-back': '返回',
     'lottery-sign-out': '退出登录',
+    'lottery-page-previous': '上一页',
+    'lottery-page-next': '下一页',
   },
 };
 
@@ -62,8 +70,13 @@ export function readsOwnText(testid: string): boolean {
   return PUBLIC_TEXT_CHOICES.test(testid);
 }
 
+/** A paged list's 前へ / 次へ (the page it lands on is said by the screen's guidance). */
+const PAGE_BUTTON = /^lottery-(?:facilities|weeks|slots)-page-(previous|next)$/;
+
 /** The spoken name of a lottery choice, or null when it is not a lottery choice this table knows. */
 export function lotteryChoiceName(testid: string, language: Language, text: string | null): string | null {
   if (readsOwnText(testid)) return text !== null && text.trim() !== '' ? text.trim() : null;
+  const page = PAGE_BUTTON.exec(testid)?.[1];
+  if (page !== undefined) return LOTTERY_CHOICES[language][`lottery-page-${page}`] ?? null;
   return LOTTERY_CHOICES[language][testid] ?? null;
 }

@@ -1,4 +1,5 @@
 import type { Language, LotteryStage, LotteryUiState } from '@kiosk/protocols';
+import type { LotteryPageShown } from '../lottery/lottery-paging';
 import type { LotteryScreenKind } from '../lottery/lottery-view';
 import { SPEECH_LINES } from './speech-script';
 
@@ -17,13 +18,15 @@ export interface LotterySpeechView {
   /** The screen shows an error message. */
   error: boolean;
   offline: boolean;
+  /** The screen's lists that have more than one page, and the page each shows ("1 / 3"). */
+  pages: readonly LotteryPageShown[];
 }
 
 /** The sign-in PIN: four digits, for the user card and the My Number card alike. */
 export const LOTTERY_PIN_LENGTH = 4;
 
 /** Only what may be spoken, from the agent's lottery state and the screen shown. */
-export function lotterySpeechView(state: LotteryUiState | null, screen: LotteryScreenKind, error: boolean): LotterySpeechView {
+export function lotterySpeechView(state: LotteryUiState | null, screen: LotteryScreenKind, error: boolean, pages: readonly LotteryPageShown[] = []): LotterySpeechView {
   return {
     screen,
     stage: state?.stage ?? 'inactive',
@@ -31,6 +34,7 @@ export function lotterySpeechView(state: LotteryUiState | null, screen: LotteryS
     refused: (state?.refusal ?? null) !== null,
     error,
     offline: state?.mode === 'offline',
+    pages,
   };
 }
 
@@ -59,6 +63,8 @@ interface LotteryLines {
   refused: string;
   error: string;
   offline: string;
+  /** Where a paged list is (its name, page n of m) and how to turn its pages. */
+  page: (list: LotteryPageShown['list'], page: number, pages: number) => string;
 }
 
 const LOTTERY_LINES: Record<Language, LotteryLines> = {
@@ -83,6 +89,8 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: 'ログイン できませんでした。 りゆうは がめんに あります。',
     error: 'てつづきが できませんでした。 りゆうは がめんに あります。',
     offline: 'いまは センターに つながっていません。',
+    page: (list, page, pages) =>
+      `${{ facilities: 'しせつの いちらん', weeks: 'カレンダー', slots: 'じかんたいの いちらん' }[list]}、 ${pages}ページの うち ${page}ページめ。 まえへ と つぎへ で ページを かえられます。`,
   },
   en: {
     signIn: {
@@ -105,6 +113,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: 'You could not be signed in. The screen says why.',
     error: 'That did not work. The screen says why.',
     offline: 'The center cannot be reached right now.',
+    page: (list, page, pages) => `${{ facilities: 'Facility list', weeks: 'Calendar', slots: 'Time slot list' }[list]}, page ${page} of ${pages}. Previous and Next turn the pages.`,
   },
   ko: {
     signIn: {
@@ -127,6 +136,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: '로그인할 수 없었습니다. 이유는 화면에 있습니다.',
     error: '처리할 수 없었습니다. 이유는 화면에 있습니다.',
     offline: '지금은 센터에 연결되어 있지 않습니다.',
+    page: (list, page, pages) => `${{ facilities: '시설 목록', weeks: '달력', slots: '시간대 목록' }[list]}, ${pages}쪽 중 ${page}쪽. 이전과 다음으로 쪽을 넘길 수 있습니다.`,
   },
   'zh-Hans': {
     signIn: {
@@ -149,6 +159,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: '无法登录。原因显示在屏幕上。',
     error: '无法办理。原因显示在屏幕上。',
     offline: '目前无法连接到中心。',
+    page: (list, page, pages) => `${{ facilities: '设施列表', weeks: '日历', slots: '时段列表' }[list]}，第${page}页，共${pages}页。用上一页和下一页翻页。`,
   },
 };
 
@@ -157,7 +168,8 @@ export function lotterySpeechScript(view: LotterySpeechView, language: Language)
   const lines = LOTTERY_LINES[language];
   const speech = SPEECH_LINES.get(language);
   const main = view.screen === 'sign-in' ? lines.signIn[signInStage(view.stage)] : lines.screens[view.screen];
-  return speech.sentences([view.refused && view.screen === 'sign-in' ? lines.refused : '', view.error ? lines.error : '', view.offline ? lines.offline : '', main]);
+  const pages = view.pages.map((shown) => lines.page(shown.list, shown.page, shown.pages));
+  return speech.sentences([view.refused && view.screen === 'sign-in' ? lines.refused : '', view.error ? lines.error : '', view.offline ? lines.offline : '', main, ...pages]);
 }
 
 /** Said for each PIN key on the lottery sign-in: "one digit entered", never which. */
@@ -169,7 +181,8 @@ export function lotteryPinProgress(previous: LotterySpeechView, next: LotterySpe
     (next.stage === 'awaiting-pin' || next.stage === 'awaiting-card-pin') &&
     previous.refused === next.refused &&
     previous.error === next.error &&
-    previous.offline === next.offline;
+    previous.offline === next.offline &&
+    previous.pages.length === next.pages.length;
   if (!sameScreen) return null;
   return previous.pinDigits === next.pinDigits ? '' : SPEECH_LINES.get(language).pinProgress(next.pinDigits, LOTTERY_PIN_LENGTH);
 }

@@ -1,10 +1,12 @@
 import type { LotteryMessages } from './ja';
+import { pagingTables } from './paging';
 import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
 export const lotteryEn: LotteryMessages = {
   ...verifyDrawTables.en,
   ...resultChangesTables.en,
+  ...pagingTables.en,
   'lot.heading': 'Facility booking and lottery',
   'lot.signIn.scan': 'Hold the barcode of your user card to the barcode reader',
   'lot.signIn.card': 'Card ending in {hint} read',

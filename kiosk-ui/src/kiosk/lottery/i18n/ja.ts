@@ -1,3 +1,4 @@
+import { pagingTables } from './paging';
 import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
@@ -8,6 +9,7 @@ import { verifyDrawTables } from './verify-draw';
 export const lotteryJa = {
   ...verifyDrawTables.ja,
   ...resultChangesTables.ja,
+  ...pagingTables.ja,
   'lot.heading': '施設予約・抽選',
   'lot.signIn.scan': '利用者カードのバーコードをバーコードリーダーにかざしてください',
   'lot.signIn.card': 'カード（末尾 {hint}）を読み取りました',

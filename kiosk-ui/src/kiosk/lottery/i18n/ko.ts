@@ -1,10 +1,12 @@
 import type { LotteryMessages } from './ja';
+import { pagingTables } from './paging';
 import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
 export const lotteryKo: LotteryMessages = {
   ...verifyDrawTables.ko,
   ...resultChangesTables.ko,
+  ...pagingTables.ko,
   'lot.heading': '시설 예약·추첨',
   'lot.signIn.scan': '이용자 카드의 바코드를 바코드 리더에 대어 주십시오',
   'lot.signIn.card': '카드(끝자리 {hint})를 읽었습니다',

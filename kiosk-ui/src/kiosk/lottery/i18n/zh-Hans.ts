@@ -1,10 +1,12 @@
 import type { LotteryMessages } from './ja';
+import { pagingTables } from './paging';
 import { resultChangesTables } from './result-changes';
 import { verifyDrawTables } from './verify-draw';
 
 export const lotteryZhHans: LotteryMessages = {
   ...verifyDrawTables['zh-Hans'],
   ...resultChangesTables['zh-Hans'],
+  ...pagingTables['zh-Hans'],
   'lot.heading': '设施预约·抽签',
   'lot.signIn.scan': '请将用户卡的条形码对准条码读取器',
   'lot.signIn.card': '已读取卡片（尾号 {hint}）',

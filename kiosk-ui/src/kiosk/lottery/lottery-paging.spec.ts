@@ -1,0 +1,57 @@
+import { INITIAL_SCREEN_DATA, type LotteryScreenData } from './lottery-screen-data';
+import { FACILITIES_PER_PAGE, pageHolding, pageOf, shownPages, SLOTS_PER_PAGE, weekOfDay, weeksPerPage, WEEKS_PER_PAGE } from './lottery-paging';
+import { calendarDays, calendarWeeks } from './lottery-view';
+
+describe('lottery paging', () => {
+  it('cuts a list into pages, the page clamped into range, one page for an empty list', () => {
+    const letters = ['a', 'b', 'c', 'd', 'e'];
+    expect(pageOf(letters, 0, 2)).toEqual({ items: ['a', 'b'], index: 0, count: 3 });
+    expect(pageOf(letters, 2, 2)).toEqual({ items: ['e'], index: 2, count: 3 });
+    expect(pageOf(letters, 9, 2)).toEqual({ items: ['e'], index: 2, count: 3 });
+    expect(pageOf(letters, -1, 2).index).toBe(0);
+    expect(pageOf([], 3, 2)).toEqual({ items: [], index: 0, count: 1 });
+    expect(pageHolding(4, 2)).toBe(2);
+    expect(pageHolding(-1, 2)).toBe(0);
+  });
+
+  it('holds fewer items per page at large text', () => {
+    for (const sizes of [FACILITIES_PER_PAGE, SLOTS_PER_PAGE, WEEKS_PER_PAGE]) expect(sizes.large).toBeLessThan(sizes.normal);
+  });
+
+  it('shows the picked day’s week alone, the month while a day is being chosen', () => {
+    expect(weeksPerPage(false, false)).toBe(WEEKS_PER_PAGE.normal);
+    expect(weeksPerPage(true, false)).toBe(WEEKS_PER_PAGE.large);
+    expect(weeksPerPage(true, true)).toBe(1);
+    // February 2027 starts on a Monday: the 1st to the 6th are its first week, the 28th its fifth.
+    expect([weekOfDay('2027-02-01'), weekOfDay('2027-02-06'), weekOfDay('2027-02-07'), weekOfDay('2027-02-28')]).toEqual([0, 0, 1, 4]);
+  });
+
+  it('draws a month as whole weeks from Sunday (February 2027 starts on a Monday)', () => {
+    const weeks = calendarWeeks('2027-02', calendarDays('2027-02', [], 'enter'));
+    expect(weeks).toHaveLength(5);
+    expect(weeks.every((week) => week.length === 7)).toBe(true);
+    expect(weeks[0]?.[0]).toBeNull();
+    expect(weeks[0]?.[1]?.date).toBe('2027-02-01');
+    expect(weeks[4]?.[0]?.date).toBe('2027-02-28');
+    expect(weeks[4]?.[1]).toBeNull();
+  });
+
+  it('tells the spoken guidance which lists have more than one page and the page shown', () => {
+    const facilities = Array.from({ length: 11 }, (_, index) => ({ facilityId: `f-${index}` })) as unknown as LotteryScreenData['facilities'];
+    const data: LotteryScreenData = { ...INITIAL_SCREEN_DATA, facilities, pages: { facilities: 1, weeks: 0, slots: 0 } };
+    expect(shownPages(data, 'facilities', false)).toEqual([{ list: 'facilities', page: 2, pages: 2 }]);
+    expect(shownPages(data, 'facilities', true)).toEqual([{ list: 'facilities', page: 2, pages: 3 }]);
+    expect(shownPages(data, 'menu', true)).toEqual([]);
+    const calendar: LotteryScreenData = { ...data, month: '2027-02', loadedMonth: '2027-02' };
+    // Normal size: the whole month on one page (nothing said); large text: two weeks a page.
+    expect(shownPages(calendar, 'calendar', false)).toEqual([]);
+    expect(shownPages(calendar, 'calendar', true)).toEqual([{ list: 'weeks', page: 1, pages: 3 }]);
+    // A day picked: its week alone (week 3 of 5), and its slots.
+    const slots = ['0900', '1100', '1300', '1500'].map((time) => ({ slotId: `u-1@2027-02-13T${time}`, unitId: 'u-1', date: '2027-02-13', start: time, end: time, feeYen: 1, state: 'lottery-open' as const }));
+    const picked: LotteryScreenData = { ...calendar, slots, day: '2027-02-13', pages: { facilities: 0, weeks: weekOfDay('2027-02-13'), slots: 0 } };
+    expect(shownPages(picked, 'calendar', false)).toEqual([
+      { list: 'weeks', page: 2, pages: 5 },
+      { list: 'slots', page: 1, pages: 2 },
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+import type { LotteryPager, LotteryScreenData } from './lottery-screen-data';
+import { calendarDays, calendarWeeks, leadingBlanks, type LotteryScreenKind } from './lottery-view';
+
+/**
+ * Pages of a list that does not fit the kiosk's one screen (issue 17: nothing may need scrolling to reach
+ * the primary action). A list is cut into pages of a fixed size per display mode, and large 前へ / 次へ
+ * buttons move between them; "n / m" is shown and spoken. Fixed sizes, not measured ones: a page holds
+ * the same items however the browser lays them out, so a test and a person see the same pages.
+ */
+
+export interface Page<T> {
+  items: T[];
+  /** 0-based page shown (clamped into range). */
+  index: number;
+  /** How many pages (at least 1, even for an empty list). */
+  count: number;
+}
+
+/** Page `index` (clamped) of `items` cut into pages of `size`. */
+export function pageOf<T>(items: readonly T[], index: number, size: number): Page<T> {
+  const per = Math.max(1, Math.floor(size));
+  const count = Math.max(1, Math.ceil(items.length / per));
+  const at = Math.min(Math.max(0, Math.floor(index)), count - 1);
+  return { items: items.slice(at * per, at * per + per), index: at, count };
+}
+
+/** The page holding item `position` (0-based), for showing a chosen item's page. */
+export function pageHolding(position: number, size: number): number {
+  return position < 0 ? 0 : Math.floor(position / Math.max(1, Math.floor(size)));
+}
+
+/** What fits 1080×1920 under the header, notices and the 戻る / ログアウト row, at each text size. */
+export interface PageSizes {
+  normal: number;
+  large: number;
+}
+
+/** Facility buttons per page (64 px rows at normal size, 1.5× taller at large text, names may wrap). */
+export const FACILITIES_PER_PAGE: PageSizes = { normal: 8, large: 4 };
+
+/**
+ * A day's time slots per page, under the picked day's week and above the choices panel (a slot's row
+ * holds its time, place, fee and state on two lines, three at large text).
+ */
+export const SLOTS_PER_PAGE: PageSizes = { normal: 3, large: 1 };
+
+/**
+ * Calendar weeks per page: all six at normal size; at large text two (a month in three pages), so a
+ * day's time slot and the choices panel still fit under them.
+ */
+export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2 };
+
+export function pageSize(sizes: PageSizes, largeText: boolean): number {
+  return largeText ? sizes.large : sizes.normal;
+}
+
+/**
+ * Weeks per page: while a day is being chosen, the month (two weeks a page at large text); once a day
+ * is picked, its week alone, a week a page, so its time slots get the room under it.
+ */
+export function weeksPerPage(largeText: boolean, dayPicked: boolean): number {
+  return dayPicked ? 1 : pageSize(WEEKS_PER_PAGE, largeText);
+}
+
+/** The week (0-based, weeks from Sunday) of `date` (`YYYY-MM-DD`) in its month: its page once picked. */
+export function weekOfDay(date: string): number {
+  const day = Number(date.slice(8, 10));
+  return Math.floor((leadingBlanks(date.slice(0, 7)) + day - 1) / 7);
+}
+
+/** A paged list on the screen and the page it shows (1-based), for the spoken guidance ("1 / 3"). */
+export interface LotteryPageShown {
+  list: LotteryPager;
+  page: number;
+  pages: number;
+}
+
+/** The lists of `screen` that have more than one page, and the page each shows, as the components page them. */
+export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, largeText: boolean): LotteryPageShown[] {
+  const lists: Array<{ list: LotteryPager; items: readonly unknown[]; size: PageSizes }> = [];
+  if (screen === 'facilities') lists.push({ list: 'facilities', items: data.facilities, size: FACILITIES_PER_PAGE });
+  if (screen === 'calendar' && data.noInfoMonth !== data.month) {
+    const days = calendarDays(data.month, data.slots, data.purpose);
+    const picked = data.day !== null && data.loadedMonth === data.month;
+    const perWeekPage = weeksPerPage(largeText, picked);
+    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: { normal: perWeekPage, large: perWeekPage } });
+    if (picked) {
+      lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], size: SLOTS_PER_PAGE });
+    }
+  }
+  return lists.flatMap(({ list, items, size }) => {
+    const shown = pageOf(items, data.pages[list], pageSize(size, largeText));
+    return shown.count > 1 ? [{ list, page: shown.index + 1, pages: shown.count }] : [];
+  });
+}
