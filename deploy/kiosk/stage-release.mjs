@@ -47,4 +47,19 @@ if (existsSync(path.join(source, 'release.json'))) {
   fail(`${source} is neither an unpacked release (release.json) nor a built checkout (central-hub/dist): build it first (npx tsc -b)`);
 }
 if (typeof version !== 'string' || !/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/.test(version)) fail(`no usable version in ${source}`);
+
+// The native modules must load here (built for this architecture and Node.js, their binaries present):
+// a release that cannot open its database is refused now, not found out by a kiosk that never starts.
+const lock = JSON.parse(readFileSync(path.join(target, 'package-lock.json'), 'utf8'));
+const requireFromAgent = createRequire(path.join(target, 'edge-agent', 'package.json'));
+for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+  if (!key.startsWith('node_modules/') || entry.hasInstallScript !== true || !existsSync(path.join(target, key))) continue;
+  try {
+    const loaded = createRequire(path.join(target, key, 'package.json'))(path.join(target, key));
+    if (key === 'node_modules/better-sqlite3') new loaded(':memory:').close();
+  } catch (error) {
+    fail(`${key.slice('node_modules/'.length)} does not load with this Node.js ${process.version} (${process.arch}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
+requireFromAgent.resolve('@kiosk/protocols');
 process.stdout.write(`${version}\n`);
