@@ -9,6 +9,7 @@ describe('parseConfig', () => {
       engine: 'postgres',
       url: 'postgres://127.0.0.1/kiosk',
       poolSize: 10,
+      commitLanes: 4,
       statementTimeoutMs: 30_000,
       connectTimeoutMs: 10_000,
       ssl: 'disable',
@@ -18,7 +19,12 @@ describe('parseConfig', () => {
       { HUB_DATABASE_URL: 'postgresql://hub@db.example.jp/kiosk', HUB_DATABASE_POOL_SIZE: '40', HUB_DATABASE_CA_FILE: '/etc/ca.pem' },
       { repoRoot },
     ).database;
-    expect(remote).toMatchObject({ engine: 'postgres', poolSize: 40, ssl: 'verify-full', caFile: '/etc/ca.pem' });
+    expect(remote).toMatchObject({ engine: 'postgres', poolSize: 40, commitLanes: 4, ssl: 'verify-full', caFile: '/etc/ca.pem' });
+    // Group-commit lanes (issue 12): never more than the pool keeps for them (two left for the rest).
+    const pipeline = (env: Record<string, string>) => parseConfig({ HUB_DATABASE_URL: 'postgres://127.0.0.1/kiosk', ...env }, { repoRoot }).database;
+    expect(pipeline({ HUB_DATABASE_COMMIT_LANES: '8', HUB_DATABASE_POOL_SIZE: '20' })).toMatchObject({ commitLanes: 8 });
+    expect(pipeline({ HUB_DATABASE_COMMIT_LANES: '8', HUB_DATABASE_POOL_SIZE: '5' })).toMatchObject({ commitLanes: 3 });
+    expect(pipeline({ HUB_DATABASE_POOL_SIZE: '1' })).toMatchObject({ commitLanes: 1 });
     // The wait for a free pooled connection before a request is answered 503 busy (issue 14).
     expect(parseConfig({ HUB_DATABASE_URL: 'postgres://127.0.0.1/kiosk', HUB_DATABASE_CONNECT_TIMEOUT_MS: '250' }, { repoRoot }).database).toMatchObject({
       connectTimeoutMs: 250,

@@ -68,6 +68,8 @@ export type DatabaseConfig =
       engine: 'postgres';
       url: string;
       poolSize: number;
+      /** Group-commit lanes committing in parallel (issue 12): `HUB_DATABASE_COMMIT_LANES`, default 4, at most the pool less two. */
+      commitLanes?: number;
       statementTimeoutMs: number;
       /** How long a query waits for a free pooled connection before it is answered `busy` (503); absent: the default. */
       connectTimeoutMs?: number;
@@ -222,6 +224,7 @@ const EnvSchema = z.object({
   HUB_DATA_DIR: optional(z.string().min(1)),
   HUB_DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL (unset for the embedded SQLite file)')),
   HUB_DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(500)),
+  HUB_DATABASE_COMMIT_LANES: optional(z.coerce.number().int().min(1).max(64)),
   HUB_DATABASE_STATEMENT_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
   HUB_DATABASE_CONNECT_TIMEOUT_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   HUB_DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
@@ -347,6 +350,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
             engine: 'postgres',
             url: e.HUB_DATABASE_URL,
             poolSize: e.HUB_DATABASE_POOL_SIZE ?? 10,
+            // Other queries (reads, console, jobs) keep at least two connections besides the groups.
+            commitLanes: Math.max(1, Math.min(e.HUB_DATABASE_COMMIT_LANES ?? 4, (e.HUB_DATABASE_POOL_SIZE ?? 10) - 2)),
             statementTimeoutMs: e.HUB_DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
             connectTimeoutMs: e.HUB_DATABASE_CONNECT_TIMEOUT_MS ?? DEFAULT_CONNECT_TIMEOUT_MS,
             // Loopback needs no TLS; any other host is expected to be reached over checked TLS.

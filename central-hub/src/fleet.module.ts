@@ -53,5 +53,7 @@ import { SweepService } from './services/sweep.service';
     MonitorService,
     SweepService,
   ],
+  // For the releases module's rollouts, which offer releases as commands (issue 19).
+  exports: [CommandService],
 })
 export class FleetModule {}

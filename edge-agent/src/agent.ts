@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { KioskAuth, LogChunk, LotteryStage } from '@kiosk/protocols';
+import type { AgentUpdateParams, KioskAuth, LogChunk, LotteryStage } from '@kiosk/protocols';
 import { chaosHooks } from './chaos';
 import { systemClock, type Clock } from './clock';
 import { CommandExecutor, type ConfigRefresher } from './commands/command-executor';
@@ -32,6 +32,7 @@ import { startSpeech } from './speech/start-speech';
 import { AgentState } from './status/agent-state';
 import { AgentStore } from './store/agent-store';
 import { HubLink } from './sync/hub-link';
+import { HubRequests } from './sync/hub-requests';
 import type { HubSession } from './sync/hub-session';
 import { OutboxDrain } from './sync/outbox-drain';
 import { hubSocketFactory, type HubSocketFactory } from './sync/socket-factory';
@@ -41,6 +42,7 @@ import { RecentLogStore } from './commands/recent-log-store';
 import { ActivityInstants } from './sync/activity-store';
 import { observeActivity } from './sync/telemetry-activity';
 import { WakeSignal } from './sync/wake-signal';
+import { startUpdates } from './update/start-updates';
 
 export interface AgentDeps {
   config: AgentConfig;
@@ -138,6 +140,8 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
 
     // The connection a `logs.upload` answer goes out on: the current one, if any.
     let hubSession: HubSession | null = null;
+    // `agent.update` offers go to the update service, made once sessions and the ledger exist (below).
+    let offerUpdate: ((params: AgentUpdateParams) => { status: 'succeeded' | 'failed'; detail: string }) | null = null;
     const sendLogChunk = (chunk: LogChunk) =>
       hubSession?.open === true ? hubSession.sendLogChunk(chunk) : Promise.reject(new LogUploadError('not connected to the hub'));
     const commands = new CommandService(
@@ -150,6 +154,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
         logs: deps.recentLogs ? new LogUploader(deps.recentLogs, sendLogChunk, () => clock.now().getTime()) : null,
         canRestart: deps.requestRestart !== undefined,
         cashBox: activity.cashBox,
+        updates: { offer: (params) => offerUpdate?.(params) ?? { status: 'failed', detail: 'the agent is still starting' } },
       }),
       clock,
       logger.child({ module: 'commands' }),
@@ -193,10 +198,12 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       logger,
     });
     undo.push(() => deviceServices.stop());
+    // The one typed request API of the hub session: every feature's hub client asks through it.
+    const hubRequests = new HubRequests(() => state.connection().hubConnected, config.ackTimeoutMs);
     const lottery = startLottery({
       municipality: config.municipality,
-      databaseFile: config.databaseFile,
-      outbox: store.outbox,
+      store,
+      hubRequests,
       deviceServices,
       sessions,
       state,
@@ -220,6 +227,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       cashPolicy,
       documentPrinterUri: hardware.bench ? (hardware.bench.peripherals.cups?.printerUri ?? null) : config.devices === 'real' ? config.hardware.documentPrinterUri : null,
       paperTray: hardware.bench?.peripherals.cups?.tray ?? null,
+      hubRequests,
       ackTimeoutMs: config.ackTimeoutMs,
       chaos,
       clock,
@@ -230,7 +238,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     // The PIN pad's keys stay PIN keys while a flow asks for a PIN (keypad navigation or not).
     undo.push(
       deviceServices.keypad.watchPinStep(() => certificates.flow.view().screen === 'pin'),
-      deviceServices.keypad.watchPinStep(() => LOTTERY_PIN_STAGES.has(lottery.service.uiState().stage)),
+      deviceServices.keypad.watchPinStep(() => LOTTERY_PIN_STAGES.has(lottery.flow.uiState().stage)),
     );
 
     const panel = hardware.bench ? startPanel(hardware.bench, hardware.drivers, devices, logger.child({ module: 'device-panel' })) : null;
@@ -250,6 +258,21 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const ui = await server.start();
     undo.push(() => server.stop());
     logger.info({ port: ui.port, url: ui.url, kioskId, uiDir: config.uiDir }, 'agent ui listening');
+
+    const updates = startUpdates({
+      config,
+      state,
+      sessions,
+      transactions: certificates.transactions,
+      devices,
+      hubRequests,
+      backlog: () => store.outbox.stats().backlog,
+      requestRestart: deps.requestRestart ?? null,
+      clock,
+      logger: logger.child({ module: 'update' }),
+    });
+    offerUpdate = (params) => updates.offer(params);
+    undo.push(() => updates.stop());
 
     const wake = new WakeSignal();
     const stopWake = store.outbox.onEnqueued(() => wake.notify());
@@ -290,7 +313,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       // One factory per hub of HUB_URL's list (issue 14); the link picks which one each attempt uses.
       hubs: config.hubUrls.map((url) => ({
         url,
-        socketFactory: certificates.hub.tap(lottery.hub.tap(makeFactory(url, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000)))),
+        socketFactory: hubRequests.tap(makeFactory(url, () => signer.handshake(), Math.max(config.ackTimeoutMs, 5000))),
       })),
       backoff,
       ackTimeoutMs: config.ackTimeoutMs,
@@ -305,7 +328,10 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       },
       onConnectFailed: (refusal) => sync.connectFailed(refusal),
     });
+    // A request made mid-connect waits for this link's attempt (its reconnect machine settles the outcome).
+    hubRequests.follow(link);
     link.start();
+    updates.resume();
 
     let stopped: Promise<void> | null = null;
     return {
@@ -335,7 +361,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   }
 }
 
-/** The lottery's sign-in stages that take PIN digits (lottery-service.ts `pinPress`). */
+/** The lottery's sign-in stages that take PIN digits (lottery-flow.ts `pinPress`). */
 const LOTTERY_PIN_STAGES: ReadonlySet<LotteryStage> = new Set<LotteryStage>(['awaiting-card', 'awaiting-pin', 'awaiting-card-pin']);
 
 /** The demo's device panel over the virtual bench (AGENT_DEVICES=virtual only). */

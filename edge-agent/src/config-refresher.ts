@@ -17,6 +17,7 @@ const RESTART_ONLY = [
   'devices',
   'hardware',
   'panelDir',
+  'updates',
 ] as const satisfies ReadonlyArray<keyof AgentConfig>;
 
 /** Pure: which restart-only settings differ between the running and the re-read configuration. */

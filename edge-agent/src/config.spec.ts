@@ -41,8 +41,14 @@ describe('parseConfig', () => {
       panelDir: path.join(root, 'kiosk-ui/dist/panel'),
       issueRetryMs: 60_000,
       chaos: null,
+      updates: { installRoot: null, releasePublicKeyFile: null },
       speech: { cacheDir: path.join(root, 'data/agent/speech'), jaVoice: null },
     });
+  });
+
+  it('reads the update supervisor\'s install root and the release public key (issue 19) as absolute paths', () => {
+    const config = parseConfig({ AGENT_INSTALL_ROOT: 'install', AGENT_RELEASE_PUBLIC_KEY_FILE: '/etc/kiosk/release.pub.pem' }, root);
+    expect(config.updates).toEqual({ installRoot: path.resolve('install'), releasePublicKeyFile: '/etc/kiosk/release.pub.pem' });
   });
 
   it('reads HUB_URL as one hub or a list of hubs, in order (issue 14)', () => {

@@ -60,6 +60,12 @@ export interface AgentConfig {
   /** How long a certificate issue whose answer was lost is retried (same transaction id) before the fee is refunded. */
   issueRetryMs: number;
   chaos: ChaosMode | null;
+  /**
+   * Updates (issue 19): the A/B install root the supervisor runs this agent in (AGENT_INSTALL_ROOT, set
+   * by the supervisor; null: not updatable) and the release public key it trusts
+   * (AGENT_RELEASE_PUBLIC_KEY_FILE; null: every update is refused).
+   */
+  updates: { installRoot: string | null; releasePublicKeyFile: string | null };
   /** Spoken guidance: rendered WAVs cached here (0700, files 0600); Japanese through Open JTalk when `jaVoice` is set. */
   speech: { cacheDir: string; jaVoice: string | null };
 }
@@ -134,6 +140,8 @@ const EnvSchema = z
     AGENT_ISSUE_RETRY_MS: int(60_000, 0, 600_000),
     /** An Open JTalk voice file: Japanese guidance is spoken with it (espeak-ng speaks the other languages). */
     AGENT_SPEECH_JA_VOICE: z.string().trim().regex(/\.htsvoice$/, 'must name a .htsvoice file').optional(),
+    AGENT_INSTALL_ROOT: z.string().min(1).optional(),
+    AGENT_RELEASE_PUBLIC_KEY_FILE: z.string().min(1).optional(),
     KIOSK_CHAOS: z.string().optional(),
     /** Test hooks (KIOSK_CHAOS) are refused unless `1`, and never with real devices (issue 15). */
     KIOSK_TEST_HOOKS: z.enum(['0', '1']).optional(),
@@ -184,6 +192,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
     panelDir: path.resolve(e.AGENT_PANEL_DIR ?? path.join(repoRoot, 'kiosk-ui', 'dist', 'panel')),
     issueRetryMs: e.AGENT_ISSUE_RETRY_MS,
     chaos,
+    updates: {
+      installRoot: e.AGENT_INSTALL_ROOT ? path.resolve(e.AGENT_INSTALL_ROOT) : null,
+      releasePublicKeyFile: e.AGENT_RELEASE_PUBLIC_KEY_FILE ? path.resolve(e.AGENT_RELEASE_PUBLIC_KEY_FILE) : null,
+    },
     speech: { cacheDir: path.join(dataDir, 'speech'), jaVoice: e.AGENT_SPEECH_JA_VOICE ? path.resolve(e.AGENT_SPEECH_JA_VOICE) : null },
   };
 }

@@ -187,10 +187,29 @@ export class KioskDriver {
   /** Every event name the screen received, for a failing test's message. */
   readonly received: string[] = [];
 
-  /** Closes the sockets (the printed paper is in the agent's own tray, emptied when its bench stops). */
+  /** Set by `close`: a wait still running (the agent was killed under it) ends at its next look. */
+  private closed = false;
+
+  /**
+   * Closes the sockets (the printed paper is in the agent's own tray, emptied when its bench stops); a
+   * request in flight is rejected by socket.io and a wait of this driver ends, so nothing is left pending.
+   */
   close(): void {
+    this.closed = true;
     this.ui.close();
     this.panel.close();
+  }
+
+  /** `waitUntil`, ended (thrown) as soon as this driver is closed. */
+  private until(what: string, check: () => boolean, timeoutMs?: number): Promise<void> {
+    return waitUntil(
+      what,
+      () => {
+        if (this.closed) throw new Error(`the kiosk driver was closed while waiting until ${what}`);
+        return check();
+      },
+      timeoutMs,
+    );
   }
 
   latest(): CertificateViewState | undefined {
@@ -203,7 +222,7 @@ export class KioskDriver {
 
   async waitScreen<S extends CertificateScreen>(screen: S, timeoutMs = 30_000): Promise<Extract<CertificateViewState, { screen: S }>> {
     try {
-      await waitUntil(`screen ${screen}`, () => this.latest()?.screen === screen, timeoutMs);
+      await this.until(`screen ${screen}`, () => this.latest()?.screen === screen, timeoutMs);
     } catch {
       throw new Error(`no ${screen} screen; screens: ${JSON.stringify(this.states.slice(-5))}; events: ${this.received.slice(-10).join(',')}`);
     }
@@ -211,7 +230,7 @@ export class KioskDriver {
   }
 
   async begin(): Promise<string> {
-    await waitUntil('the ui socket connects', () => this.ui.connected);
+    await this.until('the ui socket connects', () => this.ui.connected);
     const begun = await this.ui.timeout(5000).emitWithAck('session.begin', { service: 'certificates', language: 'ja' });
     if (!begun.ok) throw new Error(`session.begin: ${begun.error.message}`);
     return begun.sessionId;
@@ -240,7 +259,7 @@ export class KioskDriver {
   }
 
   private async panelCommand(name: 'panel.card.insert' | 'panel.card.remove' | 'panel.coin.insert' | 'panel.printer.set' | 'panel.hopper.set', payload: unknown): Promise<void> {
-    await waitUntil('the panel socket connects', () => this.panel.connected);
+    await this.until('the panel socket connects', () => this.panel.connected);
     const ack = (await (this.panel.timeout(10_000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck(name, payload)) as { ok: boolean; error?: { message: string } };
     if (!ack.ok) throw new Error(`${name}: ${ack.error?.message ?? 'refused'}`);
   }

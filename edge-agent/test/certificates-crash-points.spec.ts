@@ -20,6 +20,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { mulberry32, type CertificateScreen, type CoinYen } from '@kiosk/protocols';
+import { readAgentLedger, type AgentLedgerRow } from '../../test/support/agent-ledger';
 import { CrashBench, endOrphansOf } from './support/agent-process';
 import { KioskDriver, RESIDENCE_X2, type TestHub, sleep, waitUntil } from './certificate-support';
 
@@ -70,6 +71,8 @@ interface Kiosk {
 
 let bench: CrashBench;
 let hub: TestHub;
+/** Each killed run's shopping, still settling after its kill: awaited before the bench stops, so no wait outlives the test. */
+const shoppings: Array<Promise<void>> = [];
 
 beforeAll(async () => {
   bench = await CrashBench.start('certificates-crash-points');
@@ -77,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.allSettled(shoppings);
   await bench?.stop();
 });
 
@@ -161,10 +165,15 @@ async function runUntilKilled(kiosk: Kiosk, stepNumber: number, plans: readonly 
     dead = true;
   });
   const purchases: string[] = [];
+  // Closed the moment the agent is dead: its requests are rejected and its waits end, none runs on.
+  let driver: KioskDriver | null = null;
+  void killed.then(() => driver?.close());
   const shop = async (): Promise<void> => {
     const ready = await agent.waitFor('agent ui listening', 90_000);
     await agent.waitFor('hub connected', 30_000);
     const screenDriver = new KioskDriver(String(ready.url));
+    driver = screenDriver;
+    if (dead) screenDriver.close();
     try {
       for (const plan of plans) {
         if (dead) break;
@@ -179,8 +188,8 @@ async function runUntilKilled(kiosk: Kiosk, stepNumber: number, plans: readonly 
     }
   };
   const shopping = shop();
-  // A wait the kill interrupted ends by itself (its own timeout); only a failure of a living agent counts.
-  shopping.catch(() => undefined);
+  // A wait the kill interrupted ends at once (the driver is closed); only a failure of a living agent counts.
+  shoppings.push(shopping.catch(() => undefined));
   try {
     await Promise.race([shopping, killed]);
   } catch (error) {
@@ -231,16 +240,6 @@ async function killRepeatedly(kiosk: Kiosk, kills: number, began: number): Promi
   return { kioskId, points };
 }
 
-interface LedgerRow {
-  transaction_id: string;
-  state: string;
-  fee_yen: number;
-  credited_yen: number;
-  paid_out_yen: number;
-  voucher_yen: number;
-  refund_reported: number;
-}
-
 function agentDb<T>(kiosk: Kiosk, work: (db: Database.Database) => T): T {
   const db = new Database(path.join(kiosk.dataDir, 'agent.sqlite'), { readonly: true, fileMustExist: true });
   try {
@@ -256,7 +255,7 @@ function sum(values: number[]): number {
 }
 
 /** Every way one transaction of `kiosk` fails to balance (none: it is settled, once, and balances to zero). */
-function imbalances(kiosk: Kiosk, row: LedgerRow, events: Array<{ type: string; payload: Record<string, unknown> }>): string[] {
+function imbalances(kiosk: Kiosk, row: AgentLedgerRow, events: Array<{ type: string; payload: Record<string, unknown> }>): string[] {
   const id = row.transaction_id;
   const of = (type: string, field: string) => sum(events.filter((event) => event.type === type && event.payload.transactionId === id).map((event) => Number(event.payload[field])));
   const credits = of('cash.credit', 'coinYen');
@@ -308,7 +307,7 @@ describe('SIGKILL at every money boundary, then restart', () => {
     const states: string[] = [];
     kiosks.forEach((kiosk, index) => {
       const kioskId = chains[index]?.kioskId ?? '';
-      const ledger = agentDb(kiosk, (db) => db.prepare('SELECT * FROM certificate_transactions').all() as LedgerRow[]);
+      const ledger = readAgentLedger(kiosk.dataDir);
       const events = hub.events(kioskId).filter((event) => event.type.startsWith('cash.'));
       const known = new Set(ledger.map((row) => row.transaction_id));
       // No coin or payout outside a certificate transaction.

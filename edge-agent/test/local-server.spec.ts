@@ -49,6 +49,7 @@ describe('local server (static files, /health, /ui)', () => {
   let tmp: ReturnType<typeof tempDir>;
   let server: LocalServer;
   let state: AgentState;
+  let sessions: KioskSessions;
   let printer: ScriptedDevice;
   let port: number;
   let url: string;
@@ -64,7 +65,7 @@ describe('local server (static files, /health, /ui)', () => {
       port: 0,
       uiDir,
       state,
-      sessions: new KioskSessions(state, systemClock, silentLogger),
+      sessions: (sessions = new KioskSessions(state, systemClock, silentLogger)),
       backlog: () => 7,
       logger: silentLogger,
     });
@@ -179,6 +180,36 @@ describe('local server (static files, /health, /ui)', () => {
 
     state.setOutOfService(true);
     expect(await begin({ service: 'lottery', language: 'ja' })).toMatchObject({ ok: false, error: { code: 'out_of_service' } });
+  });
+
+  it('ends the session when the screen socket that began it drops (one end, with its reason), not when another socket does', async () => {
+    const ends: Array<string | null> = [];
+    sessions.onChange((session, ended) => {
+      if (session === null) ends.push(ended);
+    });
+    const screen = connectUi(url);
+    const other = connectUi(url);
+    sockets.push(screen, other);
+    const begun = await screen.timeout(2000).emitWithAck('session.begin', { service: 'lottery', language: 'ja' });
+    if (!begun.ok) throw new Error('session.begin refused');
+    await other.timeout(2000).emitWithAck('status.get');
+    other.close();
+    await screen.timeout(2000).emitWithAck('status.get');
+    expect(sessions.current()).toEqual({ sessionId: begun.sessionId, service: 'lottery' });
+    screen.close();
+    await waitFor('the session ended', () => sessions.current() === null);
+    expect(ends).toEqual(['screen-lost']);
+
+    // A session the screen ended itself is over: its socket dropping later (screenLost) ends nothing more.
+    const again = connectUi(url);
+    sockets.push(again);
+    const second = await again.timeout(2000).emitWithAck('session.begin', { service: 'certificates', language: 'ja' });
+    if (!second.ok) throw new Error('session.begin refused');
+    expect(await again.timeout(2000).emitWithAck('session.end', { reason: 'idle-timeout' })).toEqual({ ok: true });
+    const third = sessions.begin({ service: 'lottery', language: 'ja' });
+    sessions.screenLost(second.sessionId);
+    expect(sessions.current()?.sessionId).toBe(third.ok ? third.sessionId : 'none');
+    expect(ends).toEqual(['screen-lost', 'idle-timeout']);
   });
 
   it('refuses a /ui socket from a foreign origin', async () => {

@@ -12,7 +12,7 @@ import { PinEntry } from '../src/input/pin-entry';
 import { HubUnreachableError, type LotteryHub, type LotteryHubReply, type LotteryHubRequest } from '../src/lottery/hub-client';
 import { LotteryCache } from '../src/lottery/lottery-cache';
 import { tennisFacility as facility, tennisRound as round, tennisSlot as slot } from '../src/lottery/lottery-fixtures';
-import { LotteryService } from '../src/lottery/lottery-service';
+import { LotteryFlow } from '../src/lottery/lottery-flow';
 import { reduceSignIn, unsentEntriesOwner, type SignInState } from '../src/lottery/sign-in-model';
 import type { CurrentSession } from '../src/server/kiosk-sessions';
 import { AgentStore } from '../src/store/agent-store';
@@ -92,7 +92,7 @@ class CapturingPrinter {
   }
 }
 
-describe('LotteryService', () => {
+describe('LotteryFlow', () => {
   const tmp = tempDir('lottery-service-');
   const file = path.join(tmp.dir, 'agent.sqlite');
   const store = AgentStore.open(file, 'kiosk-lottery-test', { now: () => now });
@@ -118,10 +118,10 @@ describe('LotteryService', () => {
       },
     };
     const printer = new CapturingPrinter();
-    const service = new LotteryService({
+    const service = new LotteryFlow({
       municipality,
       hub,
-      cache: new LotteryCache(db),
+      cache: new LotteryCache(db, store.outbox),
       outbox: store.outbox,
       pinEntry,
       barcodes,
@@ -233,7 +233,7 @@ describe('LotteryService', () => {
     const cardSigningIn: SignInState = { stage: 'card-signing-in', attempt: 1, triesLeft: 3 };
     const user = { municipality: '豊中市' as const, expiresOn: '2029-03-31', certificateLinked: true };
     const byCard = reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user, userNumber: '10000016' }).state;
-    const cache = new LotteryCache(db);
+    const cache = new LotteryCache(db, store.outbox);
     expect(cache.unsentEntries(unsentEntriesOwner(byCard) ?? 'none').map((entry) => entry.clientEntryId)).toContain(payload.clientEntryId);
     expect(unsentEntriesOwner(reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user }).state)).toBeNull();
     const byOtherCard = reduceSignIn(cardSigningIn, { type: 'signed-in', attempt: 1, sessionToken: TOKEN, user, userNumber: '10000008' }).state;

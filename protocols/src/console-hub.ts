@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InstantSchema, KioskIdSchema } from './common';
 import { DeviceHealthSchema } from './devices';
 import { resultSchema } from './errors';
+import { RolloutKioskViewSchema, RolloutSummarySchema, type RolloutKioskView, type RolloutSummary } from './rollout';
 import {
   AlertKindSchema,
   AlertSchema,
@@ -164,6 +165,10 @@ export interface HubToConsoleEvents {
   'command.updated': (command: CommandView) => void;
   /** Administrators only. */
   'audit.appended': (entry: AuditEntry) => void;
+  /** A rollout changed state or stage (issue 19). */
+  'rollout.updated': (rollout: RolloutSummary) => void;
+  /** A kiosk's update in a rollout moved on (its agent reported, it was offered the release). */
+  'rollout.kiosk.updated': (kiosk: RolloutKioskView) => void;
   'session.ended': (ended: SessionEnded) => void;
 }
 
@@ -185,5 +190,7 @@ export const hubToConsoleSchemas = {
   'alert.updated': AlertSchema,
   'command.updated': CommandViewSchema,
   'audit.appended': AuditEntrySchema,
+  'rollout.updated': RolloutSummarySchema,
+  'rollout.kiosk.updated': RolloutKioskViewSchema,
   'session.ended': SessionEndedSchema,
 } as const satisfies Record<keyof HubToConsoleEvents, z.ZodType>;

@@ -33,6 +33,8 @@ export const pushesMatchSchemas: { [E in keyof Pushes]: Same<Parameters<HubToCon
   'alert.updated': true,
   'command.updated': true,
   'audit.appended': true,
+  'rollout.updated': true,
+  'rollout.kiosk.updated': true,
   'session.ended': true,
 };
 

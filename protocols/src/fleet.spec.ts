@@ -99,7 +99,7 @@ describe('console ⇄ hub fleet messages', () => {
   });
 
   it('has a schema for every push and every request with a payload', () => {
-    expect(Object.keys(hubToConsoleSchemas).sort()).toEqual(['alert.updated', 'audit.appended', 'command.updated', 'fleet.overview', 'kiosk.updated', 'kiosks.updated', 'session.ended']);
+    expect(Object.keys(hubToConsoleSchemas).sort()).toEqual(['alert.updated', 'audit.appended', 'command.updated', 'fleet.overview', 'kiosk.updated', 'kiosks.updated', 'rollout.kiosk.updated', 'rollout.updated', 'session.ended']);
     expect(Object.keys(consoleToHubSchemas).sort()).toEqual(['alert.ack', 'alerts.list', 'audit.page', 'command.send', 'fleet.kiosks', 'kiosk.detail']);
   });
 });

@@ -198,6 +198,17 @@ export const AuditActionSchema = z.enum([
   'release.uploaded',
   /** A draw officer entered a round's witness value (the draw follows), or was refused (issue 15, item 8). */
   'lottery.witness.entered',
+  /** Staged rollouts of agent releases (issue 19): a technician's steps, the hub's, and what kiosks reported. */
+  'rollout.created',
+  'rollout.paused',
+  'rollout.resumed',
+  'rollout.aborted',
+  'rollout.halted',
+  'rollout.stage-advanced',
+  'rollout.completed',
+  'rollout.kiosk-reported',
+  /** A technician set a kiosk's tags (rollout groups). */
+  'kiosk.tags-set',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -20,4 +20,5 @@ export * from './reconnect-machine';
 export * from './reconnect-loop';
 export * from './release';
 export * from './update';
+export * from './rollout';
 export * from './seeded-random';

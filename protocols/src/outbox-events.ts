@@ -57,7 +57,8 @@ export const EventPayloadSchemas = {
   'session.wiped': z.strictObject({
     sessionId: z.uuidv7(),
     service: z.enum(['certificates', 'lottery']),
-    reason: z.enum(['done', 'cancelled', 'idle-timeout', 'replaced', 'agent-stopped']),
+    /** `screen-lost`: the kiosk screen's socket dropped (page reloaded, browser crashed) while the session was on. */
+    reason: z.enum(['done', 'cancelled', 'idle-timeout', 'replaced', 'agent-stopped', 'screen-lost']),
     printJobsPurged: z.int().nonnegative(),
   }),
   /**

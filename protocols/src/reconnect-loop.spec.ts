@@ -251,6 +251,31 @@ describe('ReconnectLoop against a scripted socket', () => {
     await loop.stop();
   });
 
+  it('tells the outcome of the attempt under way when the machine settles it: failed, then established', async () => {
+    const { time, loop, last, greetings } = harness();
+    await expect(loop.attemptOutcome()).resolves.toBe('failed'); // idle: no attempt, nothing connected
+    loop.start();
+    expect(loop.attemptUnderWay).toBe(true);
+    let first: string | null = null;
+    void loop.attemptOutcome().then((outcome) => (first = outcome));
+    await flush();
+    expect(first).toBeNull(); // still connecting: unsettled
+    last().hubVanishes();
+    await flush();
+    expect(first).toBe('failed');
+    expect(loop.attemptUnderWay).toBe(false);
+    time.advance(100);
+    const second = loop.attemptOutcome();
+    last().hubAccepts();
+    await flush();
+    expect(loop.attemptUnderWay).toBe(true); // authenticating: the hello not acked yet
+    greetings[0]?.(); // the first attempt failed before its session ran: this is the first greeting
+    await expect(second).resolves.toBe('established');
+    await expect(loop.attemptOutcome()).resolves.toBe('established');
+    await loop.stop();
+    await expect(loop.attemptOutcome()).resolves.toBe('failed');
+  });
+
   it('walks the phases of a connect in order', async () => {
     const { phases, loop, last, greetings } = harness();
     loop.start();

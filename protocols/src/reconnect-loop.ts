@@ -29,6 +29,9 @@ export interface LinkFailure {
   cause: LinkFailureCause;
 }
 
+/** How a connection attempt ended: the session was established, or the attempt failed (or the loop stopped). */
+export type ConnectAttemptOutcome = 'established' | 'failed';
+
 export interface ReconnectLoopDeps<S extends LinkSocket> {
   timing: LinkTiming;
   schedule: Schedule;
@@ -61,11 +64,28 @@ export class ReconnectLoop<S extends LinkSocket> {
   private cancelDeadline: (() => void) | null = null;
   private cancelWait: (() => void) | null = null;
   private session: Promise<void> = Promise.resolve();
+  /** The outcome of the attempt under way (connecting or authenticating), settled by the transition that ends it. */
+  private outcome: { settled: Promise<ConnectAttemptOutcome>; settle: (outcome: ConnectAttemptOutcome) => void } | null = null;
 
   constructor(private readonly deps: ReconnectLoopDeps<S>) {}
 
   get phase(): LinkState['phase'] {
     return this.state.phase;
+  }
+
+  /** Whether a connection attempt is under way (its socket opening, or the session greeting the hub). */
+  get attemptUnderWay(): boolean {
+    return this.state.phase === 'connecting' || this.state.phase === 'authenticating';
+  }
+
+  /**
+   * The outcome of the connection attempt under way, settled by the machine's transition out of it:
+   * `established` when its session was, `failed` when it failed or the loop stopped. With no attempt
+   * under way, the last one's (resolved at once: connected means established, else failed).
+   */
+  attemptOutcome(): Promise<ConnectAttemptOutcome> {
+    if (this.outcome) return this.outcome.settled;
+    return Promise.resolve(this.state.phase === 'connected' ? 'established' : 'failed');
   }
 
   start(): void {
@@ -91,6 +111,7 @@ export class ReconnectLoop<S extends LinkSocket> {
         const { state, effects } = transition(this.state, next, { timing: this.deps.timing, jitter: this.deps.random() });
         if (state !== this.state) {
           this.state = state;
+          this.trackAttempt();
           this.deps.onState?.(state);
         }
         for (const effect of effects) this.apply(effect);
@@ -154,6 +175,20 @@ export class ReconnectLoop<S extends LinkSocket> {
         this.cancelWait = null;
         return;
     }
+  }
+
+  /** Opens the outcome of a new attempt, and settles it once the state leaves the attempt. */
+  private trackAttempt(): void {
+    if (this.attemptUnderWay) {
+      if (this.outcome) return;
+      let settle: (outcome: ConnectAttemptOutcome) => void = () => undefined;
+      const settled = new Promise<ConnectAttemptOutcome>((resolve) => (settle = resolve));
+      this.outcome = { settled, settle };
+      return;
+    }
+    const outcome = this.outcome;
+    this.outcome = null;
+    outcome?.settle(this.state.phase === 'connected' ? 'established' : 'failed');
   }
 
   private clearDeadline(): void {

@@ -34,6 +34,8 @@ export const HUB_ENV = {
   HUB_DEMO_ADMIN: '0',
   ...(process.env.BENCH_HUB_CPU_PROFILE ? { BENCH_HUB_CPU_PROFILE: process.env.BENCH_HUB_CPU_PROFILE } : {}),
   ...(process.env.BENCH_HUB_PROBE_OUT ? { BENCH_HUB_PROBE_OUT: process.env.BENCH_HUB_PROBE_OUT } : {}),
+  // Group-commit lanes on PostgreSQL (issue 12): `HUB_DATABASE_COMMIT_LANES=1` measures one group after another.
+  ...(process.env.HUB_DATABASE_COMMIT_LANES ? { HUB_DATABASE_COMMIT_LANES: process.env.HUB_DATABASE_COMMIT_LANES } : {}),
 };
 
 export interface SimulatedKiosk {

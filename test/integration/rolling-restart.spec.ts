@@ -19,7 +19,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
 import {
   UI_NAMESPACE,
@@ -30,6 +29,7 @@ import {
   type CoinYen,
   type UiToAgentEvents,
 } from '@kiosk/protocols';
+import { readAgentLedger, type AgentLedgerRow } from '../support/agent-ledger';
 import { shiftedClockEnv } from '../support/certificate-clock';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
 import { clusterRedisUrl, removeHubKeysFromRedis } from '../support/cluster-redis';
@@ -195,17 +195,6 @@ class Screen {
   close(): void {
     this.socket.close();
   }
-}
-
-/** What the agent's money ledger holds for a transaction. */
-interface AgentTransaction {
-  transaction_id: string;
-  state: string;
-  fee_yen: number;
-  credited_yen: number;
-  paid_out_yen: number;
-  voucher_yen: number;
-  issued_serial: string | null;
 }
 
 /** One transaction's cash as the hub's stored events tell it. */
@@ -396,13 +385,8 @@ describeOnPostgres('rolling restart of two hub processes while a kiosk sells cer
   });
 
   /** The agent's money ledger, read from its own SQLite file (WAL: a reader beside the running agent). */
-  function agentTransactions(): AgentTransaction[] {
-    const db = new Database(path.join(system.agentDataDir, 'agent.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT transaction_id, state, fee_yen, credited_yen, paid_out_yen, voucher_yen, issued_serial FROM certificate_transactions').all() as AgentTransaction[];
-    } finally {
-      db.close();
-    }
+  function agentTransactions(): AgentLedgerRow[] {
+    return readAgentLedger(system.agentDataDir);
   }
 
   /** Per transaction, the coins credited, paid out by the hopper and put on vouchers, from the hub's stored events. */

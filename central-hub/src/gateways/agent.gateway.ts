@@ -14,6 +14,7 @@ import { IngestService } from '../services/ingest.service';
 import { LogUploadService } from '../services/log-upload.service';
 import { CertificatesAgentHandlers } from './certificates.handlers';
 import { LotteryAgentHandlers } from './lottery.handlers';
+import { UpdateAgentHandlers } from './update.handlers';
 import { SocketDrain, type DrainReport } from './socket-drain';
 import { SOCKET_SERVER_OPTIONS } from './socket-options';
 import { isStorageBusy } from '../storage/storage-errors';
@@ -49,7 +50,8 @@ export class HandshakeRefusedError extends Error {
  * whatever it would change, the agent could never learn whether it did.
  *
  * The features' messages on the same connection are forwarded from here: `certificates.*` to
- * CertificatesAgentHandlers, `lottery.*` to LotteryAgentHandlers. This is the only gateway on `/agent`.
+ * CertificatesAgentHandlers, `lottery.*` to LotteryAgentHandlers, `release.chunk` and `update.report` to
+ * UpdateAgentHandlers. This is the only gateway on `/agent`.
  */
 @WebSocketGateway({ namespace: AGENT_NAMESPACE, ...SOCKET_SERVER_OPTIONS })
 export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket> {
@@ -70,6 +72,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     @Inject(LOGGER) root: Logger,
     /** Absent where the hub is assembled without the certificates module: `certificates.*` are then unknown. */
     @Optional() @Inject(CertificatesAgentHandlers) private readonly certificates?: CertificatesAgentHandlers,
+    /** Absent where the hub is assembled without the releases module: `release.chunk` and `update.report` are then unknown. */
+    @Optional() @Inject(UpdateAgentHandlers) private readonly updates?: UpdateAgentHandlers,
   ) {
     this.log = root.child({ module: 'agent-gateway' });
   }
@@ -159,6 +163,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     if (LotteryAgentHandlers.handles(event)) return async (kioskId, body, reply) => reply(await this.lottery.handle(kioskId, event, body));
     const certificates = this.certificates;
     if (certificates && CertificatesAgentHandlers.handles(event)) return async (kioskId, body, reply) => reply(await certificates.handle(kioskId, event, body));
+    const updates = this.updates;
+    if (updates && UpdateAgentHandlers.handles(event)) return async (kioskId, body, reply) => reply(await updates.handle(kioskId, event, body));
     return undefined;
   }
 
@@ -168,6 +174,12 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       const result = await this.answer(kioskId, 'hello', agentToHubSchemas.hello, body, reply, (hello) => this.heartbeats.hello(kioskId, hello));
       // Pending commands follow the hello's ack, so the agent knows the hub's view before it gets them.
       if (result.ok) runInBackground(this.log, 'deliver pending commands', () => this.commands.deliverPending(kioskId));
+      // A kiosk back after an update (or a rollback): its rollouts learn which version it runs (issue 19).
+      const updates = this.updates;
+      if (result.ok && updates) {
+        const { agentVersion } = agentToHubSchemas.hello.parse(body);
+        runInBackground(this.log, 'rollout hello', () => updates.helloed(kioskId, agentVersion));
+      }
     },
     events: async (kioskId, body, reply) => {
       await this.answer(kioskId, 'events', agentToHubSchemas.events, body, reply, (batch) => this.ingestion.ingest(kioskId, batch));

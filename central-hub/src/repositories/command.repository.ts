@@ -75,6 +75,23 @@ function selectCommands(db: HubDb | Tx) {
   return db.selectFrom('commands as c').innerJoin('kiosks as k', 'k.kiosk_id', 'c.kiosk_id').selectAll('c').select('k.municipality');
 }
 
+/** Queues a command in the caller's transaction (a rollout's offer is queued with its kiosk's row). */
+export async function queueCommand(tx: Tx, kioskId: string, command: HubCommand, issuedBy: string): Promise<void> {
+  await tx
+    .insertInto('commands')
+    .values({
+      command_id: command.commandId,
+      kiosk_id: kioskId,
+      type: command.type,
+      params_json: JSON.stringify(command.params),
+      issued_at: command.issuedAt,
+      expires_at: command.expiresAt,
+      issued_by: issuedBy,
+      status: 'queued',
+    })
+    .execute();
+}
+
 /**
  * Every state change is an atomic UPDATE guarded by the state it leaves (`status = 'queued'`), so two
  * hubs delivering, refusing or expiring the same command at once change it once: the loser updates
@@ -88,19 +105,7 @@ export class KyselyCommandRepository implements CommandRepository {
   insert(kioskId: string, command: HubCommand, issuedBy: string, audit: AuditDraft): Promise<AuditEntry> {
     return this.store.transaction(
       async (tx) => {
-        await tx
-          .insertInto('commands')
-          .values({
-            command_id: command.commandId,
-            kiosk_id: kioskId,
-            type: command.type,
-            params_json: JSON.stringify(command.params),
-            issued_at: command.issuedAt,
-            expires_at: command.expiresAt,
-            issued_by: issuedBy,
-            status: 'queued',
-          })
-          .execute();
+        await queueCommand(tx, kioskId, command, issuedBy);
         return appendAudit(tx, audit);
       },
       { isolation: 'read committed' },

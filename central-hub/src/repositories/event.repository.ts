@@ -138,7 +138,7 @@ export class KyselyEventRepository implements EventRepository {
   ingest(kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome> {
     // Grouped with the other batches of this turn: one transaction and one fsync for all of them, each
     // batch in its own savepoint, so a refused one (SeqConflictError) is rolled back alone.
-    return this.store.grouped((tx) => this.ingestBatch(tx, kioskId, items, receivedAt));
+    return this.store.grouped((tx) => this.ingestBatch(tx, kioskId, items, receivedAt), 'full', kioskId);
   }
 
   private async ingestBatch(tx: Tx, kioskId: string, items: readonly IngestItem[], receivedAt: string): Promise<IngestOutcome> {

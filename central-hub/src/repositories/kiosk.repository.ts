@@ -175,7 +175,7 @@ export class KyselyKioskRepository implements KioskRepository {
   setAgentVersion(kioskId: string, agentVersion: string): Promise<void> {
     return this.store.grouped(async (tx) => {
       await tx.updateTable('kiosks').set({ agent_version: agentVersion }).where('kiosk_id', '=', kioskId).execute();
-    }, 'relaxed');
+    }, 'relaxed', kioskId);
   }
 
   async countByStatus(): Promise<Map<KioskStatus, number>> {

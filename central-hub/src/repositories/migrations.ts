@@ -7,6 +7,7 @@ import { FLEET_LOGS_MIGRATION } from './fleet-logs.migration';
 import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migration';
 import { LOTTERY_OFFLINE_MIGRATION, LOTTERY_OFFLINE_SESSION_MIGRATION } from './lottery-offline.migration';
 import { RELEASES_MIGRATION } from './releases.migration';
+import { ROLLOUTS_MIGRATION } from './rollouts.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -253,6 +254,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, ...LOTTERY_DRAW_WITNESS_MIGRATION },
   { version: 12, ...CASH_VOUCHERS_MIGRATION },
   { version: 13, ...RELEASES_MIGRATION },
+  { version: 14, ...ROLLOUTS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

@@ -26,7 +26,7 @@ export class KyselyNonceRepository implements NonceRepository {
     const prune = nowMs - this.lastPrunedMs >= PRUNE_EVERY_MS;
     // Decided here, not in the grouped work: that work does storage work only.
     if (prune) this.lastPrunedMs = nowMs;
-    return this.store.grouped((tx) => this.claimIn(tx, kioskId, nonce, expiresAtMs, prune ? nowMs : null));
+    return this.store.grouped((tx) => this.claimIn(tx, kioskId, nonce, expiresAtMs, prune ? nowMs : null), 'full', kioskId);
   }
 
   private async claimIn(tx: Tx, kioskId: string, nonce: string, expiresAtMs: number, pruneBeforeMs: number | null): Promise<boolean> {

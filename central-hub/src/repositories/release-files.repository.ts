@@ -1,5 +1,6 @@
-import { createPublicKey, randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { releaseKeyIdOf, type TrustedReleaseKey } from '../services/release-inspection';
 
@@ -51,6 +52,29 @@ export class ReleaseFiles {
 
   remove(version: string): void {
     unlinkSync(this.fileOf(version));
+  }
+
+  /** SHA-256 (hex) and size of the version's file, read through once; rejects when there is none. */
+  async digest(version: string): Promise<{ sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of createReadStream(this.fileOf(version)) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  /** Up to `length` bytes of the version's file from `offset` (fewer at its end). */
+  async readRange(version: string, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
+    const handle = await open(this.fileOf(version), 'r');
+    try {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -14,6 +14,8 @@ export interface StoredRelease {
 export interface ReleaseRepository {
   list(): Promise<ReleaseSummary[]>;
   has(version: string): Promise<boolean>;
+  /** What the artefact of `version` hashes to and weighs, as accepted; undefined for an unknown version. */
+  artefactOf(version: string): Promise<{ sha256: string; bytes: number } | undefined>;
   /**
    * Stores the release's row with its audit row, in one transaction; `stored` false (nothing written but
    * the audit row the caller makes of it) when the version is already there.
@@ -47,6 +49,11 @@ export class KyselyReleaseRepository implements ReleaseRepository {
   async has(version: string): Promise<boolean> {
     const row = await this.store.db.selectFrom('agent_releases').select('version').where('version', '=', version).executeTakeFirst();
     return row !== undefined;
+  }
+
+  async artefactOf(version: string): Promise<{ sha256: string; bytes: number } | undefined> {
+    const row = await this.store.db.selectFrom('agent_releases').select(['artefact_sha256', 'artefact_bytes']).where('version', '=', version).executeTakeFirst();
+    return row ? { sha256: row.artefact_sha256, bytes: Number(row.artefact_bytes) } : undefined;
   }
 
   insert(release: StoredRelease, audit: (stored: boolean) => AuditDraft): Promise<{ stored: boolean; entry: AuditEntry }> {

@@ -28,9 +28,13 @@ export const STATUS_REPOSITORY = 'StatusRepository';
 export class KyselyStatusRepository implements StatusRepository {
   constructor(@Inject(DATABASE) private readonly store: HubStore) {}
 
-  /** Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits: issue 12). */
+  /**
+   * Grouped with the other writes of this turn (a reconnect storm's thousands of connects share commits:
+   * issue 12); one kiosk's transition takes that kiosk's commit lane, a sweep's many the first lane.
+   */
   transition(transitions: readonly StatusTransition[]): Promise<string[]> {
-    return this.store.grouped((tx) => this.applyTransitions(tx, transitions));
+    const kiosks = new Set(transitions.map((transition) => transition.kioskId));
+    return this.store.grouped((tx) => this.applyTransitions(tx, transitions), 'full', kiosks.size === 1 ? [...kiosks][0] : undefined);
   }
 
   async history(kioskId: string, limit: number): Promise<StatusChange[]> {

@@ -54,7 +54,7 @@ export class KyselyTelemetryRepository implements TelemetryRepository {
     // Heartbeats are "latest wins" and come every 15 s from every kiosk: losing the last ones to a power
     // cut costs nothing, so a group of heartbeats alone commits without waiting for the disk; grouped
     // with events, they share the events' one durable commit.
-    return this.store.grouped((tx) => this.recordHeartbeat(tx, kioskId, telemetry, receivedAt, storePoint), 'relaxed');
+    return this.store.grouped((tx) => this.recordHeartbeat(tx, kioskId, telemetry, receivedAt, storePoint), 'relaxed', kioskId);
   }
 
   private async recordHeartbeat(tx: Tx, kioskId: string, t: Telemetry, receivedAt: string, storePoint: boolean): Promise<void> {

@@ -12,6 +12,8 @@ import type {
   HubToAgentEvents,
   HubToConsoleEvents,
   KioskSummary,
+  RolloutKioskView,
+  RolloutSummary,
   SessionEnded,
 } from '@kiosk/protocols';
 import type { Principal } from '../services/access.rules';
@@ -261,6 +263,16 @@ export class WebsocketRepository {
 
   publishCommand(command: CommandView, municipality: string): void {
     this.consoles?.to([ALL, scopeRoom(municipality)]).emit('command.updated', command);
+  }
+
+  /** A rollout's state or stage (issue 19), to the consoles of its scope (null: those that see every municipality). */
+  publishRollout(rollout: RolloutSummary, scope: string | null): void {
+    this.consoles?.to(scope === null ? [ALL] : [ALL, scopeRoom(scope)]).emit('rollout.updated', rollout);
+  }
+
+  /** One kiosk's update in a rollout, to the consoles that see that kiosk. */
+  publishRolloutKiosk(kiosk: RolloutKioskView): void {
+    this.consoles?.to([ALL, scopeRoom(kiosk.municipality)]).emit('rollout.kiosk.updated', kiosk);
   }
 
   publishAudit(entry: AuditEntry): void {

@@ -298,6 +298,11 @@ export interface KioskTelemetryTable {
   outbox_quarantined: number | null;
 }
 
+export interface KioskTagsTable {
+  kiosk_id: string;
+  tag: string;
+}
+
 export interface KiosksTable {
   kiosk_id: string;
   name: string;
@@ -312,6 +317,33 @@ export interface KiosksTable {
   agent_version: string | null;
   status: string | null;
   status_since: string | null;
+}
+
+export interface RolloutsTable {
+  rollout_id: string;
+  version: string;
+  target_json: string;
+  scope_municipality: string | null;
+  stages_json: string;
+  state: string;
+  current_stage: number;
+  reason: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface RolloutKiosksTable {
+  rollout_id: string;
+  kiosk_id: string;
+  stage: number;
+  state: string;
+  command_id: string | null;
+  downloaded_bytes: number | null;
+  detail: string | null;
+  offered_at: string | null;
+  updated_at: string | null;
+  healthy_since: string | null;
 }
 
 export interface LogUploadsTable {
@@ -533,6 +565,7 @@ export interface HubSchema {
   facility_users: FacilityUsersTable;
   identity_certificates: IdentityCertificatesTable;
   kiosk_status_history: KioskStatusHistoryTable;
+  kiosk_tags: KioskTagsTable;
   kiosk_telemetry: KioskTelemetryTable;
   kiosks: KiosksTable;
   log_uploads: LogUploadsTable;
@@ -549,6 +582,8 @@ export interface HubSchema {
   resident_households: ResidentHouseholdsTable;
   resident_tax_records: ResidentTaxRecordsTable;
   residents: ResidentsTable;
+  rollout_kiosks: RolloutKiosksTable;
+  rollouts: RolloutsTable;
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
   telemetry_points: TelemetryPointsTable;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { TEST_ENGINE, openTestStore } from '../../test/support/test-store';
-import { GroupCommit, type HubDb, type HubStore, type Tx } from './hub-store';
+import { GroupCommit, laneOf, type HubDb, type HubStore, type Tx } from './hub-store';
 
 /** Tables of this spec only, beside the hub's schema (a type alias: `withTables` wants an index signature). */
 type ScratchTables = {
@@ -153,9 +153,61 @@ describe(`HubStore on ${TEST_ENGINE}`, () => {
       const third = groups.run((tx) => insert(tx, 3), 'full');
       turns[2]?.();
       release();
-      await Promise.all([first, second, third]);
+      await first;
+      turns.at(-1)?.(); // the turn the first group's end asked for, now that its slot is free
+      await Promise.all([second, third]);
       expect(groupsRun).toBe(2);
       expect(await committed()).toEqual([1, 2, 3]);
+    });
+
+    it('runs a group again whole when it raced another transaction, so each piece takes effect once', async () => {
+      const bump = (tx: Tx) => scratch(tx).updateTable('counter').set((eb) => ({ n: eb('n', '+', 1) })).execute();
+      await scratch(store.db).insertInto('counter').values({ id: 1, n: 0 }).execute();
+      let tries = 0;
+      const bumped = store.grouped(bump);
+      const racing = store.grouped(async (tx) => {
+        await insert(tx, 1);
+        // What either engine reports for a lost race (SQLite's busy writer, PostgreSQL's deadlock victim).
+        if (++tries === 1) throw Object.assign(new Error('raced'), { code: store.engine === 'sqlite' ? 'SQLITE_BUSY' : '40P01' });
+        return 'stored';
+      });
+      await expect(Promise.all([bumped, racing])).resolves.toEqual([expect.anything(), 'stored']);
+      expect(tries).toBe(2);
+      expect((await scratch(store.db).selectFrom('counter').select('n').executeTakeFirstOrThrow()).n).toBe(1);
+      expect(await committed()).toEqual([1]);
+    });
+
+    it('commits one key’s pieces in order in one lane; on PostgreSQL another key’s lane commits meanwhile', async () => {
+      // Keys on different lanes of the test store's three (PostgreSQL); SQLite has one lane.
+      const held = 'kiosk-held';
+      const other = ['kiosk-a', 'kiosk-b', 'kiosk-c', 'kiosk-d'].find((key) => laneOf(key, 3) !== laneOf(held, 3)) as string;
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (release = resolve));
+      const settled: string[] = [];
+      const first = store.grouped(async (tx) => {
+        await insert(tx, 1);
+        await holding;
+      }, 'full', held).then(() => settled.push('held'));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the held group is committing
+      const sameKey = store.grouped((tx) => insert(tx, 2), 'full', held).then(() => settled.push('same key'));
+      const otherKey = store.grouped((tx) => insert(tx, 3), 'full', other).then(() => settled.push('other key'));
+      if (store.engine === 'postgres') await otherKey;
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toEqual(store.engine === 'postgres' ? ['other key'] : []);
+      release();
+      await Promise.all([first, sameKey, otherKey]);
+      expect(settled.indexOf('held')).toBeLessThan(settled.indexOf('same key'));
+      expect(await committed()).toEqual([1, 2, 3]);
+    });
+
+    it('spreads keys over the lanes, the same key always on the same lane, no key on the first', () => {
+      const keys = Array.from({ length: 400 }, (_, i) => `kiosk-${i.toString(16).padStart(8, '0')}`);
+      const perLane = [0, 0, 0, 0];
+      for (const key of keys) perLane[laneOf(key, 4)]! += 1;
+      for (const count of perLane) expect(count).toBeGreaterThan(60);
+      expect(keys.map((key) => laneOf(key, 4))).toEqual(keys.map((key) => laneOf(key, 4)));
+      expect(laneOf(undefined, 4)).toBe(0);
+      expect(laneOf('kiosk-1', 1)).toBe(0);
     });
 
     it('commits a group of relaxed pieces only without waiting for the disk, and any other group durably', async () => {

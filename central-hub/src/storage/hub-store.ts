@@ -44,9 +44,12 @@ export interface HubStore {
    * transaction; each promise settles only after that commit. A piece that throws is rolled back alone
    * (the group is then run again, each piece in its own savepoint), so `work` must do nothing but
    * storage work. `relaxed` pieces may be lost to a power cut (no fsync / no synchronous commit) unless
-   * they share the group with `full` ones.
+   * they share the group with `full` ones. `key` (a kiosk id) chooses the piece's commit lane: on
+   * PostgreSQL a few lanes commit in parallel (issue 12: a group's time there is mostly round trips),
+   * and pieces of one key always share a lane, so they commit in order and never wait on each other's
+   * row locks from another group; pieces without a key take the first lane. SQLite has one lane.
    */
-  grouped<T>(work: (tx: Tx) => Promise<T>, durability?: Durability): Promise<T>;
+  grouped<T>(work: (tx: Tx) => Promise<T>, durability?: Durability, key?: string): Promise<T>;
   /** Resolves when a trivial query succeeds. */
   ping(): Promise<void>;
   /** Commits what is queued for group commit, then closes the connection(s). */
@@ -69,6 +72,14 @@ interface Job {
 const asError = (error: unknown): Error =>
   typeof error === 'object' && error !== null && 'message' in error ? (error as Error) : new Error(String(error));
 
+/** The commit lane of a piece's key: the first for none; a stable spread (FNV-1a) of keys over the rest. */
+export function laneOf(key: string | undefined, lanes: number): number {
+  if (key === undefined || lanes <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
 /** Pieces in one group at most. */
 const MAX_GROUP = 512;
 
@@ -83,12 +94,13 @@ export interface GroupTransaction {
 
 /**
  * Collects grouped work per turn of the event loop and runs it as one transaction (see `commit` for how
- * a failing piece is rolled back alone). Groups never overlap: work submitted while a group commits waits for the next one.
+ * a failing piece is rolled back alone). Groups never overlap: work submitted while a group commits
+ * waits for the next one.
  */
 export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
-  private running: Promise<void> = Promise.resolve();
+  private committing: Promise<void> | null = null;
 
   constructor(
     private readonly transaction: GroupTransaction,
@@ -98,67 +110,80 @@ export class GroupCommit {
   run<T>(work: (tx: Tx) => Promise<T>, durability: Durability): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, durability, resolve: resolve as (value: unknown) => void, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      this.schedule(() => void this.flush());
+      this.scheduleFlush();
     });
   }
 
   /**
-   * Runs and commits what is queued once any group still committing has committed: the work that arrived
-   * meanwhile joins this group (up to MAX_GROUP pieces), so under load groups grow and commits (fsyncs)
-   * become fewer instead of queueing up (issue 12); idle, a group is one turn's work as before.
+   * Starts what is queued as a group unless one is committing; resolves when it has committed. Work that
+   * arrives while a group commits joins the group started when it ends (up to MAX_GROUP pieces), so
+   * under load groups grow and commits (fsyncs) become fewer instead of queueing up (issue 12); idle, a
+   * group is one turn's work as before.
    */
   flush(): Promise<void> {
     this.scheduled = false;
-    this.running = this.running.then(() => {
-      const jobs = this.queue.splice(0, MAX_GROUP);
-      if (this.queue.length > 0 && !this.scheduled) {
-        this.scheduled = true;
-        this.schedule(() => void this.flush());
-      }
-      return jobs.length === 0 ? undefined : this.commit(jobs);
+    if (this.committing !== null || this.queue.length === 0) return Promise.resolve();
+    const jobs = this.queue.splice(0, MAX_GROUP);
+    const group = this.commit(jobs).then((failure) => {
+      // Free before the pieces are answered: what they submit next may start the next group at once.
+      this.committing = null;
+      if (this.queue.length > 0) this.scheduleFlush();
+      this.settle(jobs, failure);
     });
-    return this.running;
+    this.committing = group;
+    return group;
   }
 
-  /** Commits everything queued, however many groups that takes. */
+  /** Commits everything queued, however many groups that takes, and waits for the group committing. */
   async drain(): Promise<void> {
-    do await this.flush();
-    while (this.queue.length > 0);
+    while (this.queue.length > 0 || this.committing !== null) {
+      await (this.committing ?? this.flush());
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => void this.flush());
   }
 
   /**
    * Runs the group without savepoints first (two statements, on PostgreSQL two round trips, saved per
    * piece: issue 12). When a piece throws, that transaction is rolled back and the group runs again with
    * one savepoint per piece, so the failing piece is rolled back alone; a group of one piece has nothing
-   * to keep and is not run again. Pieces do storage work only, so running one twice is safe.
+   * to keep and is not run again. Pieces do storage work only, so running one twice is safe. Resolves
+   * with the group's failure (every piece is answered with it), or undefined (each its own outcome).
    */
-  private async commit(jobs: Job[]): Promise<void> {
+  private async commit(jobs: Job[]): Promise<Error | undefined> {
     const full = jobs.some((job) => job.durability === 'full');
     let failed = false;
     try {
-      await this.transaction.run(full, async (tx) => {
-        for (const job of jobs) {
-          try {
-            job.outcome = { ok: true, value: await job.work(tx) };
-          } catch (error) {
-            job.outcome = { ok: false, error: asError(error) };
-            failed = true;
-            throw PIECE_FAILED;
+      // A group that raced another transaction (a deadlock's victim, when groups in flight together or
+      // two hub processes meet on a row) is run again whole, as `transaction` runs a piece of work again.
+      await retryingSerialization(() =>
+        this.transaction.run(full, async (tx) => {
+          for (const job of jobs) {
+            try {
+              job.outcome = { ok: true, value: await job.work(tx) };
+            } catch (error) {
+              if (isSerializationFailure(error)) throw error;
+              job.outcome = { ok: false, error: asError(error) };
+              failed = true;
+              throw PIECE_FAILED;
+            }
           }
-        }
-      });
+        }),
+      );
     } catch (error) {
-      if (!failed) return this.settle(jobs, asError(error));
-      if (jobs.length === 1) return this.settle(jobs);
+      if (!failed) return asError(error);
+      if (jobs.length === 1) return undefined;
       try {
         await this.transaction.run(full, (tx) => this.runIsolated(tx, jobs));
       } catch (retryError) {
-        return this.settle(jobs, asError(retryError));
+        return asError(retryError);
       }
     }
-    this.settle(jobs);
+    return undefined;
   }
 
   private async runIsolated(tx: Tx, jobs: Job[]): Promise<void> {
@@ -264,14 +289,16 @@ export class HotRowsStatement<R = Record<string, unknown>> {
  */
 export abstract class EngineStore implements HubStore {
   abstract readonly engine: StorageEngine;
-  private readonly groups: GroupCommit;
+  /** Commit lanes (see `grouped`): one on SQLite, `commitLanes` on PostgreSQL. */
+  private readonly lanes: GroupCommit[];
   private closed = false;
 
   protected constructor(
     readonly db: HubDb,
     groupTransaction: GroupTransaction,
+    commitLanes = 1,
   ) {
-    this.groups = new GroupCommit(groupTransaction);
+    this.lanes = Array.from({ length: commitLanes }, () => new GroupCommit(groupTransaction));
   }
 
   /** Runs `work` in one transaction the engine's way (isolation, re-runs on serialization failure). */
@@ -286,9 +313,9 @@ export abstract class EngineStore implements HubStore {
     return tx ? work(tx) : this.transaction(work, options);
   }
 
-  grouped<T>(work: (tx: Tx) => Promise<T>, durability: Durability = 'full'): Promise<T> {
+  grouped<T>(work: (tx: Tx) => Promise<T>, durability: Durability = 'full', key?: string): Promise<T> {
     if (this.closed) return Promise.reject(new Error('database closed'));
-    return this.groups.run(work, durability);
+    return (this.lanes[laneOf(key, this.lanes.length)] as GroupCommit).run(work, durability);
   }
 
   async ping(): Promise<void> {
@@ -298,7 +325,7 @@ export abstract class EngineStore implements HubStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.groups.drain();
+    await Promise.all(this.lanes.map((lane) => lane.drain()));
     await this.db.destroy();
   }
 }

@@ -10,6 +10,8 @@ import { EngineStore, retryingSerialization, type HubDb, type TransactionOptions
 export interface PostgresStoreConfig {
   url: string;
   poolSize: number;
+  /** Group-commit lanes committing in parallel (default 1: one group after the other). */
+  commitLanes?: number;
   statementTimeoutMs: number;
   /**
    * How long a query waits for a free pooled connection before it fails as `busy` (503 + Retry-After
@@ -98,15 +100,20 @@ export class PostgresHubStore extends EngineStore {
     db: HubDb,
     /** The migrations this open applied (for the start-up log). */
     readonly applied: number[],
+    commitLanes: number,
   ) {
-    super(db, {
-      run: (full, body) =>
-        db.transaction().execute(async (tx) => {
-          // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
-          if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
-          await body(tx);
-        }),
-    });
+    super(
+      db,
+      {
+        run: (full, body) =>
+          db.transaction().execute(async (tx) => {
+            // Relaxed groups (heartbeat telemetry only) do not wait for the WAL flush; anything acked does.
+            if (!full) await sql`SET LOCAL synchronous_commit = off`.execute(tx);
+            await body(tx);
+          }),
+      },
+      commitLanes,
+    );
   }
 
   /** Connects, checks the server answers, applies the migrations; refuses with a clear message otherwise. */
@@ -128,7 +135,7 @@ export class PostgresHubStore extends EngineStore {
       await pool.end();
       throw error;
     }
-    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), applied);
+    return new PostgresHubStore(new Kysely<HubSchema>({ dialect: new PostgresDialect({ pool }) }), applied, config.commitLanes ?? 1);
   }
 
   protected runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T> {

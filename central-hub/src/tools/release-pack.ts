@@ -30,6 +30,11 @@ export interface ReleaseInput {
 /** Built output the kiosk loads, relative to the repository. */
 const BUILT_DIRS = ['edge-agent/dist', 'protocols/dist', 'devices/dist', 'kiosk-ui/dist/kiosk'];
 const MANIFEST_FILES = ['package.json', 'package-lock.json', 'protocols/package.json', 'devices/package.json', 'edge-agent/package.json'];
+/**
+ * The demo's virtual bench (AGENT_DEVICES=virtual): the TEST CA script and the device panel. Only in a
+ * release packed with `demoBench` (the demo kiosk of `npm start`); never in a release for a real kiosk.
+ */
+const DEMO_BENCH = { files: ['scripts/test-ca/make-test-ca.sh'], dirs: ['kiosk-ui/dist/panel'] };
 /** Build output the kiosk never loads: tests, type checks, benches, declarations, incremental build state. */
 const LEFT_OUT = /(^|\/)(test|bench)\/|\.spec\.|\.typetest\.|\.d\.ts(\.map)?$|\.tsbuildinfo$/;
 
@@ -40,11 +45,18 @@ export class ReleasePackError extends Error {
 export type ReleaseDependencies = ReleaseManifest['dependencies'];
 
 /** The files of a release from a built checkout at `repoRoot`, sorted by path (`bundled`: node_modules too). */
-export function collectReleaseFiles(repoRoot: string, dependencies: ReleaseDependencies = 'lockfile'): ReleaseInput[] {
+export function collectReleaseFiles(repoRoot: string, dependencies: ReleaseDependencies = 'lockfile', options: { demoBench?: boolean } = {}): ReleaseInput[] {
   const paths: string[] = [];
   for (const dir of BUILT_DIRS) {
     if (!existsSync(path.join(repoRoot, dir))) throw new ReleasePackError(`${dir} is missing: build first (npx tsc -b; npm run build -w @kiosk/kiosk-ui)`);
     paths.push(...walk(repoRoot, dir).filter((file) => !LEFT_OUT.test(file.slice(dir.length))));
+  }
+  if (options.demoBench === true) {
+    for (const dir of DEMO_BENCH.dirs) {
+      if (!existsSync(path.join(repoRoot, dir))) throw new ReleasePackError(`${dir} is missing: build first (npm run build -w @kiosk/kiosk-ui)`);
+      paths.push(...walk(repoRoot, dir));
+    }
+    paths.push(...DEMO_BENCH.files);
   }
   for (const file of MANIFEST_FILES) {
     if (!existsSync(path.join(repoRoot, file))) throw new ReleasePackError(`${file} is missing`);

@@ -15,7 +15,8 @@ export async function testDatabaseConfig(): Promise<{ database: DatabaseConfig; 
   if (TEST_ENGINE === 'sqlite') return { database: { engine: 'sqlite' }, drop: () => Promise.resolve() };
   const created = await createTestPostgresDatabase();
   return {
-    database: { engine: 'postgres', url: created.url, poolSize: 5, statementTimeoutMs: 30_000, ssl: 'disable', caFile: null },
+    // Three commit lanes (the most a pool of five allows), so every PostgreSQL spec runs on parallel lanes.
+    database: { engine: 'postgres', url: created.url, poolSize: 5, commitLanes: 3, statementTimeoutMs: 30_000, ssl: 'disable', caFile: null },
     drop: created.drop,
   };
 }
@@ -34,7 +35,7 @@ export async function openTestStore(): Promise<{ store: HubStore; close(): Promi
     };
   }
   const created = await createTestPostgresDatabase();
-  const store = await PostgresHubStore.open({ url: created.url, poolSize: 5, statementTimeoutMs: 30_000, ssl: 'disable', caFile: null });
+  const store = await PostgresHubStore.open({ url: created.url, poolSize: 5, commitLanes: 3, statementTimeoutMs: 30_000, ssl: 'disable', caFile: null });
   return {
     store,
     close: async () => {

@@ -12,7 +12,7 @@ import type { CertificateHub } from './hub-certificates';
 import type { HubAvailability } from './preflight';
 
 export interface CardAndHubAuthDeps {
-  hub: Pick<CertificateHub, 'connected' | 'availability' | 'challenge' | 'verify'>;
+  hub: Pick<CertificateHub, 'reachable' | 'availability' | 'challenge' | 'verify'>;
   cardReader: CardReaderDriver | null;
   pinEntry: PinEntry;
   logger: Logger;
@@ -43,7 +43,7 @@ export class CardAndHubAuth {
 
   /** `certificates.availability` (service hours at the hub), as the preflight reads it. */
   async availability(): Promise<HubAvailability> {
-    if (!this.deps.hub.connected()) return { kind: 'unreachable' };
+    if (!this.deps.hub.reachable()) return { kind: 'unreachable' };
     try {
       const answer = await this.deps.hub.availability();
       if (answer.ok) return { kind: 'answered', municipality: answer.municipality, availability: answer.availability };

@@ -75,8 +75,11 @@ export class CertificateFlow {
         if (entry.submitted) this.dispatch({ type: 'pin-entered', digits: entry.digits });
         else this.publish();
       }),
-      // Deferred a turn: the screen's `session.end` names its reason in the same turn (noteSessionEnd).
-      sessions.onChange((session) => setImmediate(() => this.sessionChanged(session))),
+      // The screen's `session.end` comes with its reason (the wipe record names it).
+      sessions.onChange((session, ended) => {
+        if (ended) this.endReason = ended;
+        this.sessionChanged(session);
+      }),
       state.onConnection((connection) => {
         if (connection.hubConnected) void this.track('report refunds', () => this.effects.money.reportRefunds());
       }),
@@ -104,11 +107,6 @@ export class CertificateFlow {
   onView(listener: (view: CertificateViewState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** The screen asked to end the session with this reason (the next session change is that end). */
-  noteSessionEnd(reason: 'done' | 'cancelled' | 'idle-timeout'): void {
-    this.endReason = reason;
   }
 
   // ---- commands from the screen -------------------------------------------------------------------

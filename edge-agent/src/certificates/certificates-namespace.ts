@@ -2,7 +2,6 @@ import {
   CertificatesEmptySchema,
   CertificatesPinKeySchema,
   CertificatesQuoteSchema,
-  SessionEndSchema,
   parseMessage,
 } from '@kiosk/protocols';
 import type { Logger } from '../logger';
@@ -21,11 +20,6 @@ export function attachCertificatesUi(ui: UiNamespace, flow: CertificateFlow, log
     socket.emit('certificates.state', flow.view());
     socket.on('certificates.state.get', (ack) => {
       if (typeof ack === 'function') ack(flow.view());
-    });
-    // The session's own handler ends it; this one only notes why, for the wipe record.
-    socket.on('session.end', (request) => {
-      const parsed = SessionEndSchema.safeParse(request);
-      if (parsed.success) flow.noteSessionEnd(parsed.data.reason);
     });
     socket.on('certificates.start', (request, ack) => reply(ack, parseMessage(CertificatesEmptySchema, request, 'certificates.start'), () => flow.startFlow()));
     socket.on('certificates.pinKey', (request, ack) => reply(ack, parseMessage(CertificatesPinKeySchema, request, 'certificates.pinKey'), (key) => flow.pinKey(key)));

@@ -24,7 +24,7 @@ describe('CertificateHubClient', () => {
     url = await hub.start();
   });
   beforeEach(() => {
-    link = new LinkDriver(url);
+    link = new LinkDriver(url, ACK_TIMEOUT_MS);
   });
   afterEach(() => link.close());
   afterAll(() => hub.stop());
@@ -32,11 +32,11 @@ describe('CertificateHubClient', () => {
   const asked = (): number => hub.answered.get('certificates.availability') ?? 0;
 
   it('answers the preflight’s availability check made mid-connect once the hub has greeted the agent', async () => {
-    const client = new CertificateHubClient(link.isReady, ACK_TIMEOUT_MS);
+    const client = new CertificateHubClient(link.requests, ACK_TIMEOUT_MS);
     const auth = new CardAndHubAuth({ hub: client, cardReader: null, pinEntry: new PinEntry(), logger: createLogger('silent') });
     const before = asked();
     const connected = hub.nextConnection();
-    link.open((factory) => client.tap(factory));
+    link.open();
     // The resident touched 証明書 before the connection was through (before the hub even saw the socket).
     const availability = auth.availability();
     await connected;
@@ -46,12 +46,14 @@ describe('CertificateHubClient', () => {
   });
 
   it('is unreachable at once when no attempt is under way', async () => {
-    const client = new CertificateHubClient(link.isReady, ACK_TIMEOUT_MS);
+    const client = new CertificateHubClient(link.requests, ACK_TIMEOUT_MS);
     await expect(client.availability()).rejects.toBeInstanceOf(CertificateHubUnreachableError);
-    expect(client.connected()).toBe(false);
-    // The link closed the attempt's socket (it failed, or the session ended): it is waited for no longer.
-    link.open((factory) => client.tap(factory)).close();
+    expect(client.reachable()).toBe(false);
+    link.open();
+    expect(client.reachable()).toBe(true); // an attempt under way: reachable soon
+    // The link's machine settled the attempt as failed: it is waited for no longer.
+    link.failed();
     await expect(client.availability()).rejects.toBeInstanceOf(CertificateHubUnreachableError);
-    expect(client.connected()).toBe(false);
+    expect(client.reachable()).toBe(false);
   });
 });

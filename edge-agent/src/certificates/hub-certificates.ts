@@ -13,8 +13,7 @@ import {
   type RefundRequest,
   type RefundResponse,
 } from '@kiosk/protocols';
-import type { HubSocketFactory } from '../sync/socket-factory';
-import { HubRequests } from '../sync/hub-requests';
+import type { HubRequests } from '../sync/hub-requests';
 
 /**
  * The hub could not be asked or did not answer in time. For `issue` whether the hub committed is then
@@ -33,35 +32,29 @@ export interface CertificateHub {
   issue(request: IssueRequest): Promise<IssueResponse>;
   refund(request: RefundRequest): Promise<RefundResponse>;
   /**
-   * Whether a request can reach the hub: the link is up, or a connection attempt is under way that a
-   * request waits for (issue 13: the first card check after the agent started). False: the hub is down
-   * and the preflight (before any card or money) says so at once.
+   * Whether a request can reach the hub, now or soon: the link is up, or a connection attempt is under
+   * way that a request waits for (issue 13: the first card check after the agent started). False: the
+   * hub is down and the preflight (before any card or money) says so at once.
    */
-  connected(): boolean;
+  reachable(): boolean;
 }
 
+const unreachable = (message: string): Error => new CertificateHubUnreachableError(message);
+
 /**
- * `certificates.*` over the agent's own authenticated `/agent` connection (`HubRequests`: the latest
- * attempt's socket, requests once the hub has greeted us or after the attempt under way, replies
- * parsed with the protocol schema).
+ * `certificates.*` on the agent's one typed request API of the hub session (`HubRequests`, shared with
+ * the lottery: the current connection, requests once the hub has greeted us or after the attempt under
+ * way, replies parsed with the protocol schema).
  */
 export class CertificateHubClient implements CertificateHub {
-  private readonly requests: HubRequests;
-
   constructor(
-    ready: () => boolean,
+    private readonly requests: HubRequests,
     private readonly ackTimeoutMs: number,
     /** Issuing renders a PDF of up to 10 pages: it may take longer than a plain ack. */
     private readonly issueTimeoutMs: number = Math.max(ackTimeoutMs, 30_000),
-  ) {
-    this.requests = new HubRequests(ready, ackTimeoutMs, (message) => new CertificateHubUnreachableError(message));
-  }
+  ) {}
 
-  tap(factory: HubSocketFactory): HubSocketFactory {
-    return this.requests.tap(factory);
-  }
-
-  connected(): boolean {
+  reachable(): boolean {
     return this.requests.isConnected() || this.requests.isConnecting();
   }
 
@@ -89,7 +82,7 @@ export class CertificateHubClient implements CertificateHub {
     return this.request('certificates.refund', request);
   }
 
-  private request<E extends keyof AgentToHubCertificateEvents>(event: E, body: unknown, timeoutMs = this.ackTimeoutMs): Promise<CertificateResponseOf<E>> {
-    return this.requests.request(event, body, certificateResponseSchemas[event], timeoutMs);
+  private request<E extends keyof AgentToHubCertificateEvents>(event: E, body: Parameters<AgentToHubCertificateEvents[E]>[0], timeoutMs = this.ackTimeoutMs): Promise<CertificateResponseOf<E>> {
+    return this.requests.request(event, body, certificateResponseSchemas[event], { timeoutMs, unreachable });
   }
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import type { Outbox } from '../store/outbox';
 import type { PrintJobHistory } from './print-job-history';
 
-export type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'agent-stopped';
+export type SessionEndReason = 'done' | 'cancelled' | 'idle-timeout' | 'replaced' | 'agent-stopped' | 'screen-lost';
 
 /**
  * The last of a certificate session, once its personal data is dropped from memory: the print system's

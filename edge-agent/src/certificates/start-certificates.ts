@@ -8,6 +8,7 @@ import type { KioskSessions } from '../server/kiosk-sessions';
 import type { UiFeature } from '../server/ui-namespace';
 import type { AgentState } from '../status/agent-state';
 import type { AgentStore } from '../store/agent-store';
+import type { HubRequests } from '../sync/hub-requests';
 import type { CertificateCashPolicy } from './cash-policy';
 import { CertificateFlow } from './certificate-flow';
 import type { CertificateDrivers, CertificateFlowOptions } from './certificate-flow-deps';
@@ -61,6 +62,8 @@ export interface CertificatesDeps {
   documentPrinterUri: string | null;
   /** The demo's A4 output tray: a session's paper still in it is taken at the wipe (null on real hardware). */
   paperTray: PaperTray | null;
+  /** The agent's one typed request API of the hub session (shared by every feature's hub client). */
+  hubRequests: HubRequests;
   ackTimeoutMs: number;
   chaos: ChaosHooks;
   clock: Clock;
@@ -69,7 +72,6 @@ export interface CertificatesDeps {
 }
 
 export interface RunningCertificates {
-  /** Wrap the sync link's socket factory with `hub.tap` so certificate requests share the hub connection. */
   hub: CertificateHubClient;
   /** Its part of `/ui`, for the local server. */
   uiFeature: UiFeature;
@@ -82,7 +84,7 @@ export interface RunningCertificates {
 
 /** The certificate kiosk's issuance flow, wired: ledger, hub client, flow (recovering what a crash left), `/ui`. */
 export function startCertificates(deps: CertificatesDeps): RunningCertificates {
-  const hub = new CertificateHubClient(() => deps.state.connection().hubConnected, deps.ackTimeoutMs);
+  const hub = new CertificateHubClient(deps.hubRequests, deps.ackTimeoutMs);
   const { transactions, desk } = deps.cash;
   const flow = new CertificateFlow({
     kioskId: deps.kioskId,

@@ -1,4 +1,4 @@
-import type { HubCommand, NewOutboxEvent } from '@kiosk/protocols';
+import type { AgentUpdateParams, HubCommand, NewOutboxEvent } from '@kiosk/protocols';
 import { DeviceCommandError, type DeviceManager } from '../hardware/device-manager';
 import type { AgentState } from '../status/agent-state';
 import type { AgentSettings } from '../store/agent-settings';
@@ -46,6 +46,8 @@ export interface CommandExecutorDeps {
   canRestart?: boolean;
   /** `cash.collected`; null without a coin acceptor. */
   cashBox?: CashBox | null;
+  /** `agent.update` (update/update-service.ts); null: refused. */
+  updates?: { offer(params: AgentUpdateParams): { status: 'succeeded' | 'failed'; detail: string } } | null;
 }
 
 /** Acts on one command. Never throws: every failure becomes a `failed` outcome with a technician-readable detail. */
@@ -112,6 +114,10 @@ export class CommandExecutor {
         const recorded = this.deps.cashBox.collect(command.commandId);
         return this.cashCollectedOutcome(command.commandId, recorded, command.params);
       }
+      case 'agent.update':
+        // Accepted or refused now; the download, the switch and the outcome go as `update.report`s.
+        if (!this.deps.updates) return { status: 'failed', detail: 'this agent cannot update itself' };
+        return this.deps.updates.offer(command.params);
     }
   }
 }

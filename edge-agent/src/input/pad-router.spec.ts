@@ -9,15 +9,15 @@ const digit = (d: number): PinPadKey => ({ type: 'digit', digit: d });
 /** Just enough of KioskSessions: a current session and its change listeners. */
 class Sessions {
   session: CurrentSession | null = null;
-  readonly listeners = new Set<(session: CurrentSession | null) => void>();
+  readonly listeners = new Set<(session: CurrentSession | null, ended: null) => void>();
   current = (): CurrentSession | null => this.session;
-  onChange = (listener: (session: CurrentSession | null) => void): (() => void) => {
+  onChange = (listener: (session: CurrentSession | null, ended: null) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
   set(session: CurrentSession | null): void {
     this.session = session;
-    for (const listener of this.listeners) listener(session);
+    for (const listener of this.listeners) listener(session, null);
   }
 }
 

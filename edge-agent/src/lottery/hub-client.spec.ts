@@ -35,11 +35,11 @@ describe('LotteryHubClient', () => {
   const signIns = (): number => hub.answered.get('lottery.signIn') ?? 0;
 
   /** The client, its link's `ready` (the hub's hello ack) as a flag, and the link opening one attempt. */
-  function client(to: string): { client: LotteryHubClient; greeted: (ready: boolean) => void; open: () => AgentSocket } {
-    const link = new LinkDriver(to);
+  function client(to: string): { client: LotteryHubClient; link: LinkDriver; greeted: (ready: boolean) => void; open: () => AgentSocket } {
+    const link = new LinkDriver(to, ACK_TIMEOUT_MS);
     links.push(link);
-    const hubClient = new LotteryHubClient(link.isReady, ACK_TIMEOUT_MS);
-    return { client: hubClient, greeted: (value) => link.greeted(value), open: () => link.open((factory) => hubClient.tap(factory)) };
+    const hubClient = new LotteryHubClient(link.requests, ACK_TIMEOUT_MS);
+    return { client: hubClient, link, greeted: (value) => link.greeted(value), open: () => link.open() };
   }
 
   it('sends a request made mid-connect once the hub has greeted the agent', async () => {
@@ -55,10 +55,11 @@ describe('LotteryHubClient', () => {
     expect(signIns()).toBe(before + 1);
   });
   it('is hub_unreachable at once when no attempt is under way', async () => {
-    const { client: hubClient, open } = client(url);
+    const { client: hubClient, link, open } = client(url);
     await expect(hubClient.request('lottery.signIn', SIGN_IN)).rejects.toBeInstanceOf(HubUnreachableError);
-    // The link closed the attempt's socket (it failed, or the session ended): it is waited for no longer.
-    open().close();
+    // The link's machine settled the attempt as failed (its socket closed): it is waited for no longer.
+    open();
+    link.failed();
     await expect(hubClient.request('lottery.signIn', SIGN_IN)).rejects.toBeInstanceOf(HubUnreachableError);
   });
 
@@ -67,9 +68,8 @@ describe('LotteryHubClient', () => {
     const closedUrl = await closed.start();
     await closed.stop();
     const { client: hubClient, open } = client(closedUrl);
-    const socket = open();
-    // What the link does with a refused attempt: close its socket (reconnect-loop.ts).
-    socket.on('connect_error', () => socket.close());
+    // A refused attempt (connect_error) is failed: the link's machine settles it so (reconnect-loop.ts).
+    open();
     await expect(hubClient.request('lottery.signIn', SIGN_IN)).rejects.toBeInstanceOf(HubUnreachableError);
   });
 });

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
-import { lotteryHubAckSchemas, type LotteryEvent, type lotteryAgentToHubSchemas } from '@kiosk/protocols';
-import type { HubSocketFactory } from '../sync/socket-factory';
-import { HubRequests } from '../sync/hub-requests';
+import { lotteryHubAckSchemas, type LotteryEvent } from '@kiosk/protocols';
+import type { FeatureRequestBody, HubRequests } from '../sync/hub-requests';
 
-export type LotteryHubRequest<E extends LotteryEvent> = z.input<(typeof lotteryAgentToHubSchemas)[E]>;
+export type LotteryHubRequest<E extends LotteryEvent> = FeatureRequestBody<E>;
 export type LotteryHubReply<E extends LotteryEvent> = z.infer<(typeof lotteryHubAckSchemas)[E]>;
 
 /**
@@ -21,31 +20,27 @@ export interface LotteryHub {
   isConnected?(): boolean;
 }
 
+const unreachable = (message: string): Error => new HubUnreachableError(message);
+
+/** The answer schemas typed by their event (a mapped type: a request with a generic event keeps its answer's type). */
+const lotteryAnswerSchemas: { [E in LotteryEvent]: z.ZodType<LotteryHubReply<E>> } = lotteryHubAckSchemas;
+
 /**
- * `lottery.*` requests over the agent's own `/agent` connection (`HubRequests`: the latest attempt's
- * socket, requests once the hub has greeted us or after the attempt under way, at most the ack timeout
- * each, replies parsed with the protocol schema).
+ * `lottery.*` on the agent's one typed request API of the hub session (`HubRequests`, shared with
+ * certificates: the current connection, requests once the hub has greeted us or after the attempt under
+ * way, at most the ack timeout each, replies parsed with the protocol schema).
  */
 export class LotteryHubClient implements LotteryHub {
-  private readonly requests: HubRequests;
-
   constructor(
-    ready: () => boolean,
+    private readonly requests: HubRequests,
     private readonly ackTimeoutMs: number,
-  ) {
-    this.requests = new HubRequests(ready, ackTimeoutMs, (message) => new HubUnreachableError(message));
-  }
-
-  /** Wraps the sync link's socket factory so lottery requests share its authenticated connection. */
-  tap(factory: HubSocketFactory): HubSocketFactory {
-    return this.requests.tap(factory);
-  }
+  ) {}
 
   isConnected(): boolean {
     return this.requests.isConnected();
   }
 
-  async request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
-    return (await this.requests.request(event, body, lotteryHubAckSchemas[event], this.ackTimeoutMs)) as LotteryHubReply<E>;
+  request<E extends LotteryEvent>(event: E, body: LotteryHubRequest<E>): Promise<LotteryHubReply<E>> {
+    return this.requests.request(event, body, lotteryAnswerSchemas[event], { timeoutMs: this.ackTimeoutMs, unreachable });
   }
 }

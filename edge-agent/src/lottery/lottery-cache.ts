@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   FacilityViewSchema,
   OfflineEntryKeySchema,
-  ProvisionalEntryPayloadSchema,
   RoundViewSchema,
   SlotViewSchema,
   type FacilityView,
@@ -12,6 +11,7 @@ import {
   type UnsentEntry,
 } from '@kiosk/protocols';
 import type { SqliteDatabase } from '../store/database';
+import type { Outbox } from '../store/outbox';
 
 export interface Cached<T> {
   value: T;
@@ -24,21 +24,22 @@ const SlotsSchema = z.array(SlotViewSchema);
 const LotteryClockSchema = z.strictObject({ offsetMs: z.number().finite() });
 
 /**
- * The lottery's public data as the hub last said it (`lottery_cache`), and the offline entries still
- * waiting in the outbox. A cached value that no longer parses is treated as absent (never shown).
+ * The lottery's public data as the hub last said it (`lottery_cache`, on the agent's database), and the
+ * offline entries still waiting in the outbox (asked of the outbox, never read from its table). A cached
+ * value that no longer parses is treated as absent (never shown).
  */
 export class LotteryCache {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly outbox: Pick<Outbox, 'waiting'>,
+  ) {
     this.statements = {
       read: db.prepare<[string], { value_json: string; as_of: string }>('SELECT value_json, as_of FROM lottery_cache WHERE key = ?'),
       write: db.prepare(
         `INSERT INTO lottery_cache (key, value_json, as_of) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, as_of = excluded.as_of`,
-      ),
-      unsent: db.prepare<[string], { occurred_at: string; payload_json: string }>(
-        "SELECT occurred_at, payload_json FROM outbox WHERE type = ? ORDER BY seq DESC",
       ),
     };
   }
@@ -86,14 +87,10 @@ export class LotteryCache {
 
   /** This person's offline entries still in the outbox (the hub has not acked them), newest first. */
   unsentEntries(userNumber: string): UnsentEntry[] {
-    const unsent: UnsentEntry[] = [];
-    for (const row of this.statements.unsent.all('lottery.entry.provisional')) {
-      const parsed = ProvisionalEntryPayloadSchema.safeParse(JSON.parse(row.payload_json));
-      if (!parsed.success || parsed.data.userNumber !== userNumber) continue;
-      const { clientEntryId, roundId, firstSlotId, secondSlotId } = parsed.data;
-      unsent.push({ clientEntryId, roundId, firstSlotId, secondSlotId, occurredAt: row.occurred_at });
-    }
-    return unsent;
+    return this.outbox
+      .waiting('lottery.entry.provisional')
+      .filter((event) => event.payload.userNumber === userNumber)
+      .map(({ payload: { clientEntryId, roundId, firstSlotId, secondSlotId }, occurredAt }) => ({ clientEntryId, roundId, firstSlotId, secondSlotId, occurredAt }));
   }
 
   private get<S extends z.ZodType>(key: string, schema: S): Cached<z.infer<S>> | null {

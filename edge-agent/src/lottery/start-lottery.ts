@@ -6,19 +6,20 @@ import { runDetached, type Logger } from '../logger';
 import type { KioskSessions } from '../server/kiosk-sessions';
 import type { UiFeature } from '../server/ui-namespace';
 import type { AgentState } from '../status/agent-state';
-import { openDatabase } from '../store/database';
-import type { Outbox } from '../store/outbox';
+import type { AgentStore } from '../store/agent-store';
+import type { HubRequests } from '../sync/hub-requests';
 import { LotteryHubClient } from './hub-client';
 import { LotteryCache } from './lottery-cache';
+import { LotteryFlow } from './lottery-flow';
 import { attachLotteryUi } from './lottery-namespace';
-import { LotteryService } from './lottery-service';
 
 export interface LotteryDeps {
   /** The municipality the terminal serves (AgentConfig.municipality). */
   municipality: Municipality;
-  /** The agent's SQLite file: the lottery opens its own connection for its cache (WAL: no blocking). */
-  databaseFile: string;
-  outbox: Outbox;
+  /** The agent's database: the cache is a repository on it, offline entries go to its outbox. */
+  store: AgentStore;
+  /** The agent's one typed request API of the hub session (shared by every feature's hub client). */
+  hubRequests: HubRequests;
   deviceServices: DeviceServices;
   sessions: KioskSessions;
   state: AgentState;
@@ -33,23 +34,22 @@ export interface LotteryDeps {
 }
 
 export interface RunningLottery {
-  /** Wrap the sync link's socket factory with `hub.tap` so lottery requests share the hub connection. */
   hub: LotteryHubClient;
   /** Its part of `/ui`, for the local server. */
   uiFeature: UiFeature;
-  service: LotteryService;
+  flow: LotteryFlow;
   stop(): void;
 }
 
-/** The street terminal's lottery flow, wired: hub client, cache, service, `/ui` handlers, offline-key refresh. */
+/** The street terminal's lottery flow, wired: hub client, cache, runner, `/ui` handlers, offline-key refresh. */
 export function startLottery(deps: LotteryDeps): RunningLottery {
-  const db = openDatabase(deps.databaseFile);
-  const hub = new LotteryHubClient(() => deps.state.connection().hubConnected, deps.ackTimeoutMs);
-  const service = new LotteryService({
+  const { store } = deps;
+  const hub = new LotteryHubClient(deps.hubRequests, deps.ackTimeoutMs);
+  const flow = new LotteryFlow({
     municipality: deps.municipality,
     hub,
-    cache: new LotteryCache(db),
-    outbox: deps.outbox,
+    cache: store.repository((db) => new LotteryCache(db, store.outbox)),
+    outbox: store.outbox,
     pinEntry: deps.deviceServices.pinEntry,
     barcodes: deps.deviceServices.barcodes,
     sessions: deps.sessions,
@@ -59,20 +59,19 @@ export function startLottery(deps: LotteryDeps): RunningLottery {
     logger: deps.logger,
     ...(deps.hubPublicUrl ? { hubPublicUrl: deps.hubPublicUrl } : {}),
   });
-  service.start();
+  flow.start();
   let wasConnected = false;
   const stopConnection = deps.state.onConnection((connection) => {
-    if (connection.hubConnected && !wasConnected) runDetached(deps.logger, 'lottery refresh after connect', () => service.refreshAfterConnect());
+    if (connection.hubConnected && !wasConnected) runDetached(deps.logger, 'lottery refresh after connect', () => flow.refreshAfterConnect());
     wasConnected = connection.hubConnected;
   });
   return {
     hub,
-    uiFeature: (ui) => attachLotteryUi(ui, service, deps.logger),
-    service,
+    uiFeature: (ui) => attachLotteryUi(ui, flow, deps.logger),
+    flow,
     stop: () => {
       stopConnection();
-      service.stop();
-      if (db.open) db.close();
+      flow.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type ErrorIssue,
   type NewOutboxEvent,
   type OutboxEvent,
+  type OutboxEventType,
   type ProtocolError,
 } from '@kiosk/protocols';
 import type { Clock } from '../clock';
@@ -66,6 +67,7 @@ export class Outbox {
       nextSeq: db.prepare<[], { last_seq: number }>('UPDATE outbox_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq'),
       insert: db.prepare('INSERT INTO outbox (seq, event_id, type, occurred_at, payload_json) VALUES (?, ?, ?, ?, ?)'),
       peek: db.prepare<[number], OutboxRow>('SELECT seq, event_id, type, occurred_at, payload_json FROM outbox ORDER BY seq LIMIT ?'),
+      waiting: db.prepare<[string], OutboxRow>('SELECT seq, event_id, type, occurred_at, payload_json FROM outbox WHERE type = ? ORDER BY seq DESC'),
       deleteThrough: db.prepare('DELETE FROM outbox WHERE seq <= ?'),
       stats: db.prepare<[], { backlog: number; oldest: string | null; lastSeq: number; quarantined: number }>(
         `SELECT (SELECT count(*) FROM outbox) AS backlog,
@@ -140,6 +142,20 @@ export class Outbox {
     return events;
   }
 
+  /**
+   * The events of one type still waiting for the hub's ack, newest first (a feature showing what it has
+   * not delivered yet, e.g. the lottery's unsent offline entries). Read only: a row that no longer parses
+   * is skipped here and quarantined by `peek` when its turn comes.
+   */
+  waiting<T extends OutboxEventType>(type: T): Array<Extract<OutboxEvent, { type: T }>> {
+    const events: Array<Extract<OutboxEvent, { type: T }>> = [];
+    for (const row of this.statements.waiting.all(type)) {
+      const event = this.parseRow(row);
+      if (event.ok && isOfType(event.value, type)) events.push(event.value);
+    }
+    return events;
+  }
+
   /** Deletes every row with seq ≤ `seq` (the hub holds them); returns how many went. */
   ackThrough(seq: number): number {
     return this.db.transaction(() => this.statements.deleteThrough.run(seq).changes).immediate();
@@ -210,6 +226,10 @@ export class Outbox {
     });
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: toIssues(parsed.error) };
   }
+}
+
+function isOfType<T extends OutboxEventType>(event: OutboxEvent, type: T): event is Extract<OutboxEvent, { type: T }> {
+  return event.type === type;
 }
 
 function parseStoredError(json: string): ProtocolError {

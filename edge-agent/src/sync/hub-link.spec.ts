@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
-import type { Schedule } from '@kiosk/protocols';
+import { lotteryHubAckSchemas, type Schedule } from '@kiosk/protocols';
 import { HubLink } from './hub-link';
+import { HubRequests } from './hub-requests';
 import type { AgentSocket } from './hub-session';
 
 /** A socket.io-client socket as far as the link uses it; the test decides what the hub does. */
@@ -115,6 +116,46 @@ describe('HubLink with several hubs (issue 14)', () => {
     last().drop('io server disconnect');
     await retry();
     expect(sockets.map((socket) => socket.hub)).toEqual(['http://only', 'http://only', 'http://only']);
+    await link.stop();
+  });
+});
+
+describe('HubLink: the outcome of the attempt under way (what a request made mid-connect awaits)', () => {
+  it('settles failed when the attempt is refused, established once the session greeted the hub', async () => {
+    const { link, last, retry } = harness(['http://only']);
+    expect(link.attemptUnderWay()).toBe(false);
+    link.start();
+    expect(link.attemptUnderWay()).toBe(true);
+    const first = link.attemptOutcome();
+    last().refuse();
+    await expect(first).resolves.toBe('failed');
+    expect(link.attemptUnderWay()).toBe(false);
+    await retry();
+    const second = link.attemptOutcome();
+    last().accept();
+    await expect(second).resolves.toBe('established');
+    expect(link.attemptUnderWay()).toBe(false);
+    await link.stop();
+  });
+
+  it('a feature request made mid-connect waits for the attempt, and is refused as soon as the link settles it failed', async () => {
+    const { link, last } = harness(['http://only']);
+    // Never greeted (the attempt fails first); a wait of one ack timeout that the test would outlive.
+    const requests = new HubRequests(() => false, 600_000);
+    requests.follow(link);
+    link.start();
+    expect(requests.isConnecting()).toBe(true);
+    const unreachable = (message: string): Error => new Error(`unreachable: ${message}`);
+    const asked = requests.request('lottery.offlineKey', {}, lotteryHubAckSchemas['lottery.offlineKey'], { timeoutMs: 1000, unreachable });
+    let settled = false;
+    asked.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await settle();
+    expect(settled).toBe(false); // the attempt is under way: the request waits for it
+    last().refuse();
+    await expect(asked).rejects.toThrow('unreachable: the hub cannot be reached');
     await link.stop();
   });
 });

@@ -1,8 +1,9 @@
-import { FailureSchema, ReconnectLoop, systemSchedule, type Failure, type LinkFailure, type Schedule } from '@kiosk/protocols';
+import { FailureSchema, ReconnectLoop, systemSchedule, type ConnectAttemptOutcome, type Failure, type LinkFailure, type Schedule } from '@kiosk/protocols';
 import type { Logger } from '../logger';
 import type { BackoffPolicy } from './backoff';
 import { HUB_CLOSED_REASON, nextHubIndex, type AttemptOutcome } from './hub-endpoints';
 import { HubSession, type AgentSocket } from './hub-session';
+import type { ConnectAttempts } from './hub-requests';
 import type { HubSocketFactory } from './socket-factory';
 
 /** One hub the link may connect to: its URL (for the logs) and the factory of sockets to it. */
@@ -43,7 +44,7 @@ export interface HubLinkDeps {
  * between attempts. socket.io's reconnection and connection-state recovery are not used: after every
  * reconnect the outbox is the source of truth.
  */
-export class HubLink {
+export class HubLink implements ConnectAttempts {
   private readonly loop: ReconnectLoop<AgentSocket>;
   /** The hub the next attempt goes to (index into `deps.hubs`). */
   private hub = 0;
@@ -69,6 +70,16 @@ export class HubLink {
   /** Closes the connection and waits for the running session (if any) to finish. */
   stop(): Promise<void> {
     return this.loop.stop();
+  }
+
+  /** A connection attempt is under way: its socket opening, or its session greeting the hub. */
+  attemptUnderWay(): boolean {
+    return this.loop.attemptUnderWay;
+  }
+
+  /** The outcome of the attempt under way, settled by the reconnect machine (at once when none is). */
+  attemptOutcome(): Promise<ConnectAttemptOutcome> {
+    return this.loop.attemptOutcome();
   }
 
   /** The URL the next attempt goes to (tests, logs). */

@@ -267,6 +267,36 @@ describe('the certificate runner: leaving', () => {
   });
 });
 
+describe('the certificate runner: the screen lost (its socket dropped)', () => {
+  it('during payment with coins in: the coins back, the transaction cancelled, the wipe says screen-lost', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X2);
+    await insert(kiosk, 100, 50);
+    kiosk.sessions.screenLost(transactionId);
+    await until('the wipe record', () => wipes(kiosk).length === 1);
+    await reach(kiosk, 'idle');
+    expect(kiosk.hoppers.trayYen()).toBe(150);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'cancelled', creditedYen: 150, paidOutYen: 150 });
+    expect(wipes(kiosk)).toEqual([{ sessionId: transactionId, reason: 'screen-lost' }]);
+  });
+
+  it('once paid, while issuing: the flow still completes (certificate printed, change paid), then wipes', async () => {
+    const transactionId = await toPay(kiosk, RESIDENCE_X1);
+    const release = kiosk.hub.hold('certificates.issue');
+    await insert(kiosk, 500);
+    await reach(kiosk, 'issuing');
+    kiosk.sessions.screenLost(transactionId);
+    expect(kiosk.sessions.current()).toBeNull();
+    await turns(20);
+    expect(screen(kiosk)).toBe('issuing');
+    release();
+    await until('the wipe record', () => wipes(kiosk).length === 1);
+    expect(wipes(kiosk)).toEqual([{ sessionId: transactionId, reason: 'screen-lost' }]);
+    expect(ledger(kiosk, transactionId)).toMatchObject({ state: 'completed', creditedYen: 500, paidOutYen: 300 });
+    expect(kiosk.printer.printed).toHaveLength(1);
+    await reach(kiosk, 'idle');
+  });
+});
+
 describe('the certificate runner: a coin after the transaction closed', () => {
   it('after the certificate came out: the coin goes straight back by hopper, recorded; the kiosk keeps only the fee', async () => {
     const transactionId = await toPay(kiosk, RESIDENCE_X2);

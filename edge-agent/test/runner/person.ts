@@ -38,9 +38,8 @@ export function begin(kiosk: RunnerKiosk): string {
   return begun.sessionId;
 }
 
-/** The screen's idle timeout, or its cancel/done: the reason first (as the `/ui` handler notes it), then the end. */
+/** The screen's idle timeout, or its cancel/done: `session.end` with its reason (what the `/ui` handler does). */
 export function endSession(kiosk: RunnerKiosk, reason: 'done' | 'cancelled' | 'idle-timeout'): void {
-  kiosk.flow.noteSessionEnd(reason);
   kiosk.sessions.end({ reason });
 }
 

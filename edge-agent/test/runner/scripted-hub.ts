@@ -86,7 +86,7 @@ export class ScriptedHub implements CertificateHub {
     for (const hold of [...this.held.values()]) hold.release();
   }
 
-  connected(): boolean {
+  reachable(): boolean {
     return this.up;
   }
 

@@ -31,7 +31,7 @@ import {
   type Telemetry,
 } from '@kiosk/protocols';
 
-type HubSocket = Socket<AgentToHubEvents, HubToAgentEvents>;
+export type HubSocket = Socket<AgentToHubEvents, HubToAgentEvents>;
 
 /** What the hub does with a valid batch. */
 export type BatchBehaviour =
@@ -84,6 +84,8 @@ export class MiniHub {
   readonly handshakeFaults: HandshakeFault[] = [];
   /** Handshakes that passed the signature check, faulted or not. */
   acceptedHandshakes = 0;
+  /** Told of every accepted agent connection, to answer more of the contract (update tests: release chunks). */
+  onAgentSocket: ((socket: HubSocket) => void) | null = null;
 
   /** The fault this connection still has to act out after its namespace handshake. */
   private readonly faultOf = new WeakMap<object, HandshakeFault>();
@@ -233,6 +235,7 @@ export class MiniHub {
     const kioskId = String((socket.handshake.auth as { kioskId?: unknown }).kioskId);
     this.socket = socket;
     this.connections.push(kioskId);
+    this.onAgentSocket?.(socket);
     socket.on('hello', (hello, ack) => {
       const parsed = parseMessage(HelloSchema, hello, 'hello');
       if (!parsed.ok) return ack(parsed);

@@ -14,6 +14,7 @@ describe('parseRoute', () => {
     ['/audit/', { page: 'audit' }],
     ['#/certificates', { page: 'certificates' }],
     ['#/cash', { page: 'cash' }],
+    ['#/rollouts', { page: 'rollouts' }],
     ['#/public/lottery', { page: 'public-lottery' }],
   ] as [string, Route][])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -53,6 +54,7 @@ describe('routeHash', () => {
     { page: 'audit' },
     { page: 'certificates' },
     { page: 'cash' },
+    { page: 'rollouts' },
     { page: 'public-lottery' },
   ] as Route[])('round-trips %j', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);

@@ -3,7 +3,7 @@ import { AlertKindSchema, KioskIdSchema, KioskStatusSchema, type AlertKind, type
 /**
  * The console's pages as hash routes, so a tablet's back button, a bookmark and a shared link all work
  * without a router library or server routes: `#/fleet?status=offline`, `#/kiosks/<id>`,
- * `#/alerts?state=acknowledged`, `#/audit`, `#/certificates`, `#/cash`, `#/public/lottery` (no sign-in). Parsing never throws: what it cannot read is `not-found`
+ * `#/alerts?state=acknowledged`, `#/audit`, `#/certificates`, `#/cash`, `#/rollouts`, `#/public/lottery` (no sign-in). Parsing never throws: what it cannot read is `not-found`
  * (or, for a query parameter, simply left out).
  */
 
@@ -27,6 +27,8 @@ export type Route =
   | { page: 'certificates' }
   /** Cash reconciliation per kiosk and collection period (issue 18). */
   | { page: 'cash' }
+  /** Staged rollouts of agent releases (issue 19). */
+  | { page: 'rollouts' }
   /** Public (no sign-in): the lottery draws' record and how to re-run them. */
   | { page: 'public-lottery' }
   | { page: 'not-found' };
@@ -89,6 +91,7 @@ export function parseRoute(hash: string): Route {
   if (segments.length === 1 && segments[0] === 'audit') return { page: 'audit' };
   if (segments.length === 1 && segments[0] === 'certificates') return { page: 'certificates' };
   if (segments.length === 1 && segments[0] === 'cash') return { page: 'cash' };
+  if (segments.length === 1 && segments[0] === 'rollouts') return { page: 'rollouts' };
   if (segments.length === 2 && segments[0] === 'public' && segments[1] === 'lottery') return { page: 'public-lottery' };
   return { page: 'not-found' };
 }
@@ -116,6 +119,8 @@ export function routeHash(route: Route): string {
       return '#/certificates';
     case 'cash':
       return '#/cash';
+    case 'rollouts':
+      return '#/rollouts';
     case 'public-lottery':
       return '#/public/lottery';
     case 'not-found':
