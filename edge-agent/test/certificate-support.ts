@@ -68,6 +68,8 @@ export class TestHub {
   constructor(
     readonly dataDir: string,
     readonly testCaDir: string,
+    /** More of the hub's settings (e.g. HUB_RELEASE_PUBLIC_KEY_FILE for the update tests). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -84,6 +86,7 @@ export class TestHub {
       HUB_DEMO_ADMIN: '0',
       LOG_LEVEL: 'info',
       ...shiftedClockEnv(),
+      ...this.env,
     });
     const listening = await this.process.waitFor('hub listening');
     this.port = Number(listening.port);

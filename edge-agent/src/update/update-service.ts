@@ -58,7 +58,12 @@ export class UpdateService {
 
   /** The offer in an `agent.update` command: accepted (the work goes on in the background) or refused. */
   offer(params: AgentUpdateParams): UpdateOffer {
-    const refusal = this.refusal(params.version);
+    if (params.version === this.deps.running) {
+      // Offered the version it runs (a rollout after a manual install, a re-offer): nothing to do, and it is healthy here.
+      this.sendBestEffort({ version: params.version, state: 'healthy', detail: 'already running this version' });
+      return { status: 'succeeded', detail: `${params.version} is already running` };
+    }
+    const refusal = this.refusal();
     if (refusal !== null) {
       this.sendBestEffort({ version: params.version, state: 'failed', detail: refusal });
       return { status: 'failed', detail: refusal };
@@ -84,12 +89,11 @@ export class UpdateService {
     this.current?.abort.abort();
   }
 
-  private refusal(version: string): string | null {
+  private refusal(): string | null {
     if (typeof this.deps.releaseKey === 'string') return `updates refused: ${this.deps.releaseKey}`;
     if (this.deps.layout === null || this.deps.requestRestart === null) {
       return 'updates refused: this agent does not run under the update supervisor (no AGENT_INSTALL_ROOT)';
     }
-    if (version === this.deps.running) return `${version} is already running`;
     return null;
   }
 
@@ -109,8 +113,9 @@ export class UpdateService {
     const { version } = job.params;
     try {
       if (job.phase === 'switched') return await this.afterSwitch(job, signal);
-      if (this.refusal(version) !== null) {
-        await this.finish(job, { version, state: 'failed', detail: this.refusal(version) ?? '' }, signal);
+      const refusal = this.refusal();
+      if (refusal !== null) {
+        await this.finish(job, { version, state: 'failed', detail: refusal }, signal);
         return;
       }
       if (job.phase === 'downloading') await this.download(job, signal);
