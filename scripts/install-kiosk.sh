@@ -459,8 +459,12 @@ if $booted; then
   if $restart_timesyncd; then systemctl restart systemd-timesyncd.service; changed; fi
   systemctl start pcscd.socket cups.service systemd-timesyncd.service
   if $restart_printer; then systemctl restart kiosk-printer.service; changed; fi
-  if $restart_agent || ! systemctl is-active --quiet kiosk-agent.service; then systemctl restart kiosk-agent.service; changed; fi
-  if $restart_screen || ! systemctl is-active --quiet kiosk-screen.service; then systemctl restart kiosk-screen.service; changed; fi
+  if [[ ! -f $DATA/identity.json ]]; then
+    echo "the agent and the screen start once the kiosk is enrolled (--enrol CODE)"
+  else
+    if $restart_agent || ! systemctl is-active --quiet kiosk-agent.service; then systemctl restart kiosk-agent.service; changed; fi
+    if $restart_screen || ! systemctl is-active --quiet kiosk-screen.service; then systemctl restart kiosk-screen.service; changed; fi
+  fi
 else
   echo "systemd is not running here: everything starts at the next boot"
 fi
