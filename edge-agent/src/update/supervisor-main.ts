@@ -6,11 +6,12 @@
  */
 import path from 'node:path';
 import { AGENT_RESTART_EXIT_CODE } from '../commands/restart';
-import { createLogger } from '../logger';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../logger';
 import { InstallLayout } from './install-state';
 import { UpdateSupervisor } from './supervisor';
 
-const logger = createLogger('info').child({ module: 'supervisor' });
+const level = LOG_LEVELS.find((known) => known === process.env.LOG_LEVEL) ?? ('info' satisfies LogLevel);
+const logger = createLogger(level).child({ module: 'supervisor' });
 const root = process.env.AGENT_INSTALL_ROOT;
 const deadline = Number(process.env.AGENT_UPDATE_HEALTH_DEADLINE_MS ?? 120_000);
 if (!root || !Number.isInteger(deadline) || deadline < 1000) {
