@@ -66,19 +66,33 @@ describe('kiosk model', () => {
     const large = { type: 'toggle-display', setting: 'largeText' } as const;
     const contrast = { type: 'toggle-display', setting: 'highContrast' } as const;
     const chosen = runActions([{ type: 'select-language', language: 'en' }, large, { type: 'choose-service', service: 'certificates' }, contrast]);
-    expect(chosen.model.display).toEqual({ largeText: true, highContrast: true });
+    expect(chosen.model.display).toEqual({ largeText: true, highContrast: true, furigana: false });
     // The same person is still at the screen after Back; toggling again turns it off.
     const back = runActions([{ type: 'back' }, large], chosen.model);
-    expect(back.model.display).toEqual({ largeText: false, highContrast: true });
+    expect(back.model.display).toEqual({ largeText: false, highContrast: true, furigana: false });
     for (const end of [{ type: 'finish' }, { type: 'idle-timeout' }] as const) {
       const { model } = runActions([end], chosen.model);
-      expect(model.display).toEqual({ largeText: false, highContrast: false });
+      expect(model.display).toEqual({ largeText: false, highContrast: false, furigana: false });
       expect(isAtHome(model)).toBe(true);
     }
     // Set on the attract screen and left there: not what the next person should find, so idle resets it.
     const left = runActions([contrast]);
     expect(idleArmed(left.model)).toBe(true);
     expect(runActions([{ type: 'idle-timeout' }], left.model).model.display.highContrast).toBe(false);
+  });
+
+  it('furigana toggles like the other display settings and resets with the session (issue 17)', () => {
+    const furigana = { type: 'toggle-display', setting: 'furigana' } as const;
+    const on = runActions([furigana, { type: 'choose-service', service: 'certificates' }]);
+    expect(on.model.display.furigana).toBe(true);
+    expect(isAtHome(runActions([{ type: 'back' }], on.model).model)).toBe(false);
+    for (const end of [{ type: 'finish' }, { type: 'idle-timeout' }] as const) {
+      expect(runActions([end], on.model).model.display.furigana).toBe(false);
+    }
+    // Turned on at the attract screen and left: the idle timer takes it back for the next person.
+    const left = runActions([furigana]);
+    expect(idleArmed(left.model)).toBe(true);
+    expect(runActions([{ type: 'idle-timeout' }], left.model).model.display.furigana).toBe(false);
   });
 
   it('idle timeout on the attract screen only resets the language, with no stray session.end', () => {

@@ -1,6 +1,8 @@
 import { mount } from 'svelte';
 import '../shared/theme.css';
 import { ProblemLog } from '../shared/background';
+import { furigana } from '../shared/furigana/furigana.svelte';
+import type { RubyTable } from '../shared/furigana/ruby';
 import { browserClock, browserTimers } from '../shared/timers';
 import { AgentLink, agentSocket } from './agent-link';
 import App from './App.svelte';
@@ -15,6 +17,9 @@ import { SpeechGuide } from './speech/speech-guide.svelte';
 import { SpeechLink } from './speech/speech-link';
 
 const problems = new ProblemLog();
+// The readings table is a chunk of its own, fetched only when a person turns furigana on.
+// The JSON's inferred type is wider than RubyTable's pairs; it is our own generated file (scripts/furigana.mjs).
+furigana.setSource(() => import('./furigana/ruby-table.json').then((module) => module.default as unknown as RubyTable));
 const config = parseKioskConfig(window.location.search);
 const socket = agentSocket();
 const link = new AgentLink(

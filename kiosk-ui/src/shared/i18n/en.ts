@@ -20,6 +20,7 @@ export const en: Messages = {
   'kiosk.a11y.bar': 'Display settings',
   'kiosk.a11y.largeText': 'Larger text',
   'kiosk.a11y.highContrast': 'High contrast',
+  'kiosk.a11y.furigana': 'Furigana',
 
   'service.certificates.name': 'Certificates',
   'service.certificates.description':

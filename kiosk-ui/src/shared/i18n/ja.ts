@@ -25,6 +25,7 @@ export const ja = {
   'kiosk.a11y.bar': '見やすさの設定',
   'kiosk.a11y.largeText': '文字を大きく',
   'kiosk.a11y.highContrast': '黒地に黄色の文字',
+  'kiosk.a11y.furigana': 'ふりがな',
 
   'service.certificates.name': '証明書の交付',
   'service.certificates.description': 'マイナンバーカードで住民票の写し・印鑑登録証明書などを取得できます',

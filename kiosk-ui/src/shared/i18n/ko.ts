@@ -20,6 +20,7 @@ export const ko: Messages = {
   'kiosk.a11y.bar': '화면 보기 설정',
   'kiosk.a11y.largeText': '큰 글자',
   'kiosk.a11y.highContrast': '고대비',
+  'kiosk.a11y.furigana': '후리가나',
 
   'service.certificates.name': '증명서 발급',
   'service.certificates.description': '마이넘버 카드로 주민표 사본, 인감등록증명서 등을 발급받을 수 있습니다',

@@ -20,6 +20,7 @@ export const zhHans: Messages = {
   'kiosk.a11y.bar': '显示设置',
   'kiosk.a11y.largeText': '放大文字',
   'kiosk.a11y.highContrast': '高对比度',
+  'kiosk.a11y.furigana': '假名注音',
 
   'service.certificates.name': '证明书发放',
   'service.certificates.description': '使用个人编号卡（My Number卡）领取住民票副本、印章登记证明等',
