@@ -63,74 +63,18 @@ if [[ -n $hub && ! $hub =~ ^https?://[^[:space:]]+$ ]]; then die "--hub: expecte
 if [[ -n $enrol && ! $enrol =~ ^[!-~]{8,64}$ ]]; then die "--enrol: an enrolment code is 8-64 printable characters"; fi
 if [[ -n $release_key ]] && ! grep -q -- '-----BEGIN PUBLIC KEY-----' "$release_key"; then die "--release-key: $release_key is not a PEM public key"; fi
 
-# systemd running (a booted machine) or not (a chroot, an image build): only the former starts things.
-booted=false
-[[ -d /run/systemd/system ]] && booted=true
+# shellcheck source=deploy/kiosk/install-lib.sh
+. "$deploy/install-lib.sh"
 
-# ---------------------------------------------------------------- reporting
-step_changed=false
-begin() {
-  step_name=$1
-  step_changed=false
-}
-changed() { step_changed=true; }
-end() {
-  if $step_changed; then echo "changed    $step_name"; else echo "unchanged  $step_name"; fi
-}
 # Live actions to take once everything is written (booted machines only).
 reload_units=false restart_agent=false restart_screen=false reload_udev=false apply_sysctl=false
 restart_timesyncd=false restart_printer=false
 
-# ---------------------------------------------------------------- file helpers
-# put FILE MODE OWNER:GROUP < content: writes only when the content differs; fixes mode and owner.
-# Sets put_changed=true when it touched anything.
-put() {
-  local file=$1 mode=$2 owner=$3 temporary
-  temporary=$(mktemp)
-  cat >"$temporary"
-  put_changed=false
-  if [[ ! -f $file ]] || ! cmp -s "$temporary" "$file"; then
-    install -D -m "$mode" -o "${owner%:*}" -g "${owner#*:}" "$temporary" "$file"
-    put_changed=true
-  fi
-  rm -f "$temporary"
-  ownership "$file" "$mode" "$owner"
-  if $put_changed; then changed; fi
-}
-# ownership FILE MODE OWNER:GROUP: fixes mode and owner when they differ (sets put_changed=true).
-ownership() {
-  if [[ $(stat -c '%a %U:%G' "$1") != "${2#0} $3" ]]; then
-    chmod "$2" "$1"
-    chown "$3" "$1"
-    put_changed=true
-    changed
-  fi
-}
-# absent FILE: removes it if present.
-absent() {
-  if [[ -e $1 || -L $1 ]]; then
-    rm -f "$1"
-    changed
-    put_changed=true
-  else
-    put_changed=false
-  fi
-}
-# directory DIR MODE OWNER:GROUP
-directory() {
-  local dir=$1 mode=$2 owner=$3
-  if [[ ! -d $dir ]]; then
-    install -d -m "$mode" -o "${owner%:*}" -g "${owner#*:}" "$dir"
-    changed
-  elif [[ $(stat -c '%a %U:%G' "$dir") != "${mode#0} $owner" ]]; then
-    chmod "$mode" "$dir"
-    chown "$owner" "$dir"
-    changed
-  fi
-}
+# systemd running (a booted machine) or not (a chroot, an image build): only the former starts things.
+booted=false
+[[ -d /run/systemd/system ]] && booted=true
 
 # ---------------------------------------------------------------- 1. Debian packages
-installed() { [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]; }
 begin "Debian packages (deploy/kiosk/packages.txt)"
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$deploy/packages.txt" | grep -v '^$')
 missing=()
@@ -154,55 +98,12 @@ fi
 end
 
 # ---------------------------------------------------------------- 2. users
-# system_user NAME: a system user with its own group, no home and no login shell.
-system_user() {
-  local name=$1
-  if ! getent group "$name" >/dev/null; then
-    groupadd --system "$name"
-    changed
-  fi
-  if ! getent passwd "$name" >/dev/null; then
-    useradd --system --gid "$name" --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin \
-      --comment "kiosk ($name)" "$name"
-    changed
-  fi
-  if [[ $(getent passwd "$name" | cut -d: -f7) != /usr/sbin/nologin ]]; then
-    usermod --shell /usr/sbin/nologin "$name"
-    changed
-  fi
-  if [[ $(passwd -S "$name" | cut -d' ' -f2) != L ]]; then
-    usermod --lock "$name"
-    changed
-  fi
-}
 begin "users kiosk (agent, devices) and kiosk-screen (browser)"
 system_user kiosk
 system_user kiosk-screen
 end
 
 # ---------------------------------------------------------------- 3. the one config file
-# conf_get KEY: the value of KEY= in kiosk.conf (everything after the first '='; surrounding quotes
-# dropped). Read as data, never sourced.
-conf_get() {
-  local line
-  line=$(grep -E "^$1=" "$ETC/kiosk.conf" | tail -1 || true)
-  line=${line#*=}
-  line=${line%\"}
-  line=${line#\"}
-  printf '%s' "$line"
-}
-# conf_set KEY VALUE: replaces KEY's line (or appends it).
-conf_set() {
-  local temporary
-  temporary=$(mktemp)
-  KEY=$1 VALUE=$2 awk -F= '
-    $1 == ENVIRON["KEY"] { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"]; done = 1; next }
-    { print }
-    END { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"] }
-  ' "$ETC/kiosk.conf" >"$temporary"
-  put "$ETC/kiosk.conf" 0644 root:root <"$temporary"
-  rm -f "$temporary"
-}
 begin "$ETC/kiosk.conf"
 directory "$ETC" 0755 root:root
 if [[ ! -f $ETC/kiosk.conf ]]; then
@@ -218,15 +119,6 @@ ui_port=${ui_port:-7401}
 if [[ ! $ui_port =~ ^[0-9]{1,5}$ ]] || ((ui_port == 0 || ui_port > 65535)); then die "AGENT_UI_PORT=$ui_port is not a port"; fi
 ui_url="http://127.0.0.1:$ui_port/"
 
-# usb_id KEY: the USB identity in kiosk.conf, checked and lower-cased (sysfs prints hex in lower case).
-usb_id() {
-  local value
-  value=$(conf_get "$1")
-  [[ -z $value || $value =~ ^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}(:[!-~]{1,64})?$ ]] ||
-    die "$1=$value in $ETC/kiosk.conf: expected VVVV:PPPP or VVVV:PPPP:SERIAL (hex, as lsusb prints them)"
-  local vendor=${value:0:4} product=${value:5:4}
-  [[ -z $value ]] || printf '%s:%s%s' "${vendor,,}" "${product,,}" "${value:9}"
-}
 receipt_printer=$(usb_id RECEIPT_PRINTER_USB)
 cash_bus=$(usb_id CASH_BUS_USB)
 barcode_scanner=$(usb_id BARCODE_SCANNER_USB)
@@ -314,8 +206,6 @@ done
 end
 
 # ---------------------------------------------------------------- 6. settings derived from kiosk.conf
-# env_line KEY VALUE: one KEY=VALUE line when VALUE is not empty.
-env_line() { [[ -z $2 ]] || printf '%s=%s\n' "$1" "$2"; }
 begin "$ETC/agent.env, screen.env, printer.env"
 put "$ETC/agent.env" 0644 root:root < <(
   echo "# Written by install-kiosk.sh from $ETC/kiosk.conf: edit that file and run the script again."
@@ -347,22 +237,6 @@ put "$ETC/printer.env" 0644 root:root < <(
 $put_changed && restart_printer=true
 end
 
-# udev_rules: serial lines get the kiosk group and a stable symlink; HID devices' hidraw node goes to
-# the kiosk group and their input events are hidden from the compositor (a PIN typed on the PIN pad
-# reaches the agent and the card, never the browser).
-udev_match() {
-  local id=$1
-  printf 'ATTRS{idVendor}=="%s", ATTRS{idProduct}=="%s"' "${id:0:4}" "${id:5:4}"
-  [[ ${#id} -le 9 ]] || printf ', ATTRS{serial}=="%s"' "${id:10}"
-}
-udev_serial() {
-  [[ -z $2 ]] || printf 'SUBSYSTEM=="tty", %s, SYMLINK+="%s", OWNER="root", GROUP="kiosk", MODE="0660"\n' "$(udev_match "$2")" "$1"
-}
-udev_hid() {
-  [[ -z $2 ]] && return 0
-  printf 'SUBSYSTEM=="hidraw", %s, SYMLINK+="%s", OWNER="root", GROUP="kiosk", MODE="0660"\n' "$(udev_match "$2")" "$1"
-  printf 'SUBSYSTEM=="input", %s, ENV{LIBINPUT_IGNORE_DEVICE}="1"\n' "$(udev_match "$2")"
-}
 begin "udev rules for the kiosk's devices (/etc/udev/rules.d/70-kiosk-devices.rules)"
 put /etc/udev/rules.d/70-kiosk-devices.rules 0644 root:root < <(
   echo "# Written by install-kiosk.sh from the USB ids in $ETC/kiosk.conf: edit that file and run the script again."

@@ -14,164 +14,54 @@
  * cage, CUPS, pcscd: about 1 GB) is built once per package list and cached under
  * /var/cache/kiosk-provision-test; each run mounts an overlay on it, so the cache is never changed.
  * Measured on the 2-core machine (other helpers' work running): cold, the root built from Debian's
- * mirror, 275 s (1.2 GB) plus the warm part; warm, 36-85 s with the machine loaded (a hub started, three runs of the script, the
- * first enrolling, each staging and comparing the 28 MB release; the installed agent started once). It runs
- * beside the other suites in one jest worker, mostly waiting on the disk. Needs root, mount (overlay,
- * bind) and debootstrap (`npm test` installs it); skipped with the reason printed otherwise.
+ * mirror, 275 s (1.2 GB), plus the warm part; warm, 36-85 s depending on the load (a hub started, three
+ * runs of the script, the first enrolling, each staging and comparing the 28 MB release; the installed
+ * agent started once). It runs beside the other suites in one jest worker, mostly waiting on the disk.
+ * Needs root, mount (overlay, bind) and debootstrap (`npm test` installs it); skipped with the reason
+ * printed otherwise.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { KioskSummarySchema } from '@kiosk/protocols';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
+import { COLD_BUILD_MS, DebianRoot, RUN_MS, provisioningUnavailable } from './debian-root';
 
-const COLD_BUILD_MS = 40 * 60_000;
-const RUN_MS = 10 * 60_000;
 /** The version the staged release is marked with (its directory under /opt/kiosk/releases). */
 const RELEASE_VERSION = '1.0.0-provision-test';
 
-function unavailableReason(): string | null {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (process.getuid?.() !== 0) return 'not root (debootstrap, chroot and mount need root)';
-  if (spawnSync('debootstrap', ['--version']).error) return 'debootstrap is not installed (apt-get install debootstrap)';
-  if (!existsSync('/etc/debian_version')) return 'not a Debian machine';
-  return null;
-}
-const unavailable = unavailableReason();
+const unavailable = provisioningUnavailable();
 if (unavailable !== null) console.warn(`install-kiosk.sh provisioning test skipped: ${unavailable}`);
 const describeWhenRoot = unavailable === null ? describe : describe.skip;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** One file's state as the second-run check compares it. */
-interface FileState {
-  kind: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtimeMs?: number;
-  digest?: string;
-}
 
 const describeWithShellcheck = spawnSync('shellcheck', ['--version']).error ? describe.skip : describe;
 describeWithShellcheck('the provisioning scripts', () => {
   it('are shellcheck-clean', () => {
-    const scripts = ['scripts/install-kiosk.sh', 'deploy/kiosk/ensure-printer-queue', 'deploy/kiosk/wait-for-ui', 'test/provision/build-debian-root.sh'];
-    const check = spawnSync('shellcheck', ['--severity=info', ...scripts], { cwd: repoRoot, encoding: 'utf8' });
+    const scripts = ['scripts/install-kiosk.sh', 'deploy/kiosk/install-lib.sh', 'deploy/kiosk/ensure-printer-queue', 'deploy/kiosk/wait-for-ui', 'test/provision/build-debian-root.sh'];
+    const check = spawnSync('shellcheck', ['--severity=info', '--external-sources', ...scripts], { cwd: repoRoot, encoding: 'utf8' });
     expect({ status: check.status, output: check.stdout }).toEqual({ status: 0, output: '' });
   });
 });
 
 describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'kiosk-provision-'));
-  const upper = path.join(work, 'upper');
-  const root = path.join(work, 'root');
-  const mounts: string[] = [];
+  const kiosk = new DebianRoot();
   const system = new TestSystem('sqlite');
-
-  const mount = (args: string[], at: string): void => {
-    execFileSync('mount', [...args, at]);
-    mounts.push(at);
-  };
-  const inRoot = (command: string, args: string[], input?: string): Run => {
-    const result = spawnSync('chroot', [root, command, ...args], {
-      encoding: 'utf8',
-      input,
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
-      timeout: RUN_MS,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-  /** The script in the root, asynchronously: the hub in this process keeps answering meanwhile. */
-  const install = async (...extra: string[]): Promise<Run> => {
-    const args = ['/mnt/kiosk-src/scripts/install-kiosk.sh', '--from', '/mnt/kiosk-release', '--node', '/root/node', '--hub', system.hubUrl, ...extra];
-    const child = spawn('chroot', [root, ...args], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run: Run = { status: null, stdout: '', stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString('utf8')));
-    run.status = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    if (run.status !== 0) throw new Error(`install-kiosk.sh exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
-    return run;
-  };
-  const file = (inside: string): string => path.join(root, inside);
-  const modeOf = (inside: string): string => (statSync(file(inside)).mode & 0o7777).toString(8).padStart(4, '0');
-  const ownerOf = (inside: string): string => {
-    const stat = lstatSync(file(inside));
-    return `${userName(stat.uid)}:${groupName(stat.gid)}`;
-  };
-  const userName = (uid: number): string => readFileSync(file('etc/passwd'), 'utf8').split('\n').find((line) => line.split(':')[2] === String(uid))?.split(':')[0] ?? String(uid);
-  const groupName = (gid: number): string => readFileSync(file('etc/group'), 'utf8').split('\n').find((line) => line.split(':')[2] === String(gid))?.split(':')[0] ?? String(gid);
-  const passwdEntry = (name: string): string[] => {
-    const line = readFileSync(file('etc/passwd'), 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`));
-    if (!line) throw new Error(`no user ${name}`);
-    return line.split(':');
-  };
-  const installedPackage = (name: string): boolean => inRoot('dpkg-query', ['-W', '-f=${db:Status-Status}', name]).stdout === 'installed';
-
-  /** Every file the script's runs wrote (the overlay's upper layer), with content, mode, owner and mtime. */
-  const snapshot = (): Map<string, FileState> => {
-    const states = new Map<string, FileState>();
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const full = path.join(dir, name);
-        const relative = path.relative(upper, full);
-        if (/^(tmp|var\/tmp|root)(\/|$)/.test(relative)) continue;
-        const stat = lstatSync(full);
-        const base = { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
-        if (stat.isDirectory()) {
-          // A directory's mtime moves with a temporary file made and removed in it: owner and mode only.
-          states.set(relative, { kind: 'dir', ...base });
-          walk(full);
-        } else if (stat.isSymbolicLink()) {
-          states.set(relative, { kind: 'link', ...base, digest: readlinkSync(full) });
-        } else {
-          const digest = stat.isFile() ? createHash('sha256').update(readFileSync(full)).digest('hex') : 'special';
-          states.set(relative, { kind: 'file', ...base, mtimeMs: stat.mtimeMs, digest });
-        }
-      }
-    };
-    walk(upper);
-    return states;
-  };
+  const root = kiosk.root;
+  const file = (inside: string): string => kiosk.file(inside);
+  const modeOf = (inside: string): string => kiosk.modeOf(inside);
+  const ownerOf = (inside: string): string => kiosk.ownerOf(inside);
+  const inRoot = (command: string, args: string[]) => kiosk.run(command, args);
+  const install = (...args: string[]) => kiosk.install(['--hub', system.hubUrl, ...args]);
 
   beforeAll(async () => {
-    const cached = execFileSync('bash', [path.join(repoRoot, 'test/provision/build-debian-root.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: COLD_BUILD_MS,
-    }).trim().split('\n').pop() ?? '';
-    for (const dir of [upper, path.join(work, 'overlay-work'), root]) mkdirSync(dir);
-    mount(['-t', 'overlay', 'overlay', '-o', `lowerdir=${cached},upperdir=${upper},workdir=${path.join(work, 'overlay-work')}`], root);
-    mount(['-t', 'proc', 'proc'], file('proc'));
-    mount(['--bind', '/sys'], file('sys'));
-    mount(['--bind', '/dev'], file('dev'));
-    mkdirSync(file('mnt/kiosk-src'), { recursive: true });
-    mount(['--bind', repoRoot], file('mnt/kiosk-src'));
-    execFileSync('mount', ['-o', 'remount,bind,ro', file('mnt/kiosk-src')]);
-    // The agent to install: this checkout's release files, staged once by the script's own helper and
-    // marked as an unpacked bundled release, so the three runs install the same bytes even while the
-    // checkout's build output is being rewritten by other work on this machine.
-    const release = path.join(work, 'release');
-    execFileSync(process.execPath, [path.join(repoRoot, 'deploy/kiosk/stage-release.mjs'), repoRoot, release]);
-    writeFileSync(path.join(release, 'release.json'), `${JSON.stringify({ version: RELEASE_VERSION, dependencies: 'bundled' })}\n`);
-    mkdirSync(file('mnt/kiosk-release'));
-    mount(['--bind', '-o', 'ro', release], file('mnt/kiosk-release'));
-    // The kiosk's Node.js: Debian 12 ships 18, so the agent's runtime comes with --node (this machine's).
-    copyFileSync(process.execPath, file('root/node'));
+    kiosk.open(RELEASE_VERSION);
     await system.startHub();
   }, COLD_BUILD_MS + 120_000);
 
   afterAll(async () => {
     await system.close();
-    for (const at of mounts.reverse()) spawnSync('umount', ['-l', at]);
-    rmSync(work, { recursive: true, force: true });
+    kiosk.close();
   });
 
   it('provisions the kiosk and enrols it with the one-time code', async () => {
@@ -196,13 +86,13 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
   }, RUN_MS);
 
   it('leaves nothing of the virtual stack', () => {
-    for (const name of ['vsmartcard-vpcd', 'socat', 'printer-driver-cups-pdf']) expect(installedPackage(name)).toBe(false);
-    for (const name of ['cage', 'chromium', 'pcscd', 'libccid', 'cups', 'systemd-timesyncd']) expect(installedPackage(name)).toBe(true);
+    for (const name of ['vsmartcard-vpcd', 'socat', 'printer-driver-cups-pdf']) expect(kiosk.installedPackage(name)).toBe(false);
+    for (const name of ['cage', 'chromium', 'pcscd', 'libccid', 'cups', 'systemd-timesyncd']) expect(kiosk.installedPackage(name)).toBe(true);
   });
 
   it('makes unprivileged users without a login shell or a home', () => {
     for (const name of ['kiosk', 'kiosk-screen']) {
-      const [, , uid, , , home, shell] = passwdEntry(name);
+      const [, , uid, , , home, shell] = kiosk.passwdEntry(name);
       expect(Number(uid)).toBeLessThan(1000);
       expect(home).toBe('/nonexistent');
       expect(shell).toBe('/usr/sbin/nologin');
@@ -389,13 +279,13 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
   }, RUN_MS);
 
   it('changes nothing when run again', async () => {
-    const before = snapshot();
+    const before = kiosk.snapshot();
     const again = await install('--enrol', await system.createEnrolmentCode());
     const steps = again.stdout.split('\n').filter((line) => /^(changed|unchanged) /.test(line));
     expect(steps.length).toBeGreaterThan(10);
     expect(steps.filter((line) => line.startsWith('changed'))).toEqual([]);
     expect(again.stdout).toContain('already enrolled: the code was not used');
-    const after = snapshot();
+    const after = kiosk.snapshot();
     const differences = [...new Set([...before.keys(), ...after.keys()])].filter(
       (key) => JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key)),
     );
