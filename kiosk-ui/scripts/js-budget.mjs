@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**
- * The ceiling enforced: issue 17's target. The kiosk loaded 133.5 KB when the check was added; without zod
- * and the schemas (protocols/src/ui-values.ts), with the languages other than Japanese and the lottery's
- * screens in chunks of their own, it loads about 62 KB at start. Lower the ceiling further as it shrinks.
+ * The ceiling enforced, below issue 17's target (TARGET_KB). The kiosk loaded 133.5 KB when the check was
+ * added; without zod and the schemas (protocols/src/ui-values.ts), with the languages other than Japanese,
+ * the lottery's screens and the furigana table in chunks of their own, it loads about 65 KB at start: the
+ * ceiling is that with a little headroom. Lower it further as the bundle shrinks; never raise it past 80.
  */
-const BUDGET_KB = 80;
+const BUDGET_KB = 70;
 const TARGET_KB = 80;
 
 const distDir = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kiosk');
