@@ -62,12 +62,12 @@ export function offScreen(page: Page): Promise<string[]> {
 
 /**
  * Japanese lines that hold a single character (「…くださ/い」): text broken inside a word. Checks every
- * heading, button and paragraph whose language is Japanese, line by line from the glyphs' boxes.
+ * heading, button, paragraph and table cell whose language is Japanese, line by line from the glyphs' boxes.
  */
 export function orphanedCharacters(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
-    const elements = Array.from(document.querySelectorAll<HTMLElement>('h1, h2, h3, button, p, dd, dt, li > span'));
+    const elements = Array.from(document.querySelectorAll<HTMLElement>('h1, h2, h3, h4, button, p, dd, dt, li > span, td, th, figcaption'));
     for (const element of elements) {
       if (!element.closest(':lang(ja)') || element.getClientRects().length === 0) continue;
       // Lines are counted per block box: parts laid out as separate boxes on purpose (a calendar day's
