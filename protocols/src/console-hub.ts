@@ -89,6 +89,12 @@ export const KioskDetailSchema = z.strictObject({
   statusHistory: z.array(StatusChangeSchema),
   /** Oldest first (for charts). */
   telemetry: z.array(TelemetryPointSchema),
+  /**
+   * Each device state change the kiosk recorded in the same window (its exactly-once
+   * `device.health.changed` events, `since` on the kiosk's clock), oldest first: the device timeline's
+   * exact transitions, including ones shorter than a heartbeat. Absent from hubs before issue 17.
+   */
+  deviceChanges: z.array(DeviceHealthSchema).optional(),
   /** Unresolved ones first (oldest first), then recently resolved ones. */
   alerts: z.array(AlertSchema),
   /** Newest first. */

@@ -90,4 +90,29 @@ describe('KyselyTelemetryRepository', () => {
     expect(await repository.prune(kept)).toBe(12_000);
     expect((await repository.recent(kioskId, '2026-01-01T00:00:00.000Z', 10)).map((p) => p.at)).toEqual([kept]);
   });
+  it('reads the kiosk’s device changes from its stored events since an instant, oldest first, the newest `limit`', async () => {
+    const change = (seq: number, second: number, status: 'ok' | 'error') => ({
+      kiosk_id: kioskId,
+      event_id: `0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a${String(seq).padStart(2, '0')}`,
+      seq,
+      type: 'device.health.changed',
+      occurred_at: `2026-11-26T00:00:${String(second).padStart(2, '0')}.000Z`,
+      payload_json: JSON.stringify({ deviceId: 'printer', kind: 'receipt-printer', status, reasons: status === 'ok' ? [] : ['paper-end'], since: `2026-11-26T00:00:${String(second).padStart(2, '0')}.000Z` }),
+      received_at: '2026-11-26T00:01:00.000Z',
+    });
+    await store.db
+      .insertInto('events')
+      .values([
+        change(1, 5, 'error'),
+        change(2, 10, 'ok'),
+        { ...change(3, 12, 'ok'), type: 'agent.started', payload_json: JSON.stringify({ agentVersion: '1.2.3' }) },
+        change(4, 37, 'error'),
+        change(5, 41, 'ok'),
+      ])
+      .execute();
+    const statuses = (changes: Awaited<ReturnType<KyselyTelemetryRepository['deviceChanges']>>) => changes.map((d) => `${d.since.slice(17, 19)} ${d.status}`);
+    expect(statuses(await repository.deviceChanges(kioskId, '2026-11-26T00:00:08.000Z', 10))).toEqual(['10 ok', '37 error', '41 ok']);
+    expect(statuses(await repository.deviceChanges(kioskId, '2026-11-26T00:00:00.000Z', 2))).toEqual(['37 error', '41 ok']);
+    expect(await repository.deviceChanges('kiosk-other123', '2026-11-26T00:00:00.000Z', 10)).toEqual([]);
+  });
 });

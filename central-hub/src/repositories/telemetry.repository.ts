@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KioskActivitySchema, type Telemetry, type TelemetryPoint } from '@kiosk/protocols';
+import { DeviceHealthSchema, KioskActivitySchema, type DeviceHealth, type Telemetry, type TelemetryPoint } from '@kiosk/protocols';
 import type { Selectable } from 'kysely';
 import type { TelemetryPointsTable } from '../storage/hub-schema';
 import type { HubStore, Tx } from '../storage/hub-store';
@@ -16,6 +16,12 @@ export interface TelemetryRepository {
   recent(kioskId: string, since: string, limit: number): Promise<TelemetryPoint[]>;
   /** Deletes points older than `before`, in small batches so writers are never held up long. */
   prune(before: string): Promise<number>;
+  /**
+   * The kiosk's device changes (its exactly-once `device.health.changed` events) that happened since
+   * `since`, oldest first, at most the newest `limit`: the device timeline's exact transitions, which
+   * the heartbeat points (one a minute, or on a change) only sample.
+   */
+  deviceChanges(kioskId: string, since: string, limit: number): Promise<DeviceHealth[]>;
 }
 export const TELEMETRY_REPOSITORY = 'TelemetryRepository';
 
@@ -109,6 +115,24 @@ export class KyselyTelemetryRepository implements TelemetryRepository {
       .limit(limit)
       .execute();
     return newestFirst.reverse().map(pointFromRow);
+  }
+
+  async deviceChanges(kioskId: string, since: string, limit: number): Promise<DeviceHealth[]> {
+    // Newest first by the kiosk's sequence (its UNIQUE (kiosk_id, seq) index), then oldest first.
+    const newestFirst = await this.store.db
+      .selectFrom('events')
+      .select('payload_json')
+      .where('kiosk_id', '=', kioskId)
+      .where('type', '=', 'device.health.changed')
+      .where('occurred_at', '>=', since)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    // Stored events were parsed when they came in; one that no longer parses is left out, not fatal.
+    return newestFirst.reverse().flatMap((row) => {
+      const parsed = DeviceHealthSchema.safeParse(JSON.parse(row.payload_json));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   async prune(before: string): Promise<number> {

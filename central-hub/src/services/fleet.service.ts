@@ -20,6 +20,8 @@ import { shouldPublish, summaryKey, type Published } from './publish.rules';
 /** The kiosk page shows this much telemetry (at one point a minute: 360 points). */
 export const DETAIL_TELEMETRY_WINDOW_MS = 6 * 3_600_000;
 const DETAIL_TELEMETRY_POINTS = 720;
+/** Device changes on the kiosk page's timeline (a flapping device is shown by its newest ones). */
+const DETAIL_DEVICE_CHANGES = 500;
 const DETAIL_HISTORY = 50;
 const DETAIL_COMMANDS = 50;
 const DETAIL_RESOLVED_ALERTS = 20;
@@ -107,9 +109,10 @@ export class FleetService implements OnModuleInit {
     const view = await this.kiosks.findView(kioskId);
     if (!view || !inScope(principal, view.kiosk.municipality)) throw notFound(`no kiosk ${kioskId}`);
     const since = new Date(this.clock.now().getTime() - DETAIL_TELEMETRY_WINDOW_MS).toISOString();
-    const [statusHistory, telemetry, alerts, commands, connections] = await Promise.all([
+    const [statusHistory, telemetry, deviceChanges, alerts, commands, connections] = await Promise.all([
       this.statuses.history(kioskId, DETAIL_HISTORY),
       this.telemetry.recent(kioskId, since, DETAIL_TELEMETRY_POINTS),
+      this.telemetry.deviceChanges(kioskId, since, DETAIL_DEVICE_CHANGES),
       this.alerts.forKiosk(kioskId, DETAIL_RESOLVED_ALERTS),
       this.commands.listForKiosk(kioskId, DETAIL_COMMANDS),
       this.sockets.connections([kioskId]),
@@ -119,6 +122,7 @@ export class FleetService implements OnModuleInit {
       kiosk: toKioskSummary(view, connections.has(kioskId), active),
       statusHistory,
       telemetry,
+      deviceChanges,
       alerts: alerts.map(toAlert),
       commands: commands.map(toCommandView),
     };

@@ -58,16 +58,6 @@ export function appendLive(view: AuditView, entry: AuditEntry): AuditView {
   return { ...view, entries };
 }
 
-/** Detail values to show: `key: value` pairs in a stable order (null stays null: the page shows a dash). */
-export function detailPairs(entry: AuditEntry): { key: string; value: string | null }[] {
-  return Object.keys(entry.detail)
-    .sort()
-    .map((key) => {
-      const value = entry.detail[key];
-      return { key, value: value === null || value === undefined ? null : String(value) };
-    });
-}
-
 /** Enough of a SHA-256 to compare by eye (the full value is in the title). */
 export function shortHash(hash: string): string {
   return hash.slice(0, 12);

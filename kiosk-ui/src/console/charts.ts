@@ -101,12 +101,21 @@ export function stateSegments<S>(samples: readonly { t: number; state: S | null 
   return runs;
 }
 
-/** Runs as rectangles across `width`; a run too short to see still gets a sliver (1 px). */
-export function segmentRects<S>(runs: readonly Segment<S>[], domain: readonly [number, number], width: number): { x: number; width: number; state: S }[] {
+/**
+ * Runs as rectangles across `width`; a run too short to see still gets a sliver (1, or `minWidth` of its
+ * state), kept inside the box: a run that began at the domain's end is drawn at its right edge, not past it.
+ */
+export function segmentRects<S>(
+  runs: readonly Segment<S>[],
+  domain: readonly [number, number],
+  width: number,
+  minWidth: (state: S) => number = () => 1,
+): { x: number; width: number; state: S }[] {
   if (domain[0] === domain[1]) return runs.map((run) => ({ x: 0, width, state: run.state }));
   return runs.map((run) => {
-    const x = round(scale(run.from, domain[0], domain[1], width));
+    const left = round(scale(run.from, domain[0], domain[1], width));
     const right = round(scale(run.to, domain[0], domain[1], width));
-    return { x, width: Math.max(1, round(right - x)), state: run.state };
+    const shown = Math.min(width, Math.max(minWidth(run.state), round(right - left)));
+    return { x: Math.max(0, Math.min(left, width - shown)), width: shown, state: run.state };
   });
 }

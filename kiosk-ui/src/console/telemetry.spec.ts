@@ -1,4 +1,4 @@
-import { backlogSeries, deviceTimelines, memorySeries, timeDomain } from './telemetry';
+import { backlogSeries, memorySeries, timeDomain } from './telemetry';
 import type { DeviceHealth } from '@kiosk/protocols';
 import { telemetryPoint } from './spec-fixtures';
 
@@ -27,21 +27,5 @@ describe('telemetry series', () => {
   it('spans the time axis from the first to the last heartbeat', () => {
     expect(timeDomain(points)).toEqual([ms(0), ms(2)]);
     expect(timeDomain([])).toBeNull();
-  });
-
-  it('turns device states into runs per device, with a gap where a device was not reported', () => {
-    expect(deviceTimelines(points)).toEqual([
-      { deviceId: 'card-reader', kind: 'card-reader', segments: [{ from: ms(0), to: ms(2), state: 'ok' }] },
-      {
-        deviceId: 'receipt-printer',
-        kind: 'receipt-printer',
-        segments: [
-          { from: ms(0), to: ms(1), state: 'ok' },
-          { from: ms(1), to: ms(2), state: 'error' },
-          { from: ms(2), to: ms(2), state: 'ok' },
-        ],
-      },
-    ]);
-    expect(deviceTimelines([])).toEqual([]);
   });
 });

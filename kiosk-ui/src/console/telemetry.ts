@@ -1,5 +1,5 @@
-import type { DeviceKind, DeviceStatus, TelemetryPoint } from '@kiosk/protocols';
-import { stateSegments, type Point, type Segment } from './charts';
+import type { TelemetryPoint } from '@kiosk/protocols';
+import type { Point } from './charts';
 
 /**
  * The series the kiosk page charts, taken from the hub's stored heartbeats (oldest first). Points whose
@@ -26,31 +26,6 @@ export function timeDomain(telemetry: readonly TelemetryPoint[]): [number, numbe
   const times = timed(telemetry).map(({ t }) => t);
   if (times.length === 0) return null;
   return [Math.min(...times), Math.max(...times)];
-}
-
-export interface DeviceTimeline {
-  deviceId: string;
-  kind: DeviceKind;
-  segments: Segment<DeviceStatus>[];
-}
-
-/** Each device's status over the heartbeats, as runs; a heartbeat without the device is a gap. */
-export function deviceTimelines(telemetry: readonly TelemetryPoint[]): DeviceTimeline[] {
-  const points = timed(telemetry);
-  const domain = timeDomain(telemetry);
-  if (domain === null) return [];
-  const kinds = new Map<string, DeviceKind>();
-  for (const { point } of points) for (const device of point.devices) kinds.set(device.deviceId, device.kind);
-  return [...kinds.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([deviceId, kind]) => ({
-      deviceId,
-      kind,
-      segments: stateSegments(
-        points.map(({ t, point }) => ({ t, state: point.devices.find((device) => device.deviceId === deviceId)?.status ?? null })),
-        domain[1],
-      ),
-    }));
 }
 
 /** The activity counts a chart can show (each a rolling last-hour count, except the cash box). */

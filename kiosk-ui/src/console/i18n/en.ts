@@ -1,4 +1,6 @@
 import type { ConsoleMessages } from './ja';
+import { auditDetailEn } from './audit-detail.en';
+import { deviceTimelineEn } from './device-timeline.en';
 import { cashCountsEn } from './cash-counts.en';
 import { drawWitnessEn } from './draw-witness.en';
 import { publicLotteryEn } from './public-lottery.en';
@@ -8,6 +10,8 @@ export const consoleEn: ConsoleMessages = {
   ...publicLotteryEn,
   ...drawWitnessEn,
   ...cashCountsEn,
+  ...auditDetailEn,
+  ...deviceTimelineEn,
   ...releasesEn,
   'console.pageTitle': 'Kiosk console',
   'console.heading': 'Kiosk console',
@@ -110,7 +114,7 @@ export const consoleEn: ConsoleMessages = {
   'console.devices.col.status': 'Status',
   'console.devices.col.reasons': 'Reasons',
   'console.devices.col.since': 'In this state since',
-  'console.devices.col.detail': 'Detail',
+  'console.devices.col.detail': "Device's own message (as sent)",
   'console.devices.empty': 'This kiosk has not reported any device.',
 
   'console.reason.paper-near-end': 'paper nearly out',
@@ -219,6 +223,7 @@ export const consoleEn: ConsoleMessages = {
   'console.commandHistory.delivered': 'delivered {time}',
   'console.commandHistory.completed': 'completed {time}',
   'console.commandHistory.downloadLogs': 'Download logs',
+  'console.commandHistory.kioskSaid': "The kiosk's own message (as sent):",
   'console.commandHistory.downloading': 'Downloading…',
   'console.commandHistory.downloadFailed': 'The download failed',
 

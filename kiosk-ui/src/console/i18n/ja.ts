@@ -1,3 +1,5 @@
+import { auditDetailJa } from './audit-detail.ja';
+import { deviceTimelineJa } from './device-timeline.ja';
 import { cashCountsJa } from './cash-counts.ja';
 import { drawWitnessJa } from './draw-witness.ja';
 import { publicLotteryJa } from './public-lottery.ja';
@@ -14,6 +16,8 @@ export const consoleJa = {
   ...publicLotteryJa,
   ...drawWitnessJa,
   ...cashCountsJa,
+  ...auditDetailJa,
+  ...deviceTimelineJa,
   ...releasesJa,
   'console.pageTitle': '端末管理コンソール',
   'console.heading': '端末管理コンソール',
@@ -116,7 +120,7 @@ export const consoleJa = {
   'console.devices.col.status': '状態',
   'console.devices.col.reasons': '理由',
   'console.devices.col.since': 'この状態になった時刻',
-  'console.devices.col.detail': '詳細',
+  'console.devices.col.detail': '機器の報告（原文）',
   'console.devices.empty': 'この端末から機器の情報が届いていません。',
 
   'console.reason.paper-near-end': '用紙残りわずか',
@@ -225,6 +229,7 @@ export const consoleJa = {
   'console.commandHistory.delivered': '到着 {time}',
   'console.commandHistory.completed': '完了 {time}',
   'console.commandHistory.downloadLogs': 'ログをダウンロード',
+  'console.commandHistory.kioskSaid': '端末の報告（原文）:',
   'console.commandHistory.downloading': 'ダウンロード中…',
   'console.commandHistory.downloadFailed': 'ダウンロードできませんでした',
 

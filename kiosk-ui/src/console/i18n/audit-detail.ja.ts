@@ -1,0 +1,52 @@
+/**
+ * The audit trail's detail column (issue 17: no raw key or enum shown to a technician), Japanese: a label
+ * for each detail key the hub writes, and the words for the enum values it holds (refusal reasons, kiosk
+ * kinds, the draw witness's sources). Spread into the console's Japanese table (English in
+ * audit-detail.en.ts, exactly these keys). Free text (a comment, an address, a device's message) is shown
+ * as data, labelled, never translated.
+ */
+export const auditDetailJa = {
+  'console.audit.key.kind': '種類',
+  'console.audit.key.comment': 'コメント',
+  'console.audit.key.expiresAt': '有効期限',
+  'console.audit.key.completedAt': '完了日時',
+  'console.audit.key.reason': '理由',
+  'console.audit.key.role': '役割',
+  'console.audit.key.source': '入力元',
+  'console.audit.key.amountYen': '金額',
+  'console.audit.key.site': '設置場所',
+  'console.audit.key.type': 'コマンド',
+  'console.audit.key.duplicate': '重複受信',
+  'console.audit.key.bytes': 'サイズ',
+  'console.audit.key.files': 'ファイル数',
+  'console.audit.key.sha256': 'SHA-256',
+  'console.audit.key.lines': '行数',
+  'console.audit.key.complete': '全件',
+  'console.audit.key.demo': 'デモ用',
+  'console.audit.key.address': '接続元アドレス',
+  'console.audit.key.locked': 'ロック',
+  'console.audit.key.changed': '変更あり',
+  'console.audit.key.detail': '端末からの報告',
+  'console.audit.otherKey': 'その他の項目（{key}）',
+  'console.audit.asReported': '記録されたままの値',
+  'console.audit.yes': 'はい',
+  'console.audit.no': 'いいえ',
+  'console.audit.yen': '{amount}円',
+  'console.audit.bytes': '{n} バイト',
+  'console.audit.reason.role': '役割の権限がない',
+  'console.audit.reason.municipality': '担当外の自治体',
+  'console.audit.reason.already-redeemed': '引換済み',
+  'console.audit.reason.change': 'お釣りの未払い',
+  'console.audit.reason.refund': '返金',
+  'console.audit.reason.version-exists': '同じ版が登録済み',
+  'console.audit.reason.malformed': '形式の誤り',
+  'console.audit.reason.signature': '署名の不一致',
+  'console.audit.reason.refused by agent': '端末が実行を拒否',
+  'console.audit.reason.locked': 'アカウントのロック中',
+  'console.audit.reason.bad-credentials': 'ユーザー名またはパスワードの誤り',
+  'console.audit.reason.before-draw-time': '抽選時刻の前',
+  'console.audit.reason.drawn-without-witness': '立会値なしで抽選済み',
+  'console.audit.reason.witness-kept': '立会値は記録済み',
+  'console.audit.kind.certificate-kiosk': '証明書交付端末',
+  'console.audit.kind.street-terminal': '施設予約端末',
+} as const;
