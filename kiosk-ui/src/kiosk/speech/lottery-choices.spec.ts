@@ -13,6 +13,16 @@ describe('lottery choices in keypad navigation', () => {
     expect(focusScript({ testid: 'lottery-menu-enter', position: 1, total: 6, pressed: false, memberPosition: null }, 'en')).toBe('Enter a lottery. 1 of 6.');
   });
 
+  it('names the page buttons of every paged lottery list (the page reached is said by the screen’s guidance)', () => {
+    for (const list of ['facilities', 'weeks', 'slots']) {
+      expect(lotteryChoiceName(`lottery-${list}-page-next`, 'ja', '次へ ▶')).toBe('つぎの ページ');
+      expect(lotteryChoiceName(`lottery-${list}-page-previous`, 'en', '◀ Previous')).toBe('Previous page');
+      expect(readsOwnText(`lottery-${list}-page-next`)).toBe(false);
+    }
+    for (const language of LANGUAGES) expect(lotteryChoiceName('lottery-slots-page-next', language, null)).toMatch(/\S/);
+    expect(focusScript({ testid: 'lottery-facilities-page-next', position: 9, total: 12, pressed: false, memberPosition: null }, 'en')).toBe('Next page. 9 of 12.');
+  });
+
   it('reads a facility, a month, a day and a slot from their public text', () => {
     const slot = 'lottery-slot-toyonaka-gym:court-a@2027-02-13T0900';
     expect(readsOwnText(slot)).toBe(true);

@@ -71,6 +71,16 @@ describe('lotterySpeechScript', () => {
     );
   });
 
+  it('says where a paged list is, page n of m, after the screen’s guidance', () => {
+    const pages = [{ list: 'facilities' as const, page: 2, pages: 3 }];
+    const view = lotterySpeechView(state({ stage: 'signed-in' }), 'facilities', false, pages);
+    expect(lotterySpeechScript(view, 'en')).toBe('Choose a facility. Button: Back. Facility list, page 2 of 3. Previous and Next turn the pages.');
+    expect(lotterySpeechScript(view, 'ja')).toMatch(/しせつの いちらん、 3ページの うち 2ページめ。/);
+    expect(lotterySpeechScript(view, 'ja')).not.toMatch(KANJI);
+    // Turning the page says the screen again, with its new page.
+    expect(announcement(lottery('en', { stage: 'signed-in' }, 'facilities'), { kind: 'lottery', language: 'en', view })).toBe(lotterySpeechScript(view, 'en'));
+  });
+
   it('writes Japanese in kana, which espeak-ng can read', () => {
     for (const view of VIEWS) expect(lotterySpeechScript(view, 'ja')).not.toMatch(KANJI);
   });
