@@ -36,8 +36,16 @@ function targetOf(list: readonly HTMLButtonElement[], index: number): FocusTarge
 
 /** A choice's text as it is shown, its parts (a slot's time, place, fee, state) read as a list. */
 function shownText(button: HTMLElement): string {
-  const parts = [...button.querySelectorAll('span')].map((part) => part.textContent?.trim() ?? '').filter((part) => part !== '');
-  return parts.length > 0 ? parts.join(', ') : (button.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const parts = [...button.querySelectorAll('span')].map((part) => withoutReadings(part).trim()).filter((part) => part !== '');
+  return parts.length > 0 ? parts.join(', ') : withoutReadings(button).replace(/\s+/g, ' ').trim();
+}
+
+/** An element's text without furigana readings (<rt>): the words once, as the person reads them. */
+function withoutReadings(element: Element): string {
+  if (element.querySelector('rt') === null) return element.textContent ?? '';
+  const copy = element.cloneNode(true) as Element;
+  for (const reading of copy.querySelectorAll('rt')) reading.remove();
+  return copy.textContent ?? '';
 }
 
 /**
