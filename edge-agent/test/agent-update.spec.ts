@@ -22,7 +22,8 @@ import { repoRoot } from '../src/paths';
 import { LoggedProcess, waitUntil } from './certificate-support';
 import { openLocalSockets, tempDir, type UiSocket } from './support/agent-harness';
 import { MiniHub } from './support/mini-hub';
-import { ReleaseServer, resignRelease } from './support/release-server';
+import { resignRelease } from '../../test/support/release-resign';
+import { ReleaseServer } from './support/release-server';
 
 const SUPERVISOR = path.join(repoRoot, 'edge-agent', 'dist', 'update', 'supervisor-main.js');
 const GOOD = '9.0.0-test.1';

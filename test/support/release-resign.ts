@@ -5,8 +5,7 @@ import { decodeReleaseContainer, encodeReleaseContainer, type ReleaseManifest } 
 /**
  * Another release made from a packed one: another version, some files replaced, signed with `key`
  * (the manifest's keyId follows the key). For a release that crashes at start, or one signed with
- * another key. (edge-agent/test/support/release-server.ts has the same helper; its tests may import
- * this one, since edge-agent/test references test/.)
+ * another key. Shared with edge-agent/test/agent-update.spec.ts.
  */
 export function resignRelease(artefact: Buffer, key: KeyObject, change: { version: string; replace?: Record<string, string> }): Buffer {
   const container = decodeReleaseContainer(gunzipSync(artefact));
