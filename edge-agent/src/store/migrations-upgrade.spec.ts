@@ -5,7 +5,7 @@ import path from 'node:path';
 import { systemClock } from '../clock';
 import { CertificateTransactions } from '../certificates/transaction-store';
 import { AgentStore } from './agent-store';
-import { MIGRATIONS, SchemaTooNewError } from './migrations';
+import { ADDITIVE_MIGRATIONS, MIGRATIONS, SchemaTooNewError } from './migrations';
 
 /**
  * Issue 19: the outbox and inbox live in the data directory and outlive an update, so the agent of a new
@@ -60,10 +60,45 @@ describe('agent database written by the previous schema version', () => {
     reopened.close();
   });
 
-  it('refuses a file of a newer schema than it knows (forward-only: no agent writes a schema it does not understand)', () => {
+  /** The file as the current agent leaves it, then taken one version further by a newer release's agent. */
+  function writeNextVersion(additive: boolean): void {
+    AgentStore.open(file, 'kiosk-upgrade', systemClock).close();
     const db = new Database(file);
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    const next = MIGRATIONS.length + 1;
+    db.exec('CREATE TABLE next_release_notes (id INTEGER PRIMARY KEY, note TEXT)');
+    if (additive) db.prepare("INSERT INTO agent_settings (key, value_json) VALUES (?, 'true')").run(`schema.additive.${next}`);
+    db.pragma(`user_version = ${next}`);
+    db.prepare("INSERT INTO outbox (seq, event_id, type, occurred_at, payload_json) VALUES (1, '0193a6a0-0000-7000-8000-000000000001', 'agent.started', '2026-12-07T00:00:00.000Z', ?)").run(
+      JSON.stringify({ agentVersion: '2.0.0' }),
+    );
+    db.prepare('UPDATE outbox_counter SET last_seq = 1').run();
     db.close();
+  }
+
+  it('records each additive version it runs in the file', () => {
+    AgentStore.open(file, 'kiosk-upgrade', systemClock).close();
+    const db = new Database(file, { readonly: true });
+    const recorded = db.prepare("SELECT key FROM agent_settings WHERE key LIKE 'schema.additive.%' ORDER BY key").pluck().all();
+    db.close();
+    expect(new Set(recorded)).toEqual(new Set([...ADDITIVE_MIGRATIONS].map((version) => `schema.additive.${version}`)));
+  });
+
+  it('after a rollback, opens a file a newer release took one additive version further, and drains what it wrote', () => {
+    writeNextVersion(true);
+    const store = AgentStore.open(file, 'kiosk-upgrade', systemClock, { mustExist: true });
+    try {
+      expect(store.outbox.peek(10).map((event) => event.seq)).toEqual([1]);
+      expect(store.outbox.enqueue({ type: 'agent.started', payload: { agentVersion: '1.0.0' } }).seq).toBe(2);
+    } finally {
+      store.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    reopened.close();
+  });
+
+  it('refuses a file whose newer versions were not recorded additive (no agent writes a schema it does not understand)', () => {
+    writeNextVersion(false);
     expect(() => AgentStore.open(file, 'kiosk-upgrade', systemClock, { mustExist: true })).toThrow(SchemaTooNewError);
   });
 });
