@@ -9,6 +9,7 @@ import { KIOSK_TAGS_REPOSITORY, KyselyKioskTagsRepository } from './repositories
 import { KyselyReleaseRepository, RELEASE_REPOSITORY } from './repositories/release.repository';
 import { ReleaseFiles, loadTrustedReleaseKey } from './repositories/release-files.repository';
 import { KyselyRolloutRepository, ROLLOUT_REPOSITORY } from './repositories/rollout.repository';
+import { ReleaseArtefactImport } from './services/release-artefact-import';
 import { ReleaseChunkService } from './services/release-chunk.service';
 import { RELEASE_FILES, ReleaseService, TRUSTED_RELEASE_KEY } from './services/release.service';
 import { RolloutProgressService } from './services/rollout-progress.service';
@@ -16,7 +17,7 @@ import { RolloutService } from './services/rollout.service';
 
 /**
  * Agent releases (issue 19): signed artefacts uploaded by administrators, verified against the release
- * public key (HUB_RELEASE_PUBLIC_KEY_FILE), kept in the data directory and listed; staged rollouts of
+ * public key (HUB_RELEASE_PUBLIC_KEY_FILE), kept in the database (every hub process serves them) and listed; staged rollouts of
  * them to groups of kiosks (offers as `agent.update` commands, chunks served over `/agent`, the agents'
  * reports, stage by stage); kiosk tags. Global so that the agent gateway can forward `release.chunk` and
  * `update.report` to UpdateAgentHandlers.
@@ -28,6 +29,7 @@ import { RolloutService } from './services/rollout.service';
   providers: [
     ReleaseService,
     ReleaseChunkService,
+    ReleaseArtefactImport,
     RolloutService,
     RolloutProgressService,
     UpdateAgentHandlers,

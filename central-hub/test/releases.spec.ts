@@ -1,12 +1,13 @@
 /**
  * Agent releases on a real hub (issue 19): an administrator uploads an artefact packed by the release
- * tool (central-hub/src/tools/release-pack.ts); the hub keeps it, file and row, only when its signature
- * verifies against HUB_RELEASE_PUBLIC_KEY_FILE and every file matches the signed manifest. A release
- * signed with another key, a file changed after signing, a cut-off artefact, the same version twice and
- * a technician are refused with a clear status and code, audited, and change nothing.
+ * tool (central-hub/src/tools/release-pack.ts); the hub keeps it, row and artefact in the database,
+ * only when its signature verifies against HUB_RELEASE_PUBLIC_KEY_FILE and every file matches the
+ * signed manifest. A release signed with another key, a file changed after signing, a cut-off artefact,
+ * the same version twice and a technician are refused with a clear status and code, audited, and change
+ * nothing. A release the previous version kept as a file is copied into the database at start-up.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FailureSchema, ReleaseListSchema, ReleaseSummarySchema, decodeReleaseContainer, encodeReleaseContainer, type NativeModule } from '@kiosk/protocols';
@@ -55,13 +56,16 @@ describe('agent releases (POST/GET /api/releases)', () => {
     return { status: response.status, body: (await response.json()) as unknown };
   };
   const listed = async () => ReleaseListSchema.parse((await hub.api('GET', '/api/releases', undefined, admin)).body).releases.map((release) => release.version);
-  const storedFiles = () => (existsSync(path.join(hub.dir, RELEASES_DIR)) ? readdirSync(path.join(hub.dir, RELEASES_DIR)).sort() : []);
+  /** The versions whose artefact is in the database, and one version's artefact as stored (its pieces in order). */
+  const storedVersions = async () => (await hub.rows<{ version: string }>('SELECT DISTINCT version FROM agent_release_chunks ORDER BY version')).map((row) => row.version);
+  const storedArtefact = async (version: string) =>
+    Buffer.concat((await hub.rows<{ bytes: Uint8Array }>('SELECT bytes FROM agent_release_chunks WHERE version = ? ORDER BY chunk_index', version)).map((row) => row.bytes));
   const auditRows = (outcome: 'ok' | 'refused') =>
     hub.rows<{ target: string | null; detail_json: string }>("SELECT target, detail_json FROM audit_log WHERE action = 'release.uploaded' AND outcome = ? ORDER BY seq", outcome);
   const refusalReasons = async () => (await auditRows('refused')).map((row) => (JSON.parse(row.detail_json) as { reason: string }).reason);
   const errorOf = (body: unknown) => FailureSchema.parse(body).error;
 
-  it('accepts a release signed with the release key, keeps it 0600 and lists it', async () => {
+  it('accepts a release signed with the release key, keeps it in the database (no file) and lists it', async () => {
     const artefact = pack('1.2.0', releaseKey.privateKey);
     const answer = await upload(artefact, admin);
     expect(answer.status).toBe(201);
@@ -69,10 +73,9 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect(summary).toMatchObject({ version: '1.2.0', minProtocolVersion: 1, fileCount: 3, nativeModules: NATIVE, artefactBytes: artefact.length, uploadedBy: 'rel-admin' });
 
     expect(await listed()).toEqual(['1.2.0']);
-    const file = path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel');
-    expect(readFileSync(file).equals(artefact)).toBe(true);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect((await storedArtefact('1.2.0')).equals(artefact)).toBe(true);
+    expect(await storedVersions()).toEqual(['1.2.0']);
+    expect(existsSync(path.join(hub.dir, RELEASES_DIR))).toBe(false);
     expect((await auditRows('ok')).map((row) => row.target)).toEqual(['1.2.0']);
   });
 
@@ -81,7 +84,7 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect(answer.status).toBe(422);
     expect(errorOf(answer.body)).toMatchObject({ code: 'bad_signature', message: expect.stringMatching(/does not verify against the hub's release key/) });
     expect(await listed()).toEqual(['1.2.0']);
-    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect(await storedVersions()).toEqual(['1.2.0']);
     expect(await refusalReasons()).toEqual(['signature']);
   });
 
@@ -98,16 +101,16 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect(errorOf(cut.body)).toMatchObject({ code: 'invalid_message', message: expect.stringMatching(/not a kiosk release artefact/) });
 
     expect(await listed()).toEqual(['1.2.0']);
-    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect(await storedVersions()).toEqual(['1.2.0']);
     expect(await refusalReasons()).toEqual(['signature', 'hashes', 'malformed']);
   });
 
   it('never replaces a version: the same version again is 409 and the first artefact stays', async () => {
-    const first = readFileSync(path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel'));
+    const first = await storedArtefact('1.2.0');
     const again = await upload(pack('1.2.0', releaseKey.privateKey, [...FILES, { path: 'extra.txt', bytes: Buffer.from('x') }]), admin);
     expect(again.status).toBe(409);
-    expect(readFileSync(path.join(hub.dir, RELEASES_DIR, '1.2.0.kioskrel')).equals(first)).toBe(true);
-    expect(storedFiles()).toEqual(['1.2.0.kioskrel']);
+    expect((await storedArtefact('1.2.0')).equals(first)).toBe(true);
+    expect(await storedVersions()).toEqual(['1.2.0']);
   });
 
   it('refuses a technician (403) and no session (401); a technician may list', async () => {
@@ -133,22 +136,41 @@ describe('agent releases (POST/GET /api/releases)', () => {
     expect(await listed()).toEqual(expect.arrayContaining(['1.2.0', '2.0.0-rc.1']));
   }, 60_000);
 
-  it('of two uploads of one version at once, stores one, its file with its row', async () => {
+  it('of two uploads of one version at once, stores one, its artefact with its row', async () => {
     const a = pack('3.0.0', releaseKey.privateKey);
     const b = pack('3.0.0', releaseKey.privateKey, [...FILES, { path: 'extra.txt', bytes: Buffer.from('b') }]);
     const answers = await Promise.all([upload(a, admin), upload(b, admin)]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
     const kept = ReleaseSummarySchema.parse(answers.find((answer) => answer.status === 201)?.body);
-    const file = readFileSync(path.join(hub.dir, RELEASES_DIR, '3.0.0.kioskrel'));
-    expect(createHash('sha256').update(file).digest('hex')).toBe(kept.artefactSha256);
+    const stored = await storedArtefact('3.0.0');
+    expect(stored.length).toBe(kept.artefactBytes);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(kept.artefactSha256);
   });
 
-  it('replaces a file an interrupted upload left without its row', async () => {
-    writeFileSync(path.join(hub.dir, RELEASES_DIR, '3.1.0.kioskrel'), 'half an artefact');
-    const artefact = pack('3.1.0', releaseKey.privateKey);
-    expect((await upload(artefact, admin)).status).toBe(201);
-    expect(readFileSync(path.join(hub.dir, RELEASES_DIR, '3.1.0.kioskrel')).equals(artefact)).toBe(true);
-    expect(storedFiles().filter((name) => name.startsWith('.incoming-'))).toEqual([]);
+  it('copies in at start-up a release the previous version kept as a file, only when it hashes to what was accepted', async () => {
+    // What the previous version left: rows without pieces (migration 15 adds the column as NULL) and the files.
+    const good = pack('4.0.0', releaseKey.privateKey);
+    const damaged = pack('4.1.0', releaseKey.privateKey);
+    const missing = pack('4.2.0', releaseKey.privateKey);
+    for (const artefact of [good, damaged, missing]) expect((await upload(artefact, admin)).status).toBe(201);
+    await hub.stop();
+    for (const version of ['4.0.0', '4.1.0', '4.2.0']) {
+      expect(await hub.change('DELETE FROM agent_release_chunks WHERE version = ?', version)).toBeGreaterThan(0);
+      expect(await hub.change('UPDATE agent_releases SET artefact_chunk_bytes = NULL WHERE version = ?', version)).toBe(1);
+    }
+    mkdirSync(path.join(hub.dir, RELEASES_DIR), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(hub.dir, RELEASES_DIR, '4.0.0.kioskrel'), good);
+    const changed = Buffer.from(damaged);
+    changed[changed.length - 1] = (changed[changed.length - 1] ?? 0) ^ 0xff;
+    writeFileSync(path.join(hub.dir, RELEASES_DIR, '4.1.0.kioskrel'), changed);
+
+    await hub.listen({ config: { releases: { publicKeyFile: path.join(hub.dir, 'release-key.pub.pem') } } });
+    expect((await storedArtefact('4.0.0')).equals(good)).toBe(true);
+    expect(await storedArtefact('4.1.0')).toHaveLength(0);
+    expect(await storedArtefact('4.2.0')).toHaveLength(0);
+    const asFiles = await hub.rows<{ version: string }>('SELECT version FROM agent_releases WHERE artefact_chunk_bytes IS NULL ORDER BY version');
+    expect(asFiles.map((row) => row.version)).toEqual(['4.1.0', '4.2.0']);
+    expect(await listed()).toEqual(expect.arrayContaining(['4.0.0', '4.1.0', '4.2.0']));
   });
 });
 

@@ -8,6 +8,7 @@ import { MAINTENANCE_DAY_KIOSK_MIGRATION } from './maintenance-day-kiosk.migrati
 import { LOTTERY_OFFLINE_MIGRATION, LOTTERY_OFFLINE_SESSION_MIGRATION } from './lottery-offline.migration';
 import { RELEASES_MIGRATION } from './releases.migration';
 import { ROLLOUTS_MIGRATION } from './rollouts.migration';
+import { RELEASE_ARTEFACTS_MIGRATION } from './release-artefacts.migration';
 
 /**
  * The hub's schema, as an ordered list of migrations. A migration is never edited once released: add a
@@ -255,6 +256,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, ...CASH_VOUCHERS_MIGRATION },
   { version: 13, ...RELEASES_MIGRATION },
   { version: 14, ...ROLLOUTS_MIGRATION },
+  { version: 15, ...RELEASE_ARTEFACTS_MIGRATION },
 ];
 
 export class MigrationError extends Error {

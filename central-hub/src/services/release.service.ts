@@ -3,7 +3,6 @@ import type { ReleaseList, ReleaseSummary } from '@kiosk/protocols';
 import { badRequest, conflict, forbidden, ProtocolException } from '../errors';
 import { LOGGER, type Logger } from '../logger';
 import { CLOCK, type Clock } from '../repositories/clock.repository';
-import { ReleaseFileExistsError, type ReleaseFiles } from '../repositories/release-files.repository';
 import { RELEASE_REPOSITORY, type ReleaseRepository } from '../repositories/release.repository';
 import { hasRole, type Principal } from './access.rules';
 import { AuditService } from './audit.service';
@@ -16,7 +15,7 @@ export const TRUSTED_RELEASE_KEY = 'TrustedReleaseKey';
 
 /**
  * Agent releases on the hub (issue 19): an administrator uploads a signed artefact; the hub keeps it
- * (file and row, audited) only when its signature verifies against the configured release key and every
+ * (row and artefact in the database, one transaction, audited) only when its signature verifies against the configured release key and every
  * file matches the signed manifest. Anything else is refused, audited, and changes nothing.
  */
 @Injectable()
@@ -26,7 +25,6 @@ export class ReleaseService {
 
   constructor(
     @Inject(RELEASE_REPOSITORY) private readonly releases: ReleaseRepository,
-    @Inject(RELEASE_FILES) private readonly files: ReleaseFiles,
     @Inject(TRUSTED_RELEASE_KEY) private readonly key: TrustedReleaseKey | null,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -57,7 +55,7 @@ export class ReleaseService {
           : new ProtocolException(HttpStatus.UNPROCESSABLE_ENTITY, inspection.reason === 'signature' ? 'bad_signature' : 'invalid_message', inspection.message, inspection.issues);
       return refuse(inspection.reason, error);
     }
-    // One upload of a version at a time in this process: the check, the file and the row go together.
+    // One upload of a version at a time in this process (other processes: the row's key decides).
     return this.perVersion.run(inspection.manifest.version, () => this.keep(principal, artefact, inspection, refuse));
   }
 
@@ -82,37 +80,18 @@ export class ReleaseService {
     };
     const exists = conflict(`release ${manifest.version} is already on the hub: a version is never replaced, pack a new one`);
     if (await this.releases.has(manifest.version)) return refuse('version-exists', exists, manifest.version);
-    try {
-      this.files.write(manifest.version, artefact);
-    } catch (error) {
-      if (!(error instanceof ReleaseFileExistsError)) throw error;
-      // A file without its row: an upload cut off between the two (a crash), never accepted. Replaced.
-      this.log.warn({ version: manifest.version }, 'release file without its row (an interrupted upload): replaced');
-      this.files.remove(manifest.version);
-      this.files.write(manifest.version, artefact);
-    }
-    let outcome;
-    try {
-      outcome = await this.releases.insert({ summary, manifestJson: inspection.manifestJson }, (stored) =>
+    const outcome = await this.releases.insert({ summary, manifestJson: inspection.manifestJson, artefact }, (stored) =>
         this.audit.draft(principal, {
           action: 'release.uploaded',
           outcome: stored ? 'ok' : 'refused',
           municipality: null,
           target: manifest.version,
-          detail: stored ? { sha256: summary.artefactSha256, bytes: summary.artefactBytes, files: summary.fileCount } : { reason: 'version-exists' },
-        }),
-      );
-    } catch (error) {
-      // No row, so no file either: the release was not accepted.
-      this.files.remove(manifest.version);
-      throw error;
-    }
+        detail: stored ? { sha256: summary.artefactSha256, bytes: summary.artefactBytes, files: summary.fileCount } : { reason: 'version-exists' },
+      }),
+    );
     this.audit.published(outcome.entry);
-    if (!outcome.stored) {
-      // Another hub process stored this version with its own file system (no shared data directory).
-      this.files.remove(manifest.version);
-      throw exists;
-    }
+    // Another hub process stored this version between the check and the insert.
+    if (!outcome.stored) throw exists;
     this.log.info({ username: principal.username, version: summary.version, sha256: summary.artefactSha256, bytes: summary.artefactBytes }, 'release accepted');
     return summary;
   }

@@ -13,6 +13,14 @@ export interface AgentReleasesTable {
   artefact_bytes: number;
   uploaded_at: string;
   uploaded_by: string;
+  /** The size of the artefact's pieces in agent_release_chunks; null: a file of the previous version, not copied in yet. */
+  artefact_chunk_bytes: number | null;
+}
+
+export interface AgentReleaseChunksTable {
+  version: string;
+  chunk_index: number;
+  bytes: Uint8Array;
 }
 
 export interface AlertsTable {
@@ -538,6 +546,7 @@ export interface UsersTable {
 }
 
 export interface HubSchema {
+  agent_release_chunks: AgentReleaseChunksTable;
   agent_releases: AgentReleasesTable;
   alerts: AlertsTable;
   audit_head: AuditHeadTable;

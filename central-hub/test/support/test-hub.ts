@@ -106,6 +106,11 @@ export class TestHub {
     return this.records.count(sql, ...params);
   }
 
+  /** A write behind the hub's back (a test simulating a lost, damaged or older record); resolves with the rows changed. */
+  change(sql: string, ...params: unknown[]): Promise<number> {
+    return this.records.change(sql, ...params);
+  }
+
   /**
    * TRANSITIONAL (issue 13): a read-only better-sqlite3 handle on the hub's SQLite file, for the specs
    * not yet moved to `rows`/`row`/`value`/`count`; SQLite runs only. Remove with its last caller.
