@@ -298,6 +298,43 @@ describe('staged rollouts (issue 19)', () => {
     ]);
   }, 60_000);
 
+  it('pausing withdraws the offers not yet delivered (offered again on resume) and leaves delivered ones', async () => {
+    const [online, offline] = await kiosksAt('rollout-site-g', 2, false);
+    if (!online || !offline) throw new Error('two kiosks');
+    await online.connect(OLD);
+    const created = await hub.api('POST', '/api/rollouts', { version: NEW, target: { kind: 'site', municipality: '豊中市', site: 'rollout-site-g' }, stages: [{ percent: 100, healthySeconds: 0 }] }, technician);
+    expect(created.status).toBe(201);
+    const { rollout } = RolloutDetailSchema.parse(created.body);
+    const steer = (step: string) => hub.api('POST', `/api/rollouts/${rollout.rolloutId}/${step}`, undefined, technician);
+    const commandsOf = (kioskId: string) => hub.rows<{ command_id: string; status: string; detail: string | null }>('SELECT command_id, status, detail FROM commands WHERE kiosk_id = ? ORDER BY issued_at, command_id', kioskId);
+    await online.offer();
+    await until(async () => (await commandsOf(online.kioskId)).every((command) => command.status === 'delivered'));
+    const [queued] = await commandsOf(offline.kioskId);
+    expect(queued?.status).toBe('queued');
+
+    expect((await steer('pause')).status).toBe(200);
+    // The offline kiosk's offer never left the hub: withdrawn, and the kiosk is pending again.
+    expect(await commandsOf(offline.kioskId)).toEqual([{ command_id: queued?.command_id, status: 'expired', detail: 'withdrawn: rollout paused' }]);
+    expect(await stateOf(rollout.rolloutId, offline.kioskId)).toMatchObject({ state: 'pending' });
+    // The delivered offer is the agent's to finish.
+    expect((await commandsOf(online.kioskId)).map((command) => command.status)).toEqual(['delivered']);
+    expect(await stateOf(rollout.rolloutId, online.kioskId)).toMatchObject({ state: 'offered' });
+    const paused = await hub.row<{ detail_json: string }>("SELECT detail_json FROM audit_log WHERE action = 'rollout.paused' AND target = ? AND outcome = 'ok'", rollout.rolloutId);
+    expect(JSON.parse(paused?.detail_json ?? '{}')).toMatchObject({ from: 'running', to: 'paused', withdrawn: 1 });
+    // While paused, the kiosk that comes online is offered nothing: it has nothing queued.
+    await offline.connect(OLD);
+    expect((await commandsOf(offline.kioskId)).filter((command) => command.status === 'queued')).toEqual([]);
+
+    expect((await steer('resume')).status).toBe(200);
+    const again = await offline.offer();
+    expect(again).toMatchObject({ version: NEW, artefactBytes: artefact.length });
+    const fresh = (await commandsOf(offline.kioskId)).filter((command) => command.command_id !== queued?.command_id);
+    expect(fresh).toHaveLength(1);
+    expect(offline.offers.map((command) => command.commandId)).toEqual([fresh[0]?.command_id]);
+    expect((await commandsOf(online.kioskId)).map((command) => command.status)).toEqual(['delivered']);
+    expect((await steer('abort')).status).toBe(200);
+  });
+
   it('refuses a rollout to a group with a kiosk already in one, of an unknown release, by a viewer', async () => {
     await kiosksAt('rollout-site-d', 1, false);
     expect((await create('rollout-site-d', 0)).status).toBe(201);

@@ -76,11 +76,12 @@ export interface RolloutRepository {
   /**
    * Moves a rollout from one of `from` to `to` with its audit row; undefined when it was in none of them
    * (another process or request changed it first: nothing written). `withdraw`: queued, undelivered
-   * offers of this rollout are withdrawn (marked expired) in the same transaction; their count is in `withdrawn`.
+   * offers of this rollout are withdrawn (marked expired) in the same transaction; their count is in
+   * `withdrawn`. `requeue` (a pause): those kiosks are pending again, offered anew once it runs again.
    */
   changeState(
     rolloutId: string,
-    change: { from: readonly RolloutState[]; to: RolloutState; reason: string | null; at: string; withdraw: boolean },
+    change: { from: readonly RolloutState[]; to: RolloutState; reason: string | null; at: string; withdraw: boolean; requeue?: boolean },
     audit: (withdrawn: number) => AuditDraft,
   ): Promise<AuditEntry | undefined>;
   /** current_stage `from` → `from + 1` of a running rollout, with its audit row; undefined when it had moved on. */
@@ -254,7 +255,7 @@ export class KyselyRolloutRepository implements RolloutRepository {
 
   changeState(
     rolloutId: string,
-    change: { from: readonly RolloutState[]; to: RolloutState; reason: string | null; at: string; withdraw: boolean },
+    change: { from: readonly RolloutState[]; to: RolloutState; reason: string | null; at: string; withdraw: boolean; requeue?: boolean },
     audit: (withdrawn: number) => AuditDraft,
   ): Promise<AuditEntry | undefined> {
     return this.store.transaction(
@@ -268,13 +269,22 @@ export class KyselyRolloutRepository implements RolloutRepository {
         if (Number(updated.numUpdatedRows) !== 1) return undefined;
         let withdrawn = 0;
         if (change.withdraw) {
-          const result = await tx
+          const expired = await tx
             .updateTable('commands')
             .set({ status: 'expired', completed_at: change.at, detail: `withdrawn: rollout ${change.to}` })
             .where('status', '=', 'queued')
             .where('command_id', 'in', (eb) => eb.selectFrom('rollout_kiosks').select('command_id').where('rollout_id', '=', rolloutId).where('command_id', 'is not', null))
-            .executeTakeFirst();
-          withdrawn = Number(result.numUpdatedRows);
+            .returning('command_id')
+            .execute();
+          withdrawn = expired.length;
+          if (change.requeue && expired.length > 0) {
+            await tx
+              .updateTable('rollout_kiosks')
+              .set({ state: 'pending', command_id: null, offered_at: null, updated_at: change.at })
+              .where('rollout_id', '=', rolloutId)
+              .where('command_id', 'in', expired.map((row) => row.command_id))
+              .execute();
+          }
         }
         return appendAudit(tx, audit(withdrawn));
       },

@@ -120,7 +120,7 @@ export class RolloutService {
     const illegal = () => this.refused(principal, { ...facts, outcome: 'refused', detail: { reason: 'state', state: rollout.state } }, conflict(`a ${rollout.state} rollout cannot be ${ACTION_OF[step].slice('rollout.'.length)}`));
     if (to === null) return illegal();
     const reason = step === 'abort' ? `aborted by ${principal.username}` : rollout.reason;
-    const entry = await this.rollouts.changeState(rolloutId, { from: [rollout.state], to, reason, at: this.clock.now().toISOString(), withdraw: step === 'abort' }, (withdrawn) =>
+    const entry = await this.rollouts.changeState(rolloutId, { from: [rollout.state], to, reason, at: this.clock.now().toISOString(), withdraw: step !== 'resume', requeue: step === 'pause' }, (withdrawn) =>
       this.audit.draft(principal, { ...facts, outcome: 'ok', detail: { version: rollout.version, from: rollout.state, to, withdrawn } }),
     );
     // Changed by someone else between the read and the update.
