@@ -36,6 +36,11 @@ describe('RubyReader', () => {
     expect(shown(reader.segments('1,200円'))).toBe('1,200円(えん)');
   });
 
+  it('reads a lone weekday, a calendar column heading, as a weekday (issue 17)', () => {
+    expect(reader.segments('日')).toEqual([['日', 'にち']]);
+    expect(reader.segments('土')).toEqual([['土', 'ど']]);
+  });
+
   it('reads an unknown text word by word from the table, leaving an unknown kanji without ruby', () => {
     expect(shown(reader.segments('住民票は窓口で'))).toBe('住民票(じゅうみんひょう)は窓口(まどぐち)で');
     expect(reader.segments('鬱')).toEqual(['鬱']);

@@ -130,6 +130,9 @@ export class RubyReader {
   /** The text as segments: plain where there is no kanji, ruby on every kanji word it can read. */
   segments(text: string): readonly RubySegment[] {
     if (!hasKanji(text)) return [text];
+    // A lone weekday is a calendar's column heading (日 月 火 …): read as a weekday, not as a word.
+    const weekday = WEEKDAYS[text];
+    if (weekday !== undefined) return [[text, weekday]];
     const known = this.table[text] ?? this.#cache.get(text);
     if (known !== undefined) return known;
     const read = withCounters(this.#fromTemplate(text) ?? this.#byWords(text));
