@@ -211,6 +211,8 @@ describe('LotteryFlow', () => {
     const before = store.outbox.stats().lastSeq;
     const ack = await service.submitEntry({ firstSlotId: slot.slotId });
     if (!ack.ok || ack.outcome.kind !== 'provisional') throw new Error('expected a provisional entry');
+    // The done screen says when the results are announced (issue 17): the cached round's time.
+    expect(ack.resultsAt).toBe(round.resultsAt);
     const [event] = store.outbox.peek(1000).filter((candidate) => candidate.seq > before);
     expect(event?.type).toBe('lottery.entry.provisional');
     const payload = ProvisionalEntryPayloadSchema.parse(event?.payload);

@@ -180,6 +180,8 @@ export const LotteryUiEntrySubmitAckSchema = z.discriminatedUnion('ok', [
       z.strictObject({ kind: z.literal('provisional'), entry: UnsentEntrySchema }),
     ]),
     receipt: LotteryReceiptOutcomeSchema,
+    /** When the entry's round announces its results, for the done screen (null: the round is not known here). */
+    resultsAt: InstantSchema.nullable().optional(),
   }),
   LotteryUiFailureSchema,
 ]);

@@ -82,6 +82,8 @@ describe('facility lottery at the street terminal, in Chromium', () => {
     await number.waitFor({ timeout: 30_000 });
     entryNumber = /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
     expect(entryNumber).toMatch(/^[0-9]{10}$/);
+    // When the results are announced, as people read a date (issue 17, the walk).
+    expect(await kiosk.getByTestId('lottery-results-at').innerText()).toMatch(/^抽選結果は \d{1,2}月\d{1,2}日（[日月火水木金土]） \d{2}:\d{2} に発表します。$/);
     expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');
 
     // The virtual ESC/POS printer's capture, as the device panel shows it.

@@ -54,7 +54,7 @@ export class EntriesAndBookings {
     if (!ack.ok) return ack;
     logger.info({ entryNumber: ack.entry.entryNumber }, 'lottery entry accepted by the hub');
     const receipt = await receipts.print(entryReceipt(ack.entry, browsing.cachedFacilities(), request.language), request.language);
-    return { ok: true, outcome: { kind: 'accepted', entry: ack.entry }, receipt };
+    return { ok: true, outcome: { kind: 'accepted', entry: ack.entry }, receipt, resultsAt: this.resultsAt(ack.entry.roundId) };
   }
 
   /** Offline: checked against the cached round, committed to the outbox (sealed PIN), then printed. */
@@ -93,7 +93,13 @@ export class EntriesAndBookings {
     });
     logger.info({ clientEntryId, roundId: unsent.roundId }, 'provisional lottery entry committed to the outbox');
     const receipt = await receipts.print(provisionalEntryReceipt(unsent, facilities, request.language), request.language);
-    return { ok: true, outcome: { kind: 'provisional', entry: unsent }, receipt };
+    return { ok: true, outcome: { kind: 'provisional', entry: unsent }, receipt, resultsAt: this.resultsAt(unsent.roundId) };
+  }
+
+  /** When the round announces its results, as the cached rounds say (the done screen tells the person). */
+  private resultsAt(roundId: string): string | null {
+    const { cache, browsing } = this.deps;
+    return cache.rounds(browsing.municipality())?.value.find((round) => round.roundId === roundId)?.resultsAt ?? null;
   }
 
   async entries(): Promise<LotteryUiAck<'lottery.entries'>> {

@@ -1,7 +1,13 @@
-import { fullDayLabel, monthLabel, slotLabel, timeSpanLabel } from './lottery-dates';
+import { fullDayLabel, momentLabel, monthLabel, slotLabel, timeSpanLabel } from './lottery-dates';
 
 describe('lottery dates as people read them (issue 17)', () => {
   const slot = { date: '2027-02-13', start: '09:00', end: '11:00' };
+
+  it('writes when results are announced as a day and a time in Japan, midnight as 00:00 of that day', () => {
+    expect(momentLabel('2026-12-12T03:00:00Z', 'ja')).toBe('12月12日（土） 12:00');
+    expect(momentLabel('2026-12-11T15:00:00Z', 'ja')).toBe('12月12日（土） 00:00');
+    expect(momentLabel('2026-12-12T03:00:00Z', 'en')).toBe('Sat, Dec 12 12:00');
+  });
 
   it('writes a slot with its year, weekday, start and end', () => {
     expect(slotLabel(slot, 'ja')).toBe('2027年2月13日（土）9:00〜11:00');

@@ -44,7 +44,13 @@ export function deadlineLabel(iso: string, language: Language): string {
   const at = new Date(iso);
   const time = timeFormat.format(at);
   if (time === '00:00' || time === '24:00') return dayOf(new Date(at.getTime() - 1), language);
-  return `${dayOf(at, language)} ${time}`;
+  return momentLabel(iso, language);
+}
+
+/** An instant as a day and a time in Japan, midnight included: 「12月12日（土） 12:00」 (when results are announced). */
+export function momentLabel(iso: string, language: Language): string {
+  const at = new Date(iso);
+  return `${dayOf(at, language)} ${timeFormat.format(at)}`;
 }
 
 const fullDayFormats = new Map<Language, Intl.DateTimeFormat>();

@@ -68,6 +68,7 @@ export const lotteryEn: LotteryMessages = {
   'lot.entry.submit': 'Enter with these choices',
   'lot.entry.accepted': 'Your lottery entry was accepted',
   'lot.entry.number': 'Entry number {number}',
+  'lot.entry.resultsAt': 'Results are announced on {date}.',
   'lot.entry.provisional': 'Provisionally accepted (center not reachable)',
   'lot.entry.provisionalBody': 'It is confirmed when the terminal reconnects. See the result at any terminal under "My entries and results".',
   'lot.entry.provisionalRef': 'Provisional reference {ref}',

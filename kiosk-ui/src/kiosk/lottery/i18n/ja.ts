@@ -71,6 +71,7 @@ export const lotteryJa = {
   'lot.entry.submit': 'この内容で申し込む',
   'lot.entry.accepted': '抽選の申込を受け付けました',
   'lot.entry.number': '受付番号 {number}',
+  'lot.entry.resultsAt': '抽選結果は {date} に発表します。',
   'lot.entry.provisional': '仮受付しました（センター未接続）',
   'lot.entry.provisionalBody': '端末がセンターに再接続したときに確定します。結果はどの端末でも「申込・抽選結果の確認」でご確認いただけます。',
   'lot.entry.provisionalRef': '仮受付番号 {ref}',

@@ -68,6 +68,7 @@ export const lotteryKo: LotteryMessages = {
   'lot.entry.submit': '이 내용으로 신청',
   'lot.entry.accepted': '추첨 신청을 접수했습니다',
   'lot.entry.number': '접수 번호 {number}',
+  'lot.entry.resultsAt': '추첨 결과는 {date}에 발표합니다.',
   'lot.entry.provisional': '임시 접수했습니다(센터 미연결)',
   'lot.entry.provisionalBody': '단말기가 센터에 다시 연결되면 확정됩니다. 결과는 어느 단말기에서나 「신청·추첨 결과 확인」에서 볼 수 있습니다.',
   'lot.entry.provisionalRef': '임시 접수 번호 {ref}',

@@ -68,6 +68,7 @@ export const lotteryZhHans: LotteryMessages = {
   'lot.entry.submit': '按此内容申请',
   'lot.entry.accepted': '已受理抽签申请',
   'lot.entry.number': '受理编号 {number}',
+  'lot.entry.resultsAt': '抽签结果将于 {date} 公布。',
   'lot.entry.provisional': '已临时受理（未连接中心）',
   'lot.entry.provisionalBody': '终端重新连接中心后确定。可在任何终端的“查看申请与抽签结果”中查看结果。',
   'lot.entry.provisionalRef': '临时受理编号 {ref}',
