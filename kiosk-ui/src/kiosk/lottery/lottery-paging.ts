@@ -29,37 +29,56 @@ export function pageHolding(position: number, size: number): number {
   return position < 0 ? 0 : Math.floor(position / Math.max(1, Math.floor(size)));
 }
 
-/** What fits 1080×1920 under the header, notices and the 戻る / ログアウト row, at each text size. */
+/**
+ * How the screen's text is shown, which decides how much a page holds: large text (1.5×), and furigana
+ * readings over the kanji (Japanese only, once the readings are loaded), whose ruby makes every line with
+ * kanji taller.
+ */
+export interface TextMode {
+  largeText: boolean;
+  readings: boolean;
+}
+
+export const PLAIN_TEXT: TextMode = { largeText: false, readings: false };
+
+/** What fits 1080×1920 under the header, notices and the 戻る / ログアウト row, in each text mode. */
 export interface PageSizes {
   normal: number;
   large: number;
+  /** Normal size with furigana readings. */
+  normalReadings: number;
+  /** Large text with furigana readings. */
+  largeReadings: number;
 }
 
-/** Facility buttons per page (64 px rows at normal size, 1.5× taller at large text, names may wrap). */
-export const FACILITIES_PER_PAGE: PageSizes = { normal: 8, large: 4 };
+/** Facility buttons per page (64 px rows at normal size, 1.5× taller at large text, names may wrap; names carry no readings). */
+export const FACILITIES_PER_PAGE: PageSizes = { normal: 8, large: 4, normalReadings: 8, largeReadings: 4 };
 
 /**
  * A day's time slots per page, under the picked day's week and above the choices panel (a slot's row
- * holds its time, place, fee and state on two lines, three at large text).
+ * holds its time, place, fee and state on two lines, three at large text). With readings the week, the
+ * pagers and the choices panel are taller: one slot fewer at normal size (three overflowed by 17 px);
+ * at large text one is already the least, and the screen's spacing is tighter instead (lottery.css).
  */
-export const SLOTS_PER_PAGE: PageSizes = { normal: 3, large: 1 };
+export const SLOTS_PER_PAGE: PageSizes = { normal: 3, large: 1, normalReadings: 2, largeReadings: 1 };
 
 /**
  * Calendar weeks per page: all six at normal size; at large text two (a month in three pages), so a
  * day's time slot and the choices panel still fit under them.
  */
-export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2 };
+export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2, normalReadings: 6, largeReadings: 2 };
 
-export function pageSize(sizes: PageSizes, largeText: boolean): number {
-  return largeText ? sizes.large : sizes.normal;
+export function pageSize(sizes: PageSizes, mode: TextMode): number {
+  if (mode.readings) return mode.largeText ? sizes.largeReadings : sizes.normalReadings;
+  return mode.largeText ? sizes.large : sizes.normal;
 }
 
 /**
  * Weeks per page: while a day is being chosen, the month (two weeks a page at large text); once a day
  * is picked, its week alone, a week a page, so its time slots get the room under it.
  */
-export function weeksPerPage(largeText: boolean, dayPicked: boolean): number {
-  return dayPicked ? 1 : pageSize(WEEKS_PER_PAGE, largeText);
+export function weeksPerPage(mode: TextMode, dayPicked: boolean): number {
+  return dayPicked ? 1 : pageSize(WEEKS_PER_PAGE, mode);
 }
 
 /** The week (0-based, weeks from Sunday) of `date` (`YYYY-MM-DD`) in its month: its page once picked. */
@@ -76,20 +95,21 @@ export interface LotteryPageShown {
 }
 
 /** The lists of `screen` that have more than one page, and the page each shows, as the components page them. */
-export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, largeText: boolean): LotteryPageShown[] {
+export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, mode: TextMode): LotteryPageShown[] {
   const lists: Array<{ list: LotteryPager; items: readonly unknown[]; size: PageSizes }> = [];
   if (screen === 'facilities') lists.push({ list: 'facilities', items: data.facilities, size: FACILITIES_PER_PAGE });
   if (screen === 'calendar' && data.noInfoMonth !== data.month) {
     const days = calendarDays(data.month, data.slots, data.purpose);
     const picked = data.day !== null && data.loadedMonth === data.month;
-    const perWeekPage = weeksPerPage(largeText, picked);
-    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: { normal: perWeekPage, large: perWeekPage } });
+    const perWeekPage = weeksPerPage(mode, picked);
+    const weekSizes = { normal: perWeekPage, large: perWeekPage, normalReadings: perWeekPage, largeReadings: perWeekPage };
+    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: weekSizes });
     if (picked) {
       lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], size: SLOTS_PER_PAGE });
     }
   }
   return lists.flatMap(({ list, items, size }) => {
-    const shown = pageOf(items, data.pages[list], pageSize(size, largeText));
+    const shown = pageOf(items, data.pages[list], pageSize(size, mode));
     return shown.count > 1 ? [{ list, page: shown.index + 1, pages: shown.count }] : [];
   });
 }
