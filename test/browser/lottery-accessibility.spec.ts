@@ -6,10 +6,12 @@
  * outside the viewport or behind a scroll: the long lists are paged, never scrolled; no Japanese line of
  * one character; screenshots in `.tmp/screenshots/`), and the spoken guidance of each screen — the script
  * the SpeechGuide was given, rendered by the agent's espeak-ng — with a PIN key said as "one digit
- * entered", the page of a paged list said as "page n of m", and never the user number or the PIN.
+ * entered", the page of a paged list said as "page n of m", and never the user number or the PIN; the
+ * speech bar's Stop silences the script being played, mid-sentence.
  * About a minute: every screen in four languages and three display modes.
  */
 import type { Browser, Page } from 'playwright-core';
+import { audioPlayed, waitForPlaying, watchAudio } from '../support/audio-probe';
 import { openDays, openLotteryTerminal, turnFacilityPage, waitForAttribute, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { checkScreenInModes, DISPLAY_MODES, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { TestSystem } from '../support/system';
@@ -132,6 +134,24 @@ describe('lottery screens: spoken guidance and every display mode (issue 17), in
       expect(text).not.toContain(USER.card);
       expect(text).not.toContain(USER.pin);
     }
+  });
+
+  it('stops the script being said when Stop is pressed', async () => {
+    // The guidance plays detached Audio objects: the probe notes each one played from here on.
+    await watchAudio(kiosk);
+    await kiosk.getByTestId('tile-lottery').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    await expectSaid(/バーコード/);
+    // もう一度聞く (a touch: the browser lets it play) says the screen again; wait until a script is audibly under way.
+    await kiosk.getByTestId('speech-repeat').click();
+    const playing = await waitForPlaying(kiosk);
+    await kiosk.getByTestId('speech-stop').click();
+    const after = await audioPlayed(kiosk);
+    // Cut off mid-sentence (paused before its end, not finished), and nothing else plays.
+    expect(after[playing]).toMatchObject({ paused: true, ended: false });
+    expect(after.filter((seen) => !seen.paused)).toEqual([]);
+    await kiosk.getByTestId('back').click();
+    await kiosk.getByTestId('attract').waitFor();
   });
 
   it.each(LANGUAGES)('every lottery screen fits, passes axe and has no one-character line in every display mode (%s)', async (language) => {
