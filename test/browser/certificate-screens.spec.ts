@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
 import { type CertificateKioskScreen, closeCertificateKiosk, expectAccessible, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForAttribute, waitForCertificateScreen, waitUntilText, wrongPin } from '../support/certificate-screens';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(600_000);
 
@@ -224,7 +225,7 @@ describe('certificate flow screens', () => {
   });
 
   it('speaks English when chosen, and fits a landscape kiosk screen too', async () => {
-    await page.getByTestId('lang-en').click();
+    await chooseLanguage(page, 'en');
     await startFlow();
     expect(await page.getByTestId('cert-insert-card').innerText()).toContain('Place your My Number Card');
     await expectAccessible(page);

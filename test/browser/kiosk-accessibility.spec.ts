@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
 import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(600_000);
 
@@ -63,7 +64,7 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
 
   it('the attract screen and the first steps pass every check in every mode, in the four languages', async () => {
     for (const language of LANGUAGES) {
-      await page.getByTestId(`lang-${language}`).click();
+      await chooseLanguage(page, language);
       expect(await checkScreenInModes(page, `attract-${language}`, FITTING)).toEqual({});
     }
     await startFlow('ja');
@@ -135,7 +136,7 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
   });
 
   it('ends a session in English with large text and high contrast; the next person starts in Japanese at defaults', async () => {
-    await page.getByTestId('lang-en').click();
+    await chooseLanguage(page, 'en');
     await setDisplay(page, { largeText: true, highContrast: true });
     expect(await page.evaluate(() => document.documentElement.className)).toBe('large-text high-contrast');
     // Large text is 1.5× the normal root size.

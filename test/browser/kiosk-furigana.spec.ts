@@ -10,6 +10,7 @@ import { CertificateTestSystem, DevicePanelClient } from '../support/certificate
 import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, signInWithCard, startCertificateFlow, waitForCertificateScreen } from '../support/certificate-screens';
 import { kanjiWithoutRuby, readingsShown } from '../support/furigana-checks';
 import { checkScreenInModes, DISPLAY_MODES } from '../support/screen-checks';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(600_000);
 
@@ -98,8 +99,7 @@ describe('furigana on the kiosk’s Japanese certificate screens (issue 17)', ()
     await waitForCertificateScreen(page, 'remove-card', 30_000);
     await panel.send('panel.card.remove', {});
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
-    await page.getByTestId('lang-en').click();
-    await page.locator('html[lang="en"]').waitFor();
+    await chooseLanguage(page, 'en');
     expect(await page.getByTestId('a11y-furigana').count()).toBe(0);
     expect(await readingsShown(page)).toBe(0);
     await page.getByTestId('lang-ja').click();

@@ -15,6 +15,7 @@ import { audioPlayed, waitForPlaying, watchAudio } from '../support/audio-probe'
 import { openDays, openLotteryTerminal, turnFacilityPage, waitForAttribute, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { checkScreenInModes, DISPLAY_MODES, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { TestSystem } from '../support/system';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(600_000);
 
@@ -85,7 +86,7 @@ describe('lottery screens: spoken guidance and every display mode (issue 17), in
 
   it('speaks each lottery screen, a PIN key as "one digit entered" and the page of a paged list', async () => {
     const { panel } = terminal;
-    await kiosk.getByTestId('lang-en').click();
+    await chooseLanguage(kiosk, 'en');
     await kiosk.getByTestId('tile-lottery').click();
     await kiosk.getByTestId('lottery-scan-prompt').waitFor();
     await expectSaid(/^Facility booking and lottery\. Hold the barcode/);
@@ -156,7 +157,7 @@ describe('lottery screens: spoken guidance and every display mode (issue 17), in
 
   it.each(LANGUAGES)('every lottery screen fits, passes axe and has no one-character line in every display mode (%s)', async (language) => {
     const { panel } = terminal;
-    await kiosk.getByTestId(`lang-${language}`).click();
+    await chooseLanguage(kiosk, language);
     await kiosk.getByTestId('tile-lottery').click();
     await kiosk.getByTestId('lottery-scan-prompt').waitFor();
     expect(await checkAll('lottery-sign-in', language)).toEqual({});

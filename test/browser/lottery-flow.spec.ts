@@ -12,6 +12,7 @@ import { seriousAccessibilityViolations, smallTouchTargets } from '../support/br
 import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(240_000);
 
@@ -134,7 +135,7 @@ describe('facility lottery at the street terminal, in Chromium', () => {
   });
 
   it('a Korean session books and its receipt is printed in English, with the Japanese name, and the screen says so (issue 20, item 10)', async () => {
-    await kiosk.getByTestId('lang-ko').click();
+    await chooseLanguage(kiosk, 'ko');
     await signIn();
     const bookingNumber = await bookFirstOpenSlot();
     expect(await kiosk.getByTestId('lottery-receipt').getAttribute('data-printed')).toBe('true');

@@ -15,6 +15,7 @@ import { seriousAccessibilityViolations, smallTouchTargets } from '../support/br
 import { openLotteryTerminal, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(300_000);
 
@@ -90,8 +91,8 @@ describe('the console\'s public lottery page, without signing in', () => {
   it('explains 抽選結果の検証 at the terminal, from the sign-in screen, in the four languages', async () => {
     const { kiosk } = terminal;
     const headings: string[] = [];
-    for (const language of ['ja', 'en', 'zh-Hans', 'ko']) {
-      await kiosk.getByTestId(`lang-${language}`).click();
+    for (const language of ['ja', 'en', 'zh-Hans', 'ko'] as const) {
+      await chooseLanguage(kiosk, language);
       await kiosk.getByTestId('tile-lottery').click();
       await kiosk.getByTestId('lottery-verify-open').click();
       await kiosk.getByTestId('lottery-verify').waitFor();

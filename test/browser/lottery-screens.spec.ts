@@ -17,6 +17,7 @@ import { seriousAccessibilityViolations, smallTouchTargets } from '../support/br
 import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, turnFacilityPage, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot, waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
+import { chooseLanguage } from '../support/kiosk-language';
 
 jest.setTimeout(300_000);
 
@@ -98,7 +99,7 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
   });
 
   it('greets the next person in Japanese after an English session signs out (item 9)', async () => {
-    await kiosk.getByTestId('lang-en').click();
+    await chooseLanguage(kiosk, 'en');
     await signInToLottery(terminal, A.card, A.pin);
     expect(await kiosk.locator('#lottery-heading').innerText()).toBe('Facility booking and lottery');
     await signOut();

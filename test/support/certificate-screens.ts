@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from './browser';
 import { DevicePanelClient, type CertificateTestSystem } from './certificate-system';
+import { chooseLanguage } from './kiosk-language';
 
 /** A started certificate kiosk's device panel, and its screen in Chromium at 1080×1920. */
 export interface CertificateKioskScreen {
@@ -36,7 +37,7 @@ export async function closeCertificateKiosk(system: CertificateTestSystem, scree
 
 /** Taps 証明書の交付 (in `language` first, when given) and waits for the card prompt. */
 export async function startCertificateFlow(page: Page, language?: 'ja' | 'en' | 'ko' | 'zh-Hans'): Promise<void> {
-  if (language) await page.getByTestId(`lang-${language}`).click();
+  if (language) await chooseLanguage(page, language);
   await page.getByTestId('tile-certificates').click();
   await waitForCertificateScreen(page, 'insert-card', 60_000);
 }
