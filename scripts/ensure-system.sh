@@ -6,8 +6,12 @@ set -euo pipefail
 
 # iproute2 and util-linux (unshare, setpriv): the virtual card's pcscd runs in its own network namespace.
 # espeak-ng: the kiosk's spoken guidance, synthesized offline (issue 17).
+# open-jtalk + open-jtalk-mecab-naist-jdic: Japanese guidance with a natural voice that reads kanji, the
+# synthesizer and its dictionary (the voice itself comes from scripts/ensure-jtalk-voice.sh: Debian main
+# has none); the speech tests render with the real ones.
 PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkg-config socat cups printer-driver-cups-pdf poppler-utils
-  fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools espeak-ng)
+  fonts-noto-cjk umockdev chromium iproute2 util-linux opensc pcsc-tools espeak-ng open-jtalk
+  open-jtalk-mecab-naist-jdic)
 # Other scripts name their own packages (ensure-postgres.sh: postgresql): `ensure-system.sh pkg…`.
 if [[ $# -gt 0 ]]; then
   PACKAGES=("$@")

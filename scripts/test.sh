@@ -7,6 +7,8 @@ bash scripts/setup.sh
 # The hub suite runs on both engines (issue 13): PostgreSQL on loopback, installed and started if needed.
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-redis.sh
+# The speech tests render Japanese with the real Open JTalk (issue 17): its voice, pinned, outside git.
+bash scripts/ensure-jtalk-voice.sh >/dev/null
 # The provisioning test (issue 19) builds a Debian 12 root with debootstrap and shellchecks the install
 # script; as root only (it needs root and is skipped without it).
 if [[ $(id -u) -eq 0 ]]; then bash scripts/ensure-system.sh debootstrap shellcheck; fi
