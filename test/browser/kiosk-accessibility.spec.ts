@@ -3,17 +3,20 @@
  * devices: the large-text (1.5×) and high-contrast toggles on the certificate screens, each screen checked
  * with axe (serious/critical), 44 px targets and "nothing outside the viewport or behind a scroll" at
  * normal and large text and in high contrast, with screenshots in `.tmp/screenshots/`; the session reset
- * (English, large, high contrast → next person in Japanese at defaults); and the walk's findings: the
+ * (English, large text, high contrast, furigana, volume up in one session → the next person in Japanese
+ * at defaults); and the walk's findings: the
  * choose screen fits with 世帯の一部の人 (and 世帯全員 in English), "select at least one" only after an
  * attempt, the confirm screen repeats the options, the card-out step has a cancel, relationships in
- * English, no Japanese line of one character. After payment: the take-your-certificate screen in the
- * four languages (issuing and printing pass too quickly to be checked: see kiosk-ui/ACCESSIBILITY.md).
+ * English, no Japanese line of one character. After payment, in the four languages: issuing (the hub held
+ * with SIGSTOP), printing (the A4 job held in CUPS) and the take-your-certificate screen.
  */
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
 import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { chooseLanguage } from '../support/kiosk-language';
+import { holdA4Printing } from '../support/a4-print-hold';
+import { readingsShown } from '../support/furigana-checks';
 
 jest.setTimeout(600_000);
 
@@ -45,12 +48,18 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   }
 
-  // A failed step leaves no card in the reader and no flow on screen for the next test.
+  // A failed step leaves no card in the reader and no flow on screen for the next test: cancel (coins come
+  // back), and finish on the screen that says so.
   afterEach(async () => {
-    if ((await page.getByTestId('attract').count()) > 0) return;
     await panel.send('panel.card.remove', {});
-    if ((await page.getByTestId('cert-cancel').count()) > 0) await page.getByTestId('cert-cancel').click();
-    await page.getByTestId('attract').waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 60_000;
+    while ((await page.getByTestId('attract').count()) === 0) {
+      if (Date.now() > deadline) throw new Error('the kiosk did not go home after the test');
+      for (const button of ['cert-cancel', 'cert-finish']) {
+        if ((await page.getByTestId(button).count()) > 0) await page.getByTestId(button).click().catch(() => undefined);
+      }
+      await page.waitForTimeout(500);
+    }
   });
 
   async function expectHome(): Promise<void> {
@@ -120,22 +129,61 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   });
 
-  it('the screen after printing (take the certificate) fits and passes axe in every mode, in the four languages', async () => {
+  it('issuing, printing and the screen after (take the certificate) fit and pass axe in every mode, in the four languages', async () => {
+    const hub = system.hub;
+    if (!hub) throw new Error('the hub is not running');
+    const issuances = async () => ({
+      rows: await system.hubRecords.count('SELECT COUNT(*) AS n FROM certificate_issuances WHERE kiosk_id = ?', system.identity().kioskId),
+      transactions: await system.hubRecords.count('SELECT COUNT(DISTINCT transaction_id) AS n FROM certificate_issuances WHERE kiosk_id = ?', system.identity().kioskId),
+    });
+    const before = await issuances();
     for (const language of LANGUAGES) {
       await startFlow(language);
       await signIn('toyonaka-001');
       await orderOneToPayment(page, panel, 'type-juminhyo');
       await panel.send('panel.coin.insert', { coinYen: 100 });
-      await panel.send('panel.coin.insert', { coinYen: 100 });
-      // Issuing and printing can take minutes.
+      // Both steps pass in a second or two; each is held where it really waits. Issuing: the hub frozen
+      // (SIGSTOP keeps its connections open and answers nothing), so the agent asks again with the same
+      // transaction id until it thaws. Printing: the certificate held in the private cupsd's A4 queue.
+      const printing = await holdA4Printing(system.peripheralsDir);
+      try {
+        hub.kill('SIGSTOP');
+        try {
+          await panel.send('panel.coin.insert', { coinYen: 100 });
+          await waitForCertificateScreen(page, 'issuing', 60_000);
+          expect(await checkScreenInModes(page, `cert-issuing-${language}`, FITTING)).toEqual({});
+          // Still held: the checks above were of this screen (a zero wait reads the screen once).
+          await waitForCertificateScreen(page, 'issuing', 0);
+          if (language === 'ja') expect(await page.getByTestId('cert-issuing').innerText()).toContain('3つの手順のうち1つ目です。');
+        } finally {
+          hub.kill('SIGCONT');
+        }
+        await waitForCertificateScreen(page, 'printing', 120_000);
+        expect(await checkScreenInModes(page, `cert-printing-${language}`, FITTING)).toEqual({});
+        await waitForCertificateScreen(page, 'printing', 0);
+        if (language === 'ja') expect(await page.getByTestId('cert-printing').innerText()).toContain('3つの手順のうち2つ目です。あと2分ほどかかります。');
+      } finally {
+        await printing.release();
+      }
       await waitForCertificateScreen(page, 'take-certificate', 300_000);
       expect(await checkScreenInModes(page, `cert-take-${language}`, FITTING)).toEqual({});
       await page.getByTestId('cert-finish').click();
       await page.getByTestId('attract').waitFor({ timeout: 30_000 });
     }
+    // Frozen while asked and asked again, the hub still issued each paid certificate once.
+    expect(await issuances()).toEqual({ rows: before.rows + LANGUAGES.length, transactions: before.transactions + LANGUAGES.length });
   });
 
-  it('ends a session in English with large text and high contrast; the next person starts in Japanese at defaults', async () => {
+  it('ends a session in English with large text, high contrast, furigana and the volume up; the next person starts in Japanese at defaults', async () => {
+    const defaultVolume = await page.getByTestId('speech-volume').getAttribute('data-volume');
+    // Furigana is offered with the Japanese UI: turned on first, it stays chosen while the person reads English.
+    await page.getByTestId('a11y-furigana').click();
+    await page.locator('[data-testid="a11y-furigana"][aria-pressed="true"]').waitFor();
+    // The readings table arrives on demand (its own chunk): then the screen's texts carry ruby.
+    await page.locator('main rt').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('speech-louder').click();
+    await page.getByTestId('speech-louder').click();
+    expect(Number(await page.getByTestId('speech-volume').getAttribute('data-volume'))).toBeGreaterThan(Number(defaultVolume));
     await chooseLanguage(page, 'en');
     await setDisplay(page, { largeText: true, highContrast: true });
     expect(await page.evaluate(() => document.documentElement.className)).toBe('large-text high-contrast');
@@ -143,9 +191,16 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
     expect(await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))).toBeCloseTo(1.5 * 1080 * 0.022, 0);
     await page.getByTestId('tile-certificates').click();
     await waitForCertificateScreen(page, 'insert-card', 60_000);
+    // Every choice carried into the flow.
     expect(await page.evaluate(() => document.documentElement.className)).toBe('large-text high-contrast');
+    expect(await page.locator('html[lang="en"]').count()).toBe(1);
+    expect(Number(await page.getByTestId('speech-volume').getAttribute('data-volume'))).toBeGreaterThan(Number(defaultVolume));
     await page.getByTestId('cert-cancel').click();
     await expectHome();
+    // Japanese again, and no readings: furigana went with the session, not with the language.
+    expect(await page.getByTestId('a11y-furigana').getAttribute('aria-pressed')).toBe('false');
+    expect(await readingsShown(page)).toBe(0);
+    expect(await page.getByTestId('speech-volume').getAttribute('data-volume')).toBe(defaultVolume);
   });
 
   it('choose, 世帯の一部の人: everything on one screen, and "select at least one" only after an attempt', async () => {

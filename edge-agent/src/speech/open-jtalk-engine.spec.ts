@@ -136,13 +136,22 @@ describe('OpenJTalkEngine with the real open_jtalk, dictionary and NIT ATR503 m0
     expect(wavOfAck(withoutVoice.cacheDir, fallback).sampleRate).toBe(ESPEAK_RATE);
   });
 
-  it('reports a failed rendering to the screen when the configured voice is missing, other languages still spoken', async () => {
-    const speech = parseConfig({ AGENT_SPEECH_JA_VOICE: path.join(root, 'gone.htsvoice') }, root).speech;
-    const service = startSpeech(speech, silent);
+  it('speaks Japanese with espeak-ng, and says so once in the log, when the configured voice or dictionary cannot be read', async () => {
     const languages: Record<Language, string> = { ja: 'テスト', en: 'Test.', ko: '테스트', 'zh-Hans': '测试' };
-    expect(await service.render('ja', languages.ja)).toMatchObject({ ok: false, error: { code: 'internal' } });
-    for (const language of ['en', 'ko', 'zh-Hans'] as const) {
-      expect(await service.render(language, languages[language])).toMatchObject({ ok: true, engine: 'espeak-ng' });
+    const cases = [
+      { name: 'voice', voice: path.join(root, 'gone.htsvoice'), dictionary: OPEN_JTALK_DICTIONARY },
+      { name: 'dictionary', voice, dictionary: path.join(root, 'no-dictionary') },
+    ];
+    for (const { name, voice: configured, dictionary } of cases) {
+      const lines: Array<{ level: number; msg: string; unreadable?: string }> = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string; unreadable?: string }) });
+      const speech = parseConfig({ AGENT_SPEECH_JA_VOICE: configured }, path.join(root, name)).speech;
+      const service = startSpeech(speech, logger, dictionary);
+      for (const language of ['ja', 'en', 'ko', 'zh-Hans'] as const) {
+        expect(await service.render(language, languages[language])).toMatchObject({ ok: true, engine: 'espeak-ng' });
+      }
+      const warnings = lines.filter((line) => line.level === 40);
+      expect(warnings).toEqual([expect.objectContaining({ msg: 'Open JTalk cannot be used: Japanese is spoken by espeak-ng', unreadable: name === 'voice' ? configured : dictionary })]);
     }
   });
 });
