@@ -10,9 +10,12 @@ export interface CertificateKioskScreen {
   panel: DevicePanelClient;
 }
 
-/** Starts the certificate kiosk of `system` (hub, agent, virtual devices), its device panel and its screen, on the attract screen. */
-export async function openCertificateKiosk(system: CertificateTestSystem): Promise<CertificateKioskScreen> {
-  await system.startCertificateKiosk();
+/**
+ * Starts the certificate kiosk of `system` (hub, agent with `agentEnv` added to its environment, virtual
+ * devices), its device panel and its screen, on the attract screen.
+ */
+export async function openCertificateKiosk(system: CertificateTestSystem, agentEnv: Record<string, string> = {}): Promise<CertificateKioskScreen> {
+  await system.startCertificateKiosk(agentEnv);
   const panel = await DevicePanelClient.connect(system.agentUiUrl);
   let browser: Browser | undefined;
   try {
