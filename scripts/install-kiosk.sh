@@ -20,6 +20,9 @@ readonly UNITS=/etc/systemd/system
 readonly MIN_NODE=20.19.0
 # The development machine's virtual devices: never on a kiosk (vpcd listens for virtual cards).
 readonly VIRTUAL_STACK=(vsmartcard-vpcd socat printer-driver-cups-pdf)
+# Japanese guidance with a natural voice (SPEECH_JA_VOICE in kiosk.conf): the synthesizer and its
+# dictionary (about 105 MB installed), so only on kiosks that have a voice, not in packages.txt.
+readonly OPEN_JTALK=(open-jtalk open-jtalk-mecab-naist-jdic)
 
 usage() {
   cat <<'EOF'
@@ -77,14 +80,7 @@ booted=false
 # ---------------------------------------------------------------- 1. Debian packages
 begin "Debian packages (deploy/kiosk/packages.txt)"
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$deploy/packages.txt" | grep -v '^$')
-missing=()
-for package in "${packages[@]}"; do installed "$package" || missing+=("$package"); done
-if ((${#missing[@]} > 0)); then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  changed
-fi
+install_packages "${packages[@]}"
 end
 
 begin "no virtual devices (${VIRTUAL_STACK[*]})"
@@ -125,6 +121,17 @@ barcode_scanner=$(usb_id BARCODE_SCANNER_USB)
 pin_pad=$(usb_id PIN_PAD_USB)
 printer_uri=$(conf_get DOCUMENT_PRINTER_URI)
 printer_model=$(conf_get DOCUMENT_PRINTER_MODEL)
+ja_voice=$(speech_voice SPEECH_JA_VOICE)
+
+begin "Open JTalk for Japanese speech (SPEECH_JA_VOICE${ja_voice:+=$ja_voice})"
+if [[ -n $ja_voice ]]; then
+  install_packages "${OPEN_JTALK[@]}"
+elif installed open-jtalk-mecab-naist-jdic; then
+  # Kept: emptying the key is a switch a technician may flip back, and the packages may be wanted for
+  # something else; the agent no longer uses them once AGENT_SPEECH_JA_VOICE is gone from agent.env.
+  echo "no voice set: Open JTalk stays installed, unused (apt-get purge ${OPEN_JTALK[*]} frees about 105 MB)"
+fi
+end
 
 # ---------------------------------------------------------------- 4. Node.js runtime
 begin "Node.js runtime ($OPT/node/bin/node)"
@@ -223,6 +230,7 @@ put "$ETC/agent.env" 0644 root:root < <(
   env_line AGENT_PIN_PAD "${pin_pad:+hid:$pin_pad}"
   env_line AGENT_CARD_READER_PATTERN "$(conf_get CARD_READER_PATTERN)"
   env_line AGENT_DOCUMENT_PRINTER_URI "${printer_uri:+ipp://localhost:631/printers/kiosk-a4}"
+  env_line AGENT_SPEECH_JA_VOICE "$ja_voice"
   env_line AGENT_INSTALL_ROOT "$install_root"
   [[ ! -f $ETC/release-key.pub.pem ]] || env_line AGENT_RELEASE_PUBLIC_KEY_FILE "$ETC/release-key.pub.pem"
   env_line NODE_ENV production

@@ -65,6 +65,17 @@ directory() {
 
 installed() { [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]; }
 
+# install_packages NAME...: installs the ones missing (no recommends).
+install_packages() {
+  local package missing=()
+  for package in "$@"; do installed "$package" || missing+=("$package"); done
+  ((${#missing[@]} > 0)) || return 0
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  changed
+}
+
 # system_user NAME: a system user with its own group, no home and no login shell.
 system_user() {
   local name=$1
@@ -119,6 +130,28 @@ usb_id() {
     die "$1=$value in $ETC/kiosk.conf: expected VVVV:PPPP or VVVV:PPPP:SERIAL (hex, as lsusb prints them)"
   local vendor=${value:0:4} product=${value:5:4}
   [[ -z $value ]] || printf '%s:%s%s' "${vendor,,}" "${product,,}" "${value:9}"
+}
+
+# speech_voice KEY: the Open JTalk voice file KEY names in kiosk.conf (empty: none), checked as the agent
+# will meet it: an absolute path to an HTS voice (*.htsvoice) that the agent's user (User=kiosk in
+# kiosk-agent.service) can read, outside the places that unit hides from the agent (ProtectHome:
+# /home, /root, /run/user; PrivateTmp: /tmp, /var/tmp). A voice the agent cannot read would only be
+# warned about in its log at start, with espeak-ng speaking Japanese instead: say it here, at once.
+speech_voice() {
+  local voice where unsafe='[[:space:]"'\''\$]'
+  voice=$(conf_get "$1")
+  [[ -n $voice ]] || return 0
+  where="$1=$voice in $ETC/kiosk.conf"
+  [[ $voice == /*.htsvoice ]] || die "$where: expected the absolute path of an Open JTalk voice file (/….htsvoice)"
+  # agent.env is read by systemd (EnvironmentFile): one plain value, nothing it would unquote or expand.
+  [[ ! $voice =~ $unsafe ]] || die "$where: no spaces, quotes, backslashes or \$ in the path"
+  [[ ! $voice =~ ^/(home|root|run/user|tmp|var/tmp)(/|$) ]] ||
+    die "$where: kiosk-agent.service hides this place from the agent (ProtectHome, PrivateTmp); put the voice in e.g. /usr/local/share/kiosk-voices/"
+  [[ -f $voice ]] || die "$where: no such file"
+  setpriv --reuid=kiosk --regid=kiosk --init-groups --no-new-privs -- test -r "$voice" ||
+    die "$where: the agent's user kiosk cannot read it (the file needs o+r or group kiosk, its directories o+x)"
+  [[ $(head -c 8 "$voice") == '[GLOBAL]' ]] || die "$where: not an HTS voice (an .htsvoice file begins with [GLOBAL])"
+  printf '%s' "$voice"
 }
 
 # env_line KEY VALUE: one KEY=VALUE line when VALUE is not empty.

@@ -97,6 +97,13 @@ export class DebianRoot {
 
   /** The install script in the root, asynchronously (a hub in this process keeps answering); throws unless it exits 0. */
   async install(args: string[]): Promise<Run> {
+    const run = await this.attemptInstall(args);
+    if (run.status !== 0) throw new Error(`install-kiosk.sh exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
+    return run;
+  }
+
+  /** The install script in the root, whatever its exit status (for the settings it must refuse). */
+  async attemptInstall(args: string[]): Promise<Run> {
     const child = spawn('chroot', [this.root, '/mnt/kiosk-src/scripts/install-kiosk.sh', '--from', '/mnt/kiosk-release', '--node', '/root/node', ...args], {
       env: ROOT_ENV,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,7 +112,6 @@ export class DebianRoot {
     child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString('utf8')));
     run.status = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    if (run.status !== 0) throw new Error(`install-kiosk.sh exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
     return run;
   }
 

@@ -7,8 +7,10 @@
  * units, the users without login shell or home, the virtual stack gone, the agent's identity saved by
  * the agent's own enrolment (0600, the kiosk user's) and known to the hub, the installed agent started
  * as systemd would start it (user, environment, ExecStart) reaching the hub; then a run with device ids
- * written into /etc/kiosk/kiosk.conf, and a last run that reports every step "unchanged" and changes no
- * file (content, mode, owner or mtime) anywhere in the root.
+ * written into /etc/kiosk/kiosk.conf; a Japanese voice (SPEECH_JA_VOICE) refused while missing or
+ * unreadable by the agent's user, then, once readable, Open JTalk installed from Debian's mirror and the
+ * installed agent speaking Japanese with it as the kiosk user; a run that reports every step "unchanged"
+ * and changes no file (content, mode, owner or mtime) anywhere in the root; and the voice unset again.
  *
  * Slow on purpose, for one reason: a whole Debian root. The root with the kiosk's packages (chromium,
  * cage, CUPS, pcscd: about 1 GB) is built once per package list and cached under
@@ -16,13 +18,19 @@
  * Measured on the 2-core machine (other helpers' work running): cold, the root built from Debian's
  * mirror, 275 s (1.2 GB), plus the warm part; warm, 36-85 s depending on the load (a hub started, three
  * runs of the script, the first enrolling, each staging and comparing the 28 MB release; the installed
- * agent started once). It runs beside the other suites in one jest worker, mostly waiting on the disk.
+ * agent started once). The Japanese voice cases add about 16-27 s (31 s before them, 58 s with them, one
+ * quiet run each): two refused runs (quick: they stop before the release is staged), Open JTalk fetched
+ * from Debian's mirror and installed in the overlay (11 s; 16 MB download, 105 MB unpacked, on purpose
+ * not in the cached root, so the script's own apt path is what is tested), a run unsetting the voice, and
+ * the "changes nothing" snapshot hashing the dictionary. It runs beside the other suites in one jest
+ * worker, mostly waiting on the disk.
  * Needs root, mount (overlay, bind) and debootstrap (`npm test` installs it); skipped with the reason
  * printed otherwise.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { KioskSummarySchema } from '@kiosk/protocols';
 import { repoRoot } from '../support/processes';
 import { TestSystem } from '../support/system';
@@ -30,6 +38,14 @@ import { COLD_BUILD_MS, DebianRoot, RUN_MS, provisioningUnavailable } from './de
 
 /** The version the staged release is marked with (its directory under /opt/kiosk/releases). */
 const RELEASE_VERSION = '1.0.0-provision-test';
+/** Where the technician copies the Japanese voice on the kiosk (kiosk.conf.example's example). */
+const JA_VOICE = '/usr/local/share/kiosk-voices/nitech_jp_atr503_m001.htsvoice';
+/** The Debian packages SPEECH_JA_VOICE brings (install-kiosk.sh OPEN_JTALK). */
+const OPEN_JTALK_PACKAGES = ['open-jtalk', 'open-jtalk-mecab-naist-jdic'];
+/** JavaScript, run in the root: `env`, the settings in /etc/kiosk/agent.env, and `config`, what the installed agent makes of them. */
+const READ_AGENT_CONFIG = `const env = Object.fromEntries(require('fs').readFileSync('/etc/kiosk/agent.env', 'utf8').split('\\n')
+    .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const config = require('/opt/kiosk/current/edge-agent/dist/config.js').parseConfig(env, '/opt/kiosk/current');`;
 
 const unavailable = provisioningUnavailable();
 if (unavailable !== null) console.warn(`install-kiosk.sh provisioning test skipped: ${unavailable}`);
@@ -53,6 +69,21 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
   const ownerOf = (inside: string): string => kiosk.ownerOf(inside);
   const inRoot = (command: string, args: string[]) => kiosk.run(command, args);
   const install = (...args: string[]) => kiosk.install(['--hub', system.hubUrl, ...args]);
+  const attemptInstall = (...args: string[]) => kiosk.attemptInstall(['--hub', system.hubUrl, ...args]);
+  /** Sets keys in /etc/kiosk/kiosk.conf as a technician edits it: each key's line replaced (appended when absent). */
+  const editKioskConf = (edits: Record<string, string>): void => {
+    const conf = file('etc/kiosk/kiosk.conf');
+    const lines = readFileSync(conf, 'utf8').replace(/\n$/, '').split('\n');
+    const keyOf = (line: string): string => line.split('=')[0] ?? '';
+    const edited = lines.map((line) => (keyOf(line) in edits ? `${keyOf(line)}=${edits[keyOf(line)]}` : line));
+    const absent = Object.keys(edits).filter((key) => !lines.some((line) => keyOf(line) === key));
+    writeFileSync(conf, [...edited, ...absent.map((key) => `${key}=${edits[key]}`), ''].join('\n'));
+  };
+  /** agent.env as a run left it: its bytes and mtime (a refused run must not touch it). */
+  const agentEnvState = (): { content: string; mtimeMs: number } => ({
+    content: readFileSync(file('etc/kiosk/agent.env'), 'utf8'),
+    mtimeMs: statSync(file('etc/kiosk/agent.env')).mtimeMs,
+  });
 
   beforeAll(async () => {
     kiosk.open(RELEASE_VERSION);
@@ -191,7 +222,6 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
   });
 
   it('derives udev rules, device settings, the printer queue and time servers from kiosk.conf', async () => {
-    const conf = file('etc/kiosk/kiosk.conf');
     const edits: Record<string, string> = {
       RECEIPT_PRINTER_USB: '0416:5011',
       CASH_BUS_USB: '0403:6001:CCT0042',
@@ -201,14 +231,7 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
       DOCUMENT_PRINTER_URI: 'usb://Brother/HL-L5100DN%20series?serial=E7X000001',
       NTP_SERVERS: 'ntp.nict.jp',
     };
-    const edited = readFileSync(conf, 'utf8')
-      .split('\n')
-      .map((line) => {
-        const key = line.split('=')[0] ?? '';
-        return key in edits ? `${key}=${edits[key]}` : line;
-      })
-      .join('\n');
-    writeFileSync(conf, edited);
+    editKioskConf(edits);
     const second = await install();
     expect(second.stdout).toMatch(/^changed +udev rules/m);
 
@@ -235,9 +258,7 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
     // The installed agent's own configuration parser accepts what was written (every device setting).
     const parse = inRoot('/opt/kiosk/node/bin/node', [
       '-e',
-      `const env = Object.fromEntries(require('fs').readFileSync('/etc/kiosk/agent.env', 'utf8').split('\\n')
-         .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-       const config = require('/opt/kiosk/current/edge-agent/dist/config.js').parseConfig(env, '/opt/kiosk/current');
+      `${READ_AGENT_CONFIG}
        process.stdout.write(JSON.stringify({ devices: config.devices, dataDir: config.dataDir, ui: config.uiDir, hw: config.hardware }));`,
     ]);
     expect(parse.stderr).toBe('');
@@ -278,6 +299,47 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
     expect(output).toContain('"msg":"agent stopped"');
   }, RUN_MS);
 
+  it('refuses a Japanese voice the agent cannot read, naming it, and installs or writes nothing for it', async () => {
+    const before = agentEnvState();
+    editKioskConf({ SPEECH_JA_VOICE: JA_VOICE });
+    const where = `install-kiosk: SPEECH_JA_VOICE=${JA_VOICE} in /etc/kiosk/kiosk.conf`;
+    const missing = await attemptInstall();
+    expect({ status: missing.status, error: missing.stderr.trim() }).toEqual({ status: 1, error: `${where}: no such file` });
+
+    // The voice in place but root's alone (0600): root could read it, the agent's user kiosk could not.
+    mkdirSync(path.dirname(file(JA_VOICE)), { recursive: true });
+    copyFileSync(execFileSync('bash', [path.join(repoRoot, 'scripts/ensure-jtalk-voice.sh')], { encoding: 'utf8' }).trim(), file(JA_VOICE));
+    chmodSync(file(JA_VOICE), 0o600);
+    const unreadable = await attemptInstall();
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stderr).toContain(`${where}: the agent's user kiosk cannot read it`);
+
+    for (const run of [missing, unreadable]) expect(run.stdout).not.toMatch(/Open JTalk|agent\.env/);
+    for (const name of OPEN_JTALK_PACKAGES) expect([name, kiosk.installedPackage(name)]).toEqual([name, false]);
+    expect(agentEnvState()).toEqual(before);
+  }, RUN_MS);
+
+  it('installs Open JTalk and gives the agent the voice named by SPEECH_JA_VOICE, which it speaks Japanese with', async () => {
+    chmodSync(file(JA_VOICE), 0o644);
+    const run = await install();
+    expect(run.stdout).toMatch(/^changed +Open JTalk for Japanese speech/m);
+    for (const name of OPEN_JTALK_PACKAGES) expect([name, kiosk.installedPackage(name)]).toEqual([name, true]);
+    expect(readFileSync(file('etc/kiosk/agent.env'), 'utf8')).toContain(`\nAGENT_SPEECH_JA_VOICE=${JA_VOICE}\n`);
+
+    // The installed agent's own speech wiring, as the kiosk user with those settings: Japanese from Open
+    // JTalk, not the espeak-ng it falls back to (with a warning on stderr) when the voice or dictionary is unusable.
+    const speakJapanese = `${READ_AGENT_CONFIG}
+       const pino = require(require.resolve('pino', { paths: ['/opt/kiosk/current/edge-agent/dist'] }));
+       const { startSpeech } = require('/opt/kiosk/current/edge-agent/dist/speech/start-speech.js');
+       const cacheDir = require('fs').mkdtempSync('/tmp/speech-');
+       startSpeech({ ...config.speech, cacheDir }, pino({ level: 'warn' }, pino.destination(2)))
+         .render('ja', 'カードを 置いて ください。')
+         .then((ack) => process.stdout.write(JSON.stringify({ voice: config.speech.jaVoice, ack })));`;
+    const speak = inRoot('setpriv', ['--reuid=kiosk', '--regid=kiosk', '--init-groups', '--no-new-privs', '--', '/opt/kiosk/node/bin/node', '-e', speakJapanese]);
+    expect(speak.stderr).toBe('');
+    expect(JSON.parse(speak.stdout)).toMatchObject({ voice: JA_VOICE, ack: { ok: true, engine: 'open-jtalk' } });
+  }, RUN_MS);
+
   it('changes nothing when run again', async () => {
     const before = kiosk.snapshot();
     const again = await install('--enrol', await system.createEnrolmentCode());
@@ -290,5 +352,14 @@ describeWhenRoot('scripts/install-kiosk.sh in a Debian 12 root', () => {
       (key) => JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key)),
     );
     expect(differences).toEqual([]);
+  }, RUN_MS);
+
+  it('drops the voice from agent.env once SPEECH_JA_VOICE is emptied, leaving Open JTalk installed and unused', async () => {
+    editKioskConf({ SPEECH_JA_VOICE: '' });
+    const run = await install();
+    expect(run.stdout).toMatch(/^changed +\/etc\/kiosk\/agent\.env/m);
+    expect(run.stdout).toContain('no voice set: Open JTalk stays installed, unused');
+    expect(readFileSync(file('etc/kiosk/agent.env'), 'utf8')).not.toContain('AGENT_SPEECH_JA_VOICE');
+    for (const name of OPEN_JTALK_PACKAGES) expect([name, kiosk.installedPackage(name)]).toEqual([name, true]);
   }, RUN_MS);
 });
