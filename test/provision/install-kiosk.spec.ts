@@ -18,9 +18,9 @@
  * Measured on the 2-core machine (other helpers' work running): cold, the root built from Debian's
  * mirror, 275 s (1.2 GB), plus the warm part; warm, 36-85 s depending on the load (a hub started, three
  * runs of the script, the first enrolling, each staging and comparing the 28 MB release; the installed
- * agent started once). The Japanese voice cases add about 16-27 s (31 s before them, 58 s with them, one
- * quiet run each): two refused runs (quick: they stop before the release is staged), Open JTalk fetched
- * from Debian's mirror and installed in the overlay (11 s; 16 MB download, 105 MB unpacked, on purpose
+ * agent started once). The Japanese voice cases add 13-27 s (31 s before them; 44 and 58 s with them in
+ * two runs): two refused runs (quick: they stop before the release is staged), Open JTalk fetched from
+ * Debian's mirror and installed in the overlay (6-11 s; 16 MB download, 105 MB unpacked, on purpose
  * not in the cached root, so the script's own apt path is what is tested), a run unsetting the voice, and
  * the "changes nothing" snapshot hashing the dictionary. It runs beside the other suites in one jest
  * worker, mostly waiting on the disk.
