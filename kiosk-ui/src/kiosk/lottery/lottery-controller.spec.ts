@@ -267,7 +267,7 @@ describe('LotteryController', () => {
     controller.turnPage('slots', 1);
     controller.pickDay('2027-02-14');
     // The picked day's week shows (February 2027's third week), its slots from the first page.
-    expect(store.data.pages).toEqual({ facilities: 1, weeks: 2, slots: 0 });
+    expect(store.data.pages).toEqual({ facilities: 1, weeks: 2, slots: 0, entries: 0, bookings: 0 });
     controller.go('review-entry');
     controller.back();
     expect(shownScreen(store.data)).toBe('calendar');
@@ -278,7 +278,18 @@ describe('LotteryController', () => {
     controller.back();
     expect(shownScreen(store.data)).toBe('menu');
     controller.openFacilities('book');
-    expect(store.data.pages).toEqual({ facilities: 0, weeks: 0, slots: 0 });
+    expect(store.data.pages).toEqual({ facilities: 0, weeks: 0, slots: 0, entries: 0, bookings: 0 });
+    // My entries: reloaded after a decision on page 2 it stays there; opened again from the menu, page 1.
+    controller.back();
+    controller.back();
+    controller.openEntries();
+    controller.turnPage('entries', 1);
+    controller.openEntries();
+    expect(store.data.pages.entries).toBe(1);
+    controller.back();
+    controller.openEntries();
+    expect(store.data.pages.entries).toBe(0);
+    await settle();
   });
 
   it('signs out through the agent and hands the kiosk back', async () => {

@@ -156,8 +156,10 @@ export class LotteryController {
   }
 
   openEntries(): void {
+    // Opened from another screen the list starts on its first page; reloaded after a decision, it stays.
+    const page = shownScreen(this.data) === 'entries' ? this.data.pages.entries : 0;
     this.go('entries');
-    this.#patch({ entries: null });
+    this.#patch({ entries: null, pages: { ...this.data.pages, entries: page } });
     this.#run(async () => {
       await this.#ensureFacilities();
       const ack = await this.port.request('lottery.entries', {});
@@ -170,8 +172,9 @@ export class LotteryController {
   }
 
   openBookings(): void {
+    const page = shownScreen(this.data) === 'bookings' ? this.data.pages.bookings : 0;
     this.go('bookings');
-    this.#patch({ bookings: null, quote: null });
+    this.#patch({ bookings: null, quote: null, pages: { ...this.data.pages, bookings: page } });
     this.#run(async () => {
       await this.#ensureFacilities();
       // A held booking is a lottery win: it is decided through its entry, so both are loaded.

@@ -1,5 +1,5 @@
 import { INITIAL_SCREEN_DATA, type LotteryScreenData } from './lottery-screen-data';
-import { FACILITIES_PER_PAGE, pageHolding, pageOf, pageSize, PLAIN_TEXT, shownPages, SLOTS_PER_PAGE, weekOfDay, weeksPerPage, WEEKS_PER_PAGE, type TextMode } from './lottery-paging';
+import { FACILITIES_PER_PAGE, pageHolding, pageOf, pageSize, PLAIN_TEXT, RECORDS_PER_PAGE, shownPages, SLOTS_PER_PAGE, weekOfDay, weeksPerPage, WEEKS_PER_PAGE, type TextMode } from './lottery-paging';
 import { calendarDays, calendarWeeks } from './lottery-view';
 
 const LARGE: TextMode = { largeText: true, readings: false };
@@ -19,7 +19,7 @@ describe('lottery paging', () => {
   });
 
   it('holds fewer items per page at large text', () => {
-    for (const sizes of [FACILITIES_PER_PAGE, SLOTS_PER_PAGE, WEEKS_PER_PAGE]) expect(sizes.large).toBeLessThan(sizes.normal);
+    for (const sizes of [FACILITIES_PER_PAGE, SLOTS_PER_PAGE, WEEKS_PER_PAGE, RECORDS_PER_PAGE]) expect(sizes.large).toBeLessThan(sizes.normal);
   });
 
   it('shows the picked day’s week alone, the month while a day is being chosen', () => {
@@ -42,7 +42,7 @@ describe('lottery paging', () => {
 
   it('tells the spoken guidance which lists have more than one page and the page shown', () => {
     const facilities = Array.from({ length: 11 }, (_, index) => ({ facilityId: `f-${index}` })) as unknown as LotteryScreenData['facilities'];
-    const data: LotteryScreenData = { ...INITIAL_SCREEN_DATA, facilities, pages: { facilities: 1, weeks: 0, slots: 0 } };
+    const data: LotteryScreenData = { ...INITIAL_SCREEN_DATA, facilities, pages: { facilities: 1, weeks: 0, slots: 0, entries: 0, bookings: 0 } };
     expect(shownPages(data, 'facilities', PLAIN_TEXT)).toEqual([{ list: 'facilities', page: 2, pages: 2 }]);
     expect(shownPages(data, 'facilities', LARGE)).toEqual([{ list: 'facilities', page: 2, pages: 3 }]);
     expect(shownPages(data, 'menu', LARGE)).toEqual([]);
@@ -52,7 +52,7 @@ describe('lottery paging', () => {
     expect(shownPages(calendar, 'calendar', LARGE)).toEqual([{ list: 'weeks', page: 1, pages: 3 }]);
     // A day picked: its week alone (week 3 of 5), and its slots.
     const slots = ['0900', '1100', '1300', '1500'].map((time) => ({ slotId: `u-1@2027-02-13T${time}`, unitId: 'u-1', date: '2027-02-13', start: time, end: time, feeYen: 1, state: 'lottery-open' as const }));
-    const picked: LotteryScreenData = { ...calendar, slots, day: '2027-02-13', pages: { facilities: 0, weeks: weekOfDay('2027-02-13'), slots: 0 } };
+    const picked: LotteryScreenData = { ...calendar, slots, day: '2027-02-13', pages: { facilities: 0, weeks: weekOfDay('2027-02-13'), slots: 0, entries: 0, bookings: 0 } };
     expect(shownPages(picked, 'calendar', PLAIN_TEXT)).toEqual([
       { list: 'weeks', page: 2, pages: 5 },
       { list: 'slots', page: 1, pages: 2 },
@@ -73,10 +73,23 @@ describe('lottery paging', () => {
     expect(weeksPerPage(READINGS, true)).toBe(1);
     // Five slots on the picked day: two pages without readings, three with them; the spoken count follows.
     const slots = ['0700', '0900', '1100', '1300', '1500'].map((time) => ({ slotId: `u-1@2027-02-13T${time}`, unitId: 'u-1', date: '2027-02-13', start: time, end: time, feeYen: 1, state: 'lottery-open' as const }));
-    const picked: LotteryScreenData = { ...INITIAL_SCREEN_DATA, month: '2027-02', loadedMonth: '2027-02', slots, day: '2027-02-13', pages: { facilities: 0, weeks: weekOfDay('2027-02-13'), slots: 2 } };
+    const picked: LotteryScreenData = { ...INITIAL_SCREEN_DATA, month: '2027-02', loadedMonth: '2027-02', slots, day: '2027-02-13', pages: { ...INITIAL_SCREEN_DATA.pages, weeks: weekOfDay('2027-02-13'), slots: 2 } };
     const slotPages = (mode: TextMode) => shownPages(picked, 'calendar', mode).find((shown) => shown.list === 'slots');
     expect(slotPages(PLAIN_TEXT)).toEqual({ list: 'slots', page: 2, pages: 2 });
     expect(slotPages(READINGS)).toEqual({ list: 'slots', page: 3, pages: 3 });
     expect(slotPages(LARGE_READINGS)).toEqual({ list: 'slots', page: 3, pages: 5 });
+  });
+  it('pages "my entries" (not sent, judged offline and the hub’s entries as one list) and "my bookings"', () => {
+    const entries = Array.from({ length: 3 }, (_, index) => ({ entryId: `e-${index}` })) as unknown as NonNullable<LotteryScreenData['entries']>['entries'];
+    const unsent = [{ clientEntryId: 'c-1' }] as unknown as NonNullable<LotteryScreenData['entries']>['unsent'];
+    const data: LotteryScreenData = { ...INITIAL_SCREEN_DATA, entries: { entries, provisional: [], unsent }, pages: { ...INITIAL_SCREEN_DATA.pages, entries: 1 } };
+    // Four rows: one page at normal size holds three, at large text two.
+    expect(shownPages(data, 'entries', PLAIN_TEXT)).toEqual([{ list: 'entries', page: 2, pages: 2 }]);
+    expect(shownPages(data, 'entries', LARGE)).toEqual([{ list: 'entries', page: 2, pages: 2 }]);
+    // Still loading: nothing to page.
+    expect(shownPages({ ...data, entries: null }, 'entries', LARGE)).toEqual([]);
+    const bookings = Array.from({ length: 5 }, (_, index) => ({ bookingId: `b-${index}` })) as unknown as LotteryScreenData['bookings'];
+    expect(shownPages({ ...INITIAL_SCREEN_DATA, bookings }, 'bookings', LARGE)).toEqual([{ list: 'bookings', page: 1, pages: 3 }]);
+    expect(shownPages({ ...INITIAL_SCREEN_DATA, bookings }, 'bookings', PLAIN_TEXT)).toEqual([{ list: 'bookings', page: 1, pages: 2 }]);
   });
 });

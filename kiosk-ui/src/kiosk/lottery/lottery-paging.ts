@@ -1,5 +1,5 @@
 import type { LotteryPager, LotteryScreenData } from './lottery-screen-data';
-import { calendarDays, calendarWeeks, leadingBlanks, type LotteryScreenKind } from './lottery-view';
+import { calendarDays, calendarWeeks, entryRows, leadingBlanks, type LotteryScreenKind } from './lottery-view';
 
 /**
  * Pages of a list that does not fit the kiosk's one screen (issue 17: nothing may need scrolling to reach
@@ -68,6 +68,13 @@ export const SLOTS_PER_PAGE: PageSizes = { normal: 3, large: 1, normalReadings: 
  */
 export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2, normalReadings: 6, largeReadings: 2 };
 
+/**
+ * Rows of "my entries" and "my bookings" per page. A row is two to five lines (number and status, the
+ * choices, a deadline, its buttons; a decline asked about adds a warning and two buttons): four such
+ * lists' worth overflowed 1920 px at large text in Chinese by 136 px, so two a page at large text.
+ */
+export const RECORDS_PER_PAGE: PageSizes = { normal: 3, large: 2, normalReadings: 3, largeReadings: 2 };
+
 export function pageSize(sizes: PageSizes, mode: TextMode): number {
   if (mode.readings) return mode.largeText ? sizes.largeReadings : sizes.normalReadings;
   return mode.largeText ? sizes.large : sizes.normal;
@@ -98,6 +105,8 @@ export interface LotteryPageShown {
 export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, mode: TextMode): LotteryPageShown[] {
   const lists: Array<{ list: LotteryPager; items: readonly unknown[]; size: PageSizes }> = [];
   if (screen === 'facilities') lists.push({ list: 'facilities', items: data.facilities, size: FACILITIES_PER_PAGE });
+  if (screen === 'entries' && data.entries) lists.push({ list: 'entries', items: entryRows(data.entries), size: RECORDS_PER_PAGE });
+  if (screen === 'bookings' && data.bookings) lists.push({ list: 'bookings', items: data.bookings, size: RECORDS_PER_PAGE });
   if (screen === 'calendar' && data.noInfoMonth !== data.month) {
     const days = calendarDays(data.month, data.slots, data.purpose);
     const picked = data.day !== null && data.loadedMonth === data.month;

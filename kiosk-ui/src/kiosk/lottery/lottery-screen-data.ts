@@ -22,7 +22,7 @@ export type LotteryDone =
 export type LotteryProblem = { action: LotteryAction; failure: LotteryUiFailure } | { message: string };
 
 /** Which list's page a pager moves. */
-export type LotteryPager = 'facilities' | 'weeks' | 'slots';
+export type LotteryPager = 'facilities' | 'weeks' | 'slots' | 'entries' | 'bookings';
 
 /**
  * Everything the lottery screens show for one visit, as one immutable value: the controller makes a new
@@ -63,7 +63,7 @@ export interface LotteryScreenData {
   pages: Readonly<Record<LotteryPager, number>>;
 }
 
-export const FIRST_PAGES: Readonly<Record<LotteryPager, number>> = { facilities: 0, weeks: 0, slots: 0 };
+export const FIRST_PAGES: Readonly<Record<LotteryPager, number>> = { facilities: 0, weeks: 0, slots: 0, entries: 0, bookings: 0 };
 
 export const INITIAL_SCREEN_DATA: LotteryScreenData = {
   agent: null,

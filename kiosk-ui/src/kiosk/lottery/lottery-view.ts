@@ -118,6 +118,20 @@ export interface EntriesData {
   unsent: UnsentEntry[];
 }
 
+/** One row of "my entries": not sent yet, judged offline, or the hub's entry; in that order, one list to page. */
+export type EntryRow =
+  | { kind: 'unsent'; key: string; entry: UnsentEntry }
+  | { kind: 'provisional'; key: string; entry: ProvisionalEntryView }
+  | { kind: 'entry'; key: string; entry: EntryView };
+
+export function entryRows(data: EntriesData): EntryRow[] {
+  return [
+    ...data.unsent.map((entry): EntryRow => ({ kind: 'unsent', key: `unsent-${entry.clientEntryId}`, entry })),
+    ...data.provisional.map((entry): EntryRow => ({ kind: 'provisional', key: `provisional-${entry.clientEntryId}`, entry })),
+    ...data.entries.map((entry): EntryRow => ({ kind: 'entry', key: `entry-${entry.entryId}`, entry })),
+  ];
+}
+
 export interface Choices {
   first: string | null;
   second: string | null;

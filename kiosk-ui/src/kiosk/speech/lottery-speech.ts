@@ -90,7 +90,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     error: 'てつづきが できませんでした。 りゆうは がめんに あります。',
     offline: 'いまは センターに つながっていません。',
     page: (list, page, pages) =>
-      `${{ facilities: 'しせつの いちらん', weeks: 'カレンダー', slots: 'じかんたいの いちらん' }[list]}、 ${pages}ページの うち ${page}ページめ。 まえへ と つぎへ で ページを かえられます。`,
+      `${{ facilities: 'しせつの いちらん', weeks: 'カレンダー', slots: 'じかんたいの いちらん', entries: 'もうしこみの いちらん', bookings: 'よやくの いちらん' }[list]}、 ${pages}ページの うち ${page}ページめ。 まえへ と つぎへ で ページを かえられます。`,
   },
   en: {
     signIn: {
@@ -113,7 +113,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: 'You could not be signed in. The screen says why.',
     error: 'That did not work. The screen says why.',
     offline: 'The center cannot be reached right now.',
-    page: (list, page, pages) => `${{ facilities: 'Facility list', weeks: 'Calendar', slots: 'Time slot list' }[list]}, page ${page} of ${pages}. Previous and Next turn the pages.`,
+    page: (list, page, pages) => `${{ facilities: 'Facility list', weeks: 'Calendar', slots: 'Time slot list', entries: 'Entry list', bookings: 'Booking list' }[list]}, page ${page} of ${pages}. Previous and Next turn the pages.`,
   },
   ko: {
     signIn: {
@@ -136,7 +136,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: '로그인할 수 없었습니다. 이유는 화면에 있습니다.',
     error: '처리할 수 없었습니다. 이유는 화면에 있습니다.',
     offline: '지금은 센터에 연결되어 있지 않습니다.',
-    page: (list, page, pages) => `${{ facilities: '시설 목록', weeks: '달력', slots: '시간대 목록' }[list]}, ${pages}쪽 중 ${page}쪽. 이전과 다음으로 쪽을 넘길 수 있습니다.`,
+    page: (list, page, pages) => `${{ facilities: '시설 목록', weeks: '달력', slots: '시간대 목록', entries: '신청 목록', bookings: '예약 목록' }[list]}, ${pages}쪽 중 ${page}쪽. 이전과 다음으로 쪽을 넘길 수 있습니다.`,
   },
   'zh-Hans': {
     signIn: {
@@ -159,7 +159,7 @@ const LOTTERY_LINES: Record<Language, LotteryLines> = {
     refused: '无法登录。原因显示在屏幕上。',
     error: '无法办理。原因显示在屏幕上。',
     offline: '目前无法连接到中心。',
-    page: (list, page, pages) => `${{ facilities: '设施列表', weeks: '日历', slots: '时段列表' }[list]}，第${page}页，共${pages}页。用上一页和下一页翻页。`,
+    page: (list, page, pages) => `${{ facilities: '设施列表', weeks: '日历', slots: '时段列表', entries: '申请列表', bookings: '预约列表' }[list]}，第${page}页，共${pages}页。用上一页和下一页翻页。`,
   },
 };
 
