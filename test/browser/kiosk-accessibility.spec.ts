@@ -12,7 +12,7 @@
  */
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
-import { type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
+import { bringKioskHome, type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { chooseLanguage } from '../support/kiosk-language';
 import { holdA4Printing } from '../support/a4-print-hold';
@@ -49,19 +49,8 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });
   }
 
-  // A failed step leaves no card in the reader and no flow on screen for the next test: cancel (coins come
-  // back), and finish on the screen that says so.
-  afterEach(async () => {
-    await panel.send('panel.card.remove', {});
-    const deadline = Date.now() + 60_000;
-    while ((await page.getByTestId('attract').count()) === 0) {
-      if (Date.now() > deadline) throw new Error('the kiosk did not go home after the test');
-      for (const button of ['cert-cancel', 'cert-finish']) {
-        if ((await page.getByTestId(button).count()) > 0) await page.getByTestId(button).click().catch(() => undefined);
-      }
-      await page.waitForTimeout(500);
-    }
-  });
+  // A failed step leaves no card in the reader and no flow on screen for the next test.
+  afterEach(() => bringKioskHome(page, panel));
 
   async function expectHome(): Promise<void> {
     await page.getByTestId('attract').waitFor({ timeout: 30_000 });

@@ -26,6 +26,24 @@ export async function holdA4Printing(peripheralsDir: string): Promise<{ release(
   };
 }
 
+/**
+ * Makes the agent's virtual A4 printer fail the jobs it is sent, as a printer whose cable is pulled does:
+ * the queue's device becomes a serial port that does not exist, with the error policy `abort-job`, so
+ * CUPS's serial backend fails at once and CUPS aborts the job, while the queue itself stays idle with no
+ * state reason (the kiosk's checks before the flow see nothing wrong). Not `file:/dev/full`: the filters
+ * ignore the failed writes and the job ends `completed`. `repair()` puts back the CUPS-PDF device and the
+ * default policy.
+ */
+export async function failA4Printing(peripheralsDir: string): Promise<{ repair(): Promise<void> }> {
+  const server = `127.0.0.1:${cupsdPort(peripheralsDir)}`;
+  await run('lpadmin', ['-h', server, '-p', A4_QUEUE, '-v', 'serial:/dev/kiosk-a4-unplugged', '-o', 'printer-error-policy=abort-job'], { timeout: 10_000 });
+  return {
+    async repair(): Promise<void> {
+      await run('lpadmin', ['-h', server, '-p', A4_QUEUE, '-v', 'cups-pdf:/', '-o', 'printer-error-policy=stop-printer'], { timeout: 10_000 });
+    },
+  };
+}
+
 /** The loopback port the private cupsd listens on (its `Listen` line). */
 function cupsdPort(peripheralsDir: string): number {
   const conf = readFileSync(path.join(peripheralsDir, 'cups', 'cupsd.conf'), 'utf8');

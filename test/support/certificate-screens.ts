@@ -65,6 +65,22 @@ export async function orderOneToPayment(page: Page, panel: DevicePanelClient, ty
   await waitForCertificateScreen(page, 'pay', 60_000);
 }
 
+/**
+ * After a test, whatever state it failed in: no card in the reader and no flow on screen for the next test.
+ * Cancel (coins come back) or finish on whatever screen is shown until the attract screen is back.
+ */
+export async function bringKioskHome(page: Page, panel: DevicePanelClient): Promise<void> {
+  await panel.send('panel.card.remove', {});
+  const deadline = Date.now() + 60_000;
+  while ((await page.getByTestId('attract').count()) === 0) {
+    if (Date.now() > deadline) throw new Error('the kiosk did not go home after the test');
+    for (const button of ['cert-cancel', 'cert-finish']) {
+      if ((await page.getByTestId(button).count()) > 0) await page.getByTestId(button).click().catch(() => undefined);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
 /** No serious or critical axe violation, and every touch target at least 44 px. */
 export async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
