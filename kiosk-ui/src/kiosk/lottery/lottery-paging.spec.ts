@@ -1,10 +1,10 @@
 import { INITIAL_SCREEN_DATA, type LotteryScreenData } from './lottery-screen-data';
-import { FACILITIES_PER_PAGE, pageHolding, pageOf, pageSize, PLAIN_TEXT, RECORDS_PER_PAGE, shownPages, SLOTS_PER_PAGE, weekOfDay, weeksPerPage, WEEKS_PER_PAGE, type TextMode } from './lottery-paging';
+import { FACILITIES_PER_PAGE, pageHolding, pageOf, pageSize, PLAIN_TEXT, RECORDS_PER_PAGE, shownPages, SLOTS_PER_PAGE, slotsPerPage, weekOfDay, weeksPerPage, WEEKS_PER_PAGE, type TextMode } from './lottery-paging';
 import { calendarDays, calendarWeeks } from './lottery-view';
 
-const LARGE: TextMode = { largeText: true, readings: false };
-const READINGS: TextMode = { largeText: false, readings: true };
-const LARGE_READINGS: TextMode = { largeText: true, readings: true };
+const LARGE: TextMode = { largeText: true, readings: false, asOfLine: false };
+const READINGS: TextMode = { largeText: false, readings: true, asOfLine: false };
+const LARGE_READINGS: TextMode = { largeText: true, readings: true, asOfLine: false };
 
 describe('lottery paging', () => {
   it('cuts a list into pages, the page clamped into range, one page for an empty list', () => {
@@ -78,6 +78,16 @@ describe('lottery paging', () => {
     expect(slotPages(PLAIN_TEXT)).toEqual({ list: 'slots', page: 2, pages: 2 });
     expect(slotPages(READINGS)).toEqual({ list: 'slots', page: 3, pages: 3 });
     expect(slotPages(LARGE_READINGS)).toEqual({ list: 'slots', page: 3, pages: 5 });
+  });
+
+  it('holds one time slot fewer under the "as of" line of the terminal’s copy, never none, and says the pages it shows', () => {
+    expect(slotsPerPage({ ...PLAIN_TEXT, asOfLine: true })).toBe(2);
+    expect(slotsPerPage({ ...READINGS, asOfLine: true })).toBe(1);
+    expect(slotsPerPage({ ...LARGE, asOfLine: true })).toBe(1);
+    expect(slotsPerPage(PLAIN_TEXT)).toBe(pageSize(SLOTS_PER_PAGE, PLAIN_TEXT));
+    const slots = ['0700', '0900', '1100', '1300', '1500'].map((time) => ({ slotId: `u-1@2027-02-13T${time}`, unitId: 'u-1', date: '2027-02-13', start: time, end: time, feeYen: 1, state: 'lottery-open' as const }));
+    const picked: LotteryScreenData = { ...INITIAL_SCREEN_DATA, month: '2027-02', loadedMonth: '2027-02', slots, day: '2027-02-13', pages: { ...INITIAL_SCREEN_DATA.pages, weeks: weekOfDay('2027-02-13'), slots: 2 } };
+    expect(shownPages(picked, 'calendar', { ...PLAIN_TEXT, asOfLine: true }).find((shown) => shown.list === 'slots')).toEqual({ list: 'slots', page: 3, pages: 3 });
   });
   it('pages "my entries" (not sent, judged offline and the hub’s entries as one list) and "my bookings"', () => {
     const entries = Array.from({ length: 3 }, (_, index) => ({ entryId: `e-${index}` })) as unknown as NonNullable<LotteryScreenData['entries']>['entries'];

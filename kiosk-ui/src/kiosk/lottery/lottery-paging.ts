@@ -30,16 +30,18 @@ export function pageHolding(position: number, size: number): number {
 }
 
 /**
- * How the screen's text is shown, which decides how much a page holds: large text (1.5×), and furigana
+ * How the screen's text is shown, which decides how much a page holds: large text (1.5×), furigana
  * readings over the kanji (Japanese only, once the readings are loaded), whose ruby makes every line with
- * kanji taller.
+ * kanji taller, and the "as of" line over a facility list or calendar shown from the terminal's copy
+ * (the hub unreachable), which takes a row above them.
  */
 export interface TextMode {
   largeText: boolean;
   readings: boolean;
+  asOfLine: boolean;
 }
 
-export const PLAIN_TEXT: TextMode = { largeText: false, readings: false };
+export const PLAIN_TEXT: TextMode = { largeText: false, readings: false, asOfLine: false };
 
 /** What fits 1080×1920 under the header, notices and the 戻る / ログアウト row, in each text mode. */
 export interface PageSizes {
@@ -63,6 +65,15 @@ export const FACILITIES_PER_PAGE: PageSizes = { normal: 8, large: 4, normalReadi
 export const SLOTS_PER_PAGE: PageSizes = { normal: 3, large: 1, normalReadings: 2, largeReadings: 1 };
 
 /**
+ * A day's time slots per page: `SLOTS_PER_PAGE`, one fewer under the "as of" line (three overflowed by
+ * 86 px in English at normal size), never fewer than one (at large text the screen's spacing gives instead).
+ */
+export function slotsPerPage(mode: TextMode): number {
+  const size = pageSize(SLOTS_PER_PAGE, mode);
+  return mode.asOfLine ? Math.max(1, size - 1) : size;
+}
+
+/**
  * Calendar weeks per page: all six at normal size; at large text two (a month in three pages), so a
  * day's time slot and the choices panel still fit under them.
  */
@@ -74,6 +85,11 @@ export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2, normalReadings: 
  * lists' worth overflowed 1920 px at large text in Chinese by 136 px, so two a page at large text.
  */
 export const RECORDS_PER_PAGE: PageSizes = { normal: 3, large: 2, normalReadings: 3, largeReadings: 2 };
+
+/** One size whatever the mode (a size already chosen for the mode shown). */
+function everyMode(size: number): PageSizes {
+  return { normal: size, large: size, normalReadings: size, largeReadings: size };
+}
 
 export function pageSize(sizes: PageSizes, mode: TextMode): number {
   if (mode.readings) return mode.largeText ? sizes.largeReadings : sizes.normalReadings;
@@ -110,11 +126,9 @@ export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, m
   if (screen === 'calendar' && data.noInfoMonth !== data.month) {
     const days = calendarDays(data.month, data.slots, data.purpose);
     const picked = data.day !== null && data.loadedMonth === data.month;
-    const perWeekPage = weeksPerPage(mode, picked);
-    const weekSizes = { normal: perWeekPage, large: perWeekPage, normalReadings: perWeekPage, largeReadings: perWeekPage };
-    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: weekSizes });
+    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: everyMode(weeksPerPage(mode, picked)) });
     if (picked) {
-      lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], size: SLOTS_PER_PAGE });
+      lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], size: everyMode(slotsPerPage(mode)) });
     }
   }
   return lists.flatMap(({ list, items, size }) => {

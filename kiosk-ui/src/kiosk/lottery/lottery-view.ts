@@ -225,10 +225,6 @@ export function slotWhen(slotId: string): string {
 }
 
 /** An instant in Japan time, `YYYY-MM-DD HH:MM`. */
-export function japanTime(iso: string): string {
-  return new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /**
  * A confirmed booking may be cancelled (the fee is quoted first). A held one is a lottery win waiting for
  * its winner: it is confirmed or declined (`winOf`), never cancelled.
