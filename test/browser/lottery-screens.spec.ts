@@ -93,7 +93,11 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     // The agent's HUB_PUBLIC_URL, here its first HUB_URL: the hub this test started.
     expect(await kiosk.getByTestId('lottery-verify-url').innerText()).toBe(`${system.hubUrl}/console/#/public/lottery`);
     expect(await seriousAccessibilityViolations(kiosk)).toEqual([]);
+    // Two ways back that go to different places say so: this one to sign-in, the lottery's own 戻る out of it.
+    expect(await kiosk.getByTestId('lottery-verify-back').innerText()).toBe('ログイン画面に戻る');
+    expect(await kiosk.getByTestId('back').innerText()).toBe('戻る');
     await kiosk.getByTestId('lottery-verify-back').click();
+    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
     await kiosk.getByTestId('back').click();
     await kiosk.getByTestId('attract').waitFor();
   });

@@ -15,6 +15,8 @@ const ja = {
   'lot.verify.whereUrl': '公開場所：施設予約システムの公開ページ「抽選の公開記録」。ログインは要りません。スマートフォンやパソコンで次のアドレスを入力してください：',
   'lot.verify.how': 'そこで配布している検証用スクリプト（1ファイル）を Node.js で実行すると、当選者と結果のハッシュ値が公開されたものと一致するかがわかります。',
   'lot.verify.entry': 'あなたの受付番号は、受付票と「申込の確認」画面に表示されています。',
+  // Not a bare 戻る: the lottery's own 戻る under it leaves the lottery; this one goes back to sign-in.
+  'lot.verify.back': 'ログイン画面に戻る',
 } as const;
 export type VerifyDrawKey = keyof typeof ja;
 
@@ -30,6 +32,7 @@ export const verifyDrawTables: Readonly<Record<Language, Readonly<Record<VerifyD
     'lot.verify.whereUrl': 'Where: the booking system\'s public page "Lottery draws". No sign-in needed. Type this address on a phone or computer:',
     'lot.verify.how': 'Run the check script offered there (one file) with Node.js: it tells you whether the winners and the result digest match the published ones.',
     'lot.verify.entry': 'Your entry number is on your entry receipt and on the "my entries" screen.',
+    'lot.verify.back': 'Back to sign-in',
   },
   'zh-Hans': {
     'lot.verify.open': '抽签结果的验证',
@@ -41,6 +44,7 @@ export const verifyDrawTables: Readonly<Record<Language, Readonly<Record<VerifyD
     'lot.verify.whereUrl': '公开位置：设施预约系统的公开页面“抽签公开记录”。无需登录。请在手机或电脑上输入以下地址：',
     'lot.verify.how': '用 Node.js 运行该页面提供的验证脚本（一个文件），即可确认中签者和结果哈希值是否与公开的一致。',
     'lot.verify.entry': '您的受理编号印在受理单上，也显示在“确认申请”画面。',
+    'lot.verify.back': '返回登录画面',
   },
   ko: {
     'lot.verify.open': '추첨 결과 검증',
@@ -52,6 +56,7 @@ export const verifyDrawTables: Readonly<Record<Language, Readonly<Record<VerifyD
     'lot.verify.whereUrl': '공개 장소: 시설 예약 시스템의 공개 페이지 "추첨 공개 기록". 로그인은 필요 없습니다. 스마트폰이나 컴퓨터에서 다음 주소를 입력해 주십시오:',
     'lot.verify.how': '그곳에서 배포하는 검증용 스크립트(파일 1개)를 Node.js로 실행하면 당첨자와 결과 해시값이 공개된 것과 일치하는지 알 수 있습니다.',
     'lot.verify.entry': '접수 번호는 접수증과 "신청 확인" 화면에 표시되어 있습니다.',
+    'lot.verify.back': '로그인 화면으로 돌아가기',
   },
 };
 
