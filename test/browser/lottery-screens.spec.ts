@@ -67,6 +67,9 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     return /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
   }
 
+  /** The sign-in screen as the agent has it for this visit: waiting for a card. */
+  const awaitingCard = () => kiosk.locator('[data-testid="lottery-signin"][data-stage="awaiting-card"]').waitFor();
+
   it('says before the person starts that no receipt can be printed, and lets them go on (item 11)', async () => {
     const { panel } = terminal;
     const health = panel.locator('[data-testid="panel-section-receipt"] [data-testid^="panel-health-"]').first();
@@ -74,14 +77,15 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await panel.getByTestId('panel-paper-out').click();
     await waitUntil('receipt printer seen out of paper', () => printerIs(false));
     await kiosk.getByTestId('tile-lottery').click();
-    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    await awaitingCard();
     expect(await kiosk.getByTestId('lottery-no-receipt').innerText()).toContain('番号は画面に表示されます');
     await kiosk.getByTestId('back').click();
     await kiosk.getByTestId('attract').waitFor();
     await panel.getByTestId('panel-paper-ok').click();
     await waitUntil('receipt printer seen ready', () => printerIs(true));
     await kiosk.getByTestId('tile-lottery').click();
-    await kiosk.getByTestId('lottery-scan-prompt').waitFor();
+    // This visit's state, not the last one's (which said the printer was out).
+    await awaitingCard();
     expect(await kiosk.getByTestId('lottery-no-receipt').count()).toBe(0);
     await kiosk.getByTestId('back').click();
     await kiosk.getByTestId('attract').waitFor();

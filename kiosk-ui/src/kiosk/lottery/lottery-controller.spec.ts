@@ -133,6 +133,20 @@ describe('LotteryController', () => {
     expect(agent.requests('lottery.entries')).toHaveLength(2);
   });
 
+  it('does not begin a visit with the end of the previous one (its printer notice), but with the agent’s next push', () => {
+    const agent = new ScriptedAgent();
+    agent.push({ ...signedIn, stage: 'inactive', receiptPrinterReady: false, refusal: { code: 'invalid_credentials', attemptsLeft: 1 } });
+    const store = new Store();
+    new LotteryController(agent, store, { finish: () => undefined }, () => 'ja').start();
+    expect(store.data.agent).toBeNull();
+    agent.push({ ...signedIn, stage: 'awaiting-card', receiptPrinterReady: true });
+    expect(store.data.agent).toMatchObject({ stage: 'awaiting-card', receiptPrinterReady: true, refusal: null });
+    // A visit's own state is taken at once (the screen reopened while the agent is mid-sign-in).
+    const again = new Store();
+    new LotteryController(agent, again, { finish: () => undefined }, () => 'ja').start();
+    expect(again.data.agent).toMatchObject({ stage: 'awaiting-card' });
+  });
+
   it('passes PIN keys straight to the agent, keeping none', async () => {
     const { agent, store, controller } = setup();
     agent.answer('lottery.pin.press', () => ({ ok: true }));

@@ -43,7 +43,10 @@ export class LotteryController {
   }
 
   start(): void {
-    this.#receive(this.port.latest);
+    // The link keeps the last state the agent pushed. Inactive, it is the end of an earlier visit (its
+    // printer notice, its refusal): this visit begins with the agent's next push, not with that.
+    const latest = this.port.latest;
+    if (latest?.stage !== 'inactive') this.#receive(latest);
     this.#unsubscribe = this.port.subscribe((state) => this.#receive(state));
   }
 
