@@ -6,16 +6,20 @@
  * cannot be undone and who gets the slot) with its deadline written as a day; the promoted alternate sees
  * the changed result marked; the booking review shows the fee, the end time and the cancellation rule,
  * and the loser of a first-come race is back on the calendar with the slot taken; offline, a month this
- * terminal never saw says there is no information instead of "0 open".
+ * terminal never saw says there is no information instead of "0 open". Issue 17 on the screens these
+ * walks reach: the "no receipt can be printed" notice on sign-in and menu, the win offered as
+ * confirm/decline (and the decline asked), the promoted alternate's notice, each in the four languages at
+ * normal size, large text and high contrast (axe serious/critical, 44 px targets, nothing off 1080×1920).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { lotteryAgentUiAckSchemas, UI_NAMESPACE } from '@kiosk/protocols';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
 import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, turnFacilityPage, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot, waitUntil } from '../support/processes';
+import { checkScreenInModes, DISPLAY_MODES } from '../support/screen-checks';
 import { TestSystem } from '../support/system';
 import { chooseLanguage } from '../support/kiosk-language';
 
@@ -23,6 +27,8 @@ jest.setTimeout(300_000);
 
 const A = { card: '10000008', pin: '1234' };
 const B = { card: '10000024', pin: '3456' };
+const LANGUAGES = ['ja', 'en', 'ko', 'zh-Hans'] as const;
+type KioskLanguage = (typeof LANGUAGES)[number];
 
 describe('lottery screens as facility users meet them (issue 20), in Chromium', () => {
   const system = new TestSystem();
@@ -34,6 +40,8 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
   const chosen = { facility: '', month: '', day: '', slot: '' };
   const entryNumbers = { a: '', b: '' };
   let winner: typeof A = A;
+  /** Whether the draw's winner has been looked up (A unless A has no booking). */
+  let winnerKnown = false;
   let loserEntryNumber = '';
 
   beforeAll(async () => {
@@ -67,6 +75,31 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     return /([0-9]{10})/.exec(await number.innerText())?.[1] ?? '';
   }
 
+  /** Signs in the draw's winner in `language` (A, unless A has no booking: then B) and opens my bookings, ending on the won booking's row. */
+  async function openWinnersBookings(language: KioskLanguage): Promise<Locator> {
+    const rows = kiosk.locator('li[data-testid^="lottery-booking-"]');
+    const open = async (): Promise<void> => {
+      await chooseLanguage(kiosk, language);
+      await signInToLottery(terminal, winner.card, winner.pin);
+      await kiosk.getByTestId('lottery-menu-bookings').click();
+      await rows.first().or(kiosk.getByTestId('lottery-bookings-none')).waitFor({ timeout: 20_000 });
+    };
+    await open();
+    if (!winnerKnown) {
+      winnerKnown = true;
+      loserEntryNumber = entryNumbers.b;
+      if ((await rows.count()) === 0) {
+        // A lost the draw: B holds the win.
+        winner = B;
+        loserEntryNumber = entryNumbers.a;
+        await signOut();
+        await open();
+      }
+    }
+    await rows.first().waitFor({ timeout: 20_000 });
+    return rows.first();
+  }
+
   /** The sign-in screen as the agent has it for this visit: waiting for a card. */
   const awaitingCard = () => kiosk.locator('[data-testid="lottery-signin"][data-stage="awaiting-card"]').waitFor();
 
@@ -81,6 +114,21 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     expect(await kiosk.getByTestId('lottery-no-receipt').innerText()).toContain('番号は画面に表示されます');
     await kiosk.getByTestId('back').click();
     await kiosk.getByTestId('attract').waitFor();
+    // The notice on sign-in and on the menu, in each language and display mode (issue 17).
+    for (const language of LANGUAGES) {
+      await chooseLanguage(kiosk, language);
+      await kiosk.getByTestId('tile-lottery').click();
+      await awaitingCard();
+      await kiosk.getByTestId('lottery-no-receipt').waitFor();
+      expect(await checkScreenInModes(kiosk, `lottery-no-receipt-sign-in-${language}`, DISPLAY_MODES)).toEqual({});
+      await kiosk.getByTestId('back').click();
+      await kiosk.getByTestId('attract').waitFor();
+      await chooseLanguage(kiosk, language);
+      await signInToLottery(terminal, A.card, A.pin);
+      await kiosk.getByTestId('lottery-no-receipt').waitFor();
+      expect(await checkScreenInModes(kiosk, `lottery-no-receipt-menu-${language}`, DISPLAY_MODES)).toEqual({});
+      await signOut();
+    }
     await panel.getByTestId('panel-paper-ok').click();
     await waitUntil('receipt printer seen ready', () => printerIs(true));
     await kiosk.getByTestId('tile-lottery').click();
@@ -156,24 +204,25 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     expect(entryNumbers.b).toMatch(/^[0-9]{10}$/);
   });
 
-  it('opened first after sign-in, my bookings names the place and offers the win as confirm/decline; declining asks once (items 2, 3, 4, 8)', async () => {
+  it('after the draw, offers the win as confirm/decline and asks before declining, in every language and display mode, left undecided (issue 17; items 2, 8)', async () => {
     demoClock('results');
-    await signInToLottery(terminal, A.card, A.pin);
-    await kiosk.getByTestId('lottery-menu-bookings').click();
-    const rows = kiosk.locator('li[data-testid^="lottery-booking-"]');
-    await rows.first().or(kiosk.getByTestId('lottery-bookings-none')).waitFor({ timeout: 20_000 });
-    if ((await rows.count()) === 0) {
-      // A lost the draw: B holds the win.
-      winner = B;
-      loserEntryNumber = entryNumbers.a;
+    for (const language of LANGUAGES) {
+      const row = await openWinnersBookings(language);
+      await row.locator('[data-testid^="lottery-confirm-"]').first().waitFor();
+      expect(await checkScreenInModes(kiosk, `lottery-win-offer-${language}`, DISPLAY_MODES)).toEqual({});
+      await row.locator('[data-testid^="lottery-decline-"]').first().click();
+      await row.locator('[data-testid^="lottery-decline-warning-"]').waitFor();
+      expect(await checkScreenInModes(kiosk, `lottery-win-decline-asked-${language}`, DISPLAY_MODES)).toEqual({});
+      // Kept, not declined: the tests below decide it.
+      await row.locator('[data-testid^="lottery-decline-keep-"]').click();
+      await row.locator('[data-testid^="lottery-confirm-"]').first().waitFor();
+      expect(await row.getAttribute('data-status')).toBe('held');
       await signOut();
-      await signInToLottery(terminal, B.card, B.pin);
-      await kiosk.getByTestId('lottery-menu-bookings').click();
-      await rows.first().waitFor({ timeout: 20_000 });
-    } else {
-      loserEntryNumber = entryNumbers.b;
     }
-    const row = rows.first();
+  });
+
+  it('opened first after sign-in, my bookings names the place and offers the win as confirm/decline; declining asks once (items 2, 3, 4, 8)', async () => {
+    const row = await openWinnersBookings('ja');
     expect(await row.getAttribute('data-status')).toBe('held');
     const unitId = chosen.slot.replace('lottery-slot-', '').split('@')[0] ?? '';
     const place = await row.locator('[data-testid^="lottery-booking-place-"]').innerText();
@@ -197,6 +246,17 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     await waitForAttribute(row, 'data-status', 'declined');
     expect(await kiosk.getByTestId('lottery-error').count()).toBe(0);
     await signOut();
+  });
+
+  it('tells the promoted alternate at every sign-in until they decide, in every language and display mode (issue 17; item 7)', async () => {
+    const loser = winner === A ? B : A;
+    for (const language of LANGUAGES) {
+      await chooseLanguage(kiosk, language);
+      await signInToLottery(terminal, loser.card, loser.pin);
+      await kiosk.getByTestId(`lottery-result-change-${loserEntryNumber}`).waitFor({ timeout: 20_000 });
+      expect(await checkScreenInModes(kiosk, `lottery-result-changed-${language}`, DISPLAY_MODES)).toEqual({});
+      await signOut();
+    }
   });
 
   it('tells the promoted alternate at sign-in that their result changed and what to do by when; marks it on the results list and on the receipt when they confirm (items 7, 8)', async () => {
