@@ -57,7 +57,7 @@ const TEXT = {
     bookingNumber: (n: string) => `Booking No. ${n}`,
     fee: (yen: number) => `Fee ${yen} yen`,
     winTitle: 'WIN CONFIRMED',
-    promoted: ['繰り上げ当選 / RESULT CHANGED', 'Moved up from the waiting list:', 'now "won" (was "not drawn")'],
+    promoted: ['繰り上げ当選 / RESULT CHANGED', 'Moved up from the waiting list:', 'now "won" (was "not selected")'],
     confirmedAt: (at: string) => `Confirmed ${at}`,
   },
 } as const satisfies Record<ReceiptLanguage, unknown>;

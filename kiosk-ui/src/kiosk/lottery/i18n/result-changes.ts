@@ -17,7 +17,7 @@ export const resultChangesTables: Readonly<Record<Language, Readonly<Record<Resu
   ja,
   en: {
     'lot.changes.heading': 'Notice: your lottery result has changed',
-    'lot.changes.promoted': 'Entry number {number} ({place} {when}) has changed from "not drawn" to "won": you moved up from the waiting list because a winner declined or did not confirm.',
+    'lot.changes.promoted': 'Entry number {number} ({place} {when}) has changed from "not selected" to "won": you moved up from the waiting list because a winner declined or did not confirm.',
     'lot.changes.confirmBy': 'Please confirm no later than {date}. If you do not confirm by then, the win passes to the next person.',
     'lot.changes.open': 'See the result and confirm',
   },
