@@ -160,14 +160,18 @@ describe('certificate flow screens', () => {
   });
 
   it('warns when idle, extends on a touch, ends the session when nobody answers, and asks for a card left in the reader', async () => {
-    // Its own page with a short idle period: 20 s quiet, then a 10 s warning.
+    // Its own page with a short idle period (10 s quiet, then a 5 s warning) and a clock of its own: each
+    // quiet period is skipped (the page's clock jumps), the warning then runs out in real time.
     const idlePage = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    const quietMs = 10_500;
     try {
-      await idlePage.goto(`${system.agentUiUrl}?idle=20`);
+      await idlePage.clock.install();
+      await idlePage.goto(`${system.agentUiUrl}?idle=10`);
       await idlePage.getByTestId('attract').waitFor();
       // Tapped again if the page's link to the agent is not up yet; what is tested here is the idle warning.
       await startCertificateFlowOnNewPage(idlePage);
-      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 60_000 });
+      await idlePage.clock.fastForward(quietMs);
+      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 10_000 });
       expect(await seriousAccessibilityViolations(idlePage)).toEqual([]);
       expect(await smallTouchTargets(idlePage)).toEqual([]);
       await idlePage.getByTestId('cert-idle-continue').click();
@@ -176,7 +180,8 @@ describe('certificate flow screens', () => {
       // The person puts the card in and walks away on the PIN pad (toyonaka-002's PIN is locked by now).
       await panel.send('panel.card.insert', { cardId: 'toyonaka-001' });
       await waitForCertificateScreen(idlePage, 'pin', 60_000);
-      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 60_000 });
+      await idlePage.clock.fastForward(quietMs);
+      await idlePage.getByTestId('cert-idle-warning').waitFor({ timeout: 10_000 });
       // Expired: the session ends (wiped), but the screen stays on "take your card", not home.
       await system.agent?.waitForLog((entry) => entry.msg === 'certificate session wiped' && entry.reason === 'idle-timeout', 60_000);
       await waitForCertificateScreen(idlePage, 'remove-card', 30_000);
