@@ -86,11 +86,6 @@ export const WEEKS_PER_PAGE: PageSizes = { normal: 6, large: 2, normalReadings: 
  */
 export const RECORDS_PER_PAGE: PageSizes = { normal: 3, large: 2, normalReadings: 3, largeReadings: 2 };
 
-/** One size whatever the mode (a size already chosen for the mode shown). */
-function everyMode(size: number): PageSizes {
-  return { normal: size, large: size, normalReadings: size, largeReadings: size };
-}
-
 export function pageSize(sizes: PageSizes, mode: TextMode): number {
   if (mode.readings) return mode.largeText ? sizes.largeReadings : sizes.normalReadings;
   return mode.largeText ? sizes.large : sizes.normal;
@@ -119,20 +114,21 @@ export interface LotteryPageShown {
 
 /** The lists of `screen` that have more than one page, and the page each shows, as the components page them. */
 export function shownPages(data: LotteryScreenData, screen: LotteryScreenKind, mode: TextMode): LotteryPageShown[] {
-  const lists: Array<{ list: LotteryPager; items: readonly unknown[]; size: PageSizes }> = [];
-  if (screen === 'facilities') lists.push({ list: 'facilities', items: data.facilities, size: FACILITIES_PER_PAGE });
-  if (screen === 'entries' && data.entries) lists.push({ list: 'entries', items: entryRows(data.entries), size: RECORDS_PER_PAGE });
-  if (screen === 'bookings' && data.bookings) lists.push({ list: 'bookings', items: data.bookings, size: RECORDS_PER_PAGE });
+  // Each list with its page size in this mode, as its component pages it.
+  const lists: Array<{ list: LotteryPager; items: readonly unknown[]; perPage: number }> = [];
+  if (screen === 'facilities') lists.push({ list: 'facilities', items: data.facilities, perPage: pageSize(FACILITIES_PER_PAGE, mode) });
+  if (screen === 'entries' && data.entries) lists.push({ list: 'entries', items: entryRows(data.entries), perPage: pageSize(RECORDS_PER_PAGE, mode) });
+  if (screen === 'bookings' && data.bookings) lists.push({ list: 'bookings', items: data.bookings, perPage: pageSize(RECORDS_PER_PAGE, mode) });
   if (screen === 'calendar' && data.noInfoMonth !== data.month) {
     const days = calendarDays(data.month, data.slots, data.purpose);
     const picked = data.day !== null && data.loadedMonth === data.month;
-    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), size: everyMode(weeksPerPage(mode, picked)) });
+    lists.push({ list: 'weeks', items: calendarWeeks(data.month, days), perPage: weeksPerPage(mode, picked) });
     if (picked) {
-      lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], size: everyMode(slotsPerPage(mode)) });
+      lists.push({ list: 'slots', items: days.find((day) => day.date === data.day)?.slots ?? [], perPage: slotsPerPage(mode) });
     }
   }
-  return lists.flatMap(({ list, items, size }) => {
-    const shown = pageOf(items, data.pages[list], pageSize(size, mode));
+  return lists.flatMap(({ list, items, perPage }) => {
+    const shown = pageOf(items, data.pages[list], perPage);
     return shown.count > 1 ? [{ list, page: shown.index + 1, pages: shown.count }] : [];
   });
 }
