@@ -11,7 +11,7 @@ import type { PanelPinKey } from '@kiosk/protocols';
 import type { Page } from 'playwright-core';
 import { DevicePanelClient } from '../support/certificate-system';
 import { expectNavigationOffForNextPerson, HardwarePad, KeypadUser, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
-import { openLotteryTerminal, waitForAttribute, type LotteryTerminal } from '../support/lottery-terminal';
+import { openLotteryTerminal, waitForAttribute, waitForMonth, type LotteryTerminal } from '../support/lottery-terminal';
 import { TestSystem } from '../support/system';
 
 jest.setTimeout(600_000);
@@ -54,7 +54,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
   async function chooseSlotInMonth(month: string): Promise<boolean> {
     await user.focusOn(month);
     await pad.press('5');
-    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', month.replace('lottery-month-', ''));
+    await waitForMonth(kiosk, month);
     const [day] = await testids('[data-testid^="lottery-day-"]:not([disabled])');
     if (day === undefined) return false;
     expect(await user.focusOn(day)).toMatch(/^\d+, .+\. \d+ of \d+\.$/);

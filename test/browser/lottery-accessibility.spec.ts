@@ -16,7 +16,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { audioPlayed, waitForPlaying, watchAudio } from '../support/audio-probe';
-import { findSlotOnPages, openDays, openLotteryTerminal, turnFacilityPage, waitForAttribute, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { findSlotOnPages, openDays, openFacilityMonth, openLotteryTerminal, turnFacilityPage, waitForAttribute, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { checkScreenInModes, DISPLAY_MODES, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
@@ -332,11 +332,7 @@ describe('lottery screens: spoken guidance and every display mode (issue 17), in
 
     // The month seen online, from the terminal's copy, "as of" when; a day and a slot chosen.
     await kiosk.getByTestId('lottery-menu-enter').click();
-    await kiosk.locator('[data-testid^="lottery-facility-"]').first().waitFor();
-    while ((await kiosk.getByTestId(seenOnline.facilityTestId).count()) === 0) expect(await turnFacilityPage(kiosk, 'next')).toBe(true);
-    await kiosk.getByTestId(seenOnline.facilityTestId).click();
-    await kiosk.getByTestId(seenOnline.monthTestId).click();
-    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', seenOnline.monthTestId.replace('lottery-month-', ''));
+    await openFacilityMonth(kiosk, seenOnline);
     await kiosk.getByTestId('lottery-as-of').waitFor();
     await openDays(kiosk).first().click();
     const slot = await findSlotOnPages(kiosk, 'lottery-open');

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
-import { openDays, openLotteryTerminal, signInToLottery, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { openDays, openFacilityMonth, openLotteryTerminal, signInToLottery, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { waitUntil } from '../support/processes';
 import { TestSystem } from '../support/system';
 
@@ -66,9 +66,7 @@ describe('facility lottery with the centre unreachable, in Chromium', () => {
     expect(await kiosk.getByTestId('lottery-menu-book').isDisabled()).toBe(true);
 
     await kiosk.getByTestId('lottery-menu-enter').click();
-    await kiosk.getByTestId(facilityTestId).click();
-    await kiosk.getByTestId(monthTestId).click();
-    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
+    await openFacilityMonth(kiosk, { facilityTestId, monthTestId });
     await kiosk.getByTestId('lottery-as-of').waitFor();
     await openDays(kiosk).first().click();
     await kiosk.locator('[data-testid^="lottery-slot-"][data-state="lottery-open"]').first().click();

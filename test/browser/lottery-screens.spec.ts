@@ -17,7 +17,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { lotteryAgentUiAckSchemas, UI_NAMESPACE } from '@kiosk/protocols';
 import { seriousAccessibilityViolations, smallTouchTargets } from '../support/browser';
-import { findSlotOnPages, openDays, openLotteryTerminal, signInToLottery, turnFacilityPage, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
+import { findSlotOnPages, openDays, openFacilityMonth, openLotteryTerminal, signInToLottery, turnFacilityPage, waitForAttribute, waitForText, walkOpenMonths, type LotteryTerminal } from '../support/lottery-terminal';
 import { repoRoot, waitUntil } from '../support/processes';
 import { checkScreenInModes, DISPLAY_MODES } from '../support/screen-checks';
 import { TestSystem } from '../support/system';
@@ -188,12 +188,8 @@ describe('lottery screens as facility users meet them (issue 20), in Chromium', 
     // A second user enters for the same slot, so the draw leaves an alternate.
     await signInToLottery(terminal, B.card, B.pin);
     await kiosk.getByTestId('lottery-menu-enter').click();
-    await kiosk.locator('[data-testid^="lottery-facility-"]').first().waitFor();
     // The lists are paged: to the page holding A's facility, and A's slot.
-    while ((await kiosk.getByTestId(chosen.facility).count()) === 0) expect(await turnFacilityPage(kiosk, 'next')).toBe(true);
-    await kiosk.getByTestId(chosen.facility).click();
-    await kiosk.getByTestId(chosen.month).click();
-    await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', chosen.month.replace('lottery-month-', ''));
+    await openFacilityMonth(kiosk, { facilityTestId: chosen.facility, monthTestId: chosen.month });
     await kiosk.getByTestId(chosen.day).click();
     await kiosk.locator('[data-testid^="lottery-slot-"]').first().waitFor();
     for (let turned = 0; (await kiosk.getByTestId(chosen.slot).count()) === 0 && turned < 20; turned += 1) await kiosk.getByTestId('lottery-slots-page-next').click();

@@ -80,7 +80,7 @@ export async function walkOpenMonths(kiosk: Page, visit: (month: OpenMonth) => P
       for (let m = 0; m < (await months.count()); m += 1) {
         const monthTestId = (await months.nth(m).getAttribute('data-testid')) ?? '';
         await months.nth(m).click();
-        await waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
+        await waitForMonth(kiosk, monthTestId);
         if ((await openDays(kiosk).count()) === 0) continue;
         if (await visit({ facilityTestId, monthTestId })) return true;
       }
@@ -89,6 +89,25 @@ export async function walkOpenMonths(kiosk: Page, visit: (month: OpenMonth) => P
     await facilities.first().waitFor();
     if (!(await turnFacilityPage(kiosk, 'next'))) return false;
   }
+}
+
+/**
+ * From the facility list, a month seen before (`walkOpenMonths`) opened again: the list paged on to the
+ * facility (as a person would), the facility, then the month, shown once its days are loaded.
+ */
+export async function openFacilityMonth(kiosk: Page, { facilityTestId, monthTestId }: OpenMonth): Promise<void> {
+  await kiosk.locator('[data-testid^="lottery-facility-"]').first().waitFor();
+  while ((await kiosk.getByTestId(facilityTestId).count()) === 0) {
+    if (!(await turnFacilityPage(kiosk, 'next'))) throw new Error(`${facilityTestId} is on no page of the facility list`);
+  }
+  await kiosk.getByTestId(facilityTestId).click();
+  await kiosk.getByTestId(monthTestId).click();
+  await waitForMonth(kiosk, monthTestId);
+}
+
+/** Waits until the calendar shows the days of `monthTestId` (`lottery-month-YYYY-MM`), loaded. */
+export function waitForMonth(kiosk: Page, monthTestId: string): Promise<void> {
+  return waitForAttribute(kiosk.getByTestId('lottery-days'), 'data-loaded-month', monthTestId.replace('lottery-month-', ''));
 }
 
 /** Turns the facility list one page on (`next`) or back; false when there is no such page. */
