@@ -13,6 +13,7 @@ import { DevicePanelClient } from '../support/certificate-system';
 import { expectNavigationOffForNextPerson, HardwarePad, KeypadUser, NavigationPushes, SpokenGuidance } from '../support/keypad-guidance';
 import { openLotteryTerminal, waitForAttribute, waitForMonth, type LotteryTerminal } from '../support/lottery-terminal';
 import { TestSystem } from '../support/system';
+import { containsSecret, pinSecret } from '../support/privacy-scan';
 
 jest.setTimeout(600_000);
 
@@ -93,7 +94,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
       await user.pressAndHear(digit as PanelPinKey, new RegExp(`^One digit entered\\. ${index + 1} of 4\\.$`));
       await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', String(index + 1));
     }
-    expect(await kiosk.locator('#app').innerHTML()).not.toContain(USER.pin);
+    expect(containsSecret(await kiosk.locator('#app').innerHTML(), pinSecret(USER.pin))).toBe(false);
     await pad.press('enter');
     await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
     expect(pushes?.actions.length).toBe(pushedBeforePin);
@@ -147,7 +148,7 @@ describe('keypad navigation with the hardware PIN pad through a lottery entry', 
     expect(speech.said.length).toBeGreaterThan(15);
     for (const said of speech.said) {
       expect(said.text).not.toContain(USER.card);
-      expect(said.text).not.toContain(USER.pin);
+      expect(containsSecret(said.text, pinSecret(USER.pin))).toBe(false);
     }
   });
 });

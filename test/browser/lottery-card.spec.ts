@@ -17,6 +17,7 @@ import { waitForAttribute, waitForText } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
 import { checkScreenInModes, DISPLAY_MODES, setDisplay } from '../support/screen-checks';
 import { TestSystem } from '../support/system';
+import { containsSecret, pinSecret } from '../support/privacy-scan';
 
 jest.setTimeout(240_000);
 
@@ -71,7 +72,7 @@ describe('lottery sign-in with a linked My Number card, in Chromium', () => {
     await kiosk.getByTestId('lottery-card-pin-prompt').waitFor({ timeout: 30_000 });
     await waitForAttribute(kiosk.getByTestId('lottery-card-tries'), 'data-count', '3');
     await typeDigits(pin);
-    expect(await kiosk.locator('#app').innerHTML()).not.toContain(pin);
+    expect(containsSecret(await kiosk.locator('#app').innerHTML(), pinSecret(pin))).toBe(false);
     await kiosk.getByTestId('lottery-key-enter').click();
   }
 

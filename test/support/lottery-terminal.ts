@@ -6,6 +6,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import type { TestSystem } from './system';
+import { containsSecret, pinSecret } from './privacy-scan';
 
 export interface LotteryTerminal {
   browser: Browser;
@@ -48,7 +49,7 @@ export async function signInToLottery(terminal: LotteryTerminal, card: string, p
     await key.click();
     await waitForAttribute(kiosk.getByTestId('lottery-pin-dots'), 'data-count', String(index + 1));
   }
-  expect(await kiosk.locator('#app').innerHTML()).not.toContain(pin);
+  expect(containsSecret(await kiosk.locator('#app').innerHTML(), pinSecret(pin))).toBe(false);
   await kiosk.getByTestId('lottery-key-enter').click();
   await kiosk.getByTestId('lottery-menu-enter').waitFor({ timeout: 20_000 });
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { containsSecret, paperLeft, scanTexts, type Secret } from './privacy-scan';
+import { containsSecret, paperLeft, pinSecret, scanTexts, type Secret } from './privacy-scan';
 
-const pin: Secret = { label: 'PIN', value: '2580', kind: 'number' };
+const pin: Secret = pinSecret('2580');
 const name: Secret = { label: 'name', value: '豊中 花子', kind: 'text' };
 
 describe('privacy scan', () => {
@@ -18,6 +18,9 @@ describe('privacy scan', () => {
     expect(containsSecret('"time":"2026-12-05T18:02:58.025Z"', pin)).toBe(false);
     expect(containsSecret('seq 125801', pin)).toBe(false);
     expect(containsSecret('hex a2580f', pin)).toBe(false);
+    // A public draw document's digest began "0023454…" once, and a plain substring check took it for the PIN 2345.
+    expect(containsSecret('"resultDigest":"00258048d61d0777"', pin)).toBe(false);
+    expect(containsSecret('"ref":"3125809971"', pin)).toBe(false);
   });
 
   it('finds text secrets as they are and names only the kind of secret found', () => {

@@ -14,12 +14,17 @@ export interface Secret {
 /** What a test resident must never leave behind: the PIN, the name (as written, without its space, in kana), the address. */
 export function residentSecrets(resident: { pin: string; nameJa: string; nameKana: string; address: string }): Secret[] {
   return [
-    { label: 'PIN', value: resident.pin, kind: 'number' },
+    pinSecret(resident.pin),
     { label: 'name', value: resident.nameJa, kind: 'text' },
     { label: 'name without space', value: resident.nameJa.replace(/\s/g, ''), kind: 'text' },
     { label: 'name in kana', value: resident.nameKana, kind: 'text' },
     { label: 'address', value: resident.address, kind: 'text' },
   ];
+}
+
+/** A PIN as a whole number: ids, digests and entry numbers are full of digit runs it would turn up inside by chance. */
+export function pinSecret(pin: string): Secret {
+  return { label: 'PIN', value: pin, kind: 'number' };
 }
 
 export interface Finding {

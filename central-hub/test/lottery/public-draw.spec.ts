@@ -28,6 +28,7 @@ import { connectKiosk, enrolKiosk, type AgentClientSocket } from '../support/age
 import { ManualClock } from '../support/manual-clock';
 import { TestHub } from '../support/test-hub';
 import { jst } from './support';
+import { containsSecret, pinSecret } from '../../../test/support/privacy-scan';
 
 jest.setTimeout(60_000);
 
@@ -135,8 +136,8 @@ describe('the public draw (issue 18, item 2)', () => {
     expect(draw.entries.map((e) => e.ref).sort()).toEqual([...entryNumbers].sort());
     expect(draw.slots.map((s) => s.slotId)).toEqual([SLOT, SECOND]);
     for (const user of DEMO_FACILITY_USERS) {
-      expect(fetched.text).not.toContain(user.userNumber);
-      expect(fetched.text).not.toContain(user.pin);
+      expect(containsSecret(fetched.text, { label: 'user number', value: user.userNumber, kind: 'number' })).toBe(false);
+      expect(containsSecret(fetched.text, pinSecret(user.pin))).toBe(false);
     }
     const after = PublicRoundListSchema.parse((await anonymous(hub, publicRoundsPath())).body).rounds.find((r) => r.roundId === ROUND);
     expect(after).toMatchObject({ commitment: before.commitment, draw: { seed: draw.seed, resultDigest: draw.resultDigest, drawnAt: draw.drawnAt, documentPath: publicDrawPath(ROUND) } });
