@@ -1,6 +1,13 @@
 import { readlink, rm, symlink } from 'node:fs/promises';
 import type { DeviceHealth } from '@kiosk/protocols';
-import { EscPosReceiptPrinter, FrameParseError, PaperOutError, PrinterNotReadyError, type Receipt } from '../../src/peripherals';
+import {
+  EscPosReceiptPrinter,
+  FrameParseError,
+  PaperOutError,
+  PrinterNotReadyError,
+  type EscPosPrinterOptions,
+  type Receipt,
+} from '../../src/peripherals';
 import { VirtualReceiptPrinter } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
@@ -16,28 +23,42 @@ const receipt: Receipt = {
 };
 const expectedText = '豊中市 証明書自動交付機\n領収書\n\n住民票の写し　１通\n手数料　　　　¥200\n取引番号 0192F3A0-7B1E';
 
+interface StartedPrinter {
+  device: VirtualReceiptPrinter;
+  printer: EscPosReceiptPrinter;
+  /** Stops the driver and the virtual printer and removes its directory. */
+  stop: () => Promise<void>;
+}
+
+/** The real driver on a fresh virtual printer, started and healthy; its health events go to `healthSeen`. */
+async function startPrinter(prefix: string, options: Omit<EscPosPrinterOptions, 'identity'>, healthSeen: DeviceHealth[]): Promise<StartedPrinter> {
+  const temp = await makeTempDir(prefix);
+  const device = await VirtualReceiptPrinter.start({ dir: temp.dir });
+  const printer = new EscPosReceiptPrinter({ ...options, identity: { path: device.path } });
+  printer.onHealthChange((health) => healthSeen.push(health));
+  await printer.start();
+  await waitFor('printer ok', () => printer.health().status === 'ok');
+  const stop = async (): Promise<void> => {
+    await printer.stop();
+    await device.stop();
+    await temp.remove();
+  };
+  return { device, printer, stop };
+}
+
 describe('ESC/POS receipt printer over a socat pty pair', () => {
-  let temp: { dir: string; remove: () => Promise<void> };
   let device: VirtualReceiptPrinter;
   let printer: EscPosReceiptPrinter;
+  let stop: () => Promise<void>;
   const healthSeen: DeviceHealth[] = [];
   const malformed: FrameParseError[] = [];
 
   beforeAll(async () => {
-    temp = await makeTempDir('escpos');
-    device = await VirtualReceiptPrinter.start({ dir: temp.dir });
-    printer = new EscPosReceiptPrinter({ id: 'receipt-1', identity: { path: device.path }, pollMs: 100, watchMs: 100, printTimeoutMs: 4000 });
-    printer.onHealthChange((health) => healthSeen.push(health));
+    ({ device, printer, stop } = await startPrinter('escpos', { id: 'receipt-1', pollMs: 100, watchMs: 100, printTimeoutMs: 4000 }, healthSeen));
     printer.onMalformed((error) => malformed.push(error));
-    await printer.start();
-    await waitFor('printer ok', () => printer.health().status === 'ok');
   });
 
-  afterAll(async () => {
-    await printer.stop();
-    await device.stop();
-    await temp.remove();
-  });
+  afterAll(() => stop());
 
   beforeEach(() => {
     device.loadPaper();
@@ -121,5 +142,65 @@ describe('ESC/POS receipt printer over a socat pty pair', () => {
     await waitFor('reconnected', () => printer.health().status === 'ok', 2000);
     await printer.print({ lines: [{ text: 'link back' }] });
     expect(device.receipts().map((printed) => printed.text)).toEqual(['link back']);
+  });
+});
+
+describe('ESC/POS receipt printer whose status replies go missing', () => {
+  let device: VirtualReceiptPrinter;
+  let printer: EscPosReceiptPrinter;
+  let stop: () => Promise<void>;
+  const healthSeen: DeviceHealth[] = [];
+  const timeoutSeen = (): boolean => healthSeen.some((health) => health.reasons.includes('timeout'));
+
+  beforeAll(async () => {
+    // No background poll (one an hour): each status read below is one the test asks for, so which request
+    // goes unanswered is known without racing the driver's timer.
+    const options = { id: 'receipt-late', pollMs: 3_600_000, statusTimeoutMs: 300, printTimeoutMs: 4000 };
+    ({ device, printer, stop } = await startPrinter('escpos-late', options, healthSeen));
+  });
+
+  afterAll(() => stop());
+
+  beforeEach(() => {
+    healthSeen.length = 0;
+    device.clearReceipts();
+  });
+
+  it('stays healthy when one status reply goes missing', async () => {
+    device.skipStatusReplies(1);
+    await printer.reset();
+    expect(device.snapshot().unansweredStatusRequests).toBe(0);
+    expect(printer.health()).toMatchObject({ status: 'ok', reasons: [] });
+    await printer.reset();
+    expect(printer.health()).toMatchObject({ status: 'ok', reasons: [] });
+    expect(timeoutSeen()).toBe(false);
+  });
+
+  it('reports timeout on the second missing reply in a row, and clears it on the next reply', async () => {
+    device.skipStatusReplies(2);
+    await printer.reset();
+    expect(printer.health().status).toBe('ok');
+    await printer.reset();
+    expect(printer.health()).toMatchObject({ status: 'error', reasons: ['timeout'] });
+    await printer.reset();
+    expect(printer.health()).toMatchObject({ status: 'ok', reasons: [] });
+    expect(healthSeen.map((health) => health.reasons)).toEqual([['timeout'], []]);
+  });
+
+  it('fails the job with a timeout, printing nothing, when the second read goes unanswered too', async () => {
+    device.skipStatusReplies(2);
+    await expect(printer.print({ lines: [{ text: '印字されない' }] })).rejects.toMatchObject({ code: 'timeout' });
+    expect(device.receipts()).toEqual([]);
+    expect(printer.health().reasons).toEqual(['timeout']);
+    await printer.reset();
+    expect(printer.health().status).toBe('ok');
+  });
+
+  // Last: a printed job ends with a status poll the test does not wait for, which could take a skipped reply.
+  it('asks again when the status read before a job goes unanswered once, and prints', async () => {
+    device.skipStatusReplies(1);
+    await printer.print({ lines: [{ text: '再確認後' }] });
+    expect(device.receipts().map((printed) => printed.text)).toEqual(['再確認後']);
+    expect(timeoutSeen()).toBe(false);
   });
 });

@@ -18,6 +18,12 @@ export interface EscPosPrinterOptions {
   pollMs?: number;
   /** How long one DLE EOT answer may take. */
   statusTimeoutMs?: number;
+  /**
+   * Status reads in a row without an answer before the printer is reported in error ('timeout'); default 2.
+   * One late answer under load is not a fault, and a console that flashes red for nothing teaches people to
+   * ignore red.
+   */
+  timeoutsBeforeFault?: number;
   /** How long a whole receipt may take to print. */
   printTimeoutMs?: number;
   watchMs?: number;
@@ -47,6 +53,8 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
   private polling = false;
   private nextJob = 1;
   private lastStatus: FullStatus | undefined;
+  /** Status reads in a row that got no answer in time; any answer resets it. */
+  private statusTimeouts = 0;
 
   constructor(private readonly options: EscPosPrinterOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -63,7 +71,11 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
     this.channel = new EscPosChannel(this.connection, options.id, options.statusTimeoutMs ?? 1000, this.logger);
     this.connection.on('state', (state) => {
       if (state === 'connected') runDetached(this.logger, 'printer status poll', () => this.poll());
-      else this.tracker.update(['disconnected'], { detail: `waiting for ${this.connection.identity}` });
+      else {
+        // Timeouts count on one connection; a disconnection is reported at once, whatever the count.
+        this.statusTimeouts = 0;
+        this.tracker.update(['disconnected'], { detail: `waiting for ${this.connection.identity}` });
+      }
     });
     this.channel.onMalformed((error) => this.logger.warn({ deviceId: options.id, reason: error.reason }, 'malformed printer response'));
   }
@@ -104,7 +116,7 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
   async print(receipt: Receipt): Promise<void> {
     const job = encodeReceipt(receipt);
     if (this.connection.state !== 'connected') throw new DeviceDisconnectedError(this.id);
-    this.throwIfBlocked(await this.refreshStatus());
+    this.throwIfBlocked(await this.statusBeforeJob());
 
     const processId = String(this.nextJob++ % 10_000).padStart(4, '0');
     const timeoutMs = this.options.printTimeoutMs ?? 15_000;
@@ -147,10 +159,14 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
     while (!job.settled) {
       await delay(pollMs);
       if (job.settled) return;
-      const status = await this.refreshStatus();
+      const status = await this.refreshStatus().catch((error: unknown) => {
+        // One unanswered poll does not stop the job; the next poll asks again, the job's timeout bounds all.
+        if (this.isLoneTimeout(error)) return undefined;
+        throw error;
+      });
       // The process-id answer precedes any later status byte on the wire: check it before judging.
       if (job.settled) return;
-      this.throwIfBlocked(status);
+      if (status) this.throwIfBlocked(status);
     }
   }
 
@@ -169,16 +185,48 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
     }
   }
 
+  /**
+   * The status read that lets a job start. A resident has paid and is waiting, so one unanswered read is
+   * asked again before the job fails.
+   */
+  private async statusBeforeJob(): Promise<FullStatus> {
+    try {
+      return await this.refreshStatus();
+    } catch (error) {
+      if (!(error instanceof DeviceTimeoutError)) throw error;
+      return this.refreshStatus();
+    }
+  }
+
+  private get timeoutsBeforeFault(): number {
+    return this.options.timeoutsBeforeFault ?? 2;
+  }
+
+  /** A status timeout that has not (yet) made the printer faulty. */
+  private isLoneTimeout(error: unknown): boolean {
+    return error instanceof DeviceTimeoutError && this.statusTimeouts < this.timeoutsBeforeFault;
+  }
+
   private async refreshStatus(): Promise<FullStatus> {
     try {
       const status = await this.channel.readFullStatus();
+      this.statusTimeouts = 0;
       this.lastStatus = status;
       this.tracker.update(statusReasons(status));
       return status;
     } catch (error) {
-      if (error instanceof DeviceTimeoutError) this.tracker.update(['timeout'], { detail: error.message });
+      if (error instanceof DeviceTimeoutError) this.countTimeout(error);
       throw error;
     }
+  }
+
+  private countTimeout(error: DeviceTimeoutError): void {
+    this.statusTimeouts += 1;
+    if (this.statusTimeouts >= this.timeoutsBeforeFault) {
+      this.tracker.update(['timeout'], { detail: error.message });
+      return;
+    }
+    this.logger.info({ deviceId: this.id, operation: error.operation, timeoutMs: error.timeoutMs }, 'printer status answer late; not a fault unless the next is too');
   }
 
   private async poll(): Promise<void> {

@@ -35,4 +35,13 @@ describe('VirtualPrinterEngine', () => {
     engine.state.coverOpen = false;
     expect(new EscPosResponseDecoder().push(engine.resume()).responses).toEqual([{ type: 'process-id', id: '0003' }]);
   });
+
+  it('leaves the asked number of status requests unanswered, then answers again', () => {
+    const engine = new VirtualPrinterEngine();
+    engine.state.unansweredStatusRequests = 2;
+    expect(engine.receive(escpos.realtimeStatus(1)).reply.length).toBe(0);
+    expect(engine.receive(escpos.realtimeStatus(2)).reply.length).toBe(0);
+    expect(engine.receive(escpos.realtimeStatus(4)).reply.length).toBe(1);
+    expect(engine.state.unansweredStatusRequests).toBe(0);
+  });
 });

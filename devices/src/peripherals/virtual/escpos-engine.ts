@@ -17,6 +17,8 @@ export interface VirtualPrinterState {
   nearEndLines: number;
   coverOpen: boolean;
   jam: boolean;
+  /** DLE EOT requests still to be left unanswered, as a busy printer or a reply lost on the line would. */
+  unansweredStatusRequests: number;
 }
 
 export interface VirtualPrinterSnapshot extends VirtualPrinterState {
@@ -39,7 +41,13 @@ export class VirtualPrinterEngine {
   private queue: EscPosToken[] = [];
   private readonly captured: CapturedReceipt[] = [];
   private malformedCount = 0;
-  readonly state: VirtualPrinterState = { paperLines: Number.POSITIVE_INFINITY, nearEndLines: 30, coverOpen: false, jam: false };
+  readonly state: VirtualPrinterState = {
+    paperLines: Number.POSITIVE_INFINITY,
+    nearEndLines: 30,
+    coverOpen: false,
+    jam: false,
+    unansweredStatusRequests: 0,
+  };
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -49,7 +57,7 @@ export class VirtualPrinterEngine {
     this.malformedCount += errors.length;
     const replies: Buffer[] = [];
     for (const token of tokens) {
-      if (token.type === 'status-request') replies.push(Buffer.from([this.statusByte(token.n)]));
+      if (token.type === 'status-request') replies.push(this.statusReply(token.n));
       else if (token.type === 'clear-buffers') this.clearBuffers();
       else this.queue.push(token);
     }
@@ -99,6 +107,12 @@ export class VirtualPrinterEngine {
       receipts: this.captured.length,
       malformed: this.malformedCount,
     };
+  }
+
+  private statusReply(n: number): Buffer {
+    if (this.state.unansweredStatusRequests <= 0) return Buffer.from([this.statusByte(n)]);
+    this.state.unansweredStatusRequests -= 1;
+    return Buffer.alloc(0);
   }
 
   private statusByte(n: number): number {

@@ -62,6 +62,13 @@ export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSna
     });
   }
 
+  /** Leaves the next `count` status requests (DLE EOT) unanswered; the printer answers again after them. */
+  skipStatusReplies(count: number): void {
+    this.mutate(() => {
+      this.engine.state.unansweredStatusRequests = count;
+    });
+  }
+
   // ---- what it printed and its state ----
 
   receipts(): CapturedReceipt[] {
