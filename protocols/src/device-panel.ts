@@ -168,6 +168,16 @@ export type PanelHopperSet = z.infer<typeof PanelHopperSetSchema>;
 export const PanelCardInsertSchema = z.strictObject({ cardId: VirtualCardIdSchema });
 export type PanelCardInsert = z.infer<typeof PanelCardInsertSchema>;
 
+/**
+ * The reader slot's card faults (the card in it now and every card put in after, until set false):
+ * `answersHeld` a slow card, its answers held until set false, as a real JPKI card takes a second or more
+ * to be read; `unreadable` a damaged chip, its certificate file answered 65 81 (memory failure).
+ */
+export const PanelCardSetSchema = z
+  .strictObject({ answersHeld: z.boolean().optional(), unreadable: z.boolean().optional() })
+  .refine(atLeastOneField, SET_NOTHING);
+export type PanelCardSet = z.infer<typeof PanelCardSetSchema>;
+
 /** Takes the card out; `ok` also when the slot was already empty. */
 export const PanelCardRemoveSchema = z.strictObject({});
 export type PanelCardRemove = z.infer<typeof PanelCardRemoveSchema>;
@@ -195,6 +205,7 @@ export interface PanelToAgentEvents {
   'panel.hopper.set': Command<PanelHopperSet>;
   'panel.card.insert': Command<PanelCardInsert>;
   'panel.card.remove': Command<PanelCardRemove>;
+  'panel.card.set': Command<PanelCardSet>;
   'panel.scanner.scan': Command<PanelScannerScan>;
   'panel.pinpad.press': Command<PanelPinPadPress>;
   'panel.document.take': Command<PanelDocumentTake>;
@@ -213,6 +224,7 @@ export const panelToAgentSchemas = {
   'panel.hopper.set': PanelHopperSetSchema,
   'panel.card.insert': PanelCardInsertSchema,
   'panel.card.remove': PanelCardRemoveSchema,
+  'panel.card.set': PanelCardSetSchema,
   'panel.scanner.scan': PanelScannerScanSchema,
   'panel.pinpad.press': PanelPinPadPressSchema,
   'panel.document.take': PanelDocumentTakeSchema,

@@ -27,6 +27,7 @@ export const mapsMatchSchemas: { [C in PanelCommandName]: Same<RequestOf<C>, Pan
   'panel.hopper.set': true,
   'panel.card.insert': true,
   'panel.card.remove': true,
+  'panel.card.set': true,
   'panel.scanner.scan': true,
   'panel.pinpad.press': true,
   'panel.document.take': true,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   ApduTimeoutError,
   CardBusyError,
+  CardStatusError,
   CardRemovedError,
   JpkiCard,
   NoCardError,
@@ -61,6 +62,15 @@ async function removeCard(slot = 0, reader = READER): Promise<void> {
   const removed = nextEvent(driver, 'card-removed', (event) => event.reader === reader);
   await stack.remove(slot);
   await removed;
+}
+
+/** Polls `done` until true (a state the test waits for, not a time it assumes). */
+async function waitFor(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('the awaited state did not come');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const readCertificate = (): Promise<Buffer> => driver.withExclusiveCard((card) => new JpkiCard(card, { logger }).readAuthCertificate());
@@ -223,6 +233,39 @@ test('a card that stops answering → ApduTimeoutError; the driver restarts its 
   await stack.remove(0);
   await nextEvent(driver, 'health', (health) => health.status === 'ok');
   await insert(0, () => stack.insertResident('toyonaka-001'));
+  expect((await readCertificate()).length).toBeGreaterThan(500);
+});
+
+test('a slow card: its answers held until released; the card is seen going in meanwhile and the read then completes', async () => {
+  const slot = stack.slots[0]!;
+  slot.holdAnswers();
+  try {
+    // Held before it goes in, as a test sets it before the person's card: the ATR still comes through.
+    await insert(0, () => stack.insertResident('toyonaka-001'));
+    let settled = false;
+    const reading = readCertificate().finally(() => {
+      settled = true;
+    });
+    await waitFor(() => slot.heldAnswers > 0);
+    // The first command's answer waits in the slot: the driver is still waiting for it.
+    expect({ held: slot.heldAnswers, settled }).toEqual({ held: 1, settled: false });
+    slot.releaseAnswers();
+    expect(await reading).toEqual(ca.residents.find((resident) => resident.id === 'toyonaka-001')!.certificate);
+  } finally {
+    slot.releaseAnswers();
+  }
+});
+
+test('an unreadable card: READ BINARY answered 65 81 until the fault is cleared, the rest of the card works', async () => {
+  const slot = stack.slots[0]!;
+  slot.failReads();
+  try {
+    await insert(0, () => stack.insertResident('toyonaka-001'));
+    await expect(readCertificate()).rejects.toMatchObject({ constructor: CardStatusError, statusWord: 0x6581 });
+    expect(await driver.withExclusiveCard((card) => new JpkiCard(card, { logger }).pinTriesLeft())).toBe(3);
+  } finally {
+    slot.failReads(null);
+  }
   expect((await readCertificate()).length).toBeGreaterThan(500);
 });
 

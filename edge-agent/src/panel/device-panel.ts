@@ -183,6 +183,16 @@ export class DevicePanel implements PanelService {
         this.deps.logger.info({ cardId: card.cardId }, 'panel: card inserted');
         return undefined;
       }
+      case 'panel.card.set': {
+        const { answersHeld, unreadable } = command.payload;
+        const slot = bench.cards.slots[SLOT];
+        if (!slot) return failure('not_found', 'this demo has no card reader slot');
+        if (answersHeld === true) slot.holdAnswers();
+        else if (answersHeld === false) slot.releaseAnswers();
+        if (unreadable !== undefined) slot.failReads(unreadable ? undefined : null);
+        this.deps.logger.info({ answersHeld, unreadable }, 'panel: card faults set');
+        return undefined;
+      }
       case 'panel.card.remove':
         await this.takeCardOut();
         this.deps.logger.info({}, 'panel: card removed');

@@ -47,6 +47,7 @@ const emitters: { [C in PanelCommandName]: (socket: TimedSocket, payload: PanelC
   'panel.hopper.set': (socket, payload) => socket.emitWithAck('panel.hopper.set', payload),
   'panel.card.insert': (socket, payload) => socket.emitWithAck('panel.card.insert', payload),
   'panel.card.remove': (socket, payload) => socket.emitWithAck('panel.card.remove', payload),
+  'panel.card.set': (socket, payload) => socket.emitWithAck('panel.card.set', payload),
   'panel.scanner.scan': (socket, payload) => socket.emitWithAck('panel.scanner.scan', payload),
   'panel.pinpad.press': (socket, payload) => socket.emitWithAck('panel.pinpad.press', payload),
   'panel.document.take': (socket, payload) => socket.emitWithAck('panel.document.take', payload),
