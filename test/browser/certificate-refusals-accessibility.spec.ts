@@ -10,8 +10,11 @@
  * device unplugged, test/support/a4-print-hold.ts), a locked card, and that card left in the reader when
  * the screen restarts (card left behind), the card pulled out while it is checked (card trouble: the hub
  * frozen with SIGSTOP holds the check until the card is out), the hub frozen after the PIN until the agent
- * gives up (error, before any money), and the idle warning ("still there?") in the four languages and
- * the three modes (a display toggle is a touch that dismisses it, so one mode per visit).
+ * gives up (error, before any money), the service check (checking: the hub frozen, one mode per freeze
+ * inside the 3 s ack timeout), reading the card (held: the virtual card's answers wait, as a slow card's,
+ * device panel `panel.card.set` `answersHeld`) and card trouble for a card that cannot be read (its
+ * certificate file answered 65 81, `unreadable`), and the idle warning ("still there?") in the four
+ * languages and the three modes (a display toggle is a touch that dismisses it, so one mode per visit).
  *
  * The spec starts its own system with its own TEST CA, so the card it locks (toyonaka-002) is locked only
  * here; every other card is left with its PIN counter full (a correct PIN resets it).
@@ -231,6 +234,61 @@ describe('the certificate refusal and error screens pass every check in every mo
       // The error is the one meant: the centre did not answer (not some other failure before money).
       if (language === 'ja') expect(await page.getByTestId('cert-flow').innerText()).toContain('センターに接続できません');
       await page.getByTestId('cert-finish').click();
+      await waitForCertificateScreen(page, 'remove-card', 30_000);
+      await panel.send('panel.card.remove', {});
+      await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+    }
+  });
+
+  it('checking (the hub frozen), reading the card (a slow card held) and card trouble for a card that cannot be read', async () => {
+    const hub = system.hub;
+    if (!hub) throw new Error('the hub is not running');
+    for (const language of LANGUAGES) {
+      // Checking: the hub frozen holds the service check (the hours asked at the hub) for one ack timeout,
+      // 3 s here: one mode per visit (language and mode set before the freeze; going home resets them)
+      // keeps the checks well inside it.
+      for (const mode of DISPLAY_MODES) {
+        await chooseLanguage(page, language);
+        await setDisplay(page, mode);
+        hub.kill('SIGSTOP');
+        try {
+          await page.getByTestId('tile-certificates').click();
+          await waitForCertificateScreen(page, 'checking', ACK_TIMEOUT_MS);
+          expect(await checkScreen(page, `cert-checking-${language}-${mode.name}`)).toEqual({ accessibility: [], smallTargets: [], offScreen: [] });
+          expect(await page.getAttribute('html', 'lang')).toBe(language);
+          if (language !== 'ja') expect(await page.getByTestId('cert-flow').innerText()).not.toMatch(/[\u3040-\u30ff]/);
+          // Still checking: the checks were of this screen (a zero wait reads the screen once).
+          await waitForCertificateScreen(page, 'checking', 0);
+        } finally {
+          hub.kill('SIGCONT');
+        }
+        await waitForCertificateScreen(page, 'insert-card', 30_000);
+        if (mode !== DISPLAY_MODES[DISPLAY_MODES.length - 1]) {
+          await page.getByTestId('cert-cancel').click();
+          await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+        }
+      }
+      await setDisplay(page, DISPLAY_MODES[0] ?? { largeText: false, highContrast: false });
+      // Reading the card: the card's answers held (a slow card), and its certificate file unreadable
+      // (READ BINARY answered 65 81), so once released the read fails as a damaged card's does.
+      await panel.send('panel.card.set', { answersHeld: true, unreadable: true });
+      try {
+        await panel.send('panel.card.insert', { cardId: 'toyonaka-001' });
+        await waitForCertificateScreen(page, 'reading-card', 30_000);
+        await expectScreenPasses('reading-card', language);
+        await waitForCertificateScreen(page, 'reading-card', 0);
+      } finally {
+        await panel.send('panel.card.set', { answersHeld: false });
+      }
+      try {
+        await waitForCertificateScreen(page, 'card-trouble', 30_000);
+      } finally {
+        await panel.send('panel.card.set', { unreadable: false });
+      }
+      await expectScreenPasses('card-unreadable', language);
+      // The trouble meant: the card could not be read (not taken out).
+      if (language === 'ja') expect(await page.getByTestId('cert-flow').innerText()).toContain('カードを読み取れませんでした');
+      await page.getByTestId('cert-cancel').click();
       await waitForCertificateScreen(page, 'remove-card', 30_000);
       await panel.send('panel.card.remove', {});
       await page.getByTestId('attract').waitFor({ timeout: 30_000 });

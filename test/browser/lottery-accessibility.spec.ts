@@ -1,7 +1,7 @@
 /**
  * Issue 17 on the lottery screens, in headless Chromium at 1080×1920 against the real hub and agent with
  * virtual devices: each screen a facility user meets (sign-in, 抽選結果の検証, PIN, a wrong PIN's refusal,
- * an unknown card's refusal, menu, the facility list on its first and last page, the calendar, the
+ * an unknown card's refusal, a user card locked after too many wrong PINs, menu, the facility list on its first and last page, the calendar, the
  * calendar with a day's time slots, the entry's review and done screen, my entries with an entry (its
  * cancellation asked) and empty, the booking's review and done screen, my bookings with a fee quoted and
  * empty; with the hub down: the offline menu, the entry's review saying it will be provisional, the
@@ -28,6 +28,10 @@ jest.setTimeout(600_000);
 const USER = { card: '10000008', pin: '1234' };
 /** A demo user who never enters or books here: "my entries" and "my bookings" stay empty. */
 const NEWCOMER = { card: '10000024', pin: '3456' };
+/** A demo user no other test here signs in as: locked by wrong PINs in the first language's visit. */
+const LOCKED_OUT = { card: '10000016', pin: '2345' };
+/** The hub's wrong PINs before an account locks (the municipality's setting). */
+const PIN_TRIES = 5;
 /** Eight digits (read as a user card) that no user has. */
 const UNKNOWN_CARD = '12345678';
 const WRONG_PIN = '0000';
@@ -295,6 +299,28 @@ describe('lottery screens: spoken guidance and every display mode (issue 17), in
     await typePin(USER.pin);
     await kiosk.getByTestId('lottery-refusal').first().waitFor({ timeout: 20_000 });
     expect(await checkAll('lottery-unknown-card', language)).toEqual({});
+    // A user card locked after too many wrong PINs. The first language's visit types them (each refused
+    // with the tries left); in every language the right PIN is then refused too, the account being locked.
+    await panel.getByTestId(`panel-scan-preset-${LOCKED_OUT.card}`).click();
+    await kiosk.getByTestId('lottery-refusal').first().waitFor({ state: 'detached' });
+    if (language === LANGUAGES[0]) {
+      for (let left = PIN_TRIES - 1; left >= 1; left -= 1) {
+        await typePin(WRONG_PIN);
+        await kiosk.getByTestId('lottery-refusal').filter({ hasText: new RegExp(`\\b${left}\\b`) }).waitFor({ timeout: 20_000 });
+      }
+      await typePin(WRONG_PIN);
+      await kiosk.getByTestId('lottery-refusal').filter({ hasText: 'ロック' }).waitFor({ timeout: 20_000 });
+      await panel.getByTestId(`panel-scan-preset-${LOCKED_OUT.card}`).click();
+      await kiosk.getByTestId('lottery-refusal').first().waitFor({ state: 'detached' });
+    }
+    await typePin(LOCKED_OUT.pin);
+    const refusal = kiosk.getByTestId('lottery-refusal');
+    await refusal.first().waitFor({ timeout: 20_000 });
+    // Locked, not a wrong PIN: one line, no tries left said, and the menu never came.
+    expect(await refusal.count()).toBe(1);
+    if (language === 'ja') expect(await refusal.innerText()).toContain('ロック');
+    expect(await checkAll('lottery-account-locked', language)).toEqual({});
+    expect({ refusals: await refusal.count(), menu: await kiosk.getByTestId('lottery-menu-enter').count() }).toEqual({ refusals: 1, menu: 0 });
     // The person's own card over the refused one: a new sign-in, nothing of the refusal left.
     await panel.getByTestId(`panel-scan-preset-${NEWCOMER.card}`).click();
     await kiosk.getByTestId('lottery-refusal').first().waitFor({ state: 'detached' });

@@ -5,13 +5,16 @@
  * places the card on the device panel's reader and types the card's PIN on the kiosk's 12-key pad.
  * Then (issue 17) the card's screens in the four languages at normal size, large text and high contrast
  * (axe serious/critical, 44 px targets, nothing outside 1080×1920): the card PIN with the tries left, a
- * wrong card PIN, a card linked to nobody, a card whose PIN is locked.
+ * wrong card PIN, a card linked to nobody, a card whose PIN is locked, and "reading your card" (held: the
+ * virtual card's answers wait until it is checked, as a slow card's would; the device panel's
+ * `panel.card.set` `answersHeld`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
+import { DevicePanelClient } from '../support/certificate-system';
 import { chooseLanguage } from '../support/kiosk-language';
 import { waitForAttribute, waitForText } from '../support/lottery-terminal';
 import { repoRoot } from '../support/processes';
@@ -31,6 +34,8 @@ describe('lottery sign-in with a linked My Number card, in Chromium', () => {
   let browser: Browser | undefined;
   let kiosk: Page;
   let panel: Page;
+  /** The device panel's socket, for what its page has no button for: the card's answers held (a slow card). */
+  let cardFaults: DevicePanelClient | undefined;
 
   const pinOf = (id: string): string => {
     const file = JSON.parse(readFileSync(path.join(testCaDir, 'residents.json'), 'utf8')) as { residents: Array<{ id: string; pin: string }> };
@@ -53,9 +58,11 @@ describe('lottery sign-in with a linked My Number card, in Chromium', () => {
     await kiosk.goto(system.agentUiUrl);
     await panel.goto(new URL('panel/', system.agentUiUrl).toString());
     await kiosk.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    cardFaults = await DevicePanelClient.connect(system.agentUiUrl);
   });
 
   afterAll(async () => {
+    cardFaults?.close();
     await browser?.close();
     await system.close();
   });
@@ -119,9 +126,22 @@ describe('lottery sign-in with a linked My Number card, in Chromium', () => {
     await chooseLanguage(kiosk, language);
     await kiosk.getByTestId('tile-lottery').click();
     await kiosk.getByTestId('lottery-scan-prompt').waitFor();
-    // toyonaka-001 is linked to nobody: its PIN is right, the hub refuses it. Its tries are back at 3 in
-    // every language: the right PIN after the wrong one resets the card's counter.
-    await panel.getByTestId('panel-card-insert-toyonaka-001').click();
+    // Reading the card, held: the card's answers wait (a real JPKI card takes a second or more) until
+    // the screen is checked, and it is read again after the checks to prove they were of it.
+    if (!cardFaults) throw new Error('no device panel client');
+    await cardFaults.send('panel.card.set', { answersHeld: true });
+    try {
+      // toyonaka-001 is linked to nobody: its PIN is right, the hub refuses it. Its tries are back at 3 in
+      // every language: the right PIN after the wrong one resets the card's counter.
+      await panel.getByTestId('panel-card-insert-toyonaka-001').click();
+      const reading = kiosk.locator('[data-testid="lottery-signin"][data-stage="reading-card"]');
+      await reading.waitFor({ timeout: 30_000 });
+      await kiosk.getByTestId('lottery-mynumber-reading').waitFor();
+      expect(await checkScreenInModes(kiosk, `lottery-card-reading-${language}`, DISPLAY_MODES)).toEqual({});
+      expect(await reading.count()).toBe(1);
+    } finally {
+      await cardFaults.send('panel.card.set', { answersHeld: false });
+    }
     await kiosk.getByTestId('lottery-card-pin-prompt').waitFor({ timeout: 30_000 });
     await waitForAttribute(kiosk.getByTestId('lottery-card-tries'), 'data-count', '3');
     expect(await checkScreenInModes(kiosk, `lottery-card-pin-${language}`, DISPLAY_MODES)).toEqual({});
