@@ -196,6 +196,26 @@ describe('ESC/POS receipt printer whose status replies go missing', () => {
     expect(printer.health().status).toBe('ok');
   });
 
+  it('drops a status answer that comes after its timeout, so the next read is not shifted by one', async () => {
+    const malformed: FrameParseError[] = [];
+    const unsubscribe = printer.onMalformed((error) => malformed.push(error));
+    // DLE EOT 1 answered 50 ms after its 300 ms timeout, i.e. well inside the quiet period (300 ms) the driver
+    // waits out before asking again; read with the next question, it would shift DLE EOT 1-4 by one.
+    device.delayStatusReplies(1, 350);
+    await printer.reset();
+    device.setPaperOut();
+    await printer.reset();
+    expect(printer.status()).toMatchObject(device.fullStatus());
+    expect(printer.health()).toMatchObject({ status: 'error', reasons: ['paper-end'] });
+    expect(malformed).toEqual([]);
+    unsubscribe();
+
+    device.loadPaper();
+    await printer.reset();
+    expect(printer.status()).toMatchObject(device.fullStatus());
+    expect(printer.health()).toMatchObject({ status: 'ok', reasons: [] });
+  });
+
   // Last: a printed job ends with a status poll the test does not wait for, which could take a skipped reply.
   it('asks again when the status read before a job goes unanswered once, and prints', async () => {
     device.skipStatusReplies(1);

@@ -19,6 +19,11 @@ export interface EscPosPrinterOptions {
   /** How long one DLE EOT answer may take. */
   statusTimeoutMs?: number;
   /**
+   * After an unanswered DLE EOT, how long the line must stay quiet before the next status question (the late
+   * answer, if it comes, is dropped instead of being paired with the next question). Default: statusTimeoutMs.
+   */
+  lateStatusQuietMs?: number;
+  /**
    * Status reads in a row without an answer before the printer is reported in error ('timeout'); default 2.
    * One late answer under load is not a fault, and a console that flashes red for nothing teaches people to
    * ignore red.
@@ -68,7 +73,12 @@ export class EscPosReceiptPrinter implements ReceiptPrinter {
       ...(options.watchMs ? { watchMs: options.watchMs } : {}),
       logger: this.logger,
     });
-    this.channel = new EscPosChannel(this.connection, options.id, options.statusTimeoutMs ?? 1000, this.logger);
+    this.channel = new EscPosChannel(this.connection, {
+      deviceId: options.id,
+      statusTimeoutMs: options.statusTimeoutMs ?? 1000,
+      lateStatusQuietMs: options.lateStatusQuietMs,
+      logger: this.logger,
+    });
     this.connection.on('state', (state) => {
       if (state === 'connected') runDetached(this.logger, 'printer status poll', () => this.poll());
       else {

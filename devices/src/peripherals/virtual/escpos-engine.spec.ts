@@ -44,4 +44,24 @@ describe('VirtualPrinterEngine', () => {
     expect(engine.receive(escpos.realtimeStatus(4)).reply.length).toBe(1);
     expect(engine.state.unansweredStatusRequests).toBe(0);
   });
+
+  it('holds a late status answer for the device to send, and sends it ahead of a later answer', () => {
+    const engine = new VirtualPrinterEngine();
+    engine.state.lateStatusRequests = 1;
+    const asked = engine.receive(escpos.realtimeStatus(1));
+    expect(asked).toMatchObject({ heldStatusReplies: 1 });
+    expect(asked.reply.length).toBe(0);
+    // The held answer is the state when asked: online, although the paper ran out since.
+    engine.state.paperLines = 0;
+    const next = engine.receive(escpos.realtimeStatus(4)).reply;
+    expect([...next].map((byte, i) => decodeRealtimeStatus(i === 0 ? 1 : 4, byte))).toEqual([
+      { kind: 1, offline: false, waitingForRecovery: false },
+      { kind: 4, nearEnd: true, paperEnd: true },
+    ]);
+    expect(engine.takeLateStatusReply().length).toBe(0);
+
+    engine.state.lateStatusRequests = 1;
+    expect(engine.receive(escpos.realtimeStatus(2)).heldStatusReplies).toBe(1);
+    expect(decodeRealtimeStatus(2, engine.takeLateStatusReply()[0] ?? 0)).toMatchObject({ paperEndStop: true });
+  });
 });

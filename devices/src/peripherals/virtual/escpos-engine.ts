@@ -19,6 +19,12 @@ export interface VirtualPrinterState {
   jam: boolean;
   /** DLE EOT requests still to be left unanswered, as a busy printer or a reply lost on the line would. */
   unansweredStatusRequests: number;
+  /**
+   * DLE EOT requests still to be answered late, as a printer busy past the host's timeout would: the answer
+   * (the state when asked) is held until the device sends it, or until the next status request, which a
+   * printer answers only after the ones before it.
+   */
+  lateStatusRequests: number;
 }
 
 export interface VirtualPrinterSnapshot extends VirtualPrinterState {
@@ -41,28 +47,44 @@ export class VirtualPrinterEngine {
   private queue: EscPosToken[] = [];
   private readonly captured: CapturedReceipt[] = [];
   private malformedCount = 0;
+  /** Status answers held back by `lateStatusRequests`, oldest first. */
+  private heldStatusReplies: number[] = [];
   readonly state: VirtualPrinterState = {
     paperLines: Number.POSITIVE_INFINITY,
     nearEndLines: 30,
     coverOpen: false,
     jam: false,
     unansweredStatusRequests: 0,
+    lateStatusRequests: 0,
   };
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  /** Feeds received bytes; returns the bytes the printer sends back. */
-  receive(bytes: Uint8Array): { reply: Buffer; errors: FrameParseError[] } {
+  /**
+   * Feeds received bytes; returns the bytes the printer sends back now, and how many status answers it held
+   * back to send late (each to be fetched with `takeLateStatusReply()`).
+   */
+  receive(bytes: Uint8Array): { reply: Buffer; heldStatusReplies: number; errors: FrameParseError[] } {
     const { tokens, errors } = this.parser.push(bytes);
     this.malformedCount += errors.length;
     const replies: Buffer[] = [];
+    let held = 0;
     for (const token of tokens) {
-      if (token.type === 'status-request') replies.push(this.statusReply(token.n));
-      else if (token.type === 'clear-buffers') this.clearBuffers();
+      if (token.type === 'status-request') {
+        const answer = this.statusReply(token.n);
+        if (answer === 'held') held += 1;
+        else replies.push(answer);
+      } else if (token.type === 'clear-buffers') this.clearBuffers();
       else this.queue.push(token);
     }
     replies.push(this.run());
-    return { reply: Buffer.concat(replies), errors };
+    return { reply: Buffer.concat(replies), heldStatusReplies: held, errors };
+  }
+
+  /** The oldest status answer held back, now due; empty when it already went out ahead of a later answer. */
+  takeLateStatusReply(): Buffer {
+    const byte = this.heldStatusReplies.shift();
+    return byte === undefined ? Buffer.alloc(0) : Buffer.from([byte]);
   }
 
   /** Call after changing `state`: a printer put back online resumes its queue. */
@@ -109,10 +131,19 @@ export class VirtualPrinterEngine {
     };
   }
 
-  private statusReply(n: number): Buffer {
-    if (this.state.unansweredStatusRequests <= 0) return Buffer.from([this.statusByte(n)]);
-    this.state.unansweredStatusRequests -= 1;
-    return Buffer.alloc(0);
+  private statusReply(n: number): Buffer | 'held' {
+    if (this.state.unansweredStatusRequests > 0) {
+      this.state.unansweredStatusRequests -= 1;
+      return Buffer.alloc(0);
+    }
+    const byte = this.statusByte(n);
+    if (this.state.lateStatusRequests > 0) {
+      this.state.lateStatusRequests -= 1;
+      this.heldStatusReplies.push(byte);
+      return 'held';
+    }
+    // Answers go out in the order asked: any held back go first.
+    return Buffer.from([...this.heldStatusReplies.splice(0), byte]);
   }
 
   private statusByte(n: number): number {

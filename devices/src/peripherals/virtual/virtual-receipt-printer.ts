@@ -1,6 +1,7 @@
 import { Listeners } from '../events';
 import type { PeripheralLogger } from '../logger';
 import type { SerialLinkFactory } from '../serial/serial-link';
+import type { FullStatus } from '../escpos/status';
 import { VirtualPrinterEngine, type CapturedReceipt, type VirtualPrinterSnapshot } from './escpos-engine';
 import { VirtualSerialDevice } from './virtual-serial-device';
 
@@ -20,6 +21,8 @@ export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSna
   private readonly engine = new VirtualPrinterEngine();
   private readonly printed: Listeners<CapturedReceipt>;
   private seenReceipts = 0;
+  private lateReplyDelayMs = 0;
+  private readonly lateReplyTimers = new Set<NodeJS.Timeout>();
 
   private constructor(options: VirtualReceiptPrinterOptions) {
     super(options, { defaultName: 'receipt-printer', baudRate: 38400, changeLabel: 'virtual printer change' });
@@ -69,6 +72,17 @@ export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSna
     });
   }
 
+  /**
+   * Answers the next `count` status requests (DLE EOT) `delayMs` late, each with the state when it was asked;
+   * a status request in between gets the held answers first, then its own, as a printer answers in order.
+   */
+  delayStatusReplies(count: number, delayMs: number): void {
+    this.lateReplyDelayMs = delayMs;
+    this.mutate(() => {
+      this.engine.state.lateStatusRequests = count;
+    });
+  }
+
   // ---- what it printed and its state ----
 
   receipts(): CapturedReceipt[] {
@@ -86,6 +100,11 @@ export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSna
     this.emitChange();
   }
 
+  /** The state its status answers report now. */
+  fullStatus(): FullStatus {
+    return this.engine.fullStatus();
+  }
+
   snapshot(): VirtualPrinterSnapshot & { plugged: boolean } {
     return { ...this.engine.snapshot(), plugged: this.host.plugged };
   }
@@ -94,8 +113,27 @@ export class VirtualReceiptPrinter extends VirtualSerialDevice<VirtualPrinterSna
     return this.printed.add(listener);
   }
 
+  override async stop(): Promise<void> {
+    this.lateReplyTimers.forEach((timer) => clearTimeout(timer));
+    this.lateReplyTimers.clear();
+    await super.stop();
+  }
+
   protected receive(bytes: Buffer): Buffer {
-    return this.after(() => this.engine.receive(bytes).reply);
+    return this.after(() => {
+      const { reply, heldStatusReplies } = this.engine.receive(bytes);
+      for (let i = 0; i < heldStatusReplies; i += 1) this.sendLateStatusReply();
+      return reply;
+    });
+  }
+
+  private sendLateStatusReply(): void {
+    const timer = setTimeout(() => {
+      this.lateReplyTimers.delete(timer);
+      const reply = this.engine.takeLateStatusReply();
+      if (reply.length) this.host.send(reply);
+    }, this.lateReplyDelayMs);
+    this.lateReplyTimers.add(timer);
   }
 
   private mutate(change: () => void): void {
