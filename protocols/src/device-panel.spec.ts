@@ -65,6 +65,7 @@ describe('device panel commands', () => {
     ['panel.coin.set', { coinJam: false }],
     ['panel.hopper.set', { empty: true }],
     ['panel.hopper.set', { coins: [{ coinYen: 10, count: 6 }, { coinYen: 100, count: 0 }] }],
+    ['panel.hopper.set', { held: true }],
     ['panel.card.insert', { cardId: 'resident-1' }],
     ['panel.card.remove', {}],
     ['panel.card.set', { answersHeld: true }],

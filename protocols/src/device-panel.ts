@@ -149,11 +149,14 @@ export type PanelCoinSet = z.infer<typeof PanelCoinSetSchema>;
 
 /**
  * `empty`: the "hopper empty" fault (the hoppers report empty whatever they held). `coins`: put exactly
- * this many coins in a denomination's hopper (a nearly empty hopper, a refill); ends the fault.
+ * this many coins in a denomination's hopper (a nearly empty hopper, a refill); ends the fault. `held`: the
+ * hoppers' motors held, so a payout under way pays nothing more until released (the screens shown while
+ * money is paid stay up).
  */
 export const PanelHopperSetSchema = z
   .strictObject({
     empty: z.boolean().optional(),
+    held: z.boolean().optional(),
     coins: z
       .array(z.strictObject({ coinYen: CoinYenSchema, count: z.int().min(0).max(2000) }))
       .min(1)

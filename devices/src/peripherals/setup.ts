@@ -22,7 +22,7 @@ export interface PeripheralConfig {
     identity: SerialIdentity;
     baudRate?: number;
     acceptor?: { id?: string; address?: number; pollMs?: number };
-    dispenser?: { id?: string; hoppers: HopperConfig[]; pollMs?: number };
+    dispenser?: { id?: string; hoppers: HopperConfig[]; pollMs?: number; stallMs?: number };
   };
   scanner?: { id?: string; identity: HidIdentity };
   pinPad?: { id?: string; identity: HidIdentity };

@@ -115,6 +115,29 @@ describe('ccTalk coin acceptor and hoppers over a socat pty pair', () => {
     expect(before.map((count, i) => count - (after[i] ?? 0))).toEqual([3, 1, 3]);
   });
 
+  it('waits for a hopper that counts its coins out one by one, held on its motor halfway, and counts each coin once', async () => {
+    const hopper100 = machine.hoppers.find((hopper) => hopper.coinYen === 100);
+    if (!hopper100) throw new Error('no 100-yen hopper');
+    const before = { coins: hopper100.coins, paidOut: hopper100.paidOut };
+    machine.setHoppersHeld(true);
+    let settled = false;
+    const paying = dispenser.payout(400, 'refund').finally(() => {
+      settled = true;
+    });
+    try {
+      // The dispense is taken and held: the hopper reports all four coins still to come, none paid.
+      await waitFor('the dispense held with 4 coins to come', () => hopper100.remaining === 4);
+      expect(settled).toBe(false);
+      expect(hopper100.paidOut).toBe(before.paidOut);
+    } finally {
+      machine.setHoppersHeld(false);
+    }
+    const result = await paying;
+    expect(result).toMatchObject({ requestedYen: 400, paidYen: 400, unpaidYen: 0, coins: [{ coinYen: 100, count: 4 }] });
+    expect(payouts).toEqual([result]);
+    expect({ coins: hopper100.coins, paidOut: hopper100.paidOut, remaining: hopper100.remaining }).toEqual({ coins: before.coins - 4, paidOut: before.paidOut + 4, remaining: 0 });
+  });
+
   it('makes change from smaller coins when a hopper runs dry, and reports an incomplete payout', async () => {
     machine.setHopperCoins(100, 1);
     const result = await dispenser.payout(200, 'refund');

@@ -159,11 +159,15 @@ export class DevicePanel implements PanelService {
         this.deps.logger.info({ coinJam: command.payload.coinJam }, 'panel: coin acceptor set');
         return undefined;
       case 'panel.hopper.set': {
-        const { empty, coins: counts } = command.payload;
+        const { empty, held, coins: counts } = command.payload;
         const fitted = coins.snapshot().hoppers.map((hopper) => hopper.coinYen);
         const unknown = counts?.find((entry) => !fitted.includes(entry.coinYen));
         if (unknown) return failure('not_found', `this demo has no ${unknown.coinYen}-yen hopper`);
         if (empty !== undefined) this.setHopperEmpty(empty);
+        if (held !== undefined) {
+          coins.setHoppersHeld(held);
+          this.deps.logger.info({ held }, 'panel: hopper motors held');
+        }
         if (counts !== undefined) {
           // Explicit counts replace the fault: what the hoppers hold is what was said.
           this.hopperEmpty = false;

@@ -20,6 +20,9 @@ import {
 import { nextDispense } from './payout-plan';
 import { CcTalkPolledDevice } from './polled-device';
 
+/** A hopper's motor start and a coin's way out take well under a second; 3 s of nothing is a stuck hopper. */
+const DEFAULT_STALL_MS = 3000;
+
 export interface HopperConfig {
   address: number;
   coinYen: CoinYen;
@@ -34,8 +37,11 @@ export interface CoinDispenserOptions {
   pollMs?: number;
   /** Status poll period while a dispense runs. */
   dispensePollMs?: number;
-  /** Allowance per coin for a dispense to finish. */
-  msPerCoin?: number;
+  /**
+   * How long a dispense may pay nothing (its status unchanged) before it is taken as stuck. Counted from
+   * the last coin, not from the start: a long payout whose coins keep coming is never cut short.
+   */
+  stallMs?: number;
   clock?: Clock;
   logger?: PeripheralLogger;
 }
@@ -156,12 +162,25 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
         await bus.request(hopper.address, Header.dispenseHopperCoins, command, { retries: 0 });
       }
     }
-    const allowanceMs = 2000 + count * (this.options.msPerCoin ?? 500);
-    const deadline = Date.now() + allowanceMs;
+    // A real hopper pays a coin every ~100 ms while its status counts the coins still to come: wait until
+    // none are, as long as they keep coming.
+    const stallMs = this.options.stallMs ?? DEFAULT_STALL_MS;
+    let seen = '';
+    let progressAt = Date.now();
     for (;;) {
       const status = await this.hopperStatus(hopper);
       if (status.eventCounter === expected && status.remaining === 0) return status.lastPaid;
-      if (Date.now() > deadline) throw new DeviceTimeoutError(this.id, `dispense of ${count} x ${hopper.coinYen} yen`, allowanceMs);
+      const now = `${status.eventCounter}/${status.remaining}`;
+      if (now !== seen) {
+        seen = now;
+        progressAt = Date.now();
+      }
+      if (Date.now() - progressAt > stallMs) {
+        if (status.eventCounter !== expected) throw new DeviceTimeoutError(this.id, `dispense of ${count} x ${hopper.coinYen} yen`, stallMs);
+        // Stuck halfway: the coins it did pay left the machine and are counted; the rest is unpaid.
+        this.logger.warn({ deviceId: this.id, coinYen: hopper.coinYen, paid: status.lastPaid, remaining: status.remaining }, 'hopper stopped paying');
+        return status.lastPaid;
+      }
       await delay(this.options.dispensePollMs ?? 50);
     }
   }

@@ -113,7 +113,31 @@ export class SimCoinAcceptor implements SimDevice {
   }
 }
 
-/** A ccTalk payout hopper holding one coin value: serial-number-checked dispense, status, level, self-check. */
+/** How a simulated hopper pays: its pace, and the clock it is paced by. */
+export interface SimHopperOptions {
+  serial?: number;
+  /** Time to pay one coin; a real hopper takes about 100 ms. 0 pays a whole dispense at once. */
+  msPerCoin?: number;
+  /** Milliseconds now (tests pace the hopper by hand). */
+  now?: () => number;
+}
+
+/** The dispense a hopper is counting out: what was asked, what it will pay (what it holds), what it has paid. */
+interface RunningDispense {
+  wanted: number;
+  payable: number;
+  paid: number;
+  /** When the last coin left (or the dispense or motor started): the next leaves `msPerCoin` after. */
+  lastCoinAt: number;
+}
+
+/**
+ * A ccTalk payout hopper holding one coin value: serial-number-checked dispense, status, level, self-check.
+ * A dispense is counted out coin by coin, `msPerCoin` apart, as a real hopper's motor does: its status
+ * says how many coins are still to come (`remaining`) until the last one is out, and a second dispense is
+ * refused meanwhile. Coins are counted out on the hopper's clock whenever it is asked something (the host
+ * polls its status while it pays), so no timer runs in the simulator.
+ */
 export class SimHopper implements SimDevice {
   coins: number;
   jammed = false;
@@ -124,17 +148,44 @@ export class SimHopper implements SimDevice {
   /** Coins actually paid out, for the device panel's tray. */
   paidOut = 0;
   readonly lowLevel = 5;
+  private readonly serial: number;
+  private readonly msPerCoin: number;
+  private readonly now: () => number;
+  private running: RunningDispense | undefined;
+  /** The motor held (device panel, tests): a dispense under way pays nothing more until released. */
+  private motorHeld = false;
 
   constructor(
     readonly address: number,
     readonly coinYen: CoinYen,
     coins: number,
-    private readonly serial = 0x010000 + address,
+    options: SimHopperOptions = {},
   ) {
     this.coins = coins;
+    this.serial = options.serial ?? 0x010000 + address;
+    this.msPerCoin = options.msPerCoin ?? 100;
+    this.now = options.now ?? Date.now;
+  }
+
+  get held(): boolean {
+    return this.motorHeld;
+  }
+
+  /** Holds or releases the motor; released, the next coin leaves `msPerCoin` later, as after a start. */
+  hold(held: boolean): void {
+    this.countOut();
+    this.motorHeld = held;
+    if (!held && this.running) this.running.lastCoinAt = this.now();
+  }
+
+  /** Coins still to pay in the dispense under way (0 when idle). */
+  get remaining(): number {
+    this.countOut();
+    return this.running ? this.running.wanted - this.running.paid : 0;
   }
 
   handle(header: number, data: Buffer): SimAnswer {
+    this.countOut();
     switch (header) {
       case Header.simplePoll:
         return ack();
@@ -152,7 +203,7 @@ export class SimHopper implements SimDevice {
       case Header.dispenseHopperCoins:
         return this.dispense(data);
       case Header.requestHopperStatus:
-        return ack(encodeHopperStatus({ eventCounter: this.counter, remaining: 0, lastPaid: this.lastPaid, lastUnpaid: this.lastUnpaid }));
+        return ack(encodeHopperStatus({ eventCounter: this.counter, remaining: this.remaining, lastPaid: this.lastPaid, lastUnpaid: this.lastUnpaid }));
       case Header.requestPayoutHighLowStatus:
         return ack([0x10 | (this.coins <= this.lowLevel ? 0x01 : 0)]);
       case Header.performSelfCheck:
@@ -162,17 +213,39 @@ export class SimHopper implements SimDevice {
     }
   }
 
-  /** Pays at once (a real hopper takes ~100 ms a coin; the driver polls status either way). */
+  /** Takes the dispense; its coins are counted out from now on (a hopper still paying refuses another). */
   private dispense(data: Buffer): SimAnswer {
-    if (data.length !== 4 || !this.enabled) return nak;
+    if (data.length !== 4 || !this.enabled || this.running) return nak;
     if (parseSerialNumber(data.subarray(0, 3)) !== this.serial) return nak;
     const wanted = data[3] as number;
-    const paid = this.jammed ? 0 : Math.min(wanted, this.coins);
-    this.coins -= paid;
-    this.paidOut += paid;
     this.counter = nextCounter(this.counter);
-    this.lastPaid = paid;
-    this.lastUnpaid = wanted - paid;
+    this.lastPaid = 0;
+    this.lastUnpaid = 0;
+    this.running = { wanted, payable: this.jammed ? 0 : Math.min(wanted, this.coins), paid: 0, lastCoinAt: this.now() };
+    this.countOut();
     return ack([this.counter]);
+  }
+
+  /**
+   * Pays the coins whose time has come; ends the dispense when the last payable coin is out (what it could
+   * not pay, for want of coins or a jam, is `lastUnpaid`). A held motor pays nothing.
+   */
+  private countOut(): void {
+    const running = this.running;
+    if (!running || this.motorHeld) return;
+    const now = this.now();
+    // Jammed or emptied (device panel) while paying: it stops where it is.
+    if (this.jammed || this.coins < running.payable - running.paid) running.payable = running.paid + (this.jammed ? 0 : this.coins);
+    while (running.paid < running.payable && (this.msPerCoin === 0 || now - running.lastCoinAt >= this.msPerCoin)) {
+      running.paid += 1;
+      running.lastCoinAt += this.msPerCoin;
+      this.coins -= 1;
+      this.paidOut += 1;
+      this.lastPaid = running.paid;
+    }
+    if (running.paid < running.payable) return;
+    this.lastPaid = running.paid;
+    this.lastUnpaid = running.wanted - running.paid;
+    this.running = undefined;
   }
 }

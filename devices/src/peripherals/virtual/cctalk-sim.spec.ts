@@ -22,12 +22,36 @@ describe('simulated ccTalk devices', () => {
   });
 
   it('dispenses only with the right serial number, and reports what it paid', () => {
-    const hopper = new SimHopper(3, 100, 2);
+    const hopper = new SimHopper(3, 100, 2, { msPerCoin: 0 });
     const sim = new CcTalkBusSimulator([hopper]);
     ask(sim, 3, Header.enableHopper, [165]);
     expect(ask(sim, 3, Header.dispenseHopperCoins, [0, 0, 0, 3])?.header).toBe(Header.nak);
     expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 3])?.data).toEqual(Buffer.from([1]));
     expect(parseHopperStatus(ask(sim, 3, Header.requestHopperStatus)?.data ?? Buffer.alloc(0))).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 2, lastUnpaid: 1 });
+  });
+
+  it('counts a dispense out coin by coin, reports the coins still to come, and pays nothing while its motor is held', () => {
+    let now = 0;
+    const hopper = new SimHopper(3, 100, 3, { msPerCoin: 100, now: () => now });
+    const sim = new CcTalkBusSimulator([hopper]);
+    const status = () => parseHopperStatus(ask(sim, 3, Header.requestHopperStatus)?.data ?? Buffer.alloc(0));
+    ask(sim, 3, Header.enableHopper, [165]);
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 4])?.data).toEqual(Buffer.from([1]));
+    expect(status()).toEqual({ eventCounter: 1, remaining: 4, lastPaid: 0, lastUnpaid: 0 });
+    // Still paying: a second dispense is refused.
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 1])?.header).toBe(Header.nak);
+    now = 150;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 3, lastPaid: 1, lastUnpaid: 0 });
+    hopper.hold(true);
+    now = 5000;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 3, lastPaid: 1, lastUnpaid: 0 });
+    hopper.hold(false);
+    now = 5100;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 2, lastPaid: 2, lastUnpaid: 0 });
+    // The third coin is its last: the fourth is unpaid, and nothing is paid twice however late the poll.
+    now = 9000;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 3, lastUnpaid: 1 });
+    expect({ coins: hopper.coins, paidOut: hopper.paidOut }).toEqual({ coins: 0, paidOut: 3 });
   });
 
   it('does not answer a frame with a bad checksum or for another address', () => {

@@ -30,7 +30,7 @@ export interface VirtualCoinMachineSnapshot {
   eventCounter: number;
   /** Yen accepted into the cash box since start. */
   acceptedYen: number;
-  hoppers: Array<{ coinYen: CoinYen; address: number; coins: number; jammed: boolean; paidOut: number }>;
+  hoppers: Array<{ coinYen: CoinYen; address: number; coins: number; jammed: boolean; held: boolean; paidOut: number }>;
   malformed: number;
 }
 
@@ -104,6 +104,16 @@ export class VirtualCoinMachine extends VirtualSerialDevice<VirtualCoinMachineSn
     this.setHopperCoins(coinYen, 0);
   }
 
+  /**
+   * Holds every hopper's motor, as a hopper waiting on its motor does: a payout under way pays nothing more
+   * (its status keeps the coins still to come) until released, when it goes on coin by coin. For tests
+   * that look at the screens shown while money is paid.
+   */
+  setHoppersHeld(held: boolean): void {
+    for (const hopper of this.hoppers) hopper.hold(held);
+    this.emitChange();
+  }
+
   setHopperJam(coinYen: CoinYen, jammed: boolean): void {
     this.hopper(coinYen).jammed = jammed;
     this.emitChange();
@@ -126,6 +136,7 @@ export class VirtualCoinMachine extends VirtualSerialDevice<VirtualCoinMachineSn
         address: hopper.address,
         coins: hopper.coins,
         jammed: hopper.jammed,
+        held: hopper.held,
         paidOut: hopper.paidOut,
       })),
       malformed: this.bus.malformed,

@@ -7,6 +7,9 @@ import { DEFAULT_HOPPERS, VirtualCoinMachine, type VirtualHopperSpec } from './v
 import { VIRTUAL_PINPAD_ID, VIRTUAL_SCANNER_ID, VirtualHidSource } from './virtual-hid';
 import { VirtualReceiptPrinter } from './virtual-receipt-printer';
 
+/** How long the drivers wait on a held virtual hopper (`VirtualCoinMachine.setHoppersHeld`). */
+export const HELD_HOPPER_ALLOWANCE_MS = 60_000;
+
 export interface VirtualPeripheralsOptions {
   /** Pty links go in `<dir>/links`, the private CUPS in `<dir>/cups`. */
   dir: string;
@@ -50,7 +53,9 @@ export async function startVirtualPeripherals(options: VirtualPeripheralsOptions
     const config: PeripheralConfig = {
       receiptPrinter: { identity: { path: printer.path } },
       ...(cups ? { documentPrinter: { printerUri: cups.printerUri } } : {}),
-      cash: { identity: { path: coins.path }, acceptor: {}, dispenser: { hoppers: coins.hopperConfigs() } },
+      // The panel can hold the virtual hoppers' motors (a test looking at the screen shown while money is
+      // paid): the driver waits that long for the next coin before it takes the hopper as stuck.
+      cash: { identity: { path: coins.path }, acceptor: {}, dispenser: { hoppers: coins.hopperConfigs(), stallMs: HELD_HOPPER_ALLOWANCE_MS } },
       scanner: { identity: VIRTUAL_SCANNER_ID },
       pinPad: { identity: VIRTUAL_PINPAD_ID },
       hidSource: hid,
