@@ -8,14 +8,17 @@
  * choose screen fits with 世帯の一部の人 (and 世帯全員 in English), "select at least one" only after an
  * attempt, the confirm screen repeats the options, the card-out step has a cancel, relationships in
  * English, no Japanese line of one character. Verifying and, after payment, issuing (the hub held with
- * SIGSTOP), printing (the A4 job held in CUPS) and the take-your-certificate screen, in the four languages.
+ * SIGSTOP), printing (the A4 job held in CUPS) and the take-your-certificate screen, in the four languages;
+ * returning coins, paying change and refunding, held on the virtual hoppers' motors, in the four languages.
  */
 import type { Page } from 'playwright-core';
 import { CertificateTestSystem, DevicePanelClient } from '../support/certificate-system';
 import { bringKioskHome, type CertificateKioskScreen, closeCertificateKiosk, openCertificateKiosk, orderOneToPayment, signInWithCard, startCertificateFlow, typeOnPad, waitForCertificateScreen, waitUntilText } from '../support/certificate-screens';
 import { checkScreenInModes, DISPLAY_MODES, offScreen, orphanedCharacters, setDisplay } from '../support/screen-checks';
 import { chooseLanguage } from '../support/kiosk-language';
-import { holdA4Printing } from '../support/a4-print-hold';
+import type { DevicePanelState } from '@kiosk/protocols';
+import { failA4Printing, holdA4Printing } from '../support/a4-print-hold';
+import { readAgentLedger } from '../support/agent-ledger';
 import { readingsShown } from '../support/furigana-checks';
 
 jest.setTimeout(600_000);
@@ -175,6 +178,95 @@ describe('kiosk display settings and the walk’s findings on the certificate sc
     }
     // Frozen while asked and asked again, the hub still issued each paid certificate once.
     expect(await issuances()).toEqual({ rows: before.rows + LANGUAGES.length, transactions: before.transactions + LANGUAGES.length });
+  });
+
+  it('returning coins, paying change and refunding fit and pass axe in every mode, in the four languages, each held while the hoppers pay; the money comes out exactly', async () => {
+    const hub = system.hub;
+    if (!hub) throw new Error('the hub is not running');
+    /** What the hoppers hold, in yen (coins paid in go to the cash box, so only payouts lower it). */
+    const hopperYen = (state: DevicePanelState): number => state.hopper.coins.reduce((sum, coin) => sum + coin.coinYen * coin.count, 0);
+    /** Checks the held screen in every mode, then reads it again: the checks were of the held screen. */
+    async function checkHeld(screen: string, name: string): Promise<void> {
+      await waitForCertificateScreen(page, screen, 60_000);
+      expect(await checkScreenInModes(page, name, FITTING)).toEqual({});
+      await waitForCertificateScreen(page, screen, 0);
+    }
+    /**
+     * Runs `flow`, one transaction that pays `paidOutYen` back: what its ledger row says came in and went
+     * out, and what left the hoppers meanwhile (yen).
+     */
+    async function moneyOf(flow: () => Promise<void>, paidOutYen: number): Promise<{ credited?: number; paidOut?: number; voucher?: number; hoppers: number }> {
+      const rowsBefore = new Set(readAgentLedger(system.agentDataDir).map((row) => row.transaction_id));
+      const yenBefore = hopperYen(panel.state);
+      await flow();
+      // Fewer never comes back up: a coin paid twice shows at once, not as a timeout.
+      await panel.waitForState(`the hoppers paid ${paidOutYen} yen`, (state) => hopperYen(state) <= yenBefore - paidOutYen);
+      const added = readAgentLedger(system.agentDataDir).filter((row) => !rowsBefore.has(row.transaction_id));
+      expect(added).toHaveLength(1);
+      return { credited: added[0]?.credited_yen, paidOut: added[0]?.paid_out_yen, voucher: added[0]?.voucher_yen, hoppers: yenBefore - hopperYen(panel.state) };
+    }
+    const holdHoppers = (held: boolean): Promise<void> => panel.send('panel.hopper.set', { held });
+    /** Signed in, one certificate ordered, 100 of its 200 yen paid. */
+    async function payHalf(language: (typeof LANGUAGES)[number]): Promise<void> {
+      await startFlow(language);
+      await signIn('toyonaka-001');
+      await orderOneToPayment(page, panel, 'type-juminhyo');
+      await panel.send('panel.coin.insert', { coinYen: 100 });
+      await page.getByTestId('pay-inserted').filter({ hasText: '100' }).waitFor({ timeout: 30_000 });
+    }
+    async function finishToHome(): Promise<void> {
+      await page.getByTestId('cert-finish').click();
+      await page.getByTestId('attract').waitFor({ timeout: 30_000 });
+    }
+
+    for (const language of LANGUAGES) {
+      // Returning coins: 100 yen in, then cancel, while the hoppers' motors are held.
+      const returned = await moneyOf(async () => {
+        await payHalf(language);
+        await holdHoppers(true);
+        try {
+          await page.getByTestId('cert-cancel').click();
+          await checkHeld('returning-coins', `cert-returning-coins-${language}`);
+        } finally {
+          await holdHoppers(false);
+        }
+        await waitForCertificateScreen(page, 'cancelled', 60_000);
+        await finishToHome();
+      }, 100);
+      expect(returned).toEqual({ credited: 100, paidOut: 100, voucher: 0, hoppers: 100 });
+
+      // Paying change (600 yen for a 200-yen certificate), then refunding the fee when the A4 printer fails
+      // the job: one transaction, the hoppers held for each screen. Between the two the hub is frozen, so
+      // issuing waits while the hoppers are held again before the refund can start.
+      const refunded = await moneyOf(async () => {
+        await payHalf(language);
+        // Broken after the checks before the card (the printer was fine then), so the job itself fails.
+        const printing = await failA4Printing(system.peripheralsDir);
+        try {
+          await holdHoppers(true);
+          try {
+            await panel.send('panel.coin.insert', { coinYen: 500 });
+            await checkHeld('paying-change', `cert-paying-change-${language}`);
+            hub.kill('SIGSTOP');
+            try {
+              await holdHoppers(false);
+              await waitForCertificateScreen(page, 'issuing', 60_000);
+              await holdHoppers(true);
+            } finally {
+              hub.kill('SIGCONT');
+            }
+            await checkHeld('refunding', `cert-refunding-${language}`);
+          } finally {
+            await holdHoppers(false);
+          }
+          await waitForCertificateScreen(page, 'refunded', 60_000);
+        } finally {
+          await printing.repair();
+        }
+        await finishToHome();
+      }, 600);
+      expect(refunded).toEqual({ credited: 600, paidOut: 600, voucher: 0, hoppers: 600 });
+    }
   });
 
   it('ends a session in English with large text, high contrast, furigana and the volume up; the next person starts in Japanese at defaults', async () => {
