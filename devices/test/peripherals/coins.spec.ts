@@ -226,3 +226,33 @@ describe('ccTalk coin acceptor and hoppers over a socat pty pair', () => {
     expect(lost).toEqual([]);
   });
 });
+
+describe('a ccTalk hopper that stops paying halfway (its pace on a hand clock)', () => {
+  it('counts the coins it paid before it stopped, once each, and reports the rest unpaid', async () => {
+    const temp = await makeTempDir('cctalk-stall');
+    let now = 0;
+    const machine = await VirtualCoinMachine.start({ dir: temp.dir, hoppers: [{ coinYen: 100, coins: 10, address: 3 }], hopperPace: { msPerCoin: 100, now: () => now } });
+    const bus = new CcTalkBus({ id: 'cash-bus', identity: { path: machine.path }, watchMs: 100, replyTimeoutMs: 150 });
+    // A short allowance: the hopper's clock stands still once two coins are out, so it pays nothing more.
+    const dispenser = new CcTalkCoinDispenser({ id: 'hoppers', bus, hoppers: machine.hopperConfigs(), pollMs: 100, dispensePollMs: 10, stallMs: 300 });
+    const payouts: PayoutResult[] = [];
+    dispenser.onPayout((result) => payouts.push(result));
+    const hopper = machine.hoppers[0];
+    try {
+      await dispenser.start();
+      await waitFor('hoppers ok', () => dispenser.health().status === 'ok');
+      const paying = dispenser.payout(400, 'refund').catch((error: unknown) => error);
+      await waitFor('the dispense taken with 4 coins to come', () => hopper?.remaining === 4);
+      now = 250;
+      const failure = await paying;
+      expect(failure).toBeInstanceOf(PayoutIncompleteError);
+      expect(failure).toMatchObject({ requestedYen: 400, paidYen: 200, unpaidYen: 200 });
+      expect(payouts).toEqual([{ reason: 'refund', requestedYen: 400, paidYen: 200, unpaidYen: 200, coins: [{ coinYen: 100, count: 2 }] }]);
+      expect({ coins: hopper?.coins, paidOut: hopper?.paidOut }).toEqual({ coins: 8, paidOut: 2 });
+    } finally {
+      await dispenser.stop();
+      await machine.stop();
+      await temp.remove();
+    }
+  });
+});

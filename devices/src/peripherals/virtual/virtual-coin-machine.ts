@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors';
 import type { PeripheralLogger } from '../logger';
 import type { SerialLinkFactory } from '../serial/serial-link';
 import { CcTalkBusSimulator } from './cctalk-bus-sim';
-import { SimCoinAcceptor, SimHopper, type InsertOutcome } from './cctalk-devices';
+import { SimCoinAcceptor, SimHopper, type InsertOutcome, type SimHopperOptions } from './cctalk-devices';
 import { VirtualSerialDevice } from './virtual-serial-device';
 
 export interface VirtualHopperSpec {
@@ -19,6 +19,8 @@ export interface VirtualCoinMachineOptions {
   name?: string;
   acceptorAddress?: number;
   hoppers?: VirtualHopperSpec[];
+  /** The hoppers' pace (default 100 ms a coin, on the system clock); a test may pace them by hand. */
+  hopperPace?: Pick<SimHopperOptions, 'msPerCoin' | 'now'>;
   factory?: SerialLinkFactory;
   logger?: PeripheralLogger;
 }
@@ -53,7 +55,7 @@ export class VirtualCoinMachine extends VirtualSerialDevice<VirtualCoinMachineSn
   private constructor(options: VirtualCoinMachineOptions) {
     super(options, { defaultName: 'cash-bus', baudRate: 9600, changeLabel: 'virtual coin machine change' });
     this.acceptor = new SimCoinAcceptor(options.acceptorAddress ?? 2);
-    this.hoppers = (options.hoppers ?? DEFAULT_HOPPERS).map((spec, index) => new SimHopper(spec.address ?? 3 + index, spec.coinYen, spec.coins));
+    this.hoppers = (options.hoppers ?? DEFAULT_HOPPERS).map((spec, index) => new SimHopper(spec.address ?? 3 + index, spec.coinYen, spec.coins, options.hopperPace));
     this.bus = new CcTalkBusSimulator([this.acceptor, ...this.hoppers]);
   }
 
