@@ -10,7 +10,7 @@ import {
   type CoinRejection,
   type PayoutResult,
 } from '../../src/peripherals';
-import { VirtualCoinMachine } from '../../src/virtual';
+import { VirtualCoinMachine, type SimHopper } from '../../src/virtual';
 import { makeTempDir, waitFor } from './support/wait';
 
 jest.setTimeout(15_000);
@@ -228,31 +228,71 @@ describe('ccTalk coin acceptor and hoppers over a socat pty pair', () => {
 });
 
 describe('a ccTalk hopper that stops paying halfway (its pace on a hand clock)', () => {
-  it('counts the coins it paid before it stopped, once each, and reports the rest unpaid', async () => {
+  interface HandClockedBench {
+    machine: VirtualCoinMachine;
+    dispenser: CcTalkCoinDispenser;
+    hopper: SimHopper;
+    payouts: PayoutResult[];
+    clock: { now: number };
+  }
+
+  /** One 100-yen hopper of 10 coins paced by hand, and a driver that gives up after 300 ms of no coin. */
+  async function withHandClockedHopper(test: (bench: HandClockedBench) => Promise<void>): Promise<void> {
     const temp = await makeTempDir('cctalk-stall');
-    let now = 0;
-    const machine = await VirtualCoinMachine.start({ dir: temp.dir, hoppers: [{ coinYen: 100, coins: 10, address: 3 }], hopperPace: { msPerCoin: 100, now: () => now } });
+    const clock = { now: 0 };
+    const machine = await VirtualCoinMachine.start({ dir: temp.dir, hoppers: [{ coinYen: 100, coins: 10, address: 3 }], hopperPace: { msPerCoin: 100, now: () => clock.now } });
     const bus = new CcTalkBus({ id: 'cash-bus', identity: { path: machine.path }, watchMs: 100, replyTimeoutMs: 150 });
-    // A short allowance: the hopper's clock stands still once two coins are out, so it pays nothing more.
     const dispenser = new CcTalkCoinDispenser({ id: 'hoppers', bus, hoppers: machine.hopperConfigs(), pollMs: 100, dispensePollMs: 10, stallMs: 300 });
     const payouts: PayoutResult[] = [];
     dispenser.onPayout((result) => payouts.push(result));
     const hopper = machine.hoppers[0];
+    if (!hopper) throw new Error('no hopper');
     try {
       await dispenser.start();
       await waitFor('hoppers ok', () => dispenser.health().status === 'ok');
-      const paying = dispenser.payout(400, 'refund').catch((error: unknown) => error);
-      await waitFor('the dispense taken with 4 coins to come', () => hopper?.remaining === 4);
-      now = 250;
-      const failure = await paying;
-      expect(failure).toBeInstanceOf(PayoutIncompleteError);
-      expect(failure).toMatchObject({ requestedYen: 400, paidYen: 200, unpaidYen: 200 });
-      expect(payouts).toEqual([{ reason: 'refund', requestedYen: 400, paidYen: 200, unpaidYen: 200, coins: [{ coinYen: 100, count: 2 }] }]);
-      expect({ coins: hopper?.coins, paidOut: hopper?.paidOut }).toEqual({ coins: 8, paidOut: 2 });
+      await test({ machine, dispenser, hopper, payouts, clock });
     } finally {
       await dispenser.stop();
       await machine.stop();
       await temp.remove();
     }
+  }
+
+  /** A 4-coin refund whose hopper pays 2 coins and then, after `pause`, none: the driver gives up on it. */
+  async function refundStoppedAfterTwo({ dispenser, hopper, payouts, clock }: HandClockedBench, pause: () => void): Promise<void> {
+    const paying = dispenser.payout(400, 'refund').catch((error: unknown) => error);
+    await waitFor('the dispense taken with 4 coins to come', () => hopper.remaining === 4);
+    clock.now = 250;
+    pause();
+    const failure = await paying;
+    expect(failure).toBeInstanceOf(PayoutIncompleteError);
+    expect(failure).toMatchObject({ requestedYen: 400, paidYen: 200, unpaidYen: 200 });
+    expect(payouts).toEqual([{ reason: 'refund', requestedYen: 400, paidYen: 200, unpaidYen: 200, coins: [{ coinYen: 100, count: 2 }] }]);
+    expect({ coins: hopper.coins, paidOut: hopper.paidOut }).toEqual({ coins: 8, paidOut: 2 });
+  }
+
+  it('counts the coins it paid before it stopped, once each, and reports the rest unpaid', async () => {
+    // The hopper's clock stands still once two coins are out, so it pays nothing more.
+    await withHandClockedHopper((bench) => refundStoppedAfterTwo(bench, () => undefined));
+  });
+
+  it('stops a hopper that only paused (emergency stop), so it pays nothing the ledger does not know of when it would resume', async () => {
+    await withHandClockedHopper(async (bench) => {
+      const { machine, hopper, clock } = bench;
+      // Its motor held with two coins to come while time goes on, as a coin bridging the exit holds it.
+      await refundStoppedAfterTwo(bench, () => {
+        machine.setHoppersHeld(true);
+        clock.now = 5000;
+      });
+      machine.setHoppersHeld(false);
+      clock.now = 10_000;
+      expect({ remaining: hopper.remaining, coins: hopper.coins, paidOut: hopper.paidOut, lastPaid: hopper.lastPaid, lastUnpaid: hopper.lastUnpaid }).toEqual({
+        remaining: 0,
+        coins: 8,
+        paidOut: 2,
+        lastPaid: 2,
+        lastUnpaid: 2,
+      });
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   HOPPER_ENABLE,
   encodeSerialNumber,
   parseAscii,
+  parseEmergencyStop,
   parseHopperStatus,
   parsePayoutLevel,
   parseSelfCheck,
@@ -149,8 +150,23 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
 
   /** Dispenses up to `count` coins from one hopper; returns how many it actually paid. */
   private async dispense(hopper: HopperState, count: number): Promise<number> {
-    const bus = this.options.bus;
     const before = await this.hopperStatus(hopper);
+    const seen: { last: HopperStatus } = { last: before };
+    try {
+      return await this.followDispense(hopper, count, before, seen);
+    } catch (error) {
+      if (!(error instanceof DeviceTimeoutError)) throw error;
+      // Given up on a dispense the hopper may have taken after all (its reply or a status lost): if its
+      // counter moved, it may be paying, so it is stopped and its own count of what left is taken.
+      const latest = await this.hopperStatus(hopper).catch(() => seen.last);
+      if (latest.eventCounter === before.eventCounter) throw error;
+      return this.stopDispense(hopper, latest);
+    }
+  }
+
+  /** Sends the dispense and follows it until the hopper has paid; `seen.last` is the latest status read. */
+  private async followDispense(hopper: HopperState, count: number, before: HopperStatus, seen: { last: HopperStatus }): Promise<number> {
+    const bus = this.options.bus;
     const expected = nextCounter(before.eventCounter);
     const command = Buffer.concat([encodeSerialNumber(hopper.serial ?? 0), Buffer.from([count])]);
     try {
@@ -158,30 +174,52 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
     } catch (error) {
       if (!(error instanceof DeviceTimeoutError)) throw error;
       // The reply was lost, not necessarily the command: the event counter tells which.
-      if ((await this.hopperStatus(hopper)).eventCounter !== expected) {
+      seen.last = await this.hopperStatus(hopper);
+      if (seen.last.eventCounter !== expected) {
         await bus.request(hopper.address, Header.dispenseHopperCoins, command, { retries: 0 });
       }
     }
     // A real hopper pays a coin every ~100 ms while its status counts the coins still to come: wait until
     // none are, as long as they keep coming.
     const stallMs = this.options.stallMs ?? DEFAULT_STALL_MS;
-    let seen = '';
+    let progress = '';
     let progressAt = Date.now();
     for (;;) {
       const status = await this.hopperStatus(hopper);
+      seen.last = status;
       if (status.eventCounter === expected && status.remaining === 0) return status.lastPaid;
       const now = `${status.eventCounter}/${status.remaining}`;
-      if (now !== seen) {
-        seen = now;
+      if (now !== progress) {
+        progress = now;
         progressAt = Date.now();
       }
       if (Date.now() - progressAt > stallMs) {
         if (status.eventCounter !== expected) throw new DeviceTimeoutError(this.id, `dispense of ${count} x ${hopper.coinYen} yen`, stallMs);
-        // Stuck halfway: the coins it did pay left the machine and are counted; the rest is unpaid.
-        this.logger.warn({ deviceId: this.id, coinYen: hopper.coinYen, paid: status.lastPaid, remaining: status.remaining }, 'hopper stopped paying');
-        return status.lastPaid;
+        // Stuck halfway, or only paused (a coin bridging the exit, a slow motor): stopped before it resumes
+        // unseen; the coins it did pay left the machine and are counted, the rest is unpaid.
+        const paid = await this.stopDispense(hopper, status);
+        this.logger.warn({ deviceId: this.id, coinYen: hopper.coinYen, requested: count, paid }, 'hopper stopped paying');
+        return paid;
       }
       await delay(this.options.dispensePollMs ?? 50);
+    }
+  }
+
+  /**
+   * Emergency stop (header 172) for a dispense given up on, then the hopper's final count of the coins that
+   * left. A hopper that does not answer the stop may still be paying: what its last status said is all that
+   * is known, and the warning says the cash box may hold less than the ledger.
+   */
+  private async stopDispense(hopper: HopperState, last: HopperStatus): Promise<number> {
+    const counts = { deviceId: this.id, coinYen: hopper.coinYen, paid: last.lastPaid, remaining: last.remaining };
+    try {
+      const { unpaid } = parseEmergencyStop(await this.options.bus.request(hopper.address, Header.emergencyStop));
+      const final = await this.hopperStatus(hopper);
+      this.logger.info({ ...counts, unpaid, finalPaid: final.lastPaid, finalUnpaid: final.lastUnpaid }, 'hopper emergency stop');
+      return final.lastPaid;
+    } catch (error) {
+      this.logger.warn({ ...counts, err: describeError(error) }, 'hopper may not have stopped: emergency stop or its final status unanswered');
+      return last.lastPaid;
     }
   }
 

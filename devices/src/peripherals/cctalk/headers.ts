@@ -8,6 +8,7 @@ export const Header = {
   nak: 5,
   busy: 6,
   enableHopper: 164,
+  emergencyStop: 172,
   requestHopperStatus: 166,
   dispenseHopperCoins: 167,
   requestCoinId: 184,
@@ -93,6 +94,12 @@ export function parseHopperStatus(data: Buffer): HopperStatus {
 
 export function encodeHopperStatus(status: HopperStatus): Buffer {
   return Buffer.from([status.eventCounter, status.remaining, status.lastPaid, status.lastUnpaid]);
+}
+
+/** Emergency stop (header 172): the payout halted at once; answers the coins it left unpaid. */
+export function parseEmergencyStop(data: Buffer): { unpaid: number } {
+  expectLength('emergency stop', data, 1);
+  return { unpaid: data[0] as number };
 }
 
 /** Request payout high/low status (header 217): bit 0 = at or below the low level, bit 4 = low sensor fitted. */

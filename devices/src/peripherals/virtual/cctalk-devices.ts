@@ -132,7 +132,8 @@ interface RunningDispense {
 }
 
 /**
- * A ccTalk payout hopper holding one coin value: serial-number-checked dispense, status, level, self-check.
+ * A ccTalk payout hopper holding one coin value: serial-number-checked dispense, emergency stop, status,
+ * level, self-check.
  * A dispense is counted out coin by coin, `msPerCoin` apart, as a real hopper's motor does: its status
  * says how many coins are still to come (`remaining`) until the last one is out, and a second dispense is
  * refused meanwhile. Coins are counted out on the hopper's clock whenever it is asked something (the host
@@ -202,6 +203,8 @@ export class SimHopper implements SimDevice {
         return ack();
       case Header.dispenseHopperCoins:
         return this.dispense(data);
+      case Header.emergencyStop:
+        return ack([this.emergencyStop()]);
       case Header.requestHopperStatus:
         return ack(encodeHopperStatus({ eventCounter: this.counter, remaining: this.remaining, lastPaid: this.lastPaid, lastUnpaid: this.lastUnpaid }));
       case Header.requestPayoutHighLowStatus:
@@ -224,6 +227,19 @@ export class SimHopper implements SimDevice {
     this.running = { wanted, payable: this.jammed ? 0 : Math.min(wanted, this.coins), paid: 0, lastCoinAt: this.now() };
     this.countOut();
     return ack([this.counter]);
+  }
+
+  /**
+   * Halts the dispense under way where it is (the coins due by now have left): the rest is unpaid and stays
+   * unpaid, a held motor released later pays nothing. Returns the coins left unpaid (0 when idle).
+   */
+  private emergencyStop(): number {
+    const running = this.running;
+    if (!running) return 0;
+    this.lastPaid = running.paid;
+    this.lastUnpaid = running.wanted - running.paid;
+    this.running = undefined;
+    return this.lastUnpaid;
   }
 
   /**

@@ -8,6 +8,16 @@ function ask(sim: CcTalkBusSimulator, destination: number, header: number, data:
   return new CcTalkFrameDecoder().push(reply).frames[0];
 }
 
+/** An enabled 100-yen hopper at address 3 paying a coin every 100 ms on a hand clock (`clock.now`). */
+function handClockedHopper(coins: number) {
+  const clock = { now: 0 };
+  const hopper = new SimHopper(3, 100, coins, { msPerCoin: 100, now: () => clock.now });
+  const sim = new CcTalkBusSimulator([hopper]);
+  ask(sim, 3, Header.enableHopper, [165]);
+  const status = () => parseHopperStatus(ask(sim, 3, Header.requestHopperStatus)?.data ?? Buffer.alloc(0));
+  return { clock, hopper, sim, status };
+}
+
 describe('simulated ccTalk devices', () => {
   it('buffers credits only when enabled, newest first', () => {
     const acceptor = new SimCoinAcceptor();
@@ -31,27 +41,42 @@ describe('simulated ccTalk devices', () => {
   });
 
   it('counts a dispense out coin by coin, reports the coins still to come, and pays nothing while its motor is held', () => {
-    let now = 0;
-    const hopper = new SimHopper(3, 100, 3, { msPerCoin: 100, now: () => now });
-    const sim = new CcTalkBusSimulator([hopper]);
-    const status = () => parseHopperStatus(ask(sim, 3, Header.requestHopperStatus)?.data ?? Buffer.alloc(0));
-    ask(sim, 3, Header.enableHopper, [165]);
+    const { clock, hopper, sim, status } = handClockedHopper(3);
     expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 4])?.data).toEqual(Buffer.from([1]));
     expect(status()).toEqual({ eventCounter: 1, remaining: 4, lastPaid: 0, lastUnpaid: 0 });
     // Still paying: a second dispense is refused.
     expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 1])?.header).toBe(Header.nak);
-    now = 150;
+    clock.now = 150;
     expect(status()).toEqual({ eventCounter: 1, remaining: 3, lastPaid: 1, lastUnpaid: 0 });
     hopper.hold(true);
-    now = 5000;
+    clock.now = 5000;
     expect(status()).toEqual({ eventCounter: 1, remaining: 3, lastPaid: 1, lastUnpaid: 0 });
     hopper.hold(false);
-    now = 5100;
+    clock.now = 5100;
     expect(status()).toEqual({ eventCounter: 1, remaining: 2, lastPaid: 2, lastUnpaid: 0 });
     // The third coin is its last: the fourth is unpaid, and nothing is paid twice however late the poll.
-    now = 9000;
+    clock.now = 9000;
     expect(status()).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 3, lastUnpaid: 1 });
     expect({ coins: hopper.coins, paidOut: hopper.paidOut }).toEqual({ coins: 0, paidOut: 3 });
+  });
+
+  it('stops a dispense where it is on an emergency stop, answers the coins left unpaid, and pays nothing more when its motor is released', () => {
+    const { clock, hopper, sim, status } = handClockedHopper(10);
+    ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 4]);
+    clock.now = 250;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 2, lastPaid: 2, lastUnpaid: 0 });
+    hopper.hold(true);
+    expect(ask(sim, 3, Header.emergencyStop)?.data).toEqual(Buffer.from([2]));
+    expect(status()).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 2, lastUnpaid: 2 });
+    hopper.hold(false);
+    clock.now = 10_000;
+    expect(status()).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 2, lastUnpaid: 2 });
+    expect({ coins: hopper.coins, paidOut: hopper.paidOut }).toEqual({ coins: 8, paidOut: 2 });
+    // Stopped, it takes the next dispense; idle, a stop leaves nothing unpaid.
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 1])?.data).toEqual(Buffer.from([2]));
+    clock.now = 10_100;
+    expect(status()).toEqual({ eventCounter: 2, remaining: 0, lastPaid: 1, lastUnpaid: 0 });
+    expect(ask(sim, 3, Header.emergencyStop)?.data).toEqual(Buffer.from([0]));
   });
 
   it('does not answer a frame with a bad checksum or for another address', () => {
