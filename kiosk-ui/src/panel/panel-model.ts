@@ -125,6 +125,7 @@ const ACTION_KEYS = {
   'panel.hopper.set': 'panel.action.hopper.set',
   'panel.card.insert': 'panel.action.card.insert',
   'panel.card.remove': 'panel.action.card.remove',
+  'panel.card.set': 'panel.action.card.set',
   'panel.scanner.scan': 'panel.action.scanner.scan',
   'panel.pinpad.press': 'panel.action.pinpad.press',
   'panel.document.take': 'panel.action.document.take',

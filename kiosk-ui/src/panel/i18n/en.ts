@@ -81,6 +81,7 @@ export const panelEn: PanelMessages = {
   'panel.action.hopper.set': 'Hopper setting',
   'panel.action.card.insert': 'Insert card',
   'panel.action.card.remove': 'Remove card',
+  'panel.action.card.set': 'Card setting',
   'panel.action.scanner.scan': 'Scan barcode',
   'panel.action.pinpad.press': 'PIN pad key',
   'panel.action.document.take': 'Take the certificate',

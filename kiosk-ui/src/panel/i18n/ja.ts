@@ -84,6 +84,7 @@ export const panelJa = {
   'panel.action.hopper.set': '釣銭払出機の設定',
   'panel.action.card.insert': 'カードの挿入',
   'panel.action.card.remove': 'カードの取り出し',
+  'panel.action.card.set': 'カードの設定',
   'panel.action.scanner.scan': 'バーコードの読み取り',
   'panel.action.pinpad.press': '暗証番号パッドのキー',
   'panel.action.document.take': '証明書の取り出し',
