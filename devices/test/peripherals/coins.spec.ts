@@ -293,6 +293,15 @@ describe('a ccTalk hopper that stops paying halfway (its pace on a hand clock)',
         lastPaid: 2,
         lastUnpaid: 2,
       });
+      // The stop left the hopper disabled, as a real one is; the next payout enables it again and pays.
+      expect(hopper.enabled).toBe(false);
+      // Its next status poll finds it neither low nor faulty, so it is tried again.
+      await waitFor('the hopper payable again', () => bench.dispenser.payableCoins().includes(100));
+      const next = bench.dispenser.payout(100, 'change');
+      await waitFor('the next dispense taken', () => hopper.remaining === 1);
+      clock.now = 10_200;
+      await expect(next).resolves.toMatchObject({ paidYen: 100, unpaidYen: 0 });
+      expect(hopper.coins).toBe(7);
     });
   });
 });

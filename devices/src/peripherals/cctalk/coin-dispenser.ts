@@ -169,6 +169,9 @@ export class CcTalkCoinDispenser extends CcTalkPolledDevice implements CoinDispe
     const bus = this.options.bus;
     const expected = nextCounter(before.eventCounter);
     const command = Buffer.concat([encodeSerialNumber(hopper.serial ?? 0), Buffer.from([count])]);
+    // Enabled before every dispense, not only at start: an emergency stop (or a hopper's own reset) leaves
+    // it disabled, and a disabled hopper refuses the dispense.
+    await bus.request(hopper.address, Header.enableHopper, [HOPPER_ENABLE]);
     try {
       await bus.request(hopper.address, Header.dispenseHopperCoins, command, { retries: 0 });
     } catch (error) {

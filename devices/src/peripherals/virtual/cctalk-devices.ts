@@ -233,7 +233,9 @@ export class SimHopper implements SimDevice {
    * Halts the dispense under way where it is (the coins due by now have left): the rest is unpaid and stays
    * unpaid, a held motor released later pays nothing. Returns the coins left unpaid (0 when idle).
    */
+  /** Stops the motor where it is and leaves the hopper disabled until it is enabled again (header 164). */
   private emergencyStop(): number {
+    this.enabled = false;
     const running = this.running;
     if (!running) return 0;
     this.lastPaid = running.paid;

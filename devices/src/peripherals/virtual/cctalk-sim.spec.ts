@@ -72,7 +72,9 @@ describe('simulated ccTalk devices', () => {
     clock.now = 10_000;
     expect(status()).toEqual({ eventCounter: 1, remaining: 0, lastPaid: 2, lastUnpaid: 2 });
     expect({ coins: hopper.coins, paidOut: hopper.paidOut }).toEqual({ coins: 8, paidOut: 2 });
-    // Stopped, it takes the next dispense; idle, a stop leaves nothing unpaid.
+    // Stopped, it is disabled: it refuses the next dispense until it is enabled again; idle, a stop leaves nothing unpaid.
+    expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 1])?.header).toBe(Header.nak);
+    ask(sim, 3, Header.enableHopper, [165]);
     expect(ask(sim, 3, Header.dispenseHopperCoins, [3, 0, 1, 1])?.data).toEqual(Buffer.from([2]));
     clock.now = 10_100;
     expect(status()).toEqual({ eventCounter: 2, remaining: 0, lastPaid: 1, lastUnpaid: 0 });
