@@ -13,18 +13,35 @@ bash scripts/ensure-jtalk-voice.sh >/dev/null
 # script; as root only (it needs root and is skipped without it).
 if [[ $(id -u) -eq 0 ]]; then bash scripts/ensure-system.sh debootstrap shellcheck; fi
 
-echo "== lint"
-npx eslint .
-echo "== svelte-check"
-npm run --silent check -w @kiosk/kiosk-ui
 # The kiosk's JS weight (issue 17): the build checks it too; printed here so every run shows the figure.
 echo "== kiosk JS budget"
 npm run --silent budget -w @kiosk/kiosk-ui
 
-echo "== jest (all packages and cross-package suites)"
 mkdir -p .tmp
+# Lint and svelte-check (a minute and a half of one core) run beside jest at the lowest priority: the
+# suites keep the CPU they ask for, and the checks take the time the suites spend waiting on processes,
+# hubs and browsers. Their output is printed once jest is done.
+static_log=.tmp/static-checks.log
+( set -e
+  echo "== lint"
+  nice -n 19 npx eslint .
+  echo "== svelte-check"
+  nice -n 19 npm run --silent check -w @kiosk/kiosk-ui
+) > "$static_log" 2>&1 &
+static_pid=$!
+# Stopped with the run, whichever way it ends (nothing this command starts outlives it).
+trap 'kill "$static_pid" 2>/dev/null || true' EXIT
+
+echo "== jest (all packages and cross-package suites)"
 status=0
 npx jest --ci --maxWorkers=2 --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+static_status=0
+wait "$static_pid" || static_status=$?
+cat "$static_log"
+if (( static_status != 0 )); then
+  echo "lint or svelte-check failed (exit $static_status)" >&2
+  status=1
+fi
 # A closing line CI can read whatever the runner: counts from jest's own JSON report.
 node -e '
   const r = require("./.tmp/jest-results.json");

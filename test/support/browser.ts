@@ -25,12 +25,18 @@ interface AxeViolation {
   nodes: Array<{ target: unknown }>;
 }
 
+let axeScript: string | undefined;
+function axeSource(): string {
+  axeScript ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return axeScript;
+}
+
 /** Runs axe-core inside the page and returns the serious and critical violations. */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // Loaded once per document (a single-page app keeps it across its screens; a navigation drops it).
   // Evaluated by the browser's debugging protocol, not as an inline <script>: the hub's content
   // security policy rightly refuses inline scripts on the console.
-  await page.evaluate(source);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource());
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: unknown[] }> } }).axe;
     return (await axe.run(document)).violations;
