@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import { errors, type Browser, type Page } from 'playwright-core';
 import { launchChromium, seriousAccessibilityViolations, smallTouchTargets } from './browser';
 import { DevicePanelClient, type CertificateTestSystem } from './certificate-system';
 import { chooseLanguage } from './kiosk-language';
@@ -109,23 +109,23 @@ export async function expectAccessible(page: Page): Promise<void> {
  * itself in the failure, not as a bare timeout.
  */
 export async function waitForCertificateScreen(page: Page, screen: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = '(no certificate flow on screen)';
-  for (;;) {
-    // One read of the DOM: the flow may leave the page between two separate locator calls.
-    const now = await page.evaluate(() => {
-      const flow = document.querySelector<HTMLElement>('[data-testid="cert-flow"]');
-      return flow ? { screen: flow.dataset.screen ?? '?', text: flow.innerText } : null;
-    });
-    if (now !== null) {
-      if (now.screen === screen) return;
-      seen = `${now.screen}: ${now.text.replace(/\s+/g, ' ').slice(0, 400)}`;
-    } else {
-      seen = '(no certificate flow on screen)';
+  // Playwright's own wait sees the screen change at once (no polling period); a zero wait reads the screen once.
+  if (timeoutMs > 0) {
+    try {
+      await page.locator(`[data-testid="cert-flow"][data-screen=${JSON.stringify(screen)}]`).waitFor({ state: 'attached', timeout: timeoutMs });
+      return;
+    } catch (error) {
+      if (!(error instanceof errors.TimeoutError)) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`expected certificate screen "${screen}" within ${timeoutMs} ms; on ${seen}`);
-    await page.waitForTimeout(100);
   }
+  // One read of the DOM: the flow may leave the page between two separate locator calls.
+  const now = await page.evaluate(() => {
+    const flow = document.querySelector<HTMLElement>('[data-testid="cert-flow"]');
+    return flow ? { screen: flow.dataset.screen ?? '?', text: flow.innerText } : null;
+  });
+  if (now?.screen === screen) return;
+  const seen = now ? `${now.screen}: ${now.text.replace(/\s+/g, ' ').slice(0, 400)}` : '(no certificate flow on screen)';
+  throw new Error(`expected certificate screen "${screen}" within ${timeoutMs} ms; on ${seen}`);
 }
 
 /** Types digits on the on-screen 12-key pad, waiting for the agent to count each one (the page never holds them). */

@@ -3,7 +3,7 @@
  * device panel open in Chromium, signing in as a person does, and walking the lottery calendar facility
  * by facility, month by month.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import { errors, type Browser, type Locator, type Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import type { TestSystem } from './system';
 import { containsSecret, pinSecret } from './privacy-scan';
@@ -145,15 +145,15 @@ export function openDays(kiosk: Page): Locator {
   return kiosk.locator('[data-testid^="lottery-day-"]:not([disabled])');
 }
 
+/** Waits until the element carries `name="value"`: Playwright's own wait, which sees the change at once (no polling period). */
 export async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = await locator.getAttribute(name).catch(() => null);
-    if (last === value) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await locator.and(locator.page().locator(`[${name}=${JSON.stringify(value)}]`)).waitFor({ state: 'attached', timeout: timeoutMs });
+  } catch (error) {
+    if (!(error instanceof errors.TimeoutError)) throw error;
+    const last = await locator.getAttribute(name, { timeout: 1000 }).catch(() => null);
+    throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
   }
-  throw new Error(`expected ${name}="${value}", last saw ${String(last)}`);
 }
 
 export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
@@ -162,7 +162,7 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
   while (Date.now() < deadline) {
     last = await locator.innerText().catch(() => '');
     if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`expected text matching ${pattern}, last saw "${last.slice(0, 500)}"`);
 }
